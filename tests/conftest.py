@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Shared fixtures for the pyxcheck test suite (run with Debian's /usr/bin/python3 -m pytest).
+
+Conventions every test file follows:
+  * paths of built artefacts come from BUILD (the Makefile passes PYX_BUILD);
+  * a test that needs root and BPF is marked `needs_root_bpf` and is reported as
+    "skipped: needs root and BPF" elsewhere, never silently green;
+  * hooks cannot be removed from an interpreter, so every hooked Python runs in a subprocess;
+  * the interpreter matrix is PYTHONS: Debian's /usr/bin/python3 plus every pyenv CPython >= 3.8;
+    an interpreter that is absent is a skip that names it.
+"""
+import glob
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(os.environ.get("PYX_BUILD", ROOT / "build")).resolve()
+LIBPYXCHECK = BUILD / "libpyxcheck.so"
+LAUNCHER = BUILD / "pyxcheck-python"
+MONITOR = BUILD / "pyxcheck"
+SEED_TSV = ROOT.parent / "shared" / "seed" / "audit-events.tsv"
+PYENV = Path("/root/.pyenv/versions")
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+# The matrix the issues name. Versions are listed so that an absent one is reported by name.
+PYENV_AUDIT_VERSIONS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+PYENV_PRE_AUDIT_VERSIONS = ["3.6", "3.7"]  # no PEP 578: the hook must stay inert there
+
+
+def pyenv_python(minor):
+    """Path of the pyenv interpreter for '3.X', or None when it is not installed."""
+    for d in sorted(glob.glob(str(PYENV / (minor + ".*")))):
+        if re.fullmatch(re.escape(minor) + r"\.\d+", os.path.basename(d)):
+            exe = Path(d) / "bin" / ("python" + minor)
+            if exe.exists():
+                return str(exe)
+    return None
+
+
+def _matrix(versions):
+    params = []
+    for v in versions:
+        exe = pyenv_python(v)
+        marks = [] if exe else [pytest.mark.skip(reason=f"skipped: pyenv python {v} not installed")]
+        params.append(pytest.param(exe or f"<absent python{v}>", id=f"pyenv-{v}", marks=marks))
+    return params
+
+
+# Every CPython with audit hooks that this machine has, Debian's first.
+PYTHONS = [pytest.param(SYSTEM_PYTHON, id="debian-python3")] + _matrix(PYENV_AUDIT_VERSIONS)
+PRE_AUDIT_PYTHONS = _matrix(PYENV_PRE_AUDIT_VERSIONS)
+
+
+def have_root_bpf():
+    return os.geteuid() == 0 and os.path.exists("/sys/kernel/btf/vmlinux")
+
+
+needs_root_bpf = pytest.mark.skipif(not have_root_bpf(), reason="skipped: needs root and BPF")
+
+
+def run(cmd, **kw):
+    """subprocess.run with text output captured and a timeout, so no test can hang."""
+    kw.setdefault("capture_output", True)
+    kw.setdefault("text", True)
+    kw.setdefault("timeout", 120)
+    return subprocess.run(cmd, **kw)
+
+
+@pytest.fixture(scope="session")
+def build():
+    if not LIBPYXCHECK.exists():
+        pytest.fail(f"{LIBPYXCHECK} is missing: run `make` first")
+    return BUILD
