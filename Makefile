@@ -42,6 +42,7 @@ $(OUTPUT):
 include user/hook/hook.mk
 include bpf/bpf.mk
 include user/monitor/monitor.mk
+include user/tap/tap.mk
 include tests/tests.mk
 include bench/bench.mk
 
