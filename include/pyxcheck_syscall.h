@@ -183,13 +183,8 @@ struct pyx_sc_data {
 	__u16 count; /* ARGV: items; 0 otherwise */
 };
 
-/* pyx_rec_syscall.hdr.flags */
-enum pyx_sc_flags {
-	PYX_SF_NO_ENTRY = 1 << 0, /* exit seen without its entry (stash evicted): args are unknown (0) */
-};
-
 struct pyx_rec_syscall {
-	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL */
+	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; flags 0 */
 	__u32 nr;               /* x86-64 syscall number */
 	__u16 sc;               /* enum pyx_sc_id */
 	__u16 _pad0;

@@ -97,8 +97,8 @@ struct pyx_sysview {
 	int64_t ret;          /* raw */
 	int err;              /* positive errno when ret is in [-4095, -1], else 0 */
 	uint64_t enter_ns;
-	uint64_t latency_ns;  /* hdr.ts_ns - enter_ns (0 when no entry was seen) */
-	bool no_entry;        /* PYX_SF_NO_ENTRY */
+	uint64_t latency_ns;  /* hdr.ts_ns - enter_ns */
+	bool no_entry;        /* always false: the BPF side only sends syscalls whose entry it saw */
 	unsigned int nargs;   /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
 };

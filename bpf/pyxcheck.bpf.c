@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * pyxcheck's kernel side. Three sources feed one ring buffer:
+ *
+ *   - USDT programs on the hook's probes (one per category, plus hook_start/hook_stop) copy the
+ *     hook's payload into a struct pyx_rec_audit;
+ *   - per-syscall tracepoints make one struct pyx_rec_syscall per traced syscall: the entry
+ *     program stashes the raw arguments per thread, the exit program reads the user memory they
+ *     point to (the kernel has faulted it in by then) and sends arguments, result and latency;
+ *   - sched:sched_process_fork/exec/exit keep the set of monitored processes (a hash of tgids)
+ *     and send struct pyx_rec_process for the process tree.
+ *
+ * Filtering happens here: every program returns at its first map lookup for a process that is not
+ * monitored. A process is monitored when user space adds it, when a monitored process forks it,
+ * or, in "all" mode, when it fires any pyxcheck probe.
+ *
+ * One MPSC ring for every stream: records keep the order in which CPUs committed them, which the
+ * correlator relies on to put an audit event next to the syscalls it caused, and user space needs
+ * one epoll source. Losses are counted per stream and per CPU, and reported in-band as
+ * PYX_REC_LOST as soon as a record fits again. Wake-ups are batched: a record only wakes the
+ * reader when the unread data passes wakeup_bytes; the reader also polls with a timeout.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
+
+#include "pyxcheck_wire.h"
+#include "pyxcheck_syscall.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by the loader before load. */
+const volatile bool monitor_all = false;
+const volatile __u32 wakeup_bytes = 64 * 1024;
+
+#define PROT_EXEC_BIT 0x4
+#define CLONE_THREAD_BIT 0x00010000ULL
+#define PYX_MAX_PIDS 16384
+#define TAIL_MASK (PYX_SC_TAIL_MAX - 1)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024); /* resized by the loader */
+} rb SEC(".maps");
+
+/* tgid -> 1. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PYX_MAX_PIDS);
+	__type(key, __u32);
+	__type(value, __u8);
+} monitored SEC(".maps");
+
+struct sc_stash {
+	__u64 enter_ns;
+	__u64 args[PYX_SC_NARGS];
+	__u32 sc;
+	__u32 _pad;
+};
+
+/* tid -> arguments between sys_enter and sys_exit. LRU: a thread killed inside a syscall never
+ * reaches its exit, and its slot must not leak. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct sc_stash);
+} stash SEC(".maps");
+
+/* A syscall record with room for its tail. The extra PYX_SC_STR_MAX lets the verifier see that a
+ * copy of up to PYX_SC_STR_MAX bytes at any masked offset stays inside the buffer. */
+struct sc_buf {
+	struct pyx_rec_syscall rec;
+	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
+};
+
+/* tid -> the execve/execveat record built at entry (the old image's memory is gone at exit). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct sc_buf);
+} exec_stash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sc_buf);
+} sc_scratch SEC(".maps");
+
+struct audit_buf {
+	struct pyx_rec_audit rec;
+	__u8 payload[PYX_PAYLOAD_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct audit_buf);
+} audit_scratch SEC(".maps");
+
+struct proc_buf {
+	struct pyx_rec_process rec;
+	__u8 tail[PYX_SC_STR_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct proc_buf);
+} proc_scratch SEC(".maps");
+
+/* Per CPU: lost[] is the running total user space reads; pending[] what no LOST record has
+ * reported yet. */
+struct pyx_counters {
+	__u64 lost[PYX_STREAM__COUNT];
+	__u64 pending[PYX_STREAM__COUNT];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pyx_counters);
+} counters SEC(".maps");
+
+/* The argument kinds of every row, folded to constants in each program (sc is a constant there). */
+static const __u8 sc_kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
+#define PYX_SC_KINDS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] = { PYX_AK_##k0, PYX_AK_##k1, PYX_AK_##k2,                                 \
+			    PYX_AK_##k3, PYX_AK_##k4, PYX_AK_##k5 },
+	PYX_SYSCALLS(PYX_SC_KINDS)
+#undef PYX_SC_KINDS
+};
+
+static const __u16 sc_nrs[PYX_SC__COUNT] = {
+#define PYX_SC_NRS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) [PYX_SC_##name] = nr,
+	PYX_SYSCALLS(PYX_SC_NRS)
+#undef PYX_SC_NRS
+};
+
+static __always_inline bool is_monitored(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&monitored, &tgid) != NULL;
+}
+
+static __always_inline void fill_hdr(struct pyx_rec_hdr *h, __u16 type, __u32 size)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->size = size;
+	h->type = type;
+	h->flags = 0;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->_pad0 = 0;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	/* Wake the reader only for a batch; its poll timeout picks up the rest. */
+	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Report what this CPU lost before, now that a record is about to go out. */
+static __always_inline void flush_lost(struct pyx_counters *c)
+{
+	struct pyx_rec_lost lost;
+	int s;
+
+	for (s = 0; s < PYX_STREAM__COUNT; s++) {
+		if (!c->pending[s])
+			continue;
+		__builtin_memset(&lost, 0, sizeof(lost));
+		fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
+		lost.stream = s;
+		lost.count = c->pending[s];
+		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()) == 0)
+			c->pending[s] = 0;
+	}
+}
+
+static __always_inline void send(void *data, __u64 size, int stream)
+{
+	__u32 zero = 0;
+	struct pyx_counters *c = bpf_map_lookup_elem(&counters, &zero);
+
+	if (c && (c->pending[0] | c->pending[1] | c->pending[2]))
+		flush_lost(c);
+	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
+		return;
+	if (c && stream >= 0 && stream < PYX_STREAM__COUNT) {
+		c->lost[stream]++;
+		c->pending[stream]++;
+	}
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * USDT: the hook's probes.
+ * ------------------------------------------------------------------------------------------- */
+
+/* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it. */
+static __always_inline bool usdt_admit(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u8 one = 1;
+
+	if (is_monitored(tgid))
+		return true;
+	if (!monitor_all)
+		return false;
+	bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
+	return true;
+}
+
+static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
+{
+	struct audit_buf *b;
+	__u32 zero = 0, n;
+
+	if (!usdt_admit())
+		return 0;
+	b = bpf_map_lookup_elem(&audit_scratch, &zero);
+	if (!b)
+		return 0;
+	n = len;
+	if (n > PYX_PAYLOAD_MAX)
+		n = PYX_PAYLOAD_MAX;
+	b->rec.event_id = event_id;
+	b->rec.category = category;
+	b->rec.claimed_len = len;
+	if (bpf_probe_read_user(b->payload, n, payload)) {
+		n = 0;
+		fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec));
+		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
+	} else {
+		fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n);
+	}
+	b->rec.payload_len = n;
+	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
+	return 0;
+}
+
+#define PYX_USDT_PROG(e, s)                                                                        \
+	SEC("usdt")                                                                                \
+	int BPF_USDT(usdt_##e, __u32 event_id, const void *payload, __u32 len)                     \
+	{                                                                                          \
+		return on_audit(PYX_CAT_##e, event_id, payload, len);                              \
+	}
+PYX_CATEGORIES(PYX_USDT_PROG)
+#undef PYX_USDT_PROG
+
+SEC("usdt")
+int BPF_USDT(usdt_hook_start, __u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
+{
+	struct pyx_rec_lifecycle r;
+
+	if (!usdt_admit())
+		return 0;
+	__builtin_memset(&r, 0, sizeof(r));
+	fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
+	r.kind = PYX_LC_HOOK_START;
+	r.py_hexversion = py_hexversion;
+	r.delivery = delivery;
+	r.status = status;
+	send(&r, sizeof(r), PYX_STREAM_AUDIT);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(usdt_hook_stop, __u32 pid, __u64 events_seen, __u64 events_emitted)
+{
+	struct pyx_rec_lifecycle r;
+
+	if (!usdt_admit())
+		return 0;
+	__builtin_memset(&r, 0, sizeof(r));
+	fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
+	r.kind = PYX_LC_HOOK_STOP;
+	r.events_seen = events_seen;
+	r.events_emitted = events_emitted;
+	send(&r, sizeof(r), PYX_STREAM_AUDIT);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Syscalls.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Copy a NUL-terminated user string of at most max bytes into the tail at off; returns the new
+ * tail offset. */
+static __always_inline __u32 copy_str(struct sc_buf *b, int i, __u32 off, __u64 ptr, __u32 max)
+{
+	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	long n;
+	char c = 0;
+
+	if (!ptr) {
+		d->flags = PYX_DF_NULL;
+		return off;
+	}
+	if (off + max > PYX_SC_TAIL_MAX) {
+		d->flags = PYX_DF_PRESENT | PYX_DF_TRUNCATED;
+		d->off = sizeof(b->rec) + off;
+		return off;
+	}
+	off &= TAIL_MASK;
+	n = bpf_probe_read_user_str(&b->tail[off], max, (const void *)ptr);
+	if (n <= 0) {
+		d->flags = PYX_DF_FAULT;
+		return off;
+	}
+	d->flags = PYX_DF_PRESENT;
+	/* n == max: the copy was cut unless the user string ends exactly there. */
+	if (n == max && (bpf_probe_read_user(&c, 1, (const void *)(ptr + max - 1)) || c))
+		d->flags |= PYX_DF_TRUNCATED;
+	d->off = sizeof(b->rec) + off;
+	d->len = n;
+	return off + n;
+}
+
+static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u64 ptr, __u64 len,
+					__u32 max)
+{
+	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	__u32 n;
+
+	if (!ptr) {
+		d->flags = PYX_DF_NULL;
+		return off;
+	}
+	d->flags = PYX_DF_PRESENT;
+	if (len > max) {
+		len = max;
+		d->flags |= PYX_DF_TRUNCATED;
+	}
+	n = len;
+	if (off + n > PYX_SC_TAIL_MAX) {
+		d->flags |= PYX_DF_TRUNCATED;
+		d->off = sizeof(b->rec) + off;
+		return off;
+	}
+	off &= TAIL_MASK;
+	if (n > PYX_SC_STR_MAX)
+		n = PYX_SC_STR_MAX;
+	if (bpf_probe_read_user(&b->tail[off], n, (const void *)ptr)) {
+		d->flags = PYX_DF_FAULT;
+		return off;
+	}
+	d->off = sizeof(b->rec) + off;
+	d->len = n;
+	return off + n;
+}
+
+static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64 uargv)
+{
+	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	__u32 start = off, count = 0;
+	__u64 p = 0;
+	long n;
+	char c;
+	int k;
+
+	if (!uargv) {
+		d->flags = PYX_DF_NULL;
+		return off;
+	}
+	d->flags = PYX_DF_PRESENT;
+	d->off = sizeof(b->rec) + off;
+	for (k = 0; k < PYX_SC_ARGV_MAX; k++) {
+		if (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p)))) {
+			d->flags |= PYX_DF_FAULT;
+			break;
+		}
+		if (!p)
+			break;
+		if (off - start + PYX_SC_ARGV_STR_MAX > PYX_SC_ARGV_BYTES ||
+		    off + PYX_SC_ARGV_STR_MAX > PYX_SC_TAIL_MAX) {
+			d->flags |= PYX_DF_TRUNCATED;
+			break;
+		}
+		off &= TAIL_MASK;
+		n = bpf_probe_read_user_str(&b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
+		if (n <= 0) {
+			d->flags |= PYX_DF_FAULT;
+			break;
+		}
+		c = 0;
+		if (n == PYX_SC_ARGV_STR_MAX &&
+		    (bpf_probe_read_user(&c, 1, (const void *)(p + n - 1)) || c))
+			d->flags |= PYX_DF_TRUNCATED;
+		off += n;
+		count++;
+	}
+	/* Items left beyond the bound. */
+	if (k == PYX_SC_ARGV_MAX &&
+	    (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p))) || p))
+		d->flags |= PYX_DF_TRUNCATED;
+	d->len = off - start;
+	d->count = count;
+	return off;
+}
+
+/* Fill the tail from the arguments. at_exit: accept's peer address exists only after success. */
+static __always_inline __u32 copy_args(struct sc_buf *b, const int sc, long ret)
+{
+	__u64 *a = b->rec.args;
+	__u32 off = 0, len = 0;
+	struct user_msghdr m;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		switch (sc_kinds[sc][i]) {
+		case PYX_AK_PATH:
+			off = copy_str(b, i, off, a[i], PYX_SC_STR_MAX);
+			break;
+		case PYX_AK_ARGV:
+			off = copy_argv(b, i, off, a[i]);
+			break;
+		case PYX_AK_SOCKADDR:
+			if (i + 1 < PYX_SC_NARGS && sc_kinds[sc][i + 1] == PYX_AK_SOCKLEN) {
+				off = copy_bytes(b, i, off, a[i], (__u32)a[i + 1],
+						 PYX_SC_SOCKADDR_MAX);
+			} else if (i + 1 < PYX_SC_NARGS && sc_kinds[sc][i + 1] == PYX_AK_SOCKLEN_PTR) {
+				/* accept: *addrlen is the peer's length, written on success. */
+				len = 0;
+				if (ret < 0 || !a[i + 1] ||
+				    bpf_probe_read_user(&len, sizeof(len), (const void *)a[i + 1]))
+					break;
+				off = copy_bytes(b, i, off, a[i], len, PYX_SC_SOCKADDR_MAX);
+			}
+			break;
+		case PYX_AK_SOCKLEN_PTR:
+			if (ret < 0)
+				break;
+			off = copy_bytes(b, i, off, a[i], sizeof(__u32), sizeof(__u32));
+			break;
+		case PYX_AK_MSGHDR:
+			__builtin_memset(&m, 0, sizeof(m));
+			if (!a[i]) {
+				b->rec.data[i].flags = PYX_DF_NULL;
+				break;
+			}
+			if (bpf_probe_read_user(&m, sizeof(m), (const void *)a[i])) {
+				b->rec.data[i].flags = PYX_DF_FAULT;
+				break;
+			}
+			off = copy_bytes(b, i, off, (__u64)m.msg_name, (__u32)m.msg_namelen,
+					 PYX_SC_SOCKADDR_MAX);
+			break;
+		case PYX_AK_BUF:
+			if (i + 1 < PYX_SC_NARGS)
+				off = copy_bytes(b, i, off, a[i], a[i + 1], PYX_SC_BUF_MAX);
+			break;
+		case PYX_AK_OPEN_HOW:
+			off = copy_bytes(b, i, off, a[i], PYX_SC_OPEN_HOW_LEN, PYX_SC_OPEN_HOW_LEN);
+			break;
+		case PYX_AK_CLONE_ARGS:
+			/* size (argument i+1) says how much of struct clone_args the caller has. */
+			if (i + 1 < PYX_SC_NARGS)
+				off = copy_bytes(b, i, off, a[i],
+						 a[i + 1] < PYX_SC_CLONE_ARGS_LEN ? a[i + 1] :
+										   PYX_SC_CLONE_ARGS_LEN,
+						 PYX_SC_CLONE_ARGS_LEN);
+			break;
+		case PYX_AK_RLIMIT:
+			off = copy_bytes(b, i, off, a[i], PYX_SC_RLIMIT_LEN, PYX_SC_RLIMIT_LEN);
+			break;
+		default:
+			break;
+		}
+	}
+	return off;
+}
+
+static __always_inline void init_sc(struct sc_buf *b, const int sc, const struct sc_stash *st)
+{
+	int i;
+
+	b->rec.nr = sc_nrs[sc];
+	b->rec.sc = sc;
+	b->rec._pad0 = 0;
+	b->rec.ret = 0;
+	b->rec.enter_ns = st->enter_ns;
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		b->rec.args[i] = st->args[i];
+		b->rec.data[i].off = 0;
+		b->rec.data[i].len = 0;
+		b->rec.data[i].flags = 0;
+		b->rec.data[i].count = 0;
+	}
+}
+
+static __always_inline __u32 bounded_size(__u32 off)
+{
+	__u32 size = sizeof(struct pyx_rec_syscall) + off;
+
+	if (size > sizeof(struct pyx_rec_syscall) + PYX_SC_TAIL_MAX)
+		size = sizeof(struct pyx_rec_syscall) + PYX_SC_TAIL_MAX;
+	return size;
+}
+
+static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, zero = 0, off;
+	struct sc_stash st;
+	struct sc_buf *b;
+	int i;
+
+	if (!is_monitored(id >> 32))
+		return 0;
+	/* Only executable mappings matter (code loaded outside the import system). */
+	if ((sc == PYX_SC_mmap || sc == PYX_SC_mprotect) && !(ctx->args[2] & PROT_EXEC_BIT))
+		return 0;
+	st.enter_ns = bpf_ktime_get_ns();
+	st.sc = sc;
+	st._pad = 0;
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		st.args[i] = ctx->args[i];
+
+	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
+		b = bpf_map_lookup_elem(&sc_scratch, &zero);
+		if (!b)
+			return 0;
+		init_sc(b, sc, &st);
+		off = copy_args(b, sc, 0);
+		fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
+		return 0;
+	}
+	bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const int sc)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id, zero = 0, off, size;
+	struct sc_stash *st;
+	struct sc_buf *b;
+
+	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
+		/* After a successful exec this runs in the new image, still with ret 0. */
+		b = bpf_map_lookup_elem(&exec_stash, &tid);
+		if (!b)
+			return 0;
+		if (b->rec.sc == sc) {
+			size = b->rec.hdr.size;
+			if (size > sizeof(*b))
+				size = sizeof(*b);
+			b->rec.ret = ctx->ret;
+			b->rec.hdr.ts_ns = bpf_ktime_get_ns();
+			send(b, size, PYX_STREAM_SYSCALL);
+		}
+		bpf_map_delete_elem(&exec_stash, &tid);
+		return 0;
+	}
+
+	st = bpf_map_lookup_elem(&stash, &tid);
+	if (!st)
+		return 0;
+	if (st->sc != (__u32)sc)
+		goto out;
+	b = bpf_map_lookup_elem(&sc_scratch, &zero);
+	if (!b)
+		goto out;
+	init_sc(b, sc, st);
+	b->rec.ret = ctx->ret;
+	off = copy_args(b, sc, ctx->ret);
+	size = bounded_size(off);
+	fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	send(b, size, PYX_STREAM_SYSCALL);
+out:
+	bpf_map_delete_elem(&stash, &tid);
+	return 0;
+}
+
+#define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                                \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                                    \
+	{                                                                                          \
+		return sc_enter(ctx, PYX_SC_##name);                                               \
+	}                                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
+	{                                                                                          \
+		return sc_exit(ctx, PYX_SC_##name);                                                \
+	}
+PYX_SYSCALLS(PYX_SC_PROGS)
+#undef PYX_SC_PROGS
+
+/* ---------------------------------------------------------------------------------------------
+ * Process tree.
+ * ------------------------------------------------------------------------------------------- */
+
+static __always_inline struct proc_buf *proc_begin(__u32 kind)
+{
+	__u32 zero = 0;
+	struct proc_buf *b = bpf_map_lookup_elem(&proc_scratch, &zero);
+	struct task_struct *task;
+
+	if (!b)
+		return NULL;
+	__builtin_memset(&b->rec, 0, sizeof(b->rec));
+	fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
+	b->rec.kind = kind;
+	task = (struct task_struct *)bpf_get_current_task();
+	b->rec.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	return b;
+}
+
+/* Is the task being forked by the current thread a thread? The current thread is inside clone,
+ * clone3, fork or vfork, whose entry stashed its arguments. */
+static __always_inline bool forking_thread(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sc_stash *st = bpf_map_lookup_elem(&stash, &tid);
+	__u64 flags = 0;
+
+	if (!st)
+		return false;
+	if (st->sc == PYX_SC_clone)
+		return st->args[0] & CLONE_THREAD_BIT;
+	if (st->sc == PYX_SC_clone3 && st->args[0] &&
+	    !bpf_probe_read_user(&flags, sizeof(flags), (const void *)st->args[0]))
+		return flags & CLONE_THREAD_BIT;
+	return false;
+}
+
+SEC("tracepoint/sched/sched_process_fork")
+int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 child = BPF_CORE_READ(ctx, child_pid);
+	struct proc_buf *b;
+	bool thread;
+	__u8 one = 1;
+
+	if (!is_monitored(tgid))
+		return 0;
+	thread = forking_thread();
+	if (!thread)
+		bpf_map_update_elem(&monitored, &child, &one, BPF_ANY);
+	b = proc_begin(PYX_PROC_FORK);
+	if (!b)
+		return 0;
+	b->rec.child_pid = thread ? tgid : child;
+	b->rec.child_tid = child;
+	if (thread)
+		b->rec.hdr.flags = PYX_PRF_THREAD;
+	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
+	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
+	struct proc_buf *b;
+	struct sc_buf *e;
+	long n;
+
+	if (!is_monitored(tgid))
+		return 0;
+	/* A non-leader thread that execs takes the leader's tid: move its execve record along. */
+	if (old != pid) {
+		e = bpf_map_lookup_elem(&exec_stash, &old);
+		if (e) {
+			bpf_map_update_elem(&exec_stash, &pid, e, BPF_ANY);
+			bpf_map_delete_elem(&exec_stash, &old);
+		}
+	}
+	b = proc_begin(PYX_PROC_EXEC);
+	if (!b)
+		return 0;
+	b->rec.old_tid = old;
+	n = bpf_probe_read_kernel_str(b->tail, sizeof(b->tail), (void *)ctx + (loc & 0xffff));
+	if (n > 0) {
+		b->rec.filename_off = sizeof(b->rec);
+		b->rec.filename_len = n;
+		if (n == sizeof(b->tail))
+			b->rec.hdr.flags = PYX_PRF_TRUNCATED;
+	} else {
+		n = 0;
+		b->rec.hdr.flags = PYX_PRF_FAULT;
+	}
+	if (n > (long)sizeof(b->tail))
+		n = sizeof(b->tail);
+	b->rec.hdr.size = sizeof(b->rec) + n;
+	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *task;
+	struct proc_buf *b;
+	bool group_dead;
+
+	if (!is_monitored(tgid))
+		return 0;
+	task = (struct task_struct *)bpf_get_current_task();
+	if (bpf_core_field_exists(ctx->group_dead))
+		group_dead = BPF_CORE_READ(ctx, group_dead);
+	else
+		group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+	if (!group_dead)
+		return 0;
+	bpf_map_delete_elem(&monitored, &tgid);
+	b = proc_begin(PYX_PROC_EXIT);
+	if (!b)
+		return 0;
+	b->rec.exit_code = BPF_CORE_READ(task, exit_code);
+	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	return 0;
+}
