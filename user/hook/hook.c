@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The audit hook.
+ *
+ * Fast path: with no tracer on any category probe, the hook returns after two 8-byte loads and
+ * a branch (plus a pointer compare that recognises our own verification event). Only then is the
+ * event looked at: catalogue row and category, that category's semaphore, serialisation into a
+ * per-thread buffer, the probe.
+ *
+ * Re-entrancy and concurrency: the hook can be entered recursively (an API call raising an event)
+ * and, from 3.12, concurrently by interpreters that each have their own GIL. So: a per-thread
+ * busy flag drops nested events; per-thread buffers; process-wide counters are atomics; the
+ * catalogue is built before registration and read-only afterwards. The hook never raises: it
+ * always returns 0, and exceptions set by API calls are cleared and the pending one restored.
+ *
+ * Without a thread state (events raised while the first interpreter is created) no Python API
+ * may be used: only the name goes out, flagged PYX_PF_NO_ARGS.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "hook.h"
+#include "payload.h"
+#include "probes.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* This copy's state, exported under the shared name; used through the local name so that no
+ * reference inside this copy is interposed (and dlsym(RTLD_DEFAULT) sees the global order). */
+static struct pyx_state pyx_own_state = {
+	.magic = PYX_STATE_MAGIC,
+	.size = sizeof(struct pyx_state),
+};
+extern struct pyx_state pyxcheck_state_v1
+	__attribute__((alias("pyx_own_state"), visibility("default")));
+
+/* Raised once to check that our hook really runs; recognised by address, never emitted. */
+static const char pyx_selftest_event[] = "pyxcheck.selftest";
+
+static __thread int pyx_busy;
+static __thread __u8 *pyx_buf;
+static pthread_key_t pyx_buf_key;
+static pthread_once_t pyx_buf_once = PTHREAD_ONCE_INIT;
+
+static struct pyx_state *pyx_state_ptr;
+
+struct pyx_state *pyx_state(void)
+{
+	struct pyx_state *st;
+
+	if (pyx_state_ptr)
+		return pyx_state_ptr;
+	st = dlsym(RTLD_DEFAULT, "pyxcheck_state_v1");
+	if (!st || st->magic != PYX_STATE_MAGIC || st->size != sizeof(*st))
+		st = &pyx_own_state;
+	pyx_state_ptr = st;
+	return st;
+}
+
+static void pyx_buf_free(void *p)
+{
+	free(p);
+}
+
+static void pyx_buf_key_init(void)
+{
+	if (pthread_key_create(&pyx_buf_key, pyx_buf_free))
+		pyx_buf_key = (pthread_key_t)-1;
+}
+
+/* Per-thread payload buffer, allocated on the first traced event of the thread (a static TLS
+ * array would cost 8 KB per thread in every process that merely preloads us). */
+static __u8 *pyx_thread_buf(void)
+{
+	if (likely(pyx_buf != NULL))
+		return pyx_buf;
+	pyx_buf = malloc(PYX_PAYLOAD_MAX);
+	if (pyx_buf && pyx_buf_key != (pthread_key_t)-1)
+		pthread_setspecific(pyx_buf_key, pyx_buf);
+	return pyx_buf;
+}
+
+static void pyx_atfork_child(void)
+{
+	struct pyx_state *st = pyx_state();
+
+	atomic_store(&st->seq, 0);
+	atomic_store(&st->events_seen, 0);
+}
+
+static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject *args,
+						     struct pyx_state *st)
+{
+	__u32 cat, id, len;
+	__u64 seq;
+	__u8 *buf;
+	int expected = 0;
+
+	if (event == pyx_selftest_event) {
+		atomic_fetch_add(&st->selftests, 1);
+		return 0;
+	}
+	if (pyx_busy)
+		return 0;
+	pyx_busy = 1;
+
+	atomic_fetch_add_explicit(&st->events_seen, 1, memory_order_relaxed);
+	if (unlikely(!atomic_load_explicit(&st->started, memory_order_relaxed)) &&
+	    atomic_compare_exchange_strong(&st->started, &expected, 1))
+		pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion,
+				    (__u32)atomic_load(&st->claimed), 0);
+
+	id = pyx_catalog_lookup(event, &cat);
+	if (pyx_cat_traced(cat) && (buf = pyx_thread_buf())) {
+		seq = atomic_fetch_add(&st->seq, 1) + 1;
+		len = pyx_payload_encode(buf, event, id, args, seq, pyx_tstate() != NULL);
+		pyx_fire_event(cat, id, buf, len);
+	}
+	/* The last event a hook sees: CPython frees the hooks right after. */
+	if (id == PYX_EV_CPYTHON_PYSYS_CLEARAUDITHOOKS)
+		pyx_fire_hook_stop((__u32)getpid(), atomic_load(&st->events_seen),
+				   atomic_load(&st->seq));
+	pyx_busy = 0;
+	return 0;
+}
+
+static int pyx_hook(const char *event, PyObject *args, void *user_data)
+{
+	if (likely(!pyx_any_traced())) {
+		if (unlikely(event == pyx_selftest_event))
+			atomic_fetch_add(&((struct pyx_state *)user_data)->selftests, 1);
+		return 0;
+	}
+	return pyx_hook_traced(event, args, user_data);
+}
+
+static void pyx_report_refused(struct pyx_state *st)
+{
+	atomic_store(&st->status, PYX_HOOK_REFUSED);
+	fprintf(stderr, "pyxcheck: an existing audit hook refused ours; "
+			"this process is not monitored\n");
+}
+
+/* Raise the verification event; with the interpreter up and the GIL held. */
+static int pyx_verify(struct pyx_state *st)
+{
+	PyObject *et, *ev, *etb;
+	unsigned before = atomic_load(&st->selftests);
+
+	pyx_api.PyErr_Fetch(&et, &ev, &etb);
+	if (pyx_api.PySys_Audit(pyx_selftest_event, NULL) < 0)
+		pyx_api.PyErr_Clear();
+	pyx_api.PyErr_Restore(et, ev, etb);
+	return atomic_load(&st->selftests) != before ? 0 : PYX_HOOK_REFUSED;
+}
+
+int pyx_install(int delivery)
+{
+	struct pyx_state *st;
+	PyObject *et, *ev, *etb;
+	int expected = 0, up, err;
+
+	err = pyx_api_init();
+	if (err)
+		return err;
+	pyx_catalog_init();
+	pthread_once(&pyx_buf_once, pyx_buf_key_init);
+	st = pyx_state();
+	if (!atomic_compare_exchange_strong(&st->claimed, &expected, delivery))
+		return atomic_load(&st->status);
+
+	pthread_atfork(NULL, NULL, pyx_atfork_child);
+	up = pyx_api.Py_IsInitialized() && pyx_tstate();
+	if (up)
+		pyx_api.PyErr_Fetch(&et, &ev, &etb);
+	/* Before Py_Initialize no hook can run, so nothing can veto: only an allocation fails. */
+	err = pyx_api.PySys_AddAuditHook(pyx_hook, st);
+	if (up) {
+		pyx_api.PyErr_Clear();
+		pyx_api.PyErr_Restore(et, ev, etb);
+	}
+	if (err) {
+		pyx_report_refused(st);
+		goto started;
+	}
+	atomic_fetch_add(&st->installs, 1);
+	if (up && pyx_verify(st)) {
+		pyx_report_refused(st);
+		goto started;
+	}
+	atomic_store(&st->installed, 1);
+	if (!up)
+		return 0; /* preload: hook_start on the first event; launcher: pyx_verify_started() */
+started:
+	atomic_store(&st->started, 1);
+	pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion, (__u32)delivery,
+			    atomic_load(&st->status));
+	return atomic_load(&st->status);
+}
+
+int pyx_verify_started(void)
+{
+	struct pyx_state *st = pyx_state();
+
+	/* Another copy (a preloaded library) registered its hook: it reports by itself. */
+	if (atomic_load(&st->claimed) != PYX_DELIVERY_LAUNCHER || !atomic_load(&st->installed))
+		return atomic_load(&st->status);
+	if (pyx_verify(st)) {
+		atomic_store(&st->installed, 0);
+		pyx_report_refused(st);
+	}
+	atomic_store(&st->started, 1);
+	pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion, (__u32)atomic_load(&st->claimed),
+			    atomic_load(&st->status));
+	return atomic_load(&st->status);
+}

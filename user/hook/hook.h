@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The audit hook and its installation, shared by the three deliveries. */
+#ifndef PYX_HOOK_HOOK_H
+#define PYX_HOOK_HOOK_H
+
+#include <stdatomic.h>
+
+#include "pyxcheck_wire.h"
+
+/*
+ * Process-wide hook state. Every copy of the hook code in a process (the preloaded library, the
+ * launcher's own, an imported extension) looks it up as the exported symbol pyxcheck_state_v1
+ * with dlsym(RTLD_DEFAULT): the first global definition wins, so all copies share one state and
+ * the process gets one hook, whatever the number of deliveries. Layout changes need a new name.
+ */
+#define PYX_STATE_MAGIC 0x50585331u /* "PXS1" */
+
+struct pyx_state {
+	__u32 magic;
+	__u32 size;
+	atomic_int claimed;       /* delivery that registered the hook; 0 while none did */
+	atomic_int installed;     /* 1 once registered (and verified when Python was up) */
+	atomic_int status;        /* 0 or PYX_HOOK_REFUSED */
+	atomic_int started;       /* hook_start fired */
+	atomic_ullong seq;        /* payloads emitted (= events_emitted); reset in a fork child */
+	atomic_ullong events_seen; /* events the hook examined while some probe was enabled */
+	atomic_uint installs;     /* successful PySys_AddAuditHook calls in this process */
+	atomic_uint selftests;    /* verification events our hook saw */
+};
+
+/* The state this copy uses (its own unless an earlier global copy exists). */
+struct pyx_state *pyx_state(void);
+
+/*
+ * Register the hook for `delivery` unless some copy already did. With the interpreter up
+ * (import), verify it at once and fire hook_start; before Py_Initialize (preload, launcher)
+ * just register it. Returns 0 when a hook is installed (now or before), PYX_HOOK_REFUSED when
+ * an existing hook vetoed ours, -ENOENT when this process is not CPython >= 3.8.
+ */
+int pyx_install(int delivery);
+
+/* Launcher: after Py_InitializeFromConfig, verify the hook registered before and fire
+ * hook_start. Same return values as pyx_install. */
+int pyx_verify_started(void);
+
+#endif /* PYX_HOOK_HOOK_H */

@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Payload v1 writer.
+ *
+ * Space rules (a reader's reference encoder, tests/test_hook_payload.py, mirrors them exactly):
+ * values are written in order into one buffer whose usable end can be lowered to keep room for
+ * what must follow (one byte per remaining top-level argument, one byte for a dict value after
+ * its key). A value that cannot fit even its fixed part becomes ELIDED; a str/bytes is cut to the
+ * room left; a container stops when no byte is left or at PYX_SEQ_MAX items. Every cut sets the
+ * value's TRUNCATED bit and the header's PYX_PF_TRUNCATED.
+ *
+ * Safety: only exact type checks decide how a value is read, so no Python-level method of the
+ * audited program (__repr__, __str__, __fspath__, __index__, __eq__, __hash__, properties) ever
+ * runs. The few API calls that could set an exception run between PyErr_Fetch and PyErr_Restore.
+ */
+#include <string.h>
+
+#include "payload.h"
+
+struct pyx_writer {
+	__u8 *buf;
+	__u32 len; /* bytes written */
+	__u32 end; /* usable end: PYX_PAYLOAD_MAX minus what is kept for later values */
+	__u8 flags;
+};
+
+#define A pyx_api
+
+static inline __u32 w_avail(const struct pyx_writer *w)
+{
+	return w->end > w->len ? w->end - w->len : 0;
+}
+
+static inline void w_put(struct pyx_writer *w, const void *p, __u32 n)
+{
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static inline void w_u8(struct pyx_writer *w, __u8 v)
+{
+	w->buf[w->len++] = v;
+}
+
+static inline void w_u32_at(struct pyx_writer *w, __u32 pos, __u32 v)
+{
+	memcpy(w->buf + pos, &v, 4);
+}
+
+static void w_cut(struct pyx_writer *w, __u32 tagpos)
+{
+	w->buf[tagpos] |= PYX_TAG_TRUNCATED;
+	w->flags |= PYX_PF_TRUNCATED;
+}
+
+/* A value with no body and the TRUNCATED bit (ELIDED, DEPTH). The caller guarantees one byte. */
+static void w_marker(struct pyx_writer *w, __u8 tag)
+{
+	if (!w_avail(w))
+		return;
+	w_u8(w, tag | PYX_TAG_TRUNCATED);
+	w->flags |= PYX_PF_TRUNCATED;
+}
+
+static inline int is_surrogate(__u32 c)
+{
+	return c >= 0xd800 && c <= 0xdfff;
+}
+
+/* One character as UTF-8 or, in escaped mode, with \\ and \udXXX escapes. Returns its length. */
+static __u32 enc_char(__u32 c, int escaped, __u8 *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (escaped && c == '\\') {
+		out[0] = out[1] = '\\';
+		return 2;
+	}
+	if (escaped && is_surrogate(c)) {
+		out[0] = '\\';
+		out[1] = 'u';
+		out[2] = hex[(c >> 12) & 0xf];
+		out[3] = hex[(c >> 8) & 0xf];
+		out[4] = hex[(c >> 4) & 0xf];
+		out[5] = hex[c & 0xf];
+		return 6;
+	}
+	if (c < 0x80) {
+		out[0] = (__u8)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (__u8)(0xc0 | (c >> 6));
+		out[1] = (__u8)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (__u8)(0xe0 | (c >> 12));
+		out[1] = (__u8)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (__u8)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (__u8)(0xf0 | (c >> 18));
+	out[1] = (__u8)(0x80 | ((c >> 12) & 0x3f));
+	out[2] = (__u8)(0x80 | ((c >> 6) & 0x3f));
+	out[3] = (__u8)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/*
+ * A str (exact or subclass) as STR. Escaping is decided by the first PYX_STR_MAX characters,
+ * the most that can ever be written: a bounded pre-scan, so a 1 MB str costs what a 2 KB one does.
+ */
+static void w_str(struct pyx_writer *w, PyObject *o)
+{
+	Py_ssize_t n = A.PyUnicode_GetLength(o), i, scan;
+	__u32 tagpos, room, used = 0, k;
+	int escaped = 0;
+	__u8 tmp[6];
+
+	if (n < 0) {
+		A.PyErr_Clear();
+		n = 0;
+	}
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	room = w_avail(w) - 5;
+	if (room > PYX_STR_MAX)
+		room = PYX_STR_MAX;
+	scan = n < PYX_STR_MAX ? n : PYX_STR_MAX;
+	for (i = 0; i < scan && !escaped; i++)
+		escaped = is_surrogate(A.PyUnicode_ReadChar(o, i));
+
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_STR | (escaped ? PYX_TAG_ESCAPED : 0));
+	w->len += 4;
+	for (i = 0; i < n; i++) {
+		k = enc_char(A.PyUnicode_ReadChar(o, i), escaped, tmp);
+		if (used + k > room)
+			break;
+		w_put(w, tmp, k);
+		used += k;
+	}
+	w_u32_at(w, tagpos + 1, used);
+	if (i < n)
+		w_cut(w, tagpos);
+}
+
+/* A C string (the event name) as STR. CPython hands hooks UTF-8; a stray invalid byte is
+ * replaced by '?' so that the payload stays valid UTF-8 whatever a C extension passed. */
+static void w_cstr(struct pyx_writer *w, const char *s)
+{
+	const __u8 *p = (const __u8 *)s;
+	__u32 tagpos, room, used = 0, k, j;
+
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	room = w_avail(w) - 5;
+	if (room > PYX_STR_MAX)
+		room = PYX_STR_MAX;
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_STR);
+	w->len += 4;
+	while (*p) {
+		if (*p < 0x80)
+			k = 1;
+		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+			k = 2;
+		else if ((*p & 0xf0) == 0xe0)
+			k = 3;
+		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+			k = 4;
+		else
+			k = 0;
+		for (j = 1; j < k; j++)
+			if ((p[j] & 0xc0) != 0x80)
+				k = 0;
+		if (used + (k ? k : 1) > room)
+			break;
+		if (k) {
+			w_put(w, p, k);
+			p += k;
+			used += k;
+		} else {
+			w_u8(w, '?');
+			p++;
+			used++;
+		}
+	}
+	w_u32_at(w, tagpos + 1, used);
+	if (*p)
+		w_cut(w, tagpos);
+}
+
+static void w_raw(struct pyx_writer *w, __u8 tag, const char *data, Py_ssize_t n)
+{
+	__u32 tagpos, room, take;
+
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	if (n < 0 || !data) {
+		A.PyErr_Clear();
+		n = 0;
+	}
+	room = w_avail(w) - 5;
+	if (room > PYX_STR_MAX)
+		room = PYX_STR_MAX;
+	take = (__u64)n < room ? (__u32)n : room;
+	tagpos = w->len;
+	w_u8(w, tag);
+	memcpy(w->buf + w->len, &take, 4);
+	w->len += 4;
+	w_put(w, data, take);
+	if (take < (__u64)n)
+		w_cut(w, tagpos);
+}
+
+static int hexval(__u32 c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+/* An int (exact or subclass: PyLong_Check holds, so no __index__ is ever consulted). */
+static void w_int(struct pyx_writer *w, PyObject *o)
+{
+	int overflow = 0, d;
+	long long v = A.PyLong_AsLongLongAndOverflow(o, &overflow);
+	__u32 nbytes, tagpos, i;
+	Py_ssize_t n, pos;
+	int64_t nbits;
+	PyObject *hex;
+
+	if (!overflow) {
+		if (w_avail(w) < 9) {
+			w_marker(w, PYX_TAG_ELIDED);
+			return;
+		}
+		w_u8(w, PYX_TAG_INT);
+		w_put(w, &v, 8);
+		return;
+	}
+	nbits = A._PyLong_NumBits(o);
+	if (nbits < 0) {
+		A.PyErr_Clear();
+		nbits = (int64_t)PYX_BIGINT_MAX * 8 + 1;
+	}
+	nbytes = (__u64)nbits > (__u64)PYX_BIGINT_MAX * 8 ? 0 : (__u32)((nbits + 7) / 8);
+	if (w_avail(w) < 6 + nbytes) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_BIGINT);
+	w_u8(w, overflow < 0);
+	if (!nbytes) {
+		w->len += 4;
+		w_u32_at(w, tagpos + 2, 0);
+		w_cut(w, tagpos);
+		return;
+	}
+	/* Exactly nbytes of magnitude, least significant first, from the hex text ("-0x1f"): the
+	 * only documented way to the digits that works unchanged from 3.8 to 3.13. */
+	hex = A.PyNumber_ToBase(o, 16);
+	n = hex ? A.PyUnicode_GetLength(hex) : -1;
+	if (n < 0) {
+		A.PyErr_Clear();
+		w->len = tagpos;
+		if (hex)
+			A.Py_DecRef(hex);
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	w_u32_at(w, tagpos + 2, nbytes);
+	w->len += 4;
+	memset(w->buf + w->len, 0, nbytes);
+	for (pos = n - 1, i = 0; pos >= 0 && i < nbytes * 2; pos--, i++) {
+		d = hexval(A.PyUnicode_ReadChar(hex, pos));
+		if (d < 0)
+			break;
+		w->buf[w->len + i / 2] |= (__u8)(d << (4 * (i & 1)));
+	}
+	w->len += nbytes;
+	A.Py_DecRef(hex);
+}
+
+static void w_float(struct pyx_writer *w, PyObject *o)
+{
+	double d = A.PyFloat_AsDouble(o);
+
+	if (w_avail(w) < 9) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	w_u8(w, PYX_TAG_FLOAT);
+	w_put(w, &d, 8);
+}
+
+static void w_value(struct pyx_writer *w, PyObject *o, __u32 depth);
+
+static void w_seq(struct pyx_writer *w, PyObject *o, __u8 tag, __u32 depth)
+{
+	int is_tuple = tag == PYX_TAG_TUPLE;
+	Py_ssize_t n = is_tuple ? A.PyTuple_Size(o) : A.PyList_Size(o), i;
+	__u32 tagpos, count = 0;
+	PyObject *item;
+
+	if (depth > PYX_DEPTH_MAX) {
+		w_marker(w, PYX_TAG_DEPTH);
+		return;
+	}
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	tagpos = w->len;
+	w_u8(w, tag);
+	w->len += 4;
+	for (i = 0; i < n && count < PYX_SEQ_MAX && w_avail(w); i++) {
+		item = is_tuple ? A.PyTuple_GetItem(o, i) : A.PyList_GetItem(o, i);
+		if (!item)
+			break;
+		w_value(w, item, depth + 1);
+		count++;
+	}
+	w_u32_at(w, tagpos + 1, count);
+	if (count < (__u64)n)
+		w_cut(w, tagpos);
+}
+
+static void w_dict(struct pyx_writer *w, PyObject *o, __u32 depth)
+{
+	Py_ssize_t n = A.PyDict_Size(o), pos = 0;
+	PyObject *key, *value;
+	__u32 tagpos, count = 0;
+
+	if (depth > PYX_DEPTH_MAX) {
+		w_marker(w, PYX_TAG_DEPTH);
+		return;
+	}
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_DICT);
+	w->len += 4;
+	while (count < PYX_SEQ_MAX && w_avail(w) >= 2 && A.PyDict_Next(o, &pos, &key, &value)) {
+		w->end--; /* the value's byte */
+		w_value(w, key, depth + 1);
+		w->end++;
+		w_value(w, value, depth + 1);
+		count++;
+	}
+	w_u32_at(w, tagpos + 1, count);
+	if (count < (__u64)n)
+		w_cut(w, tagpos);
+}
+
+/* OBJECT attribute: name, then its value. 0 when there was no room for it. */
+static int w_attr_name(struct pyx_writer *w, const char *name)
+{
+	__u32 n = (__u32)strlen(name);
+
+	if (w_avail(w) < 1 + n + 1)
+		return 0;
+	w_u8(w, (__u8)n);
+	w_put(w, name, n);
+	return 1;
+}
+
+static const char *const pyx_socket_attrs[] = { "fd", "family", "type", "proto" };
+static const char *const pyx_code_attrs[] = { "co_filename", "co_name", "co_firstlineno" };
+
+/* _socket.socket or a subclass (socket.socket): found by name up the tp_base chain, as the type
+ * object lives in _socket.so and is exported by nobody. The instance starts with
+ * { PyObject_HEAD; int sock_fd, sock_family, sock_type, sock_proto; } on 3.8-3.13. */
+static int is_socket_type(PyObject *type)
+{
+	int hops;
+
+	for (hops = 0; type && hops < 32; hops++, type = pyx_type_base(type))
+		if (!strcmp(pyx_type_name(type), "_socket.socket"))
+			return 1;
+	return 0;
+}
+
+static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 depth)
+{
+	const char *tname = pyx_type_name(type);
+	__u32 tlen = (__u32)strnlen(tname, 256), tagpos, napos, nattrs = 0, want = 0, i;
+	unsigned long flags = A.PyType_GetFlags(type);
+	int cut = 0;
+	PyObject *attr;
+
+	if (tlen > 255) {
+		tlen = 255;
+		cut = 1;
+	}
+	if (w_avail(w) < 3 + tlen) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_OBJECT);
+	w_u8(w, (__u8)tlen);
+	w_put(w, tname, tlen);
+	napos = w->len;
+	w_u8(w, 0);
+
+	if (type == A.PyCode_Type) {
+		want = 3;
+		for (i = 0; i < want; i++) {
+			attr = A.PyObject_GetAttrString(o, pyx_code_attrs[i]);
+			if (!attr) {
+				A.PyErr_Clear();
+				continue;
+			}
+			if (w_attr_name(w, pyx_code_attrs[i])) {
+				w_value(w, attr, depth + 1);
+				nattrs++;
+			}
+			A.Py_DecRef(attr);
+		}
+	} else if (flags & (PYX_TPFLAGS_UNICODE_SUBCLASS | PYX_TPFLAGS_BYTES_SUBCLASS |
+			    PYX_TPFLAGS_LONG_SUBCLASS) ||
+		   A.PyType_IsSubtype(type, A.PyFloat_Type)) {
+		want = 1;
+		if (w_attr_name(w, "value")) {
+			if (flags & PYX_TPFLAGS_UNICODE_SUBCLASS)
+				w_str(w, o);
+			else if (flags & PYX_TPFLAGS_BYTES_SUBCLASS)
+				w_raw(w, PYX_TAG_BYTES, A.PyBytes_AsString(o), A.PyBytes_Size(o));
+			else if (flags & PYX_TPFLAGS_LONG_SUBCLASS)
+				w_int(w, o);
+			else
+				w_float(w, o);
+			nattrs++;
+		}
+	} else if (is_socket_type(type)) {
+		const int *fields = (const int *)((const char *)o + 16);
+
+		want = 4;
+		for (i = 0; i < want; i++) {
+			if (w_avail(w) < 1 + strlen(pyx_socket_attrs[i]) + 9)
+				break;
+			w_attr_name(w, pyx_socket_attrs[i]);
+			long long v = fields[i];
+			w_u8(w, PYX_TAG_INT);
+			w_put(w, &v, 8);
+			nattrs++;
+		}
+	}
+	w->buf[napos] = (__u8)nattrs;
+	if (cut || nattrs < want)
+		w_cut(w, tagpos);
+}
+
+/* One value; the caller guarantees at least one byte of room. */
+static void w_value(struct pyx_writer *w, PyObject *o, __u32 depth)
+{
+	PyObject *type = pyx_type(o);
+
+	if (o == A._Py_NoneStruct)
+		w_u8(w, PYX_TAG_NONE);
+	else if (o == A._Py_TrueStruct)
+		w_u8(w, PYX_TAG_TRUE);
+	else if (o == A._Py_FalseStruct)
+		w_u8(w, PYX_TAG_FALSE);
+	else if (type == A.PyLong_Type)
+		w_int(w, o);
+	else if (type == A.PyUnicode_Type)
+		w_str(w, o);
+	else if (type == A.PyBytes_Type)
+		w_raw(w, PYX_TAG_BYTES, A.PyBytes_AsString(o), A.PyBytes_Size(o));
+	else if (type == A.PyByteArray_Type)
+		w_raw(w, PYX_TAG_BYTEARRAY, A.PyByteArray_AsString(o), A.PyByteArray_Size(o));
+	else if (type == A.PyFloat_Type)
+		w_float(w, o);
+	else if (type == A.PyTuple_Type)
+		w_seq(w, o, PYX_TAG_TUPLE, depth);
+	else if (type == A.PyList_Type)
+		w_seq(w, o, PYX_TAG_LIST, depth);
+	else if (type == A.PyDict_Type)
+		w_dict(w, o, depth);
+	else
+		w_object(w, o, type, depth);
+}
+
+/* The calling thread's Python frame: file and function as STR values, line into *line. */
+static int w_frame(struct pyx_writer *w, __u32 *line)
+{
+	PyObject *frame = A.PyEval_GetFrame(), *code, *file, *func;
+
+	if (!frame) {
+		A.PyErr_Clear();
+		return 0;
+	}
+	if (A.PyFrame_GetCode) {
+		code = A.PyFrame_GetCode(frame);
+	} else {
+		/* 3.8: PyFrameObject { PyObject_VAR_HEAD; f_back; f_code; ... } */
+		code = *(PyObject **)((char *)frame + 32);
+		A.Py_IncRef(code);
+	}
+	if (!code || pyx_type(code) != A.PyCode_Type) {
+		if (code)
+			A.Py_DecRef(code);
+		return 0;
+	}
+	file = A.PyObject_GetAttrString(code, "co_filename");
+	func = A.PyObject_GetAttrString(code, "co_name");
+	A.PyErr_Clear();
+	if (file && pyx_type(file) == A.PyUnicode_Type)
+		w_str(w, file);
+	else
+		w_cstr(w, "");
+	if (func && pyx_type(func) == A.PyUnicode_Type)
+		w_str(w, func);
+	else
+		w_cstr(w, "");
+	*line = (__u32)A.PyFrame_GetLineNumber(frame);
+	if (file)
+		A.Py_DecRef(file);
+	if (func)
+		A.Py_DecRef(func);
+	A.Py_DecRef(code);
+	return 1;
+}
+
+__u32 pyx_payload_encode(__u8 *buf, const char *name, __u32 event_id, PyObject *args, __u64 seq,
+			 int python)
+{
+	struct pyx_writer w = { .buf = buf, .len = sizeof(struct pyx_payload_hdr),
+				.end = PYX_PAYLOAD_MAX };
+	struct pyx_payload_hdr hdr = { .magic = PYX_PAYLOAD_MAGIC, .version = PYX_PAYLOAD_VERSION,
+				       .event_id = (__u16)event_id, .seq = seq };
+	PyObject *et, *ev, *etb;
+	Py_ssize_t n = 0, i;
+	__u32 nargs = 0;
+
+	/* Header and three strings of at most 5 + PYX_STR_MAX bytes each always fit. */
+	_Static_assert(sizeof(struct pyx_payload_hdr) + 3 * (5 + PYX_STR_MAX) + PYX_SEQ_MAX <=
+			       PYX_PAYLOAD_MAX,
+		       "payload bounds");
+
+	w_cstr(&w, name);
+	if (!python) {
+		w_cstr(&w, "");
+		w_cstr(&w, "");
+		w.flags |= PYX_PF_NO_ARGS | PYX_PF_NO_FRAME;
+		goto out;
+	}
+
+	A.PyErr_Fetch(&et, &ev, &etb);
+	if (!w_frame(&w, &hdr.line)) {
+		w_cstr(&w, "");
+		w_cstr(&w, "");
+		w.flags |= PYX_PF_NO_FRAME;
+	}
+	if (args && pyx_type(args) == A.PyTuple_Type)
+		n = A.PyTuple_Size(args);
+	nargs = n > PYX_SEQ_MAX ? PYX_SEQ_MAX : (__u32)n;
+	if ((Py_ssize_t)nargs < n)
+		w.flags |= PYX_PF_TRUNCATED;
+	for (i = 0; i < (Py_ssize_t)nargs; i++) {
+		w.end = PYX_PAYLOAD_MAX - (nargs - (__u32)i - 1); /* one byte per later argument */
+		w_value(&w, A.PyTuple_GetItem(args, i), 1);
+	}
+	A.PyErr_Clear();
+	A.PyErr_Restore(et, ev, etb);
+out:
+	hdr.flags = w.flags;
+	hdr.nargs = (__u16)nargs;
+	hdr.len = w.len;
+	memcpy(buf, &hdr, sizeof(hdr));
+	return w.len;
+}

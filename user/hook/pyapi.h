@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The slice of the CPython C API the hook uses, resolved at run time.
+ *
+ * One binary serves CPython 3.8 to 3.13 (Debian's and pyenv's), so nothing here includes Python.h:
+ * every function and type object is looked up with dlsym(RTLD_DEFAULT, ...) in the process that
+ * loaded us. The only struct layout read directly is what has not moved since 3.0: ob_type at
+ * offset 8 of every object, tp_name at offset 24 and tp_base at offset 256 of a type object, and
+ * PyModuleDef / PyMethodDef (stable ABI). Reference counts go through Py_IncRef/Py_DecRef only:
+ * the Py_INCREF macros of one version are wrong on another (3.12 immortal objects).
+ */
+#ifndef PYX_PYAPI_H
+#define PYX_PYAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct pyx_object PyObject; /* opaque */
+typedef ssize_t Py_ssize_t;
+typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *user_data);
+
+/* Stable flag bits of tp_flags (Include/object.h, unchanged 3.8-3.13). */
+#define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
+#define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
+#define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+
+/* Function pointers: X(return type, name, parameters). All required unless listed in OPT below. */
+#define PYX_API_FUNCS(X)                                                                           \
+	X(int, PySys_AddAuditHook, (Py_AuditHookFunction, void *))                                 \
+	X(int, PySys_Audit, (const char *, const char *, ...))                                     \
+	X(int, Py_IsInitialized, (void))                                                           \
+	X(const char *, Py_GetVersion, (void))                                                     \
+	X(Py_ssize_t, PyTuple_Size, (PyObject *))                                                  \
+	X(PyObject *, PyTuple_GetItem, (PyObject *, Py_ssize_t))                                   \
+	X(Py_ssize_t, PyList_Size, (PyObject *))                                                   \
+	X(PyObject *, PyList_GetItem, (PyObject *, Py_ssize_t))                                    \
+	X(int, PyDict_Next, (PyObject *, Py_ssize_t *, PyObject **, PyObject **))                  \
+	X(Py_ssize_t, PyDict_Size, (PyObject *))                                                   \
+	X(Py_ssize_t, PyUnicode_GetLength, (PyObject *))                                           \
+	X(uint32_t, PyUnicode_ReadChar, (PyObject *, Py_ssize_t))                                  \
+	X(Py_ssize_t, PyBytes_Size, (PyObject *))                                                  \
+	X(char *, PyBytes_AsString, (PyObject *))                                                  \
+	X(Py_ssize_t, PyByteArray_Size, (PyObject *))                                              \
+	X(char *, PyByteArray_AsString, (PyObject *))                                              \
+	X(long long, PyLong_AsLongLongAndOverflow, (PyObject *, int *))                            \
+	X(int64_t, _PyLong_NumBits, (PyObject *))                                                  \
+	X(PyObject *, PyNumber_ToBase, (PyObject *, int))                                          \
+	X(double, PyFloat_AsDouble, (PyObject *))                                                  \
+	X(unsigned long, PyType_GetFlags, (PyObject *))                                            \
+	X(int, PyType_IsSubtype, (PyObject *, PyObject *))                                         \
+	X(void, Py_IncRef, (PyObject *))                                                           \
+	X(void, Py_DecRef, (PyObject *))                                                           \
+	X(void, PyErr_Fetch, (PyObject **, PyObject **, PyObject **))                              \
+	X(void, PyErr_Restore, (PyObject *, PyObject *, PyObject *))                               \
+	X(void, PyErr_Clear, (void))                                                               \
+	X(PyObject *, PyEval_GetFrame, (void))                                                     \
+	X(int, PyFrame_GetLineNumber, (PyObject *))                                                \
+	X(PyObject *, PyObject_GetAttrString, (PyObject *, const char *))                          \
+	X(PyObject *, PyModuleDef_Init, (void *))                                                  \
+	X(int, PyModule_AddObject, (PyObject *, const char *, PyObject *))                         \
+	X(int, PyModule_AddIntConstant, (PyObject *, const char *, long))                          \
+	X(int, PyModule_AddStringConstant, (PyObject *, const char *, const char *))               \
+	X(PyObject *, PyBool_FromLong, (long))                                                     \
+	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
+	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
+	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
+
+/* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
+ * (_PyThreadState_UncheckedGet 3.8-3.12, PyThreadState_GetUnchecked 3.13+). */
+#define PYX_API_OPT_FUNCS(X)                                                                       \
+	X(PyObject *, PyFrame_GetCode, (PyObject *))                                               \
+	X(void *, _PyThreadState_UncheckedGet, (void))                                             \
+	X(void *, PyThreadState_GetUnchecked, (void))
+
+#define PYX_API_OBJS(X)                                                                            \
+	X(PyUnicode_Type)                                                                          \
+	X(PyBytes_Type)                                                                            \
+	X(PyByteArray_Type)                                                                        \
+	X(PyLong_Type)                                                                             \
+	X(PyFloat_Type)                                                                            \
+	X(PyBool_Type)                                                                             \
+	X(PyTuple_Type)                                                                            \
+	X(PyList_Type)                                                                             \
+	X(PyDict_Type)                                                                             \
+	X(PyCode_Type)                                                                             \
+	X(_Py_NoneStruct)                                                                          \
+	X(_Py_TrueStruct)                                                                          \
+	X(_Py_FalseStruct)
+
+struct pyx_api {
+#define PYX_API_FN(ret, name, params) ret(*name) params;
+	PYX_API_FUNCS(PYX_API_FN)
+	PYX_API_OPT_FUNCS(PYX_API_FN)
+#undef PYX_API_FN
+#define PYX_API_OBJ(name) PyObject *name;
+	PYX_API_OBJS(PYX_API_OBJ)
+#undef PYX_API_OBJ
+	void *(*tstate_get)(void); /* whichever unchecked getter this version has */
+	uint32_t hexversion;       /* PY_VERSION_HEX of the running interpreter */
+};
+
+/* Filled by pyx_api_init(); read-only afterwards. */
+extern struct pyx_api pyx_api;
+
+/* Resolve everything. 0 on success, -ENOENT when this process is not a CPython >= 3.8 (a missing
+ * symbol). Idempotent; call it before anything else here, from one thread (constructor, module
+ * init under the GIL, launcher main). */
+int pyx_api_init(void);
+
+static inline PyObject *pyx_type(PyObject *o)
+{
+	return *(PyObject **)((char *)o + 8);
+}
+
+static inline const char *pyx_type_name(PyObject *type)
+{
+	return *(const char **)((char *)type + 24);
+}
+
+static inline PyObject *pyx_type_base(PyObject *type)
+{
+	return *(PyObject **)((char *)type + 256);
+}
+
+/* The running thread's PyThreadState, or NULL (no Python API may be used then). */
+static inline void *pyx_tstate(void)
+{
+	return pyx_api.tstate_get();
+}
+
+#endif /* PYX_PYAPI_H */
