@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A growable text buffer and the escapers every writer uses. A record is built whole in a buffer
+ * and written with one fwrite, so a line is never interleaved or half-written on error.
+ *
+ * Escaping schemes (docs/json-schema.md):
+ *   JSON, bytes from the kernel or a bytes value: valid UTF-8 passes through; each byte that is not
+ *     part of a valid UTF-8 sequence becomes the lone surrogate \udcXX (Python's "surrogateescape",
+ *     so s.encode("utf-8", "surrogateescape") gives the original bytes back).
+ *   JSON, a payload str with PYX_TAG_ESCAPED: "\\" becomes one backslash and "\udXXX" the lone
+ *     surrogate \udXXX, so json.loads() returns the Python str the hook saw.
+ *   Both: ", \ and control characters (C0, DEL, C1) are escaped; the output is pure ASCII-safe
+ *     UTF-8 that json.loads() accepts.
+ *   Plain: control characters, DEL and C1 as \xNN / \u00NN, invalid bytes as \xNN, backslash as
+ *     \\, the quote character given as \'; nothing raw that a terminal would interpret.
+ */
+#ifndef PYX_BUF_H
+#define PYX_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct pyx_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void pyx_buf_free(struct pyx_buf *b);
+void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n);
+void pyx_buf_puts(struct pyx_buf *b, const char *s);
+void pyx_buf_putc(struct pyx_buf *b, char c);
+void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* JSON string with its quotes. */
+void pyx_json_bytes(struct pyx_buf *b, const void *s, size_t n);
+void pyx_json_cstr(struct pyx_buf *b, const char *s);
+void pyx_json_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped);
+/* Plain text without quotes; quote is the character to escape (0 for none). */
+void pyx_plain_bytes(struct pyx_buf *b, const void *s, size_t n, char quote);
+void pyx_plain_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped, char quote);
+
+/* A double as JSON (finite only) or Python repr-like text: the shortest text that reads back. */
+void pyx_buf_double(struct pyx_buf *b, double d);
+
+#endif /* PYX_BUF_H */

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "opts.h"
+#include "sysrec.h"
+#include "version.h"
+
+static const char usage_text[] =
+"Usage: pyxcheck [OPTIONS] [-- COMMAND [ARG...]]\n"
+"\n"
+"Show what Python processes say they do (audit events from the pyxcheck hook) next to what the\n"
+"kernel sees them do (syscalls), in one timeline. Runs as root.\n"
+"\n"
+"  -- COMMAND        run COMMAND with the hook preloaded, once every probe is attached; follow it\n"
+"                    and its descendants until all of them have exited; exit with its status\n"
+"                    (128+N when killed by signal N)\n"
+"  -p, --pid PID     monitor a running process and its future children (repeatable)\n"
+"  -a, --all         monitor every process that carries the hook (default without -p/COMMAND)\n"
+"  -e, --events LIST comma-separated: categories (file, network, process, ffi, code, import,\n"
+"                    runtime, other), audit event globs (socket.*), `syscalls` for every syscall,\n"
+"                    syscall:GLOB for some (syscall:open*); default: everything\n"
+"  -j, --json        JSON Lines (docs/json-schema.md) instead of columns\n"
+"  -o, --output FILE write to FILE (created 0600; never follows a symlink)\n"
+"      --summary     print counts per event and syscall, and losses, at exit\n"
+"      --ringbuf-size BYTES\n"
+"                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
+"  -v, --verbose     libbpf debug output and progress on stderr\n"
+"  -h, --help        this text\n"
+"  -V, --version     version\n"
+"\n"
+"Exit status: COMMAND's status; 0 when stopped by SIGINT/SIGTERM; 1 on a runtime error (not\n"
+"root, no BPF, no BTF, hook library missing, output not writable); 2 on bad usage.\n"
+"\n"
+"EXAMPLES\n"
+"  pyxcheck -- python3 script.py              run a script, show its events and syscalls\n"
+"  pyxcheck -j -o trace.jsonl -- python3 -m pip list\n"
+"                                             JSON Lines to a file\n"
+"  pyxcheck -e file,socket.* -p 1234          file events and socket.* events of pid 1234\n"
+"  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
+"  pyxcheck --summary -- python3 -c 'import json'\n"
+"                                             counts at exit\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pyxcheck: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see pyxcheck --help)\n");
+}
+
+static int parse_pid(const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
+		return -EINVAL;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k') {
+		v <<= 10;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		v <<= 20;
+		end++;
+	}
+	if (*end || v < 4096 || v > (1ULL << 30) || (v & (v - 1)))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int add_event_item(struct pyx_opts *o, char *item)
+{
+	unsigned int i, matched = 0;
+	int cat;
+
+	if (!*item)
+		return -EINVAL;
+	if (!strcmp(item, "syscalls") || !strcmp(item, "syscall")) {
+		o->syscalls = true;
+		for (i = 0; i < PYX_SC__COUNT; i++)
+			o->sc_show[i] = true;
+		return 0;
+	}
+	if (!strncmp(item, "syscall:", 8)) {
+		for (i = 0; i < PYX_SC__COUNT; i++) {
+			if (pyx_sc_name(i) && !fnmatch(item + 8, pyx_sc_name(i), 0)) {
+				o->sc_show[i] = true;
+				matched++;
+			}
+		}
+		if (!matched)
+			return -ENOENT;
+		o->syscalls = true;
+		return 0;
+	}
+	cat = pyx_cat_category_find(item);
+	if (cat >= 0) {
+		o->category_mask |= 1u << cat;
+		o->category_show |= 1u << cat;
+		return 0;
+	}
+	/* an event glob: attach the probes of the catalogue events it matches, and "other", where
+	 * events outside the catalogue (an application's own sys.audit names) arrive */
+	if (o->nglobs == PYX_MAX_GLOBS)
+		return -E2BIG;
+	o->globs[o->nglobs++] = item;
+	for (i = 0; i < pyx_cat_count(); i++)
+		if (!fnmatch(item, pyx_cat_event(i)->name, 0))
+			o->category_mask |= 1u << pyx_cat_event(i)->category;
+	o->category_mask |= 1u << PYX_CAT_OTHER;
+	return 0;
+}
+
+static int parse_events(struct pyx_opts *o, char *list)
+{
+	char *save = NULL, *item;
+	int err;
+
+	o->events_given = true;
+	for (item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		err = add_event_item(o, item);
+		if (err == -ENOENT) {
+			usage_error("-e: no traced syscall matches '%s'", item);
+			return -EINVAL;
+		}
+		if (err) {
+			usage_error("-e: bad item '%s'", item);
+			return -EINVAL;
+		}
+	}
+	if (!o->category_mask && !o->syscalls) {
+		usage_error("-e: empty list%s", "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+enum { OPT_SUMMARY = 0x100, OPT_RINGBUF };
+
+int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	bool all = false;
+	unsigned int i;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (o->npids == PYX_MAX_PIDS) {
+				usage_error("too many -p (at most %s)", "64");
+				return -EINVAL;
+			}
+			if (parse_pid(optarg, &o->pids[o->npids])) {
+				usage_error("-p: bad pid '%s'", optarg);
+				return -EINVAL;
+			}
+			o->npids++;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'e':
+			if (parse_events(o, optarg))
+				return -EINVAL;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case OPT_RINGBUF:
+			if (parse_size(optarg, &o->ringbuf_size)) {
+				usage_error("--ringbuf-size: '%s' is not a power of two between 4096 "
+					    "and 1G", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return PYX_OPTS_EXIT;
+		case 'V':
+			printf("pyxcheck %s (payload v%d)\n", PYX_VERSION, PYX_PAYLOAD_VERSION);
+			return PYX_OPTS_EXIT;
+		case ':':
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		/* COMMAND must come after "--", so that a typo is not run as a command */
+		if (strcmp(argv[optind - 1], "--")) {
+			usage_error("unexpected argument '%s': put COMMAND after --", argv[optind]);
+			return -EINVAL;
+		}
+		o->command = &argv[optind];
+	}
+	if (o->command && (o->npids || all)) {
+		usage_error("%s", "COMMAND cannot be combined with -p or -a");
+		return -EINVAL;
+	}
+	if (all && o->npids) {
+		usage_error("%s", "-a and -p exclude each other");
+		return -EINVAL;
+	}
+	o->all = !o->command && !o->npids;
+	if (!o->events_given) {
+		o->category_mask = o->category_show = (1u << PYX_CAT__COUNT) - 1;
+		o->syscalls = true;
+		for (i = 0; i < PYX_SC__COUNT; i++)
+			o->sc_show[i] = true;
+	}
+	return PYX_OPTS_OK;
+}
+
+bool pyx_opts_want_event(const struct pyx_opts *o, const char *name, unsigned int category)
+{
+	unsigned int i;
+
+	if (category < 32 && (o->category_show & (1u << category)))
+		return true;
+	for (i = 0; i < o->nglobs; i++)
+		if (!fnmatch(o->globs[i], name, 0))
+			return true;
+	return false;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Command-line options: all of the monitor's configuration, in one struct. */
+#ifndef PYX_OPTS_H
+#define PYX_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pyxcheck_syscall.h"
+
+#define PYX_MAX_PIDS 64
+#define PYX_MAX_GLOBS 32
+
+struct pyx_opts {
+	bool all;            /* -a, or neither -p nor COMMAND */
+	pid_t pids[PYX_MAX_PIDS];
+	unsigned int npids;
+	char **command;      /* after "--", NULL-terminated; NULL when absent */
+	bool json;
+	const char *output;  /* -o */
+	bool summary;
+	bool verbose;
+	size_t ringbuf_size;
+	/* -e: what to show. events_given false: everything. */
+	bool events_given;
+	uint32_t category_mask;   /* probes to attach */
+	uint32_t category_show;   /* categories shown in full */
+	const char *globs[PYX_MAX_GLOBS]; /* event-name globs, shown whatever their category */
+	unsigned int nglobs;
+	bool syscalls;            /* attach the syscall and sched tracepoints */
+	bool sc_show[PYX_SC__COUNT];
+};
+
+enum { PYX_OPTS_OK = 0, PYX_OPTS_EXIT = 1 };
+
+/* Parse argv. Returns PYX_OPTS_OK, PYX_OPTS_EXIT (--help or --version printed: exit 0), or -EINVAL
+ * after printing a one-line error (exit 2). */
+int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv);
+
+/* Does -e select this audit event (name NUL-terminated, category index)? */
+bool pyx_opts_want_event(const struct pyx_opts *o, const char *name, unsigned int category);
+
+#endif /* PYX_OPTS_H */

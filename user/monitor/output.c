@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "output.h"
+
+void pyx_writer_flush_line(struct pyx_writer *w)
+{
+	if (w->buf.oom) {
+		if (!w->err)
+			w->err = -ENOMEM;
+	} else {
+		pyx_buf_putc(&w->buf, '\n');
+		if (fwrite(w->buf.p, 1, w->buf.len, w->f) != w->buf.len && !w->err)
+			w->err = errno ? -errno : -EIO;
+	}
+	w->buf.len = 0;
+	w->buf.oom = false;
+}
+
+const char *pyx_stream_name(unsigned int stream)
+{
+	static const char *const names[] = { "audit", "syscall", "process" };
+
+	return stream < PYX_STREAM__COUNT ? names[stream] : "unknown";
+}
+
+const char *pyx_delivery_name(unsigned int delivery)
+{
+	switch (delivery) {
+	case PYX_DELIVERY_PRELOAD:
+		return "preload";
+	case PYX_DELIVERY_IMPORT:
+		return "import";
+	case PYX_DELIVERY_LAUNCHER:
+		return "launcher";
+	default:
+		return "unknown";
+	}
+}
+
+const char *pyx_proc_kind_name(unsigned int kind)
+{
+	switch (kind) {
+	case PYX_PROC_FORK:
+		return "fork";
+	case PYX_PROC_EXEC:
+		return "exec";
+	case PYX_PROC_EXIT:
+		return "exit";
+	default:
+		return "unknown";
+	}
+}
+
+size_t pyx_comm_len(const char *comm)
+{
+	return strnlen(comm, PYX_COMM_LEN);
+}
+
+void pyx_print_error(bool json, const char *fmt, ...)
+{
+	struct pyx_buf b = {};
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!json) {
+		fprintf(stderr, "pyxcheck: %s\n", msg);
+		return;
+	}
+	pyx_buf_puts(&b, "{\"type\":\"error\",\"error\":");
+	pyx_json_cstr(&b, msg);
+	pyx_buf_puts(&b, "}");
+	if (!b.oom)
+		fprintf(stderr, "%s\n", b.p);
+	pyx_buf_free(&b);
+}

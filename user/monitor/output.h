@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Output formats. Each format is one set of print functions (output_json.c, output_plain.c), as
+ * bpftool has print_*_json and print_*_plain; the monitor picks one at start-up. A record is built
+ * in the writer's buffer and written whole.
+ */
+#ifndef PYX_OUTPUT_H
+#define PYX_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pyxcheck_wire.h"
+#include "buf.h"
+#include "payload.h"
+#include "sysrec.h"
+
+struct pyx_summary;
+
+struct pyx_writer {
+	FILE *f;
+	struct pyx_buf buf;
+	bool color;          /* ANSI colours (plain, terminal only) */
+	bool fit;            /* cut plain lines to `width` columns (terminal only) */
+	unsigned int width;
+	int64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: wall time of a record */
+	int err;             /* first write error (negative errno) */
+};
+
+struct pyx_output_ops {
+	void (*header)(struct pyx_writer *w);
+	void (*audit)(struct pyx_writer *w, const struct pyx_rec_audit *rec, const struct pyx_event *ev);
+	void (*malformed)(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, const char *source,
+			  const char *why, const void *raw, size_t raw_len);
+	void (*syscall)(struct pyx_writer *w, const struct pyx_sysview *sv);
+	void (*process)(struct pyx_writer *w, const struct pyx_procview *pv);
+	void (*lifecycle)(struct pyx_writer *w, const struct pyx_rec_lifecycle *rec);
+	void (*lost)(struct pyx_writer *w, const struct pyx_rec_lost *rec);
+	void (*summary)(struct pyx_writer *w, const struct pyx_summary *s);
+};
+
+extern const struct pyx_output_ops pyx_output_json;
+extern const struct pyx_output_ops pyx_output_plain;
+
+/* Write the buffer as one line and empty it. */
+void pyx_writer_flush_line(struct pyx_writer *w);
+
+/* Shared helpers. */
+const char *pyx_stream_name(unsigned int stream);
+const char *pyx_delivery_name(unsigned int delivery);
+const char *pyx_proc_kind_name(unsigned int kind);
+/* comm from the kernel: up to PYX_COMM_LEN bytes, NUL-terminated or not. */
+size_t pyx_comm_len(const char *comm);
+
+/* One-line error on stderr, as JSON ({"type":"error","error":...}) when json. */
+void pyx_print_error(bool json, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* PYX_OUTPUT_H */
