@@ -70,9 +70,10 @@ void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
+/* C0, DEL, C1, and the line and paragraph separators that some readers split lines on */
 static bool is_control(uint32_t cp)
 {
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
 }
 
 static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
