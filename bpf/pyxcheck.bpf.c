@@ -40,6 +40,14 @@ const volatile __u32 wakeup_bytes = 64 * 1024;
 #define PYX_MAX_PIDS 16384
 #define TAIL_MASK (PYX_SC_TAIL_MAX - 1)
 
+/* Clamp v with a mask the compiler cannot drop: clang otherwise proves the mask redundant from an
+ * earlier bound check, and may hand the helper a register the verifier never saw checked. */
+#define pyx_mask(v, mask)                                                                          \
+	({                                                                                         \
+		asm volatile("" : "+r"(v));                                                        \
+		(v) &= (mask);                                                                     \
+	})
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 * 1024 * 1024); /* resized by the loader */
@@ -91,9 +99,10 @@ struct {
 	__type(value, struct sc_buf);
 } sc_scratch SEC(".maps");
 
+/* Twice the bound: the verifier sees a masked length (see pyx_mask), not the clamp. */
 struct audit_buf {
 	struct pyx_rec_audit rec;
-	__u8 payload[PYX_PAYLOAD_MAX];
+	__u8 payload[2 * PYX_PAYLOAD_MAX];
 };
 
 struct {
@@ -238,6 +247,7 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	n = len;
 	if (n > PYX_PAYLOAD_MAX)
 		n = PYX_PAYLOAD_MAX;
+	pyx_mask(n, 2 * PYX_PAYLOAD_MAX - 1);
 	b->rec.event_id = event_id;
 	b->rec.category = category;
 	b->rec.claimed_len = len;
@@ -303,7 +313,7 @@ int BPF_USDT(usdt_hook_stop, __u32 pid, __u64 events_seen, __u64 events_emitted)
  * tail offset. */
 static __always_inline __u32 copy_str(struct sc_buf *b, int i, __u32 off, __u64 ptr, __u32 max)
 {
-	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	struct pyx_sc_data *d = &b->rec.data[i];
 	long n;
 	char c = 0;
 
@@ -316,7 +326,7 @@ static __always_inline __u32 copy_str(struct sc_buf *b, int i, __u32 off, __u64 
 		d->off = sizeof(b->rec) + off;
 		return off;
 	}
-	off &= TAIL_MASK;
+	pyx_mask(off, TAIL_MASK);
 	n = bpf_probe_read_user_str(&b->tail[off], max, (const void *)ptr);
 	if (n <= 0) {
 		d->flags = PYX_DF_FAULT;
@@ -334,7 +344,7 @@ static __always_inline __u32 copy_str(struct sc_buf *b, int i, __u32 off, __u64 
 static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u64 ptr, __u64 len,
 					__u32 max)
 {
-	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	struct pyx_sc_data *d = &b->rec.data[i];
 	__u32 n;
 
 	if (!ptr) {
@@ -352,9 +362,8 @@ static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u6
 		d->off = sizeof(b->rec) + off;
 		return off;
 	}
-	off &= TAIL_MASK;
-	if (n > PYX_SC_STR_MAX)
-		n = PYX_SC_STR_MAX;
+	pyx_mask(off, TAIL_MASK);
+	pyx_mask(n, PYX_SC_STR_MAX - 1);
 	if (bpf_probe_read_user(&b->tail[off], n, (const void *)ptr)) {
 		d->flags = PYX_DF_FAULT;
 		return off;
@@ -366,7 +375,7 @@ static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u6
 
 static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64 uargv)
 {
-	struct pyx_sc_data *d = &b->rec.data[i & (PYX_SC_NARGS - 1)];
+	struct pyx_sc_data *d = &b->rec.data[i];
 	__u32 start = off, count = 0;
 	__u64 p = 0;
 	long n;
@@ -391,7 +400,7 @@ static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64
 			d->flags |= PYX_DF_TRUNCATED;
 			break;
 		}
-		off &= TAIL_MASK;
+		pyx_mask(off, TAIL_MASK);
 		n = bpf_probe_read_user_str(&b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
 		if (n <= 0) {
 			d->flags |= PYX_DF_FAULT;
@@ -520,7 +529,6 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 	__u32 tid = (__u32)id, zero = 0, off;
 	struct sc_stash st;
 	struct sc_buf *b;
-	int i;
 
 	if (!is_monitored(id >> 32))
 		return 0;
@@ -530,9 +538,22 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 	st.enter_ns = bpf_ktime_get_ns();
 	st.sc = sc;
 	st._pad = 0;
-#pragma unroll
-	for (i = 0; i < PYX_SC_NARGS; i++)
-		st.args[i] = ctx->args[i];
+	/* Only the syscall's own arguments: the kernel refuses to attach a program that reads past
+	 * the tracepoint's record (EACCES). One load per field: the verifier also refuses a moved
+	 * context pointer. */
+	__builtin_memset(st.args, 0, sizeof(st.args));
+	if (sc_kinds[sc][0])
+		st.args[0] = ctx->args[0];
+	if (sc_kinds[sc][1])
+		st.args[1] = ctx->args[1];
+	if (sc_kinds[sc][2])
+		st.args[2] = ctx->args[2];
+	if (sc_kinds[sc][3])
+		st.args[3] = ctx->args[3];
+	if (sc_kinds[sc][4])
+		st.args[4] = ctx->args[4];
+	if (sc_kinds[sc][5])
+		st.args[5] = ctx->args[5];
 
 	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
 		b = bpf_map_lookup_elem(&sc_scratch, &zero);
