@@ -31,7 +31,10 @@
  *
  *   pyxcheck:hook_start(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
  *       fired when the hook sees its first event (the interpreter is up) or, for the import and
- *       launcher deliveries, right after the hook was installed and verified.
+ *       launcher deliveries, right after the hook was installed and verified. The hook looks at
+ *       events only while at least one category probe is enabled (its fast path reads the
+ *       category semaphores and nothing else), so the PRELOAD hook_start, hook_stop and
+ *       events_seen only happen or count while some category is traced.
  *       status: 0 installed, PYX_HOOK_REFUSED when an existing hook vetoed it.
  *   pyxcheck:hook_stop(__u32 pid, __u64 events_seen, __u64 events_emitted)
  *       fired on cpython._PySys_ClearAuditHooks (finalisation), the last event the hook sees.
@@ -81,8 +84,9 @@ enum pyx_delivery {
  *
  * A payload is a struct pyx_payload_hdr followed by exactly three values, the event name (STR),
  * the frame's file (STR) and the frame's function (STR), followed by hdr.nargs values, the
- * audit arguments in order. hdr.len is the total length including the header; a reader must
- * trust nothing: every length is checked against what remains.
+ * audit arguments in order (at most PYX_SEQ_MAX; more set PYX_PF_TRUNCATED). Without a frame
+ * the file and function are empty and line is 0. hdr.len is the total length including the
+ * header; a reader must trust nothing: every length is checked against what remains.
  *
  * A value is one tag byte followed by its body. The low 6 bits of the tag are the type; bit 7
  * (PYX_TAG_TRUNCATED) says this value is not complete (string cut at PYX_STR_MAX, container cut
@@ -100,7 +104,9 @@ enum pyx_delivery {
  *                       (U+D800..U+DFFF), which UTF-8 cannot carry, is written with ESCAPED set:
  *                       each surrogate becomes the ASCII text \udXXX (lower-case hex) and each
  *                       backslash is doubled; nothing else changes. Truncation happens on a
- *                       character boundary at PYX_STR_MAX bytes.
+ *                       character boundary at PYX_STR_MAX bytes (an escape is one character).
+ *                       ESCAPED is decided by the first PYX_STR_MAX characters, the most that
+ *                       can be written, so a huge str costs no more than a short one.
  *   BYTES, BYTEARRAY    __u32 nbytes, raw bytes (cut at PYX_STR_MAX)
  *   TUPLE, LIST         __u32 count, then count values (count = items written, <= PYX_SEQ_MAX)
  *   DICT                __u32 count, then count (key value, value value) pairs
