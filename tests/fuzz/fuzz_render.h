@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Decode-then-render, as the monitor does with each ring-buffer record: every record goes through
+ * the decoders and then through both writers (JSON, and the human format both uncut and cut to a
+ * terminal width), and every line written must pass the oracles of fuzz_common.h. A record the
+ * decoders refuse is rendered as a `malformed` record, which must be just as safe.
+ *
+ * Kernel-owned header fields are modelled as the kernel makes them: ts_ns is a CLOCK_MONOTONIC
+ * value (below 2^62). Everything else, comm included (a process sets it with prctl), is arbitrary.
+ */
+#ifndef PYX_FUZZ_RENDER_H
+#define PYX_FUZZ_RENDER_H
+
+#include <errno.h>
+
+#include "fuzz_common.h"
+#include "output.h"
+#include "payload.h"
+#include "pyxcheck_syscall.h"
+#include "record.h"
+#include "pyxcheck_wire.h"
+#include "sysrec.h"
+
+static uint8_t fz_arena_mem[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
+
+/*
+ * One record through one writer, exactly as user/monitor/main.c's on_record() does (it is static
+ * there; keep the two in step). The loader hands on only records whose size is hdr.size, so the
+ * caller checks that first. rec is an exact-size heap copy: ASan sees any over-read.
+ */
+static inline void fz_render_one(const struct pyx_output_ops *ops, struct pyx_writer *w,
+				 const void *rec, size_t size)
+{
+	const struct pyx_rec_hdr *h = rec;
+	struct pyx_procview pv;
+	struct pyx_sysview sv;
+	struct pyx_arena arena;
+	struct pyx_event ev;
+	const void *payload;
+	size_t plen;
+	const char *why;
+
+	switch (h->type) {
+	case PYX_REC_AUDIT:
+		pyx_arena_init(&arena, fz_arena_mem, sizeof(fz_arena_mem));
+		if (pyx_audit_decode(rec, size, &arena, &ev, &why, &payload, &plen))
+			ops->malformed(w, h, "audit", why, payload, plen);
+		else
+			ops->audit(w, rec, &ev);
+		return;
+	case PYX_REC_SYSCALL:
+		if (pyx_sysrec_decode(rec, size, &sv))
+			ops->malformed(w, h, "syscall", "syscall record does not check out", rec,
+				       size);
+		else
+			ops->syscall(w, &sv);
+		return;
+	case PYX_REC_PROCESS:
+		if (pyx_procrec_decode(rec, size, &pv))
+			ops->malformed(w, h, "process", "process record does not check out", rec,
+				       size);
+		else
+			ops->process(w, &pv);
+		return;
+	case PYX_REC_LIFECYCLE:
+		if (size < sizeof(struct pyx_rec_lifecycle))
+			ops->malformed(w, h, "lifecycle", "lifecycle record too short", rec, size);
+		else
+			ops->lifecycle(w, rec);
+		return;
+	case PYX_REC_LOST:
+		if (size < sizeof(struct pyx_rec_lost) ||
+		    ((const struct pyx_rec_lost *)rec)->stream >= PYX_STREAM__COUNT)
+			ops->malformed(w, h, "lost", "lost record does not check out", rec, size);
+		else
+			ops->lost(w, rec);
+		return;
+	default:
+		ops->malformed(w, h, "record", "unknown record type", rec, size);
+		return;
+	}
+}
+
+static inline bool fz_echo(void)
+{
+	static int echo = -1;
+
+	if (echo < 0)
+		echo = getenv("PYX_FUZZ_ECHO") != NULL;
+	return echo;
+}
+
+/* Render rec (size bytes, any content) through every writer configuration and check the output. */
+static inline void fz_render_all(const uint8_t *data, size_t size)
+{
+	struct pyx_writer w;
+	uint8_t *rec;
+	int pass;
+
+	/* the loader's filter (loader.c handle_record): anything else never reaches on_record */
+	if (size < sizeof(struct pyx_rec_hdr) || ((const struct pyx_rec_hdr *)data)->size != size)
+		return;
+	/* exact-size copy, 8-byte aligned like a ring-buffer sample */
+	rec = malloc(size);
+	if (!rec)
+		abort();
+	memcpy(rec, data, size);
+	((struct pyx_rec_hdr *)rec)->ts_ns &= (1ULL << 62) - 1;
+	for (pass = 0; pass < 3; pass++) {
+		memset(&w, 0, sizeof(w));
+		w.f = capture_open();
+		w.real_offset = 1700000000LL * 1000000000LL;
+		w.fit = pass == 2;
+		w.width = 20 + size % 100;
+		fz_render_one(pass ? &pyx_output_plain : &pyx_output_json, &w, rec, size);
+		fflush(w.f);
+		if (w.err)
+			abort();
+		if (pass)
+			check_plain_lines(cap_out.p, cap_out.len);
+		else
+			check_json_lines(cap_out.p, cap_out.len);
+		/* PYX_FUZZ_ECHO=1: print what was rendered, for the seed tests to assert on */
+		if (fz_echo())
+			fwrite(cap_out.p, 1, cap_out.len, stdout);
+		if (!cap_out.len)
+			abort(); /* every record gives a line: nothing vanishes silently */
+		pyx_buf_free(&w.buf);
+	}
+	free(rec);
+}
+
+#endif /* PYX_FUZZ_RENDER_H */

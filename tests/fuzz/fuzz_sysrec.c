@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Fuzz target: the syscall record decoder (user/monitor/sysrec.c), every syscall kind of the
+ * table. The header's size and type are set from the input so that mutations go to what the
+ * decoder must distrust: the syscall index, the (offset, length) pairs of each argument's data,
+ * the flags and the tail. On success the view must only point into the record, every string must
+ * end inside it, and the record then goes through both writers (fuzz_render.h).
+ */
+#include "fuzz_render.h"
+
+static const uint8_t *lo, *hi;
+
+static void inside(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	if (b < lo || b > hi || n > (size_t)(hi - b))
+		abort();
+}
+
+static void inside_str(const char *s, size_t len)
+{
+	inside(s, len + 1);
+	if (s[len] != 0)
+		abort();
+}
+
+static void check_sockaddr(const struct pyx_sockaddr_view *sa)
+{
+	if (sa->raw_len)
+		inside(sa->raw, sa->raw_len);
+	if (sa->raw_len > PYX_SC_SOCKADDR_MAX)
+		abort();
+	if (!memchr(sa->addr, 0, sizeof(sa->addr)))
+		abort();
+	if (sa->unix_path && sa->unix_len)
+		inside(sa->unix_path, sa->unix_len);
+}
+
+static void check_view(const struct pyx_sysview *sv)
+{
+	unsigned int i, j;
+
+	if (sv->sc >= PYX_SC__COUNT || sv->nargs > PYX_SC_NARGS || !sv->name)
+		abort();
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+
+		if (!a->name)
+			abort();
+		if (!pyx_argk_has_data(a->kind) || !a->present || a->fault || a->null)
+			continue;
+		switch (a->kind) {
+		case PYX_AK_PATH:
+			inside_str(a->u.path.str, a->u.path.len);
+			if (a->u.path.len >= PYX_SC_STR_MAX)
+				abort();
+			break;
+		case PYX_AK_SOCKADDR:
+		case PYX_AK_MSGHDR:
+			check_sockaddr(&a->u.sa);
+			break;
+		case PYX_AK_ARGV:
+			if (a->u.argv.count > PYX_SC_ARGV_MAX)
+				abort();
+			for (j = 0; j < a->u.argv.count; j++) {
+				const char *it = a->u.argv.items[j];
+
+				inside(it, 1);
+				inside_str(it, strnlen(it, hi - (const uint8_t *)it));
+			}
+			break;
+		case PYX_AK_BUF:
+			if (a->u.buf.len)
+				inside(a->u.buf.bytes, a->u.buf.len);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct pyx_rec_syscall *rec;
+	struct pyx_sysview sv;
+
+	if (size < sizeof(struct pyx_rec_hdr))
+		return 0;
+	rec = malloc(size);
+	if (!rec)
+		abort();
+	memcpy(rec, data, size);
+	rec->hdr.size = size;
+	rec->hdr.type = PYX_REC_SYSCALL;
+	lo = (const uint8_t *)rec;
+	hi = lo + size;
+	if (!pyx_sysrec_decode(rec, size, &sv)) {
+		if (sv.rec != rec)
+			abort();
+		check_view(&sv);
+	}
+	fz_render_all((const uint8_t *)rec, size);
+	free(rec);
+	return 0;
+}

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Robustness (issue 5): fuzz targets, the forged-probe program, `make fuzz`, `make stress`, and the
+# plumbing of `make test SANITIZE=1`. docs/robustness.md says what each does and what it found.
+#
+# Fuzz targets are libFuzzer binaries built with clang (ASan + UBSan) straight from the monitor's
+# decoder and writer sources, into $(OUTPUT)/fuzz. `make test` builds them and runs each over its
+# seed corpus and regressions (tests/test_robust_fuzz.py); `make fuzz` runs each for FUZZ_SECONDS,
+# one at a time, at nice 19, into a working corpus under $(OUTPUT)/fuzz/work (the committed seeds in
+# tests/fuzz/corpus are only read).
+FUZZ_CC      ?= $(CLANG)
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS_NICE ?= 19
+FUZZ_DIR     := $(OUTPUT)/fuzz
+FUZZ_NAMES   := payload sysrec procrec record
+FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
+FUZZ_SRCS    := $(addprefix user/monitor/,payload.c record.c buf.c output.c output_json.c output_plain.c \
+	catalog.c summary.c sysrec.c)
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 $(WARN_CFLAGS) -D_GNU_SOURCE -Iinclude -Iuser/monitor -Itests/fuzz \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Largest record: an audit record header (72) and a full payload (8192); more only wastes time.
+FUZZ_MAX_LEN ?= 8300
+
+TEST_TARGETS += $(FUZZ_BINS)
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_render.h \
+		$(FUZZ_SRCS) include/pyxcheck_wire.h include/pyxcheck_syscall.h \
+		include/audit_events.def | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lm -o $@
+
+# One target at a time (the machine is shared): stats of each run are appended to stats.log.
+fuzz: $(FUZZ_BINS)
+	$(Q)set -e; for t in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_DIR)/work/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		nice -n $(FUZZ_JOBS_NICE) $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 -timeout=10 \
+			-artifact_prefix=$(FUZZ_DIR)/crash-$$t- \
+			$(FUZZ_DIR)/work/$$t tests/fuzz/corpus/$$t \
+			2> $(FUZZ_DIR)/$$t.log || { tail -40 $(FUZZ_DIR)/$$t.log; exit 1; }; \
+		runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/$$t.log); \
+		echo "$$(date -u +%FT%TZ) $$t seconds=$(FUZZ_SECONDS) runs=$$runs" \
+			| tee -a $(FUZZ_DIR)/stats.log; \
+	done
