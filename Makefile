@@ -5,7 +5,8 @@
 # Each part of the tree brings its own rules in a fragment: user/hook/hook.mk, bpf/bpf.mk,
 # user/monitor/monitor.mk, tests/tests.mk, bench/bench.mk.
 
-BUILD      ?= build
+# SANITIZE=1 builds into its own folder, so sanitized and plain objects never mix.
+BUILD      ?= $(if $(SANITIZE),build-san,build)
 OUTPUT     := $(abspath $(BUILD))
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -43,6 +44,7 @@ include user/hook/hook.mk
 include bpf/bpf.mk
 include user/monitor/monitor.mk
 include user/tap/tap.mk
+include tests/robust.mk
 include tests/tests.mk
 include bench/bench.mk
 
@@ -51,7 +53,7 @@ all: $(ALL_TARGETS)
 # Debian 12 packages, installed only when missing (idempotent; needs root).
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	python3 python3-dev libpython3-dev systemtap-sdt-dev python3-pytest \
-	libpython3.11-testsuite bpftrace strace binutils iproute2
+	libpython3.11-testsuite bpftrace strace binutils iproute2 libclang-rt-14-dev
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
