@@ -30,3 +30,19 @@ $(PYX_BPF_OBJ): bpf/pyxcheck.bpf.c $(PYX_VMLINUX) | $(OUTPUT)
 $(PYX_SKEL): $(PYX_BPF_OBJ)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name pyxcheck_bpf > $@.tmp && mv $@.tmp $@
+
+# Test helpers (tests/test_bpf_*.py, tests/test_sysrec.py): the loader and decoder without the CLI.
+PYX_TEST_OUT := $(OUTPUT)/tests
+ALL_TARGETS += $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec
+
+$(PYX_TEST_OUT):
+	$(Q)mkdir -p $@
+
+$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/sysrec.c \
+		$(PYX_SKEL) | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz
+
+$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Unit tests of the syscall/process record decoder: hand-built records, good ones decoded to exact
+ * values, and one malformed variant per check (each must be -EINVAL). Run by tests/test_sysrec.py;
+ * prints "all N checks passed" and exits 0, or names the first failing check and exits 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/syscall.h>
+
+#include "sysrec.h"
+
+/* The table's numbers are the x86-64 ones libc knows. */
+#define NR_CHECK(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                     \
+	_Static_assert(__NR_##name == nr, "syscall number of " #name);
+PYX_SYSCALLS(NR_CHECK)
+#undef NR_CHECK
+
+static int checks;
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
+			exit(1);                                                                   \
+		}                                                                                  \
+	} while (0)
+
+struct recbuf {
+	struct pyx_rec_syscall rec;
+	unsigned char tail[PYX_SC_TAIL_MAX];
+};
+
+static size_t sc_begin(struct recbuf *b, int sc)
+{
+	memset(b, 0, sizeof(*b));
+	b->rec.hdr.type = PYX_REC_SYSCALL;
+	b->rec.hdr.pid = 100;
+	b->rec.hdr.tid = 101;
+	b->rec.hdr.ts_ns = 5000;
+	b->rec.enter_ns = 4000;
+	b->rec.sc = sc;
+	b->rec.nr = pyx_sc_nr(sc);
+	b->rec.hdr.size = sizeof(b->rec);
+	return 0;
+}
+
+/* Append bytes as the data of argument i; returns the new tail length. */
+static size_t put_data(struct recbuf *b, size_t used, int i, const void *p, size_t len,
+		       unsigned int flags, unsigned int count)
+{
+	memcpy(b->tail + used, p, len);
+	b->rec.data[i].off = sizeof(b->rec) + used;
+	b->rec.data[i].len = len;
+	b->rec.data[i].flags = PYX_DF_PRESENT | flags;
+	b->rec.data[i].count = count;
+	b->rec.hdr.size = sizeof(b->rec) + used + len;
+	return used + len;
+}
+
+static int dec(struct recbuf *b, struct pyx_sysview *v)
+{
+	return pyx_sysrec_decode(b, b->rec.hdr.size, v);
+}
+
+static void build_openat(struct recbuf *b)
+{
+	sc_begin(b, PYX_SC_openat);
+	b->rec.args[0] = (uint64_t)-100;
+	b->rec.args[2] = 01 | 0100 | 01000 | 02000000;
+	b->rec.args[3] = 0644;
+	b->rec.ret = -2;
+	put_data(b, 0, 1, "/tmp/a b", 9, 0, 0);
+}
+
+static void test_openat(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	char t[128];
+
+	build_openat(&b);
+	CHECK(dec(&b, &v) == 0);
+	CHECK(!strcmp(v.name, "openat") && v.nr == 257 && v.nargs == 4);
+	CHECK(v.ret == -2 && v.err == ENOENT && !strcmp(pyx_errno_name(v.err), "ENOENT"));
+	CHECK(v.latency_ns == 1000 && v.ret_kind == PYX_RK_FD);
+	CHECK(!strcmp(v.args[1].name, "filename") && v.args[1].kind == PYX_AK_PATH);
+	CHECK(v.args[1].present && !v.args[1].truncated && v.args[1].u.path.len == 8);
+	CHECK(!strcmp(v.args[1].u.path.str, "/tmp/a b"));
+	CHECK(v.args[1].u.path.has_dirfd && v.args[1].u.path.dirfd == -100);
+	CHECK(pyx_fmt_arg(v.args[0].kind, v.args[0].raw, t, sizeof(t)) > 0 && !strcmp(t, "AT_FDCWD"));
+	pyx_fmt_arg(v.args[2].kind, v.args[2].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC"));
+	pyx_fmt_arg(v.args[3].kind, v.args[3].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "0644"));
+
+	/* truncated flag carried */
+	build_openat(&b);
+	b.rec.data[1].flags |= PYX_DF_TRUNCATED;
+	CHECK(dec(&b, &v) == 0 && v.args[1].truncated);
+	/* NULL pointer: no data */
+	build_openat(&b);
+	memset(&b.rec.data[1], 0, sizeof(b.rec.data[1]));
+	b.rec.data[1].flags = PYX_DF_NULL;
+	b.rec.hdr.size = sizeof(b.rec);
+	CHECK(dec(&b, &v) == 0 && v.args[1].null && !v.args[1].present);
+	/* fault */
+	b.rec.data[1].flags = PYX_DF_FAULT;
+	CHECK(dec(&b, &v) == 0 && v.args[1].fault);
+	/* tail full: present, truncated, empty */
+	b.rec.data[1].flags = PYX_DF_PRESENT | PYX_DF_TRUNCATED;
+	b.rec.data[1].off = sizeof(b.rec);
+	CHECK(dec(&b, &v) == 0 && v.args[1].truncated && !strcmp(v.args[1].u.path.str, ""));
+}
+
+static void test_openat_malformed(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+
+	build_openat(&b);
+	CHECK(pyx_sysrec_decode(&b, sizeof(b.rec) - 1, &v) == -EINVAL); /* shorter than struct */
+	CHECK(pyx_sysrec_decode(&b, b.rec.hdr.size + 1, &v) == -EINVAL); /* hdr.size != size */
+	CHECK(pyx_sysrec_decode(NULL, 200, &v) == -EINVAL);
+	build_openat(&b), b.rec.hdr.type = PYX_REC_PROCESS;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.hdr.flags = 1;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.sc = PYX_SC__COUNT;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.nr = 2; /* number of another syscall */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec._pad0 = 1;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.enter_ns = b.rec.hdr.ts_ns + 1;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].off = sizeof(b.rec) - 8; /* inside the fixed part */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].len++; /* past the record */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.tail[8] = 'x'; /* no NUL at the end */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.tail[3] = 0; /* NUL inside */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].flags |= 0x100; /* unknown flag */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].flags |= PYX_DF_NULL; /* present and NULL */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].count = 1; /* count on a non-ARGV */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[2].len = 1; /* data on a numeric argument */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[4].flags = PYX_DF_PRESENT; /* data on an unused slot */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.data[1].flags = 0; /* length without PRESENT */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b);
+	b.rec.data[1].flags = PYX_DF_PRESENT, b.rec.data[1].len = 0; /* empty, not truncated */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.hdr.size = sizeof(b.rec) + PYX_SC_TAIL_MAX + 1;
+	CHECK(pyx_sysrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL); /* longer than any record */
+}
+
+static void test_sockaddr(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	unsigned char in4[16] = { 2, 0, 0x1f, 0x90, 127, 0, 0, 1 };
+	unsigned char in6[28] = { 10, 0, 0x00, 0x50 };
+	unsigned char un[2 + 9] = { 1, 0, '/', 't', 'm', 'p', '/', 's', 0 };
+	unsigned char abs[2 + 5] = { 1, 0, 0, 'a', 0, 'b', 'c' };
+	unsigned char unnamed[2] = { 1, 0 };
+	char t[64];
+
+	sc_begin(&b, PYX_SC_connect);
+	b.rec.args[2] = 16;
+	put_data(&b, 0, 1, in4, sizeof(in4), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.sa.decoded && v.args[1].u.sa.family == 2);
+	CHECK(!strcmp(v.args[1].u.sa.addr, "127.0.0.1") && v.args[1].u.sa.port == 8080);
+	CHECK(v.ret_kind == PYX_RK_INT && v.err == 0);
+
+	in6[23] = 1; /* ::1 */
+	in6[24] = 3; /* scope 3 */
+	sc_begin(&b, PYX_SC_bind);
+	put_data(&b, 0, 1, in6, sizeof(in6), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.sa.family == 10 && v.args[1].u.sa.port == 80);
+	CHECK(!strcmp(v.args[1].u.sa.addr, "::1") && v.args[1].u.sa.scope_id == 3);
+	/* an AF_INET6 too short to hold the address stays raw */
+	sc_begin(&b, PYX_SC_bind);
+	put_data(&b, 0, 1, in6, 20, 0, 0);
+	CHECK(dec(&b, &v) == 0 && !v.args[1].u.sa.decoded && v.args[1].u.sa.raw_len == 20);
+
+	sc_begin(&b, PYX_SC_sendto);
+	put_data(&b, 0, 4, un, sizeof(un), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[4].u.sa.family == 1 && !v.args[4].u.sa.abstract);
+	CHECK(v.args[4].u.sa.unix_len == 6 && !memcmp(v.args[4].u.sa.unix_path, "/tmp/s", 6));
+	sc_begin(&b, PYX_SC_sendto);
+	put_data(&b, 0, 4, abs, sizeof(abs), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[4].u.sa.abstract && v.args[4].u.sa.unix_len == 4);
+	CHECK(!memcmp(v.args[4].u.sa.unix_path, "a\0bc", 4));
+	sc_begin(&b, PYX_SC_connect);
+	put_data(&b, 0, 1, unnamed, sizeof(unnamed), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.sa.unnamed);
+	/* too short for a family */
+	sc_begin(&b, PYX_SC_connect);
+	put_data(&b, 0, 1, unnamed, 1, 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.sa.family == -1 && !v.args[1].u.sa.decoded);
+	/* sendmsg: msg_name */
+	sc_begin(&b, PYX_SC_sendmsg);
+	put_data(&b, 0, 1, in4, sizeof(in4), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].kind == PYX_AK_MSGHDR && v.args[1].u.sa.port == 8080);
+	/* accept: peer address and its length */
+	sc_begin(&b, PYX_SC_accept4);
+	{
+		uint32_t len = 16;
+		size_t used = put_data(&b, 0, 1, in4, sizeof(in4), 0, 0);
+
+		put_data(&b, used, 2, &len, sizeof(len), 0, 0);
+		b.rec.args[3] = 02000000;
+	}
+	CHECK(dec(&b, &v) == 0 && v.args[2].u.socklen == 16 && v.ret_kind == PYX_RK_FD);
+	pyx_fmt_arg(v.args[3].kind, v.args[3].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "SOCK_CLOEXEC"));
+	/* malformed: socklen data of 3 bytes, sockaddr longer than sockaddr_storage */
+	sc_begin(&b, PYX_SC_accept);
+	put_data(&b, 0, 2, in4, 3, 0, 0);
+	CHECK(dec(&b, &v) == -EINVAL);
+	{
+		unsigned char big[PYX_SC_SOCKADDR_MAX + 1] = { 2 };
+
+		sc_begin(&b, PYX_SC_connect);
+		put_data(&b, 0, 1, big, sizeof(big), 0, 0);
+		CHECK(dec(&b, &v) == -EINVAL);
+	}
+}
+
+static void test_argv(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	const char items[] = "ls\0-l\0/tmp";
+	size_t used;
+
+	sc_begin(&b, PYX_SC_execve);
+	used = put_data(&b, 0, 0, "/bin/ls", 8, 0, 0);
+	put_data(&b, used, 1, items, sizeof(items), PYX_DF_TRUNCATED, 3);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.argv.count == 3 && v.args[1].truncated);
+	CHECK(!strcmp(v.args[1].u.argv.items[0], "ls") && !strcmp(v.args[1].u.argv.items[2], "/tmp"));
+	CHECK(!strcmp(v.args[0].u.path.str, "/bin/ls") && !v.args[0].u.path.has_dirfd);
+	b.rec.data[1].count = 2; /* bytes left over */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.data[1].count = 4; /* more items than bytes */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.data[1].count = PYX_SC_ARGV_MAX + 1;
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.data[1].count = 3;
+	b.tail[used + sizeof(items) - 1] = 'x'; /* last item unterminated */
+	CHECK(dec(&b, &v) == -EINVAL);
+	/* empty argv */
+	sc_begin(&b, PYX_SC_execveat);
+	b.rec.data[2].flags = PYX_DF_PRESENT;
+	b.rec.data[2].off = sizeof(b.rec);
+	CHECK(dec(&b, &v) == 0 && v.args[2].u.argv.count == 0 && v.nargs == 5);
+}
+
+static void test_other_kinds(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	uint64_t how[3] = { 0100, 0600, 4 }, rl[2] = { 1024, ~0ull };
+	uint64_t ca[8] = { 0x10000 | 0x100, 0, 0, 0, 17 };
+	char t[128];
+
+	sc_begin(&b, PYX_SC_openat2);
+	put_data(&b, 0, 2, how, sizeof(how), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[2].u.how.flags == 0100 && v.args[2].u.how.resolve == 4);
+	b.rec.data[2].len = 16, b.rec.hdr.size -= 8;
+	CHECK(dec(&b, &v) == -EINVAL);
+
+	sc_begin(&b, PYX_SC_prlimit64);
+	b.rec.args[1] = 7;
+	put_data(&b, 0, 2, rl, sizeof(rl), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[2].u.rlim.cur == 1024 && v.args[2].u.rlim.max == ~0ull);
+	pyx_fmt_arg(v.args[1].kind, v.args[1].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "RLIMIT_NOFILE"));
+
+	sc_begin(&b, PYX_SC_clone3);
+	put_data(&b, 0, 0, ca, sizeof(ca), 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[0].u.clone.flags == 0x10100 &&
+	      v.args[0].u.clone.exit_signal == 17 && v.ret_kind == PYX_RK_PID);
+
+	sc_begin(&b, PYX_SC_sethostname);
+	put_data(&b, 0, 0, "box\n", 4, 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[0].u.buf.len == 4 && !memcmp(v.args[0].u.buf.bytes, "box\n", 4));
+
+	sc_begin(&b, PYX_SC_renameat2);
+	b.rec.args[0] = 3, b.rec.args[2] = (uint64_t)-100, b.rec.args[4] = 1;
+	{
+		size_t used = put_data(&b, 0, 1, "a", 2, 0, 0);
+
+		put_data(&b, used, 3, "b", 2, 0, 0);
+	}
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.path.dirfd == 3 && v.args[3].u.path.dirfd == -100);
+	pyx_fmt_arg(v.args[4].kind, v.args[4].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "RENAME_NOREPLACE"));
+
+	sc_begin(&b, PYX_SC_fork);
+	CHECK(dec(&b, &v) == 0 && v.nargs == 0);
+
+	/* numeric formatting */
+	pyx_fmt_arg(PYX_AK_PROT, 5, t, sizeof(t));
+	CHECK(!strcmp(t, "PROT_READ|PROT_EXEC"));
+	pyx_fmt_arg(PYX_AK_SIGNAL, 15, t, sizeof(t));
+	CHECK(!strcmp(t, "SIGTERM"));
+	pyx_fmt_arg(PYX_AK_SIGNAL, 0, t, sizeof(t));
+	CHECK(!strcmp(t, "0"));
+	pyx_fmt_arg(PYX_AK_CLONE_FLAGS, 0x1200000 | 17, t, sizeof(t));
+	CHECK(!strcmp(t, "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"));
+	pyx_fmt_arg(PYX_AK_SOCK_TYPE, 1 | 02000000, t, sizeof(t));
+	CHECK(!strcmp(t, "SOCK_STREAM|SOCK_CLOEXEC"));
+	pyx_fmt_arg(PYX_AK_AT_FLAGS, 0x200 | 0x8000000, t, sizeof(t));
+	CHECK(!strcmp(t, "AT_REMOVEDIR|0x8000000"));
+	pyx_fmt_arg(PYX_AK_MAP_FLAGS, 0x2 | 0x20, t, sizeof(t));
+	CHECK(!strcmp(t, "MAP_PRIVATE|MAP_ANONYMOUS"));
+	pyx_fmt_arg(PYX_AK_OPEN_FLAGS, 0, t, sizeof(t));
+	CHECK(!strcmp(t, "O_RDONLY"));
+	CHECK(pyx_fmt_arg(PYX_AK_OPEN_FLAGS, 02 | 0100, t, 5) == 14 && !strcmp(t, "O_RD"));
+	CHECK(pyx_fmt_arg(PYX_AK_PATH, 0, t, sizeof(t)) == -EINVAL);
+	CHECK(!strcmp(pyx_errno_name(ECONNREFUSED), "ECONNREFUSED") && !pyx_errno_name(0));
+	CHECK(!pyx_errno_name(4000) && !strcmp(pyx_af_name(10), "AF_INET6"));
+	CHECK(pyx_sc_by_name("mprotect") == PYX_SC_mprotect && pyx_sc_by_name("read") == -1);
+	CHECK(!strcmp(pyx_sc_name(PYX_SC_fchdir), "fchdir") && !pyx_sc_name(PYX_SC__COUNT));
+}
+
+struct procbuf {
+	struct pyx_rec_process rec;
+	char tail[PYX_SC_STR_MAX + 8];
+};
+
+static void proc_begin(struct procbuf *b, int kind)
+{
+	memset(b, 0, sizeof(*b));
+	b->rec.hdr.type = PYX_REC_PROCESS;
+	b->rec.hdr.size = sizeof(b->rec);
+	b->rec.kind = kind;
+	b->rec.ppid = 1;
+}
+
+static void test_process(void)
+{
+	struct procbuf b;
+	struct pyx_procview v;
+
+	proc_begin(&b, PYX_PROC_FORK);
+	b.rec.child_pid = 42, b.rec.child_tid = 43, b.rec.hdr.flags = PYX_PRF_THREAD;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.thread && v.child_tid == 43);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.exit_code = 3 << 8;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.exited && v.exit_status == 3);
+	b.rec.exit_code = 9;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && !v.exited && v.term_signal == 9);
+	proc_begin(&b, PYX_PROC_EXEC);
+	memcpy(b.tail, "/bin/sh", 8);
+	b.rec.filename_off = sizeof(b.rec), b.rec.filename_len = 8, b.rec.old_tid = 7;
+	b.rec.hdr.size = sizeof(b.rec) + 8;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && !strcmp(v.filename, "/bin/sh"));
+	CHECK(v.filename_len == 7 && v.old_tid == 7);
+
+	/* malformed */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size - 1, &v) == -EINVAL);
+	b.tail[7] = 'x';
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.tail[7] = 0, b.tail[2] = 0;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.tail[2] = 'i', b.rec.filename_off = sizeof(b.rec) + 1;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.rec.filename_off = sizeof(b.rec), b.rec.kind = PYX_PROC_FORK;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.rec.kind = 9;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.hdr.flags = PYX_PRF_THREAD;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.hdr.type = PYX_REC_SYSCALL;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.hdr.size += 4; /* trailing bytes */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+}
+
+int main(void)
+{
+	_Static_assert(sizeof(struct pyx_rec_hdr) == 56, "hdr layout");
+	_Static_assert(sizeof(struct pyx_rec_syscall) == 176, "syscall record layout");
+	_Static_assert(sizeof(struct pyx_rec_process) == 88, "process record layout");
+	_Static_assert(sizeof(struct pyx_sc_data) == 8, "data descriptor layout");
+
+	test_openat();
+	test_openat_malformed();
+	test_sockaddr();
+	test_argv();
+	test_other_kinds();
+	test_process();
+	printf("all %d checks passed\n", checks);
+	return 0;
+}
