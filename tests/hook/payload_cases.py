@@ -124,6 +124,9 @@ def main():
                             line, 5)
         try:
             d = pyxwire.decode(c)
+            kinds = [a.tag + "-cut" if isinstance(a, pyxwire.Cut) else
+                     repr(a) if a in (pyxwire.DEPTH, pyxwire.ELIDED) else type(a).__name__
+                     for a in d.args]
             decoded = repr(d.args)
             if len(decoded) > 600:
                 decoded = decoded[:600] + "..."
@@ -132,9 +135,9 @@ def main():
                    "len": d.len}
             err = None
         except pyxwire.WireError as e:
-            decoded, hdr, err = None, None, str(e)
+            decoded, hdr, err, kinds = None, None, str(e), None
         out = {"case": name, "equal": c == ref, "ref_hex": ref.hex() if c != ref else None,
-               "c_hex": c.hex() if c != ref else None, "decoded": decoded, "hdr": hdr,
+               "c_hex": c.hex() if c != ref else None, "decoded": decoded, "kinds": kinds, "hdr": hdr,
                "decode_error": err, "hostile_calls": calls, "expect_line": line,
                "expect_file": file}
         print(json.dumps(out), flush=True)

@@ -25,7 +25,7 @@ TEST_TARGETS += $(HOOK_TEST_TARGETS)
 # tests.mk resets TEST_TARGETS; this keeps `make test` building ours whatever the include order.
 test: $(HOOK_TEST_TARGETS)
 
-$(HOOK_OBJDIR) $(OUTPUT)/tests:
+$(HOOK_OBJDIR):
 	$(Q)mkdir -p $@
 
 # Probe sites: 5-byte nops that the kernel may turn into a call, so no red zone (FACTS.md).
@@ -46,8 +46,9 @@ $(OUTPUT)/pyxcheck.so: $(OUTPUT)/libpyxcheck.so
 	$(call msg,LN,$@)
 	$(Q)ln -sf libpyxcheck.so $@
 
-$(OUTPUT)/tests/pyxpayload.so: $(HOOK_PAYLOAD_O) | $(OUTPUT)/tests
+$(OUTPUT)/tests/pyxpayload.so: $(HOOK_PAYLOAD_O)
 	$(call msg,LIB,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -shared -pthread -Wl,--no-undefined $(BASE_LDFLAGS) $(HOOK_PAYLOAD_O) -o $@
 
 $(HOOK_OBJDIR)/launcher.o: user/launcher/main.c | $(HOOK_OBJDIR)
