@@ -75,3 +75,33 @@ def build():
     if not LIBPYXCHECK.exists():
         pytest.fail(f"{LIBPYXCHECK} is missing: run `make` first")
     return BUILD
+
+
+# --- `make test SANITIZE=1` (tests/robust.mk) -------------------------------------------------
+# The hook and the test extensions are then built with ASan, and a Python that loads them needs
+# the ASan runtime first in LD_PRELOAD (CPython itself is not instrumented). robust.mk exports
+# PYX_ASAN_RUNTIME (and ASAN_OPTIONS: no leak reports, CPython leaks by design; link order not
+# verified, because `pyxcheck -- CMD` prepends the hook to LD_PRELOAD). Here every child process
+# gets the runtime first in LD_PRELOAD, also when a test passes its own env: tests need not know.
+ASAN_RUNTIME = os.environ.get("PYX_ASAN_RUNTIME")
+
+
+def _asan_first(env):
+    rest = [p for p in re.split(r"[: ]", env.get("LD_PRELOAD", "")) if p and p != ASAN_RUNTIME]
+    env["LD_PRELOAD"] = ":".join([ASAN_RUNTIME] + rest)
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if var in os.environ:
+            env.setdefault(var, os.environ[var])
+    return env
+
+
+if ASAN_RUNTIME:
+    _asan_first(os.environ)
+    _popen_init = subprocess.Popen.__init__
+
+    def _popen_init_asan(self, *args, **kw):
+        if kw.get("env") is not None:
+            kw["env"] = _asan_first(dict(kw["env"]))
+        _popen_init(self, *args, **kw)
+
+    subprocess.Popen.__init__ = _popen_init_asan
