@@ -190,14 +190,19 @@ int pyx_install(int delivery)
 		pyx_report_refused(st);
 		goto started;
 	}
-	atomic_fetch_add(&st->installs, 1);
 	if (up && pyx_verify(st)) {
 		pyx_report_refused(st);
 		goto started;
 	}
+	atomic_fetch_add(&st->installs, 1);
 	atomic_store(&st->installed, 1);
-	if (!up)
-		return 0; /* preload: hook_start on the first event; launcher: pyx_verify_started() */
+	if (!up) {
+		/* Preload: hook_start on the first traced event. Launcher: pyx_verify_started()
+		 * fires it once the interpreter is up, so the events of start-up must not. */
+		if (delivery == PYX_DELIVERY_LAUNCHER)
+			atomic_store(&st->started, 1);
+		return 0;
+	}
 started:
 	atomic_store(&st->started, 1);
 	pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion, (__u32)delivery,

@@ -24,7 +24,7 @@ struct pyx_state {
 	atomic_int started;       /* hook_start fired */
 	atomic_ullong seq;        /* payloads emitted (= events_emitted); reset in a fork child */
 	atomic_ullong events_seen; /* events the hook examined while some probe was enabled */
-	atomic_uint installs;     /* successful PySys_AddAuditHook calls in this process */
+	atomic_uint installs;     /* hooks registered (and verified) in this process: 0 or 1 */
 	atomic_uint selftests;    /* verification events our hook saw */
 };
 

@@ -47,7 +47,7 @@ static PyObject *pyx_m_selftests(PyObject *self, PyObject *unused)
 
 static struct pyx_methoddef pyx_methods[] = {
 	{ "installs", (void *)pyx_m_installs, PYX_METH_NOARGS,
-	  "Successful PySys_AddAuditHook calls by pyxcheck in this process (0 or 1)." },
+	  "pyxcheck hooks registered (and verified) in this process: 0 or 1." },
 	{ "events_seen", (void *)pyx_m_events_seen, PYX_METH_NOARGS,
 	  "Events the hook examined while at least one category probe was enabled." },
 	{ "events_emitted", (void *)pyx_m_events_emitted, PYX_METH_NOARGS,
