@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""The kernel side end to end, through build/tests/pyx-bpfdrv (loader + decoder, no CLI): the
+syscall records of a workload match `strace -f` of the same workload, an unrelated process produces
+no record, and our programs are loaded while attached and gone after the loader is destroyed."""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from conftest import BUILD, ROOT, needs_root_bpf, run
+
+DRV = BUILD / "tests" / "pyx-bpfdrv"
+WORKLOAD = ROOT / "tests" / "bpf" / "workload.py"
+PY = "/usr/bin/python3"
+TRACED = "openat,unlink,rename,mkdir,rmdir,bind,connect,kill,execve"
+
+
+def drv(args, **kw):
+    if not DRV.exists():
+        pytest.fail(f"{DRV} is missing: run `make` first")
+    return run([str(DRV)] + args, **kw)
+
+
+def records(stdout):
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+
+def errname(ret, err):
+    return "0" if ret == 0 else ("ok" if ret > 0 else err)
+
+
+def bpf_view(recs, d):
+    """(syscall, key, result) for what the workload did in d, from our records."""
+    out = []
+    for r in recs:
+        if r["type"] != "syscall":
+            continue
+        a, sc = r["args"], r["syscall"]
+        res = errname(r["ret"], r["errno"])
+        if sc in ("openat", "unlink", "mkdir", "rmdir"):
+            path = a.get("filename", a.get("pathname"))
+            if isinstance(path, str) and path.startswith(d):
+                out.append((sc, path, res))
+        elif sc == "rename" and a["oldname"].startswith(d):
+            out.append((sc, a["oldname"] + "->" + a["newname"], res))
+        elif sc in ("bind", "connect"):
+            sa = a.get("umyaddr", a.get("uservaddr"))
+            if sa.get("family") == 1 and sa["path"].startswith(d):
+                out.append((sc, "unix:" + sa["path"], res))
+            elif sa.get("family") == 2 and sa["port"] == 1:
+                out.append((sc, "inet:%s:%d" % (sa["addr"], sa["port"]), res))
+        elif sc == "kill":
+            out.append((sc, a["sig"], res))
+        elif sc == "execve" and (a["filename"] == "/bin/true" or a["filename"].startswith(d)):
+            out.append((sc, a["filename"] + " " + json.dumps(a["argv"]), res))
+    return out
+
+
+STRACE_LINE = re.compile(r"^\d+ (\w+)\((.*)\) += (-?\d+)(?: (E[A-Z0-9]+))?")
+
+
+def strace_lines(text):
+    """strace -f lines with "<unfinished ...>" joined to their "<... resumed>" half."""
+    pending = {}
+    for line in text.splitlines():
+        pid, _, rest = line.partition(" ")
+        if rest.endswith("<unfinished ...>"):
+            pending[pid] = rest[: -len("<unfinished ...>")].rstrip()
+            continue
+        m = re.match(r"<\.\.\. \w+ resumed>(.*)", rest)
+        if m and pid in pending:
+            rest = pending.pop(pid) + m.group(1)
+        yield pid + " " + rest
+
+
+def strace_view(text, d):
+    out = []
+    for line in strace_lines(text):
+        m = STRACE_LINE.match(line)
+        if not m:
+            continue
+        sc, args, ret, err = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+        res = errname(ret, err)
+        strs = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
+        if sc in ("openat", "unlink", "mkdir", "rmdir"):
+            if strs and strs[0].startswith(d):
+                out.append((sc, strs[0], res))
+        elif sc == "rename" and strs[0].startswith(d):
+            out.append((sc, strs[0] + "->" + strs[1], res))
+        elif sc in ("bind", "connect"):
+            if "AF_UNIX" in args and strs[0].startswith(d):
+                out.append((sc, "unix:" + strs[0], res))
+            m2 = re.search(r'sin_port=htons\((\d+)\), sin_addr=inet_addr\("([\d.]+)"\)', args)
+            if m2 and m2.group(1) == "1":
+                out.append((sc, "inet:%s:%s" % (m2.group(2), m2.group(1)), res))
+        elif sc == "kill":
+            sig = args.split(", ")[1]
+            out.append((sc, sig, res))
+        elif sc == "execve" and (strs[0] == "/bin/true" or strs[0].startswith(d)):
+            argv = strs[1:-0 or None]
+            out.append((sc, strs[0] + " " + json.dumps(argv), res))
+    return out
+
+
+@needs_root_bpf
+def test_syscalls_match_strace():
+    with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d1, \
+            tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d2:
+        r = drv(["--", PY, "-I", str(WORKLOAD), d1], timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr.splitlines()[-1] == "lost: 0 0 0"
+        recs = records(r.stdout)
+        assert not [x for x in recs if x["type"] == "malformed"]
+        ours = bpf_view(recs, d1)
+
+        s = run(["strace", "-f", "-qq", "-s", "4096", "-e", "trace=" + TRACED, "-o",
+                 d2 + "/strace.out", PY, "-I", str(WORKLOAD), d2], timeout=120)
+        assert s.returncode == 0, s.stderr
+        theirs = strace_view(open(d2 + "/strace.out").read(), d2)
+        theirs = [(sc, k.replace(d2, d1), res) for sc, k, res in theirs]
+
+    # Across processes the two tools may interleave differently; within one they agree.
+    assert sorted(ours) == sorted(theirs)
+    # The workload's own operations, so that an empty comparison cannot pass.
+    assert ("openat", d1 + "/a.txt", "ok") in ours
+    assert ("openat", d1 + "/missing.txt", "ENOENT") in ours
+    assert ("rename", d1 + "/a.txt->" + d1 + "/sub/b.txt", "0") in ours
+    assert ("unlink", d1 + "/sub/none", "ENOENT") in ours
+    assert ("bind", "unix:" + d1 + "/sock", "0") in ours
+    assert ("connect", "unix:" + d1 + "/sock", "0") in ours
+    assert ("connect", "inet:127.0.0.1:1", "ECONNREFUSED") in ours
+    assert ("kill", "0", "0") in ours and ("kill", "SIGTERM", "0") in ours
+    assert ("execve", '/bin/true ["/bin/true", "pyx-arg"]', "0") in ours
+    assert ("execve", d1 + '/no-such-program ["%s/no-such-program"]' % d1, "ENOENT") in ours
+
+
+@needs_root_bpf
+def test_process_records_and_exit_status():
+    r = drv(["--", "/bin/sh", "-c", "/bin/true; exit 3"], timeout=60)
+    assert r.returncode == 3, r.stderr
+    recs = records(r.stdout)
+    sh = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execve"
+          and x["args"]["filename"] == "/bin/sh"]
+    assert len(sh) == 1 and sh[0]["ret"] == 0
+    pid = sh[0]["pid"]
+    procs = [x for x in recs if x["type"] == "process"]
+    forks = [x for x in procs if x["kind"] == 1 and x["pid"] == pid]
+    assert len(forks) == 1 and not forks[0]["thread"]
+    child = forks[0]["child_pid"]
+    assert [x["filename"] for x in procs if x["kind"] == 2 and x["pid"] == child] == ["/bin/true"]
+    exits = {x["pid"]: x["exit_code"] for x in procs if x["kind"] == 3}
+    assert exits == {child: 0, pid: 3 << 8}
+
+
+@needs_root_bpf
+def test_unrelated_process_produces_nothing():
+    with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
+        marker = os.path.join(d, "unrelated-marker")
+        code = ("import os,time\nfor i in range(400):\n"
+                "    try: os.unlink(%r)\n    except OSError: pass\n    time.sleep(0.01)\n" % marker)
+        other = subprocess.Popen([PY, "-c", code])
+        try:
+            r = drv(["--", PY, "-I", str(WORKLOAD), d], timeout=120)
+        finally:
+            other.kill()
+            other.wait(timeout=30)
+    assert r.returncode == 0, r.stderr
+    recs = records(r.stdout)
+    assert recs
+    assert not [x for x in recs if x["pid"] == other.pid]
+    assert not [x for x in recs if marker in json.dumps(x)]
+    assert len({x["pid"] for x in recs} - {x["child_pid"] for x in recs if x["type"] == "process"
+                                             and x["kind"] == 1}) == 1
+
+
+def prog_ids():
+    r = run(["bpftool", "-j", "prog", "show"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    return {p["id"]: p.get("name", "") for p in json.loads(r.stdout)}
+
+
+@needs_root_bpf
+def test_programs_loaded_while_attached_and_gone_after():
+    with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
+        ids_file, seen_file = d + "/ids", d + "/seen.json"
+        r = drv(["--ids", ids_file, "--", "/bin/sh", "-c",
+                 "bpftool -j prog show > " + seen_file], timeout=120)
+        assert r.returncode == 0, r.stderr
+        ours = {int(x) for x in open(ids_file).read().split()}
+        seen = {p["id"]: p.get("name", "") for p in json.load(open(seen_file))}
+    # 48 syscalls x 2 + 3 sched + 8 categories + 2 lifecycle
+    assert len(ours) == 48 * 2 + 3 + 8 + 2
+    assert ours <= set(seen)
+    names = {seen[i] for i in ours}
+    assert {"enter_openat", "exit_openat", "sched_fork", "usdt_FILE", "usdt_hook_start"} <= names
+    assert not ours & set(prog_ids())
