@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Correlation rules: what an audit event claims (its arguments, normalised into a corr_claim),
+ * which syscalls are its counterparts, how a counterpart's arguments compare with the claim, and
+ * which syscalls are sensitive. No state: correlate.c owns threads, processes and windows and
+ * resolves paths before asking. docs/correlation.md describes each rule.
+ */
+#ifndef PYX_CORR_RULES_H
+#define PYX_CORR_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "payload.h"
+#include "sysrec.h"
+
+/* Window classes (bits). */
+enum corr_class {
+	CC_SINGLE = 1 << 0,    /* compare each counterpart with the claim */
+	CC_LOADER = 1 << 1,    /* import, ctypes.dlopen, ...: read-only opens and exec maps explained */
+	CC_RESOLVER = 1 << 2,  /* name service: its opens, sockets, connects and lib loads explained */
+	CC_COMPOSITE = 1 << 3, /* done by nested audited calls: stays open over them */
+	CC_SPAWN = 1 << 4,     /* creates a process: children linked until exec */
+	CC_NOARGS = 1 << 5,    /* counterparts are not compared (any counterpart matches) */
+};
+
+enum corr_cmp {
+	CM_NOT = 0,    /* not a counterpart of this event */
+	CM_MATCH,      /* a counterpart with the claimed arguments */
+	CM_DIFFER,     /* a counterpart with other arguments */
+};
+
+#define CORR_PATHS 2
+#define CORR_ARGV_MAX 64
+
+struct corr_addr {
+	bool set;
+	int family;       /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
+	bool host_is_name;/* a host name, not an address: only the port is compared */
+	bool any_host;    /* "" : INADDR_ANY */
+	uint8_t ip[16];
+	uint16_t port;
+	uint8_t unix_path[108];
+	size_t unix_len;
+	char host[256];   /* as given, for context */
+};
+
+struct corr_claim {
+	unsigned int ev;         /* PYX_EV_* */
+	unsigned int cls;        /* enum corr_class bits */
+	uint64_t sc_mask;        /* counterparts: bit PYX_SC_* */
+	uint32_t sub_cats;       /* CC_COMPOSITE: categories of the events it is made of */
+	/* paths as given (bytes, NUL-terminated) and resolved to absolute (NULL: unresolvable) */
+	char *path[CORR_PATHS];
+	char *abs[CORR_PATHS];
+	size_t path_len[CORR_PATHS];
+	bool path_is_fd[CORR_PATHS];
+	int64_t fd[CORR_PATHS];
+	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
+	bool symlink_src;        /* os.symlink: path[0] is the link's text, never resolved */
+	/* open */
+	bool has_oflags;
+	uint64_t oflags;
+	bool dir_open;           /* listdir/scandir: an O_DIRECTORY open */
+	/* numbers: mode, uid, gid, length, pid, sig, resource, family/type/proto */
+	bool has_num[4];
+	int64_t num[4];
+	/* sockets */
+	int64_t sock_fd;         /* -1: unknown */
+	struct corr_addr addr;
+	/* exec */
+	char *exe;               /* file to exec, as given (NULL: argv[0]) */
+	bool exe_path_lookup;    /* no '/': PATH is searched, compare basenames */
+	char *argv[CORR_ARGV_MAX];
+	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
+	unsigned int argc;
+	bool argv_known;
+	bool argv_truncated;
+	char *name;              /* ctypes.dlopen name, sqlite3 database, hostname, ... */
+};
+
+/* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
+ * when the event has no counterparts (the window only closes the previous one). */
+bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
+void corr_claim_free(struct corr_claim *cl);
+
+/* Absolute paths of a syscall's PATH arguments, resolved by the caller (NULL: unknown). */
+struct corr_scpaths {
+	const char *abs[CORR_PATHS];
+};
+
+/* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
+enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			   const struct corr_scpaths *sp, const char **why);
+
+/* Sensitive syscalls (the list and docs/correlation.md). */
+bool corr_sensitive(const struct pyx_sysview *sv);
+/* An open that only reads (no write access, no create, no truncate). */
+bool corr_open_readonly(const struct pyx_sysview *sv);
+/* An mmap/mprotect with PROT_EXEC. */
+bool corr_exec_map(const struct pyx_sysview *sv);
+
+/* Counterpart mask of a catalogue row, parsed once from audit_events.def. */
+uint64_t corr_sc_mask(unsigned int ev);
+
+/* Lexical path helpers (corr_path.c). */
+/* Join base and rel and normalise ("." "..", "//"); rel absolute ignores base. Returns a malloc'd
+ * string or NULL. */
+char *corr_path_join(const char *base, const char *rel);
+/* a == b, or a under b ("b/..."). */
+bool corr_path_under(const char *a, const char *b);
+const char *corr_basename(const char *p);
+
+#endif /* PYX_CORR_RULES_H */
