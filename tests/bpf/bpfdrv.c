@@ -6,7 +6,11 @@
  * \\uXXXX for anything outside printable ASCII). With --ids FILE it writes the ids of its loaded
  * BPF programs there once everything is attached.
  *
- *   pyx-bpfdrv [--hook PATH]... [--ids FILE] [--no-syscalls] -- COMMAND [ARG...]
+ *   pyx-bpfdrv [--hook PATH]... [--ids FILE] [--no-syscalls] [--all] [--ringbuf BYTES]
+ *              [--stall-ms MS] -- COMMAND [ARG...]
+ *
+ * --all: "all" mode, COMMAND is not added (it joins by firing a probe); --stall-ms: do not read the
+ * ring for MS milliseconds after COMMAND starts (to make the BPF side lose records).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,6 +151,32 @@ static int on_record(void *ctx, const void *rec, size_t size)
 		       (unsigned long long)l->count);
 		break;
 	}
+	case PYX_REC_AUDIT: {
+		const struct pyx_rec_audit *a = rec;
+		struct pyx_payload_hdr ph = { 0 };
+
+		if (size < sizeof(*a) || size != sizeof(*a) + a->payload_len) {
+			printf(",\"type\":\"malformed\"}\n");
+			return 0;
+		}
+		if (a->payload_len >= sizeof(ph))
+			memcpy(&ph, a->payload, sizeof(ph));
+		printf(",\"type\":\"audit\",\"event_id\":%u,\"category\":%u,\"claimed_len\":%u,"
+		       "\"payload_len\":%u,\"flags\":%u,\"magic\":%u,\"pl_event_id\":%u,"
+		       "\"pl_len\":%u,\"seq\":%llu}\n", a->event_id, a->category, a->claimed_len,
+		       a->payload_len, h->flags, ph.magic, ph.event_id, ph.len,
+		       (unsigned long long)ph.seq);
+		break;
+	}
+	case PYX_REC_LIFECYCLE: {
+		const struct pyx_rec_lifecycle *l = rec;
+
+		printf(",\"type\":\"lifecycle\",\"kind\":%u,\"hexversion\":%u,\"delivery\":%u,"
+		       "\"status\":%d,\"seen\":%llu,\"emitted\":%llu}\n", l->kind,
+		       l->py_hexversion, l->delivery, l->status, (unsigned long long)l->events_seen,
+		       (unsigned long long)l->events_emitted);
+		break;
+	}
 	default:
 		printf(",\"type\":\"other\",\"rectype\":%u}\n", h->type);
 		break;
@@ -188,6 +218,7 @@ int main(int argc, char **argv)
 	struct pyx_loader_opts opts = { .category_mask = ~0u, .syscalls = true };
 	struct pyx_loader *ld = NULL;
 	const char *ids = NULL;
+	int stall_ms = 0;
 	int i, nh = 0, go[2], status = 0, err;
 	uint64_t lost[PYX_STREAM__COUNT];
 	pid_t child;
@@ -199,6 +230,12 @@ int main(int argc, char **argv)
 			ids = argv[++i];
 		else if (!strcmp(argv[i], "--no-syscalls"))
 			opts.syscalls = false;
+		else if (!strcmp(argv[i], "--all"))
+			opts.all = true;
+		else if (!strcmp(argv[i], "--ringbuf") && i + 1 < argc)
+			opts.ringbuf_size = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--stall-ms") && i + 1 < argc)
+			stall_ms = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-v"))
 			opts.verbose = true;
 		else if (!strcmp(argv[i], "--"))
@@ -231,7 +268,7 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(go[0]);
-	err = pyx_loader_add_pid(ld, child);
+	err = opts.all ? 0 : pyx_loader_add_pid(ld, child);
 	if (err) {
 		fprintf(stderr, "failed to monitor %d: %s\n", child, strerror(-err));
 		kill(child, SIGKILL);
@@ -239,6 +276,8 @@ int main(int argc, char **argv)
 	if (write(go[1], "g", 1) != 1)
 		goto fail;
 	close(go[1]);
+	if (stall_ms)
+		usleep(stall_ms * 1000);
 	for (;;) {
 		pid_t w = waitpid(child, &status, WNOHANG);
 
