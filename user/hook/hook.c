@@ -15,13 +15,21 @@
  *
  * Without a thread state (events raised while the first interpreter is created) no Python API
  * may be used: only the name goes out, flagged PYX_PF_NO_ARGS.
+ *
+ * Fork: the kernel turns a traced 5-byte nop into a call into a per-process
+ * [uprobes-trampoline] page, and a forked child inherits the call but (on the kernels we run,
+ * 6.18) not the page: its first hit would be a SIGSEGV. So a forked child, on its first traced
+ * event, checks its own maps; without a trampoline it fires the 1-byte-nop twin of every probe
+ * (classic uprobes, never optimised) for the rest of its life, and so do its own children.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -93,6 +101,31 @@ static void pyx_atfork_child(void)
 
 	atomic_store(&st->seq, 0);
 	atomic_store(&st->events_seen, 0);
+	atomic_store(&st->fork_check, 1); /* lazily: nothing to pay when untraced */
+}
+
+/* Does this process have the kernel's uprobe trampoline mapped? Plain syscalls only. */
+static int pyx_has_uprobe_trampoline(void)
+{
+	static const char needle[] = "[uprobes-trampoline]";
+	const size_t nlen = sizeof(needle) - 1;
+	char buf[4096 + sizeof(needle)];
+	size_t have = 0, total;
+	ssize_t n;
+	int fd, found = 0;
+
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (!found && (n = read(fd, buf + have, 4096)) > 0) {
+		total = have + (size_t)n;
+		found = memmem(buf, total, needle, nlen) != NULL;
+		/* Carry the tail over: a name split across two reads is still found. */
+		have = total < nlen - 1 ? total : nlen - 1;
+		memmove(buf, buf + total - have, have);
+	}
+	close(fd);
+	return found;
 }
 
 static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject *args,
@@ -101,7 +134,7 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 	__u32 cat, id, len;
 	__u64 seq;
 	__u8 *buf;
-	int expected = 0;
+	int expected = 0, nop1;
 
 	if (event == pyx_selftest_event) {
 		atomic_fetch_add(&st->selftests, 1);
@@ -117,16 +150,23 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 		pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion,
 				    (__u32)atomic_load(&st->claimed), 0);
 
+	if (unlikely(atomic_load_explicit(&st->fork_check, memory_order_relaxed))) {
+		atomic_store(&st->fork_check, 0);
+		if (!pyx_has_uprobe_trampoline())
+			atomic_store(&st->nop1_sites, 1);
+	}
+	nop1 = atomic_load_explicit(&st->nop1_sites, memory_order_relaxed);
+
 	id = pyx_catalog_lookup(event, &cat);
 	if (pyx_cat_traced(cat) && (buf = pyx_thread_buf())) {
 		seq = atomic_fetch_add(&st->seq, 1) + 1;
 		len = pyx_payload_encode(buf, event, id, args, seq, pyx_tstate() != NULL);
-		pyx_fire_event(cat, id, buf, len);
+		(nop1 ? pyx_fire_event_nop1 : pyx_fire_event)(cat, id, buf, len);
 	}
 	/* The last event a hook sees: CPython frees the hooks right after. */
 	if (id == PYX_EV_CPYTHON_PYSYS_CLEARAUDITHOOKS)
-		pyx_fire_hook_stop((__u32)getpid(), atomic_load(&st->events_seen),
-				   atomic_load(&st->seq));
+		(nop1 ? pyx_fire_hook_stop_nop1 : pyx_fire_hook_stop)(
+			(__u32)getpid(), atomic_load(&st->events_seen), atomic_load(&st->seq));
 	pyx_busy = 0;
 	return 0;
 }

@@ -26,6 +26,8 @@ struct pyx_state {
 	atomic_ullong events_seen; /* events the hook examined while some probe was enabled */
 	atomic_uint installs;     /* hooks registered (and verified) in this process: 0 or 1 */
 	atomic_uint selftests;    /* verification events our hook saw */
+	atomic_int fork_check;    /* forked child: look for the uprobe trampoline on next event */
+	atomic_int nop1_sites;    /* fire the 1-byte-nop sites (child without a trampoline) */
 };
 
 /* The state this copy uses (its own unless an earlier global copy exists). */

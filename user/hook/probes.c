@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Probe sites. Compiled with -mno-red-zone (see probes.h): keep every probe in this file. */
+/* Probe sites. Compiled with -mno-red-zone (see probes.h): keep every probe in this file. Each
+ * probe has two sites: a 5-byte nop (the normal one) and a 1-byte nop (fork fallback, below). */
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 #undef _SDT_NOP
@@ -78,6 +79,55 @@ void pyx_fire_hook_start(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 s
 }
 
 void pyx_fire_hook_stop(__u32 pid, __u64 events_seen, __u64 events_emitted)
+{
+	STAP_PROBE3(pyxcheck, hook_stop, pid, events_seen, events_emitted);
+}
+
+/*
+ * The same probes again on classic 1-byte nops, which the kernel never optimises. A process forked
+ * from a traced one inherits the parent's optimised sites (a call into the parent's
+ * [uprobes-trampoline]) but, on this kernel, not the trampoline mapping: its first hit on such a
+ * site is a SIGSEGV. hook.c switches a child without a trampoline to these sites.
+ */
+#undef _SDT_NOP
+#define _SDT_NOP nop
+
+void pyx_fire_event_nop1(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len)
+{
+	switch (cat) {
+	case PYX_CAT_FILE:
+		STAP_PROBE3(pyxcheck, file, event_id, payload, len);
+		break;
+	case PYX_CAT_NETWORK:
+		STAP_PROBE3(pyxcheck, network, event_id, payload, len);
+		break;
+	case PYX_CAT_PROCESS:
+		STAP_PROBE3(pyxcheck, process, event_id, payload, len);
+		break;
+	case PYX_CAT_FFI:
+		STAP_PROBE3(pyxcheck, ffi, event_id, payload, len);
+		break;
+	case PYX_CAT_CODE:
+		STAP_PROBE3(pyxcheck, code, event_id, payload, len);
+		break;
+	case PYX_CAT_IMPORT:
+		STAP_PROBE3(pyxcheck, import, event_id, payload, len);
+		break;
+	case PYX_CAT_RUNTIME:
+		STAP_PROBE3(pyxcheck, runtime, event_id, payload, len);
+		break;
+	default:
+		STAP_PROBE3(pyxcheck, other, event_id, payload, len);
+		break;
+	}
+}
+
+void pyx_fire_hook_start_nop1(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
+{
+	STAP_PROBE4(pyxcheck, hook_start, pid, py_hexversion, delivery, status);
+}
+
+void pyx_fire_hook_stop_nop1(__u32 pid, __u64 events_seen, __u64 events_emitted)
 {
 	STAP_PROBE3(pyxcheck, hook_stop, pid, events_seen, events_emitted);
 }

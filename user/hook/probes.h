@@ -7,6 +7,8 @@
  * the classic int3 on a 1-byte nop) and is compiled with -mno-red-zone, because that call pushes
  * onto the user stack and would clobber a leaf function's red zone.
  *
+ * Every probe has a second site on a classic 1-byte nop for forked children: see probes.c.
+ *
  * Semaphores: one unsigned short per probe in one 16-byte aligned array in section .probes;
  * categories first, so "is anything traced?" is two 8-byte loads. The kernel counts tracers in
  * each semaphore (uprobe ref_ctr_offset); the per-probe symbols pyxcheck_<probe>_semaphore that
@@ -40,8 +42,14 @@ static inline int pyx_cat_traced(__u32 cat)
 	return ((const volatile __u16 *)pyx_semaphores)[cat] != 0;
 }
 
+/* 5-byte-nop sites, used normally. */
 void pyx_fire_event(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len);
 void pyx_fire_hook_start(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status);
 void pyx_fire_hook_stop(__u32 pid, __u64 events_seen, __u64 events_emitted);
+
+/* The same probes on 1-byte-nop sites, for forked children (see probes.c and hook.c). */
+void pyx_fire_event_nop1(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len);
+void pyx_fire_hook_start_nop1(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status);
+void pyx_fire_hook_stop_nop1(__u32 pid, __u64 events_seen, __u64 events_emitted);
 
 #endif /* PYX_HOOK_PROBES_H */
