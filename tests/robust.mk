@@ -58,3 +58,15 @@ export PYX_ASAN_RUNTIME
 export ASAN_OPTIONS ?= detect_leaks=0:verify_asan_link_order=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 endif
+
+# The forged-probe program: forge.c with the hook's own probe sites (same provider, names,
+# argument layout and semaphores), so that what it fires is what a lying hook would fire.
+FORGE := $(OUTPUT)/tests/forge
+test: $(FORGE)
+
+$(FORGE): tests/forge/forge.c user/hook/probes.c user/hook/probes.h include/pyxcheck_wire.h \
+		include/audit_events.def
+	$(call msg,BINARY,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -mno-red-zone -Iuser/hook tests/forge/forge.c user/hook/probes.c \
+		$(BASE_LDFLAGS) -o $@
