@@ -298,6 +298,28 @@ static void claim_exe(struct corr_claim *cl, char *exe)
 	}
 }
 
+static void subs(struct corr_claim *cl, unsigned int a, unsigned int b)
+{
+	cl->sub_ev[cl->nsub_ev++] = a;
+	if (b != a)
+		cl->sub_ev[cl->nsub_ev++] = b;
+}
+
+bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int cat)
+{
+	unsigned int i;
+
+	if (!(cl->cls & CC_COMPOSITE))
+		return false;
+	if (cl->nsub_ev) {
+		for (i = 0; i < cl->nsub_ev; i++)
+			if (cl->sub_ev[i] == ev)
+				return true;
+		return false;
+	}
+	return cat < 32 && (cl->sub_cats & (1u << cat));
+}
+
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	unsigned int id = ev->event_id;
@@ -401,7 +423,8 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		/* the event precedes its os.open / os.mkdir, which fire their own events */
 		claim_path(cl, 0, arg(ev, 0));
 		cl->cls = CC_COMPOSITE;
-		cl->sub_cats = CATBIT(FILE);
+		subs(cl, id == PYX_EV_TEMPFILE_MKSTEMP ? PYX_EV_OPEN : PYX_EV_OS_MKDIR,
+		     id == PYX_EV_TEMPFILE_MKSTEMP ? PYX_EV_OPEN : PYX_EV_OS_MKDIR);
 		break;
 	case PYX_EV_SHUTIL_COPYFILE:
 	case PYX_EV_SHUTIL_COPYMODE:
@@ -412,6 +435,10 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		claim_path(cl, 1, arg(ev, 1));
 		cl->cls = CC_COMPOSITE;
 		cl->sub_cats = CATBIT(FILE);
+		if (id == PYX_EV_SHUTIL_COPYFILE)
+			subs(cl, PYX_EV_OPEN, PYX_EV_OPEN);
+		else if (id == PYX_EV_SHUTIL_COPYMODE)
+			subs(cl, PYX_EV_OS_CHMOD, PYX_EV_OS_CHMOD);
 		break;
 	case PYX_EV_SHUTIL_RMTREE:
 	case PYX_EV_SHUTIL_CHOWN:
@@ -487,7 +514,7 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		cl->name = value_bytes(arg(ev, 2), NULL, NULL); /* cwd of the child */
 		claim_exe(cl, exe);
 		cl->cls |= CC_COMPOSITE;
-		cl->sub_cats = CATBIT(PROCESS);
+		subs(cl, PYX_EV_OS_POSIX_SPAWN, PYX_EV_OS_POSIX_SPAWN);
 		break;
 	}
 	case PYX_EV_OS_SYSTEM: {
@@ -515,14 +542,14 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		claim_exe(cl, value_bytes(arg(ev, 1), NULL, NULL));
 		claim_argv(cl, arg(ev, 2));
 		cl->cls |= CC_COMPOSITE;
-		cl->sub_cats = CATBIT(PROCESS);
+		subs(cl, PYX_EV_OS_FORK, PYX_EV_OS_EXEC);
 		break;
 	case PYX_EV_PTY_SPAWN:
 		claim_argv(cl, arg(ev, 0));
 		if (cl->argc && cl->argv[0])
 			claim_exe(cl, strdup(cl->argv[0]));
 		cl->cls |= CC_COMPOSITE;
-		cl->sub_cats = CATBIT(PROCESS) | CATBIT(FILE);
+		subs(cl, PYX_EV_OS_FORKPTY, PYX_EV_OS_FORK);
 		break;
 	case PYX_EV_WEBBROWSER_OPEN:
 		cl->cls = CC_SPAWN | CC_COMPOSITE | CC_NOARGS;

@@ -51,6 +51,8 @@ struct corr_claim {
 	unsigned int cls;        /* enum corr_class bits */
 	uint64_t sc_mask;        /* counterparts: bit PYX_SC_* */
 	uint32_t sub_cats;       /* CC_COMPOSITE: categories of the events it is made of */
+	unsigned int sub_ev[4];  /* ... or exactly these events, when nsub_ev > 0 */
+	unsigned int nsub_ev;
 	/* paths as given (bytes, NUL-terminated) and resolved to absolute (NULL: unresolvable) */
 	char *path[CORR_PATHS];
 	char *abs[CORR_PATHS];
@@ -84,6 +86,9 @@ struct corr_claim {
  * when the event has no counterparts (the window only closes the previous one). */
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
 void corr_claim_free(struct corr_claim *cl);
+
+/* Is an event of this id and category part of the composite cl (keeps it open)? */
+bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int cat);
 
 /* Absolute paths of a syscall's PATH arguments, resolved by the caller (NULL: unknown). */
 struct corr_scpaths {

@@ -331,7 +331,7 @@ static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool
 
 static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
 {
-	char link[64], buf[PATH_MAX];
+	char link[PATH_MAX], buf[PATH_MAX];
 	ssize_t n;
 
 	if (p->cwd || p->cwd_tried)
@@ -698,9 +698,9 @@ static void copy_str(char *dst, size_t n, const struct pyx_value *v)
 	dst[len] = 0;
 }
 
-static bool sub_event(const struct win *w, unsigned int cat)
+static bool sub_event(const struct win *w, unsigned int ev, unsigned int cat)
 {
-	return (w->cl.cls & CC_COMPOSITE) && cat < 32 && (w->cl.sub_cats & (1u << cat));
+	return corr_sub_event(&w->cl, ev, cat);
 }
 
 static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
@@ -732,11 +732,11 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	ce = pyx_cat_event(ev.event_id);
 	cat = ce ? ce->category : a->category;
 	/* Composite windows stay open over the events they are made of; the rest end here. */
-	while (th->nouter && !sub_event(th->outer[th->nouter - 1], cat))
+	while (th->nouter && !sub_event(th->outer[th->nouter - 1], ev.event_id, cat))
 		end_win(c, th->outer[th->nouter - 1]);
 	if (th->cur) {
 		w = th->cur;
-		if (sub_event(w, cat) && th->nouter < PYX_CORR_OUTER_MAX) {
+		if (sub_event(w, ev.event_id, cat) && th->nouter < PYX_CORR_OUTER_MAX) {
 			th->outer[th->nouter++] = w;
 			th->cur = NULL;
 		} else {
@@ -867,8 +867,10 @@ static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_s
 		break;
 	case PYX_SC_bind:
 	case PYX_SC_connect:
-		if (explained && (e = fd_ent(p, (int64_t)sv->args[0].raw, true)))
+		if (explained && (e = fd_ent(p, (int64_t)sv->args[0].raw, true))) {
+			e->socket = true;
 			e->audited = true;
+		}
 		break;
 	case PYX_SC_accept:
 	case PYX_SC_accept4:
@@ -981,8 +983,6 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		p->exec_pending = false;
 		if (p->py_pending)
 			keep_argv(p, &sv);
-		if (p->creator)
-			child_resolved(c, p);
 	}
 
 	if (sensitive && hooked && !explained) {
@@ -993,7 +993,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	if (is_exec) {
-		/* whatever the old image had open as windows ends with it */
+		/* the child's exec is what its creator waited for; whatever windows the old image
+		 * had open end with it */
+		child_resolved(c, p);
 		while (th->nouter)
 			end_win(c, th->outer[th->nouter - 1]);
 		end_win(c, th->cur);
@@ -1122,7 +1124,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
 		p->py_pending = false;
 		if (c->o.blind_spots && p->exe) {
-			char path[64];
+			char path[PATH_MAX];
 			int r;
 
 			/* the running image, even when its file was removed or replaced since */
@@ -1140,11 +1142,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		break;
 	case PYX_PROC_EXIT:
-		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
-		if (p->py_pending)
-			blind_emit(c, p);
+		/* everything the process did comes out before its exit */
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);
+		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
+		if (p->py_pending)
+			blind_emit(c, p);
 		proc_free(c, p);
 		return err;
 	}

@@ -1,0 +1,902 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Unit tests of the correlator on hand-built ring-buffer records: each scenario feeds records in
+ * ring order and compares the transcript of emitted items with the exact expected text. Run by
+ * tests/test_corr_unit.py; prints "all N checks passed" and exits 0, or shows the first differing
+ * transcript and exits 1. argv[1] is a scratch directory (a fake /proc lives there).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "pyxcheck_wire.h"
+#include "pyxcheck_syscall.h"
+#include "catalog.h"
+#include "correlate.h"
+#include "sysrec.h"
+
+static int checks;
+static char procfs[512];
+
+/* ---- transcript ---- */
+
+static char out[65536];
+static size_t outlen;
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	outlen += vsnprintf(out + outlen, sizeof(out) - outlen, fmt, ap);
+	va_end(ap);
+}
+
+static const char *vname(enum pyx_corr_verdict v)
+{
+	return pyx_corr_verdict_name(v) ? pyx_corr_verdict_name(v) : "-";
+}
+
+static int on_item(void *ctx, const struct pyx_corr_item *it)
+{
+	const struct pyx_rec_hdr *h = it->rec;
+	unsigned int i;
+
+	if (it->kind == PYX_CI_BLIND_SPOT) {
+		say("B %u %s (%s)", it->blind->pid, it->blind->exe, it->blind->why);
+		for (i = 0; i < it->blind->argc; i++)
+			say(" %s", it->blind->argv[i]);
+		say("\n");
+		return 0;
+	}
+	switch (h->type) {
+	case PYX_REC_AUDIT: {
+		const struct pyx_rec_audit *a = it->rec;
+		const uint8_t *p = a->payload + sizeof(struct pyx_payload_hdr);
+		uint32_t n;
+
+		memcpy(&n, p + 1, 4);
+		say("A %u %.*s %s", h->tid, (int)n, (const char *)p + 5, vname(it->verdict));
+		if (it->nsyscalls) {
+			say(" [");
+			for (i = 0; i < it->nsyscalls; i++) {
+				struct pyx_sysview sv;
+
+				if (pyx_sysrec_decode(it->syscalls[i].rec, it->syscalls[i].size, &sv))
+					say("?");
+				else
+					say("%s%s%s", i ? "," : "", it->syscalls[i].child ? "child:" : "",
+					    sv.name);
+			}
+			say("]");
+		}
+		if (it->why && it->verdict != PYX_V_MATCHED)
+			say(" (%s)", it->why);
+		say("\n");
+		break;
+	}
+	case PYX_REC_SYSCALL: {
+		struct pyx_sysview sv;
+
+		if (pyx_sysrec_decode(it->rec, it->size, &sv)) {
+			say("S ? malformed\n");
+			break;
+		}
+		say("S %u %s %s", h->tid, sv.name, vname(it->verdict));
+		if (it->verdict == PYX_V_UNAUDITED)
+			say(" after %s", it->context->has_event ? it->context->event : "nothing");
+		say("\n");
+		break;
+	}
+	case PYX_REC_PROCESS:
+		say("P %u %u\n", h->tid, ((const struct pyx_rec_process *)it->rec)->kind);
+		break;
+	case PYX_REC_LIFECYCLE:
+		say("L %u\n", h->pid);
+		break;
+	case PYX_REC_LOST:
+		say("X\n");
+		break;
+	default:
+		say("?\n");
+	}
+	return 0;
+}
+
+/* ---- records ---- */
+
+static uint64_t now = 1000000;
+static uint8_t rbuf[16384];
+
+static void hdr(struct pyx_rec_hdr *h, unsigned int type, uint32_t pid, uint32_t tid)
+{
+	memset(h, 0, sizeof(*h));
+	h->type = type;
+	h->pid = pid;
+	h->tid = tid;
+	h->ts_ns = (now += 1000);
+	snprintf(h->comm, sizeof(h->comm), "python3");
+}
+
+/* Payload values from a tiny format: s str, y bytes, i int, n None, L list of strs (count then
+ * strings), T (host, port) tuple, O socket object with fd. */
+static size_t put_str(uint8_t *p, unsigned int tag, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	p[0] = tag;
+	memcpy(p + 1, &len, 4);
+	memcpy(p + 5, s, n);
+	return 5 + n;
+}
+
+static size_t put_int(uint8_t *p, int64_t v)
+{
+	p[0] = PYX_TAG_INT;
+	memcpy(p + 1, &v, 8);
+	return 9;
+}
+
+static size_t put_vals(uint8_t *p, const char *fmt, va_list ap, unsigned int *nargs)
+{
+	size_t off = 0;
+	uint32_t cnt;
+	const char *s;
+
+	for (; *fmt; fmt++, (*nargs)++) {
+		switch (*fmt) {
+		case 's':
+			s = va_arg(ap, const char *);
+			off += put_str(p + off, PYX_TAG_STR, s, strlen(s));
+			break;
+		case 'y':
+			s = va_arg(ap, const char *);
+			off += put_str(p + off, PYX_TAG_BYTES, s, strlen(s));
+			break;
+		case 'i':
+			off += put_int(p + off, va_arg(ap, int64_t));
+			break;
+		case 'n':
+			p[off++] = PYX_TAG_NONE;
+			break;
+		case 'L':
+			cnt = va_arg(ap, unsigned int);
+			p[off++] = PYX_TAG_LIST;
+			memcpy(p + off, &cnt, 4);
+			off += 4;
+			while (cnt--) {
+				s = va_arg(ap, const char *);
+				off += put_str(p + off, PYX_TAG_STR, s, strlen(s));
+			}
+			break;
+		case 'T':
+			cnt = 2;
+			p[off++] = PYX_TAG_TUPLE;
+			memcpy(p + off, &cnt, 4);
+			off += 4;
+			s = va_arg(ap, const char *);
+			off += put_str(p + off, PYX_TAG_STR, s, strlen(s));
+			off += put_int(p + off, va_arg(ap, int64_t));
+			break;
+		case 'O': {
+			int64_t fd = va_arg(ap, int64_t);
+
+			p[off++] = PYX_TAG_OBJECT;
+			p[off++] = 6;
+			memcpy(p + off, "socket", 6);
+			off += 6;
+			p[off++] = 1;
+			p[off++] = 2;
+			memcpy(p + off, "fd", 2);
+			off += 2;
+			off += put_int(p + off, fd);
+			break;
+		}
+		default:
+			abort();
+		}
+	}
+	return off;
+}
+
+static struct pyx_corr *C;
+
+static void feed(const void *rec)
+{
+	int err = pyx_corr_record(C, rec, ((const struct pyx_rec_hdr *)rec)->size);
+
+	if (err) {
+		fprintf(stderr, "FAIL: pyx_corr_record: %d\n", err);
+		exit(1);
+	}
+}
+
+/* audit(pid, tid, event id, "name", fmt, args...) */
+static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name, const char *fmt,
+		  ...)
+{
+	struct pyx_rec_audit *a = (void *)rbuf;
+	struct pyx_payload_hdr ph = { 0 };
+	uint8_t *p = a->payload;
+	unsigned int nargs = 0;
+	size_t off = sizeof(ph);
+	va_list ap;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&a->hdr, PYX_REC_AUDIT, pid, tid);
+	off += put_str(p + off, PYX_TAG_STR, name, strlen(name));
+	off += put_str(p + off, PYX_TAG_STR, "evil.py", 7);
+	off += put_str(p + off, PYX_TAG_STR, "main", 4);
+	va_start(ap, fmt);
+	off += put_vals(p + off, fmt, ap, &nargs);
+	va_end(ap);
+	ph.magic = PYX_PAYLOAD_MAGIC;
+	ph.version = PYX_PAYLOAD_VERSION;
+	ph.event_id = id;
+	ph.nargs = nargs;
+	ph.len = off;
+	ph.line = 12;
+	ph.seq = 1;
+	memcpy(p, &ph, sizeof(ph));
+	a->event_id = id;
+	a->category = pyx_cat_event(id) ? pyx_cat_event(id)->category : PYX_CAT_OTHER;
+	a->claimed_len = a->payload_len = off;
+	a->hdr.size = sizeof(*a) + off;
+	feed(a);
+}
+
+/* syscall(pid, tid, PYX_SC_x, ret, 6 raw args, then per data-kind argument its value in order:
+ * PATH const char *, ARGV (unsigned count, const char **), SOCKADDR/MSGHDR (const void *, size_t),
+ * BUF const char *). A NULL PATH/SOCKADDR is a NULL pointer. */
+static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
+#define K(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                            \
+	[PYX_SC_##name] = { PYX_AK_##k0, PYX_AK_##k1, PYX_AK_##k2, PYX_AK_##k3, PYX_AK_##k4,       \
+			    PYX_AK_##k5 },
+	PYX_SYSCALLS(K)
+#undef K
+};
+
+static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, uint64_t a1,
+		 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ...)
+{
+	struct pyx_rec_syscall *r = (void *)rbuf;
+	size_t used = sizeof(*r);
+	unsigned int i;
+	va_list ap;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_SYSCALL, pid, tid);
+	r->sc = sc;
+	r->nr = pyx_sc_nr(sc);
+	r->ret = ret;
+	r->enter_ns = r->hdr.ts_ns - 100;
+	r->args[0] = a0, r->args[1] = a1, r->args[2] = a2;
+	r->args[3] = a3, r->args[4] = a4, r->args[5] = a5;
+	va_start(ap, a5);
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		struct pyx_sc_data *d = &r->data[i];
+		const char *s;
+		const void *v;
+		size_t n;
+
+		switch (kinds[sc][i]) {
+		case PYX_AK_PATH:
+		case PYX_AK_BUF:
+			s = va_arg(ap, const char *);
+			if (!s) {
+				d->flags = PYX_DF_NULL;
+				break;
+			}
+			n = strlen(s) + (kinds[sc][i] == PYX_AK_PATH);
+			memcpy(rbuf + used, s, n);
+			d->off = used, d->len = n, d->flags = PYX_DF_PRESENT;
+			used += n;
+			break;
+		case PYX_AK_ARGV: {
+			unsigned int cnt = va_arg(ap, unsigned int), k;
+			const char **items = va_arg(ap, const char **);
+
+			d->off = used, d->flags = PYX_DF_PRESENT, d->count = cnt;
+			for (k = 0; k < cnt; k++) {
+				memcpy(rbuf + used, items[k], strlen(items[k]) + 1);
+				used += strlen(items[k]) + 1;
+			}
+			d->len = used - d->off;
+			break;
+		}
+		case PYX_AK_SOCKADDR:
+		case PYX_AK_MSGHDR:
+			v = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			if (!v) {
+				d->flags = PYX_DF_NULL;
+				break;
+			}
+			memcpy(rbuf + used, v, n);
+			d->off = used, d->len = n, d->flags = PYX_DF_PRESENT;
+			used += n;
+			break;
+		case PYX_AK_SOCKLEN_PTR:
+		case PYX_AK_CLONE_ARGS:
+		case PYX_AK_OPEN_HOW:
+		case PYX_AK_RLIMIT:
+			d->flags = PYX_DF_NULL;
+			break;
+		default:
+			break;
+		}
+	}
+	va_end(ap);
+	r->hdr.size = used;
+	feed(r);
+}
+
+static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, bool thread,
+		 const char *filename)
+{
+	struct pyx_rec_process *r = (void *)rbuf;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_PROCESS, pid, tid);
+	r->kind = kind;
+	r->child_pid = thread ? pid : child;
+	r->child_tid = child;
+	r->hdr.flags = thread ? PYX_PRF_THREAD : 0;
+	r->hdr.size = sizeof(*r);
+	if (filename) {
+		r->filename_off = sizeof(*r);
+		r->filename_len = strlen(filename) + 1;
+		memcpy(rbuf + sizeof(*r), filename, r->filename_len);
+		r->hdr.size += r->filename_len;
+	}
+	feed(r);
+}
+
+static void hook_start(uint32_t pid)
+{
+	struct pyx_rec_lifecycle *r = (void *)rbuf;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_LIFECYCLE, pid, pid);
+	r->kind = PYX_LC_HOOK_START;
+	r->hdr.size = sizeof(*r);
+	feed(r);
+}
+
+static void lost(void)
+{
+	struct pyx_rec_lost *r = (void *)rbuf;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_LOST, 0, 0);
+	r->count = 3;
+	r->hdr.size = sizeof(*r);
+	feed(r);
+}
+
+static struct sockaddr_in sin4(const char *ip, int port)
+{
+	struct sockaddr_in s = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, ip, &s.sin_addr);
+	return s;
+}
+
+/* ---- scenarios ---- */
+
+static void start(const struct pyx_corr_opts *o)
+{
+	struct pyx_corr_opts d = { .enabled = true, .blind_spots = true, .procfs = procfs };
+
+	outlen = 0;
+	out[0] = 0;
+	if (pyx_corr_new(&C, o ? o : &d, on_item, NULL)) {
+		fprintf(stderr, "FAIL: pyx_corr_new\n");
+		exit(1);
+	}
+}
+
+static void expect(const char *what, const char *want)
+{
+	pyx_corr_flush(C);
+	checks++;
+	if (strcmp(out, want)) {
+		fprintf(stderr, "FAIL %s\n--- want\n%s--- got\n%s", what, want, out);
+		exit(1);
+	}
+	pyx_corr_free(C);
+	C = NULL;
+}
+
+#define FDCWD ((uint64_t)-100)
+#define O_W_C_T (01 | 0100 | 01000)
+
+static void t_open(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/a", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, O_W_C_T | 02000000, 0666, 0, 0, "/tmp/a");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/missing", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, -2, FDCWD, 0, 02000000, 0, 0, 0, "/tmp/missing");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/none");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/decoy", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, O_W_C_T, 0666, 0, 0, "/tmp/secret");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/r", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 02, 0, 0, 0, "/tmp/r");
+	expect("open",
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 os.remove no-syscall\n"
+	       "A 100 open mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 open mismatch [openat] (open flags differ)\n"
+	       "S 100 openat unaudited after open\n");
+}
+
+static void t_relative_sqlite(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "data.txt", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/work/data.txt");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "t.db");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0102, 0644, 0, 0, "/work/t.db");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT_HANDLE, "sqlite3.connect/handle", "n");
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0102, 0644, 0, 0, "/work/t.db-journal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/work/t.db-journal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/work/other");
+	/* chdir moves the base of later relative paths */
+	audit(100, 100, PYX_EV_OS_CHDIR, "os.chdir", "s", "sub");
+	sysc(100, 100, PYX_SC_chdir, 0, 0, 0, 0, 0, 0, 0, "sub");
+	audit(100, 100, PYX_EV_OS_MKDIR, "os.mkdir", "sin", "../x", (int64_t)0755);
+	sysc(100, 100, PYX_SC_mkdirat, 0, FDCWD, 0, 0755, 0, 0, 0, "/work/x");
+	audit(100, 100, PYX_EV_OS_MKDIR, "os.mkdir", "sin", "y", (int64_t)0700);
+	sysc(100, 100, PYX_SC_mkdir, 0, 0, 0755, 0, 0, 0, 0, "/work/sub/y");
+	expect("relative paths, cwd, sqlite files",
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 sqlite3.connect/handle -\n"
+	       "S 100 openat -\n"
+	       "S 100 unlink -\n"
+	       "S 100 unlink unaudited after sqlite3.connect/handle\n"
+	       "A 100 os.chdir matched [chdir]\n"
+	       "S 100 chdir -\n"
+	       "A 100 os.mkdir matched [mkdirat]\n"
+	       "S 100 mkdirat -\n"
+	       "A 100 os.mkdir mismatch [mkdir] (mode differs)\n"
+	       "S 100 mkdir unaudited after os.mkdir\n");
+}
+
+static void t_fileops(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "ssnn", "/t/a", "/t/b");
+	sysc(100, 100, PYX_SC_renameat2, 0, FDCWD, 0, FDCWD, 0, 0, 0, "/t/a", "/t/b");
+	audit(100, 100, PYX_EV_OS_RMDIR, "os.rmdir", "sn", "/t/d");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0x200, 0, 0, 0, "/t/d");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/t/d2");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0x200, 0, 0, 0, "/t/d2");
+	audit(100, 100, PYX_EV_OS_CHMOD, "os.chmod", "iin", (int64_t)3, (int64_t)0600);
+	sysc(100, 100, PYX_SC_fchmod, 0, 3, 0600, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_OS_CHOWN, "os.chown", "siin", "/t/a", (int64_t)1, (int64_t)-1);
+	sysc(100, 100, PYX_SC_fchownat, 0, FDCWD, 0, 1, 0xffffffff, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_SYMLINK, "os.symlink", "ssn", "../a", "/t/l");
+	sysc(100, 100, PYX_SC_symlinkat, 0, 0, FDCWD, 0, 0, 0, 0, "../a", "/t/l");
+	audit(100, 100, PYX_EV_OS_LINK, "os.link", "ssnn", "/t/a", "/t/h");
+	sysc(100, 100, PYX_SC_linkat, 0, FDCWD, 0, FDCWD, 0, 0, 0, "/t/a", "/t/h");
+	audit(100, 100, PYX_EV_OS_TRUNCATE, "os.truncate", "si", "/t/a", (int64_t)10);
+	sysc(100, 100, PYX_SC_truncate, 0, 0, 10, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_utimensat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_LISTDIR, "os.listdir", "s", "/t");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0200000 | 02000000 | 04000, 0, 0, 0, "/t");
+	audit(100, 100, PYX_EV_OS_SCANDIR, "os.scandir", "n");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0200000, 0, 0, 0, ".");
+	expect("file operations",
+	       "A 100 os.rename matched [renameat2]\n"
+	       "S 100 renameat2 -\n"
+	       "A 100 os.rmdir matched [unlinkat]\n"
+	       "S 100 unlinkat -\n"
+	       "A 100 os.remove mismatch [unlinkat] (removes a directory, not a file)\n"
+	       "S 100 unlinkat unaudited after os.remove\n"
+	       "A 100 os.chmod matched [fchmod]\n"
+	       "S 100 fchmod -\n"
+	       "A 100 os.chown matched [fchownat]\n"
+	       "S 100 fchownat -\n"
+	       "A 100 os.symlink matched [symlinkat]\n"
+	       "S 100 symlinkat -\n"
+	       "A 100 os.link matched [linkat]\n"
+	       "S 100 linkat -\n"
+	       "A 100 os.truncate matched [truncate]\n"
+	       "S 100 truncate -\n"
+	       "A 100 os.utime matched [utimensat]\n"
+	       "S 100 utimensat -\n"
+	       "A 100 os.listdir matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 os.scandir matched [openat]\n"
+	       "S 100 openat -\n");
+}
+
+static void t_ctypes_import(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_CTYPES_DLOPEN, "ctypes.dlopen", "s", "libfoo.so");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02000000, 0, 0, 0, "/usr/lib/libfoo.so");
+	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 4096, 5, 2, 3, 0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02000000, 0, 0, 0, "/usr/lib/libdep.so");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/pwn");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0, 0, 0, 0, "/tmp/pwn");
+	sysc(100, 100, PYX_SC_mprotect, 0, 0x7000, 4096, 7, 0, 0, 0);
+	audit(100, 100, PYX_EV_IMPORT, "import", "snnnn", "ext");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/x/ext.so");
+	sysc(100, 100, PYX_SC_mmap, 0x8000, 0, 4096, 5, 2, 3, 0);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/dropped");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/dropped");
+	audit(100, 100, PYX_EV_IMPORT, "import", "snnnn", "os");
+	expect("ctypes and import",
+	       "A 100 ctypes.dlopen matched [openat,mmap,openat]\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
+	       "S 100 openat -\n"
+	       "A 100 ctypes.call_function -\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "S 100 unlinkat unaudited after ctypes.call_function\n"
+	       "S 100 mprotect unaudited after ctypes.call_function\n"
+	       "A 100 import matched [openat,mmap]\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
+	       "S 100 openat unaudited after import\n"
+	       "S 100 unlink unaudited after import\n"
+	       "A 100 import no-syscall\n");
+}
+
+static void t_spawn(void)
+{
+	const char *ls[] = { "ls", "-l" }, *la[] = { "ls", "-la" };
+	const char *sh[] = { "sh", "-c", "echo hi" };
+
+	start(NULL);
+	/* subprocess.Popen("ls"): PATH is searched in the child, the parent runs on before the
+	 * child's execve record arrives */
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 2u, "ls", "-l");
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 200, 0, 0, 0, 0, 0, 0);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	sysc(200, 200, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/usr/local/bin/ls", 2u, ls);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/ls");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/ls", 2u, ls);
+	/* the ls process is not Python: nothing it does is judged */
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	proc(200, 200, PYX_PROC_EXIT, 0, false, NULL);
+	expect("Popen",
+	       "S 200 execve -\n"
+	       "P 200 2\n"
+	       "S 200 execve -\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve,child:execve]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n"
+	       "S 200 unlink -\n"
+	       "P 200 3\n");
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 2u, "ls", "-l");
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/ls");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/ls", 2u, la);
+	audit(100, 100, PYX_EV_OS_SYSTEM, "os.system", "s", "echo hi");
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/bin/sh");
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	/* libc system() through ctypes: no event explains the child's exec */
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	proc(100, 100, PYX_PROC_FORK, 202, false, NULL);
+	proc(202, 202, PYX_PROC_EXEC, 0, false, "/bin/sh");
+	sysc(202, 202, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	expect("argv mismatch, os.system, libc system",
+	       "P 200 2\n"
+	       "S 200 execve unaudited after subprocess.Popen\n"
+	       "A 100 subprocess.Popen mismatch [child:execve] (argv differs)\n"
+	       "P 100 1\n"
+	       "P 201 2\n"
+	       "S 201 execve -\n"
+	       "A 100 os.system matched [child:execve]\n"
+	       "P 100 1\n"
+	       "A 100 ctypes.call_function -\n"
+	       "P 100 1\n"
+	       "P 202 2\n"
+	       "S 202 execve unaudited after ctypes.call_function\n");
+
+	/* os.fork: the child is Python and runs on as itself; os.exec in the child */
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_FORK, "os.fork", "");
+	proc(100, 100, PYX_PROC_FORK, 300, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 300, 0, 0, 0, 0, 0, 0);
+	audit(300, 300, PYX_EV_OS_EXEC, "os.exec", "sLn", "/bin/true", 1u, "true");
+	proc(300, 300, PYX_PROC_EXEC, 0, false, "/bin/true");
+	sysc(300, 300, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/true", 1u, (const char *[]){ "true" });
+	audit(100, 100, PYX_EV_OS_KILL, "os.kill", "ii", (int64_t)300, (int64_t)15);
+	sysc(100, 100, PYX_SC_kill, 0, 300, 15, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_OS_KILLPG, "os.killpg", "ii", (int64_t)7, (int64_t)9);
+	sysc(100, 100, PYX_SC_kill, 0, (uint64_t)-7, 9, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SIGNAL_PTHREAD_KILL, "signal.pthread_kill", "ii", (int64_t)999,
+	      (int64_t)10);
+	sysc(100, 100, PYX_SC_tgkill, 0, 100, 101, 12, 0, 0, 0);
+	expect("fork, exec, kill",
+	       "A 300 os.exec matched [execve]\n"
+	       "P 300 2\n"
+	       "S 300 execve -\n"
+	       "A 100 os.fork matched [clone]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 os.kill matched [kill]\n"
+	       "S 100 kill -\n"
+	       "A 100 os.killpg matched [kill]\n"
+	       "S 100 kill -\n"
+	       "A 100 signal.pthread_kill mismatch [tgkill] (signal differs)\n"
+	       "S 100 tgkill unaudited after signal.pthread_kill\n");
+}
+
+static void t_socket(void)
+{
+	struct sockaddr_in lo = sin4("127.0.0.1", 8080), lo2 = sin4("127.0.0.1", 9090);
+	struct sockaddr_in any = sin4("0.0.0.0", 8000);
+	struct sockaddr_un nscd = { .sun_family = AF_UNIX, .sun_path = "/var/run/nscd/socket" };
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, 2, 1 | 02000000, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "127.0.0.1",
+	      (int64_t)8080);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "localhost",
+	      (int64_t)8080);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &lo2, sizeof(lo2));
+	audit(100, 100, PYX_EV_SOCKET_BIND, "socket.bind", "OT", (int64_t)5, "", (int64_t)8000);
+	sysc(100, 100, PYX_SC_bind, 0, 5, 0, 16, 0, 0, 0, &any, sizeof(any));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_listen, 0, 5, 5, 0, 0, 0, 0);
+	/* ctypes socket + bind + listen + connect */
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	sysc(100, 100, PYX_SC_socket, 6, 2, 1, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_listen, 0, 6, 5, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	/* glibc's nscd probe (pwd.getpwuid has no audit event) */
+	sysc(100, 100, PYX_SC_connect, -2, 7, 0, 110, 0, 0, 0, &nscd, sizeof(nscd));
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "sinii", "localhost",
+	      (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/etc/hosts");
+	expect("sockets",
+	       "A 100 socket.__new__ matched [socket]\n"
+	       "S 100 socket -\n"
+	       "A 100 socket.connect matched [connect]\n"
+	       "S 100 connect -\n"
+	       "A 100 socket.connect mismatch [connect] (port differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "A 100 socket.bind matched [bind]\n"
+	       "S 100 bind -\n"
+	       "A 100 app.other -\n"
+	       "S 100 listen -\n"
+	       "A 100 ctypes.call_function -\n"
+	       "S 100 socket -\n"
+	       "S 100 listen unaudited after ctypes.call_function\n"
+	       "S 100 connect unaudited after ctypes.call_function\n"
+	       "S 100 connect -\n"
+	       "A 100 socket.getaddrinfo matched [openat]\n"
+	       "S 100 openat -\n");
+}
+
+static void t_composite(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_SHUTIL_COPYFILE, "shutil.copyfile", "ss", "/s/a", "/d/a");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/s/a", "rb", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/s/a");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/d/a", "wb", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, O_W_C_T, 0666, 0, 0, "/d/a");
+	audit(100, 100, PYX_EV_TEMPFILE_MKDTEMP, "tempfile.mkdtemp", "s", "/tmp/tmpab");
+	audit(100, 100, PYX_EV_OS_MKDIR, "os.mkdir", "sin", "/tmp/tmpab", (int64_t)0700);
+	sysc(100, 100, PYX_SC_mkdir, 0, 0, 0700, 0, 0, 0, 0, "/tmp/tmpab");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	expect("composite",
+	       "A 100 shutil.copyfile matched [openat,openat]\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 tempfile.mkdtemp matched [mkdir]\n"
+	       "A 100 os.mkdir matched [mkdir]\n"
+	       "S 100 mkdir -\n"
+	       "A 100 ctypes.call_function -\n");
+}
+
+static void t_lost_caps_expiry(void)
+{
+	struct pyx_corr_opts o = { .enabled = true, .max_held = 3, .procfs = procfs };
+	struct pyx_corr_stats st;
+	uint64_t p50, p99;
+
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	lost();
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/b", "r", (int64_t)0);
+	/* a window closes by itself once its thread has been idle long enough */
+	pyx_corr_tick(C, now + 10);
+	say("tick\n");
+	pyx_corr_tick(C, now + PYX_CORR_WINDOW_NS + 1);
+	expect("lost and expiry",
+	       "X\n"
+	       "A 100 open indeterminate [openat] (records were lost while its window was open)\n"
+	       "S 100 openat -\n"
+	       "tick\n"
+	       "A 100 open no-syscall\n");
+
+	start(&o);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	pyx_corr_stats(C, &st);
+	checks++;
+	if (st.capped != 1 || pyx_corr_latency(C, PYX_EV_OPEN, &p50, &p99) != 0) {
+		fprintf(stderr, "FAIL caps: capped %lu\n", (unsigned long)st.capped);
+		exit(1);
+	}
+	expect("caps",
+	       "A 100 open indeterminate [openat,openat,openat] (correlation limit reached)\n"
+	       "S 100 openat -\n"
+	       "S 100 openat -\n"
+	       "S 100 openat -\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n");
+}
+
+static void t_unhooked_disabled(void)
+{
+	struct pyx_corr_opts off = { .enabled = false };
+
+	/* a process that never fired the hook is not judged */
+	start(NULL);
+	sysc(400, 400, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/q");
+	hook_start(400);
+	sysc(400, 400, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/q");
+	expect("unhooked",
+	       "S 400 unlink -\n"
+	       "L 400\n"
+	       "S 400 unlink unaudited after nothing\n");
+
+	start(&off);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/b");
+	expect("disabled", "A 100 open -\nS 100 openat -\n");
+}
+
+static void t_stats(void)
+{
+	struct pyx_corr_stats st;
+	uint64_t n, p50, p99;
+
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/a");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/x");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/y");
+	pyx_corr_flush(C);
+	pyx_corr_stats(C, &st);
+	n = pyx_corr_latency(C, PYX_EV_OPEN, &p50, &p99);
+	checks++;
+	if (st.verdicts[PYX_V_MATCHED] != 1 || st.verdicts[PYX_V_UNAUDITED] != 2 || st.ntop != 1 ||
+	    st.top[0].count != 2 || strcmp(st.top[0].syscall, "unlink") ||
+	    strcmp(st.top[0].context, "after ctypes.call_function at evil.py:12 (main)") || n != 1 ||
+	    p50 != 96 || p99 != 96) {
+		fprintf(stderr, "FAIL stats: %lu %lu %u %s / %s n=%lu p50=%lu\n",
+			(unsigned long)st.verdicts[PYX_V_MATCHED],
+			(unsigned long)st.verdicts[PYX_V_UNAUDITED], st.ntop, st.top[0].syscall,
+			st.top[0].context, (unsigned long)n, (unsigned long)p50);
+		exit(1);
+	}
+	outlen = 0;
+	out[0] = 0;
+	expect("stats", "");
+}
+
+static void t_blind(const char *python)
+{
+	const char *argv[] = { "py", "-I", "-c", "pass" };
+
+	start(NULL);
+	/* a Python that fires hook_start is covered */
+	proc(500, 500, PYX_PROC_EXEC, 0, false, python);
+	hook_start(500);
+	/* one that does not is a blind spot, found by its ELF whatever its name */
+	proc(501, 501, PYX_PROC_EXEC, 0, false, python);
+	sysc(501, 501, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, python, 4u, argv);
+	proc(502, 502, PYX_PROC_EXEC, 0, false, "/bin/sh");
+	proc(501, 501, PYX_PROC_EXIT, 0, false, NULL);
+	proc(503, 503, PYX_PROC_EXEC, 0, false, python);
+	pyx_corr_tick(C, now + 1);
+	say("tick\n");
+	pyx_corr_tick(C, now + 3000000000ull);
+	expect("blind spots",
+	       "P 500 2\n"
+	       "L 500\n"
+	       "P 501 2\n"
+	       "S 501 execve -\n"
+	       "P 502 2\n"
+	       "P 501 3\n"
+	       "B 501 /usr/bin/python3.11 (exports PySys_Audit) py -I -c pass\n"
+	       "P 503 2\n"
+	       "tick\n"
+	       "B 503 /usr/bin/python3.11 (exports PySys_Audit)\n");
+}
+
+static void t_exit_frees(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	proc(100, 100, PYX_PROC_FORK, 101, true, NULL);
+	audit(100, 101, PYX_EV_OPEN, "open", "ssi", "/b", "r", (int64_t)0);
+	proc(100, 100, PYX_PROC_EXIT, 0, false, NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/c", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/c");
+	expect("exit frees threads",
+	       "A 100 open no-syscall\n"
+	       "P 100 1\n"
+	       "A 101 open no-syscall\n"
+	       "P 100 3\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n");
+}
+
+int main(int argc, char **argv)
+{
+	char dir[600];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: corr-unit SCRATCH_DIR\n");
+		return 2;
+	}
+	/* a fake /proc: pid 100 runs in /work */
+	snprintf(procfs, sizeof(procfs), "%s/proc", argv[1]);
+	snprintf(dir, sizeof(dir), "%s/100", procfs);
+	mkdir(procfs, 0755);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/100/cwd", procfs);
+	unlink(dir);
+	if (symlink("/work", dir)) {
+		perror("symlink");
+		return 1;
+	}
+
+	t_open();
+	t_relative_sqlite();
+	t_fileops();
+	t_ctypes_import();
+	t_spawn();
+	t_socket();
+	t_composite();
+	t_lost_caps_expiry();
+	t_unhooked_disabled();
+	t_stats();
+	if (access("/usr/bin/python3.11", R_OK) == 0)
+		t_blind("/usr/bin/python3.11");
+	t_exit_frees();
+	printf("all %d checks passed\n", checks);
+	return 0;
+}
