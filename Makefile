@@ -43,6 +43,7 @@ $(OUTPUT):
 include user/hook/hook.mk
 include bpf/bpf.mk
 include user/monitor/monitor.mk
+include user/monitor/corr.mk
 include user/tap/tap.mk
 include tests/robust.mk
 include tests/tests.mk
