@@ -268,6 +268,7 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(go[0]);
+	fprintf(stderr, "child: %d\n", (int)child);
 	err = opts.all ? 0 : pyx_loader_add_pid(ld, child);
 	if (err) {
 		fprintf(stderr, "failed to monitor %d: %s\n", child, strerror(-err));
