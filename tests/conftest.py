@@ -83,11 +83,16 @@ def build():
 # PYX_ASAN_RUNTIME (and ASAN_OPTIONS: no leak reports, CPython leaks by design; link order not
 # verified, because `pyxcheck -- CMD` prepends the hook to LD_PRELOAD). Here every child process
 # gets the runtime first in LD_PRELOAD, also when a test passes its own env: tests need not know.
+# A program with its own, different ASan runtime (the clang-built fuzz targets) must not get it:
+# its env says PYX_NO_ASAN_PRELOAD=1.
 ASAN_RUNTIME = os.environ.get("PYX_ASAN_RUNTIME")
 
 
 def _asan_first(env):
     rest = [p for p in re.split(r"[: ]", env.get("LD_PRELOAD", "")) if p and p != ASAN_RUNTIME]
+    if env.pop("PYX_NO_ASAN_PRELOAD", None):
+        env["LD_PRELOAD"] = ":".join(rest)
+        return env
     env["LD_PRELOAD"] = ":".join([ASAN_RUNTIME] + rest)
     for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
         if var in os.environ:
