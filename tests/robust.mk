@@ -70,3 +70,9 @@ $(FORGE): tests/forge/forge.c user/hook/probes.c user/hook/probes.h include/pyxc
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) -mno-red-zone -Iuser/hook tests/forge/forge.c user/hook/probes.c \
 		$(BASE_LDFLAGS) -o $@
+
+# Overload at length: the same test as in `make test`, with 25x the events per thread.
+STRESS_EVENTS ?= 50000
+stress: all
+	PYX_BUILD=$(OUTPUT) PYX_STRESS_EVENTS=$(STRESS_EVENTS) $(PYTHON) -m pytest -rs -v -s \
+		$(PYTEST_ARGS) tests/test_robust_stress.py
