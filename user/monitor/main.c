@@ -412,8 +412,8 @@ int main(int argc, char **argv)
 	}
 	drain(ld, &m);
 	pyx_loader_lost(ld, m.sum.lost_total);
-	pyx_loader_destroy(ld);
-	ld = NULL;
+	/* the output is complete before the detach, which can take a while (tracepoint
+	 * unregistration waits for RCU grace periods): readers see the end at once */
 	if (opts.summary) {
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
@@ -422,6 +422,10 @@ int main(int argc, char **argv)
 		m.w.err = -errno;
 	if (m.w.err && m.w.err != -EPIPE)
 		pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
+	if (f != stdout) {
+		fclose(f);
+		f = NULL;
+	}
 
 	if (opts.command)
 		ret = child_done ? pyx_exit_status(child_status) : 0;

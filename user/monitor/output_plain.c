@@ -94,10 +94,30 @@ static void plain_emit(struct pyx_writer *w, const char *color, struct pyx_buf *
 	pyx_writer_flush_line(w);
 }
 
+/* Columns are for people: a long str or bytes (a module's bytecode in marshal.loads) is cut
+ * here; the JSON output carries all of it. */
+#define PLAIN_STR_MAX 120
+
+static uint32_t plain_cut(const struct pyx_value *v, bool *cut)
+{
+	uint32_t n = v->len;
+
+	*cut = false;
+	if (n <= PLAIN_STR_MAX)
+		return n;
+	n = PLAIN_STR_MAX;
+	/* on a UTF-8 character boundary */
+	while (n && (v->s.data[n] & 0xc0) == 0x80)
+		n--;
+	*cut = true;
+	return n;
+}
+
 static void plain_value(struct pyx_buf *b, const struct pyx_value *v)
 {
 	char dec[PYX_BIGINT_MAX * 3 + 8];
-	uint32_t i;
+	bool cut = false;
+	uint32_t i, n;
 
 	switch (v->type) {
 	case PYX_TAG_NONE:
@@ -125,15 +145,19 @@ static void plain_value(struct pyx_buf *b, const struct pyx_value *v)
 			pyx_buf_puts(b, isnan(v->f) ? "nan" : v->f > 0 ? "inf" : "-inf");
 		break;
 	case PYX_TAG_STR:
+		n = plain_cut(v, &cut);
 		pyx_buf_putc(b, '\'');
-		pyx_plain_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED, '\'');
-		pyx_buf_putc(b, '\'');
+		pyx_plain_pystr(b, v->s.data, n, v->flags & PYX_TAG_ESCAPED, '\'');
+		pyx_buf_puts(b, cut ? "'..." : "'");
 		break;
 	case PYX_TAG_BYTES:
 	case PYX_TAG_BYTEARRAY:
+		n = plain_cut(v, &cut);
 		pyx_buf_puts(b, v->type == PYX_TAG_BYTES ? "b'" : "bytearray(b'");
-		pyx_plain_bytes(b, v->s.data, v->len, '\'');
-		pyx_buf_puts(b, v->type == PYX_TAG_BYTES ? "'" : "')");
+		pyx_plain_bytes(b, v->s.data, n, '\'');
+		pyx_buf_puts(b, cut ? "'..." : "'");
+		if (v->type == PYX_TAG_BYTEARRAY)
+			pyx_buf_putc(b, ')');
 		break;
 	case PYX_TAG_TUPLE:
 	case PYX_TAG_LIST:
@@ -176,7 +200,7 @@ static void plain_value(struct pyx_buf *b, const struct pyx_value *v)
 		pyx_buf_puts(b, "<elided>");
 		return;
 	}
-	if (v->flags & PYX_TAG_TRUNCATED)
+	if ((v->flags & PYX_TAG_TRUNCATED) && !cut)
 		pyx_buf_puts(b, "...");
 }
 
