@@ -971,6 +971,14 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		case PYX_SC_unlink:
 			explained = sqlite_file(p, sp.abs[0]);
 			break;
+		case PYX_SC_fchown:
+		case PYX_SC_fchmod:
+		case PYX_SC_ftruncate:
+			/* sqlite gives its journal the database's owner and truncates its WAL
+			 * and shm files through their fds */
+			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
+			explained = e && sqlite_file(p, e->path);
+			break;
 		default:
 			break;
 		}

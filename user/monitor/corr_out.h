@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * How the correlator's annotations are printed, for both formats: the extra fields of an audit or
+ * syscall record (verdict, syscalls, context), the blind-spot record, and the correlation part of
+ * --summary. The writers (output_json.c, output_plain.c) call the *_fields/suffix functions while
+ * they build a record whose writer has w->corr set; everything else is called by main.c.
+ */
+#ifndef PYX_CORR_OUT_H
+#define PYX_CORR_OUT_H
+
+#include <stddef.h>
+
+#include "correlate.h"
+#include "output.h"
+
+/* JSON: append ,"verdict":...,"syscalls":[...] / ,"context":{...} to the object being built. */
+void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it);
+/* Plain: text for the end of the line ("  [matched: openat=3]", "  UNAUDITED after ..."). */
+void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t size);
+
+void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs);
+void pyx_corr_print_summary(struct pyx_writer *w, bool json, const struct pyx_corr *c);
+
+#endif /* PYX_CORR_OUT_H */
