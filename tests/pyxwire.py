@@ -136,7 +136,8 @@ class _Reader:
 
     def take(self, n):
         if n < 0 or self.p + n > len(self.d):
-            raise WireError("value runs past the end (need %d at %d of %d)" % (n, self.p, len(self.d)))
+            raise WireError("value runs past the end (need %d at %d of %d)"
+                            % (n, self.p, len(self.d)))
         b = self.d[self.p:self.p + n]
         self.p += n
         return b
@@ -149,7 +150,8 @@ class _Reader:
 
     def value(self, depth):
         tagbyte = self.u8()
-        tag, trunc, esc = tagbyte & TAG_TYPE_MASK, bool(tagbyte & TAG_TRUNCATED), bool(tagbyte & TAG_ESCAPED)
+        tag = tagbyte & TAG_TYPE_MASK
+        trunc, esc = bool(tagbyte & TAG_TRUNCATED), bool(tagbyte & TAG_ESCAPED)
         if tag >= len(TAG_NAMES):
             raise WireError("unknown tag %#x at %d" % (tagbyte, self.p - 1))
         if esc and tag != TAG_STR:

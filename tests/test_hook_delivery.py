@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from conftest import BUILD, LAUNCHER, LIBPYXCHECK, PRE_AUDIT_PYTHONS, PYTHONS, ROOT, SYSTEM_PYTHON, run
+from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PRE_AUDIT_PYTHONS, PYTHONS, ROOT, SYSTEM_PYTHON,
+                      run)
 
 # Prints what the module reports: installed, delivery, installs(), selftests().
 REPORT = ("import sys; sys.path.insert(0, %r); import pyxcheck as m; "
@@ -56,8 +57,9 @@ def test_launcher_reads_nothing_from_the_environment(build, tmp_path):
     (tmp_path / "evil.py").write_text("print('EVIL IMPORTED')\n")
     env = dict(clean_env(), PYTHONPATH=str(tmp_path), PYTHONSTARTUP=str(startup),
                PYTHONHOME="/nonexistent", PYTHONINSPECT="1", PYTHONVERBOSE="1")
-    r = run([str(LAUNCHER), "-c", "import sys; print(sys.flags.isolated, sys.flags.ignore_environment, "
-             "%r in sys.path, sys.prefix)" % str(tmp_path)], env=env, input="")
+    r = run([str(LAUNCHER), "-c", "import sys; print(sys.flags.isolated, "
+             "sys.flags.ignore_environment, %r in sys.path, sys.prefix)" % str(tmp_path)],
+            env=env, input="")
     assert (r.returncode, r.stdout, r.stderr) == (0, "1 1 False /usr\n", "")
     r = run([str(LAUNCHER), "-c", "import evil"], env=env, cwd=str(tmp_path), input="")
     assert r.returncode == 1 and "ModuleNotFoundError" in r.stderr and "EVIL" not in r.stdout
@@ -87,7 +89,8 @@ def test_pth_install_and_uninstall_in_a_venv(build, tmp_path):
     subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True,
                    timeout=120)
     py = str(venv / "bin" / "python")
-    site = run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['platlib'])"]).stdout.strip()
+    site = run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['platlib'])"]
+               ).stdout.strip()
     suffix = run([py, "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"]
                  ).stdout.strip()
     before = sorted(os.listdir(site))
@@ -142,7 +145,8 @@ def test_non_python_program_is_unaffected(build, cmd):
 
 @pytest.mark.parametrize("python", PRE_AUDIT_PYTHONS)
 def test_python_without_audit_hooks_is_unaffected(build, python):
-    code = "import sys; print(sys.version_info[:2], hasattr(sys, 'audit')); open('/dev/null').close()"
+    code = ("import sys; print(sys.version_info[:2], hasattr(sys, 'audit')); "
+            "open('/dev/null').close()")
     plain = run([python, "-c", code], env=clean_env())
     hooked = run([python, "-c", code], env=preload_env())
     assert plain.returncode == 0 and plain.stdout.endswith("False\n")

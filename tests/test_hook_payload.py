@@ -61,7 +61,8 @@ def test_decoded_values_are_exact(python):
     assert got["unknown_event"]["hdr"]["name"] == "app.login"
     assert dec["open"] == "['/tmp/x', 'r', 524288]"
     assert dec["scalars"] == ("[None, True, False, 0, -1, 9223372036854775807, "
-                              "-9223372036854775808, 1.5, inf, -0.0, '', 'h\u00e9llo\u20ac\U0001F600']")
+                              "-9223372036854775808, 1.5, inf, -0.0, '', "
+                              "'h\u00e9llo\u20ac\U0001F600']")
     assert dec["bytes"] == r"[b'', b'\x00\xff\xfe\x80abc', bytearray(b'ab\x00'), bytearray(b'')]"
     assert dec["nul_str"] == r"['a\x00b\x00']"
     assert dec["surrogates"] == r"['a\udc80b\\c\ud800', 'no\\escape', '\udfff']"

@@ -26,7 +26,8 @@ import refenc  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 with open(os.path.join(ROOT, "include", "audit_events.def")) as f:
-    EVENT_IDS = {m: i for i, m in enumerate(re.findall(r'^PYX_EVENT\(\w+,\s*"([^"]+)"', f.read(), re.M))}
+    EVENT_IDS = {m: i for i, m in
+                 enumerate(re.findall(r'^PYX_EVENT\(\w+,\s*"([^"]+)"', f.read(), re.M))}
 
 CALLS = []
 
@@ -137,7 +138,8 @@ def main():
         except pyxwire.WireError as e:
             decoded, hdr, err, kinds = None, None, str(e), None
         out = {"case": name, "equal": c == ref, "ref_hex": ref.hex() if c != ref else None,
-               "c_hex": c.hex() if c != ref else None, "decoded": decoded, "kinds": kinds, "hdr": hdr,
+               "c_hex": c.hex() if c != ref else None, "decoded": decoded, "kinds": kinds,
+               "hdr": hdr,
                "decode_error": err, "hostile_calls": calls, "expect_line": line,
                "expect_file": file}
         print(json.dumps(out), flush=True)
