@@ -11,19 +11,25 @@ from conftest import BUILD, MONITOR, LIBPYXCHECK
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def monitor_with_launcher(tmp_path, launcher):
-    """A copy of the monitor whose directory holds the hook and `launcher` as pyxcheck-python.
+def private_monitor(tmp_path, launcher=None):
+    """A copy of the monitor and of the hook library in a directory of their own.
 
     The monitor attaches to the hook library and to the launcher found next to its own binary
-    (main.c find_hook); it has no option to add a probe path. A copy in a directory of our own
-    makes it attach to `launcher` (the forged-probe program) as it would to the real launcher.
+    (main.c find_hook); it has no option to add a probe path. A copy of both makes it attach to
+    `launcher` (the forged-probe program) as it would to the real launcher, and gives the hook an
+    inode of its own: uprobes and their semaphores belong to an inode, so monitors that other
+    tests run at the same time on build/libpyxcheck.so neither see nor trace processes that load
+    this copy. Returns the directory: pyxcheck, libpyxcheck.so, pyxcheck.so (for import) and
+    pyxcheck-python (the launcher, when given).
     """
     d = tmp_path / "mon"
     d.mkdir()
     shutil.copy2(MONITOR, d / "pyxcheck")
-    os.symlink(LIBPYXCHECK, d / "libpyxcheck.so")
-    shutil.copy2(launcher, d / "pyxcheck-python")
-    return d / "pyxcheck", d / "pyxcheck-python"
+    shutil.copy2(LIBPYXCHECK, d / "libpyxcheck.so")
+    os.symlink("libpyxcheck.so", d / "pyxcheck.so")
+    if launcher:
+        shutil.copy2(launcher, d / "pyxcheck-python")
+    return d
 
 
 def json_lines(path_or_text):

@@ -8,7 +8,7 @@ between and after the garbage all arrive, and COMMAND's exit status comes back.
 import pytest
 
 from conftest import needs_root_bpf, run
-from robust_util import CONTROL, forge_bin, json_lines, monitor_with_launcher
+from robust_util import CONTROL, forge_bin, json_lines, private_monitor
 
 
 def expected(manifest):
@@ -39,7 +39,8 @@ def forge(tmp_path):
     exe = forge_bin()
     if not exe.exists():
         pytest.fail(f"{exe} is missing: `make test` builds it (tests/robust.mk)")
-    return monitor_with_launcher(tmp_path, exe)
+    d = private_monitor(tmp_path, exe)
+    return d / "pyxcheck", d / "pyxcheck-python"
 
 
 @needs_root_bpf
