@@ -65,6 +65,10 @@ deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -q && apt-get install -y -q --no-install-recommends $$missing
 
+# The main job on a bundled script: a merged timeline of audit events and syscalls (needs root).
+demo: all
+	$(OUTPUT)/pyxcheck -- $(PYTHON) demo/demo.py
+
 clean:
 	$(Q)rm -rf $(OUTPUT)
 

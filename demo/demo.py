@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""The bundled demo workload: a little of everything pyxcheck watches.
+"""The `make demo` workload: `build/pyxcheck -- /usr/bin/python3 demo/demo.py`.
 
-Opens, writes, renames and removes a file; connects over loopback TCP; starts a subprocess;
-imports modules; raises an application event. Runs on any CPython 3.8+, needs no privileges.
+A few ordinary things a Python program does, each visible twice in pyxcheck's timeline: as the
+audit event Python raises (A) and as the syscalls the kernel saw (S).
 """
 import os
 import socket
@@ -10,31 +10,31 @@ import subprocess
 import sys
 import tempfile
 
+print("demo: importing modules")
+import json  # noqa: E402
+import colorsys  # noqa: E402,F401
 
-def main():
-    with tempfile.TemporaryDirectory(prefix="pyxdemo-") as d:
-        path = os.path.join(d, "notes.txt")
-        with open(path, "w") as f:
-            f.write("hello from the pyxcheck demo\n")
-        os.rename(path, path + ".old")
-        os.remove(path + ".old")
+with tempfile.TemporaryDirectory(prefix="pyxcheck-demo-") as d:
+    path = os.path.join(d, "hello.txt")
+    print("demo: writing", path)
+    with open(path, "w") as f:
+        json.dump({"hello": "world"}, f)
+    os.rename(path, path + ".bak")
+    print("demo: removing it")
+    os.remove(path + ".bak")
 
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    conn, _ = server.accept()
-    client.sendall(b"ping")
-    conn.recv(4)
-    for s in (conn, client, server):
-        s.close()
+print("demo: connecting over loopback TCP")
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+cli = socket.create_connection(srv.getsockname(), timeout=5)
+conn, _ = srv.accept()
+cli.sendall(b"ping")
+conn.recv(4)
+for s in (conn, cli, srv):
+    s.close()
 
-    subprocess.run(["/bin/echo", "child process says hi"], check=True)
-
-    import json, decimal  # noqa: E401,F401  (modules this interpreter has not loaded yet)
-    sys.audit("app.login", "alice", {"mfa": True})
-    print("demo: done")
-
-
-if __name__ == "__main__":
-    main()
+print("demo: starting a subprocess")
+subprocess.run(["uname", "-sr"], check=True)
+subprocess.run([sys.executable, "-c", "print('demo: hello from a child python')"], check=True)
+print("demo: done")

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""`make demo` (for now): pyxcheck-tap on the hook's probes while demo/demo.py runs with the hook
+"""`make tap-demo`: pyxcheck-tap on the hook's probes while demo/demo.py runs with the hook
 preloaded; then every event of the demo process, decoded with tests/pyxwire.py.
 
 Usage: python3 demo/tap_demo.py [--build DIR] [--python PATH]   (as root)

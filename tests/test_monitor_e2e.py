@@ -22,7 +22,7 @@ import pytest
 from conftest import LIBPYXCHECK, MONITOR, PYTHONS, ROOT, needs_root_bpf, run
 
 WORKLOAD = ROOT / "tests" / "scripts" / "monitor_workload.py"
-DEMO = ROOT / "tests" / "scripts" / "demo.py"
+DEMO = ROOT / "demo" / "demo.py"
 TRACED = ["openat", "open", "creat", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir", "rename",
           "renameat", "renameat2", "connect", "socket", "execve"]
 # Events the hook sees after the interpreter has dropped Python-level hooks at finalisation:

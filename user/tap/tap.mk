@@ -33,6 +33,7 @@ $(OUTPUT)/pyxcheck-tap: user/tap/tap.c $(TAP_OUT)/tap.skel.h
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -I$(TAP_OUT) $< -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz
 
-# `make demo` for now: the tap plus a bundled script; the monitor takes this target over.
-demo: all
+# `make tap-demo`: the raw probes of demo/demo.py through the tap, decoded with tests/pyxwire.py.
+.PHONY: tap-demo
+tap-demo: all
 	$(PYTHON) demo/tap_demo.py --build $(OUTPUT)
