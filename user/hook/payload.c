@@ -107,21 +107,74 @@ static __u32 enc_char(__u32 c, int escaped, __u8 *out)
 	return 4;
 }
 
+/* Character i of a str's data in its kind (1, 2 or 4 bytes); a constant kind folds the switch. */
+static inline __attribute__((always_inline)) __u32 str_at(const void *data, unsigned kind,
+							   Py_ssize_t i)
+{
+	if (kind == 1)
+		return ((const __u8 *)data)[i];
+	if (kind == 2)
+		return ((const __u16 *)data)[i];
+	return ((const __u32 *)data)[i];
+}
+
+/* The STR body from a str's data, as the generic path below writes it. */
+static inline __attribute__((always_inline)) void w_str_data(struct pyx_writer *w, const void *data,
+							    unsigned kind, Py_ssize_t n, __u32 room)
+{
+	Py_ssize_t i, scan = n < PYX_STR_MAX ? n : PYX_STR_MAX;
+	__u32 tagpos = w->len, used = 0, k;
+	int escaped = 0;
+	__u8 *out, tmp[6];
+
+	/* Only 2- and 4-byte strs can hold a surrogate (1-byte data is Latin-1). */
+	if (kind != 1)
+		for (i = 0; i < scan && !escaped; i++)
+			escaped = is_surrogate(str_at(data, kind, i));
+	w_u8(w, PYX_TAG_STR | (escaped ? PYX_TAG_ESCAPED : 0));
+	w->len += 4;
+	out = w->buf + w->len;
+	for (i = 0; i < n; i++) {
+		__u32 c = str_at(data, kind, i);
+
+		if (c < 0x80 && (c != '\\' || !escaped)) {
+			if (used + 1 > room)
+				break;
+			out[used++] = (__u8)c;
+			continue;
+		}
+		if (used + 6 <= room) {
+			used += enc_char(c, escaped, out + used);
+			continue;
+		}
+		k = enc_char(c, escaped, tmp);
+		if (used + k > room)
+			break;
+		memcpy(out + used, tmp, k);
+		used += k;
+	}
+	w->len += used;
+	w_u32_at(w, tagpos + 1, used);
+	if (i < n)
+		w_cut(w, tagpos);
+}
+
 /*
  * A str (exact or subclass) as STR. Escaping is decided by the first PYX_STR_MAX characters,
  * the most that can ever be written: a bounded pre-scan, so a 1 MB str costs what a 2 KB one does.
+ * The data is read in place when pyx_str_view knows this version's layout (compact strs, and the
+ * non-compact data of a str subclass), else character by character through the API; both write
+ * the same bytes.
  */
 static void w_str(struct pyx_writer *w, PyObject *o)
 {
-	Py_ssize_t n = A.PyUnicode_GetLength(o), i, scan;
+	Py_ssize_t n, i, scan;
 	__u32 tagpos, room, used = 0, k;
-	int escaped = 0;
+	const void *data;
+	unsigned kind;
+	int escaped = 0, ascii;
 	__u8 tmp[6];
 
-	if (n < 0) {
-		A.PyErr_Clear();
-		n = 0;
-	}
 	if (w_avail(w) < 5) {
 		w_marker(w, PYX_TAG_ELIDED);
 		return;
@@ -129,6 +182,30 @@ static void w_str(struct pyx_writer *w, PyObject *o)
 	room = w_avail(w) - 5;
 	if (room > PYX_STR_MAX)
 		room = PYX_STR_MAX;
+	if (pyx_str_view(o, &data, &n, &kind, &ascii)) {
+		if (ascii) {
+			/* One byte per character and nothing to escape: the common case. */
+			tagpos = w->len;
+			used = (__u64)n < room ? (__u32)n : room;
+			w_u8(w, PYX_TAG_STR);
+			w_put(w, &used, 4);
+			w_put(w, data, used);
+			if (used < (__u64)n)
+				w_cut(w, tagpos);
+		} else if (kind == 1)
+			w_str_data(w, data, 1, n, room);
+		else if (kind == 2)
+			w_str_data(w, data, 2, n, room);
+		else
+			w_str_data(w, data, 4, n, room);
+		return;
+	}
+
+	n = A.PyUnicode_GetLength(o);
+	if (n < 0) {
+		A.PyErr_Clear();
+		n = 0;
+	}
 	scan = n < PYX_STR_MAX ? n : PYX_STR_MAX;
 	for (i = 0; i < scan && !escaped; i++)
 		escaped = is_surrogate(A.PyUnicode_ReadChar(o, i));
@@ -166,6 +243,12 @@ static void w_cstr(struct pyx_writer *w, const char *s)
 	w_u8(w, PYX_TAG_STR);
 	w->len += 4;
 	while (*p) {
+		/* An ASCII byte (every byte of a catalogue name) needs no decoding. */
+		if (*p < 0x80 && used < room) {
+			w->buf[w->len++] = *p++;
+			used++;
+			continue;
+		}
 		if (*p < 0x80)
 			k = 1;
 		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
@@ -500,6 +583,7 @@ static void w_value(struct pyx_writer *w, PyObject *o, __u32 depth)
 static int w_frame(struct pyx_writer *w, __u32 *line)
 {
 	PyObject *frame = A.PyEval_GetFrame(), *code, *file, *func;
+	int owned = 0;
 
 	if (!frame) {
 		A.PyErr_Clear();
@@ -517,9 +601,16 @@ static int w_frame(struct pyx_writer *w, __u32 *line)
 			A.Py_DecRef(code);
 		return 0;
 	}
-	file = A.PyObject_GetAttrString(code, "co_filename");
-	func = A.PyObject_GetAttrString(code, "co_name");
-	A.PyErr_Clear();
+	if (A.code_filename_off && A.code_name_off) {
+		/* Borrowed from the code object, which we hold. */
+		file = pyx_code_member(code, A.code_filename_off);
+		func = pyx_code_member(code, A.code_name_off);
+	} else {
+		file = A.PyObject_GetAttrString(code, "co_filename");
+		func = A.PyObject_GetAttrString(code, "co_name");
+		A.PyErr_Clear();
+		owned = 1;
+	}
 	if (file && pyx_type(file) == A.PyUnicode_Type)
 		w_str(w, file);
 	else
@@ -529,9 +620,9 @@ static int w_frame(struct pyx_writer *w, __u32 *line)
 	else
 		w_cstr(w, "");
 	*line = (__u32)A.PyFrame_GetLineNumber(frame);
-	if (file)
+	if (owned && file)
 		A.Py_DecRef(file);
-	if (func)
+	if (owned && func)
 		A.Py_DecRef(func);
 	A.Py_DecRef(code);
 	return 1;

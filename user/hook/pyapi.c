@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pyapi.h"
 
@@ -25,6 +26,26 @@ static uint32_t pyx_parse_version(const char *v)
 	if (*end == '.')
 		micro = strtoul(end + 1, &end, 10);
 	return (uint32_t)((major << 24) | (minor << 16) | (micro << 8) | 0xf0);
+}
+
+/* Offset of an object member (T_OBJECT or T_OBJECT_EX) of a static type, from its tp_members
+ * table; 0 when the type declares no such member. */
+static uint16_t pyx_member_offset(PyObject *type, const char *name)
+{
+	const char *m = pyx_type_members(type);
+	int i, kind;
+	Py_ssize_t off;
+
+	for (i = 0; m && i < 128 && *(const char *const *)m; i++, m += 40) {
+		if (strcmp(*(const char *const *)m, name))
+			continue;
+		kind = *(const int *)(m + 8);
+		off = *(const Py_ssize_t *)(m + 16);
+		if ((kind != 6 && kind != 16) || off < 16 || off > 4096 - 8)
+			return 0;
+		return (uint16_t)off;
+	}
+	return 0;
 }
 
 int pyx_api_init(void)
@@ -62,6 +83,17 @@ int pyx_api_init(void)
 	if (pyx_api.hexversion < 0x03080000 ||
 	    (pyx_api.hexversion >= 0x03090000 && !pyx_api.PyFrame_GetCode))
 		return -ENOENT;
+
+	/* The str layouts of pyx_str_view, for released versions only (an alpha or beta may still
+	 * be moving fields). 3.14 and later: not verified, so the generic calls. */
+	if ((pyx_api.hexversion & 0xf0) >= 0xc0 && pyx_api.hexversion < 0x030e0000) {
+		pyx_api.str_has_ready = pyx_api.hexversion < 0x030c0000;
+		pyx_api.str_ascii_size = pyx_api.str_has_ready ? 48 : 40;
+		pyx_api.str_compact_size = pyx_api.str_has_ready ? 72 : 56;
+	}
+
+	pyx_api.code_filename_off = pyx_member_offset(pyx_api.PyCode_Type, "co_filename");
+	pyx_api.code_name_off = pyx_member_offset(pyx_api.PyCode_Type, "co_name");
 
 	pyx_api_state = 1;
 	return 0;

@@ -5,8 +5,9 @@
  * One binary serves CPython 3.8 to 3.13 (Debian's and pyenv's), so nothing here includes Python.h:
  * every function and type object is looked up with dlsym(RTLD_DEFAULT, ...) in the process that
  * loaded us. The only struct layout read directly is what has not moved since 3.0: ob_type at
- * offset 8 of every object, tp_name at offset 24 and tp_base at offset 256 of a type object, and
- * PyModuleDef / PyMethodDef (stable ABI). Reference counts go through Py_IncRef/Py_DecRef only:
+ * offset 8 of every object, tp_name at offset 24, tp_members at 240 and tp_base at offset 256 of a
+ * type object, and PyModuleDef / PyMethodDef / PyMemberDef (stable ABI). Two version-dependent
+ * layouts are read as well, each verified per version (pyx_str_view, pyx_code_member). Reference counts go through Py_IncRef/Py_DecRef only:
  * the Py_INCREF macros of one version are wrong on another (3.12 immortal objects).
  */
 #ifndef PYX_PYAPI_H
@@ -98,6 +99,13 @@ struct pyx_api {
 #undef PYX_API_OBJ
 	void *(*tstate_get)(void); /* whichever unchecked getter this version has */
 	uint32_t hexversion;       /* PY_VERSION_HEX of the running interpreter */
+	/* str layout (pyx_str_view); str_ascii_size 0: unknown version, use the calls */
+	uint8_t str_ascii_size;    /* sizeof(PyASCIIObject): compact ASCII data follows it */
+	uint8_t str_compact_size;  /* sizeof(PyCompactUnicodeObject): other compact data follows */
+	uint8_t str_has_ready;     /* state.ready exists (3.8-3.11, the wstr era) */
+	/* Offsets of a code object's co_filename and co_name (pyx_code_member); 0: not found */
+	uint16_t code_filename_off;
+	uint16_t code_name_off;
 };
 
 /* Filled by pyx_api_init(); read-only afterwards. */
@@ -118,9 +126,63 @@ static inline const char *pyx_type_name(PyObject *type)
 	return *(const char **)((char *)type + 24);
 }
 
+/* tp_members: PyMemberDef { const char *name; int type; Py_ssize_t offset; int flags; doc } */
+static inline const char *pyx_type_members(PyObject *type)
+{
+	return *(const char **)((char *)type + 240);
+}
+
 static inline PyObject *pyx_type_base(PyObject *type)
 {
 	return *(PyObject **)((char *)type + 256);
+}
+
+/*
+ * A str's characters without a call: PyUnicode_ReadChar per character was most of the traced
+ * cost. The layout, verified against each version's own headers by tests/test_hook_layout.py:
+ *
+ *   offset 16  Py_ssize_t length (code points)
+ *   offset 32  state bits: kind (bits 2-4: 1, 2 or 4 bytes per character; 0 is 3.8-3.11's
+ *              not-ready PyUnicode_WCHAR_KIND), compact 0x20, ascii 0x40, ready 0x80 (3.8-3.11)
+ *   compact ASCII   data right after PyASCIIObject          (48 bytes 3.8-3.11, 40 from 3.12:
+ *   other compact   data right after PyCompactUnicodeObject (72,             56   wstr is gone)
+ *   not compact     data.any, the pointer right after PyCompactUnicodeObject (a str subclass
+ *                   instance; 3.8-3.11 also legacy strings made by PyUnicode_FromUnicode)
+ *
+ * Returns 0 when the str must be read through the API instead: a version this table does not
+ * cover, a not-ready legacy string, no data.
+ */
+static inline int pyx_str_view(PyObject *o, const void **data, Py_ssize_t *n, unsigned *kind,
+				int *ascii)
+{
+	const char *p = (const char *)o;
+	uint32_t state;
+	unsigned k;
+
+	if (!pyx_api.str_ascii_size)
+		return 0;
+	state = *(const uint32_t *)(p + 32);
+	k = (state >> 2) & 7;
+	if ((k != 1 && k != 2 && k != 4) || (pyx_api.str_has_ready && !(state & 0x80)))
+		return 0;
+	if (state & 0x20)
+		*data = p + ((state & 0x40) ? pyx_api.str_ascii_size : pyx_api.str_compact_size);
+	else
+		*data = *(const void *const *)(p + pyx_api.str_compact_size);
+	*n = *(const Py_ssize_t *)(p + 16);
+	*kind = k;
+	*ascii = !!(state & 0x40);
+	return *data != NULL && *n >= 0;
+}
+
+/*
+ * A code object's co_filename or co_name (borrowed; NULL when unset), read at the offset that
+ * PyCode_Type's own member table declares (pyx_api_init): what PyObject_GetAttrString returns for
+ * an exact code object, which has no __dict__ that could shadow a member, without the name lookup.
+ */
+static inline PyObject *pyx_code_member(PyObject *code, uint16_t off)
+{
+	return *(PyObject *const *)((const char *)code + off);
 }
 
 /* The running thread's PyThreadState, or NULL (no Python API may be used then). */
