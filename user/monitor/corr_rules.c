@@ -413,10 +413,15 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		claim_dirfd(cl, 0, arg(ev, 3));
 		break;
 	case PYX_EV_OS_CHDIR:
-	case PYX_EV_CPYTHON_RUN_FILE:
-	case PYX_EV_CPYTHON_RUN_STARTUP:
 	case PYX_EV_SQLITE3_CONNECT:
 		claim_path(cl, 0, arg(ev, 0));
+		break;
+	case PYX_EV_CPYTHON_RUN_FILE:
+	case PYX_EV_CPYTHON_RUN_STARTUP:
+		/* the file is opened through an "open" event of its own */
+		claim_path(cl, 0, arg(ev, 0));
+		cl->cls |= CC_COMPOSITE;
+		subs(cl, PYX_EV_OPEN, PYX_EV_OPEN);
 		break;
 	case PYX_EV_TEMPFILE_MKSTEMP:
 	case PYX_EV_TEMPFILE_MKDTEMP:
@@ -569,6 +574,10 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		if (id == PYX_EV_IMPORT) {
 			free(cl->name);
 			cl->name = NULL; /* the module's own file is one of many it opens */
+			/* a source or bytecode file is read through io.open_code ("open") after
+			 * the path finder listed its directory ("os.listdir") */
+			cl->cls |= CC_COMPOSITE;
+			subs(cl, PYX_EV_OPEN, PYX_EV_OS_LISTDIR);
 		}
 		break;
 	case PYX_EV_OS_KILL:

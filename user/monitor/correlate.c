@@ -736,7 +736,11 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		end_win(c, th->outer[th->nouter - 1]);
 	if (th->cur) {
 		w = th->cur;
-		if (sub_event(w, ev.event_id, cat) && th->nouter < PYX_CORR_OUTER_MAX) {
+		if (sub_event(w, ev.event_id, cat)) {
+			/* the stack is full: the oldest composite has had the longest to see its
+			 * syscalls, the newest has seen none yet */
+			if (th->nouter == PYX_CORR_OUTER_MAX)
+				end_win(c, th->outer[0]);
 			th->outer[th->nouter++] = w;
 			th->cur = NULL;
 		} else {

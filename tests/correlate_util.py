@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Helpers of the correlation end-to-end tests (tests/test_correlate_*.py)."""
+import json
+
+import pytest
+
+from conftest import LIBPYXCHECK, MONITOR, ROOT, run
+
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def built():
+    for p in (MONITOR, LIBPYXCHECK):
+        if not p.exists():
+            pytest.fail(f"{p} is missing: run `make` first")
+
+
+def monitor(python, script, workdir, out, timeout=180):
+    """pyxcheck -j -- PYTHON SCRIPT WORKDIR; returns the records."""
+    built()
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", python, str(script), str(workdir)],
+            timeout=timeout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open(out, "rb") as f:
+        return [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+
+
+def findings(recs):
+    """Records a benign run must not have."""
+    return [r for r in recs if r.get("verdict") in ("unaudited", "mismatch")
+            or r["type"] in ("blind-spot", "malformed", "lost")]
+
+
+def unaudited(recs):
+    return [r for r in recs if r.get("verdict") == "unaudited"]
+
+
+def judged(recs):
+    """Audit records that carry a verdict (every catalogue event with counterparts does)."""
+    return [r for r in recs if r["type"] == "audit" and "verdict" in r]

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Correlation end to end: a benign corpus gives no finding at all, and each case of an evasion
+corpus is flagged exactly (tests/corpus/, docs/correlation.md)."""
+import os
+import subprocess
+import sysconfig
+
+import pytest
+
+from conftest import SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import CORPUS, findings, judged, monitor, unaudited
+
+PY = SYSTEM_PYTHON
+BENIGN = sorted(p.stem for p in (CORPUS / "benign").glob("*.py"))
+
+
+@needs_root_bpf
+@pytest.mark.parametrize("name", BENIGN)
+def test_benign_corpus_has_no_finding(name, tmp_path):
+    work = tmp_path / "w"
+    work.mkdir()
+    recs = monitor(PY, CORPUS / "benign" / f"{name}.py", work, tmp_path / "o.jsonl")
+    assert findings(recs) == []
+    # the feature is there: events with counterparts were paired with their syscalls
+    matched = [r for r in judged(recs) if r["verdict"] == "matched"]
+    assert len(matched) >= 10
+    assert all(r["syscalls"] for r in matched)
+    # every catalogue event with counterparts got a verdict, and only those
+    assert {r["verdict"] for r in judged(recs)} <= {"matched", "no-syscall"}
+
+
+def _one(recs, **kw):
+    got = [r for r in recs if all(r.get(k) == v for k, v in kw.items())]
+    assert len(got) == 1, got
+    return got[0]
+
+
+def _flagged(recs):
+    return sorted((r["syscall"], r["args"].get("filename") or r["args"].get("pathname"))
+                  for r in unaudited(recs))
+
+
+@needs_root_bpf
+def test_ctypes_open_for_writing_and_unlink(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "ctypes_file.py", tmp_path, tmp_path / "o.jsonl")
+    p = str(tmp_path / "dropped.txt")
+    assert _flagged(recs) == [("openat", p), ("unlink", p)]
+    op = _one(recs, verdict="unaudited", syscall="openat")
+    assert op["args"]["flags"] == "O_WRONLY|O_CREAT|O_TRUNC" and op["ret"] >= 0
+    for r in unaudited(recs):
+        assert r["context"]["event"].startswith("ctypes.")
+        assert r["context"]["frame"]["file"].endswith("ctypes/__init__.py")
+    assert [r for r in findings(recs) if r.get("verdict") != "unaudited"] == []
+
+
+@needs_root_bpf
+def test_ctypes_socket_connect(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "ctypes_connect.py", tmp_path, tmp_path / "o.jsonl")
+    [r] = unaudited(recs)
+    assert r["syscall"] == "connect" and r["ret"] == 0
+    assert r["args"]["uservaddr"]["family"] == "AF_INET"
+    assert r["args"]["uservaddr"]["addr"] == "127.0.0.1"
+    # the listener's own bind was audited, and its listen explained by it
+    bind = _one(recs, type="audit", event="socket.bind")
+    assert bind["verdict"] == "matched"
+    assert bind["syscalls"][0]["args"]["umyaddr"] == {"family": "AF_INET", "addr": "127.0.0.1",
+                                                      "port": 0}
+    assert r["context"]["event"].startswith("ctypes.")
+    assert len(findings(recs)) == 1
+
+
+@needs_root_bpf
+def test_libc_system(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "libc_system.py", tmp_path, tmp_path / "o.jsonl")
+    [r] = unaudited(recs)
+    py = [x for x in recs if x["type"] == "audit" and x["event"] == "ctypes.dlopen"][0]["pid"]
+    assert r["syscall"] == "execve" and r["ret"] == 0 and r["pid"] != py
+    assert r["args"]["filename"] == "/bin/sh" and r["args"]["argv"] == ["sh", "-c", "true"]
+    # the child's context is what its parent thread did last
+    assert r["context"]["event"].startswith("ctypes.") and r["context"]["tid"] == py
+    assert len(findings(recs)) == 1
+
+
+@needs_root_bpf
+def test_c_extension_that_creates_and_removes_a_file(tmp_path):
+    drop = str(tmp_path / "cext_dropped")
+    so = tmp_path / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
+    inc = sysconfig.get_paths()["include"]
+    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, f'-DCEXT_PATH="{drop}"', "-o", str(so),
+             str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
+    assert r.returncode == 0, r.stderr
+    recs = monitor(PY, CORPUS / "evasion" / "cext_import.py", tmp_path, tmp_path / "o.jsonl")
+    assert _flagged(recs) == [("openat", drop), ("unlink", drop)]
+    for u in unaudited(recs):
+        assert u["context"]["event"] == "import"
+    # the import that loaded it is matched: opening and mapping the .so is what imports do
+    imp = [x for x in recs if x["type"] == "audit" and x["event"] == "import"
+           and x["args"]["module"] == "cext_file" and x["args"]["filename"]]
+    assert len(imp) == 1 and imp[0]["verdict"] == "matched"
+    assert {"openat", "mmap"} <= {s["syscall"] for s in imp[0]["syscalls"]}
+    assert len(findings(recs)) == 2
+
+
+@needs_root_bpf
+def test_forged_open_event_then_real_open(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "forged_open.py", tmp_path, tmp_path / "o.jsonl")
+    forged = [r for r in recs if r["type"] == "audit" and r["event"] == "open"
+              and r["args"]["path"] == str(tmp_path / "decoy.txt")]
+    assert len(forged) == 1
+    assert forged[0]["verdict"] == "mismatch" and forged[0]["why"] == "path differs"
+    assert [s["args"]["filename"] for s in forged[0]["syscalls"]] == [str(tmp_path / "real.txt")]
+    assert _flagged(recs) == [("openat", str(tmp_path / "real.txt"))]
+    assert unaudited(recs)[0]["context"]["event"] == "open"
+    assert not (tmp_path / "decoy.txt").exists()
+    assert len(findings(recs)) == 2
+
+
+@needs_root_bpf
+def test_env_i_isolated_child_python_is_a_blind_spot(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "env_i_child.py", tmp_path, tmp_path / "o.jsonl")
+    [b] = [r for r in recs if r["type"] == "blind-spot"]
+    assert b["exe"] == "/usr/bin/python3"
+    assert b["argv"] == ["/usr/bin/python3", "-I", "-c", "import os; os.getpid()"]
+    assert b["why"] in ("exports PySys_Audit", "exports Py_Initialize")
+    assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
+
+
+@needs_root_bpf
+def test_copied_interpreter_is_a_blind_spot(tmp_path):
+    recs = monitor(PY, CORPUS / "evasion" / "copied_python.py", tmp_path, tmp_path / "o.jsonl")
+    [b] = [r for r in recs if r["type"] == "blind-spot"]
+    assert b["exe"] == str(tmp_path / "worker") and b["comm"] == "worker"
+    assert b["argv"] == [str(tmp_path / "worker"), "-c", "pass"]
+    assert b["why"] in ("exports PySys_Audit", "exports Py_Initialize")
+    assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
+
+
+@needs_root_bpf
+def test_hooked_child_python_is_not_a_blind_spot(tmp_path):
+    """The same child with the hook in its environment is covered: no blind spot."""
+    script = tmp_path / "child.py"
+    script.write_text("import subprocess, sys\n"
+                      "subprocess.run([sys.executable, '-I', '-c', 'pass'], check=True)\n")
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    assert [r for r in recs if r["type"] == "blind-spot"] == []
+    assert len([r for r in recs if r["type"] == "lifecycle" and r["event"] == "hook_start"]) == 2
