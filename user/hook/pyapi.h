@@ -4,11 +4,13 @@
  *
  * One binary serves CPython 3.8 to 3.13 (Debian's and pyenv's), so nothing here includes Python.h:
  * every function and type object is looked up with dlsym(RTLD_DEFAULT, ...) in the process that
- * loaded us. The only struct layout read directly is what has not moved since 3.0: ob_type at
- * offset 8 of every object, tp_name at offset 24, tp_members at 240 and tp_base at offset 256 of a
- * type object, and PyModuleDef / PyMethodDef / PyMemberDef (stable ABI). Two version-dependent
- * layouts are read as well, each verified per version (pyx_str_view, pyx_code_member). Reference counts go through Py_IncRef/Py_DecRef only:
- * the Py_INCREF macros of one version are wrong on another (3.12 immortal objects).
+ * loaded us. The struct layouts read directly are what has not moved since 3.0 (ob_type at offset
+ * 8 of every object; tp_name at 24, tp_members at 240 and tp_base at 256 of a type object;
+ * PyModuleDef, PyMethodDef, PyMemberDef of the stable ABI), plus two that differ by version and
+ * are gated on the run-time version, each verified against every interpreter's own headers by
+ * tests/test_hook_encoder_fast.py: pyx_str_view and pyx_code_member. Reference counts go through
+ * Py_IncRef/Py_DecRef only: the Py_INCREF macros of one version are wrong on another (3.12
+ * immortal objects).
  */
 #ifndef PYX_PYAPI_H
 #define PYX_PYAPI_H
@@ -139,7 +141,7 @@ static inline PyObject *pyx_type_base(PyObject *type)
 
 /*
  * A str's characters without a call: PyUnicode_ReadChar per character was most of the traced
- * cost. The layout, verified against each version's own headers by tests/test_hook_layout.py:
+ * cost. The layout, verified against each version's own headers by test_hook_encoder_fast.py:
  *
  *   offset 16  Py_ssize_t length (code points)
  *   offset 32  state bits: kind (bits 2-4: 1, 2 or 4 bytes per character; 0 is 3.8-3.11's

@@ -57,6 +57,72 @@ static PyObject *pyx_m_encode_pending(PyObject *self, PyObject *fargs)
 	return pyx_api.PyBool_FromLong(same);
 }
 
+/* layout() -> (hexversion, str_ascii_size, str_compact_size, str_has_ready, code_filename_off,
+ * code_name_off): the layouts the hook reads for this interpreter (0s: it uses the API). */
+static PyObject *pyx_m_layout(PyObject *self, PyObject *fargs)
+{
+	PyObject *(*build)(const char *, ...) = dlsym(RTLD_DEFAULT, "Py_BuildValue");
+
+	return build("(kiiiii)", (unsigned long)pyx_api.hexversion, pyx_api.str_ascii_size,
+		     pyx_api.str_compact_size, pyx_api.str_has_ready, pyx_api.code_filename_off,
+		     pyx_api.code_name_off);
+}
+
+/* str_path(s) -> "ascii", "ucs1", "ucs2", "ucs4": read in place with that width; "api": read
+ * through PyUnicode_ReadChar. */
+static PyObject *pyx_m_str_path(PyObject *self, PyObject *fargs)
+{
+	PyObject *(*from)(const char *) = dlsym(RTLD_DEFAULT, "PyUnicode_FromString");
+	static const char *const names[] = { "api", "ucs1", "ucs2", "", "ucs4" };
+	const void *data;
+	Py_ssize_t n;
+	unsigned kind;
+	int ascii;
+	PyObject *o;
+
+	if (!pyx_api.PyArg_ParseTuple(fargs, "O:str_path", &o))
+		return NULL;
+	if (!pyx_str_view(o, &data, &n, &kind, &ascii))
+		return from("api");
+	return from(ascii ? "ascii" : names[kind]);
+}
+
+/* legacy_str(s, ready) -> a copy of s made the pre-3.12 legacy way (PyUnicode_FromUnicode(NULL,
+ * n), filled through its wchar_t buffer): not ready, or made ready (not compact: its data lives
+ * in a separate buffer). None from 3.12 on, where such strings no longer exist. */
+static PyObject *pyx_m_legacy_str(PyObject *self, PyObject *fargs)
+{
+	PyObject *(*from_unicode)(const void *, Py_ssize_t) = dlsym(RTLD_DEFAULT,
+								    "PyUnicode_FromUnicode");
+	__u32 *(*as_unicode)(PyObject *) = dlsym(RTLD_DEFAULT, "PyUnicode_AsUnicode");
+	int (*ready)(PyObject *) = dlsym(RTLD_DEFAULT, "_PyUnicode_Ready");
+	PyObject *s, *o;
+	Py_ssize_t n, i;
+	int make_ready;
+	__u32 *w;
+
+	if (!pyx_api.PyArg_ParseTuple(fargs, "Op:legacy_str", &s, &make_ready))
+		return NULL;
+	if (!from_unicode || !as_unicode || !ready) {
+		pyx_api.Py_IncRef(pyx_api._Py_NoneStruct);
+		return pyx_api._Py_NoneStruct;
+	}
+	n = pyx_api.PyUnicode_GetLength(s);
+	if (n <= 0) /* the empty string is a compact singleton */
+		return NULL;
+	o = from_unicode(NULL, n);
+	if (!o)
+		return NULL;
+	w = as_unicode(o); /* wchar_t is 4 bytes on Linux */
+	for (i = 0; i < n; i++)
+		w[i] = pyx_api.PyUnicode_ReadChar(s, i);
+	if (make_ready && ready(o)) {
+		pyx_api.Py_DecRef(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int pyx_exec(PyObject *m)
 {
 	return pyx_api.PyModule_AddIntConstant(m, "PAYLOAD_MAX", PYX_PAYLOAD_MAX);
@@ -67,6 +133,12 @@ static struct pyx_methoddef pyx_methods[] = {
 	  "encode(event, args, seq=0) -> bytes: the hook's payload for this event." },
 	{ "encode_pending", (void *)pyx_m_encode_pending, PYX_METH_VARARGS,
 	  "encode_pending(event, args) -> bool: a pending exception survives serialisation." },
+	{ "layout", (void *)pyx_m_layout, PYX_METH_VARARGS,
+	  "layout() -> the str and code layouts the serialiser reads in this interpreter." },
+	{ "str_path", (void *)pyx_m_str_path, PYX_METH_VARARGS,
+	  "str_path(s) -> how the serialiser reads s: ascii, ucs1, ucs2, ucs4 or api." },
+	{ "legacy_str", (void *)pyx_m_legacy_str, PYX_METH_VARARGS,
+	  "legacy_str(s, ready) -> a pre-3.12 legacy (non-compact) copy of s, or None." },
 	{ NULL, NULL, 0, NULL },
 };
 
