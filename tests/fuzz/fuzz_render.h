@@ -14,14 +14,18 @@
 #include <errno.h>
 
 #include "fuzz_common.h"
+#include "catalog.h"
 #include "output.h"
 #include "payload.h"
 #include "pyxcheck_syscall.h"
 #include "record.h"
+#include "summary.h"
 #include "pyxcheck_wire.h"
 #include "sysrec.h"
 
 static uint8_t fz_arena_mem[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
+/* Event names outside the catalogue reach the summary as the payload gave them. */
+static struct pyx_summary fz_sum;
 
 /*
  * One record through one writer, exactly as user/monitor/main.c's on_record() does (it is static
@@ -43,10 +47,14 @@ static inline void fz_render_one(const struct pyx_output_ops *ops, struct pyx_wr
 	switch (h->type) {
 	case PYX_REC_AUDIT:
 		pyx_arena_init(&arena, fz_arena_mem, sizeof(fz_arena_mem));
-		if (pyx_audit_decode(rec, size, &arena, &ev, &why, &payload, &plen))
+		if (pyx_audit_decode(rec, size, &arena, &ev, &why, &payload, &plen)) {
 			ops->malformed(w, h, "audit", why, payload, plen);
-		else
-			ops->audit(w, rec, &ev);
+			return;
+		}
+		pyx_summary_audit(&fz_sum,
+				  pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
+				  ev.name->s.data, ev.name->len);
+		ops->audit(w, rec, &ev);
 		return;
 	case PYX_REC_SYSCALL:
 		if (pyx_sysrec_decode(rec, size, &sv))
@@ -94,6 +102,7 @@ static inline bool fz_echo(void)
 static inline void fz_render_all(const uint8_t *data, size_t size)
 {
 	struct pyx_writer w;
+	size_t rec_len;
 	uint8_t *rec;
 	int pass;
 
@@ -114,19 +123,26 @@ static inline void fz_render_all(const uint8_t *data, size_t size)
 		w.width = 20 + size % 100;
 		fz_render_one(pass ? &pyx_output_plain : &pyx_output_json, &w, rec, size);
 		fflush(w.f);
+		rec_len = cap_out.len;
+		if (!rec_len)
+			abort(); /* every record gives a line: nothing vanishes silently */
+		/* and the summary, which holds what the record added */
+		fz_sum.end_ns = 1000000000;
+		(pass ? &pyx_output_plain : &pyx_output_json)->summary(&w, &fz_sum);
+		fflush(w.f);
 		if (w.err)
 			abort();
 		if (pass)
 			check_plain_lines(cap_out.p, cap_out.len);
 		else
 			check_json_lines(cap_out.p, cap_out.len);
-		/* PYX_FUZZ_ECHO=1: print what was rendered, for the seed tests to assert on */
+		/* PYX_FUZZ_ECHO=1: print the record's line, for the seed tests to assert on */
 		if (fz_echo())
-			fwrite(cap_out.p, 1, cap_out.len, stdout);
-		if (!cap_out.len)
-			abort(); /* every record gives a line: nothing vanishes silently */
+			fwrite(cap_out.p, 1, rec_len, stdout);
 		pyx_buf_free(&w.buf);
 	}
+	pyx_summary_free(&fz_sum);
+	memset(&fz_sum, 0, sizeof(fz_sum));
 	free(rec);
 }
 
