@@ -192,58 +192,66 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 	pyx_writer_flush_line(w);
 }
 
-void pyx_corr_print_summary(struct pyx_writer *w, bool json, const struct pyx_corr *c)
+/* ,"correlation":{...} inside the JSON summary record */
+void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
 {
-	struct pyx_buf *b = &w->buf;
 	struct pyx_corr_stats st;
 	uint64_t n, p50, p99;
 	unsigned int i, k = 0;
 
 	pyx_corr_stats(c, &st);
-	if (json)
-		pyx_buf_puts(b, "{\"type\":\"correlation\",\"verdicts\":{");
-	else
-		pyx_buf_puts(b, "correlation:");
+	pyx_buf_puts(b, ",\"correlation\":{\"verdicts\":{");
 	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
-		pyx_buf_printf(b, json ? "%s\"%s\":%llu" : "%s %s %llu", i > PYX_V_MATCHED ? "," : "",
+		pyx_buf_printf(b, "%s\"%s\":%llu", i > PYX_V_MATCHED ? "," : "",
 			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
-	pyx_buf_printf(b, json ? "},\"blind_spots\":%llu,\"capped\":%llu,\"top_unaudited\":[" :
-				 ", blind-spot %llu, capped %llu",
+	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"capped\":%llu,\"top_unaudited\":[",
 		       (unsigned long long)st.blind_spots, (unsigned long long)st.capped);
-	if (!json)
-		pyx_writer_flush_line(w);
 	for (i = 0; i < st.ntop; i++) {
-		if (json) {
-			pyx_buf_printf(b, "%s{\"syscall\":\"%s\",\"context\":", i ? "," : "",
-				       st.top[i].syscall);
-			pyx_json_bytes(b, st.top[i].context, strlen(st.top[i].context));
-			pyx_buf_printf(b, ",\"count\":%llu}", (unsigned long long)st.top[i].count);
-		} else {
-			pyx_buf_printf(b, "  unaudited %-12s %8llu  ", st.top[i].syscall,
-				       (unsigned long long)st.top[i].count);
-			pyx_plain_bytes(b, st.top[i].context, strlen(st.top[i].context), 0);
-			pyx_writer_flush_line(w);
-		}
+		pyx_buf_printf(b, "%s{\"syscall\":\"%s\",\"context\":", i ? "," : "",
+			       st.top[i].syscall);
+		pyx_json_bytes(b, st.top[i].context, strlen(st.top[i].context));
+		pyx_buf_printf(b, ",\"count\":%llu}", (unsigned long long)st.top[i].count);
 	}
-	if (json)
-		pyx_buf_puts(b, "],\"latency\":{");
+	pyx_buf_puts(b, "],\"latency\":{");
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		n = pyx_corr_latency(c, i, &p50, &p99);
+		if (n)
+			pyx_buf_printf(b, "%s\"%s\":{\"count\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu}",
+				       k++ ? "," : "", pyx_cat_event(i)->name, (unsigned long long)n,
+				       (unsigned long long)p50, (unsigned long long)p99);
+	}
+	pyx_buf_puts(b, "}}");
+}
+
+/* Lines after the plain summary. */
+void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c)
+{
+	struct pyx_buf *b = &w->buf;
+	struct pyx_corr_stats st;
+	uint64_t n, p50, p99;
+	unsigned int i;
+
+	pyx_corr_stats(c, &st);
+	pyx_buf_puts(b, "correlation:");
+	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
+		pyx_buf_printf(b, "%s %s %llu", i > PYX_V_MATCHED ? "," : "",
+			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
+	pyx_buf_printf(b, ", blind-spot %llu, capped %llu", (unsigned long long)st.blind_spots,
+		       (unsigned long long)st.capped);
+	pyx_writer_flush_line(w);
+	for (i = 0; i < st.ntop; i++) {
+		pyx_buf_printf(b, "  unaudited %-12s %8llu  ", st.top[i].syscall,
+			       (unsigned long long)st.top[i].count);
+		pyx_plain_bytes(b, st.top[i].context, strlen(st.top[i].context), 0);
+		pyx_writer_flush_line(w);
+	}
 	for (i = 0; i < PYX_EV__COUNT; i++) {
 		n = pyx_corr_latency(c, i, &p50, &p99);
 		if (!n)
 			continue;
-		if (json) {
-			pyx_buf_printf(b, "%s\"%s\":{\"count\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu}",
-				       k++ ? "," : "", pyx_cat_event(i)->name, (unsigned long long)n,
-				       (unsigned long long)p50, (unsigned long long)p99);
-		} else {
-			pyx_buf_printf(b, "  latency %-28s n=%-8llu p50=%lluns p99=%lluns",
-				       pyx_cat_event(i)->name, (unsigned long long)n,
-				       (unsigned long long)p50, (unsigned long long)p99);
-			pyx_writer_flush_line(w);
-		}
-	}
-	if (json) {
-		pyx_buf_puts(b, "}}");
+		pyx_buf_printf(b, "  latency %-28s n=%-8llu p50=%lluns p99=%lluns",
+			       pyx_cat_event(i)->name, (unsigned long long)n, (unsigned long long)p50,
+			       (unsigned long long)p99);
 		pyx_writer_flush_line(w);
 	}
 }

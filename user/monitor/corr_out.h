@@ -19,6 +19,8 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it);
 void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t size);
 
 void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs);
-void pyx_corr_print_summary(struct pyx_writer *w, bool json, const struct pyx_corr *c);
+/* --summary: the "correlation" member of the JSON summary record; lines after the plain one. */
+void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c);
+void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c);
 
 #endif /* PYX_CORR_OUT_H */
