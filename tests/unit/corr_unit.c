@@ -840,8 +840,8 @@ static void t_blind(const char *python)
 	       "S 501 execve -\n"
 	       "P 502 2\n"
 	       "P 501 3\n"
-	       "B 501 /usr/bin/python3.11 (exports PySys_Audit) py -I -c pass\n"
 	       "P 503 2\n"
+	       "B 501 /usr/bin/python3.11 (exports PySys_Audit) py -I -c pass\n"
 	       "tick\n"
 	       "B 503 /usr/bin/python3.11 (exports PySys_Audit)\n");
 }

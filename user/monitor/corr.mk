@@ -12,3 +12,21 @@ $(OUTPUT)/tests/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O)
 	$(call msg,BINARY,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm
+
+# CPython's built-in python:audit probe for blind spots: its own small BPF object and skeleton.
+BUILTIN_BPF_OBJ := $(OUTPUT)/builtin_audit.bpf.o
+BUILTIN_SKEL    := $(OUTPUT)/builtin_audit.skel.h
+ALL_TARGETS     += $(BUILTIN_SKEL)
+
+$(BUILTIN_BPF_OBJ): bpf/builtin_audit.bpf.c user/monitor/builtin_audit.h $(PYX_VMLINUX) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(PYX_BPF_CFLAGS) -Iuser/monitor -MF $(OUTPUT)/builtin_audit.bpf.d -MT $@ \
+		-c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
+
+$(BUILTIN_SKEL): $(BUILTIN_BPF_OBJ)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name builtin_audit_bpf > $@.tmp && mv $@.tmp $@
+
+$(MON_OBJDIR)/builtin_audit.o: $(BUILTIN_SKEL)
+

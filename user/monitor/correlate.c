@@ -109,6 +109,7 @@ struct proc {
 	char *builtin;
 	uint64_t builtin_count;
 	bool builtin_attached;
+	bool exited;      /* its exit record came; freed at the next tick (see on_process) */
 };
 
 struct topent {
@@ -221,10 +222,27 @@ static struct proc *proc_find(struct pyx_corr *c, uint32_t pid)
 	return NULL;
 }
 
+static void proc_free(struct pyx_corr *c, struct proc *p);
+static void blind_emit(struct pyx_corr *c, struct proc *p);
+
+/* An exited process kept for its blind-spot report goes now. */
+static void proc_reap(struct pyx_corr *c, struct proc *p)
+{
+	if (p->py_pending)
+		blind_emit(c, p);
+	if (p->builtin_attached && c->blind_fn)
+		c->blind_fn(c->blind_ctx, p->pid, NULL);
+	proc_free(c, p);
+}
+
 static struct proc *proc_get(struct pyx_corr *c, uint32_t pid)
 {
 	struct proc *p = proc_find(c, pid);
 
+	if (p && p->exited) {
+		proc_reap(c, p); /* the pid was reused */
+		p = NULL;
+	}
 	if (p)
 		return p;
 	p = calloc(1, sizeof(*p));
@@ -725,6 +743,10 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 	p->hooked = true;
 	p->py_pending = false;
+	if (p->builtin_attached && c->blind_fn) {
+		c->blind_fn(c->blind_ctx, p->pid, NULL);
+		p->builtin_attached = false;
+	}
 	if (p->creator) /* a forked Python that runs on as itself (os.fork) */
 		child_resolved(c, p);
 	th->last_ns = a->hdr.ts_ns;
@@ -1158,9 +1180,14 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
-		if (p->py_pending)
-			blind_emit(c, p);
-		proc_free(c, p);
+		/* A blind spot is reported at the next tick: the names its built-in probe fired
+		 * travel on another ring and may not all be read yet. */
+		if (p->py_pending) {
+			p->exited = true;
+			p->exec_ns = 0;
+		} else {
+			proc_reap(c, p);
+		}
 		return err;
 	}
 	return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
@@ -1205,6 +1232,10 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_START && lc->status == 0) {
 			p->hooked = true;
 			p->py_pending = false;
+			if (p->builtin_attached && c->blind_fn) {
+				c->blind_fn(c->blind_ctx, p->pid, NULL);
+				p->builtin_attached = false;
+			}
 		}
 		err = pass(c, thread_get(c, hdr->tid, hdr->pid), rec, size, PYX_V_NONE, NULL,
 			   NULL);
@@ -1268,9 +1299,15 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 	for (b = 0; b < HASH_BUCKETS; b++) {
 		struct proc *p;
 
-		for (p = c->procs[b]; p; p = p->hnext)
-			if (p->py_pending && p->exec_ns + c->o.blind_grace_ns <= now)
+		struct proc *next;
+
+		for (p = c->procs[b]; p; p = next) {
+			next = p->hnext;
+			if (p->exited)
+				proc_reap(c, p);
+			else if (p->py_pending && p->exec_ns + c->o.blind_grace_ns <= now)
 				blind_emit(c, p);
+		}
 	}
 	return c->err;
 }
@@ -1294,9 +1331,15 @@ int pyx_corr_flush(struct pyx_corr *c)
 	for (b = 0; b < HASH_BUCKETS; b++) {
 		struct proc *p;
 
-		for (p = c->procs[b]; p; p = p->hnext)
-			if (p->py_pending)
+		struct proc *next;
+
+		for (p = c->procs[b]; p; p = next) {
+			next = p->hnext;
+			if (p->exited)
+				proc_reap(c, p);
+			else if (p->py_pending)
 				blind_emit(c, p);
+		}
 	}
 	return c->err;
 }

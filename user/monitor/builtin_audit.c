@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* CPython's built-in python:audit probe for blind spots (builtin_audit.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/types.h>
+
+#include <bpf/libbpf.h>
+
+#include "builtin_audit.h"
+#include "builtin_audit.skel.h"
+
+#define LINKS_MAX 64
+
+struct pyx_builtin {
+	struct builtin_audit_bpf *skel;
+	struct ring_buffer *rb;
+	struct {
+		pid_t pid;
+		struct bpf_link *link;
+	} links[LINKS_MAX];
+	pyx_builtin_fn fn;
+	void *ctx;
+};
+
+static int on_rec(void *ctx, void *data, size_t size)
+{
+	struct pyx_builtin *b = ctx;
+	const struct pyx_builtin_rec *r = data;
+	char name[PYX_BUILTIN_NAME_MAX];
+
+	if (size < sizeof(*r))
+		return 0;
+	/* the ring is mapped read-only for its consumer: terminate a copy */
+	memcpy(name, r->name, sizeof(name));
+	name[sizeof(name) - 1] = 0;
+	if (b->fn)
+		b->fn(b->ctx, r->pid, name);
+	return 0;
+}
+
+int pyx_builtin_open(struct pyx_builtin **out, bool verbose)
+{
+	struct pyx_builtin *b;
+	int err;
+
+	*out = NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	b->skel = builtin_audit_bpf__open_and_load();
+	if (!b->skel) {
+		err = -errno;
+		goto cleanup;
+	}
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.pyx_builtin_rb), on_rec, b, NULL);
+	if (!b->rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	*out = b;
+	return 0;
+cleanup:
+	if (verbose)
+		fprintf(stderr, "pyxcheck: python:audit probe unavailable: %s\n", strerror(-err));
+	pyx_builtin_destroy(b);
+	return err;
+}
+
+int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)
+{
+	struct bpf_link *link;
+	unsigned int i;
+
+	for (i = 0; i < LINKS_MAX && b->links[i].link; i++)
+		;
+	if (i == LINKS_MAX)
+		return -ENOSPC;
+	link = bpf_program__attach_usdt(b->skel->progs.pyx_builtin_audit, pid, exe, "python",
+					"audit", NULL);
+	if (!link)
+		return -errno;
+	b->links[i].pid = pid;
+	b->links[i].link = link;
+	return 0;
+}
+
+void pyx_builtin_detach(struct pyx_builtin *b, pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; i < LINKS_MAX; i++) {
+		if (b->links[i].link && b->links[i].pid == pid) {
+			bpf_link__destroy(b->links[i].link);
+			b->links[i].link = NULL;
+		}
+	}
+}
+
+int pyx_builtin_poll(struct pyx_builtin *b, pyx_builtin_fn fn, void *ctx)
+{
+	b->fn = fn;
+	b->ctx = ctx;
+	return ring_buffer__consume(b->rb);
+}
+
+void pyx_builtin_destroy(struct pyx_builtin *b)
+{
+	unsigned int i;
+
+	if (!b)
+		return;
+	for (i = 0; i < LINKS_MAX; i++)
+		bpf_link__destroy(b->links[i].link);
+	ring_buffer__free(b->rb);
+	builtin_audit_bpf__destroy(b->skel);
+	free(b);
+}
