@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Stress producer: THREADS threads raise EVENTS audit events each, as fast as they can.
 
-Usage: producer.py INDEX NPROCS THREADS EVENTS DIR
+Usage: producer.py INDEX NPROCS THREADS EVENTS DIR [MODE]
+
+MODE "audit" (the default) raises sys.audit("pyx.stress", thread, i); MODE "open" opens and
+closes a file of its own instead: an "open" audit event and an openat syscall each time, so that
+the correlator has pairs to judge while records are being lost.
 
 Writes DIR/count.INDEX ("<pid> <events raised>") when done, then waits until every producer has
 finished, so that the last events of a process (finalisation, hook_stop) do not meet a ring
@@ -14,13 +18,19 @@ import time
 
 index, nprocs, nthreads, nevents = map(int, sys.argv[1:5])
 out = sys.argv[5]
+mode = sys.argv[6] if len(sys.argv) > 6 else "audit"
 counts = [0] * nthreads
 
 
 def raise_events(t):
-    audit = sys.audit
-    for i in range(nevents):
-        audit("pyx.stress", t, i)
+    if mode == "open":
+        path = os.path.join(out, f"f.{index}.{t}")
+        for i in range(nevents):
+            open(path, "wb").close()
+    else:
+        audit = sys.audit
+        for i in range(nevents):
+            audit("pyx.stress", t, i)
     counts[t] = nevents
 
 
