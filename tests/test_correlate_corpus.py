@@ -120,8 +120,11 @@ def test_env_i_isolated_child_python_is_a_blind_spot(tmp_path):
     recs = monitor(PY, CORPUS / "evasion" / "env_i_child.py", tmp_path, tmp_path / "o.jsonl")
     [b] = [r for r in recs if r["type"] == "blind-spot"]
     assert b["exe"] == "/usr/bin/python3"
-    assert b["argv"] == ["/usr/bin/python3", "-I", "-c", "import os; os.getpid()"]
+    assert b["argv"] == ["/usr/bin/python3", "-I", "-c",
+                         "import time; time.sleep(1); import os; os.listdir('/')"]
     assert b["why"] in ("exports PySys_Audit", "exports Py_Initialize")
+    # Debian's python3.11 has CPython's own python:audit probe: attached, it names the events
+    assert "os.listdir" in b["builtin_events"] and b["builtin_count"] >= 1
     assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
 
 

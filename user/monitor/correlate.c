@@ -1184,7 +1184,6 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		 * travel on another ring and may not all be read yet. */
 		if (p->py_pending) {
 			p->exited = true;
-			p->exec_ns = 0;
 		} else {
 			proc_reap(c, p);
 		}

@@ -2,5 +2,6 @@
 """A child Python started with a cleared environment and -I: no LD_PRELOAD, no hook."""
 import subprocess
 
-subprocess.run(["env", "-i", "/usr/bin/python3", "-I", "-c", "import os; os.getpid()"],
-               check=True)
+# it lives long enough for the monitor to attach CPython's own python:audit probe to it
+subprocess.run(["env", "-i", "/usr/bin/python3", "-I", "-c",
+                "import time; time.sleep(1); import os; os.listdir('/')"], check=True)
