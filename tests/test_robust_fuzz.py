@@ -16,7 +16,7 @@ import pytest
 from conftest import BUILD, ROOT, run
 
 FUZZ = ROOT / "tests" / "fuzz"
-TARGETS = ["payload", "sysrec", "procrec", "record"]
+TARGETS = ["payload", "sysrec", "procrec", "record", "corr"]
 # The targets carry clang's ASan runtime: under SANITIZE=1 they must not get gcc's preloaded.
 ENV = dict(os.environ, PYX_NO_ASAN_PRELOAD="1")
 
@@ -88,3 +88,14 @@ def test_hostile_text_is_exact_in_json_and_inert_in_plain():
     rec, plain, _ = render("proc-exec-hostile")
     assert rec["filename"] == "/tmp/\x1b[2J\n\udcff"
     assert 'exec "/tmp/\\x1b[2J\\n\\xff"' in plain
+
+
+def test_correlator_seeds_are_judged_as_intended():
+    """Record types and verdicts the correlator emits for each sequence (fuzz_corr.c echoes them)."""
+    want = {"matched": {"1 matched"}, "fork-exec": {"1 matched"}, "threads": {"1 matched"},
+            "lost-in-window": {"1 indeterminate"}, "unaudited": {"2 unaudited"}}
+    for seed, verdicts in want.items():
+        r = run([str(fuzz_bin("corr")), str(FUZZ / "corpus" / "corr" / seed)],
+                env=dict(ENV, PYX_FUZZ_ECHO="1"), timeout=60)
+        assert r.returncode == 0, r.stderr[-2000:]
+        assert set(r.stdout.splitlines()) == verdicts, seed

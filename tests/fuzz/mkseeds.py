@@ -241,6 +241,17 @@ def rec_process(kind, filename=None, exit_code=0):
         "<IIIIiIHHI", kind, 1, 1235, 1235, exit_code, 1234, off, len(tail), 0) + tail
 
 
+def with_tid(rec, tid, pid=1234):
+    """The same record from another thread (pid/tid are at offsets 8 and 12 of the header)."""
+    return rec[:8] + struct.pack("<II", pid, tid) + rec[16:]
+
+
+def corr_seq(*recs):
+    """Input of the correlator target: records with a __u16 length each; None is a tick."""
+    return b"".join(struct.pack("<H", 0) if r is None else struct.pack("<H", len(r)) + r
+                    for r in recs)
+
+
 def write(target, name, data):
     d = CORPUS / target
     d.mkdir(parents=True, exist_ok=True)
@@ -258,7 +269,8 @@ def main():
         cat = {i: c for i, c, _ in ev.values()}.get(eid, 7)
         write("record", "audit-" + name, rec_audit(pls[name], category=cat, event_id=eid))
     open_id, open_cat = ev["open"][0], ev["open"][1]
-    write("record", "audit-claimed-long", rec_audit(pls["open"], open_cat, open_id, claimed=1 << 20))
+    write("record", "audit-claimed-long",
+          rec_audit(pls["open"], open_cat, open_id, claimed=1 << 20))
     write("record", "audit-comm", rec_audit(pls["open"], open_cat, open_id,
                                             comm=b"\x1b]0;pwn\x07\n\"\\\xff"))
     write("record", "lifecycle-start", rec_lifecycle(1))
@@ -269,7 +281,8 @@ def main():
         rec = rec_syscall(sc, nr, kinds, ret=-2 if sc % 3 == 0 else 3)
         write("sysrec", name, rec)
         write("record", "sc-" + name, rec)
-    write("sysrec", "connect-unix", rec_syscall(11, 42, rows[11][3], sa=sockaddr_un(b"/run/x\n\x1b")))
+    write("sysrec", "connect-unix",
+          rec_syscall(11, 42, rows[11][3], sa=sockaddr_un(b"/run/x\n\x1b")))
     write("sysrec", "connect-abstract", rec_syscall(11, 42, rows[11][3], sa=sockaddr_un(b"\0ab\0")))
     v6 = struct.pack("<H", 10) + struct.pack(">H", 443) + bytes(4) + bytes(15) + b"\1" + bytes(4)
     write("sysrec", "connect-v6", rec_syscall(11, 42, rows[11][3], sa=v6))
@@ -281,6 +294,24 @@ def main():
                       ("killed", rec_process(3, exit_code=9))):
         write("procrec", name, rec)
         write("record", "proc-" + name, rec)
+    # the correlator: sequences of records (tests/fuzz/fuzz_corr.c)
+    ev_open = ev["open"]
+    open_x = rec_audit(payload("open", [v_str("/tmp/x"), v_str("r"), v_int(0)],
+                               event_id=ev_open[0]), category=ev_open[1], event_id=ev_open[0])
+    openat_rw = rec_syscall(0, 257, rows[0][3], ret=3)  # flags 3: O_RDWR|..., sensitive
+    openat_x = openat_rw[:96] + struct.pack("<Q", 0) + openat_rw[104:]  # O_RDONLY, as "r"
+    fork, exe, exit_ = rec_process(1), rec_process(2, b"/usr/bin/python3"), rec_process(3)
+    start, lost = rec_lifecycle(1), rec_lost(0, 3)
+    write("corr", "matched", corr_seq(start, open_x, openat_x, exit_))
+    write("corr", "unaudited", corr_seq(start, openat_rw, openat_rw, None, exit_))
+    write("corr", "lost-in-window", corr_seq(start, open_x, lost, openat_x, exit_))
+    write("corr", "threads", corr_seq(start, *[with_tid(open_x, 2000 + t) for t in range(20)],
+                                      *[with_tid(openat_x, 2000 + t) for t in range(20)], None))
+    write("corr", "fork-exec", corr_seq(start, fork, exe, open_x, openat_x, None, exit_))
+    popen = payload_seeds(ev)["popen"]
+    write("corr", "popen", corr_seq(start, rec_audit(popen, category=ev["subprocess.Popen"][1],
+                                                     event_id=ev["subprocess.Popen"][0]),
+                                    rec_syscall(4, 59, rows[4][3], ret=0), fork, exe, exit_))
     total = sum(f.stat().st_size for f in CORPUS.rglob("*") if f.is_file())
     print(f"seeds written under {CORPUS}: {total} bytes")
 
