@@ -22,6 +22,9 @@ _cache = {}
 LAYOUT_C = r"""
 #include <Python.h>
 #include <structmember.h>
+#ifdef PYX_FRAME
+#include <internal/pycore_frame.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <stddef.h>
@@ -46,7 +49,7 @@ static void r1(PyASCIIObject *a) { a->state.ready = 1; }
 
 int main(void)
 {
-	printf("%lu %zu %zu %d %zu %zu\n", (unsigned long)PY_VERSION_HEX, sizeof(PyASCIIObject),
+	printf("%lu %zu %zu %d %zu %zu ", (unsigned long)PY_VERSION_HEX, sizeof(PyASCIIObject),
 	       sizeof(PyCompactUnicodeObject),
 #if PY_VERSION_HEX < 0x030c0000
 	       state_of(r1) == 0x80,
@@ -54,6 +57,13 @@ int main(void)
 	       0,
 #endif
 	       offsetof(PyCodeObject, co_filename), offsetof(PyCodeObject, co_name));
+	/* The line cache: 3.11 and later only (0 0 0 before). */
+#ifdef PYX_FRAME
+	printf("%zu %zu %zu\n", offsetof(PyCodeObject, co_linetable),
+	       offsetof(PyCodeObject, co_firstlineno), offsetof(PyFrameObject, f_lineno));
+#else
+	printf("0 0 0\n");
+#endif
 	printf("%zu %zu %x %x %x %zu %zu %zu %zu %zu\n", offsetof(PyASCIIObject, length),
 	       offsetof(PyASCIIObject, state), state_of(k7), state_of(c1), state_of(a1),
 	       offsetof(PyUnicodeObject, data), offsetof(PyTypeObject, tp_members),
@@ -75,12 +85,15 @@ def cases_for(python):
 
 
 def header_layout(python, tmp_path):
-    inc = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['include'])"])
+    inc = run([python, "-c", "import sys, sysconfig; "
+               "print(sysconfig.get_paths()['include'], sys.version_info >= (3, 11))"])
     assert inc.returncode == 0, inc.stderr
-    inc = inc.stdout.strip()
+    inc, frame = inc.stdout.split()
+    # PyFrameObject is internal from 3.11 on: pycore_frame.h wants Py_BUILD_CORE.
+    defs = ["-DPy_BUILD_CORE", "-DPYX_FRAME"] if frame == "True" else []
     src, exe = tmp_path / "layout.c", tmp_path / "layout"
     src.write_text(LAYOUT_C)
-    cc = subprocess.run(["cc", "-I" + inc, str(src), "-o", str(exe)], capture_output=True,
+    cc = subprocess.run(["cc", "-I" + inc] + defs + [str(src), "-o", str(exe)], capture_output=True,
                         text=True, timeout=120)
     if cc.returncode:
         pytest.fail(f"cannot compile against {inc} (make deps installs python3-dev): {cc.stderr}")
@@ -94,6 +107,8 @@ def test_layouts_match_the_interpreters_headers(python, tmp_path):
     assert [str(v) for v in hook] == first.split()
     # The fixed parts pyx_str_view and pyx_code_member rely on, the same in every version.
     ascii_size, compact_size = int(first.split()[1]), int(first.split()[2])
+    # The line cache is on exactly on 3.11-3.13, with f_lineno at offset 40.
+    assert first.split()[-1] == ("40" if hook[0] >= 0x030B0000 else "0")
     assert second.split() == ["16", "32", "1c", "20", "40", str(compact_size), "240", "8", "16",
                               "40"]
     assert (ascii_size, compact_size) in ((48, 72), (40, 56))
@@ -108,7 +123,8 @@ FRAME_CASES = ["frame_long_file", "frame_non_ascii", "frame_ucs4_name", "frame_s
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_every_width_and_frame_matches_the_reference(python):
-    got = [d for d in cases_for(python) if "case" in d and "n_errors" not in d]
+    got = [d for d in cases_for(python) if "case" in d and "n_errors" not in d and
+           d["case"] not in ("lines", "lines_after_trace")]
     names = [d["case"] for d in got]
     assert names == STR_CASES + FRAME_CASES[:-1] * 3 + ["frame_module"]
     for d in got:
@@ -161,3 +177,20 @@ def test_frames_name_their_own_code(python):
 def test_many_threads_each_get_their_own_frame(python):
     t = [d for d in cases_for(python) if "n_errors" in d]
     assert t == [{"case": "threads", "errors": [], "n_errors": 0}]
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_lines_from_sites_loops_shared_tables_and_tracers(python):
+    d = [d for d in cases_for(python) if d.get("case") == "lines"]
+    assert len(d) == 1
+    d = d[0]
+    # 3 passes x 4 calls x 13 events, each equal to the reference with the frame's f_lineno.
+    assert (d["total"], d["bad"]) == (156, [])
+    assert d["lines"] == [5, 7, 9, 10, 105, 107, 109, 110]
+    after = [d for d in cases_for(python) if d.get("case") == "lines_after_trace"]
+    assert len(after) == 3 and all(d["equal"] for d in after), after
+    # 3.8 and 3.9 answer from the stale f_lineno (line 9); later versions from the instruction.
+    old = cases_for(python)[-1]["layout"][0] < 0x030A0000
+    assert {d["line"] for d in after} == ({9} if old else {11})
+    # The copy really shares the co_linetable (the line cache keys on it) where there is one.
+    assert d["shares_linetable"] in (True, None)

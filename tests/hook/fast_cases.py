@@ -73,6 +73,42 @@ SRC = ("import sys\n"
        "    return c, line\n")
 
 
+LINES_SRC = (
+    "import sys\n"
+    "def lines(event, args, out):\n"
+    "    f = sys._getframe()\n"
+    "    for i in range(6):\n"
+    "        out.append((pyxpayload.encode(event, args, 5), f.f_lineno))\n"
+    "        if i % 2:\n"
+    "            out.append((pyxpayload.encode(event, args, 5), f.f_lineno))\n"
+    "        else:\n"
+    "            out.append((pyxpayload.encode(event, args, 5), f.f_lineno))\n"
+    "    out.append((pyxpayload.encode(event, args, 5), f.f_lineno))\n"
+)
+
+
+STALE_SRC = (
+    "import sys\n"
+    "def tracer(frame, event, arg):\n"
+    "    return tracer\n"
+    "def stale():\n"
+    "    fr = sys._getframe()\n"
+    "    fr.f_trace = tracer\n"
+    "    sys.settrace(tracer)\n"
+    "    x = 1\n"
+    "    sys.settrace(None)\n"
+    "    y = 2\n"
+    "    c = pyxpayload.encode('app.stale', (), 5); line = fr.f_lineno\n"
+    "    return c, line, 'stale.py', 'stale'\n"
+)
+
+
+def make_stale():
+    ns = {"pyxpayload": pyxpayload}
+    exec(compile(STALE_SRC, "stale.py", "exec"), ns)
+    return ns["stale"]
+
+
 def make_func(filename, name):
     ns = {"pyxpayload": pyxpayload}
     exec(compile(SRC.format(name=name), filename, "exec"), ns)
@@ -144,6 +180,41 @@ def main():
                   flush=True)
     print(json.dumps(result("frame_module", "app.mod", (1,),
                             module_level("mod\u20ac.py", "app.mod", (1,)))), flush=True)
+
+    # Lines: several sites per code object, loops (the same lasti again), a copy of the code
+    # that shares its co_linetable but starts 100 lines later, and frames a tracer has set
+    # f_lineno on, then not any more.
+    ns = {"pyxpayload": pyxpayload}
+    exec(compile(LINES_SRC, "lines.py", "exec"), ns)
+    fn = ns["lines"]
+    co2 = fn.__code__.replace(co_firstlineno=fn.__code__.co_firstlineno + 100)
+    fn2 = type(fn)(co2, ns)
+    bad, lines, total = [], set(), 0
+
+    def tracer(frame, event, arg):
+        return tracer
+    for traced in (False, True, False):
+        for f in (fn, fn2, fn, fn2):
+            out = []
+            if traced:
+                sys.settrace(tracer)
+            f("app.lines", (1,), out)
+            sys.settrace(None)
+            for c, line in out:
+                r = result("lines", "app.lines", (1,), (c, line, "lines.py", "lines"))
+                total += 1
+                lines.add(line)
+                if not r["equal"]:
+                    bad.append(r)
+    print(json.dumps({"case": "lines", "total": total, "bad": bad[:3], "lines": sorted(lines),
+                      "shares_linetable": co2.co_linetable is fn.__code__.co_linetable
+                      if hasattr(co2, "co_linetable") else None}), flush=True)
+
+    # A frame whose f_trace stays set after tracing stopped: PyFrame_GetLineNumber may answer
+    # from f_lineno (3.8-3.10 do), and the hook must say what it says.
+    stale = make_stale()
+    for _ in range(3):
+        print(json.dumps(result("lines_after_trace", "app.stale", (), stale())), flush=True)
 
     # Many threads, each raising from its own code: every payload names its own frame.
     errors, lock = [], threading.Lock()

@@ -579,6 +579,55 @@ static void w_value(struct pyx_writer *w, PyObject *o, __u32 depth)
 		w_object(w, o, type, depth);
 }
 
+/*
+ * Line cache (3.11-3.13). PyFrame_GetLineNumber walks the code's location table from its start
+ * on every call; after the str fast path that walk was the largest cost left in the serialiser.
+ * With no f_lineno set by a tracer, its result depends only on (co_linetable, co_firstlineno,
+ * lasti), so each thread keeps a few results under that key. A slot holds a reference to its
+ * co_linetable so that no other object can take that address while it is cached; equal pointers
+ * then mean the same immutable bytes. Used in the main interpreter only: a slot's reference is
+ * dropped under that interpreter's GIL, which the hook holds then, and dropping a bytes object
+ * runs no Python code. A thread that exits keeps its slots' references (there is no GIL in a
+ * thread destructor): at most PYX_LINE_SLOTS small bytes objects per such thread. 96 bytes of TLS.
+ */
+#define PYX_LINE_SLOTS 4
+
+struct pyx_line_slot {
+	PyObject *table;
+	int first, lasti, line;
+};
+
+static __thread struct pyx_line_slot pyx_lines[PYX_LINE_SLOTS];
+
+static int frame_line(PyObject *frame, PyObject *code)
+{
+	struct pyx_line_slot *s;
+	PyObject *table, *old;
+	int first, lasti, line;
+
+	if (!A.frame_lineno_off || pyx_int_at(frame, A.frame_lineno_off) ||
+	    A.PyInterpreterState_Get() != A.PyInterpreterState_Main())
+		return A.PyFrame_GetLineNumber(frame);
+	table = pyx_code_member(code, A.code_linetable_off);
+	first = pyx_int_at(code, A.code_firstlineno_off);
+	lasti = A.PyFrame_GetLasti(frame);
+	if (!table || pyx_type(table) != A.PyBytes_Type || lasti < 0)
+		return A.PyFrame_GetLineNumber(frame);
+	s = &pyx_lines[(lasti >> 1) & (PYX_LINE_SLOTS - 1)];
+	if (s->table == table && s->first == first && s->lasti == lasti)
+		return s->line;
+	line = A.PyFrame_GetLineNumber(frame);
+	old = s->table;
+	A.Py_IncRef(table);
+	s->table = table;
+	s->first = first;
+	s->lasti = lasti;
+	s->line = line;
+	if (old)
+		A.Py_DecRef(old);
+	return line;
+}
+
 /* The calling thread's Python frame: file and function as STR values, line into *line. */
 static int w_frame(struct pyx_writer *w, __u32 *line)
 {
@@ -619,7 +668,7 @@ static int w_frame(struct pyx_writer *w, __u32 *line)
 		w_str(w, func);
 	else
 		w_cstr(w, "");
-	*line = (__u32)A.PyFrame_GetLineNumber(frame);
+	*line = (__u32)frame_line(frame, code);
 	if (owned && file)
 		A.Py_DecRef(file);
 	if (owned && func)

@@ -28,9 +28,13 @@ static uint32_t pyx_parse_version(const char *v)
 	return (uint32_t)((major << 24) | (minor << 16) | (micro << 8) | 0xf0);
 }
 
-/* Offset of an object member (T_OBJECT or T_OBJECT_EX) of a static type, from its tp_members
- * table; 0 when the type declares no such member. */
-static uint16_t pyx_member_offset(PyObject *type, const char *name)
+#define PYX_T_INT 1
+#define PYX_T_OBJECT 6
+#define PYX_T_OBJECT_EX 16
+
+/* Offset of a member of a static type, from its tp_members table, when it is an int member
+ * (want_int) or an object member (T_OBJECT or T_OBJECT_EX); 0 when there is no such member. */
+static uint16_t pyx_member_offset(PyObject *type, const char *name, int want_int)
 {
 	const char *m = pyx_type_members(type);
 	int i, kind;
@@ -41,7 +45,9 @@ static uint16_t pyx_member_offset(PyObject *type, const char *name)
 			continue;
 		kind = *(const int *)(m + 8);
 		off = *(const Py_ssize_t *)(m + 16);
-		if ((kind != 6 && kind != 16) || off < 16 || off > 4096 - 8)
+		if (want_int ? kind != PYX_T_INT : kind != PYX_T_OBJECT && kind != PYX_T_OBJECT_EX)
+			return 0;
+		if (off < 16 || off > 4096 - 8)
 			return 0;
 		return (uint16_t)off;
 	}
@@ -92,8 +98,21 @@ int pyx_api_init(void)
 		pyx_api.str_compact_size = pyx_api.str_has_ready ? 72 : 56;
 	}
 
-	pyx_api.code_filename_off = pyx_member_offset(pyx_api.PyCode_Type, "co_filename");
-	pyx_api.code_name_off = pyx_member_offset(pyx_api.PyCode_Type, "co_name");
+	pyx_api.code_filename_off = pyx_member_offset(pyx_api.PyCode_Type, "co_filename", 0);
+	pyx_api.code_name_off = pyx_member_offset(pyx_api.PyCode_Type, "co_name", 0);
+	/* The line cache: 3.11-3.13, where PyFrame_GetLineNumber is f_lineno when a tracer set it,
+	 * else the line of PyFrame_GetLasti() in co_linetable from co_firstlineno, and f_lineno
+	 * is at offset 40 of PyFrameObject (checked against each version's pycore_frame.h). */
+	if ((pyx_api.hexversion & 0xf0) >= 0xc0 && pyx_api.hexversion >= 0x030b0000 &&
+	    pyx_api.hexversion < 0x030e0000 && pyx_api.PyFrame_GetLasti &&
+	    pyx_api.PyInterpreterState_Get && pyx_api.PyInterpreterState_Main) {
+		pyx_api.code_linetable_off =
+			pyx_member_offset(pyx_api.PyCode_Type, "co_linetable", 0);
+		pyx_api.code_firstlineno_off =
+			pyx_member_offset(pyx_api.PyCode_Type, "co_firstlineno", 1);
+		if (pyx_api.code_linetable_off && pyx_api.code_firstlineno_off)
+			pyx_api.frame_lineno_off = 40;
+	}
 
 	pyx_api_state = 1;
 	return 0;

@@ -70,11 +70,15 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
- * (_PyThreadState_UncheckedGet 3.8-3.12, PyThreadState_GetUnchecked 3.13+). */
+ * (_PyThreadState_UncheckedGet 3.8-3.12, PyThreadState_GetUnchecked 3.13+), PyFrame_GetLasti
+ * (3.11+), PyInterpreterState_Get (3.9+). */
 #define PYX_API_OPT_FUNCS(X)                                                                       \
 	X(PyObject *, PyFrame_GetCode, (PyObject *))                                               \
 	X(void *, _PyThreadState_UncheckedGet, (void))                                             \
-	X(void *, PyThreadState_GetUnchecked, (void))
+	X(void *, PyThreadState_GetUnchecked, (void))                                              \
+	X(int, PyFrame_GetLasti, (PyObject *))                                                     \
+	X(void *, PyInterpreterState_Get, (void))                                                  \
+	X(void *, PyInterpreterState_Main, (void))
 
 #define PYX_API_OBJS(X)                                                                            \
 	X(PyUnicode_Type)                                                                          \
@@ -108,6 +112,10 @@ struct pyx_api {
 	/* Offsets of a code object's co_filename and co_name (pyx_code_member); 0: not found */
 	uint16_t code_filename_off;
 	uint16_t code_name_off;
+	/* The line cache (payload.c w_line); all 0 when it is off: before 3.11 or after 3.13 */
+	uint16_t code_linetable_off; /* co_linetable (bytes) */
+	uint16_t code_firstlineno_off; /* co_firstlineno (int) */
+	uint16_t frame_lineno_off; /* PyFrameObject.f_lineno (int): set while a tracer runs */
 };
 
 /* Filled by pyx_api_init(); read-only afterwards. */
@@ -185,6 +193,11 @@ static inline int pyx_str_view(PyObject *o, const void **data, Py_ssize_t *n, un
 static inline PyObject *pyx_code_member(PyObject *code, uint16_t off)
 {
 	return *(PyObject *const *)((const char *)code + off);
+}
+
+static inline int pyx_int_at(PyObject *o, uint16_t off)
+{
+	return *(const int *)((const char *)o + off);
 }
 
 /* The running thread's PyThreadState, or NULL (no Python API may be used then). */

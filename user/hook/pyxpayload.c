@@ -58,14 +58,16 @@ static PyObject *pyx_m_encode_pending(PyObject *self, PyObject *fargs)
 }
 
 /* layout() -> (hexversion, str_ascii_size, str_compact_size, str_has_ready, code_filename_off,
- * code_name_off): the layouts the hook reads for this interpreter (0s: it uses the API). */
+ * code_name_off, code_linetable_off, code_firstlineno_off, frame_lineno_off): the layouts the
+ * hook reads for this interpreter (0s: it uses the API). */
 static PyObject *pyx_m_layout(PyObject *self, PyObject *fargs)
 {
 	PyObject *(*build)(const char *, ...) = dlsym(RTLD_DEFAULT, "Py_BuildValue");
 
-	return build("(kiiiii)", (unsigned long)pyx_api.hexversion, pyx_api.str_ascii_size,
+	return build("(kiiiiiiii)", (unsigned long)pyx_api.hexversion, pyx_api.str_ascii_size,
 		     pyx_api.str_compact_size, pyx_api.str_has_ready, pyx_api.code_filename_off,
-		     pyx_api.code_name_off);
+		     pyx_api.code_name_off, pyx_api.code_linetable_off,
+		     pyx_api.code_firstlineno_off, pyx_api.frame_lineno_off);
 }
 
 /* str_path(s) -> "ascii", "ucs1", "ucs2", "ucs4": read in place with that width; "api": read
