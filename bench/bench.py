@@ -6,6 +6,8 @@ Four configurations, interleaved A B C D A B C D ... and reported as medians:
   B  hook idle          LD_PRELOAD=libpyxcheck.so, nothing attached
   C  hook traced        B plus pyxcheck-tap -q on the hook's probes (5-byte nop sites)
   D  1-byte site        A plus pyxcheck-tap --nop1 on CPython's own python:audit probe
+With --baseline-lib PATH, a fifth configuration E is C with another build of the library (say,
+the previous commit's), so that a change is measured before and after in the same run.
 Workloads: a tight sys.audit loop, an open/close loop (one "open" event each) and an
 import-heavy interpreter start-up. The unit, one getppid() system call, is measured in the same
 rounds. Never a test: figures depend on the machine; see docs/benchmarks.md.
@@ -28,7 +30,7 @@ IMPORTS = ("import json, email.message, http.client, asyncio, decimal, argparse,
            "unittest, xml.etree.ElementTree, sqlite3, csv, tarfile, zipfile, ssl")
 CONFIGS = "ABCD"
 NAMES = {"A": "no hook", "B": "hook idle", "C": "hook traced (5-byte sites)",
-         "D": "1-byte site (python:audit)"}
+         "D": "1-byte site (python:audit)", "E": "hook traced, baseline lib"}
 
 
 class Tap:
@@ -52,11 +54,13 @@ class Tap:
             print("bench: warning: " + err.strip(), file=sys.stderr)
 
 
-def env_for(config, lib):
+def env_for(config, lib, base_lib=None):
     env = dict(os.environ)
     env.pop("LD_PRELOAD", None)
     if config in "BC":
         env["LD_PRELOAD"] = str(lib)
+    elif config == "E":
+        env["LD_PRELOAD"] = str(base_lib)
     return env
 
 
@@ -98,13 +102,17 @@ def main():
     ap.add_argument("--open-n", type=int, default=40000)
     ap.add_argument("--startups", type=int, default=8)
     ap.add_argument("--json", help="also write the raw figures here")
+    ap.add_argument("--baseline-lib", help="another libpyxcheck.so, traced as configuration E")
     opt = ap.parse_args()
+    configs = CONFIGS + ("E" if opt.baseline_lib else "")
+    base_lib = Path(opt.baseline_lib).resolve() if opt.baseline_lib else None
     build = Path(opt.build).resolve()
     lib = build / "libpyxcheck.so"
     unit_exe = build / "bench" / "getppid"
     if os.geteuid() != 0:
         sys.exit("bench: must run as root (the tap attaches uprobes)")
-    for f in (lib, build / "pyxcheck-tap", unit_exe, Path(PYTHON)):
+    for f in (lib, build / "pyxcheck-tap", unit_exe, Path(PYTHON)) + ((base_lib,) if base_lib
+                                                                        else ()):
         if not f.exists():
             sys.exit(f"bench: {f} is missing: run `make` (and `make deps`) first")
 
@@ -115,17 +123,19 @@ def main():
                                         "open", "1000", path]) / 1000.0
     ev_start = count_events(build, lib, [PYTHON, "-I", "-c", IMPORTS])
 
-    res = {c: {"audit": [], "open": [], "startup": []} for c in CONFIGS}
+    res = {c: {"audit": [], "open": [], "startup": []} for c in configs}
     unit = []
     for r in range(opt.rounds):
-        for c in CONFIGS:
+        for c in configs:
             tap = None
             if c == "C":
                 tap = Tap(build, ["-b", str(lib)])
+            elif c == "E":
+                tap = Tap(build, ["-b", str(base_lib)])
             elif c == "D":
                 tap = Tap(build, ["-c", "lifecycle", "-b", str(lib),
                                   "--nop1", PYTHON + ":python:audit"])
-            env = env_for(c, lib)
+            env = env_for(c, lib, base_lib)
             try:
                 res[c]["audit"].append(run_loop("audit", opt.audit_n, env, path))
                 res[c]["open"].append(run_loop("open", opt.open_n, env, path))
@@ -138,18 +148,20 @@ def main():
         print(f"bench: round {r + 1}/{opt.rounds} done", file=sys.stderr)
 
     sc = statistics.median(unit)
-    med = {c: {w: statistics.median(v) for w, v in res[c].items()} for c in CONFIGS}
+    med = {c: {w: statistics.median(v) for w, v in res[c].items()} for c in configs}
     events = {"audit": 1.0, "open": ev_open, "startup": ev_start}
     print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, "
           f"kernel {platform.release()}, {PYTHON} {platform.python_version()}")
     print(f"unit: one getppid() = {sc:.0f} ns (median of {len(unit)}); rounds: {opt.rounds}")
     print(f"events per iteration: sys.audit loop 1, open/close {ev_open:g}, "
           f"start-up {ev_start:g}")
+    if base_lib:
+        print(f"E: baseline library {base_lib}")
     print()
     print(f"{'workload':<12} {'config':<28} {'ns/iter':>11} {'vs A':>8} {'syscalls/iter':>14} "
           f"{'added syscalls/event':>21}")
     for w in ("audit", "open", "startup"):
-        for c in CONFIGS:
+        for c in configs:
             v, a = med[c][w], med["A"][w]
             added = (v - a) / sc / events[w] if events[w] else float("nan")
             print(f"{w:<12} {NAMES[c]:<28} {v:>11.0f} {v / a:>8.3f} {v / sc:>14.2f} "

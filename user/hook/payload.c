@@ -12,6 +12,11 @@
  * Safety: only exact type checks decide how a value is read, so no Python-level method of the
  * audited program (__repr__, __str__, __fspath__, __index__, __eq__, __hash__, properties) ever
  * runs. The few API calls that could set an exception run between PyErr_Fetch and PyErr_Restore.
+ *
+ * Speed (the traced path; docs/benchmarks.md): a str's characters are read in place where the
+ * version's layout is known (pyx_str_view), the frame's co_filename and co_name at the offsets
+ * of PyCode_Type's member table (pyx_code_member), and its line from a small per-thread cache
+ * (frame_line). Each falls back to the API and writes the same bytes.
  */
 #include <string.h>
 
