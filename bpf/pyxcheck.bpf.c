@@ -19,6 +19,30 @@
  * one epoll source. Losses are counted per stream and per CPU, and reported in-band as
  * PYX_REC_LOST as soon as a record fits again. Wake-ups are batched: a record only wakes the
  * reader when the unread data passes wakeup_bytes; the reader also polls with a timeout.
+ *
+ * Scratch buffers and preemption. Records are built in per-CPU scratch buffers (they do not fit on
+ * the 512-byte stack) and copied out with bpf_ringbuf_output(). Per-CPU is not private: uprobe
+ * programs run under migrate_disable() and RCU-tasks-trace, i.e. preemptible, and so do syscall
+ * tracepoint programs on kernels whose syscall tracepoints may fault (6.13+). With preemption on
+ * (CONFIG_PREEMPTION, preempt=full or lazy), a second task on the same CPU can enter a program
+ * while the first is preempted inside it, and both would write one buffer: a record mixing two.
+ *
+ * So each CPU has PYX_SCRATCH_SLOTS buffers of each kind and a busy word per buffer, taken with an
+ * atomic exchange (scratch_take) and given back after the output (scratch_put). A program uses the
+ * first free slot; when every slot is held (that many tasks preempted inside programs on this CPU),
+ * its record is counted lost on its stream like a full ring, so losses stay exact and reported.
+ * Several slots, not one, because a busy producer spends a large share of its time inside the
+ * audit program: with one slot, every preemption there would cost the other tasks their records.
+ *
+ * Not chosen: reserving the record in the ring itself. bpf_ringbuf_reserve() takes a constant
+ * size, so a record would take its size class (a 200-byte audit record an 8 KiB slot, a syscall
+ * record its whole tail, whose size is known only after the copies), hdr.size would stop matching
+ * the sample size that every reader checks, and a reserved record blocks the consumer for every
+ * CPU until it is committed, which a preempted writer may not do for a whole time slice.
+ *
+ * The loss counters are per CPU, so shared the same way, and change only atomically: an increment
+ * is an atomic add, and flush_lost() takes pending counts with an exchange and adds them back when
+ * the LOST record does not fit, so each loss is reported in-band at most once and never dropped.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -92,9 +116,31 @@ struct {
 	__type(value, struct sc_buf);
 } exec_stash SEC(".maps");
 
+/* Scratch buffers: PYX_SCRATCH_SLOTS per CPU and kind, each used only by the holder of its busy
+ * word in scratch_guard (see the design note at the top). */
+#define PYX_SCRATCH_SLOTS 4
+
+enum scratch_kind {
+	SCRATCH_AUDIT,
+	SCRATCH_SC,
+	SCRATCH_PROC,
+	SCRATCH__KINDS,
+};
+
+struct scratch_busy {
+	__u64 busy[SCRATCH__KINDS][PYX_SCRATCH_SLOTS]; /* 1 while a program builds a record there */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch_busy);
+} scratch_guard SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PYX_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sc_buf);
 } sc_scratch SEC(".maps");
@@ -107,7 +153,7 @@ struct audit_buf {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PYX_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct audit_buf);
 } audit_scratch SEC(".maps");
@@ -119,7 +165,7 @@ struct proc_buf {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PYX_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct proc_buf);
 } proc_scratch SEC(".maps");
@@ -183,22 +229,43 @@ static __always_inline __u64 wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* Report what this CPU lost before, now that a record is about to go out. */
+/* Report what this CPU lost before, now that a record is about to go out. The exchange takes the
+ * count away from a task that may be preempted here and another that adds to it meanwhile. */
 static __always_inline void flush_lost(struct pyx_counters *c)
 {
 	struct pyx_rec_lost lost;
+	__u64 n;
 	int s;
 
 	for (s = 0; s < PYX_STREAM__COUNT; s++) {
 		if (!c->pending[s])
 			continue;
+		n = __atomic_exchange_n(&c->pending[s], 0, __ATOMIC_SEQ_CST);
+		if (!n)
+			continue;
 		__builtin_memset(&lost, 0, sizeof(lost));
 		fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
 		lost.stream = s;
-		lost.count = c->pending[s];
-		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()) == 0)
-			c->pending[s] = 0;
+		lost.count = n;
+		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()))
+			__sync_fetch_and_add(&c->pending[s], n);
 	}
+}
+
+static __always_inline void count_lost(struct pyx_counters *c, int stream)
+{
+	if (c && stream >= 0 && stream < PYX_STREAM__COUNT) {
+		__sync_fetch_and_add(&c->lost[stream], 1);
+		__sync_fetch_and_add(&c->pending[stream], 1);
+	}
+}
+
+/* A record that was never built: no free scratch slot. */
+static __always_inline void lose(int stream)
+{
+	__u32 zero = 0;
+
+	count_lost(bpf_map_lookup_elem(&counters, &zero), stream);
 }
 
 static __always_inline void send(void *data, __u64 size, int stream)
@@ -210,10 +277,45 @@ static __always_inline void send(void *data, __u64 size, int stream)
 		flush_lost(c);
 	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
 		return;
-	if (c && stream >= 0 && stream < PYX_STREAM__COUNT) {
-		c->lost[stream]++;
-		c->pending[stream]++;
+	count_lost(c, stream);
+}
+
+/* The first free scratch slot of this kind on this CPU, or NULL when all are held. On success
+ * *busy is the slot's busy word, to hand to scratch_put() once the record has been sent. */
+static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
+{
+	struct scratch_busy *g;
+	__u32 zero = 0, i, key;
+	__u64 *w;
+	void *b;
+
+	*busy = NULL;
+	g = bpf_map_lookup_elem(&scratch_guard, &zero);
+	if (!g)
+		return NULL;
+	for (i = 0; i < PYX_SCRATCH_SLOTS; i++) {
+		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
+		w = &g->busy[kind][i];
+		key = i;
+		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
+			continue;
+		b = bpf_map_lookup_elem(map, &key);
+		if (b) {
+			*busy = w;
+			return b;
+		}
+		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
 	}
+	return NULL;
+}
+
+/* A sequentially consistent exchange, not a store: clang 14 cannot emit a BPF atomic store (and
+ * turns an unused release exchange into one), and the release must not move before the output
+ * that reads the buffer. */
+static __always_inline void scratch_put(__u64 *busy)
+{
+	if (busy)
+		__atomic_exchange_n(busy, 0, __ATOMIC_SEQ_CST);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -237,13 +339,16 @@ static __always_inline bool usdt_admit(void)
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
 	struct audit_buf *b;
-	__u32 zero = 0, n;
+	__u64 *busy;
+	__u32 n;
 
 	if (!usdt_admit())
 		return 0;
-	b = bpf_map_lookup_elem(&audit_scratch, &zero);
-	if (!b)
+	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
+	if (!b) {
+		lose(PYX_STREAM_AUDIT);
 		return 0;
+	}
 	n = len;
 	if (n > PYX_PAYLOAD_MAX)
 		n = PYX_PAYLOAD_MAX;
@@ -260,6 +365,7 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
+	scratch_put(busy);
 	return 0;
 }
 
@@ -526,9 +632,10 @@ static __always_inline __u32 bounded_size(__u32 off)
 static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, zero = 0, off;
+	__u32 tid = (__u32)id, off;
 	struct sc_stash st;
 	struct sc_buf *b;
+	__u64 *busy;
 
 	if (!is_monitored(id >> 32))
 		return 0;
@@ -556,13 +663,16 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 		st.args[5] = ctx->args[5];
 
 	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
-		b = bpf_map_lookup_elem(&sc_scratch, &zero);
-		if (!b)
+		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+		if (!b) {
+			lose(PYX_STREAM_SYSCALL);
 			return 0;
+		}
 		init_sc(b, sc, &st);
 		off = copy_args(b, sc, 0);
 		fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
+		scratch_put(busy);
 		return 0;
 	}
 	bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
@@ -572,9 +682,10 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const int sc)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, zero = 0, off, size;
+	__u32 tid = (__u32)id, off, size;
 	struct sc_stash *st;
 	struct sc_buf *b;
+	__u64 *busy;
 
 	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
 		/* After a successful exec this runs in the new image, still with ret 0. */
@@ -598,15 +709,18 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 		return 0;
 	if (st->sc != (__u32)sc)
 		goto out;
-	b = bpf_map_lookup_elem(&sc_scratch, &zero);
-	if (!b)
+	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (!b) {
+		lose(PYX_STREAM_SYSCALL);
 		goto out;
+	}
 	init_sc(b, sc, st);
 	b->rec.ret = ctx->ret;
 	off = copy_args(b, sc, ctx->ret);
 	size = bounded_size(off);
 	fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	send(b, size, PYX_STREAM_SYSCALL);
+	scratch_put(busy);
 out:
 	bpf_map_delete_elem(&stash, &tid);
 	return 0;
@@ -630,14 +744,16 @@ PYX_SYSCALLS(PYX_SC_PROGS)
  * Process tree.
  * ------------------------------------------------------------------------------------------- */
 
-static __always_inline struct proc_buf *proc_begin(__u32 kind)
+/* A process record in a scratch slot (scratch_put(*busy) after sending), or NULL, counted lost. */
+static __always_inline struct proc_buf *proc_begin(__u32 kind, __u64 **busy)
 {
-	__u32 zero = 0;
-	struct proc_buf *b = bpf_map_lookup_elem(&proc_scratch, &zero);
+	struct proc_buf *b = scratch_take(&proc_scratch, SCRATCH_PROC, busy);
 	struct task_struct *task;
 
-	if (!b)
+	if (!b) {
+		lose(PYX_STREAM_PROCESS);
 		return NULL;
+	}
 	__builtin_memset(&b->rec, 0, sizeof(b->rec));
 	fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
 	b->rec.kind = kind;
@@ -670,6 +786,7 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 child = BPF_CORE_READ(ctx, child_pid);
 	struct proc_buf *b;
+	__u64 *busy;
 	bool thread;
 	__u8 one = 1;
 
@@ -678,7 +795,7 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	thread = forking_thread();
 	if (!thread)
 		bpf_map_update_elem(&monitored, &child, &one, BPF_ANY);
-	b = proc_begin(PYX_PROC_FORK);
+	b = proc_begin(PYX_PROC_FORK, &busy);
 	if (!b)
 		return 0;
 	b->rec.child_pid = thread ? tgid : child;
@@ -686,6 +803,7 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	if (thread)
 		b->rec.hdr.flags = PYX_PRF_THREAD;
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	scratch_put(busy);
 	return 0;
 }
 
@@ -697,6 +815,7 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
 	struct proc_buf *b;
 	struct sc_buf *e;
+	__u64 *busy;
 	long n;
 
 	if (!is_monitored(tgid))
@@ -709,7 +828,7 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 			bpf_map_delete_elem(&exec_stash, &old);
 		}
 	}
-	b = proc_begin(PYX_PROC_EXEC);
+	b = proc_begin(PYX_PROC_EXEC, &busy);
 	if (!b)
 		return 0;
 	b->rec.old_tid = old;
@@ -727,6 +846,7 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 		n = sizeof(b->tail);
 	b->rec.hdr.size = sizeof(b->rec) + n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
+	scratch_put(busy);
 	return 0;
 }
 
@@ -736,6 +856,7 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 	struct proc_buf *b;
+	__u64 *busy;
 	bool group_dead;
 
 	if (!is_monitored(tgid))
@@ -748,10 +869,11 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	if (!group_dead)
 		return 0;
 	bpf_map_delete_elem(&monitored, &tgid);
-	b = proc_begin(PYX_PROC_EXIT);
+	b = proc_begin(PYX_PROC_EXIT, &busy);
 	if (!b)
 		return 0;
 	b->rec.exit_code = BPF_CORE_READ(task, exit_code);
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	scratch_put(busy);
 	return 0;
 }

@@ -406,6 +406,10 @@ int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
 
 	if (!ld)
 		return -EINVAL;
+	/* The layout is repeated here, not shared: a change on the BPF side must fail loudly, not
+	 * sum the wrong words. */
+	if (bpf_map__value_size(ld->skel->maps.counters) != sizeof(*vals))
+		return -EPROTO;
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 0)
 		return ncpu;
