@@ -7,6 +7,12 @@
  * record (8 KiB does not fit on the 512-byte BPF stack) and sends exactly the bytes it filled with
  * bpf_ringbuf_output(). A second program only counts hits of a classic probe (python:audit), so
  * that the benchmark can price a 1-byte probe site without any copying work on top.
+ *
+ * Per-CPU is not private: uprobe programs run under migrate_disable() and RCU-tasks-trace, so with
+ * kernel preemption on, a task preempted inside tap_audit and another task on the same CPU would
+ * share one scratch buffer. As in pyxcheck.bpf.c (whose header explains the choice over reserving
+ * size classes in the ring), each CPU has SCRATCH_SLOTS buffers, each owned by whoever took its
+ * busy word with an atomic exchange; a hit that finds every slot taken counts as lost_records.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -32,12 +38,25 @@ struct scratch {
 	__u8 buf[AUDIT_REC_MAX];
 };
 
+#define SCRATCH_SLOTS 4
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+struct scratch_busy {
+	__u64 busy[SCRATCH_SLOTS]; /* 1 while a hit builds its record in that slot */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct scratch);
-} scratch_map SEC(".maps");
+	__type(value, struct scratch_busy);
+} scratch_guard SEC(".maps");
 
 __u64 lost_records = 0;
 __u64 copy_failures = 0;
@@ -65,17 +84,55 @@ static __always_inline void fill_hdr(struct pyx_rec_hdr *hdr, __u32 size, __u16 
 	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
 }
 
+/* The first free slot on this CPU (*busy its busy word, for scratch_put), or NULL. */
+static __always_inline struct scratch *scratch_take(__u64 **busy)
+{
+	struct scratch_busy *g;
+	__u32 zero = 0, i, key;
+	struct scratch *s;
+	__u64 *w;
+
+	*busy = NULL;
+	g = bpf_map_lookup_elem(&scratch_guard, &zero);
+	if (!g)
+		return NULL;
+	for (i = 0; i < SCRATCH_SLOTS; i++) {
+		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
+		w = &g->busy[i];
+		key = i;
+		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
+			continue;
+		s = bpf_map_lookup_elem(&scratch_map, &key);
+		if (s) {
+			*busy = w;
+			return s;
+		}
+		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/* An exchange, not a store: clang 14 has no BPF atomic store (and makes an unused release
+ * exchange one), and the slot must not be freed before the output has read it. */
+static __always_inline void scratch_put(__u64 *busy)
+{
+	if (busy)
+		__atomic_exchange_n(busy, 0, __ATOMIC_SEQ_CST);
+}
+
 SEC("usdt")
 int BPF_USDT(tap_audit, __u32 event_id, const void *payload, __u32 payload_len)
 {
 	struct pyx_rec_audit *rec;
 	__u64 len = payload_len;
 	struct scratch *s;
-	__u32 zero = 0;
+	__u64 *busy;
 
-	s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
+	s = scratch_take(&busy);
+	if (!s) {
+		__sync_fetch_and_add(&lost_records, 1);
 		return 0;
+	}
 	rec = (struct pyx_rec_audit *)s->buf;
 
 	if (len > PYX_PAYLOAD_MAX)
@@ -97,6 +154,7 @@ int BPF_USDT(tap_audit, __u32 event_id, const void *payload, __u32 payload_len)
 
 	if (bpf_ringbuf_output(&rb, rec, sizeof(*rec) + len, wakeup_flags()))
 		__sync_fetch_and_add(&lost_records, 1);
+	scratch_put(busy);
 	return 0;
 }
 

@@ -357,8 +357,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	/* No SA_RESTART: the signal must interrupt the poll. */
+	/* SA_RESTART: a signal that lands while a write to a full stdout pipe is blocked must not fail
+	 * that write, or stdio drops the rest of its buffer and with it part of a line. The poll still
+	 * ends at once: epoll_wait is never restarted after a handler (signal(7)). */
 	sa.sa_handler = sig_handler;
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
@@ -384,7 +387,11 @@ int main(int argc, char **argv)
 	}
 	err = ring_buffer__consume(rb);
 	err = err < 0 ? err : 0;
-	fflush(stdout);
+	/* A reader must know when lines are missing: any failed write makes the exit status 1. */
+	if (fflush(stdout) || ferror(stdout)) {
+		err = errno ? -errno : -EIO;
+		fprintf(stderr, "pyxcheck-tap: failed to write output: %s\n", strerror(-err));
+	}
 	fprintf(stderr, "pyxcheck-tap: %llu records, %llu lost, %llu unreadable payloads\n",
 		env.records, (unsigned long long)skel->bss->lost_records,
 		(unsigned long long)skel->bss->copy_failures);
