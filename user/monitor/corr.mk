@@ -30,3 +30,9 @@ $(BUILTIN_SKEL): $(BUILTIN_BPF_OBJ)
 
 $(MON_OBJDIR)/builtin_audit.o: $(BUILTIN_SKEL)
 
+
+# The monitor links the correlator, its printers and the built-in probe: monitor.mk's link recipe
+# expands $(MON_O) when it runs, so appending here is enough.
+CORR_MON_O := $(CORR_O) $(MON_OBJDIR)/corr_out.o $(MON_OBJDIR)/builtin_audit.o
+MON_O += $(CORR_MON_O)
+$(OUTPUT)/pyxcheck: $(CORR_MON_O)

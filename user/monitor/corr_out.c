@@ -255,3 +255,10 @@ void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c)
 		pyx_writer_flush_line(w);
 	}
 }
+
+const struct pyx_annot_ops pyx_corr_annot_ops = {
+	.json_fields = pyx_corr_json_fields,
+	.plain_suffix = pyx_corr_plain_suffix,
+	.json_summary = pyx_corr_json_summary,
+	.plain_summary = pyx_corr_plain_summary,
+};

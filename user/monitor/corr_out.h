@@ -18,6 +18,9 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it);
 /* Plain: text for the end of the line ("  [matched: openat=3]", "  UNAUDITED after ..."). */
 void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t size);
 
+/* The four above, for struct pyx_writer.annot. */
+extern const struct pyx_annot_ops pyx_corr_annot_ops;
+
 void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs);
 /* --summary: the "correlation" member of the JSON summary record; lines after the plain one. */
 void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c);
