@@ -17,6 +17,18 @@
 #include "sysrec.h"
 
 struct pyx_summary;
+struct pyx_corr;
+struct pyx_corr_item;
+struct pyx_writer;
+
+/* How the annotations of the correlator are printed (corr_out.c). Set by main.c when it
+ * correlates; the writers call them only then, so tools without the correlator link without it. */
+struct pyx_annot_ops {
+	void (*json_fields)(struct pyx_buf *b, const struct pyx_corr_item *it);
+	void (*plain_suffix)(const struct pyx_corr_item *it, char *buf, size_t size);
+	void (*json_summary)(struct pyx_buf *b, const struct pyx_corr *c);
+	void (*plain_summary)(struct pyx_writer *w, const struct pyx_corr *c);
+};
 
 struct pyx_writer {
 	FILE *f;
@@ -26,6 +38,9 @@ struct pyx_writer {
 	unsigned int width;
 	int64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: wall time of a record */
 	int err;             /* first write error (negative errno) */
+	/* the correlator's annotation of the record being written, or NULL; annot prints it */
+	const struct pyx_corr_item *corr;
+	const struct pyx_annot_ops *annot;
 };
 
 struct pyx_output_ops {
@@ -45,6 +60,9 @@ extern const struct pyx_output_ops pyx_output_plain;
 
 /* Write the buffer as one line and empty it. */
 void pyx_writer_flush_line(struct pyx_writer *w);
+
+/* A decoded syscall argument as JSON (the syscall record's "args" values). */
+void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a);
 
 /* Shared helpers. */
 const char *pyx_stream_name(unsigned int stream);

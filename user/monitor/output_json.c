@@ -155,6 +155,8 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	}
 	if (ev->truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
+	if (w->corr)
+		w->annot->json_fields(b, w->corr);
 	pyx_buf_putc(b, '}');
 	pyx_writer_flush_line(w);
 }
@@ -308,6 +310,11 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	}
 }
 
+void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
+{
+	json_sysarg(b, a);
+}
+
 static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 {
 	struct pyx_buf *b = &w->buf;
@@ -342,6 +349,8 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	pyx_buf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)sv->latency_ns);
 	if (truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
+	if (w->corr)
+		w->annot->json_fields(b, w->corr);
 	pyx_buf_putc(b, '}');
 	pyx_writer_flush_line(w);
 }
@@ -460,7 +469,10 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)lost);
 	}
-	pyx_buf_puts(b, "}}");
+	pyx_buf_putc(b, '}');
+	if (s->corr && w->annot)
+		w->annot->json_summary(b, s->corr);
+	pyx_buf_putc(b, '}');
 	pyx_writer_flush_line(w);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "correlate.h"
 #include "output.h"
 #include "summary.h"
 
@@ -211,7 +212,7 @@ static void plain_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 {
 	const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
 	bool named = ce && ce->nargs == ev->nargs;
-	char sfx[64] = "";
+	char sfx[256] = "";
 	unsigned int i;
 
 	plain_prefix(w, &rec->hdr, 'A');
@@ -224,6 +225,8 @@ static void plain_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	}
 	if (!(ev->flags & PYX_PF_NO_FRAME))
 		snprintf(sfx, sizeof(sfx), " @%u", ev->line);
+	if (w->corr)
+		w->annot->plain_suffix(w->corr, sfx + strlen(sfx), sizeof(sfx) - strlen(sfx));
 	plain_emit(w, C_AUDIT, &body, sfx, C_DIM);
 }
 
@@ -329,7 +332,7 @@ static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 
 static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 {
-	char sfx[64];
+	char sfx[256];
 	unsigned int i;
 	const char *en;
 
@@ -352,7 +355,10 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	} else {
 		snprintf(sfx, sizeof(sfx), " = %lld", (long long)sv->ret);
 	}
-	plain_emit(w, "", &body, sfx, sv->err ? C_FAIL : "");
+	if (w->corr)
+		w->annot->plain_suffix(w->corr, sfx + strlen(sfx), sizeof(sfx) - strlen(sfx));
+	plain_emit(w, "", &body, sfx,
+		   w->corr && w->corr->verdict == PYX_V_UNAUDITED ? C_WARN : sv->err ? C_FAIL : "");
 }
 
 static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
@@ -467,6 +473,8 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
 	}
 	pyx_writer_flush_line(w);
+	if (s->corr && w->annot)
+		w->annot->plain_summary(w, s->corr);
 }
 
 static void plain_header(struct pyx_writer *w)

@@ -17,6 +17,8 @@ struct pyx_sum_name {
 	uint64_t count;
 };
 
+struct pyx_corr;
+
 struct pyx_summary {
 	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC */
 	uint64_t audit[PYX_EV__COUNT];
@@ -29,6 +31,7 @@ struct pyx_summary {
 	uint64_t records;         /* every record received, shown or filtered out */
 	uint64_t lost_records[PYX_STREAM__COUNT]; /* sum of LOST records received */
 	uint64_t lost_total[PYX_STREAM__COUNT];   /* the loader's counters at exit */
+	const struct pyx_corr *corr;              /* correlation figures (corr_out.h), or NULL */
 };
 
 void pyx_summary_audit(struct pyx_summary *s, unsigned int event_id, const uint8_t *name,
