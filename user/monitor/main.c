@@ -30,7 +30,10 @@
 #include <unistd.h>
 
 #include "pyxcheck_wire.h"
+#include "builtin_audit.h"
 #include "catalog.h"
+#include "corr_out.h"
+#include "correlate.h"
 #include "loader.h"
 #include "opts.h"
 #include "output.h"
@@ -62,6 +65,8 @@ struct monitor {
 	struct pyx_writer w;
 	struct pyx_summary sum;
 	struct pyx_arena arena;
+	struct pyx_corr *corr;          /* NULL: records are shown as they come */
+	struct pyx_builtin *builtin;    /* CPython's own python:audit probe, for blind spots */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -105,14 +110,12 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 	m->out->audit(&m->w, a, &ev);
 }
 
-static int on_record(void *ctx, const void *rec, size_t size)
+static int show_record(struct monitor *m, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *h = rec;
-	struct monitor *m = ctx;
 	struct pyx_sysview sv;
 	struct pyx_procview pv;
 
-	m->sum.records++;
 	switch (h->type) {
 	case PYX_REC_AUDIT:
 		handle_audit(m, rec, size);
@@ -162,6 +165,55 @@ static int on_record(void *ctx, const void *rec, size_t size)
 	}
 	/* the reader went away (EPIPE) or the disk is full: stop polling */
 	return m->w.err;
+}
+
+/* The correlator hands records back in per-thread order, annotated (correlate.h). */
+static int on_item(void *ctx, const struct pyx_corr_item *it)
+{
+	struct monitor *m = ctx;
+
+	if (it->kind == PYX_CI_BLIND_SPOT) {
+		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+		return m->w.err;
+	}
+	m->w.corr = it;
+	show_record(m, it->rec, it->size);
+	m->w.corr = NULL;
+	return m->w.err;
+}
+
+/* A Python without the hook was found (exe) or is gone / turned out hooked (exe NULL). */
+static bool on_blind(void *ctx, uint32_t pid, const char *exe)
+{
+	struct monitor *m = ctx;
+	char path[64];
+
+	if (!exe) {
+		pyx_builtin_detach(m->builtin, pid);
+		return false;
+	}
+	/* the running image, even when the file was replaced or removed since */
+	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+	return pyx_builtin_attach(m->builtin, pid, path) == 0;
+}
+
+static void on_builtin(void *ctx, uint32_t pid, const char *name)
+{
+	struct monitor *m = ctx;
+
+	pyx_corr_builtin_event(m->corr, pid, name);
+}
+
+static int on_record(void *ctx, const void *rec, size_t size)
+{
+	struct monitor *m = ctx;
+	int err;
+
+	m->sum.records++;
+	if (!m->corr)
+		return show_record(m, rec, size);
+	err = pyx_corr_record(m->corr, rec, size);
+	return err ? err : m->w.err;
 }
 
 /* The hook library sits next to the binary (build/) or in ../lib/pyxcheck (make install). */
@@ -300,6 +352,22 @@ int main(int argc, char **argv)
 		m.w.width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 100;
 	}
 
+	/* Correlation needs every audit event and the syscalls: it is on unless -e narrows them. */
+	if (opts.syscalls && !opts.events_given) {
+		struct pyx_corr_opts copts = { .enabled = true, .blind_spots = true };
+
+		err = pyx_corr_new(&m.corr, &copts, on_item, &m);
+		if (err) {
+			pyx_print_error(opts.json, "failed to set up correlation: %s", strerror(-err));
+			goto cleanup;
+		}
+		m.sum.corr = m.corr;
+		m.w.annot = &pyx_corr_annot_ops;
+		/* optional: without it blind spots are still reported, without event names */
+		if (!pyx_builtin_open(&m.builtin, opts.verbose))
+			pyx_corr_set_blind_cb(m.corr, on_blind, &m);
+	}
+
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
@@ -371,6 +439,10 @@ int main(int argc, char **argv)
 						strerror(-n));
 			break;
 		}
+		if (m.builtin)
+			pyx_builtin_poll(m.builtin, on_builtin, &m);
+		if (m.corr)
+			pyx_corr_tick(m.corr, now_ns(CLOCK_MONOTONIC));
 		fflush(m.w.f);
 		if (m.w.err || ferror(m.w.f))
 			break;
@@ -411,6 +483,10 @@ int main(int argc, char **argv)
 			break;
 	}
 	drain(ld, &m);
+	if (m.builtin)
+		pyx_builtin_poll(m.builtin, on_builtin, &m);
+	if (m.corr)
+		pyx_corr_flush(m.corr);
 	pyx_loader_lost(ld, m.sum.lost_total);
 	/* the output is complete before the detach, which can take a while (tracepoint
 	 * unregistration waits for RCU grace periods): readers see the end at once */
@@ -440,6 +516,8 @@ cleanup:
 	}
 	if (f && f != stdout)
 		fclose(f);
+	pyx_corr_free(m.corr);
+	pyx_builtin_destroy(m.builtin);
 	pyx_summary_free(&m.sum);
 	pyx_buf_free(&m.w.buf);
 	free(arena_mem);
