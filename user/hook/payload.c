@@ -197,12 +197,13 @@ static void w_str(struct pyx_writer *w, PyObject *o)
 			w_put(w, data, used);
 			if (used < (__u64)n)
 				w_cut(w, tagpos);
-		} else if (kind == 1)
+		} else if (kind == 1) {
 			w_str_data(w, data, 1, n, room);
-		else if (kind == 2)
+		} else if (kind == 2) {
 			w_str_data(w, data, 2, n, room);
-		else
+		} else {
 			w_str_data(w, data, 4, n, room);
+		}
 		return;
 	}
 
