@@ -64,7 +64,7 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 		if (it->nsyscalls_dropped)
 			pyx_buf_printf(b, ",\"syscalls_dropped\":%u", it->nsyscalls_dropped);
 	}
-	if (it->verdict == PYX_V_UNAUDITED) {
+	if (h->type == PYX_REC_SYSCALL && x) {
 		pyx_buf_puts(b, ",\"context\":");
 		if (!x || !x->has_event) {
 			pyx_buf_puts(b, "null");

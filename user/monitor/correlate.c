@@ -80,6 +80,10 @@ struct thread {
 	unsigned int nouter;
 	struct ctxcopy ctx;
 	uint64_t last_ns;
+	/* Records were lost since this thread's last audit event: the event that would explain
+	 * its next syscall may be among them, so nothing is called unaudited until it raises
+	 * another event. */
+	bool uncertain;
 };
 
 struct fdent {
@@ -129,6 +133,7 @@ struct pyx_corr {
 	unsigned int nthreads;
 	size_t bytes;
 	int err;                      /* first error from the emit callback */
+	uint64_t last_lost_ns;        /* ts of the last LOST record, 0: none */
 	struct pyx_arena arena;
 	void *arena_mem;
 	struct pyx_corr_stats st;
@@ -296,7 +301,7 @@ static struct thread *thread_find(struct pyx_corr *c, uint32_t tid)
 	return NULL;
 }
 
-static struct thread *thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid)
+static struct thread *thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts)
 {
 	struct thread *t = thread_find(c, tid);
 
@@ -313,6 +318,8 @@ static struct thread *thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid)
 		return NULL;
 	t->tid = tid;
 	t->pid = pid;
+	/* a thread first seen just after a loss may have lost its first records */
+	t->uncertain = c->last_lost_ns && ts < c->last_lost_ns + c->o.window_ns;
 	t->hnext = c->threads[tid % HASH_BUCKETS];
 	c->threads[tid % HASH_BUCKETS] = t;
 	c->nthreads++;
@@ -735,7 +742,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *h;
 	unsigned int cat;
 
-	th = thread_get(c, a->hdr.tid, a->hdr.pid);
+	th = thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = proc_get(c, a->hdr.pid);
 	pyx_arena_reset(&c->arena);
 	if (!th || !p || pyx_audit_decode(rec, size, &c->arena, &ev, &why, &payload, &plen))
@@ -770,6 +777,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		}
 	}
 
+	th->uncertain = false;
 	th->ctx.has = true;
 	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
 	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
@@ -951,7 +959,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	unsigned int i, n = 0;
 	int err;
 
-	th = thread_get(c, hdr->tid, hdr->pid);
+	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = proc_get(c, hdr->pid);
 	if (!th || !p || pyx_sysrec_decode(rec, size, &sv) || !c->o.enabled)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
@@ -1019,7 +1027,11 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			keep_argv(p, &sv);
 	}
 
-	if (sensitive && hooked && !explained) {
+	if (sensitive && hooked && !explained && th->uncertain) {
+		err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
+			   "records were lost before it: its audit event may be among them",
+			   &th->ctx);
+	} else if (sensitive && hooked && !explained) {
 		count_top(c, &sv, &th->ctx);
 		err = pass(c, th, rec, size, PYX_V_UNAUDITED,
 			   th->ctx.has ? NULL : "no audit event before it", &th->ctx);
@@ -1101,16 +1113,17 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	unsigned int i;
 	int err;
 
-	th = thread_get(c, hdr->tid, hdr->pid);
+	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = proc_get(c, hdr->pid);
 	if (!th || !p || pyx_procrec_decode(rec, size, &pv) || !c->o.enabled)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 
 	switch (pv.kind) {
 	case PYX_PROC_FORK:
-		ct = thread_get(c, pv.child_tid, pv.child_pid);
+		ct = thread_get(c, pv.child_tid, pv.child_pid, hdr->ts_ns);
 		if (ct) {
 			ct->ctx = th->ctx; /* what the parent did last is the child's context too */
+			ct->uncertain = th->uncertain;
 			ct->last_ns = hdr->ts_ns;
 		}
 		if (pv.thread)
@@ -1236,7 +1249,7 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 				p->builtin_attached = false;
 			}
 		}
-		err = pass(c, thread_get(c, hdr->tid, hdr->pid), rec, size, PYX_V_NONE, NULL,
+		err = pass(c, thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns), rec, size, PYX_V_NONE, NULL,
 			   NULL);
 		break;
 	}
@@ -1249,8 +1262,10 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 				for (h = th->head; h; h = h->next)
 					if (h->win && !h->win->closed)
 						h->win->lost = true;
+				th->uncertain = true;
 			}
 		}
+		c->last_lost_ns = hdr->ts_ns ? hdr->ts_ns : 1;
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		break;
 	default:

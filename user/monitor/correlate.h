@@ -55,7 +55,9 @@ enum pyx_corr_verdict {
 	PYX_V_MATCHED,       /* audit: counterparts seen, arguments agree */
 	PYX_V_NO_SYSCALL,    /* audit: the kernel saw none of its counterparts */
 	PYX_V_MISMATCH,      /* audit: counterparts seen, none with the same arguments */
-	PYX_V_INDETERMINATE, /* audit: records were lost (or a cap was hit) while its window was open */
+	PYX_V_INDETERMINATE, /* audit: records were lost (or a cap was hit) while its window was open;
+			      * syscall: sensitive and unexplained, but records were lost since its
+			      * thread's last audit event (that event could be the explanation) */
 	PYX_V_UNAUDITED,     /* syscall: sensitive, and no audit event explains it */
 	PYX_V__COUNT,
 };
