@@ -91,7 +91,7 @@ def test_hostile_text_is_exact_in_json_and_inert_in_plain():
 
 
 def test_correlator_seeds_are_judged_as_intended():
-    """Record types and verdicts the correlator emits for each sequence (fuzz_corr.c echoes them)."""
+    """Record type and verdict the correlator emits for each sequence (fuzz_corr.c echoes)."""
     want = {"matched": {"1 matched"}, "fork-exec": {"1 matched"}, "threads": {"1 matched"},
             "lost-in-window": {"1 indeterminate"}, "unaudited": {"2 unaudited"}}
     for seed, verdicts in want.items():
