@@ -121,7 +121,8 @@ def test_env_i_isolated_child_python_is_a_blind_spot(tmp_path):
     [b] = [r for r in recs if r["type"] == "blind-spot"]
     assert b["exe"] == "/usr/bin/python3"
     assert b["argv"] == ["/usr/bin/python3", "-I", "-c",
-                         "import time; time.sleep(1); import os; os.listdir('/')"]
+                         "import os, time\nfor i in range(30):\n    time.sleep(0.1)\n"
+                         "    os.listdir('/')\n"]
     assert b["why"] in ("exports PySys_Audit", "exports Py_Initialize")
     # Debian's python3.11 has CPython's own python:audit probe: attached, it names the events
     assert "os.listdir" in b["builtin_events"] and b["builtin_count"] >= 1
@@ -147,3 +148,21 @@ def test_hooked_child_python_is_not_a_blind_spot(tmp_path):
     recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
     assert [r for r in recs if r["type"] == "blind-spot"] == []
     assert len([r for r in recs if r["type"] == "lifecycle" and r["event"] == "hook_start"]) == 2
+
+
+@needs_root_bpf
+def test_pyenv_shared_build_is_recognised_by_its_libpython(tmp_path):
+    """A shared-library CPython (pyenv) is recognised by DT_NEEDED libpython3*, not by its name."""
+    from conftest import pyenv_python
+    exe = pyenv_python("3.12")
+    if not exe:
+        pytest.skip("skipped: pyenv python 3.12 not installed")
+    script = tmp_path / "child.py"
+    script.write_text("import subprocess, sys\n"
+                      f"subprocess.run(['env', '-i', {exe!r}, '-I', '-c', 'pass'], check=True)\n")
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    [b] = [r for r in recs if r["type"] == "blind-spot"]
+    assert b["exe"] == exe and b["argv"] == [exe, "-I", "-c", "pass"]
+    assert b["why"] == "needs libpython3.12.so.1.0"
+    # pyenv builds have no python:audit probe: nothing was attached
+    assert "builtin_events" not in b

@@ -2,6 +2,7 @@
 """A child Python started with a cleared environment and -I: no LD_PRELOAD, no hook."""
 import subprocess
 
-# it lives long enough for the monitor to attach CPython's own python:audit probe to it
-subprocess.run(["env", "-i", "/usr/bin/python3", "-I", "-c",
-                "import time; time.sleep(1); import os; os.listdir('/')"], check=True)
+# it raises events for a while, so that the monitor attaches CPython's own python:audit probe in
+# time to see some, however busy the machine
+CHILD = "import os, time\nfor i in range(30):\n    time.sleep(0.1)\n    os.listdir('/')\n"
+subprocess.run(["env", "-i", "/usr/bin/python3", "-I", "-c", CHILD], check=True)
