@@ -175,8 +175,21 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 		}
 		pyx_buf_putc(b, '}');
 	} else {
-		pyx_buf_printf(b, "%-15s %7u ", "", bs->pid);
+		/* the columns of output_plain.c: time, pid, comm (15), type letter */
+		int64_t real = (int64_t)bs->ts_ns + w->real_offset;
+		time_t sec = real / 1000000000;
+		size_t before, n;
+		struct tm tm;
+		char ts[16];
+
+		localtime_r(&sec, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000),
+			       bs->pid);
+		before = b->len;
 		pyx_plain_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN), 0);
+		for (n = b->len - before; n < 15; n++)
+			pyx_buf_putc(b, ' ');
 		pyx_buf_puts(b, " B blind-spot exe=");
 		pyx_plain_bytes(b, bs->exe, strlen(bs->exe), 0);
 		for (i = 0; bs->argv && i < bs->argc; i++) {
