@@ -38,10 +38,10 @@ ALL_TARGETS += $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec
 $(PYX_TEST_OUT):
 	$(Q)mkdir -p $@
 
-$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/sysrec.c \
+$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/detach.c user/monitor/sysrec.c \
 		$(PYX_SKEL) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz -lpthread
 
 $(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "detach.h"
 #include "loader.h"
 #include "pyxcheck_syscall.h"
 #include "pyxcheck.skel.h"
@@ -436,8 +437,21 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 
 	if (!ld)
 		return;
-	for (i = 0; i < ld->nlinks; i++)
-		bpf_link__destroy(ld->links[i]);
+	/* Every link, USDT and tracepoint, in one concurrent batch (see detach.c); the skeleton
+	 * then finds its link slots empty. */
+	if (ld->skel) {
+		const struct bpf_object_skeleton *s = ld->skel->skeleton;
+		struct bpf_link **all = realloc(ld->links, (ld->nlinks + s->prog_cnt) * sizeof(*all));
+
+		if (all) {
+			ld->links = all;
+			for (i = 0; i < (size_t)s->prog_cnt; i++) {
+				all[ld->nlinks++] = *s->progs[i].link;
+				*s->progs[i].link = NULL;
+			}
+		}
+	}
+	pyx_links_destroy(ld->links, ld->nlinks);
 	free(ld->links);
 	ring_buffer__free(ld->rb);
 	pyxcheck_bpf__destroy(ld->skel);
