@@ -60,7 +60,7 @@ def bpf_view(recs, d):
     return out
 
 
-STRACE_LINE = re.compile(r"^\d+ (\w+)\((.*)\) += (-?\d+)(?: (E[A-Z0-9]+))?")
+STRACE_LINE = re.compile(r"^\d+ +(\w+)\((.*)\) += (-?\d+)(?: (E[A-Z0-9]+))?")
 
 
 def strace_lines(text):
@@ -68,6 +68,7 @@ def strace_lines(text):
     pending = {}
     for line in text.splitlines():
         pid, _, rest = line.partition(" ")
+        rest = rest.lstrip()  # strace pads the pid column: "1234  openat(" vs "12345 openat("
         if rest.endswith("<unfinished ...>"):
             pending[pid] = rest[: -len("<unfinished ...>")].rstrip()
             continue

@@ -100,11 +100,11 @@ def strace_calls(path):
     pending, calls = {}, {}
     for line in open(path, encoding="utf-8", errors="surrogateescape"):
         line = line.rstrip("\n")
-        m = re.match(r"^(\d+) (.*) <unfinished \.\.\.>$", line)
+        m = re.match(r"^(\d+) +(.*) <unfinished \.\.\.>$", line)
         if m:
             pending[m.group(1)] = m.group(2)
             continue
-        m = re.match(r"^(\d+) <\.\.\. \w+ resumed>(.*)$", line)
+        m = re.match(r"^(\d+) +<\.\.\. \w+ resumed>(.*)$", line)
         if m:
             line = m.group(1) + " " + pending.pop(m.group(1)) + m.group(2)
         m = STRACE_LINE.match(line)
