@@ -52,6 +52,7 @@
 
 #include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
+#include "record.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -118,7 +119,6 @@ struct {
 
 /* Scratch buffers: PYX_SCRATCH_SLOTS per CPU and kind, each used only by the holder of its busy
  * word in scratch_guard (see the design note at the top). */
-#define PYX_SCRATCH_SLOTS 4
 
 enum scratch_kind {
 	SCRATCH_AUDIT,
@@ -204,23 +204,6 @@ static __always_inline bool is_monitored(__u32 tgid)
 	return bpf_map_lookup_elem(&monitored, &tgid) != NULL;
 }
 
-static __always_inline void fill_hdr(struct pyx_rec_hdr *h, __u16 type, __u32 size)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-
-	h->size = size;
-	h->type = type;
-	h->flags = 0;
-	h->pid = id >> 32;
-	h->tid = (__u32)id;
-	h->uid = (__u32)bpf_get_current_uid_gid();
-	h->_pad0 = 0;
-	h->ts_ns = bpf_ktime_get_ns();
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	__builtin_memset(h->comm, 0, sizeof(h->comm));
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
-}
-
 static __always_inline __u64 wakeup_flags(void)
 {
 	/* Wake the reader only for a batch; its poll timeout picks up the rest. */
@@ -244,7 +227,7 @@ static __always_inline void flush_lost(struct pyx_counters *c)
 		if (!n)
 			continue;
 		__builtin_memset(&lost, 0, sizeof(lost));
-		fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
+		pyx_fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
 		lost.stream = s;
 		lost.count = n;
 		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()))
@@ -280,42 +263,17 @@ static __always_inline void send(void *data, __u64 size, int stream)
 	count_lost(c, stream);
 }
 
-/* The first free scratch slot of this kind on this CPU, or NULL when all are held. On success
- * *busy is the slot's busy word, to hand to scratch_put() once the record has been sent. */
+/* A scratch slot of this kind on this CPU (see record.bpf.h), or NULL when all are held. */
 static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
 {
 	struct scratch_busy *g;
-	__u32 zero = 0, i, key;
-	__u64 *w;
-	void *b;
+	__u32 zero = 0;
 
 	*busy = NULL;
 	g = bpf_map_lookup_elem(&scratch_guard, &zero);
 	if (!g)
 		return NULL;
-	for (i = 0; i < PYX_SCRATCH_SLOTS; i++) {
-		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
-		w = &g->busy[kind][i];
-		key = i;
-		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
-			continue;
-		b = bpf_map_lookup_elem(map, &key);
-		if (b) {
-			*busy = w;
-			return b;
-		}
-		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
-	}
-	return NULL;
-}
-
-/* A sequentially consistent exchange, not a store: clang 14 cannot emit a BPF atomic store (and
- * turns an unused release exchange into one), and the release must not move before the output
- * that reads the buffer. */
-static __always_inline void scratch_put(__u64 *busy)
-{
-	if (busy)
-		__atomic_exchange_n(busy, 0, __ATOMIC_SEQ_CST);
+	return pyx_scratch_take(map, g->busy[kind], busy);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -358,14 +316,14 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec));
+		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec));
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n);
+		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 	return 0;
 }
 
@@ -386,7 +344,7 @@ int BPF_USDT(usdt_hook_start, __u32 pid, __u32 py_hexversion, __u32 delivery, __
 	if (!usdt_admit())
 		return 0;
 	__builtin_memset(&r, 0, sizeof(r));
-	fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
+	pyx_fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
 	r.kind = PYX_LC_HOOK_START;
 	r.py_hexversion = py_hexversion;
 	r.delivery = delivery;
@@ -403,7 +361,7 @@ int BPF_USDT(usdt_hook_stop, __u32 pid, __u64 events_seen, __u64 events_emitted)
 	if (!usdt_admit())
 		return 0;
 	__builtin_memset(&r, 0, sizeof(r));
-	fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
+	pyx_fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
 	r.kind = PYX_LC_HOOK_STOP;
 	r.events_seen = events_seen;
 	r.events_emitted = events_emitted;
@@ -670,9 +628,9 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 		}
 		init_sc(b, sc, &st);
 		off = copy_args(b, sc, 0);
-		fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
-		scratch_put(busy);
+		pyx_scratch_put(busy);
 		return 0;
 	}
 	bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
@@ -718,9 +676,9 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 	b->rec.ret = ctx->ret;
 	off = copy_args(b, sc, ctx->ret);
 	size = bounded_size(off);
-	fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	send(b, size, PYX_STREAM_SYSCALL);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 out:
 	bpf_map_delete_elem(&stash, &tid);
 	return 0;
@@ -755,7 +713,7 @@ static __always_inline struct proc_buf *proc_begin(__u32 kind, __u64 **busy)
 		return NULL;
 	}
 	__builtin_memset(&b->rec, 0, sizeof(b->rec));
-	fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
+	pyx_fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
 	b->rec.kind = kind;
 	task = (struct task_struct *)bpf_get_current_task();
 	b->rec.ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -803,7 +761,7 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	if (thread)
 		b->rec.hdr.flags = PYX_PRF_THREAD;
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 	return 0;
 }
 
@@ -846,7 +804,7 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 		n = sizeof(b->tail);
 	b->rec.hdr.size = sizeof(b->rec) + n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 	return 0;
 }
 
@@ -874,6 +832,6 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 		return 0;
 	b->rec.exit_code = BPF_CORE_READ(task, exit_code);
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 	return 0;
 }

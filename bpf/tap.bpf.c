@@ -11,7 +11,7 @@
  * Per-CPU is not private: uprobe programs run under migrate_disable() and RCU-tasks-trace, so with
  * kernel preemption on, a task preempted inside tap_audit and another task on the same CPU would
  * share one scratch buffer. As in pyxcheck.bpf.c (whose header explains the choice over reserving
- * size classes in the ring), each CPU has SCRATCH_SLOTS buffers, each owned by whoever took its
+ * size classes in the ring), each CPU has PYX_SCRATCH_SLOTS buffers, each owned by whoever took its
  * busy word with an atomic exchange; a hit that finds every slot taken counts as lost_records.
  */
 #include "vmlinux.h"
@@ -20,6 +20,7 @@
 #include <bpf/usdt.bpf.h>
 
 #include "pyxcheck_wire.h"
+#include "record.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -38,17 +39,16 @@ struct scratch {
 	__u8 buf[AUDIT_REC_MAX];
 };
 
-#define SCRATCH_SLOTS 4
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SCRATCH_SLOTS);
+	__uint(max_entries, PYX_SCRATCH_SLOTS);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
 struct scratch_busy {
-	__u64 busy[SCRATCH_SLOTS]; /* 1 while a hit builds its record in that slot */
+	__u64 busy[PYX_SCRATCH_SLOTS]; /* 1 while a hit builds its record in that slot */
 };
 
 struct {
@@ -68,56 +68,17 @@ static __always_inline __u64 wakeup_flags(void)
 									  : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void fill_hdr(struct pyx_rec_hdr *hdr, __u32 size, __u16 type)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	hdr->size = size;
-	hdr->type = type;
-	hdr->flags = 0;
-	hdr->pid = pid_tgid >> 32;
-	hdr->tid = (__u32)pid_tgid;
-	hdr->uid = (__u32)bpf_get_current_uid_gid();
-	hdr->_pad0 = 0;
-	hdr->ts_ns = bpf_ktime_get_ns();
-	hdr->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
-}
-
-/* The first free slot on this CPU (*busy its busy word, for scratch_put), or NULL. */
+/* A scratch slot on this CPU (see record.bpf.h), or NULL when all are held. */
 static __always_inline struct scratch *scratch_take(__u64 **busy)
 {
 	struct scratch_busy *g;
-	__u32 zero = 0, i, key;
-	struct scratch *s;
-	__u64 *w;
+	__u32 zero = 0;
 
 	*busy = NULL;
 	g = bpf_map_lookup_elem(&scratch_guard, &zero);
 	if (!g)
 		return NULL;
-	for (i = 0; i < SCRATCH_SLOTS; i++) {
-		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
-		w = &g->busy[i];
-		key = i;
-		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
-			continue;
-		s = bpf_map_lookup_elem(&scratch_map, &key);
-		if (s) {
-			*busy = w;
-			return s;
-		}
-		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
-	}
-	return NULL;
-}
-
-/* An exchange, not a store: clang 14 has no BPF atomic store (and makes an unused release
- * exchange one), and the slot must not be freed before the output has read it. */
-static __always_inline void scratch_put(__u64 *busy)
-{
-	if (busy)
-		__atomic_exchange_n(busy, 0, __ATOMIC_SEQ_CST);
+	return pyx_scratch_take(&scratch_map, g->busy, busy);
 }
 
 SEC("usdt")
@@ -139,7 +100,7 @@ int BPF_USDT(tap_audit, __u32 event_id, const void *payload, __u32 payload_len)
 		len = PYX_PAYLOAD_MAX;
 	/* Keep clang from passing the unbounded original register to the helpers below. */
 	barrier_var(len);
-	fill_hdr(&rec->hdr, 0, PYX_REC_AUDIT);
+	pyx_fill_hdr(&rec->hdr, PYX_REC_AUDIT, 0);
 	rec->event_id = event_id;
 	rec->category = (__u32)bpf_usdt_cookie(ctx);
 	rec->claimed_len = payload_len;
@@ -154,7 +115,7 @@ int BPF_USDT(tap_audit, __u32 event_id, const void *payload, __u32 payload_len)
 
 	if (bpf_ringbuf_output(&rb, rec, sizeof(*rec) + len, wakeup_flags()))
 		__sync_fetch_and_add(&lost_records, 1);
-	scratch_put(busy);
+	pyx_scratch_put(busy);
 	return 0;
 }
 
@@ -162,7 +123,7 @@ int BPF_USDT(tap_audit, __u32 event_id, const void *payload, __u32 payload_len)
  * header); the tap carries it in the header's padding so that tests can compare the two. */
 static __always_inline int emit_lifecycle(struct pyx_rec_lifecycle *rec, __u32 claimed_pid)
 {
-	fill_hdr(&rec->hdr, sizeof(*rec), PYX_REC_LIFECYCLE);
+	pyx_fill_hdr(&rec->hdr, PYX_REC_LIFECYCLE, sizeof(*rec));
 	rec->hdr._pad0 = claimed_pid;
 	if (bpf_ringbuf_output(&rb, rec, sizeof(*rec), wakeup_flags()))
 		__sync_fetch_and_add(&lost_records, 1);

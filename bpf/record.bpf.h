@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What every pyxcheck BPF program does the same way: fill a record header from the kernel's own
+ * view of the current task, and take a per-CPU scratch buffer safely.
+ *
+ * Scratch buffers: records are built in BPF_MAP_TYPE_PERCPU_ARRAY buffers and sent with
+ * bpf_ringbuf_output(). Uprobe programs (and, on recent kernels, syscall tracepoint programs) run
+ * preemptibly, under migrate_disable() only, so two tasks on one CPU can be inside the same
+ * program at once. Each CPU therefore has PYX_SCRATCH_SLOTS buffers and one busy word per buffer,
+ * taken with an atomic exchange and given back after the output; when every slot is held the
+ * caller counts the record as lost, so losses stay exact.
+ *
+ * Include after vmlinux.h, bpf_helpers.h and pyxcheck_wire.h.
+ */
+#ifndef PYX_RECORD_BPF_H
+#define PYX_RECORD_BPF_H
+
+#define PYX_SCRATCH_SLOTS 4
+
+/* Identity comes from helpers, never from anything the traced process wrote. */
+static __always_inline void pyx_fill_hdr(struct pyx_rec_hdr *h, __u16 type, __u32 size)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	h->size = size;
+	h->type = type;
+	h->flags = 0;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->_pad0 = 0;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	__builtin_memset(h->comm, 0, sizeof(h->comm));
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* The first free slot of `map` on this CPU, or NULL when all are held. busy_words are this CPU's
+ * PYX_SCRATCH_SLOTS busy words for that map; on success *busy is the slot's word, to hand to
+ * pyx_scratch_put() once the record has been sent. */
+static __always_inline void *pyx_scratch_take(void *map, __u64 *busy_words, __u64 **busy)
+{
+	__u32 i, key;
+	__u64 *w;
+	void *b;
+
+	*busy = NULL;
+	for (i = 0; i < PYX_SCRATCH_SLOTS; i++) {
+		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
+		w = &busy_words[i];
+		key = i;
+		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
+			continue;
+		b = bpf_map_lookup_elem(map, &key);
+		if (b) {
+			*busy = w;
+			return b;
+		}
+		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/* A sequentially consistent exchange, not a store: clang 14 cannot emit a BPF atomic store (and
+ * turns an unused release exchange into one), and the release must not move before the output
+ * that reads the buffer. */
+static __always_inline void pyx_scratch_put(__u64 *busy)
+{
+	if (busy)
+		__atomic_exchange_n(busy, 0, __ATOMIC_SEQ_CST);
+}
+
+#endif /* PYX_RECORD_BPF_H */
