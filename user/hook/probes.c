@@ -43,34 +43,38 @@ _Static_assert(PYX_CAT_FILE == 0 && PYX_CAT_NETWORK == 1 && PYX_CAT_PROCESS == 2
 		       PYX_SEM_HOOK_STOP == 9,
 	       "semaphore alias indexes follow enum pyx_category");
 
+/* One switch for both site kinds: each expansion's sites take the _SDT_NOP in force there. */
+#define PYX_FIRE_EVENT_SWITCH()                                                                    \
+	switch (cat) {                                                                             \
+	case PYX_CAT_FILE:                                                                         \
+		STAP_PROBE3(pyxcheck, file, event_id, payload, len);                               \
+		break;                                                                             \
+	case PYX_CAT_NETWORK:                                                                      \
+		STAP_PROBE3(pyxcheck, network, event_id, payload, len);                            \
+		break;                                                                             \
+	case PYX_CAT_PROCESS:                                                                      \
+		STAP_PROBE3(pyxcheck, process, event_id, payload, len);                            \
+		break;                                                                             \
+	case PYX_CAT_FFI:                                                                          \
+		STAP_PROBE3(pyxcheck, ffi, event_id, payload, len);                                \
+		break;                                                                             \
+	case PYX_CAT_CODE:                                                                         \
+		STAP_PROBE3(pyxcheck, code, event_id, payload, len);                               \
+		break;                                                                             \
+	case PYX_CAT_IMPORT:                                                                       \
+		STAP_PROBE3(pyxcheck, import, event_id, payload, len);                             \
+		break;                                                                             \
+	case PYX_CAT_RUNTIME:                                                                      \
+		STAP_PROBE3(pyxcheck, runtime, event_id, payload, len);                            \
+		break;                                                                             \
+	default:                                                                                   \
+		STAP_PROBE3(pyxcheck, other, event_id, payload, len);                              \
+		break;                                                                             \
+	}
+
 void pyx_fire_event(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len)
 {
-	switch (cat) {
-	case PYX_CAT_FILE:
-		STAP_PROBE3(pyxcheck, file, event_id, payload, len);
-		break;
-	case PYX_CAT_NETWORK:
-		STAP_PROBE3(pyxcheck, network, event_id, payload, len);
-		break;
-	case PYX_CAT_PROCESS:
-		STAP_PROBE3(pyxcheck, process, event_id, payload, len);
-		break;
-	case PYX_CAT_FFI:
-		STAP_PROBE3(pyxcheck, ffi, event_id, payload, len);
-		break;
-	case PYX_CAT_CODE:
-		STAP_PROBE3(pyxcheck, code, event_id, payload, len);
-		break;
-	case PYX_CAT_IMPORT:
-		STAP_PROBE3(pyxcheck, import, event_id, payload, len);
-		break;
-	case PYX_CAT_RUNTIME:
-		STAP_PROBE3(pyxcheck, runtime, event_id, payload, len);
-		break;
-	default:
-		STAP_PROBE3(pyxcheck, other, event_id, payload, len);
-		break;
-	}
+	PYX_FIRE_EVENT_SWITCH();
 }
 
 void pyx_fire_hook_start(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
@@ -94,32 +98,7 @@ void pyx_fire_hook_stop(__u32 pid, __u64 events_seen, __u64 events_emitted)
 
 void pyx_fire_event_nop1(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len)
 {
-	switch (cat) {
-	case PYX_CAT_FILE:
-		STAP_PROBE3(pyxcheck, file, event_id, payload, len);
-		break;
-	case PYX_CAT_NETWORK:
-		STAP_PROBE3(pyxcheck, network, event_id, payload, len);
-		break;
-	case PYX_CAT_PROCESS:
-		STAP_PROBE3(pyxcheck, process, event_id, payload, len);
-		break;
-	case PYX_CAT_FFI:
-		STAP_PROBE3(pyxcheck, ffi, event_id, payload, len);
-		break;
-	case PYX_CAT_CODE:
-		STAP_PROBE3(pyxcheck, code, event_id, payload, len);
-		break;
-	case PYX_CAT_IMPORT:
-		STAP_PROBE3(pyxcheck, import, event_id, payload, len);
-		break;
-	case PYX_CAT_RUNTIME:
-		STAP_PROBE3(pyxcheck, runtime, event_id, payload, len);
-		break;
-	default:
-		STAP_PROBE3(pyxcheck, other, event_id, payload, len);
-		break;
-	}
+	PYX_FIRE_EVENT_SWITCH();
 }
 
 void pyx_fire_hook_start_nop1(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
