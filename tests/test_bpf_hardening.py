@@ -55,7 +55,12 @@ if sys.argv[2] == "unlink":
         except OSError:
             pass
     os._exit(0)
-os.execve(sys.argv[3], sys.argv[3:], {"LD_PRELOAD": sys.argv[2]})
+# Only the hook in the child's environment; under `make test SANITIZE=1` also the ASan runtime
+# (first, as conftest arranges for every child) and the sanitizer options, which the driver and
+# this waiter inherited.
+env = {"LD_PRELOAD": ":".join(p for p in (os.environ.get("PYX_ASAN_RUNTIME"), sys.argv[2]) if p)}
+env.update((k, os.environ[k]) for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS") if k in os.environ)
+os.execve(sys.argv[3], sys.argv[3:], env)
 """
 
 

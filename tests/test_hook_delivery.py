@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PRE_AUDIT_PYTHONS, PYTHONS, ROOT, SYSTEM_PYTHON,
+from conftest import (ASAN_RUNTIME, BUILD, LAUNCHER, LIBPYXCHECK, PRE_AUDIT_PYTHONS, PYTHONS, ROOT, SYSTEM_PYTHON,
                       run)
 
 # Prints what the module reports: installed, delivery, installs(), selftests().
@@ -136,8 +136,12 @@ def test_non_python_program_is_unaffected(build, cmd):
     plain = run(cmd, env=dict(clean_env(), LD_PRELOAD=""))
     hooked = run(cmd, env=preload_env())
     if cmd == ["/usr/bin/env"]:
+        # Under `make test SANITIZE=1` conftest puts the ASan runtime first in every child's
+        # LD_PRELOAD: the plain run then has it alone, the hooked run has it before the hook.
+        pre = ASAN_RUNTIME + ":" if ASAN_RUNTIME else ""
         assert sorted(hooked.stdout.splitlines()) == sorted(
-            plain.stdout.replace("LD_PRELOAD=\n", "LD_PRELOAD=%s\n" % LIBPYXCHECK).splitlines())
+            plain.stdout.replace("LD_PRELOAD=%s\n" % pre.rstrip(":"),
+                                 "LD_PRELOAD=%s%s\n" % (pre, LIBPYXCHECK)).splitlines())
     else:
         assert hooked.stdout == plain.stdout
     assert (hooked.returncode, hooked.stderr) == (plain.returncode, plain.stderr)
