@@ -298,7 +298,10 @@ static inline void check_json_lines(const char *s, size_t n)
 	}
 }
 
-/* The human format: valid UTF-8, no C0 control (but the line feeds ending lines), no DEL, no C1. */
+/*
+ * The human format: valid UTF-8, no C0 control (but the line feeds ending lines), no DEL, no C1,
+ * no line or paragraph separator, no bidi or invisible formatting character (Trojan Source).
+ */
 static inline void check_plain_lines(const char *s, size_t n)
 {
 	const uint8_t *p = (const uint8_t *)s, *end = p + n;
@@ -311,8 +314,12 @@ static inline void check_plain_lines(const char *s, size_t n)
 		k = ck_utf8(p, end - p, &cp);
 		if (!k)
 			oracle_fail("plain output is not valid UTF-8", s, n);
-		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f))
+		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
+		    cp == 0x2029)
 			oracle_fail("raw control character in plain output", s, n);
+		if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
+			oracle_fail("raw bidi or invisible formatting character in plain output", s, n);
 		if (cp == '\n' && p + 1 < end && p[1] == '\n')
 			oracle_fail("empty line in plain output", s, n);
 		p += k;

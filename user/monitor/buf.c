@@ -76,6 +76,18 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
 }
 
+/*
+ * Invisible and bidi formatting characters (Trojan Source, CVE-2021-42574): a hostile name could
+ * reorder or hide what the root user reads in the human format. Zero-width space, joiners and
+ * marks (U+200B-U+200F), the embeddings and overrides (U+202A-U+202E), the isolates
+ * (U+2066-U+2069) and the BOM / zero-width no-break space (U+FEFF). JSON keeps them as text.
+ */
+static bool is_invisible(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 {
 	switch (cp) {
@@ -188,7 +200,7 @@ static void plain_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escap
 			pyx_buf_puts(b, "\\r");
 		} else if (cp < 0x80 && is_control(cp)) {
 			pyx_buf_printf(b, "\\x%02x", cp);
-		} else if (is_control(cp)) {
+		} else if (is_control(cp) || is_invisible(cp)) {
 			pyx_buf_printf(b, "\\u%04x", cp);
 		} else {
 			pyx_buf_write(b, s + i, k);
