@@ -230,6 +230,19 @@ def test_output_file_is_created_0600(tmp_path):
     assert os.stat(out).st_mode & 0o7777 == 0o600
 
 
+def test_output_over_an_existing_file_becomes_0600(tmp_path):
+    # open() keeps the mode of a file that exists: the monitor makes it 0600 before writing
+    out = tmp_path / "out.jsonl"
+    out.write_text("old content that is longer than nothing\n" * 100)
+    os.chmod(out, 0o644)
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", "/bin/true"], timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert os.stat(out).st_mode & 0o7777 == 0o600
+    text = out.read_text()
+    assert "old content" not in text
+    assert all(json.loads(line) for line in text.splitlines())
+
+
 def test_monitor_has_no_way_to_write_into_a_monitored_process():
     # user space: no ptrace, no process_vm_writev, no /proc/PID/mem (the only file it opens
     # besides -o is /proc/PID/stat, read-only)

@@ -270,21 +270,32 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 
 static int open_output(struct pyx_opts *o, FILE **out)
 {
-	int fd;
+	struct stat st;
+	int fd, err;
 
 	if (!o->output) {
 		*out = stdout;
 		return 0;
 	}
-	fd = open(o->output, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/*
+	 * An existing file keeps its mode through open(): make a regular file 0600 before it is
+	 * truncated and written (a device or a FIFO given as FILE is left as it is).
+	 */
+	fd = open(o->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 ||
+	    (S_ISREG(st.st_mode) && ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)) ||
+	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0))
+		goto fail;
 	*out = fdopen(fd, "w");
-	if (!*out) {
-		close(fd);
-		return -errno;
-	}
+	if (!*out)
+		goto fail;
 	return 0;
+fail:
+	err = -errno;
+	close(fd);
+	return err;
 }
 
 int main(int argc, char **argv)
