@@ -37,6 +37,7 @@ struct pyx_loader {
 	pyx_record_fn fn;
 	void *fn_ctx;
 	int handled;
+	uint64_t bad_size; /* ring samples dropped: size disagrees with hdr.size */
 };
 
 static bool verbose;
@@ -250,8 +251,10 @@ static int handle_record(void *ctx, void *data, size_t size)
 	const struct pyx_rec_hdr *h = data;
 
 	/* The BPF side always sends hdr.size bytes; anything else is not ours to interpret. */
-	if (size < sizeof(*h) || h->size != size)
+	if (size < sizeof(*h) || h->size != size) {
+		ld->bad_size++; /* counted, not silent: pyx_loader_bad_size() */
 		return 0;
+	}
 	ld->handled++;
 	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
 }
@@ -394,6 +397,11 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 	if (err == -EINTR)
 		err = 0;
 	return err < 0 ? err : ld->handled;
+}
+
+uint64_t pyx_loader_bad_size(const struct pyx_loader *ld)
+{
+	return ld ? ld->bad_size : 0;
 }
 
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])

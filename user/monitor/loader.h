@@ -53,6 +53,10 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
  * delivered in-band as PYX_REC_LOST records; this is the authoritative running total. */
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */]);
 
+/* Ring samples dropped unread so far because their size disagrees with their hdr.size (or is
+ * shorter than a header): the BPF side never sends these, so each one is a malformed record. */
+uint64_t pyx_loader_bad_size(const struct pyx_loader *ld);
+
 /* Detach everything and free. Accepts NULL. */
 void pyx_loader_destroy(struct pyx_loader *ld);
 

@@ -311,6 +311,7 @@ int main(int argc, char **argv)
 	bool child_done = false, forwarded = false;
 	int child_status = 0, ret = 1, err, n;
 	unsigned int i;
+	uint64_t bad;
 	void *arena_mem = NULL;
 	FILE *f = NULL;
 	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX);
@@ -499,6 +500,13 @@ int main(int argc, char **argv)
 	if (m.corr)
 		pyx_corr_flush(m.corr);
 	pyx_loader_lost(ld, m.sum.lost_total);
+	bad = pyx_loader_bad_size(ld);
+	if (bad) {
+		/* no header to report them by: counted as malformed, said once */
+		m.sum.malformed += bad;
+		pyx_print_error(opts.json, "%llu ring records dropped: size does not match their header",
+				(unsigned long long)bad);
+	}
 	/* the output is complete before the detach, which can take a while (tracepoint
 	 * unregistration waits for RCU grace periods): readers see the end at once */
 	if (opts.summary) {
