@@ -40,9 +40,12 @@
  * the sample size that every reader checks, and a reserved record blocks the consumer for every
  * CPU until it is committed, which a preempted writer may not do for a whole time slice.
  *
- * The loss counters are per CPU, so shared the same way, and change only atomically: an increment
- * is an atomic add, and flush_lost() takes pending counts with an exchange and adds them back when
- * the LOST record does not fit, so each loss is reported in-band at most once and never dropped.
+ * The running loss totals are per CPU and change only by atomic adds. What no LOST record has
+ * reported yet is one global count per stream, not per CPU: the next record any CPU sends reports it
+ * first, so a LOST record always precedes the next record of the thread that lost one, even when that
+ * thread has moved to another CPU (the correlator relies on this to never close a window that lost a
+ * record as "no-syscall"). flush_lost() takes the pending count with an exchange and adds it back
+ * when the LOST record does not fit, so each loss is reported in-band at most once and never dropped.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -170,12 +173,13 @@ struct {
 	__type(value, struct proc_buf);
 } proc_scratch SEC(".maps");
 
-/* Per CPU: lost[] is the running total user space reads; pending[] what no LOST record has
- * reported yet. */
+/* Per CPU: the running totals that user space reads (pyx_loader_lost()). */
 struct pyx_counters {
 	__u64 lost[PYX_STREAM__COUNT];
-	__u64 pending[PYX_STREAM__COUNT];
 };
+
+/* Losses no LOST record has reported yet, for every CPU (see the comment at the top). */
+__u64 lost_pending[PYX_STREAM__COUNT] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -212,18 +216,18 @@ static __always_inline __u64 wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* Report what this CPU lost before, now that a record is about to go out. The exchange takes the
- * count away from a task that may be preempted here and another that adds to it meanwhile. */
-static __always_inline void flush_lost(struct pyx_counters *c)
+/* Report what was lost before, now that a record is about to go out. The exchange takes the count
+ * away from a task that may be preempted here and another that adds to it meanwhile. */
+static __always_inline void flush_lost(void)
 {
 	struct pyx_rec_lost lost;
 	__u64 n;
 	int s;
 
 	for (s = 0; s < PYX_STREAM__COUNT; s++) {
-		if (!c->pending[s])
+		if (!lost_pending[s])
 			continue;
-		n = __atomic_exchange_n(&c->pending[s], 0, __ATOMIC_SEQ_CST);
+		n = __atomic_exchange_n(&lost_pending[s], 0, __ATOMIC_SEQ_CST);
 		if (!n)
 			continue;
 		__builtin_memset(&lost, 0, sizeof(lost));
@@ -231,16 +235,17 @@ static __always_inline void flush_lost(struct pyx_counters *c)
 		lost.stream = s;
 		lost.count = n;
 		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()))
-			__sync_fetch_and_add(&c->pending[s], n);
+			__sync_fetch_and_add(&lost_pending[s], n);
 	}
 }
 
 static __always_inline void count_lost(struct pyx_counters *c, int stream)
 {
-	if (c && stream >= 0 && stream < PYX_STREAM__COUNT) {
+	if (stream < 0 || stream >= PYX_STREAM__COUNT)
+		return;
+	if (c)
 		__sync_fetch_and_add(&c->lost[stream], 1);
-		__sync_fetch_and_add(&c->pending[stream], 1);
-	}
+	__sync_fetch_and_add(&lost_pending[stream], 1);
 }
 
 /* A record that was never built: no free scratch slot. */
@@ -256,8 +261,8 @@ static __always_inline void send(void *data, __u64 size, int stream)
 	__u32 zero = 0;
 	struct pyx_counters *c = bpf_map_lookup_elem(&counters, &zero);
 
-	if (c && (c->pending[0] | c->pending[1] | c->pending[2]))
-		flush_lost(c);
+	if (lost_pending[0] | lost_pending[1] | lost_pending[2])
+		flush_lost();
 	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
 		return;
 	count_lost(c, stream);

@@ -408,7 +408,6 @@ int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
 {
 	struct pyx_counters {
 		__u64 lost[PYX_STREAM__COUNT];
-		__u64 pending[PYX_STREAM__COUNT];
 	} *vals = NULL;
 	int ncpu, cpu, s, err;
 	__u32 zero = 0;
