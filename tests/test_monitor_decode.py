@@ -322,6 +322,37 @@ def test_hostile_strings_plain_has_no_control_bytes():
     assert b"\\xff\\xfe\\xfd" in out.stdout
 
 
+# Invisible and bidi formatting characters (Default_Ignorable_Code_Point or Bidi_Control, from
+# libunistring): escaped in plain output, each by its code point; U+061C and U+00AD once reached
+# the terminal raw. Visible non-ASCII text stays as it is.
+INVISIBLE = {"\u061c": b"\\u061c", "\u00ad": b"\\u00ad", "\u202e": b"\\u202e",
+             "\u2066": b"\\u2066", "\u200b": b"\\u200b", "\u2060": b"\\u2060",
+             "\ufeff": b"\\ufeff", "\u3164": b"\\u3164", "\ufe0f": b"\\ufe0f",
+             "\U000e0041": b"\\U000e0041"}
+
+
+@pytest.mark.parametrize("char", sorted(INVISIBLE), ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_and_bidi_characters_are_escaped_in_plain(char):
+    text = f"a{char}b"
+    frame = record(payload("app.h", (text, text.encode())), comm=b"py")
+    out = run([str(DECODE), "--plain", "--record"],
+              input=struct.pack("<I", len(frame)) + frame, text=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert char.encode() not in out.stdout
+    assert out.stdout.count(b"a" + INVISIBLE[char] + b"b") == 2, out.stdout  # the str and the bytes
+    (rec,) = decode_json([frame], "--record")
+    assert rec["args"] == [text, {"bytes": text}]  # JSON keeps the text exact
+
+
+def test_visible_non_ascii_stays_raw_in_plain():
+    text = "\u00e9\u0627\u05d0\u4e2d\U0001f600"  # e acute, alef, alef (Hebrew), zhong, emoji
+    frame = record(payload("app.h", (text,)), comm=b"py")
+    out = run([str(DECODE), "--plain", "--record"],
+              input=struct.pack("<I", len(frame)) + frame, text=False, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert text.encode() in out.stdout
+
+
 def test_mutated_payloads_never_crash_and_always_parse():
     rng = random.Random(578)
     seeds = [payload("open", ("/tmp/f", "w", 577)),

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 
 #include "buf.h"
 #include "payload.h"
@@ -78,14 +79,14 @@ static bool is_control(uint32_t cp)
 
 /*
  * Invisible and bidi formatting characters (Trojan Source, CVE-2021-42574): a hostile name could
- * reorder or hide what the root user reads in the human format. Zero-width space, joiners and
- * marks (U+200B-U+200F), the embeddings and overrides (U+202A-U+202E), the isolates
- * (U+2066-U+2069) and the BOM / zero-width no-break space (U+FEFF). JSON keeps them as text.
+ * reorder or hide what the root user reads in the human format. libunistring's Unicode tables
+ * decide: every Default_Ignorable_Code_Point (zero-width space and joiners, soft hyphen, word
+ * joiner, variation selectors, Hangul fillers, tags, the BOM) and every Bidi_Control (the marks,
+ * embeddings, overrides and isolates, U+061C included). JSON keeps them as text.
  */
 static bool is_invisible(uint32_t cp)
 {
-	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+	return uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp);
 }
 
 static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
@@ -201,7 +202,8 @@ static void plain_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escap
 		} else if (cp < 0x80 && is_control(cp)) {
 			pyx_buf_printf(b, "\\x%02x", cp);
 		} else if (is_control(cp) || is_invisible(cp)) {
-			pyx_buf_printf(b, "\\u%04x", cp);
+			/* \U and 8 digits past the BMP (tags), so the escape reads back unambiguously */
+			pyx_buf_printf(b, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp);
 		} else {
 			pyx_buf_write(b, s + i, k);
 		}

@@ -11,8 +11,10 @@
  *     surrogate \udXXX, so json.loads() returns the Python str the hook saw.
  *   Both: ", \ and control characters (C0, DEL, C1) are escaped; the output is pure ASCII-safe
  *     UTF-8 that json.loads() accepts.
- *   Plain: control characters, DEL and C1 as \xNN / \u00NN, invalid bytes as \xNN, backslash as
- *     \\, the quote character given as \'; nothing raw that a terminal would interpret.
+ *   Plain: control characters, DEL and C1 as \xNN / \u00NN, invisible and bidi formatting
+ *     characters (libunistring's Default_Ignorable_Code_Point and Bidi_Control) as \uXXXX or
+ *     \UXXXXXXXX, invalid bytes as \xNN, backslash as \\, the quote character given as \';
+ *     nothing raw that a terminal would interpret or a reader would not see.
  */
 #ifndef PYX_BUF_H
 #define PYX_BUF_H

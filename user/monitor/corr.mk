@@ -11,7 +11,7 @@ test: $(CORR_TEST_TARGETS)
 $(OUTPUT)/tests/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O)
 	$(call msg,BINARY,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm -lunistring
 
 # CPython's built-in python:audit probe for blind spots: its own small BPF object and skeleton.
 BUILTIN_BPF_OBJ := $(OUTPUT)/builtin_audit.bpf.o

@@ -7,7 +7,7 @@ MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
 MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach)
-MON_LIBS    := -lbpf -lelf -lz -lm -lpthread
+MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring
 
 ALL_TARGETS += $(OUTPUT)/pyxcheck
 MON_TEST_TARGETS := $(OUTPUT)/tests/pyx-decode
@@ -30,4 +30,4 @@ $(OUTPUT)/pyxcheck: $(MON_O) | $(OUTPUT)
 
 $(OUTPUT)/tests/pyx-decode: $(MON_CORE_O) $(MON_OBJDIR)/decode_tool.o | $(OUTPUT)/tests
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(BASE_LDFLAGS) $^ -lm -o $@
+	$(Q)$(CC) $(BASE_LDFLAGS) $^ -lm -lunistring -o $@

@@ -5,10 +5,14 @@
  * record. Flag and name tables use the kernel's x86-64 values, not libc's (glibc defines
  * O_LARGEFILE as 0, for one).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strerrorname_np, sigabbrev_np */
+#endif
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <arpa/inet.h>
@@ -372,36 +376,30 @@ struct name_val {
 	const char *name;
 };
 
-#define NV(x) { x, #x }
-
-static const struct name_val errnos[] = {
-	NV(EPERM), NV(ENOENT), NV(ESRCH), NV(EINTR), NV(EIO), NV(ENXIO), NV(E2BIG), NV(ENOEXEC),
-	NV(EBADF), NV(ECHILD), NV(EAGAIN), NV(ENOMEM), NV(EACCES), NV(EFAULT), NV(ENOTBLK),
-	NV(EBUSY), NV(EEXIST), NV(EXDEV), NV(ENODEV), NV(ENOTDIR), NV(EISDIR), NV(EINVAL),
-	NV(ENFILE), NV(EMFILE), NV(ENOTTY), NV(ETXTBSY), NV(EFBIG), NV(ENOSPC), NV(ESPIPE),
-	NV(EROFS), NV(EMLINK), NV(EPIPE), NV(EDOM), NV(ERANGE), NV(EDEADLK), NV(ENAMETOOLONG),
-	NV(ENOLCK), NV(ENOSYS), NV(ENOTEMPTY), NV(ELOOP), NV(ENOMSG), NV(EIDRM), NV(ENOSTR),
-	NV(ENODATA), NV(ETIME), NV(ENOSR), NV(EREMOTE), NV(ENOLINK), NV(EPROTO), NV(EBADMSG),
-	NV(EOVERFLOW), NV(EILSEQ), NV(EUSERS), NV(ENOTSOCK), NV(EDESTADDRREQ), NV(EMSGSIZE),
-	NV(EPROTOTYPE), NV(ENOPROTOOPT), NV(EPROTONOSUPPORT), NV(ESOCKTNOSUPPORT),
-	NV(EOPNOTSUPP), NV(EPFNOSUPPORT), NV(EAFNOSUPPORT), NV(EADDRINUSE), NV(EADDRNOTAVAIL),
-	NV(ENETDOWN), NV(ENETUNREACH), NV(ENETRESET), NV(ECONNABORTED), NV(ECONNRESET),
-	NV(ENOBUFS), NV(EISCONN), NV(ENOTCONN), NV(ESHUTDOWN), NV(ETOOMANYREFS), NV(ETIMEDOUT),
-	NV(ECONNREFUSED), NV(EHOSTDOWN), NV(EHOSTUNREACH), NV(EALREADY), NV(EINPROGRESS),
-	NV(ESTALE), NV(EDQUOT), NV(ECANCELED), NV(EOWNERDEAD), NV(ENOTRECOVERABLE), NV(ERFKILL),
-	NV(EHWPOISON),
-	/* kernel-internal values a syscall can leak to user space */
+/*
+ * errno and signal names come from glibc (strerrorname_np, sigabbrev_np: glibc 2.32+), whose
+ * values are the kernel's on x86-64. Only the kernel-internal errnos, which glibc does not name
+ * because user space should never see them, are ours: a syscall can still leak them.
+ */
+static const struct name_val kernel_errnos[] = {
 	{ 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" }, { 514, "ERESTARTNOHAND" },
 	{ 515, "ENOIOCTLCMD" }, { 516, "ERESTART_RESTARTBLOCK" }, { 524, "ENOTSUPP" },
 };
 
-static const struct name_val signals[] = {
-	NV(SIGHUP), NV(SIGINT), NV(SIGQUIT), NV(SIGILL), NV(SIGTRAP), NV(SIGABRT), NV(SIGBUS),
-	NV(SIGFPE), NV(SIGKILL), NV(SIGUSR1), NV(SIGSEGV), NV(SIGUSR2), NV(SIGPIPE), NV(SIGALRM),
-	NV(SIGTERM), NV(SIGSTKFLT), NV(SIGCHLD), NV(SIGCONT), NV(SIGSTOP), NV(SIGTSTP),
-	NV(SIGTTIN), NV(SIGTTOU), NV(SIGURG), NV(SIGXCPU), NV(SIGXFSZ), NV(SIGVTALRM),
-	NV(SIGPROF), NV(SIGWINCH), NV(SIGIO), NV(SIGPWR), NV(SIGSYS),
-};
+/* "SIG" + sigabbrev_np(), built once: sigabbrev_np gives "TERM" for SIGTERM. */
+static char signal_names[32][16];
+
+__attribute__((constructor)) static void signal_names_init(void)
+{
+	const char *abbrev;
+	int sig;
+
+	for (sig = 1; sig < 32; sig++) {
+		abbrev = sigabbrev_np(sig);
+		if (abbrev)
+			snprintf(signal_names[sig], sizeof(signal_names[sig]), "SIG%s", abbrev);
+	}
+}
 
 static const struct name_val afs[] = {
 	{ 0, "AF_UNSPEC" }, { 1, "AF_UNIX" }, { 2, "AF_INET" }, { 10, "AF_INET6" },
@@ -431,12 +429,19 @@ static const char *lookup(const struct name_val *t, size_t n, uint64_t v)
 
 const char *pyx_errno_name(int err)
 {
-	return err > 0 ? LOOKUP(errnos, (uint64_t)err) : NULL;
+	const char *name;
+
+	if (err <= 0)
+		return NULL;
+	name = strerrorname_np(err);
+	return name ? name : LOOKUP(kernel_errnos, (uint64_t)err);
 }
 
 const char *pyx_signal_name(int sig)
 {
-	return sig > 0 ? LOOKUP(signals, (uint64_t)sig) : NULL;
+	if (sig <= 0 || sig >= (int)(sizeof(signal_names) / sizeof(signal_names[0])))
+		return NULL;
+	return signal_names[sig][0] ? signal_names[sig] : NULL;
 }
 
 const char *pyx_af_name(int af)
