@@ -83,3 +83,12 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/pyxcheck
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d)
+
+# `make format-check`: our C sources against the committed .clang-format (kernel style), without
+# touching a file; a diff fails. CLANG_FORMAT= picks another clang-format.
+CLANG_FORMAT ?= clang-format
+FORMAT_SRCS := $(sort $(wildcard bpf/*.[ch] include/*.h user/*/*.[ch] tests/*/*.[ch] bench/*.c \
+	tools/*/*.[ch]))
+.PHONY: format-check
+format-check:
+	$(Q)$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS)
