@@ -2,8 +2,9 @@
 #
 # pyxcheck: `make deps` once (root, Debian 12), then `make` and `make test`.
 # Everything generated goes to $(BUILD). V=1 shows the commands.
-# Each part of the tree brings its own rules in a fragment: user/hook/hook.mk, bpf/bpf.mk,
-# user/monitor/monitor.mk, tests/tests.mk, bench/bench.mk.
+# Each part of the tree brings its own rules in a fragment: user/hook/hook.mk, bpf/bpf.mk (every
+# BPF object), user/monitor/monitor.mk and corr.mk, tools/tap/tap.mk, tests/tests.mk (every test
+# binary and `make test`), tests/robust.mk (`make fuzz`, `make stress`), bench/bench.mk.
 
 # SANITIZE=1 builds into its own folder, so sanitized and plain objects never mix.
 BUILD      ?= $(if $(SANITIZE),build-san,build)
@@ -44,9 +45,9 @@ include user/hook/hook.mk
 include bpf/bpf.mk
 include user/monitor/monitor.mk
 include user/monitor/corr.mk
-include user/tap/tap.mk
-include tests/robust.mk
+include tools/tap/tap.mk
 include tests/tests.mk
+include tests/robust.mk
 include bench/bench.mk
 
 all: $(ALL_TARGETS)

@@ -1,18 +1,28 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The monitor's kernel side: build/pyxcheck.bpf.o and its skeleton build/pyxcheck.skel.h, which
-# user/monitor/loader.c includes (monitor.mk: make loader.o depend on $(PYX_SKEL)).
+# Every BPF object, by one pattern rule: bpf/NAME.bpf.c gives build/NAME.bpf.o and its skeleton
+# build/NAME.skel.h (struct NAME_bpf), all from one build/vmlinux.h. The objects:
+#   pyxcheck       the monitor's probes and syscall tracepoints (user/monitor/loader.c)
+#   builtin_audit  CPython's own python:audit probe, for blind spots (user/monitor/builtin_audit.c)
+#   tap            the raw probe tracer build/pyxcheck-tap (tools/tap/tap.c)
 # vmlinux.h is generated from the running kernel's BTF, or from VMLINUX_BTF=/path/to/vmlinux.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 PYX_VMLINUX := $(OUTPUT)/vmlinux.h
-PYX_BPF_OBJ := $(OUTPUT)/pyxcheck.bpf.o
+BPF_NAMES   := pyxcheck builtin_audit tap
+BPF_OBJS    := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_NAMES))
+BPF_SKELS   := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_NAMES))
 PYX_SKEL    := $(OUTPUT)/pyxcheck.skel.h
-# -I/usr/include/<multiarch> for asm/errno.h etc. (FACTS.md); -MMD for header dependencies.
+BUILTIN_SKEL := $(OUTPUT)/builtin_audit.skel.h
+TAP_SKEL    := $(OUTPUT)/tap.skel.h
+# -I/usr/include/<multiarch> for asm/errno.h etc. (Debian keeps asm/ there); -MMD for header deps;
+# -Iuser/monitor for builtin_audit.h, which the monitor shares with its program.
 PYX_BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
-	-Wno-gnu-variable-sized-type-not-at-end -I$(OUTPUT) -Iinclude \
+	-Wno-gnu-variable-sized-type-not-at-end -I$(OUTPUT) -Iinclude -Iuser/monitor \
 	-I/usr/include/$(MULTIARCH) -MMD -MP
 
-ALL_TARGETS += $(PYX_SKEL)
+ALL_TARGETS += $(BPF_SKELS)
+# Named, so make never deletes them as intermediates of the skeletons.
+.SECONDARY: $(BPF_OBJS)
 
 $(PYX_VMLINUX): | $(OUTPUT)
 	$(call msg,GEN,$@)
@@ -22,27 +32,11 @@ $(PYX_VMLINUX): | $(OUTPUT)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
 # `bpftool gen object` links the object and drops its DWARF (the BTF stays): a smaller skeleton.
-$(PYX_BPF_OBJ): bpf/pyxcheck.bpf.c $(PYX_VMLINUX) | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(PYX_VMLINUX) | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(PYX_BPF_CFLAGS) -MF $(OUTPUT)/pyxcheck.bpf.d -MT $@ -c $< -o $@.tmp.o
+	$(Q)$(CLANG) $(PYX_BPF_CFLAGS) -MF $(OUTPUT)/$*.bpf.d -MT $@ -c $< -o $@.tmp.o
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
 
-$(PYX_SKEL): $(PYX_BPF_OBJ)
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name pyxcheck_bpf > $@.tmp && mv $@.tmp $@
-
-# Test helpers (tests/test_bpf_*.py, tests/test_sysrec.py): the loader and decoder without the CLI.
-PYX_TEST_OUT := $(OUTPUT)/tests
-ALL_TARGETS += $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec
-
-$(PYX_TEST_OUT):
-	$(Q)mkdir -p $@
-
-$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/detach.c user/monitor/sysrec.c \
-		$(PYX_SKEL) | $(PYX_TEST_OUT)
-	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz -lpthread
-
-$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(PYX_TEST_OUT)
-	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@

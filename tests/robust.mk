@@ -1,47 +1,16 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Robustness (issue 5): fuzz targets, the forged-probe program, `make fuzz`, `make stress`, and the
-# plumbing of `make test SANITIZE=1`. docs/robustness.md says what each does and what it found.
+# Robustness (issue 5): `make fuzz`, `make stress`, and the plumbing of `make test SANITIZE=1`.
+# docs/robustness.md says what each does and what it found.
 #
-# Fuzz targets are libFuzzer binaries built with clang (ASan + UBSan) straight from the monitor's
-# decoder and writer sources, into $(OUTPUT)/fuzz. `make test` builds them and runs each over its
-# seed corpus and regressions (tests/test_robust_fuzz.py); `make fuzz` runs each for FUZZ_SECONDS,
-# one at a time, at nice 19, into a working corpus under $(OUTPUT)/fuzz/work (the committed seeds in
-# tests/fuzz/corpus are only read).
-FUZZ_CC      ?= $(CLANG)
+# The fuzz targets (libFuzzer, clang, ASan + UBSan) and the forged-probe program are built by
+# tests/tests.mk into $(OUTPUT)/fuzz and $(OUTPUT)/tests. `make test` runs each fuzz target over
+# its seed corpus and regressions (tests/test_robust_fuzz.py); `make fuzz` runs each for
+# FUZZ_SECONDS, one at a time, at nice 19, into a working corpus under $(OUTPUT)/fuzz/work (the
+# committed seeds in tests/fuzz/corpus are only read). A crash fails `make fuzz`.
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS_NICE ?= 19
-FUZZ_DIR     := $(OUTPUT)/fuzz
-FUZZ_NAMES   := payload sysrec procrec record corr
-FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
-FUZZ_SRCS    := $(addprefix user/monitor/,payload.c record.c buf.c output.c output_json.c \
-	output_plain.c catalog.c summary.c sysrec.c)
-# No -Werror here: these compile other parts' sources with clang, whose warnings differ from gcc's;
-# the project's own gcc build keeps -Werror, and a clang-only warning must not break `make test`.
-FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
-	-Iinclude -Iuser/monitor -Itests/fuzz \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Largest record: an audit record header (72) and a full payload (8192); more only wastes time.
 FUZZ_MAX_LEN ?= 8300
-
-# tests.mk resets TEST_TARGETS: name them as prerequisites of test directly, as the others do.
-test: $(FUZZ_BINS)
-
-$(FUZZ_DIR):
-	$(Q)mkdir -p $@
-
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_render.h \
-		$(FUZZ_SRCS) include/pyxcheck_wire.h include/pyxcheck_syscall.h \
-		include/audit_events.def | $(FUZZ_DIR)
-	$(call msg,FUZZ-CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lm -lunistring -o $@
-
-# The correlator keeps state across records: its own target, with its sources and libelf.
-FUZZ_CORR_SRCS := $(addprefix user/monitor/,correlate.c corr_rules.c corr_path.c corr_elf.c)
-$(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) \
-		$(FUZZ_CORR_SRCS) $(wildcard user/monitor/*.h) include/pyxcheck_wire.h \
-		include/pyxcheck_syscall.h include/audit_events.def | $(FUZZ_DIR)
-	$(call msg,FUZZ-CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(FUZZ_CORR_SRCS) -lelf -lm -lunistring -o $@
 
 # One target at a time (the machine is shared): stats of each run are appended to stats.log.
 fuzz: $(FUZZ_BINS)
@@ -69,18 +38,6 @@ export PYX_ASAN_RUNTIME
 export ASAN_OPTIONS ?= detect_leaks=0:verify_asan_link_order=0:halt_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 endif
-
-# The forged-probe program: forge.c with the hook's own probe sites (same provider, names,
-# argument layout and semaphores), so that what it fires is what a lying hook would fire.
-FORGE := $(OUTPUT)/tests/forge
-test: $(FORGE)
-
-$(FORGE): tests/forge/forge.c user/hook/probes.c user/hook/probes.h include/pyxcheck_wire.h \
-		include/audit_events.def
-	$(call msg,BINARY,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE_CFLAGS) -mno-red-zone -Iuser/hook tests/forge/forge.c user/hook/probes.c \
-		$(BASE_LDFLAGS) -o $@
 
 # Overload at length: the same test as in `make test`, with 25x the events per thread.
 STRESS_EVENTS ?= 50000

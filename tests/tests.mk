@@ -1,8 +1,84 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# `make test` runs every test: pytest drives the C unit tests and the end-to-end tests alike.
-# -rs prints each skip with its reason, so nothing is skipped silently.
+# Every test binary, and `make test`. pytest drives the C unit tests and the end-to-end tests alike;
+# -rs prints each skip with its reason, so nothing is skipped silently. Included after the parts'
+# fragments, whose objects (MON_CORE_O, CORR_O, HOOK_PAYLOAD_O) and skeletons it links.
 PYTEST_ARGS ?=
-TEST_TARGETS :=
+PYX_TEST_OUT := $(OUTPUT)/tests
 
-test: all $(TEST_TARGETS)
+# Built by `make` (the BPF and correlator drivers) and only by `make test` (the rest).
+TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit
+TEST_BINS     := $(TEST_ALL_BINS) $(PYX_TEST_OUT)/pyx-decode $(PYX_TEST_OUT)/pyxpayload.so \
+	$(PYX_TEST_OUT)/forge
+ALL_TARGETS += $(TEST_ALL_BINS)
+
+$(PYX_TEST_OUT):
+	$(Q)mkdir -p $@
+
+# The loader and decoder without the CLI (tests/test_bpf_*.py, tests/test_sysrec.py).
+$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/detach.c \
+		user/monitor/sysrec.c $(PYX_SKEL) | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz \
+		-lpthread
+
+$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)
+
+# The correlator's unit-test driver (tests/test_corr_unit.py).
+$(PYX_TEST_OUT)/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O) | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm -lunistring
+
+# The monitor's audit decoder and writers without the kernel (tests/test_monitor_decode.py).
+$(PYX_TEST_OUT)/pyx-decode: $(MON_CORE_O) $(MON_OBJDIR)/decode_tool.o | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_LDFLAGS) $^ -lm -lunistring -o $@
+
+# The hook's serialiser as an extension module (tests/test_hook_payload.py and friends).
+$(PYX_TEST_OUT)/pyxpayload.so: $(HOOK_PAYLOAD_O) | $(PYX_TEST_OUT)
+	$(call msg,LIB,$@)
+	$(Q)$(CC) -shared -pthread -Wl,--no-undefined $(BASE_LDFLAGS) $(HOOK_PAYLOAD_O) -o $@
+
+# The forged-probe program: forge.c with the hook's own probe sites (same provider, names,
+# argument layout and semaphores), so that what it fires is what a lying hook would fire.
+$(PYX_TEST_OUT)/forge: tests/forge/forge.c user/hook/probes.c user/hook/probes.h \
+		include/pyxcheck_wire.h include/audit_events.def | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) -mno-red-zone -Iuser/hook tests/forge/forge.c user/hook/probes.c \
+		$(BASE_LDFLAGS) -o $@
+
+# Fuzz targets: libFuzzer binaries built with clang (ASan + UBSan) straight from the monitor's
+# decoder and writer sources (tests/robust.mk runs them at length: `make fuzz`).
+FUZZ_CC      ?= $(CLANG)
+FUZZ_DIR     := $(OUTPUT)/fuzz
+FUZZ_NAMES   := payload sysrec procrec record corr
+FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
+FUZZ_SRCS    := $(addprefix user/monitor/,payload.c record.c buf.c output.c output_json.c \
+	output_plain.c catalog.c summary.c sysrec.c)
+# No -Werror here: these compile other parts' sources with clang, whose warnings differ from gcc's;
+# the project's own gcc build keeps -Werror, and a clang-only warning must not break `make test`.
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
+	-Iinclude -Iuser/monitor -Itests/fuzz \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_BINS += $(FUZZ_BINS)
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_render.h \
+		$(FUZZ_SRCS) include/pyxcheck_wire.h include/pyxcheck_syscall.h \
+		include/audit_events.def | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lm -lunistring -o $@
+
+# The correlator keeps state across records: its own target, with its sources and libelf.
+FUZZ_CORR_SRCS := $(addprefix user/monitor/,correlate.c corr_rules.c corr_path.c corr_elf.c)
+$(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) \
+		$(FUZZ_CORR_SRCS) $(wildcard user/monitor/*.h) include/pyxcheck_wire.h \
+		include/pyxcheck_syscall.h include/audit_events.def | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(FUZZ_CORR_SRCS) -lelf -lm -lunistring -o $@
+
+test: all $(TEST_BINS)
 	PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v $(PYTEST_ARGS) tests

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # The hook library (build/libpyxcheck.so, build/pyxcheck.so), the launcher
-# (build/pyxcheck-python), the serialiser's test extension (build/tests/pyxpayload.so) and
-# `make install-hook` / `make uninstall-hook PYTHON=...`.
+# (build/pyxcheck-python) and `make install-hook` / `make uninstall-hook PYTHON=...`. The
+# serialiser's test extension build/tests/pyxpayload.so is built by tests/tests.mk.
 #
 # The hook objects never include Python.h (the C API is resolved at run time), so one build
 # serves every CPython from 3.8 to 3.13. Only the launcher compiles and links against $(PYTHON).
@@ -20,15 +20,11 @@ LAUNCHER_PY_LDFLAGS = $(shell $(PYTHON_CONFIG) --embed --ldflags)
 LAUNCHER_PY_HOME    = $(shell $(PYTHON_CONFIG) --prefix)
 
 ALL_TARGETS  += $(OUTPUT)/libpyxcheck.so $(OUTPUT)/pyxcheck.so $(OUTPUT)/pyxcheck-python
-HOOK_TEST_TARGETS := $(OUTPUT)/tests/pyxpayload.so
-TEST_TARGETS += $(HOOK_TEST_TARGETS)
-# tests.mk resets TEST_TARGETS; this keeps `make test` building ours whatever the include order.
-test: $(HOOK_TEST_TARGETS)
-
 $(HOOK_OBJDIR):
 	$(Q)mkdir -p $@
 
-# Probe sites: 5-byte nops that the kernel may turn into a call, so no red zone (FACTS.md).
+# Probe sites: 5-byte nops that the kernel may turn into a call, which pushes onto the user stack
+# and would clobber the x86-64 red zone: so no red zone.
 $(HOOK_OBJDIR)/probes.o: HOOK_EXTRA_CFLAGS := -mno-red-zone
 # The serialiser's copies of str and bytes data have a bounded but unknown length, which gcc
 # expands inline as "rep movsq": measured ~35 ns slower per traced event here than libc's
@@ -51,11 +47,6 @@ $(OUTPUT)/libpyxcheck.so: $(HOOK_LIB_O) $(HOOK_DIR)/libpyxcheck.map | $(OUTPUT)
 $(OUTPUT)/pyxcheck.so: $(OUTPUT)/libpyxcheck.so
 	$(call msg,LN,$@)
 	$(Q)ln -sf libpyxcheck.so $@
-
-$(OUTPUT)/tests/pyxpayload.so: $(HOOK_PAYLOAD_O)
-	$(call msg,LIB,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -shared -pthread -Wl,--no-undefined $(BASE_LDFLAGS) $(HOOK_PAYLOAD_O) -o $@
 
 $(HOOK_OBJDIR)/launcher.o: user/launcher/main.c | $(HOOK_OBJDIR)
 	$(call msg,CC,$@)
