@@ -101,11 +101,6 @@ void pyx_fire_event_nop1(__u32 cat, __u32 event_id, const __u8 *payload, __u32 l
 	PYX_FIRE_EVENT_SWITCH();
 }
 
-void pyx_fire_hook_start_nop1(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
-{
-	STAP_PROBE4(pyxcheck, hook_start, pid, py_hexversion, delivery, status);
-}
-
 void pyx_fire_hook_stop_nop1(__u32 pid, __u64 events_seen, __u64 events_emitted)
 {
 	STAP_PROBE3(pyxcheck, hook_stop, pid, events_seen, events_emitted);

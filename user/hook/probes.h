@@ -49,7 +49,6 @@ void pyx_fire_hook_stop(__u32 pid, __u64 events_seen, __u64 events_emitted);
 
 /* The same probes on 1-byte-nop sites, for forked children (see probes.c and hook.c). */
 void pyx_fire_event_nop1(__u32 cat, __u32 event_id, const __u8 *payload, __u32 len);
-void pyx_fire_hook_start_nop1(__u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status);
 void pyx_fire_hook_stop_nop1(__u32 pid, __u64 events_seen, __u64 events_emitted);
 
 #endif /* PYX_HOOK_PROBES_H */

@@ -540,8 +540,6 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 	case PYX_EV_OS_EXEC:
 		claim_exe(cl, value_bytes(arg(ev, 0), NULL, NULL));
 		claim_argv(cl, arg(ev, 1));
-		if (id == PYX_EV_OS_EXEC)
-			cl->cls &= ~CC_SPAWN;
 		break;
 	case PYX_EV_OS_SPAWN:
 		claim_exe(cl, value_bytes(arg(ev, 1), NULL, NULL));

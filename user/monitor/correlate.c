@@ -786,7 +786,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->ctx.ts = a->hdr.ts_ns;
 	th->ctx.tid = a->hdr.tid;
 
-	if (!c->o.enabled || !ce)
+	if (!ce)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -961,7 +961,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = proc_get(c, hdr->pid);
-	if (!th || !p || pyx_sysrec_decode(rec, size, &sv) || !c->o.enabled)
+	if (!th || !p || pyx_sysrec_decode(rec, size, &sv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	th->last_ns = hdr->ts_ns;
 
@@ -1115,7 +1115,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = proc_get(c, hdr->pid);
-	if (!th || !p || pyx_procrec_decode(rec, size, &pv) || !c->o.enabled)
+	if (!th || !p || pyx_procrec_decode(rec, size, &pv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 
 	switch (pv.kind) {
@@ -1221,10 +1221,6 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 	if (!c->o.enabled) {
 		struct pyx_corr_item it = { .kind = PYX_CI_RECORD, .rec = rec, .size = size };
 
-		if (hdr->type == PYX_REC_AUDIT || hdr->type == PYX_REC_LIFECYCLE ||
-		    hdr->type == PYX_REC_PROCESS) {
-			/* blind spots are still worth knowing without correlation */
-		}
 		return emit(c, &it);
 	}
 	switch (hdr->type) {
