@@ -7,7 +7,12 @@ Conventions every test file follows:
     "skipped: needs root and BPF" elsewhere, never silently green;
   * hooks cannot be removed from an interpreter, so every hooked Python runs in a subprocess;
   * the interpreter matrix is PYTHONS: Debian's /usr/bin/python3 plus every pyenv CPython >= 3.8;
-    an interpreter that is absent is a skip that names it.
+    an interpreter that is absent is a skip that names it, so the test count is the same on every
+    machine;
+  * `make test` runs the suite in parallel (pytest-xdist, -n $(nproc)), then the tests marked
+    `serial` alone, one at a time: those that load the machine on purpose (stress), whose result
+    depends on timing, or that look at machine-wide BPF state. A test that cannot share the
+    machine with the others gets `@serial`.
 """
 import glob
 import os
@@ -26,7 +31,8 @@ MONITOR = BUILD / "pyxcheck"
 # one row per event: the catalogue is checked against it. Kept in the repository so a clone
 # stands alone.
 SEED_TSV = ROOT / "tests" / "data" / "audit-events.tsv"
-PYENV = Path("/root/.pyenv/versions")
+# PYX_PYENV_VERSIONS: another pyenv folder (tests/test_suite_shape.py points it at an empty one).
+PYENV = Path(os.environ.get("PYX_PYENV_VERSIONS", "/root/.pyenv/versions"))
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 # The matrix the issues name. Versions are listed so that an absent one is reported by name.
@@ -63,6 +69,12 @@ def have_root_bpf():
 
 
 needs_root_bpf = pytest.mark.skipif(not have_root_bpf(), reason="skipped: needs root and BPF")
+serial = pytest.mark.serial
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "serial: run alone, after the parallel part of `make test` "
+                            "(stress, timing, machine-wide BPF state)")
 
 
 def run(cmd, **kw):

@@ -28,7 +28,8 @@ import time
 
 import pytest
 
-from conftest import BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import (BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
+                      serial)
 
 sys.path.insert(0, str(ROOT / "tests"))
 import pyxwire  # noqa: E402
@@ -298,6 +299,7 @@ def producers_cmd(tmp):
                     for i in range(NPROCS)) + " wait"
 
 
+@serial  # loads both CPUs on purpose, or depends on timing
 def test_stress_monitor_records_intact(tmp_path):
     need(MONITOR, LIBPYXCHECK)
     out = tmp_path / "out.jsonl"
@@ -336,6 +338,7 @@ def test_stress_monitor_records_intact(tmp_path):
     print(f"selfcheck records checked={checked} lost={summary['lost']['audit']}")
 
 
+@serial  # loads both CPUs on purpose, or depends on timing
 def test_stress_tap_records_intact(tmp_path):
     out = open(tmp_path / "out", "w+")
     tap, err = start_tap(["-c", "other"], out)
@@ -369,6 +372,7 @@ def test_stress_tap_records_intact(tmp_path):
 
 # --- The tap and SIGINT ------------------------------------------------------------------------
 
+@serial  # loads both CPUs on purpose, or depends on timing
 def test_tap_sigint_while_stdout_full_keeps_every_line():
     tap, err = start_tap(["-c", "other", "-c", "lifecycle"], subprocess.PIPE)
     try:

@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from conftest import BUILD, ROOT, needs_root_bpf, run
+from conftest import BUILD, ROOT, needs_root_bpf, run, serial
 
 DRV = BUILD / "tests" / "pyx-bpfdrv"
 WORKLOAD = ROOT / "tests" / "bpf" / "workload.py"
@@ -185,6 +185,7 @@ def prog_ids():
 
 
 @needs_root_bpf
+@serial  # lists every BPF program on the machine
 def test_programs_loaded_while_attached_and_gone_after():
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         ids_file, seen_file = d + "/ids", d + "/seen.json"

@@ -17,7 +17,8 @@ import time
 
 import pytest
 
-from conftest import BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import (BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
+                      serial)
 from robust_util import private_monitor
 
 pytestmark = needs_root_bpf
@@ -120,6 +121,7 @@ def attach(worker, mon, out, tag):
     wait_for(shown, "the monitor to record the worker's events")
 
 
+@serial  # lists every BPF program, map and link on the machine
 def test_kill9_detaches_everything_and_restart_picks_up_running_process(tmp_path):
     # a private copy of the monitor and the hook: other tests' monitors cannot trace this worker
     mondir = private_monitor(tmp_path)

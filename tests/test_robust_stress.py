@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from conftest import ASAN_RUNTIME, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf
+from conftest import (ASAN_RUNTIME, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf,
+                      serial)
 
 pytestmark = needs_root_bpf
 
@@ -40,6 +41,7 @@ def vm_kb(pid, field):
     return 0
 
 
+@serial
 @pytest.mark.parametrize("mode,ring", [("audit", "default"), ("audit", "4096"), ("open", "default"),
                                        ("open", "4096")])
 def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):

@@ -80,5 +80,16 @@ $(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SR
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(FUZZ_CORR_SRCS) -lelf -lm -lunistring -o $@
 
+# Two passes: every test not marked `serial` on PYTEST_JOBS workers (pytest-xdist, one per CPU),
+# then the `serial` ones alone (tests/conftest.py says which and why). Both passes always run;
+# `make test` fails if either did. pytest's 5 ("no tests collected": PYTEST_ARGS=-k picked none of
+# a pass) is not a failure. PYTEST_JOBS=0 runs the first pass in-process too.
+PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_RUN   = PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v
 test: all $(TEST_BINS)
-	PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v $(PYTEST_ARGS) tests
+	@rc=0; \
+	echo "test: parallel part, $(PYTEST_JOBS) workers"; \
+	$(PYTEST_RUN) -n $(PYTEST_JOBS) -m "not serial" $(PYTEST_ARGS) tests || [ $$? = 5 ] || rc=1; \
+	echo "test: serial part"; \
+	$(PYTEST_RUN) -m serial $(PYTEST_ARGS) tests || [ $$? = 5 ] || rc=1; \
+	exit $$rc

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""The suite itself: the same tests on every machine, whichever interpreters it has. A pyenv
+CPython that is absent is one skip that names it, never a test that disappears; and `make test`'s
+serial pass holds exactly the tests marked `serial`."""
+import os
+import re
+
+from conftest import ROOT, SYSTEM_PYTHON, run
+
+
+def collect(*extra, env=None):
+    r = run([SYSTEM_PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+             *extra, str(ROOT / "tests")], env=env, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    return [line for line in r.stdout.splitlines() if "::" in line]
+
+
+def test_test_ids_do_not_depend_on_installed_interpreters(tmp_path):
+    here = collect()
+    bare = collect(env=dict(os.environ, PYX_PYENV_VERSIONS=str(tmp_path)))
+    assert here == bare
+    # the matrix is there by name, pre-audit versions included
+    for v in ("3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"):
+        assert any(f"[pyenv-{v}" in t or f"-pyenv-{v}]" in t for t in bare), v
+
+
+def test_absent_interpreter_is_a_skip_that_names_it(tmp_path):
+    r = run([SYSTEM_PYTHON, "-m", "pytest", "-rs", "-q", "-p", "no:cacheprovider",
+             str(ROOT / "tests" / "test_hook_safety.py"), "-k", "pyenv-3.12"],
+            env=dict(os.environ, PYX_PYENV_VERSIONS=str(tmp_path)), cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stdout[-3000:]
+    skips = re.findall(r"^SKIPPED \[\d+\] .*$", r.stdout, re.M)
+    assert skips and all("pyenv python 3.12 not installed" in s for s in skips), r.stdout
+    assert " passed" not in r.stdout
+
+
+def test_serial_marker_selects_the_serial_tests():
+    serial = collect("-m", "serial")
+    assert len(serial) == 10, serial
+    assert sum("test_robust_stress.py" in t for t in serial) == 4
