@@ -396,6 +396,38 @@ static void w_float(struct pyx_writer *w, PyObject *o)
 
 static void w_value(struct pyx_writer *w, PyObject *o, __u32 depth);
 
+#define W_NO_CONTAINER ((__u32)-1)
+
+/*
+ * A TUPLE, LIST or DICT: its tag and a count to fill in when the items are written. Too deep or
+ * no room: a DEPTH or ELIDED marker instead, and W_NO_CONTAINER.
+ */
+static __u32 w_container_open(struct pyx_writer *w, __u8 tag, __u32 depth)
+{
+	__u32 tagpos;
+
+	if (depth > PYX_DEPTH_MAX) {
+		w_marker(w, PYX_TAG_DEPTH);
+		return W_NO_CONTAINER;
+	}
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return W_NO_CONTAINER;
+	}
+	tagpos = w->len;
+	w_u8(w, tag);
+	w->len += 4;
+	return tagpos;
+}
+
+/* count of n items written: fewer marks the container truncated */
+static void w_container_close(struct pyx_writer *w, __u32 tagpos, __u32 count, Py_ssize_t n)
+{
+	w_u32_at(w, tagpos + 1, count);
+	if (count < (__u64)n)
+		w_cut(w, tagpos);
+}
+
 static void w_seq(struct pyx_writer *w, PyObject *o, __u8 tag, __u32 depth)
 {
 	int is_tuple = tag == PYX_TAG_TUPLE;
@@ -403,17 +435,9 @@ static void w_seq(struct pyx_writer *w, PyObject *o, __u8 tag, __u32 depth)
 	__u32 tagpos, count = 0;
 	PyObject *item;
 
-	if (depth > PYX_DEPTH_MAX) {
-		w_marker(w, PYX_TAG_DEPTH);
+	tagpos = w_container_open(w, tag, depth);
+	if (tagpos == W_NO_CONTAINER)
 		return;
-	}
-	if (w_avail(w) < 5) {
-		w_marker(w, PYX_TAG_ELIDED);
-		return;
-	}
-	tagpos = w->len;
-	w_u8(w, tag);
-	w->len += 4;
 	for (i = 0; i < n && count < PYX_SEQ_MAX && w_avail(w); i++) {
 		item = is_tuple ? A.PyTuple_GetItem(o, i) : A.PyList_GetItem(o, i);
 		if (!item)
@@ -421,9 +445,7 @@ static void w_seq(struct pyx_writer *w, PyObject *o, __u8 tag, __u32 depth)
 		w_value(w, item, depth + 1);
 		count++;
 	}
-	w_u32_at(w, tagpos + 1, count);
-	if (count < (__u64)n)
-		w_cut(w, tagpos);
+	w_container_close(w, tagpos, count, n);
 }
 
 static void w_dict(struct pyx_writer *w, PyObject *o, __u32 depth)
@@ -432,17 +454,9 @@ static void w_dict(struct pyx_writer *w, PyObject *o, __u32 depth)
 	PyObject *key, *value;
 	__u32 tagpos, count = 0;
 
-	if (depth > PYX_DEPTH_MAX) {
-		w_marker(w, PYX_TAG_DEPTH);
+	tagpos = w_container_open(w, PYX_TAG_DICT, depth);
+	if (tagpos == W_NO_CONTAINER)
 		return;
-	}
-	if (w_avail(w) < 5) {
-		w_marker(w, PYX_TAG_ELIDED);
-		return;
-	}
-	tagpos = w->len;
-	w_u8(w, PYX_TAG_DICT);
-	w->len += 4;
 	while (count < PYX_SEQ_MAX && w_avail(w) >= 2 && A.PyDict_Next(o, &pos, &key, &value)) {
 		w->end--; /* the value's byte */
 		w_value(w, key, depth + 1);
@@ -450,9 +464,7 @@ static void w_dict(struct pyx_writer *w, PyObject *o, __u32 depth)
 		w_value(w, value, depth + 1);
 		count++;
 	}
-	w_u32_at(w, tagpos + 1, count);
-	if (count < (__u64)n)
-		w_cut(w, tagpos);
+	w_container_close(w, tagpos, count, n);
 }
 
 /* OBJECT attribute: name, then its value. 0 when there was no room for it. */

@@ -106,6 +106,26 @@ static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 	}
 }
 
+/*
+ * A payload escape in a str with PYX_TAG_ESCAPED, which the decoder checked: "\\\\" or "\\udXXX".
+ * Both formats write it as it is: JSON reads it back as one backslash or the lone surrogate; plain
+ * shows \\ (a backslash, escaped as plain escapes it anyway) and \udXXX as text. Returns the
+ * bytes it took.
+ */
+static size_t payload_escape(struct pyx_buf *b, const uint8_t *s, size_t n)
+{
+	if (n >= 2 && s[1] == '\\') {
+		pyx_buf_puts(b, "\\\\");
+		return 2;
+	}
+	if (n >= 6) {
+		pyx_buf_write(b, s, 6);
+		return 6;
+	}
+	pyx_buf_puts(b, "\\\\");
+	return 1;
+}
+
 /* One JSON-escaped run of text. escaped: payload escapes (\\ and \udXXX) are interpreted. */
 static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escaped)
 {
@@ -114,17 +134,7 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 
 	while (i < n) {
 		if (escaped && s[i] == '\\') {
-			/* the decoder checked these: "\\\\" or "\\udXXX" */
-			if (i + 1 < n && s[i + 1] == '\\') {
-				pyx_buf_puts(b, "\\\\");
-				i += 2;
-			} else if (n - i >= 6) {
-				pyx_buf_write(b, s + i, 6);
-				i += 6;
-			} else {
-				pyx_buf_puts(b, "\\\\");
-				i++;
-			}
+			i += payload_escape(b, s + i, n - i);
 			continue;
 		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
@@ -171,17 +181,7 @@ static void plain_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escap
 
 	while (i < n) {
 		if (escaped && s[i] == '\\') {
-			/* \\ stays \\ (plain shows a backslash escaped anyway), \udXXX stays as text */
-			if (i + 1 < n && s[i + 1] == '\\') {
-				pyx_buf_puts(b, "\\\\");
-				i += 2;
-			} else if (n - i >= 6) {
-				pyx_buf_write(b, s + i, 6);
-				i += 6;
-			} else {
-				pyx_buf_puts(b, "\\\\");
-				i++;
-			}
+			i += payload_escape(b, s + i, n - i);
 			continue;
 		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
