@@ -10,14 +10,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pyx_rec_process *rec;
 	struct pyx_procview pv;
 
-	if (size < sizeof(struct pyx_rec_hdr))
-		return 0;
-	rec = malloc(size);
+	rec = fz_record(data, size, PYX_REC_PROCESS);
 	if (!rec)
-		abort();
-	memcpy(rec, data, size);
-	rec->hdr.size = size;
-	rec->hdr.type = PYX_REC_PROCESS;
+		return 0;
 	if (!pyx_procrec_decode(rec, size, &pv)) {
 		const char *lo = (const char *)rec, *hi = lo + size;
 

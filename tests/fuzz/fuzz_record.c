@@ -8,15 +8,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *rec;
+	uint8_t *rec = fz_record(data, size, 0);
 
-	if (size < sizeof(struct pyx_rec_hdr))
-		return 0;
-	rec = malloc(size);
 	if (!rec)
-		abort();
-	memcpy(rec, data, size);
-	((struct pyx_rec_hdr *)rec)->size = size;
+		return 0;
 	fz_render_all(rec, size);
 	free(rec);
 	return 0;

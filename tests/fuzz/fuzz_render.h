@@ -23,6 +23,27 @@
 #include "pyxcheck_wire.h"
 #include "sysrec.h"
 
+/*
+ * The input as a record in an allocation of its own, so that ASan sees any read past it. hdr.size
+ * is the input's length, as the loader lets nothing else through; hdr.type is `type`, or the
+ * input's own when type is 0. NULL when the input is shorter than a header; free() the record.
+ */
+static inline void *fz_record(const uint8_t *data, size_t size, uint32_t type)
+{
+	struct pyx_rec_hdr *rec;
+
+	if (size < sizeof(*rec))
+		return NULL;
+	rec = malloc(size);
+	if (!rec)
+		abort();
+	memcpy(rec, data, size);
+	rec->size = size;
+	if (type)
+		rec->type = type;
+	return rec;
+}
+
 static uint8_t fz_arena_mem[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
 /* Event names outside the catalogue reach the summary as the payload gave them. */
 static struct pyx_summary fz_sum;

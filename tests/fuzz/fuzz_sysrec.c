@@ -88,14 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pyx_rec_syscall *rec;
 	struct pyx_sysview sv;
 
-	if (size < sizeof(struct pyx_rec_hdr))
-		return 0;
-	rec = malloc(size);
+	rec = fz_record(data, size, PYX_REC_SYSCALL);
 	if (!rec)
-		abort();
-	memcpy(rec, data, size);
-	rec->hdr.size = size;
-	rec->hdr.type = PYX_REC_SYSCALL;
+		return 0;
 	lo = (const uint8_t *)rec;
 	hi = lo + size;
 	if (!pyx_sysrec_decode(rec, size, &sv)) {
