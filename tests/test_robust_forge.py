@@ -38,7 +38,7 @@ def seen(records, pid):
 def forge(tmp_path):
     exe = forge_bin()
     if not exe.exists():
-        pytest.fail(f"{exe} is missing: `make test` builds it (tests/robust.mk)")
+        pytest.fail(f"{exe} is missing: `make test` builds it (tests/tests.mk)")
     d = private_monitor(tmp_path, exe)
     return d / "pyxcheck", d / "pyxcheck-python"
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """The fuzz targets over their seed corpora and regressions (quick: part of every `make test`).
 
-Each libFuzzer binary (tests/robust.mk, built into BUILD/fuzz) runs every file of
+Each libFuzzer binary (tests/tests.mk, built into BUILD/fuzz) runs every file of
 tests/fuzz/corpus/<target>/ and tests/fuzz/regressions/<target>/ once, under ASan and UBSan, with
 the JSON and plain-text oracles of tests/fuzz/fuzz_common.h. The record seeds are also checked
 for what they must render to (PYX_FUZZ_ECHO=1 prints what the writers produced), so the seeds
@@ -24,7 +24,7 @@ ENV = dict(os.environ, PYX_NO_ASAN_PRELOAD="1")
 def fuzz_bin(target):
     exe = BUILD / "fuzz" / f"fuzz_{target}"
     if not exe.exists():
-        pytest.fail(f"{exe} is missing: `make test` builds it (tests/robust.mk)")
+        pytest.fail(f"{exe} is missing: `make test` builds it (tests/tests.mk)")
     return exe
 
 
