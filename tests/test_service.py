@@ -15,6 +15,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -333,23 +334,42 @@ action(type="omfile" file="{head}" template="head")
 """
 
 
+# A host's own rsyslogd that forwards what pyxcheck sends it to the central relay (the fleet
+# set-up of docs/deploy.md), keeping RFC 5424 and octet-counted framing, queueing on disk while
+# the relay is away.
+FORWARDER_CONF = """
+global(workDirectory="{work}" maxMessageSize="256k")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="{port}")
+action(type="omfwd" target="127.0.0.1" port="{relay_port}" protocol="tcp"
+       TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format"
+       queue.type="LinkedList" queue.filename="pyxcheck-fwd" queue.saveOnShutdown="on"
+       action.resumeRetryCount="-1")
+"""
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class Relay:
     """A real rsyslogd on 127.0.0.1 with imtcp: own config, work dir and pid file."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, name="relay", conf=RSYSLOG_CONF, **kw):
         if not shutil.which("rsyslogd"):
             pytest.fail("rsyslogd is missing: run `make deps`")
-        self.dir = tmp_path / "relay"
+        self.dir = tmp_path / name
         (self.dir / "work").mkdir(parents=True)
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        self.port = s.getsockname()[1]
-        s.close()
+        self.port = free_port()
         self.out = self.dir / "out.log"
         self.head = self.dir / "head.log"
         self.conf = self.dir / "rsyslog.conf"
-        self.conf.write_text(RSYSLOG_CONF.format(work=self.dir / "work", port=self.port,
-                                                 out=self.out, head=self.head))
+        self.conf.write_text(conf.format(work=self.dir / "work", port=self.port,
+                                         out=self.out, head=self.head, **kw))
         self.proc = None
 
     def start(self):
@@ -452,6 +472,87 @@ def test_syslog_to_rsyslogd_across_a_relay_restart(relay, tmp_path, buffer):
     assert len(heads) == len(got)
     for h, m in zip(heads, got):
         assert h == f"1 pyxcheck {mon.pid} {json.loads(m)['type']} {socket.gethostname()}", h
+
+
+@needs_root_bpf
+def test_syslog_through_a_host_forwarder_to_the_relay(tmp_path):
+    relay = Relay(tmp_path)
+    fwd = Relay(tmp_path, "forwarder", FORWARDER_CONF, relay_port=relay.port)
+    try:
+        relay.start()
+        fwd.start()
+        out = tmp_path / "o.jsonl"
+        mon = start_monitor(out, "--summary", "--syslog", f"tcp:127.0.0.1:{fwd.port}")
+        try:
+            phase(200, "fleet")
+            wait_for(file_has(out, lambda x: x.get("event") == "app.fleet" and
+                              x["args"][0] == 199), "the events in the file")
+            assert stop(mon) == 0
+        finally:
+            if mon.poll() is None:
+                mon.kill()
+                mon.wait()
+        lines = [x for x in out.read_text().split("\n") if x]
+        wait_for(lambda: len(relay.messages()) >= len(lines), "every record at the relay")
+    finally:
+        fwd.stop()
+        relay.stop()
+    got = relay.messages()
+    assert sorted(got) == sorted(lines)
+    heads = [x for x in relay.head.read_text().split("\n") if x]
+    assert all(h.startswith(f"1 pyxcheck {mon.pid} ") for h in heads)
+
+
+def read_datagrams(sock, got, done):
+    """Read into got until the monitor is done and the socket is quiet (a unix datagram queue
+    holds only net.unix.max_dgram_qlen messages: the reader must keep up)."""
+    sock.settimeout(1)
+    while True:
+        try:
+            got.append(sock.recv(1 << 20).decode("utf-8"))
+        except (TimeoutError, socket.timeout):
+            if done.is_set():
+                return
+
+
+RFC5424 = re.compile(r"<30>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) (\S+) pyxcheck (\d+) "
+                     r"(\S+) - (\{.*\})\Z", re.S)
+
+
+@needs_root_bpf
+@pytest.mark.parametrize("transport", ["unix", "udp"])
+def test_syslog_datagrams_one_record_each(tmp_path, transport):
+    if transport == "unix":
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(str(tmp_path / "log"))
+        addr = f"unix:{tmp_path / 'log'}"
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        addr = f"udp:127.0.0.1:{sock.getsockname()[1]}"
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    out = tmp_path / "o.jsonl"
+    got = []
+    done = threading.Event()
+    reader = threading.Thread(target=read_datagrams, args=(sock, got, done))
+    with sock:
+        reader.start()
+        try:
+            r = run([str(MONITOR), "-j", "-o", str(out), "--syslog", addr, "--", SYSTEM_PYTHON,
+                     "-c", "import sys; [sys.audit('app.dgram', i) for i in range(50)]"])
+        finally:
+            done.set()
+            reader.join()
+        assert r.returncode == 0, r.stderr
+        lines = [x for x in out.read_text().split("\n") if x]
+    msgs = []
+    for g in got:
+        m = RFC5424.match(g)
+        assert m, g[:200]
+        assert m.group(2) == socket.gethostname()
+        assert m.group(4) == json.loads(m.group(5))["type"]
+        msgs.append(m.group(5))
+    assert msgs == lines
 
 
 def test_syslog_bad_usage():
