@@ -323,14 +323,19 @@ def test_metrics_are_rewritten_while_running_and_count_hooked_processes(tmp_path
 
 
 # ---------------------------------------------------------------------------- --syslog
+# The relay configuration of docs/deploy.md (ports and paths aside), plus a second file with the
+# RFC 5424 header fields as rsyslog parsed them.
 RSYSLOG_CONF = """
 global(workDirectory="{work}" maxMessageSize="256k")
 module(load="imtcp")
-input(type="imtcp" address="127.0.0.1" port="{port}")
+input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="pyxcheck")
 template(name="msgonly" type="string" string="%msg%\\n")
-template(name="head" type="string" string="%protocol-version% %app-name% %procid% %msgid% %hostname%\\n")
-action(type="omfile" file="{out}" template="msgonly")
-action(type="omfile" file="{head}" template="head")
+template(name="head" type="string"
+         string="%protocol-version% %app-name% %procid% %msgid% %hostname%\\n")
+ruleset(name="pyxcheck") {{
+    if $app-name == "pyxcheck" then action(type="omfile" file="{out}" template="msgonly")
+    action(type="omfile" file="{head}" template="head")
+}}
 """
 
 
@@ -340,11 +345,13 @@ action(type="omfile" file="{head}" template="head")
 FORWARDER_CONF = """
 global(workDirectory="{work}" maxMessageSize="256k")
 module(load="imtcp")
-input(type="imtcp" address="127.0.0.1" port="{port}")
-action(type="omfwd" target="127.0.0.1" port="{relay_port}" protocol="tcp"
-       TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format"
-       queue.type="LinkedList" queue.filename="pyxcheck-fwd" queue.saveOnShutdown="on"
-       action.resumeRetryCount="-1")
+input(type="imtcp" address="127.0.0.1" port="{port}" ruleset="pyxcheck")
+ruleset(name="pyxcheck") {{
+    action(type="omfwd" target="127.0.0.1" port="{relay_port}" protocol="tcp"
+           TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format"
+           queue.type="LinkedList" queue.filename="pyxcheck-fwd" queue.saveOnShutdown="on"
+           action.resumeRetryCount="-1")
+}}
 """
 
 
