@@ -59,13 +59,21 @@ void pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_
 	long nsec = (long)(real % 1000000000);
 	struct tm tm;
 
+	/* records come in bursts within one second: format the date part once per second */
+	static time_t cached_sec = -1;
+	static char cached[80];
+
 	if (nsec < 0) {
 		nsec += 1000000000;
 		sec--;
 	}
-	gmtime_r(&sec, &tm);
-	snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	if (sec != cached_sec) {
+		gmtime_r(&sec, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	snprintf(out, size, "%s.%09ldZ", cached, nsec);
 }
 
 void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
