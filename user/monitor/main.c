@@ -747,8 +747,8 @@ int main(int argc, char **argv)
 	}
 	if (m.sink) {
 		/* the relay gets a few seconds for the rest; what it does not take is lost, and
-		 * said so in the file (not to the relay, which is the one missing it) */
-		report_sink_lost(&m);
+		 * said so in the file only (not to the relay, which is the one missing it): after
+		 * the summary, the one line never offered to the relay */
 		pyx_syslog_finish(m.sink, 3000);
 		m.sink_done = true;
 		report_sink_lost(&m);
