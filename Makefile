@@ -27,8 +27,28 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(OUTPUT)/%,build/%,$(2))";
 endif
 
+# Debian's hardening flags by default (dpkg-buildflags with hardening=+all, as a Debian package
+# gets them); CFLAGS=, CPPFLAGS= and LDFLAGS= on the command line or in the environment replace
+# them. Sanitized builds keep their own (FORTIFY_SOURCE and ASan do not mix well).
+ifeq ($(SANITIZE),)
+DPKG_BUILDFLAGS := $(shell command -v dpkg-buildflags 2>/dev/null)
+ifneq ($(DPKG_BUILDFLAGS),)
+HARDEN_ENV := DEB_BUILD_MAINT_OPTIONS=hardening=+all
+ifeq ($(origin CFLAGS),undefined)
+CFLAGS := $(shell $(HARDEN_ENV) dpkg-buildflags --get CFLAGS)
+endif
+ifeq ($(origin CPPFLAGS),undefined)
+CPPFLAGS := $(shell $(HARDEN_ENV) dpkg-buildflags --get CPPFLAGS)
+endif
+ifeq ($(origin LDFLAGS),undefined)
+LDFLAGS := $(shell $(HARDEN_ENV) dpkg-buildflags --get LDFLAGS)
+endif
+endif
+endif
+
 WARN_CFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
-BASE_CFLAGS := -O2 -g -std=gnu11 $(WARN_CFLAGS) -Iinclude -I$(OUTPUT) -MMD -MP
+BASE_CFLAGS := -O2 -g -std=gnu11 $(WARN_CFLAGS) $(CPPFLAGS) $(CFLAGS) -Iinclude -I$(OUTPUT) -MMD -MP
+BASE_LDFLAGS += $(LDFLAGS)
 ifneq ($(SANITIZE),)
 BASE_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 BASE_LDFLAGS += -fsanitize=address,undefined
@@ -56,7 +76,8 @@ all: $(ALL_TARGETS)
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	python3 python3-dev libpython3-dev systemtap-sdt-dev python3-pytest \
 	libpython3.11-testsuite bpftrace strace binutils iproute2 libclang-rt-14-dev \
-	libunistring-dev python3-pytest-xdist clang-format
+	libunistring-dev python3-pytest-xdist clang-format \
+	libsystemd-dev logrotate rsyslog python3-prometheus-client systemd
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
@@ -74,14 +95,35 @@ demo: all
 clean:
 	$(Q)rm -rf $(OUTPUT)
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the monitor, the launcher, the hook library (where
+# the monitor looks for it: $(PREFIX)/lib/pyxcheck), pyxcheck-install-hook, the man page, the
+# systemd unit and the logrotate file (docs/deploy.md).
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+LIBDIR_PYX  ?= $(PREFIX)/lib/pyxcheck
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(if $(filter /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc))
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+INSTALL     ?= install
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pyxcheck
-	install -m 0755 $(OUTPUT)/pyxcheck $(OUTPUT)/pyxcheck-python $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(OUTPUT)/libpyxcheck.so $(DESTDIR)$(PREFIX)/lib/pyxcheck/
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR_PYX) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	$(INSTALL) -m 0755 $(OUTPUT)/pyxcheck $(OUTPUT)/pyxcheck-python $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(OUTPUT)/libpyxcheck.so $(DESTDIR)$(LIBDIR_PYX)/
+	$(INSTALL) -m 0755 packaging/pyxcheck-install-hook $(DESTDIR)$(SBINDIR)/
+	sed -i 's|^installed_lib=$$|installed_lib=$(LIBDIR_PYX)/libpyxcheck.so|' \
+		$(DESTDIR)$(SBINDIR)/pyxcheck-install-hook
+	$(INSTALL) -m 0644 packaging/pyxcheck.8 $(DESTDIR)$(MANDIR)/man8/
+	sed 's|@BINDIR@|$(BINDIR)|g' packaging/pyxcheck.service.in >$(DESTDIR)$(UNITDIR)/pyxcheck.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/pyxcheck.service
+	$(INSTALL) -m 0644 packaging/pyxcheck.logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/pyxcheck
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/pyxcheck $(DESTDIR)$(PREFIX)/bin/pyxcheck-python
-	rm -rf $(DESTDIR)$(PREFIX)/lib/pyxcheck
+	rm -f $(DESTDIR)$(BINDIR)/pyxcheck $(DESTDIR)$(BINDIR)/pyxcheck-python
+	rm -f $(DESTDIR)$(SBINDIR)/pyxcheck-install-hook $(DESTDIR)$(MANDIR)/man8/pyxcheck.8
+	rm -f $(DESTDIR)$(UNITDIR)/pyxcheck.service $(DESTDIR)$(SYSCONFDIR)/logrotate.d/pyxcheck
+	rm -rf $(DESTDIR)$(LIBDIR_PYX)
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d)
 

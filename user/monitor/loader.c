@@ -404,6 +404,16 @@ uint64_t pyx_loader_bad_size(const struct pyx_loader *ld)
 	return ld ? ld->bad_size : 0;
 }
 
+int pyx_loader_ring_fd(const struct pyx_loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.rb);
+}
+
+uint64_t pyx_loader_ring_size(const struct pyx_loader *ld)
+{
+	return bpf_map__max_entries(ld->skel->maps.rb);
+}
+
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
 {
 	struct pyx_counters {

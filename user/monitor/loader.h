@@ -57,6 +57,10 @@ int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */
  * shorter than a header): the BPF side never sends these, so each one is a malformed record. */
 uint64_t pyx_loader_bad_size(const struct pyx_loader *ld);
 
+/* The ring buffer map's fd and size in bytes, for --metrics (its fill level). */
+int pyx_loader_ring_fd(const struct pyx_loader *ld);
+uint64_t pyx_loader_ring_size(const struct pyx_loader *ld);
+
 /* Detach everything and free. Accepts NULL. */
 void pyx_loader_destroy(struct pyx_loader *ld);
 

@@ -13,6 +13,8 @@
  *     second signal, it stops at once: detach, drain, summary.
  *   -p: until every given process has exited, or a signal (exit 0).
  *   -a: until a signal (exit 0).
+ * SIGHUP reopens -o FILE (logrotate's postrotate) and SIGUSR1 writes a stats record, at the next
+ * poll round, between two records: nothing is lost or written twice (service.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +30,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef PYX_HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "pyxcheck_wire.h"
 #include "builtin_audit.h"
@@ -35,11 +40,14 @@
 #include "corr_out.h"
 #include "correlate.h"
 #include "loader.h"
+#include "metrics.h"
+#include "out_syslog.h"
 #include "opts.h"
 #include "output.h"
 #include "payload.h"
 #include "record.h"
 #include "runner.h"
+#include "service.h"
 #include "summary.h"
 #include "sysrec.h"
 
@@ -49,6 +57,23 @@
 static volatile sig_atomic_t stop_signals;   /* SIGINT/SIGTERM received so far */
 static volatile sig_atomic_t stop_forward;   /* the last one was sent to us alone */
 static volatile sig_atomic_t stop_signo;
+static volatile sig_atomic_t reopen_requested; /* SIGHUP */
+static volatile sig_atomic_t stats_requested;  /* SIGUSR1 */
+
+static void on_service_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reopen_requested = 1;
+	else
+		stats_requested = 1;
+}
+
+#ifndef PYX_HAVE_SYSTEMD
+static int sd_notify(int unset_environment, const char *state)
+{
+	return 0;
+}
+#endif
 
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
@@ -67,6 +92,11 @@ struct monitor {
 	struct pyx_arena arena;
 	struct pyx_corr *corr;          /* NULL: records are shown as they come */
 	struct pyx_builtin *builtin;    /* CPython's own python:audit probe, for blind spots */
+	struct pyx_stamp stamp;
+	struct pyx_syslog *sink;        /* --syslog, or NULL */
+	bool sink_done;                 /* finished at exit: lines no longer go to it */
+	uint64_t shown[PYX_CT__COUNT];  /* records written, by type (stats and metrics) */
+	struct pyx_loader *ld;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -81,6 +111,7 @@ static void malformed(struct monitor *m, const struct pyx_rec_hdr *h, const char
 		      const char *why, const void *raw, size_t len)
 {
 	m->sum.malformed++;
+	m->shown[PYX_CT_MALFORMED]++;
 	m->out->malformed(&m->w, h, source, why, raw, len);
 }
 
@@ -107,6 +138,7 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 		return;
 	pyx_summary_audit(&m->sum, pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
 			  ev.name->s.data, ev.name->len);
+	m->shown[PYX_CT_AUDIT]++;
 	m->out->audit(&m->w, a, &ev);
 }
 
@@ -129,6 +161,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		m->sum.sc[sv.sc]++;
 		m->sum.sc_failed[sv.sc] += sv.err != 0;
+		m->shown[PYX_CT_SYSCALL]++;
 		m->out->syscall(&m->w, &sv);
 		break;
 	case PYX_REC_PROCESS:
@@ -138,6 +171,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		}
 		if (pv.kind < 4)
 			m->sum.proc[pv.kind]++;
+		m->shown[PYX_CT_PROCESS]++;
 		m->out->process(&m->w, &pv);
 		break;
 	case PYX_REC_LIFECYCLE:
@@ -146,6 +180,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		}
 		m->sum.lifecycle++;
+		m->shown[PYX_CT_LIFECYCLE]++;
 		m->out->lifecycle(&m->w, rec);
 		break;
 	case PYX_REC_LOST: {
@@ -156,6 +191,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		}
 		m->sum.lost_records[l->stream] += l->count;
+		m->shown[PYX_CT_LOST]++;
 		m->out->lost(&m->w, l);
 		break;
 	}
@@ -204,12 +240,31 @@ static void on_builtin(void *ctx, uint32_t pid, const char *name)
 	pyx_corr_builtin_event(m->corr, pid, name);
 }
 
+/* Hooked processes alive, for the metrics: from hook_start to the thread group's exit. */
+static void track_alive(const void *rec, size_t size)
+{
+	const struct pyx_rec_hdr *h = rec;
+
+	if (h->type == PYX_REC_LIFECYCLE && size >= sizeof(struct pyx_rec_lifecycle)) {
+		const struct pyx_rec_lifecycle *l = rec;
+
+		if (l->kind == PYX_LC_HOOK_START && l->status == 0)
+			pyx_alive_add(h->pid);
+	} else if (h->type == PYX_REC_PROCESS && size >= sizeof(struct pyx_rec_process)) {
+		const struct pyx_rec_process *p = rec;
+
+		if (p->kind == PYX_PROC_EXIT)
+			pyx_alive_del(h->pid);
+	}
+}
+
 static int on_record(void *ctx, const void *rec, size_t size)
 {
 	struct monitor *m = ctx;
 	int err;
 
 	m->sum.records++;
+	track_alive(rec, size);
 	if (!m->corr)
 		return show_record(m, rec, size);
 	err = pyx_corr_record(m->corr, rec, size);
@@ -257,6 +312,24 @@ static bool proc_alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
+/* Has pid the hook mapped (preloaded or imported library, or the launcher)? */
+static bool proc_hooked(pid_t pid)
+{
+	char path[64], line[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true; /* cannot tell: no warning */
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, "/libpyxcheck.so") || strstr(line, "/pyxcheck-python") ||
+			strstr(line, "/pyxcheck.cpython");
+	fclose(f);
+	return found;
+}
+
 static int drain(struct pyx_loader *ld, struct monitor *m)
 {
 	int n, rounds = 0;
@@ -268,7 +341,7 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 	return n < 0 ? n : 0;
 }
 
-static int open_output(struct pyx_opts *o, FILE **out)
+static int open_output(struct pyx_opts *o, bool append, FILE **out)
 {
 	struct stat st;
 	int fd, err;
@@ -281,14 +354,18 @@ static int open_output(struct pyx_opts *o, FILE **out)
 	 * An existing file keeps its mode through open(): make a regular file 0600 before it is
 	 * truncated and written (a device or a FIFO given as FILE is left as it is).
 	 */
-	fd = open(o->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(o->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (append ? O_APPEND : 0),
+		  0600);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0 ||
 	    (S_ISREG(st.st_mode) && ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)) ||
-	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0))
+	    (S_ISREG(st.st_mode) && !append && ftruncate(fd, 0) < 0))
 		goto fail;
-	*out = fdopen(fd, "w");
+	/* the log stays root's: a file left by another owner is taken back before any record */
+	if (S_ISREG(st.st_mode) && (st.st_uid || st.st_gid) && fchown(fd, 0, 0) < 0)
+		goto fail;
+	*out = fdopen(fd, append ? "a" : "w");
 	if (!*out)
 		goto fail;
 	return 0;
@@ -296,6 +373,105 @@ fail:
 	err = -errno;
 	close(fd);
 	return err;
+}
+
+/* Each finished line: wall time and node into JSON, then a copy to --syslog. */
+static void on_line(struct pyx_writer *w)
+{
+	struct monitor *m = w->line_ctx;
+
+	if (m->opts->json)
+		pyx_stamp_line(&m->stamp, &w->buf);
+	if (m->sink && !m->sink_done && !w->buf.oom)
+		pyx_syslog_push(m->sink, w->buf.p, w->buf.len);
+}
+
+/* One snapshot of every counter, as the summary would print it. */
+static void collect(struct monitor *m, struct pyx_counters *c)
+{
+	uint64_t lost[PYX_STREAM__COUNT] = {};
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	c->records = m->sum.records;
+	memcpy(c->by_type, m->shown, sizeof(m->shown));
+	if (m->corr) {
+		struct pyx_corr_stats st;
+
+		pyx_corr_stats(m->corr, &st);
+		c->nverdicts = PYX_V__COUNT - PYX_V_MATCHED;
+		for (i = 0; i < c->nverdicts; i++)
+			c->verdicts[i] = st.verdicts[PYX_V_MATCHED + i];
+		c->blind_spots = st.blind_spots;
+	}
+	if (m->ld)
+		pyx_loader_lost(m->ld, lost);
+	for (i = 0; i < PYX_STREAM__COUNT && i < 3; i++)
+		c->lost[i] = lost[i] > m->sum.lost_records[i] ? lost[i] : m->sum.lost_records[i];
+	c->malformed = m->sum.malformed;
+	if (m->sink) {
+		struct pyx_syslog_stats ss;
+
+		pyx_syslog_stats(m->sink, &ss);
+		c->sink_lost = ss.lost;
+		c->sink_sent = ss.sent;
+		c->sink_queued = ss.queued;
+	}
+	c->hooked_alive = pyx_alive_count();
+	if (m->ld) {
+		c->ring_size = pyx_loader_ring_size(m->ld);
+		pyx_ring_fill(pyx_loader_ring_fd(m->ld), &c->ring_used);
+	}
+	pyx_counters_self(c);
+}
+
+static void write_metrics(struct monitor *m)
+{
+	struct pyx_counters c;
+	int err;
+
+	collect(m, &c);
+	err = pyx_metrics_write(m->opts->metrics, &c);
+	if (err)
+		pyx_print_error(m->opts->json, "failed to write metrics to %s: %s", m->opts->metrics,
+				strerror(-err));
+}
+
+/* Records the sink dropped since the last report, as a `lost` record with stream "sink". */
+static void report_sink_lost(struct monitor *m)
+{
+	uint64_t n = m->sink ? pyx_syslog_take_lost(m->sink) : 0;
+
+	if (!n || !m->opts->json)
+		return;
+	pyx_buf_printf(&m->w.buf, "{\"type\":\"lost\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"uid\":0,"
+		       "\"comm\":\"pyxcheck\",\"stream\":\"sink\",\"count\":%llu}",
+		       (unsigned long long)now_ns(CLOCK_MONOTONIC), getpid(), getpid(),
+		       (unsigned long long)n);
+	m->shown[PYX_CT_LOST]++;
+	pyx_writer_flush_line(&m->w);
+}
+
+/* SIGHUP: everything written so far goes to the old file, everything after to the new one. */
+static void reopen_output(struct monitor *m, FILE **f)
+{
+	FILE *nf;
+	int err;
+
+	if (!m->opts->output)
+		return;
+	if (fflush(*f) && !m->w.err)
+		m->w.err = -errno;
+	err = open_output(m->opts, true, &nf);
+	if (err) {
+		/* keep writing to the old file rather than lose records */
+		pyx_print_error(m->opts->json, "failed to reopen %s: %s (still writing to the "
+				"old file)", m->opts->output, strerror(-err));
+		return;
+	}
+	fclose(*f);
+	*f = nf;
+	m->w.f = nf;
 }
 
 int main(int argc, char **argv)
@@ -315,6 +491,9 @@ int main(int argc, char **argv)
 	void *arena_mem = NULL;
 	FILE *f = NULL;
 	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX);
+
+	/* the start record's time: before the probes, so it sorts before every record */
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 
 	err = pyx_opts_parse(&opts, argc, argv);
 	if (err)
@@ -341,8 +520,12 @@ int main(int argc, char **argv)
 			pyx_print_error(opts.json, "no running process with pid %d", opts.pids[i]);
 			return 1;
 		}
+		if (!proc_hooked(opts.pids[i]))
+			fprintf(stderr, "pyxcheck: warning: pid %d carries no pyxcheck hook: only its "
+				"syscalls and those of hooked children will be seen (pyxcheck-install-hook, "
+				"or start it under pyxcheck)\n", opts.pids[i]);
 	}
-	err = open_output(&opts, &f);
+	err = open_output(&opts, opts.append, &f);
 	if (err) {
 		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output,
 				strerror(-err));
@@ -355,7 +538,22 @@ int main(int argc, char **argv)
 	}
 	pyx_arena_init(&m.arena, arena_mem, arena_size);
 	m.w.f = f;
-	m.w.real_offset = (int64_t)(now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC));
+	pyx_stamp_init(&m.stamp);
+	m.w.real_offset = m.stamp.real_offset;
+	m.w.on_line = on_line;
+	m.w.line_ctx = &m;
+	if (opts.syslog) {
+		char host[256] = "-";
+
+		gethostname(host, sizeof(host) - 1);
+		err = pyx_syslog_open(&m.sink, opts.syslog, opts.syslog_buffer, host);
+		if (err) {
+			pyx_print_error(opts.json, "failed to set up --syslog %s: %s", opts.syslog,
+					err == -EINVAL ? "bad or unresolvable address" :
+					strerror(-err));
+			goto cleanup;
+		}
+	}
 	if (!opts.json && f == stdout && isatty(STDOUT_FILENO)) {
 		struct winsize ws;
 
@@ -385,6 +583,10 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_service_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error (EPIPE), handled as such */
 
 	if (opts.command) {
@@ -439,8 +641,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pyxcheck: probes attached, monitoring %s\n",
 			opts.command ? opts.command[0] : opts.npids ? "the given pids" : "every hooked process");
 
+	m.ld = ld;
 	m.sum.start_ns = now_ns(CLOCK_MONOTONIC);
 	m.out->header(&m.w);
+	if (opts.json)
+		pyx_json_start(&m.w, t0, &m.stamp, &opts, argc, argv);
+	if (opts.metrics)
+		write_metrics(&m);
+	/* Type=notify: systemd starts dependent units only once every probe is attached */
+	sd_notify(0, "READY=1");
+	uint64_t next_metrics = now_ns(CLOCK_MONOTONIC) + opts.metrics_interval_ms * 1000000ull;
+
 	for (;;) {
 		bool done = false;
 
@@ -455,6 +666,26 @@ int main(int argc, char **argv)
 			pyx_builtin_poll(m.builtin, on_builtin, &m);
 		if (m.corr)
 			pyx_corr_tick(m.corr, now_ns(CLOCK_MONOTONIC));
+		if (stats_requested) {
+			struct pyx_counters c;
+
+			stats_requested = 0;
+			collect(&m, &c);
+			if (opts.json)
+				pyx_json_stats(&m.w, now_ns(CLOCK_MONOTONIC), &c);
+		}
+		if (m.sink) {
+			pyx_syslog_pump(m.sink);
+			report_sink_lost(&m);
+		}
+		if (opts.metrics && now_ns(CLOCK_MONOTONIC) >= next_metrics) {
+			write_metrics(&m);
+			next_metrics = now_ns(CLOCK_MONOTONIC) + opts.metrics_interval_ms * 1000000ull;
+		}
+		if (reopen_requested) {
+			reopen_requested = 0;
+			reopen_output(&m, &f);
+		}
 		fflush(m.w.f);
 		if (m.w.err || ferror(m.w.f))
 			break;
@@ -494,6 +725,7 @@ int main(int argc, char **argv)
 		if (done)
 			break;
 	}
+	sd_notify(0, "STOPPING=1");
 	drain(ld, &m);
 	if (m.builtin)
 		pyx_builtin_poll(m.builtin, on_builtin, &m);
@@ -513,6 +745,16 @@ int main(int argc, char **argv)
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
 	}
+	if (m.sink) {
+		/* the relay gets a few seconds for the rest; what it does not take is lost, and
+		 * said so in the file only (not to the relay, which is the one missing it): after
+		 * the summary, the one line never offered to the relay */
+		pyx_syslog_finish(m.sink, 3000);
+		m.sink_done = true;
+		report_sink_lost(&m);
+	}
+	if (opts.metrics)
+		write_metrics(&m);
 	if (fflush(m.w.f) && !m.w.err)
 		m.w.err = -errno;
 	if (m.w.err && m.w.err != -EPIPE)
@@ -537,6 +779,7 @@ cleanup:
 		fclose(f);
 	pyx_corr_free(m.corr);
 	pyx_builtin_destroy(m.builtin);
+	pyx_syslog_close(m.sink);
 	pyx_summary_free(&m.sum);
 	pyx_buf_free(&m.w.buf);
 	free(arena_mem);

@@ -7,7 +7,15 @@ MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
 MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach)
+# Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
+MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
 MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring
+# sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
+MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
+ifeq ($(MON_SYSTEMD),yes)
+MON_CFLAGS  += -DPYX_HAVE_SYSTEMD $(shell pkg-config --cflags libsystemd)
+MON_LIBS    += $(shell pkg-config --libs libsystemd)
+endif
 
 ALL_TARGETS += $(OUTPUT)/pyxcheck
 $(MON_OBJDIR):

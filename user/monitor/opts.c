@@ -27,13 +27,24 @@ static const char usage_text[] =
 "                    runtime, other), audit event globs (socket.*), `syscalls` for every syscall,\n"
 "                    syscall:GLOB for some (syscall:open*); default: everything\n"
 "  -j, --json        JSON Lines (docs/json-schema.md) instead of columns\n"
-"  -o, --output FILE write to FILE (created 0600; never follows a symlink)\n"
+"  -o, --output FILE write to FILE (created 0600; never follows a symlink); SIGHUP reopens it\n"
+"  -A, --append      append to FILE instead of truncating it\n"
+"      --metrics FILE\n"
+"                    write counters in the Prometheus text format to FILE every 10 s\n"
+"      --metrics-interval MS\n"
+"                    how often --metrics is written (default 10000)\n"
+"      --syslog ADDR also send each record as an RFC 5424 message (JSON as MSG, needs -j):\n"
+"                    unix:/dev/log, udp:HOST:PORT, tcp:HOST:PORT (octet-counted framing)\n"
+"      --syslog-buffer BYTES\n"
+"                    records held while the relay is away (default 16M); past it: lost\n"
 "      --summary     print counts per event and syscall, and losses, at exit\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
+"\n"
+"Signals: SIGHUP reopens -o FILE (after logrotate moved it); SIGUSR1 writes a stats record.\n"
 "\n"
 "Exit status: COMMAND's status; 0 when stopped by SIGINT/SIGTERM; 1 on a runtime error (not\n"
 "root, no BPF, no BTF, hook library missing, output not writable); 2 on bad usage.\n"
@@ -45,7 +56,9 @@ static const char usage_text[] =
 "  pyxcheck -e file,socket.* -p 1234          file events and socket.* events of pid 1234\n"
 "  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
 "  pyxcheck --summary -- python3 -c 'import json'\n"
-"                                             counts at exit\n";
+"                                             counts at exit\n"
+"  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
+"                                             the host service, shipping to a relay\n";
 
 static void usage_error(const char *fmt, const char *arg)
 {
@@ -156,7 +169,8 @@ static int parse_events(struct pyx_opts *o, char *list)
 	return 0;
 }
 
-enum { OPT_SUMMARY = 0x100, OPT_RINGBUF };
+enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
+       OPT_SYSLOG_BUFFER };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -168,6 +182,11 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "append", no_argument, NULL, 'A' },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+		{ "syslog", required_argument, NULL, OPT_SYSLOG },
+		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -178,9 +197,11 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->metrics_interval_ms = 10000;
+	o->syslog_buffer = 16u << 20;
 	opterr = 0;
 	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:p:ae:jo:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (o->npids == PYX_MAX_PIDS) {
@@ -216,6 +237,54 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
+		case 'A':
+			o->append = true;
+			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
+			break;
+		case OPT_METRICS_INTERVAL: {
+			char *end;
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 10 || v > 3600000) {
+				usage_error("--metrics-interval: '%s' is not a number of ms between 10 "
+					    "and 3600000", optarg);
+				return -EINVAL;
+			}
+			o->metrics_interval_ms = (unsigned int)v;
+			break;
+		}
+		case OPT_SYSLOG:
+			if (strncmp(optarg, "unix:", 5) && strncmp(optarg, "udp:", 4) &&
+			    strncmp(optarg, "tcp:", 4)) {
+				usage_error("--syslog: '%s' is not unix:PATH, udp:HOST:PORT or "
+					    "tcp:HOST:PORT", optarg);
+				return -EINVAL;
+			}
+			o->syslog = optarg;
+			break;
+		case OPT_SYSLOG_BUFFER: {
+			unsigned long long v;
+			char *end;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (!errno && end != optarg && (*end == 'K' || *end == 'k'))
+				v <<= 10, end++;
+			else if (!errno && end != optarg && (*end == 'M' || *end == 'm'))
+				v <<= 20, end++;
+			if (errno || end == optarg || *end || optarg[0] == '-' || v < 1 ||
+			    v > (1ULL << 32)) {
+				usage_error("--syslog-buffer: '%s' is not a size between 1 and 4G",
+					    optarg);
+				return -EINVAL;
+			}
+			o->syslog_buffer = (size_t)v;
+			break;
+		}
 		case 'v':
 			o->verbose = true;
 			break;
@@ -247,6 +316,14 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	}
 	if (all && o->npids) {
 		usage_error("%s", "-a and -p exclude each other");
+		return -EINVAL;
+	}
+	if (o->append && !o->output) {
+		usage_error("%s", "-A needs -o FILE");
+		return -EINVAL;
+	}
+	if (o->syslog && !o->json) {
+		usage_error("%s", "--syslog sends JSON records: add -j");
 		return -EINVAL;
 	}
 	o->all = !o->command && !o->npids;

@@ -31,6 +31,12 @@ struct pyx_opts {
 	unsigned int nglobs;
 	bool syscalls;            /* attach the syscall and sched tracepoints */
 	bool sc_show[PYX_SC__COUNT];
+	/* running as a service (docs/deploy.md) */
+	bool append;              /* -A: append to -o instead of truncating */
+	const char *metrics;      /* --metrics FILE */
+	unsigned int metrics_interval_ms;
+	const char *syslog;       /* --syslog ADDR */
+	size_t syslog_buffer;     /* bound of its queue, bytes */
 };
 
 enum { PYX_OPTS_OK = 0, PYX_OPTS_EXIT = 1 };

@@ -11,6 +11,8 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		if (!w->err)
 			w->err = -ENOMEM;
 	} else {
+		if (w->on_line)
+			w->on_line(w);
 		pyx_buf_putc(&w->buf, '\n');
 		if (fwrite(w->buf.p, 1, w->buf.len, w->f) != w->buf.len && !w->err)
 			w->err = errno ? -errno : -EIO;
