@@ -34,10 +34,6 @@
 #define K_AT_FDCWD (-100)
 #define OFLAG_CMP (K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC)
 
-#define BIT(sc) (1ull << (PYX_SC_##sc))
-#define M_OPEN (BIT(openat) | BIT(openat2) | BIT(open) | BIT(creat))
-#define M_MAP (BIT(mmap) | BIT(mprotect))
-
 #define CATBIT(c) (1u << (PYX_CAT_##c))
 
 static const char *const ev_syscalls[PYX_EV__COUNT] = {
@@ -46,9 +42,10 @@ static const char *const ev_syscalls[PYX_EV__COUNT] = {
 #undef PYX_EVENT
 };
 
-uint64_t corr_sc_mask(unsigned int ev)
+const struct corr_scset *corr_sc_mask(unsigned int ev)
 {
-	static uint64_t masks[PYX_EV__COUNT];
+	static struct corr_scset masks[PYX_EV__COUNT];
+	static bool any[PYX_EV__COUNT];
 	static bool done;
 	unsigned int i;
 
@@ -65,15 +62,17 @@ uint64_t corr_sc_mask(unsigned int ev)
 					name[n] = 0;
 					int sc = pyx_sc_by_name(name);
 
-					if (sc >= 0)
-						masks[i] |= 1ull << sc;
+					if (sc >= 0) {
+						corr_scset_add(&masks[i], sc);
+						any[i] = true;
+					}
 				}
 				s += n + (s[n] == ',');
 			}
 		}
 		done = true;
 	}
-	return ev < PYX_EV__COUNT ? masks[ev] : 0;
+	return ev < PYX_EV__COUNT && any[ev] ? &masks[ev] : NULL;
 }
 
 /* ---- payload values ---- */
@@ -118,8 +117,9 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 				i++;
 				continue;
 			}
-			if (i + 5 < s->len && d[i + 1] == 'u' && d[i + 2] == 'd' && d[i + 3] == 'c') {
-				char hex[3] = { (char)d[i + 4], (char)d[i + 5], 0 };
+			if (i + 5 < s->len && d[i + 1] == 'u' && d[i + 2] == 'd' &&
+			    d[i + 3] == 'c') {
+				char hex[3] = {(char)d[i + 4], (char)d[i + 5], 0};
 				unsigned long b = strtoul(hex, NULL, 16);
 
 				if (b >= 0x80) {
@@ -303,15 +303,19 @@ struct role_row {
 	const char *name;
 	enum role_claim claim;
 	int64_t mask;
-	bool i32;        /* the syscall's argument is a signed 32-bit value */
+	bool i32;	 /* the syscall's argument is a signed 32-bit value */
 	bool minus1_any; /* a claimed -1 is "the default": not compared */
 	const char *why;
 };
 
 static const struct role_row roles[CR__COUNT] = {
-#define CORR_ROLE(role, cl, m, i, any, w)                                                          \
-	[CR_##role] = { .name = #role, .claim = RC_##cl, .mask = (m), .i32 = (i),                 \
-			.minus1_any = (any), .why = (w) },
+#define CORR_ROLE(role, cl, m, i, any, w)   \
+	[CR_##role] = {.name = #role,       \
+		       .claim = RC_##cl,    \
+		       .mask = (m),         \
+		       .i32 = (i),          \
+		       .minus1_any = (any), \
+		       .why = (w)},
 #include "corr_rules.def"
 #undef CORR_ROLE
 };
@@ -321,8 +325,8 @@ enum sc_kind { SK_OTHER, SK_OPEN, SK_EXEC, SK_CLONE, SK_MAP };
 typedef bool sens_fn(const struct pyx_sysview *sv);
 typedef bool exempt_fn(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		       const struct corr_view *v);
-#define CORR_SYSCALL(name, kind, r0, r1, r2, r3, r4, r5, sens, ex)                               \
-	static sens_fn sens_##sens;                                                                \
+#define CORR_SYSCALL(name, kind, r0, r1, r2, r3, r4, r5, sens, ex) \
+	static sens_fn sens_##sens;                                \
 	static exempt_fn ex_##ex;
 #include "corr_rules.def"
 #undef CORR_SYSCALL
@@ -336,10 +340,12 @@ struct sc_row {
 };
 
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
-#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                                  \
-	[PYX_SC_##name] = { .present = true, .kind = SK_##k,                                       \
-			    .role = { CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5 },       \
-			    .sensitive = sens_##sens, .exempt = ex_##ex },
+#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                            \
+	[PYX_SC_##name] = {.present = true,                                                \
+			   .kind = SK_##k,                                                 \
+			   .role = {CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5}, \
+			   .sensitive = sens_##sens,                                       \
+			   .exempt = ex_##ex},
 #include "corr_rules.def"
 #undef CORR_SYSCALL
 };
@@ -351,18 +357,19 @@ enum {
 #undef CORR_SYSCALL
 	SC_ROWS,
 };
-_Static_assert((int)SC_ROWS == (int)PYX_SC__COUNT, "corr_rules.def: one CORR_SYSCALL row per traced syscall");
+_Static_assert((int)SC_ROWS == (int)PYX_SC__COUNT,
+	       "corr_rules.def: one CORR_SYSCALL row per traced syscall");
 
 typedef void claim_fn(struct corr_claim *cl, const struct pyx_event *ev);
 typedef enum corr_cmp cmp_fn(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			     const struct corr_scpaths *sp, const char **why);
 static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_symlink,
-	claim_system, claim_argv0_exe, claim_resolver;
+    claim_system, claim_argv0_exe, claim_resolver;
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
-	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
-	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
-	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-	cmp_num_family, cmp_num_type;
+    cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
+    cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
+    cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
+    cmp_num_family, cmp_num_type;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -380,11 +387,14 @@ struct ev_row {
 };
 
 static const struct ev_row ev_rows[PYX_EV__COUNT] = {
-#define CORR_EVENT(sym, cl, s0, s1, cats, cf, a0, a1, a2, a3, a4, c0, c1, c2, c3)                 \
-	[PYX_EV_##sym] = { .present = true, .cls = (cl), .sub = { PYX_EV_##s0, PYX_EV_##s1 },      \
-			   .sub_cats = (cats), .claim = cf,                                         \
-			   .role = { CR_##a0, CR_##a1, CR_##a2, CR_##a3, CR_##a4 },                 \
-			   .cmp = { cmp_##c0, cmp_##c1, cmp_##c2, cmp_##c3 } },
+#define CORR_EVENT(sym, cl, s0, s1, cats, cf, a0, a1, a2, a3, a4, c0, c1, c2, c3) \
+	[PYX_EV_##sym] = {.present = true,                                        \
+			  .cls = (cl),                                            \
+			  .sub = {PYX_EV_##s0, PYX_EV_##s1},                      \
+			  .sub_cats = (cats),                                     \
+			  .claim = cf,                                            \
+			  .role = {CR_##a0, CR_##a1, CR_##a2, CR_##a3, CR_##a4},  \
+			  .cmp = {cmp_##c0, cmp_##c1, cmp_##c2, cmp_##c3}},
 #include "corr_rules.def"
 #undef CORR_EVENT
 };
@@ -517,12 +527,21 @@ static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
 /* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. */
 static void claim_resolver(struct corr_claim *cl, const struct pyx_event *ev)
 {
-	cl->sc_mask |= M_OPEN | BIT(socket) | BIT(connect) | BIT(sendto) | BIT(sendmsg) | M_MAP;
+	unsigned int sc;
+
+	for (sc = 0; sc < PYX_SC__COUNT; sc++)
+		if (sc_rows[sc].kind == SK_OPEN || sc_rows[sc].kind == SK_MAP)
+			corr_scset_add(&cl->sc_mask, sc);
+	corr_scset_add(&cl->sc_mask, PYX_SC_socket);
+	corr_scset_add(&cl->sc_mask, PYX_SC_connect);
+	corr_scset_add(&cl->sc_mask, PYX_SC_sendto);
+	corr_scset_add(&cl->sc_mask, PYX_SC_sendmsg);
 }
 
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	unsigned int id = ev->event_id;
+	const struct corr_scset *mask = corr_sc_mask(id);
 	const struct ev_row *row;
 	unsigned int i;
 
@@ -533,9 +552,9 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 		cl->dir_fd[i] = K_AT_FDCWD;
 		cl->fd[i] = -1;
 	}
-	cl->sc_mask = corr_sc_mask(id);
-	if (!cl->sc_mask)
+	if (!mask)
 		return false;
+	cl->sc_mask = *mask;
 	row = &ev_rows[id];
 	if (!row->present) {
 		/* counterparts known, no row: arguments not compared */
@@ -593,7 +612,7 @@ static const struct pyx_sysarg *sc_path(const struct pyx_sysview *sv, unsigned i
 static const struct sc_row *sc_row(const struct pyx_sysview *sv)
 {
 	return (unsigned int)sv->sc < PYX_SC__COUNT && sc_rows[sv->sc].present ? &sc_rows[sv->sc]
-										 : NULL;
+									       : NULL;
 }
 
 /* The syscall's argument of a role (NULL: the syscall has none). */
@@ -734,7 +753,7 @@ static bool ex_audited_listen(const struct pyx_sysview *sv, const struct corr_sc
 static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		    const struct corr_view *v)
 {
-	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
+	static const char *const paths[] = {"/var/run/nscd/socket", "/run/nscd/socket"};
 	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 	const struct pyx_sockaddr_view *sa;
 	unsigned int i;
@@ -755,7 +774,7 @@ static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 /* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
 static bool sqlite_file(const struct corr_view *v, const char *abs)
 {
-	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+	static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
 	unsigned int i, j;
 
 	if (!abs)
@@ -880,8 +899,7 @@ static enum corr_cmp cmp_subject_swapped(const struct corr_claim *cl, const stru
 }
 
 /* os.utime(fd): futimens(fd) is utimensat(fd, NULL, ...) */
-static enum corr_cmp cmp_subject_or_dirfd(const struct corr_claim *cl,
-					  const struct pyx_sysview *sv,
+static enum corr_cmp cmp_subject_or_dirfd(const struct corr_claim *cl, const struct pyx_sysview *sv,
 					  const struct corr_scpaths *sp, const char **why)
 {
 	const struct pyx_sysarg *d = sc_arg(sv, CR_DIRFD);
@@ -974,12 +992,12 @@ static enum corr_cmp num_role(const struct corr_claim *cl, const struct pyx_sysv
 	return differ(why, rr->why);
 }
 
-#define NUM_CMP(lc, role)                                                                          \
-	static enum corr_cmp cmp_num_##lc(const struct corr_claim *cl,                            \
-					    const struct pyx_sysview *sv,                          \
-					    const struct corr_scpaths *sp, const char **why)       \
-	{                                                                                          \
-		return num_role(cl, sv, CR_##role, why);                                           \
+#define NUM_CMP(lc, role)                                                                  \
+	static enum corr_cmp cmp_num_##lc(const struct corr_claim *cl,                     \
+					  const struct pyx_sysview *sv,                    \
+					  const struct corr_scpaths *sp, const char **why) \
+	{                                                                                  \
+		return num_role(cl, sv, CR_##role, why);                                   \
 	}
 NUM_CMP(mode, MODE)
 NUM_CMP(uid, UID)
@@ -1027,13 +1045,13 @@ static enum corr_cmp addr_cmp(const struct corr_claim *cl, const struct pyx_sock
 			return CM_DIFFER;
 		if (sa->abstract)
 			return sa->unix_len + 1 == a->unix_len && !a->unix_path[0] &&
-					       !memcmp(a->unix_path + 1, sa->unix_path, sa->unix_len)
-				       ? CM_MATCH
-				       : CM_DIFFER;
+				       !memcmp(a->unix_path + 1, sa->unix_path, sa->unix_len)
+				   ? CM_MATCH
+				   : CM_DIFFER;
 		return sa->unix_len == a->unix_len &&
-				       !memcmp(a->unix_path, sa->unix_path, sa->unix_len)
-			       ? CM_MATCH
-			       : CM_DIFFER;
+			       !memcmp(a->unix_path, sa->unix_path, sa->unix_len)
+			   ? CM_MATCH
+			   : CM_DIFFER;
 	}
 	if (sa->family != AF_INET && sa->family != AF_INET6)
 		return CM_DIFFER;
@@ -1169,7 +1187,8 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 		if (cl->lib && p && p->present) {
 			const char *want = cl->lib, *got = p->u.path.str;
 
-			if (strchr(want, '/') ? strcmp(want, got) : strcmp(corr_basename(got), want))
+			if (strchr(want, '/') ? strcmp(want, got)
+					      : strcmp(corr_basename(got), want))
 				return differ(why, roles[CR_LIB].why);
 		}
 		return CM_MATCH;
@@ -1187,7 +1206,7 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 	unsigned int i;
 
 	*why = NULL;
-	if ((unsigned int)sv->sc >= 64 || !(cl->sc_mask & (1ull << sv->sc)))
+	if (!corr_scset_has(&cl->sc_mask, sv->sc))
 		return CM_NOT;
 	if (cl->cls & (CC_LOADER | CC_RESOLVER))
 		return cmp_loader(cl, sv, why);
