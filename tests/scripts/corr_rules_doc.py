@@ -94,7 +94,10 @@ def markdown():
     lines = [BEGIN, "",
              "Per event (`CORR_EVENT`): the class, the sub-events of a composite, the role of each",
              "audit argument (by position), the comparators run on a counterpart in order (the first",
-             "that differs gives `why`), and its traced counterparts (from `audit_events.def`).", "",
+             "that differs gives `why`), and its traced counterparts (from `audit_events.def`).",
+             "Whatever the row, an exec counterpart is compared by program and argv (`cmp_exec`),",
+             "a clone counterpart matches, and composites, loaders and resolvers are compared by",
+             "their class (`cmp_composite`, `cmp_loader`).", "",
              "| event | class | made of | arguments | compared | traced counterparts |",
              "| --- | --- | --- | --- | --- | --- |"]
     for row in r["events"]:

@@ -300,7 +300,6 @@ bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int c
 enum role_claim { RC_OTHER, RC_PATH, RC_DIRFD, RC_NUM, RC_STR };
 
 struct role_row {
-	const char *name;
 	enum role_claim claim;
 	int64_t mask;
 	bool i32;	 /* the syscall's argument is a signed 32-bit value */
@@ -309,13 +308,8 @@ struct role_row {
 };
 
 static const struct role_row roles[CR__COUNT] = {
-#define CORR_ROLE(role, cl, m, i, any, w)   \
-	[CR_##role] = {.name = #role,       \
-		       .claim = RC_##cl,    \
-		       .mask = (m),         \
-		       .i32 = (i),          \
-		       .minus1_any = (any), \
-		       .why = (w)},
+#define CORR_ROLE(role, cl, m, i, any, w) \
+	[CR_##role] = {.claim = RC_##cl, .mask = (m), .i32 = (i), .minus1_any = (any), .why = (w)},
 #include "corr_rules.def"
 #undef CORR_ROLE
 };
