@@ -2,7 +2,8 @@
 """Shared fixtures for the pyxcheck test suite (run with Debian's /usr/bin/python3 -m pytest).
 
 Conventions every test file follows:
-  * paths of built artefacts come from BUILD (the Makefile passes PYX_BUILD);
+  * paths of built artefacts come from BUILD (the Makefile passes PYX_BUILD; each pytest-xdist
+    worker gets its own copy, see _worker_build);
   * a test that needs root and BPF is marked `needs_root_bpf` and is reported as
     "skipped: needs root and BPF" elsewhere, never silently green;
   * hooks cannot be removed from an interpreter, so every hooked Python runs in a subprocess;
@@ -14,16 +15,43 @@ Conventions every test file follows:
     depends on timing, or that look at machine-wide BPF state. A test that cannot share the
     machine with the others gets `@serial`.
 """
+import atexit
 import glob
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD = Path(os.environ.get("PYX_BUILD", ROOT / "build")).resolve()
+
+
+def _worker_build(build):
+    """Under pytest-xdist, this worker's own copy of the build (fuzz targets shared).
+
+    USDT probes are attached by the library file (its inode) for every process, and a probe's
+    semaphore is set in every process that maps it: a tap or a monitor of one worker would record
+    the other worker's hooked Pythons and change what their hooks emit. Real copies (not links)
+    of libpyxcheck.so, the launcher and the forge give each worker probes of its own. Timestamps
+    are kept, so `make BUILD=<copy> install-hook` finds the copy up to date.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not (build / "libpyxcheck.so").exists():
+        return build
+    dst = Path(tempfile.mkdtemp(prefix=f"pyx-build-{worker}-")) / build.name
+    shutil.copytree(build, dst, symlinks=True,
+                    ignore=lambda d, names: ["fuzz"] if Path(d) == build else [])
+    if (build / "fuzz").exists():
+        (dst / "fuzz").symlink_to(build / "fuzz")
+    atexit.register(shutil.rmtree, dst.parent, ignore_errors=True)
+    os.environ["PYX_BUILD"] = str(dst)
+    return dst
+
+
+BUILD = _worker_build(Path(os.environ.get("PYX_BUILD", ROOT / "build")).resolve())
 LIBPYXCHECK = BUILD / "libpyxcheck.so"
 LAUNCHER = BUILD / "pyxcheck-python"
 MONITOR = BUILD / "pyxcheck"

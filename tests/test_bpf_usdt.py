@@ -7,7 +7,7 @@ import tempfile
 
 import pytest
 
-from conftest import BUILD, LIBPYXCHECK, needs_root_bpf, run, serial
+from conftest import BUILD, LIBPYXCHECK, ROOT, needs_root_bpf, run, serial
 
 DRV = BUILD / "tests" / "pyx-bpfdrv"
 PY = "/usr/bin/python3"
@@ -39,7 +39,7 @@ def hooked(code):
 
 def event_id(name):
     """Row index of an event in include/audit_events.def."""
-    rows = [line.split('"')[1] for line in open(BUILD.parent / "include" / "audit_events.def")
+    rows = [line.split('"')[1] for line in open(ROOT / "include" / "audit_events.def")
             if line.startswith("PYX_EVENT(")]
     return rows.index(name)
 

@@ -7,8 +7,11 @@ import re
 
 from conftest import ROOT, SYSTEM_PYTHON, run
 
+# a pytest of our own, not one more xdist worker (conftest.py copies the build for those)
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
 
-def collect(*extra, env=None):
+
+def collect(*extra, env=ENV):
     r = run([SYSTEM_PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
              *extra, str(ROOT / "tests")], env=env, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
@@ -17,7 +20,7 @@ def collect(*extra, env=None):
 
 def test_test_ids_do_not_depend_on_installed_interpreters(tmp_path):
     here = collect()
-    bare = collect(env=dict(os.environ, PYX_PYENV_VERSIONS=str(tmp_path)))
+    bare = collect(env=dict(ENV, PYX_PYENV_VERSIONS=str(tmp_path)))
     assert here == bare
     # the matrix is there by name, pre-audit versions included
     for v in ("3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13"):
@@ -27,7 +30,7 @@ def test_test_ids_do_not_depend_on_installed_interpreters(tmp_path):
 def test_absent_interpreter_is_a_skip_that_names_it(tmp_path):
     r = run([SYSTEM_PYTHON, "-m", "pytest", "-rs", "-q", "-p", "no:cacheprovider",
              str(ROOT / "tests" / "test_hook_safety.py"), "-k", "pyenv-3.12"],
-            env=dict(os.environ, PYX_PYENV_VERSIONS=str(tmp_path)), cwd=ROOT, timeout=300)
+            env=dict(ENV, PYX_PYENV_VERSIONS=str(tmp_path)), cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stdout[-3000:]
     skips = re.findall(r"^SKIPPED \[\d+\] .*$", r.stdout, re.M)
     assert skips and all("pyenv python 3.12 not installed" in s for s in skips), r.stdout
