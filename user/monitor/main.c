@@ -34,6 +34,7 @@
 #include "catalog.h"
 #include "corr_out.h"
 #include "correlate.h"
+#include "detach.h"
 #include "loader.h"
 #include "opts.h"
 #include "output.h"
@@ -527,6 +528,13 @@ int main(int argc, char **argv)
 	else
 		ret = 0;
 cleanup:
+	if (ld && !opts.wait_detach) {
+		/* the output is complete: let a child wait out the detach (detach.c) */
+		pid_t pid = pyx_detach_in_background();
+
+		if (opts.verbose && pid > 0)
+			fprintf(stderr, "pyxcheck: probes detach in the background (pid %d)\n", pid);
+	}
 	pyx_loader_destroy(ld);
 	if (child.pid > 0) {
 		/* COMMAND never ran (start-up failed) or is still running after a second signal */

@@ -31,6 +31,8 @@ static const char usage_text[] =
 "      --summary     print counts per event and syscall, and losses, at exit\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
+"      --wait-detach exit only once every probe is detached (takes seconds: by default a\n"
+"                    background process detaches them after the exit status is handed back)\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
@@ -156,7 +158,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 	return 0;
 }
 
-enum { OPT_SUMMARY = 0x100, OPT_RINGBUF };
+enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_WAIT_DETACH };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -168,6 +170,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -215,6 +218,9 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 					    "and 1G", optarg);
 				return -EINVAL;
 			}
+			break;
+		case OPT_WAIT_DETACH:
+			o->wait_detach = true;
 			break;
 		case 'v':
 			o->verbose = true;

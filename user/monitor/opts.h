@@ -22,6 +22,7 @@ struct pyx_opts {
 	const char *output;  /* -o */
 	bool summary;
 	bool verbose;
+	bool wait_detach;     /* --wait-detach: detach before exiting, not in the background */
 	size_t ringbuf_size;
 	/* -e: what to show. events_given false: everything. */
 	bool events_given;
