@@ -31,6 +31,7 @@
 
 #include "pyxcheck_wire.h"
 #include "builtin_audit.h"
+#include "builtin_worker.h"
 #include "catalog.h"
 #include "corr_out.h"
 #include "correlate.h"
@@ -41,10 +42,14 @@
 #include "payload.h"
 #include "record.h"
 #include "runner.h"
+#include "sink.h"
 #include "summary.h"
 #include "sysrec.h"
 
 #define POLL_MS 100
+/* Free room in the output queue before a lost record is written for what it dropped: reported
+ * once the reader caught up a little, not once per dropped line. */
+#define LOST_ROOM 1024
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 static volatile sig_atomic_t stop_signals;   /* SIGINT/SIGTERM received so far */
@@ -68,6 +73,8 @@ struct monitor {
 	struct pyx_arena arena;
 	struct pyx_corr *corr;          /* NULL: records are shown as they come */
 	struct pyx_builtin *builtin;    /* CPython's own python:audit probe, for blind spots */
+	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
+	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -78,11 +85,71 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* The stream a record counts in when the output queue drops it (lifecycle records, like the
+ * kernel side's, count as audit). */
+static int rec_stream(unsigned int type)
+{
+	switch (type) {
+	case PYX_REC_SYSCALL:
+		return PYX_STREAM_SYSCALL;
+	case PYX_REC_PROCESS:
+		return PYX_STREAM_PROCESS;
+	case PYX_REC_LOST:
+		return -1; /* the accounting itself is never dropped */
+	default:
+		return PYX_STREAM_AUDIT;
+	}
+}
+
 static void malformed(struct monitor *m, const struct pyx_rec_hdr *h, const char *source,
 		      const char *why, const void *raw, size_t len)
 {
 	m->sum.malformed++;
+	/* droppable too: a flood of forged records must not grow the queue without bound */
+	m->w.stream = h->type == PYX_REC_LOST ? PYX_STREAM_AUDIT : rec_stream(h->type);
 	m->out->malformed(&m->w, h, source, why, raw, len);
+}
+
+/* A lost record written by the monitor itself: pid 0 when no thread can be named. */
+static void write_lost(struct monitor *m, unsigned int stream, uint64_t count, const char *reason,
+		       uint32_t pid)
+{
+	const struct pyx_corr_item *corr = m->w.corr;
+	int saved = m->w.stream;
+	struct pyx_rec_lost l = {
+		.hdr = { .size = sizeof(l), .type = PYX_REC_LOST, .pid = pid, .tid = pid,
+			 .ts_ns = now_ns(CLOCK_MONOTONIC) },
+		.stream = stream,
+		.count = count,
+	};
+
+	memcpy(l.hdr.comm, "pyxcheck", sizeof("pyxcheck"));
+	m->w.corr = NULL;
+	m->w.stream = -1;
+	m->w.lost_reason = reason;
+	m->out->lost(&m->w, &l);
+	m->w.lost_reason = NULL;
+	m->w.stream = saved;
+	m->w.corr = corr;
+}
+
+/* Say in-band what the output queue dropped, once it has room again (force: now). */
+static void report_dropped(struct monitor *m, bool force)
+{
+	unsigned int i;
+
+	if (!m->sink || (!force && !pyx_sink_room(m->sink, LOST_ROOM)))
+		return;
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		uint64_t n = m->w.dropped[i];
+
+		if (!n)
+			continue;
+		m->w.dropped[i] = 0;
+		m->sum.lost_output[i] += n;
+		write_lost(m, i, n, "output", getpid());
+	}
+	m->w.ndropped = 0;
 }
 
 static void handle_audit(struct monitor *m, const void *rec, size_t size)
@@ -117,6 +184,9 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 	struct pyx_sysview sv;
 	struct pyx_procview pv;
 
+	if (m->w.ndropped)
+		report_dropped(m, false);
+	m->w.stream = rec_stream(h->type);
 	switch (h->type) {
 	case PYX_REC_AUDIT:
 		handle_audit(m, rec, size);
@@ -147,7 +217,9 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		}
 		m->sum.lifecycle++;
+		m->w.priority = true;
 		m->out->lifecycle(&m->w, rec);
+		m->w.priority = false;
 		break;
 	case PYX_REC_LOST: {
 		const struct pyx_rec_lost *l = rec;
@@ -164,6 +236,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		malformed(m, h, "record", "unknown record type", rec, size);
 		break;
 	}
+	m->w.stream = -1;
 	/* the reader went away (EPIPE) or the disk is full: stop polling */
 	return m->w.err;
 }
@@ -174,7 +247,11 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 	struct monitor *m = ctx;
 
 	if (it->kind == PYX_CI_BLIND_SPOT) {
+		if (m->w.ndropped)
+			report_dropped(m, false);
+		m->w.stream = PYX_STREAM_PROCESS;
 		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+		m->w.stream = -1;
 		return m->w.err;
 	}
 	m->w.corr = it;
@@ -187,15 +264,13 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 static bool on_blind(void *ctx, uint32_t pid, const char *exe)
 {
 	struct monitor *m = ctx;
-	char path[64];
 
+	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h) */
 	if (!exe) {
-		pyx_builtin_detach(m->builtin, pid);
+		pyx_bw_detach(m->bw, pid);
 		return false;
 	}
-	/* the running image, even when the file was replaced or removed since */
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	return pyx_builtin_attach(m->builtin, pid, path) == 0;
+	return pyx_bw_attach(m->bw, pid);
 }
 
 static void on_builtin(void *ctx, uint32_t pid, const char *name)
@@ -309,7 +384,9 @@ int main(int argc, char **argv)
 	struct monitor m = {};
 	struct pyx_opts opts;
 	struct sigaction sa = {};
-	bool child_done = false, forwarded = false;
+	bool child_done = false, forwarded = false, warned_drop = false, abandoned = false;
+	uint64_t lost_ring = 0, lost_out = 0;
+	sig_atomic_t sigs;
 	int child_status = 0, ret = 1, err, n;
 	unsigned int i;
 	uint64_t bad;
@@ -356,6 +433,14 @@ int main(int argc, char **argv)
 	}
 	pyx_arena_init(&m.arena, arena_mem, arena_size);
 	m.w.f = f;
+	m.w.stream = -1;
+	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
+	err = pyx_sink_open(&m.sink, fileno(f), opts.queue_size);
+	if (err) {
+		pyx_print_error(opts.json, "failed to start the output writer: %s", strerror(-err));
+		goto cleanup;
+	}
+	m.w.sink = m.sink;
 	m.w.real_offset = (int64_t)(now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC));
 	if (!opts.json && f == stdout && isatty(STDOUT_FILENO)) {
 		struct winsize ws;
@@ -377,7 +462,7 @@ int main(int argc, char **argv)
 		m.sum.corr = m.corr;
 		m.w.annot = &pyx_corr_annot_ops;
 		/* optional: without it blind spots are still reported, without event names */
-		if (!pyx_builtin_open(&m.builtin, opts.verbose))
+		if (!pyx_builtin_open(&m.builtin, opts.verbose) && !pyx_bw_start(&m.bw, m.builtin))
 			pyx_corr_set_blind_cb(m.corr, on_blind, &m);
 	}
 
@@ -456,8 +541,18 @@ int main(int argc, char **argv)
 			pyx_builtin_poll(m.builtin, on_builtin, &m);
 		if (m.corr)
 			pyx_corr_tick(m.corr, now_ns(CLOCK_MONOTONIC));
-		fflush(m.w.f);
-		if (m.w.err || ferror(m.w.f))
+		if (m.w.ndropped) {
+			if (!warned_drop)
+				fprintf(stderr, "pyxcheck: warning: the output reader is too slow and the "
+					"output queue is full: records are dropped, counted and reported "
+					"(--queue-size)\n");
+			warned_drop = true;
+			report_dropped(&m, false);
+		}
+		err = pyx_sink_push(m.sink);
+		if (err && !m.w.err)
+			m.w.err = err;
+		if (m.w.err)
 			break;
 
 		if (opts.command) {
@@ -495,12 +590,24 @@ int main(int argc, char **argv)
 		if (done)
 			break;
 	}
-	drain(ld, &m);
-	if (m.builtin)
-		pyx_builtin_poll(m.builtin, on_builtin, &m);
-	if (m.corr)
-		pyx_corr_flush(m.corr);
-	pyx_loader_lost(ld, m.sum.lost_total);
+	/* a dead output (EPIPE, ENOSPC) ends the run: nothing more can be said there */
+	if (!m.w.err) {
+		drain(ld, &m);
+		if (m.builtin)
+			pyx_builtin_poll(m.builtin, on_builtin, &m);
+		if (m.corr)
+			pyx_corr_flush(m.corr);
+	}
+	/* losses of threads that emitted nothing after them: in-band now, not only in the summary */
+	if (!pyx_loader_lost(ld, m.sum.lost_total)) {
+		for (i = 0; i < PYX_STREAM__COUNT; i++) {
+			if (m.sum.lost_total[i] <= m.sum.lost_records[i])
+				continue;
+			write_lost(&m, i, m.sum.lost_total[i] - m.sum.lost_records[i], "ringbuf", 0);
+			m.sum.lost_records[i] = m.sum.lost_total[i];
+		}
+	}
+	report_dropped(&m, true);
 	bad = pyx_loader_bad_size(ld);
 	if (bad) {
 		/* no header to report them by: counted as malformed, said once */
@@ -514,11 +621,56 @@ int main(int argc, char **argv)
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
 	}
-	if (fflush(m.w.f) && !m.w.err)
-		m.w.err = -errno;
-	if (m.w.err && m.w.err != -EPIPE)
-		pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
-	if (f != stdout) {
+	/* wait for a slow reader (the records are ours to deliver); a new signal gives up */
+	sigs = stop_signals;
+	while (!m.w.err) {
+		err = pyx_sink_flush(m.sink, POLL_MS);
+		if (err != -ETIMEDOUT) {
+			m.w.err = err;
+			break;
+		}
+		if (stop_signals != sigs) {
+			pyx_print_error(opts.json, "failed to write output: interrupted while the "
+					"reader was not reading, %zu bytes unwritten",
+					pyx_sink_pending(m.sink));
+			abandoned = true;
+			break;
+		}
+	}
+	if (!abandoned) {
+		err = pyx_sink_close(m.sink);
+		m.sink = NULL;
+		if (err && !m.w.err)
+			m.w.err = err;
+	}
+	if (m.w.err) {
+		int st;
+
+		/* reap COMMAND if it is done, so that the line below tells the truth */
+		if (opts.command && !child_done && child.pid > 0 &&
+		    waitpid(child.pid, &st, WNOHANG) == child.pid) {
+			child_status = st;
+			child_done = true;
+			child.pid = -1;
+		}
+		if (opts.command && !child_done && child.pid > 0)
+			pyx_print_error(opts.json, "failed to write output: %s; %s (pid %d) is left "
+					"running, unmonitored", strerror(-m.w.err), opts.command[0],
+					child.pid);
+		else
+			pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
+	}
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		lost_ring += m.sum.lost_records[i] > m.sum.lost_total[i] ? m.sum.lost_records[i] :
+									    m.sum.lost_total[i];
+		lost_out += m.sum.lost_output[i];
+	}
+	if (lost_ring || lost_out)
+		pyx_print_error(opts.json, "%llu records lost: %llu with the ring buffer full "
+				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
+				"--queue-size)", (unsigned long long)(lost_ring + lost_out),
+				(unsigned long long)lost_ring, (unsigned long long)lost_out);
+	if (f != stdout && !abandoned) {
 		fclose(f);
 		f = NULL;
 	}
@@ -527,7 +679,14 @@ int main(int argc, char **argv)
 		ret = child_done ? pyx_exit_status(child_status) : 0;
 	else
 		ret = 0;
+	/* an incomplete trace says so in the status too, without hiding a failing COMMAND's */
+	if ((lost_ring || lost_out) && ret == 0)
+		ret = 3;
+	if (m.w.err || abandoned)
+		ret = 1;
 cleanup:
+	pyx_bw_stop(m.bw); /* before the fork below: one thread fewer, and no attach in flight */
+	m.bw = NULL;
 	if (ld && !opts.wait_detach) {
 		/* the output is complete: let a child wait out the detach (detach.c) */
 		pid_t pid = pyx_detach_in_background();
@@ -541,6 +700,9 @@ cleanup:
 		if (child.go_fd >= 0)
 			pyx_runner_abort(&child);
 	}
+	if (abandoned)
+		return ret; /* the writer is stuck in write(): exit without waiting for it */
+	pyx_sink_close(m.sink);
 	if (f && f != stdout)
 		fclose(f);
 	pyx_corr_free(m.corr);
