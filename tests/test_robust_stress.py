@@ -66,7 +66,6 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
         peak = max(peak, vm_kb(mon.pid, "VmRSS"))
         time.sleep(0.2)
     _, err = mon.communicate(timeout=60)
-    assert mon.returncode == 0, err.decode(errors="replace")[-4000:]
 
     counted = {}
     for i in range(NPROCS):
@@ -101,6 +100,9 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
             elif t == "summary":
                 summary = r
     assert summary is not None
+    # status 3 says the trace is incomplete (docs/cli.md, "Losses")
+    assert mon.returncode == (3 if sum(summary["lost"].values()) else 0), \
+        err.decode(errors="replace")[-4000:]
     assert malformed == 0
     # every producer finished its interpreter and said how many payloads it emitted
     assert set(counted) <= set(stops)

@@ -55,7 +55,7 @@ FUZZ_DIR     := $(OUTPUT)/fuzz
 FUZZ_NAMES   := payload sysrec procrec record corr
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 FUZZ_SRCS    := $(addprefix user/monitor/,payload.c record.c buf.c output.c output_json.c \
-	output_plain.c catalog.c summary.c sysrec.c)
+	output_plain.c catalog.c summary.c sysrec.c sink.c)
 # No -Werror here: these compile other parts' sources with clang, whose warnings differ from gcc's;
 # the project's own gcc build keeps -Werror, and a clang-only warning must not break `make test`.
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \

@@ -454,11 +454,18 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 
 	if (!ld)
 		return;
-	/* Every link, USDT and tracepoint, in one concurrent batch (see detach.c); the skeleton
-	 * then finds its link slots empty. */
+	/*
+	 * USDT links one after the other, here: libbpf's USDT detach updates the object's USDT
+	 * manager (its free spec ids, by realloc) and must not run in two threads at once. A
+	 * uprobe goes in a few ms. Then every tracepoint link in one concurrent batch (detach.c);
+	 * the skeleton then finds its link slots empty.
+	 */
+	for (i = 0; i < ld->nlinks; i++)
+		bpf_link__destroy(ld->links[i]);
+	ld->nlinks = 0;
 	if (ld->skel) {
 		const struct bpf_object_skeleton *s = ld->skel->skeleton;
-		struct bpf_link **all = realloc(ld->links, (ld->nlinks + s->prog_cnt) * sizeof(*all));
+		struct bpf_link **all = realloc(ld->links, s->prog_cnt * sizeof(*all));
 
 		if (all) {
 			ld->links = all;

@@ -36,9 +36,11 @@
 
 #include "pyxcheck_wire.h"
 #include "builtin_audit.h"
+#include "builtin_worker.h"
 #include "catalog.h"
 #include "corr_out.h"
 #include "correlate.h"
+#include "detach.h"
 #include "loader.h"
 #include "metrics.h"
 #include "out_syslog.h"
@@ -48,10 +50,14 @@
 #include "record.h"
 #include "runner.h"
 #include "service.h"
+#include "sink.h"
 #include "summary.h"
 #include "sysrec.h"
 
 #define POLL_MS 100
+/* Free room in the output queue before a lost record is written for what it dropped: reported
+ * once the reader caught up a little, not once per dropped line. */
+#define LOST_ROOM 1024
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 static volatile sig_atomic_t stop_signals;   /* SIGINT/SIGTERM received so far */
@@ -93,10 +99,12 @@ struct monitor {
 	struct pyx_corr *corr;          /* NULL: records are shown as they come */
 	struct pyx_builtin *builtin;    /* CPython's own python:audit probe, for blind spots */
 	struct pyx_stamp stamp;
-	struct pyx_syslog *sink;        /* --syslog, or NULL */
-	bool sink_done;                 /* finished at exit: lines no longer go to it */
+	struct pyx_syslog *syslog;      /* --syslog, or NULL */
+	bool syslog_done;               /* finished at exit: lines no longer go to it */
 	uint64_t shown[PYX_CT__COUNT];  /* records written, by type (stats and metrics) */
 	struct pyx_loader *ld;
+	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
+	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -107,12 +115,72 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* The stream a record counts in when the output queue drops it (lifecycle records, like the
+ * kernel side's, count as audit). */
+static int rec_stream(unsigned int type)
+{
+	switch (type) {
+	case PYX_REC_SYSCALL:
+		return PYX_STREAM_SYSCALL;
+	case PYX_REC_PROCESS:
+		return PYX_STREAM_PROCESS;
+	case PYX_REC_LOST:
+		return -1; /* the accounting itself is never dropped */
+	default:
+		return PYX_STREAM_AUDIT;
+	}
+}
+
 static void malformed(struct monitor *m, const struct pyx_rec_hdr *h, const char *source,
 		      const char *why, const void *raw, size_t len)
 {
 	m->sum.malformed++;
 	m->shown[PYX_CT_MALFORMED]++;
+	/* droppable too: a flood of forged records must not grow the queue without bound */
+	m->w.stream = h->type == PYX_REC_LOST ? PYX_STREAM_AUDIT : rec_stream(h->type);
 	m->out->malformed(&m->w, h, source, why, raw, len);
+}
+
+/* A lost record written by the monitor itself: pid 0 when no thread can be named. */
+static void write_lost(struct monitor *m, unsigned int stream, uint64_t count, const char *reason,
+		       uint32_t pid)
+{
+	const struct pyx_corr_item *corr = m->w.corr;
+	int saved = m->w.stream;
+	struct pyx_rec_lost l = {
+		.hdr = { .size = sizeof(l), .type = PYX_REC_LOST, .pid = pid, .tid = pid,
+			 .ts_ns = now_ns(CLOCK_MONOTONIC) },
+		.stream = stream,
+		.count = count,
+	};
+
+	memcpy(l.hdr.comm, "pyxcheck", sizeof("pyxcheck"));
+	m->w.corr = NULL;
+	m->w.stream = -1;
+	m->w.lost_reason = reason;
+	m->out->lost(&m->w, &l);
+	m->w.lost_reason = NULL;
+	m->w.stream = saved;
+	m->w.corr = corr;
+}
+
+/* Say in-band what the output queue dropped, once it has room again (force: now). */
+static void report_dropped(struct monitor *m, bool force)
+{
+	unsigned int i;
+
+	if (!m->sink || (!force && !pyx_sink_room(m->sink, LOST_ROOM)))
+		return;
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		uint64_t n = m->w.dropped[i];
+
+		if (!n)
+			continue;
+		m->w.dropped[i] = 0;
+		m->sum.lost_output[i] += n;
+		write_lost(m, i, n, "output", getpid());
+	}
+	m->w.ndropped = 0;
 }
 
 static void handle_audit(struct monitor *m, const void *rec, size_t size)
@@ -148,6 +216,9 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 	struct pyx_sysview sv;
 	struct pyx_procview pv;
 
+	if (m->w.ndropped)
+		report_dropped(m, false);
+	m->w.stream = rec_stream(h->type);
 	switch (h->type) {
 	case PYX_REC_AUDIT:
 		handle_audit(m, rec, size);
@@ -181,7 +252,9 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		}
 		m->sum.lifecycle++;
 		m->shown[PYX_CT_LIFECYCLE]++;
+		m->w.priority = true;
 		m->out->lifecycle(&m->w, rec);
+		m->w.priority = false;
 		break;
 	case PYX_REC_LOST: {
 		const struct pyx_rec_lost *l = rec;
@@ -199,6 +272,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		malformed(m, h, "record", "unknown record type", rec, size);
 		break;
 	}
+	m->w.stream = -1;
 	/* the reader went away (EPIPE) or the disk is full: stop polling */
 	return m->w.err;
 }
@@ -209,7 +283,11 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 	struct monitor *m = ctx;
 
 	if (it->kind == PYX_CI_BLIND_SPOT) {
+		if (m->w.ndropped)
+			report_dropped(m, false);
+		m->w.stream = PYX_STREAM_PROCESS;
 		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+		m->w.stream = -1;
 		return m->w.err;
 	}
 	m->w.corr = it;
@@ -222,15 +300,13 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 static bool on_blind(void *ctx, uint32_t pid, const char *exe)
 {
 	struct monitor *m = ctx;
-	char path[64];
 
+	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h) */
 	if (!exe) {
-		pyx_builtin_detach(m->builtin, pid);
+		pyx_bw_detach(m->bw, pid);
 		return false;
 	}
-	/* the running image, even when the file was replaced or removed since */
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	return pyx_builtin_attach(m->builtin, pid, path) == 0;
+	return pyx_bw_attach(m->bw, pid);
 }
 
 static void on_builtin(void *ctx, uint32_t pid, const char *name)
@@ -382,8 +458,8 @@ static void on_line(struct pyx_writer *w)
 
 	if (m->opts->json)
 		pyx_stamp_line(&m->stamp, &w->buf);
-	if (m->sink && !m->sink_done && !w->buf.oom)
-		pyx_syslog_push(m->sink, w->buf.p, w->buf.len);
+	if (m->syslog && !m->syslog_done && !w->buf.oom)
+		pyx_syslog_push(m->syslog, w->buf.p, w->buf.len);
 }
 
 /* One snapshot of every counter, as the summary would print it. */
@@ -409,10 +485,10 @@ static void collect(struct monitor *m, struct pyx_counters *c)
 	for (i = 0; i < PYX_STREAM__COUNT && i < 3; i++)
 		c->lost[i] = lost[i] > m->sum.lost_records[i] ? lost[i] : m->sum.lost_records[i];
 	c->malformed = m->sum.malformed;
-	if (m->sink) {
+	if (m->syslog) {
 		struct pyx_syslog_stats ss;
 
-		pyx_syslog_stats(m->sink, &ss);
+		pyx_syslog_stats(m->syslog, &ss);
 		c->sink_lost = ss.lost;
 		c->sink_sent = ss.sent;
 		c->sink_queued = ss.queued;
@@ -440,16 +516,19 @@ static void write_metrics(struct monitor *m)
 /* Records the sink dropped since the last report, as a `lost` record with stream "sink". */
 static void report_sink_lost(struct monitor *m)
 {
-	uint64_t n = m->sink ? pyx_syslog_take_lost(m->sink) : 0;
+	uint64_t n = m->syslog ? pyx_syslog_take_lost(m->syslog) : 0;
+	int saved = m->w.stream;
 
 	if (!n || !m->opts->json)
 		return;
+	m->w.stream = -1; /* the accounting itself is never dropped */
 	pyx_buf_printf(&m->w.buf, "{\"type\":\"lost\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"uid\":0,"
 		       "\"comm\":\"pyxcheck\",\"stream\":\"sink\",\"count\":%llu}",
 		       (unsigned long long)now_ns(CLOCK_MONOTONIC), getpid(), getpid(),
 		       (unsigned long long)n);
 	m->shown[PYX_CT_LOST]++;
 	pyx_writer_flush_line(&m->w);
+	m->w.stream = saved;
 }
 
 /* SIGHUP: everything written so far goes to the old file, everything after to the new one. */
@@ -460,8 +539,6 @@ static void reopen_output(struct monitor *m, FILE **f)
 
 	if (!m->opts->output)
 		return;
-	if (fflush(*f) && !m->w.err)
-		m->w.err = -errno;
 	err = open_output(m->opts, true, &nf);
 	if (err) {
 		/* keep writing to the old file rather than lose records */
@@ -469,6 +546,13 @@ static void reopen_output(struct monitor *m, FILE **f)
 				"old file)", m->opts->output, strerror(-err));
 		return;
 	}
+	/* the writer thread finishes the old file, then takes the new one between two lines */
+	if (m->sink)
+		err = pyx_sink_reopen(m->sink, fileno(nf));
+	else if (fflush(*f))
+		err = -errno;
+	if (err && !m->w.err)
+		m->w.err = err;
 	fclose(*f);
 	*f = nf;
 	m->w.f = nf;
@@ -484,7 +568,9 @@ int main(int argc, char **argv)
 	struct monitor m = {};
 	struct pyx_opts opts;
 	struct sigaction sa = {};
-	bool child_done = false, forwarded = false;
+	bool child_done = false, forwarded = false, warned_drop = false, abandoned = false;
+	uint64_t lost_ring = 0, lost_out = 0;
+	sig_atomic_t sigs;
 	int child_status = 0, ret = 1, err, n;
 	unsigned int i;
 	uint64_t bad;
@@ -546,7 +632,7 @@ int main(int argc, char **argv)
 		char host[256] = "-";
 
 		gethostname(host, sizeof(host) - 1);
-		err = pyx_syslog_open(&m.sink, opts.syslog, opts.syslog_buffer, host);
+		err = pyx_syslog_open(&m.syslog, opts.syslog, opts.syslog_buffer, host);
 		if (err) {
 			pyx_print_error(opts.json, "failed to set up --syslog %s: %s", opts.syslog,
 					err == -EINVAL ? "bad or unresolvable address" :
@@ -554,6 +640,14 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	m.w.stream = -1;
+	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
+	err = pyx_sink_open(&m.sink, fileno(f), opts.queue_size);
+	if (err) {
+		pyx_print_error(opts.json, "failed to start the output writer: %s", strerror(-err));
+		goto cleanup;
+	}
+	m.w.sink = m.sink;
 	if (!opts.json && f == stdout && isatty(STDOUT_FILENO)) {
 		struct winsize ws;
 
@@ -574,7 +668,7 @@ int main(int argc, char **argv)
 		m.sum.corr = m.corr;
 		m.w.annot = &pyx_corr_annot_ops;
 		/* optional: without it blind spots are still reported, without event names */
-		if (!pyx_builtin_open(&m.builtin, opts.verbose))
+		if (!pyx_builtin_open(&m.builtin, opts.verbose) && !pyx_bw_start(&m.bw, m.builtin))
 			pyx_corr_set_blind_cb(m.corr, on_blind, &m);
 	}
 
@@ -671,11 +765,12 @@ int main(int argc, char **argv)
 
 			stats_requested = 0;
 			collect(&m, &c);
+			m.w.stream = -1; /* the accounting itself is never dropped */
 			if (opts.json)
 				pyx_json_stats(&m.w, now_ns(CLOCK_MONOTONIC), &c);
 		}
-		if (m.sink) {
-			pyx_syslog_pump(m.sink);
+		if (m.syslog) {
+			pyx_syslog_pump(m.syslog);
 			report_sink_lost(&m);
 		}
 		if (opts.metrics && now_ns(CLOCK_MONOTONIC) >= next_metrics) {
@@ -686,8 +781,18 @@ int main(int argc, char **argv)
 			reopen_requested = 0;
 			reopen_output(&m, &f);
 		}
-		fflush(m.w.f);
-		if (m.w.err || ferror(m.w.f))
+		if (m.w.ndropped) {
+			if (!warned_drop)
+				fprintf(stderr, "pyxcheck: warning: the output reader is too slow and the "
+					"output queue is full: records are dropped, counted and reported "
+					"(--queue-size)\n");
+			warned_drop = true;
+			report_dropped(&m, false);
+		}
+		err = pyx_sink_push(m.sink);
+		if (err && !m.w.err)
+			m.w.err = err;
+		if (m.w.err)
 			break;
 
 		if (opts.command) {
@@ -726,12 +831,24 @@ int main(int argc, char **argv)
 			break;
 	}
 	sd_notify(0, "STOPPING=1");
-	drain(ld, &m);
-	if (m.builtin)
-		pyx_builtin_poll(m.builtin, on_builtin, &m);
-	if (m.corr)
-		pyx_corr_flush(m.corr);
-	pyx_loader_lost(ld, m.sum.lost_total);
+	/* a dead output (EPIPE, ENOSPC) ends the run: nothing more can be said there */
+	if (!m.w.err) {
+		drain(ld, &m);
+		if (m.builtin)
+			pyx_builtin_poll(m.builtin, on_builtin, &m);
+		if (m.corr)
+			pyx_corr_flush(m.corr);
+	}
+	/* losses of threads that emitted nothing after them: in-band now, not only in the summary */
+	if (!pyx_loader_lost(ld, m.sum.lost_total)) {
+		for (i = 0; i < PYX_STREAM__COUNT; i++) {
+			if (m.sum.lost_total[i] <= m.sum.lost_records[i])
+				continue;
+			write_lost(&m, i, m.sum.lost_total[i] - m.sum.lost_records[i], "ringbuf", 0);
+			m.sum.lost_records[i] = m.sum.lost_total[i];
+		}
+	}
+	report_dropped(&m, true);
 	bad = pyx_loader_bad_size(ld);
 	if (bad) {
 		/* no header to report them by: counted as malformed, said once */
@@ -745,21 +862,66 @@ int main(int argc, char **argv)
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
 	}
-	if (m.sink) {
+	if (m.syslog) {
 		/* the relay gets a few seconds for the rest; what it does not take is lost, and
 		 * said so in the file only (not to the relay, which is the one missing it): after
 		 * the summary, the one line never offered to the relay */
-		pyx_syslog_finish(m.sink, 3000);
-		m.sink_done = true;
+		pyx_syslog_finish(m.syslog, 3000);
+		m.syslog_done = true;
 		report_sink_lost(&m);
 	}
 	if (opts.metrics)
 		write_metrics(&m);
-	if (fflush(m.w.f) && !m.w.err)
-		m.w.err = -errno;
-	if (m.w.err && m.w.err != -EPIPE)
-		pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
-	if (f != stdout) {
+	/* wait for a slow reader (the records are ours to deliver); a new signal gives up */
+	sigs = stop_signals;
+	while (!m.w.err) {
+		err = pyx_sink_flush(m.sink, POLL_MS);
+		if (err != -ETIMEDOUT) {
+			m.w.err = err;
+			break;
+		}
+		if (stop_signals != sigs) {
+			pyx_print_error(opts.json, "failed to write output: interrupted while the "
+					"reader was not reading, %zu bytes unwritten",
+					pyx_sink_pending(m.sink));
+			abandoned = true;
+			break;
+		}
+	}
+	if (!abandoned) {
+		err = pyx_sink_close(m.sink);
+		m.sink = NULL;
+		if (err && !m.w.err)
+			m.w.err = err;
+	}
+	if (m.w.err) {
+		int st;
+
+		/* reap COMMAND if it is done, so that the line below tells the truth */
+		if (opts.command && !child_done && child.pid > 0 &&
+		    waitpid(child.pid, &st, WNOHANG) == child.pid) {
+			child_status = st;
+			child_done = true;
+			child.pid = -1;
+		}
+		if (opts.command && !child_done && child.pid > 0)
+			pyx_print_error(opts.json, "failed to write output: %s; %s (pid %d) is left "
+					"running, unmonitored", strerror(-m.w.err), opts.command[0],
+					child.pid);
+		else
+			pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
+	}
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		lost_ring += m.sum.lost_records[i] > m.sum.lost_total[i] ? m.sum.lost_records[i] :
+									    m.sum.lost_total[i];
+		lost_out += m.sum.lost_output[i];
+	}
+	if (lost_ring || lost_out)
+		pyx_print_error(opts.json, "%llu records lost: %llu with the ring buffer full "
+				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
+				"--queue-size)", (unsigned long long)(lost_ring + lost_out),
+				(unsigned long long)lost_ring, (unsigned long long)lost_out);
+	if (f != stdout && !abandoned) {
 		fclose(f);
 		f = NULL;
 	}
@@ -768,18 +930,35 @@ int main(int argc, char **argv)
 		ret = child_done ? pyx_exit_status(child_status) : 0;
 	else
 		ret = 0;
+	/* an incomplete trace says so in the status too, without hiding a failing COMMAND's */
+	if ((lost_ring || lost_out) && ret == 0)
+		ret = 3;
+	if (m.w.err || abandoned)
+		ret = 1;
 cleanup:
+	pyx_bw_stop(m.bw); /* before the fork below: one thread fewer, and no attach in flight */
+	m.bw = NULL;
+	if (ld && !opts.wait_detach) {
+		/* the output is complete: let a child wait out the detach (detach.c) */
+		pid_t pid = pyx_detach_in_background();
+
+		if (opts.verbose && pid > 0)
+			fprintf(stderr, "pyxcheck: probes detach in the background (pid %d)\n", pid);
+	}
 	pyx_loader_destroy(ld);
 	if (child.pid > 0) {
 		/* COMMAND never ran (start-up failed) or is still running after a second signal */
 		if (child.go_fd >= 0)
 			pyx_runner_abort(&child);
 	}
+	if (abandoned)
+		return ret; /* the writer is stuck in write(): exit without waiting for it */
+	pyx_sink_close(m.sink);
 	if (f && f != stdout)
 		fclose(f);
 	pyx_corr_free(m.corr);
 	pyx_builtin_destroy(m.builtin);
-	pyx_syslog_close(m.sink);
+	pyx_syslog_close(m.syslog);
 	pyx_summary_free(&m.sum);
 	pyx_buf_free(&m.w.buf);
 	free(arena_mem);

@@ -40,6 +40,11 @@ static const char usage_text[] =
 "      --summary     print counts per event and syscall, and losses, at exit\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
+"      --queue-size BYTES\n"
+"                    output queue: records waiting for a slow reader, at most this many bytes\n"
+"                    (a power of two, default 64M); beyond it records are dropped and reported\n"
+"      --wait-detach exit only once every probe is detached (takes seconds: by default a\n"
+"                    background process detaches them after the exit status is handed back)\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
@@ -47,7 +52,8 @@ static const char usage_text[] =
 "Signals: SIGHUP reopens -o FILE (after logrotate moved it); SIGUSR1 writes a stats record.\n"
 "\n"
 "Exit status: COMMAND's status; 0 when stopped by SIGINT/SIGTERM; 1 on a runtime error (not\n"
-"root, no BPF, no BTF, hook library missing, output not writable); 2 on bad usage.\n"
+"root, no BPF, no BTF, hook library missing, output not writable, a write failed); 2 on bad\n"
+"usage; 3 when records were lost (and COMMAND, if any, exited 0): stderr says how many.\n"
 "\n"
 "EXAMPLES\n"
 "  pyxcheck -- python3 script.py              run a script, show its events and syscalls\n"
@@ -170,7 +176,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 }
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER };
+       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -187,6 +193,8 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 		{ "syslog", required_argument, NULL, OPT_SYSLOG },
 		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
+		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
+		{ "queue-size", required_argument, NULL, OPT_QUEUE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -285,6 +293,16 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			o->syslog_buffer = (size_t)v;
 			break;
 		}
+		case OPT_QUEUE:
+			if (parse_size(optarg, &o->queue_size)) {
+				usage_error("--queue-size: '%s' is not a power of two between 4096 "
+					    "and 1G", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_WAIT_DETACH:
+			o->wait_detach = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;

@@ -22,7 +22,9 @@ struct pyx_opts {
 	const char *output;  /* -o */
 	bool summary;
 	bool verbose;
+	bool wait_detach;     /* --wait-detach: detach before exiting, not in the background */
 	size_t ringbuf_size;
+	size_t queue_size;   /* --queue-size: bound of the output queue (sink.h); 0 = default */
 	/* -e: what to show. events_given false: everything. */
 	bool events_given;
 	uint32_t category_mask;   /* probes to attach */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "sink.h"
 
 void pyx_writer_flush_line(struct pyx_writer *w)
 {
@@ -14,8 +15,21 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		if (w->on_line)
 			w->on_line(w);
 		pyx_buf_putc(&w->buf, '\n');
-		if (fwrite(w->buf.p, 1, w->buf.len, w->f) != w->buf.len && !w->err)
+		if (w->sink) {
+			int err = pyx_sink_write(w->sink, w->buf.p, w->buf.len,
+						 w->stream < 0 || w->stream >= PYX_STREAM__COUNT ?
+						 PYX_SINK_FORCE : w->priority ? PYX_SINK_PRIORITY :
+						 PYX_SINK_DROP);
+
+			if (err == -ENOBUFS) {
+				w->dropped[w->stream]++;
+				w->ndropped++;
+			} else if (err && !w->err) {
+				w->err = err;
+			}
+		} else if (fwrite(w->buf.p, 1, w->buf.len, w->f) != w->buf.len && !w->err) {
 			w->err = errno ? -errno : -EIO;
+		}
 	}
 	w->buf.len = 0;
 	w->buf.oom = false;

@@ -30,8 +30,21 @@ struct pyx_annot_ops {
 	void (*plain_summary)(struct pyx_writer *w, const struct pyx_corr *c);
 };
 
+struct pyx_sink;
+
 struct pyx_writer {
-	FILE *f;
+	FILE *f;             /* where lines go when there is no sink (tools, tests) */
+	struct pyx_sink *sink; /* the monitor's bounded queue and writer thread (sink.h) */
+	/* Loss accounting with a sink: the stream (enum pyx_stream) the line being written belongs
+	 * to, or -1 for lines never dropped (lost records, the summary); lines the sink refused,
+	 * per stream, not yet reported in-band (the caller reports and zeroes them). */
+	int stream;
+	bool priority;       /* the line may use the queue's headroom (sink.h PYX_SINK_PRIORITY) */
+	uint64_t dropped[PYX_STREAM__COUNT];
+	uint64_t ndropped;   /* sum of dropped[] */
+	/* what a lost record being written stands for: NULL, the kernel side's ring buffer was
+	 * full; otherwise a reason (see json-schema.md) */
+	const char *lost_reason;
 	struct pyx_buf buf;
 	bool color;          /* ANSI colours (plain, terminal only) */
 	bool fit;            /* cut plain lines to `width` columns (terminal only) */

@@ -421,8 +421,9 @@ static void json_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle 
 static void json_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 {
 	json_common(w, "lost", &rec->hdr);
-	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"count\":%llu}", pyx_stream_name(rec->stream),
-		       (unsigned long long)rec->count);
+	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"count\":%llu,\"reason\":\"%s\"}",
+		       pyx_stream_name(rec->stream), (unsigned long long)rec->count,
+		       w->lost_reason ? w->lost_reason : "ringbuf");
 	pyx_writer_flush_line(w);
 }
 
@@ -463,8 +464,9 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 		       (unsigned long long)s->proc[PYX_PROC_EXIT], (unsigned long long)s->lifecycle,
 		       (unsigned long long)s->malformed);
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		uint64_t lost = s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
-									  s->lost_records[i];
+		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
+									   s->lost_records[i]) +
+				s->lost_output[i];
 
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)lost);

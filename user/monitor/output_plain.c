@@ -414,8 +414,11 @@ static void plain_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle
 static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 {
 	plain_prefix(w, &rec->hdr, '!');
-	pyx_buf_printf(&body, "lost %llu %s records (consider a larger --ringbuf-size)",
-		       (unsigned long long)rec->count, pyx_stream_name(rec->stream));
+	pyx_buf_printf(&body, "lost %llu %s records (%s)", (unsigned long long)rec->count,
+		       pyx_stream_name(rec->stream),
+		       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
+		       !strcmp(w->lost_reason, "output") ? "output queue full: the reader is too slow" :
+		       w->lost_reason);
 	plain_emit(w, C_WARN, &body, "", "");
 }
 
@@ -467,8 +470,9 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_writer_flush_line(w);
 	pyx_buf_puts(b, "lost:");
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		uint64_t lost = s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
-									  s->lost_records[i];
+		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
+									   s->lost_records[i]) +
+				s->lost_output[i];
 
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
 	}
