@@ -7,6 +7,8 @@
  * "python:audit" stapsdt probe. Results are cached by (device, inode, mtime, size), since the same
  * few binaries (sh, python3) are exec'd over and over.
  */
+#define _GNU_SOURCE /* O_PATH */
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -137,6 +139,34 @@ cleanup:
 	return found;
 }
 
+/*
+ * Open a path a monitored process controls, for reading, without ever blocking: the exec'd file
+ * may have been replaced by a FIFO (an open for reading would wait for a writer for ever) or a
+ * symlink to a device (whose open has side effects). An O_PATH open touches neither: it only
+ * resolves the name (symlinks followed, as /usr/bin/python3 is one). Only a regular file is then
+ * reopened, through /proc/self/fd, which names that very inode, so a rename between the two
+ * opens changes nothing. O_NONBLOCK as a second guard. Returns the fd, or -1 with errno set
+ * (EINVAL: not a regular file).
+ */
+static int open_untrusted_reg(const char *path, struct stat *st)
+{
+	char self[64];
+	int pfd, fd;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, st) || !S_ISREG(st->st_mode)) {
+		close(pfd);
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(pfd);
+	return fd;
+}
+
 int corr_elf_is_python(const char *path, char *why, size_t n)
 {
 	struct cache_ent *ce;
@@ -145,13 +175,9 @@ int corr_elf_is_python(const char *path, char *why, size_t n)
 	int fd, r;
 
 	why[0] = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_untrusted_reg(path, &st);
 	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
+		return errno == EINVAL ? 0 : -1;
 	for (i = 0; i < ncache; i++) {
 		ce = &cache[i];
 		if (ce->dev == st.st_dev && ce->ino == st.st_ino && ce->size == st.st_size &&
