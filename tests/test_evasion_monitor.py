@@ -146,3 +146,64 @@ def test_fifo_swapped_for_exec_path_does_not_hang_the_monitor(user):
     assert time.monotonic() - t0 < 30
     # no blind spot: /bin/true is no Python, and a FIFO is no file to inspect
     assert [r for r in records(out) if r["type"] == "blind-spot"] == []
+
+
+# ---------------------------------------------------------------------------- -o FILE
+def out_error(path, why):
+    return f"pyxcheck: failed to open output file {path}: {why}\n"
+
+
+def monitor_o(u, path):
+    return run([str(u["mon"] / "pyxcheck"), "-o", str(path), "--", "true"], timeout=60)
+
+
+def test_output_file_created_first_by_another_user_is_refused(user):
+    path = user["home"] / "out.jsonl"
+    p = as_user(user, [SYSTEM_PYTHON, "-c",
+                       f"import os; open({str(path)!r}, 'w').write('mine'); "
+                       f"os.chmod({str(path)!r}, 0o666)"])
+    assert p.wait(timeout=60) == 0, p.stderr.read()
+    r = monitor_o(user, path)
+    assert r.returncode == 1
+    assert r.stderr == out_error(path, f"it belongs to uid {user['uid']}, not to uid 0 (remove "
+                                       "it or choose another path)")
+    st = os.stat(path)
+    assert path.read_text() == "mine" and st.st_uid == user["uid"] and st.st_mode & 0o777 == 0o666
+
+
+def test_output_fifo_of_another_user_is_refused_at_once(user):
+    path = user["home"] / "out.fifo"
+    p = as_user(user, [SYSTEM_PYTHON, "-c", f"import os; os.mkfifo({str(path)!r}, 0o666)"])
+    assert p.wait(timeout=60) == 0, p.stderr.read()
+    t0 = time.monotonic()
+    r = monitor_o(user, path)
+    # O_NONBLOCK: a FIFO nobody reads is refused, not waited on
+    assert r.returncode == 1 and r.stderr == out_error(path, "it is a FIFO with no reader")
+    assert time.monotonic() - t0 < 30
+
+
+def test_output_path_through_a_symlinked_directory_is_refused(user):
+    link = user["top"] / "logs"
+    os.symlink(user["home"], link)
+    for path in (link / "out.jsonl", link / "." / "out.jsonl"):
+        r = monitor_o(user, path)
+        assert r.returncode == 1
+        assert r.stderr == out_error(path, "a component of the path is a symlink (refused: give "
+                                           "the real path)")
+    assert not (user["home"] / "out.jsonl").exists()
+    # the same directory by its real path is fine: created by root, 0600
+    r = monitor_o(user, user["home"] / "out.jsonl")
+    assert r.returncode == 0, r.stderr
+    st = os.stat(user["home"] / "out.jsonl")
+    assert st.st_uid == 0 and st.st_mode & 0o777 == 0o600
+
+
+def test_output_file_with_a_second_hard_link_is_refused(user):
+    victim = user["top"] / "victim"
+    victim.write_text("precious")
+    path = user["home"] / "out.jsonl"
+    os.link(victim, path)
+    r = monitor_o(user, path)
+    assert r.returncode == 1
+    assert r.stderr == out_error(path, "it has 2 hard links (remove it or choose another path)")
+    assert victim.read_text() == "precious"

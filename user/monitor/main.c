@@ -36,6 +36,7 @@
 #include "correlate.h"
 #include "loader.h"
 #include "opts.h"
+#include "outfile.h"
 #include "output.h"
 #include "payload.h"
 #include "record.h"
@@ -268,39 +269,31 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 	return n < 0 ? n : 0;
 }
 
-static int open_output(struct pyx_opts *o, FILE **out)
+/* -o FILE: never through a symlink, never into a file another user prepared (outfile.c) */
+static int open_output(struct pyx_opts *o, FILE **out, char *why, size_t n)
 {
-	struct stat st;
 	int fd, err;
 
 	if (!o->output) {
 		*out = stdout;
 		return 0;
 	}
-	/*
-	 * An existing file keeps its mode through open(): make a regular file 0600 before it is
-	 * truncated and written (a device or a FIFO given as FILE is left as it is).
-	 */
-	fd = open(o->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = pyx_outfile_open(o->output, why, n);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 ||
-	    (S_ISREG(st.st_mode) && ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)) ||
-	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0))
-		goto fail;
+		return fd;
 	*out = fdopen(fd, "w");
-	if (!*out)
-		goto fail;
+	if (!*out) {
+		err = -errno;
+		snprintf(why, n, "%s", strerror(-err));
+		close(fd);
+		return err;
+	}
 	return 0;
-fail:
-	err = -errno;
-	close(fd);
-	return err;
 }
 
 int main(int argc, char **argv)
 {
-	char lib[PATH_MAX], launcher[PATH_MAX];
+	char lib[PATH_MAX], launcher[PATH_MAX], why[160];
 	const char *hooks[3] = {};
 	struct pyx_loader_opts lopts = {};
 	struct pyx_child child = { .pid = -1, .go_fd = -1 };
@@ -342,10 +335,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	err = open_output(&opts, &f);
+	err = open_output(&opts, &f, why, sizeof(why));
 	if (err) {
-		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output,
-				strerror(-err));
+		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output, why);
 		return 1;
 	}
 	arena_mem = malloc(arena_size);
