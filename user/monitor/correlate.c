@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -104,9 +105,11 @@ struct proc {
 	unsigned int nsqlite;
 	/* blind spots */
 	bool py_pending, blind_done;
+	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
+	char *attach_image; /* the built-in probe goes there at the next tick (blind_mapped) */
 	uint64_t exec_ns;
 	char *exe;
-	char why[96];
+	char why[256];
 	char comm[PYX_COMM_LEN + 1];
 	char **argv;
 	unsigned int argc;
@@ -229,6 +232,7 @@ static struct proc *proc_find(struct pyx_corr *c, uint32_t pid)
 
 static void proc_free(struct pyx_corr *c, struct proc *p);
 static void blind_emit(struct pyx_corr *c, struct proc *p);
+static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
 
 /* An exited process kept for its blind-spot report goes now. */
 static void proc_reap(struct pyx_corr *c, struct proc *p)
@@ -287,6 +291,7 @@ static void proc_free(struct pyx_corr *c, struct proc *p)
 		free(p->argv[i]);
 	free(p->argv);
 	free(p->exe);
+	free(p->attach_image);
 	free(p->builtin);
 	free(p);
 }
@@ -1018,12 +1023,15 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		}
 	}
 	syscall_state(c, p, &sv, &sp, explained);
+	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
+	    (sv.args[2].raw & PROT_EXEC))
+		blind_mapped(c, p, &sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
 		/* the new image starts from nothing: no hook until it says so */
 		p->exec_pending = false;
-		if (p->py_pending)
+		if (p->py_pending || p->maps_watch)
 			keep_argv(p, &sv);
 	}
 
@@ -1074,6 +1082,69 @@ static void blind_emit(struct pyx_corr *c, struct proc *p)
 	p->blind_done = true;
 	c->st.blind_spots++;
 	emit(c, &it);
+}
+
+/* A Python without the hook so far: it has the grace period to fire hook_start. image is the
+ * file to attach CPython's built-in probe to (a /proc link to the very inode it runs). */
+static void blind_suspect(struct pyx_corr *c, struct proc *p, const char *image)
+{
+	p->py_pending = true;
+	p->blind_done = false;
+	p->maps_watch = false;
+	if (c->blind_fn && image)
+		p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, image);
+}
+
+/*
+ * An executable mapping made by a process whose image has no PT_INTERP: the dynamic loader run
+ * as a program (ld.so /usr/bin/python3.11 ...) maps the program it runs itself, so /proc/PID/exe
+ * and the exec record name ld.so. The mapped file is read through /proc/PID/map_files (the
+ * inode the process maps, whatever happened to its name since), or, once the process is gone,
+ * through the path its fd was opened with.
+ */
+static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	const char *procfs = c->o.procfs ? c->o.procfs : "/proc";
+	char path[PATH_MAX], image[PATH_MAX], line[PATH_MAX + 128], why[96];
+	unsigned long long lo, hi, addr = (unsigned long long)sv->ret;
+	const char *name = NULL;
+	struct fdent *e;
+	int r = -1, pos;
+	FILE *f;
+
+	image[0] = 0;
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 || addr < lo ||
+		    addr >= hi)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(image, sizeof(image), "%s/%u/map_files/%llx-%llx", procfs, p->pid, lo, hi);
+		r = corr_elf_is_python(image, why, sizeof(why), NULL);
+		if (line[pos] == '/') {
+			snprintf(path, sizeof(path), "%s", line + pos);
+			name = path;
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (r < 0 && e && e->path) {
+		image[0] = 0;
+		r = corr_elf_is_python(e->path, why, sizeof(why), NULL);
+	}
+	if (r <= 0)
+		return;
+	if (!name)
+		name = e && e->path ? e->path : "an unnamed file";
+	snprintf(p->why, sizeof(p->why), "maps %.160s, which %.80s", name, why);
+	blind_suspect(c, p, NULL);
+	/* Not now: ld.so maps the program segment by segment, and a uprobe with a semaphore
+	 * attached before the data segment is in place fails (ESRCH). At the next tick it is. */
+	free(p->attach_image);
+	p->attach_image = image[0] ? strdup(image) : NULL;
 }
 
 static void free_threads_of(struct pyx_corr *c, uint32_t pid)
@@ -1170,22 +1241,24 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
 		p->py_pending = false;
+		p->maps_watch = false;
+		free(p->attach_image);
+		p->attach_image = NULL;
 		if (c->o.blind_spots && p->exe) {
 			char path[PATH_MAX];
+			bool no_interp = false;
 			int r;
 
 			/* the running image, even when its file was removed or replaced since */
 			snprintf(path, sizeof(path), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc",
 				 p->pid);
-			r = corr_elf_is_python(path, p->why, sizeof(p->why));
+			r = corr_elf_is_python(path, p->why, sizeof(p->why), &no_interp);
 			if (r < 0)
-				r = corr_elf_is_python(p->exe, p->why, sizeof(p->why));
-			if (r > 0) {
-				p->py_pending = true;
-				p->blind_done = false;
-				if (c->blind_fn)
-					p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, p->exe);
-			}
+				r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
+			if (r > 0)
+				blind_suspect(c, p, path);
+			else
+				p->maps_watch = no_interp;
 		}
 		break;
 	case PYX_PROC_EXIT:
@@ -1317,6 +1390,14 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 
 		for (p = c->procs[b]; p; p = next) {
 			next = p->hnext;
+			/* tried again at each tick until it works or the grace period ends */
+			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
+				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
+								  p->attach_image);
+			if (p->builtin_attached || !p->py_pending || p->exited) {
+				free(p->attach_image);
+				p->attach_image = NULL;
+			}
 			if (p->exited)
 				proc_reap(c, p);
 			else if (p->py_pending && p->exec_ns + c->o.blind_grace_ns <= now)
@@ -1349,6 +1430,14 @@ int pyx_corr_flush(struct pyx_corr *c)
 
 		for (p = c->procs[b]; p; p = next) {
 			next = p->hnext;
+			/* tried again at each tick until it works or the grace period ends */
+			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
+				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
+								  p->attach_image);
+			if (p->builtin_attached || !p->py_pending || p->exited) {
+				free(p->attach_image);
+				p->attach_image = NULL;
+			}
 			if (p->exited)
 				proc_reap(c, p);
 			else if (p->py_pending)

@@ -183,19 +183,17 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 	return m->w.err;
 }
 
-/* A Python without the hook was found (exe) or is gone / turned out hooked (exe NULL). */
-static bool on_blind(void *ctx, uint32_t pid, const char *exe)
+/* A Python without the hook was found (image: a /proc link to the file it runs) or is gone /
+ * turned out hooked (image NULL). */
+static bool on_blind(void *ctx, uint32_t pid, const char *image)
 {
 	struct monitor *m = ctx;
-	char path[64];
 
-	if (!exe) {
+	if (!image) {
 		pyx_builtin_detach(m->builtin, pid);
 		return false;
 	}
-	/* the running image, even when the file was replaced or removed since */
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	return pyx_builtin_attach(m->builtin, pid, path) == 0;
+	return pyx_builtin_attach(m->builtin, pid, image) == 0;
 }
 
 static void on_builtin(void *ctx, uint32_t pid, const char *name)

@@ -10,7 +10,9 @@
  *     than waiting (a root-owned FIFO with a reader works; the flag is cleared after the checks).
  * A regular file is then made 0600 and truncated.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* O_PATH */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
