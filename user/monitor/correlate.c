@@ -32,6 +32,16 @@
 #define BUILTIN_NAMES_MAX 1024
 #define IDLE_THREAD_NS (60ull * 1000000000ull)
 #define LAT_BUCKETS (64 * 8)
+/*
+ * A composite (shutil.rmtree, os.walk, ...) is made of audited calls, and each of them raises its
+ * own event before its syscall, which explains it. So the composite itself explains a syscall
+ * only right after one of its sub-events (within COMPOSITE_GAP_NS, at most COMPOSITE_SUB_BUDGET
+ * syscalls per sub-event) and nothing on its own event alone: a forged
+ * sys.audit("shutil.rmtree", "/") then explains nothing that native code does after it. It still
+ * collects every counterpart for its own verdict.
+ */
+#define COMPOSITE_GAP_NS (50ull * 1000000ull)
+#define COMPOSITE_SUB_BUDGET 1
 
 struct ctxcopy {
 	bool has;
@@ -68,6 +78,10 @@ struct win {
 	unsigned int pending;
 	uint32_t children[CHILD_MAX];
 	unsigned int nchildren;
+	/* composites: when their own event or their latest sub-event came, and how many more
+	 * syscalls they may explain since (composite_explains) */
+	uint64_t sub_ns;
+	unsigned int budget;
 };
 
 struct thread {
@@ -733,6 +747,15 @@ static bool sub_event(const struct win *w, unsigned int ev, unsigned int cat)
 	return corr_sub_event(&w->cl, ev, cat);
 }
 
+/* A sub-event of composite w came at ts: w may explain again, a little, for a short while. */
+static void composite_sub(struct win *w, unsigned int ev, unsigned int cat, uint64_t ts)
+{
+	if (sub_event(w, ev, cat)) {
+		w->sub_ns = ts;
+		w->budget = COMPOSITE_SUB_BUDGET;
+	}
+}
+
 static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_audit *a = rec;
@@ -745,7 +768,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct proc *p;
 	struct win *w;
 	struct held *h;
-	unsigned int cat;
+	unsigned int cat, i;
 
 	th = thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = proc_get(c, a->hdr.pid);
@@ -768,9 +791,12 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	/* Composite windows stay open over the events they are made of; the rest end here. */
 	while (th->nouter && !sub_event(th->outer[th->nouter - 1], ev.event_id, cat))
 		end_win(c, th->outer[th->nouter - 1]);
+	for (i = 0; i < th->nouter; i++)
+		composite_sub(th->outer[i], ev.event_id, cat, a->hdr.ts_ns);
 	if (th->cur) {
 		w = th->cur;
 		if (sub_event(w, ev.event_id, cat)) {
+			composite_sub(w, ev.event_id, cat, a->hdr.ts_ns);
 			/* the stack is full: the oldest composite has had the longest to see its
 			 * syscalls, the newest has seen none yet */
 			if (th->nouter == PYX_CORR_OUTER_MAX)
@@ -806,6 +832,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
+	w->sub_ns = a->hdr.ts_ns;
 	h = held_new(rec, size);
 	if (!h) {
 		win_free(w);
@@ -885,6 +912,19 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 		w->ndropped++;
 	}
 	return r == CM_MATCH;
+}
+
+/* w matched a syscall at ts: does that explain it? Always for a plain window, one that creates
+ * processes (its children are followed until exec) and a loader's (import: reads and code maps
+ * only, corr_rules.c); for a composite, see COMPOSITE_GAP_NS. */
+static bool composite_explains(struct win *w, uint64_t ts)
+{
+	if (!(w->cl.cls & CC_COMPOSITE) || (w->cl.cls & (CC_SPAWN | CC_LOADER)))
+		return true;
+	if (!w->budget || ts < w->sub_ns || ts - w->sub_ns > COMPOSITE_GAP_NS)
+		return false;
+	w->budget--;
+	return true;
 }
 
 static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
@@ -983,10 +1023,11 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
-	if (th->cur)
-		explained |= offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns);
+	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns))
+		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = 0; i < th->nouter; i++)
-		explained |= offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns);
+		if (offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns))
+			explained |= composite_explains(th->outer[i], hdr->ts_ns);
 	if (p->creator)
 		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns);
 
