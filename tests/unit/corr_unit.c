@@ -527,6 +527,34 @@ static void t_fileops(void)
 	       "S 100 openat -\n");
 }
 
+/* Two arguments differ: the first comparator of the event's row (corr_rules.def) gives the
+ * reason, whatever order the compiler evaluates function arguments in. */
+static void t_reason_order(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_CHMOD, "os.chmod", "sin", "/t/a", (int64_t)0600);
+	sysc(100, 100, PYX_SC_chmod, 0, 0, 0644, 0, 0, 0, 0, "/t/b");
+	audit(100, 100, PYX_EV_OS_MKDIR, "os.mkdir", "sin", "/t/d", (int64_t)0700);
+	sysc(100, 100, PYX_SC_mkdirat, 0, FDCWD, 0, 0755, 0, 0, 0, "/t/e");
+	audit(100, 100, PYX_EV_OS_CHOWN, "os.chown", "siin", "/t/a", (int64_t)1, (int64_t)2);
+	sysc(100, 100, PYX_SC_chown, 0, 0, 3, 4, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "ssnn", "/t/a", "/t/b");
+	sysc(100, 100, PYX_SC_rename, 0, 0, 0, 0, 0, 0, 0, "/t/x", "/t/y");
+	audit(100, 100, PYX_EV_OS_KILL, "os.kill", "ii", (int64_t)300, (int64_t)15);
+	sysc(100, 100, PYX_SC_kill, 0, 301, 9, 0, 0, 0, 0);
+	expect("the first differing argument in table order gives the reason",
+	       "A 100 os.chmod mismatch [chmod] (path differs)\n"
+	       "S 100 chmod unaudited after os.chmod\n"
+	       "A 100 os.mkdir mismatch [mkdirat] (path differs)\n"
+	       "S 100 mkdirat unaudited after os.mkdir\n"
+	       "A 100 os.chown mismatch [chown] (uid differs)\n"
+	       "S 100 chown unaudited after os.chown\n"
+	       "A 100 os.rename mismatch [rename] (path differs)\n"
+	       "S 100 rename unaudited after os.rename\n"
+	       "A 100 os.kill mismatch [kill] (pid differs)\n"
+	       "S 100 kill unaudited after os.kill\n");
+}
+
 static void t_ctypes_import(void)
 {
 	start(NULL);
@@ -906,6 +934,7 @@ int main(int argc, char **argv)
 	t_open();
 	t_relative_sqlite();
 	t_fileops();
+	t_reason_order();
 	t_ctypes_import();
 	t_spawn();
 	t_socket();

@@ -17,41 +17,68 @@
 
 /* Window classes (bits). */
 enum corr_class {
-	CC_SINGLE = 1 << 0,    /* compare each counterpart with the claim */
-	CC_LOADER = 1 << 1,    /* import, ctypes.dlopen, ...: read-only opens and exec maps explained */
-	CC_RESOLVER = 1 << 2,  /* name service: its opens, sockets, connects and lib loads explained */
+	CC_SINGLE = 1 << 0, /* compare each counterpart with the claim */
+	CC_LOADER =
+	    1 << 1, /* import, ctypes.dlopen, ...: read-only opens and exec maps explained */
+	CC_RESOLVER =
+	    1 << 2, /* name service: its opens, sockets, connects and lib loads explained */
 	CC_COMPOSITE = 1 << 3, /* done by nested audited calls: stays open over them */
 	CC_SPAWN = 1 << 4,     /* creates a process: children linked until exec */
 	CC_NOARGS = 1 << 5,    /* counterparts are not compared (any counterpart matches) */
 };
 
 enum corr_cmp {
-	CM_NOT = 0,    /* not a counterpart of this event */
-	CM_MATCH,      /* a counterpart with the claimed arguments */
-	CM_DIFFER,     /* a counterpart with other arguments */
+	CM_NOT = 0, /* not a counterpart of this event */
+	CM_MATCH,   /* a counterpart with the claimed arguments */
+	CM_DIFFER,  /* a counterpart with other arguments */
 };
+
+/* What an argument is, on either side (corr_rules.def). */
+enum corr_role {
+#define CORR_ROLE(role, claim, mask, i32, minus1_any, why) CR_##role,
+#include "corr_rules.def"
+#undef CORR_ROLE
+	CR__COUNT,
+};
+
+/* A set of syscalls (bit PYX_SC_*), as wide as the syscall table. */
+#define CORR_SC_WORDS ((PYX_SC__COUNT + 63) / 64)
+struct corr_scset {
+	uint64_t w[CORR_SC_WORDS];
+};
+
+static inline void corr_scset_add(struct corr_scset *s, unsigned int sc)
+{
+	if (sc < PYX_SC__COUNT)
+		s->w[sc / 64] |= 1ull << (sc % 64);
+}
+
+static inline bool corr_scset_has(const struct corr_scset *s, unsigned int sc)
+{
+	return sc < PYX_SC__COUNT && (s->w[sc / 64] & (1ull << (sc % 64)));
+}
 
 #define CORR_PATHS 2
 #define CORR_ARGV_MAX 64
 
 struct corr_addr {
 	bool set;
-	int family;       /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
-	bool host_is_name;/* a host name, not an address: only the port is compared */
-	bool any_host;    /* "" : INADDR_ANY */
+	int family;	   /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
+	bool host_is_name; /* a host name, not an address: only the port is compared */
+	bool any_host;	   /* "" : INADDR_ANY */
 	uint8_t ip[16];
 	uint16_t port;
 	uint8_t unix_path[108];
 	size_t unix_len;
-	char host[256];   /* as given, for context */
+	char host[256]; /* as given, for context */
 };
 
 struct corr_claim {
-	unsigned int ev;         /* PYX_EV_* */
-	unsigned int cls;        /* enum corr_class bits */
-	uint64_t sc_mask;        /* counterparts: bit PYX_SC_* */
-	uint32_t sub_cats;       /* CC_COMPOSITE: categories of the events it is made of */
-	unsigned int sub_ev[4];  /* ... or exactly these events, when nsub_ev > 0 */
+	unsigned int ev;	   /* PYX_EV_* */
+	unsigned int cls;	   /* enum corr_class bits */
+	struct corr_scset sc_mask; /* counterparts */
+	uint32_t sub_cats;	   /* CC_COMPOSITE: categories of the events it is made of */
+	unsigned int sub_ev[4];	   /* ... or exactly these events, when nsub_ev > 0 */
 	unsigned int nsub_ev;
 	/* paths as given (bytes, NUL-terminated) and resolved to absolute (NULL: unresolvable) */
 	char *path[CORR_PATHS];
@@ -60,26 +87,29 @@ struct corr_claim {
 	bool path_is_fd[CORR_PATHS];
 	int64_t fd[CORR_PATHS];
 	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
-	bool symlink_src;        /* os.symlink: path[0] is the link's text, never resolved */
+	bool symlink_src;	    /* os.symlink: path[0] is the link's text, never resolved */
 	/* open */
 	bool has_oflags;
 	uint64_t oflags;
-	bool dir_open;           /* listdir/scandir: an O_DIRECTORY open */
-	/* numbers: mode, uid, gid, length, pid, sig, resource, family/type/proto */
-	bool has_num[4];
-	int64_t num[4];
+	bool dir_open; /* listdir/scandir: an O_DIRECTORY open */
+	/* numbers, by role (mode, uid, gid, length, pid, sig, resource, family, type, ...) */
+	bool has_num[CR__COUNT];
+	int64_t num[CR__COUNT];
 	/* sockets */
-	int64_t sock_fd;         /* -1: unknown */
+	int64_t sock_fd; /* -1: unknown */
 	struct corr_addr addr;
 	/* exec */
-	char *exe;               /* file to exec, as given (NULL: argv[0]) */
-	bool exe_path_lookup;    /* no '/': PATH is searched, compare basenames */
+	char *exe;	      /* file to exec, as given (NULL: argv[0]) */
+	bool exe_path_lookup; /* no '/': PATH is searched, compare basenames */
 	char *argv[CORR_ARGV_MAX];
 	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
 	unsigned int argc;
 	bool argv_known;
 	bool argv_truncated;
-	char *name;              /* ctypes.dlopen name, sqlite3 database, hostname, ... */
+	char *cwd;	/* subprocess.Popen(cwd=...): the child's working directory */
+	char *lib;	/* ctypes.dlopen: the library asked for */
+	char *host;	/* a host name: socket.sethostname, http.client.connect, resolvers */
+	bool sqlite_db; /* path[0] is a sqlite database: its journal files are its own */
 };
 
 /* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
@@ -99,15 +129,36 @@ struct corr_scpaths {
 enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			   const struct corr_scpaths *sp, const char **why);
 
-/* Sensitive syscalls (the list and docs/correlation.md). */
+/* Sensitive syscalls (the "sensitive" column of corr_rules.def, docs/correlation.md). */
 bool corr_sensitive(const struct pyx_sysview *sv);
+
+/* What the engine knows of one process, read-only, for the exemption rules. */
+struct corr_fdinfo {
+	const char *path; /* absolute, NULL: unknown */
+	bool socket;
+	bool audited; /* created, bound, connected or accepted under an audit event */
+};
+
+struct corr_view {
+	const void *ctx;
+	/* the entry of fd in the process's fd table; false when there is none */
+	bool (*fd)(const void *ctx, int64_t fd, struct corr_fdinfo *out);
+	/* absolute paths of the sqlite databases the process opened under sqlite3.connect */
+	const char *const *sqlite;
+	unsigned int nsqlite;
+};
+
+/* Is a sensitive syscall explained without an audit event (the "exempt" column of
+ * corr_rules.def: sqlite journal files, nscd, listen on an audited socket)? */
+bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		 const struct corr_view *v);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
 /* An mmap/mprotect with PROT_EXEC. */
 bool corr_exec_map(const struct pyx_sysview *sv);
 
-/* Counterpart mask of a catalogue row, parsed once from audit_events.def. */
-uint64_t corr_sc_mask(unsigned int ev);
+/* Counterparts of a catalogue row, parsed once from audit_events.def (NULL: none traced). */
+const struct corr_scset *corr_sc_mask(unsigned int ev);
 
 /* Lexical path helpers (corr_path.c). */
 /* Join base and rel and normalise ("." "..", "//"); rel absolute ignores base. Returns a malloc'd
