@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* CPython's built-in python:audit probe for blind spots (builtin_audit.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* O_PATH */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 #include <bpf/libbpf.h>
@@ -71,16 +77,34 @@ cleanup:
 int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)
 {
 	struct bpf_link *link;
+	struct stat st;
+	char self[64];
 	unsigned int i;
+	int fd, err;
 
 	for (i = 0; i < LINKS_MAX && b->links[i].link; i++)
 		;
 	if (i == LINKS_MAX)
 		return -ENOSPC;
-	link = bpf_program__attach_usdt(b->skel->progs.pyx_builtin_audit, pid, exe, "python",
-					"audit", NULL);
-	if (!link)
+	/*
+	 * libbpf opens the file to read its notes: hand it our own descriptor of a regular file
+	 * (exe is a /proc link to what the process runs; an O_PATH open never blocks), so it can
+	 * neither block on a FIFO nor read anything but the inode that was checked.
+	 */
+	fd = open(exe, O_PATH | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	link = bpf_program__attach_usdt(b->skel->progs.pyx_builtin_audit, pid, self, "python",
+					"audit", NULL);
+	err = -errno;
+	close(fd);
+	if (!link)
+		return err;
 	b->links[i].pid = pid;
 	b->links[i].link = link;
 	return 0;

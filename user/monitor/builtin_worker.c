@@ -5,15 +5,20 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "builtin_audit.h"
 #include "builtin_worker.h"
 
 #define QUEUE_MAX 256
 
+/* /proc/PID/exe, or /proc/PID/map_files/START-END for a Python run through ld.so */
+#define IMAGE_MAX 96
+
 struct req {
 	uint32_t pid;
 	bool attach;
+	char image[IMAGE_MAX];
 };
 
 struct pyx_builtin_worker {
@@ -30,7 +35,6 @@ static void *worker_main(void *arg)
 {
 	struct pyx_builtin_worker *w = arg;
 	struct req r;
-	char path[64];
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -44,8 +48,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (r.attach) {
 			/* the running image, even when the file was replaced or removed since */
-			snprintf(path, sizeof(path), "/proc/%u/exe", r.pid);
-			pyx_builtin_attach(w->b, r.pid, path);
+			pyx_builtin_attach(w->b, r.pid, r.image);
 		} else {
 			pyx_builtin_detach(w->b, r.pid);
 		}
@@ -75,14 +78,18 @@ int pyx_bw_start(struct pyx_builtin_worker **out, struct pyx_builtin *b)
 	return 0;
 }
 
-static bool push(struct pyx_builtin_worker *w, uint32_t pid, bool attach)
+static bool push(struct pyx_builtin_worker *w, uint32_t pid, const char *image)
 {
 	bool ok;
 
 	pthread_mutex_lock(&w->lock);
 	ok = w->n < QUEUE_MAX;
 	if (ok) {
-		w->q[(w->head + w->n) % QUEUE_MAX] = (struct req){ .pid = pid, .attach = attach };
+		struct req *r = &w->q[(w->head + w->n) % QUEUE_MAX];
+
+		*r = (struct req){ .pid = pid, .attach = image != NULL };
+		if (image)
+			snprintf(r->image, sizeof(r->image), "%s", image);
 		w->n++;
 		pthread_cond_signal(&w->more);
 	}
@@ -90,16 +97,19 @@ static bool push(struct pyx_builtin_worker *w, uint32_t pid, bool attach)
 	return ok;
 }
 
-bool pyx_bw_attach(struct pyx_builtin_worker *w, uint32_t pid)
+bool pyx_bw_attach(struct pyx_builtin_worker *w, uint32_t pid, const char *image)
 {
-	return push(w, pid, true);
+	/* a /proc link that does not fit would name another file: not queued */
+	if (strlen(image) >= IMAGE_MAX)
+		return false;
+	return push(w, pid, image);
 }
 
 void pyx_bw_detach(struct pyx_builtin_worker *w, uint32_t pid)
 {
 	/* a full queue: the link stays until pyx_builtin_destroy(), which the PID's exit makes
 	 * harmless (a uprobe bound to a pid that is gone never fires) */
-	push(w, pid, false);
+	push(w, pid, NULL);
 }
 
 void pyx_bw_stop(struct pyx_builtin_worker *w)

@@ -18,8 +18,9 @@ struct pyx_builtin_worker;
 /* Start the worker for b (b is the worker's alone until pyx_bw_stop(), but for its ring,
  * which the caller keeps polling). */
 int pyx_bw_start(struct pyx_builtin_worker **out, struct pyx_builtin *b);
-/* Queue: attach the probe to pid's running image. false when the queue is full (not queued). */
-bool pyx_bw_attach(struct pyx_builtin_worker *w, uint32_t pid);
+/* Queue: attach the probe to pid's running image, a /proc link (pyx_corr_blind_fn). false when
+ * the queue is full (not queued). */
+bool pyx_bw_attach(struct pyx_builtin_worker *w, uint32_t pid, const char *image);
 /* Queue: detach what was attached for pid (nothing when the attach failed). */
 void pyx_bw_detach(struct pyx_builtin_worker *w, uint32_t pid);
 /* Drop what is queued, wait for the request in hand, stop. Accepts NULL. */

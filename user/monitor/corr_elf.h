@@ -3,9 +3,14 @@
 #ifndef PYX_CORR_ELF_H
 #define PYX_CORR_ELF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-/* 1: a CPython (why says how it was recognised), 0: not, -1: the file could not be opened. */
-int corr_elf_is_python(const char *path, char *why, size_t n);
+/*
+ * 1: a CPython (why says how it was recognised), 0: not, -1: the file could not be opened.
+ * no_interp (may be NULL): an ELF without PT_INTERP, the dynamic loader itself or a static
+ * program, which can map and run another program (ld.so python3 ...): watch what it maps.
+ */
+int corr_elf_is_python(const char *path, char *why, size_t n, bool *no_interp);
 
 #endif /* PYX_CORR_ELF_H */

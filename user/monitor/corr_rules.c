@@ -812,6 +812,26 @@ bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 
 /* ---- comparison ---- */
 
+static const char why_dir[] = "directory differs";
+
+/*
+ * The same relative name is the same file only in the same directory: a forged open("x") must
+ * not explain an openat(fd, "x") on another directory. Reached when the resolved paths did not
+ * agree (or one was unknown): the directory fds must then be the same one.
+ */
+static enum corr_cmp same_dir(const struct corr_claim *cl, unsigned int i,
+			      const struct pyx_sysarg *a, const char **why)
+{
+	int dirfd = a->u.path.has_dirfd ? a->u.path.dirfd : K_AT_FDCWD;
+	/* CPython's events give the default dir_fd as -1 (os.mkdir, os.remove, ...) */
+	int want = cl->dir_fd[i] == -1 ? K_AT_FDCWD : (int)cl->dir_fd[i];
+
+	if (a->u.path.str[0] == '/' || dirfd == want)
+		return CM_MATCH;
+	*why = why_dir;
+	return CM_DIFFER;
+}
+
 static enum corr_cmp cmp_path(const struct corr_claim *cl, unsigned int i,
 			      const struct pyx_sysarg *a, const char *sc_abs, const char **why)
 {
@@ -822,14 +842,14 @@ static enum corr_cmp cmp_path(const struct corr_claim *cl, unsigned int i,
 	raw = a->u.path.str;
 	if (cl->path_is_fd[i] || !cl->path[i])
 		return CM_MATCH;
-	if (a->truncated) {
-		if (!strncmp(raw, cl->path[i], a->u.path.len))
-			return CM_MATCH;
-	} else if (!strcmp(raw, cl->path[i])) {
-		return CM_MATCH;
-	}
 	if (cl->abs[i] && sc_abs && !strcmp(cl->abs[i], sc_abs))
 		return CM_MATCH;
+	if (a->truncated) {
+		if (!strncmp(raw, cl->path[i], a->u.path.len))
+			return same_dir(cl, i, a, why);
+	} else if (!strcmp(raw, cl->path[i])) {
+		return same_dir(cl, i, a, why);
+	}
 	*why = i ? "second path differs" : "path differs";
 	return CM_DIFFER;
 }
@@ -924,11 +944,19 @@ static enum corr_cmp cmp_link_text(const struct corr_claim *cl, const struct pyx
 static enum corr_cmp cmp_open_path(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				   const struct corr_scpaths *sp, const char **why)
 {
+	enum corr_cmp r;
+
 	if (!sc_kind(sv, SK_OPEN))
 		return CM_NOT;
 	if (cl->path_is_fd[0])
 		return differ(why, "path differs");
-	return path_role(cl, sv, sp, CR_PATH, why);
+	r = path_role(cl, sv, sp, CR_PATH, why);
+	/* CPython's "open" event does not carry os.open's dir_fd: a read-only open through a
+	 * directory fd (shutil.rmtree's walk) matches by name; one that writes must be in the
+	 * claimed directory */
+	if (r == CM_DIFFER && *why == why_dir && corr_open_readonly(sv))
+		r = CM_MATCH;
+	return r;
 }
 
 static enum corr_cmp cmp_open_flags(const struct corr_claim *cl, const struct pyx_sysview *sv,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +32,16 @@
 #define BUILTIN_NAMES_MAX 1024
 #define IDLE_THREAD_NS (60ull * 1000000000ull)
 #define LAT_BUCKETS (64 * 8)
+/*
+ * A composite (shutil.rmtree, os.walk, ...) is made of audited calls, and each of them raises its
+ * own event before its syscall, which explains it. So the composite itself explains a syscall
+ * only right after one of its sub-events (within COMPOSITE_GAP_NS, at most COMPOSITE_SUB_BUDGET
+ * syscalls per sub-event) and nothing on its own event alone: a forged
+ * sys.audit("shutil.rmtree", "/") then explains nothing that native code does after it. It still
+ * collects every counterpart for its own verdict.
+ */
+#define COMPOSITE_GAP_NS (50ull * 1000000ull)
+#define COMPOSITE_SUB_BUDGET 1
 
 struct ctxcopy {
 	bool has;
@@ -67,6 +78,10 @@ struct win {
 	unsigned int pending;
 	uint32_t children[CHILD_MAX];
 	unsigned int nchildren;
+	/* composites: when their own event or their latest sub-event came, and how many more
+	 * syscalls they may explain since (composite_explains) */
+	uint64_t sub_ns;
+	unsigned int budget;
 };
 
 struct thread {
@@ -104,9 +119,11 @@ struct proc {
 	unsigned int nsqlite;
 	/* blind spots */
 	bool py_pending, blind_done;
+	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
+	char *attach_image; /* the built-in probe goes there at the next tick (blind_mapped) */
 	uint64_t exec_ns;
 	char *exe;
-	char why[96];
+	char why[256];
 	char comm[PYX_COMM_LEN + 1];
 	char **argv;
 	unsigned int argc;
@@ -229,6 +246,7 @@ static struct proc *proc_find(struct pyx_corr *c, uint32_t pid)
 
 static void proc_free(struct pyx_corr *c, struct proc *p);
 static void blind_emit(struct pyx_corr *c, struct proc *p);
+static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
 
 /* An exited process kept for its blind-spot report goes now. */
 static void proc_reap(struct pyx_corr *c, struct proc *p)
@@ -287,6 +305,7 @@ static void proc_free(struct pyx_corr *c, struct proc *p)
 		free(p->argv[i]);
 	free(p->argv);
 	free(p->exe);
+	free(p->attach_image);
 	free(p->builtin);
 	free(p);
 }
@@ -728,6 +747,15 @@ static bool sub_event(const struct win *w, unsigned int ev, unsigned int cat)
 	return corr_sub_event(&w->cl, ev, cat);
 }
 
+/* A sub-event of composite w came at ts: w may explain again, a little, for a short while. */
+static void composite_sub(struct win *w, unsigned int ev, unsigned int cat, uint64_t ts)
+{
+	if (sub_event(w, ev, cat)) {
+		w->sub_ns = ts;
+		w->budget = COMPOSITE_SUB_BUDGET;
+	}
+}
+
 static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_audit *a = rec;
@@ -740,7 +768,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct proc *p;
 	struct win *w;
 	struct held *h;
-	unsigned int cat;
+	unsigned int cat, i;
 
 	th = thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = proc_get(c, a->hdr.pid);
@@ -763,9 +791,12 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	/* Composite windows stay open over the events they are made of; the rest end here. */
 	while (th->nouter && !sub_event(th->outer[th->nouter - 1], ev.event_id, cat))
 		end_win(c, th->outer[th->nouter - 1]);
+	for (i = 0; i < th->nouter; i++)
+		composite_sub(th->outer[i], ev.event_id, cat, a->hdr.ts_ns);
 	if (th->cur) {
 		w = th->cur;
 		if (sub_event(w, ev.event_id, cat)) {
+			composite_sub(w, ev.event_id, cat, a->hdr.ts_ns);
 			/* the stack is full: the oldest composite has had the longest to see its
 			 * syscalls, the newest has seen none yet */
 			if (th->nouter == PYX_CORR_OUTER_MAX)
@@ -801,6 +832,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
+	w->sub_ns = a->hdr.ts_ns;
 	h = held_new(rec, size);
 	if (!h) {
 		win_free(w);
@@ -856,6 +888,19 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 		w->ndropped++;
 	}
 	return r == CM_MATCH;
+}
+
+/* w matched a syscall at ts: does that explain it? Always for a plain window, one that creates
+ * processes (its children are followed until exec) and a loader's (import: reads and code maps
+ * only, corr_rules.c); for a composite, see COMPOSITE_GAP_NS. */
+static bool composite_explains(struct win *w, uint64_t ts)
+{
+	if (!(w->cl.cls & CC_COMPOSITE) || (w->cl.cls & (CC_SPAWN | CC_LOADER)))
+		return true;
+	if (!w->budget || ts < w->sub_ns || ts - w->sub_ns > COMPOSITE_GAP_NS)
+		return false;
+	w->budget--;
+	return true;
 }
 
 static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
@@ -954,10 +999,11 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
-	if (th->cur)
-		explained |= offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns);
+	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns))
+		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = 0; i < th->nouter; i++)
-		explained |= offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns);
+		if (offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns))
+			explained |= composite_explains(th->outer[i], hdr->ts_ns);
 	if (p->creator)
 		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns);
 
@@ -970,12 +1016,15 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		explained = corr_exempt(&sv, &sp, &view);
 	}
 	syscall_state(c, p, &sv, &sp, explained);
+	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
+	    (sv.args[2].raw & PROT_EXEC))
+		blind_mapped(c, p, &sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
 		/* the new image starts from nothing: no hook until it says so */
 		p->exec_pending = false;
-		if (p->py_pending)
+		if (p->py_pending || p->maps_watch)
 			keep_argv(p, &sv);
 	}
 
@@ -1026,6 +1075,69 @@ static void blind_emit(struct pyx_corr *c, struct proc *p)
 	p->blind_done = true;
 	c->st.blind_spots++;
 	emit(c, &it);
+}
+
+/* A Python without the hook so far: it has the grace period to fire hook_start. image is the
+ * file to attach CPython's built-in probe to (a /proc link to the very inode it runs). */
+static void blind_suspect(struct pyx_corr *c, struct proc *p, const char *image)
+{
+	p->py_pending = true;
+	p->blind_done = false;
+	p->maps_watch = false;
+	if (c->blind_fn && image)
+		p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, image);
+}
+
+/*
+ * An executable mapping made by a process whose image has no PT_INTERP: the dynamic loader run
+ * as a program (ld.so /usr/bin/python3.11 ...) maps the program it runs itself, so /proc/PID/exe
+ * and the exec record name ld.so. The mapped file is read through /proc/PID/map_files (the
+ * inode the process maps, whatever happened to its name since), or, once the process is gone,
+ * through the path its fd was opened with.
+ */
+static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	const char *procfs = c->o.procfs ? c->o.procfs : "/proc";
+	char path[PATH_MAX], image[PATH_MAX], line[PATH_MAX + 128], why[96];
+	unsigned long long lo, hi, addr = (unsigned long long)sv->ret;
+	const char *name = NULL;
+	struct fdent *e;
+	int r = -1, pos;
+	FILE *f;
+
+	image[0] = 0;
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 || addr < lo ||
+		    addr >= hi)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(image, sizeof(image), "%s/%u/map_files/%llx-%llx", procfs, p->pid, lo, hi);
+		r = corr_elf_is_python(image, why, sizeof(why), NULL);
+		if (line[pos] == '/') {
+			snprintf(path, sizeof(path), "%s", line + pos);
+			name = path;
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (r < 0 && e && e->path) {
+		image[0] = 0;
+		r = corr_elf_is_python(e->path, why, sizeof(why), NULL);
+	}
+	if (r <= 0)
+		return;
+	if (!name)
+		name = e && e->path ? e->path : "an unnamed file";
+	snprintf(p->why, sizeof(p->why), "maps %.160s, which %.80s", name, why);
+	blind_suspect(c, p, NULL);
+	/* Not now: ld.so maps the program segment by segment, and a uprobe with a semaphore
+	 * attached before the data segment is in place fails (ESRCH). At the next tick it is. */
+	free(p->attach_image);
+	p->attach_image = image[0] ? strdup(image) : NULL;
 }
 
 static void free_threads_of(struct pyx_corr *c, uint32_t pid)
@@ -1122,22 +1234,24 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
 		p->py_pending = false;
+		p->maps_watch = false;
+		free(p->attach_image);
+		p->attach_image = NULL;
 		if (c->o.blind_spots && p->exe) {
 			char path[PATH_MAX];
+			bool no_interp = false;
 			int r;
 
 			/* the running image, even when its file was removed or replaced since */
 			snprintf(path, sizeof(path), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc",
 				 p->pid);
-			r = corr_elf_is_python(path, p->why, sizeof(p->why));
+			r = corr_elf_is_python(path, p->why, sizeof(p->why), &no_interp);
 			if (r < 0)
-				r = corr_elf_is_python(p->exe, p->why, sizeof(p->why));
-			if (r > 0) {
-				p->py_pending = true;
-				p->blind_done = false;
-				if (c->blind_fn)
-					p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, p->exe);
-			}
+				r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
+			if (r > 0)
+				blind_suspect(c, p, path);
+			else
+				p->maps_watch = no_interp;
 		}
 		break;
 	case PYX_PROC_EXIT:
@@ -1265,6 +1379,14 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 
 		for (p = c->procs[b]; p; p = next) {
 			next = p->hnext;
+			/* tried again at each tick until it works or the grace period ends */
+			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
+				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
+								  p->attach_image);
+			if (p->builtin_attached || !p->py_pending || p->exited) {
+				free(p->attach_image);
+				p->attach_image = NULL;
+			}
 			if (p->exited)
 				proc_reap(c, p);
 			else if (p->py_pending && p->exec_ns + c->o.blind_grace_ns <= now)
@@ -1297,6 +1419,14 @@ int pyx_corr_flush(struct pyx_corr *c)
 
 		for (p = c->procs[b]; p; p = next) {
 			next = p->hnext;
+			/* tried again at each tick until it works or the grace period ends */
+			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
+				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
+								  p->attach_image);
+			if (p->builtin_attached || !p->py_pending || p->exited) {
+				free(p->attach_image);
+				p->attach_image = NULL;
+			}
 			if (p->exited)
 				proc_reap(c, p);
 			else if (p->py_pending)

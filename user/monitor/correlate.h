@@ -156,8 +156,10 @@ void pyx_corr_free(struct pyx_corr *c);
  * built-in python:audit probe by pid. Names are accumulated (distinct, up to a bound). */
 void pyx_corr_builtin_event(struct pyx_corr *c, uint32_t pid, const char *name);
 /* Called when a blind spot is found, before it is emitted, so that the caller can attach the
- * built-in probe (returns true when it did). Optional. */
-typedef bool (*pyx_corr_blind_fn)(void *ctx, uint32_t pid, const char *exe);
+ * built-in probe to image, a /proc link to the file the process runs (/proc/PID/exe, or
+ * /proc/PID/map_files/... for a Python run through ld.so); returns true when it did. With image
+ * NULL: detach (the process is gone or turned out hooked). Optional. */
+typedef bool (*pyx_corr_blind_fn)(void *ctx, uint32_t pid, const char *image);
 void pyx_corr_set_blind_cb(struct pyx_corr *c, pyx_corr_blind_fn fn, void *ctx);
 
 /* --summary figures. */

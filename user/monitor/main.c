@@ -45,6 +45,7 @@
 #include "metrics.h"
 #include "out_syslog.h"
 #include "opts.h"
+#include "outfile.h"
 #include "output.h"
 #include "payload.h"
 #include "record.h"
@@ -296,17 +297,18 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 	return m->w.err;
 }
 
-/* A Python without the hook was found (exe) or is gone / turned out hooked (exe NULL). */
-static bool on_blind(void *ctx, uint32_t pid, const char *exe)
+/* A Python without the hook was found (image: a /proc link to the file it runs) or is gone /
+ * turned out hooked (image NULL). */
+static bool on_blind(void *ctx, uint32_t pid, const char *image)
 {
 	struct monitor *m = ctx;
 
 	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h) */
-	if (!exe) {
+	if (!image) {
 		pyx_bw_detach(m->bw, pid);
 		return false;
 	}
-	return pyx_bw_attach(m->bw, pid);
+	return pyx_bw_attach(m->bw, pid, image);
 }
 
 static void on_builtin(void *ctx, uint32_t pid, const char *name)
@@ -417,38 +419,26 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 	return n < 0 ? n : 0;
 }
 
-static int open_output(struct pyx_opts *o, bool append, FILE **out)
+/* -o FILE: never through a symlink, never into a file another user prepared (outfile.c) */
+static int open_output(struct pyx_opts *o, bool append, FILE **out, char *why, size_t n)
 {
-	struct stat st;
 	int fd, err;
 
 	if (!o->output) {
 		*out = stdout;
 		return 0;
 	}
-	/*
-	 * An existing file keeps its mode through open(): make a regular file 0600 before it is
-	 * truncated and written (a device or a FIFO given as FILE is left as it is).
-	 */
-	fd = open(o->output, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (append ? O_APPEND : 0),
-		  0600);
+	fd = pyx_outfile_open(o->output, append, why, n);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 ||
-	    (S_ISREG(st.st_mode) && ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)) ||
-	    (S_ISREG(st.st_mode) && !append && ftruncate(fd, 0) < 0))
-		goto fail;
-	/* the log stays root's: a file left by another owner is taken back before any record */
-	if (S_ISREG(st.st_mode) && (st.st_uid || st.st_gid) && fchown(fd, 0, 0) < 0)
-		goto fail;
+		return fd;
 	*out = fdopen(fd, append ? "a" : "w");
-	if (!*out)
-		goto fail;
+	if (!*out) {
+		err = -errno;
+		snprintf(why, n, "%s", strerror(-err));
+		close(fd);
+		return err;
+	}
 	return 0;
-fail:
-	err = -errno;
-	close(fd);
-	return err;
 }
 
 /* Each finished line: wall time and node into JSON, then a copy to --syslog. */
@@ -539,11 +529,13 @@ static void reopen_output(struct monitor *m, FILE **f)
 
 	if (!m->opts->output)
 		return;
-	err = open_output(m->opts, true, &nf);
+	char why[160];
+
+	err = open_output(m->opts, true, &nf, why, sizeof(why));
 	if (err) {
 		/* keep writing to the old file rather than lose records */
 		pyx_print_error(m->opts->json, "failed to reopen %s: %s (still writing to the "
-				"old file)", m->opts->output, strerror(-err));
+				"old file)", m->opts->output, why);
 		return;
 	}
 	/* the writer thread finishes the old file, then takes the new one between two lines */
@@ -560,7 +552,7 @@ static void reopen_output(struct monitor *m, FILE **f)
 
 int main(int argc, char **argv)
 {
-	char lib[PATH_MAX], launcher[PATH_MAX];
+	char lib[PATH_MAX], launcher[PATH_MAX], why[160];
 	const char *hooks[3] = {};
 	struct pyx_loader_opts lopts = {};
 	struct pyx_child child = { .pid = -1, .go_fd = -1 };
@@ -611,10 +603,9 @@ int main(int argc, char **argv)
 				"syscalls and those of hooked children will be seen (pyxcheck-install-hook, "
 				"or start it under pyxcheck)\n", opts.pids[i]);
 	}
-	err = open_output(&opts, opts.append, &f);
+	err = open_output(&opts, opts.append, &f, why, sizeof(why));
 	if (err) {
-		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output,
-				strerror(-err));
+		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output, why);
 		return 1;
 	}
 	arena_mem = malloc(arena_size);

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Blind spots an attacker makes on purpose (issue 8, item 7): a Python run through the dynamic
+loader (the exec'd file and /proc/PID/exe are ld.so), and a copied interpreter whose section
+headers are zeroed (it runs: the loader never reads them). Each, started without the hook, must
+give exactly one blind-spot record; the same with the hook in its environment gives none.
+CPython is recognised from program headers and the dynamic segment (corr_elf.c), and for ld.so
+from what it maps (correlate.c blind_mapped). docs/correlation.md, "Blind spots"."""
+import os
+import struct
+
+import pytest
+
+from conftest import SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import findings, monitor
+
+pytestmark = needs_root_bpf
+
+LDSO = "/lib64/ld-linux-x86-64.so.2"
+PY311 = os.path.realpath(SYSTEM_PYTHON)  # /usr/bin/python3.11
+# the child raises events for a while, so that CPython's own python:audit probe is attached in
+# time to see some; "-c pass" is the short-lived case (gone before the monitor looks at /proc)
+LONG = "import os, time\nfor i in range(60):\n    time.sleep(0.1)\n    os.listdir('/')\n"
+SHORT = "pass"
+
+
+def parent_script(tmp_path, argv, hooked):
+    """A hooked Python that runs argv, with or without the hook in the child's environment."""
+    s = tmp_path / "parent.py"
+    s.write_text("import os, subprocess, sys\n"
+                 f"argv = {argv!r}\n"
+                 f"hooked = {hooked!r}\n"
+                 "env = dict(os.environ) if hooked else {}\n"
+                 "subprocess.run(argv, env=env, check=True)\n")
+    return s
+
+
+def blind(recs):
+    return [r for r in recs if r["type"] == "blind-spot"]
+
+
+def hook_starts(recs):
+    return [r for r in recs if r["type"] == "lifecycle" and r["event"] == "hook_start"]
+
+
+@pytest.mark.parametrize("code", [LONG, SHORT], ids=["long", "short"])
+def test_python_run_through_the_dynamic_loader_is_a_blind_spot(tmp_path, code):
+    argv = [LDSO, PY311, "-I", "-c", code]
+    recs = monitor(SYSTEM_PYTHON, parent_script(tmp_path, argv, False), tmp_path,
+                   tmp_path / "o.jsonl")
+    [b] = blind(recs)
+    assert b["exe"] == LDSO and b["comm"] == "ld-linux-x86-64"
+    assert b["argv"] == argv
+    assert b["why"] == f"maps {PY311}, which exports PySys_Audit"
+    if code == LONG:
+        # the built-in python:audit probe is attached to the mapped interpreter
+        assert "os.listdir" in b["builtin_events"] and b["builtin_count"] >= 1
+    assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
+    assert len(hook_starts(recs)) == 1
+
+
+def test_python_run_through_the_dynamic_loader_with_the_hook_is_covered(tmp_path):
+    argv = [LDSO, PY311, "-I", "-c", "import os; os.listdir('/')"]
+    recs = monitor(SYSTEM_PYTHON, parent_script(tmp_path, argv, True), tmp_path,
+                   tmp_path / "o.jsonl")
+    assert blind(recs) == []
+    assert len(hook_starts(recs)) == 2
+    assert findings(recs) == []
+
+
+def zeroed_copy(tmp_path):
+    """A copy of the interpreter with e_shoff, e_shnum and e_shstrndx zeroed; it still runs."""
+    exe = tmp_path / "worker"
+    data = bytearray(open(PY311, "rb").read())
+    assert data[:4] == b"\x7fELF" and data[4] == 2  # ELF64
+    struct.pack_into("<Q", data, 0x28, 0)   # e_shoff
+    struct.pack_into("<HH", data, 0x3c, 0, 0)  # e_shnum, e_shstrndx
+    exe.write_bytes(bytes(data))
+    exe.chmod(0o755)
+    r = run(["readelf", "-S", str(exe)])
+    assert "There are no sections in this file." in r.stdout, r.stdout
+    r = run([str(exe), "-I", "-c", "print(6 * 7)"])
+    assert r.returncode == 0 and r.stdout == "42\n", r.stderr
+    return exe
+
+
+@pytest.mark.parametrize("code", [LONG, SHORT], ids=["long", "short"])
+def test_copied_interpreter_without_section_headers_is_a_blind_spot(tmp_path, code):
+    exe = zeroed_copy(tmp_path)
+    argv = [str(exe), "-I", "-c", code]
+    recs = monitor(SYSTEM_PYTHON, parent_script(tmp_path, argv, False), tmp_path,
+                   tmp_path / "o.jsonl")
+    [b] = blind(recs)
+    assert b["exe"] == str(exe) and b["comm"] == "worker" and b["argv"] == argv
+    assert b["why"] == "exports PySys_Audit"
+    # without section headers libbpf finds no stapsdt note: the probe is not attached
+    assert "builtin_events" not in b
+    assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
+
+
+def test_copied_interpreter_without_section_headers_with_the_hook_is_covered(tmp_path):
+    exe = zeroed_copy(tmp_path)
+    argv = [str(exe), "-I", "-c", "import os; os.listdir('/')"]
+    recs = monitor(SYSTEM_PYTHON, parent_script(tmp_path, argv, True), tmp_path,
+                   tmp_path / "o.jsonl")
+    assert blind(recs) == []
+    assert len(hook_starts(recs)) == 2
+    assert findings(recs) == []

@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Forged explanations (issue 8, item 6): an audit event raised by hand with sys.audit() must not
+explain what native code does after it. A forged composite (shutil.rmtree of "/") explains only
+right after its own sub-events, one syscall each (correlate.c, COMPOSITE_GAP_NS); a forged
+relative open("x") does not explain an openat(fd, "x") on another directory (corr_rules.c
+same_dir). The same steps done through the audited Python API give no finding.
+docs/correlation.md, "Forged explanations"."""
+import pytest
+
+from conftest import SYSTEM_PYTHON, needs_root_bpf
+from correlate_util import findings, monitor, unaudited
+
+pytestmark = needs_root_bpf
+
+FORGED_RMTREE = r"""
+import ctypes, os, sys
+d = sys.argv[1]
+victims = [os.path.join(d, "victim%d" % i) for i in range(2)]
+for v in victims:
+    open(v, "w").close()
+made = os.path.join(d, "made")
+libc = ctypes.CDLL(None)
+unlink, libc_open, close = libc.unlink, libc.open, libc.close
+sys.audit("shutil.rmtree", "/", None)
+assert unlink(victims[0].encode()) == 0
+fd = libc_open(made.encode(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+assert fd >= 0
+close(fd)
+# a genuine sub-event of the forged composite: its own syscall uses up what it may explain
+os.listdir(d)
+assert unlink(victims[1].encode()) == 0
+"""
+
+REAL_RMTREE = r"""
+import os, shutil, sys
+d = sys.argv[1]
+tree = os.path.join(d, "tree")
+os.makedirs(os.path.join(tree, "sub"))
+for name in ("a", "sub/b", "sub/c"):
+    with open(os.path.join(tree, name), "w") as f:
+        f.write("x")
+shutil.rmtree(tree)
+assert not os.path.exists(tree)
+"""
+
+FORGED_RELATIVE_OPEN = r"""
+import ctypes, os, sys
+os.chdir(sys.argv[1])
+os.mkdir("other")
+dfd = os.open("other", os.O_RDONLY | os.O_DIRECTORY)
+libc = ctypes.CDLL(None)
+openat, close = libc.openat, libc.close
+sys.audit("open", "x", "w", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+fd = openat(dfd, b"x", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+assert fd >= 0
+close(fd)
+"""
+
+REAL_RELATIVE_OPEN = r"""
+import os, sys
+os.chdir(sys.argv[1])
+os.mkdir("other")
+with open("other/x", "w") as f:
+    f.write("x")
+dfd = os.open("other", os.O_RDONLY | os.O_DIRECTORY)
+with open("x", "w") as f:
+    f.write("y")
+# os.open's "open" event carries no dir_fd: a read through a directory fd matches by name
+fd = os.open("x", os.O_RDONLY, dir_fd=dfd)
+assert os.read(fd, 1) == b"x"
+os.close(fd)
+"""
+
+
+def run_script(tmp_path, text):
+    script = tmp_path / "s.py"
+    script.write_text(text)
+    work = tmp_path / "w"
+    work.mkdir()
+    return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl"), work
+
+
+def flagged(recs):
+    return [(r["syscall"], r["args"].get("filename") or r["args"].get("pathname"),
+             r["context"]["event"]) for r in unaudited(recs)]
+
+
+def test_forged_rmtree_explains_nothing_native_code_does_after_it(tmp_path):
+    recs, w = run_script(tmp_path, FORGED_RMTREE)
+    assert flagged(recs) == [("unlink", f"{w}/victim0", "shutil.rmtree"),
+                             ("openat", f"{w}/made", "shutil.rmtree"),
+                             ("unlink", f"{w}/victim1", "os.listdir")]
+    made = [r for r in unaudited(recs) if r["syscall"] == "openat"][0]
+    assert made["args"]["flags"] == "O_WRONLY|O_CREAT|O_TRUNC" and made["ret"] >= 0
+    # the forged event still collects what it claims, for its own verdict
+    [rm] = [r for r in recs if r["type"] == "audit" and r["event"] == "shutil.rmtree"]
+    assert rm["verdict"] == "matched"
+    assert [s["syscall"] for s in rm["syscalls"]] == ["unlink", "openat", "openat", "unlink"]
+    assert [r for r in findings(recs) if r.get("verdict") != "unaudited"] == []
+
+
+def test_real_rmtree_gives_no_finding(tmp_path):
+    recs, _ = run_script(tmp_path, REAL_RMTREE)
+    assert findings(recs) == []
+    [rm] = [r for r in recs if r["type"] == "audit" and r["event"] == "shutil.rmtree"]
+    assert rm["verdict"] == "matched"
+    assert {"unlinkat", "rmdir"} <= {s["syscall"] for s in rm["syscalls"]}
+
+
+def test_forged_relative_open_does_not_explain_openat_on_another_directory(tmp_path):
+    recs, w = run_script(tmp_path, FORGED_RELATIVE_OPEN)
+    [forged] = [r for r in recs if r["type"] == "audit" and r["event"] == "open"
+                and r["args"]["path"] == "x" and r["args"]["mode"] == "w"]
+    assert forged["verdict"] == "mismatch" and forged["why"] == "directory differs"
+    assert [s["args"]["filename"] for s in forged["syscalls"]] == ["x"]
+    [u] = unaudited(recs)
+    assert u["syscall"] == "openat" and u["args"]["filename"] == "x" and u["ret"] >= 0
+    assert u["args"]["flags"] == "O_WRONLY|O_CREAT|O_TRUNC"
+    assert u["args"]["dfd"] != -100 and u["context"]["event"] == "open"
+    assert (w / "other" / "x").exists() and not (w / "x").exists()
+    assert len(findings(recs)) == 2
+
+
+def test_real_relative_opens_give_no_finding(tmp_path):
+    recs, _ = run_script(tmp_path, REAL_RELATIVE_OPEN)
+    assert findings(recs) == []
+    opens = [r for r in recs if r["type"] == "audit" and r["event"] == "open"
+             and r["args"]["path"] in ("x", "other/x")]
+    assert [r["verdict"] for r in opens] == ["matched"] * 3
