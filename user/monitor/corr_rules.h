@@ -15,6 +15,11 @@
 #include "payload.h"
 #include "sysrec.h"
 
+/* A set of syscall table rows, bit PYX_SC_*: the table has outgrown 64 rows. */
+typedef unsigned __int128 corr_scmask;
+#define CORR_SCBIT(sc) ((corr_scmask)1 << (sc))
+_Static_assert(PYX_SC__COUNT <= 128, "corr_scmask holds one bit per syscall row");
+
 /* Window classes (bits). */
 enum corr_class {
 	CC_SINGLE = 1 << 0,    /* compare each counterpart with the claim */
@@ -49,7 +54,7 @@ struct corr_addr {
 struct corr_claim {
 	unsigned int ev;         /* PYX_EV_* */
 	unsigned int cls;        /* enum corr_class bits */
-	uint64_t sc_mask;        /* counterparts: bit PYX_SC_* */
+	corr_scmask sc_mask;     /* counterparts: bit PYX_SC_* */
 	uint32_t sub_cats;       /* CC_COMPOSITE: categories of the events it is made of */
 	unsigned int sub_ev[4];  /* ... or exactly these events, when nsub_ev > 0 */
 	unsigned int nsub_ev;
@@ -107,7 +112,7 @@ bool corr_open_readonly(const struct pyx_sysview *sv);
 bool corr_exec_map(const struct pyx_sysview *sv);
 
 /* Counterpart mask of a catalogue row, parsed once from audit_events.def. */
-uint64_t corr_sc_mask(unsigned int ev);
+corr_scmask corr_sc_mask(unsigned int ev);
 
 /* Lexical path helpers (corr_path.c). */
 /* Join base and rel and normalise ("." "..", "//"); rel absolute ignores base. Returns a malloc'd
