@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Issue 8, item 4: syscalls that do what an audited operation does by another door. Each technique
-runs alone under `pyxcheck -- python3 tests/corpus/evasion/syscalls.py WORKDIR TECHNIQUE`, calling
-libc through ctypes, and must give exactly its `unaudited` records (syscall, decoded arguments,
-acting thread); the same script with the audited Python API instead gives no alarm
+runs alone under `pyxcheck -- python3 tests/corpus/evasion/with_args/syscalls.py WORKDIR
+TECHNIQUE`, calling libc through ctypes, and must give exactly its `unaudited` records (syscall,
+decoded arguments, acting thread); the same script with the audited Python API instead gives no alarm
 (docs/correlation.md, "Equivalent syscalls")."""
 import json
 import socket
@@ -12,7 +12,7 @@ import pytest
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from correlate_util import CORPUS, built, findings, unaudited
 
-SCRIPT = CORPUS / "evasion" / "syscalls.py"
+SCRIPT = CORPUS / "evasion" / "with_args" / "syscalls.py"
 SIGURG = "SIGURG"
 AT_FDCWD = -100
 

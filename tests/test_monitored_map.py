@@ -9,7 +9,7 @@ import os
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from correlate_util import CORPUS, built
 
-SCRIPT = CORPUS / "evasion" / "many_children.py"
+SCRIPT = CORPUS / "evasion" / "with_args" / "many_children.py"
 
 
 def monitor(tmp_path, n, env_max=None):

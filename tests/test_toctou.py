@@ -9,7 +9,7 @@ import os
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from correlate_util import CORPUS, built, findings
 
-SCRIPT = CORPUS / "evasion" / "toctou_open.py"
+SCRIPT = CORPUS / "evasion" / "with_args" / "toctou_open.py"
 
 
 def monitor(tmp_path, *extra):

@@ -397,9 +397,9 @@ static void claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim 
 	for (i = 0; i < CORR_PATHS; i++) {
 		if (!cl->path[i] || (i == 0 && cl->symlink_src))
 			continue;
-		if (cl->ev == PYX_EV_SUBPROCESS_POPEN && cl->name && cl->path[i][0] != '/') {
+		if (cl->cwd && cl->path[i][0] != '/') {
 			/* Popen(cwd=...): the child runs its program relative to that cwd */
-			char *base = resolve(c, p, -100, cl->name);
+			char *base = resolve(c, p, -100, cl->cwd);
 
 			cl->abs[i] = base ? corr_path_join(base, cl->path[i]) : NULL;
 			free(base);
@@ -797,7 +797,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	claim_resolve(c, p, &w->cl);
-	if (ev.event_id == PYX_EV_SQLITE3_CONNECT && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
+	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
@@ -814,41 +814,17 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 /* ---- syscall records ---- */
 
-static bool sqlite_file(const struct proc *p, const char *abs)
+/* The read-only process view the exemption rules ask (corr_rules.h). */
+static bool view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out)
 {
-	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
-	unsigned int i, j;
+	struct fdent *e = fd_ent((struct proc *)ctx, fd, false);
 
-	if (!abs)
+	if (!e)
 		return false;
-	for (i = 0; i < p->nsqlite; i++) {
-		size_t n = strlen(p->sqlite[i]);
-
-		if (strncmp(abs, p->sqlite[i], n))
-			continue;
-		for (j = 0; j < 4; j++)
-			if (!strcmp(abs + n, sfx[j]))
-				return true;
-	}
-	return false;
-}
-
-/* glibc asks nscd first for every passwd/group/hosts lookup (pwd.getpwuid in tarfile, ...). */
-static bool nscd_probe(const struct pyx_sysview *sv)
-{
-	const struct pyx_sockaddr_view *sa = &sv->args[1].u.sa;
-	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
-	unsigned int i;
-
-	if (sv->sc != PYX_SC_connect || !sv->args[1].present || sa->family != AF_UNIX ||
-	    sa->abstract)
-		return false;
-	for (i = 0; i < 2; i++)
-		if (sa->unix_len >= strlen(paths[i]) &&
-		    !memcmp(sa->unix_path, paths[i], strlen(paths[i])) &&
-		    (sa->unix_len == strlen(paths[i]) || !sa->unix_path[strlen(paths[i])]))
-			return true;
-	return false;
+	out->path = e->path;
+	out->socket = e->socket;
+	out->audited = e->audited;
+	return true;
 }
 
 static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
@@ -987,35 +963,11 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained) {
-		struct fdent *e;
+		struct corr_view view = { .ctx = p, .fd = view_fd,
+					  .sqlite = (const char *const *)p->sqlite,
+					  .nsqlite = p->nsqlite };
 
-		switch (sv.sc) {
-		case PYX_SC_listen:
-			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
-			explained = e && e->socket && e->audited;
-			break;
-		case PYX_SC_connect:
-			explained = nscd_probe(&sv);
-			break;
-		case PYX_SC_openat:
-		case PYX_SC_openat2:
-		case PYX_SC_open:
-		case PYX_SC_creat:
-		case PYX_SC_unlinkat:
-		case PYX_SC_unlink:
-			explained = sqlite_file(p, sp.abs[0]);
-			break;
-		case PYX_SC_fchown:
-		case PYX_SC_fchmod:
-		case PYX_SC_ftruncate:
-			/* sqlite gives its journal the database's owner and truncates its WAL
-			 * and shm files through their fds */
-			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
-			explained = e && sqlite_file(p, e->path);
-			break;
-		default:
-			break;
-		}
+		explained = corr_exempt(&sv, &sp, &view);
 	}
 	syscall_state(c, p, &sv, &sp, explained);
 
