@@ -734,7 +734,8 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, co
 		}
 		if (de->flags != dx->flags || de->len != dx->len ||
 		    ((de->flags & PYX_DF_PRESENT) && de->len &&
-		     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec), de->len))) {
+		     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec),
+				  de->len))) {
 			de->flags |= PYX_DF_CHANGED;
 			out |= PYX_SCF_CHANGED;
 		}

@@ -248,10 +248,12 @@ enum pyx_data_flags {
 enum pyx_sc_flags {
 	PYX_SCF_ENTRY = 1 << 0, /* a PYX_SC_ENTRY_ONLY row, sent at entry: no result, no latency */
 	/* Rows whose memory is read at entry (see "Time of check" above): */
-	PYX_SCF_CHANGED = 1 << 1,      /* an argument's memory changed during the syscall: the
-					* record holds the entry value, data[i] has PYX_DF_CHANGED */
-	PYX_SCF_READ_AT_EXIT = 1 << 2, /* an argument could not be read at entry (not resident):
-					* every value is from the exit, as a second thread left it */
+	/* an argument's memory changed during the syscall: the record holds the entry value,
+	 * data[i] has PYX_DF_CHANGED */
+	PYX_SCF_CHANGED = 1 << 1,
+	/* an argument could not be read at entry (not resident): every value is from the exit,
+	 * as a second thread left it */
+	PYX_SCF_READ_AT_EXIT = 1 << 2,
 };
 
 struct pyx_sc_data {
@@ -262,7 +264,7 @@ struct pyx_sc_data {
 };
 
 struct pyx_rec_syscall {
-	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; flags pyx_sc_flags */
+	struct pyx_rec_hdr hdr; /* ts_ns: EXIT time; type PYX_REC_SYSCALL; flags: pyx_sc_flags */
 	__u32 nr;               /* x86-64 syscall number */
 	__u16 sc;               /* enum pyx_sc_id */
 	__u16 _pad0;

@@ -362,7 +362,8 @@ static void test_evasion_rows(void)
 		put_data(&b, used, 1, "security.capability", 20, 0, 0);
 	}
 	CHECK(dec(&b, &v) == 0 && v.at_entry && v.latency_ns == 0 && v.nargs == 5);
-	CHECK(v.args[1].kind == PYX_AK_STR && !strcmp(v.args[1].u.path.str, "security.capability") &&
+	CHECK(v.args[1].kind == PYX_AK_STR &&
+	      !strcmp(v.args[1].u.path.str, "security.capability") &&
 	      v.args[1].u.path.len == 19 && !v.args[1].u.path.has_dirfd);
 	b.rec.ret = -1; /* an entry record knows no result */
 	CHECK(dec(&b, &v) == -EINVAL);
@@ -411,7 +412,8 @@ static void test_evasion_rows(void)
 	pyx_fmt_arg(PYX_AK_XATTR_FLAGS, 2, t, sizeof(t));
 	CHECK(!strcmp(t, "XATTR_REPLACE"));
 	CHECK(pyx_fmt_arg(PYX_AK_STR, 0, t, sizeof(t)) == -EINVAL);
-	CHECK(pyx_sc_by_name("fchmodat2") == PYX_SC_fchmodat2 && pyx_sc_nr(PYX_SC_fchmodat2) == 452);
+	CHECK(pyx_sc_by_name("fchmodat2") == PYX_SC_fchmodat2);
+	CHECK(pyx_sc_nr(PYX_SC_fchmodat2) == 452);
 }
 
 /* Memory read at entry and compared at exit (PYX_SCF_CHANGED, PYX_DF_CHANGED). */

@@ -1211,7 +1211,7 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		break;
 	}
 	case PYX_REC_LOST:
-		/* processes that could not be monitored lost no record of anyone already followed */
+		/* processes that could not be monitored lost no record of a followed one */
 		if (size >= sizeof(struct pyx_rec_lost) &&
 		    ((const struct pyx_rec_lost *)rec)->stream == PYX_STREAM_UNMONITORED) {
 			err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);

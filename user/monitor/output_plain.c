@@ -378,7 +378,7 @@ static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
 	case PYX_PROC_FORK:
 		pyx_buf_printf(&body, "%s child=%u%s", pv->thread ? "thread" : "fork",
 			       pv->thread ? pv->child_tid : pv->child_pid,
-			       pv->unmonitored ? " (not monitored: the monitored set is full)" : "");
+			       pv->unmonitored ? " (not monitored: monitored set full)" : "");
 		break;
 	case PYX_PROC_EXEC:
 		pyx_buf_puts(&body, "exec \"");

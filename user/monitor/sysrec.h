@@ -48,7 +48,7 @@ struct pyx_sysarg {
 	bool null;            /* PYX_DF_NULL: NULL pointer */
 	bool changed;         /* PYX_DF_CHANGED: read again at exit, it differed */
 	union {
-		/* PATH and STR: str is NUL-terminated inside the record; len excludes the NUL. has_dirfd:
+		/* PATH, STR: NUL-terminated str inside the record; len excludes the NUL. has_dirfd:
 		 * the argument just before is a DIRFD, so a relative path is relative to dirfd. */
 		struct {
 			const char *str;
@@ -103,7 +103,7 @@ struct pyx_sysview {
 	bool at_entry;        /* PYX_SCF_ENTRY: sent at entry, ret and latency_ns are 0 (unknown) */
 	bool changed;         /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
 			       * args[i].changed says which; the values shown are the entry ones */
-	bool read_at_exit;    /* PYX_SCF_READ_AT_EXIT: not resident at entry, values from the exit */
+	bool read_at_exit;    /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
 	unsigned int nargs;   /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
 };
