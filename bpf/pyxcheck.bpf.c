@@ -65,6 +65,7 @@ const volatile __u32 wakeup_bytes = 64 * 1024;
 
 #define PROT_EXEC_BIT 0x4
 #define CLONE_THREAD_BIT 0x00010000ULL
+/* The loader sizes the map from pid_max (a tgid never exceeds it) and allocates on insert. */
 #define PYX_MAX_PIDS 16384
 #define TAIL_MASK (PYX_SC_TAIL_MAX - 1)
 
@@ -81,9 +82,10 @@ struct {
 	__uint(max_entries, 4 * 1024 * 1024); /* resized by the loader */
 } rb SEC(".maps");
 
-/* tgid -> 1. */
+/* tgid -> 1. Not preallocated: sized for every possible tgid, it holds the monitored ones only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, PYX_MAX_PIDS);
 	__type(key, __u32);
 	__type(value, __u8);
@@ -111,6 +113,17 @@ struct sc_buf {
 	struct pyx_rec_syscall rec;
 	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
 };
+
+/* tid -> the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
+ * check"), until its exit. Allocated on insert: it holds only the syscalls in flight; a thread
+ * that dies inside one has its slot freed by sched_process_exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct sc_buf);
+} inflight SEC(".maps");
 
 /* tid -> the execve/execveat record built at entry (the old image's memory is gone at exit). */
 struct {
@@ -197,6 +210,12 @@ static const __u8 sc_kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 #undef PYX_SC_KINDS
 };
 
+static const bool sc_entry_only[PYX_SC__COUNT] = {
+#define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
+	PYX_SC_ENTRY_ONLY(PYX_SC_ENTRY)
+#undef PYX_SC_ENTRY
+};
+
 static const __u16 sc_nrs[PYX_SC__COUNT] = {
 #define PYX_SC_NRS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) [PYX_SC_##name] = nr,
 	PYX_SYSCALLS(PYX_SC_NRS)
@@ -261,7 +280,7 @@ static __always_inline void send(void *data, __u64 size, int stream)
 	__u32 zero = 0;
 	struct pyx_counters *c = bpf_map_lookup_elem(&counters, &zero);
 
-	if (lost_pending[0] | lost_pending[1] | lost_pending[2])
+	if (lost_pending[0] | lost_pending[1] | lost_pending[2] | lost_pending[3])
 		flush_lost();
 	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
 		return;
@@ -291,11 +310,16 @@ static __always_inline bool usdt_admit(void)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u8 one = 1;
 
+	long err;
+
 	if (is_monitored(tgid))
 		return true;
 	if (!monitor_all)
 		return false;
-	bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
+	/* A process that cannot join still has its events sent; each failed try is counted. */
+	err = bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
+	if (err && err != -17 /* EEXIST: another thread of it joined first */)
+		lose(PYX_STREAM_UNMONITORED);
 	return true;
 }
 
@@ -505,6 +529,10 @@ static __always_inline __u32 copy_args(struct sc_buf *b, const int sc, long ret)
 		case PYX_AK_PATH:
 			off = copy_str(b, i, off, a[i], PYX_SC_STR_MAX);
 			break;
+		case PYX_AK_STR:
+			/* an xattr name: XATTR_NAME_MAX is 255 */
+			off = copy_str(b, i, off, a[i], PYX_SC_ARGV_STR_MAX);
+			break;
 		case PYX_AK_ARGV:
 			off = copy_argv(b, i, off, a[i]);
 			break;
@@ -592,6 +620,129 @@ static __always_inline __u32 bounded_size(__u32 off)
 	return size;
 }
 
+/* Evasion rows (PYX_SYSCALLS_EVASION) whose harmless forms are common or cheap to tell apart at
+ * entry: only their sensitive forms make a record. sc is a constant, so all but one test folds. */
+#define PER_READ_IMPLIES_EXEC 0x0400000
+#define SHM_EXEC_BIT 0100000
+static __always_inline bool evasion_wanted(struct trace_event_raw_sys_enter *ctx, const int sc)
+{
+	__u64 a;
+
+	switch (sc) {
+	case PYX_SC_pkey_mprotect:
+		return ctx->args[2] & PROT_EXEC_BIT;
+	case PYX_SC_personality:
+		/* 0xffffffff only queries the persona */
+		a = ctx->args[0];
+		return (a & PER_READ_IMPLIES_EXEC) && (__u32)a != 0xffffffff;
+	case PYX_SC_shmat:
+		return ctx->args[2] & SHM_EXEC_BIT;
+	case PYX_SC_ptrace:
+		/* taking control of a task and writing into it; reading (PEEK*, GETREGS) is not */
+		a = ctx->args[0];
+		return a == 0 /* TRACEME */ || a == 4 || a == 5 || a == 6 /* POKE* */ ||
+		       a == 13 || a == 15 /* SETREGS, SETFPREGS */ || a == 16 /* ATTACH */ ||
+		       a == 0x4205 /* SETREGSET */ || a == 0x4206 /* SEIZE */;
+	default:
+		return true;
+	}
+}
+
+/* Is the memory of this row read at entry? (sc is a constant: this folds.) accept's sockaddr is
+ * written by the kernel; clone3's clone_args are read by forking_thread() from the stash. */
+static __always_inline bool reads_at_entry(const int sc)
+{
+	bool any = false;
+	int i;
+
+	if (sc == PYX_SC_execve || sc == PYX_SC_execveat || sc_entry_only[sc])
+		return false;
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		switch (sc_kinds[sc][i]) {
+		case PYX_AK_SOCKLEN_PTR:
+		case PYX_AK_CLONE_ARGS:
+			return false;
+		case PYX_AK_PATH:
+		case PYX_AK_STR:
+		case PYX_AK_SOCKADDR:
+		case PYX_AK_MSGHDR:
+		case PYX_AK_BUF:
+		case PYX_AK_OPEN_HOW:
+		case PYX_AK_RLIMIT:
+			any = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return any;
+}
+
+/* Do len bytes at tail offset ao of a and bo of b differ? Word by word; the last word masked. */
+static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_buf *b, __u32 bo,
+					 __u32 len)
+{
+	__u64 va, vb, mask;
+	__u32 k, n;
+
+	if (len > PYX_SC_STR_MAX)
+		len = PYX_SC_STR_MAX;
+	pyx_mask(ao, TAIL_MASK);
+	pyx_mask(bo, TAIL_MASK);
+	for (k = 0; k < PYX_SC_STR_MAX; k += 8) {
+		if (k >= len)
+			break;
+		__builtin_memcpy(&va, &a->tail[ao + k], 8);
+		__builtin_memcpy(&vb, &b->tail[bo + k], 8);
+		n = len - k;
+		mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+		if ((va ^ vb) & mask)
+			return true;
+	}
+	return false;
+}
+
+/* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
+ * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. */
+static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, const int sc)
+{
+	struct pyx_sc_data *de, *dx;
+	__u16 out = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		switch (sc_kinds[sc][i]) {
+		case PYX_AK_PATH:
+		case PYX_AK_STR:
+		case PYX_AK_SOCKADDR:
+		case PYX_AK_MSGHDR:
+		case PYX_AK_BUF:
+		case PYX_AK_OPEN_HOW:
+		case PYX_AK_RLIMIT:
+			break;
+		default:
+			continue;
+		}
+		de = &e->rec.data[i];
+		dx = &x->rec.data[i];
+		if (de->flags & PYX_DF_FAULT) {
+			if (dx->flags & PYX_DF_PRESENT)
+				out |= PYX_SCF_READ_AT_EXIT;
+			continue;
+		}
+		if (de->flags != dx->flags || de->len != dx->len ||
+		    ((de->flags & PYX_DF_PRESENT) && de->len &&
+		     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec),
+				  de->len))) {
+			de->flags |= PYX_DF_CHANGED;
+			out |= PYX_SCF_CHANGED;
+		}
+	}
+	return out;
+}
+
 static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -604,6 +755,8 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 		return 0;
 	/* Only executable mappings matter (code loaded outside the import system). */
 	if ((sc == PYX_SC_mmap || sc == PYX_SC_mprotect) && !(ctx->args[2] & PROT_EXEC_BIT))
+		return 0;
+	if (!evasion_wanted(ctx, sc))
 		return 0;
 	st.enter_ns = bpf_ktime_get_ns();
 	st.sc = sc;
@@ -638,7 +791,84 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 		pyx_scratch_put(busy);
 		return 0;
 	}
+	if (reads_at_entry(sc)) {
+		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+		if (!b) {
+			lose(PYX_STREAM_SYSCALL);
+			return 0;
+		}
+		init_sc(b, sc, &st);
+		off = copy_args(b, sc, 0);
+		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		if (bpf_map_update_elem(&inflight, &tid, b, BPF_ANY))
+			lose(PYX_STREAM_SYSCALL);
+		pyx_scratch_put(busy);
+		return 0;
+	}
+	if (sc_entry_only[sc]) {
+		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+		if (!b) {
+			lose(PYX_STREAM_SYSCALL);
+			return 0;
+		}
+		init_sc(b, sc, &st);
+		off = copy_args(b, sc, 0);
+		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		b->rec.hdr.flags = PYX_SCF_ENTRY;
+		b->rec.hdr.ts_ns = st.enter_ns;
+		send(b, bounded_size(off), PYX_STREAM_SYSCALL);
+		pyx_scratch_put(busy);
+		return 0;
+	}
 	bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+	return 0;
+}
+
+/* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
+ * could not read it, the exit one). */
+static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *ctx, const int sc,
+					      __u32 tid)
+{
+	struct sc_stash st;
+	struct sc_buf *e, *x, *out;
+	__u64 *busy;
+	__u32 size;
+	__u16 res = 0;
+	int i;
+
+	e = bpf_map_lookup_elem(&inflight, &tid);
+	if (!e)
+		return 0;
+	if (e->rec.sc != sc)
+		goto out;
+	out = e;
+	x = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (x) {
+		st.enter_ns = e->rec.enter_ns;
+#pragma unroll
+		for (i = 0; i < PYX_SC_NARGS; i++)
+			st.args[i] = e->rec.args[i];
+		init_sc(x, sc, &st);
+		size = bounded_size(copy_args(x, sc, ctx->ret));
+		res = compare_args(e, x, sc);
+		if (res & PYX_SCF_READ_AT_EXIT) {
+			pyx_fill_hdr(&x->rec.hdr, PYX_REC_SYSCALL, size);
+			out = x;
+		}
+	}
+	/* A record that could not be compared (no scratch slot) goes out unflagged: the entry
+	 * values are still the ones the kernel used. */
+	out->rec.ret = ctx->ret;
+	out->rec.hdr.ts_ns = bpf_ktime_get_ns();
+	out->rec.hdr.flags = res;
+	size = out->rec.hdr.size;
+	if (size > sizeof(*out))
+		size = sizeof(*out);
+	send(out, size, PYX_STREAM_SYSCALL);
+	if (x)
+		pyx_scratch_put(busy);
+out:
+	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
 
@@ -666,6 +896,9 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 		bpf_map_delete_elem(&exec_stash, &tid);
 		return 0;
 	}
+
+	if (reads_at_entry(sc))
+		return sc_exit_entry_read(ctx, sc, tid);
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -750,14 +983,17 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	__u32 child = BPF_CORE_READ(ctx, child_pid);
 	struct proc_buf *b;
 	__u64 *busy;
-	bool thread;
+	bool thread, unmonitored = false;
 	__u8 one = 1;
 
 	if (!is_monitored(tgid))
 		return 0;
 	thread = forking_thread();
-	if (!thread)
-		bpf_map_update_elem(&monitored, &child, &one, BPF_ANY);
+	/* A full set must not hide the child silently: counted, reported in-band, and flagged. */
+	if (!thread && bpf_map_update_elem(&monitored, &child, &one, BPF_ANY)) {
+		lose(PYX_STREAM_UNMONITORED);
+		unmonitored = true;
+	}
 	b = proc_begin(PYX_PROC_FORK, &busy);
 	if (!b)
 		return 0;
@@ -765,6 +1001,8 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	b->rec.child_tid = child;
 	if (thread)
 		b->rec.hdr.flags = PYX_PRF_THREAD;
+	if (unmonitored)
+		b->rec.hdr.flags = PYX_PRF_UNMONITORED;
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
 	return 0;
@@ -816,7 +1054,7 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 SEC("tracepoint/sched/sched_process_exit")
 int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, tid;
 	struct task_struct *task;
 	struct proc_buf *b;
 	__u64 *busy;
@@ -824,6 +1062,9 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 
 	if (!is_monitored(tgid))
 		return 0;
+	/* a thread killed inside a syscall read at entry never reaches its exit */
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_delete_elem(&inflight, &tid);
 	task = (struct task_struct *)bpf_get_current_task();
 	if (bpf_core_field_exists(ctx->group_dead))
 		group_dead = BPF_CORE_READ(ctx, group_dead);

@@ -6,12 +6,18 @@
  * variable part described by an (offset, length) pair that the reader checks.
  *
  * How a syscall record is made: sys_enter_X stashes the six raw arguments and the entry time in a
- * per-thread map (only for monitored processes); sys_exit_X takes the stash, copies the user memory
- * the arguments point to (paths, sockaddrs, ...) and sends ONE record with arguments, return value
- * and latency. Memory is read at exit because the kernel has faulted it in by then (a tracepoint
- * cannot fault pages in itself). execve/execveat are the exception: their memory is gone after a
- * successful exec, so the record is built at entry, kept, and sent at exit with ret 0 (the new image
- * still runs sys_exit_execve) or with the error.
+ * per-thread map (only for monitored processes); sys_exit_X takes the stash and sends ONE record
+ * with arguments, return value and latency. execve/execveat build their record at entry: their
+ * memory is gone after a successful exec; it is sent at exit with ret 0 (the new image still runs
+ * sys_exit_execve) or with the error. Rows of PYX_SC_ENTRY_ONLY are sent at entry.
+ *
+ * Time of check. The kernel copies a path or sockaddr right after sys_enter; a second thread can
+ * rewrite the buffer during a blocking open or connect, so memory read at exit may be a decoy.
+ * Rows with user-memory arguments (except accept's, which the kernel writes, and clone3's) are
+ * therefore read at entry: the entry program builds the whole record and keeps it per thread; the
+ * exit program reads the memory again and compares, sets PYX_DF_CHANGED on each argument that
+ * differs (PYX_SCF_CHANGED on the record) and sends the entry values. A tracepoint cannot fault
+ * pages in: memory not resident at entry is read at exit only (PYX_SCF_READ_AT_EXIT).
  */
 #ifndef PYXCHECK_SYSCALL_H
 #define PYXCHECK_SYSCALL_H
@@ -56,6 +62,14 @@ enum pyx_argk {
 	PYX_AK_RESOURCE,     /* RLIMIT_* */
 	PYX_AK_RLIMIT,       /* (data) struct rlimit64 (cur, max), 16 bytes; NULL -> PYX_DF_NULL */
 	PYX_AK_BUF,          /* (data) raw bytes, length is argument i+1 (sethostname) */
+	/* Kinds of the evasion rows (PYX_SYSCALLS_EVASION). */
+	PYX_AK_STR,          /* (data) NUL-terminated string that is not a path (an xattr name) */
+	PYX_AK_NODE_MODE,    /* S_IF* file type | octal permissions (mknod) */
+	PYX_AK_DEV,          /* dev_t as major:minor (the kernel's new_encode_dev layout) */
+	PYX_AK_PERSONALITY,  /* PER_* | personality flags (READ_IMPLIES_EXEC, ...) */
+	PYX_AK_SHM_FLAGS,    /* SHM_RDONLY|SHM_RND|SHM_REMAP|SHM_EXEC */
+	PYX_AK_PTRACE_REQ,   /* PTRACE_* request */
+	PYX_AK_XATTR_FLAGS,  /* XATTR_CREATE|XATTR_REPLACE */
 	PYX_AK__COUNT,
 };
 
@@ -141,11 +155,64 @@ enum pyx_retk {
 	  NONE, _, NONE, _)                                                                        \
 	X(sethostname, 170, INT, BUF, name, SIZE, len, NONE, _, NONE, _, NONE, _, NONE, _)         \
 	X(chdir, 80, INT, PATH, filename, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)             \
-	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)
+	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                    \
+	PYX_SYSCALLS_EVASION(X)
 
-/* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8).
+/*
+ * Rows that do what a traced syscall does by another door (issue 8, item 4): chmod with flags,
+ * opening by file handle, executable memory by other means, signals by other calls, writing into
+ * another process, device nodes and FIFOs, security.* xattrs. Some are filtered at entry by the
+ * BPF side to their sensitive form (pkey_mprotect PROT_EXEC, personality READ_IMPLIES_EXEC, shmat
+ * SHM_EXEC, ptrace attach and poke requests); the rest are judged by the correlator
+ * (corr_sensitive). sendmmsg's MSGHDR data is the first message's msg_name (struct mmsghdr starts
+ * with a struct user_msghdr).
+ */
+#define PYX_SYSCALLS_EVASION(X)                                                                    \
+	X(fchmodat2, 452, INT, DIRFD, dfd, PATH, filename, MODE, mode, AT_FLAGS, flags, NONE, _,  \
+	  NONE, _)                                                                                 \
+	X(open_by_handle_at, 304, FD, FD, mountdirfd, PTR, handle, OPEN_FLAGS, flags, NONE, _,    \
+	  NONE, _, NONE, _)                                                                        \
+	X(name_to_handle_at, 303, INT, DIRFD, dfd, PATH, name, PTR, handle, PTR, mnt_id, AT_FLAGS, \
+	  flag, NONE, _)                                                                           \
+	X(pkey_mprotect, 329, INT, HEX, start, SIZE, len, PROT, prot, INT, pkey, NONE, _, NONE, _) \
+	X(personality, 135, INT, PERSONALITY, personality, NONE, _, NONE, _, NONE, _, NONE, _,    \
+	  NONE, _)                                                                                 \
+	X(shmat, 30, ADDR, INT, shmid, HEX, shmaddr, SHM_FLAGS, shmflg, NONE, _, NONE, _, NONE, _) \
+	X(sendmmsg, 307, INT, FD, fd, MSGHDR, mmsg, UINT, vlen, MSG_FLAGS, flags, NONE, _, NONE,  \
+	  _)                                                                                       \
+	X(tkill, 200, INT, PID, pid, SIGNAL, sig, NONE, _, NONE, _, NONE, _, NONE, _)              \
+	X(rt_sigqueueinfo, 129, INT, PID, pid, SIGNAL, sig, PTR, uinfo, NONE, _, NONE, _, NONE, _) \
+	X(rt_tgsigqueueinfo, 297, INT, PID, tgid, PID, pid, SIGNAL, sig, PTR, uinfo, NONE, _,     \
+	  NONE, _)                                                                                 \
+	X(pidfd_send_signal, 424, INT, FD, pidfd, SIGNAL, sig, PTR, info, HEX, flags, NONE, _,    \
+	  NONE, _)                                                                                 \
+	X(ptrace, 101, INT, PTRACE_REQ, request, PID, pid, HEX, addr, HEX, data, NONE, _, NONE, _) \
+	X(process_vm_writev, 311, INT, PID, pid, PTR, lvec, UINT, liovcnt, PTR, rvec, UINT,       \
+	  riovcnt, HEX, flags)                                                                     \
+	X(mknodat, 259, INT, DIRFD, dfd, PATH, filename, NODE_MODE, mode, DEV, dev, NONE, _, NONE, \
+	  _)                                                                                       \
+	X(mknod, 133, INT, PATH, filename, NODE_MODE, mode, DEV, dev, NONE, _, NONE, _, NONE, _)   \
+	X(setxattr, 188, INT, PATH, pathname, STR, name, PTR, value, SIZE, size, XATTR_FLAGS,     \
+	  flags, NONE, _)                                                                          \
+	X(lsetxattr, 189, INT, PATH, pathname, STR, name, PTR, value, SIZE, size, XATTR_FLAGS,    \
+	  flags, NONE, _)                                                                          \
+	X(fsetxattr, 190, INT, FD, fd, STR, name, PTR, value, SIZE, size, XATTR_FLAGS, flags,     \
+	  NONE, _)
+
+/* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
+ * fchmodat2 is 6.6).
  * Every other row exists on x86-64 since long before. */
-#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3)
+#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3) X(fchmodat2)
+
+/* Rows sent at entry, with no exit program: their result is of no use to the correlator, and each
+ * tracepoint not attached saves every process on the machine its cost and the monitor ~40 ms at
+ * detach (docs/benchmarks.md). Their record has PYX_SCF_ENTRY, ret 0 and hdr.ts_ns == enter_ns;
+ * their memory is read at entry. */
+#define PYX_SC_ENTRY_ONLY(X)                                                                       \
+	X(fchmodat2) X(open_by_handle_at) X(name_to_handle_at) X(pkey_mprotect) X(personality)     \
+	X(shmat) X(sendmmsg) X(tkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo)                     \
+	X(pidfd_send_signal) X(ptrace) X(process_vm_writev) X(mknodat) X(mknod) X(setxattr)      \
+	X(lsetxattr) X(fsetxattr)
 
 enum pyx_sc_id {
 #define PYX_SC_ENUM(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) PYX_SC_##name,
@@ -174,6 +241,19 @@ enum pyx_data_flags {
 	PYX_DF_TRUNCATED = 1 << 1, /* the user value was longer than what was copied */
 	PYX_DF_FAULT = 1 << 2,     /* the user memory could not be read (bad pointer, not resident) */
 	PYX_DF_NULL = 1 << 3,      /* the pointer was NULL: nothing to read */
+	PYX_DF_CHANGED = 1 << 4,   /* read at entry, and read again at exit it differed (TOCTOU) */
+};
+
+/* pyx_rec_syscall.hdr.flags */
+enum pyx_sc_flags {
+	PYX_SCF_ENTRY = 1 << 0, /* a PYX_SC_ENTRY_ONLY row, sent at entry: no result, no latency */
+	/* Rows whose memory is read at entry (see "Time of check" above): */
+	/* an argument's memory changed during the syscall: the record holds the entry value,
+	 * data[i] has PYX_DF_CHANGED */
+	PYX_SCF_CHANGED = 1 << 1,
+	/* an argument could not be read at entry (not resident): every value is from the exit,
+	 * as a second thread left it */
+	PYX_SCF_READ_AT_EXIT = 1 << 2,
 };
 
 struct pyx_sc_data {
@@ -184,7 +264,7 @@ struct pyx_sc_data {
 };
 
 struct pyx_rec_syscall {
-	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; flags 0 */
+	struct pyx_rec_hdr hdr; /* ts_ns: EXIT time; type PYX_REC_SYSCALL; flags: pyx_sc_flags */
 	__u32 nr;               /* x86-64 syscall number */
 	__u16 sc;               /* enum pyx_sc_id */
 	__u16 _pad0;
@@ -207,6 +287,7 @@ enum pyx_proc_flags {
 	PYX_PRF_THREAD = 1 << 0,       /* FORK: the new task is a thread of the parent's group */
 	PYX_PRF_TRUNCATED = 1 << 1,    /* EXEC: filename cut at PYX_SC_STR_MAX */
 	PYX_PRF_FAULT = 1 << 2,        /* EXEC: filename could not be read */
+	PYX_PRF_UNMONITORED = 1 << 3,  /* FORK: the child could not join the monitored set (full) */
 };
 
 struct pyx_rec_process {

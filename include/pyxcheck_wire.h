@@ -233,6 +233,10 @@ enum pyx_stream {
 	PYX_STREAM_AUDIT = 0,
 	PYX_STREAM_SYSCALL = 1,
 	PYX_STREAM_PROCESS = 2,
+	/* Not records but processes: inserts into the kernel's set of monitored processes that
+	 * failed (the set is full), each a process whose syscalls and children go unseen (issue 8,
+	 * item 8). The FORK record of such a child has PYX_PRF_UNMONITORED. */
+	PYX_STREAM_UNMONITORED = 3,
 	PYX_STREAM__COUNT,
 };
 

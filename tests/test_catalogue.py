@@ -17,7 +17,7 @@ ROW = re.compile(r'^PYX_EVENT\((\w+),\s*"([^"]*)",\s*(\w+),\s*"([^"]*)",\s*"([^"
 # spelled as the kernel spells them. A typo in the catalogue fails here.
 KNOWN_SYSCALLS = set("""openat openat2 open creat execve execveat clone clone3 fork vfork socket
 connect bind listen accept accept4 sendto sendmsg sendmmsg write unlinkat unlink rmdir renameat2
-renameat rename mkdirat mkdir fchmodat chmod fchmod fchownat chown lchown fchown linkat link
+renameat rename mkdirat mkdir fchmodat fchmodat2 chmod fchmod fchownat chown lchown fchown linkat link
 symlinkat symlink truncate ftruncate utimensat utimes futimesat utime kill tgkill tkill mmap mprotect
 prlimit64 setrlimit sethostname chdir fchdir fcntl flock ioctl getxattr lgetxattr fgetxattr
 setxattr lsetxattr fsetxattr listxattr llistxattr flistxattr removexattr lremovexattr

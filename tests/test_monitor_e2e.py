@@ -298,7 +298,7 @@ def test_all_mode_sigterm_detaches_drains_and_prints_summary(tmp_path):
     # -a without syscall records for unhooked processes; counts agree with what was printed
     opens = sum(1 for x in recs if x["type"] == "audit" and x["event"] == "open")
     assert summary["events"]["open"] == opens > 0
-    assert summary["lost"] == {"audit": 0, "syscall": 0, "process": 0}
+    assert summary["lost"] == {"audit": 0, "syscall": 0, "process": 0, "unmonitored": 0}
 
 
 def test_summary_counts_what_was_printed(tmp_path):

@@ -189,14 +189,21 @@ def sockaddr_un(path):
     return struct.pack("<H", 1) + path
 
 
-def rec_syscall(sc, nr, kinds, ret=0, path=b"/tmp/x", comm=b"python3", sa=None):
+def entry_only():
+    """Rows of PYX_SC_ENTRY_ONLY: sent at entry with PYX_SCF_ENTRY, ret 0, ts == enter."""
+    text = (ROOT / "include" / "pyxcheck_syscall.h").read_text()
+    body = text[text.index("#define PYX_SC_ENTRY_ONLY(X)"):].split("\n\n")[0]
+    return set(re.findall(r"X\((\w+)\)", body))
+
+
+def rec_syscall(sc, nr, kinds, ret=0, path=b"/tmp/x", comm=b"python3", sa=None, at_entry=False):
     """One record as bpf/pyxcheck.bpf.c sends it: fixed part, then each data argument's bytes."""
     fixed = 176
     args, data, tail = [0] * 6, [(0, 0, 0, 0)] * 6, b""
     sa = sa if sa is not None else sockaddr_in()
     for i, (k, _name) in enumerate(kinds):
         val, blob, count, flags = i + 1, None, 0, 1
-        if k == "PATH":
+        if k in ("PATH", "STR"):
             blob = path + b"\0"
         elif k in ("SOCKADDR", "MSGHDR"):
             blob = sa
@@ -226,8 +233,9 @@ def rec_syscall(sc, nr, kinds, ret=0, path=b"/tmp/x", comm=b"python3", sa=None):
             data[i] = (fixed + len(tail), len(blob), flags, count)
             tail += blob
     size = fixed + len(tail)
-    out = rec_hdr(size, REC_SYSCALL, comm=comm)
-    out += struct.pack("<IHHqQ", nr, sc, 0, ret, 10 ** 9 - 5000)
+    out = rec_hdr(size, REC_SYSCALL, flags=1 if at_entry else 0, comm=comm)
+    out += struct.pack("<IHHqQ", nr, sc, 0, 0 if at_entry else ret,
+                       10 ** 9 if at_entry else 10 ** 9 - 5000)
     out += struct.pack("<6Q", *args)
     out += b"".join(struct.pack("<HHHH", *d) for d in data)
     return out + tail
@@ -277,8 +285,9 @@ def main():
     write("record", "lifecycle-stop", rec_lifecycle(2))
     write("record", "lost", rec_lost(0, 12345))
     rows = syscall_table()
+    at_entry = entry_only()
     for sc, (name, nr, _rk, kinds) in enumerate(rows):
-        rec = rec_syscall(sc, nr, kinds, ret=-2 if sc % 3 == 0 else 3)
+        rec = rec_syscall(sc, nr, kinds, ret=-2 if sc % 3 == 0 else 3, at_entry=name in at_entry)
         write("sysrec", name, rec)
         write("record", "sc-" + name, rec)
     write("sysrec", "connect-unix",

@@ -13,7 +13,11 @@
 
 #include "sysrec.h"
 
-/* The table's numbers are the x86-64 ones libc knows. */
+/* The table's numbers are the x86-64 ones libc knows (fchmodat2, Linux 6.6, is newer than
+ * Debian 12's headers). */
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
 #define NR_CHECK(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                     \
 	_Static_assert(__NR_##name == nr, "syscall number of " #name);
 PYX_SYSCALLS(NR_CHECK)
@@ -336,6 +340,104 @@ static void test_other_kinds(void)
 	CHECK(!strcmp(pyx_sc_name(PYX_SC_fchdir), "fchdir") && !pyx_sc_name(PYX_SC__COUNT));
 }
 
+/* Rows of PYX_SYSCALLS_EVASION: entry-only records, STR data, and their numeric kinds. */
+static void entry_begin(struct recbuf *b, int sc)
+{
+	sc_begin(b, sc);
+	b->rec.hdr.flags = PYX_SCF_ENTRY;
+	b->rec.hdr.ts_ns = b->rec.enter_ns;
+}
+
+static void test_evasion_rows(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	char t[128];
+
+	entry_begin(&b, PYX_SC_setxattr);
+	b.rec.args[3] = 1;
+	{
+		size_t used = put_data(&b, 0, 0, "/tmp/f", 7, 0, 0);
+
+		put_data(&b, used, 1, "security.capability", 20, 0, 0);
+	}
+	CHECK(dec(&b, &v) == 0 && v.at_entry && v.latency_ns == 0 && v.nargs == 5);
+	CHECK(v.args[1].kind == PYX_AK_STR &&
+	      !strcmp(v.args[1].u.path.str, "security.capability") &&
+	      v.args[1].u.path.len == 19 && !v.args[1].u.path.has_dirfd);
+	b.rec.ret = -1; /* an entry record knows no result */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.ret = 0, b.rec.hdr.ts_ns++; /* nor an exit time */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.hdr.ts_ns--, b.rec.hdr.flags = 0; /* an entry-only row always comes at entry */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.hdr.flags = 1 << 7;
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b); /* and no other row does */
+	b.rec.hdr.flags = PYX_SCF_ENTRY;
+	CHECK(dec(&b, &v) == -EINVAL);
+	entry_begin(&b, PYX_SC_fsetxattr);
+	put_data(&b, 0, 1, "user.x\0y", 9, 0, 0); /* a NUL inside the string */
+	CHECK(dec(&b, &v) == -EINVAL);
+
+	entry_begin(&b, PYX_SC_mknodat);
+	b.rec.args[0] = (uint64_t)-100, b.rec.args[2] = 0020000 | 0666, b.rec.args[3] = 0x103;
+	put_data(&b, 0, 1, "null", 5, 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.args[1].u.path.has_dirfd && v.args[1].u.path.dirfd == -100);
+	pyx_fmt_arg(v.args[2].kind, v.args[2].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "S_IFCHR|0666"));
+	pyx_fmt_arg(v.args[3].kind, v.args[3].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "1:3"));
+	pyx_fmt_arg(PYX_AK_DEV, (259 << 8) | (0x12345 & 0xff) | ((0x12345 & ~0xffull) << 12), t,
+		    sizeof(t));
+	CHECK(!strcmp(t, "259:74565"));
+	pyx_fmt_arg(PYX_AK_NODE_MODE, 0600, t, sizeof(t));
+	CHECK(!strcmp(t, "0600"));
+	pyx_fmt_arg(PYX_AK_NODE_MODE, 0010000 | 0644, t, sizeof(t));
+	CHECK(!strcmp(t, "S_IFIFO|0644"));
+	pyx_fmt_arg(PYX_AK_PERSONALITY, 0x0400000, t, sizeof(t));
+	CHECK(!strcmp(t, "PER_LINUX|READ_IMPLIES_EXEC"));
+	pyx_fmt_arg(PYX_AK_PERSONALITY, 0x0440008, t, sizeof(t));
+	CHECK(!strcmp(t, "0x8|ADDR_NO_RANDOMIZE|READ_IMPLIES_EXEC"));
+	pyx_fmt_arg(PYX_AK_PERSONALITY, 0xffffffff, t, sizeof(t));
+	CHECK(!strcmp(t, "0xffffffff"));
+	pyx_fmt_arg(PYX_AK_SHM_FLAGS, 0100000 | 010000, t, sizeof(t));
+	CHECK(!strcmp(t, "SHM_RDONLY|SHM_EXEC"));
+	pyx_fmt_arg(PYX_AK_PTRACE_REQ, 0x4206, t, sizeof(t));
+	CHECK(!strcmp(t, "PTRACE_SEIZE"));
+	pyx_fmt_arg(PYX_AK_PTRACE_REQ, 5, t, sizeof(t));
+	CHECK(!strcmp(t, "PTRACE_POKEDATA"));
+	pyx_fmt_arg(PYX_AK_PTRACE_REQ, 0x9999, t, sizeof(t));
+	CHECK(!strcmp(t, "0x9999"));
+	pyx_fmt_arg(PYX_AK_XATTR_FLAGS, 2, t, sizeof(t));
+	CHECK(!strcmp(t, "XATTR_REPLACE"));
+	CHECK(pyx_fmt_arg(PYX_AK_STR, 0, t, sizeof(t)) == -EINVAL);
+	CHECK(pyx_sc_by_name("fchmodat2") == PYX_SC_fchmodat2);
+	CHECK(pyx_sc_nr(PYX_SC_fchmodat2) == 452);
+}
+
+/* Memory read at entry and compared at exit (PYX_SCF_CHANGED, PYX_DF_CHANGED). */
+static void test_changed(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+
+	build_openat(&b);
+	b.rec.hdr.flags = PYX_SCF_CHANGED;
+	b.rec.data[1].flags |= PYX_DF_CHANGED;
+	CHECK(dec(&b, &v) == 0 && v.changed && v.args[1].changed && !v.args[0].changed);
+	CHECK(!v.read_at_exit && !v.at_entry);
+	b.rec.hdr.flags = 0; /* an argument cannot have changed if the record says none did */
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.hdr.flags = PYX_SCF_CHANGED | PYX_SCF_ENTRY; /* nor in a record sent at entry */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b);
+	b.rec.hdr.flags = PYX_SCF_READ_AT_EXIT;
+	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed);
+	b.rec.hdr.flags = 1 << 3;
+	CHECK(dec(&b, &v) == -EINVAL);
+}
+
 struct procbuf {
 	struct pyx_rec_process rec;
 	char tail[PYX_SC_STR_MAX + 8];
@@ -358,6 +460,14 @@ static void test_process(void)
 	proc_begin(&b, PYX_PROC_FORK);
 	b.rec.child_pid = 42, b.rec.child_tid = 43, b.rec.hdr.flags = PYX_PRF_THREAD;
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.thread && v.child_tid == 43);
+	CHECK(!v.unmonitored);
+	b.rec.hdr.flags = PYX_PRF_UNMONITORED; /* the monitored set was full */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.unmonitored && !v.thread);
+	b.rec.hdr.flags = PYX_PRF_UNMONITORED | PYX_PRF_THREAD; /* a thread joins no set */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.hdr.flags = PYX_PRF_UNMONITORED; /* only a fork can fail to join */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 	proc_begin(&b, PYX_PROC_EXIT);
 	b.rec.exit_code = 3 << 8;
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.exited && v.exit_status == 3);
@@ -405,6 +515,8 @@ int main(void)
 	test_sockaddr();
 	test_argv();
 	test_other_kinds();
+	test_evasion_rows();
+	test_changed();
 	test_process();
 	printf("all %d checks passed\n", checks);
 	return 0;

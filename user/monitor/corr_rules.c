@@ -718,6 +718,71 @@ static bool sens_addr_leaves_host(const struct pyx_sysview *sv)
 	return arg_set(a) && (a->u.sa.family == AF_INET || a->u.sa.family == AF_INET6);
 }
 
+/* The equivalent syscalls (issue 8). pkey_mprotect, personality, shmat and ptrace reach the
+ * monitor only in their sensitive forms (the BPF side filters them at entry); the tests are
+ * repeated so that each rule reads whole. */
+
+/* sendmsg, sendmmsg: as sendto. sendmmsg is read at entry, where memory the kernel has yet to
+ * fault in cannot be read: an unreadable message gets no benefit of the doubt. */
+static bool sens_msg_leaves_host(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+
+	if (a && sv->at_entry && a->fault)
+		return true;
+	return arg_set(a) && !a->fault &&
+	       (a->u.sa.family == AF_INET || a->u.sa.family == AF_INET6);
+}
+
+/* open_by_handle_at: a path-less open; writing is what matters, as for open */
+static bool sens_handle_writes(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_OFLAGS);
+
+	return a && ((a->raw & K_O_ACCMODE) || (a->raw & (K_O_CREAT | K_O_TRUNC)));
+}
+
+/* pkey_mprotect */
+static bool sens_prot_exec(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_PROT);
+
+	return a && (a->raw & K_PROT_EXEC);
+}
+
+/* personality(READ_IMPLIES_EXEC): every readable mapping executable; 0xffffffff only queries */
+static bool sens_read_implies_exec(const struct pyx_sysview *sv)
+{
+	uint64_t v = sv->args[0].raw;
+
+	return (v & 0x0400000) && (uint32_t)v != 0xffffffff;
+}
+
+/* shmat(SHM_EXEC) */
+static bool sens_shm_exec(const struct pyx_sysview *sv)
+{
+	return sv->args[2].raw & 0100000;
+}
+
+/* (l/f)setxattr of security.*: file capabilities, SELinux labels, IMA; an unreadable name too */
+static bool sens_security_xattr(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = &sv->args[1];
+
+	return a->kind == PYX_AK_STR &&
+	       (a->fault || (a->present && a->u.path.len >= 9 &&
+			     !strncmp(a->u.path.str, "security.", 9)));
+}
+
+/* socket: packet capture and raw IP (sniffing, spoofing) */
+static bool sens_raw_socket(const struct pyx_sysview *sv)
+{
+	uint64_t type = sv->args[1].raw & 0xf;
+
+	return (int)sv->args[0].raw == 17 /* AF_PACKET */ || type == 3 /* SOCK_RAW */ ||
+	       type == 10 /* SOCK_PACKET */;
+}
+
 bool corr_sensitive(const struct pyx_sysview *sv)
 {
 	const struct sc_row *row = sc_row(sv);

@@ -169,7 +169,7 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 	static const char *const names[PYX_V__COUNT] = {
 		[PYX_V_MATCHED] = "matched",	     [PYX_V_NO_SYSCALL] = "no-syscall",
 		[PYX_V_MISMATCH] = "mismatch",	     [PYX_V_INDETERMINATE] = "indeterminate",
-		[PYX_V_UNAUDITED] = "unaudited",
+		[PYX_V_UNAUDITED] = "unaudited",     [PYX_V_CHANGED] = "changed",
 	};
 
 	return v < PYX_V__COUNT ? names[v] : NULL;
@@ -1028,7 +1028,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			keep_argv(p, &sv);
 	}
 
-	if (sensitive && hooked && !explained && th->uncertain) {
+	if (sv.changed) {
+		/* whatever explains it, a buffer rewritten under a running syscall is an attack on
+		 * what the monitor reads (docs/correlation.md, "Time of check") */
+		err = pass(c, th, rec, size, PYX_V_CHANGED, "argument changed during the syscall",
+			   &th->ctx);
+	} else if (sensitive && hooked && !explained && th->uncertain) {
 		err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
 			   "records were lost before it: its audit event may be among them",
 			   &th->ctx);
@@ -1316,6 +1321,12 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		break;
 	}
 	case PYX_REC_LOST:
+		/* processes that could not be monitored lost no record of a followed one */
+		if (size >= sizeof(struct pyx_rec_lost) &&
+		    ((const struct pyx_rec_lost *)rec)->stream == PYX_STREAM_UNMONITORED) {
+			err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
+			break;
+		}
 		/* the lost records could have been anyone's: every open window is in doubt */
 		for (b = 0; b < HASH_BUCKETS; b++) {
 			for (th = c->threads[b]; th; th = th->hnext) {

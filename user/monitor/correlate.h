@@ -59,10 +59,13 @@ enum pyx_corr_verdict {
 			      * syscall: sensitive and unexplained, but records were lost since its
 			      * thread's last audit event (that event could be the explanation) */
 	PYX_V_UNAUDITED,     /* syscall: sensitive, and no audit event explains it */
+	PYX_V_CHANGED,       /* syscall: memory an argument points to changed between entry and exit
+			      * (a second thread rewrote it: the record shows the entry value) */
 	PYX_V__COUNT,
 };
 
-/* "matched", "no-syscall", "mismatch", "indeterminate", "unaudited"; NULL for PYX_V_NONE. */
+/* "matched", "no-syscall", "mismatch", "indeterminate", "unaudited", "changed"; NULL for
+ * PYX_V_NONE. */
 const char *pyx_corr_verdict_name(enum pyx_corr_verdict v);
 
 enum pyx_corr_kind {

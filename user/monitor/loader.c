@@ -214,6 +214,11 @@ static int check_environment(const struct pyx_loader_opts *opts)
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
 {
+	static const bool entry_only[PYX_SC__COUNT] = {
+#define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
+		PYX_SC_ENTRY_ONLY(PYX_SC_ENTRY)
+#undef PYX_SC_ENTRY
+	};
 	struct sc_progs sc[PYX_SC__COUNT];
 	const char *dir = tracefs_dir();
 	char name[64];
@@ -240,9 +245,41 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			on = false;
 		}
 		bpf_program__set_autoload(sc[i].enter, on);
-		bpf_program__set_autoload(sc[i].exit, on);
+		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i]);
 	}
 	return 0;
+}
+
+/* The set of monitored processes holds up to pid_max tgids, so that it can never be full; entries
+ * are allocated on insert (BPF_F_NO_PREALLOC). PYXCHECK_TEST_MONITORED_MAX, for tests only, makes
+ * it small to show what happens when it is full anyway (PYX_STREAM_UNMONITORED). */
+static int size_monitored(struct pyxcheck_bpf *skel)
+{
+	const char *test = getenv("PYXCHECK_TEST_MONITORED_MAX");
+	unsigned long max = 0;
+	char *end;
+	FILE *f;
+	int err;
+
+	if (test && *test) {
+		errno = 0;
+		max = strtoul(test, &end, 10);
+		if (errno || *end || !max || max > (1ul << 22)) {
+			fprintf(stderr, "failed to size the monitored set: bad "
+					"PYXCHECK_TEST_MONITORED_MAX '%s'\n", test);
+			return -EINVAL;
+		}
+	} else {
+		f = fopen("/proc/sys/kernel/pid_max", "r");
+		if (!f || fscanf(f, "%lu", &max) != 1 || max < 2 || max > (1ul << 22))
+			max = 1ul << 22; /* PID_MAX_LIMIT on 64-bit */
+		if (f)
+			fclose(f);
+	}
+	err = bpf_map__set_max_entries(skel->maps.monitored, max);
+	if (err)
+		fprintf(stderr, "failed to size the monitored set: %s\n", strerror(-err));
+	return err;
 }
 
 static int handle_record(void *ctx, void *data, size_t size)
@@ -286,6 +323,9 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		goto cleanup;
 	}
 	ld->skel->rodata->monitor_all = opts->all;
+	err = size_monitored(ld->skel);
+	if (err)
+		goto cleanup;
 	if (opts->ringbuf_size) {
 		err = bpf_map__set_max_entries(ld->skel->maps.rb, opts->ringbuf_size);
 		if (err) {

@@ -37,7 +37,7 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 
 const char *pyx_stream_name(unsigned int stream)
 {
-	static const char *const names[] = { "audit", "syscall", "process" };
+	static const char *const names[] = { "audit", "syscall", "process", "unmonitored" };
 
 	return stream < PYX_STREAM__COUNT ? names[stream] : "unknown";
 }

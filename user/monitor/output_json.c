@@ -257,6 +257,7 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 			pyx_buf_printf(b, "\"0x%llx\"", (unsigned long long)a->raw);
 		break;
 	case PYX_AK_PATH:
+	case PYX_AK_STR:
 		pyx_json_bytes(b, a->u.path.str, a->u.path.len);
 		break;
 	case PYX_AK_SOCKADDR:
@@ -320,7 +321,7 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	struct pyx_buf *b = &w->buf;
 	bool truncated = false;
 	const char *en;
-	unsigned int i;
+	unsigned int i, n;
 
 	json_common(w, "syscall", &sv->rec->hdr);
 	pyx_buf_printf(b, ",\"syscall\":\"%s\",\"nr\":%u,\"args\":", sv->name, sv->nr);
@@ -338,6 +339,11 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 		}
 		pyx_buf_putc(b, '}');
 	}
+	if (sv->at_entry) {
+		/* an entry-only row: its result is not known, so it has no ret, errno, latency */
+		pyx_buf_puts(b, ",\"at_entry\":true");
+		goto tail;
+	}
 	pyx_buf_printf(b, ",\"ret\":%lld", (long long)sv->ret);
 	if (sv->err) {
 		en = pyx_errno_name(sv->err);
@@ -347,6 +353,21 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv->err);
 	}
 	pyx_buf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)sv->latency_ns);
+	if (sv->changed) {
+		/* the arguments whose memory a second thread rewrote during the syscall */
+		pyx_buf_puts(b, ",\"changed\":[");
+		for (i = 0, n = 0; i < sv->nargs; i++) {
+			if (!sv->args[i].changed)
+				continue;
+			if (n++)
+				pyx_buf_putc(b, ',');
+			pyx_json_cstr(b, sv->args[i].name);
+		}
+		pyx_buf_putc(b, ']');
+	}
+	if (sv->read_at_exit)
+		pyx_buf_puts(b, ",\"read_at_exit\":true");
+tail:
 	if (truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
 	if (w->corr)
@@ -366,6 +387,8 @@ static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
 	case PYX_PROC_FORK:
 		pyx_buf_printf(b, ",\"child_pid\":%u,\"child_tid\":%u,\"thread\":%s", pv->child_pid,
 			       pv->child_tid, pv->thread ? "true" : "false");
+		if (pv->unmonitored)
+			pyx_buf_puts(b, ",\"unmonitored\":true");
 		break;
 	case PYX_PROC_EXEC:
 		pyx_buf_puts(b, ",\"filename\":");

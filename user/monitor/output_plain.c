@@ -277,6 +277,7 @@ static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	}
 	switch (a->kind) {
 	case PYX_AK_PATH:
+	case PYX_AK_STR:
 		pyx_buf_putc(b, '"');
 		pyx_plain_bytes(b, a->u.path.str, a->u.path.len, '"');
 		pyx_buf_putc(b, '"');
@@ -344,7 +345,14 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 		plain_sysarg(&body, &sv->args[i]);
 	}
 	pyx_buf_puts(&body, sv->no_entry ? "?)" : ")");
-	if (sv->err) {
+	for (i = 0; i < sv->nargs && sv->changed; i++)
+		if (sv->args[i].changed)
+			pyx_buf_printf(&body, " [%s changed during the syscall]", sv->args[i].name);
+	if (sv->read_at_exit)
+		pyx_buf_puts(&body, " [read at exit]");
+	if (sv->at_entry) {
+		snprintf(sfx, sizeof(sfx), " = ?"); /* entry-only row: result not known */
+	} else if (sv->err) {
 		en = pyx_errno_name(sv->err);
 		if (en)
 			snprintf(sfx, sizeof(sfx), " = -1 %s", en);
@@ -368,8 +376,9 @@ static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
 	plain_prefix(w, &pv->rec->hdr, 'P');
 	switch (pv->kind) {
 	case PYX_PROC_FORK:
-		pyx_buf_printf(&body, "%s child=%u", pv->thread ? "thread" : "fork",
-			       pv->thread ? pv->child_tid : pv->child_pid);
+		pyx_buf_printf(&body, "%s child=%u%s", pv->thread ? "thread" : "fork",
+			       pv->thread ? pv->child_tid : pv->child_pid,
+			       pv->unmonitored ? " (not monitored: monitored set full)" : "");
 		break;
 	case PYX_PROC_EXEC:
 		pyx_buf_puts(&body, "exec \"");
@@ -414,11 +423,16 @@ static void plain_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle
 static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 {
 	plain_prefix(w, &rec->hdr, '!');
-	pyx_buf_printf(&body, "lost %llu %s records (%s)", (unsigned long long)rec->count,
-		       pyx_stream_name(rec->stream),
-		       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
-		       !strcmp(w->lost_reason, "output") ? "output queue full: the reader is too slow" :
-		       w->lost_reason);
+	if (rec->stream == PYX_STREAM_UNMONITORED)
+		pyx_buf_printf(&body, "%llu processes not monitored: the monitored set is full",
+			       (unsigned long long)rec->count);
+	else
+		pyx_buf_printf(&body, "lost %llu %s records (%s)", (unsigned long long)rec->count,
+			       pyx_stream_name(rec->stream),
+			       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
+			       !strcmp(w->lost_reason, "output") ?
+					       "output queue full: the reader is too slow" :
+					       w->lost_reason);
 	plain_emit(w, C_WARN, &body, "", "");
 }
 

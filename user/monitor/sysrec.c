@@ -27,6 +27,12 @@ struct sc_row {
 	const char *args[PYX_SC_NARGS];
 };
 
+static const bool sc_entry_only[PYX_SC__COUNT] = {
+#define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
+	PYX_SC_ENTRY_ONLY(PYX_SC_ENTRY)
+#undef PYX_SC_ENTRY
+};
+
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 #define PYX_SC_ROW(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
 	[PYX_SC_##name] = { #name, nr, PYX_RK_##rk,                                                \
@@ -69,6 +75,7 @@ bool pyx_argk_has_data(enum pyx_argk kind)
 	case PYX_AK_OPEN_HOW:
 	case PYX_AK_RLIMIT:
 	case PYX_AK_BUF:
+	case PYX_AK_STR:
 		return true;
 	default:
 		return false;
@@ -165,10 +172,15 @@ static int decode_data(const struct pyx_rec_syscall *r, size_t size, unsigned in
 {
 	const struct pyx_sc_data *d = &r->data[i];
 	const uint8_t *p;
-	const unsigned int known = PYX_DF_PRESENT | PYX_DF_TRUNCATED | PYX_DF_FAULT | PYX_DF_NULL;
+	const unsigned int known = PYX_DF_PRESENT | PYX_DF_TRUNCATED | PYX_DF_FAULT | PYX_DF_NULL |
+				   PYX_DF_CHANGED;
 
 	if (d->flags & ~known)
 		return -EINVAL;
+	/* only memory read at entry is compared at exit */
+	if ((d->flags & PYX_DF_CHANGED) && !(r->hdr.flags & PYX_SCF_CHANGED))
+		return -EINVAL;
+	a->changed = d->flags & PYX_DF_CHANGED;
 	a->present = d->flags & PYX_DF_PRESENT;
 	a->truncated = d->flags & PYX_DF_TRUNCATED;
 	a->fault = d->flags & PYX_DF_FAULT;
@@ -193,6 +205,7 @@ static int decode_data(const struct pyx_rec_syscall *r, size_t size, unsigned in
 
 	switch (a->kind) {
 	case PYX_AK_PATH:
+	case PYX_AK_STR:
 		if (!d->len) {
 			/* the tail was full: nothing copied, which only a cut may explain */
 			if (!a->truncated)
@@ -262,9 +275,17 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 
 	if (!rec || !out || size < sizeof(*r) || size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
-	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL || r->hdr.flags)
+	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
+	    (r->hdr.flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT)))
+		return -EINVAL;
+	/* an entry record was never compared with anything */
+	if ((r->hdr.flags & PYX_SCF_ENTRY) && (r->hdr.flags & ~PYX_SCF_ENTRY))
 		return -EINVAL;
 	if (r->sc >= PYX_SC__COUNT || r->_pad0)
+		return -EINVAL;
+	/* Exactly the entry-only rows are sent at entry, with nothing known of the exit. */
+	if (!!(r->hdr.flags & PYX_SCF_ENTRY) != sc_entry_only[r->sc] ||
+	    (sc_entry_only[r->sc] && (r->ret || r->hdr.ts_ns != r->enter_ns)))
 		return -EINVAL;
 	row = &sc_rows[r->sc];
 	if ((int)r->nr != row->nr || r->hdr.ts_ns < r->enter_ns)
@@ -280,6 +301,9 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->err = (r->ret < 0 && r->ret >= -4095) ? (int)-r->ret : 0;
 	out->enter_ns = r->enter_ns;
 	out->latency_ns = r->hdr.ts_ns - r->enter_ns;
+	out->at_entry = r->hdr.flags & PYX_SCF_ENTRY;
+	out->changed = r->hdr.flags & PYX_SCF_CHANGED;
+	out->read_at_exit = r->hdr.flags & PYX_SCF_READ_AT_EXIT;
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {
 		struct pyx_sysarg *a = &out->args[i];
@@ -313,7 +337,8 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 {
 	const struct pyx_rec_process *r = rec;
-	const unsigned int known = PYX_PRF_THREAD | PYX_PRF_TRUNCATED | PYX_PRF_FAULT;
+	const unsigned int known = PYX_PRF_THREAD | PYX_PRF_TRUNCATED | PYX_PRF_FAULT |
+				   PYX_PRF_UNMONITORED;
 	const uint8_t *p;
 
 	if (!rec || !out || size < sizeof(*r) || r->hdr.size != size ||
@@ -324,7 +349,10 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	/* Only an exec carries a filename, and nothing follows it. */
 	if (size != sizeof(*r) + r->filename_len)
 		return -EINVAL;
-	if ((r->hdr.flags & PYX_PRF_THREAD) && r->kind != PYX_PROC_FORK)
+	if ((r->hdr.flags & (PYX_PRF_THREAD | PYX_PRF_UNMONITORED)) && r->kind != PYX_PROC_FORK)
+		return -EINVAL;
+	/* a thread joins nothing: only a new process can fail to */
+	if ((r->hdr.flags & PYX_PRF_THREAD) && (r->hdr.flags & PYX_PRF_UNMONITORED))
 		return -EINVAL;
 	if ((r->hdr.flags & (PYX_PRF_TRUNCATED | PYX_PRF_FAULT)) && r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
@@ -350,6 +378,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		out->child_pid = r->child_pid;
 		out->child_tid = r->child_tid;
 		out->thread = r->hdr.flags & PYX_PRF_THREAD;
+		out->unmonitored = r->hdr.flags & PYX_PRF_UNMONITORED;
 		break;
 	case PYX_PROC_EXEC:
 		out->old_tid = r->old_tid;
@@ -515,6 +544,42 @@ static const struct name_val clone_flags[] = {
 static const struct name_val sock_types[] = {
 	{ 1, "SOCK_STREAM" }, { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" }, { 4, "SOCK_RDM" },
 	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" }, { 10, "SOCK_PACKET" },
+};
+
+/* Kinds of the evasion rows (PYX_SYSCALLS_EVASION). */
+static const struct name_val personality_flags[] = {
+	{ 0x0020000, "UNAME26" }, { 0x0040000, "ADDR_NO_RANDOMIZE" },
+	{ 0x0080000, "FDPIC_FUNCPTRS" }, { 0x0100000, "MMAP_PAGE_ZERO" },
+	{ 0x0200000, "ADDR_COMPAT_LAYOUT" }, { 0x0400000, "READ_IMPLIES_EXEC" },
+	{ 0x0800000, "ADDR_LIMIT_32BIT" }, { 0x1000000, "SHORT_INODE" },
+	{ 0x2000000, "WHOLE_SECONDS" }, { 0x4000000, "STICKY_TIMEOUTS" },
+	{ 0x8000000, "ADDR_LIMIT_3GB" },
+};
+
+static const struct name_val shm_flags[] = {
+	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" }, { 040000, "SHM_REMAP" },
+	{ 0100000, "SHM_EXEC" },
+};
+
+static const struct name_val xattr_flags[] = {
+	{ 1, "XATTR_CREATE" }, { 2, "XATTR_REPLACE" },
+};
+
+static const struct name_val ptrace_reqs[] = {
+	{ 0, "PTRACE_TRACEME" }, { 1, "PTRACE_PEEKTEXT" }, { 2, "PTRACE_PEEKDATA" },
+	{ 3, "PTRACE_PEEKUSER" }, { 4, "PTRACE_POKETEXT" }, { 5, "PTRACE_POKEDATA" },
+	{ 6, "PTRACE_POKEUSER" }, { 7, "PTRACE_CONT" }, { 8, "PTRACE_KILL" },
+	{ 9, "PTRACE_SINGLESTEP" }, { 12, "PTRACE_GETREGS" }, { 13, "PTRACE_SETREGS" },
+	{ 14, "PTRACE_GETFPREGS" }, { 15, "PTRACE_SETFPREGS" }, { 16, "PTRACE_ATTACH" },
+	{ 17, "PTRACE_DETACH" }, { 24, "PTRACE_SYSCALL" }, { 0x4200, "PTRACE_SETOPTIONS" },
+	{ 0x4204, "PTRACE_GETREGSET" }, { 0x4205, "PTRACE_SETREGSET" }, { 0x4206, "PTRACE_SEIZE" },
+	{ 0x4207, "PTRACE_INTERRUPT" },
+};
+
+static const struct name_val node_types[] = {
+	{ 0010000, "S_IFIFO" }, { 0020000, "S_IFCHR" }, { 0040000, "S_IFDIR" },
+	{ 0060000, "S_IFBLK" }, { 0100000, "S_IFREG" }, { 0120000, "S_IFLNK" },
+	{ 0140000, "S_IFSOCK" },
 };
 
 /* Append to buf at *pos, counting what would have been written. */
@@ -684,6 +749,45 @@ int pyx_fmt_arg(enum pyx_argk kind, uint64_t raw, char *buf, size_t size)
 			put(buf, size, &pos, "%s", name);
 		else
 			put(buf, size, &pos, "%d", v);
+		break;
+	case PYX_AK_NODE_MODE:
+		/* mknod: a type of 0 means S_IFREG */
+		name = LOOKUP(node_types, raw & 0170000);
+		if (name)
+			put(buf, size, &pos, "%s|", name);
+		else if (raw & 0170000)
+			put(buf, size, &pos, "%#" PRIo64 "|", raw & 0170000);
+		put(buf, size, &pos, "0%03" PRIo64, raw & 07777);
+		if (raw & ~(uint64_t)0177777)
+			put(buf, size, &pos, "|%#" PRIx64, raw & ~(uint64_t)0177777);
+		break;
+	case PYX_AK_DEV:
+		/* new_encode_dev: minor low 8 bits | major << 8 | minor high bits << 12 */
+		put(buf, size, &pos, "%" PRIu64 ":%" PRIu64, (raw & 0xfff00) >> 8,
+		    (raw & 0xff) | ((raw >> 12) & 0xfff00));
+		break;
+	case PYX_AK_PERSONALITY:
+		/* 0xffffffff queries the current persona */
+		if ((uint32_t)raw == 0xffffffff) {
+			put(buf, size, &pos, "0xffffffff");
+			break;
+		}
+		put(buf, size, &pos, (raw & 0xff) ? "%#" PRIx64 : "PER_LINUX", raw & 0xff);
+		if (raw & ~(uint64_t)0xff)
+			PUT_BITS(personality_flags, raw & ~(uint64_t)0xff, true);
+		break;
+	case PYX_AK_SHM_FLAGS:
+		PUT_BITS(shm_flags, raw, false);
+		break;
+	case PYX_AK_XATTR_FLAGS:
+		PUT_BITS(xattr_flags, raw, false);
+		break;
+	case PYX_AK_PTRACE_REQ:
+		name = LOOKUP(ptrace_reqs, raw);
+		if (name)
+			put(buf, size, &pos, "%s", name);
+		else
+			put(buf, size, &pos, "%#" PRIx64, raw);
 		break;
 	default:
 		return -EINVAL;

@@ -46,8 +46,9 @@ struct pyx_sysarg {
 	bool truncated;       /* PYX_DF_TRUNCATED */
 	bool fault;           /* PYX_DF_FAULT: the pointer could not be read; show it as a pointer */
 	bool null;            /* PYX_DF_NULL: NULL pointer */
+	bool changed;         /* PYX_DF_CHANGED: read again at exit, it differed */
 	union {
-		/* PATH: str is NUL-terminated inside the record; len excludes the NUL. has_dirfd:
+		/* PATH, STR: NUL-terminated str inside the record; len excludes the NUL. has_dirfd:
 		 * the argument just before is a DIRFD, so a relative path is relative to dirfd. */
 		struct {
 			const char *str;
@@ -99,6 +100,10 @@ struct pyx_sysview {
 	uint64_t enter_ns;
 	uint64_t latency_ns;  /* hdr.ts_ns - enter_ns */
 	bool no_entry;        /* always false: the BPF side only sends syscalls whose entry it saw */
+	bool at_entry;        /* PYX_SCF_ENTRY: sent at entry, ret and latency_ns are 0 (unknown) */
+	bool changed;         /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
+			       * args[i].changed says which; the values shown are the entry ones */
+	bool read_at_exit;    /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
 	unsigned int nargs;   /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
 };
@@ -109,6 +114,7 @@ struct pyx_procview {
 	uint32_t ppid;
 	uint32_t child_pid, child_tid; /* FORK */
 	bool thread;                   /* FORK: PYX_PRF_THREAD */
+	bool unmonitored;              /* FORK: PYX_PRF_UNMONITORED, the child is not followed */
 	int exit_code;                 /* EXIT: wait status */
 	bool exited;                   /* EXIT: WIFEXITED; status = exit_status */
 	int exit_status;
@@ -137,7 +143,8 @@ const char *pyx_resource_name(int res);  /* "RLIMIT_NOFILE" */
 
 /* strace-like text of a numeric argument (INT, UINT, HEX, PTR, SIZE, FD, DIRFD, OPEN_FLAGS, MODE,
  * AT_FLAGS, RENAME_FLAGS, SOCKLEN, SIGNAL, PROT, MAP_FLAGS, AF, SOCK_TYPE, SOCK_FLAGS, MSG_FLAGS,
- * CLONE_FLAGS, PID, UID, GID, RESOURCE): "O_WRONLY|O_CREAT|O_TRUNC", "0644", "AT_FDCWD",
+ * CLONE_FLAGS, PID, UID, GID, RESOURCE, NODE_MODE, DEV, PERSONALITY, SHM_FLAGS, PTRACE_REQ,
+ * XATTR_FLAGS): "O_WRONLY|O_CREAT|O_TRUNC", "0644", "AT_FDCWD",
  * "PROT_READ|PROT_EXEC", "SIGTERM", unknown bits as "|0x...". Returns the length snprintf would
  * have written (the text is cut to fit size, always NUL-terminated when size > 0), or -EINVAL for
  * a kind that is not numeric. */

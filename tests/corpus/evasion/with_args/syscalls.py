@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Syscalls that do what an audited operation does by another door (issue 8, item 4), called
+through ctypes so that no audit event explains them; or, with "audited", the Python API that does
+the same and is audited. Usage: syscalls.py WORKDIR TECHNIQUE [audited]. Writes WORKDIR/who.json
+with the acting thread (and the child, for ptrace) for the test to check the record against."""
+import ctypes
+import json
+import mmap
+import os
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+
+work, tech = sys.argv[1], sys.argv[2]
+audited = sys.argv[3:] == ["audited"]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                      ctypes.c_long]
+libc.shmat.restype = ctypes.c_void_p
+AT_FDCWD = -100
+SIGURG = int(signal.SIGURG)  # ignored by default: harmless to send to ourselves
+who = {"pid": os.getpid(), "tid": threading.get_native_id()}
+
+
+def sc(nr, *args):
+    return libc.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) if isinstance(a, int) else a
+                                             for a in args])
+
+
+def path(name):
+    return os.path.join(work, name)
+
+
+def siginfo(sig):
+    # si_signo, si_errno, si_code = SI_QUEUE (-1): what sigqueue(3) sends
+    return ctypes.create_string_buffer(struct.pack("<iii", sig, 0, -1), 128)
+
+
+def sockaddr_in(port):
+    return struct.pack("<H", socket.AF_INET) + struct.pack(">H", port) + bytes([127, 0, 0, 1]) \
+        + bytes(8)
+
+
+class iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+class msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+class mmsghdr(ctypes.Structure):
+    _fields_ = [("hdr", msghdr), ("len", ctypes.c_uint)]
+
+
+def udp_pair():
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(("127.0.0.1", 0))
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    return rx, tx, rx.getsockname()[1]
+
+
+def msg_to(port, payload):
+    name = ctypes.create_string_buffer(sockaddr_in(port), 16)
+    data = ctypes.create_string_buffer(payload, len(payload))
+    iov = iovec(ctypes.cast(data, ctypes.c_void_p), len(payload))
+    m = msghdr(ctypes.cast(name, ctypes.c_void_p), 16, ctypes.pointer(iov), 1, None, 0, 0)
+    return m, (name, data, iov)
+
+
+if tech == "fchmodat2":
+    p = path("f")
+    open(p, "w").close()
+    if audited:
+        os.chmod(p, 0o600)
+    else:
+        assert sc(452, AT_FDCWD, p.encode(), 0o600, 0) == 0
+elif tech == "open_by_handle_at":
+    p = path("f")
+    open(p, "w").close()
+    # struct file_handle: handle_bytes, handle_type, f_handle[MAX_HANDLE_SZ]
+    fh = ctypes.create_string_buffer(struct.pack("<Ii", 128, 0), 8 + 128)
+    mnt = ctypes.c_int()
+    assert sc(303, AT_FDCWD, p.encode(), fh, ctypes.byref(mnt), 0) == 0, ctypes.get_errno()
+    mfd = os.open(work, os.O_RDONLY | os.O_DIRECTORY)
+    fd = sc(304, mfd, fh, os.O_WRONLY)
+    assert fd >= 0, ctypes.get_errno()
+    os.write(fd, b"x")
+    os.close(fd)
+    who["handle"] = fh.raw[:8 + 8].hex()
+elif tech == "pkey_mprotect":
+    if audited:
+        m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC)
+        m.close()
+    else:
+        a = libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE,
+                      mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS, -1, 0)
+        assert sc(329, a, 4096, mmap.PROT_READ | mmap.PROT_EXEC, -1) == 0, ctypes.get_errno()
+        who["addr"] = a
+elif tech == "personality":
+    old = sc(135, 0xffffffff)
+    sc(135, old | 0x0400000)
+    sc(135, old)
+elif tech == "shmat":
+    sid = libc.shmget(0, 4096, 0o1000 | 0o600)  # IPC_PRIVATE, IPC_CREAT
+    assert sid >= 0
+    a = libc.shmat(sid, None, 0o100000)  # SHM_EXEC
+    assert a not in (None, ctypes.c_void_p(-1).value), ctypes.get_errno()
+    libc.shmdt(ctypes.c_void_p(a))
+    libc.shmctl(sid, 0, None)  # IPC_RMID
+    who["shmid"] = sid
+elif tech in ("sendmsg", "sendmmsg"):
+    rx, tx, port = udp_pair()
+    if audited:
+        tx.sendmsg([b"ping"], [], 0, ("127.0.0.1", port))
+    elif tech == "sendmsg":
+        m, keep = msg_to(port, b"ping")
+        assert libc.sendmsg(tx.fileno(), ctypes.byref(m), 0) == 4
+    else:
+        m, keep = msg_to(port, b"ping")
+        v = (mmsghdr * 1)(mmsghdr(m, 0))
+        assert libc.sendmmsg(tx.fileno(), v, 1, 0) == 1
+    assert rx.recv(16) == b"ping"
+    who["fd"], who["port"] = tx.fileno(), port
+elif tech == "tkill":
+    if audited:
+        signal.pthread_kill(threading.get_ident(), SIGURG)
+    else:
+        assert sc(200, who["tid"], SIGURG) == 0
+elif tech == "rt_sigqueueinfo":
+    if audited:
+        os.kill(os.getpid(), SIGURG)
+    else:
+        assert sc(129, os.getpid(), SIGURG, siginfo(SIGURG)) == 0, ctypes.get_errno()
+elif tech == "rt_tgsigqueueinfo":
+    if audited:
+        signal.pthread_kill(threading.get_ident(), SIGURG)
+    else:
+        assert sc(297, os.getpid(), who["tid"], SIGURG, siginfo(SIGURG)) == 0
+elif tech == "pidfd_send_signal":
+    if audited:
+        os.kill(os.getpid(), SIGURG)
+    else:
+        pidfd = os.pidfd_open(os.getpid())
+        assert sc(424, pidfd, SIGURG, None, 0) == 0, ctypes.get_errno()
+        who["pidfd"] = pidfd
+elif tech == "ptrace":
+    word = ctypes.c_long(1)
+    child = os.fork()
+    if child == 0:
+        time.sleep(30)
+        os._exit(0)
+    who["child"] = child
+    assert libc.ptrace(16, child, None, None) == 0, ctypes.get_errno()  # PTRACE_ATTACH
+    os.waitpid(child, 0)
+    addr = ctypes.addressof(word)
+    assert libc.ptrace(5, child, ctypes.c_void_p(addr), ctypes.c_void_p(0x41)) == 0  # POKEDATA
+    libc.ptrace(17, child, None, None)  # PTRACE_DETACH
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    who["addr"] = addr
+elif tech == "process_vm_writev":
+    src, dst = ctypes.create_string_buffer(b"evil", 4), ctypes.create_string_buffer(4)
+    lv = iovec(ctypes.cast(src, ctypes.c_void_p), 4)
+    rv = iovec(ctypes.cast(dst, ctypes.c_void_p), 4)
+    assert sc(311, os.getpid(), ctypes.byref(lv), 1, ctypes.byref(rv), 1, 0) == 4
+    assert dst.raw == b"evil"
+elif tech == "mknod":
+    if audited:
+        # CPython has no audit event for os.mkfifo or os.mknod: this is flagged too
+        os.mkfifo(path("fifo"), 0o600)
+    else:
+        assert sc(259, AT_FDCWD, path("fifo").encode(), 0o010000 | 0o600, 0) == 0
+        # a second /dev/null: character device 1:3
+        assert sc(133, path("null").encode(), 0o020000 | 0o666, (1 << 8) | 3) == 0
+elif tech == "setxattr":
+    p = path("f")
+    open(p, "w").close()
+    if audited:
+        os.setxattr(p, "security.pyxcheck", b"1")
+        os.setxattr(p, "security.pyxcheck", b"2", follow_symlinks=False)
+        fd = os.open(p, os.O_RDONLY)
+        os.setxattr(fd, "security.pyxcheck", b"3")
+        os.close(fd)
+    else:
+        v = b"1"
+        assert libc.setxattr(p.encode(), b"security.pyxcheck", v, 1, 0) == 0, ctypes.get_errno()
+        assert libc.lsetxattr(p.encode(), b"security.pyxcheck", v, 1, 0) == 0
+        fd = os.open(p, os.O_RDONLY)
+        assert libc.fsetxattr(fd, b"security.pyxcheck", v, 1, 0) == 0
+        # another namespace is not sensitive
+        assert libc.setxattr(p.encode(), b"user.pyxcheck", v, 1, 0) == 0
+        os.close(fd)
+        who["fd"] = fd
+elif tech == "raw_socket":
+    if audited:
+        socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)).close()
+        socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP).close()
+    else:
+        fd = libc.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))  # ETH_P_ALL
+        assert fd >= 0, ctypes.get_errno()
+        os.close(fd)
+        fd = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        assert fd >= 0, ctypes.get_errno()
+        os.close(fd)
+else:
+    sys.exit(f"unknown technique {tech}")
+
+with open(path("who.json"), "w") as f:
+    json.dump(who, f)

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Issue 8, item 8: when the kernel's set of monitored processes is full, a fork's child cannot
+join it and would be invisible. Every failed insert is counted, reported live as a `lost` record of
+stream `unmonitored` right after the child's `fork` record (flagged `unmonitored`), and in the
+summary. The set is sized from pid_max, so only PYXCHECK_TEST_MONITORED_MAX can make it small."""
+import json
+import os
+
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import CORPUS, built
+
+SCRIPT = CORPUS / "evasion" / "with_args" / "many_children.py"
+
+
+def monitor(tmp_path, n, env_max=None):
+    built()
+    env = None
+    if env_max is not None:
+        env = dict(os.environ, PYXCHECK_TEST_MONITORED_MAX=str(env_max))
+    r = run([str(MONITOR), "-j", "--summary", "--", SYSTEM_PYTHON, str(SCRIPT), str(tmp_path),
+             str(n)], timeout=240, env=env)
+    assert r.returncode == 0, r.stderr
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    children = [int(x) for x in (tmp_path / "children").read_text().split()]
+    return recs, children
+
+
+@needs_root_bpf
+def test_full_monitored_set_is_counted_reported_live_and_in_the_summary(tmp_path):
+    # the set holds 4: the Python process and its first three children
+    recs, children = monitor(tmp_path, 10, env_max=4)
+    py = [r for r in recs if r["type"] == "audit"][0]["pid"]
+    forks = [r for r in recs if r["type"] == "process" and r["event"] == "fork"
+             and r["pid"] == py]
+    assert [f["child_pid"] for f in forks] == children
+    assert [f.get("unmonitored", False) for f in forks] == [False] * 3 + [True] * 7
+    lost = [r for r in recs if r["type"] == "lost"]
+    assert {r["stream"] for r in lost} == {"unmonitored"}
+    assert sum(r["count"] for r in lost) == 7
+    # reported by the thread that forked
+    assert {(r["pid"], r["tid"]) for r in lost} == {(py, py)}
+    assert recs[-1]["type"] == "summary"
+    assert recs[-1]["lost"] == {"audit": 0, "syscall": 0, "process": 0, "unmonitored": 7}
+    # the children that joined exited and left room: nothing else was refused
+    assert not [r for r in recs if r.get("verdict") in ("unaudited", "mismatch", "indeterminate")]
+
+
+@needs_root_bpf
+def test_default_set_is_sized_from_pid_max(tmp_path):
+    recs, children = monitor(tmp_path, 10)
+    forks = [r for r in recs if r["type"] == "process" and r["event"] == "fork"]
+    assert len(forks) == 10 and not any(f.get("unmonitored") for f in forks)
+    assert recs[-1]["lost"]["unmonitored"] == 0
+    assert not [r for r in recs if r["type"] == "lost"]
+    # while it runs, its map holds pid_max entries, allocated on insert (BPF_F_NO_PREALLOC)
+    seen = tmp_path / "maps.json"
+    r = run([str(MONITOR), "-j", "--", "/bin/sh", "-c", f"bpftool -j map show > {seen}"],
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    pid_max = int(open("/proc/sys/kernel/pid_max").read())
+    maps = [m for m in json.loads(seen.read_text()) if m.get("name") == "monitored"]
+    assert any(m["max_entries"] == pid_max and m["flags"] == 1 for m in maps), maps
+
+
+@needs_root_bpf
+def test_bad_test_size_is_refused(tmp_path):
+    built()
+    env = dict(os.environ, PYXCHECK_TEST_MONITORED_MAX="0")
+    r = run([str(MONITOR), "-j", "--", "/bin/true"], timeout=120, env=env)
+    assert r.returncode != 0
+    assert "failed to size the monitored set: bad PYXCHECK_TEST_MONITORED_MAX '0'" in r.stderr

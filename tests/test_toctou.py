@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Issue 8, item 5: a second thread rewrites a path buffer while a ctypes open(2) of a FIFO
+blocks. The record holds the path the kernel opened (read at entry), names the argument that
+changed, and its verdict `changed` is an alarm; without the rewrite the same open is plainly
+`unaudited` (docs/correlation.md, "Time of check")."""
+import json
+import os
+
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import CORPUS, built, findings
+
+SCRIPT = CORPUS / "evasion" / "with_args" / "toctou_open.py"
+
+
+def monitor(tmp_path, *extra):
+    built()
+    work = tmp_path / "w"
+    work.mkdir()
+    os.mkfifo(work / "fifo", 0o600)
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(SCRIPT), str(work),
+             *extra], timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    return recs, json.loads((work / "who.json").read_text()), work
+
+
+@needs_root_bpf
+def test_path_rewritten_during_a_blocking_open_is_an_alarm(tmp_path):
+    recs, who, work = monitor(tmp_path)
+    [r] = findings(recs)
+    assert r["verdict"] == "changed" and r["why"] == "argument changed during the syscall"
+    assert (r["pid"], r["tid"]) == (who["pid"], who["tid"])
+    assert r["syscall"] == "openat" and r["changed"] == ["filename"]
+    # the path the kernel opened, not the decoy left in the buffer
+    assert r["args"]["filename"] == str(work / "fifo") and r["args"]["flags"] == "O_WRONLY"
+    assert r["ret"] >= 0 and r["latency_ns"] >= 900_000_000
+    assert r["context"]["event"].startswith("ctypes.")
+    assert not [x for x in recs if str(work / "decoy.txt") in json.dumps(x.get("args"))]
+
+
+@needs_root_bpf
+def test_same_open_without_the_rewrite_is_only_unaudited(tmp_path):
+    recs, who, work = monitor(tmp_path, "norace")
+    [r] = findings(recs)
+    assert r["verdict"] == "unaudited" and "changed" not in r
+    assert (r["tid"], r["syscall"], r["args"]["filename"]) == (who["tid"], "openat",
+                                                               str(work / "fifo"))
+    assert not [x for x in recs if x.get("changed") or x.get("read_at_exit")]
