@@ -10,8 +10,9 @@
  * the arguments point to (paths, sockaddrs, ...) and sends ONE record with arguments, return value
  * and latency. Memory is read at exit because the kernel has faulted it in by then (a tracepoint
  * cannot fault pages in itself). execve/execveat are the exception: their memory is gone after a
- * successful exec, so the record is built at entry, kept, and sent at exit with ret 0 (the new image
- * still runs sys_exit_execve) or with the error.
+ * successful exec, so the record is built at entry, kept, and sent with ret 0 by
+ * sched:sched_process_exec when the exec succeeds (a successful execveat never reaches its exit
+ * tracepoint on some kernels, 6.18 among them), or at exit with the error.
  */
 #ifndef PYXCHECK_SYSCALL_H
 #define PYXCHECK_SYSCALL_H
@@ -141,11 +142,17 @@ enum pyx_retk {
 	  NONE, _, NONE, _)                                                                        \
 	X(sethostname, 170, INT, BUF, name, SIZE, len, NONE, _, NONE, _, NONE, _, NONE, _)         \
 	X(chdir, 80, INT, PATH, filename, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)             \
-	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)
+	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                   \
+	PYX_SYSCALLS_URING(X)
+
+/* Issue 8 (io_uring): the ring's creation is a syscall like any other; its operations come from
+ * the io_uring:* tracepoints as records of the equivalent syscall (PYX_SCF_IO_URING). */
+#define PYX_SYSCALLS_URING(X)                                                                      \
+	X(io_uring_setup, 425, FD, UINT, entries, PTR, params, NONE, _, NONE, _, NONE, _, NONE, _)
 
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8).
  * Every other row exists on x86-64 since long before. */
-#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3)
+#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3) X(io_uring_setup)
 
 enum pyx_sc_id {
 #define PYX_SC_ENUM(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) PYX_SC_##name,
@@ -183,11 +190,23 @@ struct pyx_sc_data {
 	__u16 count; /* ARGV: items; 0 otherwise */
 };
 
+/* pyx_rec_syscall.hdr.flags */
+enum pyx_sc_flags {
+	/* Not a syscall: an io_uring request (opcode in pyx_rec_syscall.op) that does what the
+	 * syscall sc does, reported from io_uring:io_uring_submit_req (arguments, submitting
+	 * thread, enter_ns) and io_uring:io_uring_complete (ret = the CQE's res, hdr.ts_ns). hdr
+	 * is the submitter's; the work may have run in an io-wq worker of the same process. */
+	PYX_SCF_IO_URING = 1 << 0,
+	/* io_uring request submitted with IOSQE_CQE_SKIP_SUCCESS: no completion is traced for a
+	 * success, so the record is sent at submission with ret 0 and latency 0. */
+	PYX_SCF_NO_RESULT = 1 << 1,
+};
+
 struct pyx_rec_syscall {
-	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; flags 0 */
-	__u32 nr;               /* x86-64 syscall number */
+	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; pyx_sc_flags */
+	__u32 nr;               /* x86-64 syscall number (of the equivalent syscall for io_uring) */
 	__u16 sc;               /* enum pyx_sc_id */
-	__u16 _pad0;
+	__u16 op;               /* PYX_SCF_IO_URING: the io_uring opcode (IORING_OP_*); else 0 */
 	__s64 ret;              /* the raw return value: >= 0 or -errno */
 	__u64 enter_ns;         /* entry time; latency = hdr.ts_ns - enter_ns */
 	__u64 args[PYX_SC_NARGS];                /* raw argument registers */
@@ -207,7 +226,14 @@ enum pyx_proc_flags {
 	PYX_PRF_THREAD = 1 << 0,       /* FORK: the new task is a thread of the parent's group */
 	PYX_PRF_TRUNCATED = 1 << 1,    /* EXEC: filename cut at PYX_SC_STR_MAX */
 	PYX_PRF_FAULT = 1 << 2,        /* EXEC: filename could not be read */
+	/* Issue 8. EXEC: the new image's file has no name left: unlinked, or never had one. */
+	PYX_PRF_EXE_DELETED = 1 << 3,
+	PYX_PRF_EXE_MEMFD = 1 << 4,    /* EXEC: ... and it is a memfd_create() file */
+	/* EXEC: no traced execve/execveat entry on this thread preceded it (a 32-bit int $0x80
+	 * execve, whose syscall tracepoints do not fire). Only set when both are traced. */
+	PYX_PRF_NO_EXEC_SYSCALL = 1 << 5,
 };
+#define PYX_PRF_EXEC_ISSUE8 (PYX_PRF_EXE_DELETED | PYX_PRF_EXE_MEMFD | PYX_PRF_NO_EXEC_SYSCALL)
 
 struct pyx_rec_process {
 	struct pyx_rec_hdr hdr; /* type PYX_REC_PROCESS */

@@ -176,6 +176,10 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
 		return m->w.err;
 	}
+	if (it->kind == PYX_CI_ALERT) {
+		pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
+		return m->w.err;
+	}
 	m->w.corr = it;
 	show_record(m, it->rec, it->size);
 	m->w.corr = NULL;
