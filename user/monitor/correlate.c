@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1061,6 +1062,29 @@ judged:
 /* ---- process records ---- */
 
 /* Issue 8: an exec that is an alarm by itself (names in correlate.h). */
+/* Issue 8: a hooked process killed by SIGSYS: a syscall its seccomp filter forbids, e.g. a 32-bit
+ * one under PYXCHECK_DENY_COMPAT=1 (user/hook/compat_guard.c). */
+static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
+{
+	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
+	struct pyx_corr_context ctx = {
+		.has_event = th->ctx.has, .event = th->ctx.event, .file = th->ctx.file,
+		.function = th->ctx.function, .line = th->ctx.line, .ts_ns = th->ctx.ts,
+		.tid = th->ctx.tid,
+	};
+	struct pyx_corr_alert a = {
+		.alert = "killed-by-seccomp",
+		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter forbids "
+		       "(a 32-bit one under PYXCHECK_DENY_COMPAT=1?)",
+		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .tid = hdr->tid, .uid = hdr->uid,
+		.comm = hdr->comm, .context = &ctx,
+	};
+	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
+
+	c->st.alerts++;
+	emit(c, &it);
+}
+
 static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
 {
 	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
@@ -1235,6 +1259,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		break;
 	case PYX_PROC_EXIT:
+		if (p->hooked && pv.term_signal == SIGSYS)
+			alert_sigsys(c, th, &pv);
 		/* everything the process did comes out before its exit */
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);

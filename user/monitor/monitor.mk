@@ -6,7 +6,7 @@ MON_OBJDIR  := $(OUTPUT)/monitor
 MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
 MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
-MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach)
+MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach compat)
 MON_LIBS    := -lbpf -lelf -lz -lm -lpthread
 
 ALL_TARGETS += $(OUTPUT)/pyxcheck
