@@ -1074,8 +1074,8 @@ static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx
 	};
 	struct pyx_corr_alert a = {
 		.alert = "killed-by-seccomp",
-		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter forbids "
-		       "(a 32-bit one under PYXCHECK_DENY_COMPAT=1?)",
+		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter "
+		       "forbids (a 32-bit one under PYXCHECK_DENY_COMPAT=1?)",
 		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .tid = hdr->tid, .uid = hdr->uid,
 		.comm = hdr->comm, .context = &ctx,
 	};
