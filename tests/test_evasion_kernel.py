@@ -69,6 +69,23 @@ def test_io_uring_ops_are_reported_like_their_syscalls(tmp_path):
 
 
 @needs_root_bpf
+def test_io_uring_request_without_completion_is_sent_at_submission(tmp_path):
+    """IOSQE_CQE_SKIP_SUCCESS: a success posts no CQE, so no io_uring_complete; the record must
+    not wait for one (and never be lost): it goes out at submission, its result unknown."""
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--skip-cqe", tmp_path=tmp_path)
+    if not os.path.isdir("/sys/kernel/tracing/events/io_uring"):
+        pytest.skip("skipped: this kernel has no io_uring:* tracepoints")
+    alarms = findings(recs)
+    assert [r["syscall"] for r in alarms] == ["io_uring_setup", "openat", "connect", "sendto",
+                                              "unlinkat"]
+    unl = alarms[-1]
+    assert unl["op"] == "IORING_OP_UNLINKAT" and unl["args"]["pathname"] == out["path"]
+    assert unl["result_known"] is False and unl["ret"] == 0 and unl["latency_ns"] == 0
+    assert unl["tid"] == out["tid"] and unl["verdict"] == "unaudited"
+    assert all("result_known" not in r for r in alarms[:-1])
+
+
+@needs_root_bpf
 def test_io_uring_control_with_audited_api_gives_no_alarm(tmp_path):
     recs, out, _ = monitor(EVASION / "iouring_ops.py", "--audited", tmp_path=tmp_path)
     assert findings(recs) == []

@@ -4,9 +4,10 @@ that creates a file (OPENAT), connects to a loopback listener (CONNECT), sends o
 (SEND) and removes the file (UNLINKAT). None of these syscalls is made, so syscall tracepoints
 never see them, and Python raises no audit event for any of them.
 
-usage: iouring_ops.py WORKDIR [--audited]
+usage: iouring_ops.py WORKDIR [--audited | --skip-cqe]
 --audited does the same four things with Python's audited API instead (open, socket.connect,
 socket.send, os.unlink): the control case, which must give no alarm.
+--skip-cqe submits the UNLINKAT with IOSQE_CQE_SKIP_SUCCESS: a success posts no completion.
 Prints one JSON line: the thread id, the file path, the listener's port and each result.
 """
 import ctypes
@@ -16,11 +17,13 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 NR_IO_URING_SETUP, NR_IO_URING_ENTER = 425, 426
 IORING_OP_CONNECT, IORING_OP_OPENAT, IORING_OP_SEND, IORING_OP_UNLINKAT = 16, 18, 26, 36
 IORING_OFF_SQ_RING, IORING_OFF_CQ_RING, IORING_OFF_SQES = 0, 0x8000000, 0x10000000
 IORING_ENTER_GETEVENTS = 1
+IOSQE_CQE_SKIP_SUCCESS = 1 << 6
 AT_FDCWD = -100
 
 
@@ -81,8 +84,8 @@ class Ring:
     def _u32(self, base, off):
         return ctypes.c_uint32.from_address(base + off)
 
-    def run(self, **fields):
-        """Submit one SQE and wait for its CQE; returns res."""
+    def run(self, wait=True, **fields):
+        """Submit one SQE and wait for its CQE; returns res (None when not waiting)."""
         o = self.p.sq_off
         tail = self._u32(self.sq, o.tail).value
         idx = tail & self._u32(self.sq, o.ring_mask).value
@@ -92,8 +95,11 @@ class Ring:
             setattr(sqe, k, v)
         self._u32(self.sq, o.array + idx * 4).value = idx
         self._u32(self.sq, o.tail).value = tail + 1
-        n = libc.syscall(NR_IO_URING_ENTER, self.fd, 1, 1, IORING_ENTER_GETEVENTS, None, 0)
+        n = libc.syscall(NR_IO_URING_ENTER, self.fd, 1, int(wait),
+                         IORING_ENTER_GETEVENTS if wait else 0, None, 0)
         assert n == 1, os.strerror(ctypes.get_errno())
+        if not wait:
+            return None
         c = self.p.cq_off
         head = self._u32(self.cq, c.head).value
         assert head != self._u32(self.cq, c.tail).value
@@ -105,6 +111,7 @@ class Ring:
 
 work = sys.argv[1]
 audited = "--audited" in sys.argv
+skip_cqe = "--skip-cqe" in sys.argv
 path = os.path.join(work, "uring_dropped.txt")
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
@@ -136,10 +143,16 @@ else:
     buf = ctypes.create_string_buffer(payload, len(payload))
     out["send"] = ring.run(opcode=IORING_OP_SEND, fd=cli.fileno(), addr=ctypes.addressof(buf),
                            len=len(payload))
-    out["unlinkat"] = ring.run(opcode=IORING_OP_UNLINKAT, fd=AT_FDCWD,
-                               addr=ctypes.addressof(cpath))
+    out["unlinkat"] = ring.run(not skip_cqe, opcode=IORING_OP_UNLINKAT, fd=AT_FDCWD,
+                               addr=ctypes.addressof(cpath),
+                               flags=IOSQE_CQE_SKIP_SUCCESS if skip_cqe else 0)
     out["ring_fd"] = ring.fd
     os.close(fd)
+# a request that posts no completion may still run in an io-wq worker: give it time
+for _ in range(1000):
+    if not os.path.exists(path):
+        break
+    time.sleep(0.01)
 conn, _ = srv.accept()
 assert conn.recv(100) == payload
 assert not os.path.exists(path)
