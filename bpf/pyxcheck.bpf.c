@@ -8,7 +8,9 @@
  *     program stashes the raw arguments per thread, the exit program reads the user memory they
  *     point to (the kernel has faulted it in by then) and sends arguments, result and latency;
  *   - sched:sched_process_fork/exec/exit keep the set of monitored processes (a hash of tgids)
- *     and send struct pyx_rec_process for the process tree.
+ *     and send struct pyx_rec_process for the process tree;
+ *   - io_uring:io_uring_submit_req/complete report a ring's requests as the syscalls they stand
+ *     for (issue 8, at the end of this file).
  *
  * Filtering happens here: every program returns at its first map lookup for a process that is not
  * monitored. A process is monitored when user space adds it, when a monitored process forks it,
@@ -62,6 +64,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by the loader before load. */
 const volatile bool monitor_all = false;
 const volatile __u32 wakeup_bytes = 64 * 1024;
+/* Issue 8: execve and execveat are both traced, so an exec without their entry is news. */
+const volatile bool exec_traced = false;
 
 #define PROT_EXEC_BIT 0x4
 #define CLONE_THREAD_BIT 0x00010000ULL
@@ -598,7 +602,7 @@ static __always_inline void init_sc(struct sc_buf *b, const int sc, const struct
 
 	b->rec.nr = sc_nrs[sc];
 	b->rec.sc = sc;
-	b->rec._pad0 = 0;
+	b->rec.op = 0;
 	b->rec.ret = 0;
 	b->rec.enter_ns = st->enter_ns;
 #pragma unroll
@@ -1008,6 +1012,27 @@ int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
 	return 0;
 }
 
+/* Issue 8: the new image's file, as exec opened it, has no name left (memfd, unlinked file). */
+static __always_inline __u16 exe_flags(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct dentry *d = BPF_CORE_READ(task, mm, exe_file, f_path.dentry);
+	const unsigned char *name;
+	char head[6] = {};
+	__u16 flags = 0;
+
+	if (!d)
+		return 0;
+	/* d_unhashed(): a deleted file's dentry is dropped, a pseudo file's (memfd) never hashed */
+	if (!BPF_CORE_READ(d, d_hash.pprev) || !BPF_CORE_READ(d, d_inode, __i_nlink))
+		flags |= PYX_PRF_EXE_DELETED;
+	name = BPF_CORE_READ(d, d_name.name);
+	if (flags && name && !bpf_probe_read_kernel(head, sizeof(head), name) && head[0] == 'm' &&
+	    head[1] == 'e' && head[2] == 'm' && head[3] == 'f' && head[4] == 'd' && head[5] == ':')
+		flags |= PYX_PRF_EXE_MEMFD;
+	return flags;
+}
+
 SEC("tracepoint/sched/sched_process_exec")
 int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
@@ -1029,25 +1054,43 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 			bpf_map_delete_elem(&exec_stash, &old);
 		}
 	}
+	e = bpf_map_lookup_elem(&exec_stash, &pid);
 	b = proc_begin(PYX_PROC_EXEC, &busy);
 	if (!b)
-		return 0;
+		goto complete;
 	b->rec.old_tid = old;
+	b->rec.hdr.flags = exe_flags();
+	if (!e && exec_traced)
+		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
 	n = bpf_probe_read_kernel_str(b->tail, sizeof(b->tail), (void *)ctx + (loc & 0xffff));
 	if (n > 0) {
 		b->rec.filename_off = sizeof(b->rec);
 		b->rec.filename_len = n;
 		if (n == sizeof(b->tail))
-			b->rec.hdr.flags = PYX_PRF_TRUNCATED;
+			b->rec.hdr.flags |= PYX_PRF_TRUNCATED;
 	} else {
 		n = 0;
-		b->rec.hdr.flags = PYX_PRF_FAULT;
+		b->rec.hdr.flags |= PYX_PRF_FAULT;
 	}
 	if (n > (long)sizeof(b->tail))
 		n = sizeof(b->tail);
 	b->rec.hdr.size = sizeof(b->rec) + n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
+complete:
+	/* The exec succeeded: its syscall record is complete now. Sent here, not from
+	 * sys_exit_execveat, which this kernel does not run after a successful execveat; the exit
+	 * program then finds nothing left. The process record goes first, as before. */
+	if (e) {
+		__u32 size = e->rec.hdr.size;
+
+		if (size > sizeof(*e))
+			size = sizeof(*e);
+		e->rec.ret = 0;
+		e->rec.hdr.ts_ns = bpf_ktime_get_ns();
+		send(e, size, PYX_STREAM_SYSCALL);
+		bpf_map_delete_elem(&exec_stash, &pid);
+	}
 	return 0;
 }
 
@@ -1079,5 +1122,252 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	b->rec.exit_code = BPF_CORE_READ(task, exit_code);
 	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * io_uring (issue 8).
+ *
+ * A ring does the work of openat, connect, unlinkat, send... without those syscalls, so their
+ * tracepoints never fire. io_uring:io_uring_submit_req fires in the submitting thread after the
+ * request's prep, when the kernel has already copied what the request names (the path as a struct
+ * filename, the sockaddr into the request's async data): the record of the equivalent syscall is
+ * built there from the kernel's copy (nothing the process can rewrite afterwards), kept per
+ * request, and sent by io_uring:io_uring_complete with the CQE's result, whichever task completes
+ * it. Both programs cost one map lookup per request machine-wide, nothing for other processes'
+ * syscalls; they are attached only when the tracepoints exist.
+ *
+ * Never silent: a request whose success posts no CQE (IOSQE_CQE_SKIP_SUCCESS), or that finds the
+ * table full, is sent at submission with PYX_SCF_NO_RESULT; a request whose slot still holds an
+ * older record (a request completed without a traced CQE) sends that older one first.
+ * ------------------------------------------------------------------------------------------- */
+
+#define PYX_URING_INFLIGHT 256
+
+/* io_kiocb address -> the record built at submission. A plain hash, not LRU: a full table must
+ * make the record go out at once, never evict an unsent one. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PYX_URING_INFLIGHT);
+	__type(key, __u64);
+	__type(value, struct sc_buf);
+} uring_reqs SEC(".maps");
+
+static __always_inline int uring_sc(__u8 op)
+{
+	switch (op) {
+	case IORING_OP_OPENAT:
+		return PYX_SC_openat;
+	case IORING_OP_OPENAT2:
+		return PYX_SC_openat2;
+	case IORING_OP_UNLINKAT:
+		return PYX_SC_unlinkat;
+	case IORING_OP_CONNECT:
+		return PYX_SC_connect;
+	case IORING_OP_SEND:
+	case IORING_OP_SEND_ZC:
+		return PYX_SC_sendto;
+	case IORING_OP_SENDMSG:
+	case IORING_OP_SENDMSG_ZC:
+		return PYX_SC_sendmsg;
+	default:
+		return -1;
+	}
+}
+
+/* copy_str() for a string the kernel already holds (struct filename's name). */
+static __always_inline __u32 copy_kstr(struct sc_buf *b, int i, __u32 off, const char *p)
+{
+	struct pyx_sc_data *d = &b->rec.data[i];
+	long n;
+	char c = 0;
+
+	if (!p) {
+		d->flags = PYX_DF_NULL;
+		return off;
+	}
+	pyx_mask(off, TAIL_MASK);
+	n = bpf_probe_read_kernel_str(&b->tail[off], PYX_SC_STR_MAX, p);
+	if (n <= 0) {
+		d->flags = PYX_DF_FAULT;
+		return off;
+	}
+	d->flags = PYX_DF_PRESENT;
+	if (n == PYX_SC_STR_MAX && (bpf_probe_read_kernel(&c, 1, p + n - 1) || c))
+		d->flags |= PYX_DF_TRUNCATED;
+	d->off = sizeof(b->rec) + off;
+	d->len = n;
+	return off + n;
+}
+
+static __always_inline __u32 copy_kbytes(struct sc_buf *b, int i, __u32 off, const void *p,
+					 __u32 len, __u32 max)
+{
+	struct pyx_sc_data *d = &b->rec.data[i];
+
+	d->flags = PYX_DF_PRESENT;
+	if (len > max) {
+		len = max;
+		d->flags |= PYX_DF_TRUNCATED;
+	}
+	pyx_mask(off, TAIL_MASK);
+	pyx_mask(len, PYX_SC_STR_MAX - 1);
+	if (bpf_probe_read_kernel(&b->tail[off], len, p)) {
+		d->flags = PYX_DF_FAULT;
+		return off;
+	}
+	d->off = sizeof(b->rec) + off;
+	d->len = len;
+	return off + len;
+}
+
+static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struct io_kiocb *req)
+{
+	struct user_msghdr m;
+	__u64 *a = b->rec.args;
+	struct io_open *o = (void *)req;
+	struct io_unlink *u = (void *)req;
+	struct io_connect *cn = (void *)req;
+	struct io_sr_msg *sr = (void *)req;
+	int fd = BPF_CORE_READ(req, cqe.fd), len = 0;
+	__u32 off = 0;
+
+	switch (sc) {
+	case PYX_SC_openat:
+	case PYX_SC_openat2:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(o, dfd);
+		a[1] = (__u64)BPF_CORE_READ(o, filename, uptr);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(o, filename, name));
+		if (sc == PYX_SC_openat) {
+			a[2] = BPF_CORE_READ(o, how.flags);
+			a[3] = BPF_CORE_READ(o, how.mode);
+		} else {
+			off = copy_kbytes(b, 2, off, &o->how, PYX_SC_OPEN_HOW_LEN,
+					  PYX_SC_OPEN_HOW_LEN);
+			a[3] = PYX_SC_OPEN_HOW_LEN;
+		}
+		break;
+	case PYX_SC_unlinkat:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(u, dfd);
+		a[1] = (__u64)BPF_CORE_READ(u, filename, uptr);
+		a[2] = BPF_CORE_READ(u, flags);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(u, filename, name));
+		break;
+	case PYX_SC_connect:
+		/* The user's sockaddr, read in the submitting task right after the kernel's prep
+		 * copied it: where the kernel keeps its own copy changed within 6.x stable. */
+		a[0] = fd;
+		a[1] = (__u64)BPF_CORE_READ(cn, addr);
+		len = BPF_CORE_READ(cn, addr_len);
+		a[2] = len;
+		off = copy_bytes(b, 1, off, a[1], len < 0 ? 0 : len, PYX_SC_SOCKADDR_MAX);
+		break;
+	case PYX_SC_sendto:
+		/* IORING_OP_SEND's optional destination (sqe->addr2) is not kept in the request
+		 * where a program can find it across kernels: data[4] says NULL. */
+		a[0] = fd;
+		a[1] = (__u64)BPF_CORE_READ(sr, buf);
+		a[2] = BPF_CORE_READ(sr, len);
+		a[3] = BPF_CORE_READ(sr, msg_flags);
+		b->rec.data[4].flags = PYX_DF_NULL;
+		break;
+	case PYX_SC_sendmsg:
+		a[0] = fd;
+		a[1] = (__u64)BPF_CORE_READ(sr, umsg);
+		a[2] = BPF_CORE_READ(sr, msg_flags);
+		__builtin_memset(&m, 0, sizeof(m));
+		if (!a[1]) {
+			b->rec.data[1].flags = PYX_DF_NULL;
+		} else if (bpf_probe_read_user(&m, sizeof(m), (const void *)a[1])) {
+			b->rec.data[1].flags = PYX_DF_FAULT;
+		} else {
+			off = copy_bytes(b, 1, off, (__u64)m.msg_name, (__u32)m.msg_namelen,
+					 PYX_SC_SOCKADDR_MAX);
+		}
+		break;
+	default:
+		break;
+	}
+	return off;
+}
+
+/* Send an unfinished record now (see the comment above). */
+static __always_inline void uring_send_now(struct sc_buf *b)
+{
+	__u32 size = b->rec.hdr.size;
+
+	if (size > sizeof(*b))
+		size = sizeof(*b);
+	b->rec.hdr.flags |= PYX_SCF_NO_RESULT;
+	b->rec.ret = 0;
+	b->rec.hdr.ts_ns = b->rec.enter_ns;
+	send(b, size, PYX_STREAM_SYSCALL);
+}
+
+SEC("tracepoint/io_uring/io_uring_submit_req")
+int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+{
+	__u64 key = (__u64)BPF_CORE_READ(ctx, req), flags = BPF_CORE_READ(ctx, flags);
+	__u8 op = BPF_CORE_READ(ctx, opcode);
+	struct sc_buf *b, *old;
+	__u32 off;
+	__u64 *busy;
+	int sc, i;
+
+	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	sc = uring_sc(op);
+	if (sc < 0 || sc >= PYX_SC__COUNT)
+		return 0;
+	old = bpf_map_lookup_elem(&uring_reqs, &key);
+	if (old) {
+		uring_send_now(old);
+		bpf_map_delete_elem(&uring_reqs, &key);
+	}
+	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (!b) {
+		lose(PYX_STREAM_SYSCALL);
+		return 0;
+	}
+	b->rec.nr = sc_nrs[sc];
+	b->rec.sc = sc;
+	b->rec.op = op;
+	b->rec.ret = 0;
+	b->rec.enter_ns = bpf_ktime_get_ns();
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++) {
+		b->rec.args[i] = 0;
+		b->rec.data[i].off = 0;
+		b->rec.data[i].len = 0;
+		b->rec.data[i].flags = 0;
+		b->rec.data[i].count = 0;
+	}
+	off = uring_fill(b, sc, op, (struct io_kiocb *)key);
+	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+	b->rec.hdr.flags = PYX_SCF_IO_URING;
+	if ((flags & (1ULL << REQ_F_CQE_SKIP_BIT)) ||
+	    bpf_map_update_elem(&uring_reqs, &key, b, BPF_NOEXIST))
+		uring_send_now(b);
+	pyx_scratch_put(busy);
+	return 0;
+}
+
+SEC("tracepoint/io_uring/io_uring_complete")
+int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+{
+	__u64 key = (__u64)BPF_CORE_READ(ctx, req);
+	struct sc_buf *b;
+	__u32 size;
+
+	b = bpf_map_lookup_elem(&uring_reqs, &key);
+	if (!b)
+		return 0;
+	size = b->rec.hdr.size;
+	if (size > sizeof(*b))
+		size = sizeof(*b);
+	b->rec.ret = BPF_CORE_READ(ctx, res);
+	b->rec.hdr.ts_ns = bpf_ktime_get_ns();
+	send(b, size, PYX_STREAM_SYSCALL);
+	bpf_map_delete_elem(&uring_reqs, &key);
 	return 0;
 }

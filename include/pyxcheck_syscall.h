@@ -8,8 +8,9 @@
  * How a syscall record is made: sys_enter_X stashes the six raw arguments and the entry time in a
  * per-thread map (only for monitored processes); sys_exit_X takes the stash and sends ONE record
  * with arguments, return value and latency. execve/execveat build their record at entry: their
- * memory is gone after a successful exec; it is sent at exit with ret 0 (the new image still runs
- * sys_exit_execve) or with the error. Rows of PYX_SC_ENTRY_ONLY are sent at entry.
+ * memory is gone after a successful exec; it is kept and sent with ret 0 by
+ * sched:sched_process_exec when the exec succeeds (a successful execveat never reaches its exit
+ * tracepoint on some kernels, 6.18 among them), or at exit with the error. Rows of PYX_SC_ENTRY_ONLY are sent at entry.
  *
  * Time of check. The kernel copies a path or sockaddr right after sys_enter; a second thread can
  * rewrite the buffer during a blocking open or connect, so memory read at exit may be a decoy.
@@ -156,7 +157,13 @@ enum pyx_retk {
 	X(sethostname, 170, INT, BUF, name, SIZE, len, NONE, _, NONE, _, NONE, _, NONE, _)         \
 	X(chdir, 80, INT, PATH, filename, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)             \
 	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                    \
-	PYX_SYSCALLS_EVASION(X)
+	PYX_SYSCALLS_EVASION(X)                                                                    \
+	PYX_SYSCALLS_URING(X)
+
+/* Issue 8 (io_uring): the ring's creation is a syscall like any other; its operations come from
+ * the io_uring:* tracepoints as records of the equivalent syscall (PYX_SCF_IO_URING). */
+#define PYX_SYSCALLS_URING(X)                                                                      \
+	X(io_uring_setup, 425, FD, UINT, entries, PTR, params, NONE, _, NONE, _, NONE, _, NONE, _)
 
 /*
  * Rows that do what a traced syscall does by another door (issue 8, item 4): chmod with flags,
@@ -202,7 +209,7 @@ enum pyx_retk {
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
  * fchmodat2 is 6.6).
  * Every other row exists on x86-64 since long before. */
-#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3) X(fchmodat2)
+#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3) X(fchmodat2) X(io_uring_setup)
 
 /* Rows sent at entry, with no exit program: their result is of no use to the correlator, and each
  * tracepoint not attached saves every process on the machine its cost and the monitor ~40 ms at
@@ -254,6 +261,14 @@ enum pyx_sc_flags {
 	/* an argument could not be read at entry (not resident): every value is from the exit,
 	 * as a second thread left it */
 	PYX_SCF_READ_AT_EXIT = 1 << 2,
+	/* Not a syscall: an io_uring request (opcode in pyx_rec_syscall.op) that does what the
+	 * syscall sc does, reported from io_uring:io_uring_submit_req (arguments, submitting
+	 * thread, enter_ns) and io_uring:io_uring_complete (ret = the CQE's res, hdr.ts_ns). hdr
+	 * is the submitter's; the work may have run in an io-wq worker of the same process. */
+	PYX_SCF_IO_URING = 1 << 3,
+	/* io_uring request submitted with IOSQE_CQE_SKIP_SUCCESS: no completion is traced for a
+	 * success, so the record is sent at submission with ret 0 and latency 0. */
+	PYX_SCF_NO_RESULT = 1 << 4,
 };
 
 struct pyx_sc_data {
@@ -264,10 +279,10 @@ struct pyx_sc_data {
 };
 
 struct pyx_rec_syscall {
-	struct pyx_rec_hdr hdr; /* ts_ns: EXIT time; type PYX_REC_SYSCALL; flags: pyx_sc_flags */
-	__u32 nr;               /* x86-64 syscall number */
+	struct pyx_rec_hdr hdr; /* hdr.ts_ns is the EXIT time; type PYX_REC_SYSCALL; pyx_sc_flags */
+	__u32 nr;               /* x86-64 syscall number (of the equivalent syscall for io_uring) */
 	__u16 sc;               /* enum pyx_sc_id */
-	__u16 _pad0;
+	__u16 op;               /* PYX_SCF_IO_URING: the io_uring opcode (IORING_OP_*); else 0 */
 	__s64 ret;              /* the raw return value: >= 0 or -errno */
 	__u64 enter_ns;         /* entry time; latency = hdr.ts_ns - enter_ns */
 	__u64 args[PYX_SC_NARGS];                /* raw argument registers */
@@ -288,7 +303,14 @@ enum pyx_proc_flags {
 	PYX_PRF_TRUNCATED = 1 << 1,    /* EXEC: filename cut at PYX_SC_STR_MAX */
 	PYX_PRF_FAULT = 1 << 2,        /* EXEC: filename could not be read */
 	PYX_PRF_UNMONITORED = 1 << 3,  /* FORK: the child could not join the monitored set (full) */
+	/* Issue 8. EXEC: the new image's file has no name left: unlinked, or never had one. */
+	PYX_PRF_EXE_DELETED = 1 << 4,
+	PYX_PRF_EXE_MEMFD = 1 << 5,    /* EXEC: ... and it is a memfd_create() file */
+	/* EXEC: no traced execve/execveat entry on this thread preceded it (a 32-bit int $0x80
+	 * execve, whose syscall tracepoints do not fire). Only set when both are traced. */
+	PYX_PRF_NO_EXEC_SYSCALL = 1 << 6,
 };
+#define PYX_PRF_EXEC_ISSUE8 (PYX_PRF_EXE_DELETED | PYX_PRF_EXE_MEMFD | PYX_PRF_NO_EXEC_SYSCALL)
 
 struct pyx_rec_process {
 	struct pyx_rec_hdr hdr; /* type PYX_REC_PROCESS */

@@ -132,13 +132,15 @@ static void test_openat_malformed(void)
 	CHECK(pyx_sysrec_decode(NULL, 200, &v) == -EINVAL);
 	build_openat(&b), b.rec.hdr.type = PYX_REC_PROCESS;
 	CHECK(dec(&b, &v) == -EINVAL);
-	build_openat(&b), b.rec.hdr.flags = 1;
+	build_openat(&b), b.rec.hdr.flags = 1 << 2; /* unknown flag */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.hdr.flags = PYX_SCF_NO_RESULT; /* only on io_uring records */
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), b.rec.sc = PYX_SC__COUNT;
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), b.rec.nr = 2; /* number of another syscall */
 	CHECK(dec(&b, &v) == -EINVAL);
-	build_openat(&b), b.rec._pad0 = 1;
+	build_openat(&b), b.rec.op = 1;
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), b.rec.enter_ns = b.rec.hdr.ts_ns + 1;
 	CHECK(dec(&b, &v) == -EINVAL);

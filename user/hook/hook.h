@@ -41,6 +41,10 @@ struct pyx_state *pyx_state(void);
  */
 int pyx_install(int delivery);
 
+/* Issue 8, opt-in (PYXCHECK_DENY_COMPAT=1): a seccomp filter that kills the process at its first
+ * 32-bit or x32 syscall, which the syscall tracepoints cannot see (compat_guard.c). */
+void pyx_compat_guard(void);
+
 /* Launcher: after Py_InitializeFromConfig, verify the hook registered before and fire
  * hook_start. Same return values as pyx_install. */
 int pyx_verify_started(void);

@@ -11,7 +11,8 @@ HOOK_OBJDIR  := $(OUTPUT)/hook
 HOOK_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -I$(HOOK_DIR) -pthread
 HOOK_CORE    := pyapi catalog payload hook probes
 HOOK_CORE_O  := $(patsubst %,$(HOOK_OBJDIR)/%.o,$(HOOK_CORE))
-HOOK_LIB_O   := $(HOOK_CORE_O) $(HOOK_OBJDIR)/module.o $(HOOK_OBJDIR)/preload.o
+HOOK_LIB_O   := $(HOOK_CORE_O) $(HOOK_OBJDIR)/module.o $(HOOK_OBJDIR)/preload.o \
+		$(HOOK_OBJDIR)/compat_guard.o
 HOOK_PAYLOAD_O := $(patsubst %,$(HOOK_OBJDIR)/%.o,pyapi catalog payload pyxpayload)
 
 PYTHON_CONFIG ?= $(PYTHON)-config

@@ -19,5 +19,6 @@ __attribute__((constructor)) static void pyx_preload(void)
 	is_initialized = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsInitialized");
 	if (!is_initialized || is_initialized())
 		return;
+	pyx_compat_guard();
 	pyx_install(PYX_DELIVERY_PRELOAD);
 }

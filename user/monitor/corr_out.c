@@ -39,6 +39,29 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		       a->child ? ",\"child\":true" : "");
 }
 
+/* The thread's last audit event, or null. */
+static void json_context(struct pyx_buf *b, const struct pyx_corr_context *x)
+{
+	if (!x || !x->has_event) {
+		pyx_buf_puts(b, "null");
+		return;
+	}
+	pyx_buf_puts(b, "{\"event\":");
+	pyx_json_bytes(b, x->event, strlen(x->event));
+	pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
+		       x->tid);
+	if (x->file[0]) {
+		pyx_buf_puts(b, "{\"file\":");
+		pyx_json_bytes(b, x->file, strlen(x->file));
+		pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
+		pyx_json_bytes(b, x->function, strlen(x->function));
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_puts(b, "null");
+	}
+	pyx_buf_putc(b, '}');
+}
+
 void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 {
 	const struct pyx_rec_hdr *h = it->rec;
@@ -66,24 +89,7 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 	}
 	if (h->type == PYX_REC_SYSCALL && x) {
 		pyx_buf_puts(b, ",\"context\":");
-		if (!x || !x->has_event) {
-			pyx_buf_puts(b, "null");
-			return;
-		}
-		pyx_buf_puts(b, "{\"event\":");
-		pyx_json_bytes(b, x->event, strlen(x->event));
-		pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
-			       x->tid);
-		if (x->file[0]) {
-			pyx_buf_puts(b, "{\"file\":");
-			pyx_json_bytes(b, x->file, strlen(x->file));
-			pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
-			pyx_json_bytes(b, x->function, strlen(x->function));
-			pyx_buf_putc(b, '}');
-		} else {
-			pyx_buf_puts(b, "null");
-		}
-		pyx_buf_putc(b, '}');
+		json_context(b, x);
 	}
 }
 
@@ -205,6 +211,63 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 	pyx_writer_flush_line(w);
 }
 
+void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr_alert *a)
+{
+	const struct pyx_corr_context *x = a->context;
+	struct pyx_buf *b = &w->buf;
+
+	if (json) {
+		pyx_buf_printf(b, "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
+			       "\"uid\":%u,\"comm\":", (unsigned long long)a->ts_ns, a->pid, a->tid,
+			       a->uid);
+		pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
+		pyx_buf_puts(b, ",\"alert\":");
+		pyx_json_cstr(b, a->alert);
+		pyx_buf_puts(b, ",\"why\":");
+		pyx_json_cstr(b, a->why);
+		pyx_buf_puts(b, ",\"path\":");
+		if (a->path)
+			pyx_json_bytes(b, a->path, a->path_len);
+		else
+			pyx_buf_puts(b, "null");
+		pyx_buf_puts(b, ",\"context\":");
+		json_context(b, x);
+		pyx_buf_putc(b, '}');
+	} else {
+		int64_t real = (int64_t)a->ts_ns + w->real_offset;
+		time_t sec = real / 1000000000;
+		size_t before, n;
+		struct tm tm;
+		char ts[16];
+
+		localtime_r(&sec, &tm);
+		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+		pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000),
+			       a->pid);
+		before = b->len;
+		pyx_plain_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN), 0);
+		for (n = b->len - before; n < 15; n++)
+			pyx_buf_putc(b, ' ');
+		pyx_buf_printf(b, " A ALERT %s", a->alert);
+		if (a->path) {
+			pyx_buf_puts(b, " \"");
+			pyx_plain_bytes(b, a->path, a->path_len, '"');
+			pyx_buf_putc(b, '"');
+		}
+		pyx_buf_printf(b, ": %s", a->why);
+		if (x && x->has_event) {
+			pyx_buf_puts(b, " after ");
+			pyx_plain_bytes(b, x->event, strlen(x->event), 0);
+			if (x->file[0]) {
+				pyx_buf_puts(b, " at ");
+				pyx_plain_bytes(b, x->file, strlen(x->file), 0);
+				pyx_buf_printf(b, ":%u", x->line);
+			}
+		}
+	}
+	pyx_writer_flush_line(w);
+}
+
 /* ,"correlation":{...} inside the JSON summary record */
 void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
 {
@@ -217,8 +280,9 @@ void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
 	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i > PYX_V_MATCHED ? "," : "",
 			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
-	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"capped\":%llu,\"top_unaudited\":[",
-		       (unsigned long long)st.blind_spots, (unsigned long long)st.capped);
+	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"alerts\":%llu,\"capped\":%llu,"
+		       "\"top_unaudited\":[", (unsigned long long)st.blind_spots,
+		       (unsigned long long)st.alerts, (unsigned long long)st.capped);
 	for (i = 0; i < st.ntop; i++) {
 		pyx_buf_printf(b, "%s{\"syscall\":\"%s\",\"context\":", i ? "," : "",
 			       st.top[i].syscall);
@@ -249,7 +313,8 @@ void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c)
 	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
 		pyx_buf_printf(b, "%s %s %llu", i > PYX_V_MATCHED ? "," : "",
 			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
-	pyx_buf_printf(b, ", blind-spot %llu, capped %llu", (unsigned long long)st.blind_spots,
+	pyx_buf_printf(b, ", blind-spot %llu, alert %llu, capped %llu",
+		       (unsigned long long)st.blind_spots, (unsigned long long)st.alerts,
 		       (unsigned long long)st.capped);
 	pyx_writer_flush_line(w);
 	for (i = 0; i < st.ntop; i++) {

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -999,6 +1000,10 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
+	/* issue 8: no audit event does its work through an io_uring, so none explains a request,
+	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
+	if (sv.io_uring)
+		goto judged;
 	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = 0; i < th->nouter; i++)
@@ -1007,8 +1012,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (p->creator)
 		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns);
 
+judged:
 	sensitive = corr_sensitive(&sv);
-	if (sensitive && !explained) {
+	if (sensitive && !explained && !sv.io_uring) {
 		struct corr_view view = { .ctx = p, .fd = view_fd,
 					  .sqlite = (const char *const *)p->sqlite,
 					  .nsqlite = p->nsqlite };
@@ -1040,6 +1046,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	} else if (sensitive && hooked && !explained) {
 		count_top(c, &sv, &th->ctx);
 		err = pass(c, th, rec, size, PYX_V_UNAUDITED,
+			   sv.io_uring ? "done through io_uring, which no audit event covers" :
 			   th->ctx.has ? NULL : "no audit event before it", &th->ctx);
 	} else {
 		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
@@ -1059,6 +1066,67 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 }
 
 /* ---- process records ---- */
+
+/* Issue 8: an exec that is an alarm by itself (names in correlate.h). */
+/* Issue 8: a hooked process killed by SIGSYS: a syscall its seccomp filter forbids, e.g. a 32-bit
+ * one under PYXCHECK_DENY_COMPAT=1 (user/hook/compat_guard.c). */
+static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
+{
+	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
+	struct pyx_corr_context ctx = {
+		.has_event = th->ctx.has, .event = th->ctx.event, .file = th->ctx.file,
+		.function = th->ctx.function, .line = th->ctx.line, .ts_ns = th->ctx.ts,
+		.tid = th->ctx.tid,
+	};
+	struct pyx_corr_alert a = {
+		.alert = "killed-by-seccomp",
+		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter "
+		       "forbids (a 32-bit one under PYXCHECK_DENY_COMPAT=1?)",
+		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .tid = hdr->tid, .uid = hdr->uid,
+		.comm = hdr->comm, .context = &ctx,
+	};
+	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
+
+	c->st.alerts++;
+	emit(c, &it);
+}
+
+static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
+{
+	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
+	struct pyx_corr_context ctx = {
+		.has_event = th->ctx.has, .event = th->ctx.event, .file = th->ctx.file,
+		.function = th->ctx.function, .line = th->ctx.line, .ts_ns = th->ctx.ts,
+		.tid = th->ctx.tid,
+	};
+	struct pyx_corr_alert a = {
+		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .uid = hdr->uid,
+		/* the thread that called exec, which took the leader's id */
+		.tid = pv->old_tid ? pv->old_tid : hdr->tid,
+		.comm = hdr->comm, .path = pv->filename, .path_len = pv->filename_len,
+		.context = &ctx,
+	};
+	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
+
+	if (pv->exe_memfd) {
+		a.alert = "exec-memfd";
+		a.why = "a hooked process executed a memfd: code that never was a file";
+		c->st.alerts++;
+		emit(c, &it);
+	} else if (pv->exe_deleted) {
+		a.alert = "exec-deleted";
+		a.why = "a hooked process executed a file that has no name left";
+		c->st.alerts++;
+		emit(c, &it);
+	}
+	if (pv->no_exec_syscall) {
+		a.alert = "exec-untraced";
+		a.why = "exec with no traced execve/execveat before it: a 32-bit int $0x80 "
+			"execve?";
+		c->st.alerts++;
+		emit(c, &it);
+	}
+}
 
 static void blind_emit(struct pyx_corr *c, struct proc *p)
 {
@@ -1226,6 +1294,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		break;
 	case PYX_PROC_EXEC:
+		if (p->hooked)
+			alert_exec(c, th, &pv);
 		p->hooked_before_exec = p->hooked;
 		p->hooked = false;
 		p->exec_pending = true;
@@ -1260,6 +1330,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		break;
 	case PYX_PROC_EXIT:
+		if (p->hooked && pv.term_signal == SIGSYS)
+			alert_sigsys(c, th, &pv);
 		/* everything the process did comes out before its exit */
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);

@@ -71,6 +71,7 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v);
 enum pyx_corr_kind {
 	PYX_CI_RECORD = 1,     /* a ring-buffer record (rec/size), possibly annotated */
 	PYX_CI_BLIND_SPOT = 2, /* a Python process that runs without the hook (blind) */
+	PYX_CI_ALERT = 3,      /* a fact that is an alarm by itself, with no record to annotate */
 };
 
 /* A thread's last audit event, as the context of an unaudited syscall. Strings are NUL-free
@@ -106,6 +107,23 @@ struct pyx_corr_blind {
 	uint64_t builtin_count;
 };
 
+/* An alert (docs/json-schema.md, "alert"): something a monitored process did that is an alarm in
+ * itself, e.g. the exec of a memfd by a hooked Python. Names are stable, lower-case, dash-joined:
+ *   exec-memfd     a hooked process exec'd a memfd_create() file (fileless execution)
+ *   exec-deleted   a hooked process exec'd a file that has no name left (unlinked)
+ *   exec-untraced  a hooked process exec'd with no traced execve/execveat entry before it (a
+ *                  32-bit int $0x80 execve, whose syscall tracepoints do not fire) */
+struct pyx_corr_alert {
+	const char *alert;      /* the name above */
+	uint64_t ts_ns;
+	uint32_t pid, tid, uid;
+	const char *comm;       /* PYX_COMM_LEN bytes, not NUL-terminated when full */
+	const char *why;        /* one short sentence */
+	const char *path;       /* the file concerned (the exec'd name), or NULL */
+	size_t path_len;
+	const struct pyx_corr_context *context; /* the thread's last audit event, or NULL */
+};
+
 struct pyx_corr_item {
 	enum pyx_corr_kind kind;
 	/* PYX_CI_RECORD: the record, checked as the loader checks it (hdr.size == size). */
@@ -122,6 +140,8 @@ struct pyx_corr_item {
 	const struct pyx_corr_context *context;
 	/* PYX_CI_BLIND_SPOT: */
 	const struct pyx_corr_blind *blind;
+	/* PYX_CI_ALERT: */
+	const struct pyx_corr_alert *alert;
 };
 
 /* Called for every item, in per-thread order. The item and everything it points to is valid
@@ -176,6 +196,7 @@ struct pyx_corr_top {
 struct pyx_corr_stats {
 	uint64_t verdicts[PYX_V__COUNT];
 	uint64_t blind_spots;
+	uint64_t alerts;
 	uint64_t capped;      /* windows closed early by a cap */
 	unsigned int ntop;
 	struct pyx_corr_top top[PYX_CORR_TOP_MAX]; /* most frequent unaudited (syscall, context) */

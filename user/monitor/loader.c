@@ -211,6 +211,32 @@ static int check_environment(const struct pyx_loader_opts *opts)
 	return 0;
 }
 
+/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
+ * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING) and io_uring is
+ * not disabled for everyone (kernel.io_uring_disabled=2, where no ring can be made). */
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			 const char *dir)
+{
+	bool on = opts->syscalls && have_tracepoint(dir, "io_uring", "io_uring_submit_req") &&
+		  have_tracepoint(dir, "io_uring", "io_uring_complete");
+	int disabled = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	if (f) {
+		if (fscanf(f, "%d", &disabled) != 1)
+			disabled = 0;
+		fclose(f);
+	}
+	if (disabled == 2)
+		on = false;
+	if (opts->syscalls && !on && disabled != 2)
+		fprintf(stderr, "pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
+				"operations done through an io_uring are not seen\n");
+	bpf_program__set_autoload(ld->skel->progs.uring_submit, on);
+	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
+}
+
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
 {
@@ -222,7 +248,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	struct sc_progs sc[PYX_SC__COUNT];
 	const char *dir = tracefs_dir();
 	char name[64];
-	int cat, i;
+	int cat, i, exec_progs = 0;
 
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++)
 		if (!(opts->category_mask & (1u << cat)))
@@ -246,7 +272,11 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 		}
 		bpf_program__set_autoload(sc[i].enter, on);
 		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i]);
+		if (on && (i == PYX_SC_execve || i == PYX_SC_execveat))
+			exec_progs++;
 	}
+	ld->skel->rodata->exec_traced = exec_progs == 2;
+	select_uring(ld, opts, dir);
 	return 0;
 }
 

@@ -40,6 +40,7 @@
 #include "catalog.h"
 #include "corr_out.h"
 #include "correlate.h"
+#include "compat.h"
 #include "detach.h"
 #include "loader.h"
 #include "metrics.h"
@@ -289,6 +290,11 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 		m->w.stream = PYX_STREAM_PROCESS;
 		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
 		m->w.stream = -1;
+		return m->w.err;
+	}
+	if (it->kind == PYX_CI_ALERT) {
+		m->w.stream = -1; /* an alarm is never dropped */
+		pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
 		return m->w.err;
 	}
 	m->w.corr = it;
@@ -704,6 +710,14 @@ int main(int argc, char **argv)
 					strerror(-err));
 		goto cleanup;
 	}
+	/* issue 8: say it when a door stays open, never leave it silent (docs/correlation.md) */
+	if (opts.syscalls && pyx_compat_probe() > 0)
+		fputs("pyxcheck: warning: this kernel runs 32-bit syscalls (int $0x80, "
+		      "ia32_emulation on): syscall tracepoints miss them, so a monitored "
+		      "process's 32-bit "
+		      "open/unlink/chmod/connect/kill go unseen (exec is still caught); boot with "
+		      "ia32_emulation=0, or run hooked Pythons with PYXCHECK_DENY_COMPAT=1 "
+		      "(docs/correlation.md)\n", stderr);
 	for (i = 0; i < opts.npids; i++) {
 		err = pyx_loader_add_pid(ld, opts.pids[i]);
 		if (err) {

@@ -367,6 +367,17 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	}
 	if (sv->read_at_exit)
 		pyx_buf_puts(b, ",\"read_at_exit\":true");
+	if (sv->io_uring) {
+		const char *op = pyx_uring_op_name(sv->uring_op);
+
+		/* issue 8: not the syscall itself but an io_uring request doing its work */
+		if (op)
+			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":\"%s\"", op);
+		else
+			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":%u", sv->uring_op);
+		if (sv->no_result)
+			pyx_buf_puts(b, ",\"result_known\":false");
+	}
 tail:
 	if (truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
@@ -397,6 +408,11 @@ static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
 		else
 			pyx_buf_puts(b, "null");
 		pyx_buf_printf(b, ",\"old_tid\":%u", pv->old_tid);
+		if (pv->exe_deleted)
+			pyx_buf_printf(b, ",\"exe_deleted\":true%s",
+				       pv->exe_memfd ? ",\"exe_memfd\":true" : "");
+		if (pv->no_exec_syscall)
+			pyx_buf_puts(b, ",\"exec_syscall_seen\":false");
 		if (pv->filename_truncated)
 			pyx_buf_puts(b, ",\"truncated\":true");
 		break;

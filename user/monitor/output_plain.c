@@ -350,8 +350,17 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 			pyx_buf_printf(&body, " [%s changed during the syscall]", sv->args[i].name);
 	if (sv->read_at_exit)
 		pyx_buf_puts(&body, " [read at exit]");
-	if (sv->at_entry) {
-		snprintf(sfx, sizeof(sfx), " = ?"); /* entry-only row: result not known */
+	if (sv->io_uring) {
+		const char *op = pyx_uring_op_name(sv->uring_op);
+
+		if (op)
+			pyx_buf_printf(&body, " via io_uring %s", op);
+		else
+			pyx_buf_printf(&body, " via io_uring op %u", sv->uring_op);
+	}
+	if (sv->at_entry || sv->no_result) {
+		/* an entry-only row, or io_uring without a completion: result not known */
+		snprintf(sfx, sizeof(sfx), " = ?");
 	} else if (sv->err) {
 		en = pyx_errno_name(sv->err);
 		if (en)
@@ -385,6 +394,10 @@ static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
 		if (pv->filename)
 			pyx_plain_bytes(&body, pv->filename, pv->filename_len, '"');
 		pyx_buf_putc(&body, '"');
+		if (pv->exe_deleted)
+			pyx_buf_puts(&body, pv->exe_memfd ? " (memfd)" : " (deleted)");
+		if (pv->no_exec_syscall)
+			pyx_buf_puts(&body, " (no execve seen)");
 		break;
 	case PYX_PROC_EXIT:
 		if (pv->exited) {

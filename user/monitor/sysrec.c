@@ -276,12 +276,16 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	if (!rec || !out || size < sizeof(*r) || size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
 	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
-	    (r->hdr.flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT)))
+	    (r->hdr.flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT |
+			      PYX_SCF_IO_URING | PYX_SCF_NO_RESULT)))
 		return -EINVAL;
 	/* an entry record was never compared with anything */
 	if ((r->hdr.flags & PYX_SCF_ENTRY) && (r->hdr.flags & ~PYX_SCF_ENTRY))
 		return -EINVAL;
-	if (r->sc >= PYX_SC__COUNT || r->_pad0)
+	/* an opcode only on an io_uring record, and a missing result only there too */
+	if (!(r->hdr.flags & PYX_SCF_IO_URING) && (r->op || (r->hdr.flags & PYX_SCF_NO_RESULT)))
+		return -EINVAL;
+	if (r->sc >= PYX_SC__COUNT)
 		return -EINVAL;
 	/* Exactly the entry-only rows are sent at entry, with nothing known of the exit. */
 	if (!!(r->hdr.flags & PYX_SCF_ENTRY) != sc_entry_only[r->sc] ||
@@ -304,6 +308,9 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->at_entry = r->hdr.flags & PYX_SCF_ENTRY;
 	out->changed = r->hdr.flags & PYX_SCF_CHANGED;
 	out->read_at_exit = r->hdr.flags & PYX_SCF_READ_AT_EXIT;
+	out->io_uring = r->hdr.flags & PYX_SCF_IO_URING;
+	out->uring_op = r->op;
+	out->no_result = r->hdr.flags & PYX_SCF_NO_RESULT;
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {
 		struct pyx_sysarg *a = &out->args[i];
@@ -338,7 +345,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 {
 	const struct pyx_rec_process *r = rec;
 	const unsigned int known = PYX_PRF_THREAD | PYX_PRF_TRUNCATED | PYX_PRF_FAULT |
-				   PYX_PRF_UNMONITORED;
+				   PYX_PRF_UNMONITORED | PYX_PRF_EXEC_ISSUE8;
 	const uint8_t *p;
 
 	if (!rec || !out || size < sizeof(*r) || r->hdr.size != size ||
@@ -354,7 +361,8 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	/* a thread joins nothing: only a new process can fail to */
 	if ((r->hdr.flags & PYX_PRF_THREAD) && (r->hdr.flags & PYX_PRF_UNMONITORED))
 		return -EINVAL;
-	if ((r->hdr.flags & (PYX_PRF_TRUNCATED | PYX_PRF_FAULT)) && r->kind != PYX_PROC_EXEC)
+	if ((r->hdr.flags & (PYX_PRF_TRUNCATED | PYX_PRF_FAULT | PYX_PRF_EXEC_ISSUE8)) &&
+	    r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
 
 	memset(out, 0, sizeof(*out));
@@ -373,6 +381,9 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	}
 	out->filename_truncated = r->hdr.flags & PYX_PRF_TRUNCATED;
 	out->filename_fault = r->hdr.flags & PYX_PRF_FAULT;
+	out->exe_deleted = r->hdr.flags & PYX_PRF_EXE_DELETED;
+	out->exe_memfd = r->hdr.flags & PYX_PRF_EXE_MEMFD;
+	out->no_exec_syscall = r->hdr.flags & PYX_PRF_NO_EXEC_SYSCALL;
 	switch (r->kind) {
 	case PYX_PROC_FORK:
 		out->child_pid = r->child_pid;
@@ -455,6 +466,19 @@ static const char *lookup(const struct name_val *t, size_t n, uint64_t v)
 }
 
 #define LOOKUP(t, v) lookup(t, sizeof(t) / sizeof(t[0]), v)
+
+const char *pyx_uring_op_name(unsigned int op)
+{
+	/* The uapi numbers (linux/io_uring.h), only the opcodes the BPF side reports. */
+	static const char *const names[] = {
+		[9] = "IORING_OP_SENDMSG",   [16] = "IORING_OP_CONNECT",
+		[18] = "IORING_OP_OPENAT",   [26] = "IORING_OP_SEND",
+		[28] = "IORING_OP_OPENAT2",  [36] = "IORING_OP_UNLINKAT",
+		[47] = "IORING_OP_SEND_ZC",  [48] = "IORING_OP_SENDMSG_ZC",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : NULL;
+}
 
 const char *pyx_errno_name(int err)
 {

@@ -104,6 +104,9 @@ struct pyx_sysview {
 	bool changed;         /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
 			       * args[i].changed says which; the values shown are the entry ones */
 	bool read_at_exit;    /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
+	bool io_uring;        /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
+	unsigned int uring_op;/* its IORING_OP_* opcode */
+	bool no_result;       /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */
 	unsigned int nargs;   /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
 };
@@ -123,7 +126,12 @@ struct pyx_procview {
 	const char *filename;          /* EXEC: NUL-terminated in the record, or NULL */
 	size_t filename_len;
 	bool filename_truncated, filename_fault;
+	bool exe_deleted, exe_memfd;   /* EXEC: PYX_PRF_EXE_DELETED / PYX_PRF_EXE_MEMFD */
+	bool no_exec_syscall;          /* EXEC: PYX_PRF_NO_EXEC_SYSCALL */
 };
+
+/* "IORING_OP_OPENAT", ... or NULL. */
+const char *pyx_uring_op_name(unsigned int op);
 
 /* Validate and decode. rec/size as the loader's callback hands them. 0 or -EINVAL. */
 int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out);
