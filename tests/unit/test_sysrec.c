@@ -132,7 +132,7 @@ static void test_openat_malformed(void)
 	CHECK(pyx_sysrec_decode(NULL, 200, &v) == -EINVAL);
 	build_openat(&b), b.rec.hdr.type = PYX_REC_PROCESS;
 	CHECK(dec(&b, &v) == -EINVAL);
-	build_openat(&b), b.rec.hdr.flags = 1 << 2; /* unknown flag */
+	build_openat(&b), b.rec.hdr.flags = 1 << 7; /* unknown flag */
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), b.rec.hdr.flags = PYX_SCF_NO_RESULT; /* only on io_uring records */
 	CHECK(dec(&b, &v) == -EINVAL);
@@ -436,7 +436,7 @@ static void test_changed(void)
 	build_openat(&b);
 	b.rec.hdr.flags = PYX_SCF_READ_AT_EXIT;
 	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed);
-	b.rec.hdr.flags = 1 << 3;
+	b.rec.hdr.flags = 1 << 7;
 	CHECK(dec(&b, &v) == -EINVAL);
 }
 
