@@ -51,9 +51,10 @@ def test_python_run_through_the_dynamic_loader_is_a_blind_spot(tmp_path, code):
     assert b["exe"] == LDSO and b["comm"] == "ld-linux-x86-64"
     assert b["argv"] == argv
     assert b["why"] == f"maps {PY311}, which exports PySys_Audit"
-    if code == LONG:
-        # the built-in python:audit probe is attached to the mapped interpreter
-        assert "os.listdir" in b["builtin_events"] and b["builtin_count"] >= 1
+    # CPython's built-in probe is attached to the mapped interpreter at a later tick, best effort
+    # (docs/correlation.md, known limits): when it fired, only the child's own events are named
+    assert set(b.get("builtin_events", [])) <= {"os.listdir", "cpython.PyInterpreterState_Clear",
+                                                 "cpython._PySys_ClearAuditHooks"}
     assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
     assert len(hook_starts(recs)) == 1
 
