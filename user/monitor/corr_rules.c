@@ -33,6 +33,7 @@
 #define BIT(sc) (1ull << (PYX_SC_##sc))
 #define M_OPEN (BIT(openat) | BIT(openat2) | BIT(open) | BIT(creat))
 #define M_EXEC (BIT(execve) | BIT(execveat))
+#define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
 #define M_CLONE (BIT(clone) | BIT(clone3) | BIT(fork) | BIT(vfork))
 #define M_MAP (BIT(mmap) | BIT(mprotect))
 
@@ -672,6 +673,11 @@ bool corr_open_readonly(const struct pyx_sysview *sv)
 	       !(fl & (K_O_CREAT | K_O_TRUNC)) && (fl & K_O_TMPFILE) != K_O_TMPFILE;
 }
 
+bool corr_open_writes(const struct pyx_sysview *sv)
+{
+	return is_open(sv) && (sv->sc == PYX_SC_creat || (sc_oflags(sv) & K_O_ACCMODE));
+}
+
 bool corr_exec_map(const struct pyx_sysview *sv)
 {
 	if (sv->sc == PYX_SC_mmap)
@@ -940,8 +946,21 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 			return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
 		return CM_MATCH;
 	}
-	if (bit & (M_CLONE))
-		return CM_MATCH; /* clone has nothing to compare; its child is followed */
+	if (bit & (M_CLONE)) {
+		/* Nothing to compare (the child is followed), but a thread is not a process:
+		 * os.fork is fork() (posixmodule.c os_fork_impl()), a new Python thread is
+		 * pthread_create() (Modules/_threadmodule.c via Python/thread_pthread.h
+		 * PyThread_start_new_thread()), whose clone/clone3 carries CLONE_THREAD. A
+		 * Pool's threads made after os.fork are not the fork's counterparts. */
+		bool thread = sv->sc == PYX_SC_clone ? !!(sv->args[0].raw & K_CLONE_THREAD)
+			    : sv->sc == PYX_SC_clone3 ? sv->args[0].present && !sv->args[0].null &&
+			      !sv->args[0].fault && (sv->args[0].u.clone.flags & K_CLONE_THREAD)
+			    : false;
+
+		if (cl->ev == PYX_EV_THREAD_START_NEW_THREAD)
+			return thread ? CM_MATCH : CM_NOT;
+		return thread ? CM_NOT : CM_MATCH;
+	}
 	if (bit & M_EXEC)
 		return cmp_exec(cl, sv, sp, why);
 	if (cl->cls & CC_COMPOSITE)
@@ -958,10 +977,12 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 	case PYX_EV_CPYTHON_RUN_STARTUP:
 		if (!is_open(sv))
 			return CM_NOT;
-		if (cl->path_is_fd[0]) {
-			*why = "path differs"; /* open(fd) makes no open(2) */
-			return CM_DIFFER;
-		}
+		/* open(fd) wraps an fd and makes no open(2) (Modules/_io/fileio.c
+		 * _io_FileIO___init___impl() opens only for a name): an open(2) in its window is
+		 * another caller's (glibc sem_open under multiprocessing's open(fd)), not a
+		 * counterpart; left unexplained, the usual rules judge it. */
+		if (cl->path_is_fd[0])
+			return CM_NOT;
 		r = cmp_path(cl, 0, p0, sp->abs[0], why);
 		if (r == CM_MATCH && cl->has_oflags &&
 		    (cl->oflags & OFLAG_CMP) != (sc_oflags(sv) & OFLAG_CMP)) {
@@ -1007,8 +1028,14 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 					    : cmp_path(cl, 0, p0, sp->abs[0], why);
 		if (r == CM_DIFFER && !*why)
 			*why = "fd instead of path";
-		r = both(r, cmp_num(cl, 0, (int32_t)sv->args[u].raw, -1, "uid differs", why));
-		return both(r, cmp_num(cl, 1, (int32_t)sv->args[u + 1].raw, -1, "gid differs", why));
+		/* Ids compared as the kernel takes them, 32-bit: posixmodule.c os_chown_impl()
+		 * raises "os.chown" with format "OIIi", so chown(path, uid, -1) arrives as gid
+		 * 4294967295 while the kernel sees the uid_t (u32) -1 that fs/open.c
+		 * chown_common() reads as "unchanged". */
+		r = both(r, cmp_num(cl, 0, (int64_t)sv->args[u].raw, 0xffffffffll, "uid differs",
+				    why));
+		return both(r, cmp_num(cl, 1, (int64_t)sv->args[u + 1].raw, 0xffffffffll,
+				       "gid differs", why));
 	}
 	case PYX_EV_OS_RENAME:
 	case PYX_EV_OS_LINK:

@@ -103,6 +103,8 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 bool corr_sensitive(const struct pyx_sysview *sv);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
+/* An open that gives write access (O_WRONLY or O_RDWR, creat). */
+bool corr_open_writes(const struct pyx_sysview *sv);
 /* An mmap/mprotect with PROT_EXEC. */
 bool corr_exec_map(const struct pyx_sysview *sv);
 
@@ -116,5 +118,19 @@ char *corr_path_join(const char *base, const char *rel);
 /* a == b, or a under b ("b/..."). */
 bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
+
+/* Shapes of what CPython and glibc do without an audit event (corr_native.c). */
+bool corr_sem_tmp_path(const char *abs);
+bool corr_sem_path(const char *abs);
+bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs);
+bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs);
+enum corr_syslib {
+	CORR_LIB_NONE = 0, /* not in a default library directory */
+	CORR_LIB_NSS,      /* libnss_NAME.so.2 */
+	CORR_LIB_GCC_S,    /* libgcc_s.so.1 */
+	CORR_LIB_OTHER,    /* another library of a default library directory */
+};
+enum corr_syslib corr_sys_lib(const char *abs);
+bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
 
 #endif /* PYX_CORR_RULES_H */

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pyxcheck_wire.h"
@@ -26,6 +28,8 @@
 #define HASH_BUCKETS 1024
 #define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
 #define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
+#define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
+#define SEM_MAX 64            /* sem_open names created and not yet unlinked, per process */
 #define CHILD_MAX 8           /* children followed per process-creating window */
 #define TOP_KEYS 64           /* distinct (syscall, context) pairs counted for --summary */
 #define BUILTIN_NAMES_MAX 1024
@@ -80,6 +84,9 @@ struct thread {
 	unsigned int nouter;
 	struct ctxcopy ctx;
 	uint64_t last_ns;
+	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
+	 * default-directory libraries the loader maps next are that module's dependencies. */
+	bool nss_load;
 	/* Records were lost since this thread's last audit event: the event that would explain
 	 * its next syscall may be among them, so nothing is called unaudited until it raises
 	 * another event. */
@@ -89,7 +96,9 @@ struct thread {
 struct fdent {
 	char *path;
 	bool socket;
-	bool audited;     /* created (socket) or bound/connected/accepted under an audit event */
+	bool audited;     /* created (socket) or bound/connected/accepted under an audit event;
+			   * a file: opened by an open(2) an audit event explained */
+	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
 struct proc {
@@ -102,6 +111,12 @@ struct proc {
 	struct win *creator;
 	char *sqlite[SQLITE_MAX];
 	unsigned int nsqlite;
+	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
+	char *sem_tmp[SEM_TMP_MAX];
+	char *sem[SEM_MAX];
+	unsigned int nsem;
+	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
+	bool finalized;
 	/* blind spots */
 	bool py_pending, blind_done;
 	uint64_t exec_ns;
@@ -283,6 +298,10 @@ static void proc_free(struct pyx_corr *c, struct proc *p)
 	free(p->cwd);
 	for (i = 0; i < p->nsqlite; i++)
 		free(p->sqlite[i]);
+	for (i = 0; i < SEM_TMP_MAX; i++)
+		free(p->sem_tmp[i]);
+	for (i = 0; i < p->nsem; i++)
+		free(p->sem[i]);
 	for (i = 0; i < p->argc; i++)
 		free(p->argv[i]);
 	free(p->argv);
@@ -342,7 +361,8 @@ static struct fdent *fd_ent(struct proc *p, int64_t fd, bool create)
 	return &p->fds[fd];
 }
 
-static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited)
+static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
+		   bool writes)
 {
 	struct fdent *e = fd_ent(p, fd, true);
 
@@ -352,6 +372,7 @@ static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool
 	e->path = path ? strdup(path) : NULL;
 	e->socket = sock;
 	e->audited = audited;
+	e->writes = writes;
 }
 
 static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
@@ -778,6 +799,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	th->uncertain = false;
+	th->nss_load = false;
 	th->ctx.has = true;
 	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
 	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
@@ -851,9 +873,190 @@ static bool nscd_probe(const struct pyx_sysview *sv)
 	return false;
 }
 
+/*
+ * glibc sem_open() (sysdeps/pthread/sem_open.c) creates a semaphore with no audit event: open of
+ * a temp file SHMDIR "sem.XXXXXX" O_RDWR|O_CREAT|O_EXCL, link(2) of that temp file to
+ * SHMDIR "sem.NAME", unlink(2) of the temp file; sem_unlink() (sem_unlink.c) later unlinks
+ * "sem.NAME" (multiprocessing's SemLock at once under fork, from its finalizer otherwise:
+ * Modules/_multiprocessing/semaphore.c, Lib/multiprocessing/synchronize.py SemLock._cleanup);
+ * a child opens an existing one O_RDWR|O_NOFOLLOW (corr_sem_reopen()).
+ * Explained: exactly that sequence in one process: the link only of a temp file this process
+ * opened so, the unlinks only of such a temp file or of a name this process linked. A second
+ * thread or a forged event changes nothing here (no audit event is involved); what is left to
+ * an attacker is a semaphore-shaped file in /dev/shm, never a write elsewhere.
+ */
+static bool sem_slot(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+static void sem_forget(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs)) {
+			free(v[i]);
+			v[i] = NULL;
+		}
+}
+
+static bool sem_open_step(struct proc *p, const struct pyx_sysview *sv,
+			  const struct corr_scpaths *sp)
+{
+	unsigned int i;
+
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_open:
+		if (corr_sem_reopen(sv, sp->abs[0]))
+			return true;
+		if (!corr_sem_tmp_open(sv, sp->abs[0]))
+			return false;
+		if (sv->ret >= 0) {
+			for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
+				;
+			if (i == SEM_TMP_MAX) { /* a temp file never linked: the oldest goes */
+				free(p->sem_tmp[0]);
+				memmove(p->sem_tmp, p->sem_tmp + 1,
+					(SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
+				i = SEM_TMP_MAX - 1;
+			}
+			p->sem_tmp[i] = strdup(sp->abs[0]);
+		}
+		return true;
+	case PYX_SC_link:
+		if (!sem_slot(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) || !corr_sem_path(sp->abs[1]))
+			return false;
+		if (sv->ret == 0 && p->nsem < SEM_MAX)
+			p->sem[p->nsem++] = strdup(sp->abs[1]);
+		return true;
+	case PYX_SC_unlinkat:
+		if (sv->args[2].raw & 0x200) /* AT_REMOVEDIR */
+			return false;
+		/* fall through */
+	case PYX_SC_unlink:
+		if (sem_slot(p->sem_tmp, SEM_TMP_MAX, sp->abs[0])) {
+			sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
+			return true;
+		}
+		if (!sem_slot(p->sem, p->nsem, sp->abs[0]))
+			return false;
+		sem_forget(p->sem, p->nsem, sp->abs[0]);
+		for (i = 0; i < p->nsem;)
+			if (!p->sem[i])
+				p->sem[i] = p->sem[--p->nsem];
+			else
+				i++;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Executable maps by the dynamic loader on glibc's own behalf, with no audit event: an NSS module
+ * (nss/nss_module.c module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/
+ * hosts lookup: pwd.getpwuid in tarfile has no event) and the libraries it needs, mapped by the
+ * same thread right after; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the
+ * first pthread_exit(): PyThread_exit_thread() at the end of every Python thread). Bounded to a
+ * file this process opened read-only from a default library directory (corr_sys_lib()); a
+ * library anywhere else, or any library in a thread that opened no NSS module since its last
+ * audit event, is still judged as before.
+ */
+static bool native_map(struct proc *p, struct thread *th, const struct pyx_sysview *sv)
+{
+	struct fdent *e;
+
+	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv))
+		return false;
+	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (!e || !e->path || e->socket || e->writes)
+		return false;
+	switch (corr_sys_lib(e->path)) {
+	case CORR_LIB_NSS:
+	case CORR_LIB_GCC_S:
+		return true;
+	case CORR_LIB_OTHER:
+		return th->nss_load;
+	default:
+		return false;
+	}
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * multiprocessing's spawn and forkserver start methods, and its resource tracker, start the
+ * interpreter they run under (spawn.get_executable(), sys.executable) through
+ * multiprocessing.util.spawnv_passfds() -> _posixsubprocess.fork_exec(), which raises no audit
+ * event (Modules/_posixsubprocess.c: only subprocess.Popen raises one, in Lib/subprocess.py).
+ * Explained: the execve of a fork of a hooked Python, of the very file its parent runs
+ * (the file of its exec record, by name or by device and inode), with one of the fixed argv shapes of
+ * corr_mp_argv(). The new image is a Python that fires its own hook_start and audit events (or
+ * is reported as a blind spot when it does not), so nothing it does later is hidden by this.
+ */
+static bool mp_exec(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+		    const struct corr_scpaths *sp)
+{
+	const struct pyx_sysarg *av = &sv->args[1];
+	struct proc *parent;
+	char exe[64];
+
+	if (sv->sc != PYX_SC_execve || sv->ret != 0 || !av->present || av->null || av->fault)
+		return false;
+	parent = proc_find(c, p->ppid);
+	if (!parent || !parent->hooked || !p->hooked_before_exec)
+		return false;
+	if (!corr_mp_argv(av->u.argv.items, av->u.argv.count, av->truncated))
+		return false;
+	if (!sp->abs[0])
+		return false;
+	/* The parent's image as its exec record named it (the monitor reads records late under
+	 * load: its /proc entry may be gone by now); /proc/PPID/exe only when its exec was not
+	 * seen (-p). */
+	if (parent->exe)
+		return !strcmp(sp->abs[0], parent->exe) || same_file(sp->abs[0], parent->exe);
+	snprintf(exe, sizeof(exe), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc", p->ppid);
+	return same_file(sp->abs[0], exe);
+}
+
+/*
+ * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
+ * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
+ * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
+ * main thread, after its hook_stop. Nothing but the process itself is signalled.
+ */
+static bool exit_sigint(const struct proc *p, uint32_t tid, const struct pyx_sysview *sv)
+{
+	return sv->sc == PYX_SC_kill && p->finalized && tid == p->pid &&
+	       (int32_t)sv->args[0].raw == (int32_t)p->pid && (int)sv->args[1].raw == SIGINT;
+}
+
+/* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
+ * already matched it. A composite stays open over later events of its kind (it cannot see its
+ * own return), so such a syscall is another call's: credited to the composite only when it
+ * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
+ * unrelated file opened afterwards a mismatch). */
+/* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
+ * already matched it. A composite stays open over later events of its kind (it cannot see its
+ * own return), so such a syscall is another call's: credited to the composite only when it
+ * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
+ * unrelated file opened afterwards a mismatch). */
 static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
 		  const struct corr_scpaths *sp, const void *rec, size_t size, bool child,
-		  uint64_t ts)
+		  uint64_t ts, bool claimed)
 {
 	const char *why;
 	enum corr_cmp r;
@@ -862,7 +1065,7 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 	if (!w || w->closed)
 		return false;
 	r = corr_compare(&w->cl, sv, sp, &why);
-	if (r == CM_NOT)
+	if (r == CM_NOT || (claimed && r != CM_MATCH))
 		return false;
 	w->last_ns = ts;
 	if (r == CM_MATCH) {
@@ -893,11 +1096,11 @@ static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_s
 	case PYX_SC_open:
 	case PYX_SC_creat:
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, sp->abs[0], false, explained);
+			fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
 		break;
 	case PYX_SC_socket:
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, explained);
+			fd_put(p, sv->ret, NULL, true, explained, false);
 		break;
 	case PYX_SC_bind:
 	case PYX_SC_connect:
@@ -910,7 +1113,7 @@ static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_s
 	case PYX_SC_accept4:
 		e = fd_ent(p, (int64_t)sv->args[0].raw, false);
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, e && e->audited);
+			fd_put(p, sv->ret, NULL, true, e && e->audited, false);
 		break;
 	case PYX_SC_chdir:
 		if (!sv->ret) {
@@ -979,11 +1182,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
 	if (th->cur)
-		explained |= offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns);
-	for (i = 0; i < th->nouter; i++)
-		explained |= offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns);
+		explained |= offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns, false);
+	for (i = th->nouter; i > 0; i--) /* innermost composite first */
+		explained |= offer(c, th->outer[i - 1], &sv, &sp, rec, size, false, hdr->ts_ns,
+				   explained);
 	if (p->creator)
-		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns);
+		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns, explained);
 
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained) {
@@ -1003,11 +1207,35 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		case PYX_SC_creat:
 		case PYX_SC_unlinkat:
 		case PYX_SC_unlink:
-			explained = sqlite_file(p, sp.abs[0]);
+			explained = sqlite_file(p, sp.abs[0]) || sem_open_step(p, &sv, &sp);
 			break;
+		case PYX_SC_link:
+			explained = sem_open_step(p, &sv, &sp);
+			break;
+		case PYX_SC_mmap:
+			explained = native_map(p, th, &sv);
+			break;
+		case PYX_SC_execve:
+			explained = mp_exec(c, p, &sv, &sp);
+			break;
+		case PYX_SC_kill:
+			explained = exit_sigint(p, hdr->tid, &sv);
+			break;
+		case PYX_SC_ftruncate:
+			/* A file the process opened for writing under an audited open: truncating
+			 * it through that fd is the write access the open event already declared
+			 * (Modules/_io/fileio.c _io_FileIO_truncate_impl() and posixmodule.c
+			 * os_ftruncate_impl() call ftruncate(2) on the file's own fd; pytest's
+			 * capture truncates its TemporaryFile after every test). The kernel
+			 * refuses ftruncate on an fd not open for writing (fs/open.c
+			 * do_ftruncate(): FMODE_WRITE), so a read-only open explains nothing. */
+			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
+			explained = e && !e->socket && e->path && e->audited && e->writes;
+			if (explained)
+				break;
+			/* fall through */
 		case PYX_SC_fchown:
 		case PYX_SC_fchmod:
-		case PYX_SC_ftruncate:
 			/* sqlite gives its journal the database's owner and truncates its WAL
 			 * and shm files through their fds */
 			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
@@ -1018,11 +1246,14 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		}
 	}
 	syscall_state(c, p, &sv, &sp, explained);
+	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+		th->nss_load = true;
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
 		/* the new image starts from nothing: no hook until it says so */
 		p->exec_pending = false;
+		p->finalized = false;
 		if (p->py_pending)
 			keep_argv(p, &sv);
 	}
@@ -1046,6 +1277,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			end_win(c, th->outer[th->nouter - 1]);
 		end_win(c, th->cur);
 		th->ctx.has = false;
+
 	}
 	for (i = 0; i < CORR_PATHS; i++)
 		free(abs[i]);
@@ -1140,7 +1372,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			for (i = 0; i < FD_MAX; i++)
 				if (p->fds[i].path || p->fds[i].socket)
 					fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
-					       p->fds[i].audited);
+					       p->fds[i].audited, p->fds[i].writes);
 		{
 			/* the innermost process-creating window of the forking thread */
 			struct win *w = th->cur && (th->cur->cl.cls & CC_SPAWN) ? th->cur : NULL;
@@ -1241,6 +1473,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		const struct pyx_rec_lifecycle *lc = rec;
 		struct proc *p = proc_get(c, hdr->pid);
 
+		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP && hdr->tid == hdr->pid)
+			p->finalized = true;
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_START && lc->status == 0) {
 			p->hooked = true;
 			p->py_pending = false;
