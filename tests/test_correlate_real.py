@@ -5,6 +5,7 @@ os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, on Debian's 
 pyenv interpreter present; and three CPython stdlib test modules. tests/corpus/real/,
 docs/correlation.md."""
 import json
+import re
 import subprocess
 
 import pytest
@@ -117,3 +118,21 @@ def test_stdlib_test_modules_give_no_alarm(tmp_path):
     assert bad == [], f"{len(bad)} alarm(s):\n" + _show(bad)
     assert len([x for x in judged(recs) if x["verdict"] == "matched"]) >= 1000
 
+
+@needs_root_bpf
+def test_unaudited_syscall_carries_its_user_stack(tmp_path):
+    """The open and unlink that ctypes makes through libc stay unaudited, and carry where they
+    came from: the C library, named from its build ID after the process is gone."""
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "ctypes_file.py"), str(tmp_path)],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
+    for x in un:
+        assert 1 <= len(x["stack"]) <= 6
+        assert re.fullmatch(r"libc\.so\.6\+0x[0-9a-f]+", x["stack"][0]), x
+        # glibc has no frame pointers: the walk says where it ends rather than print noise
+        if len(x["stack"]) == 1:
+            assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"
+    # explained syscalls carry no stack field: it is context for findings only
+    assert all("stack" not in x for x in recs if x["type"] == "syscall" and "verdict" not in x)

@@ -2,7 +2,7 @@
 # The correlator (user/monitor/correlate.c and corr_*.c) and its unit-test driver
 # build/tests/corr-unit (tests/unit/corr_unit.c, run by tests/test_corr_unit.py). Included from the
 # Makefile after monitor.mk, whose pattern rule compiles $(MON_OBJDIR)/%.o.
-CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,correlate corr_rules corr_path corr_elf corr_native)
+CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,correlate corr_rules corr_path corr_elf corr_native corr_ustack)
 CORR_TEST_TARGETS := $(OUTPUT)/tests/corr-unit
 ALL_TARGETS += $(CORR_TEST_TARGETS)
 TEST_TARGETS += $(CORR_TEST_TARGETS)

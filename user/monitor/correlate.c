@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "corr_elf.h"
 #include "corr_rules.h"
+#include "corr_ustack.h"
 #include "correlate.h"
 #include "payload.h"
 #include "record.h"
@@ -44,6 +45,8 @@ struct ctxcopy {
 	uint32_t line;
 	uint64_t ts;
 	uint32_t tid;
+	/* the user stack of the judged syscall (unaudited ones only); stack.n 0: none */
+	struct pyx_ustack_text stack;
 };
 
 struct win;
@@ -155,6 +158,8 @@ struct pyx_corr {
 	struct topent top[TOP_KEYS];
 	unsigned int ntop;
 	uint64_t top_other;
+	struct pyx_ustack *us;        /* maps cache for user stacks */
+	struct ctxcopy judged;        /* the context of the syscall being judged */
 	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
 	uint64_t lat_n[PYX_EV__COUNT];
 };
@@ -551,7 +556,12 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			.line = h->ctx->line,
 			.ts_ns = h->ctx->ts,
 			.tid = h->ctx->tid,
+			.nstack = h->ctx->stack.n,
+			.origin = h->ctx->stack.origin,
+			.stack_note = h->ctx->stack.note[0] ? h->ctx->stack.note : NULL,
 		};
+		for (i = 0; i < h->ctx->stack.n; i++)
+			ctx.stack[i] = h->ctx->stack.frames[i];
 		it.context = &ctx;
 	}
 	emit(c, &it);
@@ -708,11 +718,16 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 		};
 
 		if (x) {
+			unsigned int i;
+
 			ctx = (struct pyx_corr_context){
 				.has_event = x->has, .event = x->event, .file = x->file,
 				.function = x->function, .line = x->line, .ts_ns = x->ts,
-				.tid = x->tid,
+				.tid = x->tid, .nstack = x->stack.n, .origin = x->stack.origin,
+				.stack_note = x->stack.note[0] ? x->stack.note : NULL,
 			};
+			for (i = 0; i < x->stack.n; i++)
+				ctx.stack[i] = x->stack.frames[i];
 			it.context = &ctx;
 		}
 		return emit(c, &it);
@@ -1044,11 +1059,29 @@ static bool exit_sigint(const struct proc *p, uint32_t tid, const struct pyx_sys
 	       (int32_t)sv->args[0].raw == (int32_t)p->pid && (int)sv->args[1].raw == SIGINT;
 }
 
-/* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
- * already matched it. A composite stays open over later events of its kind (it cannot see its
- * own return), so such a syscall is another call's: credited to the composite only when it
- * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
- * unrelated file opened afterwards a mismatch). */
+/* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
+ * and a known native caller in it (origin) as information, never as an exemption. */
+static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+			struct ctxcopy *x)
+{
+	memset(&x->stack, 0, sizeof(x->stack));
+	if (sv->nustack && c->us)
+		pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, &x->stack);
+}
+
+/* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
+ * them by fd), so that stack frames can be named after the process is gone. */
+static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	struct fdent *e;
+
+	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
+		return;
+	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (e && e->path && !e->socket)
+		pyx_ustack_learn(c->us, e->path);
+}
+
 /* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
  * already matched it. A composite stays open over later events of its kind (it cannot see its
  * own return), so such a syscall is another call's: credited to the composite only when it
@@ -1246,6 +1279,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		}
 	}
 	syscall_state(c, p, &sv, &sp, explained);
+	ustack_learn(c, p, &sv);
 	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
 
@@ -1258,14 +1292,20 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			keep_argv(p, &sv);
 	}
 
-	if (sensitive && hooked && !explained && th->uncertain) {
-		err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
-			   "records were lost before it: its audit event may be among them",
-			   &th->ctx);
-	} else if (sensitive && hooked && !explained) {
-		count_top(c, &sv, &th->ctx);
-		err = pass(c, th, rec, size, PYX_V_UNAUDITED,
-			   th->ctx.has ? NULL : "no audit event before it", &th->ctx);
+	if (sensitive && hooked && !explained) {
+		struct ctxcopy *x = &c->judged;
+
+		*x = th->ctx;
+		ustack_text(c, p, &sv, x);
+		if (th->uncertain) {
+			err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
+				   "records were lost before it: its audit event may be among them",
+				   x);
+		} else {
+			count_top(c, &sv, x);
+			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
+				   th->ctx.has ? NULL : "no audit event before it", x);
+		}
 	} else {
 		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
@@ -1277,7 +1317,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			end_win(c, th->outer[th->nouter - 1]);
 		end_win(c, th->cur);
 		th->ctx.has = false;
-
+		pyx_ustack_forget(c->us, p->pid); /* the old image's maps */
 	}
 	for (i = 0; i < CORR_PATHS; i++)
 		free(abs[i]);
@@ -1401,6 +1441,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->argc = 0;
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
+		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;
 		if (c->o.blind_spots && p->exe) {
 			char path[PATH_MAX];
@@ -1424,6 +1465,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* everything the process did comes out before its exit */
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);
+		pyx_ustack_forget(c->us, hdr->pid);
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		/* A blind spot is reported at the next tick: the names its built-in probe fired
 		 * travel on another ring and may not all be read yet. */
@@ -1621,6 +1663,7 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		return -ENOMEM;
 	}
 	pyx_arena_init(&c->arena, c->arena_mem, asz);
+	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
 	*out = c;
 	return 0;
 }
@@ -1650,6 +1693,7 @@ void pyx_corr_free(struct pyx_corr *c)
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem);
+	pyx_ustack_free(c->us);
 	free(c);
 }
 

@@ -256,9 +256,23 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	unsigned int i;
 	int prev = PYX_AK_NONE, err;
 
-	if (!rec || !out || size < sizeof(*r) || size > sizeof(*r) + PYX_SC_TAIL_MAX)
+	struct pyx_sc_ustack us = { 0 };
+
+	if (!rec || !out || size < sizeof(*r))
 		return -EINVAL;
-	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL || r->hdr.flags)
+	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
+	    (r->hdr.flags & ~PYX_SCF_USTACK))
+		return -EINVAL;
+	if (r->hdr.flags & PYX_SCF_USTACK) {
+		/* the stack trailer ends the record, 8-aligned after the tail */
+		if (size < sizeof(*r) + sizeof(us) || size % 8)
+			return -EINVAL;
+		size -= sizeof(us);
+		memcpy(&us, (const uint8_t *)rec + size, sizeof(us));
+		if (!us.nframes || us.nframes > PYX_USTACK_MAX || us._pad0)
+			return -EINVAL;
+	}
+	if (size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
 	if (r->sc >= PYX_SC__COUNT || r->_pad0)
 		return -EINVAL;
@@ -276,6 +290,8 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->err = (r->ret < 0 && r->ret >= -4095) ? (int)-r->ret : 0;
 	out->enter_ns = r->enter_ns;
 	out->latency_ns = r->hdr.ts_ns - r->enter_ns;
+	out->nustack = us.nframes;
+	memcpy(out->ustack, us.f, sizeof(out->ustack));
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {
 		struct pyx_sysarg *a = &out->args[i];
