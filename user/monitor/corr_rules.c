@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Correlation rules (corr_rules.h): claims, counterparts, comparison, sensitivity. The values in
- * an audit event come from a monitored process and are not trusted: every accessor checks the
- * value's type and length, and a value of an unexpected type is "not comparable", never a match
- * of everything.
+ * Correlation rules (corr_rules.h): claims, counterparts, comparison, sensitivity, exemptions.
+ * The knowledge is the rows of corr_rules.def; this file reads them: an audit event's arguments
+ * go into the claim by their role, a counterpart's arguments are looked up by role in its syscall
+ * row, and the event row's comparators run in order (the first that differs gives the reason).
+ * Named functions hold what a row cannot say (open's mode string, os.system, loaders, composites,
+ * exec). The values in an audit event come from a monitored process and are not trusted: every
+ * accessor checks the value's type and length, and a value of an unexpected type is "not
+ * comparable", never a match of everything.
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "pyxcheck_wire.h"
 #include "corr_rules.h"
@@ -32,10 +38,8 @@
 
 #define BIT(sc) (1ull << (PYX_SC_##sc))
 #define M_OPEN (BIT(openat) | BIT(openat2) | BIT(open) | BIT(creat))
-#define M_EXEC (BIT(execve) | BIT(execveat))
-#define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
-#define M_CLONE (BIT(clone) | BIT(clone3) | BIT(fork) | BIT(vfork))
 #define M_MAP (BIT(mmap) | BIT(mprotect))
+#define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
 
 #define CATBIT(c) (1u << (PYX_CAT_##c))
 
@@ -195,11 +199,6 @@ static void claim_dirfd(struct corr_claim *cl, unsigned int i, const struct pyx_
 	cl->dir_fd[i] = value_int(v, &fd) ? fd : K_AT_FDCWD;
 }
 
-static void claim_num(struct corr_claim *cl, unsigned int i, const struct pyx_value *v)
-{
-	cl->has_num[i] = value_int(v, &cl->num[i]);
-}
-
 static void claim_argv(struct corr_claim *cl, const struct pyx_value *v)
 {
 	uint32_t i;
@@ -270,40 +269,18 @@ static void claim_addr(struct corr_claim *cl, const struct pyx_value *v)
 	free(host);
 }
 
-static bool is_spawn(unsigned int ev)
-{
-	switch (ev) {
-	case PYX_EV_SUBPROCESS_POPEN:
-	case PYX_EV_OS_SYSTEM:
-	case PYX_EV_OS_POSIX_SPAWN:
-	case PYX_EV_OS_SPAWN:
-	case PYX_EV_PTY_SPAWN:
-	case PYX_EV_OS_FORK:
-	case PYX_EV_OS_FORKPTY:
-	case PYX_EV_WEBBROWSER_OPEN:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void claim_exe(struct corr_claim *cl, char *exe)
 {
+	free(cl->exe);
 	cl->exe = exe;
 	if (exe) {
 		cl->exe_path_lookup = !strchr(exe, '/');
 		if (!cl->exe_path_lookup) {
+			free(cl->path[0]);
 			cl->path[0] = strdup(exe);
 			cl->path_len[0] = strlen(exe);
 		}
 	}
-}
-
-static void subs(struct corr_claim *cl, unsigned int a, unsigned int b)
-{
-	cl->sub_ev[cl->nsub_ev++] = a;
-	if (b != a)
-		cl->sub_ev[cl->nsub_ev++] = b;
 }
 
 bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int cat)
@@ -321,9 +298,235 @@ bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int c
 	return cat < 32 && (cl->sub_cats & (1u << cat));
 }
 
+/* ---- the tables (corr_rules.def) ---- */
+
+enum role_claim { RC_OTHER, RC_PATH, RC_DIRFD, RC_NUM, RC_STR };
+
+struct role_row {
+	const char *name;
+	enum role_claim claim;
+	int64_t mask;
+	bool i32;        /* the syscall's argument is a signed 32-bit value */
+	bool minus1_any; /* a claimed -1 is "the default": not compared */
+	const char *why;
+};
+
+static const struct role_row roles[CR__COUNT] = {
+#define CORR_ROLE(role, cl, m, i, any, w)                                                          \
+	[CR_##role] = { .name = #role, .claim = RC_##cl, .mask = (m), .i32 = (i),                 \
+			.minus1_any = (any), .why = (w) },
+#include "corr_rules.def"
+#undef CORR_ROLE
+};
+
+enum sc_kind { SK_OTHER, SK_OPEN, SK_EXEC, SK_CLONE, SK_MAP };
+
+typedef bool sens_fn(const struct pyx_sysview *sv);
+typedef bool exempt_fn(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		       const struct corr_view *v);
+#define CORR_SYSCALL(name, kind, r0, r1, r2, r3, r4, r5, sens, ex)                               \
+	static sens_fn sens_##sens;                                                                \
+	static exempt_fn ex_##ex;
+#include "corr_rules.def"
+#undef CORR_SYSCALL
+
+struct sc_row {
+	bool present;
+	enum sc_kind kind;
+	uint8_t role[PYX_SC_NARGS]; /* enum corr_role of each decoded argument */
+	sens_fn *sensitive;
+	exempt_fn *exempt;
+};
+
+static const struct sc_row sc_rows[PYX_SC__COUNT] = {
+#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                                  \
+	[PYX_SC_##name] = { .present = true, .kind = SK_##k,                                       \
+			    .role = { CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5 },       \
+			    .sensitive = sens_##sens, .exempt = ex_##ex },
+#include "corr_rules.def"
+#undef CORR_SYSCALL
+};
+
+/* One row per traced syscall: adding a syscall to PYX_SYSCALLS wants a row here. */
+enum {
+#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex) SC_ROW_##name,
+#include "corr_rules.def"
+#undef CORR_SYSCALL
+	SC_ROWS,
+};
+_Static_assert((int)SC_ROWS == (int)PYX_SC__COUNT, "corr_rules.def: one CORR_SYSCALL row per traced syscall");
+
+typedef void claim_fn(struct corr_claim *cl, const struct pyx_event *ev);
+typedef enum corr_cmp cmp_fn(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			     const struct corr_scpaths *sp, const char **why);
+static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_symlink,
+	claim_system, claim_argv0_exe, claim_resolver;
+static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
+	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
+	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
+	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
+	cmp_num_family, cmp_num_type;
+
+#define CORR_EV_ARGS 5
+#define CORR_EV_CMPS 4
+/* "no sub-event" in the sub0/sub1 columns */
+#define PYX_EV_NONE PYX_EV__COUNT
+
+struct ev_row {
+	bool present;
+	unsigned int cls;
+	unsigned int sub[2];
+	uint32_t sub_cats;
+	claim_fn *claim;
+	uint8_t role[CORR_EV_ARGS]; /* enum corr_role of each audit argument */
+	cmp_fn *cmp[CORR_EV_CMPS];
+};
+
+static const struct ev_row ev_rows[PYX_EV__COUNT] = {
+#define CORR_EVENT(sym, cl, s0, s1, cats, cf, a0, a1, a2, a3, a4, c0, c1, c2, c3)                 \
+	[PYX_EV_##sym] = { .present = true, .cls = (cl), .sub = { PYX_EV_##s0, PYX_EV_##s1 },      \
+			   .sub_cats = (cats), .claim = cf,                                         \
+			   .role = { CR_##a0, CR_##a1, CR_##a2, CR_##a3, CR_##a4 },                 \
+			   .cmp = { cmp_##c0, cmp_##c1, cmp_##c2, cmp_##c3 } },
+#include "corr_rules.def"
+#undef CORR_EVENT
+};
+
+/* ---- claims ---- */
+
+/* One audit argument read into the claim by its role. */
+static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_value *v)
+{
+	int64_t port;
+
+	switch (roles[r].claim) {
+	case RC_PATH:
+		claim_path(cl, r == CR_PATH2, v);
+		return;
+	case RC_DIRFD:
+		claim_dirfd(cl, r == CR_DIRFD2, v);
+		return;
+	case RC_NUM:
+		cl->has_num[r] = value_int(v, &cl->num[r]);
+		return;
+	case RC_STR: {
+		char **f = r == CR_CWD ? &cl->cwd : r == CR_LIB ? &cl->lib : &cl->host;
+
+		free(*f);
+		*f = value_bytes(v, NULL, NULL);
+		return;
+	}
+	case RC_OTHER:
+		break;
+	}
+	switch (r) {
+	case CR_EXE:
+		claim_exe(cl, value_bytes(v, NULL, NULL));
+		break;
+	case CR_ARGV:
+		claim_argv(cl, v);
+		break;
+	case CR_SOCK:
+		cl->sock_fd = value_sock_fd(v);
+		break;
+	case CR_ADDR:
+		claim_addr(cl, v);
+		break;
+	case CR_PORT: /* with a host name: resolved inside the call, only the port is compared */
+		if (value_int(v, &port)) {
+			cl->addr.set = true;
+			cl->addr.host_is_name = true;
+			cl->addr.port = (uint16_t)port;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void claim_none(struct corr_claim *cl, const struct pyx_event *ev)
+{
+}
+
+/* open(path, mode, flags): os.open gives flags (mode None), the builtin a mode string. */
+static void claim_open(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	int64_t fl;
+	char *mode;
+
+	if (value_int(arg(ev, 2), &fl) && value_none(arg(ev, 1))) {
+		cl->has_oflags = true; /* os.open: the flags as given */
+		cl->oflags = (uint64_t)fl;
+	} else if ((mode = value_bytes(arg(ev, 1), NULL, NULL))) {
+		/* builtin open: the mode string is what the caller asked for */
+		cl->has_oflags = true;
+		if (strchr(mode, '+'))
+			cl->oflags = K_O_RDWR;
+		else if (strpbrk(mode, "wax"))
+			cl->oflags = K_O_WRONLY;
+		if (strpbrk(mode, "wax"))
+			cl->oflags |= K_O_CREAT;
+		if (strchr(mode, 'w'))
+			cl->oflags |= K_O_TRUNC;
+		if (strchr(mode, 'x'))
+			cl->oflags |= K_O_EXCL;
+		free(mode);
+	}
+}
+
+/* os.listdir / os.scandir: an O_DIRECTORY open; None is the cwd. */
+static void claim_dir_open(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	if (!cl->path[0] && !cl->path_is_fd[0]) {
+		cl->path[0] = strdup(".");
+		cl->path_len[0] = 1;
+	}
+	cl->dir_open = true;
+}
+
+static void claim_sqlite_db(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	cl->sqlite_db = true;
+}
+
+/* os.symlink: the source is the link's text, stored as it is and never resolved. */
+static void claim_symlink(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	cl->symlink_src = true;
+}
+
+/* os.system: system(3) is execve("/bin/sh", ["sh", "-c", command]). */
+static void claim_system(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	char *cmd = value_bytes(arg(ev, 0), NULL, NULL);
+
+	claim_exe(cl, strdup("/bin/sh"));
+	cl->argv[0] = strdup("sh");
+	cl->argv_skip[0] = true;
+	cl->argv[1] = strdup("-c");
+	cl->argv[2] = cmd;
+	cl->argv_skip[2] = !cmd;
+	cl->argc = 3;
+	cl->argv_known = true;
+}
+
+/* subprocess.Popen without executable=, pty.spawn: the program is argv[0]. */
+static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	if (!cl->exe && cl->argc && cl->argv[0])
+		claim_exe(cl, strdup(cl->argv[0]));
+}
+
+/* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. */
+static void claim_resolver(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	cl->sc_mask |= M_OPEN | BIT(socket) | BIT(connect) | BIT(sendto) | BIT(sendmsg) | M_MAP;
+}
+
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	unsigned int id = ev->event_id;
+	const struct ev_row *row;
 	unsigned int i;
 
 	memset(cl, 0, sizeof(*cl));
@@ -336,277 +539,21 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 	cl->sc_mask = corr_sc_mask(id);
 	if (!cl->sc_mask)
 		return false;
-	cl->cls = CC_SINGLE;
-	if (is_spawn(id))
-		cl->cls |= CC_SPAWN;
-
-	switch (id) {
-	case PYX_EV_OPEN: {
-		int64_t fl;
-		char *mode;
-
-		claim_path(cl, 0, arg(ev, 0));
-		if (value_int(arg(ev, 2), &fl) && value_none(arg(ev, 1))) {
-			cl->has_oflags = true; /* os.open: the flags as given */
-			cl->oflags = (uint64_t)fl;
-		} else if ((mode = value_bytes(arg(ev, 1), NULL, NULL))) {
-			/* builtin open: the mode string is what the caller asked for */
-			cl->has_oflags = true;
-			if (strchr(mode, '+'))
-				cl->oflags = K_O_RDWR;
-			else if (strpbrk(mode, "wax"))
-				cl->oflags = K_O_WRONLY;
-			if (strpbrk(mode, "wax"))
-				cl->oflags |= K_O_CREAT;
-			if (strchr(mode, 'w'))
-				cl->oflags |= K_O_TRUNC;
-			if (strchr(mode, 'x'))
-				cl->oflags |= K_O_EXCL;
-			free(mode);
-		}
-		break;
+	row = &ev_rows[id];
+	if (!row->present) {
+		/* counterparts known, no row: arguments not compared */
+		cl->cls = CC_SINGLE | CC_NOARGS;
+		return true;
 	}
-	case PYX_EV_OS_LISTDIR:
-	case PYX_EV_OS_SCANDIR:
-		claim_path(cl, 0, arg(ev, 0));
-		if (!cl->path[0] && !cl->path_is_fd[0]) {
-			cl->path[0] = strdup("."); /* None: the cwd */
-			cl->path_len[0] = 1;
-		}
-		cl->dir_open = true;
-		break;
-	case PYX_EV_OS_REMOVE:
-	case PYX_EV_OS_RMDIR:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_dirfd(cl, 0, arg(ev, 1));
-		break;
-	case PYX_EV_OS_MKDIR:
-	case PYX_EV_OS_CHMOD:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_num(cl, 0, arg(ev, 1));
-		claim_dirfd(cl, 0, arg(ev, 2));
-		break;
-	case PYX_EV_OS_CHOWN:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_num(cl, 0, arg(ev, 1));
-		claim_num(cl, 1, arg(ev, 2));
-		claim_dirfd(cl, 0, arg(ev, 3));
-		break;
-	case PYX_EV_OS_RENAME:
-	case PYX_EV_OS_LINK:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_path(cl, 1, arg(ev, 1));
-		claim_dirfd(cl, 0, arg(ev, 2));
-		claim_dirfd(cl, 1, arg(ev, 3));
-		break;
-	case PYX_EV_OS_SYMLINK:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_path(cl, 1, arg(ev, 1));
-		claim_dirfd(cl, 1, arg(ev, 2));
-		cl->symlink_src = true;
-		break;
-	case PYX_EV_OS_TRUNCATE:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_num(cl, 0, arg(ev, 1));
-		break;
-	case PYX_EV_OS_UTIME:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_dirfd(cl, 0, arg(ev, 3));
-		break;
-	case PYX_EV_OS_CHDIR:
-	case PYX_EV_SQLITE3_CONNECT:
-		claim_path(cl, 0, arg(ev, 0));
-		break;
-	case PYX_EV_CPYTHON_RUN_FILE:
-	case PYX_EV_CPYTHON_RUN_STARTUP:
-		/* the file is opened through an "open" event of its own */
-		claim_path(cl, 0, arg(ev, 0));
-		cl->cls |= CC_COMPOSITE;
-		subs(cl, PYX_EV_OPEN, PYX_EV_OPEN);
-		break;
-	case PYX_EV_TEMPFILE_MKSTEMP:
-	case PYX_EV_TEMPFILE_MKDTEMP:
-		/* the event precedes its os.open / os.mkdir, which fire their own events */
-		claim_path(cl, 0, arg(ev, 0));
-		cl->cls = CC_COMPOSITE;
-		subs(cl, id == PYX_EV_TEMPFILE_MKSTEMP ? PYX_EV_OPEN : PYX_EV_OS_MKDIR,
-		     id == PYX_EV_TEMPFILE_MKSTEMP ? PYX_EV_OPEN : PYX_EV_OS_MKDIR);
-		break;
-	case PYX_EV_SHUTIL_COPYFILE:
-	case PYX_EV_SHUTIL_COPYMODE:
-	case PYX_EV_SHUTIL_COPYSTAT:
-	case PYX_EV_SHUTIL_COPYTREE:
-	case PYX_EV_SHUTIL_MOVE:
-		claim_path(cl, 0, arg(ev, 0));
-		claim_path(cl, 1, arg(ev, 1));
-		cl->cls = CC_COMPOSITE;
-		cl->sub_cats = CATBIT(FILE);
-		if (id == PYX_EV_SHUTIL_COPYFILE)
-			subs(cl, PYX_EV_OPEN, PYX_EV_OPEN);
-		else if (id == PYX_EV_SHUTIL_COPYMODE)
-			subs(cl, PYX_EV_OS_CHMOD, PYX_EV_OS_CHMOD);
-		break;
-	case PYX_EV_SHUTIL_RMTREE:
-	case PYX_EV_SHUTIL_CHOWN:
-	case PYX_EV_OS_WALK:
-	case PYX_EV_OS_FWALK:
-	case PYX_EV_GLOB_GLOB:
-	case PYX_EV_GLOB_GLOB_2:
-		claim_path(cl, 0, arg(ev, 0));
-		cl->cls = CC_COMPOSITE;
-		cl->sub_cats = CATBIT(FILE);
-		if (id == PYX_EV_GLOB_GLOB || id == PYX_EV_GLOB_GLOB_2) {
-			/* a pattern, not a path: any directory open of the walk matches */
-			free(cl->path[0]);
-			cl->path[0] = NULL;
-			cl->cls |= CC_NOARGS;
-		}
-		break;
-	case PYX_EV_SHUTIL_MAKE_ARCHIVE:
-	case PYX_EV_SHUTIL_UNPACK_ARCHIVE:
-	case PYX_EV_PATHLIB_PATH_GLOB:
-	case PYX_EV_PATHLIB_PATH_RGLOB:
-		cl->cls = CC_COMPOSITE | CC_NOARGS;
-		cl->sub_cats = CATBIT(FILE);
-		break;
-	case PYX_EV_SOCKET_NEW:
-		cl->sock_fd = -1;
-		claim_num(cl, 0, arg(ev, 1));
-		claim_num(cl, 1, arg(ev, 2));
-		claim_num(cl, 2, arg(ev, 3));
-		break;
-	case PYX_EV_SOCKET_CONNECT:
-	case PYX_EV_SOCKET_BIND:
-	case PYX_EV_SOCKET_SENDTO:
-	case PYX_EV_SOCKET_SENDMSG:
-		cl->sock_fd = value_sock_fd(arg(ev, 0));
-		claim_addr(cl, arg(ev, 1));
-		break;
-	case PYX_EV_HTTP_CLIENT_CONNECT:
-	case PYX_EV_FTPLIB_CONNECT:
-	case PYX_EV_IMAPLIB_OPEN:
-	case PYX_EV_POPLIB_CONNECT:
-	case PYX_EV_SMTPLIB_CONNECT: {
-		int64_t port;
-
-		cl->cls = CC_COMPOSITE;
-		cl->sub_cats = CATBIT(NETWORK);
-		cl->name = value_bytes(arg(ev, 1), NULL, NULL);
-		if (value_int(arg(ev, 2), &port)) {
-			cl->addr.set = true;
-			cl->addr.host_is_name = true;
-			cl->addr.port = (uint16_t)port;
-		}
-		break;
-	}
-	case PYX_EV_SOCKET_GETADDRINFO:
-	case PYX_EV_SOCKET_GETHOSTBYNAME:
-	case PYX_EV_SOCKET_GETHOSTBYADDR:
-	case PYX_EV_SOCKET_GETNAMEINFO:
-	case PYX_EV_SOCKET_GETSERVBYNAME:
-	case PYX_EV_SOCKET_GETSERVBYPORT:
-		/* glibc's resolver: /etc files, nscd, DNS over UDP, NSS modules */
-		cl->cls = CC_RESOLVER | CC_NOARGS;
-		cl->sc_mask |= M_OPEN | BIT(socket) | BIT(connect) | BIT(sendto) | BIT(sendmsg) |
-			       M_MAP;
-		cl->name = value_bytes(arg(ev, 0), NULL, NULL);
-		break;
-	case PYX_EV_SUBPROCESS_POPEN: {
-		char *exe = value_bytes(arg(ev, 0), NULL, NULL);
-
-		claim_argv(cl, arg(ev, 1));
-		if (!exe && cl->argc && cl->argv[0])
-			exe = strdup(cl->argv[0]);
-		cl->name = value_bytes(arg(ev, 2), NULL, NULL); /* cwd of the child */
-		claim_exe(cl, exe);
-		cl->cls |= CC_COMPOSITE;
-		subs(cl, PYX_EV_OS_POSIX_SPAWN, PYX_EV_OS_POSIX_SPAWN);
-		break;
-	}
-	case PYX_EV_OS_SYSTEM: {
-		/* system(3): execve("/bin/sh", ["sh", "-c", command]) */
-		char *cmd = value_bytes(arg(ev, 0), NULL, NULL);
-
-		claim_exe(cl, strdup("/bin/sh"));
-		cl->argv[0] = strdup("sh");
-		cl->argv_skip[0] = true;
-		cl->argv[1] = strdup("-c");
-		cl->argv[2] = cmd;
-		cl->argv_skip[2] = !cmd;
-		cl->argc = 3;
-		cl->argv_known = true;
-		break;
-	}
-	case PYX_EV_OS_POSIX_SPAWN:
-	case PYX_EV_OS_EXEC:
-		claim_exe(cl, value_bytes(arg(ev, 0), NULL, NULL));
-		claim_argv(cl, arg(ev, 1));
-		if (id == PYX_EV_OS_EXEC)
-			cl->cls &= ~CC_SPAWN;
-		break;
-	case PYX_EV_OS_SPAWN:
-		claim_exe(cl, value_bytes(arg(ev, 1), NULL, NULL));
-		claim_argv(cl, arg(ev, 2));
-		cl->cls |= CC_COMPOSITE;
-		subs(cl, PYX_EV_OS_FORK, PYX_EV_OS_EXEC);
-		break;
-	case PYX_EV_PTY_SPAWN:
-		claim_argv(cl, arg(ev, 0));
-		if (cl->argc && cl->argv[0])
-			claim_exe(cl, strdup(cl->argv[0]));
-		cl->cls |= CC_COMPOSITE;
-		subs(cl, PYX_EV_OS_FORKPTY, PYX_EV_OS_FORK);
-		break;
-	case PYX_EV_WEBBROWSER_OPEN:
-		cl->cls = CC_SPAWN | CC_COMPOSITE | CC_NOARGS;
-		cl->sub_cats = CATBIT(PROCESS);
-		break;
-	case PYX_EV_OS_FORK:
-	case PYX_EV_OS_FORKPTY:
-	case PYX_EV_THREAD_START_NEW_THREAD:
-		cl->cls |= CC_NOARGS;
-		break;
-	case PYX_EV_IMPORT:
-	case PYX_EV_CTYPES_DLOPEN:
-	case PYX_EV_SQLITE3_LOAD_EXTENSION:
-		cl->cls = CC_LOADER;
-		cl->name = value_bytes(arg(ev, id == PYX_EV_IMPORT ? 1 : id == PYX_EV_CTYPES_DLOPEN
-									 ? 0 : 1), NULL, NULL);
-		if (id == PYX_EV_IMPORT) {
-			free(cl->name);
-			cl->name = NULL; /* the module's own file is one of many it opens */
-			/* a source or bytecode file is read through io.open_code ("open") after
-			 * the path finder listed its directory ("os.listdir") */
-			cl->cls |= CC_COMPOSITE;
-			subs(cl, PYX_EV_OPEN, PYX_EV_OS_LISTDIR);
-		}
-		break;
-	case PYX_EV_OS_KILL:
-	case PYX_EV_OS_KILLPG:
-		claim_num(cl, 0, arg(ev, 0));
-		claim_num(cl, 1, arg(ev, 1));
-		break;
-	case PYX_EV_SIGNAL_PTHREAD_KILL:
-		claim_num(cl, 1, arg(ev, 1));
-		break;
-	case PYX_EV_SOCKET_SETHOSTNAME:
-		cl->name = value_bytes(arg(ev, 0), NULL, NULL);
-		break;
-	case PYX_EV_RESOURCE_PRLIMIT:
-		claim_num(cl, 0, arg(ev, 0));
-		claim_num(cl, 1, arg(ev, 1));
-		break;
-	case PYX_EV_RESOURCE_SETRLIMIT:
-		claim_num(cl, 1, arg(ev, 0));
-		break;
-	case PYX_EV_MMAP_NEW:
-		claim_num(cl, 0, arg(ev, 0));
-		break;
-	default:
-		/* counterparts known, arguments not compared */
-		cl->cls |= CC_NOARGS;
-		break;
-	}
+	cl->cls = row->cls;
+	cl->sub_cats = row->sub_cats;
+	for (i = 0; i < 2; i++)
+		if (row->sub[i] != PYX_EV_NONE && (i == 0 || row->sub[1] != row->sub[0]))
+			cl->sub_ev[cl->nsub_ev++] = row->sub[i];
+	for (i = 0; i < CORR_EV_ARGS; i++)
+		if (row->role[i] != CR_NONE)
+			claim_arg(cl, row->role[i], arg(ev, i));
+	row->claim(cl, ev);
 	return true;
 }
 
@@ -621,7 +568,9 @@ void corr_claim_free(struct corr_claim *cl)
 	for (i = 0; i < cl->argc; i++)
 		free(cl->argv[i]);
 	free(cl->exe);
-	free(cl->name);
+	free(cl->cwd);
+	free(cl->lib);
+	free(cl->host);
 	memset(cl, 0, sizeof(*cl));
 }
 
@@ -644,103 +593,355 @@ static const struct pyx_sysarg *sc_path(const struct pyx_sysview *sv, unsigned i
 	return NULL;
 }
 
-static uint64_t sc_oflags(const struct pyx_sysview *sv)
+static const struct sc_row *sc_row(const struct pyx_sysview *sv)
 {
-	switch (sv->sc) {
-	case PYX_SC_openat:
-		return sv->args[2].raw;
-	case PYX_SC_openat2:
-		return sv->args[2].present ? sv->args[2].u.how.flags : 0;
-	case PYX_SC_open:
-		return sv->args[1].raw;
-	case PYX_SC_creat:
-		return K_O_CREAT | K_O_WRONLY | K_O_TRUNC;
-	default:
-		return 0;
-	}
+	return (unsigned int)sv->sc < PYX_SC__COUNT && sc_rows[sv->sc].present ? &sc_rows[sv->sc]
+										 : NULL;
 }
 
-static bool is_open(const struct pyx_sysview *sv)
+/* The syscall's argument of a role (NULL: the syscall has none). */
+static const struct pyx_sysarg *sc_arg(const struct pyx_sysview *sv, enum corr_role r)
 {
-	return (1ull << sv->sc) & M_OPEN;
+	const struct sc_row *row = sc_row(sv);
+	unsigned int i;
+
+	for (i = 0; row && i < PYX_SC_NARGS && i < sv->nargs; i++)
+		if (row->role[i] == r)
+			return &sv->args[i];
+	return NULL;
+}
+
+/* The resolved absolute path of a PATH or PATH2 argument (sp is indexed by PATH order). */
+static const char *sc_abs(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			  const struct pyx_sysarg *a)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; a && i < sv->nargs && n < CORR_PATHS; i++) {
+		if (sv->args[i].kind != PYX_AK_PATH)
+			continue;
+		if (&sv->args[i] == a)
+			return sp->abs[n];
+		n++;
+	}
+	return NULL;
+}
+
+static bool sc_kind(const struct pyx_sysview *sv, enum sc_kind k)
+{
+	const struct sc_row *row = sc_row(sv);
+
+	return row && row->kind == k;
+}
+
+static bool arg_set(const struct pyx_sysarg *a)
+{
+	return a && a->present && !a->null;
+}
+
+static uint64_t sc_oflags(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a;
+
+	if (sv->sc == PYX_SC_creat)
+		return K_O_CREAT | K_O_WRONLY | K_O_TRUNC;
+	if ((a = sc_arg(sv, CR_OFLAGS)))
+		return a->raw;
+	if ((a = sc_arg(sv, CR_HOW)))
+		return a->present ? a->u.how.flags : 0;
+	return 0;
 }
 
 bool corr_open_readonly(const struct pyx_sysview *sv)
 {
 	uint64_t fl = sc_oflags(sv);
 
-	return is_open(sv) && sv->sc != PYX_SC_creat && !(fl & K_O_ACCMODE) &&
+	return sc_kind(sv, SK_OPEN) && sv->sc != PYX_SC_creat && !(fl & K_O_ACCMODE) &&
 	       !(fl & (K_O_CREAT | K_O_TRUNC)) && (fl & K_O_TMPFILE) != K_O_TMPFILE;
 }
 
 bool corr_open_writes(const struct pyx_sysview *sv)
 {
-	return is_open(sv) && (sv->sc == PYX_SC_creat || (sc_oflags(sv) & K_O_ACCMODE));
+	return sc_kind(sv, SK_OPEN) && (sv->sc == PYX_SC_creat || (sc_oflags(sv) & K_O_ACCMODE));
 }
 
 bool corr_exec_map(const struct pyx_sysview *sv)
 {
-	if (sv->sc == PYX_SC_mmap)
-		return sv->args[2].raw & K_PROT_EXEC;
-	if (sv->sc == PYX_SC_mprotect)
-		return sv->args[2].raw & K_PROT_EXEC;
+	const struct pyx_sysarg *a = sc_kind(sv, SK_MAP) ? sc_arg(sv, CR_PROT) : NULL;
+
+	return a && (a->raw & K_PROT_EXEC);
+}
+
+/* the "sensitive" column */
+static bool sens_always(const struct pyx_sysview *sv)
+{
+	return true;
+}
+
+static bool sens_never(const struct pyx_sysview *sv)
+{
 	return false;
+}
+
+static bool sens_open_writes(const struct pyx_sysview *sv)
+{
+	return !corr_open_readonly(sv);
+}
+
+static bool sens_exec_map(const struct pyx_sysview *sv)
+{
+	return corr_exec_map(sv);
+}
+
+/* utimensat: setting times on a path (timestomping); futimens(fd) of an open file is not */
+static bool sens_path_set(const struct pyx_sysview *sv)
+{
+	return arg_set(sc_arg(sv, CR_PATH));
+}
+
+/* prlimit64: setting a limit, not reading one */
+static bool sens_rlimit_set(const struct pyx_sysview *sv)
+{
+	return arg_set(sc_arg(sv, CR_RLIMIT));
+}
+
+/* sendto: a datagram to an explicit address, of a family that leaves the host */
+static bool sens_addr_leaves_host(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+
+	return arg_set(a) && (a->u.sa.family == AF_INET || a->u.sa.family == AF_INET6);
 }
 
 bool corr_sensitive(const struct pyx_sysview *sv)
 {
-	switch (sv->sc) {
-	case PYX_SC_openat:
-	case PYX_SC_openat2:
-	case PYX_SC_open:
-	case PYX_SC_creat:
-		return !corr_open_readonly(sv);
-	case PYX_SC_mmap:
-	case PYX_SC_mprotect:
-		return corr_exec_map(sv);
-	case PYX_SC_execve:
-	case PYX_SC_execveat:
-	case PYX_SC_connect:
-	case PYX_SC_bind:
-	case PYX_SC_listen:
-	case PYX_SC_unlinkat:
-	case PYX_SC_unlink:
-	case PYX_SC_rmdir:
-	case PYX_SC_renameat2:
-	case PYX_SC_renameat:
-	case PYX_SC_rename:
-	case PYX_SC_mkdirat:
-	case PYX_SC_mkdir:
-	case PYX_SC_fchmodat:
-	case PYX_SC_chmod:
-	case PYX_SC_fchmod:
-	case PYX_SC_fchownat:
-	case PYX_SC_chown:
-	case PYX_SC_lchown:
-	case PYX_SC_fchown:
-	case PYX_SC_linkat:
-	case PYX_SC_link:
-	case PYX_SC_symlinkat:
-	case PYX_SC_symlink:
-	case PYX_SC_truncate:
-	case PYX_SC_ftruncate:
-	case PYX_SC_kill:
-	case PYX_SC_tgkill:
-	case PYX_SC_sethostname:
+	const struct sc_row *row = sc_row(sv);
+
+	return row && row->sensitive(sv);
+}
+
+/* ---- exemptions: explained by what the process did before, not by an audit event ---- */
+
+static bool ex_none(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		    const struct corr_view *v)
+{
+	return false;
+}
+
+/* listen on a socket created or bound under an audit event */
+static bool ex_audited_listen(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			      const struct corr_view *v)
+{
+	const struct pyx_sysarg *s = sc_arg(sv, CR_SOCK);
+	struct corr_fdinfo e;
+
+	return s && v->fd(v->ctx, (int64_t)s->raw, &e) && e.socket && e.audited;
+}
+
+/* glibc asks nscd first for every passwd/group/hosts lookup (pwd.getpwuid in tarfile, ...). */
+static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		    const struct corr_view *v)
+{
+	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+	const struct pyx_sockaddr_view *sa;
+	unsigned int i;
+
+	if (!a || !a->present)
+		return false;
+	sa = &a->u.sa;
+	if (sa->family != AF_UNIX || sa->abstract)
+		return false;
+	for (i = 0; i < 2; i++)
+		if (sa->unix_len >= strlen(paths[i]) &&
+		    !memcmp(sa->unix_path, paths[i], strlen(paths[i])) &&
+		    (sa->unix_len == strlen(paths[i]) || !sa->unix_path[strlen(paths[i])]))
+			return true;
+	return false;
+}
+
+/* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
+static bool sqlite_file(const struct corr_view *v, const char *abs)
+{
+	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+	unsigned int i, j;
+
+	if (!abs)
+		return false;
+	for (i = 0; i < v->nsqlite; i++) {
+		size_t n = strlen(v->sqlite[i]);
+
+		if (strncmp(abs, v->sqlite[i], n))
+			continue;
+		for (j = 0; j < 4; j++)
+			if (!strcmp(abs + n, sfx[j]))
+				return true;
+	}
+	return false;
+}
+
+static bool ex_sqlite_path(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	return sqlite_file(v, sp->abs[0]);
+}
+
+/* sqlite gives its journal the database's owner and truncates its WAL and shm files through
+ * their fds */
+static bool ex_sqlite_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			 const struct corr_view *v)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	struct corr_fdinfo e;
+
+	return f && v->fd(v->ctx, (int64_t)f->raw, &e) && sqlite_file(v, e.path);
+}
+
+/*
+ * What CPython and glibc do on their own, with no audit event (issue 9). Each rule is bounded to
+ * the exact shape its source makes (corr_native.c recognises the shapes); the state it asks for is
+ * the engine's (correlate.c). None depends on an audit event: a forged sys.audit cannot widen it.
+ */
+
+static bool in_list(const char *const *v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+/*
+ * glibc sysdeps/pthread/sem_open.c sem_open() creates a semaphore with no audit event: open of a
+ * temp file SHMDIR "sem.XXXXXX" O_RDWR|O_CREAT|O_EXCL, link(2) of it to SHMDIR "sem.NAME",
+ * unlink(2) of the temp file; sem_unlink() (sem_unlink.c) later unlinks "sem.NAME"
+ * (Modules/_multiprocessing/semaphore.c; Lib/multiprocessing/synchronize.py SemLock._cleanup);
+ * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
+ * that sequence in one process: the link only of a temp file this process opened so, the unlinks
+ * only of such a temp file or of a name this process linked. Left to an attacker: a
+ * semaphore-shaped file in /dev/shm, never a write elsewhere.
+ */
+static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			       const struct corr_view *v)
+{
+	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
+
+	if (sqlite_file(v, sp->abs[0]))
 		return true;
-	case PYX_SC_utimensat:
-		/* setting times on a path (timestomping); futimens(fd) of an open file is not */
-		return sv->args[1].present && !sv->args[1].null;
-	case PYX_SC_prlimit64:
-		/* setting a limit, not reading one */
-		return sv->args[2].present && !sv->args[2].null;
-	case PYX_SC_sendto:
-		/* a datagram to an explicit address, of a family that leaves the host */
-		return sv->args[4].present && !sv->args[4].null &&
-		       (sv->args[4].u.sa.family == AF_INET || sv->args[4].u.sa.family == AF_INET6);
+	if (sc_kind(sv, SK_OPEN))
+		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
+	if (fl && (fl->raw & K_AT_REMOVEDIR))
+		return false;
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
+}
+
+static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]);
+}
+
+/*
+ * ftruncate of a file the process opened for writing by an open(2) an audit event explained: the
+ * write access that open declared (Modules/_io/fileio.c _io_FileIO_truncate_impl(),
+ * posixmodule.c os_ftruncate_impl(); pytest's capture truncates its TemporaryFile after every
+ * test). The kernel refuses ftruncate on an fd not open for writing (fs/open.c do_ftruncate():
+ * FMODE_WRITE). And sqlite's WAL and shm files, as ex_sqlite_fd.
+ */
+static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			    const struct corr_view *v)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	struct corr_fdinfo e;
+
+	if (!f || !v->fd(v->ctx, (int64_t)f->raw, &e))
+		return false;
+	return (!e.socket && e.path && e.audited && e.writes) || sqlite_file(v, e.path);
+}
+
+/*
+ * Executable maps by the dynamic loader on glibc's own behalf: an NSS module (nss/nss_module.c
+ * module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/hosts lookup;
+ * pwd/grp raise no event) and the libraries it needs, mapped by the same thread before its next
+ * audit event; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the first
+ * pthread_exit(): PyThread_exit_thread() ends every Python thread). Only a file the process
+ * opened read-only from a default library directory (corr_sys_lib()).
+ */
+static bool ex_native_lib(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			  const struct corr_view *v)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	struct corr_fdinfo e;
+
+	if (sv->sc != PYX_SC_mmap || !f || !v->fd(v->ctx, (int64_t)f->raw, &e) || !e.path ||
+	    e.socket || e.writes)
+		return false;
+	switch (corr_sys_lib(e.path)) {
+	case CORR_LIB_NSS:
+	case CORR_LIB_GCC_S:
+		return true;
+	case CORR_LIB_OTHER:
+		return v->nss_load;
 	default:
 		return false;
 	}
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * multiprocessing's spawn and forkserver start methods and its resource tracker start the
+ * interpreter they run under through multiprocessing.util.spawnv_passfds() ->
+ * _posixsubprocess.fork_exec(), which raises no audit event (Modules/_posixsubprocess.c; only
+ * subprocess.Popen raises one, in Lib/subprocess.py). Explained: the execve of a fork of a hooked
+ * Python, of the file its parent exec'd (by name, or device and inode; /proc/PPID/exe when the
+ * parent's exec was not seen), with one of the fixed argv shapes of corr_mp_argv(). The new image
+ * is a Python that fires its own hook_start and events, or is reported as a blind spot.
+ */
+static bool ex_mp_spawn(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	const struct pyx_sysarg *av = sc_arg(sv, CR_ARGV);
+	char exe[96];
+
+	if (sv->ret != 0 || !v->fork_of_hooked || !sp->abs[0] || !av || !av->present || av->null ||
+	    av->fault || !corr_mp_argv(av->u.argv.items, av->u.argv.count, av->truncated))
+		return false;
+	if (v->parent_exe)
+		return !strcmp(sp->abs[0], v->parent_exe) || same_file(sp->abs[0], v->parent_exe);
+	snprintf(exe, sizeof(exe), "%s/%u/exe", v->procfs ? v->procfs : "/proc", v->ppid);
+	return same_file(sp->abs[0], exe);
+}
+
+/*
+ * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
+ * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
+ * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
+ * main thread, after its hook_stop. Nothing but the process itself is signalled.
+ */
+static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *sig = sc_arg(sv, CR_SIG);
+
+	return pid && sig && v->finalized && v->tid == v->pid &&
+	       (int32_t)pid->raw == (int32_t)v->pid && (int)sig->raw == SIGINT;
+}
+
+bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		 const struct corr_view *v)
+{
+	const struct sc_row *row = sc_row(sv);
+
+	return row && row->exempt(sv, sp, v);
 }
 
 /* ---- comparison ---- */
@@ -776,21 +977,193 @@ static enum corr_cmp cmp_fd(const struct corr_claim *cl, unsigned int i, uint64_
 	return CM_DIFFER;
 }
 
-static enum corr_cmp cmp_num(const struct corr_claim *cl, unsigned int i, int64_t v,
-			     int64_t mask, const char *what, const char **why)
+static enum corr_cmp differ(const char **why, const char *reason)
 {
-	if (!cl->has_num[i] || (cl->num[i] & mask) == (v & mask))
-		return CM_MATCH;
-	*why = what;
+	*why = reason;
 	return CM_DIFFER;
 }
 
-static enum corr_cmp both(enum corr_cmp a, enum corr_cmp b)
+static enum corr_cmp cmp_none(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			      const struct corr_scpaths *sp, const char **why)
 {
-	return a == CM_DIFFER || b == CM_DIFFER ? CM_DIFFER : CM_MATCH;
+	return CM_MATCH;
 }
 
-static enum corr_cmp cmp_addr(const struct corr_claim *cl, const struct pyx_sockaddr_view *sa,
+static enum corr_cmp path_role(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			       const struct corr_scpaths *sp, enum corr_role r, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, r);
+
+	return cmp_path(cl, r == CR_PATH2, a, sc_abs(sv, sp, a), why);
+}
+
+/* The file an event acts on, named by a path or an fd, against a syscall that takes a path or
+ * an fd. fd_path: the reason when one side has an fd and the other a path. */
+static enum corr_cmp subject(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			     const struct corr_scpaths *sp, const char *fd_path, bool fd_vs_path,
+			     const char **why)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+
+	if (f)
+		return cl->path_is_fd[0] ? cmp_fd(cl, 0, f->raw, why) : differ(why, fd_path);
+	if (fd_vs_path && cl->path_is_fd[0])
+		return differ(why, fd_path);
+	return path_role(cl, sv, sp, CR_PATH, why);
+}
+
+/* os.chmod, os.chown, os.chdir, ...: a claimed fd against a path is not compared */
+static enum corr_cmp cmp_subject(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				 const struct corr_scpaths *sp, const char **why)
+{
+	return subject(cl, sv, sp, "fd instead of path", false, why);
+}
+
+/* os.truncate: truncate(2) takes a path only, ftruncate(2) an fd only */
+static enum corr_cmp cmp_subject_swapped(const struct corr_claim *cl, const struct pyx_sysview *sv,
+					 const struct corr_scpaths *sp, const char **why)
+{
+	return subject(cl, sv, sp, "fd and path swapped", true, why);
+}
+
+/* os.utime(fd): futimens(fd) is utimensat(fd, NULL, ...) */
+static enum corr_cmp cmp_subject_or_dirfd(const struct corr_claim *cl,
+					  const struct pyx_sysview *sv,
+					  const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *d = sc_arg(sv, CR_DIRFD);
+
+	if (cl->path_is_fd[0])
+		return cmp_fd(cl, 0, d ? d->raw : 0, why);
+	return path_role(cl, sv, sp, CR_PATH, why);
+}
+
+static enum corr_cmp cmp_path2(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			       const struct corr_scpaths *sp, const char **why)
+{
+	return path_role(cl, sv, sp, CR_PATH2, why);
+}
+
+/* the link text is stored as it is: compare it as a string */
+static enum corr_cmp cmp_link_text(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				   const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *p = sc_arg(sv, CR_PATH);
+
+	if (p && p->present && cl->path[0] && strcmp(p->u.path.str, cl->path[0]))
+		return differ(why, "link target differs");
+	return CM_MATCH;
+}
+
+/* open(fd) makes no open(2) */
+static enum corr_cmp cmp_open_path(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				   const struct corr_scpaths *sp, const char **why)
+{
+	if (!sc_kind(sv, SK_OPEN))
+		return CM_NOT;
+	/* open(fd) wraps an fd and makes no open(2) (Modules/_io/fileio.c
+	 * _io_FileIO___init___impl() opens only for a name): an open(2) in its window is another
+	 * caller's (glibc sem_open under multiprocessing's open(fd)), not a counterpart. */
+	if (cl->path_is_fd[0])
+		return CM_NOT;
+	return path_role(cl, sv, sp, CR_PATH, why);
+}
+
+static enum corr_cmp cmp_open_flags(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				    const struct corr_scpaths *sp, const char **why)
+{
+	if (cl->has_oflags && (cl->oflags & OFLAG_CMP) != (sc_oflags(sv) & OFLAG_CMP))
+		return differ(why, "open flags differ");
+	return CM_MATCH;
+}
+
+static enum corr_cmp cmp_dir_open(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				  const struct corr_scpaths *sp, const char **why)
+{
+	if (cl->dir_open && !(sc_oflags(sv) & K_O_DIRECTORY))
+		return differ(why, "not a directory open");
+	return CM_MATCH;
+}
+
+/* unlinkat(2) removes a directory with AT_REMOVEDIR, a file without */
+static enum corr_cmp removes(const struct pyx_sysview *sv, bool want_dir, const char **why)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_ATFLAGS);
+
+	if (f && !!(f->raw & K_AT_REMOVEDIR) != want_dir)
+		return differ(why, want_dir ? "removes a file, not a directory"
+					    : "removes a directory, not a file");
+	return CM_MATCH;
+}
+
+static enum corr_cmp cmp_removes_file(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				      const struct corr_scpaths *sp, const char **why)
+{
+	return removes(sv, false, why);
+}
+
+static enum corr_cmp cmp_removes_dir(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				     const struct corr_scpaths *sp, const char **why)
+{
+	return removes(sv, true, why);
+}
+
+/* A NUM role: (claim & mask) == (argument & mask), per the role's row. */
+static enum corr_cmp num_role(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			      enum corr_role r, const char **why)
+{
+	const struct role_row *rr = &roles[r];
+	const struct pyx_sysarg *a = sc_arg(sv, r);
+	int64_t v;
+
+	if (!a || !cl->has_num[r] || (rr->minus1_any && cl->num[r] == -1))
+		return CM_MATCH;
+	v = rr->i32 ? (int64_t)(int32_t)a->raw : (int64_t)a->raw;
+	if ((cl->num[r] & rr->mask) == (v & rr->mask))
+		return CM_MATCH;
+	return differ(why, rr->why);
+}
+
+#define NUM_CMP(lc, role)                                                                          \
+	static enum corr_cmp cmp_num_##lc(const struct corr_claim *cl,                            \
+					    const struct pyx_sysview *sv,                          \
+					    const struct corr_scpaths *sp, const char **why)       \
+	{                                                                                          \
+		return num_role(cl, sv, CR_##role, why);                                           \
+	}
+NUM_CMP(mode, MODE)
+NUM_CMP(uid, UID)
+NUM_CMP(gid, GID)
+NUM_CMP(len, LEN)
+NUM_CMP(fd, FD)
+NUM_CMP(pid, PID)
+NUM_CMP(sig, SIG)
+NUM_CMP(resource, RESOURCE)
+NUM_CMP(family, FAMILY)
+NUM_CMP(type, TYPE)
+
+/* os.killpg(pgid, sig) is kill(-pgid, sig) */
+static enum corr_cmp cmp_pgid(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			      const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_PID);
+
+	if (a && cl->has_num[CR_PGID] && (int32_t)a->raw != -(int32_t)cl->num[CR_PGID])
+		return differ(why, roles[CR_PGID].why);
+	return CM_MATCH;
+}
+
+static enum corr_cmp cmp_sock(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			      const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_SOCK);
+
+	if (a && cl->sock_fd >= 0 && (int)a->raw != (int)cl->sock_fd)
+		return differ(why, roles[CR_SOCK].why);
+	return CM_MATCH;
+}
+
+static enum corr_cmp addr_cmp(const struct corr_claim *cl, const struct pyx_sockaddr_view *sa,
 			      const char **why)
 {
 	const struct corr_addr *a = &cl->addr;
@@ -840,30 +1213,48 @@ static enum corr_cmp cmp_addr(const struct corr_claim *cl, const struct pyx_sock
 	return !memcmp(ip, a->ip, a->family == AF_INET ? 4 : 16) ? CM_MATCH : CM_DIFFER;
 }
 
+static enum corr_cmp cmp_addr(const struct corr_claim *cl, const struct pyx_sysview *sv,
+			      const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+
+	if (!a || !a->present || a->null || a->fault)
+		return cl->addr.set ? differ(why, "no address") : CM_MATCH;
+	return addr_cmp(cl, &a->u.sa, why);
+}
+
+static enum corr_cmp cmp_hostname(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				  const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *b = sc_arg(sv, CR_HOST);
+
+	if (!cl->host || !b || !b->present)
+		return CM_MATCH;
+	if (b->u.buf.len != strlen(cl->host) || memcmp(b->u.buf.bytes, cl->host, b->u.buf.len))
+		return differ(why, roles[CR_HOST].why);
+	return CM_MATCH;
+}
+
+/* execve/execveat of a spawn or exec event: the program and its argv */
 static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			      const struct corr_scpaths *sp, const char **why)
 {
-	unsigned int pi = sv->sc == PYX_SC_execveat ? 1 : 0, ai = pi + 1, i, n;
-	const struct pyx_sysarg *f = &sv->args[pi], *av = &sv->args[ai];
+	const struct pyx_sysarg *f = sc_arg(sv, CR_PATH), *av = sc_arg(sv, CR_ARGV);
+	unsigned int i, n;
 
-	if (cl->exe && f->present && !f->null) {
+	if (cl->exe && arg_set(f)) {
 		if (cl->exe_path_lookup) {
-			if (strcmp(corr_basename(f->u.path.str), cl->exe)) {
-				*why = "program differs";
-				return CM_DIFFER;
-			}
+			if (strcmp(corr_basename(f->u.path.str), cl->exe))
+				return differ(why, roles[CR_EXE].why);
 		} else if (cmp_path(cl, 0, f, sp->abs[0], why) == CM_DIFFER) {
-			*why = "program differs";
-			return CM_DIFFER;
+			return differ(why, roles[CR_EXE].why);
 		}
 	}
-	if (!cl->argv_known || !av->present || av->null)
+	if (!cl->argv_known || !arg_set(av))
 		return CM_MATCH;
 	n = av->u.argv.count;
-	if (!av->truncated && !cl->argv_truncated && n != cl->argc) {
-		*why = "argv differs";
-		return CM_DIFFER;
-	}
+	if (!av->truncated && !cl->argv_truncated && n != cl->argc)
+		return differ(why, roles[CR_ARGV].why);
 	for (i = 0; i < n && i < cl->argc; i++) {
 		const char *s = av->u.argv.items[i];
 
@@ -872,14 +1263,13 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 		/* an item cut by the BPF side is compared as a prefix */
 		if (strcmp(s, cl->argv[i]) &&
 		    !(av->truncated && strlen(s) + 1 >= PYX_SC_ARGV_STR_MAX - 1 &&
-		      !strncmp(s, cl->argv[i], strlen(s)))) {
-			*why = "argv differs";
-			return CM_DIFFER;
-		}
+		      !strncmp(s, cl->argv[i], strlen(s))))
+			return differ(why, roles[CR_ARGV].why);
 	}
 	return CM_MATCH;
 }
 
+/* A composite: what its nested calls do stays under the claimed tree (or address). */
 static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				   const struct corr_scpaths *sp, const char **why)
 {
@@ -889,8 +1279,10 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 	if (cl->cls & CC_NOARGS)
 		return CM_MATCH;
 	if (cl->addr.set) {
-		if (sv->sc == PYX_SC_connect && sv->args[1].present)
-			return cmp_addr(cl, &sv->args[1].u.sa, why);
+		const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+
+		if (sv->sc == PYX_SC_connect && a && a->present)
+			return addr_cmp(cl, &a->u.sa, why);
 		return CM_MATCH;
 	}
 	for (i = 0; i < CORR_PATHS; i++) {
@@ -914,39 +1306,42 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 	return CM_DIFFER;
 }
 
+/* What a loader or resolver does on the event's behalf: read, map code, ask nscd/DNS. Writing
+ * is never part of it. */
+static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				const char **why)
+{
+	const struct pyx_sysarg *p = sc_arg(sv, CR_PATH);
+
+	if (sc_kind(sv, SK_OPEN)) {
+		if (!corr_open_readonly(sv))
+			return CM_NOT;
+		if (cl->lib && p && p->present) {
+			const char *want = cl->lib, *got = p->u.path.str;
+
+			if (strchr(want, '/') ? strcmp(want, got) : strcmp(corr_basename(got), want))
+				return differ(why, roles[CR_LIB].why);
+		}
+		return CM_MATCH;
+	}
+	if (sc_kind(sv, SK_MAP))
+		return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
+	return CM_MATCH;
+}
+
 enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			   const struct corr_scpaths *sp, const char **why)
 {
-	uint64_t bit = 1ull << sv->sc;
-	const struct pyx_sysarg *p0 = sc_path(sv, 0, NULL), *p1 = sc_path(sv, 1, NULL);
+	const struct ev_row *row;
 	enum corr_cmp r;
+	unsigned int i;
 
 	*why = NULL;
-	if (!(cl->sc_mask & bit))
+	if ((unsigned int)sv->sc >= 64 || !(cl->sc_mask & (1ull << sv->sc)))
 		return CM_NOT;
-
-	if (cl->cls & (CC_LOADER | CC_RESOLVER)) {
-		/* what a loader or resolver does on the event's behalf: read, map code, ask
-		 * nscd/DNS. Writing is never part of it. */
-		if (is_open(sv)) {
-			if (!corr_open_readonly(sv))
-				return CM_NOT;
-			if (cl->ev == PYX_EV_CTYPES_DLOPEN && cl->name && p0 && p0->present) {
-				const char *want = cl->name, *got = p0->u.path.str;
-
-				if (strchr(want, '/') ? strcmp(want, got)
-						      : strcmp(corr_basename(got), want)) {
-					*why = "another library";
-					return CM_DIFFER;
-				}
-			}
-			return CM_MATCH;
-		}
-		if (sv->sc == PYX_SC_mmap || sv->sc == PYX_SC_mprotect)
-			return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
-		return CM_MATCH;
-	}
-	if (bit & (M_CLONE)) {
+	if (cl->cls & (CC_LOADER | CC_RESOLVER))
+		return cmp_loader(cl, sv, why);
+	if (sc_kind(sv, SK_CLONE)) {
 		/* Nothing to compare (the child is followed), but a thread is not a process:
 		 * os.fork is fork() (posixmodule.c os_fork_impl()), a new Python thread is
 		 * pthread_create() (Modules/_threadmodule.c via Python/thread_pthread.h
@@ -961,165 +1356,20 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 			return thread ? CM_MATCH : CM_NOT;
 		return thread ? CM_NOT : CM_MATCH;
 	}
-	if (bit & M_EXEC)
+	if (sc_kind(sv, SK_EXEC))
 		return cmp_exec(cl, sv, sp, why);
 	if (cl->cls & CC_COMPOSITE)
 		return cmp_composite(cl, sv, sp, why);
 	if (cl->cls & CC_NOARGS)
 		return CM_MATCH;
-
-	switch (cl->ev) {
-	case PYX_EV_OPEN:
-	case PYX_EV_OS_LISTDIR:
-	case PYX_EV_OS_SCANDIR:
-	case PYX_EV_SQLITE3_CONNECT:
-	case PYX_EV_CPYTHON_RUN_FILE:
-	case PYX_EV_CPYTHON_RUN_STARTUP:
-		if (!is_open(sv))
-			return CM_NOT;
-		/* open(fd) wraps an fd and makes no open(2) (Modules/_io/fileio.c
-		 * _io_FileIO___init___impl() opens only for a name): an open(2) in its window is
-		 * another caller's (glibc sem_open under multiprocessing's open(fd)), not a
-		 * counterpart; left unexplained, the usual rules judge it. */
-		if (cl->path_is_fd[0])
-			return CM_NOT;
-		r = cmp_path(cl, 0, p0, sp->abs[0], why);
-		if (r == CM_MATCH && cl->has_oflags &&
-		    (cl->oflags & OFLAG_CMP) != (sc_oflags(sv) & OFLAG_CMP)) {
-			*why = "open flags differ";
-			r = CM_DIFFER;
-		}
-		if (r == CM_MATCH && cl->dir_open && !(sc_oflags(sv) & K_O_DIRECTORY)) {
-			*why = "not a directory open";
-			r = CM_DIFFER;
-		}
-		return r;
-	case PYX_EV_OS_REMOVE:
-	case PYX_EV_OS_RMDIR: {
-		bool want_dir = cl->ev == PYX_EV_OS_RMDIR;
-
-		if (sv->sc == PYX_SC_unlinkat &&
-		    !!(sv->args[2].raw & K_AT_REMOVEDIR) != want_dir) {
-			*why = want_dir ? "removes a file, not a directory"
-					: "removes a directory, not a file";
-			return CM_DIFFER;
-		}
-		return cmp_path(cl, 0, p0, sp->abs[0], why);
-	}
-	case PYX_EV_OS_MKDIR:
-		return both(cmp_path(cl, 0, p0, sp->abs[0], why),
-			    cmp_num(cl, 0, (int64_t)sv->args[sv->sc == PYX_SC_mkdirat ? 2 : 1].raw,
-				    07777, "mode differs", why));
-	case PYX_EV_OS_CHMOD: {
-		int64_t mode = (int64_t)sv->args[sv->sc == PYX_SC_chmod ? 1 : 2 - (sv->sc == PYX_SC_fchmod)].raw;
-
-		r = sv->sc == PYX_SC_fchmod ? (cl->path_is_fd[0] ? cmp_fd(cl, 0, sv->args[0].raw, why)
-								 : CM_DIFFER)
-					    : cmp_path(cl, 0, p0, sp->abs[0], why);
-		if (r == CM_DIFFER && !*why)
-			*why = "fd instead of path";
-		return both(r, cmp_num(cl, 0, mode, 07777, "mode differs", why));
-	}
-	case PYX_EV_OS_CHOWN: {
-		unsigned int u = sv->sc == PYX_SC_fchownat ? 2 : 1;
-
-		r = sv->sc == PYX_SC_fchown ? (cl->path_is_fd[0] ? cmp_fd(cl, 0, sv->args[0].raw, why)
-								 : CM_DIFFER)
-					    : cmp_path(cl, 0, p0, sp->abs[0], why);
-		if (r == CM_DIFFER && !*why)
-			*why = "fd instead of path";
-		/* Ids compared as the kernel takes them, 32-bit: posixmodule.c os_chown_impl()
-		 * raises "os.chown" with format "OIIi", so chown(path, uid, -1) arrives as gid
-		 * 4294967295 while the kernel sees the uid_t (u32) -1 that fs/open.c
-		 * chown_common() reads as "unchanged". */
-		r = both(r, cmp_num(cl, 0, (int64_t)sv->args[u].raw, 0xffffffffll, "uid differs",
-				    why));
-		return both(r, cmp_num(cl, 1, (int64_t)sv->args[u + 1].raw, 0xffffffffll,
-				       "gid differs", why));
-	}
-	case PYX_EV_OS_RENAME:
-	case PYX_EV_OS_LINK:
-		return both(cmp_path(cl, 0, p0, sp->abs[0], why),
-			    cmp_path(cl, 1, p1, sp->abs[1], why));
-	case PYX_EV_OS_SYMLINK: {
-		/* the link text is stored as it is: compare it as a string */
-		if (p0 && p0->present && cl->path[0] && strcmp(p0->u.path.str, cl->path[0])) {
-			*why = "link target differs";
-			return CM_DIFFER;
-		}
-		return cmp_path(cl, 1, p1, sp->abs[1], why);
-	}
-	case PYX_EV_OS_TRUNCATE:
-		if (sv->sc == PYX_SC_ftruncate)
-			r = cl->path_is_fd[0] ? cmp_fd(cl, 0, sv->args[0].raw, why) : CM_DIFFER;
-		else
-			r = cl->path_is_fd[0] ? CM_DIFFER : cmp_path(cl, 0, p0, sp->abs[0], why);
-		if (r == CM_DIFFER && !*why)
-			*why = "fd and path swapped";
-		return both(r, cmp_num(cl, 0, (int64_t)sv->args[1].raw, -1, "length differs", why));
-	case PYX_EV_OS_UTIME:
-		if (cl->path_is_fd[0])
-			return cmp_fd(cl, 0, sv->args[0].raw, why);
-		return cmp_path(cl, 0, p0, sp->abs[0], why);
-	case PYX_EV_OS_CHDIR:
-		if (sv->sc == PYX_SC_fchdir)
-			return cl->path_is_fd[0] ? cmp_fd(cl, 0, sv->args[0].raw, why)
-						 : (*why = "fd instead of path", CM_DIFFER);
-		return cmp_path(cl, 0, p0, sp->abs[0], why);
-	case PYX_EV_SOCKET_NEW:
-		r = CM_MATCH;
-		if (cl->has_num[0] && cl->num[0] != -1)
-			r = both(r, cmp_num(cl, 0, (int64_t)sv->args[0].raw, 0xffff,
-					    "family differs", why));
-		if (cl->has_num[1] && cl->num[1] != -1)
-			r = both(r, cmp_num(cl, 1, (int64_t)sv->args[1].raw, 0xf, "type differs",
-					    why));
-		return r;
-	case PYX_EV_SOCKET_CONNECT:
-	case PYX_EV_SOCKET_BIND:
-	case PYX_EV_SOCKET_SENDTO:
-	case PYX_EV_SOCKET_SENDMSG: {
-		const struct pyx_sysarg *a = &sv->args[sv->sc == PYX_SC_sendto ? 4 : 1];
-
-		if (cl->sock_fd >= 0 && (int)sv->args[0].raw != (int)cl->sock_fd) {
-			*why = "another socket";
-			return CM_DIFFER;
-		}
-		if (!a->present || a->null || a->fault)
-			return cl->addr.set ? (*why = "no address", CM_DIFFER) : CM_MATCH;
-		return cmp_addr(cl, &a->u.sa, why);
-	}
-	case PYX_EV_OS_KILL:
-		return both(cmp_num(cl, 0, (int32_t)sv->args[0].raw, -1, "pid differs", why),
-			    cmp_num(cl, 1, (int32_t)sv->args[1].raw, -1, "signal differs", why));
-	case PYX_EV_OS_KILLPG:
-		if (cl->has_num[0] && (int32_t)sv->args[0].raw != -(int32_t)cl->num[0]) {
-			*why = "process group differs";
-			return CM_DIFFER;
-		}
-		return cmp_num(cl, 1, (int32_t)sv->args[1].raw, -1, "signal differs", why);
-	case PYX_EV_SIGNAL_PTHREAD_KILL:
-		return cmp_num(cl, 1, (int32_t)sv->args[2].raw, -1, "signal differs", why);
-	case PYX_EV_SOCKET_SETHOSTNAME: {
-		const struct pyx_sysarg *b = &sv->args[0];
-
-		if (!cl->name || !b->present)
-			return CM_MATCH;
-		if (b->u.buf.len != strlen(cl->name) || memcmp(b->u.buf.bytes, cl->name, b->u.buf.len)) {
-			*why = "name differs";
-			return CM_DIFFER;
-		}
+	row = cl->ev < PYX_EV__COUNT ? &ev_rows[cl->ev] : NULL;
+	if (!row || !row->present)
 		return CM_MATCH;
+	/* in table order: the first comparator that differs gives the reason */
+	for (i = 0; i < CORR_EV_CMPS; i++) {
+		r = row->cmp[i](cl, sv, sp, why);
+		if (r != CM_MATCH)
+			return r;
 	}
-	case PYX_EV_RESOURCE_PRLIMIT:
-	case PYX_EV_RESOURCE_SETRLIMIT:
-		r = cmp_num(cl, 1, (int32_t)sv->args[1].raw, -1, "resource differs", why);
-		if (cl->ev == PYX_EV_RESOURCE_PRLIMIT)
-			r = both(r, cmp_num(cl, 0, (int32_t)sv->args[0].raw, -1, "pid differs", why));
-		return r;
-	case PYX_EV_MMAP_NEW:
-		return cmp_num(cl, 0, (int32_t)sv->args[4].raw, -1, "fd differs", why);
-	default:
-		return CM_MATCH;
-	}
+	return CM_MATCH;
 }

@@ -31,6 +31,14 @@ enum corr_cmp {
 	CM_DIFFER,     /* a counterpart with other arguments */
 };
 
+/* What an argument is, on either side (corr_rules.def). */
+enum corr_role {
+#define CORR_ROLE(role, claim, mask, i32, minus1_any, why) CR_##role,
+#include "corr_rules.def"
+#undef CORR_ROLE
+	CR__COUNT,
+};
+
 #define CORR_PATHS 2
 #define CORR_ARGV_MAX 64
 
@@ -65,9 +73,9 @@ struct corr_claim {
 	bool has_oflags;
 	uint64_t oflags;
 	bool dir_open;           /* listdir/scandir: an O_DIRECTORY open */
-	/* numbers: mode, uid, gid, length, pid, sig, resource, family/type/proto */
-	bool has_num[4];
-	int64_t num[4];
+	/* numbers, by role (mode, uid, gid, length, pid, sig, resource, family, type, ...) */
+	bool has_num[CR__COUNT];
+	int64_t num[CR__COUNT];
 	/* sockets */
 	int64_t sock_fd;         /* -1: unknown */
 	struct corr_addr addr;
@@ -79,7 +87,10 @@ struct corr_claim {
 	unsigned int argc;
 	bool argv_known;
 	bool argv_truncated;
-	char *name;              /* ctypes.dlopen name, sqlite3 database, hostname, ... */
+	char *cwd;               /* subprocess.Popen(cwd=...): the child's working directory */
+	char *lib;               /* ctypes.dlopen: the library asked for */
+	char *host;              /* a host name: socket.sethostname, http.client.connect, resolvers */
+	bool sqlite_db;          /* path[0] is a sqlite database: its journal files are its own */
 };
 
 /* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
@@ -99,8 +110,43 @@ struct corr_scpaths {
 enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			   const struct corr_scpaths *sp, const char **why);
 
-/* Sensitive syscalls (the list and docs/correlation.md). */
+/* Sensitive syscalls (the "sensitive" column of corr_rules.def, docs/correlation.md). */
 bool corr_sensitive(const struct pyx_sysview *sv);
+
+/* What the engine knows of one process, read-only, for the exemption rules. */
+struct corr_fdinfo {
+	const char *path; /* absolute, NULL: unknown */
+	bool socket;
+	bool audited;     /* created, bound, connected or accepted under an audit event; a file:
+			   * opened by an open(2) an audit event explained */
+	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
+};
+
+struct corr_view {
+	const void *ctx;
+	/* the entry of fd in the process's fd table; false when there is none */
+	bool (*fd)(const void *ctx, int64_t fd, struct corr_fdinfo *out);
+	/* absolute paths of the sqlite databases the process opened under sqlite3.connect */
+	const char *const *sqlite;
+	unsigned int nsqlite;
+	/* glibc sem_open() state: temp files opened and not yet unlinked, names linked */
+	const char *const *sem_tmp;
+	unsigned int nsem_tmp;
+	const char *const *sem;
+	unsigned int nsem;
+	uint32_t pid, tid;
+	bool nss_load;          /* the thread opened an NSS module since its last audit event */
+	bool finalized;         /* the process's hook said hook_stop (Py_FinalizeEx is done) */
+	bool fork_of_hooked;    /* a fork of a hooked Python, before its exec */
+	const char *parent_exe; /* the file the parent exec'd, NULL: unknown */
+	uint32_t ppid;
+	const char *procfs;     /* "/proc" */
+};
+
+/* Is a sensitive syscall explained without an audit event (the "exempt" column of
+ * corr_rules.def: sqlite journal files, nscd, listen on an audited socket)? */
+bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		 const struct corr_view *v);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
 /* An open that gives write access (O_WRONLY or O_RDWR, creat). */

@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pyxcheck_wire.h"
@@ -423,9 +421,9 @@ static void claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim 
 	for (i = 0; i < CORR_PATHS; i++) {
 		if (!cl->path[i] || (i == 0 && cl->symlink_src))
 			continue;
-		if (cl->ev == PYX_EV_SUBPROCESS_POPEN && cl->name && cl->path[i][0] != '/') {
+		if (cl->cwd && cl->path[i][0] != '/') {
 			/* Popen(cwd=...): the child runs its program relative to that cwd */
-			char *base = resolve(c, p, -100, cl->name);
+			char *base = resolve(c, p, -100, cl->cwd);
 
 			cl->abs[i] = base ? corr_path_join(base, cl->path[i]) : NULL;
 			free(base);
@@ -834,7 +832,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	claim_resolve(c, p, &w->cl);
-	if (ev.event_id == PYX_EV_SQLITE3_CONNECT && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
+	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
@@ -851,65 +849,25 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 /* ---- syscall records ---- */
 
-static bool sqlite_file(const struct proc *p, const char *abs)
+/* The read-only process view the exemption rules ask (corr_rules.h). */
+static bool view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out)
 {
-	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
-	unsigned int i, j;
+	struct fdent *e = fd_ent((struct proc *)ctx, fd, false);
 
-	if (!abs)
+	if (!e)
 		return false;
-	for (i = 0; i < p->nsqlite; i++) {
-		size_t n = strlen(p->sqlite[i]);
-
-		if (strncmp(abs, p->sqlite[i], n))
-			continue;
-		for (j = 0; j < 4; j++)
-			if (!strcmp(abs + n, sfx[j]))
-				return true;
-	}
-	return false;
-}
-
-/* glibc asks nscd first for every passwd/group/hosts lookup (pwd.getpwuid in tarfile, ...). */
-static bool nscd_probe(const struct pyx_sysview *sv)
-{
-	const struct pyx_sockaddr_view *sa = &sv->args[1].u.sa;
-	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
-	unsigned int i;
-
-	if (sv->sc != PYX_SC_connect || !sv->args[1].present || sa->family != AF_UNIX ||
-	    sa->abstract)
-		return false;
-	for (i = 0; i < 2; i++)
-		if (sa->unix_len >= strlen(paths[i]) &&
-		    !memcmp(sa->unix_path, paths[i], strlen(paths[i])) &&
-		    (sa->unix_len == strlen(paths[i]) || !sa->unix_path[strlen(paths[i])]))
-			return true;
-	return false;
+	out->path = e->path;
+	out->socket = e->socket;
+	out->audited = e->audited;
+	out->writes = e->writes;
+	return true;
 }
 
 /*
- * glibc sem_open() (sysdeps/pthread/sem_open.c) creates a semaphore with no audit event: open of
- * a temp file SHMDIR "sem.XXXXXX" O_RDWR|O_CREAT|O_EXCL, link(2) of that temp file to
- * SHMDIR "sem.NAME", unlink(2) of the temp file; sem_unlink() (sem_unlink.c) later unlinks
- * "sem.NAME" (multiprocessing's SemLock at once under fork, from its finalizer otherwise:
- * Modules/_multiprocessing/semaphore.c, Lib/multiprocessing/synchronize.py SemLock._cleanup);
- * a child opens an existing one O_RDWR|O_NOFOLLOW (corr_sem_reopen()).
- * Explained: exactly that sequence in one process: the link only of a temp file this process
- * opened so, the unlinks only of such a temp file or of a name this process linked. A second
- * thread or a forged event changes nothing here (no audit event is involved); what is left to
- * an attacker is a semaphore-shaped file in /dev/shm, never a write elsewhere.
+ * glibc sem_open() state per process (the rule is ex_sem_* in corr_rules.c): the temp files
+ * SHMDIR "sem.XXXXXX" it opened and has not unlinked yet, the names it linked them to and has not
+ * unlinked yet. Kept for every syscall of those shapes, whatever explained it.
  */
-static bool sem_slot(char **v, unsigned int n, const char *abs)
-{
-	unsigned int i;
-
-	for (i = 0; abs && i < n; i++)
-		if (v[i] && !strcmp(v[i], abs))
-			return true;
-	return false;
-}
-
 static void sem_forget(char **v, unsigned int n, const char *abs)
 {
 	unsigned int i;
@@ -921,142 +879,54 @@ static void sem_forget(char **v, unsigned int n, const char *abs)
 		}
 }
 
-static bool sem_open_step(struct proc *p, const struct pyx_sysview *sv,
-			  const struct corr_scpaths *sp)
+static bool sem_has(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+static void sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp)
 {
 	unsigned int i;
 
 	switch (sv->sc) {
 	case PYX_SC_openat:
 	case PYX_SC_open:
-		if (corr_sem_reopen(sv, sp->abs[0]))
-			return true;
-		if (!corr_sem_tmp_open(sv, sp->abs[0]))
-			return false;
-		if (sv->ret >= 0) {
-			for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
-				;
-			if (i == SEM_TMP_MAX) { /* a temp file never linked: the oldest goes */
-				free(p->sem_tmp[0]);
-				memmove(p->sem_tmp, p->sem_tmp + 1,
-					(SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
-				i = SEM_TMP_MAX - 1;
-			}
-			p->sem_tmp[i] = strdup(sp->abs[0]);
+		if (sv->ret < 0 || !corr_sem_tmp_open(sv, sp->abs[0]))
+			return;
+		for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
+			;
+		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
+			free(p->sem_tmp[0]);
+			memmove(p->sem_tmp, p->sem_tmp + 1, (SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
+			i = SEM_TMP_MAX - 1;
 		}
-		return true;
+		p->sem_tmp[i] = strdup(sp->abs[0]);
+		return;
 	case PYX_SC_link:
-		if (!sem_slot(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) || !corr_sem_path(sp->abs[1]))
-			return false;
-		if (sv->ret == 0 && p->nsem < SEM_MAX)
+		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
+		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
 			p->sem[p->nsem++] = strdup(sp->abs[1]);
-		return true;
+		return;
 	case PYX_SC_unlinkat:
-		if (sv->args[2].raw & 0x200) /* AT_REMOVEDIR */
-			return false;
-		/* fall through */
 	case PYX_SC_unlink:
-		if (sem_slot(p->sem_tmp, SEM_TMP_MAX, sp->abs[0])) {
-			sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
-			return true;
-		}
-		if (!sem_slot(p->sem, p->nsem, sp->abs[0]))
-			return false;
+		if (sv->ret != 0)
+			return;
+		sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
 		sem_forget(p->sem, p->nsem, sp->abs[0]);
 		for (i = 0; i < p->nsem;)
 			if (!p->sem[i])
 				p->sem[i] = p->sem[--p->nsem];
 			else
 				i++;
-		return true;
+		return;
 	default:
-		return false;
+		return;
 	}
-}
-
-/*
- * Executable maps by the dynamic loader on glibc's own behalf, with no audit event: an NSS module
- * (nss/nss_module.c module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/
- * hosts lookup: pwd.getpwuid in tarfile has no event) and the libraries it needs, mapped by the
- * same thread right after; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the
- * first pthread_exit(): PyThread_exit_thread() at the end of every Python thread). Bounded to a
- * file this process opened read-only from a default library directory (corr_sys_lib()); a
- * library anywhere else, or any library in a thread that opened no NSS module since its last
- * audit event, is still judged as before.
- */
-static bool native_map(struct proc *p, struct thread *th, const struct pyx_sysview *sv)
-{
-	struct fdent *e;
-
-	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv))
-		return false;
-	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
-	if (!e || !e->path || e->socket || e->writes)
-		return false;
-	switch (corr_sys_lib(e->path)) {
-	case CORR_LIB_NSS:
-	case CORR_LIB_GCC_S:
-		return true;
-	case CORR_LIB_OTHER:
-		return th->nss_load;
-	default:
-		return false;
-	}
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-/*
- * multiprocessing's spawn and forkserver start methods, and its resource tracker, start the
- * interpreter they run under (spawn.get_executable(), sys.executable) through
- * multiprocessing.util.spawnv_passfds() -> _posixsubprocess.fork_exec(), which raises no audit
- * event (Modules/_posixsubprocess.c: only subprocess.Popen raises one, in Lib/subprocess.py).
- * Explained: the execve of a fork of a hooked Python, of the very file its parent runs
- * (the file of its exec record, by name or by device and inode), with one of the fixed argv shapes of
- * corr_mp_argv(). The new image is a Python that fires its own hook_start and audit events (or
- * is reported as a blind spot when it does not), so nothing it does later is hidden by this.
- */
-static bool mp_exec(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-		    const struct corr_scpaths *sp)
-{
-	const struct pyx_sysarg *av = &sv->args[1];
-	struct proc *parent;
-	char exe[64];
-
-	if (sv->sc != PYX_SC_execve || sv->ret != 0 || !av->present || av->null || av->fault)
-		return false;
-	parent = proc_find(c, p->ppid);
-	if (!parent || !parent->hooked || !p->hooked_before_exec)
-		return false;
-	if (!corr_mp_argv(av->u.argv.items, av->u.argv.count, av->truncated))
-		return false;
-	if (!sp->abs[0])
-		return false;
-	/* The parent's image as its exec record named it (the monitor reads records late under
-	 * load: its /proc entry may be gone by now); /proc/PPID/exe only when its exec was not
-	 * seen (-p). */
-	if (parent->exe)
-		return !strcmp(sp->abs[0], parent->exe) || same_file(sp->abs[0], parent->exe);
-	snprintf(exe, sizeof(exe), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc", p->ppid);
-	return same_file(sp->abs[0], exe);
-}
-
-/*
- * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
- * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
- * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
- * main thread, after its hook_stop. Nothing but the process itself is signalled.
- */
-static bool exit_sigint(const struct proc *p, uint32_t tid, const struct pyx_sysview *sv)
-{
-	return sv->sc == PYX_SC_kill && p->finalized && tid == p->pid &&
-	       (int32_t)sv->args[0].raw == (int32_t)p->pid && (int)sv->args[1].raw == SIGINT;
 }
 
 /* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
@@ -1224,60 +1094,22 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained) {
-		struct fdent *e;
+		struct proc *pp = proc_find(c, p->ppid);
+		struct corr_view view = { .ctx = p, .fd = view_fd,
+					  .sqlite = (const char *const *)p->sqlite,
+					  .nsqlite = p->nsqlite,
+					  .sem_tmp = (const char *const *)p->sem_tmp,
+					  .nsem_tmp = SEM_TMP_MAX,
+					  .sem = (const char *const *)p->sem, .nsem = p->nsem,
+					  .pid = p->pid, .tid = hdr->tid, .nss_load = th->nss_load,
+					  .finalized = p->finalized,
+					  .fork_of_hooked = p->hooked_before_exec && pp && pp->hooked,
+					  .parent_exe = pp ? pp->exe : NULL, .ppid = p->ppid,
+					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
 
-		switch (sv.sc) {
-		case PYX_SC_listen:
-			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
-			explained = e && e->socket && e->audited;
-			break;
-		case PYX_SC_connect:
-			explained = nscd_probe(&sv);
-			break;
-		case PYX_SC_openat:
-		case PYX_SC_openat2:
-		case PYX_SC_open:
-		case PYX_SC_creat:
-		case PYX_SC_unlinkat:
-		case PYX_SC_unlink:
-			explained = sqlite_file(p, sp.abs[0]) || sem_open_step(p, &sv, &sp);
-			break;
-		case PYX_SC_link:
-			explained = sem_open_step(p, &sv, &sp);
-			break;
-		case PYX_SC_mmap:
-			explained = native_map(p, th, &sv);
-			break;
-		case PYX_SC_execve:
-			explained = mp_exec(c, p, &sv, &sp);
-			break;
-		case PYX_SC_kill:
-			explained = exit_sigint(p, hdr->tid, &sv);
-			break;
-		case PYX_SC_ftruncate:
-			/* A file the process opened for writing under an audited open: truncating
-			 * it through that fd is the write access the open event already declared
-			 * (Modules/_io/fileio.c _io_FileIO_truncate_impl() and posixmodule.c
-			 * os_ftruncate_impl() call ftruncate(2) on the file's own fd; pytest's
-			 * capture truncates its TemporaryFile after every test). The kernel
-			 * refuses ftruncate on an fd not open for writing (fs/open.c
-			 * do_ftruncate(): FMODE_WRITE), so a read-only open explains nothing. */
-			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
-			explained = e && !e->socket && e->path && e->audited && e->writes;
-			if (explained)
-				break;
-			/* fall through */
-		case PYX_SC_fchown:
-		case PYX_SC_fchmod:
-			/* sqlite gives its journal the database's owner and truncates its WAL
-			 * and shm files through their fds */
-			e = fd_ent(p, (int64_t)sv.args[0].raw, false);
-			explained = e && sqlite_file(p, e->path);
-			break;
-		default:
-			break;
-		}
+		explained = corr_exempt(&sv, &sp, &view);
 	}
+	sem_track(p, &sv, &sp);
 	syscall_state(c, p, &sv, &sp, explained);
 	ustack_learn(c, p, &sv);
 	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
