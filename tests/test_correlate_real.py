@@ -136,3 +136,17 @@ def test_unaudited_syscall_carries_its_user_stack(tmp_path):
             assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"
     # explained syscalls carry no stack field: it is context for findings only
     assert all("stack" not in x for x in recs if x["type"] == "syscall" and "verdict" not in x)
+
+
+@needs_root_bpf
+def test_lookalikes_of_native_shapes_stay_unaudited(tmp_path):
+    """Each rule of issue 9 is bounded to its shape: a ctypes call one step away from it alarms."""
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "native_lookalikes.py"),
+                        str(tmp_path)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    got = sorted((x["syscall"], x["args"].get("filename") or x["args"].get("pathname")
+                  or x["args"].get("newname") or x["args"].get("sig"))
+                 for x in recs if x.get("verdict") == "unaudited")
+    names = [n for _, n in got]
+    assert [s for s, _ in got] == ["ftruncate", "kill", "link", "openat", "unlink", "unlink"]
+    assert "SIGINT" in names and any(n.startswith("/dev/shm/sem.lookalike-") for n in names if n)
