@@ -99,9 +99,13 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         assert {(x["args"]["uid"], x["args"]["gid"]) for x in chown} == {(4294967295,
                                                                           4294967295)}
     if name == "http_local":
-        conn = [x for x in judged(recs) if x["event"] == "http.client.connect"]
-        assert [(x["args"]["host"], x["verdict"]) for x in conn] == [
-            ("127.0.0.1", "matched"), ("localhost", "matched")]
+        conn = [(x["args"]["host"], x["verdict"]) for x in judged(recs)
+                if x["event"] == "http.client.connect"]
+        if not _has(python, "import http.client as h, inspect; assert 'http.client.connect' in "
+                            "inspect.getsource(h.HTTPConnection.connect)"):
+            assert conn == []  # CPython raises http.client.connect since 3.10
+        else:
+            assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
     if name == "pytest_suite":
         assert "ftruncate" in sc
 
