@@ -747,6 +747,85 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, co
 	return out;
 }
 
+/* ---- user stack of syscalls that can be sensitive (issue 9) ----
+ * Only these pay for bpf_get_stack (the ones docs/correlation.md calls sensitive, opens only when
+ * they write, create or truncate); everything else is sent as before. */
+static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
+{
+	__u64 fl;
+
+	switch (sc) {
+	case PYX_SC_openat:
+		fl = args[2];
+		break;
+	case PYX_SC_open:
+		fl = args[1];
+		break;
+	case PYX_SC_creat:
+	case PYX_SC_openat2: /* flags are behind a pointer: always */
+	case PYX_SC_execve:
+	case PYX_SC_execveat:
+	case PYX_SC_connect:
+	case PYX_SC_bind:
+	case PYX_SC_listen:
+	case PYX_SC_sendto:
+	case PYX_SC_unlinkat:
+	case PYX_SC_unlink:
+	case PYX_SC_rmdir:
+	case PYX_SC_renameat2:
+	case PYX_SC_renameat:
+	case PYX_SC_rename:
+	case PYX_SC_mkdirat:
+	case PYX_SC_mkdir:
+	case PYX_SC_fchmodat:
+	case PYX_SC_chmod:
+	case PYX_SC_fchmod:
+	case PYX_SC_fchownat:
+	case PYX_SC_chown:
+	case PYX_SC_lchown:
+	case PYX_SC_fchown:
+	case PYX_SC_linkat:
+	case PYX_SC_link:
+	case PYX_SC_symlinkat:
+	case PYX_SC_symlink:
+	case PYX_SC_truncate:
+	case PYX_SC_ftruncate:
+	case PYX_SC_utimensat:
+	case PYX_SC_kill:
+	case PYX_SC_tgkill:
+	case PYX_SC_mmap:     /* only PROT_EXEC ones reach here */
+	case PYX_SC_mprotect:
+	case PYX_SC_prlimit64:
+	case PYX_SC_sethostname:
+		return true;
+	default:
+		return false;
+	}
+	/* O_WRONLY|O_RDWR, O_CREAT, O_TRUNC, __O_TMPFILE */
+	return fl & (0x3 | 0x40 | 0x200 | 0x400000);
+}
+
+/* Append the user stack to the record b of size bytes; returns the new size. */
+static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 size)
+{
+	struct pyx_sc_ustack *u;
+	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
+	long n;
+
+	/* a nearly full tail goes without its stack; the mask is for the verifier */
+	if (at > PYX_SC_TAIL_MAX - sizeof(*u))
+		return size;
+	pyx_mask(at, TAIL_MASK);
+	u = (void *)b->tail + at;
+	n = bpf_get_stack(ctx, u->f, sizeof(u->f), BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	if (n <= 0)
+		return size;
+	u->nframes = n / sizeof(u->f[0]);
+	u->_pad0 = 0;
+	b->rec.hdr.flags |= PYX_SCF_USTACK;
+	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
+}
+
 static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -791,6 +870,8 @@ static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const
 		init_sc(b, sc, &st);
 		off = copy_args(b, sc, 0);
 		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		/* the old image's stack: gone at exit */
+		b->rec.hdr.size = ustack_append(ctx, b, b->rec.hdr.size);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
 		pyx_scratch_put(busy);
 		return 0;
@@ -868,6 +949,11 @@ static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *c
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
 		size = sizeof(*out);
+	/* the thread is still in the same syscall: its user stack is the one of the entry */
+	if (ustack_wanted(sc, e->rec.args)) {
+		size = ustack_append(ctx, out, size);
+		out->rec.hdr.size = size;
+	}
 	send(out, size, PYX_STREAM_SYSCALL);
 	if (x)
 		pyx_scratch_put(busy);
@@ -919,6 +1005,10 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 	off = copy_args(b, sc, ctx->ret);
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	if (ustack_wanted(sc, st->args)) {
+		size = ustack_append(ctx, b, size);
+		b->rec.hdr.size = size;
+	}
 	send(b, size, PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
 out:

@@ -290,6 +290,34 @@ struct pyx_rec_syscall {
 	__u8 tail[];            /* at most PYX_SC_TAIL_MAX bytes */
 };
 
+/* User stack of a syscall that can be sensitive (issue 9: context for triage). The BPF side
+ * appends it to the record, 8-aligned after everything else, and says so in hdr.flags; hdr.size
+ * includes it. Frame 0 is where the thread entered the kernel (inside the C library); the next
+ * frames follow frame pointers (bpf_get_stack BPF_F_USER_STACK) and stop, or may be wrong, in
+ * code built without them. The kernel resolves each frame to the build ID and file offset of the
+ * file mapped there (BPF_F_USER_BUILD_ID), so a frame means something after the process is
+ * gone; the monitor names the file from the build IDs of the libraries it saw mapped. */
+#define PYX_USTACK_MAX 6
+#define PYX_SCF_USTACK 0x8000  /* pyx_rec_syscall.hdr.flags: the record ends with pyx_sc_ustack */
+
+enum pyx_ustack_status {       /* struct bpf_stack_build_id.status */
+	PYX_USF_EMPTY = 0,     /* no frame */
+	PYX_USF_VALID = 1,     /* build_id and file offset */
+	PYX_USF_IP = 2,        /* no build ID found: a raw address */
+};
+
+struct pyx_ustack_frame {      /* the layout of struct bpf_stack_build_id */
+	__s32 status;
+	__u8 build_id[20];
+	__u64 off_or_ip;
+};
+
+struct pyx_sc_ustack {
+	__u32 nframes;         /* frames in f[] */
+	__u32 _pad0;
+	struct pyx_ustack_frame f[PYX_USTACK_MAX];
+};
+
 /* Process tree, from sched:sched_process_fork/exec/exit. */
 enum pyx_proc_kind {
 	PYX_PROC_FORK = 1, /* hdr.pid/tid = the parent; child_pid/child_tid = the new task */

@@ -171,6 +171,53 @@ static void test_openat_malformed(void)
 	CHECK(pyx_sysrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL); /* longer than any record */
 }
 
+/* The user stack trailer (PYX_SCF_USTACK): 8-aligned after the tail, ends the record. */
+static void add_ustack(struct recbuf *b, unsigned int nframes)
+{
+	size_t at = (b->rec.hdr.size - sizeof(b->rec) + 7) & ~(size_t)7;
+	struct pyx_sc_ustack us;
+
+	memset(&us, 0, sizeof(us));
+	us.nframes = nframes;
+	us.f[0].status = PYX_USF_VALID;
+	us.f[0].build_id[0] = 0xab;
+	us.f[0].off_or_ip = 0xf8011;
+	us.f[1].status = PYX_USF_IP;
+	us.f[1].off_or_ip = 0x7f0000001000ull;
+	memcpy(b->tail + at, &us, sizeof(us));
+	b->rec.hdr.size = sizeof(b->rec) + at + sizeof(us);
+	b->rec.hdr.flags = PYX_SCF_USTACK;
+}
+
+static void test_ustack(void)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+
+	build_openat(&b);
+	add_ustack(&b, 2);
+	CHECK(dec(&b, &v) == 0 && v.nustack == 2);
+	CHECK(v.ustack[0].status == PYX_USF_VALID && v.ustack[0].build_id[0] == 0xab &&
+	      v.ustack[0].off_or_ip == 0xf8011);
+	CHECK(v.ustack[1].status == PYX_USF_IP && v.ustack[1].off_or_ip == 0x7f0000001000ull);
+	CHECK(!strcmp(v.args[1].u.path.str, "/tmp/a b")); /* the tail is decoded as before */
+	build_openat(&b);
+	CHECK(dec(&b, &v) == 0 && v.nustack == 0);
+	build_openat(&b), add_ustack(&b, 0); /* no frame */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), add_ustack(&b, PYX_USTACK_MAX + 1);
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), add_ustack(&b, 1), b.rec.hdr.flags |= 0x4000; /* unknown flag */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), add_ustack(&b, 1), b.rec.hdr.size -= 4; /* not 8-aligned */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), b.rec.hdr.flags = PYX_SCF_USTACK; /* flag without room for it */
+	CHECK(dec(&b, &v) == -EINVAL);
+	build_openat(&b), add_ustack(&b, 1);
+	b.rec.data[1].len = b.rec.hdr.size - b.rec.data[1].off; /* path runs into the trailer */
+	CHECK(dec(&b, &v) == -EINVAL);
+}
+
 static void test_sockaddr(void)
 {
 	struct recbuf b;
@@ -511,9 +558,11 @@ int main(void)
 	_Static_assert(sizeof(struct pyx_rec_syscall) == 176, "syscall record layout");
 	_Static_assert(sizeof(struct pyx_rec_process) == 88, "process record layout");
 	_Static_assert(sizeof(struct pyx_sc_data) == 8, "data descriptor layout");
+	_Static_assert(sizeof(struct pyx_sc_ustack) == 200, "stack trailer layout");
 
 	test_openat();
 	test_openat_malformed();
+	test_ustack();
 	test_sockaddr();
 	test_argv();
 	test_other_kinds();

@@ -2,7 +2,8 @@
 # The correlator (user/monitor/correlate.c and corr_*.c); its unit-test driver build/tests/corr-unit
 # is built by tests/tests.mk. Included from the Makefile after monitor.mk, whose pattern rule
 # compiles $(MON_OBJDIR)/%.o.
-CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,correlate corr_rules corr_path corr_elf)
+CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,correlate corr_rules corr_path corr_elf corr_native \
+	corr_ustack)
 # CPython's built-in python:audit probe for blind spots: bpf/builtin_audit.bpf.c (bpf/bpf.mk).
 $(MON_OBJDIR)/builtin_audit.o: $(BUILTIN_SKEL)
 

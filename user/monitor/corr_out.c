@@ -87,6 +87,23 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 		if (it->nsyscalls_dropped)
 			pyx_buf_printf(b, ",\"syscalls_dropped\":%u", it->nsyscalls_dropped);
 	}
+	if (h->type == PYX_REC_SYSCALL && x && x->nstack) {
+		pyx_buf_puts(b, ",\"stack\":[");
+		for (i = 0; i < x->nstack; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_bytes(b, x->stack[i], strlen(x->stack[i]));
+		}
+		pyx_buf_putc(b, ']');
+		if (x->origin) {
+			pyx_buf_puts(b, ",\"origin\":");
+			pyx_json_cstr(b, x->origin);
+		}
+		if (x->stack_note) {
+			pyx_buf_puts(b, ",\"stack_note\":");
+			pyx_json_cstr(b, x->stack_note);
+		}
+	}
 	if (h->type == PYX_REC_SYSCALL && x) {
 		pyx_buf_puts(b, ",\"context\":");
 		json_context(b, x);

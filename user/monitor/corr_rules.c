@@ -10,11 +10,13 @@
  * comparable", never a match of everything.
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "pyxcheck_wire.h"
 #include "corr_rules.h"
@@ -33,6 +35,8 @@
 #define K_PROT_EXEC 4
 #define K_AT_FDCWD (-100)
 #define OFLAG_CMP (K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC)
+
+#define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
 
 #define CATBIT(c) (1u << (PYX_CAT_##c))
 
@@ -670,6 +674,11 @@ bool corr_open_readonly(const struct pyx_sysview *sv)
 	       !(fl & (K_O_CREAT | K_O_TRUNC)) && (fl & K_O_TMPFILE) != K_O_TMPFILE;
 }
 
+bool corr_open_writes(const struct pyx_sysview *sv)
+{
+	return sc_kind(sv, SK_OPEN) && (sv->sc == PYX_SC_creat || (sc_oflags(sv) & K_O_ACCMODE));
+}
+
 bool corr_exec_map(const struct pyx_sysview *sv)
 {
 	const struct pyx_sysarg *a = sc_kind(sv, SK_MAP) ? sc_arg(sv, CR_PROT) : NULL;
@@ -870,6 +879,145 @@ static bool ex_sqlite_fd(const struct pyx_sysview *sv, const struct corr_scpaths
 	return f && v->fd(v->ctx, (int64_t)f->raw, &e) && sqlite_file(v, e.path);
 }
 
+/*
+ * What CPython and glibc do on their own, with no audit event (issue 9). Each rule is bounded to
+ * the exact shape its source makes (corr_native.c recognises the shapes); the state it asks for is
+ * the engine's (correlate.c). None depends on an audit event: a forged sys.audit cannot widen it.
+ */
+
+static bool in_list(const char *const *v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+/*
+ * glibc sysdeps/pthread/sem_open.c sem_open() creates a semaphore with no audit event: open of a
+ * temp file SHMDIR "sem.XXXXXX" O_RDWR|O_CREAT|O_EXCL, link(2) of it to SHMDIR "sem.NAME",
+ * unlink(2) of the temp file; sem_unlink() (sem_unlink.c) later unlinks "sem.NAME"
+ * (Modules/_multiprocessing/semaphore.c; Lib/multiprocessing/synchronize.py SemLock._cleanup);
+ * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
+ * that sequence in one process: the link only of a temp file this process opened so, the unlinks
+ * only of such a temp file or of a name this process linked. Left to an attacker: a
+ * semaphore-shaped file in /dev/shm, never a write elsewhere.
+ */
+static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			       const struct corr_view *v)
+{
+	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
+
+	if (sqlite_file(v, sp->abs[0]))
+		return true;
+	if (sc_kind(sv, SK_OPEN))
+		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
+	if (fl && (fl->raw & K_AT_REMOVEDIR))
+		return false;
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
+}
+
+static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]);
+}
+
+/*
+ * ftruncate of a file the process opened for writing by an open(2) an audit event explained: the
+ * write access that open declared (Modules/_io/fileio.c _io_FileIO_truncate_impl(),
+ * posixmodule.c os_ftruncate_impl(); pytest's capture truncates its TemporaryFile after every
+ * test). The kernel refuses ftruncate on an fd not open for writing (fs/open.c do_ftruncate():
+ * FMODE_WRITE). And sqlite's WAL and shm files, as ex_sqlite_fd.
+ */
+static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			    const struct corr_view *v)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	struct corr_fdinfo e;
+
+	if (!f || !v->fd(v->ctx, (int64_t)f->raw, &e))
+		return false;
+	return (!e.socket && e.path && e.audited && e.writes) || sqlite_file(v, e.path);
+}
+
+/*
+ * Executable maps by the dynamic loader on glibc's own behalf: an NSS module (nss/nss_module.c
+ * module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/hosts lookup;
+ * pwd/grp raise no event) and the libraries it needs, mapped by the same thread before its next
+ * audit event; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the first
+ * pthread_exit(): PyThread_exit_thread() ends every Python thread). Only a file the process
+ * opened read-only from a default library directory (corr_sys_lib()).
+ */
+static bool ex_native_lib(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			  const struct corr_view *v)
+{
+	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	struct corr_fdinfo e;
+
+	if (sv->sc != PYX_SC_mmap || !f || !v->fd(v->ctx, (int64_t)f->raw, &e) || !e.path ||
+	    e.socket || e.writes)
+		return false;
+	switch (corr_sys_lib(e.path)) {
+	case CORR_LIB_NSS:
+	case CORR_LIB_GCC_S:
+		return true;
+	case CORR_LIB_OTHER:
+		return v->nss_load;
+	default:
+		return false;
+	}
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/*
+ * multiprocessing's spawn and forkserver start methods and its resource tracker start the
+ * interpreter they run under through multiprocessing.util.spawnv_passfds() ->
+ * _posixsubprocess.fork_exec(), which raises no audit event (Modules/_posixsubprocess.c; only
+ * subprocess.Popen raises one, in Lib/subprocess.py). Explained: the execve of a fork of a hooked
+ * Python, of the file its parent exec'd (by name, or device and inode; /proc/PPID/exe when the
+ * parent's exec was not seen), with one of the fixed argv shapes of corr_mp_argv(). The new image
+ * is a Python that fires its own hook_start and events, or is reported as a blind spot.
+ */
+static bool ex_mp_spawn(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	const struct pyx_sysarg *av = sc_arg(sv, CR_ARGV);
+	char exe[96];
+
+	if (sv->ret != 0 || !v->fork_of_hooked || !sp->abs[0] || !av || !av->present || av->null ||
+	    av->fault || !corr_mp_argv(av->u.argv.items, av->u.argv.count, av->truncated))
+		return false;
+	if (v->parent_exe)
+		return !strcmp(sp->abs[0], v->parent_exe) || same_file(sp->abs[0], v->parent_exe);
+	snprintf(exe, sizeof(exe), "%s/%u/exe", v->procfs ? v->procfs : "/proc", v->ppid);
+	return same_file(sp->abs[0], exe);
+}
+
+/*
+ * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
+ * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
+ * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
+ * main thread, after its hook_stop. Nothing but the process itself is signalled.
+ */
+static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *sig = sc_arg(sv, CR_SIG);
+
+	return pid && sig && v->finalized && v->tid == v->pid &&
+	       (int32_t)pid->raw == (int32_t)v->pid && (int)sig->raw == SIGINT;
+}
+
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v)
 {
@@ -1016,8 +1164,11 @@ static enum corr_cmp cmp_open_path(const struct corr_claim *cl, const struct pyx
 
 	if (!sc_kind(sv, SK_OPEN))
 		return CM_NOT;
+	/* open(fd) wraps an fd and makes no open(2) (Modules/_io/fileio.c
+	 * _io_FileIO___init___impl() opens only for a name): an open(2) in its window is another
+	 * caller's (glibc sem_open under multiprocessing's open(fd)), not a counterpart. */
 	if (cl->path_is_fd[0])
-		return differ(why, "path differs");
+		return CM_NOT;
 	r = path_role(cl, sv, sp, CR_PATH, why);
 	/* CPython's "open" event does not carry os.open's dir_fd: a read-only open through a
 	 * directory fd (shutil.rmtree's walk) matches by name; one that writes must be in the
@@ -1300,8 +1451,21 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 		return CM_NOT;
 	if (cl->cls & (CC_LOADER | CC_RESOLVER))
 		return cmp_loader(cl, sv, why);
-	if (sc_kind(sv, SK_CLONE))
-		return CM_MATCH; /* clone has nothing to compare; its child is followed */
+	if (sc_kind(sv, SK_CLONE)) {
+		/* Nothing to compare (the child is followed), but a thread is not a process:
+		 * os.fork is fork() (posixmodule.c os_fork_impl()), a new Python thread is
+		 * pthread_create() (Modules/_threadmodule.c via Python/thread_pthread.h
+		 * PyThread_start_new_thread()), whose clone/clone3 carries CLONE_THREAD. A
+		 * Pool's threads made after os.fork are not the fork's counterparts. */
+		bool thread = sv->sc == PYX_SC_clone ? !!(sv->args[0].raw & K_CLONE_THREAD)
+			    : sv->sc == PYX_SC_clone3 ? sv->args[0].present && !sv->args[0].null &&
+			      !sv->args[0].fault && (sv->args[0].u.clone.flags & K_CLONE_THREAD)
+			    : false;
+
+		if (cl->ev == PYX_EV_THREAD_START_NEW_THREAD)
+			return thread ? CM_MATCH : CM_NOT;
+		return thread ? CM_NOT : CM_MATCH;
+	}
 	if (sc_kind(sv, SK_EXEC))
 		return cmp_exec(cl, sv, sp, why);
 	if (cl->cls & CC_COMPOSITE)

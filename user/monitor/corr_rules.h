@@ -136,7 +136,9 @@ bool corr_sensitive(const struct pyx_sysview *sv);
 struct corr_fdinfo {
 	const char *path; /* absolute, NULL: unknown */
 	bool socket;
-	bool audited; /* created, bound, connected or accepted under an audit event */
+	bool audited;     /* created, bound, connected or accepted under an audit event; a file:
+			   * opened by an open(2) an audit event explained */
+	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
 struct corr_view {
@@ -146,6 +148,18 @@ struct corr_view {
 	/* absolute paths of the sqlite databases the process opened under sqlite3.connect */
 	const char *const *sqlite;
 	unsigned int nsqlite;
+	/* glibc sem_open() state: temp files opened and not yet unlinked, names linked */
+	const char *const *sem_tmp;
+	unsigned int nsem_tmp;
+	const char *const *sem;
+	unsigned int nsem;
+	uint32_t pid, tid;
+	bool nss_load;          /* the thread opened an NSS module since its last audit event */
+	bool finalized;         /* the process's hook said hook_stop (Py_FinalizeEx is done) */
+	bool fork_of_hooked;    /* a fork of a hooked Python, before its exec */
+	const char *parent_exe; /* the file the parent exec'd, NULL: unknown */
+	uint32_t ppid;
+	const char *procfs;     /* "/proc" */
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of
@@ -154,6 +168,8 @@ bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
+/* An open that gives write access (O_WRONLY or O_RDWR, creat). */
+bool corr_open_writes(const struct pyx_sysview *sv);
 /* An mmap/mprotect with PROT_EXEC. */
 bool corr_exec_map(const struct pyx_sysview *sv);
 
@@ -167,5 +183,19 @@ char *corr_path_join(const char *base, const char *rel);
 /* a == b, or a under b ("b/..."). */
 bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
+
+/* Shapes of what CPython and glibc do without an audit event (corr_native.c). */
+bool corr_sem_tmp_path(const char *abs);
+bool corr_sem_path(const char *abs);
+bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs);
+bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs);
+enum corr_syslib {
+	CORR_LIB_NONE = 0, /* not in a default library directory */
+	CORR_LIB_NSS,      /* libnss_NAME.so.2 */
+	CORR_LIB_GCC_S,    /* libgcc_s.so.1 */
+	CORR_LIB_OTHER,    /* another library of a default library directory */
+};
+enum corr_syslib corr_sys_lib(const char *abs);
+bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
 
 #endif /* PYX_CORR_RULES_H */

@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "corr_elf.h"
 #include "corr_rules.h"
+#include "corr_ustack.h"
 #include "correlate.h"
 #include "payload.h"
 #include "record.h"
@@ -28,6 +29,8 @@
 #define HASH_BUCKETS 1024
 #define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
 #define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
+#define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
+#define SEM_MAX 64            /* sem_open names created and not yet unlinked, per process */
 #define CHILD_MAX 8           /* children followed per process-creating window */
 #define TOP_KEYS 64           /* distinct (syscall, context) pairs counted for --summary */
 #define BUILTIN_NAMES_MAX 1024
@@ -52,6 +55,8 @@ struct ctxcopy {
 	uint32_t line;
 	uint64_t ts;
 	uint32_t tid;
+	/* the user stack of the judged syscall (unaudited ones only); stack.n 0: none */
+	struct pyx_ustack_text stack;
 };
 
 struct win;
@@ -96,6 +101,9 @@ struct thread {
 	unsigned int nouter;
 	struct ctxcopy ctx;
 	uint64_t last_ns;
+	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
+	 * default-directory libraries the loader maps next are that module's dependencies. */
+	bool nss_load;
 	/* Records were lost since this thread's last audit event: the event that would explain
 	 * its next syscall may be among them, so nothing is called unaudited until it raises
 	 * another event. */
@@ -105,7 +113,9 @@ struct thread {
 struct fdent {
 	char *path;
 	bool socket;
-	bool audited;     /* created (socket) or bound/connected/accepted under an audit event */
+	bool audited;     /* created (socket) or bound/connected/accepted under an audit event;
+			   * a file: opened by an open(2) an audit event explained */
+	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
 struct proc {
@@ -118,6 +128,12 @@ struct proc {
 	struct win *creator;
 	char *sqlite[SQLITE_MAX];
 	unsigned int nsqlite;
+	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
+	char *sem_tmp[SEM_TMP_MAX];
+	char *sem[SEM_MAX];
+	unsigned int nsem;
+	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
+	bool finalized;
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
@@ -158,6 +174,8 @@ struct pyx_corr {
 	struct topent top[TOP_KEYS];
 	unsigned int ntop;
 	uint64_t top_other;
+	struct pyx_ustack *us;        /* maps cache for user stacks */
+	struct ctxcopy judged;        /* the context of the syscall being judged */
 	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
 	uint64_t lat_n[PYX_EV__COUNT];
 };
@@ -302,6 +320,10 @@ static void proc_free(struct pyx_corr *c, struct proc *p)
 	free(p->cwd);
 	for (i = 0; i < p->nsqlite; i++)
 		free(p->sqlite[i]);
+	for (i = 0; i < SEM_TMP_MAX; i++)
+		free(p->sem_tmp[i]);
+	for (i = 0; i < p->nsem; i++)
+		free(p->sem[i]);
 	for (i = 0; i < p->argc; i++)
 		free(p->argv[i]);
 	free(p->argv);
@@ -362,7 +384,8 @@ static struct fdent *fd_ent(struct proc *p, int64_t fd, bool create)
 	return &p->fds[fd];
 }
 
-static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited)
+static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
+		   bool writes)
 {
 	struct fdent *e = fd_ent(p, fd, true);
 
@@ -372,6 +395,7 @@ static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool
 	e->path = path ? strdup(path) : NULL;
 	e->socket = sock;
 	e->audited = audited;
+	e->writes = writes;
 }
 
 static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
@@ -550,7 +574,12 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			.line = h->ctx->line,
 			.ts_ns = h->ctx->ts,
 			.tid = h->ctx->tid,
+			.nstack = h->ctx->stack.n,
+			.origin = h->ctx->stack.origin,
+			.stack_note = h->ctx->stack.note[0] ? h->ctx->stack.note : NULL,
 		};
+		for (i = 0; i < h->ctx->stack.n; i++)
+			ctx.stack[i] = h->ctx->stack.frames[i];
 		it.context = &ctx;
 	}
 	emit(c, &it);
@@ -707,11 +736,16 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 		};
 
 		if (x) {
+			unsigned int i;
+
 			ctx = (struct pyx_corr_context){
 				.has_event = x->has, .event = x->event, .file = x->file,
 				.function = x->function, .line = x->line, .ts_ns = x->ts,
-				.tid = x->tid,
+				.tid = x->tid, .nstack = x->stack.n, .origin = x->stack.origin,
+				.stack_note = x->stack.note[0] ? x->stack.note : NULL,
 			};
+			for (i = 0; i < x->stack.n; i++)
+				ctx.stack[i] = x->stack.frames[i];
 			it.context = &ctx;
 		}
 		return emit(c, &it);
@@ -810,6 +844,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	th->uncertain = false;
+	th->nss_load = false;
 	th->ctx.has = true;
 	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
 	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
@@ -857,12 +892,107 @@ static bool view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out)
 	out->path = e->path;
 	out->socket = e->socket;
 	out->audited = e->audited;
+	out->writes = e->writes;
 	return true;
 }
 
+/*
+ * glibc sem_open() state per process (the rule is ex_sem_* in corr_rules.c): the temp files
+ * SHMDIR "sem.XXXXXX" it opened and has not unlinked yet, the names it linked them to and has not
+ * unlinked yet. Kept for every syscall of those shapes, whatever explained it.
+ */
+static void sem_forget(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs)) {
+			free(v[i]);
+			v[i] = NULL;
+		}
+}
+
+static bool sem_has(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+static void sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp)
+{
+	unsigned int i;
+
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_open:
+		if (sv->ret < 0 || !corr_sem_tmp_open(sv, sp->abs[0]))
+			return;
+		for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
+			;
+		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
+			free(p->sem_tmp[0]);
+			memmove(p->sem_tmp, p->sem_tmp + 1, (SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
+			i = SEM_TMP_MAX - 1;
+		}
+		p->sem_tmp[i] = strdup(sp->abs[0]);
+		return;
+	case PYX_SC_link:
+		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
+		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
+			p->sem[p->nsem++] = strdup(sp->abs[1]);
+		return;
+	case PYX_SC_unlinkat:
+	case PYX_SC_unlink:
+		if (sv->ret != 0)
+			return;
+		sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
+		sem_forget(p->sem, p->nsem, sp->abs[0]);
+		for (i = 0; i < p->nsem;)
+			if (!p->sem[i])
+				p->sem[i] = p->sem[--p->nsem];
+			else
+				i++;
+		return;
+	default:
+		return;
+	}
+}
+
+/* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
+ * and a known native caller in it (origin) as information, never as an exemption. */
+static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+			struct ctxcopy *x)
+{
+	memset(&x->stack, 0, sizeof(x->stack));
+	if (sv->nustack && c->us)
+		pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, &x->stack);
+}
+
+/* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
+ * them by fd), so that stack frames can be named after the process is gone. */
+static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	struct fdent *e;
+
+	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
+		return;
+	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (e && e->path && !e->socket)
+		pyx_ustack_learn(c->us, e->path);
+}
+
+/* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
+ * already matched it. A composite stays open over later events of its kind (it cannot see its
+ * own return), so such a syscall is another call's: credited to the composite only when it
+ * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
+ * unrelated file opened afterwards a mismatch). */
 static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
 		  const struct corr_scpaths *sp, const void *rec, size_t size, bool child,
-		  uint64_t ts)
+		  uint64_t ts, bool claimed)
 {
 	const char *why;
 	enum corr_cmp r;
@@ -871,7 +1001,7 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 	if (!w || w->closed)
 		return false;
 	r = corr_compare(&w->cl, sv, sp, &why);
-	if (r == CM_NOT)
+	if (r == CM_NOT || (claimed && r != CM_MATCH))
 		return false;
 	w->last_ns = ts;
 	if (r == CM_MATCH) {
@@ -915,11 +1045,11 @@ static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_s
 	case PYX_SC_open:
 	case PYX_SC_creat:
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, sp->abs[0], false, explained);
+			fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
 		break;
 	case PYX_SC_socket:
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, explained);
+			fd_put(p, sv->ret, NULL, true, explained, false);
 		break;
 	case PYX_SC_bind:
 	case PYX_SC_connect:
@@ -932,7 +1062,7 @@ static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_s
 	case PYX_SC_accept4:
 		e = fd_ent(p, (int64_t)sv->args[0].raw, false);
 		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, e && e->audited);
+			fd_put(p, sv->ret, NULL, true, e && e->audited, false);
 		break;
 	case PYX_SC_chdir:
 		if (!sv->ret) {
@@ -1004,24 +1134,37 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
 	if (sv.io_uring)
 		goto judged;
-	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns))
+	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns, false))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
-	for (i = 0; i < th->nouter; i++)
-		if (offer(c, th->outer[i], &sv, &sp, rec, size, false, hdr->ts_ns))
-			explained |= composite_explains(th->outer[i], hdr->ts_ns);
+	for (i = th->nouter; i > 0; i--) /* innermost composite first */
+		if (offer(c, th->outer[i - 1], &sv, &sp, rec, size, false, hdr->ts_ns, explained))
+			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
 	if (p->creator)
-		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns);
+		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns, explained);
 
 judged:
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained && !sv.io_uring) {
+		struct proc *pp = proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p, .fd = view_fd,
 					  .sqlite = (const char *const *)p->sqlite,
-					  .nsqlite = p->nsqlite };
+					  .nsqlite = p->nsqlite,
+					  .sem_tmp = (const char *const *)p->sem_tmp,
+					  .nsem_tmp = SEM_TMP_MAX,
+					  .sem = (const char *const *)p->sem, .nsem = p->nsem,
+					  .pid = p->pid, .tid = hdr->tid, .nss_load = th->nss_load,
+					  .finalized = p->finalized,
+					  .fork_of_hooked = p->hooked_before_exec && pp && pp->hooked,
+					  .parent_exe = pp ? pp->exe : NULL, .ppid = p->ppid,
+					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
 
 		explained = corr_exempt(&sv, &sp, &view);
 	}
+	sem_track(p, &sv, &sp);
 	syscall_state(c, p, &sv, &sp, explained);
+	ustack_learn(c, p, &sv);
+	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+		th->nss_load = true;
 	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
 	    (sv.args[2].raw & PROT_EXEC))
 		blind_mapped(c, p, &sv);
@@ -1030,6 +1173,7 @@ judged:
 	if (is_exec) {
 		/* the new image starts from nothing: no hook until it says so */
 		p->exec_pending = false;
+		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
 			keep_argv(p, &sv);
 	}
@@ -1039,15 +1183,21 @@ judged:
 		 * what the monitor reads (docs/correlation.md, "Time of check") */
 		err = pass(c, th, rec, size, PYX_V_CHANGED, "argument changed during the syscall",
 			   &th->ctx);
-	} else if (sensitive && hooked && !explained && th->uncertain) {
-		err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
-			   "records were lost before it: its audit event may be among them",
-			   &th->ctx);
 	} else if (sensitive && hooked && !explained) {
-		count_top(c, &sv, &th->ctx);
-		err = pass(c, th, rec, size, PYX_V_UNAUDITED,
-			   sv.io_uring ? "done through io_uring, which no audit event covers" :
-			   th->ctx.has ? NULL : "no audit event before it", &th->ctx);
+		struct ctxcopy *x = &c->judged;
+
+		*x = th->ctx;
+		ustack_text(c, p, &sv, x);
+		if (th->uncertain) {
+			err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
+				   "records were lost before it: its audit event may be among them",
+				   x);
+		} else {
+			count_top(c, &sv, x);
+			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
+				   sv.io_uring ? "done through io_uring, which no audit event covers" :
+				   th->ctx.has ? NULL : "no audit event before it", x);
+		}
 	} else {
 		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
@@ -1059,6 +1209,7 @@ judged:
 			end_win(c, th->outer[th->nouter - 1]);
 		end_win(c, th->cur);
 		th->ctx.has = false;
+		pyx_ustack_forget(c->us, p->pid); /* the old image's maps */
 	}
 	for (i = 0; i < CORR_PATHS; i++)
 		free(abs[i]);
@@ -1277,7 +1428,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			for (i = 0; i < FD_MAX; i++)
 				if (p->fds[i].path || p->fds[i].socket)
 					fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
-					       p->fds[i].audited);
+					       p->fds[i].audited, p->fds[i].writes);
 		{
 			/* the innermost process-creating window of the forking thread */
 			struct win *w = th->cur && (th->cur->cl.cls & CC_SPAWN) ? th->cur : NULL;
@@ -1308,6 +1459,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->argc = 0;
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
+		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;
 		p->maps_watch = false;
 		free(p->attach_image);
@@ -1335,6 +1487,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* everything the process did comes out before its exit */
 		child_resolved(c, p);
 		free_threads_of(c, hdr->pid);
+		pyx_ustack_forget(c->us, hdr->pid);
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		/* A blind spot is reported at the next tick: the names its built-in probe fired
 		 * travel on another ring and may not all be read yet. */
@@ -1380,6 +1533,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		const struct pyx_rec_lifecycle *lc = rec;
 		struct proc *p = proc_get(c, hdr->pid);
 
+		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP && hdr->tid == hdr->pid)
+			p->finalized = true;
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_START && lc->status == 0) {
 			p->hooked = true;
 			p->py_pending = false;
@@ -1548,6 +1703,7 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		return -ENOMEM;
 	}
 	pyx_arena_init(&c->arena, c->arena_mem, asz);
+	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
 	*out = c;
 	return 0;
 }
@@ -1577,6 +1733,7 @@ void pyx_corr_free(struct pyx_corr *c)
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem);
+	pyx_ustack_free(c->us);
 	free(c);
 }
 

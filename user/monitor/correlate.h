@@ -84,6 +84,12 @@ struct pyx_corr_context {
 	uint32_t line;
 	uint64_t ts_ns;       /* when that event fired */
 	uint32_t tid;         /* the thread that fired it (the parent thread for a fresh child) */
+	/* The user stack of the syscall itself (unaudited and indeterminate syscalls whose record
+	 * carries one): "libc.so.6+0xf7a3b" per frame, innermost first. */
+	unsigned int nstack;
+	const char *stack[PYX_USTACK_MAX];
+	const char *origin;     /* a known native caller in that stack, as information; or NULL */
+	const char *stack_note; /* why frames are raw addresses, or whose maps were used; or NULL */
 };
 
 /* A syscall record attached to an audit record: decode it with pyx_sysrec_decode(). */

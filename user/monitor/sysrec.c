@@ -273,11 +273,24 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	unsigned int i;
 	int prev = PYX_AK_NONE, err;
 
-	if (!rec || !out || size < sizeof(*r) || size > sizeof(*r) + PYX_SC_TAIL_MAX)
+	struct pyx_sc_ustack us = { 0 };
+
+	if (!rec || !out || size < sizeof(*r))
 		return -EINVAL;
 	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
 	    (r->hdr.flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT |
-			      PYX_SCF_IO_URING | PYX_SCF_NO_RESULT)))
+			      PYX_SCF_IO_URING | PYX_SCF_NO_RESULT | PYX_SCF_USTACK)))
+		return -EINVAL;
+	if (r->hdr.flags & PYX_SCF_USTACK) {
+		/* the stack trailer ends the record, 8-aligned after the tail */
+		if (size < sizeof(*r) + sizeof(us) || size % 8)
+			return -EINVAL;
+		size -= sizeof(us);
+		memcpy(&us, (const uint8_t *)rec + size, sizeof(us));
+		if (!us.nframes || us.nframes > PYX_USTACK_MAX || us._pad0)
+			return -EINVAL;
+	}
+	if (size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
 	/* an entry record was never compared with anything */
 	if ((r->hdr.flags & PYX_SCF_ENTRY) && (r->hdr.flags & ~PYX_SCF_ENTRY))
@@ -311,6 +324,8 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->io_uring = r->hdr.flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
 	out->no_result = r->hdr.flags & PYX_SCF_NO_RESULT;
+	out->nustack = us.nframes;
+	memcpy(out->ustack, us.f, sizeof(out->ustack));
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {
 		struct pyx_sysarg *a = &out->args[i];

@@ -109,6 +109,9 @@ struct pyx_sysview {
 	bool no_result;       /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */
 	unsigned int nargs;   /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
+	/* user stack (PYX_SCF_USTACK): frames, innermost first */
+	unsigned int nustack;
+	struct pyx_ustack_frame ustack[PYX_USTACK_MAX];
 };
 
 struct pyx_procview {

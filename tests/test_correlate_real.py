@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Real benign programs give no alarm (issue 9): a pytest run, multiprocessing with every start
+method, tarfile with filter="data", os.chown(-1), truncate/ftruncate, pwd/grp lookups, shutil,
+os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, on Debian's python3 and each
+pyenv interpreter present; and three CPython stdlib test modules. tests/corpus/real/,
+docs/correlation.md."""
+import json
+import re
+import subprocess
+
+import pytest
+
+from conftest import MONITOR, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import CORPUS, built, judged
+
+REAL = CORPUS / "real"
+SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
+           "keyboard_interrupt"]
+RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
+
+
+def _monitor(cmd, out, cwd=None, timeout=600):
+    built()
+    r = run([str(MONITOR), "-j", "--ringbuf-size", RING, "-o", str(out), "--"] + cmd,
+            timeout=timeout, cwd=cwd)
+    with open(out, "rb") as f:
+        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+    return r, recs
+
+
+def alarms(recs):
+    """What a benign run must not have: unaudited, mismatch, blind spots; and losses (or
+    indeterminate syscalls) that could hide them."""
+    return [r for r in recs if r.get("verdict") in ("unaudited", "mismatch")
+            or (r["type"] == "syscall" and r.get("verdict") == "indeterminate")
+            or r["type"] in ("blind-spot", "malformed", "lost")]
+
+
+def _show(bad):
+    return "\n".join(json.dumps(r, sort_keys=True)[:1200] for r in bad[:40]) + \
+        (f"\n... {len(bad) - 40} more" if len(bad) > 40 else "")
+
+
+def _has(python, code):
+    return subprocess.run([python, "-c", code], capture_output=True).returncode == 0
+
+
+def _has_module(python, mod):
+    return _has(python, f"import {mod}")
+
+
+@needs_root_bpf
+@pytest.mark.parametrize("python", PYTHONS)
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_real_program_gives_no_alarm(name, python, tmp_path):
+    if name == "pytest_suite" and not _has_module(python, "pytest"):
+        pytest.skip(f"skipped: {python} has no pytest module")
+    if name == "tar_data" and not _has(python, "import tarfile; tarfile.data_filter"):
+        pytest.skip(f"skipped: {python} has no tarfile filter= (CPython before 3.8.17/3.11.4)")
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([python, str(REAL / f"{name}.py"), str(work)], tmp_path / "o.jsonl")
+    bad = alarms(recs)
+    assert bad == [], f"{len(bad)} alarm(s) under {python}:\n" + _show(bad)
+    if name == "keyboard_interrupt":
+        # Modules/main.c exit_sigint(): the interpreter kills itself with SIGINT after
+        # Py_FinalizeEx; the kill is seen, and explained
+        assert r.returncode == 128 + 2, r.stderr
+        [k] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "kill"]
+        assert k["args"]["sig"] == "SIGINT" and k["args"]["pid"] == k["pid"]
+        assert "verdict" not in k
+        return
+    assert r.returncode == 0, r.stdout + r.stderr
+    # the feature is there: the events were paired with their syscalls
+    assert len([x for x in judged(recs) if x["verdict"] == "matched"]) >= 10
+    sc = {x["syscall"] for x in recs if x["type"] == "syscall"}
+    if name == "mp_start_methods":
+        # sem_open's open/link/unlink and the spawn/forkserver execs were seen, not missed
+        assert {"link", "unlink", "execve"} <= sc
+        shm = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "link"
+               and x["args"]["newname"].startswith("/dev/shm/sem.")]
+        assert shm and all("verdict" not in x for x in shm)
+    if name == "os_calls":
+        assert {"chown", "truncate", "ftruncate"} <= sc
+        chown = [x for x in judged(recs) if x["event"] == "os.chown"]
+        assert [x["verdict"] for x in chown] == ["matched", "matched"]
+        assert [x["args"]["gid"] for x in chown][0] == 4294967295
+        fork = [x for x in judged(recs) if x["event"] == "os.fork"]
+        assert [x["verdict"] for x in fork] == ["matched"]
+        # the fork's counterpart is the one process clone, not the Pool's thread clones
+        assert [s["syscall"] for s in fork[0]["syscalls"]] in (["clone"], ["clone3"], ["fork"])
+        for rm in [x for x in judged(recs) if x["event"] == "shutil.rmtree"]:
+            # never credited with the later unrelated open
+            assert all("after-rmtree" not in json.dumps(s) for s in rm["syscalls"]), rm
+    if name == "tar_data":
+        # filter="data" clears the owner: os.chown(path, -1, -1) per member, ids as "II"
+        chown = [x for x in judged(recs) if x["event"] == "os.chown"]
+        assert len(chown) >= 3 and {x["verdict"] for x in chown} == {"matched"}
+        assert {(x["args"]["uid"], x["args"]["gid"]) for x in chown} == {(4294967295,
+                                                                          4294967295)}
+    if name == "http_local":
+        conn = [(x["args"]["host"], x["verdict"]) for x in judged(recs)
+                if x["event"] == "http.client.connect"]
+        if not _has(python, "import http.client as h, inspect; assert 'http.client.connect' in "
+                            "inspect.getsource(h.HTTPConnection.connect)"):
+            assert conn == []  # CPython raises http.client.connect since 3.10
+        else:
+            assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
+    if name == "pytest_suite":
+        assert "ftruncate" in sc
+
+
+@needs_root_bpf
+def test_stdlib_test_modules_give_no_alarm(tmp_path):
+    """python3 -m test test_tempfile test_shutil test_zipfile (Debian's libpython3.11-testsuite)."""
+    if not _has_module(SYSTEM_PYTHON, "test.test_zipfile"):
+        pytest.skip(f"skipped: {SYSTEM_PYTHON} has no test package (libpython3.11-testsuite)")
+    r, recs = _monitor([SYSTEM_PYTHON, "-m", "test", "test_tempfile", "test_shutil",
+                        "test_zipfile"], tmp_path / "o.jsonl", cwd=tmp_path, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    bad = alarms(recs)
+    assert bad == [], f"{len(bad)} alarm(s):\n" + _show(bad)
+    assert len([x for x in judged(recs) if x["verdict"] == "matched"]) >= 1000
+
+
+@needs_root_bpf
+def test_unaudited_syscall_carries_its_user_stack(tmp_path):
+    """The open and unlink that ctypes makes through libc stay unaudited, and carry where they
+    came from: the C library, named from its build ID after the process is gone."""
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "ctypes_file.py"), str(tmp_path)],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
+    for x in un:
+        assert 1 <= len(x["stack"]) <= 6
+        assert re.fullmatch(r"libc\.so\.6\+0x[0-9a-f]+", x["stack"][0]), x
+        # glibc has no frame pointers: the walk says where it ends rather than print noise
+        if len(x["stack"]) == 1:
+            assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"
+    # explained syscalls carry no stack field: it is context for findings only
+    assert all("stack" not in x for x in recs if x["type"] == "syscall" and "verdict" not in x)
+
+
+@needs_root_bpf
+def test_lookalikes_of_native_shapes_stay_unaudited(tmp_path):
+    """Each rule of issue 9 is bounded to its shape: a ctypes call one step away from it alarms."""
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "native_lookalikes.py"),
+                        str(tmp_path)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    got = sorted((x["syscall"], x["args"].get("filename") or x["args"].get("pathname")
+                  or x["args"].get("newname") or x["args"].get("sig"))
+                 for x in recs if x.get("verdict") == "unaudited")
+    names = [n for _, n in got]
+    assert [s for s, _ in got] == ["ftruncate", "kill", "link", "openat", "unlink", "unlink"]
+    assert "SIGINT" in names and any(n.startswith("/dev/shm/sem.lookalike-") for n in names if n)

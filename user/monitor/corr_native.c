@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Shapes of the syscalls that CPython and glibc make on their own, with no audit event, in benign
+ * programs (issue 9). Each helper recognises one exact shape, grounded in the source that makes
+ * it; correlate.c decides with its per-process state whether the shape is complete (a sem_open
+ * link of the temp file it saw opened, ...). No helper here explains anything by itself.
+ */
+#include <fcntl.h>
+#include <string.h>
+
+#include "corr_rules.h"
+
+#define SHM_SEM "/dev/shm/sem."
+
+/* glibc sysdeps/pthread/sem_open.c, sem_open(): a new semaphore is built in a temp file named
+ * SHMDIR "sem.XXXXXX" (__gen_tempname(..., __GT_NOCREATE): six letters or digits) opened
+ * O_RDWR|O_CREAT|O_EXCL, then link(2)ed to its name and the temp file unlink(2)ed. */
+bool corr_sem_tmp_path(const char *abs)
+{
+	size_t n = strlen(SHM_SEM);
+	unsigned int i;
+
+	if (!abs || strncmp(abs, SHM_SEM, n) || strlen(abs) != n + 6)
+		return false;
+	for (i = 0; i < 6; i++) {
+		char ch = abs[n + i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+			return false;
+	}
+	return true;
+}
+
+/* glibc sysdeps/pthread/sem_open.c and sem_unlink.c: a semaphore "/NAME" is the file
+ * SHMDIR "sem.NAME" (__shm_get_name(): NAME holds no '/'). */
+bool corr_sem_path(const char *abs)
+{
+	size_t n = strlen(SHM_SEM);
+
+	return abs && !strncmp(abs, SHM_SEM, n) && abs[n] && !strchr(abs + n, '/');
+}
+
+/* The directories glibc's dynamic loader searches by default (no LD_LIBRARY_PATH): NSS modules
+ * and libgcc_s come from there on Debian (multiarch) and on other layouts. */
+static bool sys_lib_dir(const char *abs, size_t dlen)
+{
+	static const char *const dirs[] = {
+		"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+		"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == dlen && !strncmp(abs, dirs[i], dlen))
+			return true;
+	return false;
+}
+
+enum corr_syslib corr_sys_lib(const char *abs)
+{
+	const char *base;
+	size_t blen;
+
+	if (!abs || abs[0] != '/')
+		return CORR_LIB_NONE;
+	base = strrchr(abs, '/') + 1;
+	if (!sys_lib_dir(abs, (size_t)(base - abs - 1)))
+		return CORR_LIB_NONE;
+	blen = strlen(base);
+	/* glibc nss/nss_module.c module_load(): __libc_dlopen("libnss_" NAME ".so."
+	 * __NSS_SHLIB_REVISION), NAME a word of /etc/nsswitch.conf */
+	if (!strncmp(base, "libnss_", 7) && blen > 7 + 5 && !strcmp(base + blen - 5, ".so.2") &&
+	    !strchr(base + 7, '/'))
+		return CORR_LIB_NSS;
+	/* glibc misc/unwind-link.c __libc_unwind_link_get(): pthread_exit() and thread
+	 * cancellation unwind with libgcc_s, loaded on first use (LIBGCC_S_SO) */
+	if (!strcmp(base, "libgcc_s.so.1"))
+		return CORR_LIB_GCC_S;
+	return CORR_LIB_OTHER;
+}
+
+/* The programs multiprocessing runs with the interpreter it runs under, after the flags of
+ * multiprocessing.util._args_from_interpreter_flags() (each starting with '-', "-X"/"-W" take
+ * one value):
+ *   Lib/multiprocessing/spawn.py get_command_line():
+ *     -c 'from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=N, pipe_handle=N)'
+ *     --multiprocessing-fork
+ *   Lib/multiprocessing/resource_tracker.py ensure_running():
+ *     -c 'from multiprocessing.resource_tracker import main;main(N)'
+ *   Lib/multiprocessing/forkserver.py ensure_running():
+ *     -c 'from multiprocessing.forkserver import main; main(N, N, PRELOAD, **DATA)'
+ * The program is fixed code of the standard library; what it then does runs in a hooked
+ * interpreter (or is a blind spot) and is audited there. */
+static bool digits(const char **s)
+{
+	const char *p = *s;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == *s)
+		return false;
+	*s = p;
+	return true;
+}
+
+static bool lit(const char **s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(*s, w, n))
+		return false;
+	*s += n;
+	return true;
+}
+
+bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated)
+{
+	unsigned int i = 1;
+	const char *s;
+
+	while (i < argc && argv[i] && argv[i][0] == '-' && strcmp(argv[i], "-c")) {
+		if (!strcmp(argv[i], "-X") || !strcmp(argv[i], "-W"))
+			i++;
+		i++;
+	}
+	if (i + 1 >= argc || !argv[i] || strcmp(argv[i], "-c") || !(s = argv[i + 1]))
+		return false;
+	if (lit(&s, "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=")) {
+		return digits(&s) && lit(&s, ", pipe_handle=") && digits(&s) && !strcmp(s, ")") &&
+		       i + 3 == argc && argv[i + 2] && !strcmp(argv[i + 2], "--multiprocessing-fork") &&
+		       !truncated;
+	}
+	if (lit(&s, "from multiprocessing.resource_tracker import main;main("))
+		return digits(&s) && !strcmp(s, ")") && i + 2 == argc && !truncated;
+	/* the forkserver's PRELOAD and DATA reprs can be longer than an argv item the BPF side
+	 * keeps: the fixed part is compared, the item must be the last one */
+	if (lit(&s, "from multiprocessing.forkserver import main; main("))
+		return digits(&s) && lit(&s, ", ") && digits(&s) && lit(&s, ", [") &&
+		       i + 2 == argc;
+	return false;
+}
+
+/* The open of sem_open()'s temp file: O_RDWR|O_CREAT|O_EXCL (O_CLOEXEC and O_NOFOLLOW allowed
+ * for other glibc versions), never O_TRUNC. */
+bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs)
+{
+	uint64_t fl;
+
+	if (sv->sc == PYX_SC_openat)
+		fl = sv->args[2].raw;
+	else if (sv->sc == PYX_SC_open)
+		fl = sv->args[1].raw;
+	else
+		return false;
+	return corr_sem_tmp_path(abs) && (fl & O_ACCMODE) == O_RDWR &&
+	       (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
+	       !(fl & ~(uint64_t)(O_ACCMODE | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
+				  0100000 /* the kernel's O_LARGEFILE */));
+}
+
+/* glibc sysdeps/pthread/sem_open.c, sem_open() of an existing semaphore (no O_CREAT, or
+ * O_CREAT without O_EXCL tried first): open(SHMDIR "sem.NAME", (oflag & ~(O_CREAT|O_ACCMODE)) |
+ * O_NOFOLLOW | O_RDWR): never creates nor truncates (multiprocessing's SemLock._rebuild() in a
+ * spawned child, Modules/_multiprocessing/semaphore.c). */
+bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs)
+{
+	uint64_t fl;
+
+	if (sv->sc == PYX_SC_openat)
+		fl = sv->args[2].raw;
+	else if (sv->sc == PYX_SC_open)
+		fl = sv->args[1].raw;
+	else
+		return false;
+	return corr_sem_path(abs) && (fl & O_ACCMODE) == O_RDWR && (fl & O_NOFOLLOW) &&
+	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOFOLLOW | O_CLOEXEC |
+				  0100000 /* the kernel's O_LARGEFILE */));
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* User stacks of unaudited syscalls: library+offset from build IDs (corr_ustack.c). */
+#ifndef PYX_CORR_USTACK_H
+#define PYX_CORR_USTACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pyxcheck_wire.h"
+#include "pyxcheck_syscall.h"
+
+struct pyx_ustack;
+
+struct pyx_ustack_text {
+	unsigned int n;
+	char frames[PYX_USTACK_MAX][96]; /* "libc.so.6+0xf7a3b", or "0x7f..." when unresolved */
+	const char *origin;              /* a known native caller, static; NULL: none */
+	char note[64];                   /* "process 123 gone: not resolved", or "" */
+};
+
+struct pyx_ustack *pyx_ustack_new(const char *procfs);
+void pyx_ustack_free(struct pyx_ustack *u);
+/* The process exec'd or exited: its cached maps are stale. */
+void pyx_ustack_forget(struct pyx_ustack *u, uint32_t pid);
+/* Name the build ID of this file (an exec'd file, a library mapped executable). */
+void pyx_ustack_learn(struct pyx_ustack *u, const char *path);
+void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ustack_frame *f,
+			unsigned int n, struct pyx_ustack_text *out);
+
+#endif /* PYX_CORR_USTACK_H */
