@@ -13,7 +13,8 @@ import time
 import pytest
 
 import pyxwire
-from conftest import BUILD, LAUNCHER, LIBPYXCHECK, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run,
+                      serial)
 
 TAP = BUILD / "pyxcheck-tap"
 LINE = re.compile(r"probe=(\w+) (.*)")
@@ -119,6 +120,7 @@ def test_preload_and_import_lifecycle(build, python):
 
 
 @needs_root_bpf
+@serial  # its tap attaches to two binaries: beside another worker's detach it took > 60 s to stop
 def test_launcher_lifecycle(build):
     tap = Tap(LIBPYXCHECK, LAUNCHER)
     p = subprocess.Popen([str(LAUNCHER), "-c", "import sys; sys.audit('app.hello', 3)"],
