@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include <linux/types.h>
 
+#include <gelf.h>
+#include <libelf.h>
+
 #include <bpf/libbpf.h>
 
 #include "builtin_audit.h"
@@ -72,6 +75,70 @@ cleanup:
 		fprintf(stderr, "pyxcheck: python:audit probe unavailable: %s\n", strerror(-err));
 	pyx_builtin_destroy(b);
 	return err;
+}
+
+/* A stapsdt note's descriptor: three addresses, then "provider\0name\0args\0". */
+static bool note_is_python_audit(const char *desc, size_t len)
+{
+	static const char want[] = "python\0audit";
+	size_t off = 3 * sizeof(uint64_t);
+
+	return len > off + sizeof(want) && !memcmp(desc + off, want, sizeof(want));
+}
+
+bool pyx_builtin_has_probe(const char *image)
+{
+	Elf_Scn *scn = NULL;
+	bool found = false;
+	struct stat st;
+	char self[64];
+	size_t shstrndx;
+	Elf *elf = NULL;
+	int fd, rfd;
+
+	/* O_PATH never blocks; only a regular file is read (a FIFO swapped in is refused) */
+	fd = open(image, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	rfd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	close(fd);
+	if (rfd < 0)
+		return false;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		goto out;
+	elf = elf_begin(rfd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		goto out;
+	while (!found && (scn = elf_nextscn(elf, scn))) {
+		size_t noff = 0, name_off, desc_off;
+		Elf_Data *data;
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		const char *sname;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, ".note.stapsdt"))
+			continue;
+		data = elf_getdata(scn, NULL);
+		while (data && !found &&
+		       (noff = gelf_getnote(data, noff, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == 3 && nh.n_namesz == sizeof("stapsdt") &&
+			    !memcmp((const char *)data->d_buf + name_off, "stapsdt", nh.n_namesz))
+				found = note_is_python_audit((const char *)data->d_buf + desc_off,
+							     nh.n_descsz);
+		}
+	}
+out:
+	elf_end(elf);
+	close(rfd);
+	return found;
 }
 
 int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)

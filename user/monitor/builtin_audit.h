@@ -29,6 +29,10 @@ typedef void (*pyx_builtin_fn)(void *ctx, uint32_t pid, const char *name);
 int pyx_builtin_open(struct pyx_builtin **out, bool verbose);
 /* Attach python:audit of exe for pid only. -ENOENT when exe has no such probe. */
 int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe);
+/* Does the image (a /proc link, as for pyx_builtin_attach) carry a python:audit USDT note? Read
+ * the way libbpf reads it (section headers, .note.stapsdt), without blocking: what the attach
+ * would find, known before the attach runs off the run loop. */
+bool pyx_builtin_has_probe(const char *image);
 /* Detach what was attached for pid (the process exited or turned out to be hooked). */
 void pyx_builtin_detach(struct pyx_builtin *b, pid_t pid);
 /* Hand every waiting record to fn. Returns the number handled or -errno. */

@@ -309,12 +309,14 @@ static bool on_blind(void *ctx, uint32_t pid, const char *image)
 {
 	struct monitor *m = ctx;
 
-	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h) */
+	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h);
+	 * whether there is a probe to attach to is known now (an image without one, a pyenv build,
+	 * gets no builtin_events at all) */
 	if (!image) {
 		pyx_bw_detach(m->bw, pid);
 		return false;
 	}
-	return pyx_bw_attach(m->bw, pid, image);
+	return pyx_builtin_has_probe(image) && pyx_bw_attach(m->bw, pid, image);
 }
 
 static void on_builtin(void *ctx, uint32_t pid, const char *name)
