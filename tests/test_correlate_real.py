@@ -145,7 +145,7 @@ def test_unaudited_syscall_carries_its_user_stack(tmp_path):
 @needs_root_bpf
 def test_lookalikes_of_native_shapes_stay_unaudited(tmp_path):
     """Each rule of issue 9 is bounded to its shape: a ctypes call one step away from it alarms."""
-    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "native_lookalikes.py"),
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "native_lookalikes.py"),
                         str(tmp_path)], tmp_path / "o.jsonl")
     assert r.returncode == 0, r.stderr
     got = sorted((x["syscall"], x["args"].get("filename") or x["args"].get("pathname")

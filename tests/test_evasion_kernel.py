@@ -14,7 +14,8 @@ from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from correlate_util import CORPUS, built, findings
 
 PY = SYSTEM_PYTHON
-EVASION = CORPUS / "evasion"
+# scripts that take arguments: the golden corpus (tests/test_corr_golden.py) runs only the others
+EVASION = CORPUS / "evasion" / "with_args"
 
 
 def monitor(script, *args, tmp_path):
@@ -155,7 +156,7 @@ ALL_BUT_EXEC = "open,chmod,unlink,connect,kill"
 
 @pytest.fixture(scope="module")
 def int80(tmp_path_factory):
-    """int80.so built from tests/corpus/evasion/int80.c; skips when the kernel runs no 32-bit
+    """int80.so built from tests/corpus/evasion/with_args/int80.c; skips when the kernel runs no 32-bit
     syscalls (there is then nothing to evade)."""
     lib = tmp_path_factory.mktemp("int80") / "int80.so"
     r = run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(lib),
