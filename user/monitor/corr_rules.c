@@ -773,6 +773,16 @@ static bool sens_shm_exec(const struct pyx_sysview *sv)
 	return sv->args[2].raw & 0100000;
 }
 
+/* mknod(at): a device node (CAP_MKNOD), a socket or a regular file. Not a FIFO: any user can make
+ * one, and CPython raises no audit event for os.mkfifo (Modules/posixmodule.c os_mkfifo_impl), so
+ * the stdlib's own tests and ordinary programs would alarm for nothing (issue 9). */
+static bool sens_node_not_fifo(const struct pyx_sysview *sv)
+{
+	uint64_t mode = sv->args[sv->sc == PYX_SC_mknodat ? 2 : 1].raw;
+
+	return (mode & 0170000) != 0010000;
+}
+
 /* (l/f)setxattr of security.*: file capabilities, SELinux labels, IMA; an unreadable name too */
 static bool sens_security_xattr(const struct pyx_sysview *sv)
 {
