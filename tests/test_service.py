@@ -205,7 +205,7 @@ def test_logrotate_with_sighup_loses_and_duplicates_nothing(tmp_path):
     assert seqs == list(range(1, len(seqs) + 1)), "a hook seq is missing or repeated"
     assert [x["type"] for x in recs].count("summary") == 1
     summary = next(x for x in recs if x["type"] == "summary")
-    assert summary["lost"] == {"audit": 0, "syscall": 0, "process": 0}
+    assert summary["lost"] == {"audit": 0, "syscall": 0, "process": 0, "unmonitored": 0}
     # one line per record, none torn by the reopen
     # (blind-spot records come from the correlator, not the ring)
     assert summary["records"] == sum(1 for x in recs
@@ -236,11 +236,11 @@ def test_sigusr1_writes_a_stats_record_and_sighup_does_not_stop(tmp_path):
     shown = [x for x in recs[:recs.index(st)] if x["type"] not in ("start",)]
     for t in ("audit", "syscall", "process", "lifecycle", "lost", "malformed"):
         assert st["shown"][t] == sum(1 for x in shown if x["type"] == t), t
-    assert st["lost"] == {"audit": 0, "syscall": 0, "process": 0, "sink": 0}
+    assert st["lost"] == {"audit": 0, "syscall": 0, "process": 0, "unmonitored": 0, "sink": 0}
     assert st["malformed"] == 0 and st["rss_bytes"] > 0 and st["cpu_seconds"] > 0
     assert st["ring_size"] == 4 << 20 and 0 <= st["ring_used"] <= st["ring_size"]
     assert set(st["verdicts"]) == {"matched", "no-syscall", "mismatch", "indeterminate",
-                                   "unaudited"}
+                                   "unaudited", "changed"}
     assert st["pid"] == mon.pid and "time" in st and "node" in st
 
 
@@ -279,7 +279,7 @@ def test_metrics_file_parses_and_equals_the_summary(tmp_path):
     assert val("pyxcheck_records", type="lifecycle") == s["lifecycle"] > 0
     assert val("pyxcheck_records", type="malformed") == s["malformed"] == 0
     assert val("pyxcheck_malformed") == s["malformed"]
-    for stream in ("audit", "syscall", "process"):
+    for stream in ("audit", "syscall", "process", "unmonitored"):
         assert val("pyxcheck_lost", stream=stream) == s["lost"][stream]
     assert val("pyxcheck_lost", stream="sink") == 0
     for v, n in s["correlation"]["verdicts"].items():

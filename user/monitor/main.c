@@ -480,7 +480,7 @@ static void collect(struct monitor *m, struct pyx_counters *c)
 	}
 	if (m->ld)
 		pyx_loader_lost(m->ld, lost);
-	for (i = 0; i < PYX_STREAM__COUNT && i < 3; i++)
+	for (i = 0; i < PYX_STREAM__COUNT; i++)
 		c->lost[i] = lost[i] > m->sum.lost_records[i] ? lost[i] : m->sum.lost_records[i];
 	c->malformed = m->sum.malformed;
 	if (m->syslog) {
@@ -919,8 +919,19 @@ int main(int argc, char **argv)
 			pyx_print_error(opts.json, "failed to write output: %s", strerror(-m.w.err));
 	}
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		lost_ring += m.sum.lost_records[i] > m.sum.lost_total[i] ? m.sum.lost_records[i] :
-									    m.sum.lost_total[i];
+		uint64_t n = m.sum.lost_records[i] > m.sum.lost_total[i] ? m.sum.lost_records[i] :
+									   m.sum.lost_total[i];
+
+		/* the unmonitored stream counts processes that could not be followed, not records:
+		 * said on its own line (the set is sized from pid_max, so this should never be) */
+		if (i == PYX_STREAM_UNMONITORED) {
+			if (n)
+				pyx_print_error(opts.json, "%llu processes not monitored: the kernel's "
+						"set of monitored processes was full",
+						(unsigned long long)n);
+			continue;
+		}
+		lost_ring += n;
 		lost_out += m.sum.lost_output[i];
 	}
 	if (lost_ring || lost_out)

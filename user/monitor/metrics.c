@@ -8,7 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "correlate.h"
 #include "metrics.h"
+#include "output.h"
 
 static void counter(FILE *f, const char *name, const char *help, const char *type)
 {
@@ -17,9 +19,6 @@ static void counter(FILE *f, const char *name, const char *help, const char *typ
 
 int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 {
-	static const char *const streams[] = { "audit", "syscall", "process" };
-	static const char *const verdicts[] = { "matched", "no-syscall", "mismatch",
-						"indeterminate", "unaudited" };
 	char tmp[4096];
 	unsigned int i;
 	FILE *f;
@@ -45,8 +44,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 		fprintf(f, "pyxcheck_records_total{type=\"%s\"} %llu\n", pyx_ctype_name(i),
 			(unsigned long long)c->by_type[i]);
 	counter(f, "pyxcheck_verdicts_total", "Correlation verdicts.", "counter");
-	for (i = 0; i < c->nverdicts && i < 5; i++)
-		fprintf(f, "pyxcheck_verdicts_total{verdict=\"%s\"} %llu\n", verdicts[i],
+	for (i = 0; i < c->nverdicts && i < PYX_V__COUNT - PYX_V_MATCHED; i++)
+		fprintf(f, "pyxcheck_verdicts_total{verdict=\"%s\"} %llu\n", pyx_corr_verdict_name(PYX_V_MATCHED + i),
 			(unsigned long long)c->verdicts[i]);
 	counter(f, "pyxcheck_blind_spots_total", "Python processes found running without the hook.",
 		"counter");
@@ -54,8 +53,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 	counter(f, "pyxcheck_lost_total",
 		"Records lost, per stream (audit, syscall, process: the kernel side; sink: --syslog).",
 		"counter");
-	for (i = 0; i < 3; i++)
-		fprintf(f, "pyxcheck_lost_total{stream=\"%s\"} %llu\n", streams[i],
+	for (i = 0; i < PYX_STREAM__COUNT; i++)
+		fprintf(f, "pyxcheck_lost_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
 			(unsigned long long)c->lost[i]);
 	fprintf(f, "pyxcheck_lost_total{stream=\"sink\"} %llu\n", (unsigned long long)c->sink_lost);
 	counter(f, "pyxcheck_malformed_total", "Records that did not check out.", "counter");

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "correlate.h"
 #include "service.h"
 #include "version.h"
 
@@ -166,9 +167,6 @@ void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp
 
 void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_counters *c)
 {
-	static const char *const streams[] = { "audit", "syscall", "process" };
-	static const char *const verdicts[] = { "matched", "no-syscall", "mismatch",
-						"indeterminate", "unaudited" };
 	struct pyx_buf *b = &w->buf;
 	unsigned int i;
 
@@ -179,12 +177,12 @@ void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_count
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_ctype_name(i),
 			       (unsigned long long)c->by_type[i]);
 	pyx_buf_puts(b, "},\"verdicts\":{");
-	for (i = 0; i < c->nverdicts && i < 5; i++)
-		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", verdicts[i],
+	for (i = 0; i < c->nverdicts && i < PYX_V__COUNT - PYX_V_MATCHED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_corr_verdict_name(PYX_V_MATCHED + i),
 			       (unsigned long long)c->verdicts[i]);
 	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"lost\":{", (unsigned long long)c->blind_spots);
-	for (i = 0; i < 3; i++)
-		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", streams[i],
+	for (i = 0; i < PYX_STREAM__COUNT; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)c->lost[i]);
 	pyx_buf_printf(b, ",\"sink\":%llu},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
 		       "\"hooked_alive\":%llu,\"ring_size\":%llu,\"ring_used\":%llu,"

@@ -40,7 +40,7 @@ struct pyx_counters {
 	uint64_t verdicts[8];               /* by correlation verdict, when correlating */
 	unsigned int nverdicts;
 	uint64_t blind_spots;
-	uint64_t lost[4];                   /* per stream (audit, syscall, process) */
+	uint64_t lost[PYX_STREAM__COUNT];   /* per stream (enum pyx_stream) */
 	uint64_t malformed;
 	uint64_t sink_lost, sink_sent, sink_queued; /* --syslog */
 	uint64_t hooked_alive;              /* hooked processes that started and have not exited */
