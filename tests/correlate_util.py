@@ -15,11 +15,11 @@ def built():
             pytest.fail(f"{p} is missing: run `make` first")
 
 
-def monitor(python, script, workdir, out, timeout=180):
+def monitor(python, script, workdir, out, timeout=180, env=None):
     """pyxcheck -j -- PYTHON SCRIPT WORKDIR; returns the records."""
     built()
     r = run([str(MONITOR), "-j", "-o", str(out), "--", python, str(script), str(workdir)],
-            timeout=timeout)
+            timeout=timeout, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
         return [json.loads(line) for line in f.read().decode("utf-8").splitlines()]

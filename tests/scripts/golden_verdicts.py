@@ -18,6 +18,7 @@ Needs root, BPF and a built tree (PYX_BUILD, default ./build).
 """
 import collections
 import json
+import os
 import sys
 import sysconfig
 import tempfile
@@ -34,6 +35,10 @@ GOLDEN = ROOT / "tests" / "data" / "golden-verdicts.jsonl"
 # - a port in the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by
 #   default): a listener bound to port 0 (evasion/ctypes_connect) gets a new one each run.
 EPHEMERAL = range(32768, 61000)
+# - PATH: subprocess tries execve in each PATH directory until one succeeds, so the number of
+#   failed execve paired with a Popen is the number of directories before the command's. The
+#   corpus runs with this fixed PATH, whatever the caller's (a CI machine's differs from ours).
+FIXED_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def programs():
@@ -117,7 +122,8 @@ def collect(only=None):
             work = Path(t) / "w"
             work.mkdir()
             prepare(name, work)
-            recs = monitor(SYSTEM_PYTHON, script, work, Path(t) / "o.jsonl")
+            env = dict(os.environ, PATH=FIXED_PATH)
+            recs = monitor(SYSTEM_PYTHON, script, work, Path(t) / "o.jsonl", env=env)
             lines += reduce(name, recs, work)
     return sorted(lines)
 
