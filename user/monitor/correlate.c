@@ -1504,8 +1504,6 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
-	struct thread *th;
-	unsigned int b;
 	int err = 0;
 
 	c->err = 0;
@@ -1554,18 +1552,7 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 			err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 			break;
 		}
-		/* the lost records could have been anyone's: every open window is in doubt */
-		for (b = 0; b < HASH_BUCKETS; b++) {
-			for (th = c->threads[b]; th; th = th->hnext) {
-				struct held *h;
-
-				for (h = th->head; h; h = h->next)
-					if (h->win && !h->win->closed)
-						h->win->lost = true;
-				th->uncertain = true;
-			}
-		}
-		c->last_lost_ns = hdr->ts_ns ? hdr->ts_ns : 1;
+		pyx_corr_note_loss(c, hdr->ts_ns);
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		break;
 	default:
@@ -1573,6 +1560,25 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		break;
 	}
 	return err ? err : c->err;
+}
+
+void pyx_corr_note_loss(struct pyx_corr *c, uint64_t ts_ns)
+{
+	unsigned int b;
+	struct thread *th;
+
+	/* the lost records could have been anyone's: every open window is in doubt */
+	for (b = 0; b < HASH_BUCKETS; b++) {
+		for (th = c->threads[b]; th; th = th->hnext) {
+			struct held *h;
+
+			for (h = th->head; h; h = h->next)
+				if (h->win && !h->win->closed)
+					h->win->lost = true;
+			th->uncertain = true;
+		}
+	}
+	c->last_lost_ns = ts_ns ? ts_ns : 1;
 }
 
 int pyx_corr_tick(struct pyx_corr *c, uint64_t now)

@@ -174,6 +174,9 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 /* Feed one raw record (the loader's callback arguments). Records that do not decode pass
  * through unjudged (the printer reports them as malformed). */
 int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size);
+/* Records were lost (a LOST record, or a loss the kernel counted that no LOST record has reported
+ * yet): every open window is in doubt, and threads first seen soon after may miss their start. */
+void pyx_corr_note_loss(struct pyx_corr *c, uint64_t ts_ns);
 /* Close windows idle since before now_ns - window (CLOCK_MONOTONIC, the records' clock), report
  * blind spots whose grace has passed, reclaim idle threads. */
 int pyx_corr_tick(struct pyx_corr *c, uint64_t now_ns);

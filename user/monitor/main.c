@@ -107,6 +107,7 @@ struct monitor {
 	struct pyx_loader *ld;
 	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
 	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
+	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -164,6 +165,32 @@ static void write_lost(struct monitor *m, unsigned int stream, uint64_t count, c
 	m->w.lost_reason = NULL;
 	m->w.stream = saved;
 	m->w.corr = corr;
+}
+
+/* The kernel reports a loss in-band with the next record any CPU sends (flush_lost() in
+ * bpf/pyxcheck.bpf.c). Until then nothing tells the correlator, which would close by time, as
+ * "no-syscall", the window whose syscall record was the one lost (seen in the stress test when
+ * every producer paused right after a full ring). So before windows close by time, and before the
+ * final flush, the kernel's running totals are compared with what LOST records have said; a loss
+ * not yet reported puts the open windows in doubt now. Processes that could not be monitored
+ * lost no record of a followed one. */
+static void note_unreported_losses(struct monitor *m)
+{
+	uint64_t lost[PYX_STREAM__COUNT] = { 0 };
+	bool news = false;
+	unsigned int i;
+
+	if (!m->corr || !m->ld || pyx_loader_lost(m->ld, lost))
+		return;
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		if (i == PYX_STREAM_UNMONITORED || lost[i] <= m->loss_noted[i])
+			continue;
+		if (lost[i] > m->sum.lost_records[i])
+			news = true;
+		m->loss_noted[i] = lost[i];
+	}
+	if (news)
+		pyx_corr_note_loss(m->corr, now_ns(CLOCK_MONOTONIC));
 }
 
 /* Say in-band what the output queue dropped, once it has room again (force: now). */
@@ -765,8 +792,10 @@ int main(int argc, char **argv)
 		}
 		if (m.builtin)
 			pyx_builtin_poll(m.builtin, on_builtin, &m);
-		if (m.corr)
+		if (m.corr) {
+			note_unreported_losses(&m);
 			pyx_corr_tick(m.corr, now_ns(CLOCK_MONOTONIC));
+		}
 		if (stats_requested) {
 			struct pyx_counters c;
 
@@ -843,8 +872,10 @@ int main(int argc, char **argv)
 		drain(ld, &m);
 		if (m.builtin)
 			pyx_builtin_poll(m.builtin, on_builtin, &m);
-		if (m.corr)
+		if (m.corr) {
+			note_unreported_losses(&m);
 			pyx_corr_flush(m.corr);
+		}
 	}
 	/* losses of threads that emitted nothing after them: in-band now, not only in the summary */
 	if (!pyx_loader_lost(ld, m.sum.lost_total)) {
