@@ -17,11 +17,13 @@ Conventions every test file follows:
 """
 import atexit
 import glob
+import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -164,3 +166,43 @@ STARTUP_WARNINGS = ("pyxcheck: warning: this kernel runs 32-bit syscalls",)
 def without_startup_warnings(err):
     """stderr of a monitor run without the start-up warnings above."""
     return "".join(x for x in err.splitlines(True) if not x.startswith(STARTUP_WARNINGS))
+
+
+# --- shared by the tests that run the monitor -------------------------------------------------
+def require_built():
+    """Fail (not skip) when the monitor or the hook has not been built."""
+    for p in (MONITOR, LIBPYXCHECK):
+        if not p.exists():
+            pytest.fail(f"{p} is missing: run `make` first")
+
+
+def wait_for(pred, what, timeout=60):
+    """Poll pred until it returns a true value (returned) or fail the test after timeout s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def records(path):
+    """The JSON Lines of a finished output file: every line complete."""
+    data = Path(path).read_bytes().decode("utf-8")
+    assert data.endswith("\n") or not data
+    return [json.loads(line) for line in data.split("\n")[:-1]]
+
+
+def live_records(path):
+    """The complete JSON Lines of an output file that a running monitor is still writing."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+
+
+def stdout_records(stdout):
+    """The JSON records among a tool's stdout lines."""
+    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]

@@ -2,17 +2,15 @@
 """Helpers of the correlation end-to-end tests (tests/test_correlate_*.py)."""
 import json
 
-import pytest
 
-from conftest import LIBPYXCHECK, MONITOR, ROOT, run
+from conftest import MONITOR, ROOT, run
+from conftest import require_built
 
 CORPUS = ROOT / "tests" / "corpus"
 
 
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
+    require_built()
 
 
 def monitor(python, script, workdir, out, timeout=180, env=None):

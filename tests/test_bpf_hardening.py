@@ -24,12 +24,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
 from conftest import (BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
                       serial)
+from conftest import stdout_records as records, wait_for
 
 sys.path.insert(0, str(ROOT / "tests"))
 import pyxwire  # noqa: E402
@@ -69,20 +69,6 @@ def need(*paths):
     for p in paths:
         if not p.exists():
             pytest.fail(f"{p} is missing: run `make` first")
-
-
-def records(stdout):
-    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
-
-
-def wait_for(pred, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.02)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def in_syscall(pid, nr):

@@ -12,6 +12,7 @@ import tempfile
 import pytest
 
 from conftest import BUILD, ROOT, needs_root_bpf, run, serial
+from conftest import stdout_records as records
 
 DRV = BUILD / "tests" / "pyx-bpfdrv"
 WORKLOAD = ROOT / "tests" / "bpf" / "workload.py"
@@ -23,10 +24,6 @@ def drv(args, **kw):
     if not DRV.exists():
         pytest.fail(f"{DRV} is missing: run `make` first")
     return run([str(DRV)] + args, **kw)
-
-
-def records(stdout):
-    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
 
 
 def errname(ret, err):

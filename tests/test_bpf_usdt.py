@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """The kernel side's USDT programs, "all" mode, loss accounting and the loader's error paths,
 through build/tests/pyx-bpfdrv."""
-import json
 import os
 import tempfile
 
 import pytest
 
 from conftest import BUILD, LIBPYXCHECK, ROOT, needs_root_bpf, run, serial
+from conftest import stdout_records as records
 
 DRV = BUILD / "tests" / "pyx-bpfdrv"
 PY = "/usr/bin/python3"
@@ -18,10 +18,6 @@ def drv(args, **kw):
     if not DRV.exists():
         pytest.fail(f"{DRV} is missing: run `make` first")
     return run([str(DRV)] + args, **kw)
-
-
-def records(stdout):
-    return [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
 
 
 def child_pid(r):

@@ -7,7 +7,6 @@ Each test creates a throwaway user and removes it at the end, whatever happens. 
 the hook are private copies in a world-readable directory of their own: the user's Python must
 be able to load the hook, and other tests' monitors must not trace these processes.
 """
-import json
 import os
 import pwd
 import shutil
@@ -21,15 +20,14 @@ from pathlib import Path
 import pytest
 
 from conftest import LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import live_records as records, wait_for, require_built
 
 pytestmark = needs_root_bpf
 
 
 @pytest.fixture(scope="module", autouse=True)
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
+    require_built()
 
 
 @pytest.fixture
@@ -72,23 +70,6 @@ def as_user(u, cmd, **kw):
                          cwd=u["home"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     u["procs"].append(p)
     return p
-
-
-def records(path):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
-
-
-def wait_for(pred, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def marks(path, tag):

@@ -15,11 +15,11 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import LIBPYXCHECK, MONITOR, PYTHONS, ROOT, needs_root_bpf, run
+from conftest import records, wait_for, require_built
 
 WORKLOAD = ROOT / "tests" / "scripts" / "monitor_workload.py"
 DEMO = ROOT / "demo" / "demo.py"
@@ -34,16 +34,7 @@ pytestmark = needs_root_bpf
 
 @pytest.fixture(scope="module", autouse=True)
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
-
-
-def records(path):
-    with open(path, "rb") as f:
-        data = f.read().decode("utf-8")
-    assert data.endswith("\n") or not data
-    return [json.loads(line) for line in data.split("\n")[:-1]]
+    require_built()
 
 
 # ---------------------------------------------------------------------------- audit vs recorder
@@ -216,15 +207,6 @@ def test_descendants_that_outlive_command_are_followed(tmp_path):
 
 
 # ---------------------------------------------------------------------------- -p, -a, signals
-def wait_for(pred, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def out_has(path, pred):
     def check():
         try:

@@ -13,12 +13,12 @@ import os
 import selectors
 import signal
 import subprocess
-import time
 
 import pytest
 
-from conftest import (BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
+from conftest import (BUILD, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
                       serial)
+from conftest import live_records as records, wait_for, require_built
 from robust_util import private_monitor
 
 pytestmark = needs_root_bpf
@@ -29,9 +29,7 @@ FORK_WORKER = ROOT / "tests" / "stress" / "fork_worker.py"
 
 @pytest.fixture(scope="module", autouse=True)
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
+    require_built()
 
 
 class Worker:
@@ -61,23 +59,6 @@ class Worker:
         if self.p.poll() is None:
             self.p.kill()
         self.p.wait(timeout=30)
-
-
-def wait_for(pred, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def records(path):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
 
 
 def fault_events(path, pid, tag):

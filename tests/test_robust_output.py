@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from conftest import LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import require_built
 from robust_util import CONTROL, json_lines
 
 pytestmark = needs_root_bpf
@@ -50,9 +51,7 @@ def workload(tmp_path):
 
 @pytest.fixture(scope="module")
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
+    require_built()
 
 
 def from_json_bytes(v):

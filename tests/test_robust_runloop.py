@@ -13,6 +13,7 @@ import pytest
 
 from conftest import (LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run,
                       without_startup_warnings)
+from conftest import require_built
 from robust_util import json_lines
 from test_robust_faults import bpftool_ids
 
@@ -23,9 +24,7 @@ PROBE_FDS = {"anon_inode:bpf_link", "anon_inode:[perf_event]"}
 
 @pytest.fixture(scope="module", autouse=True)
 def built():
-    for p in (MONITOR, LIBPYXCHECK):
-        if not p.exists():
-            pytest.fail(f"{p} is missing: run `make` first")
+    require_built()
 
 
 def wait_gone(pid, timeout=300):

@@ -23,24 +23,10 @@ from pathlib import Path
 import pytest
 
 from conftest import LIBPYXCHECK, MONITOR, ROOT, needs_root_bpf, run
+from conftest import wait_for, records as records_of
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTALL_HOOK = ROOT / "packaging" / "pyxcheck-install-hook"
-
-
-def records_of(path):
-    data = Path(path).read_bytes().decode("utf-8")
-    assert data.endswith("\n") or not data
-    return [json.loads(line) for line in data.split("\n")[:-1]]
-
-
-def wait_for(pred, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def file_has(path, pred):
