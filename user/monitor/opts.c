@@ -76,8 +76,7 @@ static const char usage_text[] =
 "  pyxcheck --summary -- python3 -c 'import json'\n"
 "                                             counts at exit\n"
 "  pyxcheck -c -- python3 script.py           where the script spends its system time\n"
-"  pyxcheck -e file --trace-out t.json --html report.html -- python3 script.py\n"
-"                                             a trace for ui.perfetto.dev and a report\n"
+
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
 

@@ -144,8 +144,8 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 	fprintf(
 	    f,
 	    " s</h3>\n<svg class=\"timeline\" data-pid=\"%u\" xmlns=\"http://www.w3.org/2000/svg\""
-	    " width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\">\n",
-	    pid, SVG_W, nrows * ROW_H + 20, SVG_W, nrows * ROW_H + 20);
+	    " width=\"100%%\" viewBox=\"0 0 %u %u\">\n",
+	    pid, SVG_W, nrows * ROW_H + 20);
 	/* time axis: five ticks */
 	for (i = 0; i <= 4; i++) {
 		double x = LABEL_W + plot * i / 4;
@@ -219,7 +219,7 @@ static const char style[] =
     "tr.unaudited td,tr.mismatch td,tr.alert td,tr.blind-spot td{background:#fde8e8}"
     ".ev{fill:#9ab}.matched{fill:#4a4}.mismatch{fill:#d22}.nosc{fill:#bbb}.indet{fill:#e90}"
     ".sc{fill:#46c}.failed{fill:#c84}.sc.alarm{fill:#d22}circle.alarm{fill:#d00}"
-    ".proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{font:11px monospace;fill:#333}"
+    "svg.timeline{max-width:1100px;display:block}.proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{font:11px monospace;fill:#333}"
     ".legend span{display:inline-block;padding:0 6px;margin-right:6px;color:#fff}";
 
 int pyx_html_write(struct pyx_views *v)
