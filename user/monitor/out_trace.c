@@ -5,8 +5,9 @@
  * metadata events at the end); audit events are complete ("X") slices from the event to the end
  * of the last syscall of the same thread matched to it; syscalls are slices nested in them, with
  * their arguments; fork, exec and exit are instants, and each fork is a flow arrow ("s" -> "f")
- * from the parent's track to the child's; alarms (unaudited syscalls, mismatches, blind spots,
- * alerts, losses) are instants of category "alarm" and their slices carry "alarm" in cat.
+ * from the parent's clone/vfork slice to the child's first slice; alarms (unaudited syscalls,
+ * mismatches, blind spots, alerts, losses) are instants of category "alarm" and their slices carry
+ * "alarm" in cat.
  *
  * Events are written as they come, so memory does not grow with the run. Viewers require the
  * slices of one track to nest: a thread's records arrive in program order, and a slice that would
@@ -21,42 +22,10 @@
 #include "sysrec.h"
 #include "views.h"
 
-#define STACK_MAX 32
-
-struct pyx_trace_thread {
-	uint32_t pid, tid;
-	unsigned int depth;
-	uint64_t ends[STACK_MAX]; /* ends of the open slices, outermost first */
-};
-
-static struct pyx_trace_thread *thread_of(struct pyx_views *v, uint32_t pid, uint32_t tid)
-{
-	struct pyx_trace_thread *t;
-	size_t i;
-
-	for (i = v->nthreads; i-- > 0;)
-		if (v->threads[i].tid == tid && v->threads[i].pid == pid)
-			return &v->threads[i];
-	if (v->nthreads == v->cthreads) {
-		size_t c = v->cthreads ? v->cthreads * 2 : 64;
-
-		t = realloc(v->threads, c * sizeof(*t));
-		if (!t)
-			return NULL;
-		v->threads = t;
-		v->cthreads = c;
-	}
-	t = &v->threads[v->nthreads++];
-	memset(t, 0, sizeof(*t));
-	t->pid = pid;
-	t->tid = tid;
-	return t;
-}
-
 /* Fit [start, *end) into the thread's open slices; push it. Returns true when it was cut. */
 static bool nest(struct pyx_views *v, uint32_t pid, uint32_t tid, uint64_t start, uint64_t *end)
 {
-	struct pyx_trace_thread *t = thread_of(v, pid, tid);
+	struct pyx_thread_name *t = pyx_views_thread(v, pid, tid, true);
 	bool cut = false;
 
 	if (!t)
@@ -67,7 +36,7 @@ static bool nest(struct pyx_views *v, uint32_t pid, uint32_t tid, uint64_t start
 		*end = t->ends[t->depth - 1];
 		cut = true;
 	}
-	if (*end > start && t->depth < STACK_MAX)
+	if (*end > start && t->depth < PYX_VIEWS_STACK_MAX)
 		t->ends[t->depth++] = *end;
 	return cut;
 }
@@ -252,7 +221,9 @@ void pyx_trace_process(struct pyx_views *v, const struct pyx_procview *pv)
 	emit(v, &b);
 	if (pv->kind != PYX_PROC_FORK)
 		return;
-	/* the arrow from the parent's track to the child's, which starts with an instant */
+	/* the arrow from the parent's track to the child's, which starts with an instant: "s"
+	 * binds to the parent's slice around the fork (its clone or vfork), "f" (no "bp") to the
+	 * child's first slice */
 	v->flow_id++;
 	begin(v, &b, "s", "fork", 4, "process", h->pid, h->tid, h->ts_ns);
 	pyx_buf_printf(&b, ",\"id\":%llu}", (unsigned long long)v->flow_id);
@@ -262,23 +233,38 @@ void pyx_trace_process(struct pyx_views *v, const struct pyx_procview *pv)
 		       h->tid);
 	emit(v, &b);
 	begin(v, &b, "f", "fork", 4, "process", pv->child_pid, pv->child_tid, h->ts_ns);
-	pyx_buf_printf(&b, ",\"id\":%llu,\"bp\":\"e\"}", (unsigned long long)v->flow_id);
+	pyx_buf_printf(&b, ",\"id\":%llu}", (unsigned long long)v->flow_id);
 	emit(v, &b);
+}
+
+static int cmp_pid(const void *pa, const void *pb)
+{
+	const struct pyx_thread_name *a = *(const struct pyx_thread_name *const *)pa;
+	const struct pyx_thread_name *b = *(const struct pyx_thread_name *const *)pb;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
 }
 
 int pyx_trace_finish(struct pyx_views *v)
 {
+	struct pyx_thread_name **by_pid = NULL;
 	struct pyx_buf b = {};
-	size_t i, j;
+	size_t i;
 
-	/* names: a process by its main thread's latest comm, a thread by its own */
+	/* names: a process by its main thread's latest comm (else its first thread's), a thread
+	 * by its own */
+	if (v->nnames && !(by_pid = malloc(v->nnames * sizeof(*by_pid))))
+		return -ENOMEM;
+	for (i = 0; i < v->nnames; i++)
+		by_pid[i] = &v->names[i];
+	if (v->nnames)
+		qsort(by_pid, v->nnames, sizeof(*by_pid), cmp_pid);
 	for (i = 0; i < v->nnames; i++) {
-		const struct pyx_thread_name *t = &v->names[i];
-		bool first = true;
+		const struct pyx_thread_name *t = by_pid[i];
 
-		for (j = 0; j < i; j++)
-			first &= v->names[j].pid != t->pid;
-		if (first) {
+		if (!i || by_pid[i - 1]->pid != t->pid) {
 			const char *pname = pyx_views_comm(v, t->pid, t->pid);
 
 			if (!strcmp(pname, "?"))
@@ -299,6 +285,7 @@ int pyx_trace_finish(struct pyx_views *v)
 		pyx_buf_puts(&b, "}}");
 		emit(v, &b);
 	}
+	free(by_pid);
 	fputs("\n]}\n", v->trace);
 	if (fflush(v->trace) || ferror(v->trace))
 		return errno ? -errno : -EIO;

@@ -72,43 +72,83 @@ static void see_time(struct pyx_views *v, uint64_t ts)
 		v->t_end_ns = ts;
 }
 
-static void see_name(struct pyx_views *v, uint32_t pid, uint32_t tid, const char *comm)
+static size_t slot_of(uint32_t pid, uint32_t tid, size_t n)
+{
+	uint64_t k = ((uint64_t)pid << 32 | tid) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(k >> 32) & (n - 1);
+}
+
+static int grow_index(struct pyx_views *v)
+{
+	size_t n = v->nname_index ? v->nname_index * 2 : 256, i, j;
+	uint32_t *idx = malloc(n * sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	memset(idx, 0xff, n * sizeof(*idx));
+	for (i = 0; i < v->nnames; i++) {
+		j = slot_of(v->names[i].pid, v->names[i].tid, n);
+		while (idx[j] != UINT32_MAX)
+			j = (j + 1) & (n - 1);
+		idx[j] = i;
+	}
+	free(v->name_index);
+	v->name_index = idx;
+	v->nname_index = n;
+	return 0;
+}
+
+struct pyx_thread_name *pyx_views_thread(struct pyx_views *v, uint32_t pid, uint32_t tid,
+					 bool create)
 {
 	struct pyx_thread_name *t;
-	size_t i;
+	size_t j;
 
-	/* the latest first: a thread's records come in runs */
-	for (i = v->nnames; i-- > 0;) {
-		if (v->names[i].tid == tid && v->names[i].pid == pid) {
-			t = &v->names[i];
-			goto set;
-		}
+	if (create && (v->nnames + 1) * 2 > v->nname_index && grow_index(v))
+		return NULL;
+	if (!v->nname_index)
+		return NULL;
+	for (j = slot_of(pid, tid, v->nname_index); v->name_index[j] != UINT32_MAX;
+	     j = (j + 1) & (v->nname_index - 1)) {
+		t = &v->names[v->name_index[j]];
+		if (t->pid == pid && t->tid == tid)
+			return t;
 	}
+	if (!create)
+		return NULL;
 	if (v->nnames == v->cnames) {
 		size_t c = v->cnames ? v->cnames * 2 : 64;
-		struct pyx_thread_name *n = realloc(v->names, c * sizeof(*n));
 
-		if (!n)
-			return;
-		v->names = n;
+		t = realloc(v->names, c * sizeof(*t));
+		if (!t)
+			return NULL;
+		v->names = t;
 		v->cnames = c;
 	}
-	t = &v->names[v->nnames++];
+	t = &v->names[v->nnames];
+	memset(t, 0, sizeof(*t));
 	t->pid = pid;
 	t->tid = tid;
-set:
+	v->name_index[j] = v->nnames++;
+	return t;
+}
+
+static void see_name(struct pyx_views *v, uint32_t pid, uint32_t tid, const char *comm)
+{
+	struct pyx_thread_name *t = pyx_views_thread(v, pid, tid, true);
+
+	if (!t)
+		return;
 	memcpy(t->comm, comm, PYX_COMM_LEN);
 	t->comm[PYX_COMM_LEN] = 0;
 }
 
 const char *pyx_views_comm(const struct pyx_views *v, uint32_t pid, uint32_t tid)
 {
-	size_t i;
+	struct pyx_thread_name *t = pyx_views_thread((struct pyx_views *)v, pid, tid, false);
 
-	for (i = 0; i < v->nnames; i++)
-		if (v->names[i].pid == pid && v->names[i].tid == tid)
-			return v->names[i].comm;
-	return "?";
+	return t ? t->comm : "?";
 }
 
 static void add_span(struct pyx_views *v, enum pyx_span_kind kind, uint64_t start, uint64_t end,
@@ -424,7 +464,7 @@ void pyx_views_free(struct pyx_views *v)
 	if (v->sum && v->sum->timed == &v->timed)
 		v->sum->timed = NULL;
 	pyx_sum_timed_free(&v->timed);
-	free(v->threads);
+	free(v->name_index);
 	free(v->spans);
 	free(v->findings);
 	free(v->names);

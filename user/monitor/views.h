@@ -74,9 +74,15 @@ struct pyx_finding {
 	char context[300]; /* why, and the last audit event with its frame */
 };
 
+#define PYX_VIEWS_STACK_MAX 32
+
+/* What the views know of one thread: its name, and for the trace the ends of its open slices
+ * (outermost first). */
 struct pyx_thread_name {
 	uint32_t pid, tid;
 	char comm[PYX_COMM_LEN + 1];
+	unsigned int depth;
+	uint64_t ends[PYX_VIEWS_STACK_MAX];
 };
 
 struct pyx_views {
@@ -88,9 +94,6 @@ struct pyx_views {
 	uint64_t trace_events;
 	bool trace_first;
 	uint64_t flow_id;
-	/* per-thread stack of open audit slices, for nesting (out_trace.c) */
-	struct pyx_trace_thread *threads;
-	size_t nthreads, cthreads;
 	/* report */
 	FILE *html;
 	struct pyx_span *spans;
@@ -99,9 +102,11 @@ struct pyx_views {
 	struct pyx_finding *findings;
 	size_t nfindings, cfindings;
 	uint64_t findings_dropped;
-	/* names of processes and threads (both outputs) */
+	/* threads seen, in order of appearance, and an open-addressing index over them */
 	struct pyx_thread_name *names;
 	size_t nnames, cnames;
+	uint32_t *name_index;
+	size_t nname_index;
 	uint64_t t0_ns; /* first record: trace and report times are relative to it */
 	bool have_t0;
 	uint64_t t_end_ns;
@@ -123,5 +128,8 @@ int pyx_html_write(struct pyx_views *v);
 
 /* "name" of (pid, tid), "?" when never seen */
 const char *pyx_views_comm(const struct pyx_views *v, uint32_t pid, uint32_t tid);
+/* The thread (pid, tid), made when new (create); NULL when unknown or without memory. */
+struct pyx_thread_name *pyx_views_thread(struct pyx_views *v, uint32_t pid, uint32_t tid,
+					 bool create);
 
 #endif /* PYX_VIEWS_H */
