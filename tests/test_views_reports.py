@@ -46,10 +46,15 @@ for i in range(5):
 subprocess.run(["/bin/true"])
 os.mkdir(os.path.join(d, "sub"))
 os.rmdir(os.path.join(d, "sub"))
+# a name the report must escape (an application's own event)
+sys.audit("<b>bold</b>&\"'")
 # an unaudited syscall: a finding for the report
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mkdir(os.path.join(d, "via-ctypes").encode(), 0o700)
 """
+
+
+HOSTILE = "<b>bold</b>&\"'"
 
 
 def records(path):
@@ -413,12 +418,13 @@ class Dom(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.tables, self.svgs, self.refs, self.scripts = {}, [], [], 0
+        self.tables, self.svgs, self.refs, self.scripts, self.tags = {}, [], [], 0, set()
         self.table = self.row = self.cell = None
         self.rects = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        self.tags.add(tag)
         for k in ("src", "href"):
             if k in a and not a[k].startswith("#"):
                 self.refs.append(a[k])
@@ -477,6 +483,8 @@ def test_html_report_renders_in_chromium(capture):
     ev = strace_rows(t["event"])
     assert {x[5]: int(x[3]) for x in dom.tables["t-events"][1:]} == {
         k: v[3] for k, v in ev.items() if k != "total"}
+    # text from the monitored process is text, never markup
+    assert ev[HOSTILE][3] == 1 and "b" not in dom.tags
     assert {int(x[0]) for x in dom.tables["t-procs"][1:]} == {
         x["pid"] for x in recs if x["type"] in ("syscall", "audit")}
     # findings with context: the ctypes mkdir, after the ctypes call, with its frame
