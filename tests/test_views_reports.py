@@ -440,7 +440,8 @@ class Dom(HTMLParser):
         elif tag in ("td", "th") and self.row is not None:
             self.cell = []
         elif tag == "svg":
-            self.svgs.append({"pid": int(a["data-pid"]), "rects": 0, "alarms": 0})
+            self.svgs.append({"pid": int(a["data-pid"]), "rects": 0, "alarms": 0,
+                              "merged": int(a["data-merged"])})
         elif tag == "rect" and self.svgs:
             self.svgs[-1]["rects"] += 1
         elif tag == "circle" and self.svgs:
@@ -502,8 +503,10 @@ def test_html_report_renders_in_chromium(capture):
     assert {s["pid"] for s in dom.svgs} >= pids
     mkdir = [x for x in recs if x.get("verdict") == "unaudited"][0]
     assert [s["pid"] for s in dom.svgs if s["alarms"]] == [mkdir["pid"]]
-    assert sum(s["rects"] for s in dom.svgs) >= len([x for x in recs if x["type"] in
-                                                     ("syscall", "audit")])
+    # every audit and syscall record is drawn, or merged into the item before it (same pixel,
+    # same colour); process events are drawn too
+    assert sum(s["rects"] + s["merged"] for s in dom.svgs) == len(
+        [x for x in recs if x["type"] in ("syscall", "audit", "process")])
 
 
 def png_pixels(data):

@@ -117,6 +117,30 @@ static const char *span_class(const struct pyx_span *s)
 	}
 }
 
+/* Last pixel column drawn in a row, per kind: a loop of short calls would otherwise draw
+ * thousands of items onto the same pixel (and make the page slow to open). */
+struct lane {
+	long px;
+	const char *cls;
+};
+
+/* Is s, at x and w pixels wide, drawn over the last item of its lane (same pixel, same
+ * colour)? Audit events and syscalls only: alarms and process events are always drawn. */
+static bool merged(struct lane *lanes, const struct pyx_span *s, double x, double w)
+{
+	struct lane *l = &lanes[s->kind];
+	const char *cls = span_class(s);
+	long px = (long)x;
+
+	if (s->kind != PYX_SPAN_AUDIT && s->kind != PYX_SPAN_SYSCALL)
+		return false;
+	if (w < 1 && l->px == px && l->cls == cls)
+		return true;
+	l->px = w < 1 ? px : -1;
+	l->cls = cls;
+	return false;
+}
+
 /* One process: [a, b) of the sorted spans. */
 static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t a, size_t b)
 {
@@ -124,7 +148,8 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 	uint32_t pid = sp[a]->pid, tid = 0;
 	unsigned int nrows = 0, row = 0;
 	const double plot = SVG_W - LABEL_W - 70; /* room for the last tick label */
-	size_t i;
+	struct lane lanes[4];
+	size_t i, nmerged = 0;
 
 	for (i = a; i < b; i++) {
 		if (sp[i]->start_ns < lo)
@@ -135,17 +160,29 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 			nrows++;
 	}
 	span = hi > lo ? hi - lo : 1;
+	/* first pass: how many items share a pixel with the one before */
+	for (i = a; i < b; i++) {
+		if (i == a || sp[i]->tid != sp[i - 1]->tid)
+			memset(lanes, 0xff, sizeof(lanes));
+		nmerged +=
+		    merged(lanes, sp[i], LABEL_W + plot * (double)(sp[i]->start_ns - lo) / span,
+			   plot * (double)(sp[i]->end_ns - sp[i]->start_ns) / span);
+	}
 	fprintf(f, "<h3 id=\"proc-%u\">pid %u ", pid, pid);
 	esc(f, pyx_views_comm(v, pid, pid));
 	fputs(": ", f);
 	secs(f, hi - lo);
 	fprintf(f, " s from +");
 	secs(f, lo - v->t0_ns);
-	fprintf(
-	    f,
-	    " s</h3>\n<svg class=\"timeline\" data-pid=\"%u\" xmlns=\"http://www.w3.org/2000/svg\""
-	    " width=\"100%%\" viewBox=\"0 0 %u %u\">\n",
-	    pid, SVG_W, nrows * ROW_H + 20);
+	fprintf(f,
+		" s</h3>\n<svg class=\"timeline\" data-pid=\"%u\" data-merged=\"%zu\""
+		" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%%\" viewBox=\"0 0 %u %u\">\n",
+		pid, nmerged, SVG_W, nrows * ROW_H + 20);
+	if (nmerged)
+		fprintf(
+		    f,
+		    "<title>%zu items shorter than a pixel drawn as the one before them</title>\n",
+		    nmerged);
 	/* time axis: five ticks */
 	for (i = 0; i <= 4; i++) {
 		double x = LABEL_W + plot * i / 4;
@@ -162,6 +199,7 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 		unsigned int y;
 
 		if (i == a || s->tid != tid) {
+			memset(lanes, 0xff, sizeof(lanes));
 			if (i != a)
 				row++;
 			tid = s->tid;
@@ -171,6 +209,8 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 			fputs("</text>\n", f);
 		}
 		y = row * ROW_H;
+		if (merged(lanes, s, x, w))
+			continue;
 		if (w < 1)
 			w = 1;
 		switch (s->kind) {
@@ -219,7 +259,8 @@ static const char style[] =
     "tr.unaudited td,tr.mismatch td,tr.alert td,tr.blind-spot td{background:#fde8e8}"
     ".ev{fill:#9ab}.matched{fill:#4a4}.mismatch{fill:#d22}.nosc{fill:#bbb}.indet{fill:#e90}"
     ".sc{fill:#46c}.failed{fill:#c84}.sc.alarm{fill:#d22}circle.alarm{fill:#d00}"
-    "svg.timeline{max-width:1100px;display:block}.proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{font:11px monospace;fill:#333}"
+    "svg.timeline{max-width:1100px;display:block}.proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{"
+    "font:11px monospace;fill:#333}"
     ".legend span{display:inline-block;padding:0 6px;margin-right:6px;color:#fff}";
 
 int pyx_html_write(struct pyx_views *v)
