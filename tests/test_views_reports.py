@@ -17,8 +17,6 @@ records of that same run:
 import json
 import shutil
 import struct
-import subprocess
-import sys
 import zlib
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -527,7 +525,8 @@ def png_pixels(data):
     stride = w * bpp
     rows, prev = [], bytearray(stride)
     for y in range(h):
-        ft, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        at = y * (stride + 1)
+        ft, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b = prev[i]
