@@ -88,7 +88,18 @@ $(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SR
 # a pass) is not a failure. PYTEST_JOBS=0 runs the first pass in-process too.
 PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_RUN   = PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v
-test: all $(TEST_BINS)
+# The HTML report is checked by rendering it in Debian's headless Chromium
+# (tests/test_views_reports.py): installed here when absent; without root or apt the test says
+# it was skipped and why.
+views-deps:
+	@dpkg-query -W -f='$${Status}\n' chromium 2>/dev/null | grep -q '^install ok installed$$' || \
+	{ if [ "$$(id -u)" = 0 ]; then echo "views-deps: installing chromium"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    --no-install-recommends chromium; } || echo "views-deps: chromium not installed"; \
+	  else echo "views-deps: not root, chromium not installed"; fi; }
+
+test: all $(TEST_BINS) views-deps
 	@rc=0; \
 	echo "test: parallel part, $(PYTEST_JOBS) workers"; \
 	$(PYTEST_RUN) -n $(PYTEST_JOBS) -m "not serial" $(PYTEST_ARGS) tests || [ $$? = 5 ] || rc=1; \

@@ -55,6 +55,7 @@
 #include "sink.h"
 #include "summary.h"
 #include "sysrec.h"
+#include "views.h"
 
 #define POLL_MS 100
 /* Free room in the output queue before a lost record is written for what it dropped: reported
@@ -108,6 +109,7 @@ struct monitor {
 	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
 	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
+	struct pyx_views *views;        /* -c/-C, --trace-out, --html (views.h), or NULL */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -162,6 +164,8 @@ static void write_lost(struct monitor *m, unsigned int stream, uint64_t count, c
 	m->w.stream = -1;
 	m->w.lost_reason = reason;
 	m->out->lost(&m->w, &l);
+	if (m->views)
+		pyx_views_lost(m->views, &l);
 	m->w.lost_reason = NULL;
 	m->w.stream = saved;
 	m->w.corr = corr;
@@ -237,6 +241,8 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 			  ev.name->s.data, ev.name->len);
 	m->shown[PYX_CT_AUDIT]++;
 	m->out->audit(&m->w, a, &ev);
+	if (m->views)
+		pyx_views_audit(m->views, a, &ev, m->w.corr);
 }
 
 static int show_record(struct monitor *m, const void *rec, size_t size)
@@ -263,6 +269,8 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		m->sum.sc_failed[sv.sc] += sv.err != 0;
 		m->shown[PYX_CT_SYSCALL]++;
 		m->out->syscall(&m->w, &sv);
+		if (m->views)
+			pyx_views_syscall(m->views, &sv, m->w.corr);
 		break;
 	case PYX_REC_PROCESS:
 		if (pyx_procrec_decode(rec, size, &pv)) {
@@ -273,6 +281,8 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			m->sum.proc[pv.kind]++;
 		m->shown[PYX_CT_PROCESS]++;
 		m->out->process(&m->w, &pv);
+		if (m->views)
+			pyx_views_process(m->views, &pv);
 		break;
 	case PYX_REC_LIFECYCLE:
 		if (size < sizeof(struct pyx_rec_lifecycle)) {
@@ -295,6 +305,8 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		m->sum.lost_records[l->stream] += l->count;
 		m->shown[PYX_CT_LOST]++;
 		m->out->lost(&m->w, l);
+		if (m->views)
+			pyx_views_lost(m->views, l);
 		break;
 	}
 	default:
@@ -315,13 +327,19 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 		if (m->w.ndropped)
 			report_dropped(m, false);
 		m->w.stream = PYX_STREAM_PROCESS;
-		pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+		if (m->views)
+			pyx_views_blind(m->views, it->blind);
+		if (!m->opts->table_only)
+			pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
 		m->w.stream = -1;
 		return m->w.err;
 	}
 	if (it->kind == PYX_CI_ALERT) {
 		m->w.stream = -1; /* an alarm is never dropped */
-		pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
+		if (m->views)
+			pyx_views_alert(m->views, it->alert);
+		if (!m->opts->table_only)
+			pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
 		return m->w.err;
 	}
 	m->w.corr = it;
@@ -596,6 +614,7 @@ int main(int argc, char **argv)
 	struct pyx_opts opts;
 	struct sigaction sa = {};
 	bool child_done = false, forwarded = false, warned_drop = false, abandoned = false;
+	bool views_failed = false;
 	uint64_t lost_ring = 0, lost_out = 0;
 	sig_atomic_t sigs;
 	int child_status = 0, ret = 1, err, n;
@@ -613,6 +632,8 @@ int main(int argc, char **argv)
 		return err == PYX_OPTS_EXIT ? 0 : 2;
 	m.opts = &opts;
 	m.out = opts.json ? &pyx_output_json : &pyx_output_plain;
+	if (opts.table_only)
+		m.out = &pyx_output_none; /* -c: the tables at exit are the output */
 
 	if (geteuid() != 0) {
 		pyx_print_error(opts.json, "must run as root to load BPF programs: run it with sudo");
@@ -642,6 +663,21 @@ int main(int argc, char **argv)
 	if (err) {
 		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output, why);
 		return 1;
+	}
+	if (opts.table_only || opts.table_also || opts.trace_out || opts.html) {
+		struct pyx_views_opts vo = {
+			.table = opts.table_only || opts.table_also,
+			.table_stderr = opts.table_also,
+			.sort = opts.table_sort,
+			.trace_path = opts.trace_out,
+			.html_path = opts.html,
+		};
+
+		err = pyx_views_new(&m.views, &vo, &m.sum, why, sizeof(why));
+		if (err) {
+			pyx_print_error(opts.json, "failed to open output file %s", why);
+			goto cleanup;
+		}
 	}
 	arena_mem = malloc(arena_size);
 	if (!arena_mem) {
@@ -896,6 +932,13 @@ int main(int argc, char **argv)
 	}
 	/* the output is complete before the detach, which can take a while (tracepoint
 	 * unregistration waits for RCU grace periods): readers see the end at once */
+	if (m.views) {
+		m.w.stream = -1; /* the accounting itself is never dropped */
+		if (pyx_views_finish(m.views, &m.w, why, sizeof(why))) {
+			pyx_print_error(opts.json, "%s", why);
+			views_failed = true;
+		}
+	}
 	if (opts.summary) {
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
@@ -982,7 +1025,7 @@ int main(int argc, char **argv)
 	/* an incomplete trace says so in the status too, without hiding a failing COMMAND's */
 	if ((lost_ring || lost_out) && ret == 0)
 		ret = 3;
-	if (m.w.err || abandoned)
+	if (m.w.err || abandoned || views_failed)
 		ret = 1;
 cleanup:
 	pyx_bw_stop(m.bw); /* before the fork below: one thread fewer, and no attach in flight */
@@ -1008,6 +1051,7 @@ cleanup:
 	pyx_corr_free(m.corr);
 	pyx_builtin_destroy(m.builtin);
 	pyx_syslog_close(m.syslog);
+	pyx_views_free(m.views);
 	pyx_summary_free(&m.sum);
 	pyx_buf_free(&m.w.buf);
 	free(arena_mem);

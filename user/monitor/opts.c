@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "opts.h"
+#include "summary.h"
 #include "sysrec.h"
 #include "version.h"
 
@@ -38,6 +39,17 @@ static const char usage_text[] =
 "      --syslog-buffer BYTES\n"
 "                    records held while the relay is away (default 16M); past it: lost\n"
 "      --summary     print counts per event and syscall, and losses, at exit\n"
+"  -c, --summary-only\n"
+"                    strace -c for Python: instead of the records, tables at exit of the kernel\n"
+"                    time (% time, seconds, usecs/call, calls, errors) per audit event and per\n"
+"                    syscall, per process, per source line, and the slowest audit events\n"
+"  -C, --summary-also\n"
+"                    the records as usual, and those tables on stderr at exit\n"
+"  -S, --summary-sort KEY\n"
+"                    sort the tables by time (default), calls, errors or name\n"
+"      --trace-out FILE.json\n"
+"                    also write a Chrome trace-event file for Perfetto / chrome://tracing\n"
+"      --html FILE   also write a self-contained HTML report: findings, tables, timelines\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
 "      --queue-size BYTES\n"
@@ -63,6 +75,8 @@ static const char usage_text[] =
 "  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
 "  pyxcheck --summary -- python3 -c 'import json'\n"
 "                                             counts at exit\n"
+"  pyxcheck -c -- python3 script.py           where the script spends its system time\n"
+
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
 
@@ -176,7 +190,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 }
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE };
+       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -195,6 +209,11 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
 		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
 		{ "queue-size", required_argument, NULL, OPT_QUEUE },
+		{ "summary-only", no_argument, NULL, 'c' },
+		{ "summary-also", no_argument, NULL, 'C' },
+		{ "summary-sort", required_argument, NULL, 'S' },
+		{ "trace-out", required_argument, NULL, OPT_TRACE_OUT },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -209,7 +228,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	o->syslog_buffer = 16u << 20;
 	opterr = 0;
 	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVcCS:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (o->npids == PYX_MAX_PIDS) {
@@ -303,6 +322,25 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		case OPT_WAIT_DETACH:
 			o->wait_detach = true;
 			break;
+		case 'c':
+			o->table_only = true;
+			break;
+		case 'C':
+			o->table_also = true;
+			break;
+		case 'S':
+			o->table_sort = pyx_sum_sort_parse(optarg);
+			if (o->table_sort < 0) {
+				usage_error("-S: '%s' is not time, calls, errors or name", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_TRACE_OUT:
+			o->trace_out = optarg;
+			break;
+		case OPT_HTML:
+			o->html = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -342,6 +380,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	}
 	if (o->syslog && !o->json) {
 		usage_error("%s", "--syslog sends JSON records: add -j");
+		return -EINVAL;
+	}
+	if (o->table_only && (o->json || o->table_also)) {
+		usage_error("%s", "-c prints tables instead of records: not with -j or -C");
 		return -EINVAL;
 	}
 	o->all = !o->command && !o->npids;

@@ -39,6 +39,12 @@ struct pyx_opts {
 	unsigned int metrics_interval_ms;
 	const char *syslog;       /* --syslog ADDR */
 	size_t syslog_buffer;     /* bound of its queue, bytes */
+	/* views (views.h): -c / -C time tables, -S, --trace-out, --html */
+	bool table_only;          /* -c: the tables instead of the records */
+	bool table_also;          /* -C: the records, and the tables on stderr */
+	int table_sort;           /* -S: enum pyx_sum_sort */
+	const char *trace_out;
+	const char *html;
 };
 
 enum { PYX_OPTS_OK = 0, PYX_OPTS_EXIT = 1 };
