@@ -92,6 +92,8 @@ bool pyx_vfilter_show(struct pyx_vfilter *f, const struct pyx_rec_hdr *h,
 	bool hidden_startup = false, show;
 
 	if (p) {
+		if (r->proc_kind == PYX_PROC_EXEC)
+			p->hooked = false; /* a new image: hooked again at its hook_start */
 		if (r->type == PYX_REC_AUDIT || r->hook_start)
 			p->hooked = true;
 		if (f->skip_startup) {

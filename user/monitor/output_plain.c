@@ -197,15 +197,18 @@ static unsigned int annot_segs(struct pyx_writer *w, char *annot, size_t size, s
 /* Columns are for people: a long str or bytes (a module's bytecode in marshal.loads) is cut
  * here; the JSON output carries all of it. */
 #define PLAIN_STR_MAX 120
+#define PLAIN_STR_MAX_WIDE 4096 /* --wide */
+
+static uint32_t plain_str_max = PLAIN_STR_MAX;
 
 static uint32_t plain_cut(const struct pyx_value *v, bool *cut)
 {
 	uint32_t n = v->len;
 
 	*cut = false;
-	if (n <= PLAIN_STR_MAX)
+	if (n <= plain_str_max)
 		return n;
-	n = PLAIN_STR_MAX;
+	n = plain_str_max;
 	/* on a UTF-8 character boundary */
 	while (n && (v->s.data[n] & 0xc0) == 0x80)
 		n--;
@@ -318,6 +321,7 @@ static void plain_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	size_t name_len;
 
 	plain_prefix(w, &rec->hdr, 'A');
+	plain_str_max = w->wide ? PLAIN_STR_MAX_WIDE : PLAIN_STR_MAX;
 	pyx_plain_pystr(&body, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED, 0);
 	name_len = body.len;
 	/* import: module and file; sys.path, meta_path and path_hooks (hundreds of columns, the
