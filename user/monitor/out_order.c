@@ -124,7 +124,13 @@ void pyx_order_put(struct pyx_order *o, struct pyx_writer *w, bool report)
 	if (report && ts < o->written_ts)
 		ts = o->written_ts;
 	if (ts < o->written_ts) {
-		write_late(o, w, ts, w->buf.p, w->buf.len, w->stream, w->priority);
+		/* the marker is built in w->buf: the line goes aside first */
+		line = malloc(w->buf.len ? w->buf.len : 1);
+		if (!line)
+			goto direct;
+		memcpy(line, w->buf.p, w->buf.len);
+		write_late(o, w, ts, line, w->buf.len, w->stream, w->priority);
+		free(line);
 		w->buf.len = 0;
 		return;
 	}

@@ -175,18 +175,19 @@ static void plain_emit(struct pyx_writer *w, const char *color, struct pyx_buf *
 /* The correlator's annotation as two segments: the verdict (never cut) and its detail. */
 static unsigned int annot_segs(struct pyx_writer *w, char *annot, size_t size, struct seg *sg)
 {
-	const char *v;
 	size_t head;
 
 	annot[0] = 0;
 	if (!w->corr || w->corr->verdict == PYX_V_NONE)
 		return 0;
 	w->annot->plain_suffix(w->corr, annot, size);
-	v = pyx_corr_verdict_name(w->corr->verdict);
-	/* "  UNAUDITED ..." or "  [verdict...]" */
-	head = w->corr->verdict == PYX_V_UNAUDITED ? strlen("  UNAUDITED") : 3 + strlen(v);
-	if (head > strlen(annot))
-		head = strlen(annot);
+	/* "  UNAUDITED ..." or "  [verdict...]": the verdict word is the head (read from the text,
+	 * so that tools without the correlator link this file) */
+	head = strlen(annot);
+	if (!strncmp(annot, "  UNAUDITED", 11))
+		head = 11;
+	else if (!strncmp(annot, "  [", 3))
+		head = 3 + strcspn(annot + 3, ": ]");
 	sg[0] = (struct seg){ annot, head,
 			      w->corr->verdict == PYX_V_MATCHED ? C_DIM :
 			      w->corr->verdict == PYX_V_INDETERMINATE ? C_WARN : C_FAIL, 0 };
