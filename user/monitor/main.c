@@ -234,14 +234,15 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 	name[n] = 0;
 	if (!pyx_opts_want_event(m->opts, name, a->category))
 		return;
+	pyx_summary_audit(&m->sum, pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
+			  ev.name->s.data, ev.name->len);
 	{
+		/* the display filters hide, the summary still counts */
 		struct pyx_vf_rec vr = { .event_id = ev.event_id, .proc_kind = -1 };
 
 		if (!view_show(m, rec, &vr))
 			return;
 	}
-	pyx_summary_audit(&m->sum, pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
-			  ev.name->s.data, ev.name->len);
 	m->shown[PYX_CT_AUDIT]++;
 	m->out->audit(&m->w, a, &ev);
 }
@@ -266,6 +267,8 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		}
 		if (!m->opts->sc_show[sv.sc])
 			break;
+		m->sum.sc[sv.sc]++;
+		m->sum.sc_failed[sv.sc] += sv.err != 0;
 		{
 			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = -1 };
 
@@ -284,8 +287,6 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			if (!view_show(m, h, &vr))
 				break;
 		}
-		m->sum.sc[sv.sc]++;
-		m->sum.sc_failed[sv.sc] += sv.err != 0;
 		m->shown[PYX_CT_SYSCALL]++;
 		m->out->syscall(&m->w, &sv);
 		break;
