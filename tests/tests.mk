@@ -6,7 +6,8 @@ PYTEST_ARGS ?=
 PYX_TEST_OUT := $(OUTPUT)/tests
 
 # Built by `make` (the BPF and correlator drivers) and only by `make test` (the rest).
-TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit
+TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit \
+	$(PYX_TEST_OUT)/order-unit
 TEST_BINS     := $(TEST_ALL_BINS) $(PYX_TEST_OUT)/pyx-decode $(PYX_TEST_OUT)/pyxpayload.so \
 	$(PYX_TEST_OUT)/forge
 ALL_TARGETS += $(TEST_ALL_BINS)
@@ -29,6 +30,11 @@ $(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(
 $(PYX_TEST_OUT)/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm -lunistring
+
+# The live view's reorder buffer (tests/test_views_order.py).
+$(PYX_TEST_OUT)/order-unit: tests/unit/order_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring -lpthread
 
 # The monitor's audit decoder and writers without the kernel (tests/test_monitor_decode.py).
 $(PYX_TEST_OUT)/pyx-decode: $(MON_CORE_O) $(MON_OBJDIR)/decode_tool.o | $(PYX_TEST_OUT)

@@ -1795,3 +1795,24 @@ void pyx_corr_stats(const struct pyx_corr *c, struct pyx_corr_stats *out)
 		out->top[i].count = top[i].count;
 	}
 }
+
+uint64_t pyx_corr_oldest_held(const struct pyx_corr *c)
+{
+	uint64_t oldest = UINT64_MAX;
+	unsigned int b;
+
+	for (b = 0; b < HASH_BUCKETS; b++) {
+		const struct thread *t;
+
+		for (t = c->threads[b]; t; t = t->hnext) {
+			const struct pyx_rec_hdr *h;
+
+			if (!t->head)
+				continue;
+			h = (const struct pyx_rec_hdr *)t->head->rec;
+			if (h->ts_ns < oldest)
+				oldest = h->ts_ns;
+		}
+	}
+	return oldest;
+}

@@ -47,6 +47,8 @@
 #include "out_syslog.h"
 #include "opts.h"
 #include "outfile.h"
+#include "out_filter.h"
+#include "out_order.h"
 #include "output.h"
 #include "payload.h"
 #include "record.h"
@@ -110,7 +112,29 @@ struct monitor {
 	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
 	struct pyx_views *views;        /* -c/-C, --trace-out, --html (views.h), or NULL */
+	struct pyx_vfilter vf;          /* display filters of the live view (out_filter.h) */
+	bool vf_on;
+	struct pyx_order *order;        /* time order of the human output (out_order.h), or NULL */
 };
+
+/* An alarm verdict of the correlator on the record being shown (--findings shows these). */
+static bool corr_alarm(const struct monitor *m)
+{
+	const struct pyx_corr_item *it = m->w.corr;
+
+	return it && (it->verdict == PYX_V_UNAUDITED || it->verdict == PYX_V_MISMATCH ||
+		      it->verdict == PYX_V_CHANGED);
+}
+
+/* The display filters: false hides the record (counted in m->vf). */
+static bool view_show(struct monitor *m, const struct pyx_rec_hdr *h, struct pyx_vf_rec *r)
+{
+	if (!m->vf_on)
+		return true;
+	r->type = h->type;
+	r->alarm = r->alarm || corr_alarm(m);
+	return pyx_vfilter_show(&m->vf, h, r);
+}
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -139,7 +163,11 @@ static int rec_stream(unsigned int type)
 static void malformed(struct monitor *m, const struct pyx_rec_hdr *h, const char *source,
 		      const char *why, const void *raw, size_t len)
 {
+	struct pyx_vf_rec vr = { .alarm = true, .event_id = -1, .proc_kind = -1 };
+
 	m->sum.malformed++;
+	if (!view_show(m, h, &vr))
+		return;
 	m->shown[PYX_CT_MALFORMED]++;
 	/* droppable too: a flood of forged records must not grow the queue without bound */
 	m->w.stream = h->type == PYX_REC_LOST ? PYX_STREAM_AUDIT : rec_stream(h->type);
@@ -239,6 +267,13 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 		return;
 	pyx_summary_audit(&m->sum, pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
 			  ev.name->s.data, ev.name->len);
+	{
+		/* the display filters hide, the summary still counts */
+		struct pyx_vf_rec vr = { .event_id = ev.event_id, .proc_kind = -1 };
+
+		if (!view_show(m, rec, &vr))
+			return;
+	}
 	m->shown[PYX_CT_AUDIT]++;
 	m->out->audit(&m->w, a, &ev);
 	if (m->views)
@@ -267,6 +302,24 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		m->sum.sc[sv.sc]++;
 		m->sum.sc_failed[sv.sc] += sv.err != 0;
+		{
+			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = -1 };
+
+			for (unsigned int i = 0; i < sv.nargs; i++) {
+				const struct pyx_sysarg *a = &sv.args[i];
+
+				if (a->kind == PYX_AK_PATH && a->present && !a->null &&
+				    !a->fault) {
+					vr.python_exec = sv.sc == PYX_SC_execve ||
+							 sv.sc == PYX_SC_execveat ?
+						pyx_vfilter_is_python(a->u.path.str, a->u.path.len) :
+						false;
+					break;
+				}
+			}
+			if (!view_show(m, h, &vr))
+				break;
+		}
 		m->shown[PYX_CT_SYSCALL]++;
 		m->out->syscall(&m->w, &sv);
 		if (m->views)
@@ -279,6 +332,16 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		}
 		if (pv.kind < 4)
 			m->sum.proc[pv.kind]++;
+		{
+			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = pv.kind };
+
+			if (pv.kind == PYX_PROC_FORK && !pv.thread)
+				vr.child_pid = pv.child_pid;
+			if (pv.kind == PYX_PROC_EXEC && pv.filename)
+				vr.python_exec = pyx_vfilter_is_python(pv.filename, pv.filename_len);
+			if (!view_show(m, h, &vr))
+				break;
+		}
 		m->shown[PYX_CT_PROCESS]++;
 		m->out->process(&m->w, &pv);
 		if (m->views)
@@ -290,6 +353,14 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		}
 		m->sum.lifecycle++;
+		{
+			const struct pyx_rec_lifecycle *lc = rec;
+			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = -1,
+						 .hook_start = lc->kind == PYX_LC_HOOK_START };
+
+			if (!view_show(m, h, &vr))
+				break;
+		}
 		m->shown[PYX_CT_LIFECYCLE]++;
 		m->w.priority = true;
 		m->out->lifecycle(&m->w, rec);
@@ -303,6 +374,12 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 			break;
 		}
 		m->sum.lost_records[l->stream] += l->count;
+		{
+			struct pyx_vf_rec vr = { .alarm = true, .event_id = -1, .proc_kind = -1 };
+
+			if (!view_show(m, h, &vr))
+				break;
+		}
 		m->shown[PYX_CT_LOST]++;
 		m->out->lost(&m->w, l);
 		if (m->views)
@@ -314,6 +391,7 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		break;
 	}
 	m->w.stream = -1;
+	m->w.line_ts = 0;
 	/* the reader went away (EPIPE) or the disk is full: stop polling */
 	return m->w.err;
 }
@@ -324,22 +402,37 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 	struct monitor *m = ctx;
 
 	if (it->kind == PYX_CI_BLIND_SPOT) {
+		if (m->vf_on && !pyx_vfilter_show_finding(&m->vf, it->blind->pid, 0,
+							  it->blind->comm, true))
+			return 0;
 		if (m->w.ndropped)
 			report_dropped(m, false);
 		m->w.stream = PYX_STREAM_PROCESS;
 		if (m->views)
 			pyx_views_blind(m->views, it->blind);
-		if (!m->opts->table_only)
+		if (!m->opts->table_only) {
+			/* found out after a grace period: written at the release point, not as late */
+			m->w.line_ts = it->blind->ts_ns ? it->blind->ts_ns : 1;
+			m->w.line_report = true;
 			pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+			m->w.line_report = false;
+			m->w.line_ts = 0;
+		}
 		m->w.stream = -1;
 		return m->w.err;
 	}
 	if (it->kind == PYX_CI_ALERT) {
+		if (m->vf_on && !pyx_vfilter_show_finding(&m->vf, it->alert->pid, it->alert->uid,
+							  it->alert->comm, true))
+			return 0;
 		m->w.stream = -1; /* an alarm is never dropped */
 		if (m->views)
 			pyx_views_alert(m->views, it->alert);
-		if (!m->opts->table_only)
+		if (!m->opts->table_only) {
+			m->w.line_ts = it->alert->ts_ns ? it->alert->ts_ns : 1;
 			pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
+			m->w.line_ts = 0;
+		}
 		return m->w.err;
 	}
 	m->w.corr = it;
@@ -710,16 +803,43 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	m.w.sink = m.sink;
-	if (!opts.json && f == stdout && isatty(STDOUT_FILENO)) {
+	if (!opts.json) {
+		/* the live view (docs/views.md): cut to a terminal's width, or to COLUMNS when set
+		 * (as ps does), unless --wide; colours on a terminal unless NO_COLOR or --color */
+		bool tty = f == stdout && isatty(STDOUT_FILENO);
+		const char *cols = getenv("COLUMNS");
 		struct winsize ws;
+		long cw = cols ? strtol(cols, NULL, 10) : 0;
 
-		m.w.color = !getenv("NO_COLOR");
-		m.w.fit = true;
-		m.w.width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 100;
+		m.w.color = opts.color == PYX_COLOR_ALWAYS ||
+			    (opts.color == PYX_COLOR_AUTO && tty && !getenv("NO_COLOR"));
+		if (cw >= 40 && cw <= 10000)
+			m.w.width = (unsigned int)cw;
+		else if (tty)
+			m.w.width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ?
+					    ws.ws_col : 100;
+		m.w.fit = m.w.width && !opts.wide;
+		m.w.durations = opts.durations;
+		m.w.wide = opts.wide;
+		err = pyx_order_new(&m.order);
+		if (err) {
+			pyx_print_error(false, "failed to set up the live view: %s", strerror(-err));
+			goto cleanup;
+		}
+		m.w.order = m.order;
 	}
+	m.vf.comm = opts.comm;
+	m.vf.uid_set = opts.uid_set;
+	m.vf.uid = opts.uid;
+	m.vf.python_only = opts.python_only;
+	m.vf.skip_startup = opts.skip_startup;
+	m.vf.findings = opts.findings;
+	m.vf_on = pyx_vfilter_active(&m.vf);
 
-	/* Correlation needs every audit event and the syscalls: it is on unless -e narrows them. */
-	if (opts.syscalls && !opts.events_given) {
+	/* Correlation needs every audit event and the syscalls: it is on whenever their probes are
+	 * all attached (without -e, with --findings, or an -e that names them all); -e then only
+	 * filters what is shown. */
+	if (opts.syscalls && opts.category_mask == (1u << PYX_CAT__COUNT) - 1) {
 		struct pyx_corr_opts copts = { .enabled = true, .blind_spots = true };
 
 		err = pyx_corr_new(&m.corr, &copts, on_item, &m);
@@ -832,6 +952,14 @@ int main(int argc, char **argv)
 			note_unreported_losses(&m);
 			pyx_corr_tick(m.corr, now_ns(CLOCK_MONOTONIC));
 		}
+		if (m.order) {
+			uint64_t now = now_ns(CLOCK_MONOTONIC);
+			uint64_t horizon = now - PYX_ORDER_SLACK_NS;
+
+			if (m.corr && pyx_corr_oldest_held(m.corr) < horizon)
+				horizon = pyx_corr_oldest_held(m.corr);
+			pyx_order_release(m.order, &m.w, horizon, now);
+		}
 		if (stats_requested) {
 			struct pyx_counters c;
 
@@ -903,6 +1031,9 @@ int main(int argc, char **argv)
 			break;
 	}
 	sd_notify(0, "STOPPING=1");
+	/* the detach that follows can take seconds: say why the prompt is not back yet */
+	if (stop_signals && isatty(STDERR_FILENO))
+		fputs("pyxcheck: detaching...\n", stderr);
 	/* a dead output (EPIPE, ENOSPC) ends the run: nothing more can be said there */
 	if (!m.w.err) {
 		drain(ld, &m);
@@ -913,6 +1044,8 @@ int main(int argc, char **argv)
 			pyx_corr_flush(m.corr);
 		}
 	}
+	if (m.order)
+		pyx_order_release(m.order, &m.w, UINT64_MAX, now_ns(CLOCK_MONOTONIC));
 	/* losses of threads that emitted nothing after them: in-band now, not only in the summary */
 	if (!pyx_loader_lost(ld, m.sum.lost_total)) {
 		for (i = 0; i < PYX_STREAM__COUNT; i++) {
@@ -923,6 +1056,11 @@ int main(int argc, char **argv)
 		}
 	}
 	report_dropped(&m, true);
+	if (m.order) {
+		/* the losses just written, before the summary */
+		pyx_order_release(m.order, &m.w, UINT64_MAX, now_ns(CLOCK_MONOTONIC));
+		m.w.order = NULL;
+	}
 	bad = pyx_loader_bad_size(ld);
 	if (bad) {
 		/* no header to report them by: counted as malformed, said once */
@@ -1008,6 +1146,14 @@ int main(int argc, char **argv)
 		lost_ring += n;
 		lost_out += m.sum.lost_output[i];
 	}
+	if (m.vf.startup_hidden)
+		fprintf(stderr, "pyxcheck: --skip-startup hid %llu start-up records of %llu "
+			"processes\n", (unsigned long long)m.vf.startup_hidden,
+			(unsigned long long)m.vf.startup_procs);
+	if (pyx_order_late(m.order))
+		fprintf(stderr, "pyxcheck: %llu lines were written out of time order (held past "
+			"the reorder bound), each after a marker line\n",
+			(unsigned long long)pyx_order_late(m.order));
 	if (lost_ring || lost_out)
 		pyx_print_error(opts.json, "%llu records lost: %llu with the ring buffer full "
 				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
@@ -1053,6 +1199,8 @@ cleanup:
 	pyx_syslog_close(m.syslog);
 	pyx_views_free(m.views);
 	pyx_summary_free(&m.sum);
+	pyx_order_free(m.order);
+	pyx_vfilter_free(&m.vf);
 	pyx_buf_free(&m.w.buf);
 	free(arena_mem);
 	return ret;

@@ -4,10 +4,10 @@
 MON_DIR     := user/monitor
 MON_OBJDIR  := $(OUTPUT)/monitor
 MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
-MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink
+MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink out_order
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
-	builtin_worker)
+	builtin_worker out_filter)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
 # Views for investigations: -c tables, --trace-out, --html (docs/views.md).

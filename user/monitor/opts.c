@@ -57,6 +57,16 @@ static const char usage_text[] =
 "                    (a power of two, default 64M); beyond it records are dropped and reported\n"
 "      --wait-detach exit only once every probe is detached (takes seconds: by default a\n"
 "                    background process detaches them after the exit status is handed back)\n"
+"  -T                show the time spent in each syscall, <seconds>, as strace -T\n"
+"      --wide        never cut lines to the terminal width (or COLUMNS)\n"
+"      --color WHEN  auto (a terminal, unless NO_COLOR is set), always or never\n"
+"      --skip-startup\n"
+"                    hide each Python's own start-up, until its main module runs (counted)\n"
+"      --python-only show only processes that carry the hook\n"
+"  -n, --comm COMM   show only processes whose name contains COMM\n"
+"  -u, --uid UID     show only processes of user UID\n"
+"      --findings    show only alarms (unaudited, mismatch, changed, blind spots, alerts) and\n"
+"                    losses; every probe is attached and correlated, -e only filters\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
@@ -190,7 +200,64 @@ static int parse_events(struct pyx_opts *o, char *list)
 }
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML };
+       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML,
+       /* the live view */
+       OPT_WIDE = 0x180, OPT_COLOR, OPT_SKIP_STARTUP, OPT_PYTHON_ONLY, OPT_FINDINGS };
+
+/* Options of the live view (docs/views.md); 1: handled, 0: not one of them, -EINVAL. */
+static int parse_view_opt(struct pyx_opts *o, int c, const char *arg)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case 'T':
+		o->durations = true;
+		return 1;
+	case OPT_WIDE:
+		o->wide = true;
+		return 1;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			o->color = PYX_COLOR_AUTO;
+		else if (!strcmp(arg, "always"))
+			o->color = PYX_COLOR_ALWAYS;
+		else if (!strcmp(arg, "never"))
+			o->color = PYX_COLOR_NEVER;
+		else {
+			usage_error("--color: '%s' is not auto, always or never", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case OPT_SKIP_STARTUP:
+		o->skip_startup = true;
+		return 1;
+	case OPT_PYTHON_ONLY:
+		o->python_only = true;
+		return 1;
+	case OPT_FINDINGS:
+		o->findings = true;
+		return 1;
+	case 'n':
+		if (!*arg || strlen(arg) >= 16) {
+			usage_error("-n: '%s' is not a process name (1 to 15 bytes)", arg);
+			return -EINVAL;
+		}
+		o->comm = arg;
+		return 1;
+	case 'u':
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 0 || v > (long)UINT32_MAX - 1) {
+			usage_error("-u: bad uid '%s'", arg);
+			return -EINVAL;
+		}
+		o->uid_set = true;
+		o->uid = (uint32_t)v;
+		return 1;
+	}
+	return 0;
+}
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -214,6 +281,13 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "summary-sort", required_argument, NULL, 'S' },
 		{ "trace-out", required_argument, NULL, OPT_TRACE_OUT },
 		{ "html", required_argument, NULL, OPT_HTML },
+		{ "wide", no_argument, NULL, OPT_WIDE },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "skip-startup", no_argument, NULL, OPT_SKIP_STARTUP },
+		{ "python-only", no_argument, NULL, OPT_PYTHON_ONLY },
+		{ "findings", no_argument, NULL, OPT_FINDINGS },
+		{ "comm", required_argument, NULL, 'n' },
+		{ "uid", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -228,7 +302,13 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	o->syslog_buffer = 16u << 20;
 	opterr = 0;
 	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVcCS:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVcCS:Tn:u:", longopts, NULL)) != -1) {
+		int vo = c == ':' || c == '?' ? 0 : parse_view_opt(o, c, optarg);
+
+		if (vo < 0)
+			return -EINVAL;
+		if (vo)
+			continue;
 		switch (c) {
 		case 'p':
 			if (o->npids == PYX_MAX_PIDS) {
@@ -387,6 +467,14 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		return -EINVAL;
 	}
 	o->all = !o->command && !o->npids;
+	if (o->findings && o->events_given) {
+		/* -e filters what is shown; correlation needs every probe attached */
+		o->category_mask = (1u << PYX_CAT__COUNT) - 1;
+		if (!o->syscalls)
+			for (i = 0; i < PYX_SC__COUNT; i++)
+				o->sc_show[i] = true;
+		o->syscalls = true;
+	}
 	if (!o->events_given) {
 		o->category_mask = o->category_show = (1u << PYX_CAT__COUNT) - 1;
 		o->syscalls = true;

@@ -45,7 +45,19 @@ struct pyx_opts {
 	int table_sort;           /* -S: enum pyx_sum_sort */
 	const char *trace_out;
 	const char *html;
+	/* the live view (docs/views.md): how records are shown, never what is traced */
+	bool durations;           /* -T: time spent in each syscall */
+	bool wide;                /* --wide: never cut lines to the width */
+	int color;                /* --color: PYX_COLOR_* */
+	bool skip_startup;        /* --skip-startup */
+	bool python_only;         /* --python-only */
+	bool findings;            /* --findings: alarms and losses only, correlation on */
+	const char *comm;         /* -n COMM */
+	bool uid_set;             /* -u UID */
+	uint32_t uid;
 };
+
+enum { PYX_COLOR_AUTO = 0, PYX_COLOR_ALWAYS, PYX_COLOR_NEVER };
 
 enum { PYX_OPTS_OK = 0, PYX_OPTS_EXIT = 1 };
 

@@ -4,10 +4,15 @@
 #include <string.h>
 
 #include "output.h"
+#include "out_order.h"
 #include "sink.h"
 
 void pyx_writer_flush_line(struct pyx_writer *w)
 {
+	if (w->order && w->line_ts && !w->buf.oom) {
+		pyx_order_put(w->order, w, w->line_report);
+		return;
+	}
 	if (w->buf.oom) {
 		if (!w->err)
 			w->err = -ENOMEM;

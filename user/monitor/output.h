@@ -31,6 +31,7 @@ struct pyx_annot_ops {
 };
 
 struct pyx_sink;
+struct pyx_order;
 
 struct pyx_writer {
 	FILE *f;             /* where lines go when there is no sink (tools, tests) */
@@ -58,6 +59,14 @@ struct pyx_writer {
 	 * stamps "time" and "node" into JSON and hands the line to --syslog. NULL: nothing. */
 	void (*on_line)(struct pyx_writer *w);
 	void *line_ctx;
+	/* The human live view (output_plain.c, out_order.c): lines are held and written in time
+	 * order when order is set (line_ts: the key of the line being built, 0: write at once;
+	 * line_report: a late finding, placed at the release point). */
+	struct pyx_order *order;
+	uint64_t line_ts;
+	bool line_report;
+	bool durations;      /* -T: each syscall's time in the kernel, <seconds> (plain) */
+	bool wide;           /* --wide: every argument in full (plain) */
 };
 
 struct pyx_output_ops {

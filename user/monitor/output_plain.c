@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Human columns: TIME PID COMM T WHAT, where T is A (audit), S (syscall), P (process),
- * L (hook lifecycle) or ! (lost, malformed). Audit arguments read like Python reprs, syscalls like
- * strace. Everything from a monitored process is escaped (buf.h): no raw control byte reaches the
- * terminal. On a terminal the line is cut to the width, keeping the result visible.
+ * L (hook lifecycle) or ! (lost, malformed); PID reads PID/TID for a thread other than the main
+ * one. Audit arguments read like Python reprs, syscalls like strace. Everything from a monitored
+ * process is escaped (buf.h): no raw control byte reaches the terminal. With a width (a terminal,
+ * or COLUMNS) a line is cut to it, arguments first, then the verdict's detail, then the frame:
+ * the event or syscall name, the result and the verdict are never cut (docs/views.md).
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "catalog.h"
 #include "correlate.h"
 #include "output.h"
+#include "out_order.h"
 #include "summary.h"
 
 #define C_RESET "\033[0m"
@@ -36,9 +39,19 @@ static void plain_prefix(struct pyx_writer *w, const struct pyx_rec_hdr *h, char
 	struct tm tm;
 	char ts[16];
 
+	w->line_ts = h->ts_ns; /* the key in time order (out_order.h) */
 	localtime_r(&sec, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	pyx_buf_printf(&w->buf, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000), h->pid);
+	if (h->tid && h->tid != h->pid) {
+		char id[24];
+
+		snprintf(id, sizeof(id), "%u/%u", h->pid, h->tid);
+		pyx_buf_printf(&w->buf, "%s.%06u %7s ", ts,
+			       (unsigned int)(real % 1000000000 / 1000), id);
+	} else {
+		pyx_buf_printf(&w->buf, "%s.%06u %7u ", ts,
+			       (unsigned int)(real % 1000000000 / 1000), h->pid);
+	}
 	/* comm is escaped then padded: count what was written, not the raw bytes */
 	{
 		size_t before = w->buf.len, n;
@@ -61,52 +74,142 @@ static size_t columns(const char *s, size_t n)
 	return c;
 }
 
-/* Assemble prefix + (coloured) body + suffix into w->buf and write, cutting body on a terminal. */
+/*
+ * A line after its prefix is a few segments. Each has a cut priority: 0 never (the event or
+ * syscall name, the result, the verdict), then 1 (arguments), 2 (the verdict's detail), 3 (the
+ * frame): a line too wide loses columns from priority 1 first.
+ */
+struct seg {
+	const char *p;
+	size_t len;
+	const char *color;
+	int prio;
+};
+
+#define SEG_MAX 8
+
+/* Bytes of s (n bytes) that fit in cols columns, on a UTF-8 character boundary. */
+static size_t fit_bytes(const char *s, size_t n, size_t cols)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (!cols)
+			break;
+		cols--;
+	}
+	return i;
+}
+
+static void emit_segs(struct pyx_writer *w, struct seg *sg, unsigned int n)
+{
+	size_t pre = columns(w->buf.p ? w->buf.p : "", w->buf.len), total = pre, over;
+	bool cut[SEG_MAX] = {};
+	unsigned int i;
+	int prio;
+
+	for (i = 0; i < n; i++)
+		total += columns(sg[i].p, sg[i].len);
+	/* arguments down to a few columns, the verdict's detail, the frame, then the rest of the
+	 * arguments */
+	static const struct { int prio; size_t floor; } steps[] = { { 1, 24 }, { 2, 0 }, { 3, 0 },
+								    { 1, 0 } };
+	unsigned int k;
+
+	for (k = 0; w->fit && total > w->width && k < sizeof(steps) / sizeof(steps[0]); k++) {
+		prio = steps[k].prio;
+		for (i = n; i-- > 0 && total > w->width;) {
+			size_t cols, keep, extra;
+
+			if (sg[i].prio != prio || !sg[i].len)
+				continue;
+			cols = columns(sg[i].p, sg[i].len);
+			extra = cut[i] ? 0 : 3; /* room for "..." */
+			over = total - w->width + extra;
+			keep = cols > over ? cols - over : 0;
+			if (keep < steps[k].floor)
+				keep = steps[k].floor < cols ? steps[k].floor : cols;
+			if (keep == cols)
+				continue;
+			if (!keep && prio > 1) {
+				/* gone whole: no "..." for the frame or the detail */
+				total = total - cols - (cut[i] ? 3 : 0);
+				sg[i].len = 0;
+				cut[i] = false;
+				continue;
+			}
+			sg[i].len = fit_bytes(sg[i].p, sg[i].len, keep);
+			total = total - cols + keep + extra;
+			cut[i] = true;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!sg[i].len && !cut[i])
+			continue;
+		if (sg[i].color && sg[i].color[0])
+			put_color(w, &w->buf, sg[i].color);
+		pyx_buf_write(&w->buf, sg[i].p, sg[i].len);
+		if (cut[i])
+			pyx_buf_puts(&w->buf, "...");
+		if (sg[i].color && sg[i].color[0])
+			put_color(w, &w->buf, C_RESET);
+	}
+	pyx_writer_flush_line(w);
+}
+
+/* Assemble prefix + (coloured) body + suffix into w->buf and write; the body may be cut. */
 static void plain_emit(struct pyx_writer *w, const char *color, struct pyx_buf *body,
 		       const char *suffix, const char *suffix_color)
 {
-	size_t room, pre = columns(w->buf.p ? w->buf.p : "", w->buf.len), len = body->len;
-	size_t sfx = strlen(suffix);
-	bool cut = false;
+	struct seg sg[2] = {
+		{ body->p ? body->p : "", body->len, color, 1 },
+		{ suffix, strlen(suffix), suffix_color, 0 },
+	};
 
-	if (w->fit && pre + columns(body->p ? body->p : "", body->len) + sfx > w->width) {
-		room = w->width > pre + sfx + 3 ? w->width - pre - sfx - 3 : 0;
-		for (len = 0; len < body->len; len++) {
-			if (((unsigned char)body->p[len] & 0xc0) == 0x80)
-				continue;
-			if (!room)
-				break;
-			room--;
-		}
-		cut = true;
-	}
-	put_color(w, &w->buf, color);
-	if (len)
-		pyx_buf_write(&w->buf, body->p, len);
-	if (cut)
-		pyx_buf_puts(&w->buf, "...");
-	put_color(w, &w->buf, C_RESET);
-	if (sfx) {
-		put_color(w, &w->buf, suffix_color);
-		pyx_buf_puts(&w->buf, suffix);
-		put_color(w, &w->buf, C_RESET);
-	}
+	emit_segs(w, sg, 2);
 	body->len = 0;
-	pyx_writer_flush_line(w);
+}
+
+/* The correlator's annotation as two segments: the verdict (never cut) and its detail. */
+static unsigned int annot_segs(struct pyx_writer *w, char *annot, size_t size, struct seg *sg)
+{
+	size_t head;
+
+	annot[0] = 0;
+	if (!w->corr || w->corr->verdict == PYX_V_NONE)
+		return 0;
+	w->annot->plain_suffix(w->corr, annot, size);
+	/* "  UNAUDITED ..." or "  [verdict...]": the verdict word is the head (read from the text,
+	 * so that tools without the correlator link this file) */
+	head = strlen(annot);
+	if (!strncmp(annot, "  UNAUDITED", 11))
+		head = 11;
+	else if (!strncmp(annot, "  [", 3))
+		head = 3 + strcspn(annot + 3, ": ]");
+	sg[0] = (struct seg){ annot, head,
+			      w->corr->verdict == PYX_V_MATCHED ? C_DIM :
+			      w->corr->verdict == PYX_V_INDETERMINATE ? C_WARN : C_FAIL, 0 };
+	sg[1] = (struct seg){ annot + head, strlen(annot + head), C_DIM, 2 };
+	return 2;
 }
 
 /* Columns are for people: a long str or bytes (a module's bytecode in marshal.loads) is cut
  * here; the JSON output carries all of it. */
 #define PLAIN_STR_MAX 120
+#define PLAIN_STR_MAX_WIDE 4096 /* --wide */
+
+static uint32_t plain_str_max = PLAIN_STR_MAX;
 
 static uint32_t plain_cut(const struct pyx_value *v, bool *cut)
 {
 	uint32_t n = v->len;
 
 	*cut = false;
-	if (n <= PLAIN_STR_MAX)
+	if (n <= plain_str_max)
 		return n;
-	n = PLAIN_STR_MAX;
+	n = plain_str_max;
 	/* on a UTF-8 character boundary */
 	while (n && (v->s.data[n] & 0xc0) == 0x80)
 		n--;
@@ -212,22 +315,42 @@ static void plain_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 {
 	const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
 	bool named = ce && ce->nargs == ev->nargs;
-	char sfx[256] = "";
-	unsigned int i;
+	struct pyx_buf frame = {};
+	struct seg sg[SEG_MAX];
+	char annot[512];
+	unsigned int i, n = 0, shown;
+	size_t name_len;
 
 	plain_prefix(w, &rec->hdr, 'A');
+	plain_str_max = w->wide ? PLAIN_STR_MAX_WIDE : PLAIN_STR_MAX;
 	pyx_plain_pystr(&body, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED, 0);
-	for (i = 0; i < ev->nargs; i++) {
+	name_len = body.len;
+	/* import: module and file; sys.path, meta_path and path_hooks (hundreds of columns, the
+	 * same at every import) only with --wide */
+	shown = ev->nargs;
+	if (ev->event_id == PYX_EV_IMPORT && named && ev->nargs == 5 && !w->wide)
+		shown = 2;
+	for (i = 0; i < shown; i++) {
 		pyx_buf_puts(&body, i ? ", " : " ");
 		if (named)
 			pyx_buf_printf(&body, "%s=", ce->args[i]);
 		plain_value(&body, &ev->args[i]);
 	}
-	if (!(ev->flags & PYX_PF_NO_FRAME))
-		snprintf(sfx, sizeof(sfx), " @%u", ev->line);
-	if (w->corr)
-		w->annot->plain_suffix(w->corr, sfx + strlen(sfx), sizeof(sfx) - strlen(sfx));
-	plain_emit(w, C_AUDIT, &body, sfx, C_DIM);
+	/* the raising frame, @file:line */
+	if (!(ev->flags & PYX_PF_NO_FRAME)) {
+		pyx_buf_puts(&frame, " @");
+		if (ev->file && ev->file->len)
+			pyx_plain_pystr(&frame, ev->file->s.data, ev->file->len,
+					ev->file->flags & PYX_TAG_ESCAPED, 0);
+		pyx_buf_printf(&frame, ":%u", ev->line);
+	}
+	sg[n++] = (struct seg){ body.p, name_len, C_AUDIT, 0 };
+	sg[n++] = (struct seg){ body.p + name_len, body.len - name_len, C_AUDIT, 1 };
+	sg[n++] = (struct seg){ frame.p ? frame.p : "", frame.len, C_DIM, 3 };
+	n += annot_segs(w, annot, sizeof(annot), sg + n);
+	emit_segs(w, sg, n);
+	body.len = 0;
+	pyx_buf_free(&frame);
 }
 
 static void plain_malformed(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, const char *source,
@@ -333,12 +456,15 @@ static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 
 static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 {
-	char sfx[256];
-	unsigned int i;
+	struct seg sg[SEG_MAX];
+	char sfx[256], annot[512];
+	unsigned int i, n = 0;
+	size_t name_len;
 	const char *en;
 
 	plain_prefix(w, &sv->rec->hdr, 'S');
 	pyx_buf_printf(&body, "%s(", sv->name);
+	name_len = body.len - 1;
 	for (i = 0; i < sv->nargs && !sv->no_entry; i++) {
 		if (i)
 			pyx_buf_puts(&body, ", ");
@@ -372,10 +498,16 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	} else {
 		snprintf(sfx, sizeof(sfx), " = %lld", (long long)sv->ret);
 	}
-	if (w->corr)
-		w->annot->plain_suffix(w->corr, sfx + strlen(sfx), sizeof(sfx) - strlen(sfx));
-	plain_emit(w, "", &body, sfx,
-		   w->corr && w->corr->verdict == PYX_V_UNAUDITED ? C_WARN : sv->err ? C_FAIL : "");
+	if (w->durations && !sv->at_entry && !sv->no_result)
+		snprintf(sfx + strlen(sfx), sizeof(sfx) - strlen(sfx), " <%llu.%06llu>",
+			 (unsigned long long)(sv->latency_ns / 1000000000),
+			 (unsigned long long)(sv->latency_ns % 1000000000 / 1000));
+	sg[n++] = (struct seg){ body.p, name_len, C_SYSCALL, 0 };
+	sg[n++] = (struct seg){ body.p + name_len, body.len - name_len, "", 1 };
+	sg[n++] = (struct seg){ sfx, strlen(sfx), sv->err ? C_FAIL : "", 0 };
+	n += annot_segs(w, annot, sizeof(annot), sg + n);
+	emit_segs(w, sg, n);
+	body.len = 0;
 }
 
 static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
