@@ -805,12 +805,69 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	return fl & (0x3 | 0x40 | 0x200 | 0x400000);
 }
 
+/* Stack dumps for the monitor's DWARF unwinder (pyxcheck_syscall.h); the loader clears this for
+ * --no-stack-dump. */
+const volatile bool ustack_dump_on = true;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PYX_USTACK_DUMPS);
+	__type(key, struct pyx_ustack_key);
+	__type(value, struct pyx_ustack_dump);
+} ustack_dumps SEC(".maps");
+
+/* Never written: the source an LRU slot is taken with (a helper copies the whole value from
+ * somewhere, and a per-CPU scratch could be mid-use by a preempted task). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pyx_ustack_dump);
+} ustack_blank SEC(".maps");
+
+/* Registers and the top pages of the user stack of the syscall of record b. Whole pages from the
+ * one holding sp, so each copy has a constant size and offset; the first page that does not read
+ * (the end of the stack mapping, a page not resident) ends the dump. */
+static __always_inline void ustack_dump(struct sc_buf *b)
+{
+	struct pyx_ustack_key k = { .tid = b->rec.hdr.tid, .enter_ns = b->rec.enter_ns };
+	struct pyx_ustack_dump *d;
+	struct pt_regs *regs;
+	__u32 zero = 0, len = 0;
+	int i;
+
+	if (!ustack_dump_on)
+		return;
+	d = bpf_map_lookup_elem(&ustack_blank, &zero);
+	if (!d || bpf_map_update_elem(&ustack_dumps, &k, d, BPF_ANY))
+		return;
+	d = bpf_map_lookup_elem(&ustack_dumps, &k);
+	if (!d)
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	d->ip = BPF_CORE_READ(regs, ip);
+	d->sp = BPF_CORE_READ(regs, sp);
+	d->bp = BPF_CORE_READ(regs, bp);
+	d->base = d->sp & ~4095ull;
+#pragma unroll
+	for (i = 0; i < PYX_USTACK_PAGES; i++) {
+		if (bpf_probe_read_user(d->stack + i * 4096, 4096, (void *)(d->base + i * 4096)))
+			break;
+		len += 4096;
+	}
+	d->len = len;
+	d->tid = k.tid;
+	d->enter_ns = k.enter_ns;
+}
+
 /* Append the user stack to the record b of size bytes; returns the new size. */
 static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 size)
 {
 	struct pyx_sc_ustack *u;
 	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
 	long n;
+
+	ustack_dump(b);
 
 	/* a nearly full tail goes without its stack; the mask is for the verifier */
 	if (at > PYX_SC_TAIL_MAX - sizeof(*u))

@@ -7,6 +7,12 @@
  * calls it for each exec mmap of an fd whose path it knows, and for each exec'd file). A frame
  * without a build ID (anonymous code) is looked up in /proc/PID/maps, cached per process and
  * dropped on exec and exit; when the process is gone it stays a raw address, and a note says so.
+ *
+ * The frame-pointer walk ends in glibc and CPython, built without frame pointers. For a finding
+ * whose syscall left a stack dump (registers and the top stack pages, pyxcheck_syscall.h), the
+ * stack is unwound with the DWARF CFI of the process's libraries instead (corr_unwind.c), from the
+ * maps cached here: they are read again each time the process maps code (pyx_ustack_refresh(),
+ * while it still runs) and kept after it exits, so a dump read late still unwinds.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -16,6 +22,7 @@
 #include <unistd.h>
 
 #include "corr_ustack.h"
+#include "corr_unwind.h"
 
 #define MAPS_CACHED 32
 #define MAPS_MAX 4096
@@ -37,6 +44,8 @@ struct maps {
 	uint64_t used;
 	struct map_ent *v;
 	unsigned int n;
+	struct pyx_unw *unw; /* the libraries as libdwfl modules, made at the first dump */
+	bool unw_tried;
 };
 
 struct pyx_ustack {
@@ -63,6 +72,7 @@ static void maps_clear(struct maps *m)
 	for (i = 0; i < m->n; i++)
 		free(m->v[i].path);
 	free(m->v);
+	pyx_unw_free(m->unw);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -120,6 +130,11 @@ static int maps_read(struct pyx_ustack *u, struct maps *m, uint32_t pid)
 		n++;
 	}
 	fclose(f);
+	if (!n && m->pid == pid && m->n) {
+		/* a zombie's maps are empty: keep what it had */
+		free(v);
+		return 0;
+	}
 	maps_clear(m);
 	m->pid = pid;
 	m->v = v;
@@ -156,6 +171,21 @@ static struct maps *maps_get(struct pyx_ustack *u, uint32_t pid, bool *fresh)
 		return NULL;
 	*fresh = true;
 	return lru;
+}
+
+void pyx_ustack_refresh(struct pyx_ustack *u, uint32_t pid)
+{
+	unsigned int i;
+	bool fresh;
+
+	if (!u)
+		return;
+	for (i = 0; i < MAPS_CACHED; i++)
+		if (u->m[i].v && u->m[i].pid == pid) {
+			maps_read(u, &u->m[i], pid);
+			return;
+		}
+	maps_get(u, pid, &fresh);
 }
 
 static const char *base(const char *p)
@@ -274,8 +304,56 @@ static const char *bid_name(const struct pyx_ustack *u, const uint8_t *id)
 	return NULL;
 }
 
+/* Unwind dump d with the maps of pid: 0 when it gave no frame (no maps, no module at ip). */
+static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, uint32_t tid,
+				 const struct pyx_ustack_dump *d, struct pyx_ustack_text *out)
+{
+	struct pyx_unw_frame fr[PYX_USTACK_TEXT_MAX];
+	struct maps *m;
+	bool fresh;
+	unsigned int i, n;
+
+	m = maps_get(u, pid, &fresh);
+	if (!m || !m->n)
+		return 0;
+	if (!m->unw && !m->unw_tried) {
+		struct pyx_unw_map *um = calloc(m->n, sizeof(*um));
+
+		m->unw_tried = true;
+		if (!um)
+			return 0;
+		for (i = 0; i < m->n; i++)
+			um[i] = (struct pyx_unw_map){ m->v[i].start, m->v[i].end, m->v[i].off,
+						      m->v[i].path };
+		m->unw = pyx_unw_new(um, m->n);
+		free(um);
+	}
+	n = pyx_unw_walk(m->unw, tid, d, fr, PYX_USTACK_TEXT_MAX);
+	if (!n || !maps_find(m, fr[0].pc))
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct map_ent *e = maps_find(m, i ? fr[i].pc - 1 : fr[i].pc);
+		char *t = out->frames[i];
+		size_t tn = sizeof(out->frames[i]);
+		int w;
+
+		if (!e) {
+			snprintf(t, tn, "0x%llx", (unsigned long long)fr[i].pc);
+			continue;
+		}
+		w = snprintf(t, tn, "%s+0x%llx", base(e->path),
+			     (unsigned long long)(fr[i].pc - e->start + e->off));
+		if (fr[i].sym && w > 0 && (size_t)w < tn)
+			snprintf(t + w, tn - w, " %s+0x%llx", fr[i].sym,
+				 (unsigned long long)fr[i].symoff);
+		if (i && !out->origin)
+			out->origin = origin_of(base(e->path));
+	}
+	return n;
+}
+
 void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ustack_frame *f,
-			unsigned int n, struct pyx_ustack_text *out)
+			unsigned int n, const struct pyx_ustack_dump *d, struct pyx_ustack_text *out)
 {
 	struct maps *m = NULL;
 	bool fresh = false, tried = false;
@@ -284,6 +362,12 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ust
 	memset(out, 0, sizeof(*out));
 	if (!u || !n)
 		return;
+	if (d && d->len) {
+		out->n = resolve_dump(u, pid, d->tid, d, out);
+		if (out->n)
+			return;
+		memset(out, 0, sizeof(*out));
+	}
 	for (i = 0; i < n && i < PYX_USTACK_MAX && f[i].status != PYX_USF_EMPTY; i++) {
 		char *t = out->frames[i];
 		size_t tn = sizeof(out->frames[i]);

@@ -13,7 +13,9 @@ struct pyx_ustack;
 
 struct pyx_ustack_text {
 	unsigned int n;
-	char frames[PYX_USTACK_MAX][96]; /* "libc.so.6+0xf7a3b", or "0x7f..." when unresolved */
+	/* "libc.so.6+0xf7a3b", or "0x7f..." when unresolved; unwound from a dump, the function
+	 * follows after a space: "libc.so.6+0xf7a3b __open64+0x5b" */
+	char frames[PYX_USTACK_TEXT_MAX][160];
 	const char *origin;              /* a known native caller, static; NULL: none */
 	char note[64];                   /* "process 123 gone: not resolved", or "" */
 };
@@ -24,7 +26,12 @@ void pyx_ustack_free(struct pyx_ustack *u);
 void pyx_ustack_forget(struct pyx_ustack *u, uint32_t pid);
 /* Name the build ID of this file (an exec'd file, a library mapped executable). */
 void pyx_ustack_learn(struct pyx_ustack *u, const char *path);
+/* The process mapped code: read its maps now, while it is there to read (a stack dump is
+ * unwound with them, maybe after the process is gone). */
+void pyx_ustack_refresh(struct pyx_ustack *u, uint32_t pid);
+/* Name the frames f (the kernel's frame-pointer walk); with a dump d of the same syscall (or
+ * NULL), unwind d with DWARF CFI instead where the process's maps are known. */
 void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ustack_frame *f,
-			unsigned int n, struct pyx_ustack_text *out);
+			unsigned int n, const struct pyx_ustack_dump *d, struct pyx_ustack_text *out);
 
 #endif /* PYX_CORR_USTACK_H */

@@ -175,6 +175,7 @@ struct pyx_corr {
 	unsigned int ntop;
 	uint64_t top_other;
 	struct pyx_ustack *us;        /* maps cache for user stacks */
+	struct pyx_ustack_dump *dump; /* the dump of the syscall being judged (12 KiB: not on the stack) */
 	struct ctxcopy judged;        /* the context of the syscall being judged */
 	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
 	uint64_t lat_n[PYX_EV__COUNT];
@@ -967,9 +968,18 @@ static void sem_track(struct proc *p, const struct pyx_sysview *sv, const struct
 static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 			struct ctxcopy *x)
 {
+	struct pyx_ustack_dump *d = c->dump;
+	const struct pyx_rec_hdr *h = &sv->rec->hdr;
+
 	memset(&x->stack, 0, sizeof(x->stack));
-	if (sv->nustack && c->us)
-		pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, &x->stack);
+	if (!sv->nustack || !c->us)
+		return;
+	/* a dump whose LRU slot was taken again while it was written has another key inside */
+	if (!d || !c->o.ustack_dump ||
+	    c->o.ustack_dump(c->o.ustack_arg, h->tid, sv->enter_ns, d) || d->tid != h->tid ||
+	    d->enter_ns != sv->enter_ns)
+		d = NULL;
+	pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, d, &x->stack);
 }
 
 /* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
@@ -983,6 +993,8 @@ static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sy
 	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
 	if (e && e->path && !e->socket)
 		pyx_ustack_learn(c->us, e->path);
+	if (c->o.ustack_dump)
+		pyx_ustack_refresh(c->us, p->pid);
 }
 
 /* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
@@ -1704,6 +1716,7 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 	}
 	pyx_arena_init(&c->arena, c->arena_mem, asz);
 	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
+	c->dump = malloc(sizeof(*c->dump));  /* NULL: frame-pointer stacks only */
 	*out = c;
 	return 0;
 }
@@ -1734,6 +1747,7 @@ void pyx_corr_free(struct pyx_corr *c)
 		free(c->lat[i]);
 	free(c->arena_mem);
 	pyx_ustack_free(c->us);
+	free(c->dump);
 	free(c);
 }
 

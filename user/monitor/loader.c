@@ -353,6 +353,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		goto cleanup;
 	}
 	ld->skel->rodata->monitor_all = opts->all;
+	ld->skel->rodata->ustack_dump_on = !opts->no_stack_dump;
 	err = size_monitored(ld->skel);
 	if (err)
 		goto cleanup;
@@ -550,4 +551,16 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	ring_buffer__free(ld->rb);
 	pyxcheck_bpf__destroy(ld->skel);
 	free(ld);
+}
+
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t tid, uint64_t enter_ns,
+			   struct pyx_ustack_dump *out)
+{
+	struct pyx_ustack_key k = { .tid = tid, .enter_ns = enter_ns };
+
+	if (!ld || !ld->skel)
+		return -ENOENT;
+	/* one look-up per finding: deleting is left to the LRU */
+	return bpf_map__lookup_elem(ld->skel->maps.ustack_dumps, &k, sizeof(k), out, sizeof(*out),
+				    0) ? -ENOENT : 0;
 }

@@ -10,7 +10,7 @@ MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loa
 	builtin_worker)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
-MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring
+MON_LIBS    := -lbpf -ldw -lelf -lz -lm -lpthread -lunistring
 # sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
 MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(MON_SYSTEMD),yes)
