@@ -831,7 +831,9 @@ struct {
 static __always_inline void ustack_dump(struct sc_buf *b)
 {
 	struct pyx_ustack_key k = { .tid = b->rec.hdr.tid, .enter_ns = b->rec.enter_ns };
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct pyx_ustack_dump *d;
+	struct mm_struct *mm;
 	struct pt_regs *regs;
 	__u32 zero = 0, len = 0;
 	int i;
@@ -844,11 +846,13 @@ static __always_inline void ustack_dump(struct sc_buf *b)
 	d = bpf_map_lookup_elem(&ustack_dumps, &k);
 	if (!d)
 		return;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	d->ip = BPF_CORE_READ(regs, ip);
 	d->sp = BPF_CORE_READ(regs, sp);
 	d->bp = BPF_CORE_READ(regs, bp);
 	d->base = d->sp & ~4095ull;
+	mm = BPF_CORE_READ(task, mm);
+	bpf_core_read(d->auxv, sizeof(d->auxv), &mm->saved_auxv);
 #pragma unroll
 	for (i = 0; i < PYX_USTACK_PAGES; i++) {
 		if (bpf_probe_read_user(d->stack + i * 4096, 4096, (void *)(d->base + i * 4096)))

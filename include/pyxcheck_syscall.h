@@ -328,6 +328,7 @@ struct pyx_sc_ustack {
 #define PYX_USTACK_DUMP (PYX_USTACK_PAGES * 4096)
 #define PYX_USTACK_DUMPS 512
 #define PYX_USTACK_TEXT_MAX 12 /* frames the monitor names from a dump */
+#define PYX_USTACK_AUXV 56     /* mm_struct.saved_auxv on x86-64: (type, value) pairs */
 
 struct pyx_ustack_key {
 	__u32 tid;
@@ -341,6 +342,9 @@ struct pyx_ustack_dump {
 	__u32 len;             /* bytes copied to stack[], from base; 0: none */
 	__u64 ip, sp, bp;      /* the user registers at the syscall instruction */
 	__u64 base;            /* user address of stack[0]: sp rounded down to its page */
+	/* The process's ELF auxiliary vector (AT_PHDR, AT_BASE): where the kernel placed the
+	 * executable and the dynamic loader, which no traced mmap shows. */
+	__u64 auxv[PYX_USTACK_AUXV];
 	__u8 stack[PYX_USTACK_DUMP];
 };
 

@@ -82,6 +82,71 @@ static int load_bias(const char *path, uint64_t start, uint64_t off, uint64_t *b
 	return *found ? 0 : -1;
 }
 
+unsigned int pyx_unw_image(const char *path, uint64_t phdr, uint64_t base, struct pyx_unw_map *out,
+			   unsigned int max, char *interp, size_t ninterp)
+{
+	uint64_t bias = base, phvaddr = 0;
+	bool have_ph = false;
+	unsigned int n = 0;
+	size_t i, phnum;
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
+	Elf *elf;
+	int fd;
+
+	elf_version(EV_CURRENT);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || !gelf_getehdr(elf, &eh) || elf_getphdrnum(elf, &phnum))
+		goto out;
+	if (phdr) {
+		/* where the program headers sit in the file's own addresses */
+		for (i = 0; i < phnum && !have_ph; i++) {
+			if (!gelf_getphdr(elf, i, &ph))
+				continue;
+			if (ph.p_type == PT_PHDR) {
+				phvaddr = ph.p_vaddr;
+				have_ph = true;
+			} else if (ph.p_type == PT_LOAD && ph.p_offset <= eh.e_phoff &&
+				   eh.e_phoff < ph.p_offset + ph.p_filesz) {
+				phvaddr = ph.p_vaddr + (eh.e_phoff - ph.p_offset);
+				have_ph = true;
+			}
+		}
+		if (!have_ph)
+			goto out;
+		bias = phdr - phvaddr;
+	}
+	for (i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(elf, i, &ph))
+			continue;
+		if (ph.p_type == PT_INTERP && interp && ninterp) {
+			size_t len;
+			const char *s = elf_rawfile(elf, &len);
+
+			if (s && ph.p_offset < len && ph.p_filesz < ninterp &&
+			    ph.p_offset + ph.p_filesz <= len) {
+				memcpy(interp, s + ph.p_offset, ph.p_filesz);
+				interp[ph.p_filesz] = 0;
+			}
+		}
+		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X) || n >= max)
+			continue;
+		out[n].start = bias + (ph.p_vaddr & ~4095ull);
+		out[n].end = bias + ph.p_vaddr + ph.p_memsz;
+		out[n].off = ph.p_offset & ~4095ull;
+		out[n].path = path;
+		n++;
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return n;
+}
+
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
 {
 	struct pyx_unw *w = arg;

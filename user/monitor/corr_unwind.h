@@ -22,6 +22,12 @@ struct pyx_unw_frame {
 
 struct pyx_unw;
 
+/* The executable segments of an ELF file the kernel mapped at exec, as mappings (at most max):
+ * the executable placed by phdr (AT_PHDR, then its PT_INTERP is copied to interp), or the dynamic
+ * loader by base (AT_BASE). Returns how many. */
+unsigned int pyx_unw_image(const char *path, uint64_t phdr, uint64_t base, struct pyx_unw_map *out,
+			   unsigned int max, char *interp, size_t ninterp);
+
 /* The libraries of one process image; NULL when none could be reported. */
 struct pyx_unw *pyx_unw_new(const struct pyx_unw_map *maps, unsigned int n);
 void pyx_unw_free(struct pyx_unw *w);

@@ -26,12 +26,15 @@ void pyx_ustack_free(struct pyx_ustack *u);
 void pyx_ustack_forget(struct pyx_ustack *u, uint32_t pid);
 /* Name the build ID of this file (an exec'd file, a library mapped executable). */
 void pyx_ustack_learn(struct pyx_ustack *u, const char *path);
-/* The process mapped code: read its maps now, while it is there to read (a stack dump is
- * unwound with them, maybe after the process is gone). */
-void pyx_ustack_refresh(struct pyx_ustack *u, uint32_t pid);
+/* The process mapped path executable at [start, start+len) from file offset off (a traced mmap):
+ * kept for unwinding its stack dumps after it is gone. */
+void pyx_ustack_mapped(struct pyx_ustack *u, uint32_t pid, uint64_t start, uint64_t len,
+		       uint64_t off, const char *path);
 /* Name the frames f (the kernel's frame-pointer walk); with a dump d of the same syscall (or
- * NULL), unwind d with DWARF CFI instead where the process's maps are known. */
-void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ustack_frame *f,
-			unsigned int n, const struct pyx_ustack_dump *d, struct pyx_ustack_text *out);
+ * NULL), unwind d with DWARF CFI instead where the process's maps are known. exe: the file the
+ * process exec'd (or NULL), placed from d's auxiliary vector when /proc is gone. */
+void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const char *exe,
+			const struct pyx_ustack_frame *f, unsigned int n,
+			const struct pyx_ustack_dump *d, struct pyx_ustack_text *out);
 
 #endif /* PYX_CORR_USTACK_H */

@@ -979,7 +979,7 @@ static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 	    c->o.ustack_dump(c->o.ustack_arg, h->tid, sv->enter_ns, d) || d->tid != h->tid ||
 	    d->enter_ns != sv->enter_ns)
 		d = NULL;
-	pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, d, &x->stack);
+	pyx_ustack_resolve(c->us, p->pid, p->exe, sv->ustack, sv->nustack, d, &x->stack);
 }
 
 /* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
@@ -991,10 +991,12 @@ static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sy
 	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
 		return;
 	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
-	if (e && e->path && !e->socket)
+	if (e && e->path && !e->socket) {
 		pyx_ustack_learn(c->us, e->path);
-	if (c->o.ustack_dump)
-		pyx_ustack_refresh(c->us, p->pid);
+		if (c->o.ustack_dump)
+			pyx_ustack_mapped(c->us, p->pid, (uint64_t)sv->ret, sv->args[1].raw,
+					  sv->args[5].raw, e->path);
+	}
 }
 
 /* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
