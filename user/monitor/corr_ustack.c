@@ -378,6 +378,9 @@ static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, const char 
 				 const struct pyx_ustack_dump *d, struct pyx_ustack_text *out)
 {
 	struct pyx_unw_frame fr[PYX_USTACK_TEXT_MAX];
+	const struct map_ent *e0;
+	const char *entry = NULL, *known;
+	bool run = true;
 	struct maps *lru, *m;
 	bool fresh;
 	unsigned int i, n;
@@ -408,7 +411,7 @@ static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, const char 
 		free(um);
 	}
 	n = pyx_unw_walk(m->unw, d->tid, d, fr, PYX_USTACK_TEXT_MAX);
-	if (!n || !maps_find(m, fr[0].pc))
+	if (!n || !(e0 = maps_find(m, fr[0].pc)))
 		return 0;
 	for (i = 0; i < n; i++) {
 		const struct map_ent *e = maps_find(m, i ? fr[i].pc - 1 : fr[i].pc);
@@ -425,8 +428,13 @@ static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, const char 
 		if (fr[i].sym && w > 0 && (size_t)w < tn)
 			snprintf(t + w, tn - w, " %s+0x%llx", fr[i].sym,
 				 (unsigned long long)fr[i].symoff);
-		if (i && !out->origin)
-			out->origin = origin_of(base(e->path));
+		/* the C library function called from outside it: sem_open for its open */
+		run = run && e->path == e0->path;
+		if (i && run && fr[i].sym && !strncmp(base(e->path), "libc.so", 7))
+			entry = fr[i].sym;
+		if (i && !out->origin[0] && (known = origin_of(base(e->path))))
+			snprintf(out->origin, sizeof(out->origin), entry ? "%s (through glibc %s)" : "%s",
+				 known, entry);
 	}
 	return n;
 }
@@ -498,8 +506,8 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const char *exe,
 				snprintf(t, tn, "0x%llx", (unsigned long long)f[i].off_or_ip);
 			}
 		}
-		if (name && i && !out->origin)
-			out->origin = origin_of(base(name));
+		if (name && i && !out->origin[0] && origin_of(base(name)))
+			snprintf(out->origin, sizeof(out->origin), "%s", origin_of(base(name)));
 	}
 	out->n = i;
 }

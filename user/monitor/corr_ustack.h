@@ -16,7 +16,9 @@ struct pyx_ustack_text {
 	/* "libc.so.6+0xf7a3b", or "0x7f..." when unresolved; unwound from a dump, the function
 	 * follows after a space: "libc.so.6+0xf7a3b __open64+0x5b" */
 	char frames[PYX_USTACK_TEXT_MAX][160];
-	const char *origin;              /* a known native caller, static; NULL: none */
+	/* a known native caller, "" when none: "multiprocessing (C): glibc sem_open/sem_unlink",
+	 * "... (through glibc sem_open)" when unwound (an array: the struct is copied) */
+	char origin[160];
 	char note[64];                   /* "process 123 gone: not resolved", or "" */
 };
 

@@ -576,7 +576,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			.ts_ns = h->ctx->ts,
 			.tid = h->ctx->tid,
 			.nstack = h->ctx->stack.n,
-			.origin = h->ctx->stack.origin,
+			.origin = h->ctx->stack.origin[0] ? h->ctx->stack.origin : NULL,
 			.stack_note = h->ctx->stack.note[0] ? h->ctx->stack.note : NULL,
 		};
 		for (i = 0; i < h->ctx->stack.n; i++)
@@ -742,7 +742,8 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 			ctx = (struct pyx_corr_context){
 				.has_event = x->has, .event = x->event, .file = x->file,
 				.function = x->function, .line = x->line, .ts_ns = x->ts,
-				.tid = x->tid, .nstack = x->stack.n, .origin = x->stack.origin,
+				.tid = x->tid, .nstack = x->stack.n,
+				.origin = x->stack.origin[0] ? x->stack.origin : NULL,
 				.stack_note = x->stack.note[0] ? x->stack.note : NULL,
 			};
 			for (i = 0; i < x->stack.n; i++)
