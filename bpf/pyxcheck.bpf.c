@@ -809,43 +809,40 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
  * --no-stack-dump. */
 const volatile bool ustack_dump_on = true;
 
+/* A ring of slots written in place: no hash, and no copy of a whole value to take a slot (an LRU
+ * hash cost about twice as much per syscall). The record names its slot. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PYX_USTACK_DUMPS);
-	__type(key, struct pyx_ustack_key);
+	__type(key, __u32);
 	__type(value, struct pyx_ustack_dump);
 } ustack_dumps SEC(".maps");
 
-/* Never written: the source an LRU slot is taken with (a helper copies the whole value from
- * somewhere, and a per-CPU scratch could be mid-use by a preempted task). */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pyx_ustack_dump);
-} ustack_blank SEC(".maps");
+__u64 ustack_next = 0;
 
-/* Registers and the top pages of the user stack of the syscall of record b. Whole pages from the
- * one holding sp, so each copy has a constant size and offset; the first page that does not read
- * (the end of the stack mapping, a page not resident) ends the dump. */
-static __always_inline void ustack_dump(struct sc_buf *b)
+/* Registers and the top pages of the user stack of the syscall of record b, in the next slot:
+ * returns 1 + the slot, or 0. Whole pages from the one holding sp, so each copy has a constant
+ * size and offset; the first page that does not read (the end of the stack mapping, a page not
+ * resident) ends the dump. Slots are reused after PYX_USTACK_DUMPS dumps, possibly while a
+ * slow writer is still in one: the key is cleared first and written last, and the monitor
+ * checks it against the record. */
+static __always_inline __u32 ustack_dump(struct sc_buf *b)
 {
-	struct pyx_ustack_key k = { .tid = b->rec.hdr.tid, .enter_ns = b->rec.enter_ns };
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pyx_ustack_dump *d;
 	struct mm_struct *mm;
 	struct pt_regs *regs;
-	__u32 zero = 0, len = 0;
+	__u32 slot, len = 0;
 	int i;
 
 	if (!ustack_dump_on)
-		return;
-	d = bpf_map_lookup_elem(&ustack_blank, &zero);
-	if (!d || bpf_map_update_elem(&ustack_dumps, &k, d, BPF_ANY))
-		return;
-	d = bpf_map_lookup_elem(&ustack_dumps, &k);
+		return 0;
+	slot = __atomic_fetch_add(&ustack_next, 1, __ATOMIC_RELAXED) & (PYX_USTACK_DUMPS - 1);
+	d = bpf_map_lookup_elem(&ustack_dumps, &slot);
 	if (!d)
-		return;
+		return 0;
+	d->tid = 0;
+	d->enter_ns = 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	d->ip = BPF_CORE_READ(regs, ip);
 	d->sp = BPF_CORE_READ(regs, sp);
@@ -860,8 +857,9 @@ static __always_inline void ustack_dump(struct sc_buf *b)
 		len += 4096;
 	}
 	d->len = len;
-	d->tid = k.tid;
-	d->enter_ns = k.enter_ns;
+	d->tid = b->rec.hdr.tid;
+	d->enter_ns = b->rec.enter_ns;
+	return slot + 1;
 }
 
 /* Append the user stack to the record b of size bytes; returns the new size. */
@@ -869,9 +867,10 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 {
 	struct pyx_sc_ustack *u;
 	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
+	__u32 dump;
 	long n;
 
-	ustack_dump(b);
+	dump = ustack_dump(b);
 
 	/* a nearly full tail goes without its stack; the mask is for the verifier */
 	if (at > PYX_SC_TAIL_MAX - sizeof(*u))
@@ -882,7 +881,7 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	if (n <= 0)
 		return size;
 	u->nframes = n / sizeof(u->f[0]);
-	u->_pad0 = 0;
+	u->dump = dump;
 	b->rec.hdr.flags |= PYX_SCF_USTACK;
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }

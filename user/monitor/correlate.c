@@ -975,9 +975,9 @@ static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 	memset(&x->stack, 0, sizeof(x->stack));
 	if (!sv->nustack || !c->us)
 		return;
-	/* a dump whose LRU slot was taken again while it was written has another key inside */
-	if (!d || !c->o.ustack_dump ||
-	    c->o.ustack_dump(c->o.ustack_arg, h->tid, sv->enter_ns, d) || d->tid != h->tid ||
+	/* a slot reused since (or being rewritten) holds another syscall's key */
+	if (!d || !c->o.ustack_dump || !sv->ustack_dump ||
+	    c->o.ustack_dump(c->o.ustack_arg, sv->ustack_dump, d) || d->tid != h->tid ||
 	    d->enter_ns != sv->enter_ns)
 		d = NULL;
 	pyx_ustack_resolve(c->us, p->pid, p->exe, sv->ustack, sv->nustack, d, &x->stack);

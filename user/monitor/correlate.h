@@ -166,10 +166,10 @@ struct pyx_corr_opts {
 	uint64_t blind_grace_ns; /* time after exec a Python has to fire hook_start; 0: 2 s */
 	/* Test hook: where /proc is (NULL: "/proc"). */
 	const char *procfs;
-	/* The stack dump of a syscall (pyxcheck_syscall.h), looked up for findings only: 0 when
-	 * found (the loader's ustack_dumps map); NULL: stacks come from frame pointers alone. */
-	int (*ustack_dump)(void *arg, uint32_t tid, uint64_t enter_ns,
-			   struct pyx_ustack_dump *out);
+	/* Read the stack dump a syscall record names (pyxcheck_syscall.h; slot is 1 + the index),
+	 * for findings only: 0 when read (the loader's ustack_dumps map); NULL: stacks come from
+	 * frame pointers alone. */
+	int (*ustack_dump)(void *arg, uint32_t slot, struct pyx_ustack_dump *out);
 	void *ustack_arg;
 };
 

@@ -553,14 +553,12 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	free(ld);
 }
 
-int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t tid, uint64_t enter_ns,
-			   struct pyx_ustack_dump *out)
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_ustack_dump *out)
 {
-	struct pyx_ustack_key k = { .tid = tid, .enter_ns = enter_ns };
+	__u32 k = slot - 1;
 
-	if (!ld || !ld->skel)
+	if (!ld || !ld->skel || !slot || slot > PYX_USTACK_DUMPS)
 		return -ENOENT;
-	/* one look-up per finding: deleting is left to the LRU */
 	return bpf_map__lookup_elem(ld->skel->maps.ustack_dumps, &k, sizeof(k), out, sizeof(*out),
 				    0) ? -ENOENT : 0;
 }

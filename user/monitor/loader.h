@@ -45,10 +45,9 @@ typedef int (*pyx_record_fn)(void *ctx, const void *rec, size_t size);
  * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr. */
 int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts);
 
-/* The stack dump of thread tid's syscall entered at enter_ns: 0 when found, -ENOENT when the
- * LRU map no longer (or never) held it. */
-int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t tid, uint64_t enter_ns,
-			   struct pyx_ustack_dump *out);
+/* Read slot (1 + the index, as a syscall record names it) of the stack dumps: 0 when read. The
+ * caller checks that its tid and enter_ns are still the record's. */
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_ustack_dump *out);
 
 /* Start monitoring pid (its tgid) and its future descendants. */
 int pyx_loader_add_pid(struct pyx_loader *ld, pid_t pid);

@@ -280,11 +280,11 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 }
 
 /* The correlator's look-up of a syscall's stack dump (the loader opens after the correlator). */
-static int stack_dump(void *arg, uint32_t tid, uint64_t enter_ns, struct pyx_ustack_dump *out)
+static int stack_dump(void *arg, uint32_t slot, struct pyx_ustack_dump *out)
 {
 	struct monitor *m = arg;
 
-	return pyx_loader_ustack_dump(m->ld, tid, enter_ns, out);
+	return pyx_loader_ustack_dump(m->ld, slot, out);
 }
 
 /* The correlator hands records back in per-thread order, annotated (correlate.h). */
