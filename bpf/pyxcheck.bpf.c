@@ -809,8 +809,8 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
  * --no-stack-dump. */
 const volatile bool ustack_dump_on = true;
 
-/* A ring of slots written in place: no hash, and no copy of a whole value to take a slot (an LRU
- * hash cost about twice as much per syscall). The record names its slot. */
+/* A ring of slots written in place: no hash, and no copy of a whole value to take a slot, as an
+ * LRU hash needs. The record names its slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PYX_USTACK_DUMPS);
@@ -820,10 +820,11 @@ struct {
 
 __u64 ustack_next = 0;
 
-/* Registers and the top pages of the user stack of the syscall of record b, in the next slot:
- * returns 1 + the slot, or 0. Whole pages from the one holding sp, so each copy has a constant
- * size and offset; the first page that does not read (the end of the stack mapping, a page not
- * resident) ends the dump. Slots are reused after PYX_USTACK_DUMPS dumps, possibly while a
+/* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
+ * 1 + the slot, or 0. 4 KiB copies from sp at constant offsets; one that does not read (it runs
+ * past the end of the stack mapping, or into a page not resident) is tried again up to the end
+ * of its first page, and ends the dump. Every byte copied costs (docs/correlation.md). Slots
+ * are reused after PYX_USTACK_DUMPS dumps, possibly while a
  * slow writer is still in one: the key is cleared first and written last, and the monitor
  * checks it against the record. */
 static __always_inline __u32 ustack_dump(struct sc_buf *b)
@@ -832,7 +833,8 @@ static __always_inline __u32 ustack_dump(struct sc_buf *b)
 	struct pyx_ustack_dump *d;
 	struct mm_struct *mm;
 	struct pt_regs *regs;
-	__u32 slot, len = 0;
+	__u32 slot, len = 0, part;
+	__u64 src;
 	int i;
 
 	if (!ustack_dump_on)
@@ -847,14 +849,21 @@ static __always_inline __u32 ustack_dump(struct sc_buf *b)
 	d->ip = BPF_CORE_READ(regs, ip);
 	d->sp = BPF_CORE_READ(regs, sp);
 	d->bp = BPF_CORE_READ(regs, bp);
-	d->base = d->sp & ~4095ull;
+	d->base = d->sp;
 	mm = BPF_CORE_READ(task, mm);
 	bpf_core_read(d->auxv, sizeof(d->auxv), &mm->saved_auxv);
 #pragma unroll
-	for (i = 0; i < PYX_USTACK_PAGES; i++) {
-		if (bpf_probe_read_user(d->stack + i * 4096, 4096, (void *)(d->base + i * 4096)))
-			break;
-		len += 4096;
+	for (i = 0; i < PYX_USTACK_CHUNKS; i++) {
+		src = d->base + i * 4096;
+		if (!bpf_probe_read_user(d->stack + i * 4096, 4096, (void *)src)) {
+			len += 4096;
+			continue;
+		}
+		part = 4096 - (src & 4095);
+		if (part > 0 && part < 4096 &&
+		    !bpf_probe_read_user(d->stack + i * 4096, part, (void *)src))
+			len += part;
+		break;
 	}
 	d->len = len;
 	d->tid = b->rec.hdr.tid;

@@ -325,8 +325,8 @@ struct pyx_sc_ustack {
  * stack trailer (pyx_sc_ustack.dump). The monitor reads a dump only for a finding and unwinds it
  * with the DWARF CFI (.eh_frame) of the libraries mapped there (corr_ustack.c); a slot reused by
  * then (its tid and enter_ns are another syscall's) leaves the frame-pointer stack. */
-#define PYX_USTACK_PAGES 3  /* from the start of sp's page: 8-12 KiB above sp */
-#define PYX_USTACK_DUMP (PYX_USTACK_PAGES * 4096)
+#define PYX_USTACK_CHUNKS 2 /* 4 KiB copies from sp: the dump holds 8 KiB above sp at most */
+#define PYX_USTACK_DUMP (PYX_USTACK_CHUNKS * 4096)
 #define PYX_USTACK_DUMPS 512 /* a power of two */
 #define PYX_USTACK_TEXT_MAX 12 /* frames the monitor names from a dump */
 #define PYX_USTACK_AUXV 56     /* mm_struct.saved_auxv on x86-64: (type, value) pairs */
@@ -336,7 +336,7 @@ struct pyx_ustack_dump {
 	__u32 tid;             /* (and cleared first), so a slot being rewritten matches no record */
 	__u32 len;             /* bytes copied to stack[], from base; 0: none */
 	__u64 ip, sp, bp;      /* the user registers at the syscall instruction */
-	__u64 base;            /* user address of stack[0]: sp rounded down to its page */
+	__u64 base;            /* user address of stack[0]: sp */
 	/* The process's ELF auxiliary vector (AT_PHDR, AT_BASE): where the kernel placed the
 	 * executable and the dynamic loader, which no traced mmap shows. */
 	__u64 auxv[PYX_USTACK_AUXV];

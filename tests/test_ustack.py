@@ -89,3 +89,32 @@ def test_no_stack_dump_leaves_the_frame_pointer_walk(tmp_path):
     for x in un:
         assert len(x["stack"]) == 1 and re.fullmatch(rf"libc\.so\.6{HEX}", x["stack"][0]), x
         assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"
+
+
+FOPEN = """import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fopen.restype = ctypes.c_void_p
+p = os.path.join(sys.argv[1], "fopened").encode()
+f = libc.fopen(p, b"w")
+assert f
+libc.fclose(ctypes.c_void_p(f))
+os.unlink(p)
+"""
+
+
+@needs_root_bpf
+def test_origin_names_the_glibc_function_called(tmp_path):
+    """ctypes calling fopen: the open comes from inside glibc's stdio, and origin says which
+    glibc function the known caller went through, after what the caller is."""
+    script = tmp_path / "fopen.py"
+    script.write_text(FOPEN)
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    [x] = unaudited(recs)
+    assert x["syscall"] == "openat" and x["args"]["filename"] == str(tmp_path / "fopened")
+    st = x["stack"]
+    assert LIBC_OPEN.fullmatch(st[0]), st
+    libs = _libs(st)
+    assert libs[:4] == ["libc", "libffi", "_ctypes", "python"], st
+    assert st[1].startswith("libc.so.6+"), st  # stdio's own frames before libffi
+    assert re.fullmatch(r"ctypes: a C function called from Python \(through glibc \w+\)",
+                        x["origin"]), x
