@@ -76,7 +76,7 @@ all: $(ALL_TARGETS)
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config \
 	python3 python3-dev libpython3-dev systemtap-sdt-dev python3-pytest \
 	libpython3.11-testsuite bpftrace strace binutils iproute2 libclang-rt-14-dev \
-	libunistring-dev python3-pytest-xdist clang-format \
+	libunistring-dev python3-pytest-xdist clang-format libdw-dev \
 	libsystemd-dev logrotate rsyslog python3-prometheus-client systemd chromium
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -805,12 +805,81 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	return fl & (0x3 | 0x40 | 0x200 | 0x400000);
 }
 
+/* Stack dumps for the monitor's DWARF unwinder (pyxcheck_syscall.h); the loader clears this for
+ * --no-stack-dump. */
+const volatile bool ustack_dump_on = true;
+
+/* A ring of slots written in place: no hash, and no copy of a whole value to take a slot, as an
+ * LRU hash needs. The record names its slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PYX_USTACK_DUMPS);
+	__type(key, __u32);
+	__type(value, struct pyx_ustack_dump);
+} ustack_dumps SEC(".maps");
+
+__u64 ustack_next = 0;
+
+/* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
+ * 1 + the slot, or 0. 4 KiB copies from sp at constant offsets; one that does not read (it runs
+ * past the end of the stack mapping, or into a page not resident) is tried again up to the end
+ * of its first page, and ends the dump. Every byte copied costs (docs/correlation.md). Slots
+ * are reused after PYX_USTACK_DUMPS dumps, possibly while a
+ * slow writer is still in one: the key is cleared first and written last, and the monitor
+ * checks it against the record. */
+static __always_inline __u32 ustack_dump(struct sc_buf *b)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pyx_ustack_dump *d;
+	struct mm_struct *mm;
+	struct pt_regs *regs;
+	__u32 slot, len = 0, part;
+	__u64 src;
+	int i;
+
+	if (!ustack_dump_on)
+		return 0;
+	slot = __atomic_fetch_add(&ustack_next, 1, __ATOMIC_RELAXED) & (PYX_USTACK_DUMPS - 1);
+	d = bpf_map_lookup_elem(&ustack_dumps, &slot);
+	if (!d)
+		return 0;
+	d->tid = 0;
+	d->enter_ns = 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	d->ip = BPF_CORE_READ(regs, ip);
+	d->sp = BPF_CORE_READ(regs, sp);
+	d->bp = BPF_CORE_READ(regs, bp);
+	d->base = d->sp;
+	mm = BPF_CORE_READ(task, mm);
+	bpf_core_read(d->auxv, sizeof(d->auxv), &mm->saved_auxv);
+#pragma unroll
+	for (i = 0; i < PYX_USTACK_CHUNKS; i++) {
+		src = d->base + i * 4096;
+		if (!bpf_probe_read_user(d->stack + i * 4096, 4096, (void *)src)) {
+			len += 4096;
+			continue;
+		}
+		part = 4096 - (src & 4095);
+		if (part > 0 && part < 4096 &&
+		    !bpf_probe_read_user(d->stack + i * 4096, part, (void *)src))
+			len += part;
+		break;
+	}
+	d->len = len;
+	d->tid = b->rec.hdr.tid;
+	d->enter_ns = b->rec.enter_ns;
+	return slot + 1;
+}
+
 /* Append the user stack to the record b of size bytes; returns the new size. */
 static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 size)
 {
 	struct pyx_sc_ustack *u;
 	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
+	__u32 dump;
 	long n;
+
+	dump = ustack_dump(b);
 
 	/* a nearly full tail goes without its stack; the mask is for the verifier */
 	if (at > PYX_SC_TAIL_MAX - sizeof(*u))
@@ -821,7 +890,7 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	if (n <= 0)
 		return size;
 	u->nframes = n / sizeof(u->f[0]);
-	u->_pad0 = 0;
+	u->dump = dump;
 	b->rec.hdr.flags |= PYX_SCF_USTACK;
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }

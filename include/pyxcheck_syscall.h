@@ -314,8 +314,33 @@ struct pyx_ustack_frame {      /* the layout of struct bpf_stack_build_id */
 
 struct pyx_sc_ustack {
 	__u32 nframes;         /* frames in f[] */
-	__u32 _pad0;
+	__u32 dump;            /* 1 + the slot of this syscall's stack dump in ustack_dumps; 0: none */
 	struct pyx_ustack_frame f[PYX_USTACK_MAX];
+};
+
+/* Stack dump of a syscall that can be sensitive (issue 9): the frame-pointer walk above stops in
+ * code built without frame pointers (glibc, CPython), so the BPF side also copies the user
+ * registers the unwinder starts from and the top pages of the user stack into the next slot of
+ * the array ustack_dumps (a ring of PYX_USTACK_DUMPS slots), and names the slot in the record's
+ * stack trailer (pyx_sc_ustack.dump). The monitor reads a dump only for a finding and unwinds it
+ * with the DWARF CFI (.eh_frame) of the libraries mapped there (corr_ustack.c); a slot reused by
+ * then (its tid and enter_ns are another syscall's) leaves the frame-pointer stack. */
+#define PYX_USTACK_CHUNKS 2 /* 4 KiB copies from sp: the dump holds 8 KiB above sp at most */
+#define PYX_USTACK_DUMP (PYX_USTACK_CHUNKS * 4096)
+#define PYX_USTACK_DUMPS 512 /* a power of two */
+#define PYX_USTACK_TEXT_MAX 12 /* frames the monitor names from a dump */
+#define PYX_USTACK_AUXV 56     /* mm_struct.saved_auxv on x86-64: (type, value) pairs */
+
+struct pyx_ustack_dump {
+	__u64 enter_ns;        /* whose dump: pyx_rec_syscall.enter_ns and hdr.tid, written last */
+	__u32 tid;             /* (and cleared first), so a slot being rewritten matches no record */
+	__u32 len;             /* bytes copied to stack[], from base; 0: none */
+	__u64 ip, sp, bp;      /* the user registers at the syscall instruction */
+	__u64 base;            /* user address of stack[0]: sp */
+	/* The process's ELF auxiliary vector (AT_PHDR, AT_BASE): where the kernel placed the
+	 * executable and the dynamic loader, which no traced mmap shows. */
+	__u64 auxv[PYX_USTACK_AUXV];
+	__u8 stack[PYX_USTACK_DUMP];
 };
 
 /* Process tree, from sched:sched_process_fork/exec/exit. */

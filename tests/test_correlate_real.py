@@ -126,15 +126,16 @@ def test_stdlib_test_modules_give_no_alarm(tmp_path):
 @needs_root_bpf
 def test_unaudited_syscall_carries_its_user_stack(tmp_path):
     """The open and unlink that ctypes makes through libc stay unaudited, and carry where they
-    came from: the C library, named from its build ID after the process is gone."""
+    came from: the C library first (tests/test_ustack.py checks the frames beyond it)."""
     r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "ctypes_file.py"), str(tmp_path)],
                        tmp_path / "o.jsonl")
     assert r.returncode == 0, r.stderr
     un = [x for x in recs if x.get("verdict") == "unaudited"]
     assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
     for x in un:
-        assert 1 <= len(x["stack"]) <= 6
-        assert re.fullmatch(r"libc\.so\.6\+0x[0-9a-f]+", x["stack"][0]), x
+        assert 1 <= len(x["stack"]) <= 12
+        # unwound from the stack dump, the frame also names its function
+        assert re.fullmatch(r"libc\.so\.6\+0x[0-9a-f]+( \S+\+0x[0-9a-f]+)?", x["stack"][0]), x
         # glibc has no frame pointers: the walk says where it ends rather than print noise
         if len(x["stack"]) == 1:
             assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"

@@ -29,7 +29,7 @@ $(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(
 # The correlator's unit-test driver (tests/test_corr_unit.py).
 $(PYX_TEST_OUT)/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lelf -lm -lunistring
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -ldw -lelf -lm -lunistring
 
 # The live view's reorder buffer (tests/test_views_order.py).
 $(PYX_TEST_OUT)/order-unit: tests/unit/order_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
@@ -80,13 +80,13 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz
 
 # The correlator keeps state across records: its own target, with its sources and libelf.
 FUZZ_CORR_SRCS := $(addprefix user/monitor/,correlate.c corr_rules.c corr_path.c corr_elf.c \
-	corr_native.c corr_ustack.c)
+	corr_native.c corr_ustack.c corr_unwind.c)
 $(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) \
 		$(FUZZ_CORR_SRCS) $(wildcard user/monitor/*.h) user/monitor/corr_rules.def \
 		include/pyxcheck_wire.h \
 		include/pyxcheck_syscall.h include/audit_events.def | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(FUZZ_CORR_SRCS) -lelf -lm -lunistring -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(FUZZ_CORR_SRCS) -ldw -lelf -lm -lunistring -o $@
 
 # Two passes: every test not marked `serial` on PYTEST_JOBS workers (pytest-xdist, one per CPU),
 # then the `serial` ones alone (tests/conftest.py says which and why). Both passes always run;

@@ -203,6 +203,15 @@ static void test_ustack(void)
 	CHECK(!strcmp(v.args[1].u.path.str, "/tmp/a b")); /* the tail is decoded as before */
 	build_openat(&b);
 	CHECK(dec(&b, &v) == 0 && v.nustack == 0);
+	CHECK(v.ustack_dump == 0);
+	/* the slot of its stack dump, 1-based, within the ring of PYX_USTACK_DUMPS */
+	build_openat(&b), add_ustack(&b, 1);
+	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))->dump =
+		PYX_USTACK_DUMPS;
+	CHECK(dec(&b, &v) == 0 && v.ustack_dump == PYX_USTACK_DUMPS);
+	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))->dump =
+		PYX_USTACK_DUMPS + 1;
+	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), add_ustack(&b, 0); /* no frame */
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), add_ustack(&b, PYX_USTACK_MAX + 1);

@@ -3,7 +3,7 @@
 # is built by tests/tests.mk. Included from the Makefile after monitor.mk, whose pattern rule
 # compiles $(MON_OBJDIR)/%.o.
 CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,correlate corr_rules corr_path corr_elf corr_native \
-	corr_ustack)
+	corr_ustack corr_unwind)
 # CPython's built-in python:audit probe for blind spots: bpf/builtin_audit.bpf.c (bpf/bpf.mk).
 $(MON_OBJDIR)/builtin_audit.o: $(BUILTIN_SKEL)
 

@@ -7,6 +7,15 @@
  * calls it for each exec mmap of an fd whose path it knows, and for each exec'd file). A frame
  * without a build ID (anonymous code) is looked up in /proc/PID/maps, cached per process and
  * dropped on exec and exit; when the process is gone it stays a raw address, and a note says so.
+ *
+ * The frame-pointer walk ends in glibc and CPython, built without frame pointers. For a finding
+ * whose syscall left a stack dump (registers and the top stack pages, pyxcheck_syscall.h), the
+ * stack is unwound with the DWARF CFI of the process's libraries instead (corr_unwind.c). Records
+ * reach the monitor in batches, often after a short-lived process is gone, so its executable
+ * mappings are also kept from what was traced: each executable mmap of a file
+ * (pyx_ustack_mapped(), which is how the loader maps every library), and the executable and the
+ * dynamic loader that the kernel mapped at exec, placed by the auxiliary vector the dump carries
+ * (AT_PHDR, AT_BASE). /proc/PID/maps, when it can still be read, replaces that model.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -16,6 +25,7 @@
 #include <unistd.h>
 
 #include "corr_ustack.h"
+#include "corr_unwind.h"
 
 #define MAPS_CACHED 32
 #define MAPS_MAX 4096
@@ -37,6 +47,9 @@ struct maps {
 	uint64_t used;
 	struct map_ent *v;
 	unsigned int n;
+	bool procread;       /* v is a /proc/PID/maps snapshot (plus mappings traced since) */
+	struct pyx_unw *unw; /* the libraries as libdwfl modules, made at the first dump */
+	bool unw_tried;
 };
 
 struct pyx_ustack {
@@ -63,6 +76,7 @@ static void maps_clear(struct maps *m)
 	for (i = 0; i < m->n; i++)
 		free(m->v[i].path);
 	free(m->v);
+	pyx_unw_free(m->unw);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -120,11 +134,38 @@ static int maps_read(struct pyx_ustack *u, struct maps *m, uint32_t pid)
 		n++;
 	}
 	fclose(f);
+	if (!n) {
+		/* a zombie's maps are empty: keep what the slot had */
+		free(v);
+		return -1;
+	}
 	maps_clear(m);
 	m->pid = pid;
 	m->v = v;
 	m->n = n;
 	m->used = ++u->clock;
+	m->procread = true;
+	return 0;
+}
+
+static int maps_add(struct maps *m, uint64_t start, uint64_t end, uint64_t off, const char *path)
+{
+	struct map_ent *nv;
+
+	if (m->n >= MAPS_MAX)
+		return -1;
+	nv = realloc(m->v, (m->n + 1) * sizeof(*nv));
+	if (!nv)
+		return -1;
+	m->v = nv;
+	nv[m->n] = (struct map_ent){ start, end, off, strdup(path) };
+	if (!nv[m->n].path)
+		return -1;
+	m->n++;
+	/* the modules change: made again at the next dump */
+	pyx_unw_free(m->unw);
+	m->unw = NULL;
+	m->unw_tried = false;
 	return 0;
 }
 
@@ -132,30 +173,88 @@ static const struct map_ent *maps_find(const struct maps *m, uint64_t ip)
 {
 	unsigned int i;
 
-	for (i = 0; i < m->n; i++)
+	/* newest first: a traced mapping replaces what was there */
+	for (i = m->n; i-- > 0;)
 		if (ip >= m->v[i].start && ip < m->v[i].end)
 			return &m->v[i];
 	return NULL;
 }
 
-static struct maps *maps_get(struct pyx_ustack *u, uint32_t pid, bool *fresh)
+static struct maps *maps_cached(struct pyx_ustack *u, uint32_t pid, struct maps **lru)
 {
-	struct maps *lru = &u->m[0];
 	unsigned int i;
 
-	*fresh = false;
+	*lru = &u->m[0];
 	for (i = 0; i < MAPS_CACHED; i++) {
 		if (u->m[i].v && u->m[i].pid == pid) {
 			u->m[i].used = ++u->clock;
 			return &u->m[i];
 		}
-		if (u->m[i].used < lru->used)
-			lru = &u->m[i];
+		if (u->m[i].used < (*lru)->used)
+			*lru = &u->m[i];
 	}
-	if (maps_read(u, lru, pid))
-		return NULL;
+	return NULL;
+}
+
+/* The maps of pid: /proc/PID/maps read once, or what was traced of a process already gone. */
+static struct maps *maps_get(struct pyx_ustack *u, uint32_t pid, bool *fresh)
+{
+	struct maps *lru, *m = maps_cached(u, pid, &lru);
+
+	*fresh = false;
+	if (m && m->procread)
+		return m;
+	if (maps_read(u, m ? m : lru, pid))
+		return m; /* the traced model, or nothing */
 	*fresh = true;
-	return lru;
+	return m ? m : lru;
+}
+
+void pyx_ustack_mapped(struct pyx_ustack *u, uint32_t pid, uint64_t start, uint64_t len,
+		       uint64_t off, const char *path)
+{
+	struct maps *lru, *m;
+
+	if (!u || !path || path[0] != '/' || !len)
+		return;
+	m = maps_cached(u, pid, &lru);
+	if (!m) {
+		m = lru;
+		maps_clear(m);
+		m->pid = pid;
+		m->used = ++u->clock;
+	}
+	maps_add(m, start, start + len, off, path);
+}
+
+/* The executable and its dynamic loader, mapped by the kernel at exec: placed from the dump's
+ * auxiliary vector unless the maps already hold them. */
+static void maps_add_images(struct maps *m, const char *exe, const struct pyx_ustack_dump *d)
+{
+	struct pyx_unw_map seg[8];
+	uint64_t phdr = 0, at_base = 0;
+	char interp[256], real[4096];
+	unsigned int i, n;
+
+	for (i = 0; i + 1 < PYX_USTACK_AUXV && d->auxv[i]; i += 2) {
+		if (d->auxv[i] == 3) /* AT_PHDR */
+			phdr = d->auxv[i + 1];
+		else if (d->auxv[i] == 7) /* AT_BASE */
+			at_base = d->auxv[i + 1];
+	}
+	interp[0] = 0;
+	if (exe && phdr && realpath(exe, real)) {
+		n = pyx_unw_image(real, phdr, 0, seg, 8, interp, sizeof(interp));
+		for (i = 0; i < n; i++)
+			if (!maps_find(m, seg[i].start))
+				maps_add(m, seg[i].start, seg[i].end, seg[i].off, real);
+	}
+	if (interp[0] && at_base && realpath(interp, real)) {
+		n = pyx_unw_image(real, 0, at_base, seg, 8, NULL, 0);
+		for (i = 0; i < n; i++)
+			if (!maps_find(m, seg[i].start))
+				maps_add(m, seg[i].start, seg[i].end, seg[i].off, real);
+	}
 }
 
 static const char *base(const char *p)
@@ -274,8 +373,75 @@ static const char *bid_name(const struct pyx_ustack *u, const uint8_t *id)
 	return NULL;
 }
 
-void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ustack_frame *f,
-			unsigned int n, struct pyx_ustack_text *out)
+/* Unwind dump d with the maps of pid: 0 when it gave no frame (no maps, no module at ip). */
+static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, const char *exe,
+				 const struct pyx_ustack_dump *d, struct pyx_ustack_text *out)
+{
+	struct pyx_unw_frame fr[PYX_USTACK_TEXT_MAX];
+	const struct map_ent *e0;
+	const char *entry = NULL, *known;
+	bool run = true;
+	struct maps *lru, *m;
+	bool fresh;
+	unsigned int i, n;
+
+	m = maps_get(u, pid, &fresh);
+	if (!m) {
+		/* nothing traced, nothing to read: the images the kernel mapped may do */
+		maps_cached(u, pid, &lru);
+		m = lru;
+		maps_clear(m);
+		m->pid = pid;
+		m->used = ++u->clock;
+	}
+	if (!m->procread)
+		maps_add_images(m, exe, d);
+	if (!m->n)
+		return 0;
+	if (!m->unw && !m->unw_tried) {
+		struct pyx_unw_map *um = calloc(m->n, sizeof(*um));
+
+		m->unw_tried = true;
+		if (!um)
+			return 0;
+		for (i = 0; i < m->n; i++)
+			um[i] = (struct pyx_unw_map){ m->v[i].start, m->v[i].end, m->v[i].off,
+						      m->v[i].path };
+		m->unw = pyx_unw_new(um, m->n);
+		free(um);
+	}
+	n = pyx_unw_walk(m->unw, d->tid, d, fr, PYX_USTACK_TEXT_MAX);
+	if (!n || !(e0 = maps_find(m, fr[0].pc)))
+		return 0;
+	for (i = 0; i < n; i++) {
+		const struct map_ent *e = maps_find(m, i ? fr[i].pc - 1 : fr[i].pc);
+		char *t = out->frames[i];
+		size_t tn = sizeof(out->frames[i]);
+		int w;
+
+		if (!e) {
+			snprintf(t, tn, "0x%llx", (unsigned long long)fr[i].pc);
+			continue;
+		}
+		w = snprintf(t, tn, "%s+0x%llx", base(e->path),
+			     (unsigned long long)(fr[i].pc - e->start + e->off));
+		if (fr[i].sym && w > 0 && (size_t)w < tn)
+			snprintf(t + w, tn - w, " %s+0x%llx", fr[i].sym,
+				 (unsigned long long)fr[i].symoff);
+		/* the C library function called from outside it: sem_open for its open */
+		run = run && e->path == e0->path;
+		if (i && run && fr[i].sym && !strncmp(base(e->path), "libc.so", 7))
+			entry = fr[i].sym;
+		if (i && !out->origin[0] && (known = origin_of(base(e->path))))
+			snprintf(out->origin, sizeof(out->origin), entry ? "%s (through glibc %s)" : "%s",
+				 known, entry);
+	}
+	return n;
+}
+
+void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const char *exe,
+			const struct pyx_ustack_frame *f, unsigned int n,
+			const struct pyx_ustack_dump *d, struct pyx_ustack_text *out)
 {
 	struct maps *m = NULL;
 	bool fresh = false, tried = false;
@@ -284,6 +450,12 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ust
 	memset(out, 0, sizeof(*out));
 	if (!u || !n)
 		return;
+	if (d && d->len) {
+		out->n = resolve_dump(u, pid, exe, d, out);
+		if (out->n)
+			return;
+		memset(out, 0, sizeof(*out));
+	}
 	for (i = 0; i < n && i < PYX_USTACK_MAX && f[i].status != PYX_USF_EMPTY; i++) {
 		char *t = out->frames[i];
 		size_t tn = sizeof(out->frames[i]);
@@ -334,8 +506,8 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const struct pyx_ust
 				snprintf(t, tn, "0x%llx", (unsigned long long)f[i].off_or_ip);
 			}
 		}
-		if (name && i && !out->origin)
-			out->origin = origin_of(base(name));
+		if (name && i && !out->origin[0] && origin_of(base(name)))
+			snprintf(out->origin, sizeof(out->origin), "%s", origin_of(base(name)));
 	}
 	out->n = i;
 }

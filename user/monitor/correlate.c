@@ -175,6 +175,7 @@ struct pyx_corr {
 	unsigned int ntop;
 	uint64_t top_other;
 	struct pyx_ustack *us;        /* maps cache for user stacks */
+	struct pyx_ustack_dump *dump; /* the dump of the syscall being judged (12 KiB: not on the stack) */
 	struct ctxcopy judged;        /* the context of the syscall being judged */
 	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
 	uint64_t lat_n[PYX_EV__COUNT];
@@ -575,7 +576,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			.ts_ns = h->ctx->ts,
 			.tid = h->ctx->tid,
 			.nstack = h->ctx->stack.n,
-			.origin = h->ctx->stack.origin,
+			.origin = h->ctx->stack.origin[0] ? h->ctx->stack.origin : NULL,
 			.stack_note = h->ctx->stack.note[0] ? h->ctx->stack.note : NULL,
 		};
 		for (i = 0; i < h->ctx->stack.n; i++)
@@ -741,7 +742,8 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 			ctx = (struct pyx_corr_context){
 				.has_event = x->has, .event = x->event, .file = x->file,
 				.function = x->function, .line = x->line, .ts_ns = x->ts,
-				.tid = x->tid, .nstack = x->stack.n, .origin = x->stack.origin,
+				.tid = x->tid, .nstack = x->stack.n,
+				.origin = x->stack.origin[0] ? x->stack.origin : NULL,
 				.stack_note = x->stack.note[0] ? x->stack.note : NULL,
 			};
 			for (i = 0; i < x->stack.n; i++)
@@ -967,9 +969,18 @@ static void sem_track(struct proc *p, const struct pyx_sysview *sv, const struct
 static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 			struct ctxcopy *x)
 {
+	struct pyx_ustack_dump *d = c->dump;
+	const struct pyx_rec_hdr *h = &sv->rec->hdr;
+
 	memset(&x->stack, 0, sizeof(x->stack));
-	if (sv->nustack && c->us)
-		pyx_ustack_resolve(c->us, p->pid, sv->ustack, sv->nustack, &x->stack);
+	if (!sv->nustack || !c->us)
+		return;
+	/* a slot reused since (or being rewritten) holds another syscall's key */
+	if (!d || !c->o.ustack_dump || !sv->ustack_dump ||
+	    c->o.ustack_dump(c->o.ustack_arg, sv->ustack_dump, d) || d->tid != h->tid ||
+	    d->enter_ns != sv->enter_ns)
+		d = NULL;
+	pyx_ustack_resolve(c->us, p->pid, p->exe, sv->ustack, sv->nustack, d, &x->stack);
 }
 
 /* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
@@ -981,8 +992,12 @@ static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sy
 	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
 		return;
 	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
-	if (e && e->path && !e->socket)
+	if (e && e->path && !e->socket) {
 		pyx_ustack_learn(c->us, e->path);
+		if (c->o.ustack_dump)
+			pyx_ustack_mapped(c->us, p->pid, (uint64_t)sv->ret, sv->args[1].raw,
+					  sv->args[5].raw, e->path);
+	}
 }
 
 /* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
@@ -1710,6 +1725,7 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 	}
 	pyx_arena_init(&c->arena, c->arena_mem, asz);
 	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
+	c->dump = malloc(sizeof(*c->dump));  /* NULL: frame-pointer stacks only */
 	*out = c;
 	return 0;
 }
@@ -1740,6 +1756,7 @@ void pyx_corr_free(struct pyx_corr *c)
 		free(c->lat[i]);
 	free(c->arena_mem);
 	pyx_ustack_free(c->us);
+	free(c->dump);
 	free(c);
 }
 

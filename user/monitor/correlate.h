@@ -85,9 +85,10 @@ struct pyx_corr_context {
 	uint64_t ts_ns;       /* when that event fired */
 	uint32_t tid;         /* the thread that fired it (the parent thread for a fresh child) */
 	/* The user stack of the syscall itself (unaudited and indeterminate syscalls whose record
-	 * carries one): "libc.so.6+0xf7a3b" per frame, innermost first. */
+	 * carries one): "libc.so.6+0xf7a3b" per frame, innermost first, and the function after a
+	 * space when the stack was unwound from a dump ("libc.so.6+0xf7a3b __open64+0x5b"). */
 	unsigned int nstack;
-	const char *stack[PYX_USTACK_MAX];
+	const char *stack[PYX_USTACK_TEXT_MAX];
 	const char *origin;     /* a known native caller in that stack, as information; or NULL */
 	const char *stack_note; /* why frames are raw addresses, or whose maps were used; or NULL */
 };
@@ -165,6 +166,11 @@ struct pyx_corr_opts {
 	uint64_t blind_grace_ns; /* time after exec a Python has to fire hook_start; 0: 2 s */
 	/* Test hook: where /proc is (NULL: "/proc"). */
 	const char *procfs;
+	/* Read the stack dump a syscall record names (pyxcheck_syscall.h; slot is 1 + the index),
+	 * for findings only: 0 when read (the loader's ustack_dumps map); NULL: stacks come from
+	 * frame pointers alone. */
+	int (*ustack_dump)(void *arg, uint32_t slot, struct pyx_ustack_dump *out);
+	void *ustack_arg;
 };
 
 struct pyx_corr;

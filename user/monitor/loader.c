@@ -353,6 +353,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		goto cleanup;
 	}
 	ld->skel->rodata->monitor_all = opts->all;
+	ld->skel->rodata->ustack_dump_on = !opts->no_stack_dump;
 	err = size_monitored(ld->skel);
 	if (err)
 		goto cleanup;
@@ -550,4 +551,14 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	ring_buffer__free(ld->rb);
 	pyxcheck_bpf__destroy(ld->skel);
 	free(ld);
+}
+
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_ustack_dump *out)
+{
+	__u32 k = slot - 1;
+
+	if (!ld || !ld->skel || !slot || slot > PYX_USTACK_DUMPS)
+		return -ENOENT;
+	return bpf_map__lookup_elem(ld->skel->maps.ustack_dumps, &k, sizeof(k), out, sizeof(*out),
+				    0) ? -ENOENT : 0;
 }

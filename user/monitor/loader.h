@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 struct pyx_loader;
+struct pyx_ustack_dump;
 
 struct pyx_loader_opts {
 	/* Monitor every process that carries the hook (a process joins the set when it fires any
@@ -31,6 +32,8 @@ struct pyx_loader_opts {
 	/* Ring buffer size in bytes (power of two, >= page size); 0 = default. */
 	size_t ringbuf_size;
 	bool verbose; /* show libbpf's debug output */
+	/* Copy no stack dumps for the DWARF unwinder (pyxcheck_syscall.h, ustack_dumps). */
+	bool no_stack_dump;
 };
 
 /* Called for every record, in ring order. rec points to a struct pyx_rec_hdr-prefixed record of
@@ -41,6 +44,10 @@ typedef int (*pyx_record_fn)(void *ctx, const void *rec, size_t size);
 /* Open, configure, load and attach. Mounts tracefs when it is missing. On error returns a negative
  * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr. */
 int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts);
+
+/* Read slot (1 + the index, as a syscall record names it) of the stack dumps: 0 when read. The
+ * caller checks that its tid and enter_ns are still the record's. */
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_ustack_dump *out);
 
 /* Start monitoring pid (its tgid) and its future descendants. */
 int pyx_loader_add_pid(struct pyx_loader *ld, pid_t pid);

@@ -396,6 +396,14 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 	return m->w.err;
 }
 
+/* The correlator's look-up of a syscall's stack dump (the loader opens after the correlator). */
+static int stack_dump(void *arg, uint32_t slot, struct pyx_ustack_dump *out)
+{
+	struct monitor *m = arg;
+
+	return pyx_loader_ustack_dump(m->ld, slot, out);
+}
+
 /* The correlator hands records back in per-thread order, annotated (correlate.h). */
 static int on_item(void *ctx, const struct pyx_corr_item *it)
 {
@@ -840,7 +848,9 @@ int main(int argc, char **argv)
 	 * all attached (without -e, with --findings, or an -e that names them all); -e then only
 	 * filters what is shown. */
 	if (opts.syscalls && opts.category_mask == (1u << PYX_CAT__COUNT) - 1) {
-		struct pyx_corr_opts copts = { .enabled = true, .blind_spots = true };
+		struct pyx_corr_opts copts = { .enabled = true, .blind_spots = true,
+					       .ustack_dump = opts.no_stack_dump ? NULL : stack_dump,
+					       .ustack_arg = &m };
 
 		err = pyx_corr_new(&m.corr, &copts, on_item, &m);
 		if (err) {
@@ -887,6 +897,7 @@ int main(int argc, char **argv)
 	lopts.syscalls = opts.syscalls;
 	lopts.ringbuf_size = opts.ringbuf_size;
 	lopts.verbose = opts.verbose;
+	lopts.no_stack_dump = opts.no_stack_dump;
 	err = pyx_loader_open(&ld, &lopts);
 	if (err) {
 		/* the loader printed what failed; in JSON mode say it as JSON too */

@@ -12,7 +12,7 @@ MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loa
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
 # Views for investigations: -c tables, --trace-out, --html (docs/views.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,views out_summary out_trace out_html)
-MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring
+MON_LIBS    := -lbpf -ldw -lelf -lz -lm -lpthread -lunistring
 # sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
 MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(MON_SYSTEMD),yes)

@@ -55,6 +55,9 @@ static const char usage_text[] =
 "      --queue-size BYTES\n"
 "                    output queue: records waiting for a slow reader, at most this many bytes\n"
 "                    (a power of two, default 64M); beyond it records are dropped and reported\n"
+"      --no-stack-dump\n"
+"                    do not copy the top of the user stack of sensitive syscalls: findings\n"
+"                    then carry the frame-pointer stack only (docs/correlation.md)\n"
 "      --wait-detach exit only once every probe is detached (takes seconds: by default a\n"
 "                    background process detaches them after the exit status is handed back)\n"
 "  -T                show the time spent in each syscall, <seconds>, as strace -T\n"
@@ -201,6 +204,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
        OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML,
+       OPT_NO_STACK_DUMP,
        /* the live view */
        OPT_WIDE = 0x180, OPT_COLOR, OPT_SKIP_STARTUP, OPT_PYTHON_ONLY, OPT_FINDINGS };
 
@@ -275,6 +279,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "syslog", required_argument, NULL, OPT_SYSLOG },
 		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
 		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
+		{ "no-stack-dump", no_argument, NULL, OPT_NO_STACK_DUMP },
 		{ "queue-size", required_argument, NULL, OPT_QUEUE },
 		{ "summary-only", no_argument, NULL, 'c' },
 		{ "summary-also", no_argument, NULL, 'C' },
@@ -346,6 +351,9 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			break;
 		case 'A':
 			o->append = true;
+			break;
+		case OPT_NO_STACK_DUMP:
+			o->no_stack_dump = true;
 			break;
 		case OPT_METRICS:
 			o->metrics = optarg;

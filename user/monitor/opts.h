@@ -22,6 +22,7 @@ struct pyx_opts {
 	const char *output;  /* -o */
 	bool summary;
 	bool verbose;
+	bool no_stack_dump;   /* --no-stack-dump: frame-pointer stacks only (issue 9) */
 	bool wait_detach;     /* --wait-detach: detach before exiting, not in the background */
 	size_t ringbuf_size;
 	size_t queue_size;   /* --queue-size: bound of the output queue (sink.h); 0 = default */

@@ -287,7 +287,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 			return -EINVAL;
 		size -= sizeof(us);
 		memcpy(&us, (const uint8_t *)rec + size, sizeof(us));
-		if (!us.nframes || us.nframes > PYX_USTACK_MAX || us._pad0)
+		if (!us.nframes || us.nframes > PYX_USTACK_MAX || us.dump > PYX_USTACK_DUMPS)
 			return -EINVAL;
 	}
 	if (size > sizeof(*r) + PYX_SC_TAIL_MAX)
@@ -325,6 +325,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->uring_op = r->op;
 	out->no_result = r->hdr.flags & PYX_SCF_NO_RESULT;
 	out->nustack = us.nframes;
+	out->ustack_dump = us.dump;
 	memcpy(out->ustack, us.f, sizeof(out->ustack));
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {

@@ -112,6 +112,7 @@ struct pyx_sysview {
 	/* user stack (PYX_SCF_USTACK): frames, innermost first */
 	unsigned int nustack;
 	struct pyx_ustack_frame ustack[PYX_USTACK_MAX];
+	uint32_t ustack_dump; /* 1 + its stack dump's slot in ustack_dumps; 0: none */
 };
 
 struct pyx_procview {

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""User stacks of findings, unwound past glibc and CPython (issue 9): the BPF side leaves the
+registers and top stack pages of each sensitive syscall in an LRU map, and the monitor unwinds a
+finding's dump with the DWARF CFI of the libraries mapped there (docs/correlation.md)."""
+import json
+import re
+import sysconfig
+
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import CORPUS, built, monitor, unaudited
+
+PY = SYSTEM_PYTHON
+HEX = r"\+0x[0-9a-f]+"
+LIBC_OPEN = re.compile(rf"libc\.so\.6{HEX} (__libc_open64|__open64|open64|__open|open){HEX}")
+LIBC_UNLINK = re.compile(rf"libc\.so\.6{HEX} (__unlink|unlink){HEX}")
+LIBFFI = re.compile(rf"libffi\.so\.8(\.\d+)*{HEX}( \S+{HEX})?")
+CTYPES = re.compile(r"_ctypes\.cpython-\d+-x86_64-linux-gnu\.so" + HEX + r"( \S+" + HEX + ")?")
+PYTHON = re.compile(rf"(python3\.\d+|libpython3\.\d+\.so(\.[\d.]+)?){HEX}( \S+{HEX})?")
+
+
+def _libs(stack):
+    """The library of each frame, consecutive repeats folded: ["libc", "libffi", ...]."""
+    out = []
+    for f in stack:
+        lib = f.split("+", 1)[0]
+        for short, pat in (("libc", r"libc\.so\.6"), ("libffi", r"libffi\.so\.8[.\d]*"),
+                           ("_ctypes", r"_ctypes\..*\.so"), ("python", r"(lib)?python3\.\d+.*")):
+            if re.fullmatch(pat, lib):
+                lib = short
+                break
+        if not out or out[-1] != lib:
+            out.append(lib)
+    return out
+
+
+@needs_root_bpf
+def test_ctypes_open_unwinds_through_libffi_and_ctypes(tmp_path):
+    """The evasion corpus's ctypes open and unlink: libc's wrapper by name, then libffi (ffi_call
+    by name), then _ctypes, then the interpreter; origin says ctypes, and the verdict stays."""
+    recs = monitor(PY, CORPUS / "evasion" / "ctypes_file.py", tmp_path, tmp_path / "o.jsonl")
+    un = unaudited(recs)
+    assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
+    for x in un:
+        st = x["stack"]
+        assert (LIBC_OPEN if x["syscall"] == "openat" else LIBC_UNLINK).fullmatch(st[0]), st
+        assert _libs(st)[:4] == ["libc", "libffi", "_ctypes", "python"], st
+        assert any(re.fullmatch(rf"libffi\.so\.8[.\d]*{HEX} ffi_call{HEX}", f) for f in st), st
+        for f in st[1:]:
+            assert LIBFFI.fullmatch(f) or CTYPES.fullmatch(f) or PYTHON.fullmatch(f), f
+        # deeper than the frame-pointer walk, which ends in libc after one frame
+        assert len(st) >= 6 and "stack_note" not in x, x
+        assert x["origin"] == "ctypes: a C function called from Python"
+
+
+@needs_root_bpf
+def test_c_extension_stack_names_its_function(tmp_path):
+    """A C extension's init function calling open(2) and unlink(2) itself: the frame after libc
+    is the extension's PyInit_cext_file (from its .dynsym), then the interpreter's import."""
+    drop = str(tmp_path / "cext_dropped")
+    so = tmp_path / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
+    inc = sysconfig.get_paths()["include"]
+    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, f'-DCEXT_PATH="{drop}"', "-o", str(so),
+             str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
+    assert r.returncode == 0, r.stderr
+    recs = monitor(PY, CORPUS / "evasion" / "cext_import.py", tmp_path, tmp_path / "o.jsonl")
+    un = unaudited(recs)
+    assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
+    for x in un:
+        st = x["stack"]
+        assert (LIBC_OPEN if x["syscall"] == "openat" else LIBC_UNLINK).fullmatch(st[0]), st
+        assert re.fullmatch(re.escape(so.name) + HEX + " PyInit_cext_file" + HEX, st[1]), st
+        assert PYTHON.fullmatch(st[2]), st
+        # an extension nobody knows: no origin to offer
+        assert "origin" not in x and "stack_note" not in x, x
+
+
+@needs_root_bpf
+def test_no_stack_dump_leaves_the_frame_pointer_walk(tmp_path):
+    """--no-stack-dump: no dump is copied, and the stack is the kernel's frame-pointer walk,
+    which ends in glibc (built without frame pointers) and says so."""
+    built()
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", "--no-stack-dump", "-o", str(out), "--", PY,
+             str(CORPUS / "evasion" / "ctypes_file.py"), str(tmp_path)], timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    un = unaudited(recs)
+    assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]
+    for x in un:
+        assert len(x["stack"]) == 1 and re.fullmatch(rf"libc\.so\.6{HEX}", x["stack"][0]), x
+        assert x["stack_note"] == "walk ends after 1 frame (no frame pointer)"
+
+
+FOPEN = """import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.fopen.restype = ctypes.c_void_p
+p = os.path.join(sys.argv[1], "fopened").encode()
+f = libc.fopen(p, b"w")
+assert f
+libc.fclose(ctypes.c_void_p(f))
+os.unlink(p)
+"""
+
+
+@needs_root_bpf
+def test_origin_names_the_glibc_function_called(tmp_path):
+    """ctypes calling fopen: the open comes from inside glibc's stdio, and origin says which
+    glibc function the known caller went through, after what the caller is."""
+    script = tmp_path / "fopen.py"
+    script.write_text(FOPEN)
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    [x] = unaudited(recs)
+    assert x["syscall"] == "openat" and x["args"]["filename"] == str(tmp_path / "fopened")
+    st = x["stack"]
+    assert LIBC_OPEN.fullmatch(st[0]), st
+    libs = _libs(st)
+    assert libs[:4] == ["libc", "libffi", "_ctypes", "python"], st
+    assert st[1].startswith("libc.so.6+"), st  # stdio's own frames before libffi
+    assert re.fullmatch(r"ctypes: a C function called from Python \(through glibc \w+\)",
+                        x["origin"]), x
