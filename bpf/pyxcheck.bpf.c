@@ -178,9 +178,10 @@ struct {
 	__type(value, struct audit_buf);
 } audit_scratch SEC(".maps");
 
+/* Filename then argv, each at a masked offset/length (see pyx_mask): twice their bounds. */
 struct proc_buf {
 	struct pyx_rec_process rec;
-	__u8 tail[PYX_SC_STR_MAX];
+	__u8 tail[2 * PYX_SC_STR_MAX + 2 * PYX_PROC_ARGV_MAX];
 };
 
 struct {
@@ -1123,15 +1124,75 @@ static __always_inline __u16 exe_flags(void)
 	return flags;
 }
 
+/* Issue 11: who the process is, read once per exec (user space caches it per exec): euid, login
+ * uid, its pid as seen inside its pid namespace and that namespace's inode. Plain CO-RE reads of
+ * the current task, which is the thread group leader after exec. */
+static __always_inline void exec_identity(struct pyx_rec_process *r, struct task_struct *task)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	struct upid up = {};
+	unsigned int level;
+	struct inode *ino = BPF_CORE_READ(task, mm, exe_file, f_inode);
+
+	if (ino) {
+		r->exe_ino = BPF_CORE_READ(ino, i_ino);
+		r->exe_dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	}
+	r->euid = BPF_CORE_READ(task, cred, euid.val);
+	r->auid = 0xffffffff;
+	if (bpf_core_field_exists(task->loginuid))
+		r->auid = BPF_CORE_READ(task, loginuid.val);
+	if (!p)
+		return;
+	level = BPF_CORE_READ(p, level);
+	/* numbers[level]: the innermost namespace, the one the process sees itself in */
+	if (bpf_probe_read_kernel(&up, sizeof(up),
+				  (void *)p + bpf_core_field_offset(struct pid, numbers) +
+					  (__u64)level * bpf_core_type_size(struct upid)))
+		return;
+	r->ns_pid = up.nr;
+	if (up.ns)
+		r->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
+}
+
+/* The new image's argv after the filename (at off): the arg pages were just filled by exec, so
+ * the copy does not fault, and the process has not run a single instruction yet. */
+static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *task, __u64 off)
+{
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len;
+
+	if (!start || end <= start) {
+		b->rec.hdr.flags |= PYX_PRF_ARGV_FAULT;
+		return 0;
+	}
+	len = end - start;
+	if (len > PYX_PROC_ARGV_MAX) {
+		len = PYX_PROC_ARGV_MAX;
+		b->rec.hdr.flags |= PYX_PRF_ARGV_TRUNCATED;
+	}
+	pyx_mask(off, 2 * PYX_SC_STR_MAX - 1);
+	pyx_mask(len, 2 * PYX_PROC_ARGV_MAX - 1);
+	if (!len || bpf_probe_read_user(b->tail + off, len, (const void *)start)) {
+		b->rec.hdr.flags |= PYX_PRF_ARGV_FAULT;
+		return 0;
+	}
+	b->rec.argv_off = sizeof(b->rec) + off;
+	b->rec.argv_len = len;
+	return len;
+}
+
 SEC("tracepoint/sched/sched_process_exec")
 int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
 	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
+	struct task_struct *task;
 	struct proc_buf *b;
 	struct sc_buf *e;
-	__u64 *busy;
+	__u64 *busy, size;
 	long n;
 
 	if (!is_monitored(tgid))
@@ -1152,20 +1213,26 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	b->rec.hdr.flags = exe_flags();
 	if (!e && exec_traced)
 		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
-	n = bpf_probe_read_kernel_str(b->tail, sizeof(b->tail), (void *)ctx + (loc & 0xffff));
+	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, (void *)ctx + (loc & 0xffff));
 	if (n > 0) {
 		b->rec.filename_off = sizeof(b->rec);
 		b->rec.filename_len = n;
-		if (n == sizeof(b->tail))
+		if (n == PYX_SC_STR_MAX)
 			b->rec.hdr.flags |= PYX_PRF_TRUNCATED;
 	} else {
 		n = 0;
 		b->rec.hdr.flags |= PYX_PRF_FAULT;
 	}
-	if (n > (long)sizeof(b->tail))
-		n = sizeof(b->tail);
-	b->rec.hdr.size = sizeof(b->rec) + n;
-	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
+	if (n > PYX_SC_STR_MAX)
+		n = PYX_SC_STR_MAX;
+	task = (struct task_struct *)bpf_get_current_task();
+	exec_identity(&b->rec, task);
+	size = n + exec_argv(b, task, n);
+	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
+	if (size > 2 * PYX_SC_STR_MAX + 2 * PYX_PROC_ARGV_MAX)
+		size = 0;
+	b->rec.hdr.size = sizeof(b->rec) + size;
+	send(b, sizeof(b->rec) + size, PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
 complete:
 	/* The exec succeeded: its syscall record is complete now. Sent here, not from

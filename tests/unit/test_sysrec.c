@@ -556,7 +556,7 @@ int main(void)
 {
 	_Static_assert(sizeof(struct pyx_rec_hdr) == 56, "hdr layout");
 	_Static_assert(sizeof(struct pyx_rec_syscall) == 176, "syscall record layout");
-	_Static_assert(sizeof(struct pyx_rec_process) == 88, "process record layout");
+	_Static_assert(sizeof(struct pyx_rec_process) == 120, "process record layout");
 	_Static_assert(sizeof(struct pyx_sc_data) == 8, "data descriptor layout");
 	_Static_assert(sizeof(struct pyx_sc_ustack) == 200, "stack trailer layout");
 

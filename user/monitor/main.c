@@ -48,6 +48,7 @@
 #include "opts.h"
 #include "outfile.h"
 #include "output.h"
+#include "proc_context.h"
 #include "payload.h"
 #include "record.h"
 #include "runner.h"
@@ -351,6 +352,8 @@ static int on_record(void *ctx, const void *rec, size_t size)
 
 	m->sum.records++;
 	track_alive(rec, size);
+	/* now, not when the record is written: the correlator may hold it past its exit */
+	pyx_pctx_record(m->w.pctx, rec, size);
 	if (!m->corr)
 		return show_record(m, rec, size);
 	err = pyx_corr_record(m->corr, rec, size);
@@ -635,6 +638,14 @@ int main(int argc, char **argv)
 		if (err) {
 			pyx_print_error(opts.json, "failed to set up --syslog %s: %s", opts.syslog,
 					err == -EINVAL ? "bad or unresolvable address" :
+					strerror(-err));
+			goto cleanup;
+		}
+	}
+	if (opts.json) {
+		err = pyx_pctx_new(&m.w.pctx, NULL, NULL, m.stamp.boot_id);
+		if (err) {
+			pyx_print_error(opts.json, "failed to set up process context: %s",
 					strerror(-err));
 			goto cleanup;
 		}
@@ -975,6 +986,7 @@ cleanup:
 	if (f && f != stdout)
 		fclose(f);
 	pyx_corr_free(m.corr);
+	pyx_pctx_free(m.w.pctx);
 	pyx_builtin_destroy(m.builtin);
 	pyx_syslog_close(m.syslog);
 	pyx_summary_free(&m.sum);

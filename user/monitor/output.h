@@ -58,6 +58,9 @@ struct pyx_writer {
 	 * stamps "time" and "node" into JSON and hands the line to --syslog. NULL: nothing. */
 	void (*on_line)(struct pyx_writer *w);
 	void *line_ctx;
+	/* process context (proc_context.h) appended after comm to JSON records of a process;
+	 * NULL: none (pyx-decode, which has no host) */
+	struct pyx_pctx *pctx;
 };
 
 struct pyx_output_ops {
