@@ -191,6 +191,23 @@ struct {
 	__type(value, struct proc_buf);
 } proc_scratch SEC(".maps");
 
+/* Issue 11, with -a (monitor_all) only: the exec record of each process that is not monitored, kept
+ * until it exits, so that a process that joins later (at its first probe, after its exec) still
+ * gets its context (argv, uids, exec time for exec_id) from what the kernel gave at its exec.
+ * The first bytes of a proc_buf: the record, its filename and argv. The loader sizes it to 1
+ * without -a. */
+struct exec_ctx_val {
+	struct pyx_rec_process rec;
+	__u8 tail[PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 2048);
+	__type(key, __u32);
+	__type(value, struct exec_ctx_val);
+} exec_ctx SEC(".maps");
+
 /* Per CPU: the running totals that user space reads (pyx_loader_lost()). */
 struct pyx_counters {
 	__u64 lost[PYX_STREAM__COUNT];
@@ -1183,36 +1200,17 @@ static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *t
 	return len;
 }
 
-SEC("tracepoint/sched/sched_process_exec")
-int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. */
+static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
+				       struct proc_buf *b)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
 	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
 	struct task_struct *task;
-	struct proc_buf *b;
-	struct sc_buf *e;
-	__u64 *busy, size;
+	__u64 size;
 	long n;
 
-	if (!is_monitored(tgid))
-		return 0;
-	/* A non-leader thread that execs takes the leader's tid: move its execve record along. */
-	if (old != pid) {
-		e = bpf_map_lookup_elem(&exec_stash, &old);
-		if (e) {
-			bpf_map_update_elem(&exec_stash, &pid, e, BPF_ANY);
-			bpf_map_delete_elem(&exec_stash, &old);
-		}
-	}
-	e = bpf_map_lookup_elem(&exec_stash, &pid);
-	b = proc_begin(PYX_PROC_EXEC, &busy);
-	if (!b)
-		goto complete;
-	b->rec.old_tid = old;
+	b->rec.old_tid = BPF_CORE_READ(ctx, old_pid);
 	b->rec.hdr.flags = exe_flags();
-	if (!e && exec_traced)
-		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
 	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, (void *)ctx + (loc & 0xffff));
 	if (n > 0) {
 		b->rec.filename_off = sizeof(b->rec);
@@ -1229,10 +1227,48 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	exec_identity(&b->rec, task);
 	size = n + exec_argv(b, task, n);
 	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
-	if (size > 2 * PYX_SC_STR_MAX + 2 * PYX_PROC_ARGV_MAX)
-		size = 0;
+	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
+		size = 0; /* never: n and the argv are bounded; this tells the verifier */
 	b->rec.hdr.size = sizeof(b->rec) + size;
-	send(b, sizeof(b->rec) + size, PYX_STREAM_PROCESS);
+	return sizeof(b->rec) + size;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
+	struct proc_buf *b;
+	struct sc_buf *e;
+	__u64 *busy, size;
+
+	if (!is_monitored(tgid)) {
+		if (monitor_all) {
+			b = proc_begin(PYX_PROC_EXEC, &busy);
+			if (!b)
+				return 0;
+			exec_fill(ctx, b);
+			bpf_map_update_elem(&exec_ctx, &tgid, b, BPF_ANY);
+			pyx_scratch_put(busy);
+		}
+		return 0;
+	}
+	/* A non-leader thread that execs takes the leader's tid: move its execve record along. */
+	if (old != pid) {
+		e = bpf_map_lookup_elem(&exec_stash, &old);
+		if (e) {
+			bpf_map_update_elem(&exec_stash, &pid, e, BPF_ANY);
+			bpf_map_delete_elem(&exec_stash, &old);
+		}
+	}
+	e = bpf_map_lookup_elem(&exec_stash, &pid);
+	b = proc_begin(PYX_PROC_EXEC, &busy);
+	if (!b)
+		goto complete;
+	size = exec_fill(ctx, b);
+	if (!e && exec_traced)
+		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
+	send(b, size, PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
 complete:
 	/* The exec succeeded: its syscall record is complete now. Sent here, not from
@@ -1260,8 +1296,12 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	__u64 *busy;
 	bool group_dead;
 
-	if (!is_monitored(tgid))
+	if (!is_monitored(tgid)) {
+		/* -a: a process that never joined takes its exec record along (exec_ctx) */
+		if (monitor_all && (__u32)bpf_get_current_pid_tgid() == tgid)
+			bpf_map_delete_elem(&exec_ctx, &tgid);
 		return 0;
+	}
 	/* a thread killed inside a syscall read at entry never reaches its exit */
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_delete_elem(&inflight, &tid);

@@ -360,6 +360,13 @@ static int on_record(void *ctx, const void *rec, size_t size)
 	return err ? err : m->w.err;
 }
 
+static size_t exec_kept(void *ctx, uint32_t pid, void *buf, size_t size)
+{
+	struct monitor *m = ctx;
+
+	return m->ld ? pyx_loader_exec_ctx(m->ld, pid, buf, size) : 0;
+}
+
 /* The hook library sits next to the binary (build/) or in ../lib/pyxcheck (make install). */
 static int find_hook(char *lib, size_t lib_size, char *launcher, size_t launcher_size)
 {
@@ -754,6 +761,8 @@ int main(int argc, char **argv)
 			opts.command ? opts.command[0] : opts.npids ? "the given pids" : "every hooked process");
 
 	m.ld = ld;
+	if (opts.all)
+		pyx_pctx_set_exec_lookup(m.w.pctx, exec_kept, &m);
 	m.sum.start_ns = now_ns(CLOCK_MONOTONIC);
 	m.out->header(&m.w);
 	if (opts.json)

@@ -44,7 +44,7 @@ struct pent {
 	struct pent *next;  /* bucket chain, newest first: other pids, and older versions */
 	struct pent *dnext; /* dead versions, oldest first */
 	uint32_t pid, ppid, uid, euid, auid, ns_pid, pidns_ino;
-	bool has_ppid, has_uids, has_ns, argv_truncated, has_parent;
+	bool has_ppid, has_uid, has_uids, has_ns, argv_truncated, has_parent;
 	uint64_t from_ns, dead_ns, cgroup_id;
 	char *exec_id, *exe, *cwd, *cgroup, *argv_json;
 	char *p_exec_id, *p_exe;
@@ -68,6 +68,8 @@ struct pyx_pctx {
 	struct pent *b[PCTX_BUCKETS];
 	struct pent *dhead, *dtail;
 	struct cg_ent cg[CG_CACHE];
+	pyx_pctx_exec_fn exec_fn;
+	void *exec_ctx;
 };
 
 /* ---- container ids from cgroup paths ---- */
@@ -466,7 +468,8 @@ static void render(struct pyx_pctx *pc, struct pent *e)
 	b.len = 0;
 	if (e->has_ppid)
 		pyx_buf_printf(&b, ",\"ppid\":%u", e->ppid);
-	pyx_buf_printf(&b, ",\"uid\":%u", e->uid);
+	if (e->has_uid)
+		pyx_buf_printf(&b, ",\"uid\":%u", e->uid);
 	if (e->has_uids)
 		pyx_buf_printf(&b, ",\"euid\":%u,\"auid\":%u", e->euid, e->auid);
 	if (e->has_ns)
@@ -569,6 +572,7 @@ static struct pent *from_proc(struct pyx_pctx *pc, uint32_t pid, uint64_t from, 
 	if (read_small(path, buf, sizeof(buf)) > 0 && (s = strstr(buf, "\nUid:")) &&
 	    sscanf(s + 5, "%u %u", &uid, &euid) == 2) {
 		e->uid = uid;
+		e->has_uid = true;
 		e->euid = euid;
 		e->auid = 0xffffffff;
 		snprintf(path, sizeof(path), "%s/%u/loginuid", pc->procfs, pid);
@@ -635,6 +639,7 @@ static void on_exec(struct pyx_pctx *pc, const struct pyx_procview *pv)
 	e->ppid = pv->ppid;
 	e->has_ppid = true;
 	e->uid = h->uid;
+	e->has_uid = true;
 	e->euid = pv->euid;
 	e->auid = pv->auid;
 	e->has_uids = true;
@@ -688,6 +693,7 @@ static void on_fork(struct pyx_pctx *pc, const struct pyx_procview *pv)
 	e->ppid = h->pid;
 	e->has_ppid = true;
 	e->uid = par->uid;
+	e->has_uid = par->has_uid;
 	e->euid = par->euid;
 	e->auid = par->auid;
 	e->has_uids = par->has_uids;
@@ -705,6 +711,30 @@ static void on_fork(struct pyx_pctx *pc, const struct pyx_procview *pv)
 	old = newest(pc, e->pid);
 	kill_at(pc, old, h->ts_ns);
 	insert(pc, e);
+}
+
+static bool exec_kept(struct pyx_pctx *pc, uint32_t pid, uint64_t after)
+{
+	union {
+		struct pyx_rec_process rec;
+		char raw[sizeof(struct pyx_rec_process) + PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX + 64];
+	} u;
+	struct pyx_procview pv;
+	size_t n = pc->exec_fn(pc->exec_ctx, pid, &u, sizeof(u));
+
+	if (!n || u.rec.hdr.size > n || u.rec.hdr.pid != pid || u.rec.hdr.ts_ns <= after ||
+	    pyx_procrec_decode(&u, u.rec.hdr.size, &pv) || pv.kind != PYX_PROC_EXEC)
+		return false;
+	on_exec(pc, &pv);
+	return true;
+}
+
+void pyx_pctx_set_exec_lookup(struct pyx_pctx *pc, pyx_pctx_exec_fn fn, void *ctx)
+{
+	if (!pc)
+		return;
+	pc->exec_fn = fn;
+	pc->exec_ctx = ctx;
 }
 
 void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
@@ -734,10 +764,14 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 			kill_at(pc, e, h->ts_ns);
 		return;
 	}
-	/* not seen starting, or a new process with a pid the cache saw exit */
+	/* not seen starting, or a new process with a pid the cache saw exit: its exec as the
+	 * kernel side kept it (-a), else /proc */
+	if (pc->exec_fn && exec_kept(pc, h->pid, e ? e->dead_ns : 0))
+		return;
 	e = from_proc(pc, h->pid, e ? e->dead_ns + 1 : 0, 0);
-	if (e && !e->has_uids) {
+	if (e && !e->has_uid) {
 		e->uid = h->uid; /* the process is gone: what the record says */
+		e->has_uid = true;
 		free(e->head);
 		free(e->tail);
 		render(pc, e);

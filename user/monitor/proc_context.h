@@ -25,6 +25,11 @@ struct pyx_pctx;
 int pyx_pctx_new(struct pyx_pctx **out, const char *procfs, const char *node, const char *boot_id);
 void pyx_pctx_free(struct pyx_pctx *pc);
 
+/* Where a process the monitor did not see exec may still have its exec record (the kernel side's
+ * exec_ctx map with -a): fn copies it into buf and returns its size, or 0. */
+typedef size_t (*pyx_pctx_exec_fn)(void *ctx, uint32_t pid, void *buf, size_t size);
+void pyx_pctx_set_exec_lookup(struct pyx_pctx *pc, pyx_pctx_exec_fn fn, void *ctx);
+
 /* Every ring-buffer record, when it arrives (before the correlator holds it): process records
  * update the cache; a record of a process the cache does not know reads it from /proc. */
 void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size);
