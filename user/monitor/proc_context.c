@@ -541,7 +541,13 @@ static struct pent *parent_at(struct pyx_pctx *pc, uint32_t ppid, uint64_t ts, i
 		return NULL;
 	if (p && (!p->dead_ns || p->dead_ns >= ts))
 		return p;
-	return depth < 1 ? from_proc(pc, ppid, p ? p->dead_ns + 1 : 0, depth + 1) : NULL;
+	if (depth >= 1)
+		return NULL;
+	p = from_proc(pc, ppid, p ? p->dead_ns + 1 : 0, depth + 1);
+	/* read for its children only (a shell, the test runner: no exit record will come): freed
+	 * after the grace period like a dead one; its own records, if any, read it again */
+	kill_at(pc, p, ts);
+	return p;
 }
 
 /* A process the monitor did not see start: all it knows comes from /proc now. */
