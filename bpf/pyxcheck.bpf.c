@@ -1244,9 +1244,15 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 
 	if (!is_monitored(tgid)) {
 		if (monitor_all) {
-			b = proc_begin(PYX_PROC_EXEC, &busy);
+			/* not proc_begin(): no record of this process is due, so none is lost */
+			b = scratch_take(&proc_scratch, SCRATCH_PROC, &busy);
 			if (!b)
 				return 0;
+			__builtin_memset(&b->rec, 0, sizeof(b->rec));
+			pyx_fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
+			b->rec.kind = PYX_PROC_EXEC;
+			b->rec.ppid = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
+						    real_parent, tgid);
 			exec_fill(ctx, b);
 			bpf_map_update_elem(&exec_ctx, &tgid, b, BPF_ANY);
 			pyx_scratch_put(busy);
