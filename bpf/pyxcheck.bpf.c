@@ -178,9 +178,10 @@ struct {
 	__type(value, struct audit_buf);
 } audit_scratch SEC(".maps");
 
+/* Filename then argv, each at a masked offset/length (see pyx_mask): twice their bounds. */
 struct proc_buf {
 	struct pyx_rec_process rec;
-	__u8 tail[PYX_SC_STR_MAX];
+	__u8 tail[2 * PYX_SC_STR_MAX + 2 * PYX_PROC_ARGV_MAX];
 };
 
 struct {
@@ -189,6 +190,23 @@ struct {
 	__type(key, __u32);
 	__type(value, struct proc_buf);
 } proc_scratch SEC(".maps");
+
+/* Issue 11, with -a (monitor_all) only: the exec record of each process that is not monitored, kept
+ * until it exits, so that a process that joins later (at its first probe, after its exec) still
+ * gets its context (argv, uids, exec time for exec_id) from what the kernel gave at its exec.
+ * The first bytes of a proc_buf: the record, its filename and argv. The loader sizes it to 1
+ * without -a. */
+struct exec_ctx_val {
+	struct pyx_rec_process rec;
+	__u8 tail[PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 2048);
+	__type(key, __u32);
+	__type(value, struct exec_ctx_val);
+} exec_ctx SEC(".maps");
 
 /* Per CPU: the running totals that user space reads (pyx_loader_lost()). */
 struct pyx_counters {
@@ -1192,19 +1210,124 @@ static __always_inline __u16 exe_flags(void)
 	return flags;
 }
 
+/* Issue 11: who the process is, read once per exec (user space caches it per exec): euid, login
+ * uid, its pid as seen inside its pid namespace and that namespace's inode. Plain CO-RE reads of
+ * the current task, which is the thread group leader after exec. */
+static __always_inline void exec_identity(struct pyx_rec_process *r, struct task_struct *task)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	struct upid up = {};
+	unsigned int level;
+	struct inode *ino = BPF_CORE_READ(task, mm, exe_file, f_inode);
+
+	if (ino) {
+		r->exe_ino = BPF_CORE_READ(ino, i_ino);
+		r->exe_dev = BPF_CORE_READ(ino, i_sb, s_dev);
+	}
+	r->euid = BPF_CORE_READ(task, cred, euid.val);
+	r->auid = 0xffffffff;
+	if (bpf_core_field_exists(task->loginuid))
+		r->auid = BPF_CORE_READ(task, loginuid.val);
+	if (!p)
+		return;
+	level = BPF_CORE_READ(p, level);
+	/* numbers[level]: the innermost namespace, the one the process sees itself in */
+	if (bpf_probe_read_kernel(&up, sizeof(up),
+				  (void *)p + bpf_core_field_offset(struct pid, numbers) +
+					  (__u64)level * bpf_core_type_size(struct upid)))
+		return;
+	r->ns_pid = up.nr;
+	if (up.ns)
+		r->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
+}
+
+/* The new image's argv after the filename (at off): the arg pages were just filled by exec, so
+ * the copy does not fault, and the process has not run a single instruction yet. */
+static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *task, __u64 off)
+{
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len;
+
+	if (!start || end <= start) {
+		b->rec.hdr.flags |= PYX_PRF_ARGV_FAULT;
+		return 0;
+	}
+	len = end - start;
+	if (len > PYX_PROC_ARGV_MAX) {
+		len = PYX_PROC_ARGV_MAX;
+		b->rec.hdr.flags |= PYX_PRF_ARGV_TRUNCATED;
+	}
+	pyx_mask(off, 2 * PYX_SC_STR_MAX - 1);
+	pyx_mask(len, 2 * PYX_PROC_ARGV_MAX - 1);
+	if (!len || bpf_probe_read_user(b->tail + off, len, (const void *)start)) {
+		b->rec.hdr.flags |= PYX_PRF_ARGV_FAULT;
+		return 0;
+	}
+	b->rec.argv_off = sizeof(b->rec) + off;
+	b->rec.argv_len = len;
+	return len;
+}
+
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. */
+static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
+				       struct proc_buf *b)
+{
+	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
+	struct task_struct *task;
+	__u64 size;
+	long n;
+
+	b->rec.old_tid = BPF_CORE_READ(ctx, old_pid);
+	b->rec.hdr.flags = exe_flags();
+	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, (void *)ctx + (loc & 0xffff));
+	if (n > 0) {
+		b->rec.filename_off = sizeof(b->rec);
+		b->rec.filename_len = n;
+		if (n == PYX_SC_STR_MAX)
+			b->rec.hdr.flags |= PYX_PRF_TRUNCATED;
+	} else {
+		n = 0;
+		b->rec.hdr.flags |= PYX_PRF_FAULT;
+	}
+	if (n > PYX_SC_STR_MAX)
+		n = PYX_SC_STR_MAX;
+	task = (struct task_struct *)bpf_get_current_task();
+	exec_identity(&b->rec, task);
+	size = n + exec_argv(b, task, n);
+	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
+	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
+		size = 0; /* never: n and the argv are bounded; this tells the verifier */
+	b->rec.hdr.size = sizeof(b->rec) + size;
+	return sizeof(b->rec) + size;
+}
+
 SEC("tracepoint/sched/sched_process_exec")
 int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
-	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
 	struct proc_buf *b;
 	struct sc_buf *e;
-	__u64 *busy;
-	long n;
+	__u64 *busy, size;
 
-	if (!is_monitored(tgid))
+	if (!is_monitored(tgid)) {
+		if (monitor_all) {
+			/* not proc_begin(): no record of this process is due, so none is lost */
+			b = scratch_take(&proc_scratch, SCRATCH_PROC, &busy);
+			if (!b)
+				return 0;
+			__builtin_memset(&b->rec, 0, sizeof(b->rec));
+			pyx_fill_hdr(&b->rec.hdr, PYX_REC_PROCESS, sizeof(b->rec));
+			b->rec.kind = PYX_PROC_EXEC;
+			b->rec.ppid = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
+						    real_parent, tgid);
+			exec_fill(ctx, b);
+			bpf_map_update_elem(&exec_ctx, &tgid, b, BPF_ANY);
+			pyx_scratch_put(busy);
+		}
 		return 0;
+	}
 	/* A non-leader thread that execs takes the leader's tid: move its execve record along. */
 	if (old != pid) {
 		e = bpf_map_lookup_elem(&exec_stash, &old);
@@ -1217,24 +1340,10 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	b = proc_begin(PYX_PROC_EXEC, &busy);
 	if (!b)
 		goto complete;
-	b->rec.old_tid = old;
-	b->rec.hdr.flags = exe_flags();
+	size = exec_fill(ctx, b);
 	if (!e && exec_traced)
 		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
-	n = bpf_probe_read_kernel_str(b->tail, sizeof(b->tail), (void *)ctx + (loc & 0xffff));
-	if (n > 0) {
-		b->rec.filename_off = sizeof(b->rec);
-		b->rec.filename_len = n;
-		if (n == sizeof(b->tail))
-			b->rec.hdr.flags |= PYX_PRF_TRUNCATED;
-	} else {
-		n = 0;
-		b->rec.hdr.flags |= PYX_PRF_FAULT;
-	}
-	if (n > (long)sizeof(b->tail))
-		n = sizeof(b->tail);
-	b->rec.hdr.size = sizeof(b->rec) + n;
-	send(b, sizeof(b->rec) + n, PYX_STREAM_PROCESS);
+	send(b, size, PYX_STREAM_PROCESS);
 	pyx_scratch_put(busy);
 complete:
 	/* The exec succeeded: its syscall record is complete now. Sent here, not from
@@ -1262,8 +1371,12 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 	__u64 *busy;
 	bool group_dead;
 
-	if (!is_monitored(tgid))
+	if (!is_monitored(tgid)) {
+		/* -a: a process that never joined takes its exec record along (exec_ctx) */
+		if (monitor_all && (__u32)bpf_get_current_pid_tgid() == tgid)
+			bpf_map_delete_elem(&exec_ctx, &tgid);
 		return 0;
+	}
 	/* a thread killed inside a syscall read at entry never reaches its exit */
 	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_delete_elem(&inflight, &tid);

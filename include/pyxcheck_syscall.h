@@ -362,6 +362,8 @@ enum pyx_proc_flags {
 	/* EXEC: no traced execve/execveat entry on this thread preceded it (a 32-bit int $0x80
 	 * execve, whose syscall tracepoints do not fire). Only set when both are traced. */
 	PYX_PRF_NO_EXEC_SYSCALL = 1 << 6,
+	PYX_PRF_ARGV_TRUNCATED = 1 << 7, /* EXEC: argv cut at PYX_PROC_ARGV_MAX */
+	PYX_PRF_ARGV_FAULT = 1 << 8,     /* EXEC: argv could not be read */
 };
 #define PYX_PRF_EXEC_ISSUE8 (PYX_PRF_EXE_DELETED | PYX_PRF_EXE_MEMFD | PYX_PRF_NO_EXEC_SYSCALL)
 
@@ -375,8 +377,25 @@ struct pyx_rec_process {
 	__u32 old_tid;          /* EXEC: tid before exec (differs when a non-leader thread execs) */
 	__u16 filename_off;     /* EXEC: from the start of the record; 0 when absent */
 	__u16 filename_len;     /* EXEC: bytes, NUL included */
-	__u32 _pad0;
-	__u8 tail[];            /* at most PYX_SC_STR_MAX bytes */
+	/* EXEC (issue 11, process context): the new image's argv as the kernel laid it out (NUL
+	 * separated, at most PYX_PROC_ARGV_MAX bytes, PYX_PRF_ARGV_TRUNCATED when cut), right after
+	 * the filename. Read by BPF at exec, when the pages were just written by the kernel: user
+	 * space reading /proc/PID/cmdline instead could block on memory the process controls. */
+	__u16 argv_off;         /* 0 when absent */
+	__u16 argv_len;
+	/* EXEC: identity the kernel knows at exec time */
+	__u32 euid;
+	__u32 auid;             /* loginuid; 4294967295 when unset */
+	__u32 ns_pid;           /* tgid as seen in the process's own pid namespace */
+	__u32 pidns_ino;        /* that namespace's inode number (/proc/PID/ns/pid), 0: unknown */
+	/* EXEC: the new image's file (mm->exe_file): user space names it from /proc/PID/exe only
+	 * when that still is this file (the process may have exec'd again since) */
+	__u64 exe_ino;
+	__u32 exe_dev;          /* the kernel's dev_t: major << 20 | minor */
+	__u32 _pad1;
+	__u8 tail[];            /* filename then argv: at most PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX */
 };
+
+#define PYX_PROC_ARGV_MAX 512
 
 #endif /* PYXCHECK_SYSCALL_H */

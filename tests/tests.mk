@@ -7,7 +7,7 @@ PYX_TEST_OUT := $(OUTPUT)/tests
 
 # Built by `make` (the BPF and correlator drivers) and only by `make test` (the rest).
 TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit \
-	$(PYX_TEST_OUT)/order-unit
+	$(PYX_TEST_OUT)/order-unit $(PYX_TEST_OUT)/pctx-unit
 TEST_BINS     := $(TEST_ALL_BINS) $(PYX_TEST_OUT)/pyx-decode $(PYX_TEST_OUT)/pyxpayload.so \
 	$(PYX_TEST_OUT)/forge
 ALL_TARGETS += $(TEST_ALL_BINS)
@@ -36,6 +36,11 @@ $(PYX_TEST_OUT)/order-unit: tests/unit/order_unit.c $(MON_CORE_O) | $(PYX_TEST_O
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring -lpthread
 
+# The process context cache and the container-id table (tests/test_process_context.py).
+$(PYX_TEST_OUT)/pctx-unit: tests/unit/pctx_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring
+
 # The monitor's audit decoder and writers without the kernel (tests/test_monitor_decode.py).
 $(PYX_TEST_OUT)/pyx-decode: $(MON_CORE_O) $(MON_OBJDIR)/decode_tool.o | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
@@ -61,7 +66,7 @@ FUZZ_DIR     := $(OUTPUT)/fuzz
 FUZZ_NAMES   := payload sysrec procrec record corr
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 FUZZ_SRCS    := $(addprefix user/monitor/,payload.c record.c buf.c output.c output_json.c \
-	output_plain.c catalog.c summary.c sysrec.c sink.c)
+	output_plain.c catalog.c summary.c sysrec.c sink.c proc_context.c)
 # No -Werror here: these compile other parts' sources with clang, whose warnings differ from gcc's;
 # the project's own gcc build keeps -Werror, and a clang-only warning must not break `make test`.
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \

@@ -242,11 +242,12 @@ def rec_syscall(sc, nr, kinds, ret=0, path=b"/tmp/x", comm=b"python3", sa=None, 
 
 
 def rec_process(kind, filename=None, exit_code=0):
-    fixed = 88
+    fixed = 120
     tail = (filename + b"\0") if filename is not None else b""
     off = fixed if filename is not None else 0
     return rec_hdr(fixed + len(tail), REC_PROCESS) + struct.pack(
-        "<IIIIiIHHI", kind, 1, 1235, 1235, exit_code, 1234, off, len(tail), 0) + tail
+        "<IIIIiIHHHHIIIIQII", kind, 1, 1235, 1235, exit_code, 1234, off, len(tail), 0,
+        0, 0, 0xffffffff, 0, 0, 0, 0, 0) + tail
 
 
 def with_tid(rec, tid, pid=1234):

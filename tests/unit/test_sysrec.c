@@ -498,7 +498,7 @@ static void test_changed(void)
 
 struct procbuf {
 	struct pyx_rec_process rec;
-	char tail[PYX_SC_STR_MAX + 8];
+	char tail[PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX + 8];
 };
 
 static void proc_begin(struct procbuf *b, int kind)
@@ -537,6 +537,25 @@ static void test_process(void)
 	b.rec.hdr.size = sizeof(b.rec) + 8;
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && !strcmp(v.filename, "/bin/sh"));
 	CHECK(v.filename_len == 7 && v.old_tid == 7);
+	CHECK(!v.argv && !v.argv_len);
+	/* issue 11: argv after the filename, and the identity the kernel gave at exec */
+	memcpy(b.tail + 8, "sh\0-c\0", 6);
+	b.rec.argv_off = sizeof(b.rec) + 8, b.rec.argv_len = 6, b.rec.hdr.size += 6;
+	b.rec.euid = 5, b.rec.auid = 0xffffffff, b.rec.ns_pid = 1, b.rec.pidns_ino = 4026532001u;
+	b.rec.exe_ino = 77, b.rec.exe_dev = 254 << 20;
+	b.rec.hdr.flags = PYX_PRF_ARGV_TRUNCATED;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.argv_len == 6 &&
+	      !memcmp(v.argv, "sh\0-c\0", 6) && v.argv_truncated);
+	CHECK(v.euid == 5 && v.auid == 0xffffffff && v.ns_pid == 1 && v.pidns_ino == 4026532001u);
+	CHECK(v.exe_ino == 77 && v.exe_dev == 254 << 20);
+	b.rec.argv_off++; /* not right after the filename */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.rec.argv_off--, b.rec.argv_len = PYX_PROC_ARGV_MAX + 1; /* past its bound (and size) */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.rec.argv_len = 6, b.rec._pad1 = 1;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	b.rec._pad1 = 0, b.rec.hdr.flags = 0, b.rec.hdr.size -= 6, b.rec.argv_off = 0;
+	b.rec.argv_len = 0;
 
 	/* malformed */
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size - 1, &v) == -EINVAL);
@@ -549,6 +568,12 @@ static void test_process(void)
 	b.rec.filename_off = sizeof(b.rec), b.rec.kind = PYX_PROC_FORK;
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 	b.rec.kind = 9;
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_EXIT);
+	b.rec.hdr.flags = PYX_PRF_ARGV_FAULT; /* argv flags on an exec only */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
+	proc_begin(&b, PYX_PROC_FORK);
+	b.rec.argv_off = sizeof(b.rec), b.rec.argv_len = 2, b.rec.hdr.size += 2;
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 	proc_begin(&b, PYX_PROC_EXIT);
 	b.rec.hdr.flags = PYX_PRF_THREAD;
@@ -565,7 +590,7 @@ int main(void)
 {
 	_Static_assert(sizeof(struct pyx_rec_hdr) == 56, "hdr layout");
 	_Static_assert(sizeof(struct pyx_rec_syscall) == 176, "syscall record layout");
-	_Static_assert(sizeof(struct pyx_rec_process) == 88, "process record layout");
+	_Static_assert(sizeof(struct pyx_rec_process) == 120, "process record layout");
 	_Static_assert(sizeof(struct pyx_sc_data) == 8, "data descriptor layout");
 	_Static_assert(sizeof(struct pyx_sc_ustack) == 200, "stack trailer layout");
 

@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "corr_out.h"
+#include "proc_context.h"
 #include "sysrec.h"
 
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
@@ -163,6 +164,7 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 		pyx_buf_printf(b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
 			       (unsigned long long)bs->ts_ns, bs->pid, bs->pid);
 		pyx_json_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN));
+		pyx_pctx_json(w->pctx, b, bs->pid, bs->pid, bs->ts_ns);
 		pyx_buf_printf(b, ",\"ppid\":%u,\"exe\":", bs->ppid);
 		pyx_json_bytes(b, bs->exe, strlen(bs->exe));
 		pyx_buf_puts(b, ",\"argv\":");
@@ -238,6 +240,7 @@ void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr
 			       "\"uid\":%u,\"comm\":", (unsigned long long)a->ts_ns, a->pid, a->tid,
 			       a->uid);
 		pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
+		pyx_pctx_json(w->pctx, b, a->pid, a->tid, a->ts_ns);
 		pyx_buf_puts(b, ",\"alert\":");
 		pyx_json_cstr(b, a->alert);
 		pyx_buf_puts(b, ",\"why\":");

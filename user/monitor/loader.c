@@ -354,6 +354,9 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	}
 	ld->skel->rodata->monitor_all = opts->all;
 	ld->skel->rodata->ustack_dump_on = !opts->no_stack_dump;
+	/* exec records of processes not (yet) monitored: only -a has processes join late */
+	if (!opts->all)
+		bpf_map__set_max_entries(ld->skel->maps.exec_ctx, 1);
 	err = size_monitored(ld->skel);
 	if (err)
 		goto cleanup;
@@ -473,6 +476,16 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 uint64_t pyx_loader_bad_size(const struct pyx_loader *ld)
 {
 	return ld ? ld->bad_size : 0;
+}
+
+int pyx_loader_exec_ctx(const struct pyx_loader *ld, uint32_t pid, void *buf, size_t size)
+{
+	int fd = bpf_map__fd(ld->skel->maps.exec_ctx);
+	uint32_t vsize = bpf_map__value_size(ld->skel->maps.exec_ctx);
+
+	if (fd < 0 || size < vsize || bpf_map_lookup_elem(fd, &pid, buf))
+		return 0;
+	return vsize;
 }
 
 int pyx_loader_ring_fd(const struct pyx_loader *ld)

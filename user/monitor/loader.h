@@ -64,6 +64,11 @@ int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */
  * shorter than a header): the BPF side never sends these, so each one is a malformed record. */
 uint64_t pyx_loader_bad_size(const struct pyx_loader *ld);
 
+/* With -a: the exec record the kernel side kept for pid, a process that was not monitored when
+ * it exec'd (issue 11, process context), into buf. Its size (the record's own hdr.size is the
+ * part that counts), or 0 when there is none. */
+int pyx_loader_exec_ctx(const struct pyx_loader *ld, uint32_t pid, void *buf, size_t size);
+
 /* The ring buffer map's fd and size in bytes, for --metrics (its fill level). */
 int pyx_loader_ring_fd(const struct pyx_loader *ld);
 uint64_t pyx_loader_ring_size(const struct pyx_loader *ld);

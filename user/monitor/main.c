@@ -50,6 +50,7 @@
 #include "out_filter.h"
 #include "out_order.h"
 #include "output.h"
+#include "proc_context.h"
 #include "payload.h"
 #include "record.h"
 #include "runner.h"
@@ -497,10 +498,19 @@ static int on_record(void *ctx, const void *rec, size_t size)
 
 	m->sum.records++;
 	track_alive(rec, size);
+	/* now, not when the record is written: the correlator may hold it past its exit */
+	pyx_pctx_record(m->w.pctx, rec, size);
 	if (!m->corr)
 		return show_record(m, rec, size);
 	err = pyx_corr_record(m->corr, rec, size);
 	return err ? err : m->w.err;
+}
+
+static size_t exec_kept(void *ctx, uint32_t pid, void *buf, size_t size)
+{
+	struct monitor *m = ctx;
+
+	return m->ld ? pyx_loader_exec_ctx(m->ld, pid, buf, size) : 0;
 }
 
 /* The hook library sits next to the binary (build/) or in ../lib/pyxcheck (make install). */
@@ -803,6 +813,14 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	if (opts.json) {
+		err = pyx_pctx_new(&m.w.pctx, NULL, NULL, m.stamp.boot_id);
+		if (err) {
+			pyx_print_error(opts.json, "failed to set up process context: %s",
+					strerror(-err));
+			goto cleanup;
+		}
+	}
 	m.w.stream = -1;
 	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
 	err = pyx_sink_open(&m.sink, fileno(f), opts.queue_size);
@@ -937,6 +955,8 @@ int main(int argc, char **argv)
 			opts.command ? opts.command[0] : opts.npids ? "the given pids" : "every hooked process");
 
 	m.ld = ld;
+	if (opts.all)
+		pyx_pctx_set_exec_lookup(m.w.pctx, exec_kept, &m);
 	m.sum.start_ns = now_ns(CLOCK_MONOTONIC);
 	m.out->header(&m.w);
 	if (opts.json)
@@ -1206,6 +1226,7 @@ cleanup:
 	if (f && f != stdout)
 		fclose(f);
 	pyx_corr_free(m.corr);
+	pyx_pctx_free(m.w.pctx);
 	pyx_builtin_destroy(m.builtin);
 	pyx_syslog_close(m.syslog);
 	pyx_views_free(m.views);

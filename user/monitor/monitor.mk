@@ -4,7 +4,8 @@
 MON_DIR     := user/monitor
 MON_OBJDIR  := $(OUTPUT)/monitor
 MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
-MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink out_order
+MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink \
+	out_order proc_context
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
 	builtin_worker out_filter)

@@ -67,6 +67,9 @@ struct pyx_writer {
 	bool line_report;
 	bool durations;      /* -T: each syscall's time in the kernel, <seconds> (plain) */
 	bool wide;           /* --wide: every argument in full (plain) */
+	/* process context (proc_context.h) appended after comm to JSON records of a process;
+	 * NULL: none (pyx-decode, which has no host) */
+	struct pyx_pctx *pctx;
 };
 
 struct pyx_output_ops {

@@ -7,6 +7,7 @@
 
 #include "catalog.h"
 #include "output.h"
+#include "proc_context.h"
 #include "summary.h"
 
 static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
@@ -16,6 +17,7 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 	pyx_buf_printf(b, "{\"type\":\"%s\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"uid\":%u,\"comm\":",
 		       type, (unsigned long long)h->ts_ns, h->pid, h->tid, h->uid);
 	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
+	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
 
 static void json_value(struct pyx_buf *b, const struct pyx_value *v)

@@ -361,16 +361,24 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 {
 	const struct pyx_rec_process *r = rec;
 	const unsigned int known = PYX_PRF_THREAD | PYX_PRF_TRUNCATED | PYX_PRF_FAULT |
-				   PYX_PRF_UNMONITORED | PYX_PRF_EXEC_ISSUE8;
+				   PYX_PRF_UNMONITORED | PYX_PRF_EXEC_ISSUE8 |
+				   PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT;
 	const uint8_t *p;
 
 	if (!rec || !out || size < sizeof(*r) || r->hdr.size != size ||
-	    r->hdr.type != PYX_REC_PROCESS || (r->hdr.flags & ~known) || r->_pad0)
+	    r->hdr.type != PYX_REC_PROCESS || (r->hdr.flags & ~known) || r->_pad1)
 		return -EINVAL;
 	if (r->kind < PYX_PROC_FORK || r->kind > PYX_PROC_EXIT)
 		return -EINVAL;
-	/* Only an exec carries a filename, and nothing follows it. */
-	if (size != sizeof(*r) + r->filename_len)
+	/* Only an exec carries a filename and argv, in that order, and nothing follows them. */
+	if (size != sizeof(*r) + r->filename_len + r->argv_len)
+		return -EINVAL;
+	if ((r->argv_len || r->argv_off) &&
+	    (r->kind != PYX_PROC_EXEC || r->argv_off != sizeof(*r) + r->filename_len ||
+	     !r->argv_len || r->argv_len > PYX_PROC_ARGV_MAX))
+		return -EINVAL;
+	if ((r->hdr.flags & (PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT)) &&
+	    r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
 	if ((r->hdr.flags & (PYX_PRF_THREAD | PYX_PRF_UNMONITORED)) && r->kind != PYX_PROC_FORK)
 		return -EINVAL;
@@ -409,6 +417,16 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		break;
 	case PYX_PROC_EXEC:
 		out->old_tid = r->old_tid;
+		if (r->argv_len)
+			out->argv = (const char *)r + r->argv_off;
+		out->argv_len = r->argv_len;
+		out->argv_truncated = r->hdr.flags & PYX_PRF_ARGV_TRUNCATED;
+		out->euid = r->euid;
+		out->auid = r->auid;
+		out->ns_pid = r->ns_pid;
+		out->pidns_ino = r->pidns_ino;
+		out->exe_ino = r->exe_ino;
+		out->exe_dev = r->exe_dev;
 		break;
 	case PYX_PROC_EXIT:
 		out->exit_code = r->exit_code;

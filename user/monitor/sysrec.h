@@ -132,6 +132,14 @@ struct pyx_procview {
 	bool filename_truncated, filename_fault;
 	bool exe_deleted, exe_memfd;   /* EXEC: PYX_PRF_EXE_DELETED / PYX_PRF_EXE_MEMFD */
 	bool no_exec_syscall;          /* EXEC: PYX_PRF_NO_EXEC_SYSCALL */
+	/* EXEC, issue 11: argv bytes (NUL separated, the last one maybe unterminated when cut),
+	 * NULL when absent; identity the kernel gave at exec */
+	const char *argv;
+	size_t argv_len;
+	bool argv_truncated;
+	uint32_t euid, auid, ns_pid, pidns_ino;
+	uint64_t exe_ino;
+	uint32_t exe_dev;              /* kernel encoding: major << 20 | minor */
 };
 
 /* "IORING_OP_OPENAT", ... or NULL. */
