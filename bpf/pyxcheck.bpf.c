@@ -470,53 +470,70 @@ static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u6
 	return off + n;
 }
 
+struct argv_ctx {
+	struct sc_buf *b;
+	__u64 uargv;
+	__u32 start, off, count;
+	__u16 flags;
+	bool stopped; /* before the bound: a NULL, a fault or a cut */
+};
+
+/* One item of copy_argv(), a bpf_loop() callback: verified once, not once per item and path. */
+static long argv_item(__u32 k, struct argv_ctx *c)
+{
+	__u32 off = c->off;
+	__u64 p = 0;
+	long n;
+	char ch = 0;
+
+	c->stopped = true;
+
+	if (bpf_probe_read_user(&p, sizeof(p), (const void *)(c->uargv + k * sizeof(p)))) {
+		c->flags |= PYX_DF_FAULT;
+		return 1;
+	}
+	if (!p)
+		return 1;
+	if (off - c->start + PYX_SC_ARGV_STR_MAX > PYX_SC_ARGV_BYTES ||
+	    off + PYX_SC_ARGV_STR_MAX > PYX_SC_TAIL_MAX) {
+		c->flags |= PYX_DF_TRUNCATED;
+		return 1;
+	}
+	pyx_mask(off, TAIL_MASK);
+	n = bpf_probe_read_user_str(&c->b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
+	if (n <= 0) {
+		c->flags |= PYX_DF_FAULT;
+		return 1;
+	}
+	if (n == PYX_SC_ARGV_STR_MAX && (bpf_probe_read_user(&ch, 1, (const void *)(p + n - 1)) || ch))
+		c->flags |= PYX_DF_TRUNCATED;
+	c->off = off + n;
+	c->count++;
+	c->stopped = false;
+	return 0;
+}
+
 static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64 uargv)
 {
 	struct pyx_sc_data *d = &b->rec.data[i];
-	__u32 start = off, count = 0;
+	struct argv_ctx c = { .b = b, .uargv = uargv, .start = off, .off = off };
 	__u64 p = 0;
-	long n;
-	char c;
-	int k;
+	long k;
 
 	if (!uargv) {
 		d->flags = PYX_DF_NULL;
 		return off;
 	}
-	d->flags = PYX_DF_PRESENT;
 	d->off = sizeof(b->rec) + off;
-	for (k = 0; k < PYX_SC_ARGV_MAX; k++) {
-		if (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p)))) {
-			d->flags |= PYX_DF_FAULT;
-			break;
-		}
-		if (!p)
-			break;
-		if (off - start + PYX_SC_ARGV_STR_MAX > PYX_SC_ARGV_BYTES ||
-		    off + PYX_SC_ARGV_STR_MAX > PYX_SC_TAIL_MAX) {
-			d->flags |= PYX_DF_TRUNCATED;
-			break;
-		}
-		pyx_mask(off, TAIL_MASK);
-		n = bpf_probe_read_user_str(&b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
-		if (n <= 0) {
-			d->flags |= PYX_DF_FAULT;
-			break;
-		}
-		c = 0;
-		if (n == PYX_SC_ARGV_STR_MAX &&
-		    (bpf_probe_read_user(&c, 1, (const void *)(p + n - 1)) || c))
-			d->flags |= PYX_DF_TRUNCATED;
-		off += n;
-		count++;
-	}
+	k = bpf_loop(PYX_SC_ARGV_MAX, argv_item, &c, 0);
 	/* Items left beyond the bound. */
-	if (k == PYX_SC_ARGV_MAX &&
+	if (k == PYX_SC_ARGV_MAX && !c.stopped &&
 	    (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p))) || p))
-		d->flags |= PYX_DF_TRUNCATED;
-	d->len = off - start;
-	d->count = count;
-	return off;
+		c.flags |= PYX_DF_TRUNCATED;
+	d->flags = PYX_DF_PRESENT | c.flags;
+	d->len = c.off - off;
+	d->count = c.count;
+	return c.off;
 }
 
 /* Fill the tail from the arguments. at_exit: accept's peer address exists only after success. */
@@ -683,28 +700,42 @@ static __always_inline bool reads_at_entry(const int sc)
 	return any;
 }
 
+struct differ_ctx {
+	struct sc_buf *a, *b;
+	__u32 ao, bo, len;
+	bool differ;
+};
+
+/* One word of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or bounded
+ * loop is walked by the verifier word by word for every path into it: with two paths per record,
+ * the exit programs of the read-at-entry rows took a second each to load. */
+static long differ_word(__u32 k, struct differ_ctx *c)
+{
+	__u32 ao = c->ao + k * 8, bo = c->bo + k * 8, n = c->len - k * 8;
+	__u64 va, vb, mask;
+
+	pyx_mask(ao, TAIL_MASK);
+	pyx_mask(bo, TAIL_MASK);
+	__builtin_memcpy(&va, &c->a->tail[ao], 8);
+	__builtin_memcpy(&vb, &c->b->tail[bo], 8);
+	mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+	if ((va ^ vb) & mask) {
+		c->differ = true;
+		return 1;
+	}
+	return 0;
+}
+
 /* Do len bytes at tail offset ao of a and bo of b differ? Word by word; the last word masked. */
 static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_buf *b, __u32 bo,
 					 __u32 len)
 {
-	__u64 va, vb, mask;
-	__u32 k, n;
+	struct differ_ctx c = { .a = a, .b = b, .ao = ao, .bo = bo, .len = len };
 
-	if (len > PYX_SC_STR_MAX)
-		len = PYX_SC_STR_MAX;
-	pyx_mask(ao, TAIL_MASK);
-	pyx_mask(bo, TAIL_MASK);
-	for (k = 0; k < PYX_SC_STR_MAX; k += 8) {
-		if (k >= len)
-			break;
-		__builtin_memcpy(&va, &a->tail[ao + k], 8);
-		__builtin_memcpy(&vb, &b->tail[bo + k], 8);
-		n = len - k;
-		mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-		if ((va ^ vb) & mask)
-			return true;
-	}
-	return false;
+	if (c.len > PYX_SC_STR_MAX)
+		c.len = PYX_SC_STR_MAX;
+	bpf_loop((c.len + 7) / 8, differ_word, &c, 0);
+	return c.differ;
 }
 
 /* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
