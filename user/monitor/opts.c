@@ -45,6 +45,11 @@ static const char usage_text[] =
 "                    (a power of two, default 64M); beyond it records are dropped and reported\n"
 "      --wait-detach exit only once every probe is detached (takes seconds: by default a\n"
 "                    background process detaches them after the exit status is handed back)\n"
+"      --syscall-probes MODE\n"
+"                    raw: two raw tracepoints for every traced syscall, quick to attach and\n"
+"                    detach but dearer for every other process while attached; per-syscall: one\n"
+"                    tracepoint per syscall side; auto (default): raw with COMMAND, else\n"
+"                    per-syscall (docs/benchmarks.md)\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
@@ -176,7 +181,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 }
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE };
+       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_SC_PROBES };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -195,6 +200,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
 		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
 		{ "queue-size", required_argument, NULL, OPT_QUEUE },
+		{ "syscall-probes", required_argument, NULL, OPT_SC_PROBES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -302,6 +308,19 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			break;
 		case OPT_WAIT_DETACH:
 			o->wait_detach = true;
+			break;
+		case OPT_SC_PROBES:
+			if (!strcmp(optarg, "auto")) {
+				o->sc_probes = PYX_SCP_AUTO;
+			} else if (!strcmp(optarg, "raw")) {
+				o->sc_probes = PYX_SCP_RAW;
+			} else if (!strcmp(optarg, "per-syscall")) {
+				o->sc_probes = PYX_SCP_PER_SYSCALL;
+			} else {
+				usage_error("--syscall-probes: '%s' is not raw, per-syscall or auto",
+					    optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'v':
 			o->verbose = true;
