@@ -118,14 +118,15 @@ struct sc_buf {
 	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
 };
 
-/* tid -> the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
- * check"), until its exit. Allocated on insert: it holds only the syscalls in flight; a thread
- * that dies inside one has its slot freed by sched_process_exit. */
+/* Per thread: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time
+ * of check"), from its entry to its exit; hdr.size 0 when none is in flight. Task storage, not a
+ * hash by tid: the record is built in place (a hash update copied the whole 5 KiB value and
+ * allocated it on every such syscall, and the exit deleted it), the slot is made once per
+ * thread and the kernel frees it with the thread, also when it dies inside a syscall. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__type(key, int);
 	__type(value, struct sc_buf);
 } inflight SEC(".maps");
 
@@ -1015,8 +1016,18 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
 		return 0;
 	}
-	/* A record built now: a row read at entry (kept until its exit), exec (the old image's
-	 * memory is gone at exit) or an entry-only row (sent now). */
+	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
+	 * image's memory is gone at exit) or an entry-only row (sent now). */
+	if (entry_read) {
+		b = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!b) {
+			lose(PYX_STREAM_SYSCALL);
+			return 0;
+		}
+		entry_record(b, &st, sc);
+		return 0;
+	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (!b) {
 		lose(PYX_STREAM_SYSCALL);
@@ -1027,9 +1038,6 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = ustack_append(ctx, b, size);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
-	} else if (entry_read) {
-		if (bpf_map_update_elem(&inflight, &tid, b, BPF_ANY))
-			lose(PYX_STREAM_SYSCALL);
 	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
 		b->rec.hdr.ts_ns = st.enter_ns;
@@ -1041,7 +1049,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
-static __always_inline int sc_exit_entry_read(void *ctx, int sc, __u32 tid, long ret)
+static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
@@ -1050,8 +1058,8 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, __u32 tid, long
 	__u16 res = 0;
 	int i;
 
-	e = bpf_map_lookup_elem(&inflight, &tid);
-	if (!e)
+	e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!e || !e->rec.hdr.size)
 		return 0;
 	if (e->rec.sc != sc)
 		goto out;
@@ -1087,7 +1095,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, __u32 tid, long
 	if (x)
 		pyx_scratch_put(busy);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	e->rec.hdr.size = 0; /* nothing in flight */
 	return 0;
 }
 
@@ -1119,7 +1127,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	}
 
 	if (reads_at_entry(sc))
-		return sc_exit_entry_read(ctx, sc, tid, ret);
+		return sc_exit_entry_read(ctx, sc, ret);
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -1414,7 +1422,7 @@ complete:
 SEC("tracepoint/sched/sched_process_exit")
 int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, tid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 	struct proc_buf *b;
 	__u64 *busy;
@@ -1422,9 +1430,6 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 
 	if (!is_monitored(tgid))
 		return 0;
-	/* a thread killed inside a syscall read at entry never reaches its exit */
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_delete_elem(&inflight, &tid);
 	task = (struct task_struct *)bpf_get_current_task();
 	if (bpf_core_field_exists(ctx->group_dead))
 		group_dead = BPF_CORE_READ(ctx, group_dead);
