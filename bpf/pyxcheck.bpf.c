@@ -4,7 +4,8 @@
  *
  *   - USDT programs on the hook's probes (one per category, plus hook_start/hook_stop) copy the
  *     hook's payload into a struct pyx_rec_audit;
- *   - per-syscall tracepoints make one struct pyx_rec_syscall per traced syscall: the entry
+ *   - per-syscall tracepoints, or the two raw syscall tracepoints running the same bodies (see
+ *     "The raw tracepoints" below), make one struct pyx_rec_syscall per traced syscall: the entry
  *     program stashes the raw arguments per thread, the exit program reads the user memory they
  *     point to (the kernel has faulted it in by then) and sends arguments, result and latency;
  *   - sched:sched_process_fork/exec/exit keep the set of monitored processes (a hash of tgids)
