@@ -558,7 +558,8 @@ static long argv_item(__u32 k, struct argv_ctx *c)
 		c->flags |= PYX_DF_FAULT;
 		return 1;
 	}
-	if (n == PYX_SC_ARGV_STR_MAX && (bpf_probe_read_user(&ch, 1, (const void *)(p + n - 1)) || ch))
+	if (n == PYX_SC_ARGV_STR_MAX &&
+	    (bpf_probe_read_user(&ch, 1, (const void *)(p + n - 1)) || ch))
 		c->flags |= PYX_DF_TRUNCATED;
 	c->off = off + n;
 	c->count++;
@@ -704,7 +705,8 @@ static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
-		off = copy_one(b, i, off, sc_kinds[sc][i], i + 1 < PYX_SC_NARGS ? sc_kinds[sc][i + 1] : 0,
+		off = copy_one(b, i, off, sc_kinds[sc][i],
+			       i + 1 < PYX_SC_NARGS ? sc_kinds[sc][i + 1] : 0,
 			       i + 1 < PYX_SC_NARGS ? b->rec.args[i + 1] : 0, ret);
 	return off;
 }

@@ -945,9 +945,9 @@ int main(int argc, char **argv)
 				(unsigned long long)lost_ring, (unsigned long long)lost_out);
 	/* issue 8: the raw tracepoints see 32-bit syscalls; they are not decoded, but said */
 	if (ld && pyx_loader_compat_syscalls(ld))
-		pyx_print_error(opts.json, "%llu 32-bit syscalls (int $0x80) of monitored processes "
-				"were seen and not decoded", (unsigned long long)
-				pyx_loader_compat_syscalls(ld));
+		pyx_print_error(opts.json, "%llu 32-bit syscalls (int $0x80) of monitored "
+				"processes were seen and not decoded",
+				(unsigned long long)pyx_loader_compat_syscalls(ld));
 	if (f != stdout && !abandoned) {
 		fclose(f);
 		f = NULL;

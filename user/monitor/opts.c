@@ -317,8 +317,8 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			} else if (!strcmp(optarg, "per-syscall")) {
 				o->sc_probes = PYX_SCP_PER_SYSCALL;
 			} else {
-				usage_error("--syscall-probes: '%s' is not raw, per-syscall or auto",
-					    optarg);
+				usage_error("--syscall-probes: '%s' is not raw, per-syscall or "
+					    "auto", optarg);
 				return -EINVAL;
 			}
 			break;
