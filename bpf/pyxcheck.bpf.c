@@ -4,7 +4,8 @@
  *
  *   - USDT programs on the hook's probes (one per category, plus hook_start/hook_stop) copy the
  *     hook's payload into a struct pyx_rec_audit;
- *   - per-syscall tracepoints make one struct pyx_rec_syscall per traced syscall: the entry
+ *   - per-syscall tracepoints, or the two raw syscall tracepoints running the same bodies (see
+ *     "The raw tracepoints" below), make one struct pyx_rec_syscall per traced syscall: the entry
  *     program stashes the raw arguments per thread, the exit program reads the user memory they
  *     point to (the kernel has faulted it in by then) and sends arguments, result and latency;
  *   - sched:sched_process_fork/exec/exit keep the set of monitored processes (a hash of tgids)
@@ -118,14 +119,15 @@ struct sc_buf {
 	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
 };
 
-/* tid -> the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
- * check"), until its exit. Allocated on insert: it holds only the syscalls in flight; a thread
- * that dies inside one has its slot freed by sched_process_exit. */
+/* Per thread: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time
+ * of check"), from its entry to its exit; hdr.size 0 when none is in flight. Task storage, not a
+ * hash by tid: the record is built in place (a hash update copied the whole 5 KiB value and
+ * allocated it on every such syscall, and the exit deleted it), the slot is made once per
+ * thread and the kernel frees it with the thread, also when it dies inside a syscall. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__type(key, int);
 	__type(value, struct sc_buf);
 } inflight SEC(".maps");
 
@@ -243,6 +245,57 @@ static const __u16 sc_nrs[PYX_SC__COUNT] = {
 	PYX_SYSCALLS(PYX_SC_NRS)
 #undef PYX_SC_NRS
 };
+
+/* Row properties that a program whose row is known only at run time (the raw tracepoints) reads
+ * from tables; in a per-syscall program sc is a constant and they fold. */
+#define PYX_K_IS(k, K) (PYX_AK_##k == PYX_AK_##K)
+/* the kinds whose memory may be read at entry */
+#define PYX_K_ENTRY(k)                                                                             \
+	(PYX_K_IS(k, PATH) || PYX_K_IS(k, STR) || PYX_K_IS(k, SOCKADDR) || PYX_K_IS(k, MSGHDR) ||  \
+	 PYX_K_IS(k, BUF) || PYX_K_IS(k, OPEN_HOW) || PYX_K_IS(k, RLIMIT))
+/* the kinds whose memory only exists at exit (accept's peer) or is read there (clone3) */
+#define PYX_K_EXIT(k) (PYX_K_IS(k, SOCKLEN_PTR) || PYX_K_IS(k, CLONE_ARGS))
+#define PYX_K_DATA(k) (PYX_K_ENTRY(k) || PYX_K_EXIT(k) || PYX_K_IS(k, ARGV))
+#define PYX_ROW_ANY(P, k0, k1, k2, k3, k4, k5) (P(k0) || P(k1) || P(k2) || P(k3) || P(k4) || P(k5))
+
+/* Does the row copy any memory into the tail? */
+static const bool sc_has_data[PYX_SC__COUNT] = {
+#define PYX_SC_HAS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
+	[PYX_SC_##name] = PYX_ROW_ANY(PYX_K_DATA, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_HAS)
+#undef PYX_SC_HAS
+};
+
+/* Is the row's memory read at entry, before entry-only and exec rows are taken out
+ * (reads_at_entry())? */
+static const bool sc_entry_kinds[PYX_SC__COUNT] = {
+#define PYX_SC_ENT(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
+	[PYX_SC_##name] = PYX_ROW_ANY(PYX_K_ENTRY, k0, k1, k2, k3, k4, k5) &&                      \
+			  !PYX_ROW_ANY(PYX_K_EXIT, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_ENT)
+#undef PYX_SC_ENT
+};
+
+/* x86-64 syscall number -> row + 1 (0: not traced), for the raw tracepoints. */
+#define PYX_NR_MAX 512
+static const __u8 sc_of_nr[PYX_NR_MAX] = {
+#define PYX_SC_OFNR(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                  \
+	[nr] = PYX_SC_##name + 1,
+	PYX_SYSCALLS(PYX_SC_OFNR)
+#undef PYX_SC_OFNR
+};
+
+/* Kind of argument i of row sc, both known only at run time: one bounds check on the flat index,
+ * which the compiler cannot split from the load (pyx_mask's reason). */
+static __always_inline __u8 kind_of(__u32 sc, __u32 i)
+{
+	__u32 at = sc * PYX_SC_NARGS + i;
+
+	asm volatile("" : "+r"(at));
+	if (at >= PYX_SC__COUNT * PYX_SC_NARGS)
+		return PYX_AK_NONE;
+	return ((const __u8 *)sc_kinds)[at];
+}
 
 static __always_inline bool is_monitored(__u32 tgid)
 {
@@ -488,129 +541,191 @@ static __always_inline __u32 copy_bytes(struct sc_buf *b, int i, __u32 off, __u6
 	return off + n;
 }
 
+struct argv_ctx {
+	struct sc_buf *b;
+	__u64 uargv;
+	__u32 start, off, count;
+	__u16 flags;
+	bool stopped; /* before the bound: a NULL, a fault or a cut */
+};
+
+/* One item of copy_argv(), a bpf_loop() callback: verified once, not once per item and path. */
+static long argv_item(__u32 k, struct argv_ctx *c)
+{
+	__u32 off = c->off;
+	__u64 p = 0;
+	long n;
+	char ch = 0;
+
+	c->stopped = true;
+
+	if (bpf_probe_read_user(&p, sizeof(p), (const void *)(c->uargv + k * sizeof(p)))) {
+		c->flags |= PYX_DF_FAULT;
+		return 1;
+	}
+	if (!p)
+		return 1;
+	if (off - c->start + PYX_SC_ARGV_STR_MAX > PYX_SC_ARGV_BYTES ||
+	    off + PYX_SC_ARGV_STR_MAX > PYX_SC_TAIL_MAX) {
+		c->flags |= PYX_DF_TRUNCATED;
+		return 1;
+	}
+	pyx_mask(off, TAIL_MASK);
+	n = bpf_probe_read_user_str(&c->b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
+	if (n <= 0) {
+		c->flags |= PYX_DF_FAULT;
+		return 1;
+	}
+	if (n == PYX_SC_ARGV_STR_MAX &&
+	    (bpf_probe_read_user(&ch, 1, (const void *)(p + n - 1)) || ch))
+		c->flags |= PYX_DF_TRUNCATED;
+	c->off = off + n;
+	c->count++;
+	c->stopped = false;
+	return 0;
+}
+
 static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64 uargv)
 {
 	struct pyx_sc_data *d = &b->rec.data[i];
-	__u32 start = off, count = 0;
+	struct argv_ctx c = { .b = b, .uargv = uargv, .start = off, .off = off };
 	__u64 p = 0;
-	long n;
-	char c;
-	int k;
+	long k;
 
 	if (!uargv) {
 		d->flags = PYX_DF_NULL;
 		return off;
 	}
-	d->flags = PYX_DF_PRESENT;
 	d->off = sizeof(b->rec) + off;
-	for (k = 0; k < PYX_SC_ARGV_MAX; k++) {
-		if (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p)))) {
-			d->flags |= PYX_DF_FAULT;
-			break;
-		}
-		if (!p)
-			break;
-		if (off - start + PYX_SC_ARGV_STR_MAX > PYX_SC_ARGV_BYTES ||
-		    off + PYX_SC_ARGV_STR_MAX > PYX_SC_TAIL_MAX) {
-			d->flags |= PYX_DF_TRUNCATED;
-			break;
-		}
-		pyx_mask(off, TAIL_MASK);
-		n = bpf_probe_read_user_str(&b->tail[off], PYX_SC_ARGV_STR_MAX, (const void *)p);
-		if (n <= 0) {
-			d->flags |= PYX_DF_FAULT;
-			break;
-		}
-		c = 0;
-		if (n == PYX_SC_ARGV_STR_MAX &&
-		    (bpf_probe_read_user(&c, 1, (const void *)(p + n - 1)) || c))
-			d->flags |= PYX_DF_TRUNCATED;
-		off += n;
-		count++;
-	}
+	k = bpf_loop(PYX_SC_ARGV_MAX, argv_item, &c, 0);
 	/* Items left beyond the bound. */
-	if (k == PYX_SC_ARGV_MAX &&
+	if (k == PYX_SC_ARGV_MAX && !c.stopped &&
 	    (bpf_probe_read_user(&p, sizeof(p), (const void *)(uargv + k * sizeof(p))) || p))
-		d->flags |= PYX_DF_TRUNCATED;
-	d->len = off - start;
-	d->count = count;
+		c.flags |= PYX_DF_TRUNCATED;
+	d->flags = PYX_DF_PRESENT | c.flags;
+	d->len = c.off - off;
+	d->count = c.count;
+	return c.off;
+}
+
+/* Copy the memory of argument i, of kind kind, into the tail at off; returns the new offset.
+ * next_kind and next are argument i+1's (a length). One body for both drivers below: the
+ * per-syscall programs unroll it with constants, which fold to the row's own kinds; the raw
+ * programs run it from a bpf_loop() callback. */
+static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8 kind,
+				      __u8 next_kind, __u64 next, long ret)
+{
+	__u64 *a = b->rec.args;
+	struct user_msghdr m;
+	__u32 len = 0;
+
+	switch (kind) {
+	case PYX_AK_PATH:
+		off = copy_str(b, i, off, a[i], PYX_SC_STR_MAX);
+		break;
+	case PYX_AK_STR:
+		/* an xattr name: XATTR_NAME_MAX is 255 */
+		off = copy_str(b, i, off, a[i], PYX_SC_ARGV_STR_MAX);
+		break;
+	case PYX_AK_ARGV:
+		off = copy_argv(b, i, off, a[i]);
+		break;
+	case PYX_AK_SOCKADDR:
+		if (next_kind == PYX_AK_SOCKLEN) {
+			off = copy_bytes(b, i, off, a[i], (__u32)next, PYX_SC_SOCKADDR_MAX);
+		} else if (next_kind == PYX_AK_SOCKLEN_PTR) {
+			/* accept: *addrlen is the peer's length, written on success. */
+			if (ret < 0 || !next ||
+			    bpf_probe_read_user(&len, sizeof(len), (const void *)next))
+				break;
+			off = copy_bytes(b, i, off, a[i], len, PYX_SC_SOCKADDR_MAX);
+		}
+		break;
+	case PYX_AK_SOCKLEN_PTR:
+		if (ret < 0)
+			break;
+		off = copy_bytes(b, i, off, a[i], sizeof(__u32), sizeof(__u32));
+		break;
+	case PYX_AK_MSGHDR:
+		__builtin_memset(&m, 0, sizeof(m));
+		if (!a[i]) {
+			b->rec.data[i].flags = PYX_DF_NULL;
+			break;
+		}
+		if (bpf_probe_read_user(&m, sizeof(m), (const void *)a[i])) {
+			b->rec.data[i].flags = PYX_DF_FAULT;
+			break;
+		}
+		off = copy_bytes(b, i, off, (__u64)m.msg_name, (__u32)m.msg_namelen,
+				 PYX_SC_SOCKADDR_MAX);
+		break;
+	case PYX_AK_BUF:
+		off = copy_bytes(b, i, off, a[i], next, PYX_SC_BUF_MAX);
+		break;
+	case PYX_AK_OPEN_HOW:
+		off = copy_bytes(b, i, off, a[i], PYX_SC_OPEN_HOW_LEN, PYX_SC_OPEN_HOW_LEN);
+		break;
+	case PYX_AK_CLONE_ARGS:
+		/* size (argument i+1) says how much of struct clone_args the caller has. */
+		off = copy_bytes(b, i, off, a[i],
+				 next < PYX_SC_CLONE_ARGS_LEN ? next : PYX_SC_CLONE_ARGS_LEN,
+				 PYX_SC_CLONE_ARGS_LEN);
+		break;
+	case PYX_AK_RLIMIT:
+		off = copy_bytes(b, i, off, a[i], PYX_SC_RLIMIT_LEN, PYX_SC_RLIMIT_LEN);
+		break;
+	default:
+		break;
+	}
 	return off;
 }
 
-/* Fill the tail from the arguments. at_exit: accept's peer address exists only after success. */
-static __always_inline __u32 copy_args(struct sc_buf *b, const int sc, long ret)
+struct args_ctx {
+	struct sc_buf *b;
+	long ret;
+	__u32 sc, off;
+};
+
+/* Argument n of a row known only at run time, a bpf_loop() callback: verified once for every
+ * row and argument, where an unrolled loop over run-time kinds would be walked by the verifier
+ * for every combination. */
+static long copy_arg(__u32 n, struct args_ctx *c)
 {
-	__u64 *a = b->rec.args;
-	__u32 off = 0, len = 0;
-	struct user_msghdr m;
+	__u32 i = n, j = n + 1;
+	__u8 next_kind = PYX_AK_NONE;
+	__u64 next = 0;
+
+	if (n >= PYX_SC_NARGS)
+		return 1;
+	/* for the verifier: n < 6 is checked, but on another register */
+	pyx_mask(i, 7);
+	pyx_mask(j, 7);
+	if (n + 1 < PYX_SC_NARGS) {
+		next_kind = kind_of(c->sc, j);
+		next = c->b->rec.args[j];
+	}
+	c->off = copy_one(c->b, i, c->off, kind_of(c->sc, i), next_kind, next, c->ret);
+	return 0;
+}
+
+/* Fill the tail from the arguments. ret: accept's peer address exists only after success. */
+static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
+{
+	struct args_ctx c = { .b = b, .ret = ret, .sc = sc };
+	__u32 off = 0;
 	int i;
 
-#pragma unroll
-	for (i = 0; i < PYX_SC_NARGS; i++) {
-		switch (sc_kinds[sc][i]) {
-		case PYX_AK_PATH:
-			off = copy_str(b, i, off, a[i], PYX_SC_STR_MAX);
-			break;
-		case PYX_AK_STR:
-			/* an xattr name: XATTR_NAME_MAX is 255 */
-			off = copy_str(b, i, off, a[i], PYX_SC_ARGV_STR_MAX);
-			break;
-		case PYX_AK_ARGV:
-			off = copy_argv(b, i, off, a[i]);
-			break;
-		case PYX_AK_SOCKADDR:
-			if (i + 1 < PYX_SC_NARGS && sc_kinds[sc][i + 1] == PYX_AK_SOCKLEN) {
-				off = copy_bytes(b, i, off, a[i], (__u32)a[i + 1],
-						 PYX_SC_SOCKADDR_MAX);
-			} else if (i + 1 < PYX_SC_NARGS && sc_kinds[sc][i + 1] == PYX_AK_SOCKLEN_PTR) {
-				/* accept: *addrlen is the peer's length, written on success. */
-				len = 0;
-				if (ret < 0 || !a[i + 1] ||
-				    bpf_probe_read_user(&len, sizeof(len), (const void *)a[i + 1]))
-					break;
-				off = copy_bytes(b, i, off, a[i], len, PYX_SC_SOCKADDR_MAX);
-			}
-			break;
-		case PYX_AK_SOCKLEN_PTR:
-			if (ret < 0)
-				break;
-			off = copy_bytes(b, i, off, a[i], sizeof(__u32), sizeof(__u32));
-			break;
-		case PYX_AK_MSGHDR:
-			__builtin_memset(&m, 0, sizeof(m));
-			if (!a[i]) {
-				b->rec.data[i].flags = PYX_DF_NULL;
-				break;
-			}
-			if (bpf_probe_read_user(&m, sizeof(m), (const void *)a[i])) {
-				b->rec.data[i].flags = PYX_DF_FAULT;
-				break;
-			}
-			off = copy_bytes(b, i, off, (__u64)m.msg_name, (__u32)m.msg_namelen,
-					 PYX_SC_SOCKADDR_MAX);
-			break;
-		case PYX_AK_BUF:
-			if (i + 1 < PYX_SC_NARGS)
-				off = copy_bytes(b, i, off, a[i], a[i + 1], PYX_SC_BUF_MAX);
-			break;
-		case PYX_AK_OPEN_HOW:
-			off = copy_bytes(b, i, off, a[i], PYX_SC_OPEN_HOW_LEN, PYX_SC_OPEN_HOW_LEN);
-			break;
-		case PYX_AK_CLONE_ARGS:
-			/* size (argument i+1) says how much of struct clone_args the caller has. */
-			if (i + 1 < PYX_SC_NARGS)
-				off = copy_bytes(b, i, off, a[i],
-						 a[i + 1] < PYX_SC_CLONE_ARGS_LEN ? a[i + 1] :
-										   PYX_SC_CLONE_ARGS_LEN,
-						 PYX_SC_CLONE_ARGS_LEN);
-			break;
-		case PYX_AK_RLIMIT:
-			off = copy_bytes(b, i, off, a[i], PYX_SC_RLIMIT_LEN, PYX_SC_RLIMIT_LEN);
-			break;
-		default:
-			break;
-		}
+	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
+		return 0;
+	if (!__builtin_constant_p(sc)) {
+		bpf_loop(PYX_SC_NARGS, copy_arg, &c, 0);
+		return c.off;
 	}
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		off = copy_one(b, i, off, sc_kinds[sc][i],
+			       i + 1 < PYX_SC_NARGS ? sc_kinds[sc][i + 1] : 0,
+			       i + 1 < PYX_SC_NARGS ? b->rec.args[i + 1] : 0, ret);
 	return off;
 }
 
@@ -633,6 +748,16 @@ static __always_inline void init_sc(struct sc_buf *b, const int sc, const struct
 	}
 }
 
+/* A record size the verifier sees bounded at the helper call that uses it (pyx_mask's reason). */
+static __always_inline __u64 send_size(__u64 size)
+{
+	/* 64-bit: a 32-bit compare is made on a zero-extended copy, which bounds only the copy */
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(struct sc_buf))
+		size = sizeof(struct sc_buf);
+	return size;
+}
+
 static __always_inline __u32 bounded_size(__u32 off)
 {
 	__u32 size = sizeof(struct pyx_rec_syscall) + off;
@@ -646,22 +771,22 @@ static __always_inline __u32 bounded_size(__u32 off)
  * entry: only their sensitive forms make a record. sc is a constant, so all but one test folds. */
 #define PER_READ_IMPLIES_EXEC 0x0400000
 #define SHM_EXEC_BIT 0100000
-static __always_inline bool evasion_wanted(struct trace_event_raw_sys_enter *ctx, const int sc)
+static __always_inline bool evasion_wanted(const __u64 *args, const int sc)
 {
 	__u64 a;
 
 	switch (sc) {
 	case PYX_SC_pkey_mprotect:
-		return ctx->args[2] & PROT_EXEC_BIT;
+		return args[2] & PROT_EXEC_BIT;
 	case PYX_SC_personality:
 		/* 0xffffffff only queries the persona */
-		a = ctx->args[0];
+		a = args[0];
 		return (a & PER_READ_IMPLIES_EXEC) && (__u32)a != 0xffffffff;
 	case PYX_SC_shmat:
-		return ctx->args[2] & SHM_EXEC_BIT;
+		return args[2] & SHM_EXEC_BIT;
 	case PYX_SC_ptrace:
 		/* taking control of a task and writing into it; reading (PEEK*, GETREGS) is not */
-		a = ctx->args[0];
+		a = args[0];
 		return a == 0 /* TRACEME */ || a == 4 || a == 5 || a == 6 /* POKE* */ ||
 		       a == 13 || a == 15 /* SETREGS, SETFPREGS */ || a == 16 /* ATTACH */ ||
 		       a == 0x4205 /* SETREGSET */ || a == 0x4206 /* SEIZE */;
@@ -670,98 +795,121 @@ static __always_inline bool evasion_wanted(struct trace_event_raw_sys_enter *ctx
 	}
 }
 
-/* Is the memory of this row read at entry? (sc is a constant: this folds.) accept's sockaddr is
- * written by the kernel; clone3's clone_args are read by forking_thread() from the stash. */
-static __always_inline bool reads_at_entry(const int sc)
+/* Is the memory of this row read at entry? accept's sockaddr is written by the kernel; clone3's
+ * clone_args are read by forking_thread() from the stash. */
+static __always_inline bool reads_at_entry(int sc)
 {
-	bool any = false;
-	int i;
-
-	if (sc == PYX_SC_execve || sc == PYX_SC_execveat || sc_entry_only[sc])
+	if (sc < 0 || sc >= PYX_SC__COUNT || sc == PYX_SC_execve || sc == PYX_SC_execveat ||
+	    sc_entry_only[sc])
 		return false;
-#pragma unroll
-	for (i = 0; i < PYX_SC_NARGS; i++) {
-		switch (sc_kinds[sc][i]) {
-		case PYX_AK_SOCKLEN_PTR:
-		case PYX_AK_CLONE_ARGS:
-			return false;
-		case PYX_AK_PATH:
-		case PYX_AK_STR:
-		case PYX_AK_SOCKADDR:
-		case PYX_AK_MSGHDR:
-		case PYX_AK_BUF:
-		case PYX_AK_OPEN_HOW:
-		case PYX_AK_RLIMIT:
-			any = true;
-			break;
-		default:
-			break;
-		}
+	return sc_entry_kinds[sc];
+}
+
+struct differ_ctx {
+	struct sc_buf *a, *b;
+	__u32 ao, bo, len;
+	bool differ;
+};
+
+/* One word of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or bounded
+ * loop is walked by the verifier word by word for every path into it: with two paths per record,
+ * the exit programs of the read-at-entry rows took a second each to load. */
+static long differ_word(__u32 k, struct differ_ctx *c)
+{
+	__u32 ao = c->ao + k * 8, bo = c->bo + k * 8, n = c->len - k * 8;
+	__u64 va, vb, mask;
+
+	pyx_mask(ao, TAIL_MASK);
+	pyx_mask(bo, TAIL_MASK);
+	__builtin_memcpy(&va, &c->a->tail[ao], 8);
+	__builtin_memcpy(&vb, &c->b->tail[bo], 8);
+	mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+	if ((va ^ vb) & mask) {
+		c->differ = true;
+		return 1;
 	}
-	return any;
+	return 0;
 }
 
 /* Do len bytes at tail offset ao of a and bo of b differ? Word by word; the last word masked. */
 static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_buf *b, __u32 bo,
 					 __u32 len)
 {
-	__u64 va, vb, mask;
-	__u32 k, n;
+	struct differ_ctx c = { .a = a, .b = b, .ao = ao, .bo = bo, .len = len };
 
-	if (len > PYX_SC_STR_MAX)
-		len = PYX_SC_STR_MAX;
-	pyx_mask(ao, TAIL_MASK);
-	pyx_mask(bo, TAIL_MASK);
-	for (k = 0; k < PYX_SC_STR_MAX; k += 8) {
-		if (k >= len)
-			break;
-		__builtin_memcpy(&va, &a->tail[ao + k], 8);
-		__builtin_memcpy(&vb, &b->tail[bo + k], 8);
-		n = len - k;
-		mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-		if ((va ^ vb) & mask)
-			return true;
+	if (c.len > PYX_SC_STR_MAX)
+		c.len = PYX_SC_STR_MAX;
+	bpf_loop((c.len + 7) / 8, differ_word, &c, 0);
+	return c.differ;
+}
+
+/* Compare argument i, of kind kind, of the entry record e with the exit copy x; flag it in e when
+ * it changed. Returns PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. One body for two drivers, as
+ * copy_one(). */
+static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u32 i, __u8 kind)
+{
+	struct pyx_sc_data *de, *dx;
+
+	switch (kind) {
+	case PYX_AK_PATH:
+	case PYX_AK_STR:
+	case PYX_AK_SOCKADDR:
+	case PYX_AK_MSGHDR:
+	case PYX_AK_BUF:
+	case PYX_AK_OPEN_HOW:
+	case PYX_AK_RLIMIT:
+		break;
+	default:
+		return 0;
 	}
-	return false;
+	de = &e->rec.data[i];
+	dx = &x->rec.data[i];
+	if (de->flags & PYX_DF_FAULT)
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+	if (de->flags != dx->flags || de->len != dx->len ||
+	    ((de->flags & PYX_DF_PRESENT) && de->len &&
+	     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec), de->len))) {
+		de->flags |= PYX_DF_CHANGED;
+		return PYX_SCF_CHANGED;
+	}
+	return 0;
+}
+
+struct compare_ctx {
+	struct sc_buf *e, *x;
+	__u32 sc;
+	__u16 out;
+};
+
+/* Argument n of a row known only at run time, a bpf_loop() callback (as copy_arg()). */
+static long compare_arg(__u32 n, struct compare_ctx *c)
+{
+	__u32 i = n;
+
+	if (n >= PYX_SC_NARGS)
+		return 1;
+	pyx_mask(i, 7); /* for the verifier, as in copy_arg() */
+	c->out |= compare_one(c->e, c->x, i, kind_of(c->sc, i));
+	return 0;
 }
 
 /* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
  * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. */
-static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, const int sc)
+static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, int sc)
 {
-	struct pyx_sc_data *de, *dx;
+	struct compare_ctx c = { .e = e, .x = x, .sc = sc };
 	__u16 out = 0;
 	int i;
 
-#pragma unroll
-	for (i = 0; i < PYX_SC_NARGS; i++) {
-		switch (sc_kinds[sc][i]) {
-		case PYX_AK_PATH:
-		case PYX_AK_STR:
-		case PYX_AK_SOCKADDR:
-		case PYX_AK_MSGHDR:
-		case PYX_AK_BUF:
-		case PYX_AK_OPEN_HOW:
-		case PYX_AK_RLIMIT:
-			break;
-		default:
-			continue;
-		}
-		de = &e->rec.data[i];
-		dx = &x->rec.data[i];
-		if (de->flags & PYX_DF_FAULT) {
-			if (dx->flags & PYX_DF_PRESENT)
-				out |= PYX_SCF_READ_AT_EXIT;
-			continue;
-		}
-		if (de->flags != dx->flags || de->len != dx->len ||
-		    ((de->flags & PYX_DF_PRESENT) && de->len &&
-		     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec),
-				  de->len))) {
-			de->flags |= PYX_DF_CHANGED;
-			out |= PYX_SCF_CHANGED;
-		}
+	if (sc < 0 || sc >= PYX_SC__COUNT)
+		return 0;
+	if (!__builtin_constant_p(sc)) {
+		bpf_loop(PYX_SC_NARGS, compare_arg, &c, 0);
+		return c.out;
 	}
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		out |= compare_one(e, x, i, sc_kinds[sc][i]);
 	return out;
 }
 
@@ -913,93 +1061,85 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
 
-static __always_inline int sc_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
+/* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
+ * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
+/* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
+static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, off;
+	__u32 size;
+
+	init_sc(b, sc, st);
+	size = bounded_size(copy_args(b, sc, 0));
+	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	return size;
+}
+
+/* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
+ * constant in the per-syscall tracepoint programs and a run-time value in the raw one. */
+static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), size;
+	bool exec, entry_read, entry_only;
 	struct sc_stash st;
 	struct sc_buf *b;
 	__u64 *busy;
+	int i;
 
-	if (!is_monitored(id >> 32))
+	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
 	/* Only executable mappings matter (code loaded outside the import system). */
-	if ((sc == PYX_SC_mmap || sc == PYX_SC_mprotect) && !(ctx->args[2] & PROT_EXEC_BIT))
+	if ((sc == PYX_SC_mmap || sc == PYX_SC_mprotect) && !(args[2] & PROT_EXEC_BIT))
 		return 0;
-	if (!evasion_wanted(ctx, sc))
+	if (!evasion_wanted(args, sc))
 		return 0;
 	st.enter_ns = bpf_ktime_get_ns();
 	st.sc = sc;
 	st._pad = 0;
-	/* Only the syscall's own arguments: the kernel refuses to attach a program that reads past
-	 * the tracepoint's record (EACCES). One load per field: the verifier also refuses a moved
-	 * context pointer. */
-	__builtin_memset(st.args, 0, sizeof(st.args));
-	if (sc_kinds[sc][0])
-		st.args[0] = ctx->args[0];
-	if (sc_kinds[sc][1])
-		st.args[1] = ctx->args[1];
-	if (sc_kinds[sc][2])
-		st.args[2] = ctx->args[2];
-	if (sc_kinds[sc][3])
-		st.args[3] = ctx->args[3];
-	if (sc_kinds[sc][4])
-		st.args[4] = ctx->args[4];
-	if (sc_kinds[sc][5])
-		st.args[5] = ctx->args[5];
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		st.args[i] = sc_kinds[sc][i] ? args[i] : 0;
 
-	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
-		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	exec = sc == PYX_SC_execve || sc == PYX_SC_execveat;
+	entry_read = reads_at_entry(sc);
+	entry_only = sc_entry_only[sc];
+	if (!exec && !entry_read && !entry_only) {
+		bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+		return 0;
+	}
+	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
+	 * image's memory is gone at exit) or an entry-only row (sent now). */
+	if (entry_read) {
+		b = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!b) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		init_sc(b, sc, &st);
-		off = copy_args(b, sc, 0);
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+		entry_record(b, &st, sc);
+		return 0;
+	}
+	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (!b) {
+		lose(PYX_STREAM_SYSCALL);
+		return 0;
+	}
+	size = entry_record(b, &st, sc);
+	if (exec) {
 		/* the old image's stack: gone at exit */
-		b->rec.hdr.size = ustack_append(ctx, b, b->rec.hdr.size);
+		b->rec.hdr.size = ustack_append(ctx, b, size);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
-		pyx_scratch_put(busy);
-		return 0;
-	}
-	if (reads_at_entry(sc)) {
-		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
-		if (!b) {
-			lose(PYX_STREAM_SYSCALL);
-			return 0;
-		}
-		init_sc(b, sc, &st);
-		off = copy_args(b, sc, 0);
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
-		if (bpf_map_update_elem(&inflight, &tid, b, BPF_ANY))
-			lose(PYX_STREAM_SYSCALL);
-		pyx_scratch_put(busy);
-		return 0;
-	}
-	if (sc_entry_only[sc]) {
-		b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
-		if (!b) {
-			lose(PYX_STREAM_SYSCALL);
-			return 0;
-		}
-		init_sc(b, sc, &st);
-		off = copy_args(b, sc, 0);
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
+	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
 		b->rec.hdr.ts_ns = st.enter_ns;
-		send(b, bounded_size(off), PYX_STREAM_SYSCALL);
-		pyx_scratch_put(busy);
-		return 0;
+		send(b, send_size(size), PYX_STREAM_SYSCALL);
 	}
-	bpf_map_update_elem(&stash, &tid, &st, BPF_ANY);
+	pyx_scratch_put(busy);
 	return 0;
 }
 
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
-static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *ctx, const int sc,
-					      __u32 tid)
+static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
@@ -1008,8 +1148,8 @@ static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *c
 	__u16 res = 0;
 	int i;
 
-	e = bpf_map_lookup_elem(&inflight, &tid);
-	if (!e)
+	e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!e || !e->rec.hdr.size)
 		return 0;
 	if (e->rec.sc != sc)
 		goto out;
@@ -1021,7 +1161,7 @@ static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *c
 		for (i = 0; i < PYX_SC_NARGS; i++)
 			st.args[i] = e->rec.args[i];
 		init_sc(x, sc, &st);
-		size = bounded_size(copy_args(x, sc, ctx->ret));
+		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
 			pyx_fill_hdr(&x->rec.hdr, PYX_REC_SYSCALL, size);
@@ -1030,7 +1170,7 @@ static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *c
 	}
 	/* A record that could not be compared (no scratch slot) goes out unflagged: the entry
 	 * values are still the ones the kernel used. */
-	out->rec.ret = ctx->ret;
+	out->rec.ret = ret;
 	out->rec.hdr.ts_ns = bpf_ktime_get_ns();
 	out->rec.hdr.flags = res;
 	size = out->rec.hdr.size;
@@ -1041,15 +1181,15 @@ static __always_inline int sc_exit_entry_read(struct trace_event_raw_sys_exit *c
 		size = ustack_append(ctx, out, size);
 		out->rec.hdr.size = size;
 	}
-	send(out, size, PYX_STREAM_SYSCALL);
+	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
 		pyx_scratch_put(busy);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
+	e->rec.hdr.size = 0; /* nothing in flight */
 	return 0;
 }
 
-static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const int sc)
+static __always_inline int sc_exit(void *ctx, int sc, long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, off, size;
@@ -1057,6 +1197,8 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 	struct sc_buf *b;
 	__u64 *busy;
 
+	if (sc < 0 || sc >= PYX_SC__COUNT)
+		return 0;
 	if (sc == PYX_SC_execve || sc == PYX_SC_execveat) {
 		/* After a successful exec this runs in the new image, still with ret 0. */
 		b = bpf_map_lookup_elem(&exec_stash, &tid);
@@ -1066,16 +1208,16 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 			size = b->rec.hdr.size;
 			if (size > sizeof(*b))
 				size = sizeof(*b);
-			b->rec.ret = ctx->ret;
+			b->rec.ret = ret;
 			b->rec.hdr.ts_ns = bpf_ktime_get_ns();
-			send(b, size, PYX_STREAM_SYSCALL);
+			send(b, send_size(size), PYX_STREAM_SYSCALL);
 		}
 		bpf_map_delete_elem(&exec_stash, &tid);
 		return 0;
 	}
 
 	if (reads_at_entry(sc))
-		return sc_exit_entry_read(ctx, sc, tid);
+		return sc_exit_entry_read(ctx, sc, ret);
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -1088,34 +1230,130 @@ static __always_inline int sc_exit(struct trace_event_raw_sys_exit *ctx, const i
 		goto out;
 	}
 	init_sc(b, sc, st);
-	b->rec.ret = ctx->ret;
-	off = copy_args(b, sc, ctx->ret);
+	b->rec.ret = ret;
+	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	if (ustack_wanted(sc, st->args)) {
 		size = ustack_append(ctx, b, size);
 		b->rec.hdr.size = size;
 	}
-	send(b, size, PYX_STREAM_SYSCALL);
+	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
 out:
 	bpf_map_delete_elem(&stash, &tid);
 	return 0;
 }
 
+/* The per-syscall tracepoint programs. A program may read only its own syscall's arguments (the
+ * kernel refuses to attach one that reads past the tracepoint's record: EACCES), one load per
+ * field (the verifier also refuses a moved context pointer); sc is a constant, so this folds. */
+static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
+{
+	__u64 args[PYX_SC_NARGS] = {};
+
+	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (sc_kinds[sc][0])
+		args[0] = ctx->args[0];
+	if (sc_kinds[sc][1])
+		args[1] = ctx->args[1];
+	if (sc_kinds[sc][2])
+		args[2] = ctx->args[2];
+	if (sc_kinds[sc][3])
+		args[3] = ctx->args[3];
+	if (sc_kinds[sc][4])
+		args[4] = ctx->args[4];
+	if (sc_kinds[sc][5])
+		args[5] = ctx->args[5];
+	return sc_enter(ctx, sc, args);
+}
+
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                                \
 	int enter_##name(struct trace_event_raw_sys_enter *ctx)                                    \
 	{                                                                                          \
-		return sc_enter(ctx, PYX_SC_##name);                                               \
+		return tp_enter(ctx, PYX_SC_##name);                                               \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return sc_exit(ctx, PYX_SC_##name);                                                \
+		return sc_exit(ctx, PYX_SC_##name, ctx->ret);                                      \
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
+
+/*
+ * The raw tracepoints: two programs for every row, for short CLI sessions (the loader picks them
+ * for `pyxcheck -- COMMAND`). Two links load, attach and detach in milliseconds where the ~140
+ * per-syscall ones take seconds (each detach waits for a grace period under the kernel's
+ * event_mutex, which every other tracepoint attach on the machine then waits for), but they run
+ * for every syscall of every process: docs/benchmarks.md has the trade.
+ *
+ * The row comes from the syscall number, the arguments from the saved user registers. A 32-bit
+ * (int $0x80, compat) syscall has its own numbers and register layout, and the per-syscall
+ * tracepoints never see it: here it is not decoded either, but counted per monitored process
+ * (compat_syscalls), so that the monitor can say it happened.
+ */
+#define TS_COMPAT_BIT 0x0002
+
+/* 32-bit syscalls of monitored processes that the raw programs saw and did not decode. */
+__u64 compat_syscalls = 0;
+
+static __always_inline bool in_compat_syscall(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT_BIT;
+}
+
+/* The traced row of this syscall number in a monitored process, or -1. */
+static __always_inline int raw_row(long nr, bool count_compat)
+{
+	int sc;
+
+	if (nr < 0 || nr >= PYX_NR_MAX)
+		return -1;
+	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+		return -1;
+	if (in_compat_syscall()) {
+		if (count_compat)
+			__sync_fetch_and_add(&compat_syscalls, 1);
+		return -1;
+	}
+	sc = sc_of_nr[nr];
+	return sc - 1;
+}
+
+SEC("raw_tp/sys_enter")
+int raw_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u64 args[PYX_SC_NARGS];
+	int sc = raw_row(ctx->args[1], true);
+
+	if (sc < 0)
+		return 0;
+	/* the x86-64 syscall ABI: di, si, dx, r10, r8, r9 */
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+	return sc_enter(ctx, sc, args);
+}
+
+SEC("raw_tp/sys_exit")
+int raw_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	int sc = raw_row(BPF_CORE_READ(regs, orig_ax), false);
+
+	if (sc < 0)
+		return 0;
+	return sc_exit(ctx, sc, (long)ctx->args[1]);
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Process tree.
@@ -1365,7 +1603,7 @@ complete:
 SEC("tracepoint/sched/sched_process_exit")
 int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, tid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 	struct proc_buf *b;
 	__u64 *busy;
@@ -1377,9 +1615,6 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 			bpf_map_delete_elem(&exec_ctx, &tgid);
 		return 0;
 	}
-	/* a thread killed inside a syscall read at entry never reaches its exit */
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_delete_elem(&inflight, &tid);
 	task = (struct task_struct *)bpf_get_current_task();
 	if (bpf_core_field_exists(ctx->group_dead))
 		group_dead = BPF_CORE_READ(ctx, group_dead);

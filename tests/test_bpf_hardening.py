@@ -46,7 +46,7 @@ NR_CLOCK_NANOSLEEP, NR_WRITE = 230, 1
 # Waits (in clock_nanosleep, which nothing traces) until argv[1] exists, then either runs N
 # unlink calls and exits (argv[2] == "unlink") or execs the rest of argv with the hook preloaded.
 WAITER = r"""
-import os, sys, time
+import os, socket, sys, time
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.01)
 if sys.argv[2] == "unlink":
@@ -55,6 +55,10 @@ if sys.argv[2] == "unlink":
             os.unlink("/nonexistent/pyx-nest-%d" % i)
         except OSError:
             pass
+    os._exit(0)
+if sys.argv[2] == "socket":
+    for i in range(int(sys.argv[3])):
+        socket.socket(socket.AF_UNIX).close()
     os._exit(0)
 # Only the hook in the child's environment; under `make test SANITIZE=1` also the ASan runtime
 # (first, as conftest arranges for every child) and the sanitizer options, which the driver and
@@ -170,14 +174,30 @@ def test_nested_audit_user_counts_lost(tmp_path):
 
 def test_nested_syscall_and_process_users_count_lost(tmp_path):
     child, recs, lost = drv_held(str(tmp_path), [], kind_words(KIND_SC, KIND_PROC),
-                                 ["unlink", "25"])
+                                 ["socket", "25"])
     ours = [r for r in recs if r["pid"] == child]
-    # 25 unlink records, then the exit record: every one was a nested user
+    # 25 socket records (built at exit in a scratch slot), then the exit record: every one was
+    # a nested user
     assert lost == [0, 25, 1]
-    assert not [r for r in ours if r["type"] == "syscall" and r["syscall"] == "unlink"]
+    assert not [r for r in ours if r["type"] == "syscall" and r["syscall"] == "socket"]
     assert not [r for r in ours if r["type"] == "process" and r["kind"] == 3]
     # what the waiter did before the hold was delivered
     assert [r for r in ours if r["type"] == "syscall" and r["syscall"] == "openat"]
+    assert not [r for r in recs if r["type"] == "malformed"]
+
+
+def test_rows_read_at_entry_need_no_scratch_slot(tmp_path):
+    """A row read at entry builds its record in the thread's own task storage (issue 10): no
+    other task can hold that, so with every scratch slot held its records still arrive, sent
+    with the entry values (the exit copy to compare with needs a slot)."""
+    child, recs, lost = drv_held(str(tmp_path), [], kind_words(KIND_SC, KIND_PROC),
+                                 ["unlink", "25"])
+    ours = [r for r in recs if r["pid"] == child]
+    assert lost == [0, 0, 1]  # the exit record only
+    unl = [r for r in ours if r["type"] == "syscall" and r["syscall"] == "unlink"]
+    assert [r["args"]["pathname"] for r in unl] == ["/nonexistent/pyx-nest-%d" % i
+                                                    for i in range(25)]
+    assert all(r["ret"] == -2 for r in unl)
     assert not [r for r in recs if r["type"] == "malformed"]
 
 

@@ -260,8 +260,12 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 				"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
 		return -EOPNOTSUPP;
 	}
+	bpf_program__set_autoload(ld->skel->progs.raw_enter, opts->syscalls && opts->raw_syscalls);
+	bpf_program__set_autoload(ld->skel->progs.raw_exit, opts->syscalls && opts->raw_syscalls);
+	if (opts->syscalls && opts->raw_syscalls)
+		exec_progs = 2; /* every row is in the raw programs */
 	for (i = 0; i < PYX_SC__COUNT; i++) {
-		bool on = opts->syscalls;
+		bool on = opts->syscalls && !opts->raw_syscalls;
 
 		snprintf(name, sizeof(name), "sys_enter_%s", sc[i].name);
 		if (on && !have_tracepoint(dir, "syscalls", name)) {
@@ -471,6 +475,11 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 	if (err == -EINTR)
 		err = 0;
 	return err < 0 ? err : ld->handled;
+}
+
+uint64_t pyx_loader_compat_syscalls(const struct pyx_loader *ld)
+{
+	return ld && ld->skel->bss ? ld->skel->bss->compat_syscalls : 0;
 }
 
 uint64_t pyx_loader_bad_size(const struct pyx_loader *ld)

@@ -29,6 +29,10 @@ struct pyx_loader_opts {
 	uint32_t category_mask;
 	/* Attach syscall tracepoints and sched tracepoints (false: audit events only). */
 	bool syscalls;
+	/* Syscalls through the two raw tracepoints raw_syscalls:sys_enter/sys_exit instead of one
+	 * tracepoint per syscall side: quick to attach and detach, dearer for every other process
+	 * while attached (docs/benchmarks.md). */
+	bool raw_syscalls;
 	/* Ring buffer size in bytes (power of two, >= page size); 0 = default. */
 	size_t ringbuf_size;
 	bool verbose; /* show libbpf's debug output */
@@ -59,6 +63,10 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 /* Records the BPF side failed to hand over so far, per stream (enum pyx_stream). These are also
  * delivered in-band as PYX_REC_LOST records; this is the authoritative running total. */
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */]);
+
+/* 32-bit (compat) syscalls of monitored processes seen and not decoded so far (raw_syscalls
+ * only; the per-syscall tracepoints never see them). */
+uint64_t pyx_loader_compat_syscalls(const struct pyx_loader *ld);
 
 /* Ring samples dropped unread so far because their size disagrees with their hdr.size (or is
  * shorter than a header): the BPF side never sends these, so each one is a malformed record. */

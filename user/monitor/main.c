@@ -913,6 +913,10 @@ int main(int argc, char **argv)
 	lopts.hook_paths = hooks;
 	lopts.category_mask = opts.category_mask;
 	lopts.syscalls = opts.syscalls;
+	/* A CLI session is short: raw tracepoints attach and detach in milliseconds. A long one
+	 * (-a, -p) takes one tracepoint per syscall, which costs unrelated processes less. */
+	lopts.raw_syscalls = opts.sc_probes == PYX_SCP_RAW ||
+			     (opts.sc_probes == PYX_SCP_AUTO && opts.command);
 	lopts.ringbuf_size = opts.ringbuf_size;
 	lopts.verbose = opts.verbose;
 	lopts.no_stack_dump = opts.no_stack_dump;
@@ -1190,6 +1194,11 @@ int main(int argc, char **argv)
 				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
 				"--queue-size)", (unsigned long long)(lost_ring + lost_out),
 				(unsigned long long)lost_ring, (unsigned long long)lost_out);
+	/* issue 8: the raw tracepoints see 32-bit syscalls; they are not decoded, but said */
+	if (ld && pyx_loader_compat_syscalls(ld))
+		pyx_print_error(opts.json, "%llu 32-bit syscalls (int $0x80) of monitored "
+				"processes were seen and not decoded",
+				(unsigned long long)pyx_loader_compat_syscalls(ld));
 	if (f != stdout && !abandoned) {
 		fclose(f);
 		f = NULL;

@@ -70,6 +70,11 @@ static const char usage_text[] =
 "  -u, --uid UID     show only processes of user UID\n"
 "      --findings    show only alarms (unaudited, mismatch, changed, blind spots, alerts) and\n"
 "                    losses; every probe is attached and correlated, -e only filters\n"
+"      --syscall-probes MODE\n"
+"                    raw: two raw tracepoints for every traced syscall, quick to attach and\n"
+"                    detach but dearer for every other process while attached; per-syscall: one\n"
+"                    tracepoint per syscall side; auto (default): raw with COMMAND, else\n"
+"                    per-syscall (docs/benchmarks.md)\n"
 "  -v, --verbose     libbpf debug output and progress on stderr\n"
 "  -h, --help        this text\n"
 "  -V, --version     version\n"
@@ -204,7 +209,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
        OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML,
-       OPT_NO_STACK_DUMP,
+       OPT_NO_STACK_DUMP, OPT_SC_PROBES,
        /* the live view */
        OPT_WIDE = 0x180, OPT_COLOR, OPT_SKIP_STARTUP, OPT_PYTHON_ONLY, OPT_FINDINGS };
 
@@ -293,6 +298,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "findings", no_argument, NULL, OPT_FINDINGS },
 		{ "comm", required_argument, NULL, 'n' },
 		{ "uid", required_argument, NULL, 'u' },
+		{ "syscall-probes", required_argument, NULL, OPT_SC_PROBES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -428,6 +434,19 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			break;
 		case OPT_HTML:
 			o->html = optarg;
+			break;
+		case OPT_SC_PROBES:
+			if (!strcmp(optarg, "auto")) {
+				o->sc_probes = PYX_SCP_AUTO;
+			} else if (!strcmp(optarg, "raw")) {
+				o->sc_probes = PYX_SCP_RAW;
+			} else if (!strcmp(optarg, "per-syscall")) {
+				o->sc_probes = PYX_SCP_PER_SYSCALL;
+			} else {
+				usage_error("--syscall-probes: '%s' is not raw, per-syscall or "
+					    "auto", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'v':
 			o->verbose = true;
