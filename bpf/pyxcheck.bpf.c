@@ -66,6 +66,8 @@ const volatile bool monitor_all = false;
 const volatile __u32 wakeup_bytes = 64 * 1024;
 /* Issue 8: execve and execveat are both traced, so an exec without their entry is news. */
 const volatile bool exec_traced = false;
+/* Issue 8: hold each uid to a fair share of a filling ring (fair_admit). */
+const volatile bool fair_share = true;
 
 #define PROT_EXEC_BIT 0x4
 #define CLONE_THREAD_BIT 0x00010000ULL
@@ -366,7 +368,7 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 
 	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
 	 * what accounts for its events (events_emitted) */
-	if (used * 4 < ring * 3 || stream < 0 || stream >= PYX_FAIR_STREAMS ||
+	if (!fair_share || used * 4 < ring * 3 || stream < 0 || stream >= PYX_FAIR_STREAMS ||
 	    h->type == PYX_REC_LIFECYCLE)
 		return true;
 	uid = h->uid;

@@ -353,6 +353,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		goto cleanup;
 	}
 	ld->skel->rodata->monitor_all = opts->all;
+	ld->skel->rodata->fair_share = !opts->no_fair_share;
 	err = size_monitored(ld->skel);
 	if (err)
 		goto cleanup;

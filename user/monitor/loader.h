@@ -31,6 +31,9 @@ struct pyx_loader_opts {
 	/* Ring buffer size in bytes (power of two, >= page size); 0 = default. */
 	size_t ringbuf_size;
 	bool verbose; /* show libbpf's debug output */
+	/* No per-uid fair share (pyxcheck.bpf.c, fair_admit): a full ring loses records. For tests
+	 * of the loss path only. */
+	bool no_fair_share;
 };
 
 /* Called for every record, in ring order. rec points to a struct pyx_rec_hdr-prefixed record of
