@@ -1375,6 +1375,14 @@ static __always_inline int uring_sc(__u8 op)
 		return PYX_SC_openat2;
 	case IORING_OP_UNLINKAT:
 		return PYX_SC_unlinkat;
+	case IORING_OP_RENAMEAT:
+		return PYX_SC_renameat2;
+	case IORING_OP_MKDIRAT:
+		return PYX_SC_mkdirat;
+	case IORING_OP_SYMLINKAT:
+		return PYX_SC_symlinkat;
+	case IORING_OP_LINKAT:
+		return PYX_SC_linkat;
 	case IORING_OP_CONNECT:
 		return PYX_SC_connect;
 	case IORING_OP_SEND:
@@ -1440,6 +1448,9 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 	__u64 *a = b->rec.args;
 	struct io_open *o = (void *)req;
 	struct io_unlink *u = (void *)req;
+	struct io_rename *rn = (void *)req;
+	struct io_mkdir *mk = (void *)req;
+	struct io_link *ln = (void *)req; /* SYMLINKAT and LINKAT */
 	struct io_connect *cn = (void *)req;
 	struct io_sr_msg *sr = (void *)req;
 	int fd = BPF_CORE_READ(req, cqe.fd), len = 0;
@@ -1465,6 +1476,38 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		a[1] = (__u64)BPF_CORE_READ(u, filename, uptr);
 		a[2] = BPF_CORE_READ(u, flags);
 		off = copy_kstr(b, 1, off, BPF_CORE_READ(u, filename, name));
+		break;
+	case PYX_SC_renameat2:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(rn, old_dfd);
+		a[1] = (__u64)BPF_CORE_READ(rn, oldpath, uptr);
+		a[2] = (__u64)(__s64)BPF_CORE_READ(rn, new_dfd);
+		a[3] = (__u64)BPF_CORE_READ(rn, newpath, uptr);
+		a[4] = BPF_CORE_READ(rn, flags);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(rn, oldpath, name));
+		off = copy_kstr(b, 3, off, BPF_CORE_READ(rn, newpath, name));
+		break;
+	case PYX_SC_mkdirat:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(mk, dfd);
+		a[1] = (__u64)BPF_CORE_READ(mk, filename, uptr);
+		a[2] = BPF_CORE_READ(mk, mode);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(mk, filename, name));
+		break;
+	case PYX_SC_symlinkat:
+		/* symlinkat(oldname, newdfd, newname): the target text, then where the link goes */
+		a[0] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
+		a[1] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
+		a[2] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
+		off = copy_kstr(b, 0, off, BPF_CORE_READ(ln, oldpath, name));
+		off = copy_kstr(b, 2, off, BPF_CORE_READ(ln, newpath, name));
+		break;
+	case PYX_SC_linkat:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(ln, old_dfd);
+		a[1] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
+		a[2] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
+		a[3] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
+		a[4] = BPF_CORE_READ(ln, flags);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(ln, oldpath, name));
+		off = copy_kstr(b, 3, off, BPF_CORE_READ(ln, newpath, name));
 		break;
 	case PYX_SC_connect:
 		/* The user's sockaddr, read in the submitting task right after the kernel's prep
