@@ -291,17 +291,19 @@ static __always_inline void lose(int stream)
  * three quarters full every record goes in, at no cost beyond two queries; above that, each uid
  * may add at most a quarter of the free space per epoch (2^29 ns, about half a second), counted
  * from when the ring passed the mark (so a lone busy user keeps most of the ring: the mark is
- * high, and its records past it are throttled instead of lost). A uid over its share is throttled: its records are counted per uid and
- * stream and reported in-band by a PYX_REC_THROTTLED record that names the uid, sent before the
- * next record anyone sends (as LOST is), so the correlator doubts that uid's windows only. Each
- * epoch a flooder takes at most a fifth of what is free, so with the reader stalled for seconds
- * the ring still keeps room for a light user's records; the ring can still fill (many uids at
- * once, a stalled reader for long), and then records are lost as before.
+ * high, and its records past it are throttled instead of lost). A uid over its share is throttled:
+ * its records are counted per uid and stream and reported in-band by a PYX_REC_THROTTLED record
+ * that names the uid, sent before the next record that goes in (as LOST is), so the correlator
+ * doubts that uid's windows only. Each epoch a flooder takes at most a fifth of what is free, so
+ * with the reader stalled for seconds the ring still keeps room for a light user's records; the
+ * ring can still fill (many uids at once, a stalled reader for long), and then records are lost as
+ * before.
  *
- * Per uid, not per process: a user can fork without limit but not change uid. Uids come from
- * the record's header (the submitter's, for an io_uring completion). The table is an LRU of
+ * Per uid, not per process: a user can fork without limit but not change uid. Uids come from the
+ * record's header (the submitter's, for an io_uring completion). The table is an LRU of
  * PYX_FAIR_UIDS: a uid it cannot hold is not throttled (the ring decides); an evicted uid's
- * unreported count is still in the per-CPU totals, which the monitor reports at exit.
+ * unreported count is still in the per-CPU totals, which the monitor reports at exit. Hook
+ * lifecycle records are never throttled (fair_admit).
  * ------------------------------------------------------------------------------------------- */
 #define PYX_FAIR_EPOCH_SHIFT 29
 #define PYX_FAIR_UIDS 1024

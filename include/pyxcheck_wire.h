@@ -257,7 +257,7 @@ struct pyx_rec_throttled {
 	struct pyx_rec_hdr hdr;
 	__u32 stream;      /* enum pyx_stream (audit, syscall, process) */
 	__u32 uid;         /* the throttled user */
-	__u64 count;       /* its records of that stream dropped since its previous THROTTLED record */
+	__u64 count;       /* its records of that stream dropped since its last THROTTLED record */
 };
 
 /* Syscall and process records (struct pyx_rec_syscall, struct pyx_rec_process) are defined in

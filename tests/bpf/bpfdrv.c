@@ -10,8 +10,8 @@
  *              [--stall-ms MS] [--no-fair-share] -- COMMAND [ARG...]
  *
  * --all: "all" mode, COMMAND is not added (it joins by firing a probe); --stall-ms: do not read the
- * ring for MS milliseconds after COMMAND starts (to make the BPF side lose records); --no-fair-share:
- * a lone flooding uid fills the ring and loses records instead of being throttled.
+ * ring for MS milliseconds after COMMAND starts (to make the BPF side lose records);
+ * --no-fair-share: a lone flooding uid fills the ring and loses records instead of being throttled.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -55,7 +55,8 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 /* Records the BPF side failed to hand over so far, per stream (enum pyx_stream). These are also
  * delivered in-band as PYX_REC_LOST records; this is the authoritative running total. */
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */]);
-/* The same, with the records the fair share held back (throttled, per stream); either may be NULL. */
+/* The same, and the records the fair share held back (throttled, per stream); either may be
+ * NULL. */
 int pyx_loader_counts(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */],
 		      uint64_t throttled[/* PYX_STREAM__COUNT */]);
 

@@ -296,7 +296,8 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		const struct pyx_rec_throttled *t = rec;
 
 		if (size < sizeof(*t) || t->stream >= PYX_STREAM_UNMONITORED) {
-			malformed(m, h, "throttled", "throttled record does not check out", rec, size);
+			malformed(m, h, "throttled", "throttled record does not check out", rec,
+				  size);
 			break;
 		}
 		m->sum.throttled_records[t->stream] += t->count;
@@ -896,7 +897,8 @@ int main(int argc, char **argv)
 		for (i = 0; i < PYX_STREAM_UNMONITORED; i++) {
 			if (m.sum.throttled_total[i] <= m.sum.throttled_records[i])
 				continue;
-			write_throttled(&m, i, m.sum.throttled_total[i] - m.sum.throttled_records[i]);
+			write_throttled(&m, i,
+					m.sum.throttled_total[i] - m.sum.throttled_records[i]);
 			m.sum.throttled_records[i] = m.sum.throttled_total[i];
 		}
 	}
@@ -983,8 +985,9 @@ int main(int argc, char **argv)
 		throttled += m.sum.throttled_records[i] > m.sum.throttled_total[i] ?
 				     m.sum.throttled_records[i] : m.sum.throttled_total[i];
 	if (throttled)
-		pyx_print_error(opts.json, "%llu records throttled: a user flooded the ring buffer "
-				"and was held to a fair share (the `throttled` records name the uid)",
+		pyx_print_error(opts.json, "%llu records throttled: a user flooded the ring "
+				"buffer and was held to a fair share (the `throttled` records "
+				"name the uid)",
 				(unsigned long long)throttled);
 	if (lost_ring || lost_out)
 		pyx_print_error(opts.json, "%llu records lost: %llu with the ring buffer full "

@@ -58,8 +58,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 			(unsigned long long)c->lost[i]);
 	fprintf(f, "pyxcheck_lost_total{stream=\"sink\"} %llu\n", (unsigned long long)c->sink_lost);
 	counter(f, "pyxcheck_throttled_total",
-		"Records held back by the kernel side's per-uid fair share while one user flooded the "
-		"ring, per stream.", "counter");
+		"Records held back by the kernel side's per-uid fair share while one user "
+		"flooded the ring, per stream.", "counter");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		fprintf(f, "pyxcheck_throttled_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
 			(unsigned long long)c->throttled[i]);

@@ -521,7 +521,8 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_buf_puts(b, "},\"throttled\":{");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
-			       (unsigned long long)(s->throttled_total[i] > s->throttled_records[i] ?
+			       (unsigned long long)(s->throttled_total[i] >
+								    s->throttled_records[i] ?
 							    s->throttled_total[i] :
 							    s->throttled_records[i]));
 	pyx_buf_putc(b, '}');

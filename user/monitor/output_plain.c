@@ -453,8 +453,8 @@ static void plain_throttled(struct pyx_writer *w, const struct pyx_rec_throttled
 {
 	plain_prefix(w, &rec->hdr, '!');
 	pyx_buf_printf(&body, "throttled %llu %s records of uid %u (fair share: that user flooded "
-		       "the ring buffer)", (unsigned long long)rec->count, pyx_stream_name(rec->stream),
-		       rec->uid);
+		       "the ring buffer)", (unsigned long long)rec->count,
+		       pyx_stream_name(rec->stream), rec->uid);
 	plain_emit(w, C_WARN, &body, "", "");
 }
 
@@ -515,7 +515,8 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_buf_puts(b, "; throttled:");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i),
-			       (unsigned long long)(s->throttled_total[i] > s->throttled_records[i] ?
+			       (unsigned long long)(s->throttled_total[i] >
+								    s->throttled_records[i] ?
 							    s->throttled_total[i] :
 							    s->throttled_records[i]));
 	pyx_writer_flush_line(w);

@@ -192,7 +192,8 @@ void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_count
 	pyx_buf_printf(b, "},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
 		       "\"hooked_alive\":%llu,\"ring_size\":%llu,\"ring_used\":%llu,"
 		       "\"cpu_seconds\":%.3f,\"rss_bytes\":%llu}",
-		       (unsigned long long)c->malformed, (unsigned long long)c->sink_sent, (unsigned long long)c->sink_queued,
+		       (unsigned long long)c->malformed, (unsigned long long)c->sink_sent,
+		       (unsigned long long)c->sink_queued,
 		       (unsigned long long)c->hooked_alive, (unsigned long long)c->ring_size,
 		       (unsigned long long)c->ring_used, c->cpu_seconds,
 		       (unsigned long long)c->rss_bytes);
