@@ -67,6 +67,8 @@ const volatile bool monitor_all = false;
 const volatile __u32 wakeup_bytes = 64 * 1024;
 /* Issue 8: execve and execveat are both traced, so an exec without their entry is news. */
 const volatile bool exec_traced = false;
+/* Issue 8: hold each uid to a fair share of a filling ring (fair_admit). */
+const volatile bool fair_share = true;
 
 #define PROT_EXEC_BIT 0x4
 #define CLONE_THREAD_BIT 0x00010000ULL
@@ -213,6 +215,7 @@ struct {
 /* Per CPU: the running totals that user space reads (pyx_loader_lost()). */
 struct pyx_counters {
 	__u64 lost[PYX_STREAM__COUNT];
+	__u64 throttled[PYX_STREAM__COUNT]; /* held back by the fair share (fair_admit) */
 };
 
 /* Losses no LOST record has reported yet, for every CPU (see the comment at the top). */
@@ -350,6 +353,123 @@ static __always_inline void lose(int stream)
 	count_lost(bpf_map_lookup_elem(&counters, &zero), stream);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Fair share (issue 8): a flood by one user must not blind the monitor to the others.
+ *
+ * One ring serves every process, so a user who floods it (hooked events, syscalls) would make
+ * everybody's records lost, and a LOST record puts every open window in doubt: a root process's
+ * unaudited syscall would come out indeterminate, or not at all. So while the ring is less than
+ * three quarters full every record goes in, at no cost beyond two queries; above that, each uid
+ * may add at most a quarter of the free space per epoch (2^29 ns, about half a second), counted
+ * from when the ring passed the mark (so a lone busy user keeps most of the ring: the mark is
+ * high, and its records past it are throttled instead of lost). A uid over its share is throttled:
+ * its records are counted per uid and stream and reported in-band by a PYX_REC_THROTTLED record
+ * that names the uid, sent before the next record that goes in (as LOST is), so the correlator
+ * doubts that uid's windows only. Each epoch a flooder takes at most a fifth of what is free, so
+ * with the reader stalled for seconds the ring still keeps room for a light user's records; the
+ * ring can still fill (many uids at once, a stalled reader for long), and then records are lost as
+ * before.
+ *
+ * Per uid, not per process: a user can fork without limit but not change uid. Uids come from the
+ * record's header (the submitter's, for an io_uring completion). The table is an LRU of
+ * PYX_FAIR_UIDS: a uid it cannot hold is not throttled (the ring decides); an evicted uid's
+ * unreported count is still in the per-CPU totals, which the monitor reports at exit. Hook
+ * lifecycle records are never throttled (fair_admit).
+ * ------------------------------------------------------------------------------------------- */
+#define PYX_FAIR_EPOCH_SHIFT 29
+#define PYX_FAIR_UIDS 1024
+#define PYX_FAIR_STREAMS (PYX_STREAM_PROCESS + 1)
+
+struct fair_uid {
+	__u64 epoch;
+	__u64 bytes;			     /* sent this epoch while the ring was 3/4 full */
+	__u64 pending[PYX_FAIR_STREAMS];     /* throttled, not reported yet */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PYX_FAIR_UIDS);
+	__type(key, __u32);
+	__type(value, struct fair_uid);
+} fair SEC(".maps");
+
+/* Non-zero while some uid may have throttled records to report: a hint, so that send() looks at
+ * the table only then. */
+__u64 throttle_pending = 0;
+
+static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid *f, void *ctx)
+{
+	struct pyx_rec_throttled t;
+	__u64 n;
+	int s;
+
+	for (s = 0; s < PYX_FAIR_STREAMS; s++) {
+		if (!f->pending[s])
+			continue;
+		n = __atomic_exchange_n(&f->pending[s], 0, __ATOMIC_SEQ_CST);
+		if (!n)
+			continue;
+		__builtin_memset(&t, 0, sizeof(t));
+		pyx_fill_hdr(&t.hdr, PYX_REC_THROTTLED, sizeof(t));
+		t.stream = s;
+		t.uid = *uid;
+		t.count = n;
+		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags())) {
+			__sync_fetch_and_add(&f->pending[s], n);
+			__sync_fetch_and_add(&throttle_pending, 1);
+		}
+	}
+	return 0;
+}
+
+static __always_inline void flush_throttled(void)
+{
+	if (!throttle_pending || !__atomic_exchange_n(&throttle_pending, 0, __ATOMIC_SEQ_CST))
+		return;
+	bpf_for_each_map_elem(&fair, flush_throttled_uid, NULL, 0);
+}
+
+/* May this record go to the ring? No: it was counted throttled. */
+static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
+				       struct pyx_counters *c)
+{
+	__u64 used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	__u64 ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+	struct fair_uid *f, init = {};
+	__u64 epoch, free;
+	__u32 uid;
+
+	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
+	 * what accounts for its events (events_emitted) */
+	if (!fair_share || used * 4 < ring * 3 || stream < 0 || stream >= PYX_FAIR_STREAMS ||
+	    h->type == PYX_REC_LIFECYCLE)
+		return true;
+	uid = h->uid;
+	epoch = bpf_ktime_get_ns() >> PYX_FAIR_EPOCH_SHIFT;
+	f = bpf_map_lookup_elem(&fair, &uid);
+	if (!f) {
+		init.epoch = epoch;
+		bpf_map_update_elem(&fair, &uid, &init, BPF_NOEXIST);
+		f = bpf_map_lookup_elem(&fair, &uid);
+		if (!f)
+			return true;
+	}
+	if (f->epoch != epoch) {
+		f->epoch = epoch;
+		f->bytes = 0;
+	}
+	free = used < ring ? ring - used : 0;
+	if (f->bytes + size <= free / 4) {
+		__sync_fetch_and_add(&f->bytes, size);
+		return true;
+	}
+	__sync_fetch_and_add(&f->pending[stream], 1);
+	if (c)
+		__sync_fetch_and_add(&c->throttled[stream], 1);
+	__sync_fetch_and_add(&throttle_pending, 1);
+	return false;
+}
+
 static __always_inline void send(void *data, __u64 size, int stream)
 {
 	__u32 zero = 0;
@@ -357,6 +477,11 @@ static __always_inline void send(void *data, __u64 size, int stream)
 
 	if (lost_pending[0] | lost_pending[1] | lost_pending[2] | lost_pending[3])
 		flush_lost();
+	/* after the admission: a throttled producer must not fill the ring with the reports of
+	 * its own throttling, one per record */
+	if (!fair_admit(data, size, stream, c))
+		return;
+	flush_throttled();
 	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
 		return;
 	count_lost(c, stream);
@@ -1669,6 +1794,14 @@ static __always_inline int uring_sc(__u8 op)
 		return PYX_SC_openat2;
 	case IORING_OP_UNLINKAT:
 		return PYX_SC_unlinkat;
+	case IORING_OP_RENAMEAT:
+		return PYX_SC_renameat2;
+	case IORING_OP_MKDIRAT:
+		return PYX_SC_mkdirat;
+	case IORING_OP_SYMLINKAT:
+		return PYX_SC_symlinkat;
+	case IORING_OP_LINKAT:
+		return PYX_SC_linkat;
 	case IORING_OP_CONNECT:
 		return PYX_SC_connect;
 	case IORING_OP_SEND:
@@ -1734,6 +1867,9 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 	__u64 *a = b->rec.args;
 	struct io_open *o = (void *)req;
 	struct io_unlink *u = (void *)req;
+	struct io_rename *rn = (void *)req;
+	struct io_mkdir *mk = (void *)req;
+	struct io_link *ln = (void *)req; /* SYMLINKAT and LINKAT */
 	struct io_connect *cn = (void *)req;
 	struct io_sr_msg *sr = (void *)req;
 	int fd = BPF_CORE_READ(req, cqe.fd), len = 0;
@@ -1759,6 +1895,38 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		a[1] = (__u64)BPF_CORE_READ(u, filename, uptr);
 		a[2] = BPF_CORE_READ(u, flags);
 		off = copy_kstr(b, 1, off, BPF_CORE_READ(u, filename, name));
+		break;
+	case PYX_SC_renameat2:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(rn, old_dfd);
+		a[1] = (__u64)BPF_CORE_READ(rn, oldpath, uptr);
+		a[2] = (__u64)(__s64)BPF_CORE_READ(rn, new_dfd);
+		a[3] = (__u64)BPF_CORE_READ(rn, newpath, uptr);
+		a[4] = BPF_CORE_READ(rn, flags);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(rn, oldpath, name));
+		off = copy_kstr(b, 3, off, BPF_CORE_READ(rn, newpath, name));
+		break;
+	case PYX_SC_mkdirat:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(mk, dfd);
+		a[1] = (__u64)BPF_CORE_READ(mk, filename, uptr);
+		a[2] = BPF_CORE_READ(mk, mode);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(mk, filename, name));
+		break;
+	case PYX_SC_symlinkat:
+		/* symlinkat(oldname, newdfd, newname): the target text, then where the link goes */
+		a[0] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
+		a[1] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
+		a[2] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
+		off = copy_kstr(b, 0, off, BPF_CORE_READ(ln, oldpath, name));
+		off = copy_kstr(b, 2, off, BPF_CORE_READ(ln, newpath, name));
+		break;
+	case PYX_SC_linkat:
+		a[0] = (__u64)(__s64)BPF_CORE_READ(ln, old_dfd);
+		a[1] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
+		a[2] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
+		a[3] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
+		a[4] = BPF_CORE_READ(ln, flags);
+		off = copy_kstr(b, 1, off, BPF_CORE_READ(ln, oldpath, name));
+		off = copy_kstr(b, 3, off, BPF_CORE_READ(ln, newpath, name));
 		break;
 	case PYX_SC_connect:
 		/* The user's sockaddr, read in the submitting task right after the kernel's prep

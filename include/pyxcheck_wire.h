@@ -183,6 +183,7 @@ enum pyx_rec_type {
 	PYX_REC_PROCESS = 3,   /* struct pyx_rec_process: fork/exec/exit */
 	PYX_REC_LIFECYCLE = 4, /* struct pyx_rec_lifecycle: hook_start / hook_stop */
 	PYX_REC_LOST = 5,      /* struct pyx_rec_lost: records dropped since the last one */
+	PYX_REC_THROTTLED = 6, /* struct pyx_rec_throttled: one uid's records held back */
 };
 
 #define PYX_COMM_LEN 16
@@ -245,6 +246,18 @@ struct pyx_rec_lost {
 	__u32 stream;      /* enum pyx_stream */
 	__u32 _pad0;
 	__u64 count;       /* records of that stream dropped since the previous LOST record */
+};
+
+/* Fair share (issue 8): while the ring is more than half full, a uid that has sent more than its
+ * share of the free space is throttled: its records are dropped before the ring and counted here,
+ * per uid and stream, so that a flood by one user leaves room for the others' records. Unlike a
+ * LOST record, which may stand for anyone's records, a THROTTLED record names whose records are
+ * missing (uid); hdr names whichever thread sent it. */
+struct pyx_rec_throttled {
+	struct pyx_rec_hdr hdr;
+	__u32 stream;      /* enum pyx_stream (audit, syscall, process) */
+	__u32 uid;         /* the throttled user */
+	__u64 count;       /* its records of that stream dropped since its last THROTTLED record */
 };
 
 /* Syscall and process records (struct pyx_rec_syscall, struct pyx_rec_process) are defined in

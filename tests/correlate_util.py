@@ -26,7 +26,7 @@ def monitor(python, script, workdir, out, timeout=180, env=None):
 def findings(recs):
     """Records a benign run must not have."""
     return [r for r in recs if r.get("verdict") in ("unaudited", "mismatch", "changed")
-            or r["type"] in ("blind-spot", "alert", "malformed", "lost")]
+            or r["type"] in ("blind-spot", "alert", "malformed", "lost", "throttled")]
 
 
 def unaudited(recs):

@@ -335,12 +335,14 @@ def test_stress_monitor_records_intact(tmp_path):
                 summary = rec
     assert summary is not None
     # status 3 when anything was lost (docs/cli.md, "Losses")
-    assert r.returncode == (3 if sum(summary["lost"].values()) else 0), r.stderr[-4000:]
+    missing = sum(summary["lost"].values()) + sum(summary["throttled"].values())
+    assert r.returncode == (3 if missing else 0), r.stderr[-4000:]
     assert set(seqs) <= set(stops) and starts == {pid: 1 for pid in stops}
     for pid, s in seqs.items():
         assert len(s) == len(set(s)) and max(s) <= stops[pid], pid
     delivered = sum(map(len, seqs.values())) + 2 * len(stops)
-    assert delivered + summary["lost"]["audit"] == sum(stops.values()) + 2 * len(stops)
+    assert delivered + summary["lost"]["audit"] + summary["throttled"]["audit"] == \
+        sum(stops.values()) + 2 * len(stops)
     assert checked > 0
     print(f"selfcheck records checked={checked} lost={summary['lost']['audit']}")
 

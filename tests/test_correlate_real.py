@@ -33,7 +33,7 @@ def alarms(recs):
     indeterminate syscalls) that could hide them."""
     return [r for r in recs if r.get("verdict") in ("unaudited", "mismatch")
             or (r["type"] == "syscall" and r.get("verdict") == "indeterminate")
-            or r["type"] in ("blind-spot", "malformed", "lost")]
+            or r["type"] in ("blind-spot", "malformed", "lost", "throttled")]
 
 
 def _show(bad):

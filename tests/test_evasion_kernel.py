@@ -99,6 +99,44 @@ def test_io_uring_control_with_audited_api_gives_no_alarm(tmp_path):
     assert len(conn) == 1 and conn[0]["verdict"] == "matched"
 
 
+@needs_root_bpf
+def test_io_uring_file_ops_are_reported_like_their_syscalls(tmp_path):
+    """MKDIRAT, RENAMEAT, LINKAT, SYMLINKAT: each a record of its syscall with both paths from the
+    kernel's copy, unaudited on the submitting thread."""
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--fileops", tmp_path=tmp_path)
+    if not os.path.isdir("/sys/kernel/tracing/events/io_uring"):
+        pytest.skip("skipped: this kernel has no io_uring:* tracepoints")
+    alarms = findings(recs)
+    assert all(r["type"] == "syscall" and r["verdict"] == "unaudited" for r in alarms), alarms
+    assert [r["syscall"] for r in alarms] == ["io_uring_setup", "mkdirat", "renameat2", "linkat",
+                                              "symlinkat"]
+    assert all(r["pid"] == out["tid"] and r["tid"] == out["tid"] for r in alarms)
+    setup, mk, ren, ln, sym = alarms
+    assert setup["ret"] == out["ring_fd"] and "via" not in setup
+    for r, name in ((mk, "MKDIRAT"), (ren, "RENAMEAT"), (ln, "LINKAT"), (sym, "SYMLINKAT")):
+        assert r["via"] == "io_uring" and r["op"] == "IORING_OP_" + name
+        assert r["why"] == "done through io_uring, which no audit event covers"
+        assert r["ret"] == 0 and "result_known" not in r
+    assert mk["args"] == {"dfd": -100, "pathname": out["dir"], "mode": "0700"}
+    assert ren["args"] == {"olddfd": -100, "oldname": out["src"], "newdfd": -100,
+                           "newname": out["moved"], "flags": "0"}
+    assert ln["args"] == {"olddfd": -100, "oldname": out["moved"], "newdfd": -100,
+                          "newname": out["hard"], "flags": "0"}
+    assert sym["args"] == {"oldname": "moved.txt", "newdfd": -100, "newname": out["sym"]}
+
+
+@needs_root_bpf
+def test_io_uring_file_ops_control_with_audited_api_gives_no_alarm(tmp_path):
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--fileops", "--audited",
+                           tmp_path=tmp_path)
+    assert findings(recs) == []
+    assert [r for r in recs if r.get("via")] == []
+    events = {r["event"]: r["verdict"] for r in recs if r["type"] == "audit"
+              and r["event"] in ("os.mkdir", "os.rename", "os.link", "os.symlink")}
+    assert events == {"os.mkdir": "matched", "os.rename": "matched", "os.link": "matched",
+                      "os.symlink": "matched"}
+
+
 # ---- execveat completed from sched_process_exec; fileless exec ----
 
 

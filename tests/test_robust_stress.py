@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Overload: 8 Python processes with 4 threads each raise audit events as fast as they can while
 the monitor records them (tests/stress/producer.py). Nothing may vanish silently: for the audit
-stream, the records delivered plus the `lost` count the monitor reports equal what the hooks
+stream, the records delivered plus the `lost` and `throttled` counts the monitor reports equal what the hooks
 emitted (each hook's hook_stop gives its events_emitted, and each also fired hook_start and
 hook_stop). Per process, payload seqs are unique and within what was emitted. The monitor does not
 crash and its memory stays bounded.
@@ -101,7 +101,9 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
                 summary = r
     assert summary is not None
     # status 3 says the trace is incomplete (docs/cli.md, "Losses")
-    assert mon.returncode == (3 if sum(summary["lost"].values()) else 0), \
+    # a lone flooding uid is held to its fair share past 3/4 of the ring: throttled, not lost
+    missing = sum(summary["lost"].values()) + sum(summary["throttled"].values())
+    assert mon.returncode == (3 if missing else 0), \
         err.decode(errors="replace")[-4000:]
     assert malformed == 0
     # every producer finished its interpreter and said how many payloads it emitted
@@ -121,7 +123,7 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
                         "into the CLI yet); the accounting above was checked")
         # the producers' opens were judged, and a loss never turned into a false finding
         assert verdicts.get(("audit", "matched"), 0) > 0, verdicts
-        if summary["lost"]["audit"]:
+        if summary["lost"]["audit"] or summary["throttled"]["audit"]:
             assert verdicts.get(("audit", "indeterminate"), 0) > 0, verdicts
         assert verdicts.get(("syscall", "unaudited"), 0) == 0, verdicts
         # A loss is in the kernel's totals before a LOST record reports it (with the next record
@@ -131,11 +133,11 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
         assert {v for t, v in verdicts if t == "audit"} <= {"matched", "indeterminate"}, verdicts
 
     delivered = sum(map(len, audit.values())) + sum(map(len, starts.values())) + len(stops)
-    lost = summary["lost"]["audit"]
+    lost = summary["lost"]["audit"] + summary["throttled"]["audit"]
     assert delivered + lost == sum(emitted.values()) + 2 * len(pythons), \
         (delivered, lost, sum(emitted.values()), len(pythons))
     if ring != "default":
-        assert lost > 0, "a one-page ring buffer under this load must lose records"
+        assert lost > 0, "a one-page ring buffer under this load must lose or throttle records"
     assert peak <= RSS_LIMIT_KB, f"monitor peak RSS {peak} kB"
     print(f"mode={mode} ring={ring} verdicts={verdicts} events={sum(emitted.values())} "
           f"delivered={delivered} lost={lost} monitor_peak_rss_kb={peak}")

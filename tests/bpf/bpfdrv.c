@@ -7,10 +7,11 @@
  * BPF programs there once everything is attached.
  *
  *   pyx-bpfdrv [--hook PATH]... [--ids FILE] [--no-syscalls] [--all] [--ringbuf BYTES]
- *              [--stall-ms MS] -- COMMAND [ARG...]
+ *              [--stall-ms MS] [--no-fair-share] -- COMMAND [ARG...]
  *
  * --all: "all" mode, COMMAND is not added (it joins by firing a probe); --stall-ms: do not read the
- * ring for MS milliseconds after COMMAND starts (to make the BPF side lose records).
+ * ring for MS milliseconds after COMMAND starts (to make the BPF side lose records);
+ * --no-fair-share: a lone flooding uid fills the ring and loses records instead of being throttled.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -236,6 +237,8 @@ int main(int argc, char **argv)
 			opts.ringbuf_size = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--stall-ms") && i + 1 < argc)
 			stall_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--no-fair-share"))
+			opts.no_fair_share = true;
 		else if (!strcmp(argv[i], "-v"))
 			opts.verbose = true;
 		else if (!strcmp(argv[i], "--"))

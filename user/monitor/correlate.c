@@ -27,6 +27,7 @@
 #include "sysrec.h"
 
 #define HASH_BUCKETS 1024
+#define THROTTLED_UIDS 16     /* uids whose latest THROTTLED record is remembered */
 #define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
 #define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
 #define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
@@ -108,6 +109,7 @@ struct thread {
 	 * its next syscall may be among them, so nothing is called unaudited until it raises
 	 * another event. */
 	bool uncertain;
+	uint32_t uid;     /* from its latest record: a THROTTLED record names a uid */
 };
 
 struct fdent {
@@ -168,6 +170,10 @@ struct pyx_corr {
 	size_t bytes;
 	int err;                      /* first error from the emit callback */
 	uint64_t last_lost_ns;        /* ts of the last LOST record, 0: none */
+	struct {                      /* the latest THROTTLED records: uid, ts (0: free) */
+		uint32_t uid;
+		uint64_t ts;
+	} throttled[THROTTLED_UIDS];
 	struct pyx_arena arena;
 	void *arena_mem;
 	struct pyx_corr_stats st;
@@ -183,6 +189,51 @@ struct pyx_corr {
 
 static void release(struct pyx_corr *c, struct thread *th);
 static void close_win(struct pyx_corr *c, struct win *w);
+
+/* A uid throttled by the kernel side's fair share within the last window: a thread of it seen
+ * for the first time may have had its first records held back. */
+static bool throttled_recently(const struct pyx_corr *c, uint32_t uid, uint64_t ts)
+{
+	unsigned int i;
+
+	for (i = 0; i < THROTTLED_UIDS; i++)
+		if (c->throttled[i].ts && c->throttled[i].uid == uid &&
+		    ts < c->throttled[i].ts + c->o.window_ns)
+			return true;
+	return false;
+}
+
+/* A THROTTLED record: only that uid's records are missing, so only its threads' open windows,
+ * and its threads' next unexplained syscalls, are in doubt (like a LOST record, for one uid). */
+static void on_throttled(struct pyx_corr *c, const struct pyx_rec_throttled *t, uint64_t ts)
+{
+	unsigned int b, i, slot = 0;
+	struct thread *th;
+
+	for (b = 0; b < HASH_BUCKETS; b++) {
+		for (th = c->threads[b]; th; th = th->hnext) {
+			struct held *h;
+
+			if (th->uid != t->uid)
+				continue;
+			for (h = th->head; h; h = h->next)
+				if (h->win && !h->win->closed)
+					h->win->lost = true;
+			th->uncertain = true;
+		}
+	}
+	/* its slot, or the oldest */
+	for (i = 0; i < THROTTLED_UIDS; i++) {
+		if (c->throttled[i].uid == t->uid || !c->throttled[i].ts) {
+			slot = i;
+			break;
+		}
+		if (c->throttled[i].ts < c->throttled[slot].ts)
+			slot = i;
+	}
+	c->throttled[slot].uid = t->uid;
+	c->throttled[slot].ts = ts ? ts : 1;
+}
 
 const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 {
@@ -1519,6 +1570,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
+	struct thread *th;
 	int err = 0;
 
 	c->err = 0;
@@ -1531,6 +1583,18 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		struct pyx_corr_item it = { .kind = PYX_CI_RECORD, .rec = rec, .size = size };
 
 		return emit(c, &it);
+	}
+	/* each thread's uid, for THROTTLED records (on_throttled) */
+	th = thread_find(c, hdr->tid);
+	if (th) {
+		th->uid = hdr->uid;
+	} else if (hdr->type != PYX_REC_THROTTLED && hdr->type != PYX_REC_LOST &&
+		   throttled_recently(c, hdr->uid, hdr->ts_ns)) {
+		th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
+		if (th) {
+			th->uid = hdr->uid;
+			th->uncertain = true;
+		}
 	}
 	switch (hdr->type) {
 	case PYX_REC_AUDIT:
@@ -1570,10 +1634,18 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		pyx_corr_note_loss(c, hdr->ts_ns);
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		break;
+	case PYX_REC_THROTTLED:
+		if (size >= sizeof(struct pyx_rec_throttled))
+			on_throttled(c, rec, hdr->ts_ns);
+		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
+		break;
 	default:
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		break;
 	}
+	th = thread_find(c, hdr->tid);
+	if (th)
+		th->uid = hdr->uid;
 	return err ? err : c->err;
 }
 

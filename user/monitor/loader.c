@@ -361,6 +361,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	/* exec records of processes not (yet) monitored: only -a has processes join late */
 	if (!opts->all)
 		bpf_map__set_max_entries(ld->skel->maps.exec_ctx, 1);
+	ld->skel->rodata->fair_share = !opts->no_fair_share;
 	err = size_monitored(ld->skel);
 	if (err)
 		goto cleanup;
@@ -507,10 +508,11 @@ uint64_t pyx_loader_ring_size(const struct pyx_loader *ld)
 	return bpf_map__max_entries(ld->skel->maps.rb);
 }
 
-int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
+int pyx_loader_counts(struct pyx_loader *ld, uint64_t lost[], uint64_t throttled[])
 {
 	struct pyx_counters {
 		__u64 lost[PYX_STREAM__COUNT];
+		__u64 throttled[PYX_STREAM__COUNT];
 	} *vals = NULL;
 	int ncpu, cpu, s, err;
 	__u32 zero = 0;
@@ -532,13 +534,25 @@ int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
 	if (err)
 		goto cleanup;
 	for (s = 0; s < PYX_STREAM__COUNT; s++) {
-		lost[s] = 0;
-		for (cpu = 0; cpu < ncpu; cpu++)
-			lost[s] += vals[cpu].lost[s];
+		if (lost)
+			lost[s] = 0;
+		if (throttled)
+			throttled[s] = 0;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			if (lost)
+				lost[s] += vals[cpu].lost[s];
+			if (throttled)
+				throttled[s] += vals[cpu].throttled[s];
+		}
 	}
 cleanup:
 	free(vals);
 	return err;
+}
+
+int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
+{
+	return pyx_loader_counts(ld, lost, NULL);
 }
 
 void pyx_loader_destroy(struct pyx_loader *ld)

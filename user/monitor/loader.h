@@ -38,6 +38,9 @@ struct pyx_loader_opts {
 	bool verbose; /* show libbpf's debug output */
 	/* Copy no stack dumps for the DWARF unwinder (pyxcheck_syscall.h, ustack_dumps). */
 	bool no_stack_dump;
+	/* No per-uid fair share (pyxcheck.bpf.c, fair_admit): a full ring loses records. For tests
+	 * of the loss path only. */
+	bool no_fair_share;
 };
 
 /* Called for every record, in ring order. rec points to a struct pyx_rec_hdr-prefixed record of
@@ -63,6 +66,10 @@ int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, voi
 /* Records the BPF side failed to hand over so far, per stream (enum pyx_stream). These are also
  * delivered in-band as PYX_REC_LOST records; this is the authoritative running total. */
 int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */]);
+/* The same, and the records the fair share held back (throttled, per stream); either may be
+ * NULL. */
+int pyx_loader_counts(struct pyx_loader *ld, uint64_t lost[/* PYX_STREAM__COUNT */],
+		      uint64_t throttled[/* PYX_STREAM__COUNT */]);
 
 /* 32-bit (compat) syscalls of monitored processes seen and not decoded so far (raw_syscalls
  * only; the per-syscall tracepoints never see them). */

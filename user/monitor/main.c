@@ -112,6 +112,7 @@ struct monitor {
 	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
 	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
+	uint64_t throttle_noted[PYX_STREAM__COUNT]; /* and throttle totals */
 	struct pyx_views *views;        /* -c/-C, --trace-out, --html (views.h), or NULL */
 	struct pyx_vfilter vf;          /* display filters of the live view (out_filter.h) */
 	bool vf_on;
@@ -155,6 +156,7 @@ static int rec_stream(unsigned int type)
 	case PYX_REC_PROCESS:
 		return PYX_STREAM_PROCESS;
 	case PYX_REC_LOST:
+	case PYX_REC_THROTTLED:
 		return -1; /* the accounting itself is never dropped */
 	default:
 		return PYX_STREAM_AUDIT;
@@ -209,21 +211,48 @@ static void write_lost(struct monitor *m, unsigned int stream, uint64_t count, c
  * lost no record of a followed one. */
 static void note_unreported_losses(struct monitor *m)
 {
-	uint64_t lost[PYX_STREAM__COUNT] = { 0 };
+	uint64_t lost[PYX_STREAM__COUNT] = { 0 }, thr[PYX_STREAM__COUNT] = { 0 };
 	bool news = false;
 	unsigned int i;
 
-	if (!m->corr || !m->ld || pyx_loader_lost(m->ld, lost))
+	if (!m->corr || !m->ld || pyx_loader_counts(m->ld, lost, thr))
 		return;
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		if (i == PYX_STREAM_UNMONITORED || lost[i] <= m->loss_noted[i])
+		if (i == PYX_STREAM_UNMONITORED)
 			continue;
-		if (lost[i] > m->sum.lost_records[i])
+		/* a throttle not yet reported (it names its uid only in-band): the same doubt */
+		if (lost[i] > m->loss_noted[i] && lost[i] > m->sum.lost_records[i])
 			news = true;
-		m->loss_noted[i] = lost[i];
+		if (thr[i] > m->throttle_noted[i] && thr[i] > m->sum.throttled_records[i])
+			news = true;
+		if (lost[i] > m->loss_noted[i])
+			m->loss_noted[i] = lost[i];
+		if (thr[i] > m->throttle_noted[i])
+			m->throttle_noted[i] = thr[i];
 	}
 	if (news)
 		pyx_corr_note_loss(m->corr, now_ns(CLOCK_MONOTONIC));
+}
+
+/* Throttled records no in-band THROTTLED record reported (see the exit path). */
+static void write_throttled(struct monitor *m, unsigned int stream, uint64_t count)
+{
+	const struct pyx_corr_item *corr = m->w.corr;
+	int saved = m->w.stream;
+	struct pyx_rec_throttled t = {
+		.hdr = { .size = sizeof(t), .type = PYX_REC_THROTTLED,
+			 .ts_ns = now_ns(CLOCK_MONOTONIC) },
+		.stream = stream,
+		.uid = (uint32_t)-1,
+		.count = count,
+	};
+
+	memcpy(t.hdr.comm, "pyxcheck", sizeof("pyxcheck"));
+	m->w.corr = NULL;
+	m->w.stream = -1;
+	m->out->throttled(&m->w, &t);
+	m->w.stream = saved;
+	m->w.corr = corr;
 }
 
 /* Say in-band what the output queue dropped, once it has room again (force: now). */
@@ -385,6 +414,19 @@ static int show_record(struct monitor *m, const void *rec, size_t size)
 		m->out->lost(&m->w, l);
 		if (m->views)
 			pyx_views_lost(m->views, l);
+		break;
+	}
+	case PYX_REC_THROTTLED: {
+		const struct pyx_rec_throttled *t = rec;
+
+		if (size < sizeof(*t) || t->stream >= PYX_STREAM_UNMONITORED) {
+			malformed(m, h, "throttled", "throttled record does not check out", rec,
+				  size);
+			break;
+		}
+		m->sum.throttled_records[t->stream] += t->count;
+		m->shown[PYX_CT_THROTTLED]++;
+		m->out->throttled(&m->w, t);
 		break;
 	}
 	default:
@@ -619,7 +661,7 @@ static void on_line(struct pyx_writer *w)
 /* One snapshot of every counter, as the summary would print it. */
 static void collect(struct monitor *m, struct pyx_counters *c)
 {
-	uint64_t lost[PYX_STREAM__COUNT] = {};
+	uint64_t lost[PYX_STREAM__COUNT] = {}, throttled[PYX_STREAM__COUNT] = {};
 	unsigned int i;
 
 	memset(c, 0, sizeof(*c));
@@ -635,9 +677,12 @@ static void collect(struct monitor *m, struct pyx_counters *c)
 		c->blind_spots = st.blind_spots;
 	}
 	if (m->ld)
-		pyx_loader_lost(m->ld, lost);
-	for (i = 0; i < PYX_STREAM__COUNT; i++)
+		pyx_loader_counts(m->ld, lost, throttled);
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		c->lost[i] = lost[i] > m->sum.lost_records[i] ? lost[i] : m->sum.lost_records[i];
+		c->throttled[i] = throttled[i] > m->sum.throttled_records[i] ?
+					  throttled[i] : m->sum.throttled_records[i];
+	}
 	c->malformed = m->sum.malformed;
 	if (m->syslog) {
 		struct pyx_syslog_stats ss;
@@ -726,7 +771,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = {};
 	bool child_done = false, forwarded = false, warned_drop = false, abandoned = false;
 	bool views_failed = false;
-	uint64_t lost_ring = 0, lost_out = 0;
+	uint64_t lost_ring = 0, lost_out = 0, throttled = 0;
 	sig_atomic_t sigs;
 	int child_status = 0, ret = 1, err, n;
 	unsigned int i;
@@ -1082,12 +1127,21 @@ int main(int argc, char **argv)
 	if (m.order)
 		pyx_order_release(m.order, &m.w, UINT64_MAX, now_ns(CLOCK_MONOTONIC));
 	/* losses of threads that emitted nothing after them: in-band now, not only in the summary */
-	if (!pyx_loader_lost(ld, m.sum.lost_total)) {
+	if (!pyx_loader_counts(ld, m.sum.lost_total, m.sum.throttled_total)) {
 		for (i = 0; i < PYX_STREAM__COUNT; i++) {
 			if (m.sum.lost_total[i] <= m.sum.lost_records[i])
 				continue;
 			write_lost(&m, i, m.sum.lost_total[i] - m.sum.lost_records[i], "ringbuf", 0);
 			m.sum.lost_records[i] = m.sum.lost_total[i];
+		}
+		/* throttled records whose THROTTLED record never went out: the uid is not known
+		 * here any more (uid -1) */
+		for (i = 0; i < PYX_STREAM_UNMONITORED; i++) {
+			if (m.sum.throttled_total[i] <= m.sum.throttled_records[i])
+				continue;
+			write_throttled(&m, i,
+					m.sum.throttled_total[i] - m.sum.throttled_records[i]);
+			m.sum.throttled_records[i] = m.sum.throttled_total[i];
 		}
 	}
 	report_dropped(&m, true);
@@ -1189,6 +1243,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pyxcheck: %llu lines were written out of time order (held past "
 			"the reorder bound), each after a marker line\n",
 			(unsigned long long)pyx_order_late(m.order));
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		throttled += m.sum.throttled_records[i] > m.sum.throttled_total[i] ?
+				     m.sum.throttled_records[i] : m.sum.throttled_total[i];
+	if (throttled)
+		pyx_print_error(opts.json, "%llu records throttled: a user flooded the ring "
+				"buffer and was held to a fair share (the `throttled` records "
+				"name the uid)",
+				(unsigned long long)throttled);
 	if (lost_ring || lost_out)
 		pyx_print_error(opts.json, "%llu records lost: %llu with the ring buffer full "
 				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
@@ -1209,7 +1271,7 @@ int main(int argc, char **argv)
 	else
 		ret = 0;
 	/* an incomplete trace says so in the status too, without hiding a failing COMMAND's */
-	if ((lost_ring || lost_out) && ret == 0)
+	if ((lost_ring || lost_out || throttled) && ret == 0)
 		ret = 3;
 	if (m.w.err || abandoned || views_failed)
 		ret = 1;

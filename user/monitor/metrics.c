@@ -57,6 +57,12 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 		fprintf(f, "pyxcheck_lost_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
 			(unsigned long long)c->lost[i]);
 	fprintf(f, "pyxcheck_lost_total{stream=\"sink\"} %llu\n", (unsigned long long)c->sink_lost);
+	counter(f, "pyxcheck_throttled_total",
+		"Records held back by the kernel side's per-uid fair share while one user "
+		"flooded the ring, per stream.", "counter");
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		fprintf(f, "pyxcheck_throttled_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
+			(unsigned long long)c->throttled[i]);
 	counter(f, "pyxcheck_malformed_total", "Records that did not check out.", "counter");
 	fprintf(f, "pyxcheck_malformed_total %llu\n", (unsigned long long)c->malformed);
 	counter(f, "pyxcheck_sink_sent_total", "Records delivered to the --syslog relay.", "counter");

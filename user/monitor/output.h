@@ -81,6 +81,7 @@ struct pyx_output_ops {
 	void (*process)(struct pyx_writer *w, const struct pyx_procview *pv);
 	void (*lifecycle)(struct pyx_writer *w, const struct pyx_rec_lifecycle *rec);
 	void (*lost)(struct pyx_writer *w, const struct pyx_rec_lost *rec);
+	void (*throttled)(struct pyx_writer *w, const struct pyx_rec_throttled *rec);
 	void (*summary)(struct pyx_writer *w, const struct pyx_summary *s);
 };
 

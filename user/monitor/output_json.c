@@ -468,6 +468,14 @@ static void json_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 	pyx_writer_flush_line(w);
 }
 
+static void json_throttled(struct pyx_writer *w, const struct pyx_rec_throttled *rec)
+{
+	json_common(w, "throttled", &rec->hdr);
+	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"throttled_uid\":%u,\"count\":%llu}",
+		       pyx_stream_name(rec->stream), rec->uid, (unsigned long long)rec->count);
+	pyx_writer_flush_line(w);
+}
+
 static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 {
 	struct pyx_buf *b = &w->buf;
@@ -512,6 +520,13 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)lost);
 	}
+	pyx_buf_puts(b, "},\"throttled\":{");
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)(s->throttled_total[i] >
+								    s->throttled_records[i] ?
+							    s->throttled_total[i] :
+							    s->throttled_records[i]));
 	pyx_buf_putc(b, '}');
 	if (s->corr && w->annot)
 		w->annot->json_summary(b, s->corr);
@@ -531,5 +546,6 @@ const struct pyx_output_ops pyx_output_json = {
 	.process = json_process,
 	.lifecycle = json_lifecycle,
 	.lost = json_lost,
+	.throttled = json_throttled,
 	.summary = json_summary,
 };

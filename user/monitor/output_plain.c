@@ -581,6 +581,15 @@ static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 	plain_emit(w, C_WARN, &body, "", "");
 }
 
+static void plain_throttled(struct pyx_writer *w, const struct pyx_rec_throttled *rec)
+{
+	plain_prefix(w, &rec->hdr, '!');
+	pyx_buf_printf(&body, "throttled %llu %s records of uid %u (fair share: that user flooded "
+		       "the ring buffer)", (unsigned long long)rec->count,
+		       pyx_stream_name(rec->stream), rec->uid);
+	plain_emit(w, C_WARN, &body, "", "");
+}
+
 static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 {
 	struct pyx_buf *b = &w->buf;
@@ -635,6 +644,13 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
 	}
+	pyx_buf_puts(b, "; throttled:");
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i),
+			       (unsigned long long)(s->throttled_total[i] >
+								    s->throttled_records[i] ?
+							    s->throttled_total[i] :
+							    s->throttled_records[i]));
 	pyx_writer_flush_line(w);
 	if (s->corr && w->annot)
 		w->annot->plain_summary(w, s->corr);
@@ -654,5 +670,6 @@ const struct pyx_output_ops pyx_output_plain = {
 	.process = plain_process,
 	.lifecycle = plain_lifecycle,
 	.lost = plain_lost,
+	.throttled = plain_throttled,
 	.summary = plain_summary,
 };

@@ -10,6 +10,7 @@ _Static_assert(sizeof(struct pyx_rec_hdr) == 56, "pyx_rec_hdr layout");
 _Static_assert(sizeof(struct pyx_rec_audit) == 72, "pyx_rec_audit layout");
 _Static_assert(sizeof(struct pyx_rec_lifecycle) == 88, "pyx_rec_lifecycle layout");
 _Static_assert(sizeof(struct pyx_rec_lost) == 72, "pyx_rec_lost layout");
+_Static_assert(sizeof(struct pyx_rec_throttled) == 72, "pyx_rec_throttled layout");
 
 int pyx_audit_decode(const void *rec, size_t size, struct pyx_arena *arena, struct pyx_event *ev,
 		     const char **why, const void **payload, size_t *payload_len)

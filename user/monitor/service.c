@@ -107,7 +107,7 @@ void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
 const char *pyx_ctype_name(unsigned int t)
 {
 	static const char *const names[] = { "audit", "syscall", "process", "lifecycle", "lost",
-					     "malformed" };
+					     "malformed", "throttled" };
 
 	return t < PYX_CT__COUNT ? names[t] : "unknown";
 }
@@ -184,11 +184,16 @@ void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_count
 	for (i = 0; i < PYX_STREAM__COUNT; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)c->lost[i]);
-	pyx_buf_printf(b, ",\"sink\":%llu},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
+	pyx_buf_printf(b, ",\"sink\":%llu},\"throttled\":{", (unsigned long long)c->sink_lost);
+	/* the streams the fair share applies to (fair_admit in pyxcheck.bpf.c) */
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)c->throttled[i]);
+	pyx_buf_printf(b, "},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
 		       "\"hooked_alive\":%llu,\"ring_size\":%llu,\"ring_used\":%llu,"
 		       "\"cpu_seconds\":%.3f,\"rss_bytes\":%llu}",
-		       (unsigned long long)c->sink_lost, (unsigned long long)c->malformed,
-		       (unsigned long long)c->sink_sent, (unsigned long long)c->sink_queued,
+		       (unsigned long long)c->malformed, (unsigned long long)c->sink_sent,
+		       (unsigned long long)c->sink_queued,
 		       (unsigned long long)c->hooked_alive, (unsigned long long)c->ring_size,
 		       (unsigned long long)c->ring_used, c->cpu_seconds,
 		       (unsigned long long)c->rss_bytes);

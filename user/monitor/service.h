@@ -41,6 +41,7 @@ struct pyx_counters {
 	unsigned int nverdicts;
 	uint64_t blind_spots;
 	uint64_t lost[PYX_STREAM__COUNT];   /* per stream (enum pyx_stream) */
+	uint64_t throttled[PYX_STREAM__COUNT]; /* held back by the kernel side's fair share */
 	uint64_t malformed;
 	uint64_t sink_lost, sink_sent, sink_queued; /* --syslog */
 	uint64_t hooked_alive;              /* hooked processes that started and have not exited */
@@ -50,7 +51,7 @@ struct pyx_counters {
 };
 
 enum pyx_ctype { PYX_CT_AUDIT, PYX_CT_SYSCALL, PYX_CT_PROCESS, PYX_CT_LIFECYCLE, PYX_CT_LOST,
-		 PYX_CT_MALFORMED, PYX_CT__COUNT };
+		 PYX_CT_MALFORMED, PYX_CT_THROTTLED, PYX_CT__COUNT };
 const char *pyx_ctype_name(unsigned int t);
 
 /* Monitor CPU time and resident set size, from getrusage and /proc/self/statm. */

@@ -507,7 +507,9 @@ const char *pyx_uring_op_name(unsigned int op)
 	static const char *const names[] = {
 		[9] = "IORING_OP_SENDMSG",   [16] = "IORING_OP_CONNECT",
 		[18] = "IORING_OP_OPENAT",   [26] = "IORING_OP_SEND",
-		[28] = "IORING_OP_OPENAT2",  [36] = "IORING_OP_UNLINKAT",
+		[28] = "IORING_OP_OPENAT2",  [35] = "IORING_OP_RENAMEAT",
+		[36] = "IORING_OP_UNLINKAT", [37] = "IORING_OP_MKDIRAT",
+		[38] = "IORING_OP_SYMLINKAT", [39] = "IORING_OP_LINKAT",
 		[47] = "IORING_OP_SEND_ZC",  [48] = "IORING_OP_SENDMSG_ZC",
 	};
 

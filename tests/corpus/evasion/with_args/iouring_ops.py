@@ -4,10 +4,12 @@ that creates a file (OPENAT), connects to a loopback listener (CONNECT), sends o
 (SEND) and removes the file (UNLINKAT). None of these syscalls is made, so syscall tracepoints
 never see them, and Python raises no audit event for any of them.
 
-usage: iouring_ops.py WORKDIR [--audited | --skip-cqe]
+usage: iouring_ops.py WORKDIR [--audited | --skip-cqe] [--fileops]
 --audited does the same four things with Python's audited API instead (open, socket.connect,
 socket.send, os.unlink): the control case, which must give no alarm.
 --skip-cqe submits the UNLINKAT with IOSQE_CQE_SKIP_SUCCESS: a success posts no completion.
+--fileops does other file operations instead: MKDIRAT, RENAMEAT, LINKAT, SYMLINKAT (with
+--audited: os.mkdir, os.rename, os.link, os.symlink).
 Prints one JSON line: the thread id, the file path, the listener's port and each result.
 """
 import ctypes
@@ -21,6 +23,7 @@ import time
 
 NR_IO_URING_SETUP, NR_IO_URING_ENTER = 425, 426
 IORING_OP_CONNECT, IORING_OP_OPENAT, IORING_OP_SEND, IORING_OP_UNLINKAT = 16, 18, 26, 36
+IORING_OP_RENAMEAT, IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_LINKAT = 35, 37, 38, 39
 IORING_OFF_SQ_RING, IORING_OFF_CQ_RING, IORING_OFF_SQES = 0, 0x8000000, 0x10000000
 IORING_ENTER_GETEVENTS = 1
 IOSQE_CQE_SKIP_SUCCESS = 1 << 6
@@ -109,9 +112,53 @@ class Ring:
         return res
 
 
+def fileops(work, audited):
+    d = os.path.join(work, "uring_dir")
+    src = os.path.join(work, "uring_src.txt")
+    moved = os.path.join(d, "moved.txt")
+    hard = os.path.join(d, "hard.txt")
+    sym = os.path.join(d, "sym")
+    with open(src, "w") as f:  # audited: not what is tested
+        f.write("x")
+    out = {"tid": threading.get_native_id(), "dir": d, "src": src, "moved": moved, "hard": hard,
+           "sym": sym}
+    if audited:
+        os.mkdir(d, 0o700)
+        os.rename(src, moved)
+        os.link(moved, hard)
+        os.symlink("moved.txt", sym)
+        out.update(mkdirat=0, renameat=0, linkat=0, symlinkat=0)
+    else:
+        ring = Ring()
+        bufs = {p: ctypes.create_string_buffer(p.encode()) for p in (d, src, moved, hard, sym)}
+        target = ctypes.create_string_buffer(b"moved.txt")
+
+        def a(p):
+            return ctypes.addressof(bufs[p])
+        out["mkdirat"] = ring.run(opcode=IORING_OP_MKDIRAT, fd=AT_FDCWD, addr=a(d), len=0o700)
+        # RENAMEAT and LINKAT: sqe->fd the old dfd, addr the old path, addr2 (off) the new path,
+        # len the new dfd
+        out["renameat"] = ring.run(opcode=IORING_OP_RENAMEAT, fd=AT_FDCWD, addr=a(src),
+                                   off=a(moved), len=AT_FDCWD & 0xffffffff)
+        out["linkat"] = ring.run(opcode=IORING_OP_LINKAT, fd=AT_FDCWD, addr=a(moved),
+                                 off=a(hard), len=AT_FDCWD & 0xffffffff)
+        # SYMLINKAT: addr the target text, addr2 the link, fd its dfd
+        out["symlinkat"] = ring.run(opcode=IORING_OP_SYMLINKAT, fd=AT_FDCWD,
+                                    addr=ctypes.addressof(target), off=a(sym))
+        out["ring_fd"] = ring.fd
+    assert os.readlink(sym) == "moved.txt" and os.path.samefile(moved, hard), out
+    for p in (sym, hard, moved):
+        os.unlink(p)
+    os.rmdir(d)
+    print(json.dumps(out))
+
+
 work = sys.argv[1]
 audited = "--audited" in sys.argv
 skip_cqe = "--skip-cqe" in sys.argv
+if "--fileops" in sys.argv:
+    fileops(work, audited)
+    sys.exit(0)
 path = os.path.join(work, "uring_dropped.txt")
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
