@@ -5,6 +5,7 @@ import json
 import pytest
 
 from conftest import LIBPYXCHECK, MONITOR, ROOT, run
+from pyxjson import plain
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -15,14 +16,16 @@ def built():
             pytest.fail(f"{p} is missing: run `make` first")
 
 
-def monitor(python, script, workdir, out, timeout=180, env=None):
-    """pyxcheck -j -- PYTHON SCRIPT WORKDIR; returns the records."""
+def monitor(python, script, workdir, out, timeout=180, env=None, args=(), typed=False):
+    """pyxcheck -j [ARGS] -- PYTHON SCRIPT WORKDIR; returns the records, with bare argument
+    values (pyxjson.plain) unless typed."""
     built()
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", python, str(script), str(workdir)],
+    r = run([str(MONITOR), "-j", "-o", str(out), *args, "--", python, str(script), str(workdir)],
             timeout=timeout, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
-        return [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+    return recs if typed else [plain(r) for r in recs]
 
 
 def findings(recs):

@@ -22,6 +22,7 @@ import pytest
 
 from conftest import LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 
+from pyxjson import plain
 pytestmark = needs_root_bpf
 
 
@@ -79,7 +80,8 @@ def records(path):
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    return [plain(json.loads(line)) for line in text.splitlines(keepends=True)
+            if line.endswith("\n")]
 
 
 def wait_for(pred, what, timeout=60):

@@ -19,6 +19,7 @@ import pytest
 
 from conftest import (BUILD, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
                       serial)
+from pyxjson import plain
 from robust_util import private_monitor
 
 pytestmark = needs_root_bpf
@@ -77,7 +78,8 @@ def records(path):
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    return [plain(json.loads(line)) for line in text.splitlines(keepends=True)
+            if line.endswith("\n")]
 
 
 def fault_events(path, pid, tag):

@@ -7,10 +7,10 @@ MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
 MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
-	builtin_worker)
+	builtin_worker replay)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
-MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring
+MON_LIBS    := -lbpf -lelf -lz -lm -lpthread -lunistring -ljson-c
 # sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
 MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(MON_SYSTEMD),yes)

@@ -38,6 +38,9 @@ static const char usage_text[] =
 "      --syslog-buffer BYTES\n"
 "                    records held while the relay is away (default 16M); past it: lost\n"
 "      --summary     print counts per event and syscall, and losses, at exit\n"
+"  -r, --read FILE   replay a capture made with -j --raw -o FILE: correlate, show and sum it up\n"
+"                    again, as tcpdump -r does (no root, no BPF)\n"
+"      --raw         with -j: each record also carries its ring-buffer bytes (\"raw\"), for -r\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
 "      --queue-size BYTES\n"
@@ -63,6 +66,8 @@ static const char usage_text[] =
 "  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
 "  pyxcheck --summary -- python3 -c 'import json'\n"
 "                                             counts at exit\n"
+"  pyxcheck -j --raw -o cap.jsonl -- python3 app.py; pyxcheck -r cap.jsonl --summary\n"
+"                                             capture once, replay as often as needed\n"
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
 
@@ -176,7 +181,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 }
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE };
+       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_RAW };
 
 int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 {
@@ -195,6 +200,8 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "syslog-buffer", required_argument, NULL, OPT_SYSLOG_BUFFER },
 		{ "wait-detach", no_argument, NULL, OPT_WAIT_DETACH },
 		{ "queue-size", required_argument, NULL, OPT_QUEUE },
+		{ "read", required_argument, NULL, 'r' },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -209,7 +216,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	o->syslog_buffer = 16u << 20;
 	opterr = 0;
 	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVr:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (o->npids == PYX_MAX_PIDS) {
@@ -303,6 +310,12 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		case OPT_WAIT_DETACH:
 			o->wait_detach = true;
 			break;
+		case 'r':
+			o->replay = optarg;
+			break;
+		case OPT_RAW:
+			o->raw = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -344,7 +357,15 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		usage_error("%s", "--syslog sends JSON records: add -j");
 		return -EINVAL;
 	}
-	o->all = !o->command && !o->npids;
+	if (o->replay && (o->command || o->npids || all || o->append || o->syslog || o->raw)) {
+		usage_error("%s", "-r replays a capture: no COMMAND, -p, -a, -A, --syslog or --raw");
+		return -EINVAL;
+	}
+	if (o->raw && !o->json) {
+		usage_error("%s", "--raw adds a field to JSON records: add -j");
+		return -EINVAL;
+	}
+	o->all = !o->command && !o->npids && !o->replay;
 	if (!o->events_given) {
 		o->category_mask = o->category_show = (1u << PYX_CAT__COUNT) - 1;
 		o->syscalls = true;

@@ -39,6 +39,9 @@ struct pyx_opts {
 	unsigned int metrics_interval_ms;
 	const char *syslog;       /* --syslog ADDR */
 	size_t syslog_buffer;     /* bound of its queue, bytes */
+	/* capture and replay (docs/views.md, "Replay (-r)") */
+	const char *replay;       /* -r FILE: read a JSON Lines capture instead of the kernel */
+	bool raw;                 /* --raw: JSON records carry their ring-buffer bytes */
 };
 
 enum { PYX_OPTS_OK = 0, PYX_OPTS_EXIT = 1 };
