@@ -59,7 +59,10 @@ def plain_sys(v):
 
 
 def plain(rec):
-    """A record with its args (and its paired syscalls' args) as bare values (a copy)."""
+    """A record with its args (and its paired syscalls' args) as bare values (a copy); anything
+    that is not a record is returned as it is."""
+    if not isinstance(rec, dict):
+        return rec
     rec = dict(rec)
     a = rec.get("args")
     if rec.get("type") == "audit" and a is not None:
