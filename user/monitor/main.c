@@ -652,7 +652,9 @@ static int replay(struct monitor *m, int argc, char **argv)
 			last_tick = it->ts;
 		}
 		on_record(m, it->rec, it->size);
-		pyx_sink_push(m->sink);
+		err = pyx_sink_push(m->sink);
+		if (err && !m->w.err)
+			m->w.err = err;
 	}
 	if (m->corr && !m->w.err)
 		pyx_corr_flush(m->corr);
