@@ -66,8 +66,7 @@ static const char usage_text[] =
 "  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
 "  pyxcheck --summary -- python3 -c 'import json'\n"
 "                                             counts at exit\n"
-"  pyxcheck -j --raw -o cap.jsonl -- python3 app.py; pyxcheck -r cap.jsonl --summary\n"
-"                                             capture once, replay as often as needed\n"
+"  pyxcheck -r cap.jsonl --summary            replay a capture made with -j --raw -o cap.jsonl\n"
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
 
