@@ -169,6 +169,9 @@ def without_startup_warnings(err):
 
 
 # --- shared by the tests that run the monitor -------------------------------------------------
+from pyxjson import plain  # noqa: E402  (tests/ is on sys.path: this file's directory)
+
+
 def require_built():
     """Fail (not skip) when the monitor or the hook has not been built."""
     for p in (MONITOR, LIBPYXCHECK):
@@ -188,19 +191,22 @@ def wait_for(pred, what, timeout=60):
 
 
 def records(path):
-    """The JSON Lines of a finished output file: every line complete."""
+    """The JSON Lines of a finished output file: every line complete; typed argument values
+    (schema 2) as bare ones (pyxjson.plain)."""
     data = Path(path).read_bytes().decode("utf-8")
     assert data.endswith("\n") or not data
-    return [json.loads(line) for line in data.split("\n")[:-1]]
+    return [plain(json.loads(line)) for line in data.split("\n")[:-1]]
 
 
 def live_records(path):
-    """The complete JSON Lines of an output file that a running monitor is still writing."""
+    """The complete JSON Lines of an output file that a running monitor is still writing (as
+    records() does)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    return [plain(json.loads(line)) for line in text.splitlines(keepends=True)
+            if line.endswith("\n")]
 
 
 def stdout_records(stdout):

@@ -5,6 +5,7 @@ import json
 
 from conftest import MONITOR, ROOT, run
 from conftest import require_built
+from pyxjson import plain
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -13,14 +14,16 @@ def built():
     require_built()
 
 
-def monitor(python, script, workdir, out, timeout=180, env=None):
-    """pyxcheck -j -- PYTHON SCRIPT WORKDIR; returns the records."""
+def monitor(python, script, workdir, out, timeout=180, env=None, args=(), typed=False):
+    """pyxcheck -j [ARGS] -- PYTHON SCRIPT WORKDIR; returns the records, with bare argument
+    values (pyxjson.plain) unless typed."""
     built()
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", python, str(script), str(workdir)],
+    r = run([str(MONITOR), "-j", "-o", str(out), *args, "--", python, str(script), str(workdir)],
             timeout=timeout, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
-        return [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+    return recs if typed else [plain(r) for r in recs]
 
 
 def findings(recs):

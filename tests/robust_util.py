@@ -6,6 +6,7 @@ import re
 import shutil
 
 from conftest import BUILD, MONITOR, LIBPYXCHECK
+from pyxjson import plain
 
 # C0 (but the line feed), DEL and C1: nothing a terminal would interpret.
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -33,10 +34,11 @@ def private_monitor(tmp_path, launcher=None):
 
 
 def json_lines(path_or_text):
-    """Every line parses as JSON (or this raises); returns the records."""
+    """Every line parses as JSON (or this raises); returns the records, with bare argument
+    values (pyxjson.plain)."""
     text = path_or_text if isinstance(path_or_text, str) else path_or_text.read_text("utf-8")
     assert text.endswith("\n") or not text
-    return [json.loads(line) for line in text.splitlines()]
+    return [plain(json.loads(line)) for line in text.splitlines()]
 
 
 def forge_bin():

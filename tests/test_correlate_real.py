@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from conftest import MONITOR, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run
+from pyxjson import plain
 from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
@@ -24,7 +25,7 @@ def _monitor(cmd, out, cwd=None, timeout=600):
     r = run([str(MONITOR), "-j", "--ringbuf-size", RING, "-o", str(out), "--"] + cmd,
             timeout=timeout, cwd=cwd)
     with open(out, "rb") as f:
-        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+        recs = [plain(json.loads(line)) for line in f.read().decode("utf-8").splitlines()]
     return r, recs
 
 

@@ -11,6 +11,7 @@ import os
 import pytest
 
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from pyxjson import plain
 from correlate_util import CORPUS, built, findings
 
 PY = SYSTEM_PYTHON
@@ -26,7 +27,7 @@ def monitor(script, *args, tmp_path):
             timeout=180)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
-        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+        recs = [plain(json.loads(line)) for line in f.read().decode("utf-8").splitlines()]
     lines = [line for line in r.stdout.splitlines() if line.startswith("{")]
     assert len(lines) == 1, r.stdout
     return recs, json.loads(lines[0]), r.stderr
@@ -214,7 +215,7 @@ def monitor_env(script, *args, tmp_path, env):
     r = run([str(MONITOR), "-j", "-o", str(out), "--", PY, str(script), str(tmp_path), *args],
             timeout=180, env=env)
     with open(out, "rb") as f:
-        recs = [json.loads(line) for line in f.read().decode("utf-8").splitlines()]
+        recs = [plain(json.loads(line)) for line in f.read().decode("utf-8").splitlines()]
     return recs, r
 
 

@@ -10,6 +10,7 @@ import socket
 import pytest
 
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from pyxjson import plain
 from correlate_util import CORPUS, built, findings, unaudited
 
 SCRIPT = CORPUS / "evasion" / "with_args" / "syscalls.py"
@@ -25,7 +26,7 @@ def monitor(tmp_path, tech, *extra):
     r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(SCRIPT), str(work),
              tech, *extra], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
-    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
     who = json.loads((work / "who.json").read_text())
     return recs, who, work
 

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import BUILD, ROOT, run
 
+from pyxjson import plain
 DECODE = BUILD / "tests" / "pyx-decode"
 
 MAGIC, VERSION = 0x5850, 1
@@ -130,7 +131,7 @@ def decode(frames, *flags):
 def decode_json(frames, *flags):
     lines = decode(frames, *flags)
     assert len(lines) == len(frames)
-    return [json.loads(line) for line in lines]
+    return [plain(json.loads(line)) for line in lines]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -159,6 +160,19 @@ def test_every_tag_decodes_to_its_documented_json():
     assert "truncated" not in rec
     # bytes come back exactly with surrogateescape
     assert rec["args"][13]["bytes"].encode("utf-8", "surrogateescape") == b"\x00\xff\x80a"
+
+
+def test_every_tag_is_a_typed_object_in_schema_2():
+    """docs/json-schema.md: one key names the Python type, so each path keeps one JSON type."""
+    args = (None, False, 7, 2**64, 1.5, float("nan"), "s", b"b", bytearray(b"a"), (1,), [],
+            {1: "one"}, Obj("socket", [("fd", 3)]))
+    (line,) = decode([payload("app.every", args)])
+    assert json.loads(line)["args"] == [
+        None, {"bool": False}, {"int": 7}, {"bigint": "18446744073709551616"}, {"float": 1.5},
+        {"float_str": "nan"}, {"str": "s"}, {"bytes": "b"}, {"bytearray": "a"},
+        {"tuple": [{"int": 1}]}, {"list": []},
+        {"dict": [{"key": {"int": 1}, "value": {"str": "one"}}]},
+        {"object": {"type": "socket", "attrs": {"fd": {"int": 3}}}}]
 
 
 def test_catalogue_events_are_keyed_by_argument_name():
@@ -296,7 +310,7 @@ def test_hostile_strings_json_every_line_parses_and_round_trips():
     for h, line in zip(HOSTILE, lines):
         assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029"
                        for c in line), repr(line)  # no raw control character
-        rec = json.loads(line)
+        rec = plain(json.loads(line))
         assert rec["type"] == "audit"
         assert rec["args"][0] == h.decode("utf-8", "replace")
         assert rec["args"][1]["bytes"].encode("utf-8", "surrogateescape") == h

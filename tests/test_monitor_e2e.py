@@ -21,6 +21,7 @@ import pytest
 from conftest import LIBPYXCHECK, MONITOR, PYTHONS, ROOT, needs_root_bpf, run
 from conftest import records, wait_for, require_built
 
+from pyxjson import plain
 WORKLOAD = ROOT / "tests" / "scripts" / "monitor_workload.py"
 DEMO = ROOT / "demo" / "demo.py"
 TRACED = ["openat", "open", "creat", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir", "rename",
@@ -182,9 +183,11 @@ def test_exit_status_is_commands(code, want, tmp_path):
     exits = [x for x in records(tmp_path / "o") if x["type"] == "process" and x["event"] == "exit"]
     assert len(exits) == 1
     if want == 137:
-        assert exits[0]["signal"] == "SIGKILL"
+        assert (exits[0]["signal"], exits[0]["wait_status"]) == ("SIGKILL", 9)
+        assert "exit_code" not in exits[0]
     else:
-        assert exits[0]["status"] == want
+        assert (exits[0]["exit_code"], exits[0]["wait_status"]) == (want, want << 8)
+        assert "signal" not in exits[0]
 
 
 def test_command_not_found_is_127(tmp_path):
@@ -213,7 +216,7 @@ def out_has(path, pred):
             data = open(path, "rb").read().decode("utf-8")
         except FileNotFoundError:
             return False
-        return any(pred(json.loads(line)) for line in data.split("\n")[:-1])
+        return any(pred(plain(json.loads(line))) for line in data.split("\n")[:-1])
     return check
 
 
@@ -340,7 +343,7 @@ def test_events_glob_and_syscall_filter(tmp_path):
 
 
 def test_plain_output_columns_and_escaping(tmp_path):
-    r = run([str(MONITOR), "--", sys.executable, "-c",
+    r = run([str(MONITOR), "-o", "-", "--", sys.executable, "-c",
              "import sys; sys.audit('app.evil', '\\x1b[2J\\x07', b'\\x9b\\xff')"],
             text=False)
     assert r.returncode == 0, r.stderr

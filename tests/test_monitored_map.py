@@ -17,7 +17,7 @@ def monitor(tmp_path, n, env_max=None):
     env = None
     if env_max is not None:
         env = dict(os.environ, PYXCHECK_TEST_MONITORED_MAX=str(env_max))
-    r = run([str(MONITOR), "-j", "--summary", "--", SYSTEM_PYTHON, str(SCRIPT), str(tmp_path),
+    r = run([str(MONITOR), "-j", "-o", "-", "--summary", "--", SYSTEM_PYTHON, str(SCRIPT), str(tmp_path),
              str(n)], timeout=240, env=env)
     assert r.returncode == 0, r.stderr
     recs = [json.loads(line) for line in r.stdout.splitlines()]

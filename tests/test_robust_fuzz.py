@@ -14,6 +14,7 @@ import re
 import pytest
 
 from conftest import BUILD, ROOT, run
+from pyxjson import plain
 
 FUZZ = ROOT / "tests" / "fuzz"
 TARGETS = ["payload", "sysrec", "procrec", "record", "corr"]
@@ -55,7 +56,7 @@ def render(seed):
     for raw in lines[1:3]:
         text = raw.decode("utf-8")  # valid UTF-8, or this raises
         assert not re.search("[\x00-\x1f\x7f-\x9f]", text), text
-    return json.loads(lines[0]), lines[1].decode(), lines[2].decode()
+    return plain(json.loads(lines[0])), lines[1].decode(), lines[2].decode()
 
 
 def test_record_seeds_render_as_intended():

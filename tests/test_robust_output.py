@@ -92,7 +92,7 @@ def test_json_lines_all_parse_and_carry_exact_values(tmp_path, built):
 
 def test_human_format_has_no_raw_control_character(tmp_path, built):
     cmd, work = workload(tmp_path)
-    r = run([str(MONITOR), "--"] + cmd, timeout=120, text=False)
+    r = run([str(MONITOR), "-o", "-", "--"] + cmd, timeout=120, text=False)
     assert r.returncode == 0, r.stderr
     text = r.stdout.decode("utf-8")  # valid UTF-8, or this raises
     bad = [line for line in text.splitlines() if CONTROL.search(line)]

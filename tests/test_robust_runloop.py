@@ -138,7 +138,7 @@ def paused_run(tmp_path, n, extra):
     """Run the emitter under the monitor with its stdout a pipe nobody reads until the emitter
     has finished (and the monitor is still alive), then read everything."""
     cmd, done = emitter(tmp_path, n)
-    mon = subprocess.Popen([str(MONITOR), "-j", "--summary"] + extra + ["--"] + cmd,
+    mon = subprocess.Popen([str(MONITOR), "-j", "-o", "-", "--summary"] + extra + ["--"] + cmd,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         wait_for(lambda: done.exists() or mon.poll() is not None, "the emitter")
@@ -248,7 +248,7 @@ def test_epipe_exits_1_and_leaves_command_running(tmp_path):
     script.write_text(LOOP)
     # COMMAND's own stdio elsewhere: it outlives the monitor, and our pipes must reach EOF
     cmd = ["/bin/sh", "-c", f"exec {SYSTEM_PYTHON} {script} {stop} >/dev/null 2>&1"]
-    mon = subprocess.Popen([str(MONITOR), "-j", "--"] + cmd,
+    mon = subprocess.Popen([str(MONITOR), "-j", "-o", "-", "--"] + cmd,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert mon.stdout.readline().startswith("{")

@@ -21,6 +21,7 @@ import pytest
 from conftest import (ASAN_RUNTIME, LIBPYXCHECK, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf,
                       serial)
 
+from pyxjson import plain
 pytestmark = needs_root_bpf
 
 NPROCS, NTHREADS = 8, 4
@@ -78,7 +79,7 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
     verdicts = {}
     with open(out, encoding="utf-8") as f:
         for line in f:
-            r = json.loads(line)
+            r = plain(json.loads(line))
             t = r["type"]
             # verdicts of the producers' own file opens, and of every syscall of theirs
             if "verdict" in r and r["pid"] in counted and (t == "syscall" or (

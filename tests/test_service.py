@@ -25,6 +25,7 @@ import pytest
 from conftest import LIBPYXCHECK, MONITOR, ROOT, needs_root_bpf, run
 from conftest import wait_for, records as records_of
 
+from pyxjson import plain
 SYSTEM_PYTHON = "/usr/bin/python3"
 INSTALL_HOOK = ROOT / "packaging" / "pyxcheck-install-hook"
 
@@ -35,7 +36,7 @@ def file_has(path, pred):
             data = Path(path).read_bytes().decode("utf-8")
         except FileNotFoundError:
             return False
-        return any(pred(json.loads(line)) for line in data.split("\n")[:-1])
+        return any(pred(plain(json.loads(line))) for line in data.split("\n")[:-1])
     return check
 
 
@@ -73,7 +74,7 @@ def test_time_node_and_start_record(tmp_path):
     assert r.returncode == 0, r.stderr
     recs = records_of(out)
     start = recs[0]
-    assert start["type"] == "start" and start["schema"] == 1
+    assert start["type"] == "start" and start["schema"] == 2
     assert start["node"] == socket.gethostname()
     assert start["boot_id"] == Path("/proc/sys/kernel/random/boot_id").read_text().strip()
     assert start["mode"] == "command" and start["argv"][0] == str(MONITOR)
@@ -145,7 +146,7 @@ def all_rotated(logdir):
         st = p.stat()
         assert stat.S_IMODE(st.st_mode) == 0o600 and st.st_uid == 0 and st.st_gid == 0, p
         data = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
-        recs += [json.loads(x) for x in data.decode().split("\n") if x]
+        recs += [plain(json.loads(x)) for x in data.decode().split("\n") if x]
     return recs
 
 

@@ -7,6 +7,7 @@ import json
 import os
 
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from pyxjson import plain
 from correlate_util import CORPUS, built, findings
 
 SCRIPT = CORPUS / "evasion" / "with_args" / "toctou_open.py"
@@ -21,7 +22,7 @@ def monitor(tmp_path, *extra):
     r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(SCRIPT), str(work),
              *extra], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
-    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
     return recs, json.loads((work / "who.json").read_text()), work
 
 

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conftest import ROOT, SYSTEM_PYTHON, run  # noqa: E402
 from correlate_util import CORPUS, monitor  # noqa: E402
+from pyxjson import plain  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "data" / "golden-verdicts.jsonl"
 
@@ -89,7 +90,7 @@ def _subject(args):
 def reduce(name, recs, work):
     """The normalised lines of one program's records."""
     lines = []
-    for r in recs:
+    for r in map(plain, recs):
         if r["type"] == "audit" and "verdict" in r:
             d = {"prog": name, "kind": "audit", "event": r["event"], "verdict": r["verdict"]}
             if r.get("why"):
@@ -112,9 +113,9 @@ def reduce(name, recs, work):
     return out
 
 
-def collect(only=None):
-    """Run the corpus; returns the sorted normalised lines."""
-    lines = []
+def run_corpus(only=None, args=()):
+    """Run each corpus program under the monitor (extra monitor options args); yields (name,
+    records, work directory, capture file) while the temporary directory still exists."""
     for name, script in programs():
         if only and name not in only:
             continue
@@ -123,8 +124,16 @@ def collect(only=None):
             work.mkdir()
             prepare(name, work)
             env = dict(os.environ, PATH=FIXED_PATH)
-            recs = monitor(SYSTEM_PYTHON, script, work, Path(t) / "o.jsonl", env=env)
-            lines += reduce(name, recs, work)
+            out = Path(t) / "o.jsonl"
+            recs = monitor(SYSTEM_PYTHON, script, work, out, env=env, args=args, typed=True)
+            yield name, recs, work, out
+
+
+def collect(only=None):
+    """Run the corpus; returns the sorted normalised lines."""
+    lines = []
+    for name, recs, work, _ in run_corpus(only):
+        lines += reduce(name, recs, work)
     return sorted(lines)
 
 

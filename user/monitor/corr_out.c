@@ -36,8 +36,11 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		else
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv.err);
 	}
-	pyx_buf_printf(b, ",\"latency_ns\":%llu%s}", (unsigned long long)sv.latency_ns,
+	pyx_buf_printf(b, ",\"latency_ns\":%llu%s", (unsigned long long)sv.latency_ns,
 		       a->child ? ",\"child\":true" : "");
+	/* --raw: a syscall folded into its audit record is replayed from here (-r) */
+	pyx_json_raw(b, a->rec, a->size);
+	pyx_buf_putc(b, '}');
 }
 
 /* The thread's last audit event, or null. */

@@ -1869,6 +1869,11 @@ static int top_cmp(const void *a, const void *b)
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
 }
 
+void pyx_corr_add_blind(struct pyx_corr *c, uint64_t n)
+{
+	c->st.blind_spots += n;
+}
+
 void pyx_corr_stats(const struct pyx_corr *c, struct pyx_corr_stats *out)
 {
 	struct topent top[TOP_KEYS];

@@ -221,6 +221,8 @@ void pyx_corr_stats(const struct pyx_corr *c, struct pyx_corr_stats *out);
 /* The timestamp of the oldest record held (not emitted yet), UINT64_MAX when none: the live view
  * writes lines older than it in time order (out_order.h). */
 uint64_t pyx_corr_oldest_held(const struct pyx_corr *c);
+/* Blind spots found elsewhere (a replayed capture's), counted with the correlator's own. */
+void pyx_corr_add_blind(struct pyx_corr *c, uint64_t n);
 /* Per event (PYX_EV_*) latency of its matched syscalls: count, p50, p99 (ns). 0 when none. */
 uint64_t pyx_corr_latency(const struct pyx_corr *c, unsigned int event_id, uint64_t *p50,
 			  uint64_t *p99);

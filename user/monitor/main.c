@@ -53,6 +53,7 @@
 #include "proc_context.h"
 #include "payload.h"
 #include "record.h"
+#include "replay.h"
 #include "runner.h"
 #include "service.h"
 #include "sink.h"
@@ -625,13 +626,15 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 	return n < 0 ? n : 0;
 }
 
-/* -o FILE: never through a symlink, never into a file another user prepared (outfile.c) */
+/* -o FILE: never through a symlink, never into a file another user prepared (outfile.c).
+ * Without -o (or with -o -, stdout): records go to stdout, except in COMMAND mode where they go
+ * to stderr as strace's do, so that the command's stdout stays its own (`pyxcheck -- cmd > f`). */
 static int open_output(struct pyx_opts *o, bool append, FILE **out, char *why, size_t n)
 {
 	int fd, err;
 
-	if (!o->output) {
-		*out = stdout;
+	if (!o->output || !strcmp(o->output, "-")) {
+		*out = o->command && !o->output ? stderr : stdout;
 		return 0;
 	}
 	fd = pyx_outfile_open(o->output, append, why, n);
@@ -645,6 +648,12 @@ static int open_output(struct pyx_opts *o, bool append, FILE **out, char *why, s
 		return err;
 	}
 	return 0;
+}
+
+/* The file of -o, which the monitor opens and closes; NULL for stdout and stderr. */
+static const char *own_output(const struct pyx_opts *o)
+{
+	return o->output && strcmp(o->output, "-") ? o->output : NULL;
 }
 
 /* Each finished line: wall time and node into JSON, then a copy to --syslog. */
@@ -736,7 +745,7 @@ static void reopen_output(struct monitor *m, FILE **f)
 	FILE *nf;
 	int err;
 
-	if (!m->opts->output)
+	if (!own_output(m->opts))
 		return;
 	char why[160];
 
@@ -757,6 +766,123 @@ static void reopen_output(struct monitor *m, FILE **f)
 	fclose(*f);
 	*f = nf;
 	m->w.f = nf;
+}
+
+/* -r FILE: the capture's ring records, in time order, through the same correlator and printers
+ * as a live run (replay.h); its clock drives the correlator's windows. Exit status 0, 1 on an
+ * error, 3 when malformed lines were skipped. */
+static int replay(struct monitor *m, int argc, char **argv)
+{
+	const struct pyx_opts *o = m->opts;
+	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX), i;
+	struct pyx_buf node = {};
+	void *arena_mem = NULL;
+	uint64_t last_tick = 0;
+	struct pyx_replay r;
+	char why[160];
+	FILE *f = NULL;
+	int err, ret = 1;
+
+	if (pyx_replay_load(&r, o->replay, o->json))
+		return 1;
+	if (r.no_raw) {
+		pyx_print_error(o->json, "%s: %llu records carry no ring-buffer bytes: replay needs a "
+				"capture made with -j --raw -o FILE", o->replay,
+				(unsigned long long)r.no_raw);
+		goto cleanup;
+	}
+	err = open_output((struct pyx_opts *)o, false, &f, why, sizeof(why));
+	if (err) {
+		pyx_print_error(o->json, "failed to open output file %s: %s", o->output, why);
+		goto cleanup;
+	}
+	arena_mem = malloc(arena_size);
+	if (!arena_mem || pyx_sink_open(&m->sink, fileno(f), o->queue_size)) {
+		pyx_print_error(o->json, "failed to set up the replay: %s", strerror(ENOMEM));
+		goto cleanup;
+	}
+	pyx_arena_init(&m->arena, arena_mem, arena_size);
+	m->w.f = f;
+	m->w.sink = m->sink;
+	m->w.stream = -1;
+	/* the capture's clock and host, not this one's */
+	pyx_stamp_init(&m->stamp);
+	if (r.have_stamp) {
+		m->stamp.real_offset = r.real_offset;
+		pyx_json_cstr(&node, r.node);
+		if (!node.oom && node.len < sizeof(m->stamp.node)) {
+			memcpy(m->stamp.node, node.p, node.len);
+			m->stamp.node[node.len] = 0;
+		}
+	}
+	m->w.real_offset = m->stamp.real_offset;
+	m->w.on_line = on_line;
+	m->w.line_ctx = m;
+	if (o->syscalls && !o->events_given) {
+		/* no blind-spot search: it looks at /proc of processes long gone (or of others
+		 * with their pid now); the capture's blind-spot records are written again */
+		struct pyx_corr_opts copts = { .enabled = true, .procfs = "/nonexistent" };
+
+		err = pyx_corr_new(&m->corr, &copts, on_item, m);
+		if (err) {
+			pyx_print_error(o->json, "failed to set up correlation: %s", strerror(-err));
+			goto cleanup;
+		}
+		m->sum.corr = m->corr;
+		m->w.annot = &pyx_corr_annot_ops;
+		pyx_corr_add_blind(m->corr, r.blind_spots);
+	}
+	m->sum.start_ns = r.first_ts;
+	m->out->header(&m->w);
+	if (o->json)
+		pyx_json_start(&m->w, r.first_ts, &m->stamp, o, argc, argv);
+	for (i = 0; i < r.n && !m->w.err; i++) {
+		const struct pyx_replay_item *it = &r.items[i];
+
+		if (it->line) {
+			/* as it was, already stamped */
+			m->w.on_line = NULL;
+			pyx_buf_write(&m->w.buf, it->line, it->line_len);
+			pyx_writer_flush_line(&m->w);
+			m->w.on_line = on_line;
+			continue;
+		}
+		/* live, the run loop ticks every POLL_MS */
+		if (m->corr && it->ts >= last_tick + POLL_MS * 1000000ull) {
+			pyx_corr_tick(m->corr, it->ts);
+			last_tick = it->ts;
+		}
+		on_record(m, it->rec, it->size);
+		err = pyx_sink_push(m->sink);
+		if (err && !m->w.err)
+			m->w.err = err;
+	}
+	if (m->corr && !m->w.err)
+		pyx_corr_flush(m->corr);
+	m->sum.malformed += r.malformed + r.bad_lines;
+	if (o->summary && !m->w.err) {
+		m->sum.end_ns = r.last_ts;
+		m->out->summary(&m->w, &m->sum);
+	}
+	err = pyx_sink_close(m->sink);
+	m->sink = NULL;
+	if (err && !m->w.err)
+		m->w.err = err;
+	if (m->w.err)
+		pyx_print_error(o->json, "failed to write output: %s", strerror(-m->w.err));
+	else
+		ret = r.bad_lines ? 3 : 0;
+cleanup:
+	pyx_sink_close(m->sink);
+	if (f && own_output(o))
+		fclose(f);
+	pyx_corr_free(m->corr);
+	pyx_summary_free(&m->sum);
+	pyx_buf_free(&m->w.buf);
+	pyx_buf_free(&node);
+	free(arena_mem);
+	pyx_replay_free(&r);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -790,6 +916,9 @@ int main(int argc, char **argv)
 	m.out = opts.json ? &pyx_output_json : &pyx_output_plain;
 	if (opts.table_only)
 		m.out = &pyx_output_none; /* -c: the tables at exit are the output */
+	pyx_json_with_raw = opts.raw;
+	if (opts.replay)
+		return replay(&m, argc, argv);
 
 	if (geteuid() != 0) {
 		pyx_print_error(opts.json, "must run as root to load BPF programs: run it with sudo");
@@ -819,6 +948,12 @@ int main(int argc, char **argv)
 	if (err) {
 		pyx_print_error(opts.json, "failed to open output file %s: %s", opts.output, why);
 		return 1;
+	}
+	if (opts.json && opts.command && f != stdout && isatty(fileno(f))) {
+		/* the command writes to that terminal too: its lines would break the JSON Lines */
+		pyx_print_error(opts.json, "refusing to write JSON Lines to the terminal COMMAND "
+				"shares; use -o FILE (or -o - for stdout)");
+		return 2;
 	}
 	if (opts.table_only || opts.table_also || opts.trace_out || opts.html) {
 		struct pyx_views_opts vo = {
@@ -877,7 +1012,7 @@ int main(int argc, char **argv)
 	if (!opts.json) {
 		/* the live view (docs/views.md): cut to a terminal's width, or to COLUMNS when set
 		 * (as ps does), unless --wide; colours on a terminal unless NO_COLOR or --color */
-		bool tty = f == stdout && isatty(STDOUT_FILENO);
+		bool tty = own_output(&opts) == NULL && isatty(fileno(f));
 		const char *cols = getenv("COLUMNS");
 		struct winsize ws;
 		long cw = cols ? strtol(cols, NULL, 10) : 0;
@@ -887,7 +1022,7 @@ int main(int argc, char **argv)
 		if (cw >= 40 && cw <= 10000)
 			m.w.width = (unsigned int)cw;
 		else if (tty)
-			m.w.width = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ?
+			m.w.width = ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col ?
 					    ws.ws_col : 100;
 		m.w.fit = m.w.width && !opts.wide;
 		m.w.durations = opts.durations;
@@ -1261,7 +1396,7 @@ int main(int argc, char **argv)
 		pyx_print_error(opts.json, "%llu 32-bit syscalls (int $0x80) of monitored "
 				"processes were seen and not decoded",
 				(unsigned long long)pyx_loader_compat_syscalls(ld));
-	if (f != stdout && !abandoned) {
+	if (own_output(&opts) && !abandoned) {
 		fclose(f);
 		f = NULL;
 	}
@@ -1294,7 +1429,7 @@ cleanup:
 	if (abandoned)
 		return ret; /* the writer is stuck in write(): exit without waiting for it */
 	pyx_sink_close(m.sink);
-	if (f && f != stdout)
+	if (f && own_output(&opts))
 		fclose(f);
 	pyx_corr_free(m.corr);
 	pyx_pctx_free(m.w.pctx);

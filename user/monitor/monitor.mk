@@ -8,12 +8,12 @@ MON_CORE    := payload catalog buf record output output_json output_plain sysrec
 	out_order proc_context
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
-	builtin_worker out_filter)
+	builtin_worker out_filter replay)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
 # Views for investigations: -c tables, --trace-out, --html (docs/views.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,views out_summary out_trace out_html)
-MON_LIBS    := -lbpf -ldw -lelf -lz -lm -lpthread -lunistring
+MON_LIBS    := -lbpf -ldw -lelf -lz -lm -lpthread -lunistring -ljson-c
 # sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
 MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(MON_SYSTEMD),yes)

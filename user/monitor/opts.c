@@ -50,6 +50,9 @@ static const char usage_text[] =
 "      --trace-out FILE.json\n"
 "                    also write a Chrome trace-event file for Perfetto / chrome://tracing\n"
 "      --html FILE   also write a self-contained HTML report: findings, tables, timelines\n"
+"  -r, --read FILE   replay a capture made with -j --raw -o FILE: correlate, show and sum it up\n"
+"                    again, as tcpdump -r does (no root, no BPF)\n"
+"      --raw         with -j: each record also carries its ring-buffer bytes (\"raw\"), for -r\n"
 "      --ringbuf-size BYTES\n"
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
 "      --queue-size BYTES\n"
@@ -92,10 +95,8 @@ static const char usage_text[] =
 "                                             JSON Lines to a file\n"
 "  pyxcheck -e file,socket.* -p 1234          file events and socket.* events of pid 1234\n"
 "  pyxcheck -e network,syscall:connect        network audit events and connect(2) calls\n"
-"  pyxcheck --summary -- python3 -c 'import json'\n"
-"                                             counts at exit\n"
 "  pyxcheck -c -- python3 script.py           where the script spends its system time\n"
-
+"  pyxcheck -r cap.jsonl --summary            replay a capture made with -j --raw -o cap.jsonl\n"
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
 
@@ -210,7 +211,7 @@ static int parse_events(struct pyx_opts *o, char *list)
 
 enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
        OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML,
-       OPT_NO_STACK_DUMP, OPT_SC_PROBES,
+       OPT_NO_STACK_DUMP, OPT_SC_PROBES, OPT_RAW,
        /* the live view */
        OPT_WIDE = 0x180, OPT_COLOR, OPT_SKIP_STARTUP, OPT_PYTHON_ONLY, OPT_FINDINGS };
 
@@ -300,6 +301,8 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		{ "comm", required_argument, NULL, 'n' },
 		{ "uid", required_argument, NULL, 'u' },
 		{ "syscall-probes", required_argument, NULL, OPT_SC_PROBES },
+		{ "read", required_argument, NULL, 'r' },
+		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -314,7 +317,7 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 	o->syslog_buffer = 16u << 20;
 	opterr = 0;
 	/* "+": stop at the first non-option, so COMMAND's own options are left alone */
-	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVcCS:Tn:u:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ae:jo:AvhVcCS:Tn:u:r:", longopts, NULL)) != -1) {
 		int vo = c == ':' || c == '?' ? 0 : parse_view_opt(o, c, optarg);
 
 		if (vo < 0)
@@ -449,6 +452,12 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
+		case 'r':
+			o->replay = optarg;
+			break;
+		case OPT_RAW:
+			o->raw = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -490,11 +499,19 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		usage_error("%s", "--syslog sends JSON records: add -j");
 		return -EINVAL;
 	}
+	if (o->replay && (o->command || o->npids || all || o->append || o->syslog || o->raw)) {
+		usage_error("%s", "-r replays a capture: no COMMAND, -p, -a, -A, --syslog or --raw");
+		return -EINVAL;
+	}
+	if (o->raw && !o->json) {
+		usage_error("%s", "--raw adds a field to JSON records: add -j");
+		return -EINVAL;
+	}
 	if (o->table_only && (o->json || o->table_also)) {
 		usage_error("%s", "-c prints tables instead of records: not with -j or -C");
 		return -EINVAL;
 	}
-	o->all = !o->command && !o->npids;
+	o->all = !o->command && !o->npids && !o->replay;
 	if (o->findings && o->events_given) {
 		/* -e filters what is shown; correlation needs every probe attached */
 		o->category_mask = (1u << PYX_CAT__COUNT) - 1;

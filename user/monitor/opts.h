@@ -58,6 +58,9 @@ struct pyx_opts {
 	const char *comm;         /* -n COMM */
 	bool uid_set;             /* -u UID */
 	uint32_t uid;
+	/* capture and replay (docs/views.md, "Replay (-r)") */
+	const char *replay;       /* -r FILE: read a JSON Lines capture instead of the kernel */
+	bool raw;                 /* --raw: JSON records carry their ring-buffer bytes */
 };
 
 enum { PYX_COLOR_AUTO = 0, PYX_COLOR_ALWAYS, PYX_COLOR_NEVER };

@@ -91,6 +91,11 @@ extern const struct pyx_output_ops pyx_output_plain;
 /* Write the buffer as one line and empty it. */
 void pyx_writer_flush_line(struct pyx_writer *w);
 
+/* --raw: records carry their ring-buffer bytes, base64, as "raw" (what -r replays). When set,
+ * pyx_json_raw appends ,"raw":"..." to b; otherwise it writes nothing. */
+extern bool pyx_json_with_raw;
+void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size);
+
 /* A decoded syscall argument as JSON (the syscall record's "args" values). */
 void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* JSON Lines writer. The schema is docs/json-schema.md; change both together, additively. */
+/* JSON Lines writer. The schema is docs/json-schema.md (version 2): change both together, and keep
+ * one JSON type per field path (tests/test_json_schema.py). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +11,35 @@
 #include "output.h"
 #include "proc_context.h"
 #include "summary.h"
+
+bool pyx_json_with_raw;
+
+void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *p = rec;
+	char q[4];
+	size_t i;
+
+	if (!pyx_json_with_raw)
+		return;
+	pyx_buf_puts(b, ",\"raw\":\"");
+	for (i = 0; i + 2 < size; i += 3) {
+		q[0] = tab[p[i] >> 2];
+		q[1] = tab[(p[i] & 3) << 4 | p[i + 1] >> 4];
+		q[2] = tab[(p[i + 1] & 15) << 2 | p[i + 2] >> 6];
+		q[3] = tab[p[i + 2] & 63];
+		pyx_buf_write(b, q, 4);
+	}
+	if (i < size) {
+		q[0] = tab[p[i] >> 2];
+		q[1] = tab[(p[i] & 3) << 4 | (i + 1 < size ? p[i + 1] >> 4 : 0)];
+		q[2] = i + 1 < size ? tab[(p[i + 1] & 15) << 2] : '=';
+		q[3] = '=';
+		pyx_buf_write(b, q, 4);
+	}
+	pyx_buf_putc(b, '"');
+}
 
 static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
 {
@@ -20,40 +51,48 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
 
+/*
+ * A Python value as a typed object (schema 2), as Tetragon types its arguments: one key names the
+ * type, so that every field path holds one JSON type in every record (a SIEM's index rejects a
+ * field whose type changes: `args.mode` is a str for open and an int for os.chmod).
+ */
 static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 {
 	char dec[PYX_BIGINT_MAX * 3 + 8];
 	uint32_t i;
-	bool str_keys;
 
 	switch (v->type) {
 	case PYX_TAG_NONE:
 		pyx_buf_puts(b, "null");
 		break;
 	case PYX_TAG_FALSE:
-		pyx_buf_puts(b, "false");
-		break;
 	case PYX_TAG_TRUE:
-		pyx_buf_puts(b, "true");
+		pyx_buf_puts(b, v->type == PYX_TAG_TRUE ? "{\"bool\":true}" : "{\"bool\":false}");
 		break;
 	case PYX_TAG_INT:
-		pyx_buf_printf(b, "%lld", (long long)v->i);
+		pyx_buf_printf(b, "{\"int\":%lld}", (long long)v->i);
 		break;
 	case PYX_TAG_BIGINT:
+		/* past 64 bits: text, which no store rounds or refuses */
 		if (!v->len || pyx_bigint_to_dec(v, dec, sizeof(dec)) < 0)
 			pyx_buf_puts(b, "{\"truncated\":\"int\"}");
 		else
-			pyx_buf_puts(b, dec);
+			pyx_buf_printf(b, "{\"bigint\":\"%s\"}", dec);
 		break;
 	case PYX_TAG_FLOAT:
-		if (isfinite(v->f))
+		if (isfinite(v->f)) {
+			pyx_buf_puts(b, "{\"float\":");
 			pyx_buf_double(b, v->f);
-		else
-			pyx_buf_printf(b, "{\"float\":\"%s\"}",
+			pyx_buf_putc(b, '}');
+		} else {
+			pyx_buf_printf(b, "{\"float_str\":\"%s\"}",
 				       isnan(v->f) ? "nan" : v->f > 0 ? "inf" : "-inf");
+		}
 		break;
 	case PYX_TAG_STR:
+		pyx_buf_puts(b, "{\"str\":");
 		pyx_json_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_TAG_BYTES:
 	case PYX_TAG_BYTEARRAY:
@@ -63,34 +102,28 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 		break;
 	case PYX_TAG_TUPLE:
 	case PYX_TAG_LIST:
-		pyx_buf_putc(b, '[');
+		pyx_buf_puts(b, v->type == PYX_TAG_TUPLE ? "{\"tuple\":[" : "{\"list\":[");
 		for (i = 0; i < v->len; i++) {
 			if (i)
 				pyx_buf_putc(b, ',');
 			json_value(b, &v->items[i]);
 		}
-		pyx_buf_putc(b, ']');
+		pyx_buf_puts(b, "]}");
 		break;
 	case PYX_TAG_DICT:
-		str_keys = true;
-		for (i = 0; i < v->len; i++)
-			str_keys &= v->items[2 * i].type == PYX_TAG_STR;
-		pyx_buf_puts(b, str_keys ? "{" : "{\"dict\":[");
+		/* keys may be any value: a list of pairs, never an object keyed by arbitrary text */
+		pyx_buf_puts(b, "{\"dict\":[");
 		for (i = 0; i < v->len; i++) {
-			if (i)
-				pyx_buf_putc(b, ',');
-			if (!str_keys)
-				pyx_buf_putc(b, '[');
+			pyx_buf_puts(b, i ? ",{\"key\":" : "{\"key\":");
 			json_value(b, &v->items[2 * i]);
-			pyx_buf_putc(b, str_keys ? ':' : ',');
+			pyx_buf_puts(b, ",\"value\":");
 			json_value(b, &v->items[2 * i + 1]);
-			if (!str_keys)
-				pyx_buf_putc(b, ']');
+			pyx_buf_putc(b, '}');
 		}
-		pyx_buf_puts(b, str_keys ? "}" : "]}");
+		pyx_buf_puts(b, "]}");
 		break;
 	case PYX_TAG_OBJECT:
-		pyx_buf_puts(b, "{\"object\":");
+		pyx_buf_puts(b, "{\"object\":{\"type\":");
 		pyx_json_bytes(b, v->obj.type_name, v->obj.type_len);
 		pyx_buf_puts(b, ",\"attrs\":{");
 		for (i = 0; i < v->len; i++) {
@@ -100,7 +133,7 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 			pyx_buf_putc(b, ':');
 			json_value(b, v->obj.attrs[i].value);
 		}
-		pyx_buf_puts(b, "}}");
+		pyx_buf_puts(b, "}}}");
 		break;
 	case PYX_TAG_DEPTH:
 		pyx_buf_puts(b, "{\"truncated\":\"depth\"}");
@@ -109,6 +142,15 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 		pyx_buf_puts(b, "{\"truncated\":\"elided\"}");
 		break;
 	}
+}
+
+/* A frame's file or function: plain text (a STR value; anything else would be a decoder bug). */
+static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
+{
+	if (v && v->type == PYX_TAG_STR)
+		pyx_json_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED);
+	else
+		pyx_buf_puts(b, "null");
 }
 
 static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
@@ -150,13 +192,14 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		pyx_buf_puts(b, "null");
 	} else {
 		pyx_buf_puts(b, "{\"file\":");
-		json_value(b, ev->file);
+		json_frame_str(b, ev->file);
 		pyx_buf_printf(b, ",\"line\":%u,\"function\":", ev->line);
-		json_value(b, ev->function);
+		json_frame_str(b, ev->function);
 		pyx_buf_putc(b, '}');
 	}
 	if (ev->truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
+	pyx_json_raw(b, rec, rec->hdr.size);
 	if (w->corr)
 		w->annot->json_fields(b, w->corr);
 	pyx_buf_putc(b, '}');
@@ -176,7 +219,7 @@ static void json_malformed(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, 
 	if (hdr->type == PYX_REC_AUDIT && hdr->size >= sizeof(struct pyx_rec_audit)) {
 		const struct pyx_rec_audit *a = (const void *)hdr;
 
-		pyx_buf_printf(b, ",\"event_id\":%u,\"category\":%u,\"claimed_len\":%u,\"payload_len\":%u",
+		pyx_buf_printf(b, ",\"event_id\":%u,\"category_id\":%u,\"claimed_len\":%u,\"payload_len\":%u",
 			       a->event_id, a->category, a->claimed_len, a->payload_len);
 	}
 	/* the first bytes, to tell a broken hook from a hostile process */
@@ -192,10 +235,11 @@ static void json_sockaddr(struct pyx_buf *b, const struct pyx_sockaddr_view *sa)
 	const char *af = pyx_af_name(sa->family);
 	size_t i;
 
+	/* the family is always text, "AF_<n>" when unnamed: one type per field */
 	if (af)
 		pyx_buf_printf(b, "{\"family\":\"%s\"", af);
 	else
-		pyx_buf_printf(b, "{\"family\":%d", sa->family);
+		pyx_buf_printf(b, "{\"family\":\"AF_%d\"", sa->family);
 	if (!sa->decoded) {
 		pyx_buf_puts(b, ",\"raw\":\"");
 		for (i = 0; i < sa->raw_len; i++)
@@ -220,9 +264,36 @@ static void json_sockaddr(struct pyx_buf *b, const struct pyx_sockaddr_view *sa)
 	pyx_buf_putc(b, '}');
 }
 
-static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
+/* An unsigned 64-bit kernel value: a number while a signed 64-bit store (Elasticsearch's long)
+ * holds it, else its decimal text under another key, so no field changes type. */
+static void json_u64(struct pyx_buf *b, uint64_t v)
+{
+	if (v <= INT64_MAX)
+		pyx_buf_printf(b, "{\"int\":%llu}", (unsigned long long)v);
+	else
+		pyx_buf_printf(b, "{\"uint\":\"%llu\"}", (unsigned long long)v);
+}
+
+/* A symbolic value (flags, mode, signal, ...): strace's text and the raw number beside it. */
+static void json_sym_fields(struct pyx_buf *b, const char *key, const char *raw_key,
+			    enum pyx_argk kind, uint64_t raw)
 {
 	char tmp[256];
+
+	if (pyx_fmt_arg(kind, raw, tmp, sizeof(tmp)) < 0)
+		snprintf(tmp, sizeof(tmp), "%#llx", (unsigned long long)raw);
+	pyx_buf_printf(b, "\"%s\":", key);
+	pyx_json_cstr(b, tmp);
+	pyx_buf_printf(b, ",\"%s\":%lld", raw_key, (long long)raw);
+}
+
+/*
+ * A syscall argument as a typed object (schema 2): the key names the kind (`int`, `uint`, `ptr`,
+ * `hex`, `path`, `str`, `bytes`, `sockaddr`, `argv`, `sym`, `open_how`, `clone_args`, `rlimit`,
+ * `fault`), so that `args.addr` is one type whether it is mmap's address or sendto's sockaddr.
+ */
+static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
+{
 	uint32_t i;
 
 	if (pyx_argk_has_data(a->kind)) {
@@ -237,78 +308,83 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	}
 	switch (a->kind) {
 	case PYX_AK_INT:
-		pyx_buf_printf(b, "%lld", (long long)a->raw);
+		pyx_buf_printf(b, "{\"int\":%lld}", (long long)a->raw);
 		break;
 	case PYX_AK_FD:
 	case PYX_AK_DIRFD:
 	case PYX_AK_PID:
 	case PYX_AK_UID:
 	case PYX_AK_GID:
-		pyx_buf_printf(b, "%d", (int)a->raw);
+		pyx_buf_printf(b, "{\"int\":%d}", (int)a->raw);
 		break;
 	case PYX_AK_UINT:
 	case PYX_AK_SIZE:
 	case PYX_AK_SOCKLEN:
-		pyx_buf_printf(b, "%llu", (unsigned long long)a->raw);
+		json_u64(b, a->raw);
 		break;
 	case PYX_AK_HEX:
 	case PYX_AK_PTR:
 		if (a->kind == PYX_AK_PTR && !a->raw)
 			pyx_buf_puts(b, "null");
 		else
-			pyx_buf_printf(b, "\"0x%llx\"", (unsigned long long)a->raw);
+			pyx_buf_printf(b, "{\"%s\":\"0x%llx\"}",
+				       a->kind == PYX_AK_PTR ? "ptr" : "hex", (unsigned long long)a->raw);
 		break;
 	case PYX_AK_PATH:
 	case PYX_AK_STR:
+		pyx_buf_puts(b, a->kind == PYX_AK_PATH ? "{\"path\":" : "{\"str\":");
 		pyx_json_bytes(b, a->u.path.str, a->u.path.len);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_AK_SOCKADDR:
 	case PYX_AK_MSGHDR:
+		pyx_buf_puts(b, "{\"sockaddr\":");
 		json_sockaddr(b, &a->u.sa);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_AK_SOCKLEN_PTR:
-		pyx_buf_printf(b, "%u", a->u.socklen);
+		pyx_buf_printf(b, "{\"int\":%u}", a->u.socklen);
 		break;
 	case PYX_AK_ARGV:
-		pyx_buf_putc(b, '[');
+		pyx_buf_puts(b, "{\"argv\":[");
 		for (i = 0; i < a->u.argv.count; i++) {
 			if (i)
 				pyx_buf_putc(b, ',');
 			pyx_json_cstr(b, a->u.argv.items[i]);
 		}
-		pyx_buf_putc(b, ']');
+		pyx_buf_puts(b, "]}");
 		break;
 	case PYX_AK_BUF:
+		pyx_buf_puts(b, "{\"bytes\":");
 		pyx_json_bytes(b, a->u.buf.bytes, a->u.buf.len);
-		break;
-	case PYX_AK_OPEN_HOW:
-		pyx_fmt_arg(PYX_AK_OPEN_FLAGS, a->u.how.flags, tmp, sizeof(tmp));
-		pyx_buf_puts(b, "{\"flags\":");
-		pyx_json_cstr(b, tmp);
-		pyx_fmt_arg(PYX_AK_MODE, a->u.how.mode, tmp, sizeof(tmp));
-		pyx_buf_puts(b, ",\"mode\":");
-		pyx_json_cstr(b, tmp);
-		pyx_buf_printf(b, ",\"resolve\":%llu}", (unsigned long long)a->u.how.resolve);
-		break;
-	case PYX_AK_CLONE_ARGS:
-		pyx_fmt_arg(PYX_AK_CLONE_FLAGS, a->u.clone.flags, tmp, sizeof(tmp));
-		pyx_buf_puts(b, "{\"flags\":");
-		pyx_json_cstr(b, tmp);
-		pyx_fmt_arg(PYX_AK_SIGNAL, a->u.clone.exit_signal, tmp, sizeof(tmp));
-		pyx_buf_puts(b, ",\"exit_signal\":");
-		pyx_json_cstr(b, tmp);
 		pyx_buf_putc(b, '}');
 		break;
+	case PYX_AK_OPEN_HOW:
+		pyx_buf_puts(b, "{\"open_how\":{");
+		json_sym_fields(b, "flags", "flags_raw", PYX_AK_OPEN_FLAGS, a->u.how.flags);
+		pyx_buf_putc(b, ',');
+		json_sym_fields(b, "mode", "mode_raw", PYX_AK_MODE, a->u.how.mode);
+		pyx_buf_puts(b, ",\"resolve\":");
+		json_u64(b, a->u.how.resolve);
+		pyx_buf_puts(b, "}}");
+		break;
+	case PYX_AK_CLONE_ARGS:
+		pyx_buf_puts(b, "{\"clone_args\":{");
+		json_sym_fields(b, "flags", "flags_raw", PYX_AK_CLONE_FLAGS, a->u.clone.flags);
+		pyx_buf_putc(b, ',');
+		json_sym_fields(b, "exit_signal", "exit_signal_raw", PYX_AK_SIGNAL, a->u.clone.exit_signal);
+		pyx_buf_puts(b, "}}");
+		break;
 	case PYX_AK_RLIMIT:
-		pyx_buf_printf(b, "{\"cur\":%llu,\"max\":%llu}", (unsigned long long)a->u.rlim.cur,
-			       (unsigned long long)a->u.rlim.max);
+		/* RLIM_INFINITY is 2^64-1: big integers as text */
+		pyx_buf_printf(b, "{\"rlimit\":{\"cur\":\"%llu\",\"max\":\"%llu\"}}",
+			       (unsigned long long)a->u.rlim.cur, (unsigned long long)a->u.rlim.max);
 		break;
 	default:
-		/* flags, modes, signals...: strace-like symbolic text */
-		if (pyx_fmt_arg(a->kind, a->raw, tmp, sizeof(tmp)) < 0)
-			pyx_buf_printf(b, "%llu", (unsigned long long)a->raw);
-		else
-			pyx_json_cstr(b, tmp);
+		/* flags, modes, signals...: strace-like symbolic text, and the number */
+		pyx_buf_putc(b, '{');
+		json_sym_fields(b, "sym", "raw", a->kind, a->raw);
+		pyx_buf_putc(b, '}');
 		break;
 	}
 }
@@ -376,13 +452,15 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 		if (op)
 			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":\"%s\"", op);
 		else
-			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":%u", sv->uring_op);
+			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":\"IORING_OP_%u\"",
+				       sv->uring_op);
 		if (sv->no_result)
 			pyx_buf_puts(b, ",\"result_known\":false");
 	}
 tail:
 	if (truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
+	pyx_json_raw(b, sv->rec, sv->rec->hdr.size);
 	if (w->corr)
 		w->annot->json_fields(b, w->corr);
 	pyx_buf_putc(b, '}');
@@ -419,20 +497,22 @@ static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
 			pyx_buf_puts(b, ",\"truncated\":true");
 		break;
 	case PYX_PROC_EXIT:
-		pyx_buf_printf(b, ",\"exit_code\":%d", pv->exit_code);
+		/* schema 2: exit_code the code (exit(3) is 3), signal the name, wait_status raw */
 		if (pv->exited) {
-			pyx_buf_printf(b, ",\"status\":%d", pv->exit_status);
-		} else {
+			pyx_buf_printf(b, ",\"exit_code\":%d", pv->exit_status);
+		} else if (pv->term_signal) {
 			sig = pyx_signal_name(pv->term_signal);
 			if (sig)
 				pyx_buf_printf(b, ",\"signal\":\"%s\"", sig);
 			else
-				pyx_buf_printf(b, ",\"signal\":%d", pv->term_signal);
+				pyx_buf_printf(b, ",\"signal\":\"SIG%d\"", pv->term_signal);
 		}
+		pyx_buf_printf(b, ",\"wait_status\":%d", pv->exit_code);
 		break;
 	default:
 		break;
 	}
+	pyx_json_raw(b, pv->rec, pv->rec->hdr.size);
 	pyx_buf_putc(b, '}');
 	pyx_writer_flush_line(w);
 }
@@ -445,26 +525,30 @@ static void json_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle 
 	json_common(w, "lifecycle", &rec->hdr);
 	if (rec->kind == PYX_LC_HOOK_START) {
 		pyx_buf_printf(b, ",\"event\":\"hook_start\",\"python\":\"%u.%u.%u\","
-			       "\"py_hexversion\":%u,\"delivery\":\"%s\",\"status\":\"%s\"}",
+			       "\"py_hexversion\":%u,\"delivery\":\"%s\",\"status\":\"%s\"",
 			       v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v,
 			       pyx_delivery_name(rec->delivery),
 			       rec->status == 0 ? "installed" :
 			       rec->status == PYX_HOOK_REFUSED ? "refused" : "error");
 	} else {
 		pyx_buf_printf(b, ",\"event\":\"hook_stop\",\"events_seen\":%llu,"
-			       "\"events_emitted\":%llu}",
+			       "\"events_emitted\":%llu",
 			       (unsigned long long)rec->events_seen,
 			       (unsigned long long)rec->events_emitted);
 	}
+	pyx_json_raw(b, rec, rec->hdr.size);
+	pyx_buf_putc(b, '}');
 	pyx_writer_flush_line(w);
 }
 
 static void json_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 {
 	json_common(w, "lost", &rec->hdr);
-	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"count\":%llu,\"reason\":\"%s\"}",
+	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"count\":%llu,\"reason\":\"%s\"",
 		       pyx_stream_name(rec->stream), (unsigned long long)rec->count,
 		       w->lost_reason ? w->lost_reason : "ringbuf");
+	pyx_json_raw(&w->buf, rec, rec->hdr.size);
+	pyx_buf_putc(&w->buf, '}');
 	pyx_writer_flush_line(w);
 }
 

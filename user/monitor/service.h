@@ -13,7 +13,7 @@
 
 #include "output.h"
 
-#define PYX_SCHEMA_VERSION 1
+#define PYX_SCHEMA_VERSION 2
 
 struct pyx_summary;
 struct pyx_opts;

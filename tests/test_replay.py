@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""-r FILE (docs/views.md, "Replay (-r)"): a capture made with `-j --raw -o FILE` and its replay
+give the same records, verdicts and summary, on programs of the test corpus; hostile lines in a
+capture are reported with their line number and counted, never a crash."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import MONITOR, needs_root_bpf, run, serial
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
+
+import golden_verdicts as gv  # noqa: E402
+
+# a benign program with threads, one with sockets and a subprocess pipeline, the forged and
+# native evasions, a blind spot, and the pairing program (every catalogue pairing)
+PROGRAMS = ["benign/threads", "benign/http_loopback", "benign/shell_pipeline",
+            "evasion/forged_open", "evasion/ctypes_connect", "evasion/env_i_child",
+            "pairing/pairing"]
+# what differs between a run and its replay by nature: the monitor's own pid, when the summary
+# was written (the replay ends at the capture's last record) and the raw bytes (not asked for)
+VOLATILE = {"ts", "time", "pid", "tid", "duration_ns"}
+
+
+def strip(r):
+    r = {k: v for k, v in r.items() if k != "raw"}
+    if isinstance(r.get("syscalls"), list):
+        r["syscalls"] = [{k: v for k, v in s.items() if k != "raw"} for s in r["syscalls"]]
+    return r
+
+
+def replay(cap, out, *extra):
+    r = run([str(MONITOR), "-r", str(cap), "-j", "--summary", "-o", str(out), *extra],
+            timeout=300)
+    return r, [json.loads(line) for line in out.read_text().splitlines()]
+
+
+@needs_root_bpf
+@serial
+@pytest.mark.parametrize("prog", PROGRAMS)
+def test_replay_gives_the_same_verdicts_records_and_summary(prog, tmp_path):
+    for _, live, _, cap in gv.run_corpus(only=[prog], args=("--raw", "--summary")):
+        r, again = replay(cap, tmp_path / "replay.jsonl")
+        assert r.returncode == 0, r.stderr
+        body = lambda recs: sorted(json.dumps(strip(x), sort_keys=True) for x in recs  # noqa
+                                   if x["type"] not in ("start", "summary"))
+        verdicts = lambda recs: sorted((x["type"], x["ts"], x["tid"], x.get("event"),  # noqa
+                                        x.get("syscall"), x.get("verdict"), x.get("why"))
+                                       for x in recs if "verdict" in x
+                                       or x["type"] in ("alert", "blind-spot"))
+        assert verdicts(live) and verdicts(again) == verdicts(live)
+        assert body(again) == body(live)
+        summary = lambda recs: {k: v for k, v in recs[-1].items() if k not in VOLATILE}  # noqa
+        assert live[-1]["type"] == again[-1]["type"] == "summary"
+        assert summary(again) == summary(live)
+        assert again[0]["type"] == "start" and again[0]["node"] == live[0]["node"]
+        if prog == "evasion/env_i_child":
+            assert [x["type"] for x in again].count("blind-spot") == 1
+            assert again[-1]["correlation"]["blind_spots"] == 1
+
+
+@needs_root_bpf
+def test_plain_replay_and_capture_without_raw(tmp_path):
+    cap = tmp_path / "cap.jsonl"
+    r = run([str(MONITOR), "-j", "-o", str(cap), "--", sys.executable, "-c",
+             "open('/etc/hostname').read()"])
+    assert r.returncode == 0, r.stderr
+    r = run([str(MONITOR), "-r", str(cap)])
+    assert r.returncode == 1 and r.stdout == ""
+    assert "records carry no ring-buffer bytes: replay needs a capture made with -j --raw" \
+        in r.stderr
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap), "--", sys.executable, "-c",
+             "open('/etc/hostname').read()"])
+    assert r.returncode == 0, r.stderr
+    r = run([str(MONITOR), "-r", str(cap), "--summary"])
+    assert r.returncode == 0, r.stderr
+    assert " A open " in r.stdout and "/etc/hostname" in r.stdout and "matched" in r.stdout
+
+
+HOSTILE = [
+    b"not json at all",
+    b"{\"type\":\"audit\"",                       # cut short
+    b"[1,2,3]",                                   # not an object
+    b"{\"ts\":1}",                                # no type
+    b"{\"type\":\"audit\",\"raw\":\"!!!!\"}",     # not base64
+    b"{\"type\":\"audit\",\"raw\":\"QUFBQQ==\"}", # base64 of 4 bytes: not a record
+    b"{\"type\":\"syscall\",\"raw\":7}",          # raw not a string
+    b"{\"type\":\"audit\"} trailing",
+    b"{\"type\":\"au\x00dit\"}",                  # a NUL byte
+    b"[" * 100000 + b"]" * 100000,                # deep nesting
+    b"{\"type\":\"audit\",\"raw\":\"" + b"A" * 200000 + b"\"}",  # too large a record
+    b"\xff\xfe{}",                                # not UTF-8
+]
+
+
+def test_hostile_lines_are_reported_with_their_number_and_counted(tmp_path):
+    """No BPF needed: a capture of nothing but hostile lines, and one good record type."""
+    cap = tmp_path / "cap.jsonl"
+    good = b'{"type":"start","ts":5,"time":"2026-11-30T00:00:00.000000005Z","node":"h"}'
+    cap.write_bytes(b"\n".join([good] + HOSTILE) + b"\n")
+    r = run([str(MONITOR), "-r", str(cap), "-j", "--summary"], timeout=120)
+    assert r.returncode == 3, r.stderr
+    errs = [json.loads(line)["error"] for line in r.stderr.splitlines()]
+    n = len(HOSTILE)
+    assert [e.split(": malformed line")[0] for e in errs[:10]] == \
+        [f"{cap}:{i}" for i in range(2, 12)]
+    assert errs[10] == f"{cap}: {n} malformed lines skipped in all"
+    recs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [x["type"] for x in recs] == ["start", "summary"]
+    assert recs[-1]["malformed"] == n
+
+
+def test_replay_usage_errors(tmp_path):
+    for argv in (["-r", "x", "--", "true"], ["-r", "x", "-a"], ["-r", "x", "-p", "1"],
+                 ["-r", "x", "-j", "--raw"], ["--raw", "--", "true"]):
+        r = run([str(MONITOR), *argv])
+        assert r.returncode == 2, (argv, r.stderr)
+    r = run([str(MONITOR), "-r", str(tmp_path / "missing")])
+    assert r.returncode == 1 and "failed to read" in r.stderr
