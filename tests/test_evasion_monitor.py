@@ -22,7 +22,6 @@ import pytest
 from conftest import LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from conftest import live_records as records, wait_for, require_built
 
-from pyxjson import plain
 pytestmark = needs_root_bpf
 
 

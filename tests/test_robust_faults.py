@@ -19,7 +19,6 @@ import pytest
 from conftest import (BUILD, MONITOR, ROOT, SYSTEM_PYTHON, needs_root_bpf, run,
                       serial)
 from conftest import live_records as records, wait_for, require_built
-from pyxjson import plain
 from robust_util import private_monitor
 
 pytestmark = needs_root_bpf

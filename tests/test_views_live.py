@@ -66,7 +66,9 @@ def monitor(tmp_path, args, script=None, argv=None, **envkw):
     if script is None:
         script = tmp_path / "live.py"
         script.write_text(WORKLOAD)
-    cmd = [str(MONITOR)] + args + ["--", SYSTEM_PYTHON, str(script)] + (argv or [str(work)])
+    # the records on stdout (COMMAND mode writes them to stderr unless -o says otherwise)
+    out = [] if "-o" in args else ["-o", "-"]
+    cmd = [str(MONITOR)] + out + args + ["--", SYSTEM_PYTHON, str(script)] + (argv or [str(work)])
     r = run(cmd, timeout=180, env=env(**envkw))
     assert r.returncode == 0, r.stderr
     return r, work
