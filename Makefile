@@ -77,7 +77,7 @@ DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg
 	python3 python3-dev libpython3-dev systemtap-sdt-dev python3-pytest \
 	libpython3.11-testsuite bpftrace strace binutils iproute2 libclang-rt-14-dev \
 	libunistring-dev python3-pytest-xdist clang-format \
-	libsystemd-dev logrotate rsyslog python3-prometheus-client systemd
+	libsystemd-dev logrotate rsyslog python3-prometheus-client systemd python3-venv
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
