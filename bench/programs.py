@@ -133,7 +133,8 @@ def bt_print(names):
 
 def bt_count(names):
     probes = ",".join(f"tracepoint:syscalls:sys_{d}_{n}" for n in names for d in ("enter", "exit"))
-    return f"usdt:{PYTHON_REAL}:python:audit {{ @a = count(); }}\n{probes} {{ @[probe] = count(); }}\n"
+    return (f"usdt:{PYTHON_REAL}:python:audit {{ @a = count(); }}\n"
+            f"{probes} {{ @[probe] = count(); }}\n")
 
 
 def setup(tmp):
@@ -205,8 +206,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="leave the stdlib tests out")
     ap.add_argument("--programs", default="", help="comma-separated subset of the programs")
+    ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of the "
+                    "tools (untraced is always run: the ratios need it)")
     ap.add_argument("--json", help="also write the raw figures here")
     opt = ap.parse_args()
+    tools = [t for t in TOOLS if t == "untraced" or t in opt.tools.split(",")]
     opt.build = Path(opt.build).resolve()
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
@@ -230,10 +234,10 @@ def main():
     progs["bt-count-n"] = 2 * len(names) + 1
     t_start = time.monotonic()
     loads = [os.getloadavg()[0]]
-    res = {k: {t: {"own": [], "wall": []} for t in TOOLS} for k in kinds}
+    res = {k: {t: {"own": [], "wall": []} for t in tools} for k in kinds}
     for r in range(opt.rounds):
         for k in kinds:
-            for t in TOOLS:
+            for t in tools:
                 own, wall = run_one(t, k, opt, tmp, progs)
                 res[k][t]["own"].append(own)
                 res[k][t]["wall"].append(wall)
@@ -248,12 +252,12 @@ def main():
     print("program's own time, and in brackets the wall time including the tool's start and "
           "exit; x = own time / untraced")
     print()
-    print("| program | " + " | ".join(TOOLS) + " |")
-    print("| --- |" + " ---: |" * len(TOOLS))
+    print("| program | " + " | ".join(tools) + " |")
+    print("| --- |" + " ---: |" * len(tools))
     for k in kinds:
         base = statistics.median(res[k]["untraced"]["own"])
         cells = []
-        for t in TOOLS:
+        for t in tools:
             own = statistics.median(res[k][t]["own"])
             wall = statistics.median(res[k][t]["wall"])
             cells.append(f"{own:.2f} s ({wall:.2f} s)" + ("" if t == "untraced" else
