@@ -78,7 +78,7 @@ DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg
 	libpython3.11-testsuite bpftrace strace binutils iproute2 libclang-rt-14-dev \
 	libunistring-dev python3-pytest-xdist clang-format libdw-dev \
 	libsystemd-dev logrotate rsyslog python3-prometheus-client systemd chromium \
-	libjson-c-dev
+	libjson-c-dev python3-venv
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \

@@ -4,6 +4,7 @@ sys.addaudithook logger that appends every audit event to a file, then runs the 
 
 Usage: python3 -I audithook.py LOG SCRIPT [ARG...]   (runs SCRIPT with runpy as __main__)
        python3 -I audithook.py LOG -c CODE
+       python3 -I audithook.py LOG -m MODULE [ARG...]
 """
 import runpy
 import sys
@@ -20,6 +21,10 @@ if sys.argv[2] == "-c":
     code = sys.argv[3]
     sys.argv = ["-c"] + sys.argv[4:]
     exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
+elif sys.argv[2] == "-m":
+    mod = sys.argv[3]
+    sys.argv = [mod] + sys.argv[4:]
+    runpy.run_module(mod, run_name="__main__", alter_sys=True)
 else:
     sys.argv = sys.argv[2:]
     runpy.run_path(sys.argv[0], run_name="__main__")

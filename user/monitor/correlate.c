@@ -76,6 +76,7 @@ struct held {
 
 struct win {
 	struct thread *th;
+	struct held *audit;           /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
 	unsigned int natt, ndropped, nmatch, ndiffer;
@@ -676,16 +677,6 @@ static void verdict_of(struct win *w, struct held *audit)
 	}
 }
 
-static struct held *audit_of(struct win *w)
-{
-	struct held *h;
-
-	for (h = w->th->head; h; h = h->next)
-		if (h->win == w)
-			return h;
-	return NULL;
-}
-
 /* Detach a window from its thread's "open" slots. */
 static void win_unslot(struct win *w)
 {
@@ -716,7 +707,9 @@ static void close_win(struct pyx_corr *c, struct win *w)
 		if (p && p->creator == w)
 			p->creator = NULL;
 	}
-	h = audit_of(w);
+	/* w->audit, not a walk of the thread's held list: that list can be thousands long while
+	 * an older window waits, and every window closes once */
+	h = w->audit;
 	if (h)
 		verdict_of(w, h);
 	release(c, w->th);
@@ -928,6 +921,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		return -ENOMEM;
 	}
 	h->win = w;
+	w->audit = h;
 	th->cur = w;
 	hold(c, th, h);
 	return 0;

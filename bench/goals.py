@@ -1,0 +1,373 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""`make bench` for issue 10: every goal of "fast enough to leave on" as a ratio measured side by
+side in one run, printed as a table with the load average.
+
+  cli       wall of `pyxcheck -o /dev/null -- /bin/true` / wall of `bpftrace -c /bin/true` with one
+            syscall tracepoint (both: start, attach, run, exit)
+  open      open/close loop in Python, added time per iteration: pyxcheck -j (correlation, JSON
+            to a file) / bpftrace counting python:audit and openat enter+exit, no output (floor)
+  cpu       the monitor's CPU (all threads) per output record, pyxcheck -a -j with correlation on
+            a hooked open loop, in getppid() units measured in the same rounds
+  lost      records lost on `python3 -m test test_tempfile test_shutil test_zipfile` under
+            `pyxcheck -j --summary`, output read through a pipe whose reader sleeps 6 s first
+  unrelated an unhooked C process's getppid and open/close loops: with pyxcheck -a running /
+            with bpftrace on one idle syscall tracepoint pair (the floor of any such tool)
+  hook      LD_PRELOAD=libpyxcheck.so with nothing attached vs no hook: open loop, import-heavy
+            start-up
+  attach    `pyxcheck -a -v` until "probes attached" / bpftrace one tracepoint until its -c
+            child runs
+Every workload of a goal runs in the same rounds, alternated; medians reported. With
+--baseline BUILD the cpu goal also measures another build (say, the previous commit's) in the
+same rounds. Never a test: figures depend on the machine; see docs/benchmarks.md.
+"""
+import argparse
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from programs import bpftrace_around
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = "/usr/bin/python3.11"  # Debian's: CPython's own python:audit probe lives here
+WORKLOAD = str(ROOT / "bench" / "workload.py")
+IMPORTS = ("import json, email.message, http.client, asyncio, decimal, argparse, logging, "
+           "unittest, xml.etree.ElementTree, sqlite3, csv, tarfile, zipfile, ssl")
+STDLIB_TESTS = ["test_tempfile", "test_shutil", "test_zipfile"]
+BT_ONE = "tracepoint:syscalls:sys_enter_openat { @c = count(); }"
+BT_IDLE = ("tracepoint:syscalls:sys_enter_openat /pid == 0/ { @c = count(); } "
+           "tracepoint:syscalls:sys_exit_openat /pid == 0/ { @c = count(); }")
+BT_COUNT = (f"usdt:{PYTHON}:python:audit {{ @a = count(); }} "
+            "tracepoint:syscalls:sys_enter_openat { @e = count(); } "
+            "tracepoint:syscalls:sys_exit_openat { @x = count(); }")
+GOALS = {"cli": 1.5, "open": 1.5, "cpu": 4.0, "lost": 0.0, "unrelated": 1.05, "hook": 1.01,
+         "attach": 1.5}
+
+
+def run(argv, **kw):
+    kw.setdefault("capture_output", True)
+    kw.setdefault("text", True)
+    kw.setdefault("timeout", 900)
+    return subprocess.run(argv, **kw)
+
+
+def clean_env(**add):
+    env = dict(os.environ)
+    for k in ("LD_PRELOAD", "PYXBENCH_AUDITLOG", "PYXBENCH_STAMP"):
+        env.pop(k, None)
+    env.update(add)
+    return env
+
+
+def unit(build):
+    return float(run([str(build / "bench" / "getppid"), "1000000"], check=True).stdout)
+
+
+def c_loop(build, n, path=None):
+    argv = [str(build / "bench" / "getppid"), str(n)] + (["open", path] if path else [])
+    return float(run(argv, check=True).stdout)
+
+
+def wall(argv, **kw):
+    t0 = time.monotonic()
+    r = run(argv, **kw)
+    return time.monotonic() - t0, r
+
+
+def py_loop(kind, n, path, env):
+    return float(run([PYTHON, "-I", WORKLOAD, kind, str(n), path], env=env, check=True).stdout)
+
+
+def startup(env, k):
+    t0 = time.monotonic()
+    for _ in range(k):
+        run([PYTHON, "-I", "-c", IMPORTS], env=env, check=True)
+    return (time.monotonic() - t0) / k * 1e9
+
+
+class Background:
+    """A tracer in the background, ready once `ready(stderr so far)` says so."""
+
+    def __init__(self, argv, ready, out=subprocess.DEVNULL):
+        self.err = tempfile.TemporaryFile()
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(argv, stdout=out, stderr=self.err, env=clean_env())
+        while True:
+            self.err.seek(0)
+            text = self.err.read().decode(errors="replace")
+            if ready(text):
+                break
+            if self.proc.poll() is not None or time.monotonic() - self.t0 > 600:
+                self.proc.kill()
+                sys.exit(f"bench: {argv[0]} did not start:\n{text}")
+            time.sleep(0.02)
+        self.ready = time.monotonic() - self.t0
+
+    def cpu_s(self):
+        """utime + stime of every thread (the writer thread included)."""
+        f = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=600)
+
+
+def monitor(build, out="/dev/null", json_=False):
+    return Background([str(build / "pyxcheck"), "-a", "-v"] + (["-j"] if json_ else []) +
+                      ["-o", out], lambda t: "probes attached" in t)
+
+
+def bpftrace_bg(prog):
+    # bpftrace prints "Attaching N probes..." on stdout before attaching: a BEGIN probe
+    # writing to stderr is not possible, so wait for its perf events instead (one per probe).
+    b = Background(["bpftrace", "-e", prog], lambda t: True)
+    want = prog.count("tracepoint:") + prog.count("usdt:")
+    last, since = -1, time.monotonic()
+    while True:
+        n = perf_fds(b.proc.pid)
+        if n != last:
+            last, since = n, time.monotonic()
+        elif n >= want and time.monotonic() - since > 0.2:
+            break
+        if b.proc.poll() is not None or time.monotonic() - b.t0 > 600:
+            sys.exit("bench: bpftrace did not attach")
+        time.sleep(0.02)
+    b.ready = since - b.t0
+    return b
+
+
+def perf_fds(pid):
+    n = 0
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == "anon_inode:[perf_event]":
+                    n += 1
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return n
+
+
+def g_cli(build, rounds, res):
+    for _ in range(rounds):
+        res["pyxcheck"].append(wall([str(build / "pyxcheck"), "-o", "/dev/null", "--",
+                                     "/bin/true"], check=True, env=clean_env())[0])
+        res["bpftrace"].append(wall(["bpftrace", "-e", BT_ONE, "-c", "/bin/true"], check=True,
+                                    env=clean_env())[0])
+
+
+def g_attach(build, res):
+    t0 = time.time_ns()
+    out = run(["bpftrace", "-o", "/dev/null", "-e", BT_ONE, "-c", "/bin/date +%s%N"],
+              check=True, env=clean_env()).stdout
+    res["bpftrace"].append((int(out.strip().splitlines()[-1]) - t0) / 1e9)
+    m = monitor(build)
+    res["pyxcheck"].append(m.ready)
+    m.stop()
+
+
+def g_open(build, n, path, res):
+    res["untraced"].append(py_loop("open", n, path, clean_env()))
+    out = run([str(build / "pyxcheck"), "-j", "-o", path + ".jsonl", "--", PYTHON, "-I",
+               WORKLOAD, "open", str(n), path], env=clean_env(), check=True).stdout
+    res["pyxcheck"].append(float(out.strip().splitlines()[-1]))
+    out = bpftrace_around(["-e", BT_COUNT], 3, [PYTHON, "-I", WORKLOAD, "open", str(n), path],
+                          clean_env())
+    res["bpftrace"].append(float(out.strip().splitlines()[-1]))
+
+
+def g_cpu(builds, n, path, res, units):
+    for b in builds:
+        jl = path + ".cpu.jsonl"
+        m = monitor(b, out=jl, json_=True)
+        c0 = m.cpu_s()
+        py_loop("open", n, path, clean_env(LD_PRELOAD=str(b / "libpyxcheck.so")))
+        time.sleep(1.0)
+        c1 = m.cpu_s()
+        m.stop()
+        with open(jl, "rb") as f:
+            nrec = sum(1 for _ in f)
+        res[str(b)].append((c1 - c0) / max(nrec, 1) * 1e9)
+        units.append(unit(builds[0]))
+
+
+def g_unrelated(build, path, res):
+    for state in ("off", "pyxcheck", "bpftrace"):
+        bg = None
+        if state == "pyxcheck":
+            bg = monitor(build)
+        elif state == "bpftrace":
+            bg = bpftrace_bg(BT_IDLE)
+        try:
+            for _ in range(2):
+                res[state]["getppid"].append(c_loop(build, 1000000))
+                res[state]["open"].append(c_loop(build, 100000, path))
+        finally:
+            if bg:
+                bg.stop()
+
+
+def g_hook(build, n, k, path, res):
+    lib = clean_env(LD_PRELOAD=str(build / "libpyxcheck.so"))
+    for name, env in (("none", clean_env()), ("idle", lib)):
+        res[name]["open"].append(py_loop("open", n, path, env))
+        res[name]["startup"].append(startup(env, k))
+
+
+def g_lost(build, tmp):
+    """The stdlib tests with the output read through a pipe paused 6 s."""
+    out = os.path.join(tmp, "lost.jsonl")
+    cmd = (f"{build}/pyxcheck -j --summary -- sh -c '{PYTHON} -m test "
+           f"{' '.join(STDLIB_TESTS)} >/dev/null 2>&1' | (sleep 6; cat > {out})")
+    r = run(["sh", "-c", cmd], env=clean_env())
+    recs = lost_inband = 0
+    summary = {}
+    for line in open(out, "rb"):
+        recs += 1
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        if o.get("type") == "lost":
+            lost_inband += o.get("count", 0)
+        elif o.get("type") == "summary":
+            summary = o
+    lost_sum = sum(v for v in (summary.get("lost") or {}).values() if isinstance(v, int))
+    return {"records": recs, "lost_inband": lost_inband, "lost_summary": lost_sum,
+            "summary_lost": summary.get("lost"), "rc": r.returncode,
+            "stderr": r.stderr.strip()[-400:]}
+
+
+def med(v):
+    return statistics.median(v) if v else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default=str(ROOT / "build"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--open-n", type=int, default=40000)
+    ap.add_argument("--cpu-n", type=int, default=40000)
+    ap.add_argument("--startups", type=int, default=5)
+    ap.add_argument("--baseline", help="another build directory, measured for the cpu goal")
+    ap.add_argument("--skip", default="", help="comma-separated goals to leave out")
+    ap.add_argument("--json", help="also write the raw figures here")
+    opt = ap.parse_args()
+    build = Path(opt.build).resolve()
+    skip = set(filter(None, opt.skip.split(",")))
+    if os.geteuid() != 0:
+        sys.exit("bench: must run as root")
+    for f in (build / "pyxcheck", build / "libpyxcheck.so", build / "bench" / "getppid",
+              Path(PYTHON)):
+        if not f.exists():
+            sys.exit(f"bench: {f} is missing: run `make` (and `make deps`) first")
+    if run(["sh", "-c", "command -v bpftrace"]).returncode:
+        sys.exit("bench: bpftrace is not installed (make deps)")
+    builds = [build] + ([Path(opt.baseline).resolve()] if opt.baseline else [])
+    tmpd = tempfile.TemporaryDirectory(prefix="pyxgoals-")
+    path = os.path.join(tmpd.name, "file")
+    open(path, "w").close()
+    t_start = time.monotonic()
+    loads = [os.getloadavg()[0]]
+
+    cli = {"pyxcheck": [], "bpftrace": []}
+    att = {"pyxcheck": [], "bpftrace": []}
+    opn = {"untraced": [], "pyxcheck": [], "bpftrace": []}
+    cpu = {str(b): [] for b in builds}
+    units = []
+    unrel = {s: {"getppid": [], "open": []} for s in ("off", "pyxcheck", "bpftrace")}
+    hook = {s: {"open": [], "startup": []} for s in ("none", "idle")}
+    for r in range(opt.rounds):
+        if "cli" not in skip:
+            g_cli(build, 1, cli)
+        if "attach" not in skip:
+            g_attach(build, att)
+        if "open" not in skip:
+            g_open(build, opt.open_n, path, opn)
+        if "cpu" not in skip:
+            g_cpu(builds, opt.cpu_n, path, cpu, units)
+        if "unrelated" not in skip:
+            g_unrelated(build, path, unrel)
+        if "hook" not in skip:
+            g_hook(build, opt.open_n, opt.startups, path, hook)
+        loads.append(os.getloadavg()[0])
+        print(f"bench: goals round {r + 1}/{opt.rounds} done "
+              f"({time.monotonic() - t_start:.0f} s)", file=sys.stderr)
+    lost = g_lost(build, tmpd.name) if "lost" not in skip else None
+    loads.append(os.getloadavg()[0])
+
+    sc = med(units) if units else unit(build)
+    rows = []
+    if cli["pyxcheck"]:
+        a, b = med(cli["pyxcheck"]), med(cli["bpftrace"])
+        rows.append(("cli", "`pyxcheck -- /bin/true` wall / bpftrace one tracepoint",
+                     f"{a:.2f} s / {b:.2f} s", a / b))
+    if opn["pyxcheck"]:
+        u = med(opn["untraced"])
+        a, b = med(opn["pyxcheck"]) - u, med(opn["bpftrace"]) - u
+        rows.append(("open", "open loop added time / count-only bpftrace",
+                     f"+{a:.0f} ns / +{b:.0f} ns (untraced {u:.0f})", a / b if b > 0 else
+                     float("inf")))
+    if cpu[str(build)]:
+        a = med(cpu[str(build)])
+        rows.append(("cpu", "monitor CPU per record (JSON + correlation), getppid units",
+                     f"{a:.0f} ns / getppid {sc:.0f} ns", a / sc))
+        for b in builds[1:]:
+            x = med(cpu[str(b)])
+            rows.append(("", f"same, baseline {b.name}", f"{x:.0f} ns ({x / a:.2f}x this build)",
+                         x / sc))
+    if lost:
+        lo = max(lost["lost_inband"], lost["lost_summary"])
+        rows.append(("lost", "records lost, stdlib tests, reader paused 6 s",
+                     f"{lost['records']} records, {lost['lost_inband']} lost in-band, "
+                     f"summary {lost['summary_lost']}, exit {lost['rc']}",
+                     lo / max(lo + lost["records"], 1)))
+    if unrel["off"]["getppid"]:
+        for k in ("getppid", "open"):
+            off, a, b = (med(unrel[s][k]) for s in ("off", "pyxcheck", "bpftrace"))
+            rows.append(("unrelated",
+                         f"unrelated {k} loop: pyxcheck -a / idle-tracepoint bpftrace",
+                         f"{a:.0f} / {b:.0f} ns (off {off:.0f})", a / b))
+    if hook["none"]["open"]:
+        for k in ("open", "startup"):
+            a, b = med(hook["idle"][k]), med(hook["none"][k])
+            rows.append(("hook", f"hook idle / no hook, {k}",
+                         f"{a:.0f} / {b:.0f} ns", a / b))
+    if att["pyxcheck"]:
+        a, b = med(att["pyxcheck"]), med(att["bpftrace"])
+        rows.append(("attach", "attach: -a until \"probes attached\" / bpftrace",
+                     f"{a:.2f} s / {b:.2f} s", a / b))
+
+    print()
+    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, kernel "
+          f"{platform.release()}; load average (1 min) {min(loads):.1f}-{max(loads):.1f} during "
+          f"the run; rounds {opt.rounds}; one getppid() = {sc:.0f} ns")
+    print()
+    print(f"| {'goal':<9} | {'figure':<58} | {'measured':<52} | {'ratio':>7} | "
+          f"{'goal':>6} | met |")
+    print(f"| {'-' * 9} | {'-' * 58} | {'-' * 52} | {'-' * 6}: | {'-' * 5}: | --- |")
+    for g, what, fig, ratio in rows:
+        goal = GOALS.get(g)
+        met = "" if goal is None or not g else ("yes" if ratio <= goal else "NO")
+        gs = "" if goal is None or not g else (f"{goal:g}" if g != "lost" else "0")
+        rs = f"{ratio * 100:.1f}%" if g == "lost" else f"{ratio:.2f}"
+        print(f"| {g:<9} | {what:<58} | {fig:<52} | {rs:>7} | {gs:>6} | {met:<3} |")
+    print(f"\ntotal time: {time.monotonic() - t_start:.0f} s")
+    if opt.json:
+        with open(opt.json, "w") as f:
+            json.dump({"cli": cli, "attach": att, "open": opn, "cpu": cpu, "units": units,
+                       "unrelated": unrel, "hook": hook, "lost": lost, "loads": loads,
+                       "rows": rows}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
