@@ -97,6 +97,9 @@ def bpftrace_around(bt_args, nprobes, argv, env):
         elif n >= nprobes and time.monotonic() - since > 0.2:
             break
         if time.monotonic() - t0 > 600:
+            bt.send_signal(2)
+            wl.kill()
+            bt.wait(timeout=600)
             sys.exit("bench: bpftrace did not attach in 600 s")
         time.sleep(0.02)
     out = wl.communicate("go\n", timeout=3600)[0]
