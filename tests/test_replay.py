@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MONITOR, needs_root_bpf, run, serial
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run, serial, without_startup_warnings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "scripts"))
 
@@ -77,6 +77,30 @@ def test_plain_replay_and_capture_without_raw(tmp_path):
     r = run([str(MONITOR), "-r", str(cap), "--summary"])
     assert r.returncode == 0, r.stderr
     assert " A open " in r.stdout and "/etc/hostname" in r.stdout and "matched" in r.stdout
+
+
+@needs_root_bpf
+def test_replay_gives_the_same_tables_and_trace_as_the_live_run(tmp_path):
+    """The views are fed by the replay as by the ring: -c on a replay prints the tables that -C
+    printed live (on stderr), and --trace-out writes the same trace, byte for byte."""
+    cap, work, script = tmp_path / "cap.jsonl", tmp_path / "w", tmp_path / "w.py"
+    work.mkdir()
+    script.write_text("import ctypes, os, subprocess, sys\n"
+                      "for i in range(5):\n"
+                      "    open(os.path.join(sys.argv[1], f'f{i}'), 'w').close()\n"
+                      "subprocess.run(['/bin/true'])\n"
+                      "ctypes.CDLL(None).mkdir(os.path.join(sys.argv[1], 'x').encode(), 0o755)\n")
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap), "-C", "--trace-out",
+             str(tmp_path / "live.json"), "--", SYSTEM_PYTHON, str(script), str(work)],
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    tables = without_startup_warnings(r.stderr)
+    assert "% time" in tables and "subprocess.Popen" in tables
+    r = run([str(MONITOR), "-r", str(cap), "-c", "--trace-out", str(tmp_path / "again.json")],
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == tables
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "live.json").read_bytes()
 
 
 HOSTILE = [

@@ -771,6 +771,28 @@ static void reopen_output(struct monitor *m, FILE **f)
 /* -r FILE: the capture's ring records, in time order, through the same correlator and printers
  * as a live run (replay.h); its clock drives the correlator's windows. Exit status 0, 1 on an
  * error, 3 when malformed lines were skipped. */
+/* -c / -C tables, --trace-out, --html (views.h), for a live run and a replay alike. */
+static int setup_views(struct monitor *m)
+{
+	const struct pyx_opts *o = m->opts;
+	struct pyx_views_opts vo = {
+		.table = o->table_only || o->table_also,
+		.table_stderr = o->table_also,
+		.sort = o->table_sort,
+		.trace_path = o->trace_out,
+		.html_path = o->html,
+	};
+	char why[160];
+
+	if (!vo.table && !o->trace_out && !o->html)
+		return 0;
+	if (pyx_views_new(&m->views, &vo, &m->sum, why, sizeof(why))) {
+		pyx_print_error(o->json, "failed to open output file %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 static int replay(struct monitor *m, int argc, char **argv)
 {
 	const struct pyx_opts *o = m->opts;
@@ -779,6 +801,7 @@ static int replay(struct monitor *m, int argc, char **argv)
 	void *arena_mem = NULL;
 	uint64_t last_tick = 0;
 	struct pyx_replay r;
+	bool views_failed = false;
 	char why[160];
 	FILE *f = NULL;
 	int err, ret = 1;
@@ -832,6 +855,8 @@ static int replay(struct monitor *m, int argc, char **argv)
 		m->w.annot = &pyx_corr_annot_ops;
 		pyx_corr_add_blind(m->corr, r.blind_spots);
 	}
+	if (setup_views(m))
+		goto cleanup;
 	m->sum.start_ns = r.first_ts;
 	m->out->header(&m->w);
 	if (o->json)
@@ -860,6 +885,13 @@ static int replay(struct monitor *m, int argc, char **argv)
 	if (m->corr && !m->w.err)
 		pyx_corr_flush(m->corr);
 	m->sum.malformed += r.malformed + r.bad_lines;
+	if (m->views && !m->w.err) {
+		m->w.stream = -1; /* the accounting itself is never dropped */
+		if (pyx_views_finish(m->views, &m->w, why, sizeof(why))) {
+			pyx_print_error(o->json, "%s", why);
+			views_failed = true;
+		}
+	}
 	if (o->summary && !m->w.err) {
 		m->sum.end_ns = r.last_ts;
 		m->out->summary(&m->w, &m->sum);
@@ -871,9 +903,11 @@ static int replay(struct monitor *m, int argc, char **argv)
 	if (m->w.err)
 		pyx_print_error(o->json, "failed to write output: %s", strerror(-m->w.err));
 	else
-		ret = r.bad_lines ? 3 : 0;
+		ret = views_failed ? 1 : r.bad_lines ? 3 : 0;
 cleanup:
 	pyx_sink_close(m->sink);
+	pyx_views_free(m->views);
+	m->views = NULL;
 	if (f && own_output(o))
 		fclose(f);
 	pyx_corr_free(m->corr);
@@ -955,21 +989,8 @@ int main(int argc, char **argv)
 				"shares; use -o FILE (or -o - for stdout)");
 		return 2;
 	}
-	if (opts.table_only || opts.table_also || opts.trace_out || opts.html) {
-		struct pyx_views_opts vo = {
-			.table = opts.table_only || opts.table_also,
-			.table_stderr = opts.table_also,
-			.sort = opts.table_sort,
-			.trace_path = opts.trace_out,
-			.html_path = opts.html,
-		};
-
-		err = pyx_views_new(&m.views, &vo, &m.sum, why, sizeof(why));
-		if (err) {
-			pyx_print_error(opts.json, "failed to open output file %s", why);
-			goto cleanup;
-		}
-	}
+	if (setup_views(&m))
+		goto cleanup;
 	arena_mem = malloc(arena_size);
 	if (!arena_mem) {
 		pyx_print_error(opts.json, "failed to allocate the decoder arena: %s", strerror(ENOMEM));

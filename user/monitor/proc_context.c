@@ -15,7 +15,9 @@
  * kernel gave (open_by_handle_at on the cgroup2 mount, which names the very cgroup the process was
  * in at exec), /proc/PID/cgroup when that is refused.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
