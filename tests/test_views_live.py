@@ -246,3 +246,63 @@ def test_bad_view_options(tmp_path):
                       (["-n", ""], "-n:")):
         r = run([str(MONITOR)] + args + ["--", "/bin/true"], timeout=30)
         assert r.returncode == 2 and msg in r.stderr, r.stderr
+
+
+def _on_a_pty(argv, stop_after=None, timeout=180):
+    """Run argv with stdout and stderr on a new pseudo-terminal; returns (status, output). With
+    stop_after, SIGINT the monitor once that text has shown up."""
+    import pty
+    import select
+    import signal
+    import subprocess
+    import time
+    master, slave = pty.openpty()
+    out = b""
+    try:
+        p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+        os.close(slave)
+        slave = -1
+        deadline = time.monotonic() + timeout
+        sent = False
+        while time.monotonic() < deadline:
+            if stop_after and not sent and stop_after.encode() in out:
+                p.send_signal(signal.SIGINT)
+                sent = True
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: every writer is gone
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            elif p.poll() is not None:
+                break
+        status = p.wait(timeout=60)
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    return status, out.decode("utf-8", "replace")
+
+
+@needs_root_bpf
+def test_on_a_terminal_stop_says_detaching_and_ends_with_the_summary():
+    status, out = _on_a_pty([str(MONITOR), "--color=never", "--", "/bin/sh", "-c",
+                             "echo child-started; exec sleep 60"], stop_after="child-started")
+    assert "pyxcheck: detaching..." in out, out
+    assert "--- summary:" in out, out
+    assert "\x1b[" not in out, out
+
+
+@needs_root_bpf
+def test_color_always_never_and_auto(tmp_path):
+    on, _ = monitor(tmp_path, ["--color=always"])
+    assert "\x1b[" in on.stdout
+    off, _ = monitor(tmp_path, ["--color=never"])
+    auto, _ = monitor(tmp_path, [])
+    assert "\x1b[" not in off.stdout and "\x1b[" not in auto.stdout  # a pipe: no colour
+    # into a pipe the summary comes only with --summary
+    assert "--- summary:" not in auto.stdout
+    status, out = _on_a_pty([str(MONITOR), "--", "/bin/true"])
+    assert status == 0 and "\x1b[" in out and "--- summary:" in out, out

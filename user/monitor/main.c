@@ -115,6 +115,7 @@ struct monitor {
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
 	uint64_t throttle_noted[PYX_STREAM__COUNT]; /* and throttle totals */
 	struct pyx_views *views;        /* -c/-C, --trace-out, --html (views.h), or NULL */
+	bool term_summary;              /* the human view on a terminal: the summary at the end */
 	struct pyx_vfilter vf;          /* display filters of the live view (out_filter.h) */
 	bool vf_on;
 	struct pyx_order *order;        /* time order of the human output (out_order.h), or NULL */
@@ -1034,6 +1035,10 @@ int main(int argc, char **argv)
 		/* the live view (docs/views.md): cut to a terminal's width, or to COLUMNS when set
 		 * (as ps does), unless --wide; colours on a terminal unless NO_COLOR or --color */
 		bool tty = own_output(&opts) == NULL && isatty(fileno(f));
+
+		/* a person at a terminal gets the counts at the end, as strace -c and bpftrace's
+		 * maps do (docs/views.md, "On stop"); a file or a pipe only with --summary */
+		m.term_summary = tty && !opts.table_only;
 		const char *cols = getenv("COLUMNS");
 		struct winsize ws;
 		long cw = cols ? strtol(cols, NULL, 10) : 0;
@@ -1322,7 +1327,7 @@ int main(int argc, char **argv)
 			views_failed = true;
 		}
 	}
-	if (opts.summary) {
+	if (opts.summary || m.term_summary) {
 		m.sum.end_ns = now_ns(CLOCK_MONOTONIC);
 		m.out->summary(&m.w, &m.sum);
 	}
