@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD, MONITOR, needs_root_bpf, run
+from pyxjson import plain
 
 PCTX_UNIT = BUILD / "tests" / "pctx-unit"
 PY = "/usr/bin/python3"
@@ -110,7 +111,8 @@ def test_cache_versions_exec_fork_and_pid_reuse(tmp_path):
 
 def records_of(path):
     data = Path(path).read_bytes().decode("utf-8")
-    return [json.loads(line) for line in data.split("\n")[:-1]]
+    # typed argument values (schema 2) as bare ones: the process objects are not touched
+    return [plain(json.loads(line)) for line in data.split("\n")[:-1]]
 
 
 def monitor(tmp_path, *command, timeout=240):
@@ -157,7 +159,10 @@ def test_exec_id_stable_and_parent_linkage(tmp_path):
             "if pid == 0:\n"
             "    open('/etc/hostname').read()\n"
             f"    os.execv({PY!r}, [{PY!r}, '-c', {child!r}, sys.argv[1]])\n"
-            "os.waitpid(pid, 0)")
+            "os.waitpid(pid, 0)\n"
+            # alive until the monitor has read its exec record (it polls every 100 ms): exe and
+            # cwd come from /proc, and a process already gone gets the exec'd path and no cwd
+            "import time; time.sleep(1)")
     recs = monitor(tmp_path, PY, "-c", code, str(info))
     pids = json.loads(info.read_text())
     parent_pid, child_pid = pids["ppid"], pids["pid"]

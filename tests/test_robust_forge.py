@@ -66,8 +66,8 @@ def test_every_forged_hit_is_one_malformed_record_and_the_monitor_goes_on(tmp_pa
 @needs_root_bpf
 def test_forged_garbage_in_the_human_format_is_inert(tmp_path, forge):
     monitor, launcher = forge
-    r = run([str(monitor), "--", str(launcher), str(tmp_path / "manifest")], timeout=120,
-            text=False)
+    r = run([str(monitor), "-o", "-", "--", str(launcher), str(tmp_path / "manifest")],
+            timeout=120, text=False)
     assert r.returncode == 0, r.stderr
     text = r.stdout.decode("utf-8")
     assert not CONTROL.search(text)

@@ -57,7 +57,7 @@ static const char usage_text[] =
 "                    ring buffer size: a power of two, at least 4096 (K, M suffixes accepted)\n"
 "      --queue-size BYTES\n"
 "                    output queue: records waiting for a slow reader, at most this many bytes\n"
-"                    (a power of two, default 64M); beyond it records are dropped and reported\n"
+"                    (a power of two, default 256M); beyond it records are dropped and reported\n"
 "      --no-stack-dump\n"
 "                    do not copy the top of the user stack of sensitive syscalls: findings\n"
 "                    then carry the frame-pointer stack only (docs/correlation.md)\n"

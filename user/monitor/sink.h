@@ -22,8 +22,9 @@
 
 struct pyx_sink;
 
-/* Default bound of the queue: about 10 s of the output of a busy run (~6 MB/s of JSON). */
-#define PYX_SINK_DEFAULT_MAX (64u << 20)
+/* Default bound of the queue: about 20 s of the output of a busy run (~12 MB/s of schema-2 JSON,
+ * whose records carry their process context). Memory is taken only while the reader lags. */
+#define PYX_SINK_DEFAULT_MAX (256u << 20)
 
 /* Write to fd (the caller's: the sink never closes it) from a writer thread, started here.
  * max_bytes bounds the memory held by lines not yet written (0: PYX_SINK_DEFAULT_MAX). */
