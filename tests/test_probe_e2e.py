@@ -22,7 +22,7 @@ import time
 import pytest
 
 from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PYTHONS, ROOT, SYSTEM_PYTHON, needs_root_bpf,
-                      serial)
+                      serial, wait_for)
 
 sys.path.insert(0, str(ROOT / "tests"))
 import pyxwire  # noqa: E402  (the reference decoder lives next to this file)
@@ -437,10 +437,14 @@ def test_launcher_is_traced_through_its_own_probes(tmp_path, build):
 # serial: a probe's semaphore lives in the traced process and counts every tracer attached to
 # it. A monitor of another test, attached machine-wide to libpyxcheck.so's probes, turns on the
 # categories this tap leaves off, and the payloads it then receives take sequence numbers: gaps
-# here that are no loss (seen in CI with -n 2).
+# here that are no loss (seen in CI with -n 2). So does a monitor that has exited but whose
+# background pyxcheck-detach still holds its uprobes: the test waits for those to finish.
 @serial
 @needs_root_bpf
 def test_one_category_yields_only_its_events(tmp_path, build):
+    wait_for(lambda: subprocess.run(["pgrep", "-x", "pyxcheck-detach"],
+                                    capture_output=True).returncode == 1,
+             "earlier monitors' background detach to finish", timeout=300)
     truth, lines = traced_run(SYSTEM_PYTHON, tmp_path, ["-b", str(LIBPYXCHECK), "-c", "file"])
     assert lines, "no file event reached the tap"
     assert {l["probe"] for l in lines} == {"file"}

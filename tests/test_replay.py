@@ -25,7 +25,11 @@ VOLATILE = {"ts", "time", "pid", "tid", "duration_ns"}
 
 
 def strip(r):
-    r = {k: v for k, v in r.items() if k != "raw"}
+    # raw: not asked for in the replay; process/parent, and the frames of a finding's stack past
+    # the first (with its origin): read from /proc and the kernel's stack dump at capture time,
+    # which a replay cannot read again (docs/views.md, "Replay (-r)")
+    r = {k: v for k, v in r.items()
+         if k not in ("raw", "process", "parent", "stack", "stack_note", "origin")}
     if isinstance(r.get("syscalls"), list):
         r["syscalls"] = [{k: v for k, v in s.items() if k != "raw"} for s in r["syscalls"]]
     return r
