@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from programs import bpftrace_around
+from programs import bpftrace_around, perf_fds
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3.11"  # Debian's: CPython's own python:audit probe lives here
@@ -141,20 +141,6 @@ def bpftrace_bg(prog):
         time.sleep(0.02)
     b.ready = since - b.t0
     return b
-
-
-def perf_fds(pid):
-    n = 0
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == "anon_inode:[perf_event]":
-                    n += 1
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return n
 
 
 def g_cli(build, rounds, res):

@@ -31,14 +31,13 @@ import time
 import zipfile
 from pathlib import Path
 
+# the traced-syscall list and the perf-event count are the older benchmark's (bench/monitor.py)
+from monitor import perf_fds, syscalls
+
 ROOT = Path(__file__).resolve().parent.parent
 PROG = str(ROOT / "bench" / "prog.sh")
 PYTHON_REAL = "/usr/bin/python3.11"
 TOOLS = ("untraced", "pyxcheck", "strace", "bt-print", "bt-count", "audithook")
-TRACEFS = next((p for p in ("/sys/kernel/tracing/events/syscalls",
-                            "/sys/kernel/debug/tracing/events/syscalls")
-                if os.path.isdir(p)), None)
-
 TESTS = '''import json, os, subprocess, sys
 import pytest
 
@@ -55,26 +54,6 @@ def test_file_roundtrip(tmp_path, i):
 def test_subprocess():
     assert subprocess.run([sys.executable, "-c", "print(1)"], capture_output=True).stdout == b"1\\n"
 '''
-
-
-def syscalls():
-    text = (ROOT / "include" / "pyxcheck_syscall.h").read_text()
-    names = re.findall(r"^\s*X\((\w+), \d+,", text, re.M)
-    return [n for n in names if TRACEFS is None or os.path.isdir(f"{TRACEFS}/sys_enter_{n}")]
-
-
-def perf_fds(pid):
-    n = 0
-    try:
-        for fd in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == "anon_inode:[perf_event]":
-                    n += 1
-            except OSError:
-                pass
-    except OSError:
-        pass
-    return n
 
 
 def bpftrace_around(bt_args, nprobes, argv, env):
