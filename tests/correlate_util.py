@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Helpers of the correlation end-to-end tests (tests/test_correlate_*.py)."""
 import json
+import sysconfig
 
 
 from conftest import MONITOR, ROOT, run
@@ -8,6 +9,18 @@ from conftest import require_built
 from pyxjson import plain
 
 CORPUS = ROOT / "tests" / "corpus"
+
+
+def build_cext(work):
+    """The evasion corpus's C extension (evasion/cext_file.c) built into work for this Python,
+    creating and removing work/cext_dropped at import; returns (the .so, that path)."""
+    drop = str(work / "cext_dropped")
+    so = work / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
+    inc = sysconfig.get_paths()["include"]
+    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, f'-DCEXT_PATH="{drop}"', "-o", str(so),
+             str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
+    assert r.returncode == 0, r.stderr
+    return so, drop
 
 
 def built():

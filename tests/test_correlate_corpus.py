@@ -3,12 +3,11 @@
 corpus is flagged exactly (tests/corpus/, docs/correlation.md)."""
 import os
 import subprocess
-import sysconfig
 
 import pytest
 
-from conftest import SYSTEM_PYTHON, needs_root_bpf, run
-from correlate_util import CORPUS, findings, judged, monitor, unaudited
+from conftest import SYSTEM_PYTHON, needs_root_bpf
+from correlate_util import CORPUS, build_cext, findings, judged, monitor, unaudited
 
 PY = SYSTEM_PYTHON
 BENIGN = sorted(p.stem for p in (CORPUS / "benign").glob("*.py"))
@@ -83,12 +82,7 @@ def test_libc_system(tmp_path):
 
 @needs_root_bpf
 def test_c_extension_that_creates_and_removes_a_file(tmp_path):
-    drop = str(tmp_path / "cext_dropped")
-    so = tmp_path / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
-    inc = sysconfig.get_paths()["include"]
-    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, f'-DCEXT_PATH="{drop}"', "-o", str(so),
-             str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
-    assert r.returncode == 0, r.stderr
+    so, drop = build_cext(tmp_path)
     recs = monitor(PY, CORPUS / "evasion" / "cext_import.py", tmp_path, tmp_path / "o.jsonl")
     assert _flagged(recs) == [("openat", drop), ("unlink", drop)]
     for u in unaudited(recs):

@@ -4,10 +4,9 @@ registers and top stack pages of each sensitive syscall in an LRU map, and the m
 finding's dump with the DWARF CFI of the libraries mapped there (docs/correlation.md)."""
 import json
 import re
-import sysconfig
 
 from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
-from correlate_util import CORPUS, built, monitor, unaudited
+from correlate_util import CORPUS, build_cext, built, monitor, unaudited
 
 PY = SYSTEM_PYTHON
 HEX = r"\+0x[0-9a-f]+"
@@ -56,12 +55,7 @@ def test_ctypes_open_unwinds_through_libffi_and_ctypes(tmp_path):
 def test_c_extension_stack_names_its_function(tmp_path):
     """A C extension's init function calling open(2) and unlink(2) itself: the frame after libc
     is the extension's PyInit_cext_file (from its .dynsym), then the interpreter's import."""
-    drop = str(tmp_path / "cext_dropped")
-    so = tmp_path / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
-    inc = sysconfig.get_paths()["include"]
-    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, f'-DCEXT_PATH="{drop}"', "-o", str(so),
-             str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
-    assert r.returncode == 0, r.stderr
+    so, drop = build_cext(tmp_path)
     recs = monitor(PY, CORPUS / "evasion" / "cext_import.py", tmp_path, tmp_path / "o.jsonl")
     un = unaudited(recs)
     assert sorted(x["syscall"] for x in un) == ["openat", "unlink"]

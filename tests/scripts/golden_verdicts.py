@@ -20,14 +20,13 @@ import collections
 import json
 import os
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from conftest import ROOT, SYSTEM_PYTHON, run  # noqa: E402
-from correlate_util import CORPUS, monitor  # noqa: E402
+from conftest import ROOT, SYSTEM_PYTHON  # noqa: E402
+from correlate_util import CORPUS, build_cext, monitor  # noqa: E402
 from pyxjson import plain  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "data" / "golden-verdicts.jsonl"
@@ -54,13 +53,7 @@ def programs():
 def prepare(name, work):
     """What a program needs in its work directory before it runs (as the corpus tests do)."""
     if name == "evasion/cext_import":
-        so = work / ("cext_file" + sysconfig.get_config_var("EXT_SUFFIX"))
-        inc = sysconfig.get_paths()["include"]
-        r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc,
-                 f'-DCEXT_PATH="{work / "cext_dropped"}"', "-o", str(so),
-                 str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
-        if r.returncode:
-            raise RuntimeError(r.stderr)
+        build_cext(work)
 
 
 def _norm(v, work):
