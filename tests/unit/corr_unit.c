@@ -940,6 +940,94 @@ static void t_blind(const char *python)
 	       "B 503 /usr/bin/python3.11 (exports PySys_Audit)\n");
 }
 
+/* The fake /proc/100/task/100 (syscall, schedstat); NULL removes the file. */
+static void tstate(const char *syscall, const char *schedstat)
+{
+	const char *name[2] = { "syscall", "schedstat" }, *text[2] = { syscall, schedstat };
+	char path[700];
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%s/100/task", procfs);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/100/task/100", procfs);
+	mkdir(path, 0755);
+	for (i = 0; i < 2; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/100/task/100/%s", procfs, name[i]);
+		unlink(path);
+		if (!text[i])
+			continue;
+		f = fopen(path, "w");
+		if (!f || fputs(text[i], f) < 0 || fclose(f)) {
+			perror(path);
+			exit(1);
+		}
+	}
+}
+
+/* Issue 10: a window whose thread is still inside its syscall (or waiting for a CPU) when its
+ * idle time is up does not close as no-syscall: its syscall's record comes at the exit. */
+static void t_busy_window(void)
+{
+	const uint64_t w = PYX_CORR_WINDOW_NS;
+
+	/* asleep in its openat (257), preempted or blocked: the record comes late and matches */
+	start(NULL);
+	tstate("257 0xffffff9c 0x7f0000001000 0x80000 0x0 0x0 0x0 0x7ffc0000 0x7f000000\n", NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/a", "r", (int64_t)0);
+	pyx_corr_tick(C, now + w + 1);
+	say("tick\n");
+	pyx_corr_tick(C, now + 5 * w);
+	say("tick\n");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02000000, 0, 0, 0, "/a");
+	expect("window waits for its thread in its syscall",
+	       "tick\n"
+	       "tick\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n");
+
+	/* still in it after PYX_CORR_DEFER_WINDOWS: indeterminate, never no-syscall; the late
+	 * record is that window's (not unaudited), what follows is judged as usual */
+	start(NULL);
+	tstate("257 0xffffff9c 0x7f0000001000 0x80000 0x0 0x0 0x0 0x7ffc0000 0x7f000000\n", NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/b", "r", (int64_t)0);
+	pyx_corr_tick(C, now + w + 1);
+	pyx_corr_tick(C, now + (PYX_CORR_DEFER_WINDOWS + 2) * w);
+	say("tick\n");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02000000, 0, 0, 0, "/b");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/x");
+	expect("bounded wait",
+	       "A 100 open indeterminate (its thread was still in a syscall, or waiting for a CPU, "
+	       "when its window closed)\n"
+	       "tick\n"
+	       "S 100 openat -\n"
+	       "S 100 unlink unaudited after open\n");
+
+	/* asleep in another syscall (clock_nanosleep, 230): past its counterparts, no-syscall
+	 * (after one more tick: a record committed after the ring's drain is read by then) */
+	start(NULL);
+	tstate("230 0x0 0x0 0x7ffc0000 0x7ffc0040 0x0 0x0 0x7ffc0000 0x7f000000\n", NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/c", "r", (int64_t)0);
+	pyx_corr_tick(C, now + w + 1);
+	say("tick\n");
+	pyx_corr_tick(C, now + w + 2);
+	say("tick\n");
+	expect("asleep elsewhere", "tick\nA 100 open no-syscall\ntick\n");
+
+	/* on a CPU for a whole window since and still no record: its own code, no-syscall */
+	start(NULL);
+	tstate("running\n", "1000 0 1\n");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/d", "r", (int64_t)0);
+	pyx_corr_tick(C, now + w + 1);
+	say("tick\n");
+	tstate("running\n", "1000001000 0 9\n");
+	pyx_corr_tick(C, now + w + 2);
+	say("tick\n");
+	expect("spinning", "tick\nA 100 open no-syscall\ntick\n");
+	tstate(NULL, NULL);
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -987,6 +1075,7 @@ int main(int argc, char **argv)
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();
+	t_busy_window();
 	t_throttled();
 	t_unhooked_disabled();
 	t_stats();

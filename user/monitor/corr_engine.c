@@ -118,6 +118,21 @@ static void held_free(struct held *h)
 	free(h);
 }
 
+static void late_free(struct thread *th)
+{
+	if (!th->late)
+		return;
+	corr_claim_free(th->late);
+	free(th->late);
+	th->late = NULL;
+}
+
+static void thread_free(struct thread *th)
+{
+	late_free(th);
+	free(th);
+}
+
 int corr_emit(struct pyx_corr *c, const struct pyx_corr_item *it)
 {
 	int err;
@@ -206,6 +221,10 @@ static void verdict_of(struct win *w, struct held *audit)
 	} else if (w->capped) {
 		audit->verdict = PYX_V_INDETERMINATE;
 		audit->why = "correlation limit reached";
+	} else if (w->busy && !w->nmatch) {
+		audit->verdict = PYX_V_INDETERMINATE;
+		audit->why = "its thread was still in a syscall, or waiting for a CPU, when its window "
+			     "closed";
 	} else if (w->nmatch) {
 		audit->verdict = PYX_V_MATCHED;
 	} else if (w->ndiffer) {
@@ -251,6 +270,15 @@ static void close_win(struct pyx_corr *c, struct win *w)
 	h = w->audit;
 	if (h)
 		verdict_of(w, h);
+	if (w->busy && !w->nmatch) {
+		/* its counterpart may still come: the thread's next syscall record (corr_late) */
+		late_free(w->th);
+		w->th->late = malloc(sizeof(*w->th->late));
+		if (w->th->late) {
+			*w->th->late = w->cl;
+			memset(&w->cl, 0, sizeof(w->cl));
+		}
+	}
 	release(c, w->th);
 }
 
@@ -430,6 +458,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 	th->uncertain = false;
 	th->nss_load = false;
+	late_free(th); /* past the syscall its closed window waited for */
 	th->ctx.has = true;
 	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
 	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
@@ -522,10 +551,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	const struct pyx_rec_hdr *hdr = rec;
 	struct corr_scpaths sp = { { NULL } };
 	char *abs[CORR_PATHS] = { NULL };
+	struct corr_claim *late = NULL;
 	struct pyx_sysview sv;
 	struct thread *th;
 	struct proc *p;
 	bool explained = false, hooked, sensitive, is_exec;
+	const char *why;
 	unsigned int i, n = 0;
 	int err;
 
@@ -534,6 +565,10 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (!th || !p || pyx_sysrec_decode(rec, size, &sv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	th->last_ns = hdr->ts_ns;
+	/* the claim of a window that closed while this thread was still busy: its next syscall
+	 * record is the one it was in */
+	late = th->late;
+	th->late = NULL;
 
 	for (i = 0; i < sv.nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv.args[i];
@@ -559,6 +594,10 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
 	if (p->creator)
 		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns, explained);
+	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
+	 * (anything else the thread does is judged as usual) */
+	if (!explained && late && corr_compare(late, &sv, &sp, &why) == CM_MATCH)
+		explained = true;
 
 judged:
 	sensitive = corr_sensitive(&sv);
@@ -631,6 +670,10 @@ judged:
 	}
 	for (i = 0; i < CORR_PATHS; i++)
 		free(abs[i]);
+	if (late) {
+		corr_claim_free(late);
+		free(late);
+	}
 	return err;
 }
 
@@ -720,7 +763,7 @@ static void free_threads_of(struct pyx_corr *c, uint32_t pid)
 			release(c, t);
 			*pp = t->hnext;
 			c->nthreads--;
-			free(t);
+			thread_free(t);
 		}
 	}
 }
@@ -920,6 +963,75 @@ void pyx_corr_note_loss(struct pyx_corr *c, uint64_t ts_ns)
 	c->last_lost_ns = ts_ns ? ts_ns : 1;
 }
 
+/* Thread t is in one of w's counterpart syscalls, or may be (it is on a CPU or waiting for one). */
+static bool busy_for(const struct win *w, enum corr_tstate ts, long nr)
+{
+	unsigned int sc;
+
+	if (ts == CORR_TS_RUNNING)
+		return true;
+	if (ts != CORR_TS_SYSCALL)
+		return false;
+	for (sc = 0; sc < PYX_SC__COUNT; sc++)
+		if (corr_scset_has(&w->cl.sc_mask, sc) && pyx_sc_nr(sc) == nr)
+			return true;
+	return false;
+}
+
+struct tstate {
+	bool read;
+	enum corr_tstate ts;
+	long nr;
+	uint64_t cpu;
+};
+
+/*
+ * Issue 10: may w, whose thread has been silent for a window, close now? A syscall's record comes
+ * at its exit, and under load a thread can stay in its syscall, or wait for a CPU before or
+ * inside it, for longer than a window: closing then would judge no-syscall a window whose
+ * syscall is still to come. docs/correlation.md, "Windows", says why each case ends as it does.
+ */
+static bool may_close(struct pyx_corr *c, struct thread *t, struct win *w, uint64_t now,
+		      struct tstate *st)
+{
+	if (w->nmatch)
+		return true; /* matched: nothing that comes later changes that */
+	if (!st->read) {
+		st->read = true;
+		st->ts = corr_thread_state(c, t, &st->nr);
+		st->cpu = st->ts == CORR_TS_RUNNING ? corr_thread_cpu(c, t) : UINT64_MAX;
+	}
+	if (st->ts == CORR_TS_UNKNOWN)
+		return true; /* gone, or a replay: time alone decides */
+	if (busy_for(w, st->ts, st->nr)) {
+		w->idle_tick = 0;
+		if (!w->defer_ns) {
+			w->defer_ns = now;
+			w->defer_cpu = st->cpu;
+		}
+		/* on a CPU for a whole window since, and still no record: it runs its own code,
+		 * not waiting for a syscall to return (or for a CPU) */
+		if (st->ts == CORR_TS_RUNNING && st->cpu != UINT64_MAX &&
+		    w->defer_cpu != UINT64_MAX && st->cpu - w->defer_cpu >= c->o.window_ns) {
+			w->defer_ns = 0;
+			return true;
+		}
+		if (now - w->defer_ns < PYX_CORR_DEFER_WINDOWS * c->o.window_ns)
+			return false;
+		w->busy = true;
+		return true;
+	}
+	w->defer_ns = 0;
+	/* Asleep outside its counterparts: it is past them. But their record may have been
+	 * committed after this tick's drain of the ring: close at a later tick (after another
+	 * drain) if nothing came from the thread in between. */
+	if (w->idle_tick && w->idle_tick < now && w->idle_last == t->last_ns)
+		return true;
+	w->idle_tick = now;
+	w->idle_last = t->last_ns;
+	return false;
+}
+
 int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 {
 	unsigned int b;
@@ -930,6 +1042,7 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 
 		while (*pp) {
 			struct thread *t = *pp;
+			struct tstate st = { .read = false };
 			struct held *h;
 			bool again = true;
 
@@ -938,18 +1051,24 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 				for (h = t->head; h; h = h->next) {
 					struct win *w = h->win;
 
-					if (w && !w->closed && w->last_ns + c->o.window_ns <= now &&
-					    t->last_ns + c->o.window_ns <= now) {
-						close_win(c, w);
-						again = true;
-						break;
+					if (!w || w->closed)
+						continue;
+					if (w->last_ns + c->o.window_ns > now ||
+					    t->last_ns + c->o.window_ns > now) {
+						w->defer_ns = w->idle_tick = 0;
+						continue;
 					}
+					if (!may_close(c, t, w, now, &st))
+						continue;
+					close_win(c, w);
+					again = true;
+					break;
 				}
 			}
 			if (!t->head && !t->cur && !t->nouter && t->last_ns + IDLE_THREAD_NS <= now) {
 				*pp = t->hnext;
 				c->nthreads--;
-				free(t);
+				thread_free(t);
 				continue;
 			}
 			pp = &t->hnext;
@@ -968,8 +1087,12 @@ int pyx_corr_flush(struct pyx_corr *c)
 		struct thread *t;
 
 		for (t = c->threads[b]; t; t = t->hnext) {
-			while (t->head && !ready(t->head))
+			while (t->head && !ready(t->head)) {
+				/* still in its syscall when the run ended (pyx_corr_tick) */
+				if (t->head->win->defer_ns)
+					t->head->win->busy = true;
 				close_win(c, t->head->win);
+			}
 			release(c, t);
 			t->cur = NULL;
 			t->nouter = 0;
@@ -1031,7 +1154,7 @@ void pyx_corr_free(struct pyx_corr *c)
 				t->head = h->next;
 				held_free(h);
 			}
-			free(t);
+			thread_free(t);
 		}
 		while (c->procs[b])
 			corr_proc_free(c, c->procs[b]);

@@ -74,6 +74,15 @@ struct win {
 	 * syscalls they may explain since (composite_explains) */
 	uint64_t sub_ns;
 	unsigned int budget;
+	/* Issue 10, closing by time (pyx_corr_tick, docs/correlation.md "Windows"): the first tick
+	 * that found its thread busy (in one of its counterpart syscalls, or on or waiting for a
+	 * CPU), 0: none, and the thread's CPU time then; busy: closed still busy after
+	 * PYX_CORR_DEFER_WINDOWS, its verdict is
+	 * indeterminate; the tick that saw its thread idle outside its syscalls, and the thread's
+	 * last_ns then (closed at a later tick if the thread stayed silent in between). */
+	uint64_t defer_ns, defer_cpu;
+	bool busy;
+	uint64_t idle_tick, idle_last;
 };
 
 struct thread {
@@ -95,6 +104,17 @@ struct thread {
 	 * another event. */
 	bool uncertain;
 	uint32_t uid;     /* from its latest record: a THROTTLED record names a uid */
+	/* Issue 10: the claim of a window closed while this thread was still busy (owned): its
+	 * next syscall record, if it matches, is that window's late counterpart, not unaudited */
+	struct corr_claim *late;
+};
+
+/* What a thread is doing now, as /proc/PID/task/TID/syscall says (corr_thread_state). */
+enum corr_tstate {
+	CORR_TS_UNKNOWN,  /* no such file (gone, replay, another procfs): time alone decides */
+	CORR_TS_RUNNING,  /* on a CPU or waiting for one, in a syscall or not */
+	CORR_TS_SYSCALL,  /* asleep in syscall nr */
+	CORR_TS_USER,     /* asleep or stopped outside any syscall */
 };
 
 struct fdent {
@@ -195,6 +215,8 @@ void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysv
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 			const struct corr_scpaths *sp, bool explained);
 void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv);
+enum corr_tstate corr_thread_state(const struct pyx_corr *c, const struct thread *t, long *nr);
+uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t);
 
 /* corr_blind.c: Python processes without the hook */
 void corr_blind_emit(struct pyx_corr *c, struct proc *p);

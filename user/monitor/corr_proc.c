@@ -5,6 +5,7 @@
  * threads, looked up by id; paths resolved against a process's cwd and fds; user stacks named
  * from what a process maps.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,4 +393,54 @@ void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv)
 	for (i = 0; i < av->u.argv.count; i++)
 		p->argv[i] = strdup(av->u.argv.items[i] ? av->u.argv.items[i] : "");
 	p->argc = av->u.argv.count;
+}
+
+/*
+ * Issue 10: what thread t is doing now. The kernel writes "running" for a task on a CPU or waiting
+ * for one (it cannot say more without stopping it), the syscall number and arguments for one
+ * asleep in a syscall, -1 for one asleep or stopped outside any.
+ */
+enum corr_tstate corr_thread_state(const struct pyx_corr *c, const struct thread *t, long *nr)
+{
+	char path[PATH_MAX], buf[128], *end;
+	ssize_t n;
+	long v;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%u/task/%u/syscall", c->o.procfs ? c->o.procfs : "/proc",
+		 t->pid, t->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return CORR_TS_UNKNOWN;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return CORR_TS_UNKNOWN;
+	buf[n] = 0;
+	if (!strncmp(buf, "running", 7))
+		return CORR_TS_RUNNING;
+	v = strtol(buf, &end, 10);
+	if (end == buf)
+		return CORR_TS_UNKNOWN;
+	*nr = v;
+	return v < 0 ? CORR_TS_USER : CORR_TS_SYSCALL;
+}
+
+/* The time thread t has spent on a CPU, in ns (/proc/PID/task/TID/schedstat); UINT64_MAX when
+ * unknown. */
+uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t)
+{
+	char path[PATH_MAX];
+	unsigned long long v;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%u/task/%u/schedstat",
+		 c->o.procfs ? c->o.procfs : "/proc", t->pid, t->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return UINT64_MAX;
+	n = fscanf(f, "%llu", &v);
+	fclose(f);
+	return n == 1 ? v : UINT64_MAX;
 }

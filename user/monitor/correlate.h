@@ -25,7 +25,9 @@
  *     event; the window stays open until its children are resolved, because the parent can run on
  *     (it is woken by the exec) before the child's execve record reaches the ring.
  * A window also closes when its thread has been idle for PYX_CORR_WINDOW_NS (pyx_corr_tick()),
- * and everything closes at pyx_corr_flush().
+ * unless the thread is still inside one of its counterpart syscalls or on or waiting for a CPU
+ * (/proc/PID/task/TID/syscall): then it waits, up to PYX_CORR_DEFER_WINDOWS more, and closes
+ * "indeterminate" if still busy. Everything closes at pyx_corr_flush().
  *
  * Memory is bounded: exited processes and their threads are freed on the process exit record;
  * threads idle for a long time are reclaimed by pyx_corr_tick(); per window at most
@@ -47,6 +49,8 @@
 #include "pyxcheck_syscall.h"
 
 #define PYX_CORR_WINDOW_NS 1000000000ull /* idle time that closes a window, default */
+/* windows a closing window waits for its thread still in its syscall (or waiting for a CPU) */
+#define PYX_CORR_DEFER_WINDOWS 10
 #define PYX_CORR_ATT_MAX 32               /* syscalls kept per window */
 #define PYX_CORR_OUTER_MAX 4              /* nested composite windows per thread */
 
