@@ -129,9 +129,7 @@ void corr_blind_tick(struct pyx_corr *c, uint64_t now, bool all)
 	unsigned int b;
 
 	for (b = 0; b < HASH_BUCKETS; b++) {
-		struct proc *p;
-
-		struct proc *next;
+		struct proc *p, *next;
 
 		for (p = c->procs[b]; p; p = next) {
 			next = p->hnext;

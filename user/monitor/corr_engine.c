@@ -145,6 +145,21 @@ int corr_emit(struct pyx_corr *c, const struct pyx_corr_item *it)
 	return err;
 }
 
+/* The item's view of a context copy; ctx points into x. */
+static void context_of(const struct ctxcopy *x, struct pyx_corr_context *ctx)
+{
+	unsigned int i;
+
+	*ctx = (struct pyx_corr_context){
+		.has_event = x->has, .event = x->event, .file = x->file, .function = x->function,
+		.line = x->line, .ts_ns = x->ts, .tid = x->tid, .nstack = x->stack.n,
+		.origin = x->stack.origin[0] ? x->stack.origin : NULL,
+		.stack_note = x->stack.note[0] ? x->stack.note : NULL,
+	};
+	for (i = 0; i < x->stack.n; i++)
+		ctx->stack[i] = x->stack.frames[i];
+}
+
 static void emit_held(struct pyx_corr *c, struct held *h)
 {
 	struct pyx_corr_att att[PYX_CORR_ATT_MAX];
@@ -173,20 +188,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			corr_lat_add(c, w->cl.ev, w->lat);
 	}
 	if (h->ctx) {
-		ctx = (struct pyx_corr_context){
-			.has_event = h->ctx->has,
-			.event = h->ctx->event,
-			.file = h->ctx->file,
-			.function = h->ctx->function,
-			.line = h->ctx->line,
-			.ts_ns = h->ctx->ts,
-			.tid = h->ctx->tid,
-			.nstack = h->ctx->stack.n,
-			.origin = h->ctx->stack.origin[0] ? h->ctx->stack.origin : NULL,
-			.stack_note = h->ctx->stack.note[0] ? h->ctx->stack.note : NULL,
-		};
-		for (i = 0; i < h->ctx->stack.n; i++)
-			ctx.stack[i] = h->ctx->stack.frames[i];
+		context_of(h->ctx, &ctx);
 		it.context = &ctx;
 	}
 	corr_emit(c, &it);
@@ -348,17 +350,7 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 		};
 
 		if (x) {
-			unsigned int i;
-
-			ctx = (struct pyx_corr_context){
-				.has_event = x->has, .event = x->event, .file = x->file,
-				.function = x->function, .line = x->line, .ts_ns = x->ts,
-				.tid = x->tid, .nstack = x->stack.n,
-				.origin = x->stack.origin[0] ? x->stack.origin : NULL,
-				.stack_note = x->stack.note[0] ? x->stack.note : NULL,
-			};
-			for (i = 0; i < x->stack.n; i++)
-				ctx.stack[i] = x->stack.frames[i];
+			context_of(x, &ctx);
 			it.context = &ctx;
 		}
 		return corr_emit(c, &it);
@@ -684,11 +676,7 @@ judged:
 static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
 {
 	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
-	struct pyx_corr_context ctx = {
-		.has_event = th->ctx.has, .event = th->ctx.event, .file = th->ctx.file,
-		.function = th->ctx.function, .line = th->ctx.line, .ts_ns = th->ctx.ts,
-		.tid = th->ctx.tid,
-	};
+	struct pyx_corr_context ctx;
 	struct pyx_corr_alert a = {
 		.alert = "killed-by-seccomp",
 		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter "
@@ -698,6 +686,7 @@ static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx
 	};
 	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
 
+	context_of(&th->ctx, &ctx);
 	c->st.alerts++;
 	corr_emit(c, &it);
 }
@@ -706,11 +695,7 @@ static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx
 static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
 {
 	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
-	struct pyx_corr_context ctx = {
-		.has_event = th->ctx.has, .event = th->ctx.event, .file = th->ctx.file,
-		.function = th->ctx.function, .line = th->ctx.line, .ts_ns = th->ctx.ts,
-		.tid = th->ctx.tid,
-	};
+	struct pyx_corr_context ctx;
 	struct pyx_corr_alert a = {
 		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .uid = hdr->uid,
 		/* the thread that called exec, which took the leader's id */
@@ -720,6 +705,7 @@ static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_p
 	};
 	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
 
+	context_of(&th->ctx, &ctx);
 	if (pv->exe_memfd) {
 		a.alert = "exec-memfd";
 		a.why = "a hooked process executed a memfd: code that never was a file";

@@ -141,17 +141,25 @@ bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated)
 	return false;
 }
 
+/* The flags of an open(2) or openat(2); false for any other syscall. */
+static bool open_flags(const struct pyx_sysview *sv, uint64_t *fl)
+{
+	if (sv->sc == PYX_SC_openat)
+		*fl = sv->args[2].raw;
+	else if (sv->sc == PYX_SC_open)
+		*fl = sv->args[1].raw;
+	else
+		return false;
+	return true;
+}
+
 /* The open of sem_open()'s temp file: O_RDWR|O_CREAT|O_EXCL (O_CLOEXEC and O_NOFOLLOW allowed
  * for other glibc versions), never O_TRUNC. */
 bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs)
 {
 	uint64_t fl;
 
-	if (sv->sc == PYX_SC_openat)
-		fl = sv->args[2].raw;
-	else if (sv->sc == PYX_SC_open)
-		fl = sv->args[1].raw;
-	else
+	if (!open_flags(sv, &fl))
 		return false;
 	return corr_sem_tmp_path(abs) && (fl & O_ACCMODE) == O_RDWR &&
 	       (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
@@ -167,11 +175,7 @@ bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs)
 {
 	uint64_t fl;
 
-	if (sv->sc == PYX_SC_openat)
-		fl = sv->args[2].raw;
-	else if (sv->sc == PYX_SC_open)
-		fl = sv->args[1].raw;
-	else
+	if (!open_flags(sv, &fl))
 		return false;
 	return corr_sem_path(abs) && (fl & O_ACCMODE) == O_RDWR && (fl & O_NOFOLLOW) &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOFOLLOW | O_CLOEXEC |
