@@ -158,6 +158,25 @@ void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t siz
 	clean(buf);
 }
 
+/* The columns of output_plain.c before the type letter: time, pid, comm (15). */
+static void plain_head(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, const char *comm)
+{
+	int64_t real = (int64_t)ts_ns + w->real_offset;
+	time_t sec = real / 1000000000;
+	struct pyx_buf *b = &w->buf;
+	size_t before, n;
+	struct tm tm;
+	char ts[16];
+
+	localtime_r(&sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000), pid);
+	before = b->len;
+	pyx_plain_bytes(b, comm, strnlen(comm, PYX_COMM_LEN), 0);
+	for (n = b->len - before; n < 15; n++)
+		pyx_buf_putc(b, ' ');
+}
+
 void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs)
 {
 	struct pyx_buf *b = &w->buf;
@@ -203,21 +222,7 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 		}
 		pyx_buf_putc(b, '}');
 	} else {
-		/* the columns of output_plain.c: time, pid, comm (15), type letter */
-		int64_t real = (int64_t)bs->ts_ns + w->real_offset;
-		time_t sec = real / 1000000000;
-		size_t before, n;
-		struct tm tm;
-		char ts[16];
-
-		localtime_r(&sec, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000),
-			       bs->pid);
-		before = b->len;
-		pyx_plain_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN), 0);
-		for (n = b->len - before; n < 15; n++)
-			pyx_buf_putc(b, ' ');
+		plain_head(w, bs->ts_ns, bs->pid, bs->comm);
 		pyx_buf_puts(b, " B blind-spot exe=");
 		pyx_plain_bytes(b, bs->exe, strlen(bs->exe), 0);
 		for (i = 0; bs->argv && i < bs->argc; i++) {
@@ -257,20 +262,7 @@ void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr
 		json_context(b, x);
 		pyx_buf_putc(b, '}');
 	} else {
-		int64_t real = (int64_t)a->ts_ns + w->real_offset;
-		time_t sec = real / 1000000000;
-		size_t before, n;
-		struct tm tm;
-		char ts[16];
-
-		localtime_r(&sec, &tm);
-		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000),
-			       a->pid);
-		before = b->len;
-		pyx_plain_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN), 0);
-		for (n = b->len - before; n < 15; n++)
-			pyx_buf_putc(b, ' ');
+		plain_head(w, a->ts_ns, a->pid, a->comm);
 		pyx_buf_printf(b, " A ALERT %s", a->alert);
 		if (a->path) {
 			pyx_buf_puts(b, " \"");
