@@ -225,8 +225,8 @@ static void verdict_of(struct win *w, struct held *audit)
 		audit->why = "correlation limit reached";
 	} else if (w->busy && !w->nmatch) {
 		audit->verdict = PYX_V_INDETERMINATE;
-		audit->why = "its thread was still in a syscall, or waiting for a CPU, when its window "
-			     "closed";
+		audit->why = "its thread was still in a syscall, or waiting for a CPU, when its "
+			     "window closed";
 	} else if (w->nmatch) {
 		audit->verdict = PYX_V_MATCHED;
 	} else if (w->ndiffer) {
