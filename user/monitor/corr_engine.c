@@ -273,7 +273,7 @@ static void close_win(struct pyx_corr *c, struct win *w)
 	if (h)
 		verdict_of(w, h);
 	if (w->busy && !w->nmatch) {
-		/* its counterpart may still come: the thread's next syscall record (corr_late) */
+		/* its counterpart may still come: the thread's next syscall record (on_syscall) */
 		late_free(w->th);
 		w->th->late = malloc(sizeof(*w->th->late));
 		if (w->th->late) {
