@@ -10,7 +10,8 @@
  * with arguments, return value and latency. execve/execveat build their record at entry: their
  * memory is gone after a successful exec; it is kept and sent with ret 0 by
  * sched:sched_process_exec when the exec succeeds (a successful execveat never reaches its exit
- * tracepoint on some kernels, 6.18 among them), or at exit with the error. Rows of PYX_SC_ENTRY_ONLY are sent at entry.
+ * tracepoint on some kernels, 6.18 among them), or at exit with the error. Rows of
+ * PYX_SC_ENTRY_ONLY are sent at entry.
  *
  * Time of check. The kernel copies a path or sockaddr right after sys_enter; a second thread can
  * rewrite the buffer during a blocking open or connect, so memory read at exit may be a decoy.
@@ -27,6 +28,7 @@
 
 /* Argument kinds: how an argument is decoded and rendered. Kinds marked (data) carry bytes in the
  * record's tail, described by pyx_rec_syscall.data[i] for argument i. */
+/* clang-format off */
 enum pyx_argk {
 	PYX_AK_NONE = 0,     /* no such argument */
 	PYX_AK_INT,          /* signed decimal (long) */
@@ -35,14 +37,16 @@ enum pyx_argk {
 	PYX_AK_PTR,          /* a user pointer that is not followed: hex, NULL when 0 */
 	PYX_AK_SIZE,         /* unsigned decimal, a length */
 	PYX_AK_FD,           /* int fd */
-	PYX_AK_DIRFD,        /* int fd, AT_FDCWD (-100) shown by name; a PATH right after it is relative to it */
+	/* int fd, AT_FDCWD (-100) shown by name; a PATH right after it is relative to it */
+	PYX_AK_DIRFD,
 	PYX_AK_PATH,         /* (data) NUL-terminated string; NULL pointer -> data.flags PYX_DF_NULL */
 	PYX_AK_OPEN_FLAGS,   /* O_* */
 	PYX_AK_MODE,         /* octal */
 	PYX_AK_AT_FLAGS,     /* AT_* */
 	PYX_AK_RENAME_FLAGS, /* RENAME_* */
-	PYX_AK_SOCKADDR,     /* (data) raw struct sockaddr bytes, up to PYX_SC_SOCKADDR_MAX; its length is
-			      * argument i+1 (SOCKLEN value or SOCKLEN_PTR) */
+	/* (data) raw struct sockaddr bytes, up to PYX_SC_SOCKADDR_MAX; its length is argument i+1
+	 * (SOCKLEN value or SOCKLEN_PTR) */
+	PYX_AK_SOCKADDR,
 	PYX_AK_SOCKLEN,      /* socklen_t value */
 	PYX_AK_SOCKLEN_PTR,  /* socklen_t *; data: 4 bytes, the value at exit (accept: peer length) */
 	PYX_AK_MSGHDR,       /* (data) struct user_msghdr *: data is msg_name (a sockaddr) when set */
@@ -73,6 +77,7 @@ enum pyx_argk {
 	PYX_AK_XATTR_FLAGS,  /* XATTR_CREATE|XATTR_REPLACE */
 	PYX_AK__COUNT,
 };
+/* clang-format on */
 
 /* Return value kinds. */
 enum pyx_retk {
@@ -92,6 +97,7 @@ enum pyx_retk {
  * row index carried in records): append, never reorder. Rows marked optional in
  * PYX_SC_OPTIONAL() may be missing on a kernel; the loader turns them off then.
  */
+/* clang-format off */
 #define PYX_SYSCALLS(X)                                                                            \
 	X(openat, 257, FD, DIRFD, dfd, PATH, filename, OPEN_FLAGS, flags, MODE, mode, NONE, _,     \
 	  NONE, _)                                                                                 \
@@ -159,11 +165,14 @@ enum pyx_retk {
 	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                    \
 	PYX_SYSCALLS_EVASION(X)                                                                    \
 	PYX_SYSCALLS_URING(X)
+/* clang-format on */
 
 /* Issue 8 (io_uring): the ring's creation is a syscall like any other; its operations come from
  * the io_uring:* tracepoints as records of the equivalent syscall (PYX_SCF_IO_URING). */
+/* clang-format off */
 #define PYX_SYSCALLS_URING(X)                                                                      \
 	X(io_uring_setup, 425, FD, UINT, entries, PTR, params, NONE, _, NONE, _, NONE, _, NONE, _)
+/* clang-format on */
 
 /*
  * Rows that do what a traced syscall does by another door (issue 8, item 4): chmod with flags,
@@ -174,6 +183,7 @@ enum pyx_retk {
  * (corr_sensitive). sendmmsg's MSGHDR data is the first message's msg_name (struct mmsghdr starts
  * with a struct user_msghdr).
  */
+/* clang-format off */
 #define PYX_SYSCALLS_EVASION(X)                                                                    \
 	X(fchmodat2, 452, INT, DIRFD, dfd, PATH, filename, MODE, mode, AT_FLAGS, flags, NONE, _,  \
 	  NONE, _)                                                                                 \
@@ -205,6 +215,7 @@ enum pyx_retk {
 	  flags, NONE, _)                                                                          \
 	X(fsetxattr, 190, INT, FD, fd, STR, name, PTR, value, SIZE, size, XATTR_FLAGS, flags,     \
 	  NONE, _)
+/* clang-format on */
 
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
  * fchmodat2 is 6.6).
@@ -215,18 +226,22 @@ enum pyx_retk {
  * tracepoint not attached saves every process on the machine its cost and the monitor ~40 ms at
  * detach (docs/benchmarks.md). Their record has PYX_SCF_ENTRY, ret 0 and hdr.ts_ns == enter_ns;
  * their memory is read at entry. */
+/* clang-format off */
 #define PYX_SC_ENTRY_ONLY(X)                                                                       \
 	X(fchmodat2) X(open_by_handle_at) X(name_to_handle_at) X(pkey_mprotect) X(personality)     \
 	X(shmat) X(sendmmsg) X(tkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo)                     \
 	X(pidfd_send_signal) X(ptrace) X(process_vm_writev) X(mknodat) X(mknod) X(setxattr)      \
 	X(lsetxattr) X(fsetxattr)
+/* clang-format on */
 
+/* clang-format off */
 enum pyx_sc_id {
 #define PYX_SC_ENUM(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) PYX_SC_##name,
 	PYX_SYSCALLS(PYX_SC_ENUM)
 #undef PYX_SC_ENUM
 	PYX_SC__COUNT,
 };
+/* clang-format on */
 
 #define PYX_SC_NARGS 6
 
@@ -300,13 +315,15 @@ struct pyx_rec_syscall {
 #define PYX_USTACK_MAX 6
 #define PYX_SCF_USTACK 0x8000  /* pyx_rec_syscall.hdr.flags: the record ends with pyx_sc_ustack */
 
-enum pyx_ustack_status {       /* struct bpf_stack_build_id.status */
+/* struct bpf_stack_build_id.status */
+enum pyx_ustack_status {
 	PYX_USF_EMPTY = 0,     /* no frame */
 	PYX_USF_VALID = 1,     /* build_id and file offset */
 	PYX_USF_IP = 2,        /* no build ID found: a raw address */
 };
 
-struct pyx_ustack_frame {      /* the layout of struct bpf_stack_build_id */
+/* the layout of struct bpf_stack_build_id */
+struct pyx_ustack_frame {
 	__s32 status;
 	__u8 build_id[20];
 	__u64 off_or_ip;
@@ -346,7 +363,8 @@ struct pyx_ustack_dump {
 /* Process tree, from sched:sched_process_fork/exec/exit. */
 enum pyx_proc_kind {
 	PYX_PROC_FORK = 1, /* hdr.pid/tid = the parent; child_pid/child_tid = the new task */
-	PYX_PROC_EXEC = 2, /* hdr = the process after exec (comm is the new one); filename in tail */
+	/* hdr = the process after exec (comm is the new one); filename in tail */
+	PYX_PROC_EXEC = 2,
 	PYX_PROC_EXIT = 3, /* the whole thread group is gone; exit_code as wait(2) reports it */
 };
 

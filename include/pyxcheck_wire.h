@@ -43,6 +43,7 @@
 #define PYX_PROVIDER "pyxcheck"
 
 /* Categories: index = bit in masks, name = probe name. X-macro: PYX_CATEGORY(ENUM, "probe") */
+/* clang-format off */
 #define PYX_CATEGORIES(X)                                                                          \
 	X(FILE, "file")                                                                            \
 	X(NETWORK, "network")                                                                      \
@@ -52,13 +53,16 @@
 	X(IMPORT, "import")                                                                        \
 	X(RUNTIME, "runtime")                                                                      \
 	X(OTHER, "other")
+/* clang-format on */
 
+/* clang-format off */
 enum pyx_category {
 #define PYX_CAT_ENUM(e, s) PYX_CAT_##e,
 	PYX_CATEGORIES(PYX_CAT_ENUM)
 #undef PYX_CAT_ENUM
 	PYX_CAT__COUNT,
 };
+/* clang-format on */
 
 /* Events not in the catalogue (newer CPython, an application's own sys.audit("app.x", ...)) are
  * carried with their name and arguments on the "other" probe. */
@@ -72,7 +76,8 @@ enum pyx_event_id {
 };
 
 enum pyx_delivery {
-	PYX_DELIVERY_PRELOAD = 1,  /* LD_PRELOAD or /etc/ld.so.preload, constructor before Py_Initialize */
+	/* LD_PRELOAD or /etc/ld.so.preload, constructor before Py_Initialize */
+	PYX_DELIVERY_PRELOAD = 1,
 	PYX_DELIVERY_IMPORT = 2,   /* "import pyxcheck" (directly or from a .pth file through site) */
 	PYX_DELIVERY_LAUNCHER = 3, /* build/pyxcheck-python */
 };

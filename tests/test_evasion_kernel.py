@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import BUILD, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
 from pyxjson import plain
 from correlate_util import CORPUS, built, findings
 
@@ -196,13 +196,12 @@ ALL_BUT_EXEC = "open,chmod,unlink,connect,kill"
 
 
 @pytest.fixture(scope="module")
-def int80(tmp_path_factory):
-    """int80.so built from tests/corpus/evasion/with_args/int80.c; skips when the kernel runs no 32-bit
-    syscalls (there is then nothing to evade)."""
-    lib = tmp_path_factory.mktemp("int80") / "int80.so"
-    r = run(["gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(lib),
-             str(EVASION / "int80.c")])
-    assert r.returncode == 0, r.stderr
+def int80():
+    """build/tests/int80.so (tests/tests.mk, from tests/corpus/evasion/with_args/int80.c); skips when
+    the kernel runs no 32-bit syscalls (there is then nothing to evade)."""
+    lib = BUILD / "tests" / "int80.so"
+    if not lib.exists():
+        pytest.fail(f"{lib} is missing: run `make test` (or make {lib})")
     r = run([PY, "-c", "import ctypes, os, sys; "
              f"sys.exit(ctypes.CDLL({str(lib)!r}).i80_getpid() != os.getpid())"])
     if r.returncode != 0:

@@ -7,9 +7,12 @@ PYX_TEST_OUT := $(OUTPUT)/tests
 
 # Built by `make` (the BPF and correlator drivers) and only by `make test` (the rest).
 TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit \
-	$(PYX_TEST_OUT)/order-unit $(PYX_TEST_OUT)/pctx-unit
+	$(PYX_TEST_OUT)/order-unit $(PYX_TEST_OUT)/pctx-unit $(PYX_TEST_OUT)/catalogue-dump
+# Test binaries built here are all but those built per interpreter under test, against that
+# interpreter's headers: the evasion corpus's C extension (tests/correlate_util.py build_cext) and
+# the struct-layout probe of tests/test_hook_encoder_fast.py.
 TEST_BINS     := $(TEST_ALL_BINS) $(PYX_TEST_OUT)/pyx-decode $(PYX_TEST_OUT)/pyxpayload.so \
-	$(PYX_TEST_OUT)/forge
+	$(PYX_TEST_OUT)/forge $(PYX_TEST_OUT)/int80.so
 ALL_TARGETS += $(TEST_ALL_BINS)
 
 $(PYX_TEST_OUT):
@@ -50,6 +53,17 @@ $(PYX_TEST_OUT)/pyx-decode: $(MON_CORE_O) $(MON_OBJDIR)/decode_tool.o | $(PYX_TE
 $(PYX_TEST_OUT)/pyxpayload.so: $(HOOK_PAYLOAD_O) | $(PYX_TEST_OUT)
 	$(call msg,LIB,$@)
 	$(Q)$(CC) -shared -pthread -Wl,--no-undefined $(BASE_LDFLAGS) $(HOOK_PAYLOAD_O) -o $@
+
+# audit_events.def expanded as C expands it (tests/test_catalogue.py).
+$(PYX_TEST_OUT)/catalogue-dump: tests/unit/catalogue_dump.c include/pyxcheck_wire.h \
+		include/audit_events.def | $(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(BASE_CFLAGS) $< -o $@ $(BASE_LDFLAGS)
+
+# 32-bit syscalls (int $0x80) from a 64-bit process, loaded by ctypes (tests/test_evasion_kernel.py).
+$(PYX_TEST_OUT)/int80.so: tests/corpus/evasion/with_args/int80.c | $(PYX_TEST_OUT)
+	$(call msg,LIB,$@)
+	$(Q)$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror $< -o $@
 
 # The forged-probe program: forge.c with the hook's own probe sites (same provider, names,
 # argument layout and semaphores), so that what it fires is what a lying hook would fire.

@@ -29,6 +29,7 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 #define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 
 /* Function pointers: X(return type, name, parameters). All required unless listed in OPT below. */
+/* clang-format off */
 #define PYX_API_FUNCS(X)                                                                           \
 	X(int, PySys_AddAuditHook, (Py_AuditHookFunction, void *))                                 \
 	X(int, PySys_Audit, (const char *, const char *, ...))                                     \
@@ -94,7 +95,9 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 	X(_Py_NoneStruct)                                                                          \
 	X(_Py_TrueStruct)                                                                          \
 	X(_Py_FalseStruct)
+/* clang-format on */
 
+/* clang-format off */
 struct pyx_api {
 #define PYX_API_FN(ret, name, params) ret(*name) params;
 	PYX_API_FUNCS(PYX_API_FN)
@@ -103,6 +106,7 @@ struct pyx_api {
 #define PYX_API_OBJ(name) PyObject *name;
 	PYX_API_OBJS(PYX_API_OBJ)
 #undef PYX_API_OBJ
+	/* clang-format on */
 	void *(*tstate_get)(void); /* whichever unchecked getter this version has */
 	uint32_t hexversion;       /* PY_VERSION_HEX of the running interpreter */
 	/* str layout (pyx_str_view); str_ascii_size 0: unknown version, use the calls */

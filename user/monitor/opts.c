@@ -13,6 +13,7 @@
 #include "sysrec.h"
 #include "version.h"
 
+/* clang-format off */
 static const char usage_text[] =
 "Usage: pyxcheck [OPTIONS] [-- COMMAND [ARG...]]\n"
 "\n"
@@ -99,6 +100,7 @@ static const char usage_text[] =
 "  pyxcheck -r cap.jsonl --summary            replay a capture made with -j --raw -o cap.jsonl\n"
 "  pyxcheck -a -j -A -o /var/log/pyxcheck/events.jsonl --syslog tcp:relay:514\n"
 "                                             the host service, shipping to a relay\n";
+/* clang-format on */
 
 static void usage_error(const char *fmt, const char *arg)
 {
