@@ -1425,15 +1425,16 @@ PYX_SYSCALLS(PYX_SC_PROGS)
 /* 32-bit syscalls of monitored processes that the raw programs saw and did not decode. */
 __u64 compat_syscalls = 0;
 
-static __always_inline bool in_compat_syscall(void)
+/* Direct loads through the BTF pointers of the current task and its user registers: these run
+ * for every syscall of every process, and a bpf_probe_read_kernel() per field (BPF_CORE_READ on
+ * an untyped pointer) was ~4% of a traced Python open loop (docs/benchmarks.md). */
+static __always_inline bool in_compat_syscall(struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT_BIT;
+	return task->thread_info.status & TS_COMPAT_BIT;
 }
 
 /* The traced row of this syscall number in a monitored process, or -1. */
-static __always_inline int raw_row(long nr, bool count_compat)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
 {
 	int sc;
 
@@ -1441,7 +1442,7 @@ static __always_inline int raw_row(long nr, bool count_compat)
 		return -1;
 	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
 		return -1;
-	if (in_compat_syscall()) {
+	if (in_compat_syscall(task)) {
 		if (count_compat)
 			__sync_fetch_and_add(&compat_syscalls, 1);
 		return -1;
@@ -1453,27 +1454,31 @@ static __always_inline int raw_row(long nr, bool count_compat)
 SEC("raw_tp/sys_enter")
 int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 args[PYX_SC_NARGS];
-	int sc = raw_row(ctx->args[1], true);
+	struct pt_regs *regs;
+	int sc = raw_row(task, ctx->args[1], true);
 
 	if (sc < 0)
 		return 0;
+	/* ctx->args[0] is task_pt_regs(current) on x86-64: the same registers, typed */
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	/* the x86-64 syscall ABI: di, si, dx, r10, r8, r9 */
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-	args[4] = BPF_CORE_READ(regs, r8);
-	args[5] = BPF_CORE_READ(regs, r9);
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
 	return sc_enter(ctx, sc, args);
 }
 
 SEC("raw_tp/sys_exit")
 int raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	int sc = raw_row(BPF_CORE_READ(regs, orig_ax), false);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	int sc = raw_row(task, regs->orig_ax, false);
 
 	if (sc < 0)
 		return 0;
