@@ -133,6 +133,29 @@ struct {
 	__type(value, struct sc_buf);
 } inflight SEC(".maps");
 
+/* Issue 10: a sensitive syscall that the thread's last audit event explains skips its dump.
+ * Only findings (unaudited syscalls) are unwound, and the copy of 8 KiB was about half of what
+ * tracing such a syscall costs (docs/correlation.md). ev_explains[ev] is the set of rows that
+ * catalogue event ev explains (audit_events.def), filled by the loader; empty: dump always. */
+const volatile __u64 ev_explains[PYX_EV__COUNT][2] = {};
+_Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
+/* An event older than this at the syscall's entry explains nothing. */
+#define PYX_EXPLAIN_NS (20 * 1000 * 1000ULL)
+
+struct last_audit {
+	__u64 ts_ns;
+	__u32 event_id; /* PYX_EVENT_UNKNOWN once a syscall has used it */
+	__u32 _pad;
+};
+
+/* Per thread: its last audit event (PYX_EVENT_UNKNOWN: none left that explains a syscall). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct last_audit);
+} last_audit SEC(".maps");
+
 /* tid -> the execve/execveat record built at entry (the old image's memory is gone at exit). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -525,12 +548,27 @@ static __always_inline bool usdt_admit(void)
 
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
+	struct last_audit *la;
 	struct audit_buf *b;
 	__u64 *busy;
 	__u32 n;
 
 	if (!usdt_admit())
 		return 0;
+	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
+	 * but replaces the one before it, which must not explain the native call it led to. */
+	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
+		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL,
+					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (la) {
+			la->ts_ns = bpf_ktime_get_ns();
+			la->event_id = event_id;
+		}
+	} else {
+		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+		if (la)
+			la->event_id = PYX_EVENT_UNKNOWN;
+	}
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
 		lose(PYX_STREAM_AUDIT);
@@ -1111,6 +1149,42 @@ struct {
 
 __u64 ustack_next = 0;
 
+/* Does the thread's last audit event explain the syscall of record b? Then it is used up: one
+ * event spares one dump. An attacker who forges the event (sys.audit is open to any Python code)
+ * gets no verdict from this, only a finding unwound from the frame-pointer walk alone. */
+static __always_inline bool dump_explained(const struct sc_buf *b)
+{
+	struct last_audit *la;
+	__u32 ev, sc = b->rec.sc;
+
+	if (sc >= PYX_SC__COUNT)
+		return false;
+	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+	if (!la)
+		return false;
+	ev = la->event_id;
+	if (ev >= PYX_EV__COUNT || b->rec.enter_ns < la->ts_ns ||
+	    b->rec.enter_ns - la->ts_ns > PYX_EXPLAIN_NS)
+		return false;
+	if (!(ev_explains[ev][sc / 64] & (1ULL << (sc % 64))))
+		return false;
+	la->event_id = PYX_EVENT_UNKNOWN;
+	return true;
+}
+
+/* A read-only open uses up the thread's last event as well: an `open` event for a file read
+ * must not spare the dump of a native open for writing that follows it. */
+static __always_inline void explained_open(int sc)
+{
+	struct last_audit *la;
+
+	if (sc != PYX_SC_openat && sc != PYX_SC_open)
+		return;
+	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+	if (la)
+		la->event_id = PYX_EVENT_UNKNOWN;
+}
+
 /* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
  * 1 + the slot, or 0. 4 KiB copies from sp at constant offsets; one that does not read (it runs
  * past the end of the stack mapping, or into a page not resident) is tried again up to the end
@@ -1128,7 +1202,7 @@ static __always_inline __u32 ustack_dump(struct sc_buf *b)
 	__u64 src;
 	int i;
 
-	if (!ustack_dump_on)
+	if (!ustack_dump_on || dump_explained(b))
 		return 0;
 	slot = __atomic_fetch_add(&ustack_next, 1, __ATOMIC_RELAXED) & (PYX_USTACK_DUMPS - 1);
 	d = bpf_map_lookup_elem(&ustack_dumps, &slot);
@@ -1305,6 +1379,8 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 	if (ustack_wanted(sc, e->rec.args)) {
 		size = ustack_append(ctx, out, size);
 		out->rec.hdr.size = size;
+	} else {
+		explained_open(sc);
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
@@ -1362,6 +1438,8 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	if (ustack_wanted(sc, st->args)) {
 		size = ustack_append(ctx, b, size);
 		b->rec.hdr.size = size;
+	} else {
+		explained_open(sc);
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
@@ -1425,15 +1503,16 @@ PYX_SYSCALLS(PYX_SC_PROGS)
 /* 32-bit syscalls of monitored processes that the raw programs saw and did not decode. */
 __u64 compat_syscalls = 0;
 
-static __always_inline bool in_compat_syscall(void)
+/* Direct loads through the BTF pointers of the current task and its user registers: these run
+ * for every syscall of every process, and a bpf_probe_read_kernel() per field (BPF_CORE_READ on
+ * an untyped pointer) was ~4% of a traced Python open loop (docs/benchmarks.md). */
+static __always_inline bool in_compat_syscall(struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-	return BPF_CORE_READ(task, thread_info.status) & TS_COMPAT_BIT;
+	return task->thread_info.status & TS_COMPAT_BIT;
 }
 
 /* The traced row of this syscall number in a monitored process, or -1. */
-static __always_inline int raw_row(long nr, bool count_compat)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
 {
 	int sc;
 
@@ -1441,7 +1520,7 @@ static __always_inline int raw_row(long nr, bool count_compat)
 		return -1;
 	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
 		return -1;
-	if (in_compat_syscall()) {
+	if (in_compat_syscall(task)) {
 		if (count_compat)
 			__sync_fetch_and_add(&compat_syscalls, 1);
 		return -1;
@@ -1453,27 +1532,31 @@ static __always_inline int raw_row(long nr, bool count_compat)
 SEC("raw_tp/sys_enter")
 int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 args[PYX_SC_NARGS];
-	int sc = raw_row(ctx->args[1], true);
+	struct pt_regs *regs;
+	int sc = raw_row(task, ctx->args[1], true);
 
 	if (sc < 0)
 		return 0;
+	/* ctx->args[0] is task_pt_regs(current) on x86-64: the same registers, typed */
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	/* the x86-64 syscall ABI: di, si, dx, r10, r8, r9 */
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-	args[4] = BPF_CORE_READ(regs, r8);
-	args[5] = BPF_CORE_READ(regs, r9);
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
 	return sc_enter(ctx, sc, args);
 }
 
 SEC("raw_tp/sys_exit")
 int raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	int sc = raw_row(BPF_CORE_READ(regs, orig_ax), false);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	int sc = raw_row(task, regs->orig_ax, false);
 
 	if (sc < 0)
 		return 0;

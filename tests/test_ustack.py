@@ -3,9 +3,11 @@
 registers and top stack pages of each sensitive syscall in an LRU map, and the monitor unwinds a
 finding's dump with the DWARF CFI of the libraries mapped there (docs/correlation.md)."""
 import json
+import os
 import re
 
-from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import BUILD, LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import stdout_records
 from correlate_util import CORPUS, build_cext, built, monitor, unaudited
 
 PY = SYSTEM_PYTHON
@@ -112,3 +114,60 @@ def test_origin_names_the_glibc_function_called(tmp_path):
     assert st[1].startswith("libc.so.6+"), st  # stdio's own frames before libffi
     assert re.fullmatch(r"ctypes: a C function called from Python \(through glibc \w+\)",
                         x["origin"]), x
+
+
+EXPLAINED = """import ctypes, os, sys
+d = sys.argv[1]
+open(os.path.join(d, "explained"), "w").close()
+libc = ctypes.CDLL(None)
+libc_open = libc.open
+fd = libc_open(os.path.join(d, "native").encode(), os.O_WRONLY | os.O_CREAT, 0o644)
+libc.close(fd)
+open(os.path.join(d, "read"), "rb").close()
+fd = libc_open(os.path.join(d, "after-read").encode(), os.O_WRONLY | os.O_CREAT, 0o644)
+libc.close(fd)
+sys.audit("open", os.path.join(d, "decoy"), "w", os.O_WRONLY)
+fd = libc_open(os.path.join(d, "forged").encode(), os.O_WRONLY | os.O_CREAT, 0o644)
+libc.close(fd)
+os.unlink(os.path.join(d, "explained"))
+"""
+
+
+def _dumps(tmp_path, env=None):
+    """{file name: dump taken?} of the sensitive syscalls of EXPLAINED, from pyx-bpfdrv."""
+    drv = BUILD / "tests" / "pyx-bpfdrv"
+    built()
+    script = tmp_path / "explained.py"
+    script.write_text(EXPLAINED)
+    d = tmp_path / "d"
+    d.mkdir(exist_ok=True)
+    open(d / "read", "w").close()
+    r = run([str(drv), "--hook", str(LIBPYXCHECK), "--", "env", "LD_PRELOAD=" + str(LIBPYXCHECK),
+             PY, "-I", str(script), str(d)], timeout=180, env=env)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for x in stdout_records(r.stdout):
+        if x["type"] == "syscall" and x["syscall"] in ("openat", "unlink"):
+            name = x["args"]["filename" if x["syscall"] == "openat" else "pathname"]
+            if name.startswith(str(d) + "/"):
+                out[(x["syscall"], name.rsplit("/", 1)[1])] = x.get("ustack_dump")
+    return out
+
+
+@needs_root_bpf
+def test_dump_skipped_only_when_the_last_audit_event_explains_the_syscall(tmp_path):
+    """Issue 10: a sensitive syscall right after the audit event that explains it takes no stack
+    dump; a native one (ctypes, no event of its own) does, also after a read-only open's event,
+    which that open used up. A forged event costs the finding only its dump (the corpus test
+    test_forged_open_event_then_real_open shows it is still reported). PYXCHECK_DUMP_ALL=1
+    dumps every sensitive syscall, as before."""
+    assert _dumps(tmp_path) == {
+        ("openat", "explained"): False,
+        ("openat", "native"): True,
+        ("openat", "read"): None,  # read-only: not sensitive, no stack trailer
+        ("openat", "after-read"): True,
+        ("openat", "forged"): False,
+        ("unlink", "explained"): False,
+    }
+    env = dict(os.environ, PYXCHECK_DUMP_ALL="1")
+    assert set(_dumps(tmp_path, env).values()) == {True, None}

@@ -129,7 +129,12 @@ static int on_record(void *ctx, const void *rec, size_t size)
 			printf("%s\"%s\":", i ? "," : "", sv.args[i].name);
 			put_arg(&sv.args[i]);
 		}
-		printf("}}\n");
+		printf("}");
+		/* the user stack trailer: frames, and whether a stack dump was taken */
+		if (sv.nustack)
+			printf(",\"ustack_frames\":%u,\"ustack_dump\":%s", sv.nustack,
+			       sv.ustack_dump ? "true" : "false");
+		printf("}\n");
 		break;
 	case PYX_REC_PROCESS:
 		if (pyx_procrec_decode(rec, size, &pv)) {

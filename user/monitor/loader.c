@@ -22,7 +22,9 @@
 #include "detach.h"
 #include "loader.h"
 #include "pyxcheck_syscall.h"
+#include "pyxcheck_wire.h"
 #include "pyxcheck.skel.h"
+#include "sysrec.h"
 
 #define PYX_DEFAULT_RINGBUF (8u << 20)
 /* Longest a blocking poll sleeps before it looks at the ring anyway: records below the wake-up
@@ -287,6 +289,37 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 /* The set of monitored processes holds up to pid_max tgids, so that it can never be full; entries
  * are allocated on insert (BPF_F_NO_PREALLOC). PYXCHECK_TEST_MONITORED_MAX, for tests only, makes
  * it small to show what happens when it is full anyway (PYX_STREAM_UNMONITORED). */
+/* The rows each catalogue event explains (audit_events.def), for the BPF side's dump_explained():
+ * a sensitive syscall right after an event that explains it skips its stack dump. */
+static const char *const ev_syscalls[PYX_EV__COUNT] = {
+#define PYX_EVENT(sym, name, cat, args, syscalls) [PYX_EV_##sym] = syscalls,
+#include "audit_events.def"
+#undef PYX_EVENT
+};
+
+static void fill_explains(struct pyxcheck_bpf *skel)
+{
+	char name[32];
+	size_t n;
+	int i, sc;
+
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		const char *s = ev_syscalls[i];
+
+		while (s && *s) {
+			n = strcspn(s, ",");
+			if (n < sizeof(name)) {
+				memcpy(name, s, n);
+				name[n] = 0;
+				sc = pyx_sc_by_name(name);
+				if (sc >= 0 && sc < 128)
+					skel->rodata->ev_explains[i][sc / 64] |= 1ULL << (sc % 64);
+			}
+			s += n + (s[n] == ',');
+		}
+	}
+}
+
 static int size_monitored(struct pyxcheck_bpf *skel)
 {
 	const char *test = getenv("PYXCHECK_TEST_MONITORED_MAX");
@@ -358,6 +391,8 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	}
 	ld->skel->rodata->monitor_all = opts->all;
 	ld->skel->rodata->ustack_dump_on = !opts->no_stack_dump;
+	if (!opts->no_stack_dump && !getenv("PYXCHECK_DUMP_ALL"))
+		fill_explains(ld->skel);
 	/* exec records of processes not (yet) monitored: only -a has processes join late */
 	if (!opts->all)
 		bpf_map__set_max_entries(ld->skel->maps.exec_ctx, 1);
