@@ -86,6 +86,10 @@ class Tap:
         return [(p, f) for p, f in self.records(start) if f.get("pid") != str(barrier.pid)]
 
 
+# make test's --dist loadgroup runs them on one worker, so the tap is started once
+pytestmark = pytest.mark.xdist_group("hook_lifecycle_tap")
+
+
 @pytest.fixture(scope="module")
 def tap():
     """One tap for the module: its tests look only at their own processes' records, so they can

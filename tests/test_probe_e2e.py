@@ -446,6 +446,7 @@ def lifecycle(lines, kind):
 # ---- the tests ---------------------------------------------------------------------------------
 
 @needs_root_bpf
+@pytest.mark.xdist_group("probe_e2e_lib_tap")  # one worker, one lib_tap (make test's loadgroup)
 @pytest.mark.parametrize("python", PYTHONS)
 def test_every_event_reaches_the_tap_byte_exact(python, tmp_path, build, lib_tap):
     truth, lines = traced_run(python, tmp_path, ["-b", str(LIBPYXCHECK)], tap=lib_tap)
