@@ -327,9 +327,10 @@ def traced_run(python, tmp_path, tap_args, launcher=False, tap=None):
 
 @pytest.fixture(scope="module")
 def lib_tap(tmp_path_factory):
-    """One tap on libpyxcheck.so for the interpreter matrix: each case looks only at its own
-    workload's lines, and a tap start and stop attaches and detaches every probe site."""
-    tap = Tap(tmp_path_factory.mktemp("lib-tap"), ["-b", str(LIBPYXCHECK)])
+    """One tap on libpyxcheck.so and the launcher for the interpreter matrix and the launcher:
+    each case looks only at its own workload's lines, and a tap start and stop attaches and
+    detaches every probe site."""
+    tap = Tap(tmp_path_factory.mktemp("lib-tap"), ["-b", str(LIBPYXCHECK), "-b", str(LAUNCHER)])
     SHARED_TAPS.append(tap)
     yield tap
     if tap in SHARED_TAPS:
@@ -465,8 +466,10 @@ def test_every_event_reaches_the_tap_byte_exact(python, tmp_path, build, lib_tap
 
 
 @needs_root_bpf
-def test_launcher_is_traced_through_its_own_probes(tmp_path, build):
-    truth, lines = traced_run(SYSTEM_PYTHON, tmp_path, ["-b", str(LAUNCHER)], launcher=True)
+@pytest.mark.xdist_group("probe_e2e_lib_tap")
+def test_launcher_is_traced_through_its_own_probes(tmp_path, build, lib_tap):
+    truth, lines = traced_run(SYSTEM_PYTHON, tmp_path, ["-b", str(LAUNCHER)], launcher=True,
+                              tap=lib_tap)
     assert truth["hostile_calls"] == []
     audit = [l for l in lines if not l["probe"].startswith("hook_")]
     check_stream(truth, audit, str(WORKLOAD))
