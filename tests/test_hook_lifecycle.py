@@ -14,7 +14,7 @@ import pytest
 
 import pyxwire
 from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run,
-                      serial, wait_for)
+                      wait_for)
 
 TAP = BUILD / "pyxcheck-tap"
 LINE = re.compile(r"probe=(\w+) (.*)")
@@ -42,7 +42,8 @@ class Tap:
         """Detach, drain, and return [(probe, {field: value})]."""
         time.sleep(0.5)  # let the ring buffer deliver the last records
         self.proc.send_signal(signal.SIGINT)
-        _, err = self.proc.communicate(timeout=60)
+        # detaching two binaries' probes beside other workers' detaches took > 60 s (no hang)
+        _, err = self.proc.communicate(timeout=300)
         assert self.proc.returncode == 0, err
         recs = self.records()
         self.out.close()
@@ -92,9 +93,10 @@ pytestmark = pytest.mark.xdist_group("hook_lifecycle_tap")
 
 @pytest.fixture(scope="module")
 def tap():
-    """One tap for the module: its tests look only at their own processes' records, so they can
-    share it (each tap start and stop attaches and detaches every probe site)."""
-    t = Tap()
+    """One tap (on the hook and the launcher) for the module: its tests look only at their own
+    processes' records, so they can share it (each tap start and stop attaches and detaches
+    every probe site)."""
+    t = Tap(LIBPYXCHECK, LAUNCHER)
     yield t
     t.stop()
 
@@ -164,13 +166,12 @@ def test_preload_and_import_lifecycle(build, tap, python):
 
 
 @needs_root_bpf
-@serial  # its tap attaches to two binaries: beside another worker's detach it took > 60 s to stop
-def test_launcher_lifecycle(build):
-    tap = Tap(LIBPYXCHECK, LAUNCHER)
+def test_launcher_lifecycle(build, tap):
+    start = tap.mark()
     p = subprocess.Popen([str(LAUNCHER), "-c", "import sys; sys.audit('app.hello', 3)"],
                          env=env_with())
     assert p.wait(60) == 0
-    mine = by_pid(tap.stop(), p.pid)
+    mine = by_pid(tap.since(start), p.pid)
     starts = [f for q, f in mine if q == "hook_start"]
     assert [(f["delivery"], f["status"]) for f in starts] == [("3", "0")]
     assert "app.hello" in [d.name for d in check_stream(mine, p.pid)]
