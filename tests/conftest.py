@@ -105,6 +105,9 @@ serial = pytest.mark.serial
 def pytest_configure(config):
     config.addinivalue_line("markers", "serial: run alone, after the parallel part of `make test` "
                             "(stress, timing, machine-wide BPF state)")
+    # pytest-xdist's own (declared again for runs with -p no:xdist): `make test` runs with
+    # --dist loadgroup, and the tests of one group on one worker share a module-scoped fixture
+    config.addinivalue_line("markers", "xdist_group(name): run on the same pytest-xdist worker")
 
 
 def run(cmd, **kw):

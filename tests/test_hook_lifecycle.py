@@ -14,7 +14,7 @@ import pytest
 
 import pyxwire
 from conftest import (BUILD, LAUNCHER, LIBPYXCHECK, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run,
-                      serial)
+                      wait_for)
 
 TAP = BUILD / "pyxcheck-tap"
 LINE = re.compile(r"probe=(\w+) (.*)")
@@ -42,17 +42,63 @@ class Tap:
         """Detach, drain, and return [(probe, {field: value})]."""
         time.sleep(0.5)  # let the ring buffer deliver the last records
         self.proc.send_signal(signal.SIGINT)
-        _, err = self.proc.communicate(timeout=60)
+        # detaching two binaries' probes beside other workers' detaches took > 60 s (no hang)
+        _, err = self.proc.communicate(timeout=300)
         assert self.proc.returncode == 0, err
-        self.out.seek(0)
-        out = self.out.read().decode()
+        recs = self.records()
         self.out.close()
+        return recs
+
+    def records(self, start=0):
+        """[(probe, {field: value})] of the complete lines written from byte offset start on."""
+        # pread: the tap writes through the same open file and its offset must not move
+        data = b""
+        while True:
+            chunk = os.pread(self.out.fileno(), 1 << 20, start + len(data))
+            if not chunk:
+                break
+            data += chunk
+        text = data.decode()
         recs = []
-        for line in out.splitlines():
+        for line in text[:text.rfind("\n") + 1].splitlines():
             m = LINE.match(line)
             if m:
                 recs.append((m.group(1), dict(kv.split("=", 1) for kv in m.group(2).split())))
         return recs
+
+    def mark(self):
+        """Where the records of what a test starts now begin (see since()): after the last
+        complete line (stdio may have flushed part of one)."""
+        size = os.fstat(self.out.fileno()).st_size
+        return os.pread(self.out.fileno(), size, 0).rfind(b"\n") + 1
+
+    def since(self, start):
+        """The records from mark() start on, once every process that has exited by now has been
+        delivered: a hooked Python started after them is waited for until its hook_stop is on
+        the tap. Records leave the ring buffer in the order they were reserved, so theirs are
+        before its own (a barrier, instead of stopping the tap: detaching takes up to a minute
+        on a loaded machine)."""
+        barrier = subprocess.Popen([SYSTEM_PYTHON, "-c", "pass"],
+                                   env=env_with(LD_PRELOAD=str(LIBPYXCHECK)))
+        assert barrier.wait(60) == 0
+        wait_for(lambda: any(p == "hook_stop" and f.get("arg_pid") == str(barrier.pid)
+                             for p, f in self.records(start)),
+                 f"the barrier's hook_stop (pid {barrier.pid}) on the tap")
+        return [(p, f) for p, f in self.records(start) if f.get("pid") != str(barrier.pid)]
+
+
+# make test's --dist loadgroup runs them on one worker, so the tap is started once
+pytestmark = pytest.mark.xdist_group("hook_lifecycle_tap")
+
+
+@pytest.fixture(scope="module")
+def tap():
+    """One tap (on the hook and the launcher) for the module: its tests look only at their own
+    processes' records, so they can share it (each tap start and stop attaches and detaches
+    every probe site)."""
+    t = Tap(LIBPYXCHECK, LAUNCHER)
+    yield t
+    t.stop()
 
 
 def decode(f):
@@ -94,14 +140,14 @@ def check_stream(recs, pid):
 
 @needs_root_bpf
 @pytest.mark.parametrize("python", PYTHONS)
-def test_preload_and_import_lifecycle(build, python):
-    tap = Tap()
+def test_preload_and_import_lifecycle(build, tap, python):
+    start = tap.mark()
     pre = subprocess.Popen([python, "-c", "import sys; sys.audit('app.hello', 1)"],
                            env=env_with(LD_PRELOAD=str(LIBPYXCHECK)))
     imp = subprocess.Popen([python, "-c", "import sys; sys.path.insert(0, %r); import pyxcheck; "
                             "sys.audit('app.hello', 2)" % str(BUILD)], env=env_with())
     assert pre.wait(60) == 0 and imp.wait(60) == 0
-    recs = tap.stop()
+    recs = tap.since(start)
     hv = str(hexversion(python))
     for proc, delivery in ((pre, "1"), (imp, "2")):
         mine = by_pid(recs, proc.pid)
@@ -120,21 +166,20 @@ def test_preload_and_import_lifecycle(build, python):
 
 
 @needs_root_bpf
-@serial  # its tap attaches to two binaries: beside another worker's detach it took > 60 s to stop
-def test_launcher_lifecycle(build):
-    tap = Tap(LIBPYXCHECK, LAUNCHER)
+def test_launcher_lifecycle(build, tap):
+    start = tap.mark()
     p = subprocess.Popen([str(LAUNCHER), "-c", "import sys; sys.audit('app.hello', 3)"],
                          env=env_with())
     assert p.wait(60) == 0
-    mine = by_pid(tap.stop(), p.pid)
+    mine = by_pid(tap.since(start), p.pid)
     starts = [f for q, f in mine if q == "hook_start"]
     assert [(f["delivery"], f["status"]) for f in starts] == [("3", "0")]
     assert "app.hello" in [d.name for d in check_stream(mine, p.pid)]
 
 
 @needs_root_bpf
-def test_refused_lifecycle(build):
-    tap = Tap()
+def test_refused_lifecycle(build, tap):
+    start = tap.mark()
     code = ("import sys\n"
             "def veto(ev, args):\n"
             "    if ev == 'sys.addaudithook': raise RuntimeError('no')\n"
@@ -143,13 +188,13 @@ def test_refused_lifecycle(build):
             "import pyxcheck\n" % str(BUILD))
     p = subprocess.Popen([SYSTEM_PYTHON, "-c", code], env=env_with(), stderr=subprocess.PIPE)
     assert p.wait(60) == 0
-    mine = by_pid(tap.stop(), p.pid)
+    mine = by_pid(tap.since(start), p.pid)
     assert [(q, f["delivery"], f["status"]) for q, f in mine] == [("hook_start", "2", "-1")]
 
 
 @needs_root_bpf
 @pytest.mark.parametrize("python", PYTHONS)
-def test_forked_children_survive_and_are_traced(build, python):
+def test_forked_children_survive_and_are_traced(build, tap, python):
     code = ("import os, sys\n"
             "for i in range(5): sys.audit('app.parent', i)\n"
             "pid = os.fork()\n"
@@ -163,11 +208,11 @@ def test_forked_children_survive_and_are_traced(build, python):
             "    print('grandchild', pid2, st, flush=True)\n"
             "    sys.exit(0)\n"
             "print('child', pid, os.waitpid(pid, 0)[1], flush=True)\n")
-    tap = Tap()
+    start = tap.mark()
     p = subprocess.Popen([python, "-c", code], env=env_with(LD_PRELOAD=str(LIBPYXCHECK)),
                          stdout=subprocess.PIPE, text=True)
     out, _ = p.communicate(timeout=60)
-    recs = tap.stop()
+    recs = tap.since(start)
     lines = dict((l.split()[0], l.split()[1:]) for l in out.splitlines())
     assert p.returncode == 0 and lines["child"][1] == "0" and lines["grandchild"][1] == "0", out
     names = {}
@@ -180,13 +225,11 @@ def test_forked_children_survive_and_are_traced(build, python):
 
 
 @needs_root_bpf
-def test_cpython_test_audit_traced(build):
-    tap = Tap()
-    try:
-        r = run([os.path.realpath(SYSTEM_PYTHON), "-m", "test", "test_audit"],
-                env=env_with(LD_PRELOAD=str(LIBPYXCHECK)), timeout=600)
-    finally:
-        recs = tap.stop()
+def test_cpython_test_audit_traced(build, tap):
+    start = tap.mark()
+    r = run([os.path.realpath(SYSTEM_PYTHON), "-m", "test", "test_audit"],
+            env=env_with(LD_PRELOAD=str(LIBPYXCHECK)), timeout=600)
+    recs = tap.since(start)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert "Tests result: SUCCESS" in r.stdout
     assert sum(1 for p, _ in recs if p == "hook_start") >= 10  # test_audit's subprocesses

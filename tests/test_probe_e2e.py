@@ -255,13 +255,36 @@ class Tap:
         """SIGINT, drain, exit 0; returns the record lines."""
         self.proc.send_signal(signal.SIGINT)
         try:
-            err = self.proc.communicate(timeout=60)[1].decode()
+            # a guard against a hang only: detaching the shared tap's two binaries beside other
+            # tracers' detaches took > 60 s on a loaded machine
+            err = self.proc.communicate(timeout=300)[1].decode()
         except subprocess.TimeoutExpired:
             self.proc.kill()
             pytest.fail("pyxcheck-tap did not stop on SIGINT")
         assert self.proc.returncode == 0, err
         assert re.search(r"\b0 lost, 0 unreadable payloads", err), err
         return [parse_line(l) for l in self.out.read_text().splitlines()]
+
+    def mark(self):
+        """Where the lines of what a test starts now begin: after the last complete line."""
+        return self.out.read_bytes().rfind(b"\n") + 1
+
+    def since(self, start):
+        """The lines from mark() start on, once every process that has exited by now has been
+        delivered: a hooked Python started after them is waited for until its hook_stop is on
+        the tap (records leave the ring buffer in the order they were reserved). Losses are
+        checked when the tap stops (stop())."""
+        def lines():
+            data = self.out.read_bytes()[start:]
+            return [parse_line(l) for l in data[:data.rfind(b"\n") + 1].decode().splitlines()]
+
+        env = dict(os.environ, LD_PRELOAD=str(LIBPYXCHECK))
+        barrier = subprocess.Popen([SYSTEM_PYTHON, "-c", "pass"], env=env)
+        assert barrier.wait(60) == 0
+        wait_for(lambda: any(l["probe"] == "hook_stop" and l["arg_pid"] == barrier.pid
+                             for l in lines()),
+                 f"the barrier's hook_stop (pid {barrier.pid}) on the tap")
+        return [l for l in lines() if l["pid"] != barrier.pid]
 
 
 def parse_line(line):
@@ -288,16 +311,36 @@ def run_workload(argv, tmp_path, env_extra):
     return json.loads(out.read_text())
 
 
-def traced_run(python, tmp_path, tap_args, launcher=False):
-    tap = Tap(tmp_path, tap_args)
+def traced_run(python, tmp_path, tap_args, launcher=False, tap=None):
+    """The workload's truth and its lines, on a tap of its own or on the shared one given."""
+    own = tap is None
+    if own:
+        tap = Tap(tmp_path, tap_args)
+    start = tap.mark()
     try:
         if launcher:
             truth = run_workload([str(LAUNCHER)], tmp_path, {})
         else:
             truth = run_workload([python], tmp_path, {"LD_PRELOAD": str(LIBPYXCHECK)})
     finally:
-        lines = tap.stop()
+        lines = tap.stop() if own else tap.since(start)
     return truth, [l for l in lines if l["pid"] == truth["pid"]]
+
+
+@pytest.fixture(scope="module")
+def lib_tap(tmp_path_factory):
+    """One tap on libpyxcheck.so and the launcher for the interpreter matrix and the launcher:
+    each case looks only at its own workload's lines, and a tap start and stop attaches and
+    detaches every probe site."""
+    tap = Tap(tmp_path_factory.mktemp("lib-tap"), ["-b", str(LIBPYXCHECK), "-b", str(LAUNCHER)])
+    SHARED_TAPS.append(tap)
+    yield tap
+    if tap in SHARED_TAPS:
+        SHARED_TAPS.remove(tap)
+        tap.stop()
+
+
+SHARED_TAPS = []  # lib_tap while it runs: a test that must be alone on the probes stops it first
 
 
 def event_name(payload):
@@ -406,9 +449,10 @@ def lifecycle(lines, kind):
 # ---- the tests ---------------------------------------------------------------------------------
 
 @needs_root_bpf
+@pytest.mark.xdist_group("probe_e2e_lib_tap")  # one worker, one lib_tap (make test's loadgroup)
 @pytest.mark.parametrize("python", PYTHONS)
-def test_every_event_reaches_the_tap_byte_exact(python, tmp_path, build):
-    truth, lines = traced_run(python, tmp_path, ["-b", str(LIBPYXCHECK)])
+def test_every_event_reaches_the_tap_byte_exact(python, tmp_path, build, lib_tap):
+    truth, lines = traced_run(python, tmp_path, ["-b", str(LIBPYXCHECK)], tap=lib_tap)
     assert truth["hostile_calls"] == []
     audit = [l for l in lines if not l["probe"].startswith("hook_")]
     check_stream(truth, audit, str(WORKLOAD))
@@ -424,8 +468,10 @@ def test_every_event_reaches_the_tap_byte_exact(python, tmp_path, build):
 
 
 @needs_root_bpf
-def test_launcher_is_traced_through_its_own_probes(tmp_path, build):
-    truth, lines = traced_run(SYSTEM_PYTHON, tmp_path, ["-b", str(LAUNCHER)], launcher=True)
+@pytest.mark.xdist_group("probe_e2e_lib_tap")
+def test_launcher_is_traced_through_its_own_probes(tmp_path, build, lib_tap):
+    truth, lines = traced_run(SYSTEM_PYTHON, tmp_path, ["-b", str(LAUNCHER)], launcher=True,
+                              tap=lib_tap)
     assert truth["hostile_calls"] == []
     audit = [l for l in lines if not l["probe"].startswith("hook_")]
     check_stream(truth, audit, str(WORKLOAD))
@@ -442,6 +488,8 @@ def test_launcher_is_traced_through_its_own_probes(tmp_path, build):
 @serial
 @needs_root_bpf
 def test_one_category_yields_only_its_events(tmp_path, build):
+    while SHARED_TAPS:  # run in one pytest with the matrix above (not `make test`'s serial pass)
+        SHARED_TAPS.pop().stop()
     wait_for(lambda: subprocess.run(["pgrep", "-x", "pyxcheck-detach"],
                                     capture_output=True).returncode == 1,
              "earlier monitors' background detach to finish", timeout=300)

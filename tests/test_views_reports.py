@@ -157,6 +157,7 @@ def by_time(groups):
     return sorted(groups, key=lambda n: (-sum(t for t, _ in groups[n]), n))
 
 
+@pytest.mark.xdist_group("views_reports_capture")  # one capture run (loadgroup)
 def test_summary_totals_equal_the_json_records(capture):
     d, recs, err = capture
     text = err[err.index("audit events:"):]
@@ -349,6 +350,7 @@ def test_check_trace_schema_catches_crossing_slices_and_lone_flows():
         check_trace_schema(bad)
 
 
+@pytest.mark.xdist_group("views_reports_capture")  # one capture run (loadgroup)
 def test_trace_holds_the_run(capture):
     d, recs, _ = capture
     with open(d / "trace.json", encoding="utf-8") as f:
@@ -460,6 +462,7 @@ class Dom(HTMLParser):
             self.cell.append(data)
 
 
+@pytest.mark.xdist_group("views_reports_capture")  # one capture run (loadgroup)
 def test_html_report_renders_in_chromium(capture):
     d, recs, err = capture
     page = d / "report.html"
@@ -547,6 +550,7 @@ def png_pixels(data):
     return w, h, rows, bpp
 
 
+@pytest.mark.xdist_group("views_reports_capture")  # one capture run (loadgroup)
 def test_html_report_screenshot_is_not_blank(capture, tmp_path):
     d, _, _ = capture
     shot = tmp_path / "shot.png"

@@ -109,9 +109,12 @@ $(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SR
 # Two passes: every test not marked `serial` on PYTEST_JOBS workers (pytest-xdist, one per CPU),
 # then the `serial` ones alone (tests/conftest.py says which and why). Both passes always run;
 # `make test` fails if either did. pytest's 5 ("no tests collected": PYTEST_ARGS=-k picked none of
-# a pass) is not a failure. PYTEST_JOBS=0 runs the first pass in-process too.
+# a pass) is not a failure. PYTEST_JOBS=0 runs the first pass in-process too. --dist loadgroup:
+# tests marked xdist_group(NAME) share a module-scoped tap or capture and run on one worker, so it
+# is started once; every other test goes to whichever worker is free. --durations: the slowest
+# tests in every log, to see where the time goes.
 PYTEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PYTEST_RUN   = PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v
+PYTEST_RUN   = PYX_BUILD=$(OUTPUT) $(PYTHON) -m pytest -rs -v --durations=25
 # The HTML report is checked by rendering it in Debian's headless Chromium
 # (tests/test_views_reports.py): installed here when absent; without root or apt the test says
 # it was skipped and why.
@@ -126,7 +129,8 @@ views-deps:
 test: all $(TEST_BINS) views-deps
 	@rc=0; \
 	echo "test: parallel part, $(PYTEST_JOBS) workers"; \
-	$(PYTEST_RUN) -n $(PYTEST_JOBS) -m "not serial" $(PYTEST_ARGS) tests || [ $$? = 5 ] || rc=1; \
+	$(PYTEST_RUN) -n $(PYTEST_JOBS) --dist loadgroup -m "not serial" $(PYTEST_ARGS) tests || \
+		[ $$? = 5 ] || rc=1; \
 	echo "test: serial part"; \
 	$(PYTEST_RUN) -m serial $(PYTEST_ARGS) tests || [ $$? = 5 ] || rc=1; \
 	exit $$rc
