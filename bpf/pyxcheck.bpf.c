@@ -811,25 +811,35 @@ struct args_ctx {
 	__u32 sc, off;
 };
 
-/* Argument n of a row known only at run time, a bpf_loop() callback: verified once for every
- * row and argument, where an unrolled loop over run-time kinds would be walked by the verifier
- * for every combination. */
-static long copy_arg(__u32 n, struct args_ctx *c)
+/* Argument n of a row known only at run time (the raw programs). A global function: the verifier
+ * checks it once per program, with every argument unknown, instead of once per call site and per
+ * state of the caller that reaches it; this and the two below took the raw programs from 138k to
+ * 48k verified instructions, most of `pyxcheck -- COMMAND`'s start (docs/benchmarks.md). */
+__noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, long ret)
 {
 	__u32 i = n, j = n + 1;
 	__u8 next_kind = PYX_AK_NONE;
 	__u64 next = 0;
 
-	if (n >= PYX_SC_NARGS)
-		return 1;
+	if (!b || n >= PYX_SC_NARGS)
+		return off;
 	/* for the verifier: n < 6 is checked, but on another register */
 	pyx_mask(i, 7);
 	pyx_mask(j, 7);
 	if (n + 1 < PYX_SC_NARGS) {
-		next_kind = kind_of(c->sc, j);
-		next = c->b->rec.args[j];
+		next_kind = kind_of(sc, j);
+		next = b->rec.args[j];
 	}
-	c->off = copy_one(c->b, i, c->off, kind_of(c->sc, i), next_kind, next, c->ret);
+	return copy_one(b, i, off, kind_of(sc, i), next_kind, next, ret);
+}
+
+/* The bpf_loop() callback over copy_arg_rt(): an unrolled loop over run-time kinds would be
+ * walked by the verifier for every combination. */
+static long copy_arg(__u32 n, struct args_ctx *c)
+{
+	if (n >= PYX_SC_NARGS)
+		return 1;
+	c->off = copy_arg_rt(c->b, n, c->sc, c->off, c->ret);
 	return 0;
 }
 
@@ -1006,15 +1016,23 @@ struct compare_ctx {
 	__u16 out;
 };
 
-/* Argument n of a row known only at run time, a bpf_loop() callback (as copy_arg()). */
-static long compare_arg(__u32 n, struct compare_ctx *c)
+/* Argument n of a row known only at run time: a global function, as copy_arg_rt(). */
+__noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u32 sc)
 {
 	__u32 i = n;
 
+	if (!e || !x || n >= PYX_SC_NARGS)
+		return 0;
+	pyx_mask(i, 7); /* for the verifier, as in copy_arg_rt() */
+	return compare_one(e, x, i, kind_of(sc, i));
+}
+
+/* The bpf_loop() callback over compare_arg_rt() (as copy_arg()). */
+static long compare_arg(__u32 n, struct compare_ctx *c)
+{
 	if (n >= PYX_SC_NARGS)
 		return 1;
-	pyx_mask(i, 7); /* for the verifier, as in copy_arg() */
-	c->out |= compare_one(c->e, c->x, i, kind_of(c->sc, i));
+	c->out |= compare_arg_rt(c->e, c->x, n, c->sc);
 	return 0;
 }
 
@@ -1186,6 +1204,20 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
 
+/* ustack_append() for a row known only at run time (the raw programs): a global function, as
+ * copy_arg_rt(); ctx is the program's context (the kernel reads the "arg:ctx" tag). The
+ * per-syscall programs keep it inline, where their constant row folds most of it away. */
+__noinline __u32 ustack_append_rt(void *ctx __attribute__((btf_decl_tag("arg:ctx"))),
+				  struct sc_buf *b, __u32 size)
+{
+	if (!b)
+		return size;
+	return ustack_append(ctx, b, size);
+}
+
+#define USTACK_APPEND(ctx, b, size, sc)                                                            \
+	(__builtin_constant_p(sc) ? ustack_append(ctx, b, size) : ustack_append_rt(ctx, b, size))
+
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
@@ -1251,7 +1283,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	size = entry_record(b, &st, sc);
 	if (exec) {
 		/* the old image's stack: gone at exit */
-		b->rec.hdr.size = ustack_append(ctx, b, size);
+		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
 	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
@@ -1303,7 +1335,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = sizeof(*out);
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
-		size = ustack_append(ctx, out, size);
+		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
@@ -1360,7 +1392,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	if (ustack_wanted(sc, st->args)) {
-		size = ustack_append(ctx, b, size);
+		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
