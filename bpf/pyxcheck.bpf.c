@@ -556,14 +556,14 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	return 0;
 }
 
-#define PYX_USDT_PROG(e, s)                                                                        \
-	SEC("usdt")                                                                                \
-	int BPF_USDT(usdt_##e, __u32 event_id, const void *payload, __u32 len)                     \
-	{                                                                                          \
-		return on_audit(PYX_CAT_##e, event_id, payload, len);                              \
-	}
-PYX_CATEGORIES(PYX_USDT_PROG)
-#undef PYX_USDT_PROG
+/* Every category's probe runs this one program, its category in the USDT cookie (the loader
+ * attaches probe "file" with cookie PYX_CAT_FILE, and so on): one program for the verifier where
+ * one per category cost eight times as much at every start (docs/benchmarks.md). */
+SEC("usdt")
+int BPF_USDT(usdt_audit, __u32 event_id, const void *payload, __u32 len)
+{
+	return on_audit(bpf_usdt_cookie(ctx), event_id, payload, len);
+}
 
 SEC("usdt")
 int BPF_USDT(usdt_hook_start, __u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
@@ -805,16 +805,24 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
 	return off;
 }
 
+/*
+ * Global functions (__noinline, not static): the verifier checks each once per program, with its
+ * arguments unknown (a pointer argument may be NULL and is checked), instead of walking an
+ * inlined copy once per call site and per state of the caller that reaches it. Every start pays
+ * for the verifier (docs/benchmarks.md, "pyxcheck -- /bin/true"), so the paths that are taken at
+ * run time anyway go through them. A context argument carries the kernel's "arg:ctx" tag.
+ */
+#define __pyx_arg_ctx __attribute__((btf_decl_tag("arg:ctx")))
+
 struct args_ctx {
 	struct sc_buf *b;
 	long ret;
 	__u32 sc, off;
 };
 
-/* Argument n of a row known only at run time (the raw programs). A global function: the verifier
- * checks it once per program, with every argument unknown, instead of once per call site and per
- * state of the caller that reaches it; this and the two below took the raw programs from 138k to
- * 48k verified instructions, most of `pyxcheck -- COMMAND`'s start (docs/benchmarks.md). */
+/* Argument n of a row known only at run time (the raw programs), a global function: with
+ * compare_arg_rt() and ustack_append_rt() it took the raw programs from 138k to 48k verified
+ * instructions. */
 __noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, long ret)
 {
 	__u32 i = n, j = n + 1;
@@ -1205,10 +1213,9 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 }
 
 /* ustack_append() for a row known only at run time (the raw programs): a global function, as
- * copy_arg_rt(); ctx is the program's context (the kernel reads the "arg:ctx" tag). The
+ * copy_arg_rt(); ctx is the program's context (__pyx_arg_ctx). The
  * per-syscall programs keep it inline, where their constant row folds most of it away. */
-__noinline __u32 ustack_append_rt(void *ctx __attribute__((btf_decl_tag("arg:ctx"))),
-				  struct sc_buf *b, __u32 size)
+__noinline __u32 ustack_append_rt(void *ctx __pyx_arg_ctx, struct sc_buf *b, __u32 size)
 {
 	if (!b)
 		return size;
@@ -1664,14 +1671,18 @@ static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *t
 	return len;
 }
 
-/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. */
-static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
-				       struct proc_buf *b)
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. A global
+ * function (see copy_arg_rt()): sched_exec went from 47k to 14k verified instructions. */
+__noinline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx __pyx_arg_ctx,
+			struct proc_buf *b)
 {
 	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
 	struct task_struct *task;
 	__u64 size;
 	long n;
+
+	if (!b)
+		return 0;
 
 	b->rec.old_tid = BPF_CORE_READ(ctx, old_pid);
 	b->rec.hdr.flags = exe_flags();
@@ -1736,6 +1747,10 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!b)
 		goto complete;
 	size = exec_fill(ctx, b);
+	/* a global function's result is unknown to the verifier: bound it for send() */
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(*b))
+		size = sizeof(*b);
 	if (!e && exec_traced)
 		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
 	send(b, size, PYX_STREAM_PROCESS);
@@ -1998,10 +2013,23 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 	return off;
 }
 
-/* Send an unfinished record now (see the comment above). */
-static __always_inline void uring_send_now(struct sc_buf *b)
+/* uring_fill() as a global function (see copy_arg_rt()); req is the kernel's io_kiocb. */
+__noinline __u32 uring_fill_rt(struct sc_buf *b, int sc, __u64 req)
 {
-	__u32 size = b->rec.hdr.size;
+	if (!b)
+		return 0;
+	return uring_fill(b, sc, 0, (struct io_kiocb *)req);
+}
+
+/* Send an unfinished record now (see the comment above). A global function (see copy_arg_rt()):
+ * with uring_fill_rt(), uring_submit went from 50k to 5k verified instructions. */
+__noinline int uring_send_now(struct sc_buf *b)
+{
+	__u32 size;
+
+	if (!b)
+		return 0;
+	size = b->rec.hdr.size;
 
 	if (size > sizeof(*b))
 		size = sizeof(*b);
@@ -2009,6 +2037,7 @@ static __always_inline void uring_send_now(struct sc_buf *b)
 	b->rec.ret = 0;
 	b->rec.hdr.ts_ns = b->rec.enter_ns;
 	send(b, size, PYX_STREAM_SYSCALL);
+	return 0;
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_req")
@@ -2049,7 +2078,7 @@ int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		b->rec.data[i].flags = 0;
 		b->rec.data[i].count = 0;
 	}
-	off = uring_fill(b, sc, op, (struct io_kiocb *)key);
+	off = uring_fill_rt(b, sc, key);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
 	b->rec.hdr.flags = PYX_SCF_IO_URING;
 	if ((flags & (1ULL << REQ_F_CQE_SKIP_BIT)) ||
