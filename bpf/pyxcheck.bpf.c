@@ -1212,18 +1212,16 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
 
-/* ustack_append() for a row known only at run time (the raw programs): a global function, as
- * copy_arg_rt(); ctx is the program's context (__pyx_arg_ctx). The
- * per-syscall programs keep it inline, where their constant row folds most of it away. */
+/* ustack_append() as a global function (see copy_arg_rt()), for every program: nothing in it
+ * depends on the row, so the per-syscall programs lose no folding, and their exit programs
+ * verify ~10k instructions fewer each (-a: 1.23M -> 0.94M in all). ctx is the program's
+ * context (__pyx_arg_ctx). */
 __noinline __u32 ustack_append_rt(void *ctx __pyx_arg_ctx, struct sc_buf *b, __u32 size)
 {
 	if (!b)
 		return size;
 	return ustack_append(ctx, b, size);
 }
-
-#define USTACK_APPEND(ctx, b, size, sc)                                                            \
-	(__builtin_constant_p(sc) ? ustack_append(ctx, b, size) : ustack_append_rt(ctx, b, size))
 
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
@@ -1290,7 +1288,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	size = entry_record(b, &st, sc);
 	if (exec) {
 		/* the old image's stack: gone at exit */
-		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
+		b->rec.hdr.size = ustack_append_rt(ctx, b, size);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
 	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
@@ -1342,7 +1340,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = sizeof(*out);
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
-		size = USTACK_APPEND(ctx, out, size, sc);
+		size = ustack_append_rt(ctx, out, size);
 		out->rec.hdr.size = size;
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
@@ -1399,7 +1397,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	if (ustack_wanted(sc, st->args)) {
-		size = USTACK_APPEND(ctx, b, size, sc);
+		size = ustack_append_rt(ctx, b, size);
 		b->rec.hdr.size = size;
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
