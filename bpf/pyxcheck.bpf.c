@@ -810,9 +810,9 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
  * arguments unknown (a pointer argument may be NULL and is checked), instead of walking an
  * inlined copy once per call site and per state of the caller that reaches it. Every start pays
  * for the verifier (docs/benchmarks.md, "pyxcheck -- /bin/true"), so the paths that are taken at
- * run time anyway go through them. A context argument carries the kernel's "arg:ctx" tag.
+ * run time anyway go through them. None takes a tracepoint program's context (see
+ * ustack_append_rt()).
  */
-#define __pyx_arg_ctx __attribute__((btf_decl_tag("arg:ctx")))
 
 struct args_ctx {
 	struct sc_buf *b;
@@ -1212,16 +1212,20 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
 
-/* ustack_append() as a global function (see copy_arg_rt()), for every program: nothing in it
- * depends on the row, so the per-syscall programs lose no folding, and their exit programs
- * verify ~10k instructions fewer each (-a: 1.23M -> 0.94M in all). ctx is the program's
- * context (__pyx_arg_ctx). */
-__noinline __u32 ustack_append_rt(void *ctx __pyx_arg_ctx, struct sc_buf *b, __u32 size)
+/* ustack_append() for a row known only at run time: a global function (see copy_arg_rt()) in the
+ * raw programs, whose context type every kernel with global functions accepts as a context
+ * argument. The per-syscall programs keep it inline: a tracepoint program's context can be
+ * given to a global function only with the "arg:ctx" tag, which kernels before 6.8 refuse. */
+__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx, struct sc_buf *b,
+				  __u32 size)
 {
 	if (!b)
 		return size;
 	return ustack_append(ctx, b, size);
 }
+
+#define USTACK_APPEND(ctx, b, size, sc)                                                            \
+	(__builtin_constant_p(sc) ? ustack_append(ctx, b, size) : ustack_append_rt(ctx, b, size))
 
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
@@ -1288,7 +1292,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	size = entry_record(b, &st, sc);
 	if (exec) {
 		/* the old image's stack: gone at exit */
-		b->rec.hdr.size = ustack_append_rt(ctx, b, size);
+		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
 	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
@@ -1340,7 +1344,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = sizeof(*out);
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
-		size = ustack_append_rt(ctx, out, size);
+		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
@@ -1397,7 +1401,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	if (ustack_wanted(sc, st->args)) {
-		size = ustack_append_rt(ctx, b, size);
+		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
@@ -1669,18 +1673,35 @@ static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *t
 	return len;
 }
 
-/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. A global
- * function (see copy_arg_rt()): sched_exec went from 47k to 14k verified instructions. */
-__noinline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx __pyx_arg_ctx,
-			struct proc_buf *b)
+/* The exec record after its filename (n bytes at the tail's start): identity and argv. Its size.
+ * A global function (see copy_arg_rt()): sched_exec went from 47k to 14k verified instructions. */
+__noinline __u64 exec_fill_rest(struct proc_buf *b, __u64 n)
 {
-	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
 	struct task_struct *task;
 	__u64 size;
-	long n;
 
 	if (!b)
 		return 0;
+	if (n > PYX_SC_STR_MAX)
+		n = PYX_SC_STR_MAX;
+	task = (struct task_struct *)bpf_get_current_task();
+	exec_identity(&b->rec, task);
+	size = n + exec_argv(b, task, n);
+	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
+	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
+		size = 0; /* never: n and the argv are bounded; this tells the verifier */
+	b->rec.hdr.size = sizeof(b->rec) + size;
+	return sizeof(b->rec) + size;
+}
+
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size, bounded
+ * for send() (exec_fill_rest()'s result is unknown to the verifier). */
+static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
+				       struct proc_buf *b)
+{
+	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
+	__u64 size;
+	long n;
 
 	b->rec.old_tid = BPF_CORE_READ(ctx, old_pid);
 	b->rec.hdr.flags = exe_flags();
@@ -1694,16 +1715,11 @@ __noinline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx __pyx_
 		n = 0;
 		b->rec.hdr.flags |= PYX_PRF_FAULT;
 	}
-	if (n > PYX_SC_STR_MAX)
-		n = PYX_SC_STR_MAX;
-	task = (struct task_struct *)bpf_get_current_task();
-	exec_identity(&b->rec, task);
-	size = n + exec_argv(b, task, n);
-	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
-	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
-		size = 0; /* never: n and the argv are bounded; this tells the verifier */
-	b->rec.hdr.size = sizeof(b->rec) + size;
-	return sizeof(b->rec) + size;
+	size = exec_fill_rest(b, n);
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(*b))
+		size = sizeof(*b);
+	return size;
 }
 
 SEC("tracepoint/sched/sched_process_exec")
@@ -1745,10 +1761,6 @@ int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (!b)
 		goto complete;
 	size = exec_fill(ctx, b);
-	/* a global function's result is unknown to the verifier: bound it for send() */
-	asm volatile("" : "+r"(size));
-	if (size > sizeof(*b))
-		size = sizeof(*b);
 	if (!e && exec_traced)
 		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
 	send(b, size, PYX_STREAM_PROCESS);
