@@ -1674,7 +1674,7 @@ static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *t
 }
 
 /* The exec record after its filename (n bytes at the tail's start): identity and argv. Its size.
- * A global function (see copy_arg_rt()): sched_exec went from 47k to 14k verified instructions. */
+ * A global function (see copy_arg_rt()): sched_exec went from 47k to 20k verified instructions. */
 __noinline __u64 exec_fill_rest(struct proc_buf *b, __u64 n)
 {
 	struct task_struct *task;
