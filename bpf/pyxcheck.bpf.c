@@ -594,14 +594,14 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	return 0;
 }
 
-#define PYX_USDT_PROG(e, s)                                                                        \
-	SEC("usdt")                                                                                \
-	int BPF_USDT(usdt_##e, __u32 event_id, const void *payload, __u32 len)                     \
-	{                                                                                          \
-		return on_audit(PYX_CAT_##e, event_id, payload, len);                              \
-	}
-PYX_CATEGORIES(PYX_USDT_PROG)
-#undef PYX_USDT_PROG
+/* Every category's probe runs this one program, its category in the USDT cookie (the loader
+ * attaches probe "file" with cookie PYX_CAT_FILE, and so on): one program for the verifier where
+ * one per category cost eight times as much at every start (docs/benchmarks.md). */
+SEC("usdt")
+int BPF_USDT(usdt_audit, __u32 event_id, const void *payload, __u32 len)
+{
+	return on_audit(bpf_usdt_cookie(ctx), event_id, payload, len);
+}
 
 SEC("usdt")
 int BPF_USDT(usdt_hook_start, __u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
@@ -843,31 +843,49 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
 	return off;
 }
 
+/*
+ * Global functions (__noinline, not static): the verifier checks each once per program, with its
+ * arguments unknown (a pointer argument may be NULL and is checked), instead of walking an
+ * inlined copy once per call site and per state of the caller that reaches it. Every start pays
+ * for the verifier (docs/benchmarks.md, "pyxcheck -- /bin/true"), so the paths that are taken at
+ * run time anyway go through them. None takes a tracepoint program's context (see
+ * ustack_append_rt()).
+ */
+
 struct args_ctx {
 	struct sc_buf *b;
 	long ret;
 	__u32 sc, off;
 };
 
-/* Argument n of a row known only at run time, a bpf_loop() callback: verified once for every
- * row and argument, where an unrolled loop over run-time kinds would be walked by the verifier
- * for every combination. */
-static long copy_arg(__u32 n, struct args_ctx *c)
+/* Argument n of a row known only at run time (the raw programs), a global function: with
+ * compare_arg_rt() and ustack_append_rt() it took the raw programs from 138k to 48k verified
+ * instructions. */
+__noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, long ret)
 {
 	__u32 i = n, j = n + 1;
 	__u8 next_kind = PYX_AK_NONE;
 	__u64 next = 0;
 
-	if (n >= PYX_SC_NARGS)
-		return 1;
+	if (!b || n >= PYX_SC_NARGS)
+		return off;
 	/* for the verifier: n < 6 is checked, but on another register */
 	pyx_mask(i, 7);
 	pyx_mask(j, 7);
 	if (n + 1 < PYX_SC_NARGS) {
-		next_kind = kind_of(c->sc, j);
-		next = c->b->rec.args[j];
+		next_kind = kind_of(sc, j);
+		next = b->rec.args[j];
 	}
-	c->off = copy_one(c->b, i, c->off, kind_of(c->sc, i), next_kind, next, c->ret);
+	return copy_one(b, i, off, kind_of(sc, i), next_kind, next, ret);
+}
+
+/* The bpf_loop() callback over copy_arg_rt(): an unrolled loop over run-time kinds would be
+ * walked by the verifier for every combination. */
+static long copy_arg(__u32 n, struct args_ctx *c)
+{
+	if (n >= PYX_SC_NARGS)
+		return 1;
+	c->off = copy_arg_rt(c->b, n, c->sc, c->off, c->ret);
 	return 0;
 }
 
@@ -1044,15 +1062,23 @@ struct compare_ctx {
 	__u16 out;
 };
 
-/* Argument n of a row known only at run time, a bpf_loop() callback (as copy_arg()). */
-static long compare_arg(__u32 n, struct compare_ctx *c)
+/* Argument n of a row known only at run time: a global function, as copy_arg_rt(). */
+__noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u32 sc)
 {
 	__u32 i = n;
 
+	if (!e || !x || n >= PYX_SC_NARGS)
+		return 0;
+	pyx_mask(i, 7); /* for the verifier, as in copy_arg_rt() */
+	return compare_one(e, x, i, kind_of(sc, i));
+}
+
+/* The bpf_loop() callback over compare_arg_rt() (as copy_arg()). */
+static long compare_arg(__u32 n, struct compare_ctx *c)
+{
 	if (n >= PYX_SC_NARGS)
 		return 1;
-	pyx_mask(i, 7); /* for the verifier, as in copy_arg() */
-	c->out |= compare_one(c->e, c->x, i, kind_of(c->sc, i));
+	c->out |= compare_arg_rt(c->e, c->x, n, c->sc);
 	return 0;
 }
 
@@ -1260,6 +1286,21 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
 
+/* ustack_append() for a row known only at run time: a global function (see copy_arg_rt()) in the
+ * raw programs, whose context type every kernel with global functions accepts as a context
+ * argument. The per-syscall programs keep it inline: a tracepoint program's context can be
+ * given to a global function only with the "arg:ctx" tag, which kernels before 6.8 refuse. */
+__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx, struct sc_buf *b,
+				  __u32 size)
+{
+	if (!b)
+		return size;
+	return ustack_append(ctx, b, size);
+}
+
+#define USTACK_APPEND(ctx, b, size, sc)                                                            \
+	(__builtin_constant_p(sc) ? ustack_append(ctx, b, size) : ustack_append_rt(ctx, b, size))
+
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
@@ -1325,7 +1366,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	size = entry_record(b, &st, sc);
 	if (exec) {
 		/* the old image's stack: gone at exit */
-		b->rec.hdr.size = ustack_append(ctx, b, size);
+		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
 		bpf_map_update_elem(&exec_stash, &tid, b, BPF_ANY);
 	} else {
 		b->rec.hdr.flags = PYX_SCF_ENTRY;
@@ -1377,7 +1418,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = sizeof(*out);
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
-		size = ustack_append(ctx, out, size);
+		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
 		explained_open(sc);
@@ -1436,7 +1477,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	size = bounded_size(off);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
 	if (ustack_wanted(sc, st->args)) {
-		size = ustack_append(ctx, b, size);
+		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
 		explained_open(sc);
@@ -1715,12 +1756,33 @@ static __always_inline __u64 exec_argv(struct proc_buf *b, struct task_struct *t
 	return len;
 }
 
-/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size. */
+/* The exec record after its filename (n bytes at the tail's start): identity and argv. Its size.
+ * A global function (see copy_arg_rt()): sched_exec went from 47k to 20k verified instructions. */
+__noinline __u64 exec_fill_rest(struct proc_buf *b, __u64 n)
+{
+	struct task_struct *task;
+	__u64 size;
+
+	if (!b)
+		return 0;
+	if (n > PYX_SC_STR_MAX)
+		n = PYX_SC_STR_MAX;
+	task = (struct task_struct *)bpf_get_current_task();
+	exec_identity(&b->rec, task);
+	size = n + exec_argv(b, task, n);
+	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
+	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
+		size = 0; /* never: n and the argv are bounded; this tells the verifier */
+	b->rec.hdr.size = sizeof(b->rec) + size;
+	return sizeof(b->rec) + size;
+}
+
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size, bounded
+ * for send() (exec_fill_rest()'s result is unknown to the verifier). */
 static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
 				       struct proc_buf *b)
 {
 	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
-	struct task_struct *task;
 	__u64 size;
 	long n;
 
@@ -1736,16 +1798,11 @@ static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec
 		n = 0;
 		b->rec.hdr.flags |= PYX_PRF_FAULT;
 	}
-	if (n > PYX_SC_STR_MAX)
-		n = PYX_SC_STR_MAX;
-	task = (struct task_struct *)bpf_get_current_task();
-	exec_identity(&b->rec, task);
-	size = n + exec_argv(b, task, n);
-	pyx_mask(size, 4 * PYX_SC_STR_MAX - 1);
-	if (size > PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX)
-		size = 0; /* never: n and the argv are bounded; this tells the verifier */
-	b->rec.hdr.size = sizeof(b->rec) + size;
-	return sizeof(b->rec) + size;
+	size = exec_fill_rest(b, n);
+	asm volatile("" : "+r"(size));
+	if (size > sizeof(*b))
+		size = sizeof(*b);
+	return size;
 }
 
 SEC("tracepoint/sched/sched_process_exec")
@@ -2049,10 +2106,23 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 	return off;
 }
 
-/* Send an unfinished record now (see the comment above). */
-static __always_inline void uring_send_now(struct sc_buf *b)
+/* uring_fill() as a global function (see copy_arg_rt()); req is the kernel's io_kiocb. */
+__noinline __u32 uring_fill_rt(struct sc_buf *b, int sc, __u64 req)
 {
-	__u32 size = b->rec.hdr.size;
+	if (!b)
+		return 0;
+	return uring_fill(b, sc, 0, (struct io_kiocb *)req);
+}
+
+/* Send an unfinished record now (see the comment above). A global function (see copy_arg_rt()):
+ * with uring_fill_rt(), uring_submit went from 50k to 5k verified instructions. */
+__noinline int uring_send_now(struct sc_buf *b)
+{
+	__u32 size;
+
+	if (!b)
+		return 0;
+	size = b->rec.hdr.size;
 
 	if (size > sizeof(*b))
 		size = sizeof(*b);
@@ -2060,6 +2130,7 @@ static __always_inline void uring_send_now(struct sc_buf *b)
 	b->rec.ret = 0;
 	b->rec.hdr.ts_ns = b->rec.enter_ns;
 	send(b, size, PYX_STREAM_SYSCALL);
+	return 0;
 }
 
 SEC("tracepoint/io_uring/io_uring_submit_req")
@@ -2100,7 +2171,7 @@ int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 		b->rec.data[i].flags = 0;
 		b->rec.data[i].count = 0;
 	}
-	off = uring_fill(b, sc, op, (struct io_kiocb *)key);
+	off = uring_fill_rt(b, sc, key);
 	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, bounded_size(off));
 	b->rec.hdr.flags = PYX_SCF_IO_URING;
 	if ((flags & (1ULL << REQ_F_CQE_SKIP_BIT)) ||

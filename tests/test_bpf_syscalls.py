@@ -191,11 +191,12 @@ def test_programs_loaded_while_attached_and_gone_after():
         assert r.returncode == 0, r.stderr
         ours = {int(x) for x in open(ids_file).read().split()}
         seen = {p["id"]: p.get("name", "") for p in json.load(open(seen_file))}
-    # 49 syscalls x 2 + 18 entry-only syscalls + 3 sched + 8 categories + 2 lifecycle + 2 io_uring
-    # (issue 8, when the kernel has io_uring:* tracepoints)
+    # 49 syscalls x 2 + 18 entry-only syscalls + 3 sched + 1 audit (every category, told apart by
+    # the USDT cookie) + 2 lifecycle + 2 io_uring (issue 8, when the kernel has io_uring:*
+    # tracepoints)
     uring = 2 if os.path.isdir("/sys/kernel/tracing/events/io_uring") else 0
-    assert len(ours) == 49 * 2 + 18 + 3 + 8 + 2 + uring
+    assert len(ours) == 49 * 2 + 18 + 3 + 1 + 2 + uring
     assert ours <= set(seen)
     names = {seen[i] for i in ours}
-    assert {"enter_openat", "exit_openat", "sched_fork", "usdt_FILE", "usdt_hook_start"} <= names
+    assert {"enter_openat", "exit_openat", "sched_fork", "usdt_audit", "usdt_hook_start"} <= names
     assert not ours & set(prog_ids())

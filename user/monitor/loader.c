@@ -57,19 +57,6 @@ static const char *const category_probe[] = {
 #undef PYX_CAT_NAME
 };
 
-static struct bpf_program *category_prog(struct pyxcheck_bpf *skel, int cat)
-{
-	switch (cat) {
-#define PYX_CAT_PROG(e, s)                                                                         \
-	case PYX_CAT_##e:                                                                          \
-		return skel->progs.usdt_##e;
-		PYX_CATEGORIES(PYX_CAT_PROG)
-#undef PYX_CAT_PROG
-	default:
-		return NULL;
-	}
-}
-
 struct sc_progs {
 	const char *name;
 	struct bpf_program *enter, *exit;
@@ -130,7 +117,8 @@ static int add_link(struct pyx_loader *ld, struct bpf_link *link)
 }
 
 /* Attach the wanted probes of one binary. A binary that lacks one category's probe is fine (the
- * launcher may carry fewer); a binary with no pyxcheck probe at all is an error. */
+ * launcher may carry fewer); a binary with no pyxcheck probe at all is an error. Every category
+ * runs one program, usdt_audit, told the category by the USDT cookie. */
 static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
 {
 	struct pyxcheck_bpf *skel = ld->skel;
@@ -138,24 +126,29 @@ static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
 	struct {
 		struct bpf_program *prog;
 		const char *probe;
+		uint64_t cookie;
 	} probes[PYX_CAT__COUNT + 2];
 	size_t n = 0, i;
 
 	probes[n].prog = skel->progs.usdt_hook_start;
+	probes[n].cookie = 0;
 	probes[n++].probe = "hook_start";
 	probes[n].prog = skel->progs.usdt_hook_stop;
+	probes[n].cookie = 0;
 	probes[n++].probe = "hook_stop";
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
 		if (!(mask & (1u << cat)))
 			continue;
-		probes[n].prog = category_prog(skel, cat);
+		probes[n].prog = skel->progs.usdt_audit;
+		probes[n].cookie = cat;
 		probes[n++].probe = category_probe[cat];
 	}
 	for (i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_usdt_opts, uopts, .usdt_cookie = probes[i].cookie);
 		struct bpf_link *link;
 
 		link = bpf_program__attach_usdt(probes[i].prog, -1, path, PYX_PROVIDER,
-						probes[i].probe, NULL);
+						probes[i].probe, &uopts);
 		if (!link) {
 			err = -errno;
 			if (err == -ENOENT)
@@ -250,11 +243,9 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	struct sc_progs sc[PYX_SC__COUNT];
 	const char *dir = tracefs_dir();
 	char name[64];
-	int cat, i, exec_progs = 0;
+	int i, exec_progs = 0;
 
-	for (cat = 0; cat < PYX_CAT__COUNT; cat++)
-		if (!(opts->category_mask & (1u << cat)))
-			bpf_program__set_autoload(category_prog(ld->skel, cat), false);
+	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0);
 
 	syscall_progs(ld->skel, sc);
 	if (opts->syscalls && !have_tracepoint(dir, "syscalls", "sys_enter_openat")) {
