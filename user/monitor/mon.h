@@ -105,11 +105,13 @@ int mon_on_record(void *ctx, const void *rec, size_t size);
 int mon_show_record(struct monitor *m, const void *rec, size_t size);
 
 /* mon_correlate.c */
+int mon_corr_start(struct monitor *m, const struct pyx_corr_opts *copts);
 int mon_on_item(void *ctx, const struct pyx_corr_item *it);
 void mon_on_builtin(void *ctx, uint32_t pid, const char *name);
 void mon_note_unreported_losses(struct monitor *m);
 
 /* mon_output.c */
+int mon_writer_setup(struct monitor *m);
 int mon_open_output(struct pyx_opts *o, bool append, FILE **out, char *why, size_t n);
 const char *mon_own_output(const struct pyx_opts *o);
 void mon_on_line(struct pyx_writer *w);

@@ -118,10 +118,23 @@ void mon_on_builtin(void *ctx, uint32_t pid, const char *name)
 	pyx_corr_builtin_event(m->corr, pid, name);
 }
 
+/* The correlator of a live run and of a replay, its items handed to mon_on_item(). */
+int mon_corr_start(struct monitor *m, const struct pyx_corr_opts *copts)
+{
+	int err = pyx_corr_new(&m->corr, copts, mon_on_item, m);
+
+	if (err) {
+		pyx_print_error(m->opts->json, "failed to set up correlation: %s", strerror(-err));
+		return err;
+	}
+	m->sum.corr = m->corr;
+	m->w.annot = &pyx_corr_annot_ops;
+	return 0;
+}
+
 int mon_corr_setup(struct monitor *m)
 {
 	struct pyx_opts *opts = m->opts;
-	int err;
 
 	/* Correlation needs every audit event and the syscalls: it is on whenever their probes are
 	 * all attached (without -e, with --findings, or an -e that names them all); -e then only
@@ -131,13 +144,8 @@ int mon_corr_setup(struct monitor *m)
 					       .ustack_dump = opts->no_stack_dump ? NULL : stack_dump,
 					       .ustack_arg = m };
 
-		err = pyx_corr_new(&m->corr, &copts, mon_on_item, m);
-		if (err) {
-			pyx_print_error(opts->json, "failed to set up correlation: %s", strerror(-err));
+		if (mon_corr_start(m, &copts))
 			return 1;
-		}
-		m->sum.corr = m->corr;
-		m->w.annot = &pyx_corr_annot_ops;
 		/* optional: without it blind spots are still reported, without event names */
 		if (!pyx_builtin_open(&m->builtin, opts->verbose) && !pyx_bw_start(&m->bw, m->builtin))
 			pyx_corr_set_blind_cb(m->corr, on_blind, m);

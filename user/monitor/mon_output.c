@@ -248,10 +248,39 @@ int mon_setup_views(struct monitor *m)
 	return 0;
 }
 
+/* The writer a live run and a replay alike write through, to m->f: the decoder's arena, the
+ * bounded output queue and its thread, this host's stamps (a replay then puts the capture's). */
+int mon_writer_setup(struct monitor *m)
+{
+	const struct pyx_opts *o = m->opts;
+	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX);
+	int err;
+
+	m->arena_mem = malloc(arena_size);
+	if (!m->arena_mem) {
+		pyx_print_error(o->json, "failed to allocate the decoder arena: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	pyx_arena_init(&m->arena, m->arena_mem, arena_size);
+	m->w.f = m->f;
+	m->w.stream = -1;
+	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
+	err = pyx_sink_open(&m->sink, fileno(m->f), o->queue_size);
+	if (err) {
+		pyx_print_error(o->json, "failed to start the output writer: %s", strerror(-err));
+		return err;
+	}
+	m->w.sink = m->sink;
+	pyx_stamp_init(&m->stamp);
+	m->w.real_offset = m->stamp.real_offset;
+	m->w.on_line = mon_on_line;
+	m->w.line_ctx = m;
+	return 0;
+}
+
 int mon_output_setup(struct monitor *m)
 {
 	struct pyx_opts *opts = m->opts;
-	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX);
 	char why[160];
 	int err;
 
@@ -268,17 +297,8 @@ int mon_output_setup(struct monitor *m)
 	}
 	if (mon_setup_views(m))
 		return 1;
-	m->arena_mem = malloc(arena_size);
-	if (!m->arena_mem) {
-		pyx_print_error(opts->json, "failed to allocate the decoder arena: %s", strerror(ENOMEM));
+	if (mon_writer_setup(m))
 		return 1;
-	}
-	pyx_arena_init(&m->arena, m->arena_mem, arena_size);
-	m->w.f = m->f;
-	pyx_stamp_init(&m->stamp);
-	m->w.real_offset = m->stamp.real_offset;
-	m->w.on_line = mon_on_line;
-	m->w.line_ctx = m;
 	if (opts->syslog) {
 		char host[256] = "-";
 
@@ -299,14 +319,6 @@ int mon_output_setup(struct monitor *m)
 			return 1;
 		}
 	}
-	m->w.stream = -1;
-	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
-	err = pyx_sink_open(&m->sink, fileno(m->f), opts->queue_size);
-	if (err) {
-		pyx_print_error(opts->json, "failed to start the output writer: %s", strerror(-err));
-		return 1;
-	}
-	m->w.sink = m->sink;
 	if (!opts->json) {
 		/* the live view (docs/views.md): cut to a terminal's width, or to COLUMNS when set
 		 * (as ps does), unless --wide; colours on a terminal unless NO_COLOR or --color */

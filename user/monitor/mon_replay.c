@@ -14,14 +14,12 @@
 int mon_replay(struct monitor *m, int argc, char **argv)
 {
 	const struct pyx_opts *o = m->opts;
-	size_t arena_size = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX), i;
+	size_t i;
 	struct pyx_buf node = {};
-	void *arena_mem = NULL;
 	uint64_t last_tick = 0;
 	struct pyx_replay r;
 	bool views_failed = false;
 	char why[160];
-	FILE *f = NULL;
 	int err, ret = 1;
 
 	if (pyx_replay_load(&r, o->replay, o->json))
@@ -32,22 +30,14 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 				(unsigned long long)r.no_raw);
 		goto cleanup;
 	}
-	err = mon_open_output((struct pyx_opts *)o, false, &f, why, sizeof(why));
+	err = mon_open_output((struct pyx_opts *)o, false, &m->f, why, sizeof(why));
 	if (err) {
 		pyx_print_error(o->json, "failed to open output file %s: %s", o->output, why);
 		goto cleanup;
 	}
-	arena_mem = malloc(arena_size);
-	if (!arena_mem || pyx_sink_open(&m->sink, fileno(f), o->queue_size)) {
-		pyx_print_error(o->json, "failed to set up the replay: %s", strerror(ENOMEM));
+	if (mon_writer_setup(m))
 		goto cleanup;
-	}
-	pyx_arena_init(&m->arena, arena_mem, arena_size);
-	m->w.f = f;
-	m->w.sink = m->sink;
-	m->w.stream = -1;
 	/* the capture's clock and host, not this one's */
-	pyx_stamp_init(&m->stamp);
 	if (r.have_stamp) {
 		m->stamp.real_offset = r.real_offset;
 		pyx_json_cstr(&node, r.node);
@@ -57,20 +47,13 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 		}
 	}
 	m->w.real_offset = m->stamp.real_offset;
-	m->w.on_line = mon_on_line;
-	m->w.line_ctx = m;
 	if (o->syscalls && !o->events_given) {
 		/* no blind-spot search: it looks at /proc of processes long gone (or of others
 		 * with their pid now); the capture's blind-spot records are written again */
 		struct pyx_corr_opts copts = { .enabled = true, .procfs = "/nonexistent" };
 
-		err = pyx_corr_new(&m->corr, &copts, mon_on_item, m);
-		if (err) {
-			pyx_print_error(o->json, "failed to set up correlation: %s", strerror(-err));
+		if (mon_corr_start(m, &copts))
 			goto cleanup;
-		}
-		m->sum.corr = m->corr;
-		m->w.annot = &pyx_corr_annot_ops;
 		pyx_corr_add_blind(m->corr, r.blind_spots);
 	}
 	if (mon_setup_views(m))
@@ -126,13 +109,13 @@ cleanup:
 	pyx_sink_close(m->sink);
 	pyx_views_free(m->views);
 	m->views = NULL;
-	if (f && mon_own_output(o))
-		fclose(f);
+	if (m->f && mon_own_output(o))
+		fclose(m->f);
 	pyx_corr_free(m->corr);
 	pyx_summary_free(&m->sum);
 	pyx_buf_free(&m->w.buf);
 	pyx_buf_free(&node);
-	free(arena_mem);
+	free(m->arena_mem);
 	pyx_replay_free(&r);
 	return ret;
 }
