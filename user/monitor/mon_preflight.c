@@ -12,8 +12,6 @@
 
 #include "mon.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
-
 /* The hook library sits next to the binary (build/) or in ../lib/pyxcheck (make install). */
 static int find_hook(char *lib, size_t lib_size, char *launcher, size_t launcher_size)
 {
@@ -77,14 +75,13 @@ int mon_preflight(struct monitor *m)
 {
 	struct pyx_opts *opts = m->opts;
 	unsigned int i;
+	char why[160];
+	int err;
 
-	if (geteuid() != 0) {
-		pyx_print_error(opts->json, "must run as root to load BPF programs: run it with sudo");
-		return 1;
-	}
-	if (access(BTF_PATH, R_OK)) {
-		pyx_print_error(opts->json, "the kernel has no BTF (%s: %s): use a kernel built with "
-				"CONFIG_DEBUG_INFO_BTF=y", BTF_PATH, strerror(errno));
+	err = pyx_bpf_check(why, sizeof(why));
+	if (err) {
+		pyx_print_error(opts->json, "failed to load BPF programs: %s%s", why,
+				err == -EPERM ? "; run it with sudo" : "");
 		return 1;
 	}
 	if (find_hook(m->lib, sizeof(m->lib), m->launcher, sizeof(m->launcher))) {
