@@ -98,6 +98,16 @@ void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size);
 
 /* A decoded syscall argument as JSON (the syscall record's "args" values). */
 void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a);
+/* The syscall record's body, written once for every record that carries a syscall (the syscall
+ * record itself, and the syscalls folded into an audit record, corr_out.c): the "args" object,
+ * and its result, ,"ret":..,"errno":..,"latency_ns":.. */
+void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv);
+void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv);
+/* The human view's first columns, time, pid[/tid], comm (escaped, padded to 15) and the type
+ * letter, for every line the human view writes, records and findings alike. Leaves
+ * w->line_ts (the time order) to the caller. */
+void pyx_plain_columns(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, uint32_t tid,
+		       const char *comm, char t);
 
 /* Shared helpers. */
 const char *pyx_stream_name(unsigned int stream);
