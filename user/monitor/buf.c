@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
@@ -12,6 +14,25 @@ void pyx_buf_free(struct pyx_buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+int pyx_grow(void *arrp, size_t *cap, size_t n, size_t elem_size, size_t first)
+{
+	void **arr = arrp;
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : first;
+	if (c <= n || c > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	p = realloc(*arr, c * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
 }
 
 static bool reserve(struct pyx_buf *b, size_t n)
