@@ -44,6 +44,11 @@ static bool reserve(struct pyx_buf *b, size_t n)
 		return false;
 	if (b->len + n + 1 <= b->cap)
 		return true;
+	if (n > SIZE_MAX / 4 - b->len) {
+		/* no line is that long: a length gone wrong, refused like a failed allocation */
+		b->oom = true;
+		return false;
+	}
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + n + 1)
 		cap *= 2;

@@ -59,7 +59,7 @@ int mon_on_item(void *ctx, const struct pyx_corr_item *it)
 		if (m->vf_on && !pyx_vfilter_show_finding(&m->vf, it->blind->pid, 0,
 							  it->blind->comm, true))
 			return 0;
-		if (m->w.ndropped)
+		if (m->w.ndropped || m->w.nnomem)
 			mon_report_dropped(m, false);
 		m->w.stream = PYX_STREAM_PROCESS;
 		if (m->views)

@@ -28,7 +28,7 @@ static int drain(struct pyx_loader *ld, struct monitor *m)
 int mon_finish(struct monitor *m)
 {
 	struct pyx_opts *opts = m->opts;
-	uint64_t lost_ring = 0, lost_out = 0, throttled = 0;
+	uint64_t lost_ring = 0, lost_out = 0, lost_mem = 0, throttled = 0;
 	sig_atomic_t sigs;
 	char why[160];
 	unsigned int i;
@@ -154,6 +154,7 @@ int mon_finish(struct monitor *m)
 		}
 		lost_ring += n;
 		lost_out += m->sum.lost_output[i];
+		lost_mem += m->sum.lost_memory[i];
 	}
 	if (m->vf.startup_hidden)
 		fprintf(stderr, "pyxcheck: --skip-startup hid %llu start-up records of %llu "
@@ -176,6 +177,9 @@ int mon_finish(struct monitor *m)
 				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
 				"--queue-size)", (unsigned long long)(lost_ring + lost_out),
 				(unsigned long long)lost_ring, (unsigned long long)lost_out);
+	if (lost_mem)
+		pyx_print_error(opts->json, "%llu records lost: the monitor ran out of memory "
+				"building them", (unsigned long long)lost_mem);
 	/* issue 8: the raw tracepoints see 32-bit syscalls; they are not decoded, but said */
 	if (m->ld && pyx_loader_compat_syscalls(m->ld))
 		pyx_print_error(opts->json, "%llu 32-bit syscalls (int $0x80) of monitored "
@@ -191,7 +195,7 @@ int mon_finish(struct monitor *m)
 	else
 		ret = 0;
 	/* an incomplete trace says so in the status too, without hiding a failing COMMAND's */
-	if ((lost_ring || lost_out || throttled) && ret == 0)
+	if ((lost_ring || lost_out || lost_mem || throttled) && ret == 0)
 		ret = 3;
 	if (m->w.err || m->abandoned || m->views_failed)
 		ret = 1;

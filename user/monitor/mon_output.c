@@ -82,6 +82,16 @@ void mon_report_dropped(struct monitor *m, bool force)
 		mon_write_lost(m, i, n, "output", getpid());
 	}
 	m->w.ndropped = 0;
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		uint64_t n = m->w.nomem[i];
+
+		if (!n)
+			continue;
+		m->w.nomem[i] = 0;
+		m->sum.lost_memory[i] += n;
+		mon_write_lost(m, i, n, "memory", getpid());
+	}
+	m->w.nnomem = 0;
 }
 
 /* -o FILE: never through a symlink, never into a file another user prepared (outfile.c).

@@ -106,7 +106,7 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 	struct pyx_sysview sv;
 	struct pyx_procview pv;
 
-	if (m->w.ndropped)
+	if (m->w.ndropped || m->w.nnomem)
 		mon_report_dropped(m, false);
 	m->w.stream = rec_stream(h->type);
 	switch (h->type) {

@@ -85,6 +85,8 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 	}
 	if (m->corr && !m->w.err)
 		pyx_corr_flush(m->corr);
+	/* what the output queue dropped or memory refused since the last record, as live */
+	mon_report_dropped(m, true);
 	m->sum.malformed += r.malformed + r.bad_lines;
 	if (m->views && !m->w.err) {
 		m->w.stream = -1; /* the accounting itself is never dropped */

@@ -141,6 +141,8 @@ void mon_run(struct monitor *m, int argc, char **argv)
 					"(--queue-size)\n");
 			warned_drop = true;
 			mon_report_dropped(m, false);
+		} else if (m->w.nnomem) {
+			mon_report_dropped(m, false);
 		}
 		err = pyx_sink_push(m->sink);
 		if (err && !m->w.err)

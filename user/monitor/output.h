@@ -43,6 +43,10 @@ struct pyx_writer {
 	bool priority;       /* the line may use the queue's headroom (sink.h PYX_SINK_PRIORITY) */
 	uint64_t dropped[PYX_STREAM__COUNT];
 	uint64_t ndropped;   /* sum of dropped[] */
+	/* lines that could not be built for want of memory (buf.oom), per stream, not yet reported
+	 * in-band, and their sum: the record path's out-of-memory policy (docs/robustness.md) */
+	uint64_t nomem[PYX_STREAM__COUNT];
+	uint64_t nnomem;
 	/* what a lost record being written stands for: NULL, the kernel side's ring buffer was
 	 * full; otherwise a reason (see json-schema.md) */
 	const char *lost_reason;

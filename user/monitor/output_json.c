@@ -613,7 +613,7 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
 									   s->lost_records[i]) +
-				s->lost_output[i];
+				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)lost);

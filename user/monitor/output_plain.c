@@ -583,6 +583,8 @@ static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 			       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
 			       !strcmp(w->lost_reason, "output") ?
 					       "output queue full: the reader is too slow" :
+			       !strcmp(w->lost_reason, "memory") ?
+					       "out of memory: the monitor could not build them" :
 					       w->lost_reason);
 	plain_emit(w, C_WARN, &body, "", "");
 }
@@ -646,7 +648,7 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
 									   s->lost_records[i]) +
-				s->lost_output[i];
+				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
 	}
