@@ -129,7 +129,7 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
         assert verdicts.get(("syscall", "unaudited"), 0) == 0, verdicts
         # A loss is in the kernel's totals before a LOST record reports it (with the next record
         # any CPU sends): a window closed by time in between must still be in doubt, never
-        # no-syscall (main.c note_unreported_losses()). Nor may a window close as no-syscall
+        # no-syscall (mon_correlate.c mon_note_unreported_losses()). Nor may a window close as no-syscall
         # while its thread is still inside the openat, or waiting for a CPU, under this load
         # (issue 10: pyx_corr_tick asks /proc; docs/correlation.md, "Windows").
         assert verdicts.get(("audit", "no-syscall"), 0) == 0, verdicts

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
@@ -14,6 +16,25 @@ void pyx_buf_free(struct pyx_buf *b)
 	b->len = b->cap = 0;
 }
 
+int pyx_grow(void *arrp, size_t *cap, size_t n, size_t elem_size, size_t first)
+{
+	void **arr = arrp;
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : first;
+	if (c <= n || c > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	p = realloc(*arr, c * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
 static bool reserve(struct pyx_buf *b, size_t n)
 {
 	size_t cap;
@@ -23,6 +44,11 @@ static bool reserve(struct pyx_buf *b, size_t n)
 		return false;
 	if (b->len + n + 1 <= b->cap)
 		return true;
+	if (n > SIZE_MAX / 4 - b->len) {
+		/* no line is that long: a length gone wrong, refused like a failed allocation */
+		b->oom = true;
+		return false;
+	}
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + n + 1)
 		cap *= 2;

@@ -44,6 +44,10 @@ void pyx_json_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped);
 void pyx_plain_bytes(struct pyx_buf *b, const void *s, size_t n, char quote);
 void pyx_plain_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped, char quote);
 
+/* Room for element n of an array grown by doubling (first: its first capacity, in elements):
+ * 0, or -ENOMEM with the array and *cap as they were. For every growing array of the monitor. */
+int pyx_grow(void *arrp, size_t *cap, size_t n, size_t elem_size, size_t first);
+
 /* A double as JSON (finite only) or Python repr-like text: the shortest text that reads back. */
 void pyx_buf_double(struct pyx_buf *b, double d);
 

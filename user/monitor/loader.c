@@ -170,18 +170,32 @@ static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
 	return 0;
 }
 
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+int pyx_bpf_check(char *why, size_t n)
+{
+	if (geteuid() != 0) {
+		snprintf(why, n, "permission denied (run as root)");
+		return -EPERM;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		snprintf(why, n, "the kernel has no BTF (%s: %s; needs CONFIG_DEBUG_INFO_BTF=y)",
+			 BTF_PATH, strerror(errno));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 static int check_environment(const struct pyx_loader_opts *opts)
 {
 	const char *const *p;
+	char why[160];
+	int err;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "failed to load BPF programs: permission denied (run as root)\n");
-		return -EPERM;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "failed to load BPF programs: the kernel has no BTF "
-				"(/sys/kernel/btf/vmlinux; needs CONFIG_DEBUG_INFO_BTF=y)\n");
-		return -EOPNOTSUPP;
+	err = pyx_bpf_check(why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "failed to load BPF programs: %s\n", why);
+		return err;
 	}
 	for (p = opts->hook_paths; p && *p; p++) {
 		if (access(*p, R_OK)) {

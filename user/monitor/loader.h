@@ -51,6 +51,10 @@ typedef int (*pyx_record_fn)(void *ctx, const void *rec, size_t size);
 /* Open, configure, load and attach. Mounts tracefs when it is missing. On error returns a negative
  * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr. */
 int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts);
+/* What loading the programs needs of this process and kernel, root and BTF, checked in one
+ * place: by pyx_loader_open() and, before anything is started, by the monitor's preflight.
+ * 0, or a negative errno with why filled in ("permission denied (run as root)"). */
+int pyx_bpf_check(char *why, size_t n);
 
 /* Read slot (1 + the index, as a syscall record names it) of the stack dumps: 0 when read. The
  * caller checks that its tid and enter_ns are still the record's. */

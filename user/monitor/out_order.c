@@ -134,15 +134,8 @@ void pyx_order_put(struct pyx_order *o, struct pyx_writer *w, bool report)
 		w->buf.len = 0;
 		return;
 	}
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 1024;
-		struct ent *h = realloc(o->heap, cap * sizeof(*h));
-
-		if (!h)
-			goto direct;
-		o->heap = h;
-		o->cap = cap;
-	}
+	if (pyx_grow(&o->heap, &o->cap, o->n, sizeof(*o->heap), 1024))
+		goto direct;
 	line = malloc(w->buf.len ? w->buf.len : 1);
 	if (!line)
 		goto direct;

@@ -14,8 +14,15 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		return;
 	}
 	if (w->buf.oom) {
-		if (!w->err)
+		/* out of memory on the record path (docs/robustness.md): the line is counted and
+		 * said in-band as lost, reason "memory"; only a line that may never be lost (the
+		 * accounting itself, stream -1) ends the run with the error */
+		if (w->stream >= 0 && w->stream < PYX_STREAM__COUNT) {
+			w->nomem[w->stream]++;
+			w->nnomem++;
+		} else if (!w->err) {
 			w->err = -ENOMEM;
+		}
 	} else {
 		if (w->on_line)
 			w->on_line(w);

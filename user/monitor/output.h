@@ -21,7 +21,7 @@ struct pyx_corr;
 struct pyx_corr_item;
 struct pyx_writer;
 
-/* How the annotations of the correlator are printed (corr_out.c). Set by main.c when it
+/* How the annotations of the correlator are printed (corr_out.c). Set by mon_correlate.c when it
  * correlates; the writers call them only then, so tools without the correlator link without it. */
 struct pyx_annot_ops {
 	void (*json_fields)(struct pyx_buf *b, const struct pyx_corr_item *it);
@@ -43,6 +43,10 @@ struct pyx_writer {
 	bool priority;       /* the line may use the queue's headroom (sink.h PYX_SINK_PRIORITY) */
 	uint64_t dropped[PYX_STREAM__COUNT];
 	uint64_t ndropped;   /* sum of dropped[] */
+	/* lines that could not be built for want of memory (buf.oom), per stream, not yet reported
+	 * in-band, and their sum: the record path's out-of-memory policy (docs/robustness.md) */
+	uint64_t nomem[PYX_STREAM__COUNT];
+	uint64_t nnomem;
 	/* what a lost record being written stands for: NULL, the kernel side's ring buffer was
 	 * full; otherwise a reason (see json-schema.md) */
 	const char *lost_reason;
@@ -98,6 +102,16 @@ void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size);
 
 /* A decoded syscall argument as JSON (the syscall record's "args" values). */
 void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a);
+/* The syscall record's body, written once for every record that carries a syscall (the syscall
+ * record itself, and the syscalls folded into an audit record, corr_out.c): the "args" object,
+ * and its result, ,"ret":..,"errno":..,"latency_ns":.. */
+void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv);
+void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv);
+/* The human view's first columns, time, pid[/tid], comm (escaped, padded to 15) and the type
+ * letter, for every line the human view writes, records and findings alike. Leaves
+ * w->line_ts (the time order) to the caller. */
+void pyx_plain_columns(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, uint32_t tid,
+		       const char *comm, char t);
 
 /* Shared helpers. */
 const char *pyx_stream_name(unsigned int stream);

@@ -394,34 +394,25 @@ void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	json_sysarg(b, a);
 }
 
-static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
+void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
-	struct pyx_buf *b = &w->buf;
-	bool truncated = false;
-	const char *en;
-	unsigned int i, n;
+	unsigned int i;
 
-	json_common(w, "syscall", &sv->rec->hdr);
-	pyx_buf_printf(b, ",\"syscall\":\"%s\",\"nr\":%u,\"args\":", sv->name, sv->nr);
-	if (sv->no_entry) {
-		pyx_buf_puts(b, "null");
-	} else {
-		pyx_buf_putc(b, '{');
-		for (i = 0; i < sv->nargs; i++) {
-			if (i)
-				pyx_buf_putc(b, ',');
-			pyx_json_cstr(b, sv->args[i].name);
-			pyx_buf_putc(b, ':');
-			json_sysarg(b, &sv->args[i]);
-			truncated |= sv->args[i].truncated;
-		}
-		pyx_buf_putc(b, '}');
+	pyx_buf_putc(b, '{');
+	for (i = 0; i < sv->nargs; i++) {
+		if (i)
+			pyx_buf_putc(b, ',');
+		pyx_json_cstr(b, sv->args[i].name);
+		pyx_buf_putc(b, ':');
+		json_sysarg(b, &sv->args[i]);
 	}
-	if (sv->at_entry) {
-		/* an entry-only row: its result is not known, so it has no ret, errno, latency */
-		pyx_buf_puts(b, ",\"at_entry\":true");
-		goto tail;
-	}
+	pyx_buf_putc(b, '}');
+}
+
+void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	const char *en;
+
 	pyx_buf_printf(b, ",\"ret\":%lld", (long long)sv->ret);
 	if (sv->err) {
 		en = pyx_errno_name(sv->err);
@@ -431,6 +422,29 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv->err);
 	}
 	pyx_buf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)sv->latency_ns);
+}
+
+static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
+{
+	struct pyx_buf *b = &w->buf;
+	bool truncated = false;
+	unsigned int i, n;
+
+	json_common(w, "syscall", &sv->rec->hdr);
+	pyx_buf_printf(b, ",\"syscall\":\"%s\",\"nr\":%u,\"args\":", sv->name, sv->nr);
+	if (sv->no_entry) {
+		pyx_buf_puts(b, "null");
+	} else {
+		pyx_json_sysargs(b, sv);
+		for (i = 0; i < sv->nargs; i++)
+			truncated |= sv->args[i].truncated;
+	}
+	if (sv->at_entry) {
+		/* an entry-only row: its result is not known, so it has no ret, errno, latency */
+		pyx_buf_puts(b, ",\"at_entry\":true");
+		goto tail;
+	}
+	pyx_json_sysresult(b, sv);
 	if (sv->changed) {
 		/* the arguments whose memory a second thread rewrote during the syscall */
 		pyx_buf_puts(b, ",\"changed\":[");
@@ -599,7 +613,7 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
 									   s->lost_records[i]) +
-				s->lost_output[i];
+				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)lost);

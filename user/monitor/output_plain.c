@@ -32,36 +32,42 @@ static void put_color(struct pyx_writer *w, struct pyx_buf *b, const char *c)
 		pyx_buf_puts(b, c);
 }
 
-static void plain_prefix(struct pyx_writer *w, const struct pyx_rec_hdr *h, char t)
+void pyx_plain_columns(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, uint32_t tid,
+		       const char *comm, char t)
 {
-	int64_t real = (int64_t)h->ts_ns + w->real_offset;
+	int64_t real = (int64_t)ts_ns + w->real_offset;
 	time_t sec = real / 1000000000;
 	struct tm tm;
 	char ts[16];
 
-	w->line_ts = h->ts_ns; /* the key in time order (out_order.h) */
 	localtime_r(&sec, &tm);
 	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	if (h->tid && h->tid != h->pid) {
+	if (tid && tid != pid) {
 		char id[24];
 
-		snprintf(id, sizeof(id), "%u/%u", h->pid, h->tid);
+		snprintf(id, sizeof(id), "%u/%u", pid, tid);
 		pyx_buf_printf(&w->buf, "%s.%06u %7s ", ts,
 			       (unsigned int)(real % 1000000000 / 1000), id);
 	} else {
 		pyx_buf_printf(&w->buf, "%s.%06u %7u ", ts,
-			       (unsigned int)(real % 1000000000 / 1000), h->pid);
+			       (unsigned int)(real % 1000000000 / 1000), pid);
 	}
 	/* comm is escaped then padded: count what was written, not the raw bytes */
 	{
 		size_t before = w->buf.len, n;
 
-		pyx_plain_bytes(&w->buf, h->comm, pyx_comm_len(h->comm), 0);
+		pyx_plain_bytes(&w->buf, comm, pyx_comm_len(comm), 0);
 		n = w->buf.len - before;
 		while (n++ < 15)
 			pyx_buf_putc(&w->buf, ' ');
 	}
 	pyx_buf_printf(&w->buf, " %c ", t);
+}
+
+static void plain_prefix(struct pyx_writer *w, const struct pyx_rec_hdr *h, char t)
+{
+	w->line_ts = h->ts_ns; /* the key in time order (out_order.h) */
+	pyx_plain_columns(w, h->ts_ns, h->pid, h->tid, h->comm, t);
 }
 
 /* Columns of text (UTF-8 continuation bytes take none; escapes are ASCII). */
@@ -577,6 +583,8 @@ static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 			       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
 			       !strcmp(w->lost_reason, "output") ?
 					       "output queue full: the reader is too slow" :
+			       !strcmp(w->lost_reason, "memory") ?
+					       "out of memory: the monitor could not build them" :
 					       w->lost_reason);
 	plain_emit(w, C_WARN, &body, "", "");
 }
@@ -640,7 +648,7 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
 									   s->lost_records[i]) +
-				s->lost_output[i];
+				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
 	}

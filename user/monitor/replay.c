@@ -65,15 +65,8 @@ bad:
 
 static int push(struct pyx_replay *r, const struct pyx_replay_item *it)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 1024;
-		void *p = realloc(r->items, cap * sizeof(*r->items));
-
-		if (!p)
-			return -ENOMEM;
-		r->items = p;
-		r->cap = cap;
-	}
+	if (pyx_grow(&r->items, &r->cap, r->n, sizeof(*r->items), 1024))
+		return -ENOMEM;
 	r->items[r->n] = *it;
 	r->items[r->n].order = r->n;
 	r->n++;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "correlate.h"
 #include "payload.h"
 #include "summary.h"
@@ -90,15 +91,8 @@ static struct pyx_sum_row *tab_row(struct pyx_sum_tab *t, const char *key, size_
 		if (strlen(r->key) == n && !memcmp(r->key, key, n))
 			return r;
 	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct pyx_sum_row *rows = realloc(t->rows, cap * sizeof(*rows));
-
-		if (!rows)
-			goto oom;
-		t->rows = rows;
-		t->cap = cap;
-	}
+	if (pyx_grow(&t->rows, &t->cap, t->n, sizeof(*t->rows), 32))
+		goto oom;
 	r = &t->rows[t->n];
 	memset(r, 0, sizeof(*r));
 	r->key = strndup(key, n);

@@ -33,6 +33,7 @@ struct pyx_summary {
 	uint64_t lost_records[PYX_STREAM__COUNT]; /* sum of LOST records received */
 	uint64_t lost_total[PYX_STREAM__COUNT];   /* the loader's counters at exit */
 	uint64_t lost_output[PYX_STREAM__COUNT];  /* lines the output queue dropped (sink.h) */
+	uint64_t lost_memory[PYX_STREAM__COUNT];  /* lines not built for want of memory */
 	uint64_t throttled_records[PYX_STREAM__COUNT]; /* sum of THROTTLED records received */
 	uint64_t throttled_total[PYX_STREAM__COUNT];   /* the loader's counters at exit */
 	const struct pyx_corr *corr;              /* correlation figures (corr_out.h), or NULL */

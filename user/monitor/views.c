@@ -117,15 +117,8 @@ struct pyx_thread_name *pyx_views_thread(struct pyx_views *v, uint32_t pid, uint
 	}
 	if (!create)
 		return NULL;
-	if (v->nnames == v->cnames) {
-		size_t c = v->cnames ? v->cnames * 2 : 64;
-
-		t = realloc(v->names, c * sizeof(*t));
-		if (!t)
-			return NULL;
-		v->names = t;
-		v->cnames = c;
-	}
+	if (pyx_grow(&v->names, &v->cnames, v->nnames, sizeof(*v->names), 64))
+		return NULL;
 	t = &v->names[v->nnames];
 	memset(t, 0, sizeof(*t));
 	t->pid = pid;
@@ -164,16 +157,9 @@ static void add_span(struct pyx_views *v, enum pyx_span_kind kind, uint64_t star
 		v->spans_dropped++;
 		return;
 	}
-	if (v->nspans == v->cspans) {
-		size_t c = v->cspans ? v->cspans * 2 : 1024;
-		struct pyx_span *n = realloc(v->spans, c * sizeof(*n));
-
-		if (!n) {
-			v->spans_dropped++;
-			return;
-		}
-		v->spans = n;
-		v->cspans = c;
+	if (pyx_grow(&v->spans, &v->cspans, v->nspans, sizeof(*v->spans), 1024)) {
+		v->spans_dropped++;
+		return;
 	}
 	s = &v->spans[v->nspans++];
 	s->start_ns = start;
@@ -201,16 +187,9 @@ static struct pyx_finding *add_finding(struct pyx_views *v, const char *kind, ui
 		v->findings_dropped++;
 		return NULL;
 	}
-	if (v->nfindings == v->cfindings) {
-		size_t c = v->cfindings ? v->cfindings * 2 : 64;
-		struct pyx_finding *n = realloc(v->findings, c * sizeof(*n));
-
-		if (!n) {
-			v->findings_dropped++;
-			return NULL;
-		}
-		v->findings = n;
-		v->cfindings = c;
+	if (pyx_grow(&v->findings, &v->cfindings, v->nfindings, sizeof(*v->findings), 64)) {
+		v->findings_dropped++;
+		return NULL;
 	}
 	f = &v->findings[v->nfindings++];
 	memset(f, 0, sizeof(*f));
