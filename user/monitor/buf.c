@@ -36,23 +36,13 @@ static bool reserve(struct pyx_buf *b, size_t n)
 	return true;
 }
 
-void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
+void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = 0;
-}
-
-void pyx_buf_puts(struct pyx_buf *b, const char *s)
-{
-	pyx_buf_write(b, s, strlen(s));
-}
-
-void pyx_buf_putc(struct pyx_buf *b, char c)
-{
-	pyx_buf_write(b, &c, 1);
 }
 
 /* Digits of v, right-aligned before end, at least width of them (zero-padded). */
