@@ -4,7 +4,7 @@ loader (the exec'd file and /proc/PID/exe are ld.so), and a copied interpreter w
 headers are zeroed (it runs: the loader never reads them). Each, started without the hook, must
 give exactly one blind-spot record; the same with the hook in its environment gives none.
 CPython is recognised from program headers and the dynamic segment (corr_elf.c), and for ld.so
-from what it maps (correlate.c blind_mapped). docs/correlation.md, "Blind spots"."""
+from what it maps (corr_blind.c corr_blind_mapped). docs/correlation.md, "Blind spots"."""
 import os
 import struct
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Forged explanations (issue 8, item 6): an audit event raised by hand with sys.audit() must not
 explain what native code does after it. A forged composite (shutil.rmtree of "/") explains only
-right after its own sub-events, one syscall each (correlate.c, COMPOSITE_GAP_NS); a forged
+right after its own sub-events, one syscall each (corr_engine.c, COMPOSITE_GAP_NS); a forged
 relative open("x") does not explain an openat(fd, "x") on another directory (corr_rules.c
 same_dir). The same steps done through the audited Python API give no finding.
 docs/correlation.md, "Forged explanations"."""

@@ -84,8 +84,7 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) -lm -lunistring -lpthread -o $@
 
 # The correlator keeps state across records: its own target, with its sources and libelf.
-FUZZ_CORR_SRCS := $(addprefix user/monitor/,correlate.c corr_rules.c corr_path.c corr_elf.c \
-	corr_native.c corr_ustack.c corr_unwind.c)
+FUZZ_CORR_SRCS := $(patsubst %,user/monitor/%.c,$(CORR_SRC))
 $(FUZZ_DIR)/fuzz_corr: tests/fuzz/fuzz_corr.c tests/fuzz/fuzz_common.h $(FUZZ_SRCS) \
 		$(FUZZ_CORR_SRCS) $(wildcard user/monitor/*.h) user/monitor/corr_rules.def \
 		include/pyxcheck_wire.h \

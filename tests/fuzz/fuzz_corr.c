@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Fuzz target: the correlator (user/monitor/correlate.c), which keeps state across records (per
+ * Fuzz target: the correlator (user/monitor/corr_*.c), which keeps state across records (per
  * process, per thread, per window) built from what monitored processes did. The input is a
  * sequence of records, each prefixed by its __u16 length; a length of 0 is a tick one window
  * later (idle windows close, idle threads are reclaimed). Every item emitted must point to

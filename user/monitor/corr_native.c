@@ -2,7 +2,7 @@
 /*
  * Shapes of the syscalls that CPython and glibc make on their own, with no audit event, in benign
  * programs (issue 9). Each helper recognises one exact shape, grounded in the source that makes
- * it; correlate.c decides with its per-process state whether the shape is complete (a sem_open
+ * it; corr_engine.c decides with corr_proc.c's per-process state whether the shape is complete (a sem_open
  * link of the temp file it saw opened, ...). No helper here explains anything by itself.
  */
 #include <fcntl.h>

@@ -892,7 +892,7 @@ static bool ex_sqlite_fd(const struct pyx_sysview *sv, const struct corr_scpaths
 /*
  * What CPython and glibc do on their own, with no audit event (issue 9). Each rule is bounded to
  * the exact shape its source makes (corr_native.c recognises the shapes); the state it asks for is
- * the engine's (correlate.c). None depends on an audit event: a forged sys.audit cannot widen it.
+ * the engine's (corr_proc.c). None depends on an audit event: a forged sys.audit cannot widen it.
  */
 
 static bool in_list(const char *const *v, unsigned int n, const char *abs)

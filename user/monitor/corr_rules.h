@@ -2,8 +2,8 @@
 /*
  * Correlation rules: what an audit event claims (its arguments, normalised into a corr_claim),
  * which syscalls are its counterparts, how a counterpart's arguments compare with the claim, and
- * which syscalls are sensitive. No state: correlate.c owns threads, processes and windows and
- * resolves paths before asking. docs/correlation.md describes each rule.
+ * which syscalls are sensitive. No state: corr_engine.c owns windows, corr_proc.c threads and
+ * processes and resolves paths before asking. docs/correlation.md describes each rule.
  */
 #ifndef PYX_CORR_RULES_H
 #define PYX_CORR_RULES_H

@@ -1,42 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The correlator. The design is described in correlate.h, the rules in docs/correlation.md and
- * corr_rules.c. This file owns the state: processes (cwd, fd table, hook status, the window that
- * created them), threads (their queue of held records, their open windows, their last audit
- * event) and windows (a claim, the syscalls attached to it, its verdict).
+ * The correlator's engine. The design is described in correlate.h, the rules in
+ * docs/correlation.md and corr_rules.c. This file owns the windows (a claim, the syscalls
+ * attached to it, its verdict) and each thread's queue of held records, and dispatches the
+ * records; the process and thread state is corr_proc.c's, blind spots corr_blind.c's, counters
+ * corr_stats.c's (shared structs in corr_internal.h).
  */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "pyxcheck_wire.h"
-#include "pyxcheck_syscall.h"
-#include "catalog.h"
-#include "corr_elf.h"
-#include "corr_rules.h"
-#include "corr_ustack.h"
-#include "correlate.h"
-#include "payload.h"
-#include "record.h"
-#include "sysrec.h"
+#include "corr_internal.h"
 
-#define HASH_BUCKETS 1024
-#define THROTTLED_UIDS 16     /* uids whose latest THROTTLED record is remembered */
-#define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
-#define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
-#define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
-#define SEM_MAX 64            /* sem_open names created and not yet unlinked, per process */
-#define CHILD_MAX 8           /* children followed per process-creating window */
-#define TOP_KEYS 64           /* distinct (syscall, context) pairs counted for --summary */
-#define BUILTIN_NAMES_MAX 1024
 #define IDLE_THREAD_NS (60ull * 1000000000ull)
-#define LAT_BUCKETS (64 * 8)
 /*
  * A composite (shutil.rmtree, os.walk, ...) is made of audited calls, and each of them raises its
  * own event before its syscall, which explains it. So the composite itself explains a syscall
@@ -47,146 +26,6 @@
  */
 #define COMPOSITE_GAP_NS (50ull * 1000000ull)
 #define COMPOSITE_SUB_BUDGET 1
-
-struct ctxcopy {
-	bool has;
-	char event[128];
-	char file[256];
-	char function[128];
-	uint32_t line;
-	uint64_t ts;
-	uint32_t tid;
-	/* the user stack of the judged syscall (unaudited ones only); stack.n 0: none */
-	struct pyx_ustack_text stack;
-};
-
-struct win;
-
-/* A copy of a record held for ordering or attached to a window. */
-struct held {
-	struct held *next;
-	struct win *win;              /* audit record: its window (owned) */
-	enum pyx_corr_verdict verdict;
-	const char *why;
-	struct ctxcopy *ctx;          /* unaudited: the context (owned) */
-	bool child;                   /* attached: made by a child process */
-	size_t size;
-	uint64_t rec[];               /* 8-aligned copy */
-};
-
-struct win {
-	struct thread *th;
-	struct held *audit;           /* the audit record that owns it, held on th until closed */
-	struct corr_claim cl;
-	struct held *att[PYX_CORR_ATT_MAX];
-	unsigned int natt, ndropped, nmatch, ndiffer;
-	const char *why;
-	uint64_t lat, last_ns;
-	bool lost, capped, ended, closed;
-	unsigned int pending;
-	uint32_t children[CHILD_MAX];
-	unsigned int nchildren;
-	/* composites: when their own event or their latest sub-event came, and how many more
-	 * syscalls they may explain since (composite_explains) */
-	uint64_t sub_ns;
-	unsigned int budget;
-};
-
-struct thread {
-	struct thread *hnext;
-	uint32_t tid, pid;
-	struct held *head, *tail;
-	unsigned int nheld;
-	size_t bytes;
-	struct win *cur;
-	struct win *outer[PYX_CORR_OUTER_MAX];
-	unsigned int nouter;
-	struct ctxcopy ctx;
-	uint64_t last_ns;
-	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
-	 * default-directory libraries the loader maps next are that module's dependencies. */
-	bool nss_load;
-	/* Records were lost since this thread's last audit event: the event that would explain
-	 * its next syscall may be among them, so nothing is called unaudited until it raises
-	 * another event. */
-	bool uncertain;
-	uint32_t uid;     /* from its latest record: a THROTTLED record names a uid */
-};
-
-struct fdent {
-	char *path;
-	bool socket;
-	bool audited;     /* created (socket) or bound/connected/accepted under an audit event;
-			   * a file: opened by an open(2) an audit event explained */
-	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
-};
-
-struct proc {
-	struct proc *hnext;
-	uint32_t pid, ppid;
-	bool hooked, hooked_before_exec, exec_pending;
-	char *cwd;        /* NULL: unknown (read from /proc when needed) */
-	bool cwd_tried;
-	struct fdent *fds; /* FD_MAX entries, allocated on first use */
-	struct win *creator;
-	char *sqlite[SQLITE_MAX];
-	unsigned int nsqlite;
-	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
-	char *sem_tmp[SEM_TMP_MAX];
-	char *sem[SEM_MAX];
-	unsigned int nsem;
-	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
-	bool finalized;
-	/* blind spots */
-	bool py_pending, blind_done;
-	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
-	char *attach_image; /* the built-in probe goes there at the next tick (blind_mapped) */
-	uint64_t exec_ns;
-	char *exe;
-	char why[256];
-	char comm[PYX_COMM_LEN + 1];
-	char **argv;
-	unsigned int argc;
-	char *builtin;
-	uint64_t builtin_count;
-	bool builtin_attached;
-	bool exited;      /* its exit record came; freed at the next tick (see on_process) */
-};
-
-struct topent {
-	char syscall[24];
-	char context[320];
-	uint64_t count;
-};
-
-struct pyx_corr {
-	struct pyx_corr_opts o;
-	pyx_corr_emit_fn fn;
-	void *ctx;
-	pyx_corr_blind_fn blind_fn;
-	void *blind_ctx;
-	struct thread *threads[HASH_BUCKETS];
-	struct proc *procs[HASH_BUCKETS];
-	unsigned int nthreads;
-	size_t bytes;
-	int err;                      /* first error from the emit callback */
-	uint64_t last_lost_ns;        /* ts of the last LOST record, 0: none */
-	struct {                      /* the latest THROTTLED records: uid, ts (0: free) */
-		uint32_t uid;
-		uint64_t ts;
-	} throttled[THROTTLED_UIDS];
-	struct pyx_arena arena;
-	void *arena_mem;
-	struct pyx_corr_stats st;
-	struct topent top[TOP_KEYS];
-	unsigned int ntop;
-	uint64_t top_other;
-	struct pyx_ustack *us;        /* maps cache for user stacks */
-	struct pyx_ustack_dump *dump; /* the dump of the syscall being judged (12 KiB: not on the stack) */
-	struct ctxcopy judged;        /* the context of the syscall being judged */
-	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
-	uint64_t lat_n[PYX_EV__COUNT];
-};
 
 static void release(struct pyx_corr *c, struct thread *th);
 static void close_win(struct pyx_corr *c, struct win *w);
@@ -247,265 +86,6 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 	return v < PYX_V__COUNT ? names[v] : NULL;
 }
 
-/* ---- latency histogram: 8 linear sub-buckets per power of two, enough for p50/p99 ---- */
-
-static unsigned int lat_bucket(uint64_t ns)
-{
-	unsigned int b;
-
-	if (ns < 8)
-		return (unsigned int)ns;
-	b = 63 - __builtin_clzll(ns); /* >= 3 */
-	return (b - 2) * 8 + (unsigned int)((ns >> (b - 3)) & 7);
-}
-
-static uint64_t lat_value(unsigned int i)
-{
-	unsigned int b = i / 8, sub = i % 8;
-
-	if (b == 0)
-		return sub;
-	return ((uint64_t)(8 + sub)) << (b - 1);
-}
-
-static void lat_add(struct pyx_corr *c, unsigned int ev, uint64_t ns)
-{
-	if (ev >= PYX_EV__COUNT)
-		return;
-	if (!c->lat[ev]) {
-		c->lat[ev] = calloc(LAT_BUCKETS, sizeof(uint32_t));
-		if (!c->lat[ev])
-			return;
-	}
-	c->lat[ev][lat_bucket(ns) < LAT_BUCKETS ? lat_bucket(ns) : LAT_BUCKETS - 1]++;
-	c->lat_n[ev]++;
-}
-
-uint64_t pyx_corr_latency(const struct pyx_corr *c, unsigned int ev, uint64_t *p50, uint64_t *p99)
-{
-	uint64_t n, seen = 0, want50, want99;
-	unsigned int i;
-
-	*p50 = *p99 = 0;
-	if (ev >= PYX_EV__COUNT || !c->lat[ev] || !c->lat_n[ev])
-		return 0;
-	n = c->lat_n[ev];
-	want50 = (n * 50 + 99) / 100;
-	want99 = (n * 99 + 99) / 100;
-	for (i = 0; i < LAT_BUCKETS; i++) {
-		seen += c->lat[ev][i];
-		if (!*p50 && seen >= want50)
-			*p50 = lat_value(i);
-		if (seen >= want99) {
-			*p99 = lat_value(i);
-			break;
-		}
-	}
-	return n;
-}
-
-/* ---- tables ---- */
-
-static struct proc *proc_find(struct pyx_corr *c, uint32_t pid)
-{
-	struct proc *p;
-
-	for (p = c->procs[pid % HASH_BUCKETS]; p; p = p->hnext)
-		if (p->pid == pid)
-			return p;
-	return NULL;
-}
-
-static void proc_free(struct pyx_corr *c, struct proc *p);
-static void blind_emit(struct pyx_corr *c, struct proc *p);
-static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
-
-/* An exited process kept for its blind-spot report goes now. */
-static void proc_reap(struct pyx_corr *c, struct proc *p)
-{
-	if (p->py_pending)
-		blind_emit(c, p);
-	if (p->builtin_attached && c->blind_fn)
-		c->blind_fn(c->blind_ctx, p->pid, NULL);
-	proc_free(c, p);
-}
-
-static struct proc *proc_get(struct pyx_corr *c, uint32_t pid)
-{
-	struct proc *p = proc_find(c, pid);
-
-	if (p && p->exited) {
-		proc_reap(c, p); /* the pid was reused */
-		p = NULL;
-	}
-	if (p)
-		return p;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	p->pid = pid;
-	p->hnext = c->procs[pid % HASH_BUCKETS];
-	c->procs[pid % HASH_BUCKETS] = p;
-	return p;
-}
-
-static void fds_free(struct proc *p)
-{
-	unsigned int i;
-
-	if (!p->fds)
-		return;
-	for (i = 0; i < FD_MAX; i++)
-		free(p->fds[i].path);
-	free(p->fds);
-	p->fds = NULL;
-}
-
-static void proc_free(struct pyx_corr *c, struct proc *p)
-{
-	struct proc **pp = &c->procs[p->pid % HASH_BUCKETS];
-	unsigned int i;
-
-	while (*pp != p)
-		pp = &(*pp)->hnext;
-	*pp = p->hnext;
-	fds_free(p);
-	free(p->cwd);
-	for (i = 0; i < p->nsqlite; i++)
-		free(p->sqlite[i]);
-	for (i = 0; i < SEM_TMP_MAX; i++)
-		free(p->sem_tmp[i]);
-	for (i = 0; i < p->nsem; i++)
-		free(p->sem[i]);
-	for (i = 0; i < p->argc; i++)
-		free(p->argv[i]);
-	free(p->argv);
-	free(p->exe);
-	free(p->attach_image);
-	free(p->builtin);
-	free(p);
-}
-
-static struct thread *thread_find(struct pyx_corr *c, uint32_t tid)
-{
-	struct thread *t;
-
-	for (t = c->threads[tid % HASH_BUCKETS]; t; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	return NULL;
-}
-
-static struct thread *thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts)
-{
-	struct thread *t = thread_find(c, tid);
-
-	if (t) {
-		t->pid = pid;
-		return t;
-	}
-	if (c->nthreads >= c->o.max_threads) {
-		c->st.capped++;
-		return NULL;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->tid = tid;
-	t->pid = pid;
-	/* a thread first seen just after a loss may have lost its first records */
-	t->uncertain = c->last_lost_ns && ts < c->last_lost_ns + c->o.window_ns;
-	t->hnext = c->threads[tid % HASH_BUCKETS];
-	c->threads[tid % HASH_BUCKETS] = t;
-	c->nthreads++;
-	return t;
-}
-
-/* ---- fd table and paths ---- */
-
-static struct fdent *fd_ent(struct proc *p, int64_t fd, bool create)
-{
-	if (fd < 0 || fd >= FD_MAX)
-		return NULL;
-	if (!p->fds) {
-		if (!create)
-			return NULL;
-		p->fds = calloc(FD_MAX, sizeof(*p->fds));
-		if (!p->fds)
-			return NULL;
-	}
-	return &p->fds[fd];
-}
-
-static void fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
-		   bool writes)
-{
-	struct fdent *e = fd_ent(p, fd, true);
-
-	if (!e)
-		return;
-	free(e->path);
-	e->path = path ? strdup(path) : NULL;
-	e->socket = sock;
-	e->audited = audited;
-	e->writes = writes;
-}
-
-static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
-{
-	char link[PATH_MAX], buf[PATH_MAX];
-	ssize_t n;
-
-	if (p->cwd || p->cwd_tried)
-		return p->cwd;
-	p->cwd_tried = true;
-	snprintf(link, sizeof(link), "%s/%u/cwd", c->o.procfs ? c->o.procfs : "/proc", p->pid);
-	n = readlink(link, buf, sizeof(buf) - 1);
-	if (n <= 0 || buf[0] != '/')
-		return NULL;
-	buf[n] = 0;
-	p->cwd = strdup(buf);
-	return p->cwd;
-}
-
-/* Absolute form of path relative to dirfd (AT_FDCWD: the cwd). NULL when unknown. */
-static char *resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path)
-{
-	const char *base = NULL;
-
-	if (!path)
-		return NULL;
-	if (path[0] == '/')
-		return corr_path_join(NULL, path);
-	if ((int)dirfd == -100) {
-		base = proc_cwd(c, p);
-	} else {
-		struct fdent *e = fd_ent(p, dirfd, false);
-
-		base = e ? e->path : NULL;
-	}
-	return base ? corr_path_join(base, path) : NULL;
-}
-
-static void claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl)
-{
-	unsigned int i;
-
-	for (i = 0; i < CORR_PATHS; i++) {
-		if (!cl->path[i] || (i == 0 && cl->symlink_src))
-			continue;
-		if (cl->cwd && cl->path[i][0] != '/') {
-			/* Popen(cwd=...): the child runs its program relative to that cwd */
-			char *base = resolve(c, p, -100, cl->cwd);
-
-			cl->abs[i] = base ? corr_path_join(base, cl->path[i]) : NULL;
-			free(base);
-			continue;
-		}
-		cl->abs[i] = resolve(c, p, cl->dir_fd[i], cl->path[i]);
-	}
-}
-
 /* ---- records ---- */
 
 static struct held *held_new(const void *rec, size_t size)
@@ -538,48 +118,7 @@ static void held_free(struct held *h)
 	free(h);
 }
 
-/* strncpy that always terminates and never warns about cutting */
-static void scopy(char *dst, size_t n, const char *src)
-{
-	size_t len = strnlen(src, n - 1);
-
-	memcpy(dst, src, len);
-	dst[len] = 0;
-}
-
-static void ctx_text(const struct ctxcopy *x, char *buf, size_t n)
-{
-	if (!x || !x->has)
-		snprintf(buf, n, "no audit event before it");
-	else if (x->file[0])
-		snprintf(buf, n, "after %.100s at %.150s:%u (%.50s)", x->event, x->file, x->line,
-			 x->function);
-	else
-		snprintf(buf, n, "after %.100s", x->event);
-}
-
-static void count_top(struct pyx_corr *c, const struct pyx_sysview *sv, const struct ctxcopy *x)
-{
-	char text[320];
-	unsigned int i;
-
-	ctx_text(x, text, sizeof(text));
-	for (i = 0; i < c->ntop; i++) {
-		if (!strcmp(c->top[i].syscall, sv->name) && !strcmp(c->top[i].context, text)) {
-			c->top[i].count++;
-			return;
-		}
-	}
-	if (c->ntop == TOP_KEYS) {
-		c->top_other++;
-		return;
-	}
-	scopy(c->top[c->ntop].syscall, sizeof(c->top[0].syscall), sv->name);
-	scopy(c->top[c->ntop].context, sizeof(c->top[0].context), text);
-	c->top[c->ntop++].count = 1;
-}
-
-static int emit(struct pyx_corr *c, const struct pyx_corr_item *it)
+int corr_emit(struct pyx_corr *c, const struct pyx_corr_item *it)
 {
 	int err;
 
@@ -616,7 +155,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		it.nsyscalls_dropped = w->ndropped;
 		it.latency_ns = w->lat;
 		if (h->verdict == PYX_V_MATCHED)
-			lat_add(c, w->cl.ev, w->lat);
+			corr_lat_add(c, w->cl.ev, w->lat);
 	}
 	if (h->ctx) {
 		ctx = (struct pyx_corr_context){
@@ -635,7 +174,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			ctx.stack[i] = h->ctx->stack.frames[i];
 		it.context = &ctx;
 	}
-	emit(c, &it);
+	corr_emit(c, &it);
 }
 
 static bool ready(const struct held *h)
@@ -702,7 +241,7 @@ static void close_win(struct pyx_corr *c, struct win *w)
 	w->ended = true;
 	win_unslot(w);
 	for (i = 0; i < w->nchildren; i++) {
-		struct proc *p = proc_find(c, w->children[i]);
+		struct proc *p = corr_proc_find(c, w->children[i]);
 
 		if (p && p->creator == w)
 			p->creator = NULL;
@@ -794,7 +333,7 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 				ctx.stack[i] = x->stack.frames[i];
 			it.context = &ctx;
 		}
-		return emit(c, &it);
+		return corr_emit(c, &it);
 	}
 	h = held_new(rec, size);
 	if (!h)
@@ -851,8 +390,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *h;
 	unsigned int cat, i;
 
-	th = thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
-	p = proc_get(c, a->hdr.pid);
+	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
+	p = corr_proc_get(c, a->hdr.pid);
 	pyx_arena_reset(&c->arena);
 	if (!th || !p || pyx_audit_decode(rec, size, &c->arena, &ev, &why, &payload, &plen))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
@@ -909,7 +448,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		free(w);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
-	claim_resolve(c, p, &w->cl);
+	corr_claim_resolve(c, p, &w->cl);
 	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
@@ -928,122 +467,6 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 }
 
 /* ---- syscall records ---- */
-
-/* The read-only process view the exemption rules ask (corr_rules.h). */
-static bool view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out)
-{
-	struct fdent *e = fd_ent((struct proc *)ctx, fd, false);
-
-	if (!e)
-		return false;
-	out->path = e->path;
-	out->socket = e->socket;
-	out->audited = e->audited;
-	out->writes = e->writes;
-	return true;
-}
-
-/*
- * glibc sem_open() state per process (the rule is ex_sem_* in corr_rules.c): the temp files
- * SHMDIR "sem.XXXXXX" it opened and has not unlinked yet, the names it linked them to and has not
- * unlinked yet. Kept for every syscall of those shapes, whatever explained it.
- */
-static void sem_forget(char **v, unsigned int n, const char *abs)
-{
-	unsigned int i;
-
-	for (i = 0; abs && i < n; i++)
-		if (v[i] && !strcmp(v[i], abs)) {
-			free(v[i]);
-			v[i] = NULL;
-		}
-}
-
-static bool sem_has(char **v, unsigned int n, const char *abs)
-{
-	unsigned int i;
-
-	for (i = 0; abs && i < n; i++)
-		if (v[i] && !strcmp(v[i], abs))
-			return true;
-	return false;
-}
-
-static void sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp)
-{
-	unsigned int i;
-
-	switch (sv->sc) {
-	case PYX_SC_openat:
-	case PYX_SC_open:
-		if (sv->ret < 0 || !corr_sem_tmp_open(sv, sp->abs[0]))
-			return;
-		for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
-			;
-		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
-			free(p->sem_tmp[0]);
-			memmove(p->sem_tmp, p->sem_tmp + 1, (SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
-			i = SEM_TMP_MAX - 1;
-		}
-		p->sem_tmp[i] = strdup(sp->abs[0]);
-		return;
-	case PYX_SC_link:
-		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
-		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
-			p->sem[p->nsem++] = strdup(sp->abs[1]);
-		return;
-	case PYX_SC_unlinkat:
-	case PYX_SC_unlink:
-		if (sv->ret != 0)
-			return;
-		sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
-		sem_forget(p->sem, p->nsem, sp->abs[0]);
-		for (i = 0; i < p->nsem;)
-			if (!p->sem[i])
-				p->sem[i] = p->sem[--p->nsem];
-			else
-				i++;
-		return;
-	default:
-		return;
-	}
-}
-
-/* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
- * and a known native caller in it (origin) as information, never as an exemption. */
-static void ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			struct ctxcopy *x)
-{
-	struct pyx_ustack_dump *d = c->dump;
-	const struct pyx_rec_hdr *h = &sv->rec->hdr;
-
-	memset(&x->stack, 0, sizeof(x->stack));
-	if (!sv->nustack || !c->us)
-		return;
-	/* a slot reused since (or being rewritten) holds another syscall's key */
-	if (!d || !c->o.ustack_dump || !sv->ustack_dump ||
-	    c->o.ustack_dump(c->o.ustack_arg, sv->ustack_dump, d) || d->tid != h->tid ||
-	    d->enter_ns != sv->enter_ns)
-		d = NULL;
-	pyx_ustack_resolve(c->us, p->pid, p->exe, sv->ustack, sv->nustack, d, &x->stack);
-}
-
-/* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
- * them by fd), so that stack frames can be named after the process is gone. */
-static void ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
-{
-	struct fdent *e;
-
-	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
-		return;
-	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
-	if (e && e->path && !e->socket) {
-		pyx_ustack_learn(c->us, e->path);
-		if (c->o.ustack_dump)
-			pyx_ustack_mapped(c->us, p->pid, (uint64_t)sv->ret, sv->args[1].raw,
-					  sv->args[5].raw, e->path);
-	}
-}
 
 /* claimed: a window nearer the syscall (the thread's current one, a more inner composite)
  * already matched it. A composite stays open over later events of its kind (it cannot see its
@@ -1094,71 +517,6 @@ static bool composite_explains(struct win *w, uint64_t ts)
 	return true;
 }
 
-static void syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			  const struct corr_scpaths *sp, bool explained)
-{
-	struct fdent *e;
-
-	switch (sv->sc) {
-	case PYX_SC_openat:
-	case PYX_SC_openat2:
-	case PYX_SC_open:
-	case PYX_SC_creat:
-		if (sv->ret >= 0)
-			fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
-		break;
-	case PYX_SC_socket:
-		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, explained, false);
-		break;
-	case PYX_SC_bind:
-	case PYX_SC_connect:
-		if (explained && (e = fd_ent(p, (int64_t)sv->args[0].raw, true))) {
-			e->socket = true;
-			e->audited = true;
-		}
-		break;
-	case PYX_SC_accept:
-	case PYX_SC_accept4:
-		e = fd_ent(p, (int64_t)sv->args[0].raw, false);
-		if (sv->ret >= 0)
-			fd_put(p, sv->ret, NULL, true, e && e->audited, false);
-		break;
-	case PYX_SC_chdir:
-		if (!sv->ret) {
-			free(p->cwd);
-			p->cwd = sp->abs[0] ? strdup(sp->abs[0]) : NULL;
-			p->cwd_tried = false;
-		}
-		break;
-	case PYX_SC_fchdir:
-		if (!sv->ret) {
-			e = fd_ent(p, (int64_t)sv->args[0].raw, false);
-			free(p->cwd);
-			p->cwd = e && e->path ? strdup(e->path) : NULL;
-			p->cwd_tried = false;
-		}
-		break;
-	default:
-		break;
-	}
-}
-
-static void keep_argv(struct proc *p, const struct pyx_sysview *sv)
-{
-	const struct pyx_sysarg *av = &sv->args[sv->sc == PYX_SC_execveat ? 2 : 1];
-	unsigned int i;
-
-	if (!av->present || av->null || p->argv)
-		return;
-	p->argv = calloc(av->u.argv.count + 1, sizeof(char *));
-	if (!p->argv)
-		return;
-	for (i = 0; i < av->u.argv.count; i++)
-		p->argv[i] = strdup(av->u.argv.items[i] ? av->u.argv.items[i] : "");
-	p->argc = av->u.argv.count;
-}
-
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -1171,8 +529,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	unsigned int i, n = 0;
 	int err;
 
-	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
-	p = proc_get(c, hdr->pid);
+	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
+	p = corr_proc_get(c, hdr->pid);
 	if (!th || !p || pyx_sysrec_decode(rec, size, &sv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	th->last_ns = hdr->ts_ns;
@@ -1183,7 +541,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		if (a->kind != PYX_AK_PATH)
 			continue;
 		if (a->present && !a->null && !a->fault && !a->truncated)
-			abs[n] = resolve(c, p, a->u.path.has_dirfd ? a->u.path.dirfd : -100,
+			abs[n] = corr_resolve(c, p, a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 					 a->u.path.str);
 		sp.abs[n] = abs[n];
 		n++;
@@ -1205,8 +563,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 judged:
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained && !sv.io_uring) {
-		struct proc *pp = proc_find(c, p->ppid);
-		struct corr_view view = { .ctx = p, .fd = view_fd,
+		struct proc *pp = corr_proc_find(c, p->ppid);
+		struct corr_view view = { .ctx = p, .fd = corr_view_fd,
 					  .sqlite = (const char *const *)p->sqlite,
 					  .nsqlite = p->nsqlite,
 					  .sem_tmp = (const char *const *)p->sem_tmp,
@@ -1220,14 +578,14 @@ judged:
 
 		explained = corr_exempt(&sv, &sp, &view);
 	}
-	sem_track(p, &sv, &sp);
-	syscall_state(c, p, &sv, &sp, explained);
-	ustack_learn(c, p, &sv);
+	corr_sem_track(p, &sv, &sp);
+	corr_syscall_state(c, p, &sv, &sp, explained);
+	corr_ustack_learn(c, p, &sv);
 	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
 	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
 	    (sv.args[2].raw & PROT_EXEC))
-		blind_mapped(c, p, &sv);
+		corr_blind_mapped(c, p, &sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
@@ -1235,7 +593,7 @@ judged:
 		p->exec_pending = false;
 		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
-			keep_argv(p, &sv);
+			corr_keep_argv(p, &sv);
 	}
 
 	if (sv.changed) {
@@ -1247,13 +605,13 @@ judged:
 		struct ctxcopy *x = &c->judged;
 
 		*x = th->ctx;
-		ustack_text(c, p, &sv, x);
+		corr_ustack_text(c, p, &sv, x);
 		if (th->uncertain) {
 			err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
 				   "records were lost before it: its audit event may be among them",
 				   x);
 		} else {
-			count_top(c, &sv, x);
+			corr_count_top(c, &sv, x);
 			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
 				   sv.io_uring ? "done through io_uring, which no audit event covers" :
 				   th->ctx.has ? NULL : "no audit event before it", x);
@@ -1278,7 +636,6 @@ judged:
 
 /* ---- process records ---- */
 
-/* Issue 8: an exec that is an alarm by itself (names in correlate.h). */
 /* Issue 8: a hooked process killed by SIGSYS: a syscall its seccomp filter forbids, e.g. a 32-bit
  * one under PYXCHECK_DENY_COMPAT=1 (user/hook/compat_guard.c). */
 static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
@@ -1299,9 +656,10 @@ static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx
 	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
 
 	c->st.alerts++;
-	emit(c, &it);
+	corr_emit(c, &it);
 }
 
+/* Issue 8: an exec that is an alarm by itself (names in correlate.h). */
 static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_procview *pv)
 {
 	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
@@ -1323,105 +681,20 @@ static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_p
 		a.alert = "exec-memfd";
 		a.why = "a hooked process executed a memfd: code that never was a file";
 		c->st.alerts++;
-		emit(c, &it);
+		corr_emit(c, &it);
 	} else if (pv->exe_deleted) {
 		a.alert = "exec-deleted";
 		a.why = "a hooked process executed a file that has no name left";
 		c->st.alerts++;
-		emit(c, &it);
+		corr_emit(c, &it);
 	}
 	if (pv->no_exec_syscall) {
 		a.alert = "exec-untraced";
 		a.why = "exec with no traced execve/execveat before it: a 32-bit int $0x80 "
 			"execve?";
 		c->st.alerts++;
-		emit(c, &it);
+		corr_emit(c, &it);
 	}
-}
-
-static void blind_emit(struct pyx_corr *c, struct proc *p)
-{
-	struct pyx_corr_blind b = {
-		.pid = p->pid,
-		.ppid = p->ppid,
-		.ts_ns = p->exec_ns,
-		.comm = p->comm,
-		.exe = p->exe ? p->exe : "",
-		.argv = (const char *const *)p->argv,
-		.argc = p->argc,
-		.why = p->why,
-		.builtin = p->builtin_attached ? (p->builtin ? p->builtin : "") : NULL,
-		.builtin_count = p->builtin_count,
-	};
-	struct pyx_corr_item it = { .kind = PYX_CI_BLIND_SPOT, .blind = &b };
-
-	p->py_pending = false;
-	p->blind_done = true;
-	c->st.blind_spots++;
-	emit(c, &it);
-}
-
-/* A Python without the hook so far: it has the grace period to fire hook_start. image is the
- * file to attach CPython's built-in probe to (a /proc link to the very inode it runs). */
-static void blind_suspect(struct pyx_corr *c, struct proc *p, const char *image)
-{
-	p->py_pending = true;
-	p->blind_done = false;
-	p->maps_watch = false;
-	if (c->blind_fn && image)
-		p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, image);
-}
-
-/*
- * An executable mapping made by a process whose image has no PT_INTERP: the dynamic loader run
- * as a program (ld.so /usr/bin/python3.11 ...) maps the program it runs itself, so /proc/PID/exe
- * and the exec record name ld.so. The mapped file is read through /proc/PID/map_files (the
- * inode the process maps, whatever happened to its name since), or, once the process is gone,
- * through the path its fd was opened with.
- */
-static void blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
-{
-	const char *procfs = c->o.procfs ? c->o.procfs : "/proc";
-	char path[PATH_MAX], image[PATH_MAX], line[PATH_MAX + 128], why[96];
-	unsigned long long lo, hi, addr = (unsigned long long)sv->ret;
-	const char *name = NULL;
-	struct fdent *e;
-	int r = -1, pos;
-	FILE *f;
-
-	image[0] = 0;
-	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 || addr < lo ||
-		    addr >= hi)
-			continue;
-		line[strcspn(line, "\n")] = 0;
-		snprintf(image, sizeof(image), "%s/%u/map_files/%llx-%llx", procfs, p->pid, lo, hi);
-		r = corr_elf_is_python(image, why, sizeof(why), NULL);
-		if (line[pos] == '/') {
-			snprintf(path, sizeof(path), "%s", line + pos);
-			name = path;
-		}
-		break;
-	}
-	if (f)
-		fclose(f);
-	e = fd_ent(p, (int64_t)sv->args[4].raw, false);
-	if (r < 0 && e && e->path) {
-		image[0] = 0;
-		r = corr_elf_is_python(e->path, why, sizeof(why), NULL);
-	}
-	if (r <= 0)
-		return;
-	if (!name)
-		name = e && e->path ? e->path : "an unnamed file";
-	snprintf(p->why, sizeof(p->why), "maps %.160s, which %.80s", name, why);
-	blind_suspect(c, p, NULL);
-	/* Not now: ld.so maps the program segment by segment, and a uprobe with a semaphore
-	 * attached before the data segment is in place fails (ESRCH). At the next tick it is. */
-	free(p->attach_image);
-	p->attach_image = image[0] ? strdup(image) : NULL;
 }
 
 static void free_threads_of(struct pyx_corr *c, uint32_t pid)
@@ -1461,14 +734,14 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	unsigned int i;
 	int err;
 
-	th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
-	p = proc_get(c, hdr->pid);
+	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
+	p = corr_proc_get(c, hdr->pid);
 	if (!th || !p || pyx_procrec_decode(rec, size, &pv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 
 	switch (pv.kind) {
 	case PYX_PROC_FORK:
-		ct = thread_get(c, pv.child_tid, pv.child_pid, hdr->ts_ns);
+		ct = corr_thread_get(c, pv.child_tid, pv.child_pid, hdr->ts_ns);
 		if (ct) {
 			ct->ctx = th->ctx; /* what the parent did last is the child's context too */
 			ct->uncertain = th->uncertain;
@@ -1476,7 +749,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		if (pv.thread)
 			break;
-		cp = proc_get(c, pv.child_pid);
+		cp = corr_proc_get(c, pv.child_pid);
 		if (!cp)
 			break;
 		cp->ppid = hdr->pid;
@@ -1484,10 +757,10 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
-		if (p->fds && fd_ent(cp, 0, true))
+		if (p->fds && corr_fd_ent(cp, 0, true))
 			for (i = 0; i < FD_MAX; i++)
 				if (p->fds[i].path || p->fds[i].socket)
-					fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
+					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
 					       p->fds[i].audited, p->fds[i].writes);
 		{
 			/* the innermost process-creating window of the forking thread */
@@ -1524,22 +797,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->maps_watch = false;
 		free(p->attach_image);
 		p->attach_image = NULL;
-		if (c->o.blind_spots && p->exe) {
-			char path[PATH_MAX];
-			bool no_interp = false;
-			int r;
-
-			/* the running image, even when its file was removed or replaced since */
-			snprintf(path, sizeof(path), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc",
-				 p->pid);
-			r = corr_elf_is_python(path, p->why, sizeof(p->why), &no_interp);
-			if (r < 0)
-				r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
-			if (r > 0)
-				blind_suspect(c, p, path);
-			else
-				p->maps_watch = no_interp;
-		}
+		corr_blind_exec(c, p);
 		break;
 	case PYX_PROC_EXIT:
 		if (p->hooked && pv.term_signal == SIGSYS)
@@ -1554,7 +812,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		if (p->py_pending) {
 			p->exited = true;
 		} else {
-			proc_reap(c, p);
+			corr_proc_reap(c, p);
 		}
 		return err;
 	}
@@ -1571,20 +829,20 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 	if (size < sizeof(*hdr) || hdr->size != size) {
 		struct pyx_corr_item it = { .kind = PYX_CI_RECORD, .rec = rec, .size = size };
 
-		return emit(c, &it);
+		return corr_emit(c, &it);
 	}
 	if (!c->o.enabled) {
 		struct pyx_corr_item it = { .kind = PYX_CI_RECORD, .rec = rec, .size = size };
 
-		return emit(c, &it);
+		return corr_emit(c, &it);
 	}
 	/* each thread's uid, for THROTTLED records (on_throttled) */
-	th = thread_find(c, hdr->tid);
+	th = corr_thread_find(c, hdr->tid);
 	if (th) {
 		th->uid = hdr->uid;
 	} else if (hdr->type != PYX_REC_THROTTLED && hdr->type != PYX_REC_LOST &&
 		   throttled_recently(c, hdr->uid, hdr->ts_ns)) {
-		th = thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
+		th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 		if (th) {
 			th->uid = hdr->uid;
 			th->uncertain = true;
@@ -1602,7 +860,7 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		break;
 	case PYX_REC_LIFECYCLE: {
 		const struct pyx_rec_lifecycle *lc = rec;
-		struct proc *p = proc_get(c, hdr->pid);
+		struct proc *p = corr_proc_get(c, hdr->pid);
 
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP && hdr->tid == hdr->pid)
 			p->finalized = true;
@@ -1614,8 +872,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 				p->builtin_attached = false;
 			}
 		}
-		err = pass(c, thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns), rec, size, PYX_V_NONE, NULL,
-			   NULL);
+		err = pass(c, corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns), rec, size,
+			   PYX_V_NONE, NULL, NULL);
 		break;
 	}
 	case PYX_REC_LOST:
@@ -1637,7 +895,7 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		err = pass(c, NULL, rec, size, PYX_V_NONE, NULL, NULL);
 		break;
 	}
-	th = thread_find(c, hdr->tid);
+	th = corr_thread_find(c, hdr->tid);
 	if (th)
 		th->uid = hdr->uid;
 	return err ? err : c->err;
@@ -1697,27 +955,7 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 			pp = &t->hnext;
 		}
 	}
-	for (b = 0; b < HASH_BUCKETS; b++) {
-		struct proc *p;
-
-		struct proc *next;
-
-		for (p = c->procs[b]; p; p = next) {
-			next = p->hnext;
-			/* tried again at each tick until it works or the grace period ends */
-			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
-				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
-								  p->attach_image);
-			if (p->builtin_attached || !p->py_pending || p->exited) {
-				free(p->attach_image);
-				p->attach_image = NULL;
-			}
-			if (p->exited)
-				proc_reap(c, p);
-			else if (p->py_pending && p->exec_ns + c->o.blind_grace_ns <= now)
-				blind_emit(c, p);
-		}
-	}
+	corr_blind_tick(c, now, false);
 	return c->err;
 }
 
@@ -1737,27 +975,7 @@ int pyx_corr_flush(struct pyx_corr *c)
 			t->nouter = 0;
 		}
 	}
-	for (b = 0; b < HASH_BUCKETS; b++) {
-		struct proc *p;
-
-		struct proc *next;
-
-		for (p = c->procs[b]; p; p = next) {
-			next = p->hnext;
-			/* tried again at each tick until it works or the grace period ends */
-			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
-				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
-								  p->attach_image);
-			if (p->builtin_attached || !p->py_pending || p->exited) {
-				free(p->attach_image);
-				p->attach_image = NULL;
-			}
-			if (p->exited)
-				proc_reap(c, p);
-			else if (p->py_pending)
-				blind_emit(c, p);
-		}
-	}
+	corr_blind_tick(c, 0, true);
 	return c->err;
 }
 
@@ -1816,7 +1034,7 @@ void pyx_corr_free(struct pyx_corr *c)
 			free(t);
 		}
 		while (c->procs[b])
-			proc_free(c, c->procs[b]);
+			corr_proc_free(c, c->procs[b]);
 	}
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
@@ -1824,83 +1042,4 @@ void pyx_corr_free(struct pyx_corr *c)
 	pyx_ustack_free(c->us);
 	free(c->dump);
 	free(c);
-}
-
-void pyx_corr_set_blind_cb(struct pyx_corr *c, pyx_corr_blind_fn fn, void *ctx)
-{
-	c->blind_fn = fn;
-	c->blind_ctx = ctx;
-}
-
-void pyx_corr_builtin_event(struct pyx_corr *c, uint32_t pid, const char *name)
-{
-	struct proc *p = proc_find(c, pid);
-	size_t have, n = strlen(name);
-	const char *s;
-
-	if (!p)
-		return;
-	p->builtin_count++;
-	have = p->builtin ? strlen(p->builtin) : 0;
-	for (s = p->builtin; s && (s = strstr(s, name)); s += n)
-		if ((s == p->builtin || s[-1] == ',') && (s[n] == ',' || !s[n]))
-			return; /* already listed */
-	if (have + n + 2 > BUILTIN_NAMES_MAX)
-		return;
-	s = realloc(p->builtin, have + n + 2);
-	if (!s)
-		return;
-	p->builtin = (char *)s;
-	if (have)
-		p->builtin[have++] = ',';
-	memcpy(p->builtin + have, name, n + 1);
-}
-
-static int top_cmp(const void *a, const void *b)
-{
-	const struct topent *x = a, *y = b;
-
-	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
-}
-
-void pyx_corr_add_blind(struct pyx_corr *c, uint64_t n)
-{
-	c->st.blind_spots += n;
-}
-
-void pyx_corr_stats(const struct pyx_corr *c, struct pyx_corr_stats *out)
-{
-	struct topent top[TOP_KEYS];
-	unsigned int i;
-
-	*out = c->st;
-	memcpy(top, c->top, sizeof(top));
-	qsort(top, c->ntop, sizeof(top[0]), top_cmp);
-	out->ntop = c->ntop < PYX_CORR_TOP_MAX ? c->ntop : PYX_CORR_TOP_MAX;
-	for (i = 0; i < out->ntop; i++) {
-		scopy(out->top[i].syscall, sizeof(out->top[i].syscall), top[i].syscall);
-		scopy(out->top[i].context, sizeof(out->top[i].context), top[i].context);
-		out->top[i].count = top[i].count;
-	}
-}
-
-uint64_t pyx_corr_oldest_held(const struct pyx_corr *c)
-{
-	uint64_t oldest = UINT64_MAX;
-	unsigned int b;
-
-	for (b = 0; b < HASH_BUCKETS; b++) {
-		const struct thread *t;
-
-		for (t = c->threads[b]; t; t = t->hnext) {
-			const struct pyx_rec_hdr *h;
-
-			if (!t->head)
-				continue;
-			h = (const struct pyx_rec_hdr *)t->head->rec;
-			if (h->ts_ns < oldest)
-				oldest = h->ts_ns;
-		}
-	}
-	return oldest;
 }

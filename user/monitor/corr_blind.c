@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The correlator's blind spots (docs/correlation.md, "Blind spots"): Python processes that run
+ * without the hook, found at exec (the image is a CPython) or by what they map (ld.so run as a
+ * program), reported after a grace period with what CPython's built-in probe saw meanwhile.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corr_elf.h"
+#include "corr_internal.h"
+
+#define BUILTIN_NAMES_MAX 1024
+
+void corr_blind_emit(struct pyx_corr *c, struct proc *p)
+{
+	struct pyx_corr_blind b = {
+		.pid = p->pid,
+		.ppid = p->ppid,
+		.ts_ns = p->exec_ns,
+		.comm = p->comm,
+		.exe = p->exe ? p->exe : "",
+		.argv = (const char *const *)p->argv,
+		.argc = p->argc,
+		.why = p->why,
+		.builtin = p->builtin_attached ? (p->builtin ? p->builtin : "") : NULL,
+		.builtin_count = p->builtin_count,
+	};
+	struct pyx_corr_item it = { .kind = PYX_CI_BLIND_SPOT, .blind = &b };
+
+	p->py_pending = false;
+	p->blind_done = true;
+	c->st.blind_spots++;
+	corr_emit(c, &it);
+}
+
+/* A Python without the hook so far: it has the grace period to fire hook_start. image is the
+ * file to attach CPython's built-in probe to (a /proc link to the very inode it runs). */
+static void blind_suspect(struct pyx_corr *c, struct proc *p, const char *image)
+{
+	p->py_pending = true;
+	p->blind_done = false;
+	p->maps_watch = false;
+	if (c->blind_fn && image)
+		p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid, image);
+}
+
+/*
+ * An executable mapping made by a process whose image has no PT_INTERP: the dynamic loader run
+ * as a program (ld.so /usr/bin/python3.11 ...) maps the program it runs itself, so /proc/PID/exe
+ * and the exec record name ld.so. The mapped file is read through /proc/PID/map_files (the
+ * inode the process maps, whatever happened to its name since), or, once the process is gone,
+ * through the path its fd was opened with.
+ */
+void corr_blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	const char *procfs = c->o.procfs ? c->o.procfs : "/proc";
+	char path[PATH_MAX], image[PATH_MAX], line[PATH_MAX + 128], why[96];
+	unsigned long long lo, hi, addr = (unsigned long long)sv->ret;
+	const char *name = NULL;
+	struct fdent *e;
+	int r = -1, pos;
+	FILE *f;
+
+	image[0] = 0;
+	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 || addr < lo ||
+		    addr >= hi)
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(image, sizeof(image), "%s/%u/map_files/%llx-%llx", procfs, p->pid, lo, hi);
+		r = corr_elf_is_python(image, why, sizeof(why), NULL);
+		if (line[pos] == '/') {
+			snprintf(path, sizeof(path), "%s", line + pos);
+			name = path;
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	e = corr_fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (r < 0 && e && e->path) {
+		image[0] = 0;
+		r = corr_elf_is_python(e->path, why, sizeof(why), NULL);
+	}
+	if (r <= 0)
+		return;
+	if (!name)
+		name = e && e->path ? e->path : "an unnamed file";
+	snprintf(p->why, sizeof(p->why), "maps %.160s, which %.80s", name, why);
+	blind_suspect(c, p, NULL);
+	/* Not now: ld.so maps the program segment by segment, and a uprobe with a semaphore
+	 * attached before the data segment is in place fails (ESRCH). At the next tick it is. */
+	free(p->attach_image);
+	p->attach_image = image[0] ? strdup(image) : NULL;
+}
+
+/* An exec: a Python image (or one without PT_INTERP, which may map one) is a blind-spot suspect
+ * until its hook starts. */
+void corr_blind_exec(struct pyx_corr *c, struct proc *p)
+{
+	if (c->o.blind_spots && p->exe) {
+		char path[PATH_MAX];
+		bool no_interp = false;
+		int r;
+
+		/* the running image, even when its file was removed or replaced since */
+		snprintf(path, sizeof(path), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc",
+			 p->pid);
+		r = corr_elf_is_python(path, p->why, sizeof(p->why), &no_interp);
+		if (r < 0)
+			r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
+		if (r > 0)
+			blind_suspect(c, p, path);
+		else
+			p->maps_watch = no_interp;
+	}
+}
+
+/* At each tick (all: at the flush, whatever the grace period) the pending blind spots: the
+ * built-in probe attached where it could not be yet, exited processes reaped, suspects whose grace
+ * period ended reported. */
+void corr_blind_tick(struct pyx_corr *c, uint64_t now, bool all)
+{
+	unsigned int b;
+
+	for (b = 0; b < HASH_BUCKETS; b++) {
+		struct proc *p;
+
+		struct proc *next;
+
+		for (p = c->procs[b]; p; p = next) {
+			next = p->hnext;
+			/* tried again at each tick until it works or the grace period ends */
+			if (p->attach_image && !p->exited && p->py_pending && c->blind_fn)
+				p->builtin_attached = c->blind_fn(c->blind_ctx, p->pid,
+								  p->attach_image);
+			if (p->builtin_attached || !p->py_pending || p->exited) {
+				free(p->attach_image);
+				p->attach_image = NULL;
+			}
+			if (p->exited)
+				corr_proc_reap(c, p);
+			else if (p->py_pending && (all || p->exec_ns + c->o.blind_grace_ns <= now))
+				corr_blind_emit(c, p);
+		}
+	}
+}
+
+void pyx_corr_set_blind_cb(struct pyx_corr *c, pyx_corr_blind_fn fn, void *ctx)
+{
+	c->blind_fn = fn;
+	c->blind_ctx = ctx;
+}
+
+void pyx_corr_builtin_event(struct pyx_corr *c, uint32_t pid, const char *name)
+{
+	struct proc *p = corr_proc_find(c, pid);
+	size_t have, n = strlen(name);
+	const char *s;
+
+	if (!p)
+		return;
+	p->builtin_count++;
+	have = p->builtin ? strlen(p->builtin) : 0;
+	for (s = p->builtin; s && (s = strstr(s, name)); s += n)
+		if ((s == p->builtin || s[-1] == ',') && (s[n] == ',' || !s[n]))
+			return; /* already listed */
+	if (have + n + 2 > BUILTIN_NAMES_MAX)
+		return;
+	s = realloc(p->builtin, have + n + 2);
+	if (!s)
+		return;
+	p->builtin = (char *)s;
+	if (have)
+		p->builtin[have++] = ',';
+	memcpy(p->builtin + have, name, n + 1);
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The correlator's private state, shared by its stages (the public API and the design are in
+ * correlate.h): corr_engine.c (windows, held records, verdicts), corr_proc.c (processes,
+ * threads, fd tables, paths), corr_blind.c (blind spots), corr_stats.c (counters, latencies,
+ * --summary's top list). Nothing outside these files includes it.
+ */
+#ifndef PYX_CORR_INTERNAL_H
+#define PYX_CORR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pyxcheck_wire.h"
+#include "pyxcheck_syscall.h"
+#include "catalog.h"
+#include "corr_rules.h"
+#include "corr_ustack.h"
+#include "correlate.h"
+#include "payload.h"
+#include "record.h"
+#include "sysrec.h"
+
+#define HASH_BUCKETS 1024
+#define THROTTLED_UIDS 16     /* uids whose latest THROTTLED record is remembered */
+#define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
+#define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
+#define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
+#define SEM_MAX 64            /* sem_open names created and not yet unlinked, per process */
+#define CHILD_MAX 8           /* children followed per process-creating window */
+#define TOP_KEYS 64           /* distinct (syscall, context) pairs counted for --summary */
+#define LAT_BUCKETS (64 * 8)
+
+struct ctxcopy {
+	bool has;
+	char event[128];
+	char file[256];
+	char function[128];
+	uint32_t line;
+	uint64_t ts;
+	uint32_t tid;
+	/* the user stack of the judged syscall (unaudited ones only); stack.n 0: none */
+	struct pyx_ustack_text stack;
+};
+
+struct win;
+
+/* A copy of a record held for ordering or attached to a window. */
+struct held {
+	struct held *next;
+	struct win *win;              /* audit record: its window (owned) */
+	enum pyx_corr_verdict verdict;
+	const char *why;
+	struct ctxcopy *ctx;          /* unaudited: the context (owned) */
+	bool child;                   /* attached: made by a child process */
+	size_t size;
+	uint64_t rec[];               /* 8-aligned copy */
+};
+
+struct win {
+	struct thread *th;
+	struct held *audit;           /* the audit record that owns it, held on th until closed */
+	struct corr_claim cl;
+	struct held *att[PYX_CORR_ATT_MAX];
+	unsigned int natt, ndropped, nmatch, ndiffer;
+	const char *why;
+	uint64_t lat, last_ns;
+	bool lost, capped, ended, closed;
+	unsigned int pending;
+	uint32_t children[CHILD_MAX];
+	unsigned int nchildren;
+	/* composites: when their own event or their latest sub-event came, and how many more
+	 * syscalls they may explain since (composite_explains) */
+	uint64_t sub_ns;
+	unsigned int budget;
+};
+
+struct thread {
+	struct thread *hnext;
+	uint32_t tid, pid;
+	struct held *head, *tail;
+	unsigned int nheld;
+	size_t bytes;
+	struct win *cur;
+	struct win *outer[PYX_CORR_OUTER_MAX];
+	unsigned int nouter;
+	struct ctxcopy ctx;
+	uint64_t last_ns;
+	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
+	 * default-directory libraries the loader maps next are that module's dependencies. */
+	bool nss_load;
+	/* Records were lost since this thread's last audit event: the event that would explain
+	 * its next syscall may be among them, so nothing is called unaudited until it raises
+	 * another event. */
+	bool uncertain;
+	uint32_t uid;     /* from its latest record: a THROTTLED record names a uid */
+};
+
+struct fdent {
+	char *path;
+	bool socket;
+	bool audited;     /* created (socket) or bound/connected/accepted under an audit event;
+			   * a file: opened by an open(2) an audit event explained */
+	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
+};
+
+struct proc {
+	struct proc *hnext;
+	uint32_t pid, ppid;
+	bool hooked, hooked_before_exec, exec_pending;
+	char *cwd;        /* NULL: unknown (read from /proc when needed) */
+	bool cwd_tried;
+	struct fdent *fds; /* FD_MAX entries, allocated on first use */
+	struct win *creator;
+	char *sqlite[SQLITE_MAX];
+	unsigned int nsqlite;
+	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
+	char *sem_tmp[SEM_TMP_MAX];
+	char *sem[SEM_MAX];
+	unsigned int nsem;
+	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
+	bool finalized;
+	/* blind spots */
+	bool py_pending, blind_done;
+	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
+	char *attach_image; /* the built-in probe goes there at the next tick (corr_blind_mapped) */
+	uint64_t exec_ns;
+	char *exe;
+	char why[256];
+	char comm[PYX_COMM_LEN + 1];
+	char **argv;
+	unsigned int argc;
+	char *builtin;
+	uint64_t builtin_count;
+	bool builtin_attached;
+	bool exited;      /* its exit record came; freed at the next tick (see on_process) */
+};
+
+struct topent {
+	char syscall[24];
+	char context[320];
+	uint64_t count;
+};
+
+struct pyx_corr {
+	struct pyx_corr_opts o;
+	pyx_corr_emit_fn fn;
+	void *ctx;
+	pyx_corr_blind_fn blind_fn;
+	void *blind_ctx;
+	struct thread *threads[HASH_BUCKETS];
+	struct proc *procs[HASH_BUCKETS];
+	unsigned int nthreads;
+	size_t bytes;
+	int err;                      /* first error from the emit callback */
+	uint64_t last_lost_ns;        /* ts of the last LOST record, 0: none */
+	struct {                      /* the latest THROTTLED records: uid, ts (0: free) */
+		uint32_t uid;
+		uint64_t ts;
+	} throttled[THROTTLED_UIDS];
+	struct pyx_arena arena;
+	void *arena_mem;
+	struct pyx_corr_stats st;
+	struct topent top[TOP_KEYS];
+	unsigned int ntop;
+	uint64_t top_other;
+	struct pyx_ustack *us;        /* maps cache for user stacks */
+	struct pyx_ustack_dump *dump; /* the dump of the syscall being judged (12 KiB: not on the stack) */
+	struct ctxcopy judged;        /* the context of the syscall being judged */
+	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
+	uint64_t lat_n[PYX_EV__COUNT];
+};
+
+/* corr_engine.c */
+int corr_emit(struct pyx_corr *c, const struct pyx_corr_item *it);
+
+/* corr_proc.c: processes, threads, fd tables, paths, per-process rule state */
+struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid);
+struct proc *corr_proc_get(struct pyx_corr *c, uint32_t pid);
+void corr_proc_reap(struct pyx_corr *c, struct proc *p);
+void corr_proc_free(struct pyx_corr *c, struct proc *p);
+struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid);
+struct thread *corr_thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts);
+struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);
+void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
+		 bool writes);
+char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path);
+void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl);
+bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out);
+void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp);
+void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+		      struct ctxcopy *x);
+void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
+void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+			const struct corr_scpaths *sp, bool explained);
+void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv);
+
+/* corr_blind.c: Python processes without the hook */
+void corr_blind_emit(struct pyx_corr *c, struct proc *p);
+void corr_blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
+void corr_blind_exec(struct pyx_corr *c, struct proc *p);
+void corr_blind_tick(struct pyx_corr *c, uint64_t now, bool all);
+
+/* corr_stats.c */
+void corr_lat_add(struct pyx_corr *c, unsigned int ev, uint64_t ns);
+void corr_count_top(struct pyx_corr *c, const struct pyx_sysview *sv, const struct ctxcopy *x);
+
+#endif

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The correlator's process state (corr_internal.h): processes (cwd, fd table, hook status, the
+ * window that created them, what the exemption rules ask: sqlite files, sem_open names) and
+ * threads, looked up by id; paths resolved against a process's cwd and fds; user stacks named
+ * from what a process maps.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "corr_internal.h"
+
+/* ---- tables ---- */
+
+struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid)
+{
+	struct proc *p;
+
+	for (p = c->procs[pid % HASH_BUCKETS]; p; p = p->hnext)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+/* An exited process kept for its blind-spot report goes now. */
+void corr_proc_reap(struct pyx_corr *c, struct proc *p)
+{
+	if (p->py_pending)
+		corr_blind_emit(c, p);
+	if (p->builtin_attached && c->blind_fn)
+		c->blind_fn(c->blind_ctx, p->pid, NULL);
+	corr_proc_free(c, p);
+}
+
+struct proc *corr_proc_get(struct pyx_corr *c, uint32_t pid)
+{
+	struct proc *p = corr_proc_find(c, pid);
+
+	if (p && p->exited) {
+		corr_proc_reap(c, p); /* the pid was reused */
+		p = NULL;
+	}
+	if (p)
+		return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->hnext = c->procs[pid % HASH_BUCKETS];
+	c->procs[pid % HASH_BUCKETS] = p;
+	return p;
+}
+
+static void fds_free(struct proc *p)
+{
+	unsigned int i;
+
+	if (!p->fds)
+		return;
+	for (i = 0; i < FD_MAX; i++)
+		free(p->fds[i].path);
+	free(p->fds);
+	p->fds = NULL;
+}
+
+void corr_proc_free(struct pyx_corr *c, struct proc *p)
+{
+	struct proc **pp = &c->procs[p->pid % HASH_BUCKETS];
+	unsigned int i;
+
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	fds_free(p);
+	free(p->cwd);
+	for (i = 0; i < p->nsqlite; i++)
+		free(p->sqlite[i]);
+	for (i = 0; i < SEM_TMP_MAX; i++)
+		free(p->sem_tmp[i]);
+	for (i = 0; i < p->nsem; i++)
+		free(p->sem[i]);
+	for (i = 0; i < p->argc; i++)
+		free(p->argv[i]);
+	free(p->argv);
+	free(p->exe);
+	free(p->attach_image);
+	free(p->builtin);
+	free(p);
+}
+
+struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid)
+{
+	struct thread *t;
+
+	for (t = c->threads[tid % HASH_BUCKETS]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct thread *corr_thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts)
+{
+	struct thread *t = corr_thread_find(c, tid);
+
+	if (t) {
+		t->pid = pid;
+		return t;
+	}
+	if (c->nthreads >= c->o.max_threads) {
+		c->st.capped++;
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->pid = pid;
+	/* a thread first seen just after a loss may have lost its first records */
+	t->uncertain = c->last_lost_ns && ts < c->last_lost_ns + c->o.window_ns;
+	t->hnext = c->threads[tid % HASH_BUCKETS];
+	c->threads[tid % HASH_BUCKETS] = t;
+	c->nthreads++;
+	return t;
+}
+
+/* ---- fd table and paths ---- */
+
+struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create)
+{
+	if (fd < 0 || fd >= FD_MAX)
+		return NULL;
+	if (!p->fds) {
+		if (!create)
+			return NULL;
+		p->fds = calloc(FD_MAX, sizeof(*p->fds));
+		if (!p->fds)
+			return NULL;
+	}
+	return &p->fds[fd];
+}
+
+void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
+		 bool writes)
+{
+	struct fdent *e = corr_fd_ent(p, fd, true);
+
+	if (!e)
+		return;
+	free(e->path);
+	e->path = path ? strdup(path) : NULL;
+	e->socket = sock;
+	e->audited = audited;
+	e->writes = writes;
+}
+
+static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
+{
+	char link[PATH_MAX], buf[PATH_MAX];
+	ssize_t n;
+
+	if (p->cwd || p->cwd_tried)
+		return p->cwd;
+	p->cwd_tried = true;
+	snprintf(link, sizeof(link), "%s/%u/cwd", c->o.procfs ? c->o.procfs : "/proc", p->pid);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n <= 0 || buf[0] != '/')
+		return NULL;
+	buf[n] = 0;
+	p->cwd = strdup(buf);
+	return p->cwd;
+}
+
+/* Absolute form of path relative to dirfd (AT_FDCWD: the cwd). NULL when unknown. */
+char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path)
+{
+	const char *base = NULL;
+
+	if (!path)
+		return NULL;
+	if (path[0] == '/')
+		return corr_path_join(NULL, path);
+	if ((int)dirfd == -100) {
+		base = proc_cwd(c, p);
+	} else {
+		struct fdent *e = corr_fd_ent(p, dirfd, false);
+
+		base = e ? e->path : NULL;
+	}
+	return base ? corr_path_join(base, path) : NULL;
+}
+
+void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl)
+{
+	unsigned int i;
+
+	for (i = 0; i < CORR_PATHS; i++) {
+		if (!cl->path[i] || (i == 0 && cl->symlink_src))
+			continue;
+		if (cl->cwd && cl->path[i][0] != '/') {
+			/* Popen(cwd=...): the child runs its program relative to that cwd */
+			char *base = corr_resolve(c, p, -100, cl->cwd);
+
+			cl->abs[i] = base ? corr_path_join(base, cl->path[i]) : NULL;
+			free(base);
+			continue;
+		}
+		cl->abs[i] = corr_resolve(c, p, cl->dir_fd[i], cl->path[i]);
+	}
+}
+
+/* ---- what syscalls tell about a process ---- */
+
+/* The read-only process view the exemption rules ask (corr_rules.h). */
+bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out)
+{
+	struct fdent *e = corr_fd_ent((struct proc *)ctx, fd, false);
+
+	if (!e)
+		return false;
+	out->path = e->path;
+	out->socket = e->socket;
+	out->audited = e->audited;
+	out->writes = e->writes;
+	return true;
+}
+
+/*
+ * glibc sem_open() state per process (the rule is ex_sem_* in corr_rules.c): the temp files
+ * SHMDIR "sem.XXXXXX" it opened and has not unlinked yet, the names it linked them to and has not
+ * unlinked yet. Kept for every syscall of those shapes, whatever explained it.
+ */
+static void sem_forget(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs)) {
+			free(v[i]);
+			v[i] = NULL;
+		}
+}
+
+static bool sem_has(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < n; i++)
+		if (v[i] && !strcmp(v[i], abs))
+			return true;
+	return false;
+}
+
+void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp)
+{
+	unsigned int i;
+
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_open:
+		if (sv->ret < 0 || !corr_sem_tmp_open(sv, sp->abs[0]))
+			return;
+		for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
+			;
+		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
+			free(p->sem_tmp[0]);
+			memmove(p->sem_tmp, p->sem_tmp + 1, (SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
+			i = SEM_TMP_MAX - 1;
+		}
+		p->sem_tmp[i] = strdup(sp->abs[0]);
+		return;
+	case PYX_SC_link:
+		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
+		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
+			p->sem[p->nsem++] = strdup(sp->abs[1]);
+		return;
+	case PYX_SC_unlinkat:
+	case PYX_SC_unlink:
+		if (sv->ret != 0)
+			return;
+		sem_forget(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
+		sem_forget(p->sem, p->nsem, sp->abs[0]);
+		for (i = 0; i < p->nsem;)
+			if (!p->sem[i])
+				p->sem[i] = p->sem[--p->nsem];
+			else
+				i++;
+		return;
+	default:
+		return;
+	}
+}
+
+/* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
+ * and a known native caller in it (origin) as information, never as an exemption. */
+void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+		      struct ctxcopy *x)
+{
+	struct pyx_ustack_dump *d = c->dump;
+	const struct pyx_rec_hdr *h = &sv->rec->hdr;
+
+	memset(&x->stack, 0, sizeof(x->stack));
+	if (!sv->nustack || !c->us)
+		return;
+	/* a slot reused since (or being rewritten) holds another syscall's key */
+	if (!d || !c->o.ustack_dump || !sv->ustack_dump ||
+	    c->o.ustack_dump(c->o.ustack_arg, sv->ustack_dump, d) || d->tid != h->tid ||
+	    d->enter_ns != sv->enter_ns)
+		d = NULL;
+	pyx_ustack_resolve(c->us, p->pid, p->exe, sv->ustack, sv->nustack, d, &x->stack);
+}
+
+/* Name the build IDs of the files a process maps executable (its libraries, as the loader maps
+ * them by fd), so that stack frames can be named after the process is gone. */
+void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv)
+{
+	struct fdent *e;
+
+	if (sv->sc != PYX_SC_mmap || !corr_exec_map(sv) || (int64_t)sv->ret < 0 || !c->us)
+		return;
+	e = corr_fd_ent(p, (int64_t)sv->args[4].raw, false);
+	if (e && e->path && !e->socket) {
+		pyx_ustack_learn(c->us, e->path);
+		if (c->o.ustack_dump)
+			pyx_ustack_mapped(c->us, p->pid, (uint64_t)sv->ret, sv->args[1].raw,
+					  sv->args[5].raw, e->path);
+	}
+}
+
+void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+			const struct corr_scpaths *sp, bool explained)
+{
+	struct fdent *e;
+
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_openat2:
+	case PYX_SC_open:
+	case PYX_SC_creat:
+		if (sv->ret >= 0)
+			corr_fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
+		break;
+	case PYX_SC_socket:
+		if (sv->ret >= 0)
+			corr_fd_put(p, sv->ret, NULL, true, explained, false);
+		break;
+	case PYX_SC_bind:
+	case PYX_SC_connect:
+		if (explained && (e = corr_fd_ent(p, (int64_t)sv->args[0].raw, true))) {
+			e->socket = true;
+			e->audited = true;
+		}
+		break;
+	case PYX_SC_accept:
+	case PYX_SC_accept4:
+		e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
+		if (sv->ret >= 0)
+			corr_fd_put(p, sv->ret, NULL, true, e && e->audited, false);
+		break;
+	case PYX_SC_chdir:
+		if (!sv->ret) {
+			free(p->cwd);
+			p->cwd = sp->abs[0] ? strdup(sp->abs[0]) : NULL;
+			p->cwd_tried = false;
+		}
+		break;
+	case PYX_SC_fchdir:
+		if (!sv->ret) {
+			e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
+			free(p->cwd);
+			p->cwd = e && e->path ? strdup(e->path) : NULL;
+			p->cwd_tried = false;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *av = &sv->args[sv->sc == PYX_SC_execveat ? 2 : 1];
+	unsigned int i;
+
+	if (!av->present || av->null || p->argv)
+		return;
+	p->argv = calloc(av->u.argv.count + 1, sizeof(char *));
+	if (!p->argv)
+		return;
+	for (i = 0; i < av->u.argv.count; i++)
+		p->argv[i] = strdup(av->u.argv.items[i] ? av->u.argv.items[i] : "");
+	p->argc = av->u.argv.count;
+}
