@@ -45,8 +45,18 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 {
 	struct pyx_buf *b = &w->buf;
 
-	pyx_buf_printf(b, "{\"type\":\"%s\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"uid\":%u,\"comm\":",
-		       type, (unsigned long long)h->ts_ns, h->pid, h->tid, h->uid);
+	/* the head of every record, piece by piece: no format string to parse per record */
+	pyx_buf_puts(b, "{\"type\":\"");
+	pyx_buf_puts(b, type);
+	pyx_buf_puts(b, "\",\"ts\":");
+	pyx_buf_u64(b, h->ts_ns);
+	pyx_buf_puts(b, ",\"pid\":");
+	pyx_buf_u64(b, h->pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, h->tid);
+	pyx_buf_puts(b, ",\"uid\":");
+	pyx_buf_u64(b, h->uid);
+	pyx_buf_puts(b, ",\"comm\":");
 	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
