@@ -74,6 +74,13 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 	pyx_buf_write(b, d, end - d);
 }
 
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 16, 0);
+
+	pyx_buf_write(b, d, end - d);
+}
+
 void pyx_buf_i64(struct pyx_buf *b, long long v)
 {
 	char tmp[24], *end = tmp + sizeof(tmp), *d;

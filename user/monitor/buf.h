@@ -69,6 +69,8 @@ static inline void pyx_buf_putc(struct pyx_buf *b, char c)
 /* A number in decimal, as %llu and %lld print it. */
 void pyx_buf_u64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_i64(struct pyx_buf *b, long long v);
+/* In lowercase hexadecimal, as %llx prints it (no prefix). */
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* JSON string with its quotes. */
