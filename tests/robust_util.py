@@ -16,7 +16,7 @@ def private_monitor(tmp_path, launcher=None):
     """A copy of the monitor and of the hook library in a directory of their own.
 
     The monitor attaches to the hook library and to the launcher found next to its own binary
-    (main.c find_hook); it has no option to add a probe path. A copy of both makes it attach to
+    (mon_preflight.c find_hook); it has no option to add a probe path. A copy of both makes it attach to
     `launcher` (the forged-probe program) as it would to the real launcher, and gives the hook an
     inode of its own: uprobes and their semaphores belong to an inode, so monitors that other
     tests run at the same time on build/libpyxcheck.so neither see nor trace processes that load

@@ -129,7 +129,7 @@ def test_delivered_plus_lost_equals_emitted(tmp_path, mode, ring):
         assert verdicts.get(("syscall", "unaudited"), 0) == 0, verdicts
         # A loss is in the kernel's totals before a LOST record reports it (with the next record
         # any CPU sends): a window closed by time in between is in doubt, not no-syscall
-        # (main.c note_unreported_losses()). KNOWN BUG, still open (issue 10 note, 2026-11-30):
+        # (mon_correlate.c mon_note_unreported_losses()). KNOWN BUG, still open (issue 10 note, 2026-11-30):
         # in 1 of 2 clean CI runs one `open` of ~13,800 was still judged no-syscall, with one
         # syscall judged indeterminate beside it: its window closed after 1 s idle while the
         # thread was, it seems, still inside the openat under this load, and the record came

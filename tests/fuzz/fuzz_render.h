@@ -49,9 +49,10 @@ static uint8_t fz_arena_mem[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((alig
 static struct pyx_summary fz_sum;
 
 /*
- * One record through one writer, exactly as user/monitor/main.c's on_record() does (it is static
- * there; keep the two in step). The loader hands on only records whose size is hdr.size, so the
- * caller checks that first. rec is an exact-size heap copy: ASan sees any over-read.
+ * One record through one writer, exactly as mon_show_record() of user/monitor/mon_record.c does
+ * (it needs the whole monitor; keep the two in step). The loader hands on only records whose size
+ * is hdr.size, so the caller checks that first. rec is an exact-size heap copy: ASan sees any
+ * over-read.
  */
 static inline void fz_render_one(const struct pyx_output_ops *ops, struct pyx_writer *w,
 				 const void *rec, size_t size)

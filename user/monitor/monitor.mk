@@ -9,6 +9,9 @@ MON_CORE    := payload catalog buf record output output_json output_plain sysrec
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
 	builtin_worker out_filter replay)
+# main.c runs the phases of mon.h, one file each.
+MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,mon_preflight mon_output mon_correlate mon_attach \
+	mon_run mon_finish mon_record mon_replay)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
 # Views for investigations: -c tables, --trace-out, --html (docs/views.md).

@@ -21,7 +21,7 @@ struct pyx_corr;
 struct pyx_corr_item;
 struct pyx_writer;
 
-/* How the annotations of the correlator are printed (corr_out.c). Set by main.c when it
+/* How the annotations of the correlator are printed (corr_out.c). Set by mon_correlate.c when it
  * correlates; the writers call them only then, so tools without the correlator link without it. */
 struct pyx_annot_ops {
 	void (*json_fields)(struct pyx_buf *b, const struct pyx_corr_item *it);

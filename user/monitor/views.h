@@ -2,7 +2,7 @@
 /*
  * Views for investigations, built from the records the outputs get: the -c table
  * (out_summary.c), the Perfetto trace --trace-out (out_trace.c) and the HTML report --html
- * (out_html.c). main.c hands every record it shows, with the correlator's annotation, to
+ * (out_html.c). mon_record.c hands every record it shows, with the correlator's annotation, to
  * pyx_views_*() next to the output format's print function, so whatever feeds that path (the
  * ring buffer, a replayed capture) gets the views too. The tables live in summary.c (one summary
  * module); the trace is written as records come; the report keeps a bounded picture of the run
