@@ -58,6 +58,7 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 	}
 	m->w.real_offset = m->stamp.real_offset;
 	m->w.on_line = mon_on_line;
+	m->w.stamp = mon_stamp;
 	m->w.line_ctx = m;
 	if (o->syscalls && !o->events_given) {
 		/* no blind-spot search: it looks at /proc of processes long gone (or of others

@@ -50,6 +50,8 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 	pyx_buf_puts(b, type);
 	pyx_buf_puts(b, "\",\"ts\":");
 	pyx_buf_u64(b, h->ts_ns);
+	if (w->stamp)
+		w->stamp(w, h->ts_ns);
 	pyx_buf_puts(b, ",\"pid\":");
 	pyx_buf_u64(b, h->pid);
 	pyx_buf_puts(b, ",\"tid\":");
