@@ -62,7 +62,7 @@ static bool reserve(struct pyx_buf *b, size_t n)
 	return true;
 }
 
-void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
+void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
@@ -71,28 +71,50 @@ void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
 	b->p[b->len] = 0;
 }
 
-void pyx_buf_puts(struct pyx_buf *b, const char *s)
-{
-	pyx_buf_write(b, s, strlen(s));
-}
-
-void pyx_buf_putc(struct pyx_buf *b, char c)
-{
-	pyx_buf_write(b, &c, 1);
-}
-
 /* Digits of v, right-aligned before end, at least width of them (zero-padded). */
 static char *digits(char *end, unsigned long long v, unsigned int base, int width)
 {
 	char *d = end;
 
-	do {
-		*--d = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
+	/* decimal by a constant divisor (a multiply), not a division instruction per digit */
+	if (base == 10) {
+		do {
+			*--d = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	} else {
+		do {
+			*--d = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v);
+	}
 	while (end - d < width)
 		*--d = '0';
 	return d;
+}
+
+void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
+
+	pyx_buf_write(b, d, end - d);
+}
+
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 16, 0);
+
+	pyx_buf_write(b, d, end - d);
+}
+
+void pyx_buf_i64(struct pyx_buf *b, long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d;
+
+	d = digits(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10, 0);
+	if (v < 0)
+		*--d = '-';
+	pyx_buf_write(b, d, end - d);
 }
 
 /*

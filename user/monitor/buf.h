@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct pyx_buf {
 	char *p;
@@ -31,9 +32,45 @@ struct pyx_buf {
 };
 
 void pyx_buf_free(struct pyx_buf *b);
-void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n);
-void pyx_buf_puts(struct pyx_buf *b, const char *s);
-void pyx_buf_putc(struct pyx_buf *b, char c);
+/* The path that grows the buffer (or finds it out of memory). */
+void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n);
+
+/*
+ * Inline: a record is built from dozens of short pieces, and a call per piece (with memcpy of a
+ * few bytes through the PLT) was a fifth of the monitor's CPU per record. The length of a literal
+ * passed to pyx_buf_puts folds into a constant here.
+ */
+static inline void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
+{
+	if (__builtin_expect(b->oom || b->len + n + 1 > b->cap, 0)) {
+		pyx_buf_write_slow(b, s, n);
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static inline void pyx_buf_puts(struct pyx_buf *b, const char *s)
+{
+	pyx_buf_write(b, s, strlen(s));
+}
+
+static inline void pyx_buf_putc(struct pyx_buf *b, char c)
+{
+	if (__builtin_expect(b->oom || b->len + 2 > b->cap, 0)) {
+		pyx_buf_write_slow(b, &c, 1);
+		return;
+	}
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
+}
+
+/* A number in decimal, as %llu and %lld print it. */
+void pyx_buf_u64(struct pyx_buf *b, unsigned long long v);
+void pyx_buf_i64(struct pyx_buf *b, long long v);
+/* In lowercase hexadecimal, as %llx prints it (no prefix). */
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* JSON string with its quotes. */

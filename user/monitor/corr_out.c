@@ -19,8 +19,14 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		pyx_buf_puts(b, "null");
 		return;
 	}
-	pyx_buf_printf(b, "{\"syscall\":\"%s\",\"pid\":%u,\"tid\":%u,\"args\":{", sv.name,
-		       sv.rec->hdr.pid, sv.rec->hdr.tid);
+	/* piece by piece: no format string to parse per attached syscall */
+	pyx_buf_puts(b, "{\"syscall\":\"");
+	pyx_buf_puts(b, sv.name);
+	pyx_buf_puts(b, "\",\"pid\":");
+	pyx_buf_u64(b, sv.rec->hdr.pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, sv.rec->hdr.tid);
+	pyx_buf_puts(b, ",\"args\":{");
 	for (i = 0; i < sv.nargs; i++) {
 		if (i)
 			pyx_buf_putc(b, ',');
@@ -28,7 +34,8 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		pyx_buf_putc(b, ':');
 		pyx_json_sysarg(b, &sv.args[i]);
 	}
-	pyx_buf_printf(b, "},\"ret\":%lld", (long long)sv.ret);
+	pyx_buf_puts(b, "},\"ret\":");
+	pyx_buf_i64(b, (long long)sv.ret);
 	if (sv.err) {
 		en = pyx_errno_name(sv.err);
 		if (en)
@@ -36,8 +43,10 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		else
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv.err);
 	}
-	pyx_buf_printf(b, ",\"latency_ns\":%llu%s", (unsigned long long)sv.latency_ns,
-		       a->child ? ",\"child\":true" : "");
+	pyx_buf_puts(b, ",\"latency_ns\":");
+	pyx_buf_u64(b, sv.latency_ns);
+	if (a->child)
+		pyx_buf_puts(b, ",\"child\":true");
 	/* --raw: a syscall folded into its audit record is replayed from here (-r) */
 	pyx_json_raw(b, a->rec, a->size);
 	pyx_buf_putc(b, '}');
@@ -74,7 +83,9 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 
 	if (it->verdict == PYX_V_NONE)
 		return;
-	pyx_buf_printf(b, ",\"verdict\":\"%s\"", pyx_corr_verdict_name(it->verdict));
+	pyx_buf_puts(b, ",\"verdict\":\"");
+	pyx_buf_puts(b, pyx_corr_verdict_name(it->verdict));
+	pyx_buf_putc(b, '"');
 	if (it->why && it->verdict != PYX_V_MATCHED) {
 		pyx_buf_puts(b, ",\"why\":");
 		pyx_json_cstr(b, it->why);
@@ -86,8 +97,8 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 				pyx_buf_putc(b, ',');
 			json_att(b, &it->syscalls[i]);
 		}
-		pyx_buf_printf(b, "],\"syscalls_latency_ns\":%llu",
-			       (unsigned long long)it->latency_ns);
+		pyx_buf_puts(b, "],\"syscalls_latency_ns\":");
+		pyx_buf_u64(b, it->latency_ns);
 		if (it->nsyscalls_dropped)
 			pyx_buf_printf(b, ",\"syscalls_dropped\":%u", it->nsyscalls_dropped);
 	}

@@ -115,6 +115,7 @@ int mon_writer_setup(struct monitor *m);
 int mon_open_output(struct pyx_opts *o, bool append, FILE **out, char *why, size_t n);
 const char *mon_own_output(const struct pyx_opts *o);
 void mon_on_line(struct pyx_writer *w);
+void mon_stamp(struct pyx_writer *w, uint64_t ts_ns);
 int mon_setup_views(struct monitor *m);
 void mon_reopen_output(struct monitor *m, FILE **f);
 void mon_write_lost(struct monitor *m, unsigned int stream, uint64_t count, const char *reason,

@@ -124,12 +124,24 @@ const char *mon_own_output(const struct pyx_opts *o)
 	return o->output && strcmp(o->output, "-") ? o->output : NULL;
 }
 
-/* Each finished line: wall time and node into JSON, then a copy to --syslog. */
+/* The head of a JSON record: its wall time and node, written in place. */
+void mon_stamp(struct pyx_writer *w, uint64_t ts_ns)
+{
+	struct monitor *m = w->line_ctx;
+
+	if (!m->opts->json)
+		return;
+	pyx_stamp_put(&m->stamp, &w->buf, ts_ns);
+	w->stamped = true;
+}
+
+/* Each finished line: wall time and node into JSON (unless its head had them written in place),
+ * then a copy to --syslog. */
 void mon_on_line(struct pyx_writer *w)
 {
 	struct monitor *m = w->line_ctx;
 
-	if (m->opts->json)
+	if (m->opts->json && !w->stamped)
 		pyx_stamp_line(&m->stamp, &w->buf);
 	if (m->syslog && !m->syslog_done && !w->buf.oom)
 		pyx_syslog_push(m->syslog, w->buf.p, w->buf.len);
@@ -284,6 +296,7 @@ int mon_writer_setup(struct monitor *m)
 	pyx_stamp_init(&m->stamp);
 	m->w.real_offset = m->stamp.real_offset;
 	m->w.on_line = mon_on_line;
+	m->w.stamp = mon_stamp;
 	m->w.line_ctx = m;
 	return 0;
 }

@@ -11,6 +11,7 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 {
 	if (w->order && w->line_ts && !w->buf.oom) {
 		pyx_order_put(w->order, w, w->line_report);
+		w->stamped = false;
 		return;
 	}
 	if (w->buf.oom) {
@@ -45,6 +46,7 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 	}
 	w->buf.len = 0;
 	w->buf.oom = false;
+	w->stamped = false;
 }
 
 const char *pyx_stream_name(unsigned int stream)

@@ -63,6 +63,11 @@ struct pyx_writer {
 	 * stamps "time" and "node" into JSON and hands the line to --syslog. NULL: nothing. */
 	void (*on_line)(struct pyx_writer *w);
 	void *line_ctx;
+	/* JSON: called by the head of each record right after its "ts", to write "time" and
+	 * "node" in place (the service layer's stamp, without moving the finished line up to
+	 * make room); it sets stamped, so that on_line does not add them again. NULL: none. */
+	void (*stamp)(struct pyx_writer *w, uint64_t ts_ns);
+	bool stamped;
 	/* The human live view (output_plain.c, out_order.c): lines are held and written in time
 	 * order when order is set (line_ts: the key of the line being built, 0: write at once;
 	 * line_report: a late finding, placed at the release point). */

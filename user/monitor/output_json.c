@@ -45,8 +45,20 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 {
 	struct pyx_buf *b = &w->buf;
 
-	pyx_buf_printf(b, "{\"type\":\"%s\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"uid\":%u,\"comm\":",
-		       type, (unsigned long long)h->ts_ns, h->pid, h->tid, h->uid);
+	/* the head of every record, piece by piece: no format string to parse per record */
+	pyx_buf_puts(b, "{\"type\":\"");
+	pyx_buf_puts(b, type);
+	pyx_buf_puts(b, "\",\"ts\":");
+	pyx_buf_u64(b, h->ts_ns);
+	if (w->stamp)
+		w->stamp(w, h->ts_ns);
+	pyx_buf_puts(b, ",\"pid\":");
+	pyx_buf_u64(b, h->pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, h->tid);
+	pyx_buf_puts(b, ",\"uid\":");
+	pyx_buf_u64(b, h->uid);
+	pyx_buf_puts(b, ",\"comm\":");
 	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
@@ -164,8 +176,11 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	json_common(w, "audit", &rec->hdr);
 	pyx_buf_puts(b, ",\"event\":");
 	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
-	pyx_buf_printf(b, ",\"category\":\"%s\",\"seq\":%llu,\"args\":", cat ? cat : "other",
-		       (unsigned long long)ev->seq);
+	pyx_buf_puts(b, ",\"category\":\"");
+	pyx_buf_puts(b, cat ? cat : "other");
+	pyx_buf_puts(b, "\",\"seq\":");
+	pyx_buf_u64(b, ev->seq);
+	pyx_buf_puts(b, ",\"args\":");
 	if (ev->flags & PYX_PF_NO_ARGS) {
 		pyx_buf_puts(b, "null");
 	} else if (ce && ce->nargs == ev->nargs) {
@@ -193,7 +208,9 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	} else {
 		pyx_buf_puts(b, "{\"file\":");
 		json_frame_str(b, ev->file);
-		pyx_buf_printf(b, ",\"line\":%u,\"function\":", ev->line);
+		pyx_buf_puts(b, ",\"line\":");
+		pyx_buf_u64(b, ev->line);
+		pyx_buf_puts(b, ",\"function\":");
 		json_frame_str(b, ev->function);
 		pyx_buf_putc(b, '}');
 	}
@@ -268,10 +285,15 @@ static void json_sockaddr(struct pyx_buf *b, const struct pyx_sockaddr_view *sa)
  * holds it, else its decimal text under another key, so no field changes type. */
 static void json_u64(struct pyx_buf *b, uint64_t v)
 {
-	if (v <= INT64_MAX)
-		pyx_buf_printf(b, "{\"int\":%llu}", (unsigned long long)v);
-	else
-		pyx_buf_printf(b, "{\"uint\":\"%llu\"}", (unsigned long long)v);
+	if (v <= INT64_MAX) {
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_u64(b, v);
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_puts(b, "{\"uint\":\"");
+		pyx_buf_u64(b, v);
+		pyx_buf_puts(b, "\"}");
+	}
 }
 
 /* A symbolic value (flags, mode, signal, ...): strace's text and the raw number beside it. */
@@ -282,9 +304,14 @@ static void json_sym_fields(struct pyx_buf *b, const char *key, const char *raw_
 
 	if (pyx_fmt_arg(kind, raw, tmp, sizeof(tmp)) < 0)
 		snprintf(tmp, sizeof(tmp), "%#llx", (unsigned long long)raw);
-	pyx_buf_printf(b, "\"%s\":", key);
+	pyx_buf_putc(b, '"');
+	pyx_buf_puts(b, key);
+	pyx_buf_puts(b, "\":");
 	pyx_json_cstr(b, tmp);
-	pyx_buf_printf(b, ",\"%s\":%lld", raw_key, (long long)raw);
+	pyx_buf_puts(b, ",\"");
+	pyx_buf_puts(b, raw_key);
+	pyx_buf_puts(b, "\":");
+	pyx_buf_i64(b, (long long)raw);
 }
 
 /*
@@ -302,20 +329,27 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 			return;
 		}
 		if (a->fault || !a->present) {
-			pyx_buf_printf(b, "{\"fault\":\"0x%llx\"}", (unsigned long long)a->raw);
+			pyx_buf_puts(b, "{\"fault\":\"0x");
+			pyx_buf_x64(b, a->raw);
+			pyx_buf_puts(b, "\"}");
 			return;
 		}
 	}
+	/* the common kinds piece by piece: no format string to parse per argument */
 	switch (a->kind) {
 	case PYX_AK_INT:
-		pyx_buf_printf(b, "{\"int\":%lld}", (long long)a->raw);
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, (long long)a->raw);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_AK_FD:
 	case PYX_AK_DIRFD:
 	case PYX_AK_PID:
 	case PYX_AK_UID:
 	case PYX_AK_GID:
-		pyx_buf_printf(b, "{\"int\":%d}", (int)a->raw);
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, (int)a->raw);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_AK_UINT:
 	case PYX_AK_SIZE:
@@ -326,9 +360,11 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	case PYX_AK_PTR:
 		if (a->kind == PYX_AK_PTR && !a->raw)
 			pyx_buf_puts(b, "null");
-		else
-			pyx_buf_printf(b, "{\"%s\":\"0x%llx\"}",
-				       a->kind == PYX_AK_PTR ? "ptr" : "hex", (unsigned long long)a->raw);
+		else {
+			pyx_buf_puts(b, a->kind == PYX_AK_PTR ? "{\"ptr\":\"0x" : "{\"hex\":\"0x");
+			pyx_buf_x64(b, a->raw);
+			pyx_buf_puts(b, "\"}");
+		}
 		break;
 	case PYX_AK_PATH:
 	case PYX_AK_STR:
@@ -413,7 +449,8 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	const char *en;
 
-	pyx_buf_printf(b, ",\"ret\":%lld", (long long)sv->ret);
+	pyx_buf_puts(b, ",\"ret\":");
+	pyx_buf_i64(b, (long long)sv->ret);
 	if (sv->err) {
 		en = pyx_errno_name(sv->err);
 		if (en)
@@ -421,7 +458,8 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 		else
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv->err);
 	}
-	pyx_buf_printf(b, ",\"latency_ns\":%llu", (unsigned long long)sv->latency_ns);
+	pyx_buf_puts(b, ",\"latency_ns\":");
+	pyx_buf_u64(b, sv->latency_ns);
 }
 
 static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
@@ -431,7 +469,11 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	unsigned int i, n;
 
 	json_common(w, "syscall", &sv->rec->hdr);
-	pyx_buf_printf(b, ",\"syscall\":\"%s\",\"nr\":%u,\"args\":", sv->name, sv->nr);
+	pyx_buf_puts(b, ",\"syscall\":\"");
+	pyx_buf_puts(b, sv->name);
+	pyx_buf_puts(b, "\",\"nr\":");
+	pyx_buf_u64(b, sv->nr);
+	pyx_buf_puts(b, ",\"args\":");
 	if (sv->no_entry) {
 		pyx_buf_puts(b, "null");
 	} else {

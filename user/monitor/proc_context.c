@@ -52,6 +52,7 @@ struct pent {
 	char *p_exec_id, *p_exe;
 	uint32_t p_pid;
 	char *head, *tail; /* rendered around the record's tid */
+	size_t head_len, tail_len;
 };
 
 struct cg_ent {
@@ -467,6 +468,7 @@ static void render(struct pyx_pctx *pc, struct pent *e)
 		pyx_buf_printf(&b, "\"exec_id\":\"%s\",", e->exec_id);
 	pyx_buf_printf(&b, "\"pid\":%u,\"tid\":", e->pid);
 	e->head = b.oom ? NULL : strndup(b.p, b.len);
+	e->head_len = b.len;
 	b.len = 0;
 	if (e->has_ppid)
 		pyx_buf_printf(&b, ",\"ppid\":%u", e->ppid);
@@ -504,6 +506,7 @@ static void render(struct pyx_pctx *pc, struct pent *e)
 		pyx_buf_putc(&b, '}');
 	}
 	e->tail = b.oom ? NULL : strndup(b.p, b.len);
+	e->tail_len = b.len;
 	pyx_buf_free(&b);
 	(void)pc;
 }
@@ -789,6 +792,7 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid,
 		   uint64_t ts)
 {
+	char tmp[10], *d = tmp + sizeof(tmp);
 	struct pent *e;
 
 	if (!pc || !pid || pid == pc->self)
@@ -798,9 +802,14 @@ void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_
 			break;
 	if (!e || !e->head || !e->tail)
 		return;
-	pyx_buf_puts(b, e->head);
-	pyx_buf_printf(b, "%u", tid);
-	pyx_buf_puts(b, e->tail);
+	/* on every record: the two cached parts with their lengths, the tid's digits by hand */
+	do {
+		*--d = (char)('0' + tid % 10);
+		tid /= 10;
+	} while (tid);
+	pyx_buf_write(b, e->head, e->head_len);
+	pyx_buf_write(b, d, tmp + sizeof(tmp) - d);
+	pyx_buf_write(b, e->tail, e->tail_len);
 }
 
 static void read_line(const char *path, char *out, size_t size)

@@ -91,6 +91,17 @@ void pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_
 	out[n + 11] = 0;
 }
 
+void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns)
+{
+	char when[48];
+
+	pyx_stamp_time(st, ts_ns, when, sizeof(when));
+	pyx_buf_puts(b, ",\"time\":\"");
+	pyx_buf_puts(b, when);
+	pyx_buf_puts(b, "\",\"node\":");
+	pyx_buf_puts(b, st->node);
+}
+
 void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
 {
 	char add[400], when[48], *ts, *end;
