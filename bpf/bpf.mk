@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Every BPF object, by one pattern rule: bpf/NAME.bpf.c gives build/NAME.bpf.o and its skeleton
 # build/NAME.skel.h (struct NAME_bpf), all from one build/vmlinux.h. The objects:
-#   pyxcheck       the monitor's probes and syscall tracepoints (user/monitor/loader.c)
-#   builtin_audit  CPython's own python:audit probe, for blind spots (user/monitor/builtin_audit.c)
+#   pyxcheck       the monitor's probes and syscall tracepoints (user/monitor/capture_loader.c)
+#   builtin_audit  CPython's own python:audit probe, for blind spots (user/monitor/capture_builtin.c)
 #   tap            the raw probe tracer build/pyxcheck-tap (tools/tap/tap.c)
 # vmlinux.h is generated from the running kernel's BTF, or from VMLINUX_BTF=/path/to/vmlinux.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
@@ -14,7 +14,7 @@ PYX_SKEL    := $(OUTPUT)/pyxcheck.skel.h
 BUILTIN_SKEL := $(OUTPUT)/builtin_audit.skel.h
 TAP_SKEL    := $(OUTPUT)/tap.skel.h
 # -I/usr/include/<multiarch> for asm/errno.h etc. (Debian keeps asm/ there); -MMD for header deps;
-# -Iuser/monitor for builtin_audit.h, which the monitor shares with its program.
+# -Iuser/monitor for capture_builtin.h, which the monitor shares with its program.
 PYX_BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-gnu-variable-sized-type-not-at-end -I$(OUTPUT) -Iinclude -Iuser/monitor \

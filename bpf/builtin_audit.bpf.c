@@ -11,7 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/usdt.bpf.h>
 
-#include "builtin_audit.h"
+#include "capture_builtin.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

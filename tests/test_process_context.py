@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Process context on every JSON record (issue 11): `process` {exec_id, pid, tid, ppid, uid, euid,
 auid, ns_pid, pid_ns, exe, argv, cwd, cgroup_id, cgroup, container_id, container_runtime, unit} and
-`parent` {exec_id, pid, exe} (user/monitor/proc_context.c, docs/json-schema.md).
+`parent` {exec_id, pid, exe} (user/monitor/decode_context.c, docs/json-schema.md).
 
 The cache and the container-id table run without the kernel (build/tests/pctx-unit); the rest runs
 real monitors on real processes: a new cgroup v2 made by the test, a new pid namespace

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""The syscall/process record decoder (user/monitor/sysrec.c) on hand-built records, and the
+"""The syscall/process record decoder (user/monitor/decode_syscall.c) on hand-built records, and the
 syscall table (include/pyxcheck_syscall.h) against this kernel's tracepoint formats."""
 import os
 import re

@@ -20,13 +20,13 @@ $(PYX_TEST_OUT):
 	$(Q)mkdir -p $@
 
 # The loader and decoder without the CLI (tests/test_bpf_*.py, tests/test_sysrec.py).
-$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/loader.c user/monitor/detach.c \
-		user/monitor/sysrec.c $(PYX_SKEL) | $(PYX_TEST_OUT)
+$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/capture_loader.c user/monitor/capture_detach.c \
+		user/monitor/decode_syscall.c $(PYX_SKEL) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz \
 		-lpthread
 
-$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/sysrec.c | $(PYX_TEST_OUT)
+$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/decode_syscall.c | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)
 

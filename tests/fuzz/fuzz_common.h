@@ -299,7 +299,7 @@ static inline void check_plain_lines(const char *s, size_t n)
 		if ((cp < 0x20 && cp != '\n') || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
 		    cp == 0x2029)
 			oracle_fail("raw control character in plain output", s, n);
-		/* the classes buf.c escapes: Unicode's, from libunistring */
+		/* the classes out_buf.c escapes: Unicode's, from libunistring */
 		if (uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp))
 			oracle_fail("raw bidi or invisible formatting character in plain output", s, n);
 		if (cp == '\n' && p + 1 < end && p[1] == '\n')

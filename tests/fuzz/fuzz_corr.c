@@ -11,8 +11,8 @@
  * are kept out (a fake procfs, blind spots off), so that the input cannot make it open real files.
  */
 #include "correlate.h"
+#include "decode_syscall.h"
 #include "fuzz_common.h"
-#include "sysrec.h"
 
 static uint64_t emitted;
 

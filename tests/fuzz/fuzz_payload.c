@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Fuzz target: the hook payload decoder (user/monitor/payload.c), the first code that touches
- * bytes a monitored process chose. Beyond "no crash" it checks what payload.h promises: a decoded
+ * Fuzz target: the hook payload decoder (user/monitor/decode_payload.c), the first code that touches
+ * bytes a monitored process chose. Beyond "no crash" it checks what decode_payload.h promises: a decoded
  * tree only points into the input, respects every wire limit, holds valid UTF-8 in its strings,
  * and the documented arena size is always enough (never -ENOMEM for a payload within the limit).
  */
 #include <errno.h>
 
-#include "fuzz_common.h"
-#include "payload.h"
 #include "pyxcheck_wire.h"
+#include "decode_payload.h"
+#include "fuzz_common.h"
 
 static const uint8_t *in_lo, *in_hi;
 
@@ -50,7 +50,7 @@ static void check_value(const struct pyx_value *v, unsigned int depth)
 		in_input(v->s.data, v->len);
 		if (v->len > PYX_BIGINT_MAX)
 			abort();
-		/* payload.h: a 256-byte magnitude needs at most 620 bytes of text */
+		/* decode_payload.h: a 256-byte magnitude needs at most 620 bytes of text */
 		if (pyx_bigint_to_dec(v, dec, sizeof(dec)) < 0 || strlen(dec) >= sizeof(dec))
 			abort();
 		break;

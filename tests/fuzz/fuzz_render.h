@@ -13,15 +13,15 @@
 
 #include <errno.h>
 
-#include "fuzz_common.h"
-#include "catalog.h"
-#include "output.h"
-#include "payload.h"
 #include "pyxcheck_syscall.h"
-#include "record.h"
-#include "summary.h"
 #include "pyxcheck_wire.h"
-#include "sysrec.h"
+#include "decode_catalog.h"
+#include "decode_payload.h"
+#include "decode_record.h"
+#include "decode_syscall.h"
+#include "fuzz_common.h"
+#include "out_counts.h"
+#include "out_writer.h"
 
 /*
  * The input as a record in an allocation of its own, so that ASan sees any read past it. hdr.size
@@ -128,7 +128,7 @@ static inline void fz_render_all(const uint8_t *data, size_t size)
 	uint8_t *rec;
 	int pass;
 
-	/* the loader's filter (loader.c handle_record): anything else never reaches on_record */
+	/* the loader's filter (capture_loader.c handle_record): anything else never reaches on_record */
 	if (size < sizeof(struct pyx_rec_hdr) || ((const struct pyx_rec_hdr *)data)->size != size)
 		return;
 	/* exact-size copy, 8-byte aligned like a ring-buffer sample */

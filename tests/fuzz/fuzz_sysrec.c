@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Fuzz target: the syscall record decoder (user/monitor/sysrec.c), every syscall kind of the
+ * Fuzz target: the syscall record decoder (user/monitor/decode_syscall.c), every syscall kind of the
  * table. The header's size and type are set from the input so that mutations go to what the
  * decoder must distrust: the syscall index, the (offset, length) pairs of each argument's data,
  * the flags and the tail. On success the view must only point into the record, every string must
@@ -52,7 +52,7 @@ static void check_view(const struct pyx_sysview *sv)
 			continue;
 		switch (a->kind) {
 		case PYX_AK_PATH:
-			/* sysrec.c: a cut that left no room gives "" (not in the record) */
+			/* decode_syscall.c: a cut that left no room gives "" (not in the record) */
 			if (!a->u.path.len && a->truncated && !a->u.path.str[0])
 				break;
 			inside_str(a->u.path.str, a->u.path.len);

@@ -16,11 +16,11 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
-#include "catalog.h"
+#include "pyxcheck_wire.h"
 #include "correlate.h"
-#include "sysrec.h"
+#include "decode_catalog.h"
+#include "decode_syscall.h"
 
 static int checks;
 static char procfs[512];

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "output.h"
+#include "out_writer.h"
 
 static int fails;
 

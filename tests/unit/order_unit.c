@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "out_order.h"
-#include "output.h"
+#include "out_writer.h"
 
 static struct pyx_writer w;
 static struct pyx_order *o;

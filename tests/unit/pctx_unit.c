@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Driver for user/monitor/proc_context.c without the kernel (tests/test_process_context.py).
+ * Driver for user/monitor/decode_context.c without the kernel (tests/test_process_context.py).
  * Commands on stdin, one a line; answers on stdout:
  *   cg PATH                         -> RUNTIME<TAB>ID<TAB>UNIT ("-" when none)
  *   execid NODE BOOT START PID      -> the exec_id
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proc_context.h"
-#include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
+#include "pyxcheck_wire.h"
+#include "decode_context.h"
 
 struct procbuf {
 	struct pyx_rec_process rec;

@@ -11,7 +11,7 @@
 
 #include <sys/syscall.h>
 
-#include "sysrec.h"
+#include "decode_syscall.h"
 
 /* The table's numbers are the x86-64 ones libc knows (fchmodat2, Linux 6.6, is newer than
  * Debian 12's headers). */

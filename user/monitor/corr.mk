@@ -8,11 +8,11 @@ CORR_SRC := corr_engine corr_proc corr_blind corr_stats corr_rules corr_path cor
 	corr_ustack corr_unwind
 CORR_O := $(patsubst %,$(MON_OBJDIR)/%.o,$(CORR_SRC))
 # CPython's built-in python:audit probe for blind spots: bpf/builtin_audit.bpf.c (bpf/bpf.mk).
-$(MON_OBJDIR)/builtin_audit.o: $(BUILTIN_SKEL)
+$(MON_OBJDIR)/capture_builtin.o: $(BUILTIN_SKEL)
 
 
 # The monitor links the correlator, its printers and the built-in probe: monitor.mk's link recipe
 # expands $(MON_O) when it runs, so appending here is enough.
-CORR_MON_O := $(CORR_O) $(MON_OBJDIR)/corr_out.o $(MON_OBJDIR)/builtin_audit.o
+CORR_MON_O := $(CORR_O) $(MON_OBJDIR)/out_corr.o $(MON_OBJDIR)/capture_builtin.o
 MON_O += $(CORR_MON_O)
 $(OUTPUT)/pyxcheck: $(CORR_MON_O)

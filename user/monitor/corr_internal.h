@@ -12,15 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
-#include "catalog.h"
+#include "pyxcheck_wire.h"
 #include "corr_rules.h"
 #include "corr_ustack.h"
 #include "correlate.h"
-#include "payload.h"
-#include "record.h"
-#include "sysrec.h"
+#include "decode_catalog.h"
+#include "decode_payload.h"
+#include "decode_record.h"
+#include "decode_syscall.h"
 
 #define HASH_BUCKETS 1024
 #define THROTTLED_UIDS 16     /* uids whose latest THROTTLED record is remembered */

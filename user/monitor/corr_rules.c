@@ -21,7 +21,7 @@
 #include "pyxcheck_wire.h"
 #include "corr_rules.h"
 
-/* x86-64 kernel values (not libc's, see sysrec.c). */
+/* x86-64 kernel values (not libc's, see decode_syscall.c). */
 #define K_O_ACCMODE 03
 #define K_O_WRONLY 01
 #define K_O_RDWR 02

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "payload.h"
-#include "sysrec.h"
+#include "decode_payload.h"
+#include "decode_syscall.h"
 
 /* Window classes (bits). */
 enum corr_class {

@@ -45,8 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
+#include "pyxcheck_wire.h"
 
 #define PYX_CORR_WINDOW_NS 1000000000ull /* idle time that closes a window, default */
 /* windows a closing window waits for its thread still in its syscall (or waiting for a CPU) */
@@ -194,7 +194,7 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now_ns);
 int pyx_corr_flush(struct pyx_corr *c);
 void pyx_corr_free(struct pyx_corr *c);
 
-/* Attach an extra source of blind-spot facts (builtin_audit.c): event names fired on the
+/* Attach an extra source of blind-spot facts (capture_builtin.c): event names fired on the
  * built-in python:audit probe by pid. Names are accumulated (distinct, up to a bound). */
 void pyx_corr_builtin_event(struct pyx_corr *c, uint32_t pid, const char *name);
 /* Called when a blind spot is found, before it is emitted, so that the caller can attach the

@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "pyxcheck_wire.h"
-#include "catalog.h"
-#include "output.h"
-#include "record.h"
+#include "decode_catalog.h"
+#include "decode_record.h"
+#include "out_writer.h"
 
 static int read_full(void *buf, size_t n)
 {

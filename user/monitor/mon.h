@@ -21,21 +21,21 @@
 #include <time.h>
 
 #include "pyxcheck_wire.h"
-#include "builtin_audit.h"
-#include "builtin_worker.h"
+#include "capture_builtin.h"
+#include "capture_builtin_worker.h"
+#include "capture_loader.h"
+#include "capture_runner.h"
 #include "correlate.h"
-#include "loader.h"
-#include "metrics.h"
 #include "opts.h"
+#include "out_counts.h"
 #include "out_filter.h"
+#include "out_metrics.h"
 #include "out_order.h"
+#include "out_service.h"
+#include "out_sink.h"
 #include "out_syslog.h"
-#include "output.h"
-#include "runner.h"
-#include "service.h"
-#include "sink.h"
-#include "summary.h"
-#include "views.h"
+#include "out_views.h"
+#include "out_writer.h"
 
 #define POLL_MS 100
 
@@ -56,7 +56,7 @@ struct monitor {
 	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
 	uint64_t throttle_noted[PYX_STREAM__COUNT]; /* and throttle totals */
-	struct pyx_views *views;        /* -c/-C, --trace-out, --html (views.h), or NULL */
+	struct pyx_views *views;        /* -c/-C, --trace-out, --html (out_views.h), or NULL */
 	bool term_summary;              /* the human view on a terminal: the summary at the end */
 	struct pyx_vfilter vf;          /* display filters of the live view (out_filter.h) */
 	bool vf_on;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The attach phase: COMMAND is started held on a pipe (runner.c), the BPF programs are loaded and
- * attached (loader.c), the pids are put in the filter, and only then is COMMAND released, so that
+ * The attach phase: COMMAND is started held on a pipe (capture_runner.c), the BPF programs are loaded and
+ * attached (capture_loader.c), the pids are put in the filter, and only then is COMMAND released, so that
  * its first syscall is already seen.
  */
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "compat.h"
+#include "capture_compat.h"
+#include "decode_context.h"
 #include "mon.h"
-#include "proc_context.h"
 
 static size_t exec_kept(void *ctx, uint32_t pid, void *buf, size_t size)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "corr_out.h"
 #include "mon.h"
+#include "out_corr.h"
 
 /* The kernel reports a loss in-band with the next record any CPU sends (flush_lost() in
  * bpf/pyxcheck.bpf.c). Until then nothing tells the correlator, which would close by time, as
@@ -101,7 +101,7 @@ static bool on_blind(void *ctx, uint32_t pid, const char *image)
 {
 	struct monitor *m = ctx;
 
-	/* queued: the kernel may keep an attach or a detach waiting for seconds (builtin_worker.h);
+	/* queued: the kernel may keep an attach or a detach waiting for seconds (capture_builtin_worker.h);
 	 * whether there is a probe to attach to is known now (an image without one, a pyenv build,
 	 * gets no builtin_events at all) */
 	if (!image) {

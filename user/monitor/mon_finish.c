@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "detach.h"
+#include "capture_detach.h"
+#include "decode_context.h"
 #include "mon.h"
-#include "proc_context.h"
 
 static int drain(struct pyx_loader *ld, struct monitor *m)
 {
@@ -210,7 +210,7 @@ int mon_cleanup(struct monitor *m, int ret)
 	pyx_bw_stop(m->bw); /* before the fork below: one thread fewer, and no attach in flight */
 	m->bw = NULL;
 	if (m->ld && !opts->wait_detach) {
-		/* the output is complete: let a child wait out the detach (detach.c) */
+		/* the output is complete: let a child wait out the detach (capture_detach.c) */
 		pid_t pid = pyx_detach_in_background();
 
 		if (opts->verbose && pid > 0)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The output phase: the output file, the bounded queue and its writer thread (sink.h), the JSON
+ * The output phase: the output file, the bounded queue and its writer thread (out_sink.h), the JSON
  * stamps and process context, the live view's width, colours and time order, the views and
  * --syslog; then what the other phases write through it that is not a record: losses, throttles
  * and drops said in-band, stats and metrics, the reopen on SIGHUP.
@@ -11,9 +11,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "decode_context.h"
 #include "mon.h"
-#include "outfile.h"
-#include "proc_context.h"
+#include "out_file.h"
 
 /* Free room in the output queue before a lost record is written for what it dropped: reported
  * once the reader caught up a little, not once per dropped line. */
@@ -94,7 +94,7 @@ void mon_report_dropped(struct monitor *m, bool force)
 	m->w.nnomem = 0;
 }
 
-/* -o FILE: never through a symlink, never into a file another user prepared (outfile.c).
+/* -o FILE: never through a symlink, never into a file another user prepared (out_file.c).
  * Without -o (or with -o -, stdout): records go to stdout, except in COMMAND mode where they go
  * to stderr as strace's do, so that the command's stdout stays its own (`pyxcheck -- cmd > f`). */
 int mon_open_output(struct pyx_opts *o, bool append, FILE **out, char *why, size_t n)
@@ -248,7 +248,7 @@ void mon_reopen_output(struct monitor *m, FILE **f)
 	m->w.f = nf;
 }
 
-/* -c / -C tables, --trace-out, --html (views.h), for a live run and a replay alike. */
+/* -c / -C tables, --trace-out, --html (out_views.h), for a live run and a replay alike. */
 int mon_setup_views(struct monitor *m)
 {
 	const struct pyx_opts *o = m->opts;
@@ -286,7 +286,7 @@ int mon_writer_setup(struct monitor *m)
 	pyx_arena_init(&m->arena, m->arena_mem, arena_size);
 	m->w.f = m->f;
 	m->w.stream = -1;
-	/* the run loop never blocks on the reader: lines go through a bounded queue (sink.h) */
+	/* the run loop never blocks on the reader: lines go through a bounded queue (out_sink.h) */
 	err = pyx_sink_open(&m->sink, fileno(m->f), o->queue_size);
 	if (err) {
 		pyx_print_error(o->json, "failed to start the output writer: %s", strerror(-err));

@@ -6,13 +6,13 @@
  */
 #include <string.h>
 
-#include "catalog.h"
-#include "metrics.h"
+#include "decode_catalog.h"
+#include "decode_context.h"
+#include "decode_payload.h"
+#include "decode_record.h"
+#include "decode_syscall.h"
 #include "mon.h"
-#include "payload.h"
-#include "proc_context.h"
-#include "record.h"
-#include "sysrec.h"
+#include "out_metrics.h"
 
 /* An alarm verdict of the correlator on the record being shown (--findings shows these). */
 static bool corr_alarm(const struct monitor *m)

@@ -14,7 +14,7 @@
  *   -p: until every given process has exited, or a signal (exit 0).
  *   -a: until a signal (exit 0).
  * SIGHUP reopens -o FILE (logrotate's postrotate) and SIGUSR1 writes a stats record, at the next
- * poll round, between two records: nothing is lost or written twice (service.h).
+ * poll round, between two records: nothing is lost or written twice (out_service.h).
  */
 #include <errno.h>
 #include <string.h>

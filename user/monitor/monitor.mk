@@ -1,21 +1,21 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# The monitor build/pyxcheck. loader.o includes the skeleton that bpf/bpf.mk generates; the
+# The monitor build/pyxcheck. capture_loader.o includes the skeleton that bpf/bpf.mk generates; the
 # decoder's test tool build/tests/pyx-decode is built by tests/tests.mk from MON_CORE_O.
 MON_DIR     := user/monitor
 MON_OBJDIR  := $(OUTPUT)/monitor
 MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
-MON_CORE    := payload catalog buf record output output_json output_plain sysrec summary sink \
-	out_order proc_context
+MON_CORE    := decode_payload decode_catalog out_buf decode_record out_writer out_json out_plain decode_syscall out_counts out_sink \
+	out_order decode_context
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
-MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts runner loader detach outfile compat \
-	builtin_worker out_filter replay)
+MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts capture_runner capture_loader capture_detach out_file capture_compat \
+	capture_builtin_worker out_filter capture_replay)
 # main.c runs the phases of mon.h, one file each.
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,mon_preflight mon_output mon_correlate mon_attach \
 	mon_run mon_finish mon_record mon_replay)
 # Running as a service: record stamps, stats, --metrics, --syslog (docs/deploy.md).
-MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,service metrics out_syslog)
+MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,out_service out_metrics out_syslog)
 # Views for investigations: -c tables, --trace-out, --html (docs/views.md).
-MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,views out_summary out_trace out_html)
+MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,out_views out_summary out_trace out_html)
 MON_LIBS    := -lbpf -ldw -lelf -lz -lm -lpthread -lunistring -ljson-c
 # sd_notify for systemd's Type=notify when libsystemd is there; without it READY is never sent.
 MON_SYSTEMD := $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
@@ -28,7 +28,7 @@ ALL_TARGETS += $(OUTPUT)/pyxcheck
 $(MON_OBJDIR):
 	$(Q)mkdir -p $@
 
-$(MON_OBJDIR)/loader.o: $(PYX_SKEL)
+$(MON_OBJDIR)/capture_loader.o: $(PYX_SKEL)
 
 $(MON_OBJDIR)/%.o: $(MON_DIR)/%.c | $(MON_OBJDIR)
 	$(call msg,CC,$@)

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
+#include "decode_catalog.h"
+#include "decode_syscall.h"
 #include "opts.h"
-#include "summary.h"
-#include "sysrec.h"
+#include "out_counts.h"
 #include "version.h"
 
 /* clang-format off */

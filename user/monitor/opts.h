@@ -24,10 +24,10 @@ struct pyx_opts {
 	bool verbose;
 	bool no_stack_dump;   /* --no-stack-dump: frame-pointer stacks only (issue 9) */
 	bool wait_detach;     /* --wait-detach: detach before exiting, not in the background */
-	/* --syscall-probes: raw tracepoints or one per syscall side (loader.h, raw_syscalls) */
+	/* --syscall-probes: raw tracepoints or one per syscall side (capture_loader.h, raw_syscalls) */
 	enum { PYX_SCP_AUTO, PYX_SCP_RAW, PYX_SCP_PER_SYSCALL } sc_probes;
 	size_t ringbuf_size;
-	size_t queue_size;   /* --queue-size: bound of the output queue (sink.h); 0 = default */
+	size_t queue_size;   /* --queue-size: bound of the output queue (out_sink.h); 0 = default */
 	/* -e: what to show. events_given false: everything. */
 	bool events_given;
 	uint32_t category_mask;   /* probes to attach */
@@ -42,7 +42,7 @@ struct pyx_opts {
 	unsigned int metrics_interval_ms;
 	const char *syslog;       /* --syslog ADDR */
 	size_t syslog_buffer;     /* bound of its queue, bytes */
-	/* views (views.h): -c / -C time tables, -S, --trace-out, --html */
+	/* views (out_views.h): -c / -C time tables, -S, --trace-out, --html */
 	bool table_only;          /* -c: the tables instead of the records */
 	bool table_also;          /* -C: the records, and the tables on stderr */
 	int table_sort;           /* -S: enum pyx_sum_sort */

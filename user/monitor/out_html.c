@@ -3,14 +3,14 @@
  * --html FILE: one self-contained page (no script, no external style, font or image: it opens
  * offline and from a mail attachment): the findings with their context, an SVG timeline per
  * process, and the -c tables (a row per thread: audit events above, syscalls below, alarms and
- * process events as marks). Written at exit from what views.c kept (bounded: the page says
+ * process events as marks). Written at exit from what out_views.c kept (bounded: the page says
  * what it left out). Every text that came from a monitored process is escaped.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "views.h"
+#include "out_views.h"
 
 #define SVG_W 1100
 #define LABEL_W 150

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "out_order.h"
-#include "output.h"
+#include "out_writer.h"
 
 struct ent {
 	uint64_t ts, seq;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "views.h"
+#include "out_views.h"
 
 static void line(struct pyx_writer *w, FILE *f, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "payload.h"
-#include "sysrec.h"
-#include "views.h"
+#include "decode_payload.h"
+#include "decode_syscall.h"
+#include "out_views.h"
 
 /* Fit [start, *end) into the thread's open slices; push it. Returns true when it was cut. */
 static bool nest(struct pyx_views *v, uint32_t pid, uint32_t tid, uint64_t start, uint64_t *end)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Attaching and detaching CPython's built-in python:audit probe (capture_builtin.h) off the run
+ * loop. Each one opens or closes a uprobe perf event, and the kernel takes its tracepoint mutex for
+ * that, behind every other tracer's detach on the machine (each waiting a grace period): seconds
+ * on a busy host, while a Python started under the monitor fills the ring buffer. So the run loop
+ * only queues the request; this worker carries it out, in order.
+ */
+#ifndef PYX_CAPTURE_BUILTIN_WORKER_H
+#define PYX_CAPTURE_BUILTIN_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pyx_builtin;
+struct pyx_builtin_worker;
+
+/* Start the worker for b (b is the worker's alone until pyx_bw_stop(), but for its ring,
+ * which the caller keeps polling). */
+int pyx_bw_start(struct pyx_builtin_worker **out, struct pyx_builtin *b);
+/* Queue: attach the probe to pid's running image, a /proc link (pyx_corr_blind_fn). false when
+ * the queue is full (not queued). */
+bool pyx_bw_attach(struct pyx_builtin_worker *w, uint32_t pid, const char *image);
+/* Queue: detach what was attached for pid (nothing when the attach failed). */
+void pyx_bw_detach(struct pyx_builtin_worker *w, uint32_t pid);
+/* Drop what is queued, wait for the request in hand, stop. Accepts NULL. */
+void pyx_bw_stop(struct pyx_builtin_worker *w);
+
+#endif /* PYX_CAPTURE_BUILTIN_WORKER_H */

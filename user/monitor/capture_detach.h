@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef PYX_CAPTURE_DETACH_H
+#define PYX_CAPTURE_DETACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct bpf_link;
+
+/* Destroy n links (NULL entries are fine), concurrently, and set each entry to NULL. */
+void pyx_links_destroy(struct bpf_link **links, size_t n);
+
+/*
+ * Fork a process that keeps only the probe descriptors (BPF links, perf events) and exits, so that
+ * the kernel detaches them while the caller goes on (and exits) at once. The caller then destroys
+ * its own handles as usual: that only drops its references. Call it single-threaded, with the
+ * output complete. Returns the child's pid, or a negative errno when nothing was forked.
+ */
+pid_t pyx_detach_in_background(void);
+
+#endif /* PYX_CAPTURE_DETACH_H */

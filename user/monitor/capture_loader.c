@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The loader (capture_loader.h): open the skeleton, set its rodata, turn off the programs this kernel or
+ * these options do not want, load, attach, and hand raw records to the caller.
+ *
+ * Kernel features are probed at run time, never by version: a syscall whose tracepoint is missing
+ * from tracefs (openat2 and clone3 on old kernels) has its two programs set_autoload(false) and is
+ * simply not traced. USDT programs are attached by binary path with pid -1, so every process that
+ * maps the hook is covered, including the ones started later.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "pyxcheck_syscall.h"
+#include "pyxcheck_wire.h"
+#include "capture_detach.h"
+#include "capture_loader.h"
+#include "decode_syscall.h"
+#include "pyxcheck.skel.h"
+
+#define PYX_DEFAULT_RINGBUF (8u << 20)
+/* Longest a blocking poll sleeps before it looks at the ring anyway: records below the wake-up
+ * threshold do not wake the reader. */
+#define PYX_POLL_SLICE_MS 100
+
+struct pyx_loader {
+	struct pyxcheck_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **links; /* USDT links (tracepoint links live in the skeleton) */
+	size_t nlinks;
+	pyx_record_fn fn;
+	void *fn_ctx;
+	int handled;
+	uint64_t bad_size; /* ring samples dropped: size disagrees with hdr.size */
+};
+
+static bool verbose;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static const char *const category_probe[] = {
+#define PYX_CAT_NAME(e, s) s,
+	PYX_CATEGORIES(PYX_CAT_NAME)
+#undef PYX_CAT_NAME
+};
+
+struct sc_progs {
+	const char *name;
+	struct bpf_program *enter, *exit;
+};
+
+static void syscall_progs(struct pyxcheck_bpf *skel, struct sc_progs out[PYX_SC__COUNT])
+{
+#define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	out[PYX_SC_##name] = (struct sc_progs){ #name, skel->progs.enter_##name,                    \
+						skel->progs.exit_##name };
+	PYX_SYSCALLS(PYX_SC_PROGS)
+#undef PYX_SC_PROGS
+}
+
+static const char *tracefs_dir(void)
+{
+	if (access("/sys/kernel/tracing/events", F_OK) == 0)
+		return "/sys/kernel/tracing";
+	if (access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return "/sys/kernel/debug/tracing";
+	return NULL;
+}
+
+/* libbpf resolves tracepoint ids through tracefs and fails with ENOENT when it is not mounted. */
+static int ensure_tracefs(void)
+{
+	if (tracefs_dir())
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) && errno != EBUSY) {
+		int err = -errno;
+
+		fprintf(stderr, "failed to mount tracefs on /sys/kernel/tracing: %s\n",
+			strerror(-err));
+		return err;
+	}
+	return tracefs_dir() ? 0 : -ENOENT;
+}
+
+static bool have_tracepoint(const char *dir, const char *category, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s", dir, category, name);
+	return access(path, F_OK) == 0;
+}
+
+static int add_link(struct pyx_loader *ld, struct bpf_link *link)
+{
+	struct bpf_link **links = realloc(ld->links, (ld->nlinks + 1) * sizeof(*links));
+
+	if (!links) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
+	}
+	links[ld->nlinks++] = link;
+	ld->links = links;
+	return 0;
+}
+
+/* Attach the wanted probes of one binary. A binary that lacks one category's probe is fine (the
+ * launcher may carry fewer); a binary with no pyxcheck probe at all is an error. Every category
+ * runs one program, usdt_audit, told the category by the USDT cookie. */
+static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
+{
+	struct pyxcheck_bpf *skel = ld->skel;
+	int cat, err, attached = 0;
+	struct {
+		struct bpf_program *prog;
+		const char *probe;
+		uint64_t cookie;
+	} probes[PYX_CAT__COUNT + 2];
+	size_t n = 0, i;
+
+	probes[n].prog = skel->progs.usdt_hook_start;
+	probes[n].cookie = 0;
+	probes[n++].probe = "hook_start";
+	probes[n].prog = skel->progs.usdt_hook_stop;
+	probes[n].cookie = 0;
+	probes[n++].probe = "hook_stop";
+	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
+		if (!(mask & (1u << cat)))
+			continue;
+		probes[n].prog = skel->progs.usdt_audit;
+		probes[n].cookie = cat;
+		probes[n++].probe = category_probe[cat];
+	}
+	for (i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_usdt_opts, uopts, .usdt_cookie = probes[i].cookie);
+		struct bpf_link *link;
+
+		link = bpf_program__attach_usdt(probes[i].prog, -1, path, PYX_PROVIDER,
+						probes[i].probe, &uopts);
+		if (!link) {
+			err = -errno;
+			if (err == -ENOENT)
+				continue;
+			fprintf(stderr, "failed to attach to %s:%s in %s: %s\n", PYX_PROVIDER,
+				probes[i].probe, path, strerror(-err));
+			return err;
+		}
+		err = add_link(ld, link);
+		if (err)
+			return err;
+		attached++;
+	}
+	if (!attached) {
+		fprintf(stderr, "failed to attach to the hook: %s has no %s probes (rebuild it with make)\n",
+			path, PYX_PROVIDER);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+int pyx_bpf_check(char *why, size_t n)
+{
+	if (geteuid() != 0) {
+		snprintf(why, n, "permission denied (run as root)");
+		return -EPERM;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		snprintf(why, n, "the kernel has no BTF (%s: %s; needs CONFIG_DEBUG_INFO_BTF=y)",
+			 BTF_PATH, strerror(errno));
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int check_environment(const struct pyx_loader_opts *opts)
+{
+	const char *const *p;
+	char why[160];
+	int err;
+
+	err = pyx_bpf_check(why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "failed to load BPF programs: %s\n", why);
+		return err;
+	}
+	for (p = opts->hook_paths; p && *p; p++) {
+		if (access(*p, R_OK)) {
+			int err = -errno;
+
+			fprintf(stderr, "failed to attach to the hook: %s: %s (build it with make)\n",
+				*p, strerror(-err));
+			return err;
+		}
+	}
+	if (opts->ringbuf_size) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		if (opts->ringbuf_size < (size_t)page ||
+		    (opts->ringbuf_size & (opts->ringbuf_size - 1)) ||
+		    opts->ringbuf_size > (1ull << 31)) {
+			fprintf(stderr, "failed to set ring buffer size %zu: must be a power of two "
+					"between %ld and 2^31\n", opts->ringbuf_size, page);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
+ * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING) and io_uring is
+ * not disabled for everyone (kernel.io_uring_disabled=2, where no ring can be made). */
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			 const char *dir)
+{
+	bool on = opts->syscalls && have_tracepoint(dir, "io_uring", "io_uring_submit_req") &&
+		  have_tracepoint(dir, "io_uring", "io_uring_complete");
+	int disabled = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	if (f) {
+		if (fscanf(f, "%d", &disabled) != 1)
+			disabled = 0;
+		fclose(f);
+	}
+	if (disabled == 2)
+		on = false;
+	if (opts->syscalls && !on && disabled != 2)
+		fprintf(stderr, "pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
+				"operations done through an io_uring are not seen\n");
+	bpf_program__set_autoload(ld->skel->progs.uring_submit, on);
+	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
+}
+
+/* Turn off what was not asked for and what this kernel lacks. */
+static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+{
+	static const bool entry_only[PYX_SC__COUNT] = {
+#define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
+		PYX_SC_ENTRY_ONLY(PYX_SC_ENTRY)
+#undef PYX_SC_ENTRY
+	};
+	struct sc_progs sc[PYX_SC__COUNT];
+	const char *dir = tracefs_dir();
+	char name[64];
+	int i, exec_progs = 0;
+
+	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0);
+
+	syscall_progs(ld->skel, sc);
+	if (opts->syscalls && !have_tracepoint(dir, "syscalls", "sys_enter_openat")) {
+		fprintf(stderr, "failed to attach syscall tracepoints: the kernel has no "
+				"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
+		return -EOPNOTSUPP;
+	}
+	bpf_program__set_autoload(ld->skel->progs.raw_enter, opts->syscalls && opts->raw_syscalls);
+	bpf_program__set_autoload(ld->skel->progs.raw_exit, opts->syscalls && opts->raw_syscalls);
+	if (opts->syscalls && opts->raw_syscalls)
+		exec_progs = 2; /* every row is in the raw programs */
+	for (i = 0; i < PYX_SC__COUNT; i++) {
+		bool on = opts->syscalls && !opts->raw_syscalls;
+
+		snprintf(name, sizeof(name), "sys_enter_%s", sc[i].name);
+		if (on && !have_tracepoint(dir, "syscalls", name)) {
+			if (verbose)
+				fprintf(stderr, "pyxcheck: no tracepoint syscalls:%s on this kernel, "
+						"%s is not traced\n", name, sc[i].name);
+			on = false;
+		}
+		bpf_program__set_autoload(sc[i].enter, on);
+		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i]);
+		if (on && (i == PYX_SC_execve || i == PYX_SC_execveat))
+			exec_progs++;
+	}
+	ld->skel->rodata->exec_traced = exec_progs == 2;
+	select_uring(ld, opts, dir);
+	return 0;
+}
+
+/* The set of monitored processes holds up to pid_max tgids, so that it can never be full; entries
+ * are allocated on insert (BPF_F_NO_PREALLOC). PYXCHECK_TEST_MONITORED_MAX, for tests only, makes
+ * it small to show what happens when it is full anyway (PYX_STREAM_UNMONITORED). */
+/* The rows each catalogue event explains (audit_events.def), for the BPF side's dump_explained():
+ * a sensitive syscall right after an event that explains it skips its stack dump. */
+static const char *const ev_syscalls[PYX_EV__COUNT] = {
+#define PYX_EVENT(sym, name, cat, args, syscalls) [PYX_EV_##sym] = syscalls,
+#include "audit_events.def"
+#undef PYX_EVENT
+};
+
+static void fill_explains(struct pyxcheck_bpf *skel)
+{
+	char name[32];
+	size_t n;
+	int i, sc;
+
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		const char *s = ev_syscalls[i];
+
+		while (s && *s) {
+			n = strcspn(s, ",");
+			if (n < sizeof(name)) {
+				memcpy(name, s, n);
+				name[n] = 0;
+				sc = pyx_sc_by_name(name);
+				if (sc >= 0 && sc < 128)
+					skel->rodata->ev_explains[i][sc / 64] |= 1ULL << (sc % 64);
+			}
+			s += n + (s[n] == ',');
+		}
+	}
+}
+
+static int size_monitored(struct pyxcheck_bpf *skel)
+{
+	const char *test = getenv("PYXCHECK_TEST_MONITORED_MAX");
+	unsigned long max = 0;
+	char *end;
+	FILE *f;
+	int err;
+
+	if (test && *test) {
+		errno = 0;
+		max = strtoul(test, &end, 10);
+		if (errno || *end || !max || max > (1ul << 22)) {
+			fprintf(stderr, "failed to size the monitored set: bad "
+					"PYXCHECK_TEST_MONITORED_MAX '%s'\n", test);
+			return -EINVAL;
+		}
+	} else {
+		f = fopen("/proc/sys/kernel/pid_max", "r");
+		if (!f || fscanf(f, "%lu", &max) != 1 || max < 2 || max > (1ul << 22))
+			max = 1ul << 22; /* PID_MAX_LIMIT on 64-bit */
+		if (f)
+			fclose(f);
+	}
+	err = bpf_map__set_max_entries(skel->maps.monitored, max);
+	if (err)
+		fprintf(stderr, "failed to size the monitored set: %s\n", strerror(-err));
+	return err;
+}
+
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct pyx_loader *ld = ctx;
+	const struct pyx_rec_hdr *h = data;
+
+	/* The BPF side always sends hdr.size bytes; anything else is not ours to interpret. */
+	if (size < sizeof(*h) || h->size != size) {
+		ld->bad_size++; /* counted, not silent: pyx_loader_bad_size() */
+		return 0;
+	}
+	ld->handled++;
+	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
+}
+
+int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
+{
+	struct pyx_loader *ld = NULL;
+	const char *const *p;
+	int err;
+
+	*out = NULL;
+	verbose = opts->verbose;
+	libbpf_set_print(print_fn);
+
+	err = check_environment(opts);
+	if (err)
+		return err;
+	err = ensure_tracefs();
+	if (err)
+		return err;
+
+	ld = calloc(1, sizeof(*ld));
+	if (!ld)
+		return -ENOMEM;
+	ld->skel = pyxcheck_bpf__open();
+	if (!ld->skel) {
+		err = -errno;
+		fprintf(stderr, "failed to open BPF object: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	ld->skel->rodata->monitor_all = opts->all;
+	ld->skel->rodata->ustack_dump_on = !opts->no_stack_dump;
+	if (!opts->no_stack_dump && !getenv("PYXCHECK_DUMP_ALL"))
+		fill_explains(ld->skel);
+	/* exec records of processes not (yet) monitored: only -a has processes join late */
+	if (!opts->all)
+		bpf_map__set_max_entries(ld->skel->maps.exec_ctx, 1);
+	ld->skel->rodata->fair_share = !opts->no_fair_share;
+	err = size_monitored(ld->skel);
+	if (err)
+		goto cleanup;
+	if (opts->ringbuf_size) {
+		err = bpf_map__set_max_entries(ld->skel->maps.rb, opts->ringbuf_size);
+		if (err) {
+			fprintf(stderr, "failed to set ring buffer size: %s\n", strerror(-err));
+			goto cleanup;
+		}
+	}
+	/* Wake the reader once a sixteenth of the ring is waiting (at most 256 KiB). */
+	ld->skel->rodata->wakeup_bytes = bpf_map__max_entries(ld->skel->maps.rb) / 16;
+	if (ld->skel->rodata->wakeup_bytes > 256 * 1024)
+		ld->skel->rodata->wakeup_bytes = 256 * 1024;
+
+	err = select_programs(ld, opts);
+	if (err)
+		goto cleanup;
+
+	err = pyxcheck_bpf__load(ld->skel);
+	if (err) {
+		fprintf(stderr, "failed to load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root; kernel lockdown may also refuse BPF)" :
+			verbose ? "" : " (run with -v for libbpf's log)");
+		goto cleanup;
+	}
+	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
+	err = pyxcheck_bpf__attach(ld->skel);
+	if (err) {
+		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
+			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
+		goto cleanup;
+	}
+	for (p = opts->hook_paths; p && *p; p++) {
+		err = attach_usdt(ld, *p, opts->category_mask);
+		if (err)
+			goto cleanup;
+	}
+	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.rb), handle_record, ld, NULL);
+	if (!ld->rb) {
+		err = -errno;
+		fprintf(stderr, "failed to create ring buffer reader: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	*out = ld;
+	return 0;
+
+cleanup:
+	pyx_loader_destroy(ld);
+	return err;
+}
+
+/* The tgid of a pid (a thread id given by mistake still selects its process). */
+static int tgid_of(pid_t pid, __u32 *tgid)
+{
+	char path[64], line[256];
+	int err = -ESRCH;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int v;
+
+		if (sscanf(line, "Tgid: %u", &v) == 1) {
+			*tgid = v;
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
+int pyx_loader_add_pid(struct pyx_loader *ld, pid_t pid)
+{
+	__u32 tgid;
+	__u8 one = 1;
+	int err;
+
+	if (!ld || pid <= 0)
+		return -EINVAL;
+	err = tgid_of(pid, &tgid);
+	if (err)
+		return err;
+	err = bpf_map__update_elem(ld->skel->maps.monitored, &tgid, sizeof(tgid), &one,
+				   sizeof(one), BPF_ANY);
+	return err;
+}
+
+int pyx_loader_poll(struct pyx_loader *ld, int timeout_ms, pyx_record_fn fn, void *ctx)
+{
+	int err;
+
+	if (!ld)
+		return -EINVAL;
+	ld->fn = fn;
+	ld->fn_ctx = ctx;
+	ld->handled = 0;
+	for (;;) {
+		int slice = timeout_ms < 0 ? PYX_POLL_SLICE_MS : timeout_ms;
+
+		err = ring_buffer__poll(ld->rb, slice);
+		/* Records that did not pass the wake-up threshold are read here. */
+		if (err >= 0)
+			err = ring_buffer__consume(ld->rb);
+		if (err < 0 || timeout_ms >= 0 || ld->handled)
+			break;
+	}
+	if (err == -EINTR)
+		err = 0;
+	return err < 0 ? err : ld->handled;
+}
+
+uint64_t pyx_loader_compat_syscalls(const struct pyx_loader *ld)
+{
+	return ld && ld->skel->bss ? ld->skel->bss->compat_syscalls : 0;
+}
+
+uint64_t pyx_loader_bad_size(const struct pyx_loader *ld)
+{
+	return ld ? ld->bad_size : 0;
+}
+
+int pyx_loader_exec_ctx(const struct pyx_loader *ld, uint32_t pid, void *buf, size_t size)
+{
+	int fd = bpf_map__fd(ld->skel->maps.exec_ctx);
+	uint32_t vsize = bpf_map__value_size(ld->skel->maps.exec_ctx);
+
+	if (fd < 0 || size < vsize || bpf_map_lookup_elem(fd, &pid, buf))
+		return 0;
+	return vsize;
+}
+
+int pyx_loader_ring_fd(const struct pyx_loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.rb);
+}
+
+uint64_t pyx_loader_ring_size(const struct pyx_loader *ld)
+{
+	return bpf_map__max_entries(ld->skel->maps.rb);
+}
+
+int pyx_loader_counts(struct pyx_loader *ld, uint64_t lost[], uint64_t throttled[])
+{
+	struct pyx_counters {
+		__u64 lost[PYX_STREAM__COUNT];
+		__u64 throttled[PYX_STREAM__COUNT];
+	} *vals = NULL;
+	int ncpu, cpu, s, err;
+	__u32 zero = 0;
+
+	if (!ld)
+		return -EINVAL;
+	/* The layout is repeated here, not shared: a change on the BPF side must fail loudly, not
+	 * sum the wrong words. */
+	if (bpf_map__value_size(ld->skel->maps.counters) != sizeof(*vals))
+		return -EPROTO;
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(ld->skel->maps.counters, &zero, sizeof(zero), vals,
+				   ncpu * sizeof(*vals), 0);
+	if (err)
+		goto cleanup;
+	for (s = 0; s < PYX_STREAM__COUNT; s++) {
+		if (lost)
+			lost[s] = 0;
+		if (throttled)
+			throttled[s] = 0;
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			if (lost)
+				lost[s] += vals[cpu].lost[s];
+			if (throttled)
+				throttled[s] += vals[cpu].throttled[s];
+		}
+	}
+cleanup:
+	free(vals);
+	return err;
+}
+
+int pyx_loader_lost(struct pyx_loader *ld, uint64_t lost[])
+{
+	return pyx_loader_counts(ld, lost, NULL);
+}
+
+void pyx_loader_destroy(struct pyx_loader *ld)
+{
+	size_t i;
+
+	if (!ld)
+		return;
+	/*
+	 * USDT links one after the other, here: libbpf's USDT detach updates the object's USDT
+	 * manager (its free spec ids, by realloc) and must not run in two threads at once. A
+	 * uprobe goes in a few ms. Then every tracepoint link in one concurrent batch (capture_detach.c);
+	 * the skeleton then finds its link slots empty.
+	 */
+	for (i = 0; i < ld->nlinks; i++)
+		bpf_link__destroy(ld->links[i]);
+	ld->nlinks = 0;
+	if (ld->skel) {
+		const struct bpf_object_skeleton *s = ld->skel->skeleton;
+		struct bpf_link **all = realloc(ld->links, s->prog_cnt * sizeof(*all));
+
+		if (all) {
+			ld->links = all;
+			for (i = 0; i < (size_t)s->prog_cnt; i++) {
+				all[ld->nlinks++] = *s->progs[i].link;
+				*s->progs[i].link = NULL;
+			}
+		}
+	}
+	pyx_links_destroy(ld->links, ld->nlinks);
+	free(ld->links);
+	ring_buffer__free(ld->rb);
+	pyxcheck_bpf__destroy(ld->skel);
+	free(ld);
+}
+
+int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_ustack_dump *out)
+{
+	__u32 k = slot - 1;
+
+	if (!ld || !ld->skel || !slot || slot > PYX_USTACK_DUMPS)
+		return -ENOENT;
+	return bpf_map__lookup_elem(ld->skel->maps.ustack_dumps, &k, sizeof(k), out, sizeof(*out),
+				    0) ? -ENOENT : 0;
+}

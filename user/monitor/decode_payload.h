@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Decoder of the hook payload (pyxcheck_wire.h section 2) into a small value tree.
+ *
+ * The payload comes from the monitored process, which may be hostile or simply broken, so the
+ * decoder trusts nothing: every length is checked against what remains, counts are bounded by the
+ * wire limits before anything is allocated, nesting is bounded, and the whole buffer must be
+ * consumed exactly. It never allocates from the heap: values live in a caller-provided arena,
+ * and strings point into the caller's buffer (which must outlive the tree). Any violation makes
+ * the whole payload invalid; there is no partial result.
+ */
+#ifndef PYX_DECODE_PAYLOAD_H
+#define PYX_DECODE_PAYLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Value types are the wire tags (enum pyx_tag); flags are the tag's high bits as received. */
+struct pyx_value;
+
+struct pyx_attr {
+	const uint8_t *name; /* not NUL-terminated */
+	uint32_t name_len;
+	struct pyx_value *value;
+};
+
+struct pyx_value {
+	uint8_t type;  /* enum pyx_tag */
+	uint8_t flags; /* PYX_TAG_TRUNCATED, PYX_TAG_ESCAPED */
+	uint32_t len;  /* STR/BYTES/BYTEARRAY/BIGINT: bytes; TUPLE/LIST/DICT/OBJECT: items */
+	union {
+		int64_t i;   /* INT */
+		double f;    /* FLOAT */
+		struct {     /* STR, BYTES, BYTEARRAY; BIGINT magnitude (least significant first) */
+			const uint8_t *data;
+			bool negative; /* BIGINT only */
+		} s;
+		struct pyx_value *items; /* TUPLE, LIST: len items; DICT: 2*len (key, value, ...) */
+		struct {                 /* OBJECT */
+			const uint8_t *type_name;
+			uint32_t type_len;
+			struct pyx_attr *attrs; /* len attributes */
+		} obj;
+	};
+};
+
+struct pyx_event {
+	uint8_t flags;     /* enum pyx_payload_flags */
+	uint16_t event_id; /* from the payload header */
+	uint32_t line;
+	uint64_t seq;
+	struct pyx_value *name, *file, *function; /* STR values */
+	uint16_t nargs;
+	struct pyx_value *args; /* nargs values */
+	bool truncated;         /* PYX_PF_TRUNCATED or any value carries PYX_TAG_TRUNCATED */
+};
+
+/* A bump allocator over caller memory; reset it before each decode. */
+struct pyx_arena {
+	void *base;
+	size_t cap, used;
+};
+
+/* An arena of this many bytes holds the tree of any payload of at most PYX_PAYLOAD_MAX bytes:
+ * every value costs at least one wire byte. */
+#define PYX_ARENA_SIZE(payload_max) ((payload_max) * (sizeof(struct pyx_value) + 8) + 64)
+
+static inline void pyx_arena_init(struct pyx_arena *a, void *base, size_t cap)
+{
+	a->base = base;
+	a->cap = cap;
+	a->used = 0;
+}
+
+static inline void pyx_arena_reset(struct pyx_arena *a)
+{
+	a->used = 0;
+}
+
+/* Decode buf[0..len) into ev. Returns 0, or -EINVAL (malformed: *why says what, a static string)
+ * or -ENOMEM (arena too small). */
+int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, struct pyx_event *ev,
+		       const char **why);
+
+/* UTF-8 helpers shared by the writers. Returns the length of the valid UTF-8 sequence (not a
+ * surrogate, not overlong, <= U+10FFFF) starting at s (n bytes available), 0 if there is none, and
+ * stores the code point in *cp. */
+size_t pyx_utf8_seq(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* Decimal text of a BIGINT value into out (cap bytes, NUL-terminated). Returns the length, or
+ * -ENOSPC. A 256-byte magnitude needs at most 620 bytes. */
+int pyx_bigint_to_dec(const struct pyx_value *v, char *out, size_t cap);
+
+#endif /* PYX_DECODE_PAYLOAD_H */

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unictype.h>
+
+#include "decode_payload.h"
+#include "out_buf.h"
+
+void pyx_buf_free(struct pyx_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int pyx_grow(void *arrp, size_t *cap, size_t n, size_t elem_size, size_t first)
+{
+	void **arr = arrp;
+	size_t c;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : first;
+	if (c <= n || c > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	p = realloc(*arr, c * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static bool reserve(struct pyx_buf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	if (n > SIZE_MAX / 4 - b->len) {
+		/* no line is that long: a length gone wrong, refused like a failed allocation */
+		b->oom = true;
+		return false;
+	}
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+/* Digits of v, right-aligned before end, at least width of them (zero-padded). */
+static char *digits(char *end, unsigned long long v, unsigned int base, int width)
+{
+	char *d = end;
+
+	/* decimal by a constant divisor (a multiply), not a division instruction per digit */
+	if (base == 10) {
+		do {
+			*--d = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+	} else {
+		do {
+			*--d = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v);
+	}
+	while (end - d < width)
+		*--d = '0';
+	return d;
+}
+
+void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
+
+	pyx_buf_write(b, d, end - d);
+}
+
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 16, 0);
+
+	pyx_buf_write(b, d, end - d);
+}
+
+void pyx_buf_i64(struct pyx_buf *b, long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d;
+
+	d = digits(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10, 0);
+	if (v < 0)
+		*--d = '-';
+	pyx_buf_write(b, d, end - d);
+}
+
+/*
+ * The conversions the writers use on every record (%s, %d, %u, %x, %lld, %llu, %llx, %zu, with
+ * an optional 0N width on numbers), formatted here: vsnprintf was a quarter of the monitor's CPU
+ * per record. Returns false, having consumed ap, at anything else; the caller starts over with
+ * vsnprintf.
+ */
+static bool fast_printf(struct pyx_buf *b, const char *fmt, va_list ap)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d;
+	const char *p = fmt, *q;
+	unsigned long long u;
+	unsigned int base;
+	int width;
+	bool neg;
+
+	for (;;) {
+		for (q = p; *q && *q != '%'; q++)
+			;
+		if (q > p)
+			pyx_buf_write(b, p, q - p);
+		if (!*q)
+			return true;
+		p = q + 1;
+		width = 0;
+		if (p[0] == '0' && p[1] >= '1' && p[1] <= '9') {
+			width = p[1] - '0';
+			p += 2;
+		}
+		neg = false;
+		base = 10;
+		switch (*p) {
+		case '%':
+		case 's':
+			if (width)
+				return false;
+			if (*p == '%') {
+				pyx_buf_putc(b, '%');
+			} else {
+				const char *str = va_arg(ap, const char *);
+
+				pyx_buf_puts(b, str ? str : "(null)");
+			}
+			p++;
+			continue;
+		case 'd': {
+			int v = va_arg(ap, int);
+
+			neg = v < 0;
+			u = neg ? -(unsigned long long)v : (unsigned long long)v;
+			break;
+		}
+		case 'x':
+			base = 16;
+			/* fallthrough */
+		case 'u':
+			u = va_arg(ap, unsigned int);
+			break;
+		case 'z':
+			if (p[1] != 'u')
+				return false;
+			u = va_arg(ap, size_t);
+			p++;
+			break;
+		case 'l':
+			if (p[1] != 'l')
+				return false;
+			p += 2;
+			if (*p == 'd') {
+				long long v = va_arg(ap, long long);
+
+				neg = v < 0;
+				u = neg ? -(unsigned long long)v : (unsigned long long)v;
+			} else if (*p == 'u' || *p == 'x') {
+				base = *p == 'x' ? 16 : 10;
+				u = va_arg(ap, unsigned long long);
+			} else {
+				return false;
+			}
+			break;
+		default:
+			return false;
+		}
+		if (neg && width)
+			return false;
+		d = digits(end, u, base, width);
+		if (neg)
+			*--d = '-';
+		pyx_buf_write(b, d, end - d);
+		p++;
+	}
+}
+
+void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...)
+{
+	size_t start = b->len;
+	va_list ap;
+	bool done;
+	int n;
+
+	va_start(ap, fmt);
+	done = fast_printf(b, fmt, ap);
+	va_end(ap);
+	if (done || b->oom)
+		return;
+	b->len = start;
+	/* one pass when it fits in what is reserved already, a second after growing */
+	va_start(ap, fmt);
+	n = vsnprintf(b->p ? b->p + start : NULL, b->p ? b->cap - start : 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (b->p && (size_t)n < b->cap - start)) {
+		if (n >= 0)
+			b->len += n;
+		else if (b->p)
+			b->p[start] = 0;
+		return;
+	}
+	if (!reserve(b, n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+/* C0, DEL, C1, and the line and paragraph separators that some readers split lines on */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029;
+}
+
+/*
+ * Invisible and bidi formatting characters (Trojan Source, CVE-2021-42574): a hostile name could
+ * reorder or hide what the root user reads in the human format. libunistring's Unicode tables
+ * decide: every Default_Ignorable_Code_Point (zero-width space and joiners, soft hyphen, word
+ * joiner, variation selectors, Hangul fillers, tags, the BOM) and every Bidi_Control (the marks,
+ * embeddings, overrides and isolates, U+061C included). JSON keeps them as text.
+ */
+static bool is_invisible(uint32_t cp)
+{
+	return uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp);
+}
+
+static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
+{
+	switch (cp) {
+	case '\n':
+		pyx_buf_puts(b, "\\n");
+		break;
+	case '\t':
+		pyx_buf_puts(b, "\\t");
+		break;
+	case '\r':
+		pyx_buf_puts(b, "\\r");
+		break;
+	default:
+		pyx_buf_printf(b, "\\u%04x", cp);
+	}
+}
+
+/*
+ * A payload escape in a str with PYX_TAG_ESCAPED, which the decoder checked: "\\\\" or "\\udXXX".
+ * Both formats write it as it is: JSON reads it back as one backslash or the lone surrogate; plain
+ * shows \\ (a backslash, escaped as plain escapes it anyway) and \udXXX as text. Returns the
+ * bytes it took.
+ */
+static size_t payload_escape(struct pyx_buf *b, const uint8_t *s, size_t n)
+{
+	if (n >= 2 && s[1] == '\\') {
+		pyx_buf_puts(b, "\\\\");
+		return 2;
+	}
+	if (n >= 6) {
+		pyx_buf_write(b, s, 6);
+		return 6;
+	}
+	pyx_buf_puts(b, "\\\\");
+	return 1;
+}
+
+/* Printable ASCII other than the backslash and the quote: written as it is in both formats. */
+static inline bool passes(uint8_t c, char quote)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\' && c != (uint8_t)quote;
+}
+
+/* One JSON-escaped run of text. escaped: payload escapes (\\ and \udXXX) are interpreted. */
+static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escaped)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		/* a run that passes unchanged, copied at once: paths are mostly that */
+		for (k = i; k < n && passes(s[k], '"'); k++)
+			;
+		if (k > i) {
+			pyx_buf_write(b, s + i, k - i);
+			i = k;
+			continue;
+		}
+		if (escaped && s[i] == '\\') {
+			i += payload_escape(b, s + i, n - i);
+			continue;
+		}
+		k = pyx_utf8_seq(s + i, n - i, &cp);
+		if (!k) {
+			pyx_buf_printf(b, "\\udc%02x", s[i]);
+			i++;
+		} else if (cp == '"' || cp == '\\') {
+			pyx_buf_putc(b, '\\');
+			pyx_buf_putc(b, (char)cp);
+			i++;
+		} else if (is_control(cp)) {
+			json_cp_escape(b, cp);
+			i += k;
+		} else {
+			pyx_buf_write(b, s + i, k);
+			i += k;
+		}
+	}
+}
+
+void pyx_json_bytes(struct pyx_buf *b, const void *s, size_t n)
+{
+	pyx_buf_putc(b, '"');
+	json_text(b, s, n, false);
+	pyx_buf_putc(b, '"');
+}
+
+void pyx_json_cstr(struct pyx_buf *b, const char *s)
+{
+	pyx_json_bytes(b, s, strlen(s));
+}
+
+void pyx_json_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped)
+{
+	pyx_buf_putc(b, '"');
+	json_text(b, s, n, escaped);
+	pyx_buf_putc(b, '"');
+}
+
+static void plain_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escaped, char quote)
+{
+	size_t i = 0, k;
+	uint32_t cp;
+
+	while (i < n) {
+		for (k = i; k < n && passes(s[k], quote); k++)
+			;
+		if (k > i) {
+			pyx_buf_write(b, s + i, k - i);
+			i = k;
+			continue;
+		}
+		if (escaped && s[i] == '\\') {
+			i += payload_escape(b, s + i, n - i);
+			continue;
+		}
+		k = pyx_utf8_seq(s + i, n - i, &cp);
+		if (!k) {
+			pyx_buf_printf(b, "\\x%02x", s[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\\' || (quote && cp == (uint32_t)quote)) {
+			pyx_buf_putc(b, '\\');
+			pyx_buf_putc(b, (char)cp);
+		} else if (cp == '\n') {
+			pyx_buf_puts(b, "\\n");
+		} else if (cp == '\t') {
+			pyx_buf_puts(b, "\\t");
+		} else if (cp == '\r') {
+			pyx_buf_puts(b, "\\r");
+		} else if (cp < 0x80 && is_control(cp)) {
+			pyx_buf_printf(b, "\\x%02x", cp);
+		} else if (is_control(cp) || is_invisible(cp)) {
+			/* \U and 8 digits past the BMP (tags), so the escape reads back unambiguously */
+			pyx_buf_printf(b, cp > 0xffff ? "\\U%08x" : "\\u%04x", cp);
+		} else {
+			pyx_buf_write(b, s + i, k);
+		}
+		i += k;
+	}
+}
+
+void pyx_plain_bytes(struct pyx_buf *b, const void *s, size_t n, char quote)
+{
+	plain_text(b, s, n, false, quote);
+}
+
+void pyx_plain_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped, char quote)
+{
+	plain_text(b, s, n, escaped, quote);
+}
+
+void pyx_buf_double(struct pyx_buf *b, double d)
+{
+	char tmp[40];
+	int prec;
+
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	pyx_buf_puts(b, tmp);
+	/* keep it a float when read back: "1" would come back as an int */
+	if (!strpbrk(tmp, ".eEni"))
+		pyx_buf_puts(b, ".0");
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A growable text buffer and the escapers every writer uses. A record is built whole in a buffer
+ * and written with one fwrite, so a line is never interleaved or half-written on error.
+ *
+ * Escaping schemes (docs/json-schema.md):
+ *   JSON, bytes from the kernel or a bytes value: valid UTF-8 passes through; each byte that is not
+ *     part of a valid UTF-8 sequence becomes the lone surrogate \udcXX (Python's "surrogateescape",
+ *     so s.encode("utf-8", "surrogateescape") gives the original bytes back).
+ *   JSON, a payload str with PYX_TAG_ESCAPED: "\\" becomes one backslash and "\udXXX" the lone
+ *     surrogate \udXXX, so json.loads() returns the Python str the hook saw.
+ *   Both: ", \ and control characters (C0, DEL, C1) are escaped; the output is pure ASCII-safe
+ *     UTF-8 that json.loads() accepts.
+ *   Plain: control characters, DEL and C1 as \xNN / \u00NN, invisible and bidi formatting
+ *     characters (libunistring's Default_Ignorable_Code_Point and Bidi_Control) as \uXXXX or
+ *     \UXXXXXXXX, invalid bytes as \xNN, backslash as \\, the quote character given as \';
+ *     nothing raw that a terminal would interpret or a reader would not see.
+ */
+#ifndef PYX_OUT_BUF_H
+#define PYX_OUT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct pyx_buf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+void pyx_buf_free(struct pyx_buf *b);
+/* The path that grows the buffer (or finds it out of memory). */
+void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n);
+
+/*
+ * Inline: a record is built from dozens of short pieces, and a call per piece (with memcpy of a
+ * few bytes through the PLT) was a fifth of the monitor's CPU per record. The length of a literal
+ * passed to pyx_buf_puts folds into a constant here.
+ */
+static inline void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
+{
+	if (__builtin_expect(b->oom || b->len + n + 1 > b->cap, 0)) {
+		pyx_buf_write_slow(b, s, n);
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static inline void pyx_buf_puts(struct pyx_buf *b, const char *s)
+{
+	pyx_buf_write(b, s, strlen(s));
+}
+
+static inline void pyx_buf_putc(struct pyx_buf *b, char c)
+{
+	if (__builtin_expect(b->oom || b->len + 2 > b->cap, 0)) {
+		pyx_buf_write_slow(b, &c, 1);
+		return;
+	}
+	b->p[b->len++] = c;
+	b->p[b->len] = 0;
+}
+
+/* A number in decimal, as %llu and %lld print it. */
+void pyx_buf_u64(struct pyx_buf *b, unsigned long long v);
+void pyx_buf_i64(struct pyx_buf *b, long long v);
+/* In lowercase hexadecimal, as %llx prints it (no prefix). */
+void pyx_buf_x64(struct pyx_buf *b, unsigned long long v);
+void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* JSON string with its quotes. */
+void pyx_json_bytes(struct pyx_buf *b, const void *s, size_t n);
+void pyx_json_cstr(struct pyx_buf *b, const char *s);
+void pyx_json_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped);
+/* Plain text without quotes; quote is the character to escape (0 for none). */
+void pyx_plain_bytes(struct pyx_buf *b, const void *s, size_t n, char quote);
+void pyx_plain_pystr(struct pyx_buf *b, const void *s, size_t n, bool escaped, char quote);
+
+/* Room for element n of an array grown by doubling (first: its first capacity, in elements):
+ * 0, or -ENOMEM with the array and *cap as they were. For every growing array of the monitor. */
+int pyx_grow(void *arrp, size_t *cap, size_t n, size_t elem_size, size_t first);
+
+/* A double as JSON (finite only) or Python repr-like text: the shortest text that reads back. */
+void pyx_buf_double(struct pyx_buf *b, double d);
+
+#endif /* PYX_OUT_BUF_H */

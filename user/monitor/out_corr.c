@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Printing of the correlator's annotations (out_corr.h); schema in docs/correlation.md. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode_catalog.h"
+#include "decode_context.h"
+#include "decode_syscall.h"
+#include "out_corr.h"
+
+static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
+{
+	struct pyx_sysview sv;
+	const char *en;
+	unsigned int i;
+
+	if (pyx_sysrec_decode(a->rec, a->size, &sv)) {
+		pyx_buf_puts(b, "null");
+		return;
+	}
+	/* piece by piece: no format string to parse per attached syscall */
+	pyx_buf_puts(b, "{\"syscall\":\"");
+	pyx_buf_puts(b, sv.name);
+	pyx_buf_puts(b, "\",\"pid\":");
+	pyx_buf_u64(b, sv.rec->hdr.pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, sv.rec->hdr.tid);
+	pyx_buf_puts(b, ",\"args\":{");
+	for (i = 0; i < sv.nargs; i++) {
+		if (i)
+			pyx_buf_putc(b, ',');
+		pyx_json_cstr(b, sv.args[i].name);
+		pyx_buf_putc(b, ':');
+		pyx_json_sysarg(b, &sv.args[i]);
+	}
+	pyx_buf_puts(b, "},\"ret\":");
+	pyx_buf_i64(b, (long long)sv.ret);
+	if (sv.err) {
+		en = pyx_errno_name(sv.err);
+		if (en)
+			pyx_buf_printf(b, ",\"errno\":\"%s\"", en);
+		else
+			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv.err);
+	}
+	pyx_buf_puts(b, ",\"latency_ns\":");
+	pyx_buf_u64(b, sv.latency_ns);
+	if (a->child)
+		pyx_buf_puts(b, ",\"child\":true");
+	/* --raw: a syscall folded into its audit record is replayed from here (-r) */
+	pyx_json_raw(b, a->rec, a->size);
+	pyx_buf_putc(b, '}');
+}
+
+/* The thread's last audit event, or null. */
+static void json_context(struct pyx_buf *b, const struct pyx_corr_context *x)
+{
+	if (!x || !x->has_event) {
+		pyx_buf_puts(b, "null");
+		return;
+	}
+	pyx_buf_puts(b, "{\"event\":");
+	pyx_json_bytes(b, x->event, strlen(x->event));
+	pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
+		       x->tid);
+	if (x->file[0]) {
+		pyx_buf_puts(b, "{\"file\":");
+		pyx_json_bytes(b, x->file, strlen(x->file));
+		pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
+		pyx_json_bytes(b, x->function, strlen(x->function));
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_puts(b, "null");
+	}
+	pyx_buf_putc(b, '}');
+}
+
+void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
+{
+	const struct pyx_rec_hdr *h = it->rec;
+	const struct pyx_corr_context *x = it->context;
+	unsigned int i;
+
+	if (it->verdict == PYX_V_NONE)
+		return;
+	pyx_buf_puts(b, ",\"verdict\":\"");
+	pyx_buf_puts(b, pyx_corr_verdict_name(it->verdict));
+	pyx_buf_putc(b, '"');
+	if (it->why && it->verdict != PYX_V_MATCHED) {
+		pyx_buf_puts(b, ",\"why\":");
+		pyx_json_cstr(b, it->why);
+	}
+	if (h->type == PYX_REC_AUDIT) {
+		pyx_buf_puts(b, ",\"syscalls\":[");
+		for (i = 0; i < it->nsyscalls; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			json_att(b, &it->syscalls[i]);
+		}
+		pyx_buf_puts(b, "],\"syscalls_latency_ns\":");
+		pyx_buf_u64(b, it->latency_ns);
+		if (it->nsyscalls_dropped)
+			pyx_buf_printf(b, ",\"syscalls_dropped\":%u", it->nsyscalls_dropped);
+	}
+	if (h->type == PYX_REC_SYSCALL && x && x->nstack) {
+		pyx_buf_puts(b, ",\"stack\":[");
+		for (i = 0; i < x->nstack; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_bytes(b, x->stack[i], strlen(x->stack[i]));
+		}
+		pyx_buf_putc(b, ']');
+		if (x->origin) {
+			pyx_buf_puts(b, ",\"origin\":");
+			pyx_json_cstr(b, x->origin);
+		}
+		if (x->stack_note) {
+			pyx_buf_puts(b, ",\"stack_note\":");
+			pyx_json_cstr(b, x->stack_note);
+		}
+	}
+	if (h->type == PYX_REC_SYSCALL && x) {
+		pyx_buf_puts(b, ",\"context\":");
+		json_context(b, x);
+	}
+}
+
+/* Plain text must not carry control characters from the monitored process. */
+static void clean(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t size)
+{
+	const struct pyx_corr_context *x = it->context;
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	if (it->verdict == PYX_V_NONE || !size)
+		return;
+	if (it->verdict == PYX_V_UNAUDITED) {
+		if (x && x->has_event && x->file[0])
+			snprintf(buf, size, "  UNAUDITED after %s at %s:%u", x->event, x->file,
+				 x->line);
+		else if (x && x->has_event)
+			snprintf(buf, size, "  UNAUDITED after %s", x->event);
+		else
+			snprintf(buf, size, "  UNAUDITED");
+		clean(buf);
+		return;
+	}
+	n = snprintf(buf, size, "  [%s", pyx_corr_verdict_name(it->verdict));
+	for (i = 0; i < it->nsyscalls && n < size; i++) {
+		struct pyx_sysview sv;
+
+		if (pyx_sysrec_decode(it->syscalls[i].rec, it->syscalls[i].size, &sv))
+			continue;
+		n += snprintf(buf + n, size - n, "%s%s=%lld", i ? " " : ": ", sv.name,
+			      (long long)sv.ret);
+	}
+	if (it->why && it->verdict != PYX_V_MATCHED && n < size)
+		n += snprintf(buf + n, size - n, " (%s)", it->why);
+	if (n < size)
+		snprintf(buf + n, size - n, "]");
+	clean(buf);
+}
+
+/* The columns of out_plain.c before the type letter: time, pid, comm (15). */
+static void plain_head(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, const char *comm)
+{
+	int64_t real = (int64_t)ts_ns + w->real_offset;
+	time_t sec = real / 1000000000;
+	struct pyx_buf *b = &w->buf;
+	size_t before, n;
+	struct tm tm;
+	char ts[16];
+
+	localtime_r(&sec, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000), pid);
+	before = b->len;
+	pyx_plain_bytes(b, comm, strnlen(comm, PYX_COMM_LEN), 0);
+	for (n = b->len - before; n < 15; n++)
+		pyx_buf_putc(b, ' ');
+}
+
+void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int i;
+
+	if (json) {
+		pyx_buf_printf(b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
+			       (unsigned long long)bs->ts_ns, bs->pid, bs->pid);
+		pyx_json_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN));
+		pyx_pctx_json(w->pctx, b, bs->pid, bs->pid, bs->ts_ns);
+		pyx_buf_printf(b, ",\"ppid\":%u,\"exe\":", bs->ppid);
+		pyx_json_bytes(b, bs->exe, strlen(bs->exe));
+		pyx_buf_puts(b, ",\"argv\":");
+		if (bs->argv) {
+			pyx_buf_putc(b, '[');
+			for (i = 0; i < bs->argc; i++) {
+				if (i)
+					pyx_buf_putc(b, ',');
+				pyx_json_bytes(b, bs->argv[i], strlen(bs->argv[i]));
+			}
+			pyx_buf_putc(b, ']');
+		} else {
+			pyx_buf_puts(b, "null");
+		}
+		pyx_buf_puts(b, ",\"why\":");
+		pyx_json_cstr(b, bs->why);
+		if (bs->builtin) {
+			const char *s = bs->builtin;
+
+			pyx_buf_puts(b, ",\"builtin_events\":[");
+			while (*s) {
+				size_t n = strcspn(s, ",");
+
+				pyx_json_bytes(b, s, n);
+				s += n;
+				if (*s) {
+					s++;
+					pyx_buf_putc(b, ',');
+				}
+			}
+			pyx_buf_printf(b, "],\"builtin_count\":%llu",
+				       (unsigned long long)bs->builtin_count);
+		}
+		pyx_buf_putc(b, '}');
+	} else {
+		plain_head(w, bs->ts_ns, bs->pid, bs->comm);
+		pyx_buf_puts(b, " B blind-spot exe=");
+		pyx_plain_bytes(b, bs->exe, strlen(bs->exe), 0);
+		for (i = 0; bs->argv && i < bs->argc; i++) {
+			pyx_buf_puts(b, i ? " " : " argv=");
+			pyx_plain_bytes(b, bs->argv[i], strlen(bs->argv[i]), 0);
+		}
+		pyx_buf_printf(b, " (%s)", bs->why);
+		if (bs->builtin) {
+			pyx_buf_puts(b, " python:audit events=");
+			pyx_plain_bytes(b, bs->builtin, strlen(bs->builtin), 0);
+		}
+	}
+	pyx_writer_flush_line(w);
+}
+
+void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr_alert *a)
+{
+	const struct pyx_corr_context *x = a->context;
+	struct pyx_buf *b = &w->buf;
+
+	if (json) {
+		pyx_buf_printf(b, "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
+			       "\"uid\":%u,\"comm\":", (unsigned long long)a->ts_ns, a->pid, a->tid,
+			       a->uid);
+		pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
+		pyx_pctx_json(w->pctx, b, a->pid, a->tid, a->ts_ns);
+		pyx_buf_puts(b, ",\"alert\":");
+		pyx_json_cstr(b, a->alert);
+		pyx_buf_puts(b, ",\"why\":");
+		pyx_json_cstr(b, a->why);
+		pyx_buf_puts(b, ",\"path\":");
+		if (a->path)
+			pyx_json_bytes(b, a->path, a->path_len);
+		else
+			pyx_buf_puts(b, "null");
+		pyx_buf_puts(b, ",\"context\":");
+		json_context(b, x);
+		pyx_buf_putc(b, '}');
+	} else {
+		plain_head(w, a->ts_ns, a->pid, a->comm);
+		pyx_buf_printf(b, " A ALERT %s", a->alert);
+		if (a->path) {
+			pyx_buf_puts(b, " \"");
+			pyx_plain_bytes(b, a->path, a->path_len, '"');
+			pyx_buf_putc(b, '"');
+		}
+		pyx_buf_printf(b, ": %s", a->why);
+		if (x && x->has_event) {
+			pyx_buf_puts(b, " after ");
+			pyx_plain_bytes(b, x->event, strlen(x->event), 0);
+			if (x->file[0]) {
+				pyx_buf_puts(b, " at ");
+				pyx_plain_bytes(b, x->file, strlen(x->file), 0);
+				pyx_buf_printf(b, ":%u", x->line);
+			}
+		}
+	}
+	pyx_writer_flush_line(w);
+}
+
+/* ,"correlation":{...} inside the JSON summary record */
+void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
+{
+	struct pyx_corr_stats st;
+	uint64_t n, p50, p99;
+	unsigned int i, k = 0;
+
+	pyx_corr_stats(c, &st);
+	pyx_buf_puts(b, ",\"correlation\":{\"verdicts\":{");
+	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i > PYX_V_MATCHED ? "," : "",
+			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
+	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"alerts\":%llu,\"capped\":%llu,"
+		       "\"top_unaudited\":[", (unsigned long long)st.blind_spots,
+		       (unsigned long long)st.alerts, (unsigned long long)st.capped);
+	for (i = 0; i < st.ntop; i++) {
+		pyx_buf_printf(b, "%s{\"syscall\":\"%s\",\"context\":", i ? "," : "",
+			       st.top[i].syscall);
+		pyx_json_bytes(b, st.top[i].context, strlen(st.top[i].context));
+		pyx_buf_printf(b, ",\"count\":%llu}", (unsigned long long)st.top[i].count);
+	}
+	pyx_buf_puts(b, "],\"latency\":{");
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		n = pyx_corr_latency(c, i, &p50, &p99);
+		if (n)
+			pyx_buf_printf(b, "%s\"%s\":{\"count\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu}",
+				       k++ ? "," : "", pyx_cat_event(i)->name, (unsigned long long)n,
+				       (unsigned long long)p50, (unsigned long long)p99);
+	}
+	pyx_buf_puts(b, "}}");
+}
+
+/* Lines after the plain summary. */
+void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c)
+{
+	struct pyx_buf *b = &w->buf;
+	struct pyx_corr_stats st;
+	uint64_t n, p50, p99;
+	unsigned int i;
+
+	pyx_corr_stats(c, &st);
+	pyx_buf_puts(b, "correlation:");
+	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
+		pyx_buf_printf(b, "%s %s %llu", i > PYX_V_MATCHED ? "," : "",
+			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
+	pyx_buf_printf(b, ", blind-spot %llu, alert %llu, capped %llu",
+		       (unsigned long long)st.blind_spots, (unsigned long long)st.alerts,
+		       (unsigned long long)st.capped);
+	pyx_writer_flush_line(w);
+	for (i = 0; i < st.ntop; i++) {
+		pyx_buf_printf(b, "  unaudited %-12s %8llu  ", st.top[i].syscall,
+			       (unsigned long long)st.top[i].count);
+		pyx_plain_bytes(b, st.top[i].context, strlen(st.top[i].context), 0);
+		pyx_writer_flush_line(w);
+	}
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		n = pyx_corr_latency(c, i, &p50, &p99);
+		if (!n)
+			continue;
+		pyx_buf_printf(b, "  latency %-28s n=%-8llu p50=%lluns p99=%lluns",
+			       pyx_cat_event(i)->name, (unsigned long long)n, (unsigned long long)p50,
+			       (unsigned long long)p99);
+		pyx_writer_flush_line(w);
+	}
+}
+
+const struct pyx_annot_ops pyx_corr_annot_ops = {
+	.json_fields = pyx_corr_json_fields,
+	.plain_suffix = pyx_corr_plain_suffix,
+	.json_summary = pyx_corr_json_summary,
+	.plain_summary = pyx_corr_plain_summary,
+};

@@ -1,0 +1,691 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* JSON Lines writer. The schema is docs/json-schema.md (version 2): change both together, and keep
+ * one JSON type per field path (tests/test_json_schema.py). */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decode_catalog.h"
+#include "decode_context.h"
+#include "out_counts.h"
+#include "out_writer.h"
+
+bool pyx_json_with_raw;
+
+void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *p = rec;
+	char q[4];
+	size_t i;
+
+	if (!pyx_json_with_raw)
+		return;
+	pyx_buf_puts(b, ",\"raw\":\"");
+	for (i = 0; i + 2 < size; i += 3) {
+		q[0] = tab[p[i] >> 2];
+		q[1] = tab[(p[i] & 3) << 4 | p[i + 1] >> 4];
+		q[2] = tab[(p[i + 1] & 15) << 2 | p[i + 2] >> 6];
+		q[3] = tab[p[i + 2] & 63];
+		pyx_buf_write(b, q, 4);
+	}
+	if (i < size) {
+		q[0] = tab[p[i] >> 2];
+		q[1] = tab[(p[i] & 3) << 4 | (i + 1 < size ? p[i + 1] >> 4 : 0)];
+		q[2] = i + 1 < size ? tab[(p[i + 1] & 15) << 2] : '=';
+		q[3] = '=';
+		pyx_buf_write(b, q, 4);
+	}
+	pyx_buf_putc(b, '"');
+}
+
+static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+{
+	struct pyx_buf *b = &w->buf;
+
+	/* the head of every record, piece by piece: no format string to parse per record */
+	pyx_buf_puts(b, "{\"type\":\"");
+	pyx_buf_puts(b, type);
+	pyx_buf_puts(b, "\",\"ts\":");
+	pyx_buf_u64(b, h->ts_ns);
+	if (w->stamp)
+		w->stamp(w, h->ts_ns);
+	pyx_buf_puts(b, ",\"pid\":");
+	pyx_buf_u64(b, h->pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, h->tid);
+	pyx_buf_puts(b, ",\"uid\":");
+	pyx_buf_u64(b, h->uid);
+	pyx_buf_puts(b, ",\"comm\":");
+	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
+	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
+}
+
+/*
+ * A Python value as a typed object (schema 2), as Tetragon types its arguments: one key names the
+ * type, so that every field path holds one JSON type in every record (a SIEM's index rejects a
+ * field whose type changes: `args.mode` is a str for open and an int for os.chmod).
+ */
+static void json_value(struct pyx_buf *b, const struct pyx_value *v)
+{
+	char dec[PYX_BIGINT_MAX * 3 + 8];
+	uint32_t i;
+
+	switch (v->type) {
+	case PYX_TAG_NONE:
+		pyx_buf_puts(b, "null");
+		break;
+	case PYX_TAG_FALSE:
+	case PYX_TAG_TRUE:
+		pyx_buf_puts(b, v->type == PYX_TAG_TRUE ? "{\"bool\":true}" : "{\"bool\":false}");
+		break;
+	case PYX_TAG_INT:
+		pyx_buf_printf(b, "{\"int\":%lld}", (long long)v->i);
+		break;
+	case PYX_TAG_BIGINT:
+		/* past 64 bits: text, which no store rounds or refuses */
+		if (!v->len || pyx_bigint_to_dec(v, dec, sizeof(dec)) < 0)
+			pyx_buf_puts(b, "{\"truncated\":\"int\"}");
+		else
+			pyx_buf_printf(b, "{\"bigint\":\"%s\"}", dec);
+		break;
+	case PYX_TAG_FLOAT:
+		if (isfinite(v->f)) {
+			pyx_buf_puts(b, "{\"float\":");
+			pyx_buf_double(b, v->f);
+			pyx_buf_putc(b, '}');
+		} else {
+			pyx_buf_printf(b, "{\"float_str\":\"%s\"}",
+				       isnan(v->f) ? "nan" : v->f > 0 ? "inf" : "-inf");
+		}
+		break;
+	case PYX_TAG_STR:
+		pyx_buf_puts(b, "{\"str\":");
+		pyx_json_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_TAG_BYTES:
+	case PYX_TAG_BYTEARRAY:
+		pyx_buf_puts(b, v->type == PYX_TAG_BYTES ? "{\"bytes\":" : "{\"bytearray\":");
+		pyx_json_bytes(b, v->s.data, v->len);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_TAG_TUPLE:
+	case PYX_TAG_LIST:
+		pyx_buf_puts(b, v->type == PYX_TAG_TUPLE ? "{\"tuple\":[" : "{\"list\":[");
+		for (i = 0; i < v->len; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			json_value(b, &v->items[i]);
+		}
+		pyx_buf_puts(b, "]}");
+		break;
+	case PYX_TAG_DICT:
+		/* keys may be any value: a list of pairs, never an object keyed by arbitrary text */
+		pyx_buf_puts(b, "{\"dict\":[");
+		for (i = 0; i < v->len; i++) {
+			pyx_buf_puts(b, i ? ",{\"key\":" : "{\"key\":");
+			json_value(b, &v->items[2 * i]);
+			pyx_buf_puts(b, ",\"value\":");
+			json_value(b, &v->items[2 * i + 1]);
+			pyx_buf_putc(b, '}');
+		}
+		pyx_buf_puts(b, "]}");
+		break;
+	case PYX_TAG_OBJECT:
+		pyx_buf_puts(b, "{\"object\":{\"type\":");
+		pyx_json_bytes(b, v->obj.type_name, v->obj.type_len);
+		pyx_buf_puts(b, ",\"attrs\":{");
+		for (i = 0; i < v->len; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_bytes(b, v->obj.attrs[i].name, v->obj.attrs[i].name_len);
+			pyx_buf_putc(b, ':');
+			json_value(b, v->obj.attrs[i].value);
+		}
+		pyx_buf_puts(b, "}}}");
+		break;
+	case PYX_TAG_DEPTH:
+		pyx_buf_puts(b, "{\"truncated\":\"depth\"}");
+		break;
+	default: /* PYX_TAG_ELIDED; the decoder lets no other tag through */
+		pyx_buf_puts(b, "{\"truncated\":\"elided\"}");
+		break;
+	}
+}
+
+/* A frame's file or function: plain text (a STR value; anything else would be a decoder bug). */
+static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
+{
+	if (v && v->type == PYX_TAG_STR)
+		pyx_json_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED);
+	else
+		pyx_buf_puts(b, "null");
+}
+
+static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
+		       const struct pyx_event *ev)
+{
+	const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
+	const char *cat = pyx_cat_category_name(rec->category);
+	struct pyx_buf *b = &w->buf;
+	unsigned int i;
+
+	json_common(w, "audit", &rec->hdr);
+	pyx_buf_puts(b, ",\"event\":");
+	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
+	pyx_buf_puts(b, ",\"category\":\"");
+	pyx_buf_puts(b, cat ? cat : "other");
+	pyx_buf_puts(b, "\",\"seq\":");
+	pyx_buf_u64(b, ev->seq);
+	pyx_buf_puts(b, ",\"args\":");
+	if (ev->flags & PYX_PF_NO_ARGS) {
+		pyx_buf_puts(b, "null");
+	} else if (ce && ce->nargs == ev->nargs) {
+		pyx_buf_putc(b, '{');
+		for (i = 0; i < ev->nargs; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_cstr(b, ce->args[i]);
+			pyx_buf_putc(b, ':');
+			json_value(b, &ev->args[i]);
+		}
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_putc(b, '[');
+		for (i = 0; i < ev->nargs; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			json_value(b, &ev->args[i]);
+		}
+		pyx_buf_putc(b, ']');
+	}
+	pyx_buf_puts(b, ",\"frame\":");
+	if (ev->flags & PYX_PF_NO_FRAME) {
+		pyx_buf_puts(b, "null");
+	} else {
+		pyx_buf_puts(b, "{\"file\":");
+		json_frame_str(b, ev->file);
+		pyx_buf_puts(b, ",\"line\":");
+		pyx_buf_u64(b, ev->line);
+		pyx_buf_puts(b, ",\"function\":");
+		json_frame_str(b, ev->function);
+		pyx_buf_putc(b, '}');
+	}
+	if (ev->truncated)
+		pyx_buf_puts(b, ",\"truncated\":true");
+	pyx_json_raw(b, rec, rec->hdr.size);
+	if (w->corr)
+		w->annot->json_fields(b, w->corr);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_malformed(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, const char *source,
+			   const char *why, const void *raw, size_t raw_len)
+{
+	struct pyx_buf *b = &w->buf;
+	const uint8_t *p = raw;
+	size_t i;
+
+	json_common(w, "malformed", hdr);
+	pyx_buf_printf(b, ",\"source\":\"%s\",\"reason\":", source);
+	pyx_json_cstr(b, why);
+	if (hdr->type == PYX_REC_AUDIT && hdr->size >= sizeof(struct pyx_rec_audit)) {
+		const struct pyx_rec_audit *a = (const void *)hdr;
+
+		pyx_buf_printf(b, ",\"event_id\":%u,\"category_id\":%u,\"claimed_len\":%u,\"payload_len\":%u",
+			       a->event_id, a->category, a->claimed_len, a->payload_len);
+	}
+	/* the first bytes, to tell a broken hook from a hostile process */
+	pyx_buf_printf(b, ",\"len\":%zu,\"head\":\"", raw_len);
+	for (i = 0; i < raw_len && i < 64; i++)
+		pyx_buf_printf(b, "%02x", p[i]);
+	pyx_buf_puts(b, "\"}");
+	pyx_writer_flush_line(w);
+}
+
+static void json_sockaddr(struct pyx_buf *b, const struct pyx_sockaddr_view *sa)
+{
+	const char *af = pyx_af_name(sa->family);
+	size_t i;
+
+	/* the family is always text, "AF_<n>" when unnamed: one type per field */
+	if (af)
+		pyx_buf_printf(b, "{\"family\":\"%s\"", af);
+	else
+		pyx_buf_printf(b, "{\"family\":\"AF_%d\"", sa->family);
+	if (!sa->decoded) {
+		pyx_buf_puts(b, ",\"raw\":\"");
+		for (i = 0; i < sa->raw_len; i++)
+			pyx_buf_printf(b, "%02x", sa->raw[i]);
+		pyx_buf_puts(b, "\"}");
+		return;
+	}
+	if (sa->unix_path || sa->unnamed || sa->abstract) {
+		if (sa->unnamed) {
+			pyx_buf_puts(b, ",\"unnamed\":true");
+		} else {
+			pyx_buf_puts(b, sa->abstract ? ",\"abstract\":" : ",\"path\":");
+			pyx_json_bytes(b, sa->unix_path, sa->unix_len);
+		}
+	} else {
+		pyx_buf_puts(b, ",\"addr\":");
+		pyx_json_cstr(b, sa->addr);
+		pyx_buf_printf(b, ",\"port\":%u", sa->port);
+		if (sa->scope_id)
+			pyx_buf_printf(b, ",\"scope_id\":%u", sa->scope_id);
+	}
+	pyx_buf_putc(b, '}');
+}
+
+/* An unsigned 64-bit kernel value: a number while a signed 64-bit store (Elasticsearch's long)
+ * holds it, else its decimal text under another key, so no field changes type. */
+static void json_u64(struct pyx_buf *b, uint64_t v)
+{
+	if (v <= INT64_MAX) {
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_u64(b, v);
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_puts(b, "{\"uint\":\"");
+		pyx_buf_u64(b, v);
+		pyx_buf_puts(b, "\"}");
+	}
+}
+
+/* A symbolic value (flags, mode, signal, ...): strace's text and the raw number beside it. */
+static void json_sym_fields(struct pyx_buf *b, const char *key, const char *raw_key,
+			    enum pyx_argk kind, uint64_t raw)
+{
+	char tmp[256];
+
+	if (pyx_fmt_arg(kind, raw, tmp, sizeof(tmp)) < 0)
+		snprintf(tmp, sizeof(tmp), "%#llx", (unsigned long long)raw);
+	pyx_buf_putc(b, '"');
+	pyx_buf_puts(b, key);
+	pyx_buf_puts(b, "\":");
+	pyx_json_cstr(b, tmp);
+	pyx_buf_puts(b, ",\"");
+	pyx_buf_puts(b, raw_key);
+	pyx_buf_puts(b, "\":");
+	pyx_buf_i64(b, (long long)raw);
+}
+
+/*
+ * A syscall argument as a typed object (schema 2): the key names the kind (`int`, `uint`, `ptr`,
+ * `hex`, `path`, `str`, `bytes`, `sockaddr`, `argv`, `sym`, `open_how`, `clone_args`, `rlimit`,
+ * `fault`), so that `args.addr` is one type whether it is mmap's address or sendto's sockaddr.
+ */
+static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
+{
+	uint32_t i;
+
+	if (pyx_argk_has_data(a->kind)) {
+		if (a->null) {
+			pyx_buf_puts(b, "null");
+			return;
+		}
+		if (a->fault || !a->present) {
+			pyx_buf_puts(b, "{\"fault\":\"0x");
+			pyx_buf_x64(b, a->raw);
+			pyx_buf_puts(b, "\"}");
+			return;
+		}
+	}
+	/* the common kinds piece by piece: no format string to parse per argument */
+	switch (a->kind) {
+	case PYX_AK_INT:
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, (long long)a->raw);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_AK_FD:
+	case PYX_AK_DIRFD:
+	case PYX_AK_PID:
+	case PYX_AK_UID:
+	case PYX_AK_GID:
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, (int)a->raw);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_AK_UINT:
+	case PYX_AK_SIZE:
+	case PYX_AK_SOCKLEN:
+		json_u64(b, a->raw);
+		break;
+	case PYX_AK_HEX:
+	case PYX_AK_PTR:
+		if (a->kind == PYX_AK_PTR && !a->raw)
+			pyx_buf_puts(b, "null");
+		else {
+			pyx_buf_puts(b, a->kind == PYX_AK_PTR ? "{\"ptr\":\"0x" : "{\"hex\":\"0x");
+			pyx_buf_x64(b, a->raw);
+			pyx_buf_puts(b, "\"}");
+		}
+		break;
+	case PYX_AK_PATH:
+	case PYX_AK_STR:
+		pyx_buf_puts(b, a->kind == PYX_AK_PATH ? "{\"path\":" : "{\"str\":");
+		pyx_json_bytes(b, a->u.path.str, a->u.path.len);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_AK_SOCKADDR:
+	case PYX_AK_MSGHDR:
+		pyx_buf_puts(b, "{\"sockaddr\":");
+		json_sockaddr(b, &a->u.sa);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_AK_SOCKLEN_PTR:
+		pyx_buf_printf(b, "{\"int\":%u}", a->u.socklen);
+		break;
+	case PYX_AK_ARGV:
+		pyx_buf_puts(b, "{\"argv\":[");
+		for (i = 0; i < a->u.argv.count; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_cstr(b, a->u.argv.items[i]);
+		}
+		pyx_buf_puts(b, "]}");
+		break;
+	case PYX_AK_BUF:
+		pyx_buf_puts(b, "{\"bytes\":");
+		pyx_json_bytes(b, a->u.buf.bytes, a->u.buf.len);
+		pyx_buf_putc(b, '}');
+		break;
+	case PYX_AK_OPEN_HOW:
+		pyx_buf_puts(b, "{\"open_how\":{");
+		json_sym_fields(b, "flags", "flags_raw", PYX_AK_OPEN_FLAGS, a->u.how.flags);
+		pyx_buf_putc(b, ',');
+		json_sym_fields(b, "mode", "mode_raw", PYX_AK_MODE, a->u.how.mode);
+		pyx_buf_puts(b, ",\"resolve\":");
+		json_u64(b, a->u.how.resolve);
+		pyx_buf_puts(b, "}}");
+		break;
+	case PYX_AK_CLONE_ARGS:
+		pyx_buf_puts(b, "{\"clone_args\":{");
+		json_sym_fields(b, "flags", "flags_raw", PYX_AK_CLONE_FLAGS, a->u.clone.flags);
+		pyx_buf_putc(b, ',');
+		json_sym_fields(b, "exit_signal", "exit_signal_raw", PYX_AK_SIGNAL, a->u.clone.exit_signal);
+		pyx_buf_puts(b, "}}");
+		break;
+	case PYX_AK_RLIMIT:
+		/* RLIM_INFINITY is 2^64-1: big integers as text */
+		pyx_buf_printf(b, "{\"rlimit\":{\"cur\":\"%llu\",\"max\":\"%llu\"}}",
+			       (unsigned long long)a->u.rlim.cur, (unsigned long long)a->u.rlim.max);
+		break;
+	default:
+		/* flags, modes, signals...: strace-like symbolic text, and the number */
+		pyx_buf_putc(b, '{');
+		json_sym_fields(b, "sym", "raw", a->kind, a->raw);
+		pyx_buf_putc(b, '}');
+		break;
+	}
+}
+
+void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
+{
+	json_sysarg(b, a);
+}
+
+void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	unsigned int i;
+
+	pyx_buf_putc(b, '{');
+	for (i = 0; i < sv->nargs; i++) {
+		if (i)
+			pyx_buf_putc(b, ',');
+		pyx_json_cstr(b, sv->args[i].name);
+		pyx_buf_putc(b, ':');
+		json_sysarg(b, &sv->args[i]);
+	}
+	pyx_buf_putc(b, '}');
+}
+
+void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	const char *en;
+
+	pyx_buf_puts(b, ",\"ret\":");
+	pyx_buf_i64(b, (long long)sv->ret);
+	if (sv->err) {
+		en = pyx_errno_name(sv->err);
+		if (en)
+			pyx_buf_printf(b, ",\"errno\":\"%s\"", en);
+		else
+			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv->err);
+	}
+	pyx_buf_puts(b, ",\"latency_ns\":");
+	pyx_buf_u64(b, sv->latency_ns);
+}
+
+static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
+{
+	struct pyx_buf *b = &w->buf;
+	bool truncated = false;
+	unsigned int i, n;
+
+	json_common(w, "syscall", &sv->rec->hdr);
+	pyx_buf_puts(b, ",\"syscall\":\"");
+	pyx_buf_puts(b, sv->name);
+	pyx_buf_puts(b, "\",\"nr\":");
+	pyx_buf_u64(b, sv->nr);
+	pyx_buf_puts(b, ",\"args\":");
+	if (sv->no_entry) {
+		pyx_buf_puts(b, "null");
+	} else {
+		pyx_json_sysargs(b, sv);
+		for (i = 0; i < sv->nargs; i++)
+			truncated |= sv->args[i].truncated;
+	}
+	if (sv->at_entry) {
+		/* an entry-only row: its result is not known, so it has no ret, errno, latency */
+		pyx_buf_puts(b, ",\"at_entry\":true");
+		goto tail;
+	}
+	pyx_json_sysresult(b, sv);
+	if (sv->changed) {
+		/* the arguments whose memory a second thread rewrote during the syscall */
+		pyx_buf_puts(b, ",\"changed\":[");
+		for (i = 0, n = 0; i < sv->nargs; i++) {
+			if (!sv->args[i].changed)
+				continue;
+			if (n++)
+				pyx_buf_putc(b, ',');
+			pyx_json_cstr(b, sv->args[i].name);
+		}
+		pyx_buf_putc(b, ']');
+	}
+	if (sv->read_at_exit)
+		pyx_buf_puts(b, ",\"read_at_exit\":true");
+	if (sv->io_uring) {
+		const char *op = pyx_uring_op_name(sv->uring_op);
+
+		/* issue 8: not the syscall itself but an io_uring request doing its work */
+		if (op)
+			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":\"%s\"", op);
+		else
+			pyx_buf_printf(b, ",\"via\":\"io_uring\",\"op\":\"IORING_OP_%u\"",
+				       sv->uring_op);
+		if (sv->no_result)
+			pyx_buf_puts(b, ",\"result_known\":false");
+	}
+tail:
+	if (truncated)
+		pyx_buf_puts(b, ",\"truncated\":true");
+	pyx_json_raw(b, sv->rec, sv->rec->hdr.size);
+	if (w->corr)
+		w->annot->json_fields(b, w->corr);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
+{
+	struct pyx_buf *b = &w->buf;
+	const char *sig;
+
+	json_common(w, "process", &pv->rec->hdr);
+	pyx_buf_printf(b, ",\"event\":\"%s\",\"ppid\":%u", pyx_proc_kind_name(pv->kind), pv->ppid);
+	switch (pv->kind) {
+	case PYX_PROC_FORK:
+		pyx_buf_printf(b, ",\"child_pid\":%u,\"child_tid\":%u,\"thread\":%s", pv->child_pid,
+			       pv->child_tid, pv->thread ? "true" : "false");
+		if (pv->unmonitored)
+			pyx_buf_puts(b, ",\"unmonitored\":true");
+		break;
+	case PYX_PROC_EXEC:
+		pyx_buf_puts(b, ",\"filename\":");
+		if (pv->filename)
+			pyx_json_bytes(b, pv->filename, pv->filename_len);
+		else
+			pyx_buf_puts(b, "null");
+		pyx_buf_printf(b, ",\"old_tid\":%u", pv->old_tid);
+		if (pv->exe_deleted)
+			pyx_buf_printf(b, ",\"exe_deleted\":true%s",
+				       pv->exe_memfd ? ",\"exe_memfd\":true" : "");
+		if (pv->no_exec_syscall)
+			pyx_buf_puts(b, ",\"exec_syscall_seen\":false");
+		if (pv->filename_truncated)
+			pyx_buf_puts(b, ",\"truncated\":true");
+		break;
+	case PYX_PROC_EXIT:
+		/* schema 2: exit_code the code (exit(3) is 3), signal the name, wait_status raw */
+		if (pv->exited) {
+			pyx_buf_printf(b, ",\"exit_code\":%d", pv->exit_status);
+		} else if (pv->term_signal) {
+			sig = pyx_signal_name(pv->term_signal);
+			if (sig)
+				pyx_buf_printf(b, ",\"signal\":\"%s\"", sig);
+			else
+				pyx_buf_printf(b, ",\"signal\":\"SIG%d\"", pv->term_signal);
+		}
+		pyx_buf_printf(b, ",\"wait_status\":%d", pv->exit_code);
+		break;
+	default:
+		break;
+	}
+	pyx_json_raw(b, pv->rec, pv->rec->hdr.size);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle *rec)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int v = rec->py_hexversion;
+
+	json_common(w, "lifecycle", &rec->hdr);
+	if (rec->kind == PYX_LC_HOOK_START) {
+		pyx_buf_printf(b, ",\"event\":\"hook_start\",\"python\":\"%u.%u.%u\","
+			       "\"py_hexversion\":%u,\"delivery\":\"%s\",\"status\":\"%s\"",
+			       v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v,
+			       pyx_delivery_name(rec->delivery),
+			       rec->status == 0 ? "installed" :
+			       rec->status == PYX_HOOK_REFUSED ? "refused" : "error");
+	} else {
+		pyx_buf_printf(b, ",\"event\":\"hook_stop\",\"events_seen\":%llu,"
+			       "\"events_emitted\":%llu",
+			       (unsigned long long)rec->events_seen,
+			       (unsigned long long)rec->events_emitted);
+	}
+	pyx_json_raw(b, rec, rec->hdr.size);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
+{
+	json_common(w, "lost", &rec->hdr);
+	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"count\":%llu,\"reason\":\"%s\"",
+		       pyx_stream_name(rec->stream), (unsigned long long)rec->count,
+		       w->lost_reason ? w->lost_reason : "ringbuf");
+	pyx_json_raw(&w->buf, rec, rec->hdr.size);
+	pyx_buf_putc(&w->buf, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_throttled(struct pyx_writer *w, const struct pyx_rec_throttled *rec)
+{
+	json_common(w, "throttled", &rec->hdr);
+	pyx_buf_printf(&w->buf, ",\"stream\":\"%s\",\"throttled_uid\":%u,\"count\":%llu}",
+		       pyx_stream_name(rec->stream), rec->uid, (unsigned long long)rec->count);
+	pyx_writer_flush_line(w);
+}
+
+static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int i, n = 0;
+
+	pyx_buf_printf(b, "{\"type\":\"summary\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		       "\"duration_ns\":%llu,\"records\":%llu,\"events\":{",
+		       (unsigned long long)s->end_ns, getpid(), getpid(),
+		       (unsigned long long)(s->end_ns - s->start_ns), (unsigned long long)s->records);
+	for (i = 0; i < PYX_EV__COUNT; i++) {
+		if (!s->audit[i])
+			continue;
+		pyx_buf_puts(b, n++ ? "," : "");
+		pyx_json_cstr(b, pyx_cat_event(i)->name);
+		pyx_buf_printf(b, ":%llu", (unsigned long long)s->audit[i]);
+	}
+	for (i = 0; i < s->nother; i++) {
+		pyx_buf_puts(b, n++ ? "," : "");
+		pyx_json_cstr(b, s->other[i].name);
+		pyx_buf_printf(b, ":%llu", (unsigned long long)s->other[i].count);
+	}
+	pyx_buf_printf(b, "},\"events_other_overflow\":%llu,\"syscalls\":{",
+		       (unsigned long long)s->other_overflow);
+	for (i = 0, n = 0; i < PYX_SC__COUNT; i++) {
+		if (!s->sc[i])
+			continue;
+		pyx_buf_printf(b, "%s\"%s\":{\"count\":%llu,\"failed\":%llu}", n++ ? "," : "",
+			       pyx_sc_name(i) ? pyx_sc_name(i) : "?", (unsigned long long)s->sc[i],
+			       (unsigned long long)s->sc_failed[i]);
+	}
+	pyx_buf_printf(b, "},\"process\":{\"fork\":%llu,\"exec\":%llu,\"exit\":%llu},"
+		       "\"lifecycle\":%llu,\"malformed\":%llu,\"lost\":{",
+		       (unsigned long long)s->proc[PYX_PROC_FORK],
+		       (unsigned long long)s->proc[PYX_PROC_EXEC],
+		       (unsigned long long)s->proc[PYX_PROC_EXIT], (unsigned long long)s->lifecycle,
+		       (unsigned long long)s->malformed);
+	for (i = 0; i < PYX_STREAM__COUNT; i++) {
+		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
+									   s->lost_records[i]) +
+				s->lost_output[i] + s->lost_memory[i];
+
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)lost);
+	}
+	pyx_buf_puts(b, "},\"throttled\":{");
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)(s->throttled_total[i] >
+								    s->throttled_records[i] ?
+							    s->throttled_total[i] :
+							    s->throttled_records[i]));
+	pyx_buf_putc(b, '}');
+	if (s->corr && w->annot)
+		w->annot->json_summary(b, s->corr);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+static void json_header(struct pyx_writer *w)
+{
+}
+
+const struct pyx_output_ops pyx_output_json = {
+	.header = json_header,
+	.audit = json_audit,
+	.malformed = json_malformed,
+	.syscall = json_syscall,
+	.process = json_process,
+	.lifecycle = json_lifecycle,
+	.lost = json_lost,
+	.throttled = json_throttled,
+	.summary = json_summary,
+};

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "correlate.h"
+#include "opts.h"
+#include "out_service.h"
+#include "version.h"
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void read_line(const char *path, char *out, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	out[0] = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, out, size - 1);
+	close(fd);
+	if (n <= 0)
+		n = 0;
+	out[n] = 0;
+	out[strcspn(out, "\n")] = 0;
+}
+
+void pyx_stamp_init(struct pyx_stamp *st)
+{
+	struct pyx_buf b = {};
+	char host[256];
+
+	if (gethostname(host, sizeof(host)))
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = 0;
+	pyx_json_cstr(&b, host);
+	snprintf(st->node, sizeof(st->node), "%s", b.oom ? "\"unknown\"" : b.p);
+	pyx_buf_free(&b);
+	read_line("/proc/sys/kernel/random/boot_id", st->boot_id, sizeof(st->boot_id));
+	/* read the two clocks back to back: an error of a few hundred ns, once */
+	st->real_offset = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
+}
+
+void pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size)
+{
+	int64_t real = (int64_t)ts_ns + st->real_offset;
+	time_t sec = (time_t)(real / 1000000000);
+	long nsec = (long)(real % 1000000000);
+	struct tm tm;
+	size_t n;
+	int i;
+
+	/* records come in bursts within one second: format the date part once per second */
+	static time_t cached_sec = -1;
+	static char cached[80];
+
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	if (sec != cached_sec) {
+		gmtime_r(&sec, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = sec;
+	}
+	/* the rest by hand: two snprintf calls per record were a tenth of the monitor's CPU */
+	n = strlen(cached);
+	if (size < n + 12) {
+		if (size)
+			out[0] = 0;
+		return;
+	}
+	memcpy(out, cached, n);
+	out[n] = '.';
+	for (i = 9; i > 0; i--, nsec /= 10)
+		out[n + i] = (char)('0' + nsec % 10);
+	out[n + 10] = 'Z';
+	out[n + 11] = 0;
+}
+
+void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns)
+{
+	char when[48];
+
+	pyx_stamp_time(st, ts_ns, when, sizeof(when));
+	pyx_buf_puts(b, ",\"time\":\"");
+	pyx_buf_puts(b, when);
+	pyx_buf_puts(b, "\",\"node\":");
+	pyx_buf_puts(b, st->node);
+}
+
+void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
+{
+	char add[400], when[48], *ts, *end;
+	unsigned long long v;
+	size_t at, n, wn, nn;
+
+	/* every JSON record starts {"type":"...","ts":N: find N within the first bytes */
+	if (b->len < 16 || b->p[0] != '{')
+		return;
+	ts = strstr(b->p, ",\"ts\":");
+	if (!ts || ts - b->p > 64)
+		return;
+	v = strtoull(ts + 6, &end, 10);
+	if (end == ts + 6)
+		return;
+	pyx_stamp_time(st, v, when, sizeof(when));
+	wn = strlen(when);
+	nn = strlen(st->node);
+	n = sizeof(",\"time\":\"") - 1 + wn + sizeof("\",\"node\":") - 1 + nn;
+	if (n >= sizeof(add))
+		return;
+	memcpy(add, ",\"time\":\"", 9);
+	memcpy(add + 9, when, wn);
+	memcpy(add + 9 + wn, "\",\"node\":", 9);
+	memcpy(add + 18 + wn, st->node, nn);
+	at = (size_t)(end - b->p);
+	pyx_buf_write(b, add, n); /* grow by n, then move the tail up */
+	if (b->oom)
+		return;
+	memmove(b->p + at + n, b->p + at, b->len - n - at);
+	memcpy(b->p + at, add, n);
+}
+
+const char *pyx_ctype_name(unsigned int t)
+{
+	static const char *const names[] = { "audit", "syscall", "process", "lifecycle", "lost",
+					     "malformed", "throttled" };
+
+	return t < PYX_CT__COUNT ? names[t] : "unknown";
+}
+
+void pyx_counters_self(struct pyx_counters *c)
+{
+	struct rusage ru;
+	char statm[128];
+	unsigned long size = 0, resident = 0;
+
+	if (!getrusage(RUSAGE_SELF, &ru))
+		c->cpu_seconds = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+				 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	read_line("/proc/self/statm", statm, sizeof(statm));
+	if (sscanf(statm, "%lu %lu", &size, &resident) == 2)
+		c->rss_bytes = (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp *st,
+		    const struct pyx_opts *o, int argc, char **argv)
+{
+	struct pyx_buf *b = &w->buf;
+	int i;
+
+	pyx_buf_printf(b, "{\"type\":\"start\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		       "\"schema\":%d,\"version\":\"%s\",\"boot_id\":\"%s\",\"mode\":\"%s\",\"argv\":[",
+		       (unsigned long long)ts_ns, getpid(), getpid(),
+		       PYX_SCHEMA_VERSION, PYX_VERSION, st->boot_id,
+		       o->command ? "command" : o->npids ? "pid" : "all");
+	for (i = 0; i < argc; i++) {
+		if (i)
+			pyx_buf_putc(b, ',');
+		pyx_json_cstr(b, argv[i]);
+	}
+	pyx_buf_putc(b, ']');
+	pyx_buf_puts(b, ",\"options\":{\"output\":");
+	if (o->output)
+		pyx_json_cstr(b, o->output);
+	else
+		pyx_buf_puts(b, "null");
+	pyx_buf_printf(b, ",\"append\":%s,\"summary\":%s,\"events_given\":%s,\"syscalls\":%s,"
+		       "\"ringbuf_size\":%zu,\"metrics\":", o->append ? "true" : "false",
+		       o->summary ? "true" : "false", o->events_given ? "true" : "false",
+		       o->syscalls ? "true" : "false", o->ringbuf_size);
+	if (o->metrics)
+		pyx_json_cstr(b, o->metrics);
+	else
+		pyx_buf_puts(b, "null");
+	pyx_buf_puts(b, ",\"syslog\":");
+	if (o->syslog)
+		pyx_json_cstr(b, o->syslog);
+	else
+		pyx_buf_puts(b, "null");
+	pyx_buf_puts(b, "}}");
+	pyx_writer_flush_line(w);
+}
+
+void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_counters *c)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int i;
+
+	pyx_buf_printf(b, "{\"type\":\"stats\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		       "\"records\":%llu,\"shown\":{", (unsigned long long)ts_ns, getpid(), getpid(),
+		       (unsigned long long)c->records);
+	for (i = 0; i < PYX_CT__COUNT; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_ctype_name(i),
+			       (unsigned long long)c->by_type[i]);
+	pyx_buf_puts(b, "},\"verdicts\":{");
+	for (i = 0; i < c->nverdicts && i < PYX_V__COUNT - PYX_V_MATCHED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_corr_verdict_name(PYX_V_MATCHED + i),
+			       (unsigned long long)c->verdicts[i]);
+	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"lost\":{", (unsigned long long)c->blind_spots);
+	for (i = 0; i < PYX_STREAM__COUNT; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)c->lost[i]);
+	pyx_buf_printf(b, ",\"sink\":%llu},\"throttled\":{", (unsigned long long)c->sink_lost);
+	/* the streams the fair share applies to (fair_admit in pyxcheck.bpf.c) */
+	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
+			       (unsigned long long)c->throttled[i]);
+	pyx_buf_printf(b, "},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
+		       "\"hooked_alive\":%llu,\"ring_size\":%llu,\"ring_used\":%llu,"
+		       "\"cpu_seconds\":%.3f,\"rss_bytes\":%llu}",
+		       (unsigned long long)c->malformed, (unsigned long long)c->sink_sent,
+		       (unsigned long long)c->sink_queued,
+		       (unsigned long long)c->hooked_alive, (unsigned long long)c->ring_size,
+		       (unsigned long long)c->ring_used, c->cpu_seconds,
+		       (unsigned long long)c->rss_bytes);
+	pyx_writer_flush_line(w);
+}
