@@ -2,7 +2,8 @@
 # Every BPF object, by one pattern rule: bpf/NAME.bpf.c gives build/NAME.bpf.o and its skeleton
 # build/NAME.skel.h (struct NAME_bpf), all from one build/vmlinux.h. The objects:
 #   pyxcheck       the monitor's probes and syscall tracepoints (user/monitor/capture_loader.c)
-#   builtin_audit  CPython's own python:audit probe, for blind spots (user/monitor/capture_builtin.c)
+#   builtin_audit  CPython's own python:audit probe, for blind spots
+#   (user/monitor/capture_builtin.c)
 #   tap            the raw probe tracer build/pyxcheck-tap (tools/tap/tap.c)
 # vmlinux.h is generated from the running kernel's BTF, or from VMLINUX_BTF=/path/to/vmlinux.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux

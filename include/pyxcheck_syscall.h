@@ -2,7 +2,8 @@
 /*
  * Syscall and process records: the table of traced syscalls and the two ring-buffer records built
  * from tracepoints. Shared by bpf/pyxcheck.bpf.c (after vmlinux.h) and the monitor's decoder
- * (user/monitor/decode_syscall.c). Same rules as pyxcheck_wire.h: __u8..__u64, explicit padding, every
+ * (user/monitor/decode_syscall.c). Same rules as pyxcheck_wire.h: __u8..__u64, explicit padding,
+ * every
  * variable part described by an (offset, length) pair that the reader checks.
  *
  * How a syscall record is made: sys_enter_X stashes the six raw arguments and the entry time in a

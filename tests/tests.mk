@@ -20,13 +20,14 @@ $(PYX_TEST_OUT):
 	$(Q)mkdir -p $@
 
 # The loader and decoder without the CLI (tests/test_bpf_*.py, tests/test_sysrec.py).
-$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/capture_loader.c user/monitor/capture_detach.c \
-		user/monitor/decode_syscall.c $(PYX_SKEL) | $(PYX_TEST_OUT)
+$(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/capture_loader.c \
+		user/monitor/capture_detach.c user/monitor/decode_syscall.c $(PYX_SKEL) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz \
 		-lpthread
 
-$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/decode_syscall.c | $(PYX_TEST_OUT)
+$(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/decode_syscall.c | \
+		$(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)
 
@@ -66,7 +67,8 @@ $(PYX_TEST_OUT)/catalogue-dump: tests/unit/catalogue_dump.c include/pyxcheck_wir
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) $< -o $@ $(BASE_LDFLAGS)
 
-# 32-bit syscalls (int $0x80) from a 64-bit process, loaded by ctypes (tests/test_evasion_kernel.py).
+# 32-bit syscalls (int $0x80) from a 64-bit process, loaded by ctypes
+# (tests/test_evasion_kernel.py).
 $(PYX_TEST_OUT)/int80.so: tests/corpus/evasion/with_args/int80.c | $(PYX_TEST_OUT)
 	$(call msg,LIB,$@)
 	$(Q)$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror $< -o $@

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * pyx-bpfdrv: the loader and the decoder without the CLI, for tests/test_bpf_*.py. It loads and
- * attaches through capture_loader.h, starts COMMAND stopped on a pipe, adds it to the monitored set, lets
+ * attaches through capture_loader.h, starts COMMAND stopped on a pipe, adds it to the monitored
+ * set, lets
  * it run, and prints every syscall, process and lost record as one JSON line (strings escaped
  * \\uXXXX for anything outside printable ASCII). With --ids FILE it writes the ids of its loaded
  * BPF programs there once everything is attached.

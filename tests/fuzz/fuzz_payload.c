@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Fuzz target: the hook payload decoder (user/monitor/decode_payload.c), the first code that touches
- * bytes a monitored process chose. Beyond "no crash" it checks what decode_payload.h promises: a decoded
+ * Fuzz target: the hook payload decoder (user/monitor/decode_payload.c), the first code that
+ * touches
+ * bytes a monitored process chose. Beyond "no crash" it checks what decode_payload.h promises: a
+ * decoded
  * tree only points into the input, respects every wire limit, holds valid UTF-8 in its strings,
  * and the documented arena size is always enough (never -ENOMEM for a payload within the limit).
  */

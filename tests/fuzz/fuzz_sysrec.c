@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Fuzz target: the syscall record decoder (user/monitor/decode_syscall.c), every syscall kind of the
+ * Fuzz target: the syscall record decoder (user/monitor/decode_syscall.c), every syscall kind of
+ * the
  * table. The header's size and type are set from the input so that mutations go to what the
  * decoder must distrust: the syscall index, the (offset, length) pairs of each argument's data,
  * the flags and the tail. On success the view must only point into the record, every string must

@@ -3,7 +3,8 @@
  * with real allocation failures: a buffer asked for 2^61 bytes gets NULL from realloc. A line
  * that cannot be built is counted per stream (reported in-band as lost, reason "memory"), never
  * written half, and the writer goes on; only a line that may never be lost (stream -1) is an
- * error. pyx_grow() leaves the array as it was when it cannot grow (tests/test_robust_memory.py). */
+ * error. pyx_grow() leaves the array as it was when it cannot grow (tests/test_robust_memory.py).
+ * */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * CPython's built-in python:audit probe, for blind spots (capture_builtin.c, bpf/builtin_audit.bpf.c):
+ * CPython's built-in python:audit probe, for blind spots (capture_builtin.c,
+ * bpf/builtin_audit.bpf.c):
  * a small second BPF object, separate from the loader's, attached per process on demand.
  */
 #ifndef PYX_CAPTURE_BUILTIN_H

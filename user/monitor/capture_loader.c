@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The loader (capture_loader.h): open the skeleton, set its rodata, turn off the programs this kernel or
+ * The loader (capture_loader.h): open the skeleton, set its rodata, turn off the programs this
+ * kernel or
  * these options do not want, load, attach, and hand raw records to the caller.
  *
  * Kernel features are probed at run time, never by version: a syscall whose tracepoint is missing
@@ -604,7 +605,8 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	/*
 	 * USDT links one after the other, here: libbpf's USDT detach updates the object's USDT
 	 * manager (its free spec ids, by realloc) and must not run in two threads at once. A
-	 * uprobe goes in a few ms. Then every tracepoint link in one concurrent batch (capture_detach.c);
+	 * uprobe goes in a few ms. Then every tracepoint link in one concurrent batch
+	 * (capture_detach.c);
 	 * the skeleton then finds its link slots empty.
 	 */
 	for (i = 0; i < ld->nlinks; i++)

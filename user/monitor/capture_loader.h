@@ -49,7 +49,8 @@ struct pyx_loader_opts {
 typedef int (*pyx_record_fn)(void *ctx, const void *rec, size_t size);
 
 /* Open, configure, load and attach. Mounts tracefs when it is missing. On error returns a negative
- * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr. */
+ * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr.
+ * */
 int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts);
 /* What loading the programs needs of this process and kernel, root and BTF, checked in one
  * place: by pyx_loader_open() and, before anything is started, by the monitor's preflight.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Syscall and process record decoder (decode_syscall.h). A record comes from the kernel but is treated as
+ * Syscall and process record decoder (decode_syscall.h). A record comes from the kernel but is
+ * treated as
  * untrusted input all the same: a bug on either side must give -EINVAL, never a read past the
  * record. Flag and name tables use the kernel's x86-64 values, not libc's (glibc defines
  * O_LARGEFILE as 0, for one).

@@ -25,7 +25,8 @@ struct pyx_sockaddr_view {
 	uint16_t port;
 	uint32_t scope_id;    /* AF_INET6 */
 	/* AF_UNIX: the path bytes (not NUL-terminated, may hold any byte: escape when printing).
-	 * abstract: the name after the leading NUL (shown by convention as "@name"); unnamed: no path
+	 * abstract: the name after the leading NUL (shown by convention as "@name"); unnamed: no
+	 * path
 	 * at all (autobind / socketpair peer). */
 	const uint8_t *unix_path;
 	size_t unix_len;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The attach phase: COMMAND is started held on a pipe (capture_runner.c), the BPF programs are loaded and
- * attached (capture_loader.c), the pids are put in the filter, and only then is COMMAND released, so that
+ * The attach phase: COMMAND is started held on a pipe (capture_runner.c), the BPF programs are
+ * loaded and
+ * attached (capture_loader.c), the pids are put in the filter, and only then is COMMAND released,
+ * so that
  * its first syscall is already seen.
  */
 #include <errno.h>

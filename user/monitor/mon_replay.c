@@ -9,7 +9,8 @@
 #include "out_corr.h"
 
 /* -r FILE: the capture's ring records, in time order, through the same correlator and printers
- * as a live run (capture_replay.h); its clock drives the correlator's windows. Exit status 0, 1 on an
+ * as a live run (capture_replay.h); its clock drives the correlator's windows. Exit status 0, 1 on
+ * an
  * error, 3 when malformed lines were skipped. */
 int mon_replay(struct monitor *m, int argc, char **argv)
 {

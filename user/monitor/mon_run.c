@@ -106,9 +106,11 @@ void mon_run(struct monitor *m, int argc, char **argv)
 		if (m->builtin)
 			pyx_builtin_poll(m->builtin, mon_on_builtin, m);
 		/*
-		 * Closing windows by idle time walks every thread and process of the correlator, and
+		 * Closing windows by idle time walks every thread and process of the correlator,
+		 * and
 		 * the loss check reads the per-CPU counters with a bpf() call: while records flow
-		 * (a pass every few records) that was a fifth of the monitor's CPU per record. So at
+		 * (a pass every few records) that was a fifth of the monitor's CPU per record. So
+		 * at
 		 * most once per TICK_NS then, and at once when a poll found nothing: windows close
 		 * at most TICK_NS later than their idle time (1 s), and never before the check.
 		 */

@@ -4,11 +4,13 @@
 MON_DIR     := user/monitor
 MON_OBJDIR  := $(OUTPUT)/monitor
 MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
-MON_CORE    := decode_payload decode_catalog out_buf decode_record out_writer out_json out_plain decode_syscall out_counts out_sink \
-	out_order decode_context
+# The core every front end shares (the monitor, the fuzz targets), by stage.
+MON_CORE    := decode_payload decode_catalog decode_record decode_syscall decode_context \
+	out_buf out_writer out_json out_plain out_counts out_sink out_order
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
-MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts capture_runner capture_loader capture_detach out_file capture_compat \
-	capture_builtin_worker out_filter capture_replay)
+MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts \
+	capture_runner capture_loader capture_detach capture_compat capture_builtin_worker \
+	capture_replay out_file out_filter)
 # main.c runs the phases of mon.h, one file each.
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,mon_preflight mon_output mon_correlate mon_attach \
 	mon_run mon_finish mon_record mon_replay)

@@ -3,7 +3,8 @@
  * Human columns: TIME PID COMM T WHAT, where T is A (audit), S (syscall), P (process),
  * L (hook lifecycle) or ! (lost, malformed); PID reads PID/TID for a thread other than the main
  * one. Audit arguments read like Python reprs, syscalls like strace. Everything from a monitored
- * process is escaped (out_buf.h): no raw control byte reaches the terminal. With a width (a terminal,
+ * process is escaped (out_buf.h): no raw control byte reaches the terminal. With a width (a
+ * terminal,
  * or COLUMNS) a line is cut to it, arguments first, then the verdict's detail, then the frame:
  * the event or syscall name, the result and the verdict are never cut (docs/views.md).
  */
