@@ -267,7 +267,8 @@ static const bool sc_entry_only[PYX_SC__COUNT] = {
 };
 
 static const __u16 sc_nrs[PYX_SC__COUNT] = {
-#define PYX_SC_NRS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) [PYX_SC_##name] = nr,
+#define PYX_SC_NRS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
+	[PYX_SC_##name] = nr,
 	PYX_SYSCALLS(PYX_SC_NRS)
 #undef PYX_SC_NRS
 };
@@ -405,8 +406,8 @@ static __always_inline void lose(int stream)
 
 struct fair_uid {
 	__u64 epoch;
-	__u64 bytes;			     /* sent this epoch while the ring was 3/4 full */
-	__u64 pending[PYX_FAIR_STREAMS];     /* throttled, not reported yet */
+	__u64 bytes;                     /* sent this epoch while the ring was 3/4 full */
+	__u64 pending[PYX_FAIR_STREAMS]; /* throttled, not reported yet */
 };
 
 struct {
@@ -968,8 +969,8 @@ static __always_inline bool evasion_wanted(const __u64 *args, const int sc)
 	case PYX_SC_ptrace:
 		/* taking control of a task and writing into it; reading (PEEK*, GETREGS) is not */
 		a = args[0];
-		return a == 0 /* TRACEME */ || a == 4 || a == 5 || a == 6 /* POKE* */ ||
-		       a == 13 || a == 15 /* SETREGS, SETFPREGS */ || a == 16 /* ATTACH */ ||
+		return a == 0 /* TRACEME */ || a == 4 || a == 5 || a == 6 /* POKE* */ || a == 13 ||
+		       a == 15 /* SETREGS, SETFPREGS */ || a == 16 /* ATTACH */ ||
 		       a == 0x4205 /* SETREGSET */ || a == 0x4206 /* SEIZE */;
 	default:
 		return true;
@@ -1148,7 +1149,7 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	case PYX_SC_utimensat:
 	case PYX_SC_kill:
 	case PYX_SC_tgkill:
-	case PYX_SC_mmap:     /* only PROT_EXEC ones reach here */
+	case PYX_SC_mmap: /* only PROT_EXEC ones reach here */
 	case PYX_SC_mprotect:
 	case PYX_SC_prlimit64:
 	case PYX_SC_sethostname:
@@ -1290,8 +1291,7 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
  * raw programs, whose context type every kernel with global functions accepts as a context
  * argument. The per-syscall programs keep it inline: a tracepoint program's context can be
  * given to a global function only with the "arg:ctx" tag, which kernels before 6.8 refuse. */
-__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx, struct sc_buf *b,
-				  __u32 size)
+__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx, struct sc_buf *b, __u32 size)
 {
 	if (!b)
 		return size;

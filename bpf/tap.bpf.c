@@ -39,7 +39,6 @@ struct scratch {
 	__u8 buf[AUDIT_REC_MAX];
 };
 
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PYX_SCRATCH_SLOTS);
@@ -65,7 +64,7 @@ __u64 nop1_hits = 0;
 static __always_inline __u64 wakeup_flags(void)
 {
 	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-									  : BPF_RB_NO_WAKEUP;
+									 : BPF_RB_NO_WAKEUP;
 }
 
 /* A scratch slot on this CPU (see record.bpf.h), or NULL when all are held. */

@@ -247,24 +247,24 @@ enum pyx_sc_id {
 #define PYX_SC_NARGS 6
 
 /* Bounds of what the BPF side copies. */
-#define PYX_SC_STR_MAX 1024       /* one PATH, NUL included */
-#define PYX_SC_SOCKADDR_MAX 128   /* sizeof(struct sockaddr_storage) */
-#define PYX_SC_ARGV_MAX 32        /* ARGV items */
-#define PYX_SC_ARGV_STR_MAX 256   /* one ARGV item, NUL included */
-#define PYX_SC_ARGV_BYTES 2048    /* all ARGV items together */
-#define PYX_SC_BUF_MAX 64         /* BUF (sethostname: __NEW_UTS_LEN + 1 is 65) */
-#define PYX_SC_CLONE_ARGS_LEN 64  /* struct clone_args up to and including set_tid_size... */
-#define PYX_SC_OPEN_HOW_LEN 24    /* struct open_how */
-#define PYX_SC_RLIMIT_LEN 16      /* struct rlimit64 */
-#define PYX_SC_TAIL_MAX 4096      /* the whole tail; a copy that would pass it is cut (TRUNCATED) */
+#define PYX_SC_STR_MAX 1024      /* one PATH, NUL included */
+#define PYX_SC_SOCKADDR_MAX 128  /* sizeof(struct sockaddr_storage) */
+#define PYX_SC_ARGV_MAX 32       /* ARGV items */
+#define PYX_SC_ARGV_STR_MAX 256  /* one ARGV item, NUL included */
+#define PYX_SC_ARGV_BYTES 2048   /* all ARGV items together */
+#define PYX_SC_BUF_MAX 64        /* BUF (sethostname: __NEW_UTS_LEN + 1 is 65) */
+#define PYX_SC_CLONE_ARGS_LEN 64 /* struct clone_args up to and including set_tid_size... */
+#define PYX_SC_OPEN_HOW_LEN 24   /* struct open_how */
+#define PYX_SC_RLIMIT_LEN 16     /* struct rlimit64 */
+#define PYX_SC_TAIL_MAX 4096     /* the whole tail; a copy that would pass it is cut (TRUNCATED) */
 
 /* pyx_rec_syscall.data[i].flags */
 enum pyx_data_flags {
 	PYX_DF_PRESENT = 1 << 0,   /* data[i] describes bytes in the tail (possibly 0 of them) */
 	PYX_DF_TRUNCATED = 1 << 1, /* the user value was longer than what was copied */
-	PYX_DF_FAULT = 1 << 2,     /* the user memory could not be read (bad pointer, not resident) */
-	PYX_DF_NULL = 1 << 3,      /* the pointer was NULL: nothing to read */
-	PYX_DF_CHANGED = 1 << 4,   /* read at entry, and read again at exit it differed (TOCTOU) */
+	PYX_DF_FAULT = 1 << 2,   /* the user memory could not be read (bad pointer, not resident) */
+	PYX_DF_NULL = 1 << 3,    /* the pointer was NULL: nothing to read */
+	PYX_DF_CHANGED = 1 << 4, /* read at entry, and read again at exit it differed (TOCTOU) */
 };
 
 /* pyx_rec_syscall.hdr.flags */
@@ -301,9 +301,9 @@ struct pyx_rec_syscall {
 	__u16 op;               /* PYX_SCF_IO_URING: the io_uring opcode (IORING_OP_*); else 0 */
 	__s64 ret;              /* the raw return value: >= 0 or -errno */
 	__u64 enter_ns;         /* entry time; latency = hdr.ts_ns - enter_ns */
-	__u64 args[PYX_SC_NARGS];                /* raw argument registers */
-	struct pyx_sc_data data[PYX_SC_NARGS];  /* tail data of argument i (data kinds only) */
-	__u8 tail[];            /* at most PYX_SC_TAIL_MAX bytes */
+	__u64 args[PYX_SC_NARGS];              /* raw argument registers */
+	struct pyx_sc_data data[PYX_SC_NARGS]; /* tail data of argument i (data kinds only) */
+	__u8 tail[];                           /* at most PYX_SC_TAIL_MAX bytes */
 };
 
 /* User stack of a syscall that can be sensitive (issue 9: context for triage). The BPF side
@@ -314,13 +314,13 @@ struct pyx_rec_syscall {
  * file mapped there (BPF_F_USER_BUILD_ID), so a frame means something after the process is
  * gone; the monitor names the file from the build IDs of the libraries it saw mapped. */
 #define PYX_USTACK_MAX 6
-#define PYX_SCF_USTACK 0x8000  /* pyx_rec_syscall.hdr.flags: the record ends with pyx_sc_ustack */
+#define PYX_SCF_USTACK 0x8000 /* pyx_rec_syscall.hdr.flags: the record ends with pyx_sc_ustack */
 
 /* struct bpf_stack_build_id.status */
 enum pyx_ustack_status {
-	PYX_USF_EMPTY = 0,     /* no frame */
-	PYX_USF_VALID = 1,     /* build_id and file offset */
-	PYX_USF_IP = 2,        /* no build ID found: a raw address */
+	PYX_USF_EMPTY = 0, /* no frame */
+	PYX_USF_VALID = 1, /* build_id and file offset */
+	PYX_USF_IP = 2,    /* no build ID found: a raw address */
 };
 
 /* the layout of struct bpf_stack_build_id */
@@ -331,8 +331,8 @@ struct pyx_ustack_frame {
 };
 
 struct pyx_sc_ustack {
-	__u32 nframes;         /* frames in f[] */
-	__u32 dump;            /* 1 + the slot of this syscall's stack dump in ustack_dumps; 0: none */
+	__u32 nframes; /* frames in f[] */
+	__u32 dump;    /* 1 + the slot of this syscall's stack dump in ustack_dumps; 0: none */
 	struct pyx_ustack_frame f[PYX_USTACK_MAX];
 };
 
@@ -345,16 +345,16 @@ struct pyx_sc_ustack {
  * then (its tid and enter_ns are another syscall's) leaves the frame-pointer stack. */
 #define PYX_USTACK_CHUNKS 2 /* 4 KiB copies from sp: the dump holds 8 KiB above sp at most */
 #define PYX_USTACK_DUMP (PYX_USTACK_CHUNKS * 4096)
-#define PYX_USTACK_DUMPS 512 /* a power of two */
+#define PYX_USTACK_DUMPS 512   /* a power of two */
 #define PYX_USTACK_TEXT_MAX 12 /* frames the monitor names from a dump */
 #define PYX_USTACK_AUXV 56     /* mm_struct.saved_auxv on x86-64: (type, value) pairs */
 
 struct pyx_ustack_dump {
-	__u64 enter_ns;        /* whose dump: pyx_rec_syscall.enter_ns and hdr.tid, written last */
-	__u32 tid;             /* (and cleared first), so a slot being rewritten matches no record */
-	__u32 len;             /* bytes copied to stack[], from base; 0: none */
-	__u64 ip, sp, bp;      /* the user registers at the syscall instruction */
-	__u64 base;            /* user address of stack[0]: sp */
+	__u64 enter_ns;   /* whose dump: pyx_rec_syscall.enter_ns and hdr.tid, written last */
+	__u32 tid;        /* (and cleared first), so a slot being rewritten matches no record */
+	__u32 len;        /* bytes copied to stack[], from base; 0: none */
+	__u64 ip, sp, bp; /* the user registers at the syscall instruction */
+	__u64 base;       /* user address of stack[0]: sp */
 	/* The process's ELF auxiliary vector (AT_PHDR, AT_BASE): where the kernel placed the
 	 * executable and the dynamic loader, which no traced mmap shows. */
 	__u64 auxv[PYX_USTACK_AUXV];
@@ -371,13 +371,13 @@ enum pyx_proc_kind {
 
 /* pyx_rec_process.hdr.flags */
 enum pyx_proc_flags {
-	PYX_PRF_THREAD = 1 << 0,       /* FORK: the new task is a thread of the parent's group */
-	PYX_PRF_TRUNCATED = 1 << 1,    /* EXEC: filename cut at PYX_SC_STR_MAX */
-	PYX_PRF_FAULT = 1 << 2,        /* EXEC: filename could not be read */
-	PYX_PRF_UNMONITORED = 1 << 3,  /* FORK: the child could not join the monitored set (full) */
+	PYX_PRF_THREAD = 1 << 0,      /* FORK: the new task is a thread of the parent's group */
+	PYX_PRF_TRUNCATED = 1 << 1,   /* EXEC: filename cut at PYX_SC_STR_MAX */
+	PYX_PRF_FAULT = 1 << 2,       /* EXEC: filename could not be read */
+	PYX_PRF_UNMONITORED = 1 << 3, /* FORK: the child could not join the monitored set (full) */
 	/* Issue 8. EXEC: the new image's file has no name left: unlinked, or never had one. */
 	PYX_PRF_EXE_DELETED = 1 << 4,
-	PYX_PRF_EXE_MEMFD = 1 << 5,    /* EXEC: ... and it is a memfd_create() file */
+	PYX_PRF_EXE_MEMFD = 1 << 5, /* EXEC: ... and it is a memfd_create() file */
 	/* EXEC: no traced execve/execveat entry on this thread preceded it (a 32-bit int $0x80
 	 * execve, whose syscall tracepoints do not fire). Only set when both are traced. */
 	PYX_PRF_NO_EXEC_SYSCALL = 1 << 6,
@@ -400,19 +400,19 @@ struct pyx_rec_process {
 	 * separated, at most PYX_PROC_ARGV_MAX bytes, PYX_PRF_ARGV_TRUNCATED when cut), right after
 	 * the filename. Read by BPF at exec, when the pages were just written by the kernel: user
 	 * space reading /proc/PID/cmdline instead could block on memory the process controls. */
-	__u16 argv_off;         /* 0 when absent */
+	__u16 argv_off; /* 0 when absent */
 	__u16 argv_len;
 	/* EXEC: identity the kernel knows at exec time */
 	__u32 euid;
-	__u32 auid;             /* loginuid; 4294967295 when unset */
-	__u32 ns_pid;           /* tgid as seen in the process's own pid namespace */
-	__u32 pidns_ino;        /* that namespace's inode number (/proc/PID/ns/pid), 0: unknown */
+	__u32 auid;      /* loginuid; 4294967295 when unset */
+	__u32 ns_pid;    /* tgid as seen in the process's own pid namespace */
+	__u32 pidns_ino; /* that namespace's inode number (/proc/PID/ns/pid), 0: unknown */
 	/* EXEC: the new image's file (mm->exe_file): user space names it from /proc/PID/exe only
 	 * when that still is this file (the process may have exec'd again since) */
 	__u64 exe_ino;
-	__u32 exe_dev;          /* the kernel's dev_t: major << 20 | minor */
+	__u32 exe_dev; /* the kernel's dev_t: major << 20 | minor */
 	__u32 _pad1;
-	__u8 tail[];            /* filename then argv: at most PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX */
+	__u8 tail[]; /* filename then argv: at most PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX */
 };
 
 #define PYX_PROC_ARGV_MAX 512

@@ -78,7 +78,7 @@ enum pyx_event_id {
 enum pyx_delivery {
 	/* LD_PRELOAD or /etc/ld.so.preload, constructor before Py_Initialize */
 	PYX_DELIVERY_PRELOAD = 1,
-	PYX_DELIVERY_IMPORT = 2,   /* "import pyxcheck" (directly or from a .pth file through site) */
+	PYX_DELIVERY_IMPORT = 2, /* "import pyxcheck" (directly or from a .pth file through site) */
 	PYX_DELIVERY_LAUNCHER = 3, /* build/pyxcheck-python */
 };
 
@@ -194,14 +194,14 @@ enum pyx_rec_type {
 #define PYX_COMM_LEN 16
 
 struct pyx_rec_hdr {
-	__u32 size;      /* whole record, this header included */
-	__u16 type;      /* enum pyx_rec_type */
-	__u16 flags;     /* type-specific */
-	__u32 pid;       /* tgid */
+	__u32 size;  /* whole record, this header included */
+	__u16 type;  /* enum pyx_rec_type */
+	__u16 flags; /* type-specific */
+	__u32 pid;   /* tgid */
 	__u32 tid;
 	__u32 uid;
 	__u32 _pad0;
-	__u64 ts_ns;     /* bpf_ktime_get_ns(): CLOCK_MONOTONIC, one clock for every stream */
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC, one clock for every stream */
 	__u64 cgroup_id;
 	char comm[PYX_COMM_LEN];
 };
@@ -212,11 +212,11 @@ struct pyx_rec_hdr {
 
 struct pyx_rec_audit {
 	struct pyx_rec_hdr hdr;
-	__u32 event_id;     /* the probe's event_id argument */
-	__u32 category;     /* which probe fired (enum pyx_category) */
-	__u32 claimed_len;  /* the probe's payload_len argument */
-	__u32 payload_len;  /* bytes copied into payload[] */
-	__u8 payload[];     /* the hook payload, at most PYX_PAYLOAD_MAX */
+	__u32 event_id;    /* the probe's event_id argument */
+	__u32 category;    /* which probe fired (enum pyx_category) */
+	__u32 claimed_len; /* the probe's payload_len argument */
+	__u32 payload_len; /* bytes copied into payload[] */
+	__u8 payload[];    /* the hook payload, at most PYX_PAYLOAD_MAX */
 };
 
 enum pyx_lifecycle_kind {
@@ -226,9 +226,9 @@ enum pyx_lifecycle_kind {
 
 struct pyx_rec_lifecycle {
 	struct pyx_rec_hdr hdr;
-	__u32 kind;        /* enum pyx_lifecycle_kind */
+	__u32 kind; /* enum pyx_lifecycle_kind */
 	__u32 py_hexversion;
-	__u32 delivery;    /* enum pyx_delivery */
+	__u32 delivery; /* enum pyx_delivery */
 	__s32 status;
 	__u64 events_seen;
 	__u64 events_emitted;
@@ -248,9 +248,9 @@ enum pyx_stream {
 
 struct pyx_rec_lost {
 	struct pyx_rec_hdr hdr;
-	__u32 stream;      /* enum pyx_stream */
+	__u32 stream; /* enum pyx_stream */
 	__u32 _pad0;
-	__u64 count;       /* records of that stream dropped since the previous LOST record */
+	__u64 count; /* records of that stream dropped since the previous LOST record */
 };
 
 /* Fair share (issue 8): while the ring is more than half full, a uid that has sent more than its
@@ -260,9 +260,9 @@ struct pyx_rec_lost {
  * missing (uid); hdr names whichever thread sent it. */
 struct pyx_rec_throttled {
 	struct pyx_rec_hdr hdr;
-	__u32 stream;      /* enum pyx_stream (audit, syscall, process) */
-	__u32 uid;         /* the throttled user */
-	__u64 count;       /* its records of that stream dropped since its last THROTTLED record */
+	__u32 stream; /* enum pyx_stream (audit, syscall, process) */
+	__u32 uid;    /* the throttled user */
+	__u64 count;  /* its records of that stream dropped since its last THROTTLED record */
 };
 
 /* Syscall and process records (struct pyx_rec_syscall, struct pyx_rec_process) are defined in

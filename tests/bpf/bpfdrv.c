@@ -66,8 +66,9 @@ static void put_arg(const struct pyx_sysarg *a)
 
 	if (pyx_argk_has_data(a->kind)) {
 		if (!a->present) {
-			printf("{\"ptr\":%llu,\"null\":%s,\"fault\":%s}", (unsigned long long)a->raw,
-			       a->null ? "true" : "false", a->fault ? "true" : "false");
+			printf("{\"ptr\":%llu,\"null\":%s,\"fault\":%s}",
+			       (unsigned long long)a->raw, a->null ? "true" : "false",
+			       a->fault ? "true" : "false");
 			return;
 		}
 		switch (a->kind) {
@@ -143,8 +144,8 @@ static int on_record(void *ctx, const void *rec, size_t size)
 			return 0;
 		}
 		printf(",\"type\":\"process\",\"kind\":%d,\"ppid\":%u,\"child_pid\":%u,\"thread\":%s,"
-		       "\"exit_code\":%d,\"filename\":", pv.kind, pv.ppid, pv.child_pid,
-		       pv.thread ? "true" : "false", pv.exit_code);
+		       "\"exit_code\":%d,\"filename\":",
+		       pv.kind, pv.ppid, pv.child_pid, pv.thread ? "true" : "false", pv.exit_code);
 		if (pv.filename)
 			put_str(pv.filename, pv.filename_len);
 		else
@@ -170,18 +171,18 @@ static int on_record(void *ctx, const void *rec, size_t size)
 			memcpy(&ph, a->payload, sizeof(ph));
 		printf(",\"type\":\"audit\",\"event_id\":%u,\"category\":%u,\"claimed_len\":%u,"
 		       "\"payload_len\":%u,\"flags\":%u,\"magic\":%u,\"pl_event_id\":%u,"
-		       "\"pl_len\":%u,\"seq\":%llu}\n", a->event_id, a->category, a->claimed_len,
-		       a->payload_len, h->flags, ph.magic, ph.event_id, ph.len,
-		       (unsigned long long)ph.seq);
+		       "\"pl_len\":%u,\"seq\":%llu}\n",
+		       a->event_id, a->category, a->claimed_len, a->payload_len, h->flags, ph.magic,
+		       ph.event_id, ph.len, (unsigned long long)ph.seq);
 		break;
 	}
 	case PYX_REC_LIFECYCLE: {
 		const struct pyx_rec_lifecycle *l = rec;
 
 		printf(",\"type\":\"lifecycle\",\"kind\":%u,\"hexversion\":%u,\"delivery\":%u,"
-		       "\"status\":%d,\"seen\":%llu,\"emitted\":%llu}\n", l->kind,
-		       l->py_hexversion, l->delivery, l->status, (unsigned long long)l->events_seen,
-		       (unsigned long long)l->events_emitted);
+		       "\"status\":%d,\"seen\":%llu,\"emitted\":%llu}\n",
+		       l->kind, l->py_hexversion, l->delivery, l->status,
+		       (unsigned long long)l->events_seen, (unsigned long long)l->events_emitted);
 		break;
 	}
 	default:
@@ -250,7 +251,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--"))
 			break;
 		else
-			return fprintf(stderr, "usage: pyx-bpfdrv [--hook PATH]... [--ids FILE] -- CMD\n"), 2;
+			return fprintf(stderr,
+				       "usage: pyx-bpfdrv [--hook PATH]... [--ids FILE] -- CMD\n"),
+			       2;
 	}
 	if (i + 1 >= argc)
 		return fprintf(stderr, "pyx-bpfdrv: no command\n"), 2;

@@ -71,12 +71,12 @@ static void begin(struct enc *e, const char *name, __u16 event_id, __u16 nargs, 
 		  __u16 magic)
 {
 	struct pyx_payload_hdr h = {
-	    .magic = magic,
-	    .version = version,
-	    .event_id = event_id,
-	    .nargs = nargs,
-	    .line = 42,
-	    .seq = ++seq,
+		.magic = magic,
+		.version = version,
+		.event_id = event_id,
+		.nargs = nargs,
+		.line = 42,
+		.seq = ++seq,
 	};
 
 	e->len = 0;

@@ -53,7 +53,7 @@ static inline ssize_t cap_write(void *cookie, const char *buf, size_t n)
 static inline FILE *capture_open(void)
 {
 	static FILE *f;
-	cookie_io_functions_t io = {.write = cap_write};
+	cookie_io_functions_t io = { .write = cap_write };
 
 	if (!f) {
 		f = fopencookie(&cap_out, "w", io);
@@ -273,7 +273,7 @@ static inline void check_json_lines(const char *s, size_t n)
 		struct jp j;
 
 		nl = memchr(line, '\n', s + n - line);
-		j = (struct jp){.p = (const uint8_t *)line, .end = (const uint8_t *)nl};
+		j = (struct jp){ .p = (const uint8_t *)line, .end = (const uint8_t *)nl };
 		if (j.p == j.end || *j.p != '{' || !jp_value(&j) || (jp_ws(&j), j.p != j.end))
 			oracle_fail("JSON line does not parse", line, nl - line);
 		line = nl + 1;
@@ -300,8 +300,10 @@ static inline void check_plain_lines(const char *s, size_t n)
 		    cp == 0x2029)
 			oracle_fail("raw control character in plain output", s, n);
 		/* the classes out_buf.c escapes: Unicode's, from libunistring */
-		if (uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp))
-			oracle_fail("raw bidi or invisible formatting character in plain output", s, n);
+		if (uc_is_property_default_ignorable_code_point(cp) ||
+		    uc_is_property_bidi_control(cp))
+			oracle_fail("raw bidi or invisible formatting character in plain output", s,
+				    n);
 		if (cp == '\n' && p + 1 < end && p[1] == '\n')
 			oracle_fail("empty line in plain output", s, n);
 		p += k;

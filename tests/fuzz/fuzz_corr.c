@@ -44,11 +44,11 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pyx_corr_opts o = {
-	    .enabled = true,
-	    .max_held = 16,
-	    .max_bytes = 16384,
-	    .max_threads = 16,
-	    .procfs = "/nonexistent/pyx-fuzz-procfs",
+		.enabled = true,
+		.max_held = 16,
+		.max_bytes = 16384,
+		.max_threads = 16,
+		.procfs = "/nonexistent/pyx-fuzz-procfs",
 	};
 	struct pyx_corr *c;
 	uint64_t now = 0;

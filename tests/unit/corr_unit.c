@@ -69,11 +69,12 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 			for (i = 0; i < it->nsyscalls; i++) {
 				struct pyx_sysview sv;
 
-				if (pyx_sysrec_decode(it->syscalls[i].rec, it->syscalls[i].size, &sv))
+				if (pyx_sysrec_decode(it->syscalls[i].rec, it->syscalls[i].size,
+						      &sv))
 					say("?");
 				else
-					say("%s%s%s", i ? "," : "", it->syscalls[i].child ? "child:" : "",
-					    sv.name);
+					say("%s%s%s", i ? "," : "",
+					    it->syscalls[i].child ? "child:" : "", sv.name);
 			}
 			say("]");
 		}
@@ -262,8 +263,8 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
  * BUF const char *). A NULL PATH/SOCKADDR is a NULL pointer. */
 static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 #define K(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                            \
-	[PYX_SC_##name] = { PYX_AK_##k0, PYX_AK_##k1, PYX_AK_##k2, PYX_AK_##k3, PYX_AK_##k4,       \
-			    PYX_AK_##k5 },
+	[PYX_SC_##name] = { PYX_AK_##k0, PYX_AK_##k1, PYX_AK_##k2,                                 \
+			    PYX_AK_##k3, PYX_AK_##k4, PYX_AK_##k5 },
 	PYX_SYSCALLS(K)
 #undef K
 };
@@ -672,7 +673,8 @@ static void t_spawn(void)
 	sysc(100, 100, PYX_SC_clone, 300, 0, 0, 0, 0, 0, 0);
 	audit(300, 300, PYX_EV_OS_EXEC, "os.exec", "sLn", "/bin/true", 1u, "true");
 	proc(300, 300, PYX_PROC_EXEC, 0, false, "/bin/true");
-	sysc(300, 300, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/true", 1u, (const char *[]){ "true" });
+	sysc(300, 300, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/true", 1u,
+	     (const char *[]){ "true" });
 	audit(100, 100, PYX_EV_OS_KILL, "os.kill", "ii", (int64_t)300, (int64_t)15);
 	sysc(100, 100, PYX_SC_kill, 0, 300, 15, 0, 0, 0, 0);
 	audit(100, 100, PYX_EV_OS_KILLPG, "os.killpg", "ii", (int64_t)7, (int64_t)9);
@@ -897,8 +899,8 @@ static void t_stats(void)
 	checks++;
 	if (st.verdicts[PYX_V_MATCHED] != 1 || st.verdicts[PYX_V_UNAUDITED] != 2 || st.ntop != 1 ||
 	    st.top[0].count != 2 || strcmp(st.top[0].syscall, "unlink") ||
-	    strcmp(st.top[0].context, "after ctypes.call_function at evil.py:12 (main)") || n != 1 ||
-	    p50 != 96 || p99 != 96) {
+	    strcmp(st.top[0].context, "after ctypes.call_function at evil.py:12 (main)") ||
+	    n != 1 || p50 != 96 || p99 != 96) {
 		fprintf(stderr, "FAIL stats: %lu %lu %u %s / %s n=%lu p50=%lu\n",
 			(unsigned long)st.verdicts[PYX_V_MATCHED],
 			(unsigned long)st.verdicts[PYX_V_UNAUDITED], st.ntop, st.top[0].syscall,

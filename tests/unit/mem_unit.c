@@ -14,12 +14,12 @@
 
 static int fails;
 
-#define CHECK(c)                                                                   \
-	do {                                                                        \
-		if (!(c)) {                                                         \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);        \
-			fails++;                                                    \
-		}                                                                   \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                        \
+			fails++;                                                                   \
+		}                                                                                  \
 	} while (0)
 
 int main(void)

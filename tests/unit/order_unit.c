@@ -33,19 +33,19 @@ int main(void)
 	put(300, "c");
 	put(100, "a");
 	put(200, "b");
-	put(200, "b2"); /* same time: arrival order */
-	pyx_order_release(o, &w, 250, 1000);   /* a, b, b2; c held */
+	put(200, "b2");                      /* same time: arrival order */
+	pyx_order_release(o, &w, 250, 1000); /* a, b, b2; c held */
 	fputs("|\n", w.f);
 	put(150, "late1"); /* older than b2, already written: at once, behind a marker */
 	put(160, "late2"); /* same run: no second marker */
 	put(400, "d");
-	pyx_order_release(o, &w, 350, 1000);    /* c */
-	put(250, "late3");                      /* a new run: a new marker */
+	pyx_order_release(o, &w, 350, 1000); /* c */
+	put(250, "late3");                   /* a new run: a new marker */
 	/* age bound: d is older than now - 3 s, whatever the horizon */
 	pyx_order_release(o, &w, 0, 400 + PYX_ORDER_MAX_AGE_NS + 1);
 	fputs("|\n", w.f);
 	w.line_ts = 0;
-	put(0, "direct");  /* no key: at once */
+	put(0, "direct"); /* no key: at once */
 	put(500, "e");
 	pyx_order_release(o, &w, UINT64_MAX, 0);
 	fclose(w.f);

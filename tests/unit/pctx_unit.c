@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 		if (!strcmp(cmd, "cg") && n == 1) {
 			char id[128], unit[256];
 			const char *rt;
-			int found = pyx_container_parse(a[0], id, sizeof(id), &rt, unit, sizeof(unit));
+			int found = pyx_container_parse(a[0], id, sizeof(id), &rt, unit,
+							sizeof(unit));
 
 			printf("%s\t%s\t%s\n", found ? rt : "-", found ? id : "-",
 			       unit[0] ? unit : "-");

@@ -96,7 +96,8 @@ static void test_openat(void)
 	CHECK(v.args[1].present && !v.args[1].truncated && v.args[1].u.path.len == 8);
 	CHECK(!strcmp(v.args[1].u.path.str, "/tmp/a b"));
 	CHECK(v.args[1].u.path.has_dirfd && v.args[1].u.path.dirfd == -100);
-	CHECK(pyx_fmt_arg(v.args[0].kind, v.args[0].raw, t, sizeof(t)) > 0 && !strcmp(t, "AT_FDCWD"));
+	CHECK(pyx_fmt_arg(v.args[0].kind, v.args[0].raw, t, sizeof(t)) > 0 &&
+	      !strcmp(t, "AT_FDCWD"));
 	pyx_fmt_arg(v.args[2].kind, v.args[2].raw, t, sizeof(t));
 	CHECK(!strcmp(t, "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC"));
 	pyx_fmt_arg(v.args[3].kind, v.args[3].raw, t, sizeof(t));
@@ -127,7 +128,7 @@ static void test_openat_malformed(void)
 	struct pyx_sysview v;
 
 	build_openat(&b);
-	CHECK(pyx_sysrec_decode(&b, sizeof(b.rec) - 1, &v) == -EINVAL); /* shorter than struct */
+	CHECK(pyx_sysrec_decode(&b, sizeof(b.rec) - 1, &v) == -EINVAL);  /* shorter than struct */
 	CHECK(pyx_sysrec_decode(&b, b.rec.hdr.size + 1, &v) == -EINVAL); /* hdr.size != size */
 	CHECK(pyx_sysrec_decode(NULL, 200, &v) == -EINVAL);
 	build_openat(&b), b.rec.hdr.type = PYX_REC_PROCESS;
@@ -206,11 +207,11 @@ static void test_ustack(void)
 	CHECK(v.ustack_dump == 0);
 	/* the slot of its stack dump, 1-based, within the ring of PYX_USTACK_DUMPS */
 	build_openat(&b), add_ustack(&b, 1);
-	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))->dump =
-		PYX_USTACK_DUMPS;
+	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))
+		->dump = PYX_USTACK_DUMPS;
 	CHECK(dec(&b, &v) == 0 && v.ustack_dump == PYX_USTACK_DUMPS);
-	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))->dump =
-		PYX_USTACK_DUMPS + 1;
+	((struct pyx_sc_ustack *)((char *)&b + b.rec.hdr.size - sizeof(struct pyx_sc_ustack)))
+		->dump = PYX_USTACK_DUMPS + 1;
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b), add_ustack(&b, 0); /* no frame */
 	CHECK(dec(&b, &v) == -EINVAL);
@@ -311,7 +312,8 @@ static void test_argv(void)
 	used = put_data(&b, 0, 0, "/bin/ls", 8, 0, 0);
 	put_data(&b, used, 1, items, sizeof(items), PYX_DF_TRUNCATED, 3);
 	CHECK(dec(&b, &v) == 0 && v.args[1].u.argv.count == 3 && v.args[1].truncated);
-	CHECK(!strcmp(v.args[1].u.argv.items[0], "ls") && !strcmp(v.args[1].u.argv.items[2], "/tmp"));
+	CHECK(!strcmp(v.args[1].u.argv.items[0], "ls") &&
+	      !strcmp(v.args[1].u.argv.items[2], "/tmp"));
 	CHECK(!strcmp(v.args[0].u.path.str, "/bin/ls") && !v.args[0].u.path.has_dirfd);
 	b.rec.data[1].count = 2; /* bytes left over */
 	CHECK(dec(&b, &v) == -EINVAL);
@@ -357,7 +359,8 @@ static void test_other_kinds(void)
 
 	sc_begin(&b, PYX_SC_sethostname);
 	put_data(&b, 0, 0, "box\n", 4, 0, 0);
-	CHECK(dec(&b, &v) == 0 && v.args[0].u.buf.len == 4 && !memcmp(v.args[0].u.buf.bytes, "box\n", 4));
+	CHECK(dec(&b, &v) == 0 && v.args[0].u.buf.len == 4 &&
+	      !memcmp(v.args[0].u.buf.bytes, "box\n", 4));
 
 	sc_begin(&b, PYX_SC_renameat2);
 	b.rec.args[0] = 3, b.rec.args[2] = (uint64_t)-100, b.rec.args[4] = 1;
@@ -421,8 +424,8 @@ static void test_evasion_rows(void)
 	}
 	CHECK(dec(&b, &v) == 0 && v.at_entry && v.latency_ns == 0 && v.nargs == 5);
 	CHECK(v.args[1].kind == PYX_AK_STR &&
-	      !strcmp(v.args[1].u.path.str, "security.capability") &&
-	      v.args[1].u.path.len == 19 && !v.args[1].u.path.has_dirfd);
+	      !strcmp(v.args[1].u.path.str, "security.capability") && v.args[1].u.path.len == 19 &&
+	      !v.args[1].u.path.has_dirfd);
 	b.rec.ret = -1; /* an entry record knows no result */
 	CHECK(dec(&b, &v) == -EINVAL);
 	b.rec.ret = 0, b.rec.hdr.ts_ns++; /* nor an exit time */

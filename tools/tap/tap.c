@@ -135,7 +135,8 @@ static int parse_args(int argc, char **argv)
 		switch (opt) {
 		case 'b':
 			if (env.nbinaries == MAX_BINARIES) {
-				fprintf(stderr, "pyxcheck-tap: at most %d -b options\n", MAX_BINARIES);
+				fprintf(stderr, "pyxcheck-tap: at most %d -b options\n",
+					MAX_BINARIES);
 				return -EINVAL;
 			}
 			env.binaries[env.nbinaries++] = optarg;
@@ -305,7 +306,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (env.nop1_path && access(env.nop1_path, R_OK)) {
-		fprintf(stderr, "pyxcheck-tap: cannot read %s: %s\n", env.nop1_path, strerror(errno));
+		fprintf(stderr, "pyxcheck-tap: cannot read %s: %s\n", env.nop1_path,
+			strerror(errno));
 		return 1;
 	}
 

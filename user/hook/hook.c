@@ -184,8 +184,9 @@ static int pyx_hook(const char *event, PyObject *args, void *user_data)
 static void pyx_report_refused(struct pyx_state *st)
 {
 	atomic_store(&st->status, PYX_HOOK_REFUSED);
-	fprintf(stderr, "pyxcheck: an existing audit hook refused ours; "
-			"this process is not monitored\n");
+	fprintf(stderr,
+		"pyxcheck: an existing audit hook refused ours; "
+		"this process is not monitored\n");
 }
 
 /* Raise the verification event; with the interpreter up and the GIL held. */

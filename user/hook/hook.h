@@ -18,16 +18,16 @@
 struct pyx_state {
 	__u32 magic;
 	__u32 size;
-	atomic_int claimed;       /* delivery that registered the hook; 0 while none did */
-	atomic_int installed;     /* 1 once registered (and verified when Python was up) */
-	atomic_int status;        /* 0 or PYX_HOOK_REFUSED */
-	atomic_int started;       /* hook_start fired */
-	atomic_ullong seq;        /* payloads emitted (= events_emitted); reset in a fork child */
+	atomic_int claimed;        /* delivery that registered the hook; 0 while none did */
+	atomic_int installed;      /* 1 once registered (and verified when Python was up) */
+	atomic_int status;         /* 0 or PYX_HOOK_REFUSED */
+	atomic_int started;        /* hook_start fired */
+	atomic_ullong seq;         /* payloads emitted (= events_emitted); reset in a fork child */
 	atomic_ullong events_seen; /* events the hook examined while some probe was enabled */
-	atomic_uint installs;     /* hooks registered (and verified) in this process: 0 or 1 */
-	atomic_uint selftests;    /* verification events our hook saw */
-	atomic_int fork_check;    /* forked child: look for the uprobe trampoline on next event */
-	atomic_int nop1_sites;    /* fire the 1-byte-nop sites (child without a trampoline) */
+	atomic_uint installs;      /* hooks registered (and verified) in this process: 0 or 1 */
+	atomic_uint selftests;     /* verification events our hook saw */
+	atomic_int fork_check;     /* forked child: look for the uprobe trampoline on next event */
+	atomic_int nop1_sites;     /* fire the 1-byte-nop sites (child without a trampoline) */
 };
 
 /* The state this copy uses (its own unless an earlier global copy exists). */

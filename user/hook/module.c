@@ -69,10 +69,10 @@ static int pyx_exec(PyObject *m)
 		pyx_api.Py_DecRef(installed);
 		return -1;
 	}
-	if (pyx_api.PyModule_AddStringConstant(
-		    m, "delivery",
-		    pyx_delivery_name(atomic_load(&st->installed) ? atomic_load(&st->claimed) : 0)) <
-	    0)
+	if (pyx_api.PyModule_AddStringConstant(m, "delivery",
+					       pyx_delivery_name(atomic_load(&st->installed)
+									 ? atomic_load(&st->claimed)
+									 : 0)) < 0)
 		return -1;
 	return 0;
 }

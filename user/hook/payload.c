@@ -114,7 +114,7 @@ static __u32 enc_char(__u32 c, int escaped, __u8 *out)
 
 /* Character i of a str's data in its kind (1, 2 or 4 bytes); a constant kind folds the switch. */
 static inline __attribute__((always_inline)) __u32 str_at(const void *data, unsigned kind,
-							   Py_ssize_t i)
+							  Py_ssize_t i)
 {
 	if (kind == 1)
 		return ((const __u8 *)data)[i];
@@ -124,8 +124,8 @@ static inline __attribute__((always_inline)) __u32 str_at(const void *data, unsi
 }
 
 /* The STR body from a str's data, as the generic path below writes it. */
-static inline __attribute__((always_inline)) void w_str_data(struct pyx_writer *w, const void *data,
-							    unsigned kind, Py_ssize_t n, __u32 room)
+static inline __attribute__((always_inline)) void
+w_str_data(struct pyx_writer *w, const void *data, unsigned kind, Py_ssize_t n, __u32 room)
 {
 	Py_ssize_t i, scan = n < PYX_STR_MAX ? n : PYX_STR_MAX;
 	__u32 tagpos = w->len, used = 0, k;
@@ -698,10 +698,13 @@ static int w_frame(struct pyx_writer *w, __u32 *line)
 __u32 pyx_payload_encode(__u8 *buf, const char *name, __u32 event_id, PyObject *args, __u64 seq,
 			 int python)
 {
-	struct pyx_writer w = { .buf = buf, .len = sizeof(struct pyx_payload_hdr),
+	struct pyx_writer w = { .buf = buf,
+				.len = sizeof(struct pyx_payload_hdr),
 				.end = PYX_PAYLOAD_MAX };
-	struct pyx_payload_hdr hdr = { .magic = PYX_PAYLOAD_MAGIC, .version = PYX_PAYLOAD_VERSION,
-				       .event_id = (__u16)event_id, .seq = seq };
+	struct pyx_payload_hdr hdr = { .magic = PYX_PAYLOAD_MAGIC,
+				       .version = PYX_PAYLOAD_VERSION,
+				       .event_id = (__u16)event_id,
+				       .seq = seq };
 	PyObject *et, *ev, *etb;
 	Py_ssize_t n = 0, i;
 	__u32 nargs = 0;

@@ -12,7 +12,7 @@ __attribute__((section(".probes"), aligned(16), used)) __u16 pyx_semaphores[PYX_
 
 /* Exported per-probe names for the stapsdt notes (and pyxcheck_semaphores for the whole array). */
 #define PYX_SEM_ALIAS(sym, idx)                                                                    \
-	__asm__(".globl " sym "\n\t.type " sym ", @object\n\t.size " sym ", 2\n\t.set " sym       \
+	__asm__(".globl " sym "\n\t.type " sym ", @object\n\t.size " sym ", 2\n\t.set " sym        \
 		", pyx_semaphores + 2 * " #idx "\n");
 PYX_SEM_ALIAS("pyxcheck_file_semaphore", 0)
 PYX_SEM_ALIAS("pyxcheck_network_semaphore", 1)

@@ -78,7 +78,8 @@ int pyx_api_init(void)
 	PYX_API_OBJS(PYX_API_OBJ)
 #undef PYX_API_OBJ
 
-	pyx_api.tstate_get = pyx_api.PyThreadState_GetUnchecked ?: pyx_api._PyThreadState_UncheckedGet;
+	pyx_api.tstate_get = pyx_api.PyThreadState_GetUnchecked
+				     ?: pyx_api._PyThreadState_UncheckedGet;
 	if (!pyx_api.tstate_get)
 		return -ENOENT;
 
@@ -106,10 +107,10 @@ int pyx_api_init(void)
 	if ((pyx_api.hexversion & 0xf0) >= 0xc0 && pyx_api.hexversion >= 0x030b0000 &&
 	    pyx_api.hexversion < 0x030e0000 && pyx_api.PyFrame_GetLasti &&
 	    pyx_api.PyInterpreterState_Get && pyx_api.PyInterpreterState_Main) {
-		pyx_api.code_linetable_off =
-			pyx_member_offset(pyx_api.PyCode_Type, "co_linetable", 0);
-		pyx_api.code_firstlineno_off =
-			pyx_member_offset(pyx_api.PyCode_Type, "co_firstlineno", 1);
+		pyx_api.code_linetable_off = pyx_member_offset(pyx_api.PyCode_Type, "co_linetable",
+							       0);
+		pyx_api.code_firstlineno_off = pyx_member_offset(pyx_api.PyCode_Type,
+								 "co_firstlineno", 1);
 		if (pyx_api.code_linetable_off && pyx_api.code_firstlineno_off)
 			pyx_api.frame_lineno_off = 40;
 	}

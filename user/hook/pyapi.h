@@ -110,16 +110,16 @@ struct pyx_api {
 	void *(*tstate_get)(void); /* whichever unchecked getter this version has */
 	uint32_t hexversion;       /* PY_VERSION_HEX of the running interpreter */
 	/* str layout (pyx_str_view); str_ascii_size 0: unknown version, use the calls */
-	uint8_t str_ascii_size;    /* sizeof(PyASCIIObject): compact ASCII data follows it */
-	uint8_t str_compact_size;  /* sizeof(PyCompactUnicodeObject): other compact data follows */
-	uint8_t str_has_ready;     /* state.ready exists (3.8-3.11, the wstr era) */
+	uint8_t str_ascii_size;   /* sizeof(PyASCIIObject): compact ASCII data follows it */
+	uint8_t str_compact_size; /* sizeof(PyCompactUnicodeObject): other compact data follows */
+	uint8_t str_has_ready;    /* state.ready exists (3.8-3.11, the wstr era) */
 	/* Offsets of a code object's co_filename and co_name (pyx_code_member); 0: not found */
 	uint16_t code_filename_off;
 	uint16_t code_name_off;
 	/* The line cache (payload.c w_line); all 0 when it is off: before 3.11 or after 3.13 */
-	uint16_t code_linetable_off; /* co_linetable (bytes) */
+	uint16_t code_linetable_off;   /* co_linetable (bytes) */
 	uint16_t code_firstlineno_off; /* co_firstlineno (int) */
-	uint16_t frame_lineno_off; /* PyFrameObject.f_lineno (int): set while a tracer runs */
+	uint16_t frame_lineno_off;     /* PyFrameObject.f_lineno (int): set while a tracer runs */
 };
 
 /* Filled by pyx_api_init(); read-only afterwards. */
@@ -167,7 +167,7 @@ static inline PyObject *pyx_type_base(PyObject *type)
  * cover, a not-ready legacy string, no data.
  */
 static inline int pyx_str_view(PyObject *o, const void **data, Py_ssize_t *n, unsigned *kind,
-				int *ascii)
+			       int *ascii)
 {
 	const char *p = (const char *)o;
 	uint32_t state;

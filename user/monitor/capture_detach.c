@@ -56,7 +56,8 @@ void pyx_links_destroy(struct bpf_link **links, size_t n)
 	size_t i, nthreads = n < PYX_DETACH_THREADS ? n : PYX_DETACH_THREADS;
 
 	for (i = 0; i < nthreads; i++) {
-		jobs[i] = (struct detach_job){ .links = links, .n = n, .first = i, .step = nthreads };
+		jobs[i] =
+			(struct detach_job){ .links = links, .n = n, .first = i, .step = nthreads };
 		started[i] = pthread_create(&tids[i], NULL, detach_worker, &jobs[i]) == 0;
 	}
 	for (i = 0; i < nthreads; i++) {

@@ -66,7 +66,7 @@ struct sc_progs {
 static void syscall_progs(struct pyxcheck_bpf *skel, struct sc_progs out[PYX_SC__COUNT])
 {
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
-	out[PYX_SC_##name] = (struct sc_progs){ #name, skel->progs.enter_##name,                    \
+	out[PYX_SC_##name] = (struct sc_progs){ #name, skel->progs.enter_##name,                   \
 						skel->progs.exit_##name };
 	PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
@@ -164,7 +164,8 @@ static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
 		attached++;
 	}
 	if (!attached) {
-		fprintf(stderr, "failed to attach to the hook: %s has no %s probes (rebuild it with make)\n",
+		fprintf(stderr,
+			"failed to attach to the hook: %s has no %s probes (rebuild it with make)\n",
 			path, PYX_PROVIDER);
 		return -ENOENT;
 	}
@@ -202,8 +203,9 @@ static int check_environment(const struct pyx_loader_opts *opts)
 		if (access(*p, R_OK)) {
 			int err = -errno;
 
-			fprintf(stderr, "failed to attach to the hook: %s: %s (build it with make)\n",
-				*p, strerror(-err));
+			fprintf(stderr,
+				"failed to attach to the hook: %s: %s (build it with make)\n", *p,
+				strerror(-err));
 			return err;
 		}
 	}
@@ -213,8 +215,10 @@ static int check_environment(const struct pyx_loader_opts *opts)
 		if (opts->ringbuf_size < (size_t)page ||
 		    (opts->ringbuf_size & (opts->ringbuf_size - 1)) ||
 		    opts->ringbuf_size > (1ull << 31)) {
-			fprintf(stderr, "failed to set ring buffer size %zu: must be a power of two "
-					"between %ld and 2^31\n", opts->ringbuf_size, page);
+			fprintf(stderr,
+				"failed to set ring buffer size %zu: must be a power of two "
+				"between %ld and 2^31\n",
+				opts->ringbuf_size, page);
 			return -EINVAL;
 		}
 	}
@@ -224,8 +228,7 @@ static int check_environment(const struct pyx_loader_opts *opts)
 /* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
  * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING) and io_uring is
  * not disabled for everyone (kernel.io_uring_disabled=2, where no ring can be made). */
-static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
-			 const char *dir)
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts, const char *dir)
 {
 	bool on = opts->syscalls && have_tracepoint(dir, "io_uring", "io_uring_submit_req") &&
 		  have_tracepoint(dir, "io_uring", "io_uring_complete");
@@ -241,8 +244,9 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
 	if (disabled == 2)
 		on = false;
 	if (opts->syscalls && !on && disabled != 2)
-		fprintf(stderr, "pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
-				"operations done through an io_uring are not seen\n");
+		fprintf(stderr,
+			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
+			"operations done through an io_uring are not seen\n");
 	bpf_program__set_autoload(ld->skel->progs.uring_submit, on);
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
@@ -264,8 +268,9 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 
 	syscall_progs(ld->skel, sc);
 	if (opts->syscalls && !have_tracepoint(dir, "syscalls", "sys_enter_openat")) {
-		fprintf(stderr, "failed to attach syscall tracepoints: the kernel has no "
-				"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
+		fprintf(stderr,
+			"failed to attach syscall tracepoints: the kernel has no "
+			"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
 		return -EOPNOTSUPP;
 	}
 	bpf_program__set_autoload(ld->skel->progs.raw_enter, opts->syscalls && opts->raw_syscalls);
@@ -278,8 +283,10 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 		snprintf(name, sizeof(name), "sys_enter_%s", sc[i].name);
 		if (on && !have_tracepoint(dir, "syscalls", name)) {
 			if (verbose)
-				fprintf(stderr, "pyxcheck: no tracepoint syscalls:%s on this kernel, "
-						"%s is not traced\n", name, sc[i].name);
+				fprintf(stderr,
+					"pyxcheck: no tracepoint syscalls:%s on this kernel, "
+					"%s is not traced\n",
+					name, sc[i].name);
 			on = false;
 		}
 		bpf_program__set_autoload(sc[i].enter, on);
@@ -338,8 +345,10 @@ static int size_monitored(struct pyxcheck_bpf *skel)
 		errno = 0;
 		max = strtoul(test, &end, 10);
 		if (errno || *end || !max || max > (1ul << 22)) {
-			fprintf(stderr, "failed to size the monitored set: bad "
-					"PYXCHECK_TEST_MONITORED_MAX '%s'\n", test);
+			fprintf(stderr,
+				"failed to size the monitored set: bad "
+				"PYXCHECK_TEST_MONITORED_MAX '%s'\n",
+				test);
 			return -EINVAL;
 		}
 	} else {
@@ -425,8 +434,9 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	err = pyxcheck_bpf__load(ld->skel);
 	if (err) {
 		fprintf(stderr, "failed to load BPF programs: %s%s\n", strerror(-err),
-			err == -EPERM ? " (run as root; kernel lockdown may also refuse BPF)" :
-			verbose ? "" : " (run with -v for libbpf's log)");
+			err == -EPERM ? " (run as root; kernel lockdown may also refuse BPF)"
+			: verbose     ? ""
+				      : " (run with -v for libbpf's log)");
 		goto cleanup;
 	}
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
@@ -490,8 +500,8 @@ int pyx_loader_add_pid(struct pyx_loader *ld, pid_t pid)
 	err = tgid_of(pid, &tgid);
 	if (err)
 		return err;
-	err = bpf_map__update_elem(ld->skel->maps.monitored, &tgid, sizeof(tgid), &one,
-				   sizeof(one), BPF_ANY);
+	err = bpf_map__update_elem(ld->skel->maps.monitored, &tgid, sizeof(tgid), &one, sizeof(one),
+				   BPF_ANY);
 	return err;
 }
 
@@ -638,5 +648,7 @@ int pyx_loader_ustack_dump(struct pyx_loader *ld, uint32_t slot, struct pyx_usta
 	if (!ld || !ld->skel || !slot || slot > PYX_USTACK_DUMPS)
 		return -ENOENT;
 	return bpf_map__lookup_elem(ld->skel->maps.ustack_dumps, &k, sizeof(k), out, sizeof(*out),
-				    0) ? -ENOENT : 0;
+				    0)
+		       ? -ENOENT
+		       : 0;
 }

@@ -13,7 +13,7 @@
 #include "out_writer.h"
 
 #define REC_MAX (1u << 16) /* no ring record is larger (the loader's bound is far below) */
-#define SHOW_BAD 10	   /* bad lines said one by one; the rest are counted */
+#define SHOW_BAD 10        /* bad lines said one by one; the rest are counted */
 
 static int b64_val(unsigned char c)
 {

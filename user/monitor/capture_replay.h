@@ -32,9 +32,9 @@ struct pyx_replay {
 	uint64_t malformed;   /* of which captured malformed records */
 	uint64_t blind_spots; /* of which blind-spot records */
 	uint64_t first_ts, last_ts; /* of the records replayed */
-	bool have_stamp;	    /* time and node of the capture were found */
-	int64_t real_offset;	    /* CLOCK_REALTIME - CLOCK_MONOTONIC of the capture, ns */
-	char node[256];		    /* the capture's node (plain text) */
+	bool have_stamp;            /* time and node of the capture were found */
+	int64_t real_offset;        /* CLOCK_REALTIME - CLOCK_MONOTONIC of the capture, ns */
+	char node[256];             /* the capture's node (plain text) */
 };
 
 /* Read path ("-" for stdin). Returns 0, or a negative errno when it cannot be read at all (the

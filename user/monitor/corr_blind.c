@@ -68,8 +68,8 @@ void corr_blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysv
 	snprintf(path, sizeof(path), "%s/%u/maps", procfs, p->pid);
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 || addr < lo ||
-		    addr >= hi)
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %*s %n", &lo, &hi, &pos) != 2 ||
+		    addr < lo || addr >= hi)
 			continue;
 		line[strcspn(line, "\n")] = 0;
 		snprintf(image, sizeof(image), "%s/%u/map_files/%llx-%llx", procfs, p->pid, lo, hi);

@@ -31,10 +31,10 @@
 #include "corr_elf.h"
 
 #define CACHE_MAX 64
-#define PHDR_MAX 64       /* more program headers than any real binary has */
-#define DYN_MAX 4096      /* dynamic entries read */
+#define PHDR_MAX 64  /* more program headers than any real binary has */
+#define DYN_MAX 4096 /* dynamic entries read */
 #define NEEDED_MAX 64
-#define CHAIN_MAX 100000  /* hash chain steps per lookup */
+#define CHAIN_MAX 100000 /* hash chain steps per lookup */
 
 struct cache_ent {
 	dev_t dev;
@@ -285,7 +285,8 @@ int corr_elf_is_python(const char *path, char *why, size_t n, bool *no_interp)
 		ce = &cache[i];
 		/* ctime, which no user can set back, so a rewritten file is looked at again */
 		if (ce->dev == st.st_dev && ce->ino == st.st_ino && ce->size == st.st_size &&
-		    ce->ctime.tv_sec == st.st_ctim.tv_sec && ce->ctime.tv_nsec == st.st_ctim.tv_nsec) {
+		    ce->ctime.tv_sec == st.st_ctim.tv_sec &&
+		    ce->ctime.tv_nsec == st.st_ctim.tv_nsec) {
 			close(fd);
 			snprintf(why, n, "%s", ce->why);
 			*no_interp = ce->no_interp;

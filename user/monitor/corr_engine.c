@@ -78,9 +78,9 @@ static void on_throttled(struct pyx_corr *c, const struct pyx_rec_throttled *t, 
 const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 {
 	static const char *const names[PYX_V__COUNT] = {
-		[PYX_V_MATCHED] = "matched",	     [PYX_V_NO_SYSCALL] = "no-syscall",
-		[PYX_V_MISMATCH] = "mismatch",	     [PYX_V_INDETERMINATE] = "indeterminate",
-		[PYX_V_UNAUDITED] = "unaudited",     [PYX_V_CHANGED] = "changed",
+		[PYX_V_MATCHED] = "matched",     [PYX_V_NO_SYSCALL] = "no-syscall",
+		[PYX_V_MISMATCH] = "mismatch",   [PYX_V_INDETERMINATE] = "indeterminate",
+		[PYX_V_UNAUDITED] = "unaudited", [PYX_V_CHANGED] = "changed",
 	};
 
 	return v < PYX_V__COUNT ? names[v] : NULL;
@@ -151,8 +151,14 @@ static void context_of(const struct ctxcopy *x, struct pyx_corr_context *ctx)
 	unsigned int i;
 
 	*ctx = (struct pyx_corr_context){
-		.has_event = x->has, .event = x->event, .file = x->file, .function = x->function,
-		.line = x->line, .ts_ns = x->ts, .tid = x->tid, .nstack = x->stack.n,
+		.has_event = x->has,
+		.event = x->event,
+		.file = x->file,
+		.function = x->function,
+		.line = x->line,
+		.ts_ns = x->ts,
+		.tid = x->tid,
+		.nstack = x->stack.n,
 		.origin = x->stack.origin[0] ? x->stack.origin : NULL,
 		.stack_note = x->stack.note[0] ? x->stack.note : NULL,
 	};
@@ -225,8 +231,9 @@ static void verdict_of(struct win *w, struct held *audit)
 		audit->why = "correlation limit reached";
 	} else if (w->busy && !w->nmatch) {
 		audit->verdict = PYX_V_INDETERMINATE;
-		audit->why = "its thread was still in a syscall, or waiting for a CPU, when its "
-			     "window closed";
+		audit->why =
+			"its thread was still in a syscall, or waiting for a CPU, when its "
+			"window closed";
 	} else if (w->nmatch) {
 		audit->verdict = PYX_V_MATCHED;
 	} else if (w->ndiffer) {
@@ -346,7 +353,11 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 	if (!th || !th->head) {
 		struct pyx_corr_context ctx;
 		struct pyx_corr_item it = {
-			.kind = PYX_CI_RECORD, .rec = rec, .size = size, .verdict = v, .why = why,
+			.kind = PYX_CI_RECORD,
+			.rec = rec,
+			.size = size,
+			.verdict = v,
+			.why = why,
 		};
 
 		if (x) {
@@ -569,7 +580,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			continue;
 		if (a->present && !a->null && !a->fault && !a->truncated)
 			abs[n] = corr_resolve(c, p, a->u.path.has_dirfd ? a->u.path.dirfd : -100,
-					 a->u.path.str);
+					      a->u.path.str);
 		sp.abs[n] = abs[n];
 		n++;
 	}
@@ -595,16 +606,22 @@ judged:
 	sensitive = corr_sensitive(&sv);
 	if (sensitive && !explained && !sv.io_uring) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
-		struct corr_view view = { .ctx = p, .fd = corr_view_fd,
+		struct corr_view view = { .ctx = p,
+					  .fd = corr_view_fd,
 					  .sqlite = (const char *const *)p->sqlite,
 					  .nsqlite = p->nsqlite,
 					  .sem_tmp = (const char *const *)p->sem_tmp,
 					  .nsem_tmp = SEM_TMP_MAX,
-					  .sem = (const char *const *)p->sem, .nsem = p->nsem,
-					  .pid = p->pid, .tid = hdr->tid, .nss_load = th->nss_load,
+					  .sem = (const char *const *)p->sem,
+					  .nsem = p->nsem,
+					  .pid = p->pid,
+					  .tid = hdr->tid,
+					  .nss_load = th->nss_load,
 					  .finalized = p->finalized,
-					  .fork_of_hooked = p->hooked_before_exec && pp && pp->hooked,
-					  .parent_exe = pp ? pp->exe : NULL, .ppid = p->ppid,
+					  .fork_of_hooked = p->hooked_before_exec && pp &&
+							    pp->hooked,
+					  .parent_exe = pp ? pp->exe : NULL,
+					  .ppid = p->ppid,
 					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
 
 		explained = corr_exempt(&sv, &sp, &view);
@@ -644,8 +661,11 @@ judged:
 		} else {
 			corr_count_top(c, &sv, x);
 			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
-				   sv.io_uring ? "done through io_uring, which no audit event covers" :
-				   th->ctx.has ? NULL : "no audit event before it", x);
+				   sv.io_uring
+					   ? "done through io_uring, which no audit event covers"
+				   : th->ctx.has ? NULL
+						 : "no audit event before it",
+				   x);
 		}
 	} else {
 		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
@@ -681,8 +701,12 @@ static void alert_sigsys(struct pyx_corr *c, struct thread *th, const struct pyx
 		.alert = "killed-by-seccomp",
 		.why = "a hooked process was killed by SIGSYS: a syscall its seccomp filter "
 		       "forbids (a 32-bit one under PYXCHECK_DENY_COMPAT=1?)",
-		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .tid = hdr->tid, .uid = hdr->uid,
-		.comm = hdr->comm, .context = &ctx,
+		.ts_ns = hdr->ts_ns,
+		.pid = hdr->pid,
+		.tid = hdr->tid,
+		.uid = hdr->uid,
+		.comm = hdr->comm,
+		.context = &ctx,
 	};
 	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
 
@@ -697,10 +721,14 @@ static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_p
 	const struct pyx_rec_hdr *hdr = &pv->rec->hdr;
 	struct pyx_corr_context ctx;
 	struct pyx_corr_alert a = {
-		.ts_ns = hdr->ts_ns, .pid = hdr->pid, .uid = hdr->uid,
+		.ts_ns = hdr->ts_ns,
+		.pid = hdr->pid,
+		.uid = hdr->uid,
 		/* the thread that called exec, which took the leader's id */
 		.tid = pv->old_tid ? pv->old_tid : hdr->tid,
-		.comm = hdr->comm, .path = pv->filename, .path_len = pv->filename_len,
+		.comm = hdr->comm,
+		.path = pv->filename,
+		.path_len = pv->filename_len,
 		.context = &ctx,
 	};
 	struct pyx_corr_item it = { .kind = PYX_CI_ALERT, .alert = &a };
@@ -790,7 +818,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			for (i = 0; i < FD_MAX; i++)
 				if (p->fds[i].path || p->fds[i].socket)
 					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
-					       p->fds[i].audited, p->fds[i].writes);
+						    p->fds[i].audited, p->fds[i].writes);
 		{
 			/* the innermost process-creating window of the forking thread */
 			struct win *w = th->cur && (th->cur->cl.cls & CC_SPAWN) ? th->cur : NULL;
@@ -891,7 +919,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		const struct pyx_rec_lifecycle *lc = rec;
 		struct proc *p = corr_proc_get(c, hdr->pid);
 
-		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP && hdr->tid == hdr->pid)
+		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP &&
+		    hdr->tid == hdr->pid)
 			p->finalized = true;
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_START && lc->status == 0) {
 			p->hooked = true;
@@ -1051,7 +1080,8 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 					break;
 				}
 			}
-			if (!t->head && !t->cur && !t->nouter && t->last_ns + IDLE_THREAD_NS <= now) {
+			if (!t->head && !t->cur && !t->nouter &&
+			    t->last_ns + IDLE_THREAD_NS <= now) {
 				*pp = t->hnext;
 				c->nthreads--;
 				thread_free(t);

@@ -23,13 +23,13 @@
 #include "decode_syscall.h"
 
 #define HASH_BUCKETS 1024
-#define THROTTLED_UIDS 16     /* uids whose latest THROTTLED record is remembered */
-#define FD_MAX 1024           /* fds above are not tracked (a hint table, not a mirror) */
-#define SQLITE_MAX 8          /* audited sqlite databases remembered per process */
-#define SEM_TMP_MAX 4         /* sem_open temp files between their open and unlink, per process */
-#define SEM_MAX 64            /* sem_open names created and not yet unlinked, per process */
-#define CHILD_MAX 8           /* children followed per process-creating window */
-#define TOP_KEYS 64           /* distinct (syscall, context) pairs counted for --summary */
+#define THROTTLED_UIDS 16 /* uids whose latest THROTTLED record is remembered */
+#define FD_MAX 1024       /* fds above are not tracked (a hint table, not a mirror) */
+#define SQLITE_MAX 8      /* audited sqlite databases remembered per process */
+#define SEM_TMP_MAX 4     /* sem_open temp files between their open and unlink, per process */
+#define SEM_MAX 64        /* sem_open names created and not yet unlinked, per process */
+#define CHILD_MAX 8       /* children followed per process-creating window */
+#define TOP_KEYS 64       /* distinct (syscall, context) pairs counted for --summary */
 #define LAT_BUCKETS (64 * 8)
 
 struct ctxcopy {
@@ -49,18 +49,18 @@ struct win;
 /* A copy of a record held for ordering or attached to a window. */
 struct held {
 	struct held *next;
-	struct win *win;              /* audit record: its window (owned) */
+	struct win *win; /* audit record: its window (owned) */
 	enum pyx_corr_verdict verdict;
 	const char *why;
-	struct ctxcopy *ctx;          /* unaudited: the context (owned) */
-	bool child;                   /* attached: made by a child process */
+	struct ctxcopy *ctx; /* unaudited: the context (owned) */
+	bool child;          /* attached: made by a child process */
 	size_t size;
-	uint64_t rec[];               /* 8-aligned copy */
+	uint64_t rec[]; /* 8-aligned copy */
 };
 
 struct win {
 	struct thread *th;
-	struct held *audit;           /* the audit record that owns it, held on th until closed */
+	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
 	unsigned int natt, ndropped, nmatch, ndiffer;
@@ -103,7 +103,7 @@ struct thread {
 	 * its next syscall may be among them, so nothing is called unaudited until it raises
 	 * another event. */
 	bool uncertain;
-	uint32_t uid;     /* from its latest record: a THROTTLED record names a uid */
+	uint32_t uid; /* from its latest record: a THROTTLED record names a uid */
 	/* Issue 10: the claim of a window closed while this thread was still busy (owned): its
 	 * next syscall record, if it matches, is that window's late counterpart, not unaudited */
 	struct corr_claim *late;
@@ -111,25 +111,25 @@ struct thread {
 
 /* What a thread is doing now, as /proc/PID/task/TID/syscall says (corr_thread_state). */
 enum corr_tstate {
-	CORR_TS_UNKNOWN,  /* no such file (gone, replay, another procfs): time alone decides */
-	CORR_TS_RUNNING,  /* on a CPU or waiting for one, in a syscall or not */
-	CORR_TS_SYSCALL,  /* asleep in syscall nr */
-	CORR_TS_USER,     /* asleep or stopped outside any syscall */
+	CORR_TS_UNKNOWN, /* no such file (gone, replay, another procfs): time alone decides */
+	CORR_TS_RUNNING, /* on a CPU or waiting for one, in a syscall or not */
+	CORR_TS_SYSCALL, /* asleep in syscall nr */
+	CORR_TS_USER,    /* asleep or stopped outside any syscall */
 };
 
 struct fdent {
 	char *path;
 	bool socket;
-	bool audited;     /* created (socket) or bound/connected/accepted under an audit event;
+	bool audited; /* created (socket) or bound/connected/accepted under an audit event;
 			   * a file: opened by an open(2) an audit event explained */
-	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
+	bool writes;  /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
 struct proc {
 	struct proc *hnext;
 	uint32_t pid, ppid;
 	bool hooked, hooked_before_exec, exec_pending;
-	char *cwd;        /* NULL: unknown (read from /proc when needed) */
+	char *cwd; /* NULL: unknown (read from /proc when needed) */
 	bool cwd_tried;
 	struct fdent *fds; /* FD_MAX entries, allocated on first use */
 	struct win *creator;
@@ -143,7 +143,7 @@ struct proc {
 	bool finalized;
 	/* blind spots */
 	bool py_pending, blind_done;
-	bool maps_watch;  /* its image has no PT_INTERP (ld.so, static): look at what it maps */
+	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
 	char *attach_image; /* the built-in probe goes there at the next tick (corr_blind_mapped) */
 	uint64_t exec_ns;
 	char *exe;
@@ -154,7 +154,7 @@ struct proc {
 	char *builtin;
 	uint64_t builtin_count;
 	bool builtin_attached;
-	bool exited;      /* its exit record came; freed at the next tick (see on_process) */
+	bool exited; /* its exit record came; freed at the next tick (see on_process) */
 };
 
 struct topent {
@@ -173,9 +173,9 @@ struct pyx_corr {
 	struct proc *procs[HASH_BUCKETS];
 	unsigned int nthreads;
 	size_t bytes;
-	int err;                      /* first error from the emit callback */
-	uint64_t last_lost_ns;        /* ts of the last LOST record, 0: none */
-	struct {                      /* the latest THROTTLED records: uid, ts (0: free) */
+	int err;               /* first error from the emit callback */
+	uint64_t last_lost_ns; /* ts of the last LOST record, 0: none */
+	struct {               /* the latest THROTTLED records: uid, ts (0: free) */
 		uint32_t uid;
 		uint64_t ts;
 	} throttled[THROTTLED_UIDS];
@@ -185,9 +185,10 @@ struct pyx_corr {
 	struct topent top[TOP_KEYS];
 	unsigned int ntop;
 	uint64_t top_other;
-	struct pyx_ustack *us;        /* maps cache for user stacks */
-	struct pyx_ustack_dump *dump; /* the dump of the syscall being judged (12 KiB: not on the stack) */
-	struct ctxcopy judged;        /* the context of the syscall being judged */
+	struct pyx_ustack *us; /* maps cache for user stacks */
+	struct pyx_ustack_dump
+		*dump;         /* the dump of the syscall being judged (12 KiB: not on the stack) */
+	struct ctxcopy judged; /* the context of the syscall being judged */
 	uint32_t *lat[PYX_EV__COUNT]; /* LAT_BUCKETS counters, allocated on first use */
 	uint64_t lat_n[PYX_EV__COUNT];
 };

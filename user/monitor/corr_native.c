@@ -25,7 +25,8 @@ bool corr_sem_tmp_path(const char *abs)
 	for (i = 0; i < 6; i++) {
 		char ch = abs[n + i];
 
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9')))
 			return false;
 	}
 	return true;
@@ -45,9 +46,14 @@ bool corr_sem_path(const char *abs)
 static bool sys_lib_dir(const char *abs, size_t dlen)
 {
 	static const char *const dirs[] = {
-		"/lib", "/lib64", "/usr/lib", "/usr/lib64",
-		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-		"/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+		"/lib",
+		"/lib64",
+		"/usr/lib",
+		"/usr/lib64",
+		"/lib/x86_64-linux-gnu",
+		"/usr/lib/x86_64-linux-gnu",
+		"/lib/aarch64-linux-gnu",
+		"/usr/lib/aarch64-linux-gnu",
 	};
 	unsigned int i;
 
@@ -128,16 +134,15 @@ bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated)
 		return false;
 	if (lit(&s, "from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=")) {
 		return digits(&s) && lit(&s, ", pipe_handle=") && digits(&s) && !strcmp(s, ")") &&
-		       i + 3 == argc && argv[i + 2] && !strcmp(argv[i + 2], "--multiprocessing-fork") &&
-		       !truncated;
+		       i + 3 == argc && argv[i + 2] &&
+		       !strcmp(argv[i + 2], "--multiprocessing-fork") && !truncated;
 	}
 	if (lit(&s, "from multiprocessing.resource_tracker import main;main("))
 		return digits(&s) && !strcmp(s, ")") && i + 2 == argc && !truncated;
 	/* the forkserver's PRELOAD and DATA reprs can be longer than an argv item the BPF side
 	 * keeps: the fixed part is compared, the item must be the last one */
 	if (lit(&s, "from multiprocessing.forkserver import main; main("))
-		return digits(&s) && lit(&s, ", ") && digits(&s) && lit(&s, ", [") &&
-		       i + 2 == argc;
+		return digits(&s) && lit(&s, ", ") && digits(&s) && lit(&s, ", [") && i + 2 == argc;
 	return false;
 }
 

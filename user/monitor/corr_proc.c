@@ -143,8 +143,7 @@ struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create)
 	return &p->fds[fd];
 }
 
-void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
-		 bool writes)
+void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited, bool writes)
 {
 	struct fdent *e = corr_fd_ent(p, fd, true);
 
@@ -267,7 +266,8 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 			;
 		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
 			free(p->sem_tmp[0]);
-			memmove(p->sem_tmp, p->sem_tmp + 1, (SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
+			memmove(p->sem_tmp, p->sem_tmp + 1,
+				(SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
 			i = SEM_TMP_MAX - 1;
 		}
 		p->sem_tmp[i] = strdup(sp->abs[0]);
@@ -435,8 +435,8 @@ uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t)
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "%s/%u/task/%u/schedstat",
-		 c->o.procfs ? c->o.procfs : "/proc", t->pid, t->tid);
+	snprintf(path, sizeof(path), "%s/%u/task/%u/schedstat", c->o.procfs ? c->o.procfs : "/proc",
+		 t->pid, t->tid);
 	f = fopen(path, "re");
 	if (!f)
 		return UINT64_MAX;

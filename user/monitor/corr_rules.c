@@ -123,7 +123,7 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 			}
 			if (i + 5 < s->len && d[i + 1] == 'u' && d[i + 2] == 'd' &&
 			    d[i + 3] == 'c') {
-				char hex[3] = {(char)d[i + 4], (char)d[i + 5], 0};
+				char hex[3] = { (char)d[i + 4], (char)d[i + 5], 0 };
 				unsigned long b = strtoul(hex, NULL, 16);
 
 				if (b >= 0x80) {
@@ -306,14 +306,16 @@ enum role_claim { RC_OTHER, RC_PATH, RC_DIRFD, RC_NUM, RC_STR };
 struct role_row {
 	enum role_claim claim;
 	int64_t mask;
-	bool i32;	 /* the syscall's argument is a signed 32-bit value */
+	bool i32;        /* the syscall's argument is a signed 32-bit value */
 	bool minus1_any; /* a claimed -1 is "the default": not compared */
 	const char *why;
 };
 
 static const struct role_row roles[CR__COUNT] = {
-#define CORR_ROLE(role, cl, m, i, any, w) \
-	[CR_##role] = {.claim = RC_##cl, .mask = (m), .i32 = (i), .minus1_any = (any), .why = (w)},
+#define CORR_ROLE(role, cl, m, i, any, w)                                                          \
+	[CR_##role] = {                                                                            \
+		.claim = RC_##cl, .mask = (m), .i32 = (i), .minus1_any = (any), .why = (w)         \
+	},
 #include "corr_rules.def"
 #undef CORR_ROLE
 };
@@ -323,8 +325,8 @@ enum sc_kind { SK_OTHER, SK_OPEN, SK_EXEC, SK_CLONE, SK_MAP };
 typedef bool sens_fn(const struct pyx_sysview *sv);
 typedef bool exempt_fn(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		       const struct corr_view *v);
-#define CORR_SYSCALL(name, kind, r0, r1, r2, r3, r4, r5, sens, ex) \
-	static sens_fn sens_##sens;                                \
+#define CORR_SYSCALL(name, kind, r0, r1, r2, r3, r4, r5, sens, ex)                                 \
+	static sens_fn sens_##sens;                                                                \
 	static exempt_fn ex_##ex;
 #include "corr_rules.def"
 #undef CORR_SYSCALL
@@ -338,12 +340,12 @@ struct sc_row {
 };
 
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
-#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                            \
-	[PYX_SC_##name] = {.present = true,                                                \
-			   .kind = SK_##k,                                                 \
-			   .role = {CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5}, \
-			   .sensitive = sens_##sens,                                       \
-			   .exempt = ex_##ex},
+#define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                                    \
+	[PYX_SC_##name] = { .present = true,                                                       \
+			    .kind = SK_##k,                                                        \
+			    .role = { CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5 },      \
+			    .sensitive = sens_##sens,                                              \
+			    .exempt = ex_##ex },
 #include "corr_rules.def"
 #undef CORR_SYSCALL
 };
@@ -362,12 +364,12 @@ typedef void claim_fn(struct corr_claim *cl, const struct pyx_event *ev);
 typedef enum corr_cmp cmp_fn(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			     const struct corr_scpaths *sp, const char **why);
 static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_symlink,
-    claim_system, claim_argv0_exe, claim_resolver;
+	claim_system, claim_argv0_exe, claim_resolver;
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
-    cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
-    cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
-    cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-    cmp_num_family, cmp_num_type;
+	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
+	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
+	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
+	cmp_num_family, cmp_num_type;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -385,14 +387,14 @@ struct ev_row {
 };
 
 static const struct ev_row ev_rows[PYX_EV__COUNT] = {
-#define CORR_EVENT(sym, cl, s0, s1, cats, cf, a0, a1, a2, a3, a4, c0, c1, c2, c3) \
-	[PYX_EV_##sym] = {.present = true,                                        \
-			  .cls = (cl),                                            \
-			  .sub = {PYX_EV_##s0, PYX_EV_##s1},                      \
-			  .sub_cats = (cats),                                     \
-			  .claim = cf,                                            \
-			  .role = {CR_##a0, CR_##a1, CR_##a2, CR_##a3, CR_##a4},  \
-			  .cmp = {cmp_##c0, cmp_##c1, cmp_##c2, cmp_##c3}},
+#define CORR_EVENT(sym, cl, s0, s1, cats, cf, a0, a1, a2, a3, a4, c0, c1, c2, c3)                  \
+	[PYX_EV_##sym] = { .present = true,                                                        \
+			   .cls = (cl),                                                            \
+			   .sub = { PYX_EV_##s0, PYX_EV_##s1 },                                    \
+			   .sub_cats = (cats),                                                     \
+			   .claim = cf,                                                            \
+			   .role = { CR_##a0, CR_##a1, CR_##a2, CR_##a3, CR_##a4 },                \
+			   .cmp = { cmp_##c0, cmp_##c1, cmp_##c2, cmp_##c3 } },
 #include "corr_rules.def"
 #undef CORR_EVENT
 };
@@ -739,8 +741,7 @@ static bool sens_msg_leaves_host(const struct pyx_sysview *sv)
 
 	if (a && sv->at_entry && a->fault)
 		return true;
-	return arg_set(a) && !a->fault &&
-	       (a->u.sa.family == AF_INET || a->u.sa.family == AF_INET6);
+	return arg_set(a) && !a->fault && (a->u.sa.family == AF_INET || a->u.sa.family == AF_INET6);
 }
 
 /* open_by_handle_at: a path-less open; writing is what matters, as for open */
@@ -788,9 +789,8 @@ static bool sens_security_xattr(const struct pyx_sysview *sv)
 {
 	const struct pyx_sysarg *a = &sv->args[1];
 
-	return a->kind == PYX_AK_STR &&
-	       (a->fault || (a->present && a->u.path.len >= 9 &&
-			     !strncmp(a->u.path.str, "security.", 9)));
+	return a->kind == PYX_AK_STR && (a->fault || (a->present && a->u.path.len >= 9 &&
+						      !strncmp(a->u.path.str, "security.", 9)));
 }
 
 /* socket: packet capture and raw IP (sniffing, spoofing) */
@@ -834,7 +834,7 @@ static bool ex_audited_listen(const struct pyx_sysview *sv, const struct corr_sc
 static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		    const struct corr_view *v)
 {
-	static const char *const paths[] = {"/var/run/nscd/socket", "/run/nscd/socket"};
+	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
 	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 	const struct pyx_sockaddr_view *sa;
 	unsigned int i;
@@ -855,7 +855,7 @@ static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 /* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
 static bool sqlite_file(const struct corr_view *v, const char *abs)
 {
-	static const char *const sfx[] = {"", "-journal", "-wal", "-shm"};
+	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
 	unsigned int i, j;
 
 	if (!abs)
@@ -1243,12 +1243,12 @@ static enum corr_cmp num_role(const struct corr_claim *cl, const struct pyx_sysv
 	return differ(why, rr->why);
 }
 
-#define NUM_CMP(lc, role)                                                                  \
-	static enum corr_cmp cmp_num_##lc(const struct corr_claim *cl,                     \
-					  const struct pyx_sysview *sv,                    \
-					  const struct corr_scpaths *sp, const char **why) \
-	{                                                                                  \
-		return num_role(cl, sv, CR_##role, why);                                   \
+#define NUM_CMP(lc, role)                                                                          \
+	static enum corr_cmp cmp_num_##lc(const struct corr_claim *cl,                             \
+					  const struct pyx_sysview *sv,                            \
+					  const struct corr_scpaths *sp, const char **why)         \
+	{                                                                                          \
+		return num_role(cl, sv, CR_##role, why);                                           \
 	}
 NUM_CMP(mode, MODE)
 NUM_CMP(uid, UID)
@@ -1296,13 +1296,14 @@ static enum corr_cmp addr_cmp(const struct corr_claim *cl, const struct pyx_sock
 			return CM_DIFFER;
 		if (sa->abstract)
 			return sa->unix_len + 1 == a->unix_len && !a->unix_path[0] &&
-				       !memcmp(a->unix_path + 1, sa->unix_path, sa->unix_len)
-				   ? CM_MATCH
-				   : CM_DIFFER;
+					       !memcmp(a->unix_path + 1, sa->unix_path,
+						       sa->unix_len)
+				       ? CM_MATCH
+				       : CM_DIFFER;
 		return sa->unix_len == a->unix_len &&
-			       !memcmp(a->unix_path, sa->unix_path, sa->unix_len)
-			   ? CM_MATCH
-			   : CM_DIFFER;
+				       !memcmp(a->unix_path, sa->unix_path, sa->unix_len)
+			       ? CM_MATCH
+			       : CM_DIFFER;
 	}
 	if (sa->family != AF_INET && sa->family != AF_INET6)
 		return CM_DIFFER;
@@ -1468,9 +1469,11 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 		 * PyThread_start_new_thread()), whose clone/clone3 carries CLONE_THREAD. A
 		 * Pool's threads made after os.fork are not the fork's counterparts. */
 		bool thread = sv->sc == PYX_SC_clone ? !!(sv->args[0].raw & K_CLONE_THREAD)
-			    : sv->sc == PYX_SC_clone3 ? sv->args[0].present && !sv->args[0].null &&
-			      !sv->args[0].fault && (sv->args[0].u.clone.flags & K_CLONE_THREAD)
-			    : false;
+			      : sv->sc == PYX_SC_clone3
+				      ? sv->args[0].present && !sv->args[0].null &&
+						!sv->args[0].fault &&
+						(sv->args[0].u.clone.flags & K_CLONE_THREAD)
+				      : false;
 
 		if (cl->ev == PYX_EV_THREAD_START_NEW_THREAD)
 			return thread ? CM_MATCH : CM_NOT;

@@ -18,10 +18,10 @@
 /* Window classes (bits). */
 enum corr_class {
 	CC_SINGLE = 1 << 0, /* compare each counterpart with the claim */
-	CC_LOADER =
-	    1 << 1, /* import, ctypes.dlopen, ...: read-only opens and exec maps explained */
-	CC_RESOLVER =
-	    1 << 2, /* name service: its opens, sockets, connects and lib loads explained */
+	/* import, ctypes.dlopen, ...: read-only opens and exec maps explained */
+	CC_LOADER = 1 << 1,
+	/* name service: its opens, sockets, connects and lib loads explained */
+	CC_RESOLVER = 1 << 2,
 	CC_COMPOSITE = 1 << 3, /* done by nested audited calls: stays open over them */
 	CC_SPAWN = 1 << 4,     /* creates a process: children linked until exec */
 	CC_NOARGS = 1 << 5,    /* counterparts are not compared (any counterpart matches) */
@@ -63,9 +63,9 @@ static inline bool corr_scset_has(const struct corr_scset *s, unsigned int sc)
 
 struct corr_addr {
 	bool set;
-	int family;	   /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
+	int family;        /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
 	bool host_is_name; /* a host name, not an address: only the port is compared */
-	bool any_host;	   /* "" : INADDR_ANY */
+	bool any_host;     /* "" : INADDR_ANY */
 	uint8_t ip[16];
 	uint16_t port;
 	uint8_t unix_path[108];
@@ -74,11 +74,11 @@ struct corr_addr {
 };
 
 struct corr_claim {
-	unsigned int ev;	   /* PYX_EV_* */
-	unsigned int cls;	   /* enum corr_class bits */
+	unsigned int ev;           /* PYX_EV_* */
+	unsigned int cls;          /* enum corr_class bits */
 	struct corr_scset sc_mask; /* counterparts */
-	uint32_t sub_cats;	   /* CC_COMPOSITE: categories of the events it is made of */
-	unsigned int sub_ev[4];	   /* ... or exactly these events, when nsub_ev > 0 */
+	uint32_t sub_cats;         /* CC_COMPOSITE: categories of the events it is made of */
+	unsigned int sub_ev[4];    /* ... or exactly these events, when nsub_ev > 0 */
 	unsigned int nsub_ev;
 	/* paths as given (bytes, NUL-terminated) and resolved to absolute (NULL: unresolvable) */
 	char *path[CORR_PATHS];
@@ -87,7 +87,7 @@ struct corr_claim {
 	bool path_is_fd[CORR_PATHS];
 	int64_t fd[CORR_PATHS];
 	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
-	bool symlink_src;	    /* os.symlink: path[0] is the link's text, never resolved */
+	bool symlink_src;           /* os.symlink: path[0] is the link's text, never resolved */
 	/* open */
 	bool has_oflags;
 	uint64_t oflags;
@@ -99,16 +99,16 @@ struct corr_claim {
 	int64_t sock_fd; /* -1: unknown */
 	struct corr_addr addr;
 	/* exec */
-	char *exe;	      /* file to exec, as given (NULL: argv[0]) */
+	char *exe;            /* file to exec, as given (NULL: argv[0]) */
 	bool exe_path_lookup; /* no '/': PATH is searched, compare basenames */
 	char *argv[CORR_ARGV_MAX];
 	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
 	unsigned int argc;
 	bool argv_known;
 	bool argv_truncated;
-	char *cwd;	/* subprocess.Popen(cwd=...): the child's working directory */
-	char *lib;	/* ctypes.dlopen: the library asked for */
-	char *host;	/* a host name: socket.sethostname, http.client.connect, resolvers */
+	char *cwd;      /* subprocess.Popen(cwd=...): the child's working directory */
+	char *lib;      /* ctypes.dlopen: the library asked for */
+	char *host;     /* a host name: socket.sethostname, http.client.connect, resolvers */
 	bool sqlite_db; /* path[0] is a sqlite database: its journal files are its own */
 };
 
@@ -136,9 +136,9 @@ bool corr_sensitive(const struct pyx_sysview *sv);
 struct corr_fdinfo {
 	const char *path; /* absolute, NULL: unknown */
 	bool socket;
-	bool audited;     /* created, bound, connected or accepted under an audit event; a file:
+	bool audited; /* created, bound, connected or accepted under an audit event; a file:
 			   * opened by an open(2) an audit event explained */
-	bool writes;      /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
+	bool writes;  /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
 struct corr_view {
@@ -159,7 +159,7 @@ struct corr_view {
 	bool fork_of_hooked;    /* a fork of a hooked Python, before its exec */
 	const char *parent_exe; /* the file the parent exec'd, NULL: unknown */
 	uint32_t ppid;
-	const char *procfs;     /* "/proc" */
+	const char *procfs; /* "/proc" */
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of

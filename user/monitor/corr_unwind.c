@@ -44,8 +44,8 @@ static int no_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname, 
 }
 
 static const Dwfl_Callbacks dwfl_cb = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = no_debuginfo,
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = no_debuginfo,
 };
 
 /* The load bias of path mapped executable at start from file offset off: the address its
@@ -183,17 +183,17 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *a
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
 {
 	struct pyx_unw *w = arg;
-	Dwarf_Word r[2] = {w->d->bp, w->d->sp};
+	Dwarf_Word r[2] = { w->d->bp, w->d->sp };
 
 	dwfl_thread_state_register_pc(thread, w->d->ip);
 	return dwfl_thread_state_registers(thread, DW_RBP, 2, r);
 }
 
 static const Dwfl_Thread_Callbacks thread_cb = {
-    .next_thread = next_thread,
-    .get_thread = get_thread,
-    .memory_read = memory_read,
-    .set_initial_registers = set_initial_registers,
+	.next_thread = next_thread,
+	.get_thread = get_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
 };
 
 struct pyx_unw *pyx_unw_new(const struct pyx_unw_map *maps, unsigned int n)

@@ -15,7 +15,7 @@ struct pyx_unw_map {
 };
 
 struct pyx_unw_frame {
-	uint64_t pc;	 /* frame 0: where the syscall returns to; then return addresses */
+	uint64_t pc;     /* frame 0: where the syscall returns to; then return addresses */
 	const char *sym; /* the function holding it (.symtab or .dynsym), or NULL; owned by unw */
 	uint64_t symoff; /* pc - the symbol's address */
 };

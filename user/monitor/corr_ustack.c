@@ -118,7 +118,8 @@ static int maps_read(struct pyx_ustack *u, struct maps *m, uint32_t pid)
 	while (fgets(line, sizeof(line), f) && n < MAPS_MAX) {
 		file[0] = 0;
 		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %4095[^\n]", &start, &end, perms, &off,
-			   file) < 4 || perms[2] != 'x')
+			   file) < 4 ||
+		    perms[2] != 'x')
 			continue;
 		if (!(n & 63)) {
 			struct map_ent *nv = realloc(v, (n + 64) * sizeof(*v));
@@ -326,7 +327,8 @@ static int read_build_id(const char *path, uint8_t id[BUILD_ID_LEN])
 				break;
 			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
 			    !memcmp(note + name, "GNU", 4) && nh.n_descsz <= BUILD_ID_LEN) {
-				memset(id, 0, BUILD_ID_LEN); /* the kernel pads short IDs with zeros */
+				memset(id, 0,
+				       BUILD_ID_LEN); /* the kernel pads short IDs with zeros */
 				memcpy(id, note + desc, nh.n_descsz);
 				ret = 0;
 				break;
@@ -433,8 +435,8 @@ static unsigned int resolve_dump(struct pyx_ustack *u, uint32_t pid, const char 
 		if (i && run && fr[i].sym && !strncmp(base(e->path), "libc.so", 7))
 			entry = fr[i].sym;
 		if (i && !out->origin[0] && (known = origin_of(base(e->path))))
-			snprintf(out->origin, sizeof(out->origin), entry ? "%s (through glibc %s)" : "%s",
-				 known, entry);
+			snprintf(out->origin, sizeof(out->origin),
+				 entry ? "%s (through glibc %s)" : "%s", known, entry);
 	}
 	return n;
 }
@@ -480,7 +482,8 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const char *exe,
 
 				for (k = 0; k < BUILD_ID_LEN && w + 2 < (int)tn; k++)
 					w += snprintf(t + w, tn - w, "%02x", f[i].build_id[k]);
-				snprintf(t + w, tn - w, "+0x%llx", (unsigned long long)f[i].off_or_ip);
+				snprintf(t + w, tn - w, "+0x%llx",
+					 (unsigned long long)f[i].off_or_ip);
 			}
 		} else {
 			const struct map_ent *e = NULL;
@@ -490,7 +493,8 @@ void pyx_ustack_resolve(struct pyx_ustack *u, uint32_t pid, const char *exe,
 				m = maps_get(u, pid, &fresh);
 				if (!m || !m->n)
 					snprintf(out->note, sizeof(out->note),
-						 "process %u gone: raw addresses not resolved", pid);
+						 "process %u gone: raw addresses not resolved",
+						 pid);
 			}
 			if (m)
 				e = maps_find(m, f[i].off_or_ip);

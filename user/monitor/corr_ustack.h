@@ -19,7 +19,7 @@ struct pyx_ustack_text {
 	/* a known native caller, "" when none: "multiprocessing (C): glibc sem_open/sem_unlink",
 	 * "... (through glibc sem_open)" when unwound (an array: the struct is copied) */
 	char origin[160];
-	char note[64];                   /* "process 123 gone: not resolved", or "" */
+	char note[64]; /* "process 123 gone: not resolved", or "" */
 };
 
 struct pyx_ustack *pyx_ustack_new(const char *procfs);

@@ -51,8 +51,8 @@
 #define PYX_CORR_WINDOW_NS 1000000000ull /* idle time that closes a window, default */
 /* windows a closing window waits for its thread still in its syscall (or waiting for a CPU) */
 #define PYX_CORR_DEFER_WINDOWS 10
-#define PYX_CORR_ATT_MAX 32               /* syscalls kept per window */
-#define PYX_CORR_OUTER_MAX 4              /* nested composite windows per thread */
+#define PYX_CORR_ATT_MAX 32  /* syscalls kept per window */
+#define PYX_CORR_OUTER_MAX 4 /* nested composite windows per thread */
 
 enum pyx_corr_verdict {
 	PYX_V_NONE = 0,      /* not judged: passed through as it came */
@@ -82,12 +82,12 @@ enum pyx_corr_kind {
  * copies (escaping is the printer's job); has_event is false when the thread fired none. */
 struct pyx_corr_context {
 	bool has_event;
-	const char *event;    /* "ctypes.call_function" */
-	const char *file;     /* frame; "" when the event had no frame */
+	const char *event; /* "ctypes.call_function" */
+	const char *file;  /* frame; "" when the event had no frame */
 	const char *function;
 	uint32_t line;
-	uint64_t ts_ns;       /* when that event fired */
-	uint32_t tid;         /* the thread that fired it (the parent thread for a fresh child) */
+	uint64_t ts_ns; /* when that event fired */
+	uint32_t tid;   /* the thread that fired it (the parent thread for a fresh child) */
 	/* The user stack of the syscall itself (unaudited and indeterminate syscalls whose record
 	 * carries one): "libc.so.6+0xf7a3b" per frame, innermost first, and the function after a
 	 * space when the stack was unwound from a dump ("libc.so.6+0xf7a3b __open64+0x5b"). */
@@ -109,11 +109,11 @@ struct pyx_corr_blind {
 	uint32_t ppid;
 	uint64_t ts_ns;
 	const char *comm;
-	const char *exe;       /* the exec'd file */
+	const char *exe;         /* the exec'd file */
 	const char *const *argv; /* from the execve record when seen (may be NULL) */
 	unsigned int argc;
-	const char *why;       /* "exports Py_Initialize and PySys_Audit", ... */
-	const char *builtin;   /* comma-separated names fired on its built-in python:audit probe,
+	const char *why;     /* "exports Py_Initialize and PySys_Audit", ... */
+	const char *builtin; /* comma-separated names fired on its built-in python:audit probe,
 				* NULL when that probe was not attached */
 	uint64_t builtin_count;
 };
@@ -125,12 +125,12 @@ struct pyx_corr_blind {
  *   exec-untraced  a hooked process exec'd with no traced execve/execveat entry before it (a
  *                  32-bit int $0x80 execve, whose syscall tracepoints do not fire) */
 struct pyx_corr_alert {
-	const char *alert;      /* the name above */
+	const char *alert; /* the name above */
 	uint64_t ts_ns;
 	uint32_t pid, tid, uid;
-	const char *comm;       /* PYX_COMM_LEN bytes, not NUL-terminated when full */
-	const char *why;        /* one short sentence */
-	const char *path;       /* the file concerned (the exec'd name), or NULL */
+	const char *comm; /* PYX_COMM_LEN bytes, not NUL-terminated when full */
+	const char *why;  /* one short sentence */
+	const char *path; /* the file concerned (the exec'd name), or NULL */
 	size_t path_len;
 	const struct pyx_corr_context *context; /* the thread's last audit event, or NULL */
 };
@@ -141,7 +141,7 @@ struct pyx_corr_item {
 	const void *rec;
 	size_t size;
 	enum pyx_corr_verdict verdict;
-	const char *why;            /* mismatch / indeterminate / unaudited: one short reason */
+	const char *why; /* mismatch / indeterminate / unaudited: one short reason */
 	/* audit records with a verdict: */
 	const struct pyx_corr_att *syscalls;
 	unsigned int nsyscalls;
@@ -161,13 +161,13 @@ struct pyx_corr_item {
 typedef int (*pyx_corr_emit_fn)(void *ctx, const struct pyx_corr_item *it);
 
 struct pyx_corr_opts {
-	bool enabled;            /* false: every record passes through untouched, at once */
-	uint64_t window_ns;      /* 0: PYX_CORR_WINDOW_NS */
-	unsigned int max_held;   /* held records per thread; 0: 4096 */
-	size_t max_bytes;        /* held bytes in all; 0: 64 MiB */
-	unsigned int max_threads;/* tracked threads; 0: 8192 */
-	bool blind_spots;        /* inspect exec'd binaries for CPython */
-	uint64_t blind_grace_ns; /* time after exec a Python has to fire hook_start; 0: 2 s */
+	bool enabled;             /* false: every record passes through untouched, at once */
+	uint64_t window_ns;       /* 0: PYX_CORR_WINDOW_NS */
+	unsigned int max_held;    /* held records per thread; 0: 4096 */
+	size_t max_bytes;         /* held bytes in all; 0: 64 MiB */
+	unsigned int max_threads; /* tracked threads; 0: 8192 */
+	bool blind_spots;         /* inspect exec'd binaries for CPython */
+	uint64_t blind_grace_ns;  /* time after exec a Python has to fire hook_start; 0: 2 s */
 	/* Test hook: where /proc is (NULL: "/proc"). */
 	const char *procfs;
 	/* Read the stack dump a syscall record names (pyxcheck_syscall.h; slot is 1 + the index),
@@ -216,7 +216,7 @@ struct pyx_corr_stats {
 	uint64_t verdicts[PYX_V__COUNT];
 	uint64_t blind_spots;
 	uint64_t alerts;
-	uint64_t capped;      /* windows closed early by a cap */
+	uint64_t capped; /* windows closed early by a cap */
 	unsigned int ntop;
 	struct pyx_corr_top top[PYX_CORR_TOP_MAX]; /* most frequent unaudited (syscall, context) */
 };

@@ -66,7 +66,7 @@ struct pyx_pctx {
 	char boot_id[64];
 	uint32_t self;
 	long hz;
-	int cgfd;             /* the cgroup2 mount, or -1 */
+	int cgfd; /* the cgroup2 mount, or -1 */
 	char cgroot[64];
 	struct pent *b[PCTX_BUCKETS];
 	struct pent *dhead, *dtail;
@@ -571,8 +571,10 @@ static struct pent *from_proc(struct pyx_pctx *pc, uint32_t pid, uint64_t from, 
 	snprintf(path, sizeof(path), "%s/%u/stat", pc->procfs, pid);
 	/* fields after the comm's closing parenthesis: state, ppid, ..., starttime (22nd) */
 	if (read_small(path, buf, sizeof(buf)) > 0 && (s = strrchr(buf, ')')) &&
-	    sscanf(s + 1, " %*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
-			  "%*d %llu", &ppid, &start) == 2) {
+	    sscanf(s + 1,
+		   " %*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+		   "%*d %llu",
+		   &ppid, &start) == 2) {
 		e->ppid = ppid;
 		e->has_ppid = true;
 		pyx_exec_id(id, sizeof(id), pc->node, pc->boot_id,
@@ -612,7 +614,8 @@ static char *exe_if_same(struct pyx_pctx *pc, uint32_t pid, uint64_t ino, uint32
 
 	snprintf(path, sizeof(path), "%s/%u/exe", pc->procfs, pid);
 	if (!ino || statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_INO, &st) ||
-	    st.stx_ino != ino || st.stx_dev_major != dev >> 20 || st.stx_dev_minor != (dev & 0xfffff))
+	    st.stx_ino != ino || st.stx_dev_major != dev >> 20 ||
+	    st.stx_dev_minor != (dev & 0xfffff))
 		return NULL;
 	return read_link(path);
 }
@@ -684,7 +687,8 @@ static void on_exec(struct pyx_pctx *pc, const struct pyx_procview *pv)
 	if (par)
 		set_parent(e, par);
 	else if (old && old->has_parent && old->p_pid == pv->ppid)
-		set_parent(e, &(struct pent){ .pid = old->p_pid, .exec_id = old->p_exec_id,
+		set_parent(e, &(struct pent){ .pid = old->p_pid,
+					      .exec_id = old->p_exec_id,
 					      .exe = old->p_exe });
 	kill_at(pc, old, h->ts_ns);
 	insert(pc, e);
@@ -789,8 +793,7 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 	}
 }
 
-void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid,
-		   uint64_t ts)
+void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid, uint64_t ts)
 {
 	char tmp[10], *d = tmp + sizeof(tmp);
 	struct pent *e;

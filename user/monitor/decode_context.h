@@ -36,8 +36,7 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size);
 
 /* Append ,"process":{...},"parent":{...} for the record of pid/tid at ts; nothing when the
  * process is unknown. Never reads /proc. */
-void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid,
-		   uint64_t ts);
+void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid, uint64_t ts);
 
 /* The container a cgroup v2 path names (docker, containerd, cri-o, podman, kubernetes, lxc,
  * systemd-nspawn): id into id (NUL-terminated) and the runtime's name; the innermost match wins.

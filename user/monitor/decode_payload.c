@@ -63,7 +63,8 @@ static int get_u32(struct reader *r, uint32_t *v)
 	int err = take(r, 4, &p);
 
 	if (!err)
-		*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		*v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		     (uint32_t)p[3] << 24;
 	return err;
 }
 
@@ -135,7 +136,8 @@ static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escape
 				continue;
 			}
 			if (n - i >= 6 && s[i + 1] == 'u' && s[i + 2] == 'd' &&
-			    ((s[i + 3] >= '8' && s[i + 3] <= '9') || (s[i + 3] >= 'a' && s[i + 3] <= 'f')) &&
+			    ((s[i + 3] >= '8' && s[i + 3] <= '9') ||
+			     (s[i + 3] >= 'a' && s[i + 3] <= 'f')) &&
 			    hexdigit(s[i + 4]) && hexdigit(s[i + 5])) {
 				i += 6;
 				continue;

@@ -30,9 +30,9 @@ struct pyx_value {
 	uint8_t flags; /* PYX_TAG_TRUNCATED, PYX_TAG_ESCAPED */
 	uint32_t len;  /* STR/BYTES/BYTEARRAY/BIGINT: bytes; TUPLE/LIST/DICT/OBJECT: items */
 	union {
-		int64_t i;   /* INT */
-		double f;    /* FLOAT */
-		struct {     /* STR, BYTES, BYTEARRAY; BIGINT magnitude (least significant first) */
+		int64_t i; /* INT */
+		double f;  /* FLOAT */
+		struct {   /* STR, BYTES, BYTEARRAY; BIGINT magnitude (least significant first) */
 			const uint8_t *data;
 			bool negative; /* BIGINT only */
 		} s;

@@ -36,7 +36,9 @@ static const bool sc_entry_only[PYX_SC__COUNT] = {
 
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 #define PYX_SC_ROW(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
-	[PYX_SC_##name] = { #name, nr, PYX_RK_##rk,                                                \
+	[PYX_SC_##name] = { #name,                                                                 \
+			    nr,                                                                    \
+			    PYX_RK_##rk,                                                           \
 			    { PYX_AK_##k0, PYX_AK_##k1, PYX_AK_##k2, PYX_AK_##k3, PYX_AK_##k4,     \
 			      PYX_AK_##k5 },                                                       \
 			    { #a0, #a1, #a2, #a3, #a4, #a5 } },
@@ -457,7 +459,7 @@ struct name_val {
  * because user space should never see them, are ours: a syscall can still leak them.
  */
 static const struct name_val kernel_errnos[] = {
-	{ 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" }, { 514, "ERESTARTNOHAND" },
+	{ 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" },        { 514, "ERESTARTNOHAND" },
 	{ 515, "ENOIOCTLCMD" }, { 516, "ERESTART_RESTARTBLOCK" }, { 524, "ENOTSUPP" },
 };
 
@@ -477,17 +479,18 @@ __attribute__((constructor)) static void signal_names_init(void)
 }
 
 static const struct name_val afs[] = {
-	{ 0, "AF_UNSPEC" }, { 1, "AF_UNIX" }, { 2, "AF_INET" }, { 10, "AF_INET6" },
-	{ 16, "AF_NETLINK" }, { 17, "AF_PACKET" }, { 38, "AF_ALG" }, { 40, "AF_VSOCK" },
-	{ 44, "AF_XDP" },
+	{ 0, "AF_UNSPEC" }, { 1, "AF_UNIX" },     { 2, "AF_INET" },
+	{ 10, "AF_INET6" }, { 16, "AF_NETLINK" }, { 17, "AF_PACKET" },
+	{ 38, "AF_ALG" },   { 40, "AF_VSOCK" },   { 44, "AF_XDP" },
 };
 
 static const struct name_val resources[] = {
-	{ 0, "RLIMIT_CPU" }, { 1, "RLIMIT_FSIZE" }, { 2, "RLIMIT_DATA" }, { 3, "RLIMIT_STACK" },
-	{ 4, "RLIMIT_CORE" }, { 5, "RLIMIT_RSS" }, { 6, "RLIMIT_NPROC" }, { 7, "RLIMIT_NOFILE" },
-	{ 8, "RLIMIT_MEMLOCK" }, { 9, "RLIMIT_AS" }, { 10, "RLIMIT_LOCKS" },
-	{ 11, "RLIMIT_SIGPENDING" }, { 12, "RLIMIT_MSGQUEUE" }, { 13, "RLIMIT_NICE" },
-	{ 14, "RLIMIT_RTPRIO" }, { 15, "RLIMIT_RTTIME" },
+	{ 0, "RLIMIT_CPU" },       { 1, "RLIMIT_FSIZE" },  { 2, "RLIMIT_DATA" },
+	{ 3, "RLIMIT_STACK" },     { 4, "RLIMIT_CORE" },   { 5, "RLIMIT_RSS" },
+	{ 6, "RLIMIT_NPROC" },     { 7, "RLIMIT_NOFILE" }, { 8, "RLIMIT_MEMLOCK" },
+	{ 9, "RLIMIT_AS" },        { 10, "RLIMIT_LOCKS" }, { 11, "RLIMIT_SIGPENDING" },
+	{ 12, "RLIMIT_MSGQUEUE" }, { 13, "RLIMIT_NICE" },  { 14, "RLIMIT_RTPRIO" },
+	{ 15, "RLIMIT_RTTIME" },
 };
 
 static const char *lookup(const struct name_val *t, size_t n, uint64_t v)
@@ -506,12 +509,12 @@ const char *pyx_uring_op_name(unsigned int op)
 {
 	/* The uapi numbers (linux/io_uring.h), only the opcodes the BPF side reports. */
 	static const char *const names[] = {
-		[9] = "IORING_OP_SENDMSG",   [16] = "IORING_OP_CONNECT",
-		[18] = "IORING_OP_OPENAT",   [26] = "IORING_OP_SEND",
-		[28] = "IORING_OP_OPENAT2",  [35] = "IORING_OP_RENAMEAT",
-		[36] = "IORING_OP_UNLINKAT", [37] = "IORING_OP_MKDIRAT",
+		[9] = "IORING_OP_SENDMSG",    [16] = "IORING_OP_CONNECT",
+		[18] = "IORING_OP_OPENAT",    [26] = "IORING_OP_SEND",
+		[28] = "IORING_OP_OPENAT2",   [35] = "IORING_OP_RENAMEAT",
+		[36] = "IORING_OP_UNLINKAT",  [37] = "IORING_OP_MKDIRAT",
 		[38] = "IORING_OP_SYMLINKAT", [39] = "IORING_OP_LINKAT",
-		[47] = "IORING_OP_SEND_ZC",  [48] = "IORING_OP_SENDMSG_ZC",
+		[47] = "IORING_OP_SEND_ZC",   [48] = "IORING_OP_SENDMSG_ZC",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : NULL;
@@ -549,103 +552,149 @@ const char *pyx_resource_name(int res)
  * ------------------------------------------------------------------------------------------- */
 
 static const struct name_val open_flags[] = {
-	{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" },
-	{ 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" }, { 010000, "O_DSYNC" },
-	{ 020000, "O_ASYNC" }, { 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" },
-	{ 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" },
-	{ 02000000, "O_CLOEXEC" }, { 04000000, "__O_SYNC" }, { 010000000, "O_PATH" },
-	{ 020000000, "__O_TMPFILE" },
+	{ 0100, "O_CREAT" },        { 0200, "O_EXCL" },           { 0400, "O_NOCTTY" },
+	{ 01000, "O_TRUNC" },       { 02000, "O_APPEND" },        { 04000, "O_NONBLOCK" },
+	{ 010000, "O_DSYNC" },      { 020000, "O_ASYNC" },        { 040000, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" },   { 0400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" },  { 02000000, "O_CLOEXEC" },    { 04000000, "__O_SYNC" },
+	{ 010000000, "O_PATH" },    { 020000000, "__O_TMPFILE" },
 };
 
 static const struct name_val at_flags[] = {
-	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" }, { 0x400, "AT_SYMLINK_FOLLOW" },
-	{ 0x800, "AT_NO_AUTOMOUNT" }, { 0x1000, "AT_EMPTY_PATH" },
+	{ 0x100, "AT_SYMLINK_NOFOLLOW" }, { 0x200, "AT_REMOVEDIR" },
+	{ 0x400, "AT_SYMLINK_FOLLOW" },   { 0x800, "AT_NO_AUTOMOUNT" },
+	{ 0x1000, "AT_EMPTY_PATH" },
 };
 
 static const struct name_val rename_flags[] = {
-	{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" }, { 4, "RENAME_WHITEOUT" },
+	{ 1, "RENAME_NOREPLACE" },
+	{ 2, "RENAME_EXCHANGE" },
+	{ 4, "RENAME_WHITEOUT" },
 };
 
 static const struct name_val prot_flags[] = {
-	{ 1, "PROT_READ" }, { 2, "PROT_WRITE" }, { 4, "PROT_EXEC" }, { 0x10, "PROT_BTI" },
-	{ 0x01000000, "PROT_GROWSDOWN" }, { 0x02000000, "PROT_GROWSUP" },
+	{ 1, "PROT_READ" },
+	{ 2, "PROT_WRITE" },
+	{ 4, "PROT_EXEC" },
+	{ 0x10, "PROT_BTI" },
+	{ 0x01000000, "PROT_GROWSDOWN" },
+	{ 0x02000000, "PROT_GROWSUP" },
 };
 
 static const struct name_val map_flags[] = {
-	{ 0x10, "MAP_FIXED" }, { 0x20, "MAP_ANONYMOUS" }, { 0x40, "MAP_32BIT" },
-	{ 0x100, "MAP_GROWSDOWN" }, { 0x800, "MAP_DENYWRITE" }, { 0x1000, "MAP_EXECUTABLE" },
-	{ 0x2000, "MAP_LOCKED" }, { 0x4000, "MAP_NORESERVE" }, { 0x8000, "MAP_POPULATE" },
-	{ 0x10000, "MAP_NONBLOCK" }, { 0x20000, "MAP_STACK" }, { 0x40000, "MAP_HUGETLB" },
-	{ 0x80000, "MAP_SYNC" }, { 0x100000, "MAP_FIXED_NOREPLACE" },
+	{ 0x10, "MAP_FIXED" },      { 0x20, "MAP_ANONYMOUS" },
+	{ 0x40, "MAP_32BIT" },      { 0x100, "MAP_GROWSDOWN" },
+	{ 0x800, "MAP_DENYWRITE" }, { 0x1000, "MAP_EXECUTABLE" },
+	{ 0x2000, "MAP_LOCKED" },   { 0x4000, "MAP_NORESERVE" },
+	{ 0x8000, "MAP_POPULATE" }, { 0x10000, "MAP_NONBLOCK" },
+	{ 0x20000, "MAP_STACK" },   { 0x40000, "MAP_HUGETLB" },
+	{ 0x80000, "MAP_SYNC" },    { 0x100000, "MAP_FIXED_NOREPLACE" },
 };
 
 static const struct name_val sock_flags[] = {
-	{ 04000, "SOCK_NONBLOCK" }, { 02000000, "SOCK_CLOEXEC" },
+	{ 04000, "SOCK_NONBLOCK" },
+	{ 02000000, "SOCK_CLOEXEC" },
 };
 
 static const struct name_val msg_flags[] = {
-	{ 0x1, "MSG_OOB" }, { 0x2, "MSG_PEEK" }, { 0x4, "MSG_DONTROUTE" }, { 0x8, "MSG_CTRUNC" },
-	{ 0x10, "MSG_PROXY" }, { 0x20, "MSG_TRUNC" }, { 0x40, "MSG_DONTWAIT" }, { 0x80, "MSG_EOR" },
-	{ 0x100, "MSG_WAITALL" }, { 0x800, "MSG_CONFIRM" }, { 0x4000, "MSG_NOSIGNAL" },
-	{ 0x8000, "MSG_MORE" }, { 0x20000000, "MSG_FASTOPEN" }, { 0x40000000, "MSG_CMSG_CLOEXEC" },
+	{ 0x1, "MSG_OOB" },
+	{ 0x2, "MSG_PEEK" },
+	{ 0x4, "MSG_DONTROUTE" },
+	{ 0x8, "MSG_CTRUNC" },
+	{ 0x10, "MSG_PROXY" },
+	{ 0x20, "MSG_TRUNC" },
+	{ 0x40, "MSG_DONTWAIT" },
+	{ 0x80, "MSG_EOR" },
+	{ 0x100, "MSG_WAITALL" },
+	{ 0x800, "MSG_CONFIRM" },
+	{ 0x4000, "MSG_NOSIGNAL" },
+	{ 0x8000, "MSG_MORE" },
+	{ 0x20000000, "MSG_FASTOPEN" },
+	{ 0x40000000, "MSG_CMSG_CLOEXEC" },
 };
 
 static const struct name_val clone_flags[] = {
-	{ 0x100, "CLONE_VM" }, { 0x200, "CLONE_FS" }, { 0x400, "CLONE_FILES" },
-	{ 0x800, "CLONE_SIGHAND" }, { 0x1000, "CLONE_PIDFD" }, { 0x2000, "CLONE_PTRACE" },
-	{ 0x4000, "CLONE_VFORK" }, { 0x8000, "CLONE_PARENT" }, { 0x10000, "CLONE_THREAD" },
-	{ 0x20000, "CLONE_NEWNS" }, { 0x40000, "CLONE_SYSVSEM" }, { 0x80000, "CLONE_SETTLS" },
-	{ 0x100000, "CLONE_PARENT_SETTID" }, { 0x200000, "CLONE_CHILD_CLEARTID" },
-	{ 0x400000, "CLONE_DETACHED" }, { 0x800000, "CLONE_UNTRACED" },
-	{ 0x1000000, "CLONE_CHILD_SETTID" }, { 0x2000000, "CLONE_NEWCGROUP" },
-	{ 0x4000000, "CLONE_NEWUTS" }, { 0x8000000, "CLONE_NEWIPC" }, { 0x10000000, "CLONE_NEWUSER" },
-	{ 0x20000000, "CLONE_NEWPID" }, { 0x40000000, "CLONE_NEWNET" }, { 0x80000000, "CLONE_IO" },
+	{ 0x100, "CLONE_VM" },
+	{ 0x200, "CLONE_FS" },
+	{ 0x400, "CLONE_FILES" },
+	{ 0x800, "CLONE_SIGHAND" },
+	{ 0x1000, "CLONE_PIDFD" },
+	{ 0x2000, "CLONE_PTRACE" },
+	{ 0x4000, "CLONE_VFORK" },
+	{ 0x8000, "CLONE_PARENT" },
+	{ 0x10000, "CLONE_THREAD" },
+	{ 0x20000, "CLONE_NEWNS" },
+	{ 0x40000, "CLONE_SYSVSEM" },
+	{ 0x80000, "CLONE_SETTLS" },
+	{ 0x100000, "CLONE_PARENT_SETTID" },
+	{ 0x200000, "CLONE_CHILD_CLEARTID" },
+	{ 0x400000, "CLONE_DETACHED" },
+	{ 0x800000, "CLONE_UNTRACED" },
+	{ 0x1000000, "CLONE_CHILD_SETTID" },
+	{ 0x2000000, "CLONE_NEWCGROUP" },
+	{ 0x4000000, "CLONE_NEWUTS" },
+	{ 0x8000000, "CLONE_NEWIPC" },
+	{ 0x10000000, "CLONE_NEWUSER" },
+	{ 0x20000000, "CLONE_NEWPID" },
+	{ 0x40000000, "CLONE_NEWNET" },
+	{ 0x80000000, "CLONE_IO" },
 };
 
 static const struct name_val sock_types[] = {
-	{ 1, "SOCK_STREAM" }, { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" }, { 4, "SOCK_RDM" },
-	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" }, { 10, "SOCK_PACKET" },
+	{ 1, "SOCK_STREAM" },    { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" },     { 4, "SOCK_RDM" },
+	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" },  { 10, "SOCK_PACKET" },
 };
 
 /* Kinds of the evasion rows (PYX_SYSCALLS_EVASION). */
 static const struct name_val personality_flags[] = {
-	{ 0x0020000, "UNAME26" }, { 0x0040000, "ADDR_NO_RANDOMIZE" },
-	{ 0x0080000, "FDPIC_FUNCPTRS" }, { 0x0100000, "MMAP_PAGE_ZERO" },
-	{ 0x0200000, "ADDR_COMPAT_LAYOUT" }, { 0x0400000, "READ_IMPLIES_EXEC" },
-	{ 0x0800000, "ADDR_LIMIT_32BIT" }, { 0x1000000, "SHORT_INODE" },
-	{ 0x2000000, "WHOLE_SECONDS" }, { 0x4000000, "STICKY_TIMEOUTS" },
+	{ 0x0020000, "UNAME26" },
+	{ 0x0040000, "ADDR_NO_RANDOMIZE" },
+	{ 0x0080000, "FDPIC_FUNCPTRS" },
+	{ 0x0100000, "MMAP_PAGE_ZERO" },
+	{ 0x0200000, "ADDR_COMPAT_LAYOUT" },
+	{ 0x0400000, "READ_IMPLIES_EXEC" },
+	{ 0x0800000, "ADDR_LIMIT_32BIT" },
+	{ 0x1000000, "SHORT_INODE" },
+	{ 0x2000000, "WHOLE_SECONDS" },
+	{ 0x4000000, "STICKY_TIMEOUTS" },
 	{ 0x8000000, "ADDR_LIMIT_3GB" },
 };
 
 static const struct name_val shm_flags[] = {
-	{ 010000, "SHM_RDONLY" }, { 020000, "SHM_RND" }, { 040000, "SHM_REMAP" },
+	{ 010000, "SHM_RDONLY" },
+	{ 020000, "SHM_RND" },
+	{ 040000, "SHM_REMAP" },
 	{ 0100000, "SHM_EXEC" },
 };
 
 static const struct name_val xattr_flags[] = {
-	{ 1, "XATTR_CREATE" }, { 2, "XATTR_REPLACE" },
+	{ 1, "XATTR_CREATE" },
+	{ 2, "XATTR_REPLACE" },
 };
 
 static const struct name_val ptrace_reqs[] = {
-	{ 0, "PTRACE_TRACEME" }, { 1, "PTRACE_PEEKTEXT" }, { 2, "PTRACE_PEEKDATA" },
-	{ 3, "PTRACE_PEEKUSER" }, { 4, "PTRACE_POKETEXT" }, { 5, "PTRACE_POKEDATA" },
-	{ 6, "PTRACE_POKEUSER" }, { 7, "PTRACE_CONT" }, { 8, "PTRACE_KILL" },
-	{ 9, "PTRACE_SINGLESTEP" }, { 12, "PTRACE_GETREGS" }, { 13, "PTRACE_SETREGS" },
-	{ 14, "PTRACE_GETFPREGS" }, { 15, "PTRACE_SETFPREGS" }, { 16, "PTRACE_ATTACH" },
-	{ 17, "PTRACE_DETACH" }, { 24, "PTRACE_SYSCALL" }, { 0x4200, "PTRACE_SETOPTIONS" },
-	{ 0x4204, "PTRACE_GETREGSET" }, { 0x4205, "PTRACE_SETREGSET" }, { 0x4206, "PTRACE_SEIZE" },
-	{ 0x4207, "PTRACE_INTERRUPT" },
+	{ 0, "PTRACE_TRACEME" },        { 1, "PTRACE_PEEKTEXT" },
+	{ 2, "PTRACE_PEEKDATA" },       { 3, "PTRACE_PEEKUSER" },
+	{ 4, "PTRACE_POKETEXT" },       { 5, "PTRACE_POKEDATA" },
+	{ 6, "PTRACE_POKEUSER" },       { 7, "PTRACE_CONT" },
+	{ 8, "PTRACE_KILL" },           { 9, "PTRACE_SINGLESTEP" },
+	{ 12, "PTRACE_GETREGS" },       { 13, "PTRACE_SETREGS" },
+	{ 14, "PTRACE_GETFPREGS" },     { 15, "PTRACE_SETFPREGS" },
+	{ 16, "PTRACE_ATTACH" },        { 17, "PTRACE_DETACH" },
+	{ 24, "PTRACE_SYSCALL" },       { 0x4200, "PTRACE_SETOPTIONS" },
+	{ 0x4204, "PTRACE_GETREGSET" }, { 0x4205, "PTRACE_SETREGSET" },
+	{ 0x4206, "PTRACE_SEIZE" },     { 0x4207, "PTRACE_INTERRUPT" },
 };
 
 static const struct name_val node_types[] = {
-	{ 0010000, "S_IFIFO" }, { 0020000, "S_IFCHR" }, { 0040000, "S_IFDIR" },
-	{ 0060000, "S_IFBLK" }, { 0100000, "S_IFREG" }, { 0120000, "S_IFLNK" },
+	{ 0010000, "S_IFIFO" },  { 0020000, "S_IFCHR" }, { 0040000, "S_IFDIR" },
+	{ 0060000, "S_IFBLK" },  { 0100000, "S_IFREG" }, { 0120000, "S_IFLNK" },
 	{ 0140000, "S_IFSOCK" },
 };
 
 /* Append to buf at *pos, counting what would have been written. */
-__attribute__((format(printf, 4, 5)))
-static void put(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void put(char *buf, size_t size, size_t *pos,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -866,7 +915,7 @@ static int fmt_arg(enum pyx_argk kind, uint64_t raw, char *buf, size_t size)
 
 struct fmt_slot {
 	uint64_t raw;
-	int kind;  /* kind + 1: a zeroed slot matches nothing */
+	int kind; /* kind + 1: a zeroed slot matches nothing */
 	int len;
 	char text[48];
 };

@@ -19,11 +19,11 @@
 #define PYX_SA_ADDR_MAX 48
 
 struct pyx_sockaddr_view {
-	int family;           /* AF_*, or -1 when the data is shorter than sa_family */
+	int family; /* AF_*, or -1 when the data is shorter than sa_family */
 	/* AF_INET, AF_INET6: numeric address text ("127.0.0.1", "::1") and port (host order). */
 	char addr[PYX_SA_ADDR_MAX];
 	uint16_t port;
-	uint32_t scope_id;    /* AF_INET6 */
+	uint32_t scope_id; /* AF_INET6 */
 	/* AF_UNIX: the path bytes (not NUL-terminated, may hold any byte: escape when printing).
 	 * abstract: the name after the leading NUL (shown by convention as "@name"); unnamed: no
 	 * path
@@ -35,19 +35,19 @@ struct pyx_sockaddr_view {
 	/* Any family: the raw bytes, always valid. */
 	const uint8_t *raw;
 	size_t raw_len;
-	bool decoded;         /* family is one of AF_INET, AF_INET6, AF_UNIX and its length checked */
+	bool decoded; /* family is one of AF_INET, AF_INET6, AF_UNIX and its length checked */
 };
 
 struct pyx_sysarg {
-	const char *name;     /* the kernel's argument name, "filename" */
+	const char *name; /* the kernel's argument name, "filename" */
 	enum pyx_argk kind;
-	uint64_t raw;         /* the register value */
+	uint64_t raw; /* the register value */
 	/* Only for data kinds (pyx_sysarg_has_data()): */
-	bool present;         /* the BPF side copied something (PYX_DF_PRESENT) */
-	bool truncated;       /* PYX_DF_TRUNCATED */
-	bool fault;           /* PYX_DF_FAULT: the pointer could not be read; show it as a pointer */
-	bool null;            /* PYX_DF_NULL: NULL pointer */
-	bool changed;         /* PYX_DF_CHANGED: read again at exit, it differed */
+	bool present;   /* the BPF side copied something (PYX_DF_PRESENT) */
+	bool truncated; /* PYX_DF_TRUNCATED */
+	bool fault;     /* PYX_DF_FAULT: the pointer could not be read; show it as a pointer */
+	bool null;      /* PYX_DF_NULL: NULL pointer */
+	bool changed;   /* PYX_DF_CHANGED: read again at exit, it differed */
 	union {
 		/* PATH, STR: NUL-terminated str inside the record; len excludes the NUL. has_dirfd:
 		 * the argument just before is a DIRFD, so a relative path is relative to dirfd. */
@@ -93,22 +93,22 @@ struct pyx_sysarg {
 struct pyx_sysview {
 	const struct pyx_rec_syscall *rec;
 	enum pyx_sc_id sc;
-	const char *name;     /* "openat" */
+	const char *name; /* "openat" */
 	uint32_t nr;
 	enum pyx_retk ret_kind;
-	int64_t ret;          /* raw */
-	int err;              /* positive errno when ret is in [-4095, -1], else 0 */
+	int64_t ret; /* raw */
+	int err;     /* positive errno when ret is in [-4095, -1], else 0 */
 	uint64_t enter_ns;
-	uint64_t latency_ns;  /* hdr.ts_ns - enter_ns */
-	bool no_entry;        /* always false: the BPF side only sends syscalls whose entry it saw */
-	bool at_entry;        /* PYX_SCF_ENTRY: sent at entry, ret and latency_ns are 0 (unknown) */
-	bool changed;         /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
+	uint64_t latency_ns; /* hdr.ts_ns - enter_ns */
+	bool no_entry;       /* always false: the BPF side only sends syscalls whose entry it saw */
+	bool at_entry;       /* PYX_SCF_ENTRY: sent at entry, ret and latency_ns are 0 (unknown) */
+	bool changed;        /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
 			       * args[i].changed says which; the values shown are the entry ones */
-	bool read_at_exit;    /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
-	bool io_uring;        /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
-	unsigned int uring_op;/* its IORING_OP_* opcode */
-	bool no_result;       /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */
-	unsigned int nargs;   /* arguments in the table row (0..6) */
+	bool read_at_exit;   /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
+	bool io_uring;       /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
+	unsigned int uring_op; /* its IORING_OP_* opcode */
+	bool no_result;        /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */
+	unsigned int nargs;    /* arguments in the table row (0..6) */
 	struct pyx_sysarg args[PYX_SC_NARGS];
 	/* user stack (PYX_SCF_USTACK): frames, innermost first */
 	unsigned int nustack;
@@ -126,13 +126,13 @@ struct pyx_procview {
 	int exit_code;                 /* EXIT: wait status */
 	bool exited;                   /* EXIT: WIFEXITED; status = exit_status */
 	int exit_status;
-	int term_signal;               /* EXIT: WIFSIGNALED signal, else 0 */
-	uint32_t old_tid;              /* EXEC */
-	const char *filename;          /* EXEC: NUL-terminated in the record, or NULL */
+	int term_signal;      /* EXIT: WIFSIGNALED signal, else 0 */
+	uint32_t old_tid;     /* EXEC */
+	const char *filename; /* EXEC: NUL-terminated in the record, or NULL */
 	size_t filename_len;
 	bool filename_truncated, filename_fault;
-	bool exe_deleted, exe_memfd;   /* EXEC: PYX_PRF_EXE_DELETED / PYX_PRF_EXE_MEMFD */
-	bool no_exec_syscall;          /* EXEC: PYX_PRF_NO_EXEC_SYSCALL */
+	bool exe_deleted, exe_memfd; /* EXEC: PYX_PRF_EXE_DELETED / PYX_PRF_EXE_MEMFD */
+	bool no_exec_syscall;        /* EXEC: PYX_PRF_NO_EXEC_SYSCALL */
 	/* EXEC, issue 11: argv bytes (NUL separated, the last one maybe unterminated when cut),
 	 * NULL when absent; identity the kernel gave at exec */
 	const char *argv;
@@ -140,7 +140,7 @@ struct pyx_procview {
 	bool argv_truncated;
 	uint32_t euid, auid, ns_pid, pidns_ino;
 	uint64_t exe_ino;
-	uint32_t exe_dev;              /* kernel encoding: major << 20 | minor */
+	uint32_t exe_dev; /* kernel encoding: major << 20 | minor */
 };
 
 /* "IORING_OP_OPENAT", ... or NULL. */
@@ -153,14 +153,14 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out);
 /* Table lookups. NULL / -1 when out of range. */
 const char *pyx_sc_name(unsigned int sc);
 int pyx_sc_nr(unsigned int sc);
-int pyx_sc_by_name(const char *name);         /* PYX_SC_* or -1 */
+int pyx_sc_by_name(const char *name); /* PYX_SC_* or -1 */
 bool pyx_argk_has_data(enum pyx_argk kind);
 
 /* Names. NULL when unknown (the caller prints the number). err and sig positive. */
-const char *pyx_errno_name(int err);     /* "ENOENT" */
-const char *pyx_signal_name(int sig);    /* "SIGTERM" */
-const char *pyx_af_name(int af);         /* "AF_INET" */
-const char *pyx_resource_name(int res);  /* "RLIMIT_NOFILE" */
+const char *pyx_errno_name(int err);    /* "ENOENT" */
+const char *pyx_signal_name(int sig);   /* "SIGTERM" */
+const char *pyx_af_name(int af);        /* "AF_INET" */
+const char *pyx_resource_name(int res); /* "RLIMIT_NOFILE" */
 
 /* strace-like text of a numeric argument (INT, UINT, HEX, PTR, SIZE, FD, DIRFD, OPEN_FLAGS, MODE,
  * AT_FLAGS, RENAME_FLAGS, SOCKLEN, SIGNAL, PROT, MAP_FLAGS, AF, SOCK_TYPE, SOCK_FLAGS, MSG_FLAGS,

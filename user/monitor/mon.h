@@ -45,33 +45,33 @@ struct monitor {
 	struct pyx_writer w;
 	struct pyx_summary sum;
 	struct pyx_arena arena;
-	struct pyx_corr *corr;          /* NULL: records are shown as they come */
-	struct pyx_builtin *builtin;    /* CPython's own python:audit probe, for blind spots */
+	struct pyx_corr *corr;       /* NULL: records are shown as they come */
+	struct pyx_builtin *builtin; /* CPython's own python:audit probe, for blind spots */
 	struct pyx_stamp stamp;
-	struct pyx_syslog *syslog;      /* --syslog, or NULL */
-	bool syslog_done;               /* finished at exit: lines no longer go to it */
-	uint64_t shown[PYX_CT__COUNT];  /* records written, by type (stats and metrics) */
+	struct pyx_syslog *syslog;     /* --syslog, or NULL */
+	bool syslog_done;              /* finished at exit: lines no longer go to it */
+	uint64_t shown[PYX_CT__COUNT]; /* records written, by type (stats and metrics) */
 	struct pyx_loader *ld;
-	struct pyx_builtin_worker *bw;  /* attaches and detaches it off the run loop */
-	struct pyx_sink *sink;          /* the bounded output queue and its writer thread */
+	struct pyx_builtin_worker *bw;          /* attaches and detaches it off the run loop */
+	struct pyx_sink *sink;                  /* the bounded output queue and its writer thread */
 	uint64_t loss_noted[PYX_STREAM__COUNT]; /* kernel loss totals already told the correlator */
 	uint64_t throttle_noted[PYX_STREAM__COUNT]; /* and throttle totals */
-	struct pyx_views *views;        /* -c/-C, --trace-out, --html (out_views.h), or NULL */
-	bool term_summary;              /* the human view on a terminal: the summary at the end */
-	struct pyx_vfilter vf;          /* display filters of the live view (out_filter.h) */
+	struct pyx_views *views; /* -c/-C, --trace-out, --html (out_views.h), or NULL */
+	bool term_summary;       /* the human view on a terminal: the summary at the end */
+	struct pyx_vfilter vf;   /* display filters of the live view (out_filter.h) */
 	bool vf_on;
-	struct pyx_order *order;        /* time order of the human output (out_order.h), or NULL */
+	struct pyx_order *order; /* time order of the human output (out_order.h), or NULL */
 
 	/* the live run's state, handed from phase to phase */
-	uint64_t t0;                    /* the start record's time: before the probes */
-	char lib[PATH_MAX];             /* the hook library (mon_preflight.c) */
-	char launcher[PATH_MAX];        /* build/pyxcheck-python beside it */
-	struct pyx_child child;         /* COMMAND */
-	FILE *f;                        /* the output file (-o), stdout or stderr */
+	uint64_t t0;             /* the start record's time: before the probes */
+	char lib[PATH_MAX];      /* the hook library (mon_preflight.c) */
+	char launcher[PATH_MAX]; /* build/pyxcheck-python beside it */
+	struct pyx_child child;  /* COMMAND */
+	FILE *f;                 /* the output file (-o), stdout or stderr */
 	void *arena_mem;
 	bool child_done;
 	int child_status;
-	bool abandoned;                 /* a stuck reader: exit without waiting for the writer */
+	bool abandoned; /* a stuck reader: exit without waiting for the writer */
 	bool views_failed;
 };
 

@@ -72,14 +72,16 @@ int mon_attach(struct monitor *m)
 		      "ia32_emulation on): the raw syscall tracepoints count a monitored "
 		      "process's 32-bit syscalls (said at exit) but do not decode them; boot with "
 		      "ia32_emulation=0, or run hooked Pythons with PYXCHECK_DENY_COMPAT=1 "
-		      "(docs/correlation.md)\n", stderr);
+		      "(docs/correlation.md)\n",
+		      stderr);
 	else if (opts->syscalls && pyx_compat_probe() > 0)
 		fputs("pyxcheck: warning: this kernel runs 32-bit syscalls (int $0x80, "
 		      "ia32_emulation on): syscall tracepoints miss them, so a monitored "
 		      "process's 32-bit "
 		      "open/unlink/chmod/connect/kill go unseen (exec is still caught); boot with "
 		      "ia32_emulation=0, or run hooked Pythons with PYXCHECK_DENY_COMPAT=1 "
-		      "(docs/correlation.md)\n", stderr);
+		      "(docs/correlation.md)\n",
+		      stderr);
 	for (i = 0; i < opts->npids; i++) {
 		err = pyx_loader_add_pid(m->ld, opts->pids[i]);
 		if (err) {
@@ -100,7 +102,9 @@ int mon_attach(struct monitor *m)
 	}
 	if (opts->verbose)
 		fprintf(stderr, "pyxcheck: probes attached, monitoring %s\n",
-			opts->command ? opts->command[0] : opts->npids ? "the given pids" : "every hooked process");
+			opts->command ? opts->command[0]
+			: opts->npids ? "the given pids"
+				      : "every hooked process");
 
 	if (opts->all)
 		pyx_pctx_set_exec_lookup(m->w.pctx, exec_kept, m);

@@ -56,8 +56,8 @@ int mon_on_item(void *ctx, const struct pyx_corr_item *it)
 	struct monitor *m = ctx;
 
 	if (it->kind == PYX_CI_BLIND_SPOT) {
-		if (m->vf_on && !pyx_vfilter_show_finding(&m->vf, it->blind->pid, 0,
-							  it->blind->comm, true))
+		if (m->vf_on &&
+		    !pyx_vfilter_show_finding(&m->vf, it->blind->pid, 0, it->blind->comm, true))
 			return 0;
 		if (m->w.ndropped || m->w.nnomem)
 			mon_report_dropped(m, false);
@@ -140,14 +140,17 @@ int mon_corr_setup(struct monitor *m)
 	 * all attached (without -e, with --findings, or an -e that names them all); -e then only
 	 * filters what is shown. */
 	if (opts->syscalls && opts->category_mask == (1u << PYX_CAT__COUNT) - 1) {
-		struct pyx_corr_opts copts = { .enabled = true, .blind_spots = true,
-					       .ustack_dump = opts->no_stack_dump ? NULL : stack_dump,
+		struct pyx_corr_opts copts = { .enabled = true,
+					       .blind_spots = true,
+					       .ustack_dump = opts->no_stack_dump ? NULL
+										  : stack_dump,
 					       .ustack_arg = m };
 
 		if (mon_corr_start(m, &copts))
 			return 1;
 		/* optional: without it blind spots are still reported, without event names */
-		if (!pyx_builtin_open(&m->builtin, opts->verbose) && !pyx_bw_start(&m->bw, m->builtin))
+		if (!pyx_builtin_open(&m->builtin, opts->verbose) &&
+		    !pyx_bw_start(&m->bw, m->builtin))
 			pyx_corr_set_blind_cb(m->corr, on_blind, m);
 	}
 	return 0;

@@ -51,7 +51,8 @@ int mon_finish(struct monitor *m)
 		for (i = 0; i < PYX_STREAM__COUNT; i++) {
 			if (m->sum.lost_total[i] <= m->sum.lost_records[i])
 				continue;
-			mon_write_lost(m, i, m->sum.lost_total[i] - m->sum.lost_records[i], "ringbuf", 0);
+			mon_write_lost(m, i, m->sum.lost_total[i] - m->sum.lost_records[i],
+				       "ringbuf", 0);
 			m->sum.lost_records[i] = m->sum.lost_total[i];
 		}
 		/* throttled records whose THROTTLED record never went out: the uid is not known
@@ -59,8 +60,8 @@ int mon_finish(struct monitor *m)
 		for (i = 0; i < PYX_STREAM_UNMONITORED; i++) {
 			if (m->sum.throttled_total[i] <= m->sum.throttled_records[i])
 				continue;
-			mon_write_throttled(m, i,
-					m->sum.throttled_total[i] - m->sum.throttled_records[i]);
+			mon_write_throttled(
+				m, i, m->sum.throttled_total[i] - m->sum.throttled_records[i]);
 			m->sum.throttled_records[i] = m->sum.throttled_total[i];
 		}
 	}
@@ -74,7 +75,8 @@ int mon_finish(struct monitor *m)
 	if (bad) {
 		/* no header to report them by: counted as malformed, said once */
 		m->sum.malformed += bad;
-		pyx_print_error(opts->json, "%llu ring records dropped: size does not match their header",
+		pyx_print_error(opts->json,
+				"%llu ring records dropped: size does not match their header",
 				(unsigned long long)bad);
 	}
 	/* the output is complete before the detach, which can take a while (tracepoint
@@ -109,7 +111,8 @@ int mon_finish(struct monitor *m)
 			break;
 		}
 		if (mon_stop_signals != sigs) {
-			pyx_print_error(opts->json, "failed to write output: interrupted while the "
+			pyx_print_error(opts->json,
+					"failed to write output: interrupted while the "
 					"reader was not reading, %zu bytes unwritten",
 					pyx_sink_pending(m->sink));
 			m->abandoned = true;
@@ -133,21 +136,24 @@ int mon_finish(struct monitor *m)
 			m->child.pid = -1;
 		}
 		if (opts->command && !m->child_done && m->child.pid > 0)
-			pyx_print_error(opts->json, "failed to write output: %s; %s (pid %d) is left "
-					"running, unmonitored", strerror(-m->w.err), opts->command[0],
-					m->child.pid);
+			pyx_print_error(opts->json,
+					"failed to write output: %s; %s (pid %d) is left "
+					"running, unmonitored",
+					strerror(-m->w.err), opts->command[0], m->child.pid);
 		else
-			pyx_print_error(opts->json, "failed to write output: %s", strerror(-m->w.err));
+			pyx_print_error(opts->json, "failed to write output: %s",
+					strerror(-m->w.err));
 	}
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		uint64_t n = m->sum.lost_records[i] > m->sum.lost_total[i] ? m->sum.lost_records[i] :
-									   m->sum.lost_total[i];
+		uint64_t n = m->sum.lost_records[i] > m->sum.lost_total[i] ? m->sum.lost_records[i]
+									   : m->sum.lost_total[i];
 
 		/* the unmonitored stream counts processes that could not be followed, not records:
 		 * said on its own line (the set is sized from pid_max, so this should never be) */
 		if (i == PYX_STREAM_UNMONITORED) {
 			if (n)
-				pyx_print_error(opts->json, "%llu processes not monitored: the kernel's "
+				pyx_print_error(opts->json,
+						"%llu processes not monitored: the kernel's "
 						"set of monitored processes was full",
 						(unsigned long long)n);
 			continue;
@@ -157,32 +163,42 @@ int mon_finish(struct monitor *m)
 		lost_mem += m->sum.lost_memory[i];
 	}
 	if (m->vf.startup_hidden)
-		fprintf(stderr, "pyxcheck: --skip-startup hid %llu start-up records of %llu "
-			"processes\n", (unsigned long long)m->vf.startup_hidden,
+		fprintf(stderr,
+			"pyxcheck: --skip-startup hid %llu start-up records of %llu "
+			"processes\n",
+			(unsigned long long)m->vf.startup_hidden,
 			(unsigned long long)m->vf.startup_procs);
 	if (pyx_order_late(m->order))
-		fprintf(stderr, "pyxcheck: %llu lines were written out of time order (held past "
+		fprintf(stderr,
+			"pyxcheck: %llu lines were written out of time order (held past "
 			"the reorder bound), each after a marker line\n",
 			(unsigned long long)pyx_order_late(m->order));
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
-		throttled += m->sum.throttled_records[i] > m->sum.throttled_total[i] ?
-				     m->sum.throttled_records[i] : m->sum.throttled_total[i];
+		throttled += m->sum.throttled_records[i] > m->sum.throttled_total[i]
+				     ? m->sum.throttled_records[i]
+				     : m->sum.throttled_total[i];
 	if (throttled)
-		pyx_print_error(opts->json, "%llu records throttled: a user flooded the ring "
+		pyx_print_error(opts->json,
+				"%llu records throttled: a user flooded the ring "
 				"buffer and was held to a fair share (the `throttled` records "
 				"name the uid)",
 				(unsigned long long)throttled);
 	if (lost_ring || lost_out)
-		pyx_print_error(opts->json, "%llu records lost: %llu with the ring buffer full "
+		pyx_print_error(opts->json,
+				"%llu records lost: %llu with the ring buffer full "
 				"(--ringbuf-size), %llu with the output queue full (a slow reader; "
-				"--queue-size)", (unsigned long long)(lost_ring + lost_out),
+				"--queue-size)",
+				(unsigned long long)(lost_ring + lost_out),
 				(unsigned long long)lost_ring, (unsigned long long)lost_out);
 	if (lost_mem)
-		pyx_print_error(opts->json, "%llu records lost: the monitor ran out of memory "
-				"building them", (unsigned long long)lost_mem);
+		pyx_print_error(opts->json,
+				"%llu records lost: the monitor ran out of memory "
+				"building them",
+				(unsigned long long)lost_mem);
 	/* issue 8: the raw tracepoints see 32-bit syscalls; they are not decoded, but said */
 	if (m->ld && pyx_loader_compat_syscalls(m->ld))
-		pyx_print_error(opts->json, "%llu 32-bit syscalls (int $0x80) of monitored "
+		pyx_print_error(opts->json,
+				"%llu 32-bit syscalls (int $0x80) of monitored "
 				"processes were seen and not decoded",
 				(unsigned long long)pyx_loader_compat_syscalls(m->ld));
 	if (mon_own_output(opts) && !m->abandoned) {
@@ -214,7 +230,8 @@ int mon_cleanup(struct monitor *m, int ret)
 		pid_t pid = pyx_detach_in_background();
 
 		if (opts->verbose && pid > 0)
-			fprintf(stderr, "pyxcheck: probes detach in the background (pid %d)\n", pid);
+			fprintf(stderr, "pyxcheck: probes detach in the background (pid %d)\n",
+				pid);
 	}
 	pyx_loader_destroy(m->ld);
 	if (m->child.pid > 0) {

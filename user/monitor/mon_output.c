@@ -21,12 +21,15 @@
 
 /* A lost record written by the monitor itself: pid 0 when no thread can be named. */
 void mon_write_lost(struct monitor *m, unsigned int stream, uint64_t count, const char *reason,
-		       uint32_t pid)
+		    uint32_t pid)
 {
 	const struct pyx_corr_item *corr = m->w.corr;
 	int saved = m->w.stream;
 	struct pyx_rec_lost l = {
-		.hdr = { .size = sizeof(l), .type = PYX_REC_LOST, .pid = pid, .tid = pid,
+		.hdr = { .size = sizeof(l),
+			 .type = PYX_REC_LOST,
+			 .pid = pid,
+			 .tid = pid,
 			 .ts_ns = now_ns(CLOCK_MONOTONIC) },
 		.stream = stream,
 		.count = count,
@@ -50,7 +53,8 @@ void mon_write_throttled(struct monitor *m, unsigned int stream, uint64_t count)
 	const struct pyx_corr_item *corr = m->w.corr;
 	int saved = m->w.stream;
 	struct pyx_rec_throttled t = {
-		.hdr = { .size = sizeof(t), .type = PYX_REC_THROTTLED,
+		.hdr = { .size = sizeof(t),
+			 .type = PYX_REC_THROTTLED,
 			 .ts_ns = now_ns(CLOCK_MONOTONIC) },
 		.stream = stream,
 		.uid = (uint32_t)-1,
@@ -169,8 +173,9 @@ void mon_collect(struct monitor *m, struct pyx_counters *c)
 		pyx_loader_counts(m->ld, lost, throttled);
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
 		c->lost[i] = lost[i] > m->sum.lost_records[i] ? lost[i] : m->sum.lost_records[i];
-		c->throttled[i] = throttled[i] > m->sum.throttled_records[i] ?
-					  throttled[i] : m->sum.throttled_records[i];
+		c->throttled[i] = throttled[i] > m->sum.throttled_records[i]
+					  ? throttled[i]
+					  : m->sum.throttled_records[i];
 	}
 	c->malformed = m->sum.malformed;
 	if (m->syslog) {
@@ -197,8 +202,8 @@ void mon_write_metrics(struct monitor *m)
 	mon_collect(m, &c);
 	err = pyx_metrics_write(m->opts->metrics, &c);
 	if (err)
-		pyx_print_error(m->opts->json, "failed to write metrics to %s: %s", m->opts->metrics,
-				strerror(-err));
+		pyx_print_error(m->opts->json, "failed to write metrics to %s: %s",
+				m->opts->metrics, strerror(-err));
 }
 
 /* Records the sink dropped since the last report, as a `lost` record with stream "sink". */
@@ -210,7 +215,8 @@ void mon_report_sink_lost(struct monitor *m)
 	if (!n || !m->opts->json)
 		return;
 	m->w.stream = -1; /* the accounting itself is never dropped */
-	pyx_buf_printf(&m->w.buf, "{\"type\":\"lost\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"uid\":0,"
+	pyx_buf_printf(&m->w.buf,
+		       "{\"type\":\"lost\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"uid\":0,"
 		       "\"comm\":\"pyxcheck\",\"stream\":\"sink\",\"count\":%llu}",
 		       (unsigned long long)now_ns(CLOCK_MONOTONIC), getpid(), getpid(),
 		       (unsigned long long)n);
@@ -232,8 +238,10 @@ void mon_reopen_output(struct monitor *m, FILE **f)
 	err = mon_open_output(m->opts, true, &nf, why, sizeof(why));
 	if (err) {
 		/* keep writing to the old file rather than lose records */
-		pyx_print_error(m->opts->json, "failed to reopen %s: %s (still writing to the "
-				"old file)", m->opts->output, why);
+		pyx_print_error(m->opts->json,
+				"failed to reopen %s: %s (still writing to the "
+				"old file)",
+				m->opts->output, why);
 		return;
 	}
 	/* the writer thread finishes the old file, then takes the new one between two lines */
@@ -280,7 +288,8 @@ int mon_writer_setup(struct monitor *m)
 
 	m->arena_mem = malloc(arena_size);
 	if (!m->arena_mem) {
-		pyx_print_error(o->json, "failed to allocate the decoder arena: %s", strerror(ENOMEM));
+		pyx_print_error(o->json, "failed to allocate the decoder arena: %s",
+				strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	pyx_arena_init(&m->arena, m->arena_mem, arena_size);
@@ -314,7 +323,8 @@ int mon_output_setup(struct monitor *m)
 	}
 	if (opts->json && opts->command && m->f != stdout && isatty(fileno(m->f))) {
 		/* the command writes to that terminal too: its lines would break the JSON Lines */
-		pyx_print_error(opts->json, "refusing to write JSON Lines to the terminal COMMAND "
+		pyx_print_error(opts->json,
+				"refusing to write JSON Lines to the terminal COMMAND "
 				"shares; use -o FILE (or -o - for stdout)");
 		return 2;
 	}
@@ -328,9 +338,9 @@ int mon_output_setup(struct monitor *m)
 		gethostname(host, sizeof(host) - 1);
 		err = pyx_syslog_open(&m->syslog, opts->syslog, opts->syslog_buffer, host);
 		if (err) {
-			pyx_print_error(opts->json, "failed to set up --syslog %s: %s", opts->syslog,
-					err == -EINVAL ? "bad or unresolvable address" :
-					strerror(-err));
+			pyx_print_error(
+				opts->json, "failed to set up --syslog %s: %s", opts->syslog,
+				err == -EINVAL ? "bad or unresolvable address" : strerror(-err));
 			return 1;
 		}
 	}
@@ -355,18 +365,20 @@ int mon_output_setup(struct monitor *m)
 		long cw = cols ? strtol(cols, NULL, 10) : 0;
 
 		m->w.color = opts->color == PYX_COLOR_ALWAYS ||
-			    (opts->color == PYX_COLOR_AUTO && tty && !getenv("NO_COLOR"));
+			     (opts->color == PYX_COLOR_AUTO && tty && !getenv("NO_COLOR"));
 		if (cw >= 40 && cw <= 10000)
 			m->w.width = (unsigned int)cw;
 		else if (tty)
-			m->w.width = ioctl(fileno(m->f), TIOCGWINSZ, &ws) == 0 && ws.ws_col ?
-					    ws.ws_col : 100;
+			m->w.width = ioctl(fileno(m->f), TIOCGWINSZ, &ws) == 0 && ws.ws_col
+					     ? ws.ws_col
+					     : 100;
 		m->w.fit = m->w.width && !opts->wide;
 		m->w.durations = opts->durations;
 		m->w.wide = opts->wide;
 		err = pyx_order_new(&m->order);
 		if (err) {
-			pyx_print_error(false, "failed to set up the live view: %s", strerror(-err));
+			pyx_print_error(false, "failed to set up the live view: %s",
+					strerror(-err));
 			return 1;
 		}
 		m->w.order = m->order;

@@ -85,19 +85,24 @@ int mon_preflight(struct monitor *m)
 		return 1;
 	}
 	if (find_hook(m->lib, sizeof(m->lib), m->launcher, sizeof(m->launcher))) {
-		pyx_print_error(opts->json, "hook library %s is missing: run `make` (it is built next "
-				"to pyxcheck) or `make install`", m->lib);
+		pyx_print_error(opts->json,
+				"hook library %s is missing: run `make` (it is built next "
+				"to pyxcheck) or `make install`",
+				m->lib);
 		return 1;
 	}
 	for (i = 0; i < opts->npids; i++) {
 		if (!mon_proc_alive(opts->pids[i])) {
-			pyx_print_error(opts->json, "no running process with pid %d", opts->pids[i]);
+			pyx_print_error(opts->json, "no running process with pid %d",
+					opts->pids[i]);
 			return 1;
 		}
 		if (!proc_hooked(opts->pids[i]))
-			fprintf(stderr, "pyxcheck: warning: pid %d carries no pyxcheck hook: only its "
+			fprintf(stderr,
+				"pyxcheck: warning: pid %d carries no pyxcheck hook: only its "
 				"syscalls and those of hooked children will be seen (pyxcheck-install-hook, "
-				"or start it under pyxcheck)\n", opts->pids[i]);
+				"or start it under pyxcheck)\n",
+				opts->pids[i]);
 	}
 	return 0;
 }

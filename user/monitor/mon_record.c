@@ -128,12 +128,12 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 			for (unsigned int i = 0; i < sv.nargs; i++) {
 				const struct pyx_sysarg *a = &sv.args[i];
 
-				if (a->kind == PYX_AK_PATH && a->present && !a->null &&
-				    !a->fault) {
-					vr.python_exec = sv.sc == PYX_SC_execve ||
-							 sv.sc == PYX_SC_execveat ?
-						pyx_vfilter_is_python(a->u.path.str, a->u.path.len) :
-						false;
+				if (a->kind == PYX_AK_PATH && a->present && !a->null && !a->fault) {
+					vr.python_exec =
+						sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat
+							? pyx_vfilter_is_python(a->u.path.str,
+										a->u.path.len)
+							: false;
 					break;
 				}
 			}
@@ -158,7 +158,8 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 			if (pv.kind == PYX_PROC_FORK && !pv.thread)
 				vr.child_pid = pv.child_pid;
 			if (pv.kind == PYX_PROC_EXEC && pv.filename)
-				vr.python_exec = pyx_vfilter_is_python(pv.filename, pv.filename_len);
+				vr.python_exec = pyx_vfilter_is_python(pv.filename,
+								       pv.filename_len);
 			if (!view_show(m, h, &vr))
 				break;
 		}
@@ -175,7 +176,8 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 		m->sum.lifecycle++;
 		{
 			const struct pyx_rec_lifecycle *lc = rec;
-			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = -1,
+			struct pyx_vf_rec vr = { .event_id = -1,
+						 .proc_kind = -1,
 						 .hook_start = lc->kind == PYX_LC_HOOK_START };
 
 			if (!view_show(m, h, &vr))

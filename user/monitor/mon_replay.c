@@ -26,9 +26,10 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 	if (pyx_replay_load(&r, o->replay, o->json))
 		return 1;
 	if (r.no_raw) {
-		pyx_print_error(o->json, "%s: %llu records carry no ring-buffer bytes: replay needs a "
-				"capture made with -j --raw -o FILE", o->replay,
-				(unsigned long long)r.no_raw);
+		pyx_print_error(o->json,
+				"%s: %llu records carry no ring-buffer bytes: replay needs a "
+				"capture made with -j --raw -o FILE",
+				o->replay, (unsigned long long)r.no_raw);
 		goto cleanup;
 	}
 	err = mon_open_output((struct pyx_opts *)o, false, &m->f, why, sizeof(why));

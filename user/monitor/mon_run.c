@@ -26,8 +26,8 @@
 
 #include "mon.h"
 
-volatile sig_atomic_t mon_stop_signals;      /* SIGINT/SIGTERM received so far */
-static volatile sig_atomic_t stop_forward;   /* the last one was sent to us alone */
+volatile sig_atomic_t mon_stop_signals;    /* SIGINT/SIGTERM received so far */
+static volatile sig_atomic_t stop_forward; /* the last one was sent to us alone */
 static volatile sig_atomic_t stop_signo;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
 static volatile sig_atomic_t stats_requested;  /* SIGUSR1 */
@@ -146,7 +146,8 @@ void mon_run(struct monitor *m, int argc, char **argv)
 		}
 		if (opts->metrics && now_ns(CLOCK_MONOTONIC) >= next_metrics) {
 			mon_write_metrics(m);
-			next_metrics = now_ns(CLOCK_MONOTONIC) + opts->metrics_interval_ms * 1000000ull;
+			next_metrics = now_ns(CLOCK_MONOTONIC) +
+				       opts->metrics_interval_ms * 1000000ull;
 		}
 		if (reopen_requested) {
 			reopen_requested = 0;
@@ -154,7 +155,8 @@ void mon_run(struct monitor *m, int argc, char **argv)
 		}
 		if (m->w.ndropped) {
 			if (!warned_drop)
-				fprintf(stderr, "pyxcheck: warning: the output reader is too slow and the "
+				fprintf(stderr,
+					"pyxcheck: warning: the output reader is too slow and the "
 					"output queue is full: records are dropped, counted and reported "
 					"(--queue-size)\n");
 			warned_drop = true;
@@ -182,7 +184,8 @@ void mon_run(struct monitor *m, int argc, char **argv)
 			}
 			if (pid < 0 && errno == ECHILD)
 				done = m->child_done;
-			if (mon_stop_signals && !m->child_done && !forwarded && mon_stop_signals < 2) {
+			if (mon_stop_signals && !m->child_done && !forwarded &&
+			    mon_stop_signals < 2) {
 				if (stop_forward)
 					kill(m->child.pid, stop_signo);
 				forwarded = true;

@@ -211,11 +211,27 @@ static int parse_events(struct pyx_opts *o, char *list)
 	return 0;
 }
 
-enum { OPT_SUMMARY = 0x100, OPT_RINGBUF, OPT_METRICS, OPT_METRICS_INTERVAL, OPT_SYSLOG,
-       OPT_SYSLOG_BUFFER, OPT_WAIT_DETACH, OPT_QUEUE, OPT_TRACE_OUT, OPT_HTML,
-       OPT_NO_STACK_DUMP, OPT_SC_PROBES, OPT_RAW,
-       /* the live view */
-       OPT_WIDE = 0x180, OPT_COLOR, OPT_SKIP_STARTUP, OPT_PYTHON_ONLY, OPT_FINDINGS };
+enum {
+	OPT_SUMMARY = 0x100,
+	OPT_RINGBUF,
+	OPT_METRICS,
+	OPT_METRICS_INTERVAL,
+	OPT_SYSLOG,
+	OPT_SYSLOG_BUFFER,
+	OPT_WAIT_DETACH,
+	OPT_QUEUE,
+	OPT_TRACE_OUT,
+	OPT_HTML,
+	OPT_NO_STACK_DUMP,
+	OPT_SC_PROBES,
+	OPT_RAW,
+	/* the live view */
+	OPT_WIDE = 0x180,
+	OPT_COLOR,
+	OPT_SKIP_STARTUP,
+	OPT_PYTHON_ONLY,
+	OPT_FINDINGS
+};
 
 /* Options of the live view (docs/views.md); 1: handled, 0: not one of them, -EINVAL. */
 static int parse_view_opt(struct pyx_opts *o, int c, const char *arg)
@@ -356,8 +372,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			break;
 		case OPT_RINGBUF:
 			if (parse_size(optarg, &o->ringbuf_size)) {
-				usage_error("--ringbuf-size: '%s' is not a power of two between 4096 "
-					    "and 1G", optarg);
+				usage_error(
+					"--ringbuf-size: '%s' is not a power of two between 4096 "
+					"and 1G",
+					optarg);
 				return -EINVAL;
 			}
 			break;
@@ -377,8 +395,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			errno = 0;
 			v = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || v < 10 || v > 3600000) {
-				usage_error("--metrics-interval: '%s' is not a number of ms between 10 "
-					    "and 3600000", optarg);
+				usage_error(
+					"--metrics-interval: '%s' is not a number of ms between 10 "
+					"and 3600000",
+					optarg);
 				return -EINVAL;
 			}
 			o->metrics_interval_ms = (unsigned int)v;
@@ -387,8 +407,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		case OPT_SYSLOG:
 			if (strncmp(optarg, "unix:", 5) && strncmp(optarg, "udp:", 4) &&
 			    strncmp(optarg, "tcp:", 4)) {
-				usage_error("--syslog: '%s' is not unix:PATH, udp:HOST:PORT or "
-					    "tcp:HOST:PORT", optarg);
+				usage_error(
+					"--syslog: '%s' is not unix:PATH, udp:HOST:PORT or "
+					"tcp:HOST:PORT",
+					optarg);
 				return -EINVAL;
 			}
 			o->syslog = optarg;
@@ -414,8 +436,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		}
 		case OPT_QUEUE:
 			if (parse_size(optarg, &o->queue_size)) {
-				usage_error("--queue-size: '%s' is not a power of two between 4096 "
-					    "and 1G", optarg);
+				usage_error(
+					"--queue-size: '%s' is not a power of two between 4096 "
+					"and 1G",
+					optarg);
 				return -EINVAL;
 			}
 			break;
@@ -449,8 +473,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 			} else if (!strcmp(optarg, "per-syscall")) {
 				o->sc_probes = PYX_SCP_PER_SYSCALL;
 			} else {
-				usage_error("--syscall-probes: '%s' is not raw, per-syscall or "
-					    "auto", optarg);
+				usage_error(
+					"--syscall-probes: '%s' is not raw, per-syscall or "
+					"auto",
+					optarg);
 				return -EINVAL;
 			}
 			break;
@@ -502,7 +528,8 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (o->replay && (o->command || o->npids || all || o->append || o->syslog || o->raw)) {
-		usage_error("%s", "-r replays a capture: no COMMAND, -p, -a, -A, --syslog or --raw");
+		usage_error("%s",
+			    "-r replays a capture: no COMMAND, -p, -a, -A, --syslog or --raw");
 		return -EINVAL;
 	}
 	if (o->raw && !o->json) {

@@ -194,8 +194,9 @@ void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr
 	unsigned int i;
 
 	if (json) {
-		pyx_buf_printf(b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
-			       (unsigned long long)bs->ts_ns, bs->pid, bs->pid);
+		pyx_buf_printf(
+			b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
+			(unsigned long long)bs->ts_ns, bs->pid, bs->pid);
 		pyx_json_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN));
 		pyx_pctx_json(w->pctx, b, bs->pid, bs->pid, bs->ts_ns);
 		pyx_buf_printf(b, ",\"ppid\":%u,\"exe\":", bs->ppid);
@@ -255,9 +256,10 @@ void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr
 	struct pyx_buf *b = &w->buf;
 
 	if (json) {
-		pyx_buf_printf(b, "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
-			       "\"uid\":%u,\"comm\":", (unsigned long long)a->ts_ns, a->pid, a->tid,
-			       a->uid);
+		pyx_buf_printf(b,
+			       "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
+			       "\"uid\":%u,\"comm\":",
+			       (unsigned long long)a->ts_ns, a->pid, a->tid, a->uid);
 		pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
 		pyx_pctx_json(w->pctx, b, a->pid, a->tid, a->ts_ns);
 		pyx_buf_puts(b, ",\"alert\":");
@@ -306,9 +308,11 @@ void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
 	for (i = PYX_V_MATCHED; i < PYX_V__COUNT; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i > PYX_V_MATCHED ? "," : "",
 			       pyx_corr_verdict_name(i), (unsigned long long)st.verdicts[i]);
-	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"alerts\":%llu,\"capped\":%llu,"
-		       "\"top_unaudited\":[", (unsigned long long)st.blind_spots,
-		       (unsigned long long)st.alerts, (unsigned long long)st.capped);
+	pyx_buf_printf(b,
+		       "},\"blind_spots\":%llu,\"alerts\":%llu,\"capped\":%llu,"
+		       "\"top_unaudited\":[",
+		       (unsigned long long)st.blind_spots, (unsigned long long)st.alerts,
+		       (unsigned long long)st.capped);
 	for (i = 0; i < st.ntop; i++) {
 		pyx_buf_printf(b, "%s{\"syscall\":\"%s\",\"context\":", i ? "," : "",
 			       st.top[i].syscall);
@@ -319,9 +323,10 @@ void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c)
 	for (i = 0; i < PYX_EV__COUNT; i++) {
 		n = pyx_corr_latency(c, i, &p50, &p99);
 		if (n)
-			pyx_buf_printf(b, "%s\"%s\":{\"count\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu}",
-				       k++ ? "," : "", pyx_cat_event(i)->name, (unsigned long long)n,
-				       (unsigned long long)p50, (unsigned long long)p99);
+			pyx_buf_printf(
+				b, "%s\"%s\":{\"count\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu}",
+				k++ ? "," : "", pyx_cat_event(i)->name, (unsigned long long)n,
+				(unsigned long long)p50, (unsigned long long)p99);
 	}
 	pyx_buf_puts(b, "}}");
 }
@@ -354,8 +359,8 @@ void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c)
 		if (!n)
 			continue;
 		pyx_buf_printf(b, "  latency %-28s n=%-8llu p50=%lluns p99=%lluns",
-			       pyx_cat_event(i)->name, (unsigned long long)n, (unsigned long long)p50,
-			       (unsigned long long)p99);
+			       pyx_cat_event(i)->name, (unsigned long long)n,
+			       (unsigned long long)p50, (unsigned long long)p99);
 		pyx_writer_flush_line(w);
 	}
 }

@@ -27,17 +27,17 @@ struct pyx_summary {
 	unsigned int nother;
 	uint64_t other_overflow;
 	uint64_t sc[PYX_SC__COUNT], sc_failed[PYX_SC__COUNT];
-	uint64_t proc[4];         /* by enum pyx_proc_kind */
+	uint64_t proc[4]; /* by enum pyx_proc_kind */
 	uint64_t lifecycle, malformed;
-	uint64_t records;         /* every record received, shown or filtered out */
+	uint64_t records;                         /* every record received, shown or filtered out */
 	uint64_t lost_records[PYX_STREAM__COUNT]; /* sum of LOST records received */
 	uint64_t lost_total[PYX_STREAM__COUNT];   /* the loader's counters at exit */
 	uint64_t lost_output[PYX_STREAM__COUNT];  /* lines the output queue dropped (out_sink.h) */
 	uint64_t lost_memory[PYX_STREAM__COUNT];  /* lines not built for want of memory */
 	uint64_t throttled_records[PYX_STREAM__COUNT]; /* sum of THROTTLED records received */
 	uint64_t throttled_total[PYX_STREAM__COUNT];   /* the loader's counters at exit */
-	const struct pyx_corr *corr;              /* correlation figures (out_corr.h), or NULL */
-	struct pyx_sum_timed *timed;              /* -c / --html tables (below), or NULL */
+	const struct pyx_corr *corr; /* correlation figures (out_corr.h), or NULL */
+	struct pyx_sum_timed *timed; /* -c / --html tables (below), or NULL */
 };
 
 void pyx_summary_audit(struct pyx_summary *s, unsigned int event_id, const uint8_t *name,
@@ -54,9 +54,9 @@ void pyx_summary_free(struct pyx_summary *s);
 #define PYX_SUM_TOP 10
 
 struct pyx_sum_row {
-	char *key;         /* event or syscall name, "file:line", or the pid as text */
+	char *key; /* event or syscall name, "file:line", or the pid as text */
 	uint64_t calls, errors, time_ns;
-	uint64_t events;   /* per process: audit events; per line: the events' count is calls */
+	uint64_t events; /* per process: audit events; per line: the events' count is calls */
 	char comm[PYX_COMM_LEN + 1]; /* per process: the latest comm */
 	uint32_t pid;
 };
@@ -64,7 +64,7 @@ struct pyx_sum_row {
 struct pyx_sum_tab {
 	struct pyx_sum_row *rows;
 	size_t n, cap;
-	uint32_t *index;   /* open addressing over rows, size nindex (a power of two) */
+	uint32_t *index; /* open addressing over rows, size nindex (a power of two) */
 	size_t nindex;
 	uint64_t overflow; /* rows refused for lack of memory */
 };
@@ -82,7 +82,7 @@ struct pyx_sum_timed {
 	struct pyx_sum_tab events, syscalls, procs, lines;
 	struct pyx_sum_slow slow[PYX_SUM_TOP]; /* slowest first */
 	unsigned int nslow;
-	uint64_t ev_time_ns, sc_time_ns;       /* column totals, for % time */
+	uint64_t ev_time_ns, sc_time_ns; /* column totals, for % time */
 };
 
 enum pyx_sum_sort { PYX_SORT_TIME, PYX_SORT_CALLS, PYX_SORT_ERRORS, PYX_SORT_NAME };

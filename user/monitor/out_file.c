@@ -88,7 +88,9 @@ int pyx_outfile_open(const char *path, bool append, char *why, size_t n)
 	fd = open_no_symlinks(path);
 	if (fd < 0) {
 		if (fd == -ELOOP)
-			snprintf(why, n, "a component of the path is a symlink (refused: give the real path)");
+			snprintf(
+				why, n,
+				"a component of the path is a symlink (refused: give the real path)");
 		else if (fd == -ENXIO)
 			snprintf(why, n, "it is a FIFO with no reader");
 		else
@@ -100,7 +102,8 @@ int pyx_outfile_open(const char *path, bool append, char *why, size_t n)
 		goto refuse;
 	}
 	if (st.st_uid != geteuid()) {
-		snprintf(why, n, "it belongs to uid %u, not to uid %u (remove it or choose another path)",
+		snprintf(why, n,
+			 "it belongs to uid %u, not to uid %u (remove it or choose another path)",
 			 (unsigned int)st.st_uid, (unsigned int)geteuid());
 		goto refuse;
 	}

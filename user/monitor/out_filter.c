@@ -136,8 +136,8 @@ bool pyx_vfilter_show(struct pyx_vfilter *f, const struct pyx_rec_hdr *h,
 	return show;
 }
 
-bool pyx_vfilter_show_finding(struct pyx_vfilter *f, uint32_t pid, uint32_t uid,
-			      const char *comm, bool python)
+bool pyx_vfilter_show_finding(struct pyx_vfilter *f, uint32_t pid, uint32_t uid, const char *comm,
+			      bool python)
 {
 	(void)pid;
 	if (proc_ok(f, uid, comm, python))

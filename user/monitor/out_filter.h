@@ -23,29 +23,29 @@
 struct pyx_vf_pid;
 
 struct pyx_vfilter {
-	const char *comm;      /* -n: comm contains this, or NULL */
-	bool uid_set;          /* -u */
+	const char *comm; /* -n: comm contains this, or NULL */
+	bool uid_set;     /* -u */
 	uint32_t uid;
 	bool python_only;
 	bool skip_startup;
 	bool findings;
 	/* counts */
-	uint64_t startup_hidden;   /* records hidden by --skip-startup */
-	uint64_t startup_procs;    /* processes whose start-up was hidden */
-	uint64_t filtered;         /* records hidden by the other filters */
+	uint64_t startup_hidden; /* records hidden by --skip-startup */
+	uint64_t startup_procs;  /* processes whose start-up was hidden */
+	uint64_t filtered;       /* records hidden by the other filters */
 	struct pyx_vf_pid *pids[1024];
 };
 
 /* What the filters need to know of a record besides its header. */
 struct pyx_vf_rec {
-	unsigned int type;     /* PYX_REC_* */
-	bool alarm;            /* an alarm verdict, a malformed or lost record: never hidden by
+	unsigned int type;  /* PYX_REC_* */
+	bool alarm;         /* an alarm verdict, a malformed or lost record: never hidden by
 				* start-up or the process filters, the only thing --findings shows */
-	int event_id;          /* audit: PYX_EV_*, else -1 */
-	bool python_exec;      /* exec record or execve syscall of a file named python* */
-	int proc_kind;         /* process: PYX_PROC_*, else -1 */
-	uint32_t child_pid;    /* fork: the new process (0: a thread) */
-	bool hook_start;       /* lifecycle hook_start */
+	int event_id;       /* audit: PYX_EV_*, else -1 */
+	bool python_exec;   /* exec record or execve syscall of a file named python* */
+	int proc_kind;      /* process: PYX_PROC_*, else -1 */
+	uint32_t child_pid; /* fork: the new process (0: a thread) */
+	bool hook_start;    /* lifecycle hook_start */
 };
 
 bool pyx_vfilter_active(const struct pyx_vfilter *f);
@@ -55,8 +55,8 @@ bool pyx_vfilter_show(struct pyx_vfilter *f, const struct pyx_rec_hdr *h,
 /* Is the file name's last component python*? */
 bool pyx_vfilter_is_python(const char *path, size_t len);
 /* Blind spots and alerts (no record): shown unless a process filter rules their process out. */
-bool pyx_vfilter_show_finding(struct pyx_vfilter *f, uint32_t pid, uint32_t uid,
-			      const char *comm, bool python);
+bool pyx_vfilter_show_finding(struct pyx_vfilter *f, uint32_t pid, uint32_t uid, const char *comm,
+			      bool python);
 void pyx_vfilter_free(struct pyx_vfilter *f);
 
 #endif /* PYX_OUT_FILTER_H */

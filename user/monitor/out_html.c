@@ -108,7 +108,7 @@ static const char *span_class(const struct pyx_span *s)
 		}
 	case PYX_SPAN_SYSCALL:
 		return s->verdict == PYX_V_UNAUDITED || s->verdict == PYX_V_CHANGED ? "sc alarm"
-		       : s->failed						    ? "sc failed"
+		       : s->failed                                                  ? "sc failed"
 										    : "sc";
 	case PYX_SPAN_PROC:
 		return "proc";
@@ -164,9 +164,9 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 	for (i = a; i < b; i++) {
 		if (i == a || sp[i]->tid != sp[i - 1]->tid)
 			memset(lanes, 0xff, sizeof(lanes));
-		nmerged +=
-		    merged(lanes, sp[i], LABEL_W + plot * (double)(sp[i]->start_ns - lo) / span,
-			   plot * (double)(sp[i]->end_ns - sp[i]->start_ns) / span);
+		nmerged += merged(lanes, sp[i],
+				  LABEL_W + plot * (double)(sp[i]->start_ns - lo) / span,
+				  plot * (double)(sp[i]->end_ns - sp[i]->start_ns) / span);
 	}
 	fprintf(f, "<h3 id=\"proc-%u\">pid %u ", pid, pid);
 	esc(f, pyx_views_comm(v, pid, pid));
@@ -179,10 +179,9 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 		" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%%\" viewBox=\"0 0 %u %u\">\n",
 		pid, nmerged, SVG_W, nrows * ROW_H + 20);
 	if (nmerged)
-		fprintf(
-		    f,
-		    "<title>%zu items shorter than a pixel drawn as the one before them</title>\n",
-		    nmerged);
+		fprintf(f,
+			"<title>%zu items shorter than a pixel drawn as the one before them</title>\n",
+			nmerged);
 	/* time axis: five ticks */
 	for (i = 0; i <= 4; i++) {
 		double x = LABEL_W + plot * i / 4;
@@ -215,22 +214,19 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 			w = 1;
 		switch (s->kind) {
 		case PYX_SPAN_AUDIT:
-			fprintf(
-			    f,
-			    "<rect class=\"%s\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"12\">",
-			    span_class(s), x, y + 2, w);
+			fprintf(f,
+				"<rect class=\"%s\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"12\">",
+				span_class(s), x, y + 2, w);
 			break;
 		case PYX_SPAN_SYSCALL:
-			fprintf(
-			    f,
-			    "<rect class=\"%s\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"10\">",
-			    span_class(s), x, y + 16, w);
+			fprintf(f,
+				"<rect class=\"%s\" x=\"%.1f\" y=\"%u\" width=\"%.1f\" height=\"10\">",
+				span_class(s), x, y + 16, w);
 			break;
 		case PYX_SPAN_PROC:
-			fprintf(
-			    f,
-			    "<rect class=\"proc\" x=\"%.1f\" y=\"%u\" width=\"2\" height=\"%u\">",
-			    x, y, ROW_H - 2);
+			fprintf(f,
+				"<rect class=\"proc\" x=\"%.1f\" y=\"%u\" width=\"2\" height=\"%u\">",
+				x, y, ROW_H - 2);
 			break;
 		default:
 			fprintf(f, "<circle class=\"alarm\" cx=\"%.1f\" cy=\"%u\" r=\"5\">", x,
@@ -242,26 +238,26 @@ static void timeline(FILE *f, struct pyx_views *v, struct pyx_span **sp, size_t 
 		fprintf(f, " +%.3f ms, %.3f ms</title>", (double)(s->start_ns - v->t0_ns) / 1e6,
 			(double)(s->end_ns - s->start_ns) / 1e6);
 		fputs(s->kind == PYX_SPAN_AUDIT || s->kind == PYX_SPAN_SYSCALL ||
-			      s->kind == PYX_SPAN_PROC
-			  ? "</rect>\n"
-			  : "</circle>\n",
+				      s->kind == PYX_SPAN_PROC
+			      ? "</rect>\n"
+			      : "</circle>\n",
 		      f);
 	}
 	fputs("</svg>\n", f);
 }
 
 static const char style[] =
-    "body{font:14px sans-serif;margin:16px;color:#222;background:#fff}"
-    "h1{font-size:20px}h2{font-size:17px;border-bottom:1px solid #ccc}h3{font-size:15px}"
-    "table{border-collapse:collapse;margin-bottom:12px}"
-    "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;font:12px monospace}"
-    "td.name,td.text,th{text-align:left}"
-    "tr.unaudited td,tr.mismatch td,tr.alert td,tr.blind-spot td{background:#fde8e8}"
-    ".ev{fill:#9ab}.matched{fill:#4a4}.mismatch{fill:#d22}.nosc{fill:#bbb}.indet{fill:#e90}"
-    ".sc{fill:#46c}.failed{fill:#c84}.sc.alarm{fill:#d22}circle.alarm{fill:#d00}"
-    "svg.timeline{max-width:1100px;display:block}.proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{"
-    "font:11px monospace;fill:#333}"
-    ".legend span{display:inline-block;padding:0 6px;margin-right:6px;color:#fff}";
+	"body{font:14px sans-serif;margin:16px;color:#222;background:#fff}"
+	"h1{font-size:20px}h2{font-size:17px;border-bottom:1px solid #ccc}h3{font-size:15px}"
+	"table{border-collapse:collapse;margin-bottom:12px}"
+	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:right;font:12px monospace}"
+	"td.name,td.text,th{text-align:left}"
+	"tr.unaudited td,tr.mismatch td,tr.alert td,tr.blind-spot td{background:#fde8e8}"
+	".ev{fill:#9ab}.matched{fill:#4a4}.mismatch{fill:#d22}.nosc{fill:#bbb}.indet{fill:#e90}"
+	".sc{fill:#46c}.failed{fill:#c84}.sc.alarm{fill:#d22}circle.alarm{fill:#d00}"
+	"svg.timeline{max-width:1100px;display:block}.proc{fill:#82c}.tick{stroke:#ddd}.axis,.label{"
+	"font:11px monospace;fill:#333}"
+	".legend span{display:inline-block;padding:0 6px;margin-right:6px;color:#fff}";
 
 int pyx_html_write(struct pyx_views *v)
 {
@@ -287,10 +283,10 @@ int pyx_html_write(struct pyx_views *v)
 
 	fputs("<h2>Findings</h2>\n", f);
 	if (v->nfindings) {
-		fprintf(
-		    f, "<table id=\"findings\"><thead><tr><th>time</th><th>pid</th>"
-		       "<th>tid</th><th>comm</th><th>finding</th><th>what</th><th>context</th></tr>"
-		       "</thead><tbody>\n");
+		fprintf(f,
+			"<table id=\"findings\"><thead><tr><th>time</th><th>pid</th>"
+			"<th>tid</th><th>comm</th><th>finding</th><th>what</th><th>context</th></tr>"
+			"</thead><tbody>\n");
 		for (i = 0; i < v->nfindings; i++) {
 			const struct pyx_finding *x = &v->findings[i];
 

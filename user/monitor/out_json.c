@@ -16,7 +16,8 @@ bool pyx_json_with_raw;
 
 void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	const uint8_t *p = rec;
 	char q[4];
 	size_t i;
@@ -98,7 +99,9 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 			pyx_buf_putc(b, '}');
 		} else {
 			pyx_buf_printf(b, "{\"float_str\":\"%s\"}",
-				       isnan(v->f) ? "nan" : v->f > 0 ? "inf" : "-inf");
+				       isnan(v->f) ? "nan"
+				       : v->f > 0  ? "inf"
+						   : "-inf");
 		}
 		break;
 	case PYX_TAG_STR:
@@ -236,8 +239,10 @@ static void json_malformed(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, 
 	if (hdr->type == PYX_REC_AUDIT && hdr->size >= sizeof(struct pyx_rec_audit)) {
 		const struct pyx_rec_audit *a = (const void *)hdr;
 
-		pyx_buf_printf(b, ",\"event_id\":%u,\"category_id\":%u,\"claimed_len\":%u,\"payload_len\":%u",
-			       a->event_id, a->category, a->claimed_len, a->payload_len);
+		pyx_buf_printf(
+			b,
+			",\"event_id\":%u,\"category_id\":%u,\"claimed_len\":%u,\"payload_len\":%u",
+			a->event_id, a->category, a->claimed_len, a->payload_len);
 	}
 	/* the first bytes, to tell a broken hook from a hostile process */
 	pyx_buf_printf(b, ",\"len\":%zu,\"head\":\"", raw_len);
@@ -408,13 +413,15 @@ static void json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 		pyx_buf_puts(b, "{\"clone_args\":{");
 		json_sym_fields(b, "flags", "flags_raw", PYX_AK_CLONE_FLAGS, a->u.clone.flags);
 		pyx_buf_putc(b, ',');
-		json_sym_fields(b, "exit_signal", "exit_signal_raw", PYX_AK_SIGNAL, a->u.clone.exit_signal);
+		json_sym_fields(b, "exit_signal", "exit_signal_raw", PYX_AK_SIGNAL,
+				a->u.clone.exit_signal);
 		pyx_buf_puts(b, "}}");
 		break;
 	case PYX_AK_RLIMIT:
 		/* RLIM_INFINITY is 2^64-1: big integers as text */
 		pyx_buf_printf(b, "{\"rlimit\":{\"cur\":\"%llu\",\"max\":\"%llu\"}}",
-			       (unsigned long long)a->u.rlim.cur, (unsigned long long)a->u.rlim.max);
+			       (unsigned long long)a->u.rlim.cur,
+			       (unsigned long long)a->u.rlim.max);
 		break;
 	default:
 		/* flags, modes, signals...: strace-like symbolic text, and the number */
@@ -580,14 +587,17 @@ static void json_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle 
 
 	json_common(w, "lifecycle", &rec->hdr);
 	if (rec->kind == PYX_LC_HOOK_START) {
-		pyx_buf_printf(b, ",\"event\":\"hook_start\",\"python\":\"%u.%u.%u\","
+		pyx_buf_printf(b,
+			       ",\"event\":\"hook_start\",\"python\":\"%u.%u.%u\","
 			       "\"py_hexversion\":%u,\"delivery\":\"%s\",\"status\":\"%s\"",
 			       v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v,
 			       pyx_delivery_name(rec->delivery),
-			       rec->status == 0 ? "installed" :
-			       rec->status == PYX_HOOK_REFUSED ? "refused" : "error");
+			       rec->status == 0                  ? "installed"
+			       : rec->status == PYX_HOOK_REFUSED ? "refused"
+								 : "error");
 	} else {
-		pyx_buf_printf(b, ",\"event\":\"hook_stop\",\"events_seen\":%llu,"
+		pyx_buf_printf(b,
+			       ",\"event\":\"hook_stop\",\"events_seen\":%llu,"
 			       "\"events_emitted\":%llu",
 			       (unsigned long long)rec->events_seen,
 			       (unsigned long long)rec->events_emitted);
@@ -621,10 +631,12 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	struct pyx_buf *b = &w->buf;
 	unsigned int i, n = 0;
 
-	pyx_buf_printf(b, "{\"type\":\"summary\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
-		       "\"duration_ns\":%llu,\"records\":%llu,\"events\":{",
-		       (unsigned long long)s->end_ns, getpid(), getpid(),
-		       (unsigned long long)(s->end_ns - s->start_ns), (unsigned long long)s->records);
+	pyx_buf_printf(
+		b,
+		"{\"type\":\"summary\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		"\"duration_ns\":%llu,\"records\":%llu,\"events\":{",
+		(unsigned long long)s->end_ns, getpid(), getpid(),
+		(unsigned long long)(s->end_ns - s->start_ns), (unsigned long long)s->records);
 	for (i = 0; i < PYX_EV__COUNT; i++) {
 		if (!s->audit[i])
 			continue;
@@ -646,15 +658,16 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 			       pyx_sc_name(i) ? pyx_sc_name(i) : "?", (unsigned long long)s->sc[i],
 			       (unsigned long long)s->sc_failed[i]);
 	}
-	pyx_buf_printf(b, "},\"process\":{\"fork\":%llu,\"exec\":%llu,\"exit\":%llu},"
+	pyx_buf_printf(b,
+		       "},\"process\":{\"fork\":%llu,\"exec\":%llu,\"exit\":%llu},"
 		       "\"lifecycle\":%llu,\"malformed\":%llu,\"lost\":{",
 		       (unsigned long long)s->proc[PYX_PROC_FORK],
 		       (unsigned long long)s->proc[PYX_PROC_EXEC],
 		       (unsigned long long)s->proc[PYX_PROC_EXIT], (unsigned long long)s->lifecycle,
 		       (unsigned long long)s->malformed);
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
-									   s->lost_records[i]) +
+		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i]
+								       : s->lost_records[i]) +
 				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
@@ -663,10 +676,9 @@ static void json_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_buf_puts(b, "},\"throttled\":{");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
-			       (unsigned long long)(s->throttled_total[i] >
-								    s->throttled_records[i] ?
-							    s->throttled_total[i] :
-							    s->throttled_records[i]));
+			       (unsigned long long)(s->throttled_total[i] > s->throttled_records[i]
+							    ? s->throttled_total[i]
+							    : s->throttled_records[i]));
 	pyx_buf_putc(b, '}');
 	if (s->corr && w->annot)
 		w->annot->json_summary(b, s->corr);

@@ -45,7 +45,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 			(unsigned long long)c->by_type[i]);
 	counter(f, "pyxcheck_verdicts_total", "Correlation verdicts.", "counter");
 	for (i = 0; i < c->nverdicts && i < PYX_V__COUNT - PYX_V_MATCHED; i++)
-		fprintf(f, "pyxcheck_verdicts_total{verdict=\"%s\"} %llu\n", pyx_corr_verdict_name(PYX_V_MATCHED + i),
+		fprintf(f, "pyxcheck_verdicts_total{verdict=\"%s\"} %llu\n",
+			pyx_corr_verdict_name(PYX_V_MATCHED + i),
 			(unsigned long long)c->verdicts[i]);
 	counter(f, "pyxcheck_blind_spots_total", "Python processes found running without the hook.",
 		"counter");
@@ -59,13 +60,15 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 	fprintf(f, "pyxcheck_lost_total{stream=\"sink\"} %llu\n", (unsigned long long)c->sink_lost);
 	counter(f, "pyxcheck_throttled_total",
 		"Records held back by the kernel side's per-uid fair share while one user "
-		"flooded the ring, per stream.", "counter");
+		"flooded the ring, per stream.",
+		"counter");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		fprintf(f, "pyxcheck_throttled_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
 			(unsigned long long)c->throttled[i]);
 	counter(f, "pyxcheck_malformed_total", "Records that did not check out.", "counter");
 	fprintf(f, "pyxcheck_malformed_total %llu\n", (unsigned long long)c->malformed);
-	counter(f, "pyxcheck_sink_sent_total", "Records delivered to the --syslog relay.", "counter");
+	counter(f, "pyxcheck_sink_sent_total", "Records delivered to the --syslog relay.",
+		"counter");
 	fprintf(f, "pyxcheck_sink_sent_total %llu\n", (unsigned long long)c->sink_sent);
 	counter(f, "pyxcheck_sink_queued", "Records waiting for the --syslog relay.", "gauge");
 	fprintf(f, "pyxcheck_sink_queued %llu\n", (unsigned long long)c->sink_queued);

@@ -19,9 +19,9 @@ struct pyx_order {
 	struct ent *heap;
 	size_t n, cap;
 	uint64_t seq;
-	uint64_t written_ts;  /* key of the last line written */
+	uint64_t written_ts; /* key of the last line written */
 	uint64_t late;
-	bool in_late_run;     /* the last line written was late: one marker per run of them */
+	bool in_late_run; /* the last line written was late: one marker per run of them */
 };
 
 int pyx_order_new(struct pyx_order **out)
@@ -106,7 +106,8 @@ static void write_late(struct pyx_order *o, struct pyx_writer *w, uint64_t ts, c
 
 	o->late++;
 	if (!o->in_late_run) {
-		n = snprintf(mark, sizeof(mark), "--- out of time order: the next line is %.3f s "
+		n = snprintf(mark, sizeof(mark),
+			     "--- out of time order: the next line is %.3f s "
 			     "older than the one above (held past the reorder bound)",
 			     (double)(o->written_ts - ts) / 1e9);
 		write_line(w, mark, (size_t)n, -1, true);
@@ -141,8 +142,12 @@ void pyx_order_put(struct pyx_order *o, struct pyx_writer *w, bool report)
 		goto direct;
 	memcpy(line, w->buf.p, w->buf.len);
 	e = &o->heap[o->n];
-	*e = (struct ent){ .ts = ts, .seq = o->seq++, .stream = w->stream,
-			   .priority = w->priority, .len = w->buf.len, .line = line };
+	*e = (struct ent){ .ts = ts,
+			   .seq = o->seq++,
+			   .stream = w->stream,
+			   .priority = w->priority,
+			   .len = w->buf.len,
+			   .line = line };
 	sift_up(o, o->n++);
 	w->buf.len = 0;
 	return;

@@ -19,7 +19,7 @@
 struct pyx_writer;
 struct pyx_order;
 
-#define PYX_ORDER_SLACK_NS 100000000ull   /* a record's delay in the ring, at most */
+#define PYX_ORDER_SLACK_NS 100000000ull    /* a record's delay in the ring, at most */
 #define PYX_ORDER_MAX_AGE_NS 3000000000ull /* a line is never held longer than this */
 #define PYX_ORDER_MAX_LINES 200000
 

@@ -121,8 +121,10 @@ static void emit_segs(struct pyx_writer *w, struct seg *sg, unsigned int n)
 		total += columns(sg[i].p, sg[i].len);
 	/* arguments down to a few columns, the verdict's detail, the frame, then the rest of the
 	 * arguments */
-	static const struct { int prio; size_t floor; } steps[] = { { 1, 24 }, { 2, 0 }, { 3, 0 },
-								    { 1, 0 } };
+	static const struct {
+		int prio;
+		size_t floor;
+	} steps[] = { { 1, 24 }, { 2, 0 }, { 3, 0 }, { 1, 0 } };
 	unsigned int k;
 
 	for (k = 0; w->fit && total > w->width && k < sizeof(steps) / sizeof(steps[0]); k++) {
@@ -196,8 +198,10 @@ static unsigned int annot_segs(struct pyx_writer *w, char *annot, size_t size, s
 	else if (!strncmp(annot, "  [", 3))
 		head = 3 + strcspn(annot + 3, ": ]");
 	sg[0] = (struct seg){ annot, head,
-			      w->corr->verdict == PYX_V_MATCHED ? C_DIM :
-			      w->corr->verdict == PYX_V_INDETERMINATE ? C_WARN : C_FAIL, 0 };
+			      w->corr->verdict == PYX_V_MATCHED         ? C_DIM
+			      : w->corr->verdict == PYX_V_INDETERMINATE ? C_WARN
+									: C_FAIL,
+			      0 };
 	sg[1] = (struct seg){ annot + head, strlen(annot + head), C_DIM, 2 };
 	return 2;
 }
@@ -330,7 +334,8 @@ static void plain_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 
 	plain_prefix(w, &rec->hdr, 'A');
 	plain_str_max = w->wide ? PLAIN_STR_MAX_WIDE : PLAIN_STR_MAX;
-	pyx_plain_pystr(&body, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED, 0);
+	pyx_plain_pystr(&body, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED,
+			0);
 	name_len = body.len;
 	/* import: module and file; sys.path, meta_path and path_hooks (hundreds of columns, the
 	 * same at every import) only with --wide */
@@ -563,8 +568,9 @@ static void plain_lifecycle(struct pyx_writer *w, const struct pyx_rec_lifecycle
 	if (rec->kind == PYX_LC_HOOK_START)
 		pyx_buf_printf(&body, "hook_start python=%u.%u.%u delivery=%s status=%s", v >> 24,
 			       (v >> 16) & 0xff, (v >> 8) & 0xff, pyx_delivery_name(rec->delivery),
-			       rec->status == 0 ? "installed" :
-			       rec->status == PYX_HOOK_REFUSED ? "refused" : "error");
+			       rec->status == 0                  ? "installed"
+			       : rec->status == PYX_HOOK_REFUSED ? "refused"
+								 : "error");
 	else
 		pyx_buf_printf(&body, "hook_stop events_seen=%llu events_emitted=%llu",
 			       (unsigned long long)rec->events_seen,
@@ -581,21 +587,23 @@ static void plain_lost(struct pyx_writer *w, const struct pyx_rec_lost *rec)
 	else
 		pyx_buf_printf(&body, "lost %llu %s records (%s)", (unsigned long long)rec->count,
 			       pyx_stream_name(rec->stream),
-			       !w->lost_reason ? "ring buffer full: consider a larger --ringbuf-size" :
-			       !strcmp(w->lost_reason, "output") ?
-					       "output queue full: the reader is too slow" :
-			       !strcmp(w->lost_reason, "memory") ?
-					       "out of memory: the monitor could not build them" :
-					       w->lost_reason);
+			       !w->lost_reason
+				       ? "ring buffer full: consider a larger --ringbuf-size"
+			       : !strcmp(w->lost_reason, "output")
+				       ? "output queue full: the reader is too slow"
+			       : !strcmp(w->lost_reason, "memory")
+				       ? "out of memory: the monitor could not build them"
+				       : w->lost_reason);
 	plain_emit(w, C_WARN, &body, "", "");
 }
 
 static void plain_throttled(struct pyx_writer *w, const struct pyx_rec_throttled *rec)
 {
 	plain_prefix(w, &rec->hdr, '!');
-	pyx_buf_printf(&body, "throttled %llu %s records of uid %u (fair share: that user flooded "
-		       "the ring buffer)", (unsigned long long)rec->count,
-		       pyx_stream_name(rec->stream), rec->uid);
+	pyx_buf_printf(&body,
+		       "throttled %llu %s records of uid %u (fair share: that user flooded "
+		       "the ring buffer)",
+		       (unsigned long long)rec->count, pyx_stream_name(rec->stream), rec->uid);
 	plain_emit(w, C_WARN, &body, "", "");
 }
 
@@ -626,7 +634,8 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 		pyx_writer_flush_line(w);
 	}
 	if (s->other_overflow) {
-		pyx_buf_printf(b, "%-40s %10llu", "(other names)", (unsigned long long)s->other_overflow);
+		pyx_buf_printf(b, "%-40s %10llu", "(other names)",
+			       (unsigned long long)s->other_overflow);
 		pyx_writer_flush_line(w);
 	}
 	pyx_buf_printf(b, "%-40s %10s %10s", "SYSCALL", "COUNT", "FAILED");
@@ -638,7 +647,8 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 			       (unsigned long long)s->sc[i], (unsigned long long)s->sc_failed[i]);
 		pyx_writer_flush_line(w);
 	}
-	pyx_buf_printf(b, "processes: %llu forks, %llu execs, %llu exits; hook lifecycle: %llu; "
+	pyx_buf_printf(b,
+		       "processes: %llu forks, %llu execs, %llu exits; hook lifecycle: %llu; "
 		       "malformed: %llu",
 		       (unsigned long long)s->proc[PYX_PROC_FORK],
 		       (unsigned long long)s->proc[PYX_PROC_EXEC],
@@ -647,8 +657,8 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_writer_flush_line(w);
 	pyx_buf_puts(b, "lost:");
 	for (i = 0; i < PYX_STREAM__COUNT; i++) {
-		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i] :
-									   s->lost_records[i]) +
+		uint64_t lost = (s->lost_total[i] > s->lost_records[i] ? s->lost_total[i]
+								       : s->lost_records[i]) +
 				s->lost_output[i] + s->lost_memory[i];
 
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i), (unsigned long long)lost);
@@ -656,10 +666,9 @@ static void plain_summary(struct pyx_writer *w, const struct pyx_summary *s)
 	pyx_buf_puts(b, "; throttled:");
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		pyx_buf_printf(b, " %s=%llu", pyx_stream_name(i),
-			       (unsigned long long)(s->throttled_total[i] >
-								    s->throttled_records[i] ?
-							    s->throttled_total[i] :
-							    s->throttled_records[i]));
+			       (unsigned long long)(s->throttled_total[i] > s->throttled_records[i]
+							    ? s->throttled_total[i]
+							    : s->throttled_records[i]));
 	pyx_writer_flush_line(w);
 	if (s->corr && w->annot)
 		w->annot->plain_summary(w, s->corr);

@@ -137,8 +137,8 @@ void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
 
 const char *pyx_ctype_name(unsigned int t)
 {
-	static const char *const names[] = { "audit", "syscall", "process", "lifecycle", "lost",
-					     "malformed", "throttled" };
+	static const char *const names[] = { "audit", "syscall",   "process",  "lifecycle",
+					     "lost",  "malformed", "throttled" };
 
 	return t < PYX_CT__COUNT ? names[t] : "unknown";
 }
@@ -163,11 +163,15 @@ void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp
 	struct pyx_buf *b = &w->buf;
 	int i;
 
-	pyx_buf_printf(b, "{\"type\":\"start\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
-		       "\"schema\":%d,\"version\":\"%s\",\"boot_id\":\"%s\",\"mode\":\"%s\",\"argv\":[",
-		       (unsigned long long)ts_ns, getpid(), getpid(),
-		       PYX_SCHEMA_VERSION, PYX_VERSION, st->boot_id,
-		       o->command ? "command" : o->npids ? "pid" : "all");
+	pyx_buf_printf(
+		b,
+		"{\"type\":\"start\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		"\"schema\":%d,\"version\":\"%s\",\"boot_id\":\"%s\",\"mode\":\"%s\",\"argv\":[",
+		(unsigned long long)ts_ns, getpid(), getpid(), PYX_SCHEMA_VERSION, PYX_VERSION,
+		st->boot_id,
+		o->command ? "command"
+		: o->npids ? "pid"
+			   : "all");
 	for (i = 0; i < argc; i++) {
 		if (i)
 			pyx_buf_putc(b, ',');
@@ -179,10 +183,12 @@ void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp
 		pyx_json_cstr(b, o->output);
 	else
 		pyx_buf_puts(b, "null");
-	pyx_buf_printf(b, ",\"append\":%s,\"summary\":%s,\"events_given\":%s,\"syscalls\":%s,"
-		       "\"ringbuf_size\":%zu,\"metrics\":", o->append ? "true" : "false",
-		       o->summary ? "true" : "false", o->events_given ? "true" : "false",
-		       o->syscalls ? "true" : "false", o->ringbuf_size);
+	pyx_buf_printf(b,
+		       ",\"append\":%s,\"summary\":%s,\"events_given\":%s,\"syscalls\":%s,"
+		       "\"ringbuf_size\":%zu,\"metrics\":",
+		       o->append ? "true" : "false", o->summary ? "true" : "false",
+		       o->events_given ? "true" : "false", o->syscalls ? "true" : "false",
+		       o->ringbuf_size);
 	if (o->metrics)
 		pyx_json_cstr(b, o->metrics);
 	else
@@ -201,15 +207,18 @@ void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_count
 	struct pyx_buf *b = &w->buf;
 	unsigned int i;
 
-	pyx_buf_printf(b, "{\"type\":\"stats\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
-		       "\"records\":%llu,\"shown\":{", (unsigned long long)ts_ns, getpid(), getpid(),
-		       (unsigned long long)c->records);
+	pyx_buf_printf(
+		b,
+		"{\"type\":\"stats\",\"ts\":%llu,\"pid\":%d,\"tid\":%d,\"comm\":\"pyxcheck\","
+		"\"records\":%llu,\"shown\":{",
+		(unsigned long long)ts_ns, getpid(), getpid(), (unsigned long long)c->records);
 	for (i = 0; i < PYX_CT__COUNT; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_ctype_name(i),
 			       (unsigned long long)c->by_type[i]);
 	pyx_buf_puts(b, "},\"verdicts\":{");
 	for (i = 0; i < c->nverdicts && i < PYX_V__COUNT - PYX_V_MATCHED; i++)
-		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_corr_verdict_name(PYX_V_MATCHED + i),
+		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "",
+			       pyx_corr_verdict_name(PYX_V_MATCHED + i),
 			       (unsigned long long)c->verdicts[i]);
 	pyx_buf_printf(b, "},\"blind_spots\":%llu,\"lost\":{", (unsigned long long)c->blind_spots);
 	for (i = 0; i < PYX_STREAM__COUNT; i++)
@@ -220,13 +229,13 @@ void pyx_json_stats(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_count
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		pyx_buf_printf(b, "%s\"%s\":%llu", i ? "," : "", pyx_stream_name(i),
 			       (unsigned long long)c->throttled[i]);
-	pyx_buf_printf(b, "},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
+	pyx_buf_printf(b,
+		       "},\"malformed\":%llu,\"sink_sent\":%llu,\"sink_queued\":%llu,"
 		       "\"hooked_alive\":%llu,\"ring_size\":%llu,\"ring_used\":%llu,"
 		       "\"cpu_seconds\":%.3f,\"rss_bytes\":%llu}",
 		       (unsigned long long)c->malformed, (unsigned long long)c->sink_sent,
-		       (unsigned long long)c->sink_queued,
-		       (unsigned long long)c->hooked_alive, (unsigned long long)c->ring_size,
-		       (unsigned long long)c->ring_used, c->cpu_seconds,
-		       (unsigned long long)c->rss_bytes);
+		       (unsigned long long)c->sink_queued, (unsigned long long)c->hooked_alive,
+		       (unsigned long long)c->ring_size, (unsigned long long)c->ring_used,
+		       c->cpu_seconds, (unsigned long long)c->rss_bytes);
 	pyx_writer_flush_line(w);
 }

@@ -19,9 +19,9 @@ struct pyx_summary;
 struct pyx_opts;
 
 struct pyx_stamp {
-	char node[256];       /* hostname, JSON-escaped with its quotes */
+	char node[256]; /* hostname, JSON-escaped with its quotes */
 	char boot_id[40];
-	int64_t real_offset;  /* CLOCK_REALTIME - CLOCK_MONOTONIC at start, ns */
+	int64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC at start, ns */
 };
 
 /* Read the hostname and boot id, and the offset that turns a monotonic ts into wall time. */
@@ -37,23 +37,31 @@ void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b);
 
 /* Figures shared by the stats record and the metrics file. */
 struct pyx_counters {
-	uint64_t records;                   /* ring records received */
-	uint64_t by_type[8];                /* shown records, by enum pyx_ctype */
-	uint64_t verdicts[8];               /* by correlation verdict, when correlating */
+	uint64_t records;     /* ring records received */
+	uint64_t by_type[8];  /* shown records, by enum pyx_ctype */
+	uint64_t verdicts[8]; /* by correlation verdict, when correlating */
 	unsigned int nverdicts;
 	uint64_t blind_spots;
-	uint64_t lost[PYX_STREAM__COUNT];   /* per stream (enum pyx_stream) */
+	uint64_t lost[PYX_STREAM__COUNT];      /* per stream (enum pyx_stream) */
 	uint64_t throttled[PYX_STREAM__COUNT]; /* held back by the kernel side's fair share */
 	uint64_t malformed;
 	uint64_t sink_lost, sink_sent, sink_queued; /* --syslog */
-	uint64_t hooked_alive;              /* hooked processes that started and have not exited */
-	uint64_t ring_size, ring_used;      /* bytes */
-	double cpu_seconds;                 /* monitor user + system */
+	uint64_t hooked_alive;         /* hooked processes that started and have not exited */
+	uint64_t ring_size, ring_used; /* bytes */
+	double cpu_seconds;            /* monitor user + system */
 	uint64_t rss_bytes;
 };
 
-enum pyx_ctype { PYX_CT_AUDIT, PYX_CT_SYSCALL, PYX_CT_PROCESS, PYX_CT_LIFECYCLE, PYX_CT_LOST,
-		 PYX_CT_MALFORMED, PYX_CT_THROTTLED, PYX_CT__COUNT };
+enum pyx_ctype {
+	PYX_CT_AUDIT,
+	PYX_CT_SYSCALL,
+	PYX_CT_PROCESS,
+	PYX_CT_LIFECYCLE,
+	PYX_CT_LOST,
+	PYX_CT_MALFORMED,
+	PYX_CT_THROTTLED,
+	PYX_CT__COUNT
+};
 const char *pyx_ctype_name(unsigned int t);
 
 /* Monitor CPU time and resident set size, from getrusage and /proc/self/statm. */

@@ -27,16 +27,16 @@ struct chunk {
 
 struct pyx_sink {
 	pthread_mutex_t lock;
-	pthread_cond_t work; /* the writer: a chunk was handed over, or stop */
-	pthread_cond_t idle; /* flush: the writer emptied the queue */
+	pthread_cond_t work;       /* the writer: a chunk was handed over, or stop */
+	pthread_cond_t idle;       /* flush: the writer emptied the queue */
 	struct chunk *head, *tail; /* handed over, not yet written */
-	bool busy;           /* the writer holds a chunk it took off the queue */
+	bool busy;                 /* the writer holds a chunk it took off the queue */
 	bool stop;
 	int fd;
-	size_t held;         /* bytes handed over and not yet written (atomic reads outside lock) */
-	int err;             /* first write error (atomic reads outside the lock) */
+	size_t held; /* bytes handed over and not yet written (atomic reads outside lock) */
+	int err;     /* first write error (atomic reads outside the lock) */
 	size_t max;
-	struct chunk *open;  /* the run loop's chunk: no lock */
+	struct chunk *open; /* the run loop's chunk: no lock */
 	pthread_t thread;
 };
 

@@ -12,7 +12,7 @@
 #include "out_views.h"
 
 static void line(struct pyx_writer *w, FILE *f, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static void line(struct pyx_writer *w, FILE *f, const char *fmt, ...)
 {

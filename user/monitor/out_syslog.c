@@ -18,14 +18,14 @@
 
 #include "out_syslog.h"
 
-#define BACKOFF_MIN_NS 100000000ull   /* 0.1 s */
-#define BACKOFF_MAX_NS 5000000000ull  /* 5 s */
+#define BACKOFF_MIN_NS 100000000ull  /* 0.1 s */
+#define BACKOFF_MAX_NS 5000000000ull /* 5 s */
 
 enum { T_UNIX, T_UDP, T_TCP };
 enum { S_DOWN, S_CONNECTING, S_UP };
 
 struct entry {
-	char *data;   /* the bytes on the wire: framed for TCP */
+	char *data; /* the bytes on the wire: framed for TCP */
 	size_t len;
 };
 
@@ -33,13 +33,13 @@ struct pyx_syslog {
 	int transport, state, fd;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	char host[256];          /* RFC 5424 HOSTNAME: printable ASCII, no spaces */
-	struct entry *q;         /* circular, cap entries; indexes grow without wrapping */
+	char host[256];  /* RFC 5424 HOSTNAME: printable ASCII, no spaces */
+	struct entry *q; /* circular, cap entries; indexes grow without wrapping */
 	size_t cap;
 	uint64_t head, sent, tail; /* head..sent: written, not acknowledged; sent..tail: unsent */
-	size_t sent_off;         /* bytes of q[sent] already written (TCP) */
-	size_t bytes, max_bytes; /* queued bytes and their bound */
-	uint64_t inflight;       /* TCP: bytes written on this connection for head..sent */
+	size_t sent_off;           /* bytes of q[sent] already written (TCP) */
+	size_t bytes, max_bytes;   /* queued bytes and their bound */
+	uint64_t inflight;         /* TCP: bytes written on this connection for head..sent */
 	uint64_t retry_at, backoff;
 	uint64_t n_sent, n_lost, n_lost_unreported, n_reconnects;
 };
@@ -195,8 +195,8 @@ void pyx_syslog_push(struct pyx_syslog *s, const char *json, size_t len)
 		memcpy(hdr, pre, m);
 		n += m;
 	}
-	if (s->bytes + n + len > s->max_bytes ||
-	    (s->tail - s->head == s->cap && !grow(s)) || !(p = malloc(n + len))) {
+	if (s->bytes + n + len > s->max_bytes || (s->tail - s->head == s->cap && !grow(s)) ||
+	    !(p = malloc(n + len))) {
 		lose(s, 1);
 		return;
 	}

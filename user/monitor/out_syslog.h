@@ -25,9 +25,9 @@
 struct pyx_syslog;
 
 struct pyx_syslog_stats {
-	uint64_t sent;    /* datagrams sent, or TCP records acknowledged by the relay's kernel */
-	uint64_t lost;    /* records never delivered: the queue was full, or left at exit */
-	uint64_t queued;  /* waiting now (TCP: includes sent, not yet acknowledged) */
+	uint64_t sent;   /* datagrams sent, or TCP records acknowledged by the relay's kernel */
+	uint64_t lost;   /* records never delivered: the queue was full, or left at exit */
+	uint64_t queued; /* waiting now (TCP: includes sent, not yet acknowledged) */
 	uint64_t reconnects;
 };
 

@@ -486,12 +486,12 @@ static void none_summary(struct pyx_writer *w, const struct pyx_summary *s)
 }
 
 const struct pyx_output_ops pyx_output_none = {
-    .header = none_header,
-    .audit = none_audit,
-    .malformed = none_malformed,
-    .syscall = none_syscall,
-    .process = none_process,
-    .lifecycle = none_lifecycle,
-    .lost = none_lost,
-    .summary = none_summary,
+	.header = none_header,
+	.audit = none_audit,
+	.malformed = none_malformed,
+	.syscall = none_syscall,
+	.process = none_process,
+	.lifecycle = none_lifecycle,
+	.lost = none_lost,
+	.summary = none_summary,
 };

@@ -20,11 +20,11 @@
 #include "out_writer.h"
 
 struct pyx_views_opts {
-	bool table;		/* -c / -C */
-	bool table_stderr;	/* -C: the table goes to stderr, the records to the output */
+	bool table;             /* -c / -C */
+	bool table_stderr;      /* -C: the table goes to stderr, the records to the output */
 	enum pyx_sum_sort sort; /* -S */
 	const char *trace_path; /* --trace-out */
-	const char *html_path;	/* --html */
+	const char *html_path;  /* --html */
 };
 
 struct pyx_views;
@@ -59,7 +59,7 @@ enum pyx_span_kind { PYX_SPAN_AUDIT, PYX_SPAN_SYSCALL, PYX_SPAN_PROC, PYX_SPAN_A
 struct pyx_span {
 	uint64_t start_ns, end_ns;
 	uint32_t pid, tid;
-	uint8_t kind;	 /* enum pyx_span_kind */
+	uint8_t kind;    /* enum pyx_span_kind */
 	uint8_t verdict; /* enum pyx_corr_verdict */
 	bool failed;
 	char name[45];
@@ -69,8 +69,8 @@ struct pyx_finding {
 	uint64_t ts_ns;
 	uint32_t pid, tid;
 	char comm[PYX_COMM_LEN + 1];
-	char kind[24];	   /* "unaudited", "mismatch", "blind-spot", "alert", "lost", ... */
-	char what[200];	   /* the record: "openat(\"/etc/shadow\") = 3" */
+	char kind[24];     /* "unaudited", "mismatch", "blind-spot", "alert", "lost", ... */
+	char what[200];    /* the record: "openat(\"/etc/shadow\") = 3" */
 	char context[300]; /* why, and the last audit event with its frame */
 };
 

@@ -30,9 +30,10 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		pyx_buf_putc(&w->buf, '\n');
 		if (w->sink) {
 			int err = pyx_sink_write(w->sink, w->buf.p, w->buf.len,
-						 w->stream < 0 || w->stream >= PYX_STREAM__COUNT ?
-						 PYX_SINK_FORCE : w->priority ? PYX_SINK_PRIORITY :
-						 PYX_SINK_DROP);
+						 w->stream < 0 || w->stream >= PYX_STREAM__COUNT
+							 ? PYX_SINK_FORCE
+						 : w->priority ? PYX_SINK_PRIORITY
+							       : PYX_SINK_DROP);
 
 			if (err == -ENOBUFS) {
 				w->dropped[w->stream]++;

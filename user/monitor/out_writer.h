@@ -34,15 +34,15 @@ struct pyx_sink;
 struct pyx_order;
 
 struct pyx_writer {
-	FILE *f;             /* where lines go when there is no sink (tools, tests) */
+	FILE *f;               /* where lines go when there is no sink (tools, tests) */
 	struct pyx_sink *sink; /* the monitor's bounded queue and writer thread (out_sink.h) */
 	/* Loss accounting with a sink: the stream (enum pyx_stream) the line being written belongs
 	 * to, or -1 for lines never dropped (lost records, the summary); lines the sink refused,
 	 * per stream, not yet reported in-band (the caller reports and zeroes them). */
 	int stream;
-	bool priority;       /* the line may use the queue's headroom (out_sink.h PYX_SINK_PRIORITY) */
+	bool priority; /* the line may use the queue's headroom (out_sink.h PYX_SINK_PRIORITY) */
 	uint64_t dropped[PYX_STREAM__COUNT];
-	uint64_t ndropped;   /* sum of dropped[] */
+	uint64_t ndropped; /* sum of dropped[] */
 	/* lines that could not be built for want of memory (buf.oom), per stream, not yet reported
 	 * in-band, and their sum: the record path's out-of-memory policy (docs/robustness.md) */
 	uint64_t nomem[PYX_STREAM__COUNT];
@@ -51,8 +51,8 @@ struct pyx_writer {
 	 * full; otherwise a reason (see json-schema.md) */
 	const char *lost_reason;
 	struct pyx_buf buf;
-	bool color;          /* ANSI colours (plain, terminal only) */
-	bool fit;            /* cut plain lines to `width` columns (terminal only) */
+	bool color; /* ANSI colours (plain, terminal only) */
+	bool fit;   /* cut plain lines to `width` columns (terminal only) */
 	unsigned int width;
 	int64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: wall time of a record */
 	int err;             /* first write error (negative errno) */
@@ -74,8 +74,8 @@ struct pyx_writer {
 	struct pyx_order *order;
 	uint64_t line_ts;
 	bool line_report;
-	bool durations;      /* -T: each syscall's time in the kernel, <seconds> (plain) */
-	bool wide;           /* --wide: every argument in full (plain) */
+	bool durations; /* -T: each syscall's time in the kernel, <seconds> (plain) */
+	bool wide;      /* --wide: every argument in full (plain) */
 	/* process context (decode_context.h) appended after comm to JSON records of a process;
 	 * NULL: none (pyx-decode, which has no host) */
 	struct pyx_pctx *pctx;
@@ -83,7 +83,8 @@ struct pyx_writer {
 
 struct pyx_output_ops {
 	void (*header)(struct pyx_writer *w);
-	void (*audit)(struct pyx_writer *w, const struct pyx_rec_audit *rec, const struct pyx_event *ev);
+	void (*audit)(struct pyx_writer *w, const struct pyx_rec_audit *rec,
+		      const struct pyx_event *ev);
 	void (*malformed)(struct pyx_writer *w, const struct pyx_rec_hdr *hdr, const char *source,
 			  const char *why, const void *raw, size_t raw_len);
 	void (*syscall)(struct pyx_writer *w, const struct pyx_sysview *sv);
