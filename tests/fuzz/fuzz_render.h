@@ -128,7 +128,8 @@ static inline void fz_render_all(const uint8_t *data, size_t size)
 	uint8_t *rec;
 	int pass;
 
-	/* the loader's filter (capture_loader.c handle_record): anything else never reaches on_record */
+	/* the loader's filter (capture_loader.c handle_record): anything else never reaches
+	 * on_record */
 	if (size < sizeof(struct pyx_rec_hdr) || ((const struct pyx_rec_hdr *)data)->size != size)
 		return;
 	/* exact-size copy, 8-byte aligned like a ring-buffer sample */

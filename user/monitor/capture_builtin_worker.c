@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The python:audit attach/detach worker (capture_builtin_worker.h): a bounded FIFO and one thread. */
+/* The python:audit attach/detach worker (capture_builtin_worker.h): a bounded FIFO and one
+ * thread. */
 #include <errno.h>
 #include <linux/types.h>
 #include <pthread.h>

@@ -101,9 +101,9 @@ static bool on_blind(void *ctx, uint32_t pid, const char *image)
 {
 	struct monitor *m = ctx;
 
-	/* queued: the kernel may keep an attach or a detach waiting for seconds (capture_builtin_worker.h);
-	 * whether there is a probe to attach to is known now (an image without one, a pyenv build,
-	 * gets no builtin_events at all) */
+	/* queued: the kernel may keep an attach or a detach waiting for seconds
+	 * (capture_builtin_worker.h); whether there is a probe to attach to is known now (an image
+	 * without one, a pyenv build, gets no builtin_events at all) */
 	if (!image) {
 		pyx_bw_detach(m->bw, pid);
 		return false;

@@ -24,7 +24,8 @@ struct pyx_opts {
 	bool verbose;
 	bool no_stack_dump; /* --no-stack-dump: frame-pointer stacks only (issue 9) */
 	bool wait_detach;   /* --wait-detach: detach before exiting, not in the background */
-	/* --syscall-probes: raw tracepoints or one per syscall side (capture_loader.h, raw_syscalls) */
+	/* --syscall-probes: raw tracepoints or one per syscall side (capture_loader.h,
+	 * raw_syscalls) */
 	enum { PYX_SCP_AUTO, PYX_SCP_RAW, PYX_SCP_PER_SYSCALL } sc_probes;
 	size_t ringbuf_size;
 	size_t queue_size; /* --queue-size: bound of the output queue (out_sink.h); 0 = default */

@@ -59,8 +59,9 @@ struct pyx_writer {
 	/* the correlator's annotation of the record being written, or NULL; annot prints it */
 	const struct pyx_corr_item *corr;
 	const struct pyx_annot_ops *annot;
-	/* called with each finished line in buf, before its newline: the service layer (out_service.c)
-	 * stamps "time" and "node" into JSON and hands the line to --syslog. NULL: nothing. */
+	/* called with each finished line in buf, before its newline: the service layer
+	 * (out_service.c) stamps "time" and "node" into JSON and hands the line to --syslog.
+	 * NULL: nothing. */
 	void (*on_line)(struct pyx_writer *w);
 	void *line_ctx;
 	/* JSON: called by the head of each record right after its "ts", to write "time" and
