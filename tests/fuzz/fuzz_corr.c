@@ -44,7 +44,6 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pyx_corr_opts o = {
-		.enabled = true,
 		.max_held = 16,
 		.max_bytes = 16384,
 		.max_threads = 16,

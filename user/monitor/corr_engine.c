@@ -888,11 +888,6 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 
 		return corr_emit(c, &it);
 	}
-	if (!c->o.enabled) {
-		struct pyx_corr_item it = { .kind = PYX_CI_RECORD, .rec = rec, .size = size };
-
-		return corr_emit(c, &it);
-	}
 	/* each thread's uid, for THROTTLED records (on_throttled) */
 	th = corr_thread_find(c, hdr->tid);
 	if (th) {

@@ -161,7 +161,6 @@ struct pyx_corr_item {
 typedef int (*pyx_corr_emit_fn)(void *ctx, const struct pyx_corr_item *it);
 
 struct pyx_corr_opts {
-	bool enabled;             /* false: every record passes through untouched, at once */
 	uint64_t window_ns;       /* 0: PYX_CORR_WINDOW_NS */
 	unsigned int max_held;    /* held records per thread; 0: 4096 */
 	size_t max_bytes;         /* held bytes in all; 0: 64 MiB */

@@ -140,8 +140,7 @@ int mon_corr_setup(struct monitor *m)
 	 * all attached (without -e, with --findings, or an -e that names them all); -e then only
 	 * filters what is shown. */
 	if (opts->syscalls && opts->category_mask == (1u << PYX_CAT__COUNT) - 1) {
-		struct pyx_corr_opts copts = { .enabled = true,
-					       .blind_spots = true,
+		struct pyx_corr_opts copts = { .blind_spots = true,
 					       .ustack_dump = opts->no_stack_dump ? NULL
 										  : stack_dump,
 					       .ustack_arg = m };

@@ -52,7 +52,7 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 	if (o->syscalls && !o->events_given) {
 		/* no blind-spot search: it looks at /proc of processes long gone (or of others
 		 * with their pid now); the capture's blind-spot records are written again */
-		struct pyx_corr_opts copts = { .enabled = true, .procfs = "/nonexistent" };
+		struct pyx_corr_opts copts = { .procfs = "/nonexistent" };
 
 		if (mon_corr_start(m, &copts))
 			goto cleanup;
