@@ -79,6 +79,49 @@ def perf_fds(pid):
     return n
 
 
+def lingering(build):
+    """pids running this build's pyxcheck: its background detacher after an exit (docs/cli.md,
+    "Detaching") holds the probes, and the kernel serialises tracepoint attach and detach, so
+    every measurement waits until it is gone (settle) rather than pay for the previous one."""
+    exe = str(build / "pyxcheck")
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                if os.readlink(f"/proc/{d}/exe") == exe:
+                    pids.append(int(d))
+            except OSError:
+                pass
+    return pids
+
+
+def settle(build, linger=None):
+    """Wait (at most 600 s) until no process of this build's pyxcheck runs; the time waited
+    is appended to linger."""
+    t0 = time.monotonic()
+    while lingering(build):
+        if time.monotonic() - t0 > 600:
+            sys.exit(f"bench: {build}/pyxcheck still running after 600 s: {lingering(build)}")
+        time.sleep(0.01)
+    if linger is not None:
+        linger.append(time.monotonic() - t0)
+
+
+def stop_bpftrace(bt, timeout=600):
+    """SIGINT bpftrace and wait for its exit. bpftrace 0.17 sometimes misses a SIGINT that
+    arrives just after its probes are attached (seen: it kept running, idle, for minutes), so
+    the signal is repeated every 2 s; once it is detaching, more SIGINTs change nothing."""
+    t0 = time.monotonic()
+    while True:
+        bt.send_signal(signal.SIGINT)
+        try:
+            return bt.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            if time.monotonic() - t0 > timeout:
+                bt.kill()
+                return bt.wait()
+
+
 def run_bpftrace(prog_path, nprobes, argv):
     """The workload held at a `read` until bpftrace has attached every probe, then released.
     Returns (workload stdout, seconds from bpftrace's start until attached)."""
@@ -104,8 +147,7 @@ def run_bpftrace(prog_path, nprobes, argv):
         time.sleep(0.05)
     attach = stable_since - t0
     out = wl.communicate("go\n", timeout=900)[0]
-    bt.send_signal(signal.SIGINT)
-    bt.wait(timeout=120)
+    stop_bpftrace(bt)
     if wl.returncode:
         sys.exit("bench: workload failed under bpftrace")
     return out, attach
