@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from monitor import perf_fds, settle, stop_bpftrace
+from monitor import become_subreaper, perf_fds, settle, stop_bpftrace
 from programs import bpftrace_around
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,11 +156,11 @@ def bpftrace_bg(prog):
 
 def g_cli(build, rounds, res):
     for _ in range(rounds):
-        settle(build)
+        settle()
         res["pyxcheck"].append(wall([str(build / "pyxcheck"), "-o", "/dev/null", "--",
                                      "/bin/true"], check=True, env=clean_env())[0])
         # how long the probes stay attached after the exit (the background detacher)
-        settle(build, res["linger"])
+        settle(res["linger"])
         res["bpftrace"].append(wall(["bpftrace", "-e", BT_ONE, "-c", "/bin/true"], check=True,
                                     env=clean_env())[0])
 
@@ -170,19 +170,19 @@ def g_attach(build, res):
     out = run(["bpftrace", "-o", "/dev/null", "-e", BT_ONE, "-c", "/bin/date +%s%N"],
               check=True, env=clean_env()).stdout
     res["bpftrace"].append((int(out.strip().splitlines()[-1]) - t0) / 1e9)
-    settle(build)
+    settle()
     m = monitor(build)
     res["pyxcheck"].append(m.ready)
     m.stop()
 
 
 def g_open(build, n, path, res):
-    settle(build)
+    settle()
     res["untraced"].append(py_loop("open", n, path, clean_env()))
     out = run([str(build / "pyxcheck"), "-j", "-o", path + ".jsonl", "--", PYTHON, "-I",
                WORKLOAD, "open", str(n), path], env=clean_env(), check=True).stdout
     res["pyxcheck"].append(float(out.strip().splitlines()[-1]))
-    settle(build)
+    settle()
     out = bpftrace_around(["-e", BT_COUNT], 3, [PYTHON, "-I", WORKLOAD, "open", str(n), path],
                           clean_env())
     res["bpftrace"].append(float(out.strip().splitlines()[-1]))
@@ -191,7 +191,7 @@ def g_open(build, n, path, res):
 def g_cpu(builds, n, path, res, units):
     for b in builds:
         jl = path + ".cpu.jsonl"
-        settle(b)
+        settle()
         m = monitor(b, out=jl, json_=True)
         c0 = m.cpu_s()
         py_loop("open", n, path, clean_env(LD_PRELOAD=str(b / "libpyxcheck.so")))
@@ -208,7 +208,7 @@ def g_unrelated(build, path, res, r):
     states = ("off", "pyxcheck", "bpftrace")
     for state in states[r % 3:] + states[:r % 3]:  # each first in turn: no order bias
         bg = None
-        settle(build)
+        settle()
         if state == "pyxcheck":
             bg = monitor(build)
         elif state == "bpftrace":
@@ -224,7 +224,7 @@ def g_unrelated(build, path, res, r):
 
 def g_hook(build, n, k, path, res, r):
     lib = clean_env(LD_PRELOAD=str(build / "libpyxcheck.so"))
-    settle(build)
+    settle()
     order = (("none", clean_env()), ("idle", lib))
     for name, env in order[::-1] if r % 2 else order:
         res[name]["open"].append(py_loop("open", n, path, env))
@@ -234,7 +234,7 @@ def g_hook(build, n, k, path, res, r):
 def g_lost(build, tmp):
     """The stdlib tests with the output read through a pipe paused 6 s. With a COMMAND the
     records go to stderr (strace's convention, docs/cli.md), so stderr is the pipe."""
-    settle(build)
+    settle()
     out = os.path.join(tmp, "lost.jsonl")
     cmd = (f"{build}/pyxcheck -j --summary -- sh -c '{PYTHON} -m test "
            f"{' '.join(STDLIB_TESTS)} >/dev/null 2>&1' 2>&1 | (sleep 6; cat > {out})")
@@ -292,6 +292,7 @@ def main():
     skip = set(filter(None, opt.skip.split(",")))
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
+    become_subreaper()  # settle() waits for pyxcheck's background detachers
     for f in (build / "pyxcheck", build / "libpyxcheck.so", build / "bench" / "getppid",
               Path(PYTHON)):
         if not f.exists():

@@ -79,30 +79,33 @@ def perf_fds(pid):
     return n
 
 
-def lingering(build):
-    """pids running this build's pyxcheck: its background detacher after an exit (docs/cli.md,
-    "Detaching") holds the probes, and the kernel serialises tracepoint attach and detach, so
-    every measurement waits until it is gone (settle) rather than pay for the previous one."""
-    exe = str(build / "pyxcheck")
-    pids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                if os.readlink(f"/proc/{d}/exe") == exe:
-                    pids.append(int(d))
-            except OSError:
-                pass
-    return pids
+def become_subreaper():
+    """Adopt orphaned descendants (PR_SET_CHILD_SUBREAPER), so that settle() can wait for
+    pyxcheck's background detacher: it has no other tie to the run that made it, and while it
+    exits (releasing the probes, the slow part) even its /proc/PID/exe is gone."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0):  # PR_SET_CHILD_SUBREAPER
+        sys.exit(f"bench: PR_SET_CHILD_SUBREAPER: {os.strerror(ctypes.get_errno())}")
 
 
-def settle(build, linger=None):
-    """Wait (at most 600 s) until no process of this build's pyxcheck runs; the time waited
-    is appended to linger."""
+def settle(linger=None):
+    """Wait (at most 600 s) until every child has exited and been reaped: after a pyxcheck run
+    that is its background detacher (docs/cli.md, "Detaching"), adopted through
+    become_subreaper(). Its probes stay attached until it is gone, and the kernel serialises
+    tracepoint attach and detach, so every measurement starts after it rather than pay for the
+    previous one. Call only when none of the benchmark's own children runs. The time waited is
+    appended to linger."""
     t0 = time.monotonic()
-    while lingering(build):
-        if time.monotonic() - t0 > 600:
-            sys.exit(f"bench: {build}/pyxcheck still running after 600 s: {lingering(build)}")
-        time.sleep(0.01)
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            if time.monotonic() - t0 > 600:
+                sys.exit("bench: a child (pyxcheck's detacher?) still runs after 600 s")
+            time.sleep(0.005)
     if linger is not None:
         linger.append(time.monotonic() - t0)
 

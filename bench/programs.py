@@ -37,7 +37,7 @@ import zipfile
 from pathlib import Path
 
 # the traced-syscall list and the perf-event count are the older benchmark's (bench/monitor.py)
-from monitor import perf_fds, settle, stop_bpftrace, syscalls
+from monitor import become_subreaper, perf_fds, settle, stop_bpftrace, syscalls
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = str(ROOT / "bench" / "prog.sh")
@@ -183,7 +183,7 @@ def setup(tmp):
 
 
 def run_one(tool, kind, opt, tmp, progs):
-    settle(opt.build)  # the previous pyxcheck's background detacher is gone (bench/monitor.py)
+    settle()  # the previous pyxcheck's background detacher is gone (bench/monitor.py)
     stamp = os.path.join(tmp, "stamp")
     if os.path.exists(stamp):
         os.unlink(stamp)
@@ -236,6 +236,7 @@ def main():
     opt.build = Path(opt.build).resolve()
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
+    become_subreaper()  # settle() waits for pyxcheck's background detachers
     for tool in ("bpftrace", "strace"):
         if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
             sys.exit(f"bench: {tool} is not installed (make deps)")
