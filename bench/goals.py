@@ -389,16 +389,16 @@ def main():
     print(f"load average (1, 5, 15 min): at start {fmt_load(load_start)}, at end "
           f"{fmt_load(load_end)}; 1-min range during the run {min(loads):.1f}-{max(loads):.1f}")
     print()
-    print(f"| {'goal':<9} | {'figure':<62} | {'measured (medians)':<60} | {'now':>7} | "
+    print(f"| {'goal':<9} | {'figure':<62} | {'measured (medians)':<66} | {'now':>7} | "
           f"{'goal':>6} | {'met':<6} |")
-    print(f"| {'-' * 9} | {'-' * 62} | {'-' * 60} | {'-' * 6}: | {'-' * 5}: | {'-' * 6} |")
+    print(f"| {'-' * 9} | {'-' * 62} | {'-' * 66} | {'-' * 6}: | {'-' * 5}: | {'-' * 6} |")
     for g, what, fig, ratio in rows:
         goal = GOALS.get(g)
         met = ("" if goal is None or not g else "n/a" if ratio != ratio else
                "met" if ratio <= goal else "missed")
         gs = "" if goal is None or not g else (f"<= {goal:g}" if g != "lost" else "0")
         rs = f"{ratio * 100:.1f}%" if g == "lost" else f"{ratio:.2f}"
-        print(f"| {g:<9} | {what:<62} | {fig:<60} | {rs:>7} | {gs:>6} | {met:<6} |")
+        print(f"| {g:<9} | {what:<62} | {fig:<66} | {rs:>7} | {gs:>6} | {met:<6} |")
     print(f"\ntotal time: {time.monotonic() - t_start:.0f} s")
     if opt.json:
         with open(opt.json, "w") as f:
