@@ -9,14 +9,19 @@ side in one run, printed as a table with the load average.
   cpu       the monitor's CPU (all threads) per output record, pyxcheck -a -j with correlation on
             a hooked open loop, in getppid() units measured in the same rounds
   lost      records lost on `python3 -m test test_tempfile test_shutil test_zipfile` under
-            `pyxcheck -j --summary`, output read through a pipe whose reader sleeps 6 s first
+            `pyxcheck -j --summary`, output (stderr, with a COMMAND) read through a pipe whose
+            reader sleeps 6 s first; in-band `lost`/`throttled` records and the summary's
+            counters; no records or no summary counts as a failure, never as "0 lost"
   unrelated an unhooked C process's getppid and open/close loops: with pyxcheck -a running /
             with bpftrace on one idle syscall tracepoint pair (the floor of any such tool)
   hook      LD_PRELOAD=libpyxcheck.so with nothing attached vs no hook: open loop, import-heavy
             start-up
   attach    `pyxcheck -a -v` until "probes attached" / bpftrace one tracepoint until its -c
             child runs
-Every workload of a goal runs in the same rounds, alternated; medians reported. With
+Every workload of a goal runs in the same rounds, alternated (the order rotates per round where it
+could bias); medians reported. Before every measurement the benchmark waits until no process of
+this build's pyxcheck runs (the background detacher of the previous run holds its probes and
+contends for the kernel's tracepoint mutex); the cli row also gives that linger time. With
 --baseline BUILD the cpu goal also measures another build (say, the previous commit's) in the
 same rounds. Never a test: figures depend on the machine; see docs/benchmarks.md.
 """
@@ -32,7 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from programs import bpftrace_around, perf_fds
+from monitor import become_subreaper, perf_fds, settle, stop_bpftrace
+from programs import bpftrace_around
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = "/usr/bin/python3.11"  # Debian's: CPython's own python:audit probe lives here
@@ -97,6 +103,7 @@ class Background:
     def __init__(self, argv, ready, out=subprocess.DEVNULL):
         self.err = tempfile.TemporaryFile()
         self.t0 = time.monotonic()
+        self.argv = argv
         self.proc = subprocess.Popen(argv, stdout=out, stderr=self.err, env=clean_env())
         while True:
             self.err.seek(0)
@@ -115,6 +122,10 @@ class Background:
         return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
+        if self.argv[0] == "bpftrace":
+            stop_bpftrace(self.proc)
+            return
+        # pyxcheck: one SIGINT only (a second one means "stop now", docs/cli.md)
         self.proc.send_signal(signal.SIGINT)
         self.proc.wait(timeout=600)
 
@@ -145,8 +156,11 @@ def bpftrace_bg(prog):
 
 def g_cli(build, rounds, res):
     for _ in range(rounds):
+        settle()
         res["pyxcheck"].append(wall([str(build / "pyxcheck"), "-o", "/dev/null", "--",
                                      "/bin/true"], check=True, env=clean_env())[0])
+        # how long the probes stay attached after the exit (the background detacher)
+        settle(res["linger"])
         res["bpftrace"].append(wall(["bpftrace", "-e", BT_ONE, "-c", "/bin/true"], check=True,
                                     env=clean_env())[0])
 
@@ -156,16 +170,19 @@ def g_attach(build, res):
     out = run(["bpftrace", "-o", "/dev/null", "-e", BT_ONE, "-c", "/bin/date +%s%N"],
               check=True, env=clean_env()).stdout
     res["bpftrace"].append((int(out.strip().splitlines()[-1]) - t0) / 1e9)
+    settle()
     m = monitor(build)
     res["pyxcheck"].append(m.ready)
     m.stop()
 
 
 def g_open(build, n, path, res):
+    settle()
     res["untraced"].append(py_loop("open", n, path, clean_env()))
     out = run([str(build / "pyxcheck"), "-j", "-o", path + ".jsonl", "--", PYTHON, "-I",
                WORKLOAD, "open", str(n), path], env=clean_env(), check=True).stdout
     res["pyxcheck"].append(float(out.strip().splitlines()[-1]))
+    settle()
     out = bpftrace_around(["-e", BT_COUNT], 3, [PYTHON, "-I", WORKLOAD, "open", str(n), path],
                           clean_env())
     res["bpftrace"].append(float(out.strip().splitlines()[-1]))
@@ -174,6 +191,7 @@ def g_open(build, n, path, res):
 def g_cpu(builds, n, path, res, units):
     for b in builds:
         jl = path + ".cpu.jsonl"
+        settle()
         m = monitor(b, out=jl, json_=True)
         c0 = m.cpu_s()
         py_loop("open", n, path, clean_env(LD_PRELOAD=str(b / "libpyxcheck.so")))
@@ -186,9 +204,11 @@ def g_cpu(builds, n, path, res, units):
         units.append(unit(builds[0]))
 
 
-def g_unrelated(build, path, res):
-    for state in ("off", "pyxcheck", "bpftrace"):
+def g_unrelated(build, path, res, r):
+    states = ("off", "pyxcheck", "bpftrace")
+    for state in states[r % 3:] + states[:r % 3]:  # each first in turn: no order bias
         bg = None
+        settle()
         if state == "pyxcheck":
             bg = monitor(build)
         elif state == "bpftrace":
@@ -202,35 +222,55 @@ def g_unrelated(build, path, res):
                 bg.stop()
 
 
-def g_hook(build, n, k, path, res):
+def g_hook(build, n, k, path, res, r):
     lib = clean_env(LD_PRELOAD=str(build / "libpyxcheck.so"))
-    for name, env in (("none", clean_env()), ("idle", lib)):
+    settle()
+    order = (("none", clean_env()), ("idle", lib))
+    for name, env in order[::-1] if r % 2 else order:
         res[name]["open"].append(py_loop("open", n, path, env))
         res[name]["startup"].append(startup(env, k))
 
 
 def g_lost(build, tmp):
-    """The stdlib tests with the output read through a pipe paused 6 s."""
+    """The stdlib tests with the output read through a pipe paused 6 s. With a COMMAND the
+    records go to stderr (strace's convention, docs/cli.md), so stderr is the pipe."""
+    settle()
     out = os.path.join(tmp, "lost.jsonl")
     cmd = (f"{build}/pyxcheck -j --summary -- sh -c '{PYTHON} -m test "
-           f"{' '.join(STDLIB_TESTS)} >/dev/null 2>&1' | (sleep 6; cat > {out})")
+           f"{' '.join(STDLIB_TESTS)} >/dev/null 2>&1' 2>&1 | (sleep 6; cat > {out})")
+    t0 = time.monotonic()
     r = run(["sh", "-c", cmd], env=clean_env())
-    recs = lost_inband = 0
+    t = time.monotonic() - t0
+    recs = lost_inband = thr_inband = 0
+    other = []
     summary = {}
     for line in open(out, "rb"):
-        recs += 1
         try:
             o = json.loads(line)
         except ValueError:
+            other.append(line.decode(errors="replace").strip()[:200])
             continue
-        if o.get("type") == "lost":
-            lost_inband += o.get("count", 0)
-        elif o.get("type") == "summary":
+        typ = o.get("type")
+        if typ == "summary":
             summary = o
-    lost_sum = sum(v for v in (summary.get("lost") or {}).values() if isinstance(v, int))
-    return {"records": recs, "lost_inband": lost_inband, "lost_summary": lost_sum,
-            "summary_lost": summary.get("lost"), "rc": r.returncode,
-            "stderr": r.stderr.strip()[-400:]}
+            continue
+        recs += 1
+        # stream unmonitored counts processes, not records (docs/json-schema.md)
+        if typ == "lost" and o.get("stream") != "unmonitored":
+            lost_inband += o.get("count", 0)
+        elif typ == "throttled":
+            thr_inband += o.get("count", 0)
+    lost_sum = sum(v for k, v in (summary.get("lost") or {}).items()
+                   if isinstance(v, int) and k != "unmonitored")
+    thr_sum = sum(v for v in (summary.get("throttled") or {}).values() if isinstance(v, int))
+    return {"records": recs, "lost_inband": lost_inband, "throttled_inband": thr_inband,
+            "lost_summary": lost_sum, "throttled_summary": thr_sum,
+            "summary_lost": summary.get("lost"), "summary": bool(summary), "rc": r.returncode,
+            "wall_s": t, "other_lines": other[:5]}
+
+
+def fmt_load(t):
+    return ", ".join(f"{x:.2f}" for x in t)
 
 
 def med(v):
@@ -252,6 +292,7 @@ def main():
     skip = set(filter(None, opt.skip.split(",")))
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
+    become_subreaper()  # settle() waits for pyxcheck's background detachers
     for f in (build / "pyxcheck", build / "libpyxcheck.so", build / "bench" / "getppid",
               Path(PYTHON)):
         if not f.exists():
@@ -263,9 +304,10 @@ def main():
     path = os.path.join(tmpd.name, "file")
     open(path, "w").close()
     t_start = time.monotonic()
-    loads = [os.getloadavg()[0]]
+    load_start = os.getloadavg()
+    loads = [load_start[0]]
 
-    cli = {"pyxcheck": [], "bpftrace": []}
+    cli = {"pyxcheck": [], "bpftrace": [], "linger": []}
     att = {"pyxcheck": [], "bpftrace": []}
     opn = {"untraced": [], "pyxcheck": [], "bpftrace": []}
     cpu = {str(b): [] for b in builds}
@@ -282,27 +324,29 @@ def main():
         if "cpu" not in skip:
             g_cpu(builds, opt.cpu_n, path, cpu, units)
         if "unrelated" not in skip:
-            g_unrelated(build, path, unrel)
+            g_unrelated(build, path, unrel, r)
         if "hook" not in skip:
-            g_hook(build, opt.open_n, opt.startups, path, hook)
+            g_hook(build, opt.open_n, opt.startups, path, hook, r)
         loads.append(os.getloadavg()[0])
         print(f"bench: goals round {r + 1}/{opt.rounds} done "
               f"({time.monotonic() - t_start:.0f} s)", file=sys.stderr)
     lost = g_lost(build, tmpd.name) if "lost" not in skip else None
-    loads.append(os.getloadavg()[0])
+    load_end = os.getloadavg()
+    loads.append(load_end[0])
 
     sc = med(units) if units else unit(build)
     rows = []
     if cli["pyxcheck"]:
         a, b = med(cli["pyxcheck"]), med(cli["bpftrace"])
         rows.append(("cli", "`pyxcheck -- /bin/true` wall / bpftrace one tracepoint",
-                     f"{a:.2f} s / {b:.2f} s", a / b))
+                     f"{a:.2f} s / {b:.2f} s (probes linger {med(cli['linger']):.2f} s)",
+                     a / b))
     if opn["pyxcheck"]:
         u = med(opn["untraced"])
         a, b = med(opn["pyxcheck"]) - u, med(opn["bpftrace"]) - u
         rows.append(("open", "open loop added time / count-only bpftrace",
-                     f"+{a:.0f} ns / +{b:.0f} ns (untraced {u:.0f})", a / b if b > 0 else
-                     float("inf")))
+                     f"+{a:.0f} ns / +{b:.0f} ns (untraced {u:.0f})",
+                     a / b if b > 0 else float("nan")))  # a floor <= 0 is noise: no ratio
     if cpu[str(build)]:
         a = med(cpu[str(build)])
         rows.append(("cpu", "monitor CPU per record (JSON + correlation), getppid units",
@@ -312,11 +356,16 @@ def main():
             rows.append(("", f"same, baseline {b.name}", f"{x:.0f} ns ({x / a:.2f}x this build)",
                          x / sc))
     if lost:
-        lo = max(lost["lost_inband"], lost["lost_summary"])
+        lo = max(lost["lost_inband"] + lost["throttled_inband"],
+                 lost["lost_summary"] + lost["throttled_summary"])
+        # no records or no summary is a broken run, never "0 lost"
+        ratio = (lo / (lo + lost["records"]) if lost["records"] and lost["summary"]
+                 else float("inf"))
         rows.append(("lost", "records lost, stdlib tests, reader paused 6 s",
-                     f"{lost['records']} records, {lost['lost_inband']} lost in-band, "
-                     f"summary {lost['summary_lost']}, exit {lost['rc']}",
-                     lo / max(lo + lost["records"], 1)))
+                     f"{lost['records']} records, {lost['lost_inband']} lost and "
+                     f"{lost['throttled_inband']} throttled in-band, summary "
+                     f"{lost['lost_summary']}+{lost['throttled_summary']}, exit {lost['rc']}",
+                     ratio))
     if unrel["off"]["getppid"]:
         for k in ("getppid", "open"):
             off, a, b = (med(unrel[s][k]) for s in ("off", "pyxcheck", "bpftrace"))
@@ -326,8 +375,9 @@ def main():
     if hook["none"]["open"]:
         for k in ("open", "startup"):
             a, b = med(hook["idle"][k]), med(hook["none"][k])
-            rows.append(("hook", f"hook idle / no hook, {k}",
-                         f"{a:.0f} / {b:.0f} ns", a / b))
+            fig = (f"{a:.0f} / {b:.0f} ns" if k == "open" else
+                   f"{a / 1e6:.1f} / {b / 1e6:.1f} ms")
+            rows.append(("hook", f"hook idle / no hook, {k}", fig, a / b))
     if att["pyxcheck"]:
         a, b = med(att["pyxcheck"]), med(att["bpftrace"])
         rows.append(("attach", "attach: -a until \"probes attached\" / bpftrace",
@@ -335,23 +385,26 @@ def main():
 
     print()
     print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, kernel "
-          f"{platform.release()}; load average (1 min) {min(loads):.1f}-{max(loads):.1f} during "
-          f"the run; rounds {opt.rounds}; one getppid() = {sc:.0f} ns")
+          f"{platform.release()}; rounds {opt.rounds}; one getppid() = {sc:.0f} ns")
+    print(f"load average (1, 5, 15 min): at start {fmt_load(load_start)}, at end "
+          f"{fmt_load(load_end)}; 1-min range during the run {min(loads):.1f}-{max(loads):.1f}")
     print()
-    print(f"| {'goal':<9} | {'figure':<58} | {'measured':<52} | {'ratio':>7} | "
-          f"{'goal':>6} | met |")
-    print(f"| {'-' * 9} | {'-' * 58} | {'-' * 52} | {'-' * 6}: | {'-' * 5}: | --- |")
+    print(f"| {'goal':<9} | {'figure':<62} | {'measured (medians)':<66} | {'now':>7} | "
+          f"{'goal':>6} | {'met':<6} |")
+    print(f"| {'-' * 9} | {'-' * 62} | {'-' * 66} | {'-' * 6}: | {'-' * 5}: | {'-' * 6} |")
     for g, what, fig, ratio in rows:
         goal = GOALS.get(g)
-        met = "" if goal is None or not g else ("yes" if ratio <= goal else "NO")
-        gs = "" if goal is None or not g else (f"{goal:g}" if g != "lost" else "0")
+        met = ("" if goal is None or not g else "n/a" if ratio != ratio else
+               "met" if ratio <= goal else "missed")
+        gs = "" if goal is None or not g else (f"<= {goal:g}" if g != "lost" else "0")
         rs = f"{ratio * 100:.1f}%" if g == "lost" else f"{ratio:.2f}"
-        print(f"| {g:<9} | {what:<58} | {fig:<52} | {rs:>7} | {gs:>6} | {met:<3} |")
+        print(f"| {g:<9} | {what:<62} | {fig:<66} | {rs:>7} | {gs:>6} | {met:<6} |")
     print(f"\ntotal time: {time.monotonic() - t_start:.0f} s")
     if opt.json:
         with open(opt.json, "w") as f:
             json.dump({"cli": cli, "attach": att, "open": opn, "cpu": cpu, "units": units,
                        "unrelated": unrel, "hook": hook, "lost": lost, "loads": loads,
+                       "load_start": load_start, "load_end": load_end,
                        "rows": rows}, f, indent=1)
 
 

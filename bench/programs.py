@@ -8,13 +8,18 @@ Programs (bench/prog.sh, timed from the inside with two `date +%s%N`):
   pytest   a pytest run of a generated file of small tests (files, json, a subprocess)
   stdlib   python3 -m test test_tempfile test_shutil test_zipfile (left out with --quick)
   startup  an import-heavy interpreter start-up
-Tools, alternated within each round, medians reported:
+Tools, alternated within each round (each goes first in turn), medians reported; before each
+run the previous pyxcheck's background detacher is waited for:
   untraced  the program alone
   pyxcheck  build/pyxcheck -j -o FILE -- PROGRAM (hook preloaded, correlation, JSON to a file)
   strace    strace -f -qq -e trace=<pyxcheck's syscalls> -o /dev/null PROGRAM
   bt-print  bpftrace: python:audit and enter/exit of pyxcheck's syscalls for the program and its
-            descendants, one printf each, to /dev/null; -c PROGRAM
-  bt-count  bpftrace: the same probes, a count each, no filter, no output; -c PROGRAM
+            descendants, one printf each, to /dev/null; through raw_syscalls:sys_enter/sys_exit
+            and a set of syscall numbers, as `pyxcheck -- COMMAND` traces by default
+            (--bt-syscalls per-syscall: one tracepoint per syscall side instead)
+  bt-count  bpftrace: the same probes, a count each, no pid filter, no output
+  (bpftrace's usdt probes attach only to its -c child, so the program is held at a `read` until
+  bpftrace has opened its perf events, then released; see bpftrace_around)
   audithook sys.addaudithook logger (bench/audithook.py) appending every event to a file
 Never a test: figures depend on the machine; see docs/benchmarks.md.
 """
@@ -32,12 +37,18 @@ import zipfile
 from pathlib import Path
 
 # the traced-syscall list and the perf-event count are the older benchmark's (bench/monitor.py)
-from monitor import perf_fds, syscalls
+from monitor import become_subreaper, perf_fds, settle, stop_bpftrace, syscalls
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = str(ROOT / "bench" / "prog.sh")
 PYTHON_REAL = "/usr/bin/python3.11"
 TOOLS = ("untraced", "pyxcheck", "strace", "bt-print", "bt-count", "audithook")
+TOOL_NAMES = {"untraced": "untraced", "pyxcheck": "pyxcheck", "strace": "strace -f",
+              "bt-print": "bpftrace printing", "bt-count": "bpftrace count-only",
+              "audithook": "audit-hook logger"}
+PROG_NAMES = {"pip": "pip install (local wheel, venv)", "pytest": "pytest (41 tests)",
+              "stdlib": "python3 -m test test_tempfile test_shutil test_zipfile",
+              "startup": "import-heavy start-up"}
 TESTS = '''import json, os, subprocess, sys
 import pytest
 
@@ -76,14 +87,12 @@ def bpftrace_around(bt_args, nprobes, argv, env):
         elif n >= nprobes and time.monotonic() - since > 0.2:
             break
         if time.monotonic() - t0 > 600:
-            bt.send_signal(2)
             wl.kill()
-            bt.wait(timeout=600)
+            stop_bpftrace(bt)
             sys.exit("bench: bpftrace did not attach in 600 s")
         time.sleep(0.02)
     out = wl.communicate("go\n", timeout=3600)[0]
-    bt.send_signal(2)
-    bt.wait(timeout=600)
+    stop_bpftrace(bt)
     if wl.returncode:
         sys.exit(f"bench: {argv} failed under bpftrace")
     return out
@@ -101,19 +110,46 @@ def strace_names(names):
         names.remove(m.group(1))
 
 
-def bt_print(names):
-    enter = ",".join(f"tracepoint:syscalls:sys_enter_{n}" for n in names)
-    exit_ = ",".join(f"tracepoint:syscalls:sys_exit_{n}" for n in names)
-    return ("BEGIN { @t[(uint64)$1] = 1; }\n"
+def syscall_numbers(names):
+    """x86-64 numbers of the traced syscalls, from pyxcheck's table."""
+    text = (ROOT / "include" / "pyxcheck_syscall.h").read_text()
+    nr = {n: int(x) for n, x in re.findall(r"^\s*X\((\w+), (\d+),", text, re.M)}
+    return [nr[n] for n in names]
+
+
+def bt_print(names, raw):
+    """bpftrace printing python:audit and enter/exit of the traced syscalls, for the program
+    and its descendants. raw: through raw_syscalls:sys_enter/sys_exit and a set of syscall
+    numbers (what `pyxcheck -- COMMAND` does by default: two tracepoints, attached and detached
+    in milliseconds); else one tracepoint per syscall side (bpftrace then compiles and attaches
+    2 x len(names) probes, which takes bpftrace 0.17 minutes on a loaded machine)."""
+    head = ("BEGIN { @t[(uint64)$1] = 1; }\n"
             "tracepoint:sched:sched_process_fork /@t[(uint64)args->parent_pid]/ "
             "{ @t[(uint64)args->child_pid] = 1; }\n"
             f"usdt:{PYTHON_REAL}:python:audit /@t[pid]/ "
-            "{ printf(\"%d %d audit %s\\n\", nsecs, pid, str(arg0)); }\n"
+            "{ printf(\"%d %d audit %s\\n\", nsecs, pid, str(arg0)); }\n")
+    if raw:
+        want = "".join(f"@s[{n}] = 1; " for n in syscall_numbers(names))
+        return (head.replace("BEGIN { ", "BEGIN { " + want) +
+                "tracepoint:raw_syscalls:sys_enter /@t[pid] && @s[args->id]/ "
+                "{ printf(\"%d %d enter %d\\n\", nsecs, pid, args->id); }\n"
+                "tracepoint:raw_syscalls:sys_exit /@t[pid] && @s[args->id]/ "
+                "{ printf(\"%d %d exit %d %d\\n\", nsecs, pid, args->id, args->ret); }\n")
+    enter = ",".join(f"tracepoint:syscalls:sys_enter_{n}" for n in names)
+    exit_ = ",".join(f"tracepoint:syscalls:sys_exit_{n}" for n in names)
+    return (head +
             f"{enter} /@t[pid]/ {{ printf(\"%d %d %s\\n\", nsecs, pid, probe); }}\n"
             f"{exit_} /@t[pid]/ {{ printf(\"%d %d %s %d\\n\", nsecs, pid, probe, args->ret); }}\n")
 
 
-def bt_count(names):
+def bt_count(names, raw):
+    """The same probes, a count each, no pid filter, no output (the cheapest observer)."""
+    if raw:
+        want = "".join(f"@s[{n}] = 1; " for n in syscall_numbers(names))
+        return (f"BEGIN {{ {want}}}\n"
+                f"usdt:{PYTHON_REAL}:python:audit {{ @a = count(); }}\n"
+                "tracepoint:raw_syscalls:sys_enter /@s[args->id]/ { @e[args->id] = count(); }\n"
+                "tracepoint:raw_syscalls:sys_exit /@s[args->id]/ { @x[args->id] = count(); }\n")
     probes = ",".join(f"tracepoint:syscalls:sys_{d}_{n}" for n in names for d in ("enter", "exit"))
     return (f"usdt:{PYTHON_REAL}:python:audit {{ @a = count(); }}\n"
             f"{probes} {{ @[probe] = count(); }}\n")
@@ -147,6 +183,7 @@ def setup(tmp):
 
 
 def run_one(tool, kind, opt, tmp, progs):
+    settle()  # the previous pyxcheck's background detacher is gone (bench/monitor.py)
     stamp = os.path.join(tmp, "stamp")
     if os.path.exists(stamp):
         os.unlink(stamp)
@@ -190,12 +227,16 @@ def main():
     ap.add_argument("--programs", default="", help="comma-separated subset of the programs")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of the "
                     "tools (untraced is always run: the ratios need it)")
+    ap.add_argument("--bt-syscalls", choices=("raw", "per-syscall"), default="raw",
+                    help="bpftrace's syscall probes: raw_syscalls with a set of numbers (as "
+                    "pyxcheck -- COMMAND), or one tracepoint per syscall side")
     ap.add_argument("--json", help="also write the raw figures here")
     opt = ap.parse_args()
     tools = [t for t in TOOLS if t == "untraced" or t in opt.tools.split(",")]
     opt.build = Path(opt.build).resolve()
     if os.geteuid() != 0:
         sys.exit("bench: must run as root")
+    become_subreaper()  # settle() waits for pyxcheck's background detachers
     for tool in ("bpftrace", "strace"):
         if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
             sys.exit(f"bench: {tool} is not installed (make deps)")
@@ -208,18 +249,22 @@ def main():
     setup(tmp)
     names = syscalls()
     progs = {"names": strace_names(names)}
-    for tool, text in (("bt-print", bt_print(names)), ("bt-count", bt_count(names))):
+    raw = opt.bt_syscalls == "raw"
+    for tool, text in (("bt-print", bt_print(names, raw)), ("bt-count", bt_count(names, raw))):
         p = os.path.join(tmp, tool + ".bt")
         Path(p).write_text(text)
         progs[tool] = p
-    progs["bt-print-n"] = 2 * len(names) + 2
-    progs["bt-count-n"] = 2 * len(names) + 1
+    nsc = 2 if raw else 2 * len(names)  # perf events bpftrace opens: one per probe
+    progs["bt-print-n"] = nsc + 2
+    progs["bt-count-n"] = nsc + 1
     t_start = time.monotonic()
-    loads = [os.getloadavg()[0]]
+    load_start = os.getloadavg()
+    loads = [load_start[0]]
     res = {k: {t: {"own": [], "wall": []} for t in tools} for k in kinds}
     for r in range(opt.rounds):
         for k in kinds:
-            for t in tools:
+            # the tools take turns at going first: no tool always runs on a cold cache
+            for t in tools[r % len(tools):] + tools[:r % len(tools)]:
                 own, wall = run_one(t, k, opt, tmp, progs)
                 res[k][t]["own"].append(own)
                 res[k][t]["wall"].append(wall)
@@ -227,14 +272,19 @@ def main():
         print(f"bench: programs round {r + 1}/{opt.rounds} done "
               f"({time.monotonic() - t_start:.0f} s)", file=sys.stderr)
 
+    load_end = os.getloadavg()
+    loads.append(load_end[0])
     print()
     print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} CPUs, kernel "
-          f"{platform.release()}; load average (1 min) {min(loads):.1f}-{max(loads):.1f} during "
-          f"the run; rounds {opt.rounds}; {len(names)} syscalls traced")
+          f"{platform.release()}; rounds {opt.rounds}; {len(names)} syscalls traced, bpftrace "
+          f"through {'raw_syscalls' if raw else 'per-syscall tracepoints'}")
+    print("load average (1, 5, 15 min): at start " + ", ".join(f"{x:.2f}" for x in load_start) +
+          ", at end " + ", ".join(f"{x:.2f}" for x in load_end) +
+          f"; 1-min range during the run {min(loads):.1f}-{max(loads):.1f}")
     print("program's own time, and in brackets the wall time including the tool's start and "
           "exit; x = own time / untraced")
     print()
-    print("| program | " + " | ".join(tools) + " |")
+    print("| program | " + " | ".join(TOOL_NAMES[t] for t in tools) + " |")
     print("| --- |" + " ---: |" * len(tools))
     for k in kinds:
         base = statistics.median(res[k]["untraced"]["own"])
@@ -244,11 +294,12 @@ def main():
             wall = statistics.median(res[k][t]["wall"])
             cells.append(f"{own:.2f} s ({wall:.2f} s)" + ("" if t == "untraced" else
                                                            f" {own / base:.2f}x"))
-        print(f"| {k} | " + " | ".join(cells) + " |")
+        print(f"| {PROG_NAMES[k]} | " + " | ".join(cells) + " |")
     print(f"\ntotal time: {time.monotonic() - t_start:.0f} s")
     if opt.json:
         with open(opt.json, "w") as f:
-            json.dump({"results": res, "loads": loads}, f, indent=1)
+            json.dump({"results": res, "loads": loads, "load_start": load_start,
+                       "load_end": load_end, "bt_syscalls": opt.bt_syscalls}, f, indent=1)
 
 
 if __name__ == "__main__":
