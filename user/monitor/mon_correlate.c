@@ -68,7 +68,7 @@ int mon_on_item(void *ctx, const struct pyx_corr_item *it)
 			/* found out after a grace period: written at the release point, not as late */
 			m->w.line_ts = it->blind->ts_ns ? it->blind->ts_ns : 1;
 			m->w.line_report = true;
-			pyx_corr_print_blind(&m->w, m->opts->json, it->blind);
+			m->out->blind(&m->w, it->blind);
 			m->w.line_report = false;
 			m->w.line_ts = 0;
 		}
@@ -84,7 +84,7 @@ int mon_on_item(void *ctx, const struct pyx_corr_item *it)
 			pyx_views_alert(m->views, it->alert);
 		if (!m->opts->table_only) {
 			m->w.line_ts = it->alert->ts_ns ? it->alert->ts_ns : 1;
-			pyx_corr_print_alert(&m->w, m->opts->json, it->alert);
+			m->out->alert(&m->w, it->alert);
 			m->w.line_ts = 0;
 		}
 		return m->w.err;

@@ -12,8 +12,6 @@
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 {
 	struct pyx_sysview sv;
-	const char *en;
-	unsigned int i;
 
 	if (pyx_sysrec_decode(a->rec, a->size, &sv)) {
 		pyx_buf_puts(b, "null");
@@ -26,52 +24,13 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 	pyx_buf_u64(b, sv.rec->hdr.pid);
 	pyx_buf_puts(b, ",\"tid\":");
 	pyx_buf_u64(b, sv.rec->hdr.tid);
-	pyx_buf_puts(b, ",\"args\":{");
-	for (i = 0; i < sv.nargs; i++) {
-		if (i)
-			pyx_buf_putc(b, ',');
-		pyx_json_cstr(b, sv.args[i].name);
-		pyx_buf_putc(b, ':');
-		pyx_json_sysarg(b, &sv.args[i]);
-	}
-	pyx_buf_puts(b, "},\"ret\":");
-	pyx_buf_i64(b, (long long)sv.ret);
-	if (sv.err) {
-		en = pyx_errno_name(sv.err);
-		if (en)
-			pyx_buf_printf(b, ",\"errno\":\"%s\"", en);
-		else
-			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv.err);
-	}
-	pyx_buf_puts(b, ",\"latency_ns\":");
-	pyx_buf_u64(b, sv.latency_ns);
+	pyx_buf_puts(b, ",\"args\":");
+	pyx_json_sysargs(b, &sv);
+	pyx_json_sysresult(b, &sv);
 	if (a->child)
 		pyx_buf_puts(b, ",\"child\":true");
 	/* --raw: a syscall folded into its audit record is replayed from here (-r) */
 	pyx_json_raw(b, a->rec, a->size);
-	pyx_buf_putc(b, '}');
-}
-
-/* The thread's last audit event, or null. */
-static void json_context(struct pyx_buf *b, const struct pyx_corr_context *x)
-{
-	if (!x || !x->has_event) {
-		pyx_buf_puts(b, "null");
-		return;
-	}
-	pyx_buf_puts(b, "{\"event\":");
-	pyx_json_bytes(b, x->event, strlen(x->event));
-	pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
-		       x->tid);
-	if (x->file[0]) {
-		pyx_buf_puts(b, "{\"file\":");
-		pyx_json_bytes(b, x->file, strlen(x->file));
-		pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
-		pyx_json_bytes(b, x->function, strlen(x->function));
-		pyx_buf_putc(b, '}');
-	} else {
-		pyx_buf_puts(b, "null");
-	}
 	pyx_buf_putc(b, '}');
 }
 
@@ -121,7 +80,7 @@ void pyx_corr_json_fields(struct pyx_buf *b, const struct pyx_corr_item *it)
 	}
 	if (h->type == PYX_REC_SYSCALL && x) {
 		pyx_buf_puts(b, ",\"context\":");
-		json_context(b, x);
+		pyx_json_corr_context(b, x);
 	}
 }
 
@@ -167,133 +126,6 @@ void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t siz
 	if (n < size)
 		snprintf(buf + n, size - n, "]");
 	clean(buf);
-}
-
-/* The columns of out_plain.c before the type letter: time, pid, comm (15). */
-static void plain_head(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, const char *comm)
-{
-	int64_t real = (int64_t)ts_ns + w->real_offset;
-	time_t sec = real / 1000000000;
-	struct pyx_buf *b = &w->buf;
-	size_t before, n;
-	struct tm tm;
-	char ts[16];
-
-	localtime_r(&sec, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	pyx_buf_printf(b, "%s.%06u %7u ", ts, (unsigned int)(real % 1000000000 / 1000), pid);
-	before = b->len;
-	pyx_plain_bytes(b, comm, strnlen(comm, PYX_COMM_LEN), 0);
-	for (n = b->len - before; n < 15; n++)
-		pyx_buf_putc(b, ' ');
-}
-
-void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs)
-{
-	struct pyx_buf *b = &w->buf;
-	unsigned int i;
-
-	if (json) {
-		pyx_buf_printf(
-			b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
-			(unsigned long long)bs->ts_ns, bs->pid, bs->pid);
-		pyx_json_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN));
-		pyx_pctx_json(w->pctx, b, bs->pid, bs->pid, bs->ts_ns);
-		pyx_buf_printf(b, ",\"ppid\":%u,\"exe\":", bs->ppid);
-		pyx_json_bytes(b, bs->exe, strlen(bs->exe));
-		pyx_buf_puts(b, ",\"argv\":");
-		if (bs->argv) {
-			pyx_buf_putc(b, '[');
-			for (i = 0; i < bs->argc; i++) {
-				if (i)
-					pyx_buf_putc(b, ',');
-				pyx_json_bytes(b, bs->argv[i], strlen(bs->argv[i]));
-			}
-			pyx_buf_putc(b, ']');
-		} else {
-			pyx_buf_puts(b, "null");
-		}
-		pyx_buf_puts(b, ",\"why\":");
-		pyx_json_cstr(b, bs->why);
-		if (bs->builtin) {
-			const char *s = bs->builtin;
-
-			pyx_buf_puts(b, ",\"builtin_events\":[");
-			while (*s) {
-				size_t n = strcspn(s, ",");
-
-				pyx_json_bytes(b, s, n);
-				s += n;
-				if (*s) {
-					s++;
-					pyx_buf_putc(b, ',');
-				}
-			}
-			pyx_buf_printf(b, "],\"builtin_count\":%llu",
-				       (unsigned long long)bs->builtin_count);
-		}
-		pyx_buf_putc(b, '}');
-	} else {
-		plain_head(w, bs->ts_ns, bs->pid, bs->comm);
-		pyx_buf_puts(b, " B blind-spot exe=");
-		pyx_plain_bytes(b, bs->exe, strlen(bs->exe), 0);
-		for (i = 0; bs->argv && i < bs->argc; i++) {
-			pyx_buf_puts(b, i ? " " : " argv=");
-			pyx_plain_bytes(b, bs->argv[i], strlen(bs->argv[i]), 0);
-		}
-		pyx_buf_printf(b, " (%s)", bs->why);
-		if (bs->builtin) {
-			pyx_buf_puts(b, " python:audit events=");
-			pyx_plain_bytes(b, bs->builtin, strlen(bs->builtin), 0);
-		}
-	}
-	pyx_writer_flush_line(w);
-}
-
-void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr_alert *a)
-{
-	const struct pyx_corr_context *x = a->context;
-	struct pyx_buf *b = &w->buf;
-
-	if (json) {
-		pyx_buf_printf(b,
-			       "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
-			       "\"uid\":%u,\"comm\":",
-			       (unsigned long long)a->ts_ns, a->pid, a->tid, a->uid);
-		pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
-		pyx_pctx_json(w->pctx, b, a->pid, a->tid, a->ts_ns);
-		pyx_buf_puts(b, ",\"alert\":");
-		pyx_json_cstr(b, a->alert);
-		pyx_buf_puts(b, ",\"why\":");
-		pyx_json_cstr(b, a->why);
-		pyx_buf_puts(b, ",\"path\":");
-		if (a->path)
-			pyx_json_bytes(b, a->path, a->path_len);
-		else
-			pyx_buf_puts(b, "null");
-		pyx_buf_puts(b, ",\"context\":");
-		json_context(b, x);
-		pyx_buf_putc(b, '}');
-	} else {
-		plain_head(w, a->ts_ns, a->pid, a->comm);
-		pyx_buf_printf(b, " A ALERT %s", a->alert);
-		if (a->path) {
-			pyx_buf_puts(b, " \"");
-			pyx_plain_bytes(b, a->path, a->path_len, '"');
-			pyx_buf_putc(b, '"');
-		}
-		pyx_buf_printf(b, ": %s", a->why);
-		if (x && x->has_event) {
-			pyx_buf_puts(b, " after ");
-			pyx_plain_bytes(b, x->event, strlen(x->event), 0);
-			if (x->file[0]) {
-				pyx_buf_puts(b, " at ");
-				pyx_plain_bytes(b, x->file, strlen(x->file), 0);
-				pyx_buf_printf(b, ":%u", x->line);
-			}
-		}
-	}
-	pyx_writer_flush_line(w);
 }
 
 /* ,"correlation":{...} inside the JSON summary record */

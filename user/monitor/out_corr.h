@@ -21,8 +21,6 @@ void pyx_corr_plain_suffix(const struct pyx_corr_item *it, char *buf, size_t siz
 /* The four above, for struct pyx_writer.annot. */
 extern const struct pyx_annot_ops pyx_corr_annot_ops;
 
-void pyx_corr_print_blind(struct pyx_writer *w, bool json, const struct pyx_corr_blind *bs);
-void pyx_corr_print_alert(struct pyx_writer *w, bool json, const struct pyx_corr_alert *a);
 /* --summary: the "correlation" member of the JSON summary record; lines after the plain one. */
 void pyx_corr_json_summary(struct pyx_buf *b, const struct pyx_corr *c);
 void pyx_corr_plain_summary(struct pyx_writer *w, const struct pyx_corr *c);

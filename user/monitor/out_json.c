@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "correlate.h"
 #include "decode_catalog.h"
 #include "decode_context.h"
 #include "out_counts.h"
@@ -690,6 +691,103 @@ static void json_header(struct pyx_writer *w)
 {
 }
 
+/* A finding's context, the thread's last audit event, or null (out_writer.h). */
+void pyx_json_corr_context(struct pyx_buf *b, const struct pyx_corr_context *x)
+{
+	if (!x || !x->has_event) {
+		pyx_buf_puts(b, "null");
+		return;
+	}
+	pyx_buf_puts(b, "{\"event\":");
+	pyx_json_bytes(b, x->event, strlen(x->event));
+	pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
+		       x->tid);
+	if (x->file[0]) {
+		pyx_buf_puts(b, "{\"file\":");
+		pyx_json_bytes(b, x->file, strlen(x->file));
+		pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
+		pyx_json_bytes(b, x->function, strlen(x->function));
+		pyx_buf_putc(b, '}');
+	} else {
+		pyx_buf_puts(b, "null");
+	}
+	pyx_buf_putc(b, '}');
+}
+
+/* A blind spot (correlate.h): a Python process without the hook. */
+static void json_blind(struct pyx_writer *w, const struct pyx_corr_blind *bs)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int i;
+
+	pyx_buf_printf(b, "{\"type\":\"blind-spot\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,\"comm\":",
+		       (unsigned long long)bs->ts_ns, bs->pid, bs->pid);
+	pyx_json_bytes(b, bs->comm, strnlen(bs->comm, PYX_COMM_LEN));
+	pyx_pctx_json(w->pctx, b, bs->pid, bs->pid, bs->ts_ns);
+	pyx_buf_printf(b, ",\"ppid\":%u,\"exe\":", bs->ppid);
+	pyx_json_bytes(b, bs->exe, strlen(bs->exe));
+	pyx_buf_puts(b, ",\"argv\":");
+	if (bs->argv) {
+		pyx_buf_putc(b, '[');
+		for (i = 0; i < bs->argc; i++) {
+			if (i)
+				pyx_buf_putc(b, ',');
+			pyx_json_bytes(b, bs->argv[i], strlen(bs->argv[i]));
+		}
+		pyx_buf_putc(b, ']');
+	} else {
+		pyx_buf_puts(b, "null");
+	}
+	pyx_buf_puts(b, ",\"why\":");
+	pyx_json_cstr(b, bs->why);
+	if (bs->builtin) {
+		const char *s = bs->builtin;
+
+		pyx_buf_puts(b, ",\"builtin_events\":[");
+		while (*s) {
+			size_t n = strcspn(s, ",");
+
+			pyx_json_bytes(b, s, n);
+			s += n;
+			if (*s) {
+				s++;
+				pyx_buf_putc(b, ',');
+			}
+		}
+		pyx_buf_printf(b, "],\"builtin_count\":%llu",
+			       (unsigned long long)bs->builtin_count);
+	}
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
+/* An alert (correlate.h): a finding about a process, not about one record. */
+static void json_alert(struct pyx_writer *w, const struct pyx_corr_alert *a)
+{
+	const struct pyx_corr_context *x = a->context;
+	struct pyx_buf *b = &w->buf;
+
+	pyx_buf_printf(b,
+		       "{\"type\":\"alert\",\"ts\":%llu,\"pid\":%u,\"tid\":%u,"
+		       "\"uid\":%u,\"comm\":",
+		       (unsigned long long)a->ts_ns, a->pid, a->tid, a->uid);
+	pyx_json_bytes(b, a->comm, strnlen(a->comm, PYX_COMM_LEN));
+	pyx_pctx_json(w->pctx, b, a->pid, a->tid, a->ts_ns);
+	pyx_buf_puts(b, ",\"alert\":");
+	pyx_json_cstr(b, a->alert);
+	pyx_buf_puts(b, ",\"why\":");
+	pyx_json_cstr(b, a->why);
+	pyx_buf_puts(b, ",\"path\":");
+	if (a->path)
+		pyx_json_bytes(b, a->path, a->path_len);
+	else
+		pyx_buf_puts(b, "null");
+	pyx_buf_puts(b, ",\"context\":");
+	pyx_json_corr_context(b, x);
+	pyx_buf_putc(b, '}');
+	pyx_writer_flush_line(w);
+}
+
 const struct pyx_output_ops pyx_output_json = {
 	.header = json_header,
 	.audit = json_audit,
@@ -700,4 +798,6 @@ const struct pyx_output_ops pyx_output_json = {
 	.lost = json_lost,
 	.throttled = json_throttled,
 	.summary = json_summary,
+	.blind = json_blind,
+	.alert = json_alert,
 };

@@ -680,6 +680,53 @@ static void plain_header(struct pyx_writer *w)
 	pyx_writer_flush_line(w);
 }
 
+/* A blind spot (correlate.h): a Python process without the hook. */
+static void plain_blind(struct pyx_writer *w, const struct pyx_corr_blind *bs)
+{
+	struct pyx_buf *b = &w->buf;
+	unsigned int i;
+
+	pyx_plain_columns(w, bs->ts_ns, bs->pid, 0, bs->comm, 'B');
+	pyx_buf_puts(b, "blind-spot exe=");
+	pyx_plain_bytes(b, bs->exe, strlen(bs->exe), 0);
+	for (i = 0; bs->argv && i < bs->argc; i++) {
+		pyx_buf_puts(b, i ? " " : " argv=");
+		pyx_plain_bytes(b, bs->argv[i], strlen(bs->argv[i]), 0);
+	}
+	pyx_buf_printf(b, " (%s)", bs->why);
+	if (bs->builtin) {
+		pyx_buf_puts(b, " python:audit events=");
+		pyx_plain_bytes(b, bs->builtin, strlen(bs->builtin), 0);
+	}
+	pyx_writer_flush_line(w);
+}
+
+/* An alert (correlate.h): a finding about a process, not about one record. */
+static void plain_alert(struct pyx_writer *w, const struct pyx_corr_alert *a)
+{
+	const struct pyx_corr_context *x = a->context;
+	struct pyx_buf *b = &w->buf;
+
+	pyx_plain_columns(w, a->ts_ns, a->pid, 0, a->comm, 'A');
+	pyx_buf_printf(b, "ALERT %s", a->alert);
+	if (a->path) {
+		pyx_buf_puts(b, " \"");
+		pyx_plain_bytes(b, a->path, a->path_len, '"');
+		pyx_buf_putc(b, '"');
+	}
+	pyx_buf_printf(b, ": %s", a->why);
+	if (x && x->has_event) {
+		pyx_buf_puts(b, " after ");
+		pyx_plain_bytes(b, x->event, strlen(x->event), 0);
+		if (x->file[0]) {
+			pyx_buf_puts(b, " at ");
+			pyx_plain_bytes(b, x->file, strlen(x->file), 0);
+			pyx_buf_printf(b, ":%u", x->line);
+		}
+	}
+	pyx_writer_flush_line(w);
+}
+
 const struct pyx_output_ops pyx_output_plain = {
 	.header = plain_header,
 	.audit = plain_audit,
@@ -690,4 +737,6 @@ const struct pyx_output_ops pyx_output_plain = {
 	.lost = plain_lost,
 	.throttled = plain_throttled,
 	.summary = plain_summary,
+	.blind = plain_blind,
+	.alert = plain_alert,
 };

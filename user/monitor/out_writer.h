@@ -19,6 +19,9 @@
 struct pyx_summary;
 struct pyx_corr;
 struct pyx_corr_item;
+struct pyx_corr_blind;
+struct pyx_corr_alert;
+struct pyx_corr_context;
 struct pyx_writer;
 
 /* How the annotations of the correlator are printed (out_corr.c). Set by mon_correlate.c when it
@@ -94,6 +97,9 @@ struct pyx_output_ops {
 	void (*lost)(struct pyx_writer *w, const struct pyx_rec_lost *rec);
 	void (*throttled)(struct pyx_writer *w, const struct pyx_rec_throttled *rec);
 	void (*summary)(struct pyx_writer *w, const struct pyx_summary *s);
+	/* the correlator's findings that are not a record: blind spots and alerts */
+	void (*blind)(struct pyx_writer *w, const struct pyx_corr_blind *bs);
+	void (*alert)(struct pyx_writer *w, const struct pyx_corr_alert *a);
 };
 
 extern const struct pyx_output_ops pyx_output_json;
@@ -114,6 +120,8 @@ void pyx_json_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a);
  * and its result, ,"ret":..,"errno":..,"latency_ns":.. */
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv);
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv);
+/* A finding's "context": the thread's last audit event and its frame, or null. */
+void pyx_json_corr_context(struct pyx_buf *b, const struct pyx_corr_context *x);
 /* The human view's first columns, time, pid[/tid], comm (escaped, padded to 15) and the type
  * letter, for every line the human view writes, records and findings alike. Leaves
  * w->line_ts (the time order) to the caller. */
