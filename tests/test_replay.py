@@ -63,6 +63,16 @@ def test_replay_gives_the_same_verdicts_records_and_summary(prog, tmp_path):
         if prog == "evasion/env_i_child":
             assert [x["type"] for x in again].count("blind-spot") == 1
             assert again[-1]["correlation"]["blind_spots"] == 1
+            # the human view shows the captured blind spot as a live run does, not as JSON
+            [bs] = [x for x in live if x["type"] == "blind-spot"]
+            r = run([str(MONITOR), "-r", str(cap)], timeout=300)
+            assert r.returncode == 0, r.stderr
+            assert [ln for ln in r.stdout.splitlines() if ln.startswith("{")] == []
+            [line] = [ln for ln in r.stdout.splitlines() if " B blind-spot " in ln]
+            assert f" {bs['pid']} " in line and f"B blind-spot exe={bs['exe']} argv=" in line
+            assert f"({bs['why']})" in line
+            if "builtin_events" in bs:
+                assert " python:audit events=" + ",".join(bs["builtin_events"]) in line
 
 
 @needs_root_bpf

@@ -10,7 +10,98 @@
 
 #include "pyxcheck_wire.h"
 #include "capture_replay.h"
+#include "correlate.h"
 #include "out_writer.h"
+
+static bool get_u64(struct json_object *o, const char *key, uint64_t *v)
+{
+	struct json_object *x;
+
+	if (!json_object_object_get_ex(o, key, &x) || !json_object_is_type(x, json_type_int))
+		return false;
+	*v = json_object_get_uint64(x);
+	return true;
+}
+
+static char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *x;
+
+	if (!json_object_object_get_ex(o, key, &x) || !json_object_is_type(x, json_type_string))
+		return NULL;
+	return strdup(json_object_get_string(x));
+}
+
+static void blind_free(struct pyx_corr_blind *b);
+
+/* A captured blind-spot record (docs/json-schema.md, "blind-spot") read back into the
+ * correlator's struct, so that a replay shows it as the live run did in every view. NULL when
+ * a field is missing or of another type (or memory ran out): the line is then written as it is. */
+static struct pyx_corr_blind *blind_read(struct json_object *o)
+{
+	struct json_object *argv, *ev;
+	struct pyx_corr_blind *b;
+	uint64_t pid, ppid, n;
+	size_t i, len = 0;
+	char *p;
+
+	b = calloc(1, sizeof(*b));
+	if (!b || !get_u64(o, "ts", &b->ts_ns) || !get_u64(o, "pid", &pid) ||
+	    !get_u64(o, "ppid", &ppid) || pid > UINT32_MAX || ppid > UINT32_MAX)
+		goto fail;
+	b->pid = pid;
+	b->ppid = ppid;
+	b->comm = get_str(o, "comm");
+	b->exe = get_str(o, "exe");
+	b->why = get_str(o, "why");
+	if (!b->comm || !b->exe || !b->why || !json_object_object_get_ex(o, "argv", &argv))
+		goto fail;
+	if (json_object_is_type(argv, json_type_array)) {
+		n = json_object_array_length(argv);
+		b->argv = calloc(n ? n : 1, sizeof(*b->argv));
+		if (!b->argv)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			struct json_object *a = json_object_array_get_idx(argv, i);
+
+			if (!json_object_is_type(a, json_type_string))
+				goto fail;
+			((const char **)b->argv)[i] = strdup(json_object_get_string(a));
+			if (!b->argv[i])
+				goto fail;
+			b->argc = i + 1;
+		}
+	} else if (!json_object_is_type(argv, json_type_null)) {
+		goto fail;
+	}
+	/* the names its built-in python:audit probe fired, comma-joined as the correlator keeps them */
+	if (json_object_object_get_ex(o, "builtin_events", &ev)) {
+		if (!json_object_is_type(ev, json_type_array) ||
+		    !get_u64(o, "builtin_count", &b->builtin_count))
+			goto fail;
+		n = json_object_array_length(ev);
+		for (i = 0; i < n; i++) {
+			struct json_object *a = json_object_array_get_idx(ev, i);
+
+			if (!json_object_is_type(a, json_type_string))
+				goto fail;
+			len += strlen(json_object_get_string(a)) + 1;
+		}
+		p = calloc(1, len + 1);
+		if (!p)
+			goto fail;
+		for (i = 0; i < n; i++) {
+			if (i)
+				strcat(p, ",");
+			strcat(p, json_object_get_string(json_object_array_get_idx(ev, i)));
+		}
+		b->builtin = p;
+	}
+	return b;
+fail:
+	blind_free(b);
+	return NULL;
+}
 
 #define REC_MAX (1u << 16) /* no ring record is larger (the loader's bound is far below) */
 #define SHOW_BAD 10        /* bad lines said one by one; the rest are counted */
@@ -183,8 +274,11 @@ static const char *take_line(struct pyx_replay *r, struct json_tokener *tok, cha
 		it.ts = json_object_get_uint64(ts);
 		it.line = strndup(line, len);
 		it.line_len = len;
+		if (t[0] == 'b')
+			it.blind = blind_read(o);
 		if (!it.line || (*err = push(r, &it))) {
 			free(it.line);
+			blind_free(it.blind);
 			*err = -ENOMEM;
 			goto out;
 		}
@@ -330,6 +424,22 @@ cleanup:
 	return err;
 }
 
+static void blind_free(struct pyx_corr_blind *b)
+{
+	unsigned int i;
+
+	if (!b)
+		return;
+	for (i = 0; b->argv && i < b->argc; i++)
+		free((char *)b->argv[i]);
+	free((void *)b->argv);
+	free((char *)b->comm);
+	free((char *)b->exe);
+	free((char *)b->why);
+	free((char *)b->builtin);
+	free(b);
+}
+
 void pyx_replay_free(struct pyx_replay *r)
 {
 	size_t i;
@@ -337,6 +447,7 @@ void pyx_replay_free(struct pyx_replay *r)
 	for (i = 0; i < r->n; i++) {
 		free(r->items[i].rec);
 		free(r->items[i].line);
+		blind_free(r->items[i].blind);
 	}
 	free(r->items);
 	memset(r, 0, sizeof(*r));

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pyx_corr_blind;
+
 struct pyx_replay_item {
 	uint64_t ts;
 	size_t order; /* position in the file: ties keep it */
@@ -21,6 +23,9 @@ struct pyx_replay_item {
 	size_t size;
 	char *line; /* or a line written again as it is (blind-spot, malformed) */
 	size_t line_len;
+	/* a blind-spot line read back, for the human view and the views (-c, --trace-out, --html);
+	 * NULL when it lacks a field: then only the JSON line is written again */
+	struct pyx_corr_blind *blind;
 };
 
 struct pyx_replay {

@@ -67,6 +67,17 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 	for (i = 0; i < r.n && !m->w.err; i++) {
 		const struct pyx_replay_item *it = &r.items[i];
 
+		if (it->blind && m->views)
+			pyx_views_blind(m->views, it->blind);
+		if (it->blind && !o->json) {
+			/* the human view shows it as the live run did (a B line), not as JSON */
+			if (!o->table_only) {
+				m->w.stream = PYX_STREAM_PROCESS;
+				m->out->blind(&m->w, it->blind);
+				m->w.stream = -1;
+			}
+			continue;
+		}
 		if (it->line) {
 			/* as it was, already stamped */
 			m->w.on_line = NULL;
