@@ -150,6 +150,32 @@ def test_hostile_lines_are_reported_with_their_number_and_counted(tmp_path):
     assert recs[-1]["malformed"] == n
 
 
+def test_blind_spot_lines_read_back_for_the_human_view(tmp_path):
+    """No BPF needed: a captured blind spot is shown as the live human view shows it (its
+    control bytes escaped); one with a field missing or of another type is written as it was."""
+    good = {"type": "blind-spot", "ts": 10, "pid": 7, "tid": 7, "comm": "python3", "ppid": 1,
+            "exe": "/usr/bin/python3", "argv": ["python3", "-c", "x\x1b[31m"],
+            "why": "exports PySys_Audit", "builtin_events": ["open", "exec"], "builtin_count": 2}
+    bad = [dict(good, argv=5, ts=11), dict(good, pid="7", ts=12),
+           dict(good, builtin_events=[1], ts=13),
+           {k: v for k, v in dict(good, ts=14).items() if k != "why"}]
+    lines = [json.dumps({"type": "start", "ts": 5, "time": "2026-11-30T00:00:00.000000005Z",
+                         "node": "h"}), json.dumps(good)] + [json.dumps(x) for x in bad]
+    cap = tmp_path / "cap.jsonl"
+    cap.write_text("\n".join(lines) + "\n")
+    r = run([str(MONITOR), "-r", str(cap)], timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert out[1].endswith("       7 python3         B blind-spot exe=/usr/bin/python3 "
+                           "argv=python3 -c x\\x1b[31m (exports PySys_Audit) "
+                           "python:audit events=open,exec"), out[1]
+    assert out[2:] == lines[2:]
+    assert len(out) == 6
+    r = run([str(MONITOR), "-r", str(cap), "-j"], timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1:] == lines[1:]
+
+
 def test_replay_usage_errors(tmp_path):
     for argv in (["-r", "x", "--", "true"], ["-r", "x", "-a"], ["-r", "x", "-p", "1"],
                  ["-r", "x", "-j", "--raw"], ["--raw", "--", "true"]):
