@@ -83,9 +83,10 @@ static bool holds_probe(int fd)
 	       !strcmp(target, "anon_inode:[perf_event]");
 }
 
-static void detacher_main(void)
+static void detacher_main(int parent_gone)
 {
 	struct dirent *de;
+	char c;
 	DIR *d;
 	int fd;
 
@@ -105,23 +106,40 @@ static void detacher_main(void)
 		_exit(1); /* exiting releases the probes too */
 	while ((de = readdir(d))) {
 		fd = atoi(de->d_name);
-		if (fd > STDERR_FILENO && fd != dirfd(d) && !holds_probe(fd))
+		if (fd > STDERR_FILENO && fd != dirfd(d) && fd != parent_gone && !holds_probe(fd))
 			close(fd);
 	}
 	closedir(d);
+	/* Whoever lets go of a probe last pays for its detach: wait until the parent has exited
+	 * (its end of the pipe closes with it), so that its exit is cheap and this one is not */
+	while (read(parent_gone, &c, 1) < 0 && errno == EINTR)
+		;
+	close(parent_gone);
 	/* the kernel closes the rest, one grace period per tracepoint, and we are gone */
 	_exit(0);
 }
 
 pid_t pyx_detach_in_background(void)
 {
+	int gone[2];
 	pid_t pid;
 
+	/* the write end stays open, unused, until this process exits (close-on-exec: no exec'd
+	 * program keeps it) */
+	if (pipe2(gone, O_CLOEXEC))
+		return -errno;
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		detacher_main();
+	if (pid < 0) {
+		pid = -errno;
+		close(gone[0]);
+		close(gone[1]);
+		return pid;
+	}
+	if (pid == 0) {
+		close(gone[1]);
+		detacher_main(gone[0]);
+	}
+	close(gone[0]);
 	return pid;
 }

@@ -12,10 +12,12 @@ struct bpf_link;
 void pyx_links_destroy(struct bpf_link **links, size_t n);
 
 /*
- * Fork a process that keeps only the probe descriptors (BPF links, perf events) and exits, so that
- * the kernel detaches them while the caller goes on (and exits) at once. The caller then destroys
- * its own handles as usual: that only drops its references. Call it single-threaded, with the
- * output complete. Returns the child's pid, or a negative errno when nothing was forked.
+ * Fork a process that keeps only the probe descriptors (BPF links, perf events) and exits once
+ * the caller has, so that the kernel detaches them in that child while the caller exits at once:
+ * whoever drops a probe's last reference pays for its detach. The caller then exits without
+ * destroying its links (libbpf's detach would disable each perf event first, the slow part).
+ * Call it single-threaded, with the output complete. Returns the child's pid, or a negative
+ * errno when nothing was forked.
  */
 pid_t pyx_detach_in_background(void);
 

@@ -218,6 +218,9 @@ int mon_finish(struct monitor *m)
 	return ret;
 }
 
+/* The loader handed to the background detacher (mon_cleanup). */
+static struct pyx_loader *volatile mon_disowned_loader; /* volatile: never read, yet kept */
+
 /* Whatever the phases opened, in any state they left it; returns ret. */
 int mon_cleanup(struct monitor *m, int ret)
 {
@@ -232,6 +235,15 @@ int mon_cleanup(struct monitor *m, int ret)
 		if (opts->verbose && pid > 0)
 			fprintf(stderr, "pyxcheck: probes detach in the background (pid %d)\n",
 				pid);
+		/* The child holds the probes now. Destroying the links here would disable each
+		 * perf event first (libbpf's detach), the kernel's slow part, and make this process
+		 * and the shell waiting for it pay for it (~0.4 s for a -- COMMAND run). So the
+		 * loader is left as it is, reachable (no leak to report): its descriptors close
+		 * with this process, a moment from now, and its memory goes with it. */
+		if (pid > 0) {
+			mon_disowned_loader = m->ld;
+			m->ld = NULL;
+		}
 	}
 	pyx_loader_destroy(m->ld);
 	if (m->child.pid > 0) {
