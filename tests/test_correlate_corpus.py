@@ -115,7 +115,7 @@ def test_env_i_isolated_child_python_is_a_blind_spot(tmp_path):
     [b] = [r for r in recs if r["type"] == "blind-spot"]
     assert b["exe"] == "/usr/bin/python3"
     assert b["argv"] == ["/usr/bin/python3", "-I", "-c",
-                         "import os, time\nfor i in range(30):\n    time.sleep(0.1)\n"
+                         "import os, time\nfor i in range(80):\n    time.sleep(0.1)\n"
                          "    os.listdir('/')\n"]
     assert b["why"] in ("exports PySys_Audit", "exports Py_Initialize")
     # Debian's python3.11 has CPython's own python:audit probe: attached, it names the events
