@@ -12,22 +12,22 @@
 #include <unistd.h>
 #include <linux/types.h>
 
-#include <gelf.h>
-#include <libelf.h>
-
 #include <bpf/libbpf.h>
 
 #include "builtin_audit.skel.h"
 #include "capture_builtin.h"
+#include "capture_usdt.h"
 
 #define LINKS_MAX 64
 
 struct pyx_builtin {
 	struct builtin_audit_bpf *skel;
 	struct ring_buffer *rb;
+	struct pyx_usdt_specs *specs; /* uprobe_multi links (capture_usdt.h), or libbpf's */
 	struct {
 		pid_t pid;
 		struct bpf_link *link;
+		struct pyx_usdt_link ulink;
 	} links[LINKS_MAX];
 	pyx_builtin_fn fn;
 	void *ctx;
@@ -52,16 +52,29 @@ static int on_rec(void *ctx, void *data, size_t size)
 int pyx_builtin_open(struct pyx_builtin **out, bool verbose)
 {
 	struct pyx_builtin *b;
+	unsigned int i;
 	int err;
 
 	*out = NULL;
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
-	b->skel = builtin_audit_bpf__open_and_load();
+	for (i = 0; i < LINKS_MAX; i++)
+		b->links[i].ulink.fd = -1;
+	b->skel = builtin_audit_bpf__open();
 	if (!b->skel) {
 		err = -errno;
 		goto cleanup;
+	}
+	if (pyx_usdt_multi_supported())
+		pyx_usdt_prepare(b->skel->progs.pyx_builtin_audit);
+	err = builtin_audit_bpf__load(b->skel);
+	if (err)
+		goto cleanup;
+	if (pyx_usdt_multi_supported()) {
+		err = pyx_usdt_specs_new(b->skel->obj, &b->specs);
+		if (err)
+			goto cleanup;
 	}
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.pyx_builtin_rb), on_rec, b, NULL);
 	if (!b->rb) {
@@ -77,23 +90,13 @@ cleanup:
 	return err;
 }
 
-/* A stapsdt note's descriptor: three addresses, then "provider\0name\0args\0". */
-static bool note_is_python_audit(const char *desc, size_t len)
-{
-	static const char want[] = "python\0audit";
-	size_t off = 3 * sizeof(uint64_t);
-
-	return len > off + sizeof(want) && !memcmp(desc + off, want, sizeof(want));
-}
-
 bool pyx_builtin_has_probe(const char *image)
 {
-	Elf_Scn *scn = NULL;
+	struct pyx_usdt_sites sites;
 	bool found = false;
 	struct stat st;
 	char self[64];
-	size_t shstrndx;
-	Elf *elf = NULL;
+	size_t i;
 	int fd, rfd;
 
 	/* O_PATH never blocks; only a regular file is read (a FIFO swapped in is refused) */
@@ -109,36 +112,36 @@ bool pyx_builtin_has_probe(const char *image)
 	close(fd);
 	if (rfd < 0)
 		return false;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		goto out;
-	elf = elf_begin(rfd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
-		goto out;
-	while (!found && (scn = elf_nextscn(elf, scn))) {
-		size_t noff = 0, name_off, desc_off;
-		Elf_Data *data;
-		GElf_Shdr sh;
-		GElf_Nhdr nh;
-		const char *sname;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		sname = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!sname || strcmp(sname, ".note.stapsdt"))
-			continue;
-		data = elf_getdata(scn, NULL);
-		while (data && !found &&
-		       (noff = gelf_getnote(data, noff, &nh, &name_off, &desc_off)) > 0) {
-			if (nh.n_type == 3 && nh.n_namesz == sizeof("stapsdt") &&
-			    !memcmp((const char *)data->d_buf + name_off, "stapsdt", nh.n_namesz))
-				found = note_is_python_audit((const char *)data->d_buf + desc_off,
-							     nh.n_descsz);
-		}
+	if (!pyx_usdt_read(rfd, &sites)) {
+		for (i = 0; i < sites.n && !found; i++)
+			found = !strcmp(sites.site[i].provider, "python") &&
+				!strcmp(sites.site[i].name, "audit");
+		pyx_usdt_sites_free(&sites);
 	}
-out:
-	elf_end(elf);
 	close(rfd);
 	return found;
+}
+
+/* CPython's one probe, with this process's pid as the only filter. */
+static int attach_multi(struct pyx_builtin *b, unsigned int slot, pid_t pid, const char *self)
+{
+	static const struct pyx_usdt_want want = { "audit", 0 };
+	struct pyx_usdt_sites sites;
+	int fd, err;
+
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = pyx_usdt_read(fd, &sites);
+	close(fd);
+	if (err)
+		return err;
+	err = pyx_usdt_attach(b->specs, b->skel->progs.pyx_builtin_audit, pid, self, &sites,
+			      "python", &want, 1, &b->links[slot].ulink);
+	pyx_usdt_sites_free(&sites);
+	if (!err)
+		b->links[slot].pid = pid;
+	return err;
 }
 
 int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)
@@ -149,7 +152,7 @@ int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)
 	unsigned int i;
 	int fd, err;
 
-	for (i = 0; i < LINKS_MAX && b->links[i].link; i++)
+	for (i = 0; i < LINKS_MAX && (b->links[i].link || b->links[i].ulink.fd >= 0); i++)
 		;
 	if (i == LINKS_MAX)
 		return -ENOSPC;
@@ -166,6 +169,11 @@ int pyx_builtin_attach(struct pyx_builtin *b, pid_t pid, const char *exe)
 		return -EINVAL;
 	}
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	if (b->specs) {
+		err = attach_multi(b, i, pid, self);
+		close(fd);
+		return err;
+	}
 	link = bpf_program__attach_usdt(b->skel->progs.pyx_builtin_audit, pid, self, "python",
 					"audit", NULL);
 	err = -errno;
@@ -182,9 +190,10 @@ void pyx_builtin_detach(struct pyx_builtin *b, pid_t pid)
 	unsigned int i;
 
 	for (i = 0; i < LINKS_MAX; i++) {
-		if (b->links[i].link && b->links[i].pid == pid) {
+		if ((b->links[i].link || b->links[i].ulink.fd >= 0) && b->links[i].pid == pid) {
 			bpf_link__destroy(b->links[i].link);
 			b->links[i].link = NULL;
+			pyx_usdt_detach(b->specs, &b->links[i].ulink);
 		}
 	}
 }
@@ -202,8 +211,11 @@ void pyx_builtin_destroy(struct pyx_builtin *b)
 
 	if (!b)
 		return;
-	for (i = 0; i < LINKS_MAX; i++)
+	for (i = 0; i < LINKS_MAX; i++) {
 		bpf_link__destroy(b->links[i].link);
+		pyx_usdt_detach(b->specs, &b->links[i].ulink);
+	}
+	pyx_usdt_specs_free(b->specs);
 	ring_buffer__free(b->rb);
 	builtin_audit_bpf__destroy(b->skel);
 	free(b);

@@ -10,6 +10,7 @@
  * maps the hook is covered, including the ones started later.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "pyxcheck_wire.h"
 #include "capture_detach.h"
 #include "capture_loader.h"
+#include "capture_usdt.h"
 #include "decode_syscall.h"
 #include "pyxcheck.skel.h"
 
@@ -35,8 +37,12 @@
 struct pyx_loader {
 	struct pyxcheck_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link **links; /* USDT links (tracepoint links live in the skeleton) */
+	struct bpf_link **links; /* libbpf's USDT links (tracepoint links live in the skeleton) */
 	size_t nlinks;
+	struct pyx_usdt_specs *specs; /* with uprobe_multi links: their spec ids, and the links */
+	struct pyx_usdt_link *ulinks;
+	size_t nulinks;
+	bool use_multi;
 	pyx_record_fn fn;
 	void *fn_ctx;
 	int handled;
@@ -117,45 +123,100 @@ static int add_link(struct pyx_loader *ld, struct bpf_link *link)
 	return 0;
 }
 
-/* Attach the wanted probes of one binary. A binary that lacks one category's probe is fine (the
- * launcher may carry fewer); a binary with no pyxcheck probe at all is an error. Every category
- * runs one program, usdt_audit, told the category by the USDT cookie. */
-static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
+/* The probes every hook binary carries, by program: the category probes all run usdt_audit, told
+ * the category by the USDT cookie. */
+static size_t wanted_probes(struct pyxcheck_bpf *skel, uint32_t mask, struct bpf_program **prog,
+			    struct pyx_usdt_want *want)
 {
-	struct pyxcheck_bpf *skel = ld->skel;
-	int cat, err, attached = 0;
-	struct {
-		struct bpf_program *prog;
-		const char *probe;
-		uint64_t cookie;
-	} probes[PYX_CAT__COUNT + 2];
-	size_t n = 0, i;
+	size_t n = 0;
+	int cat;
 
-	probes[n].prog = skel->progs.usdt_hook_start;
-	probes[n].cookie = 0;
-	probes[n++].probe = "hook_start";
-	probes[n].prog = skel->progs.usdt_hook_stop;
-	probes[n].cookie = 0;
-	probes[n++].probe = "hook_stop";
+	prog[n] = skel->progs.usdt_hook_start;
+	want[n++] = (struct pyx_usdt_want){ "hook_start", 0 };
+	prog[n] = skel->progs.usdt_hook_stop;
+	want[n++] = (struct pyx_usdt_want){ "hook_stop", 0 };
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
 		if (!(mask & (1u << cat)))
 			continue;
-		probes[n].prog = skel->progs.usdt_audit;
-		probes[n].cookie = cat;
-		probes[n++].probe = category_probe[cat];
+		prog[n] = skel->progs.usdt_audit;
+		want[n++] = (struct pyx_usdt_want){ category_probe[cat], cat };
+	}
+	return n;
+}
+
+/* One uprobe_multi link per program for every site of its probes in this binary
+ * (capture_usdt.h); a program none of whose probes is there gets none. */
+static int attach_usdt_multi(struct pyx_loader *ld, const char *path, struct bpf_program **prog,
+			     const struct pyx_usdt_want *want, size_t n)
+{
+	struct pyx_usdt_sites sites;
+	size_t i, j, attached = 0;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	err = pyx_usdt_read(fd, &sites);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "failed to read the probes of %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < n && !err; i = j) {
+		struct pyx_usdt_link *grown;
+
+		/* the wanted probes of one program are next to each other */
+		for (j = i; j < n && prog[j] == prog[i]; j++)
+			;
+		grown = realloc(ld->ulinks, (ld->nulinks + 1) * sizeof(*grown));
+		if (!grown) {
+			err = -ENOMEM;
+			break;
+		}
+		ld->ulinks = grown;
+		err = pyx_usdt_attach(ld->specs, prog[i], -1, path, &sites, PYX_PROVIDER, want + i,
+				      j - i, &ld->ulinks[ld->nulinks]);
+		if (err == -ENOENT) {
+			err = 0;
+			continue;
+		}
+		if (err)
+			fprintf(stderr, "failed to attach to %s:%s in %s: %s\n", PYX_PROVIDER,
+				want[i].name, path, strerror(-err));
+		else
+			ld->nulinks++, attached++;
+	}
+	pyx_usdt_sites_free(&sites);
+	return err ? err : attached ? 0 : -ENOENT;
+}
+
+/* Attach the wanted probes of one binary. A binary that lacks one category's probe is fine (the
+ * launcher may carry fewer); a binary with no pyxcheck probe at all is an error. */
+static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
+{
+	struct bpf_program *prog[PYX_CAT__COUNT + 2];
+	struct pyx_usdt_want want[PYX_CAT__COUNT + 2];
+	size_t n = wanted_probes(ld->skel, mask, prog, want), i;
+	int err, attached = 0;
+
+	if (ld->specs) {
+		err = attach_usdt_multi(ld, path, prog, want, n);
+		if (err == -ENOENT)
+			goto none;
+		return err;
 	}
 	for (i = 0; i < n; i++) {
-		LIBBPF_OPTS(bpf_usdt_opts, uopts, .usdt_cookie = probes[i].cookie);
+		LIBBPF_OPTS(bpf_usdt_opts, uopts, .usdt_cookie = want[i].cookie);
 		struct bpf_link *link;
 
-		link = bpf_program__attach_usdt(probes[i].prog, -1, path, PYX_PROVIDER,
-						probes[i].probe, &uopts);
+		link = bpf_program__attach_usdt(prog[i], -1, path, PYX_PROVIDER, want[i].name,
+						&uopts);
 		if (!link) {
 			err = -errno;
 			if (err == -ENOENT)
 				continue;
 			fprintf(stderr, "failed to attach to %s:%s in %s: %s\n", PYX_PROVIDER,
-				probes[i].probe, path, strerror(-err));
+				want[i].name, path, strerror(-err));
 			return err;
 		}
 		err = add_link(ld, link);
@@ -163,13 +224,13 @@ static int attach_usdt(struct pyx_loader *ld, const char *path, uint32_t mask)
 			return err;
 		attached++;
 	}
-	if (!attached) {
-		fprintf(stderr,
-			"failed to attach to the hook: %s has no %s probes (rebuild it with make)\n",
-			path, PYX_PROVIDER);
-		return -ENOENT;
-	}
-	return 0;
+	if (attached)
+		return 0;
+none:
+	fprintf(stderr,
+		"failed to attach to the hook: %s has no %s probes (rebuild it with make)\n", path,
+		PYX_PROVIDER);
+	return -ENOENT;
 }
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -265,6 +326,12 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	int i, exec_progs = 0;
 
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0);
+	if (pyx_usdt_multi_supported()) {
+		pyx_usdt_prepare(ld->skel->progs.usdt_audit);
+		pyx_usdt_prepare(ld->skel->progs.usdt_hook_start);
+		pyx_usdt_prepare(ld->skel->progs.usdt_hook_stop);
+		ld->use_multi = true;
+	}
 
 	syscall_progs(ld->skel, sc);
 	if (opts->syscalls && !have_tracepoint(dir, "syscalls", "sys_enter_openat")) {
@@ -438,6 +505,13 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 			: verbose     ? ""
 				      : " (run with -v for libbpf's log)");
 		goto cleanup;
+	}
+	if (ld->use_multi) {
+		err = pyx_usdt_specs_new(ld->skel->obj, &ld->specs);
+		if (err) {
+			fprintf(stderr, "failed to set up USDT specs: %s\n", strerror(-err));
+			goto cleanup;
+		}
 	}
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
 	err = pyxcheck_bpf__attach(ld->skel);
@@ -622,6 +696,10 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	for (i = 0; i < ld->nlinks; i++)
 		bpf_link__destroy(ld->links[i]);
 	ld->nlinks = 0;
+	for (i = 0; i < ld->nulinks; i++)
+		pyx_usdt_detach(ld->specs, &ld->ulinks[i]);
+	free(ld->ulinks);
+	pyx_usdt_specs_free(ld->specs);
 	if (ld->skel) {
 		const struct bpf_object_skeleton *s = ld->skel->skeleton;
 		struct bpf_link **all = realloc(ld->links, s->prog_cnt * sizeof(*all));

@@ -10,7 +10,7 @@ MON_CORE    := decode_payload decode_catalog decode_record decode_syscall decode
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
 MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts \
 	capture_runner capture_loader capture_detach capture_compat capture_builtin_worker \
-	capture_replay out_file out_filter)
+	capture_replay capture_usdt out_file out_filter)
 # main.c runs the phases of mon.h, one file each.
 MON_O       += $(patsubst %,$(MON_OBJDIR)/%.o,mon_preflight mon_output mon_correlate mon_attach \
 	mon_run mon_finish mon_record mon_replay)
