@@ -160,6 +160,15 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 	}
 }
 
+/* Text that may be missing: a string, or null. */
+static void json_bytes_or_null(struct pyx_buf *b, const void *s, size_t n)
+{
+	if (s)
+		pyx_json_bytes(b, s, n);
+	else
+		pyx_buf_puts(b, "null");
+}
+
 /* A frame's file or function: plain text (a STR value; anything else would be a decoder bug). */
 static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
 {
@@ -553,10 +562,7 @@ static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
 		break;
 	case PYX_PROC_EXEC:
 		pyx_buf_puts(b, ",\"filename\":");
-		if (pv->filename)
-			pyx_json_bytes(b, pv->filename, pv->filename_len);
-		else
-			pyx_buf_puts(b, "null");
+		json_bytes_or_null(b, pv->filename, pv->filename_len);
 		pyx_buf_printf(b, ",\"old_tid\":%u", pv->old_tid);
 		if (pv->exe_deleted)
 			pyx_buf_printf(b, ",\"exe_deleted\":true%s",
@@ -786,10 +792,7 @@ static void json_alert(struct pyx_writer *w, const struct pyx_corr_alert *a)
 	pyx_buf_puts(b, ",\"why\":");
 	pyx_json_cstr(b, a->why);
 	pyx_buf_puts(b, ",\"path\":");
-	if (a->path)
-		pyx_json_bytes(b, a->path, a->path_len);
-	else
-		pyx_buf_puts(b, "null");
+	json_bytes_or_null(b, a->path, a->path_len);
 	pyx_buf_puts(b, ",\"context\":");
 	pyx_json_corr_context(b, x);
 	pyx_buf_putc(b, '}');
