@@ -23,13 +23,21 @@ static bool get_u64(struct json_object *o, const char *key, uint64_t *v)
 	return true;
 }
 
-static char *get_str(struct json_object *o, const char *key)
+/* The string at key, owned by o; NULL when absent or not a string. */
+static const char *get_text(struct json_object *o, const char *key)
 {
 	struct json_object *x;
 
 	if (!json_object_object_get_ex(o, key, &x) || !json_object_is_type(x, json_type_string))
 		return NULL;
-	return strdup(json_object_get_string(x));
+	return json_object_get_string(x);
+}
+
+static char *get_str(struct json_object *o, const char *key)
+{
+	const char *s = get_text(o, key);
+
+	return s ? strdup(s) : NULL;
 }
 
 static void blind_free(struct pyx_corr_blind *b);
@@ -216,19 +224,15 @@ static bool parse_time(const char *s, int64_t *ns)
 
 static void stamp_from(struct pyx_replay *r, struct json_object *o)
 {
-	struct json_object *ts, *time, *node;
+	const char *time, *node;
+	uint64_t ts;
 	int64_t real;
 
-	if (r->have_stamp || !json_object_object_get_ex(o, "ts", &ts) ||
-	    !json_object_object_get_ex(o, "time", &time) ||
-	    !json_object_object_get_ex(o, "node", &node) ||
-	    !json_object_is_type(ts, json_type_int) ||
-	    !json_object_is_type(time, json_type_string) ||
-	    !json_object_is_type(node, json_type_string) ||
-	    !parse_time(json_object_get_string(time), &real))
+	if (r->have_stamp || !get_u64(o, "ts", &ts) || !(time = get_text(o, "time")) ||
+	    !(node = get_text(o, "node")) || !parse_time(time, &real))
 		return;
-	r->real_offset = real - (int64_t)json_object_get_uint64(ts);
-	snprintf(r->node, sizeof(r->node), "%s", json_object_get_string(node));
+	r->real_offset = real - (int64_t)ts;
+	snprintf(r->node, sizeof(r->node), "%s", node);
 	r->have_stamp = true;
 }
 
@@ -236,7 +240,7 @@ static void stamp_from(struct pyx_replay *r, struct json_object *o)
 static const char *take_line(struct pyx_replay *r, struct json_tokener *tok, char *line, size_t len,
 			     int *err)
 {
-	struct json_object *o, *type, *raw, *scs, *ts;
+	struct json_object *o, *raw, *scs;
 	const char *why = NULL, *t;
 	size_t i, end;
 
@@ -253,25 +257,20 @@ static const char *take_line(struct pyx_replay *r, struct json_tokener *tok, cha
 		why = "trailing bytes after the JSON value";
 		goto out;
 	}
-	if (!json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "type", &type) ||
-	    !json_object_is_type(type, json_type_string)) {
+	if (!json_object_is_type(o, json_type_object) || !(t = get_text(o, "type"))) {
 		why = "not a record (an object with a string \"type\")";
 		goto out;
 	}
-	t = json_object_get_string(type);
 	stamp_from(r, o);
 	if (!strcmp(t, "blind-spot") || !strcmp(t, "malformed")) {
 		/* facts the replay cannot find again (a blind spot looked at /proc of a process
 		 * long gone; a malformed record's bytes were not kept): written as they are */
 		struct pyx_replay_item it = {};
 
-		if (!json_object_object_get_ex(o, "ts", &ts) ||
-		    !json_object_is_type(ts, json_type_int)) {
+		if (!get_u64(o, "ts", &it.ts)) {
 			why = "a blind-spot or malformed record without a number \"ts\"";
 			goto out;
 		}
-		it.ts = json_object_get_uint64(ts);
 		it.line = strndup(line, len);
 		it.line_len = len;
 		if (t[0] == 'b')

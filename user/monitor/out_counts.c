@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,26 +56,32 @@ static uint64_t hash_key(const char *s, size_t n)
 	return h;
 }
 
-static int tab_grow_index(struct pyx_sum_tab *t)
+int pyx_index_grow(uint32_t **index, size_t *nindex, size_t first, size_t nrows,
+		   size_t (*slot)(const void *ctx, size_t row, size_t n), const void *ctx)
 {
-	size_t n = t->nindex ? t->nindex * 2 : 64, i, j;
+	size_t n = *nindex ? *nindex * 2 : first, i, j;
 	uint32_t *idx = malloc(n * sizeof(*idx));
 
 	if (!idx)
-		return -1;
+		return -ENOMEM;
 	memset(idx, 0xff, n * sizeof(*idx));
-	for (i = 0; i < t->n; i++) {
-		const char *k = t->rows[i].key;
-
-		j = hash_key(k, strlen(k)) & (n - 1);
+	for (i = 0; i < nrows; i++) {
+		j = slot(ctx, i, n);
 		while (idx[j] != UINT32_MAX)
 			j = (j + 1) & (n - 1);
 		idx[j] = i;
 	}
-	free(t->index);
-	t->index = idx;
-	t->nindex = n;
+	free(*index);
+	*index = idx;
+	*nindex = n;
 	return 0;
+}
+
+static size_t tab_slot(const void *ctx, size_t row, size_t n)
+{
+	const char *k = ((const struct pyx_sum_tab *)ctx)->rows[row].key;
+
+	return hash_key(k, strlen(k)) & (n - 1);
 }
 
 /* The row for key[0..n), made when new; NULL without memory (counted). */
@@ -83,7 +90,8 @@ static struct pyx_sum_row *tab_row(struct pyx_sum_tab *t, const char *key, size_
 	struct pyx_sum_row *r;
 	size_t j;
 
-	if ((t->n + 1) * 2 > t->nindex && tab_grow_index(t))
+	if ((t->n + 1) * 2 > t->nindex &&
+	    pyx_index_grow(&t->index, &t->nindex, 64, t->n, tab_slot, t))
 		goto oom;
 	for (j = hash_key(key, n) & (t->nindex - 1); t->index[j] != UINT32_MAX;
 	     j = (j + 1) & (t->nindex - 1)) {

@@ -69,6 +69,14 @@ struct pyx_sum_tab {
 	uint64_t overflow; /* rows refused for lack of memory */
 };
 
+/*
+ * An open-addressing index (linear probing, UINT32_MAX for empty) over rows 0..nrows-1, grown to
+ * twice its slots, or to first when it has none; slot(ctx, row, n) is where row's probe starts
+ * in n slots. The time tables' and the views' thread names' index. 0 or -ENOMEM.
+ */
+int pyx_index_grow(uint32_t **index, size_t *nindex, size_t first, size_t nrows,
+		   size_t (*slot)(const void *ctx, size_t row, size_t n), const void *ctx);
+
 /* One of the slowest audit events, with what the kernel did for it. */
 struct pyx_sum_slow {
 	uint64_t time_ns, ts_ns;

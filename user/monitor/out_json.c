@@ -160,6 +160,15 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 	}
 }
 
+/* Text that may be missing: a string, or null. */
+static void json_bytes_or_null(struct pyx_buf *b, const void *s, size_t n)
+{
+	if (s)
+		pyx_json_bytes(b, s, n);
+	else
+		pyx_buf_puts(b, "null");
+}
+
 /* A frame's file or function: plain text (a STR value; anything else would be a decoder bug). */
 static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
 {
@@ -167,6 +176,19 @@ static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
 		pyx_json_pystr(b, v->s.data, v->len, v->flags & PYX_TAG_ESCAPED);
 	else
 		pyx_buf_puts(b, "null");
+}
+
+/* A Python frame, {"file","line","function"}: an audit event's and a finding's context's. */
+static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
+		       const struct pyx_value *function)
+{
+	pyx_buf_puts(b, "{\"file\":");
+	json_frame_str(b, file);
+	pyx_buf_puts(b, ",\"line\":");
+	pyx_buf_u64(b, line);
+	pyx_buf_puts(b, ",\"function\":");
+	json_frame_str(b, function);
+	pyx_buf_putc(b, '}');
 }
 
 static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
@@ -207,17 +229,10 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		pyx_buf_putc(b, ']');
 	}
 	pyx_buf_puts(b, ",\"frame\":");
-	if (ev->flags & PYX_PF_NO_FRAME) {
+	if (ev->flags & PYX_PF_NO_FRAME)
 		pyx_buf_puts(b, "null");
-	} else {
-		pyx_buf_puts(b, "{\"file\":");
-		json_frame_str(b, ev->file);
-		pyx_buf_puts(b, ",\"line\":");
-		pyx_buf_u64(b, ev->line);
-		pyx_buf_puts(b, ",\"function\":");
-		json_frame_str(b, ev->function);
-		pyx_buf_putc(b, '}');
-	}
+	else
+		json_frame(b, ev->file, ev->line, ev->function);
 	if (ev->truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
 	pyx_json_raw(b, rec, rec->hdr.size);
@@ -547,10 +562,7 @@ static void json_process(struct pyx_writer *w, const struct pyx_procview *pv)
 		break;
 	case PYX_PROC_EXEC:
 		pyx_buf_puts(b, ",\"filename\":");
-		if (pv->filename)
-			pyx_json_bytes(b, pv->filename, pv->filename_len);
-		else
-			pyx_buf_puts(b, "null");
+		json_bytes_or_null(b, pv->filename, pv->filename_len);
 		pyx_buf_printf(b, ",\"old_tid\":%u", pv->old_tid);
 		if (pv->exe_deleted)
 			pyx_buf_printf(b, ",\"exe_deleted\":true%s",
@@ -703,11 +715,13 @@ void pyx_json_corr_context(struct pyx_buf *b, const struct pyx_corr_context *x)
 	pyx_buf_printf(b, ",\"ts\":%llu,\"tid\":%u,\"frame\":", (unsigned long long)x->ts_ns,
 		       x->tid);
 	if (x->file[0]) {
-		pyx_buf_puts(b, "{\"file\":");
-		pyx_json_bytes(b, x->file, strlen(x->file));
-		pyx_buf_printf(b, ",\"line\":%u,\"function\":", x->line);
-		pyx_json_bytes(b, x->function, strlen(x->function));
-		pyx_buf_putc(b, '}');
+		/* the correlator's copy of the frame: bytes, without the payload's escape flag */
+		struct pyx_value file = { .type = PYX_TAG_STR, .len = strlen(x->file) };
+		struct pyx_value function = { .type = PYX_TAG_STR, .len = strlen(x->function) };
+
+		file.s.data = (const uint8_t *)x->file;
+		function.s.data = (const uint8_t *)x->function;
+		json_frame(b, &file, x->line, &function);
 	} else {
 		pyx_buf_puts(b, "null");
 	}
@@ -778,10 +792,7 @@ static void json_alert(struct pyx_writer *w, const struct pyx_corr_alert *a)
 	pyx_buf_puts(b, ",\"why\":");
 	pyx_json_cstr(b, a->why);
 	pyx_buf_puts(b, ",\"path\":");
-	if (a->path)
-		pyx_json_bytes(b, a->path, a->path_len);
-	else
-		pyx_buf_puts(b, "null");
+	json_bytes_or_null(b, a->path, a->path_len);
 	pyx_buf_puts(b, ",\"context\":");
 	pyx_json_corr_context(b, x);
 	pyx_buf_putc(b, '}');

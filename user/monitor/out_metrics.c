@@ -17,6 +17,13 @@ static void counter(FILE *f, const char *name, const char *help, const char *typ
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A metric without labels: its HELP and TYPE lines, then its one sample. */
+static void metric_u64(FILE *f, const char *name, const char *help, const char *type, uint64_t v)
+{
+	counter(f, name, help, type);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
 int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 {
 	char tmp[4096];
@@ -36,9 +43,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 		unlink(tmp);
 		return err;
 	}
-	counter(f, "pyxcheck_ring_records_total", "Records received from the ring buffer.",
-		"counter");
-	fprintf(f, "pyxcheck_ring_records_total %llu\n", (unsigned long long)c->records);
+	metric_u64(f, "pyxcheck_ring_records_total", "Records received from the ring buffer.",
+		   "counter", c->records);
 	counter(f, "pyxcheck_records_total", "Records shown, by type.", "counter");
 	for (i = 0; i < PYX_CT__COUNT; i++)
 		fprintf(f, "pyxcheck_records_total{type=\"%s\"} %llu\n", pyx_ctype_name(i),
@@ -48,9 +54,8 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 		fprintf(f, "pyxcheck_verdicts_total{verdict=\"%s\"} %llu\n",
 			pyx_corr_verdict_name(PYX_V_MATCHED + i),
 			(unsigned long long)c->verdicts[i]);
-	counter(f, "pyxcheck_blind_spots_total", "Python processes found running without the hook.",
-		"counter");
-	fprintf(f, "pyxcheck_blind_spots_total %llu\n", (unsigned long long)c->blind_spots);
+	metric_u64(f, "pyxcheck_blind_spots_total",
+		   "Python processes found running without the hook.", "counter", c->blind_spots);
 	counter(f, "pyxcheck_lost_total",
 		"Records lost, per stream (audit, syscall, process: the kernel side; sink: --syslog).",
 		"counter");
@@ -65,24 +70,21 @@ int pyx_metrics_write(const char *path, const struct pyx_counters *c)
 	for (i = 0; i < PYX_STREAM_UNMONITORED; i++)
 		fprintf(f, "pyxcheck_throttled_total{stream=\"%s\"} %llu\n", pyx_stream_name(i),
 			(unsigned long long)c->throttled[i]);
-	counter(f, "pyxcheck_malformed_total", "Records that did not check out.", "counter");
-	fprintf(f, "pyxcheck_malformed_total %llu\n", (unsigned long long)c->malformed);
-	counter(f, "pyxcheck_sink_sent_total", "Records delivered to the --syslog relay.",
-		"counter");
-	fprintf(f, "pyxcheck_sink_sent_total %llu\n", (unsigned long long)c->sink_sent);
-	counter(f, "pyxcheck_sink_queued", "Records waiting for the --syslog relay.", "gauge");
-	fprintf(f, "pyxcheck_sink_queued %llu\n", (unsigned long long)c->sink_queued);
-	counter(f, "pyxcheck_ring_size_bytes", "Ring buffer size.", "gauge");
-	fprintf(f, "pyxcheck_ring_size_bytes %llu\n", (unsigned long long)c->ring_size);
-	counter(f, "pyxcheck_ring_used_bytes", "Ring buffer bytes not yet consumed.", "gauge");
-	fprintf(f, "pyxcheck_ring_used_bytes %llu\n", (unsigned long long)c->ring_used);
-	counter(f, "pyxcheck_hooked_processes", "Hooked processes started and not yet exited.",
-		"gauge");
-	fprintf(f, "pyxcheck_hooked_processes %llu\n", (unsigned long long)c->hooked_alive);
+	metric_u64(f, "pyxcheck_malformed_total", "Records that did not check out.", "counter",
+		   c->malformed);
+	metric_u64(f, "pyxcheck_sink_sent_total", "Records delivered to the --syslog relay.",
+		   "counter", c->sink_sent);
+	metric_u64(f, "pyxcheck_sink_queued", "Records waiting for the --syslog relay.", "gauge",
+		   c->sink_queued);
+	metric_u64(f, "pyxcheck_ring_size_bytes", "Ring buffer size.", "gauge", c->ring_size);
+	metric_u64(f, "pyxcheck_ring_used_bytes", "Ring buffer bytes not yet consumed.", "gauge",
+		   c->ring_used);
+	metric_u64(f, "pyxcheck_hooked_processes", "Hooked processes started and not yet exited.",
+		   "gauge", c->hooked_alive);
 	counter(f, "pyxcheck_cpu_seconds_total", "Monitor CPU time, user and system.", "counter");
 	fprintf(f, "pyxcheck_cpu_seconds_total %.6f\n", c->cpu_seconds);
-	counter(f, "pyxcheck_resident_memory_bytes", "Monitor resident set size.", "gauge");
-	fprintf(f, "pyxcheck_resident_memory_bytes %llu\n", (unsigned long long)c->rss_bytes);
+	metric_u64(f, "pyxcheck_resident_memory_bytes", "Monitor resident set size.", "gauge",
+		   c->rss_bytes);
 	if (fflush(f) || fsync(fd)) {
 		err = -errno;
 		fclose(f);

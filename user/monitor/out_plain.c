@@ -395,6 +395,14 @@ static void plain_sockaddr(struct pyx_buf *b, const struct pyx_sockaddr_view *sa
 	}
 }
 
+/* Bytes between double quotes, a quote inside escaped: strace's "text" */
+static void plain_quoted(struct pyx_buf *b, const void *s, size_t n)
+{
+	pyx_buf_putc(b, '"');
+	pyx_plain_bytes(b, s, n, '"');
+	pyx_buf_putc(b, '"');
+}
+
 static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 {
 	char tmp[256];
@@ -413,9 +421,7 @@ static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	switch (a->kind) {
 	case PYX_AK_PATH:
 	case PYX_AK_STR:
-		pyx_buf_putc(b, '"');
-		pyx_plain_bytes(b, a->u.path.str, a->u.path.len, '"');
-		pyx_buf_putc(b, '"');
+		plain_quoted(b, a->u.path.str, a->u.path.len);
 		break;
 	case PYX_AK_SOCKADDR:
 	case PYX_AK_MSGHDR:
@@ -427,16 +433,14 @@ static void plain_sysarg(struct pyx_buf *b, const struct pyx_sysarg *a)
 	case PYX_AK_ARGV:
 		pyx_buf_putc(b, '[');
 		for (i = 0; i < a->u.argv.count; i++) {
-			pyx_buf_puts(b, i ? ", \"" : "\"");
-			pyx_plain_bytes(b, a->u.argv.items[i], strlen(a->u.argv.items[i]), '"');
-			pyx_buf_putc(b, '"');
+			if (i)
+				pyx_buf_puts(b, ", ");
+			plain_quoted(b, a->u.argv.items[i], strlen(a->u.argv.items[i]));
 		}
 		pyx_buf_putc(b, ']');
 		break;
 	case PYX_AK_BUF:
-		pyx_buf_putc(b, '"');
-		pyx_plain_bytes(b, a->u.buf.bytes, a->u.buf.len, '"');
-		pyx_buf_putc(b, '"');
+		plain_quoted(b, a->u.buf.bytes, a->u.buf.len);
 		break;
 	case PYX_AK_OPEN_HOW:
 		pyx_fmt_arg(PYX_AK_OPEN_FLAGS, a->u.how.flags, tmp, sizeof(tmp));
@@ -534,10 +538,8 @@ static void plain_process(struct pyx_writer *w, const struct pyx_procview *pv)
 			       pv->unmonitored ? " (not monitored: monitored set full)" : "");
 		break;
 	case PYX_PROC_EXEC:
-		pyx_buf_puts(&body, "exec \"");
-		if (pv->filename)
-			pyx_plain_bytes(&body, pv->filename, pv->filename_len, '"');
-		pyx_buf_putc(&body, '"');
+		pyx_buf_puts(&body, "exec ");
+		plain_quoted(&body, pv->filename, pv->filename ? pv->filename_len : 0);
 		if (pv->exe_deleted)
 			pyx_buf_puts(&body, pv->exe_memfd ? " (memfd)" : " (deleted)");
 		if (pv->no_exec_syscall)
@@ -710,9 +712,8 @@ static void plain_alert(struct pyx_writer *w, const struct pyx_corr_alert *a)
 	pyx_plain_columns(w, a->ts_ns, a->pid, 0, a->comm, 'A');
 	pyx_buf_printf(b, "ALERT %s", a->alert);
 	if (a->path) {
-		pyx_buf_puts(b, " \"");
-		pyx_plain_bytes(b, a->path, a->path_len, '"');
-		pyx_buf_putc(b, '"');
+		pyx_buf_putc(b, ' ');
+		plain_quoted(b, a->path, a->path_len);
 	}
 	pyx_buf_printf(b, ": %s", a->why);
 	if (x && x->has_event) {

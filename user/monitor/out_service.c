@@ -157,6 +157,15 @@ void pyx_counters_self(struct pyx_counters *c)
 		c->rss_bytes = (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/* An option's value, null when not given */
+static void json_cstr_or_null(struct pyx_buf *b, const char *s)
+{
+	if (s)
+		pyx_json_cstr(b, s);
+	else
+		pyx_buf_puts(b, "null");
+}
+
 void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp *st,
 		    const struct pyx_opts *o, int argc, char **argv)
 {
@@ -179,25 +188,16 @@ void pyx_json_start(struct pyx_writer *w, uint64_t ts_ns, const struct pyx_stamp
 	}
 	pyx_buf_putc(b, ']');
 	pyx_buf_puts(b, ",\"options\":{\"output\":");
-	if (o->output)
-		pyx_json_cstr(b, o->output);
-	else
-		pyx_buf_puts(b, "null");
+	json_cstr_or_null(b, o->output);
 	pyx_buf_printf(b,
 		       ",\"append\":%s,\"summary\":%s,\"events_given\":%s,\"syscalls\":%s,"
 		       "\"ringbuf_size\":%zu,\"metrics\":",
 		       o->append ? "true" : "false", o->summary ? "true" : "false",
 		       o->events_given ? "true" : "false", o->syscalls ? "true" : "false",
 		       o->ringbuf_size);
-	if (o->metrics)
-		pyx_json_cstr(b, o->metrics);
-	else
-		pyx_buf_puts(b, "null");
+	json_cstr_or_null(b, o->metrics);
 	pyx_buf_puts(b, ",\"syslog\":");
-	if (o->syslog)
-		pyx_json_cstr(b, o->syslog);
-	else
-		pyx_buf_puts(b, "null");
+	json_cstr_or_null(b, o->syslog);
 	pyx_buf_puts(b, "}}");
 	pyx_writer_flush_line(w);
 }

@@ -79,24 +79,11 @@ static size_t slot_of(uint32_t pid, uint32_t tid, size_t n)
 	return (size_t)(k >> 32) & (n - 1);
 }
 
-static int grow_index(struct pyx_views *v)
+static size_t name_slot(const void *ctx, size_t row, size_t n)
 {
-	size_t n = v->nname_index ? v->nname_index * 2 : 256, i, j;
-	uint32_t *idx = malloc(n * sizeof(*idx));
+	const struct pyx_thread_name *t = &((const struct pyx_views *)ctx)->names[row];
 
-	if (!idx)
-		return -ENOMEM;
-	memset(idx, 0xff, n * sizeof(*idx));
-	for (i = 0; i < v->nnames; i++) {
-		j = slot_of(v->names[i].pid, v->names[i].tid, n);
-		while (idx[j] != UINT32_MAX)
-			j = (j + 1) & (n - 1);
-		idx[j] = i;
-	}
-	free(v->name_index);
-	v->name_index = idx;
-	v->nname_index = n;
-	return 0;
+	return slot_of(t->pid, t->tid, n);
 }
 
 struct pyx_thread_name *pyx_views_thread(struct pyx_views *v, uint32_t pid, uint32_t tid,
@@ -105,7 +92,8 @@ struct pyx_thread_name *pyx_views_thread(struct pyx_views *v, uint32_t pid, uint
 	struct pyx_thread_name *t;
 	size_t j;
 
-	if (create && (v->nnames + 1) * 2 > v->nname_index && grow_index(v))
+	if (create && (v->nnames + 1) * 2 > v->nname_index &&
+	    pyx_index_grow(&v->name_index, &v->nname_index, 256, v->nnames, name_slot, v))
 		return NULL;
 	if (!v->nname_index)
 		return NULL;
