@@ -2016,6 +2016,22 @@ static __always_inline __u32 copy_kbytes(struct sc_buf *b, int i, __u32 off, con
 	return off + len;
 }
 
+/* renameat2() and linkat() take (olddfd, oldname, newdfd, newname, flags), which io_rename and
+ * io_link hold under the same names: one body for both, a macro because CO-RE relocates each
+ * field against its own struct. The tail offset after both paths. */
+#define uring_two_paths(b, off, r)                                                                 \
+	({                                                                                         \
+		__u32 o_;                                                                          \
+                                                                                                   \
+		b->rec.args[0] = (__u64)(__s64)BPF_CORE_READ(r, old_dfd);                          \
+		b->rec.args[1] = (__u64)BPF_CORE_READ(r, oldpath, uptr);                           \
+		b->rec.args[2] = (__u64)(__s64)BPF_CORE_READ(r, new_dfd);                          \
+		b->rec.args[3] = (__u64)BPF_CORE_READ(r, newpath, uptr);                           \
+		b->rec.args[4] = BPF_CORE_READ(r, flags);                                          \
+		o_ = copy_kstr(b, 1, off, BPF_CORE_READ(r, oldpath, name));                        \
+		copy_kstr(b, 3, o_, BPF_CORE_READ(r, newpath, name));                              \
+	})
+
 static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struct io_kiocb *req)
 {
 	struct user_msghdr m;
@@ -2052,13 +2068,7 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		off = copy_kstr(b, 1, off, BPF_CORE_READ(u, filename, name));
 		break;
 	case PYX_SC_renameat2:
-		a[0] = (__u64)(__s64)BPF_CORE_READ(rn, old_dfd);
-		a[1] = (__u64)BPF_CORE_READ(rn, oldpath, uptr);
-		a[2] = (__u64)(__s64)BPF_CORE_READ(rn, new_dfd);
-		a[3] = (__u64)BPF_CORE_READ(rn, newpath, uptr);
-		a[4] = BPF_CORE_READ(rn, flags);
-		off = copy_kstr(b, 1, off, BPF_CORE_READ(rn, oldpath, name));
-		off = copy_kstr(b, 3, off, BPF_CORE_READ(rn, newpath, name));
+		off = uring_two_paths(b, off, rn);
 		break;
 	case PYX_SC_mkdirat:
 		a[0] = (__u64)(__s64)BPF_CORE_READ(mk, dfd);
@@ -2075,13 +2085,7 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		off = copy_kstr(b, 2, off, BPF_CORE_READ(ln, newpath, name));
 		break;
 	case PYX_SC_linkat:
-		a[0] = (__u64)(__s64)BPF_CORE_READ(ln, old_dfd);
-		a[1] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
-		a[2] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
-		a[3] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
-		a[4] = BPF_CORE_READ(ln, flags);
-		off = copy_kstr(b, 1, off, BPF_CORE_READ(ln, oldpath, name));
-		off = copy_kstr(b, 3, off, BPF_CORE_READ(ln, newpath, name));
+		off = uring_two_paths(b, off, ln);
 		break;
 	case PYX_SC_connect:
 		/* The user's sockaddr, read in the submitting task right after the kernel's prep
