@@ -8,10 +8,10 @@
  *     "The raw tracepoints" below), make one struct pyx_rec_syscall per traced syscall: the entry
  *     program stashes the raw arguments per thread, the exit program reads the user memory they
  *     point to (the kernel has faulted it in by then) and sends arguments, result and latency;
- *   - sched:sched_process_fork/exec/exit keep the set of monitored processes (a hash of tgids)
- *     and send struct pyx_rec_process for the process tree;
- *   - io_uring:io_uring_submit_req/complete report a ring's requests as the syscalls they stand
- *     for (issue 8, at the end of this file).
+ *   - raw tracepoints on sched_process_fork/exec/exit keep the set of monitored processes (a
+ *     hash of tgids) and send struct pyx_rec_process for the process tree;
+ *   - raw tracepoints on io_uring_submit_req/complete report a ring's requests as the syscalls
+ *     they stand for (issue 8, at the end of this file).
  *
  * Filtering happens here: every program returns at its first map lookup for a process that is not
  * monitored. A process is monitored when user space adds it, when a monitored process forks it,
@@ -1644,11 +1644,17 @@ static __always_inline bool forking_thread(void)
 	return false;
 }
 
-SEC("tracepoint/sched/sched_process_fork")
-int sched_fork(struct trace_event_raw_sched_process_fork *ctx)
+/* The process tree's programs are raw tracepoints (their arguments are the TP_PROTO's, the
+ * fields below read from the kernel's structs as the trace event's TP_fast_assign does), not
+ * perf-event tracepoints: a raw_tp link detaches in milliseconds and takes no event_mutex, where
+ * each closed perf event waits two RCU-tasks-trace grace periods under it (issue 10). */
+
+/* sched_process_fork(struct task_struct *parent, struct task_struct *child) */
+SEC("raw_tp/sched_process_fork")
+int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u32 child = BPF_CORE_READ(ctx, child_pid);
+	__u32 child = BPF_CORE_READ((struct task_struct *)ctx->args[1], pid);
 	struct proc_buf *b;
 	__u64 *busy;
 	bool thread, unmonitored = false;
@@ -1779,16 +1785,15 @@ __noinline __u64 exec_fill_rest(struct proc_buf *b, __u64 n)
 
 /* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size, bounded
  * for send() (exec_fill_rest()'s result is unknown to the verifier). */
-static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec *ctx,
-				       struct proc_buf *b)
+static __always_inline __u64 exec_fill(struct bpf_raw_tracepoint_args *ctx, struct proc_buf *b)
 {
-	unsigned int loc = BPF_CORE_READ(ctx, __data_loc_filename);
+	const char *filename = BPF_CORE_READ((struct linux_binprm *)ctx->args[2], filename);
 	__u64 size;
 	long n;
 
-	b->rec.old_tid = BPF_CORE_READ(ctx, old_pid);
+	b->rec.old_tid = (__u32)ctx->args[1];
 	b->rec.hdr.flags = exe_flags();
-	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, (void *)ctx + (loc & 0xffff));
+	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, filename);
 	if (n > 0) {
 		b->rec.filename_off = sizeof(b->rec);
 		b->rec.filename_len = n;
@@ -1805,11 +1810,13 @@ static __always_inline __u64 exec_fill(struct trace_event_raw_sched_process_exec
 	return size;
 }
 
-SEC("tracepoint/sched/sched_process_exec")
-int sched_exec(struct trace_event_raw_sched_process_exec *ctx)
+/* sched_process_exec(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm) */
+SEC("raw_tp/sched_process_exec")
+int sched_exec(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u32 old = BPF_CORE_READ(ctx, old_pid), pid = BPF_CORE_READ(ctx, pid);
+	__u32 old = (__u32)ctx->args[1];
+	__u32 pid = BPF_CORE_READ((struct task_struct *)ctx->args[0], pid);
 	struct proc_buf *b;
 	struct sc_buf *e;
 	__u64 *busy, size;
@@ -1865,8 +1872,11 @@ complete:
 	return 0;
 }
 
-SEC("tracepoint/sched/sched_process_exit")
-int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
+/* sched_process_exit(struct task_struct *p, bool group_dead); older kernels pass no group_dead.
+ * The trace event's entry gained its group_dead field with the argument, so the entry's BTF says
+ * which prototype this kernel has. */
+SEC("raw_tp/sched_process_exit")
+int sched_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
@@ -1881,8 +1891,8 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
 		return 0;
 	}
 	task = (struct task_struct *)bpf_get_current_task();
-	if (bpf_core_field_exists(ctx->group_dead))
-		group_dead = BPF_CORE_READ(ctx, group_dead);
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
+		group_dead = (bool)ctx->args[1];
 	else
 		group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
 	if (!group_dead)
@@ -1907,7 +1917,8 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
  * built there from the kernel's copy (nothing the process can rewrite afterwards), kept per
  * request, and sent by io_uring:io_uring_complete with the CQE's result, whichever task completes
  * it. Both programs cost one map lookup per request machine-wide, nothing for other processes'
- * syscalls; they are attached only when the tracepoints exist.
+ * syscalls; they are attached only when the tracepoints exist. Raw tracepoints, like the process
+ * tree's (see sched_fork): the request and the CQE are read from the kernel's structs.
  *
  * Never silent: a request whose success posts no CQE (IOSQE_CQE_SKIP_SUCCESS), or that finds the
  * table full, is sent at submission with PYX_SCF_NO_RESULT; a request whose slot still holds an
@@ -1915,6 +1926,10 @@ int sched_exit(struct trace_event_raw_sched_process_exit *ctx)
  * ------------------------------------------------------------------------------------------- */
 
 #define PYX_URING_INFLIGHT 256
+
+/* Set by the loader from the kernel's BTF: io_uring_complete(ctx, req, struct io_uring_cqe *cqe);
+ * older kernels pass (ctx, req, u64 user_data, int res, unsigned cflags, u64 extra1, u64 extra2). */
+const volatile bool uring_complete_cqe = true;
 
 /* io_kiocb address -> the record built at submission. A plain hash, not LRU: a full table must
  * make the record go out at once, never evict an unsent one. */
@@ -2001,6 +2016,22 @@ static __always_inline __u32 copy_kbytes(struct sc_buf *b, int i, __u32 off, con
 	return off + len;
 }
 
+/* renameat2() and linkat() take (olddfd, oldname, newdfd, newname, flags), which io_rename and
+ * io_link hold under the same names: one body for both, a macro because CO-RE relocates each
+ * field against its own struct. The tail offset after both paths. */
+#define uring_two_paths(b, off, r)                                                                 \
+	({                                                                                         \
+		__u32 o_;                                                                          \
+                                                                                                   \
+		b->rec.args[0] = (__u64)(__s64)BPF_CORE_READ(r, old_dfd);                          \
+		b->rec.args[1] = (__u64)BPF_CORE_READ(r, oldpath, uptr);                           \
+		b->rec.args[2] = (__u64)(__s64)BPF_CORE_READ(r, new_dfd);                          \
+		b->rec.args[3] = (__u64)BPF_CORE_READ(r, newpath, uptr);                           \
+		b->rec.args[4] = BPF_CORE_READ(r, flags);                                          \
+		o_ = copy_kstr(b, 1, off, BPF_CORE_READ(r, oldpath, name));                        \
+		copy_kstr(b, 3, o_, BPF_CORE_READ(r, newpath, name));                              \
+	})
+
 static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struct io_kiocb *req)
 {
 	struct user_msghdr m;
@@ -2037,13 +2068,7 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		off = copy_kstr(b, 1, off, BPF_CORE_READ(u, filename, name));
 		break;
 	case PYX_SC_renameat2:
-		a[0] = (__u64)(__s64)BPF_CORE_READ(rn, old_dfd);
-		a[1] = (__u64)BPF_CORE_READ(rn, oldpath, uptr);
-		a[2] = (__u64)(__s64)BPF_CORE_READ(rn, new_dfd);
-		a[3] = (__u64)BPF_CORE_READ(rn, newpath, uptr);
-		a[4] = BPF_CORE_READ(rn, flags);
-		off = copy_kstr(b, 1, off, BPF_CORE_READ(rn, oldpath, name));
-		off = copy_kstr(b, 3, off, BPF_CORE_READ(rn, newpath, name));
+		off = uring_two_paths(b, off, rn);
 		break;
 	case PYX_SC_mkdirat:
 		a[0] = (__u64)(__s64)BPF_CORE_READ(mk, dfd);
@@ -2060,13 +2085,7 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 		off = copy_kstr(b, 2, off, BPF_CORE_READ(ln, newpath, name));
 		break;
 	case PYX_SC_linkat:
-		a[0] = (__u64)(__s64)BPF_CORE_READ(ln, old_dfd);
-		a[1] = (__u64)BPF_CORE_READ(ln, oldpath, uptr);
-		a[2] = (__u64)(__s64)BPF_CORE_READ(ln, new_dfd);
-		a[3] = (__u64)BPF_CORE_READ(ln, newpath, uptr);
-		a[4] = BPF_CORE_READ(ln, flags);
-		off = copy_kstr(b, 1, off, BPF_CORE_READ(ln, oldpath, name));
-		off = copy_kstr(b, 3, off, BPF_CORE_READ(ln, newpath, name));
+		off = uring_two_paths(b, off, ln);
 		break;
 	case PYX_SC_connect:
 		/* The user's sockaddr, read in the submitting task right after the kernel's prep
@@ -2133,11 +2152,14 @@ __noinline int uring_send_now(struct sc_buf *b)
 	return 0;
 }
 
-SEC("tracepoint/io_uring/io_uring_submit_req")
-int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
+/* io_uring_submit_req(struct io_kiocb *req). req->flags was an unsigned int before it became u64:
+ * read at the kernel's size. */
+SEC("raw_tp/io_uring_submit_req")
+int uring_submit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 key = (__u64)BPF_CORE_READ(ctx, req), flags = BPF_CORE_READ(ctx, flags);
-	__u8 op = BPF_CORE_READ(ctx, opcode);
+	struct io_kiocb *req = (struct io_kiocb *)ctx->args[0];
+	__u64 key = (__u64)req, flags = BPF_CORE_READ_BITFIELD_PROBED(req, flags);
+	__u8 op = BPF_CORE_READ(req, opcode);
 	struct sc_buf *b, *old;
 	__u32 off;
 	__u64 *busy;
@@ -2181,10 +2203,11 @@ int uring_submit(struct trace_event_raw_io_uring_submit_req *ctx)
 	return 0;
 }
 
-SEC("tracepoint/io_uring/io_uring_complete")
-int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
+/* io_uring_complete(ctx, void *req, cqe): see uring_complete_cqe. */
+SEC("raw_tp/io_uring_complete")
+int uring_complete(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 key = (__u64)BPF_CORE_READ(ctx, req);
+	__u64 key = ctx->args[1];
 	struct sc_buf *b;
 	__u32 size;
 
@@ -2194,7 +2217,10 @@ int uring_complete(struct trace_event_raw_io_uring_complete *ctx)
 	size = b->rec.hdr.size;
 	if (size > sizeof(*b))
 		size = sizeof(*b);
-	b->rec.ret = BPF_CORE_READ(ctx, res);
+	if (uring_complete_cqe)
+		b->rec.ret = BPF_CORE_READ((struct io_uring_cqe *)ctx->args[2], res);
+	else
+		b->rec.ret = (__s32)ctx->args[3];
 	b->rec.hdr.ts_ns = bpf_ktime_get_ns();
 	send(b, size, PYX_STREAM_SYSCALL);
 	bpf_map_delete_elem(&uring_reqs, &key);

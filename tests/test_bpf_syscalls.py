@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from conftest import BUILD, ROOT, needs_root_bpf, run, serial
+from conftest import BUILD, MONITOR, ROOT, needs_root_bpf, run, serial
 from conftest import stdout_records as records
 
 DRV = BUILD / "tests" / "pyx-bpfdrv"
@@ -200,3 +200,32 @@ def test_programs_loaded_while_attached_and_gone_after():
     names = {seen[i] for i in ours}
     assert {"enter_openat", "exit_openat", "sched_fork", "usdt_audit", "usdt_hook_start"} <= names
     assert not ours & set(prog_ids())
+
+
+@needs_root_bpf
+@serial  # lists every BPF program and link on the machine
+def test_process_tree_and_io_uring_programs_hold_raw_tracepoint_links(tmp_path):
+    """Issue 10: the sched and io_uring programs attach as raw tracepoint links, which detach in
+    milliseconds, not as perf-event tracepoints (each close waits grace periods under the kernel's
+    event_mutex). Seen from COMMAND, run once everything is attached: its parent is the monitor."""
+    script = (f"bpftool -j link show > {tmp_path}/links.json && "
+              f"bpftool -j prog show > {tmp_path}/progs.json && "
+              f"cat /proc/$PPID/fdinfo/* > {tmp_path}/fdinfo")
+    r = run([str(MONITOR), "-o", "/dev/null", "--", "/bin/sh", "-c", script], timeout=120)
+    assert r.returncode == 0, r.stderr
+    held = {int(m) for m in re.findall(r"^link_id:\s*(\d+)", open(tmp_path / "fdinfo").read(),
+                                        re.M)}
+    names = {p["id"]: p.get("name", "") for p in json.load(open(tmp_path / "progs.json"))}
+    links = [(ln["type"], ln.get("tp_name", ""), names.get(ln["prog_id"], ""))
+             for ln in json.load(open(tmp_path / "links.json")) if ln["id"] in held]
+    uring = os.path.isdir("/sys/kernel/tracing/events/io_uring")
+    want = {("sched_process_fork", "sched_fork"), ("sched_process_exec", "sched_exec"),
+            ("sched_process_exit", "sched_exit"), ("sys_enter", "raw_enter"),
+            ("sys_exit", "raw_exit")}
+    if uring:
+        want |= {("io_uring_submit_req", "uring_submit"), ("io_uring_complete", "uring_complete")}
+    raw = [(tp, prog) for kind, tp, prog in links if kind == "raw_tracepoint"]
+    assert sorted(raw) == sorted(want)
+    # the rest are the USDT uprobes: usdt_audit once per category probe, the lifecycle programs
+    others = {prog for kind, _, prog in links if kind != "raw_tracepoint"}
+    assert others == {"usdt_audit", "usdt_hook_start", "usdt_hook_stop"}, links

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "pyxcheck_syscall.h"
@@ -87,7 +88,9 @@ static const char *tracefs_dir(void)
 	return NULL;
 }
 
-/* libbpf resolves tracepoint ids through tracefs and fails with ENOENT when it is not mounted. */
+/* libbpf resolves tracepoint ids through tracefs and fails with ENOENT when it is not mounted.
+ * Only the syscall tracepoints need it: the sched and io_uring programs are raw tracepoints,
+ * attached by name. */
 static int ensure_tracefs(void)
 {
 	if (tracefs_dir())
@@ -286,14 +289,35 @@ static int check_environment(const struct pyx_loader_opts *opts)
 	return 0;
 }
 
-/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
- * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING) and io_uring is
- * not disabled for everyone (kernel.io_uring_disabled=2, where no ring can be made). */
-static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts, const char *dir)
+/* The number of arguments of raw tracepoint name in the kernel's BTF (its btf_trace_<name>
+ * typedef, a pointer to a function whose first argument is the probe's data), or -1 when the
+ * kernel has no such tracepoint. */
+static int raw_tp_nargs(const struct btf *btf, const char *name)
 {
-	bool on = opts->syscalls && have_tracepoint(dir, "io_uring", "io_uring_submit_req") &&
-		  have_tracepoint(dir, "io_uring", "io_uring_complete");
-	int disabled = 0;
+	const struct btf_type *t;
+	char tname[128];
+	int id;
+
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
+}
+
+/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
+ * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING; they are raw
+ * tracepoints, so the kernel's BTF says, not tracefs) and io_uring is not disabled for everyone
+ * (kernel.io_uring_disabled=2, where no ring can be made). The BTF also says which prototype
+ * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before. */
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+{
+	struct btf *btf = NULL;
+	int disabled = 0, complete = -1;
+	bool on = false;
 	FILE *f;
 
 	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
@@ -302,8 +326,19 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
 			disabled = 0;
 		fclose(f);
 	}
-	if (disabled == 2)
-		on = false;
+	if (opts->syscalls && disabled != 2) {
+		btf = btf__load_vmlinux_btf();
+		if (!btf && verbose)
+			fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
+				strerror(errno));
+	}
+	if (btf) {
+		complete = raw_tp_nargs(btf, "io_uring_complete");
+		on = raw_tp_nargs(btf, "io_uring_submit_req") == 1 &&
+		     (complete == 3 || complete == 7);
+		ld->skel->rodata->uring_complete_cqe = complete == 3;
+		btf__free(btf);
+	}
 	if (opts->syscalls && !on && disabled != 2)
 		fprintf(stderr,
 			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
@@ -362,7 +397,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
-	select_uring(ld, opts, dir);
+	select_uring(ld, opts);
 	return 0;
 }
 
@@ -458,7 +493,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	err = check_environment(opts);
 	if (err)
 		return err;
-	err = ensure_tracefs();
+	err = opts->syscalls ? ensure_tracefs() : 0;
 	if (err)
 		return err;
 
