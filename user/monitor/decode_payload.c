@@ -144,6 +144,11 @@ static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escape
 			}
 			return fail(r, "bad escape in an escaped str");
 		}
+		/* ASCII here, without a call per byte (that call was 4% of the record path) */
+		if (s[i] < 0x80 && s[i] != '\\') {
+			i++;
+			continue;
+		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
 		if (!k)
 			return fail(r, "str is not valid UTF-8");
