@@ -76,12 +76,30 @@ static char *digits(char *end, unsigned long long v, unsigned int base, int widt
 {
 	char *d = end;
 
-	/* decimal by a constant divisor (a multiply), not a division instruction per digit */
+	/* decimal two digits at a time from a table, by a constant divisor (a multiply): the
+	 * digit loop was 5% of the record path (timestamps, ids, latencies) */
 	if (base == 10) {
-		do {
-			*--d = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
+		static const char pairs[] =
+			"00010203040506070809101112131415161718192021222324"
+			"25262728293031323334353637383940414243444546474849"
+			"50515253545556575859606162636465666768697071727374"
+			"75767778798081828384858687888990919293949596979899";
+
+		while (v >= 100) {
+			unsigned int i = (unsigned int)(v % 100) * 2;
+
+			v /= 100;
+			d -= 2;
+			d[0] = pairs[i];
+			d[1] = pairs[i + 1];
+		}
+		if (v >= 10) {
+			d -= 2;
+			d[0] = pairs[v * 2];
+			d[1] = pairs[v * 2 + 1];
+		} else {
+			*--d = (char)('0' + v);
+		}
 	} else {
 		do {
 			*--d = "0123456789abcdef"[v & 15];
