@@ -320,6 +320,36 @@ static inline bool passes(uint8_t c, char quote)
 	return c >= 0x20 && c < 0x7f && c != '\\' && c != (uint8_t)quote;
 }
 
+/* Bytes of v (8 of them) that may not pass: a byte below 0x20 or above 0x7e, a backslash or
+ * the quote (0: none, covered by "below 0x20"). Never false for such a byte; true for a word
+ * that has none may only cost the byte loop. */
+static inline bool word_stops(uint64_t v, uint64_t quote)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t bs = v ^ (ones * '\\'), q = v ^ (ones * quote);
+
+	return (((v - ones * 0x20) & ~v) | ((v + ones * (127 - 0x7e)) | v) | ((bs - ones) & ~bs) |
+		((q - ones) & ~q)) &
+	       highs;
+}
+
+/* The end of the run from i of bytes that pass: 8 at a time, then byte by byte (a run is
+ * copied at once; paths are mostly that, and the byte loop was the writers' top cost). */
+static inline size_t pass_run(const uint8_t *s, size_t i, size_t n, char quote)
+{
+	uint64_t v;
+
+	while (n - i >= 8) {
+		memcpy(&v, s + i, 8);
+		if (word_stops(v, (uint8_t)quote))
+			break;
+		i += 8;
+	}
+	while (i < n && passes(s[i], quote))
+		i++;
+	return i;
+}
+
 /* One JSON-escaped run of text. escaped: payload escapes (\\ and \udXXX) are interpreted. */
 static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escaped)
 {
@@ -327,9 +357,7 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 	uint32_t cp;
 
 	while (i < n) {
-		/* a run that passes unchanged, copied at once: paths are mostly that */
-		for (k = i; k < n && passes(s[k], '"'); k++)
-			;
+		k = pass_run(s, i, n, '"');
 		if (k > i) {
 			pyx_buf_write(b, s + i, k - i);
 			i = k;
@@ -382,8 +410,7 @@ static void plain_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escap
 	uint32_t cp;
 
 	while (i < n) {
-		for (k = i; k < n && passes(s[k], quote); k++)
-			;
+		k = pass_run(s, i, n, quote);
 		if (k > i) {
 			pyx_buf_write(b, s + i, k - i);
 			i = k;
