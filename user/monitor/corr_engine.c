@@ -88,18 +88,35 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 
 /* ---- records ---- */
 
+/* Closed windows kept for reuse (corr_internal.h): 64 of 1.9 KB at most. */
+#define WIN_POOL_MAX 64
+
+static struct win *win_new(struct pyx_corr *c)
+{
+	struct win *w = c->win_pool;
+
+	if (!w)
+		return calloc(1, sizeof(*w));
+	c->win_pool = (struct win *)w->th;
+	c->nwin_pool--;
+	memset(w, 0, sizeof(*w));
+	return w;
+}
+
 static struct held *held_new(const void *rec, size_t size)
 {
-	struct held *h = calloc(1, sizeof(*h) + size);
+	struct held *h = malloc(sizeof(*h) + size);
 
 	if (!h)
 		return NULL;
+	/* the header zeroed; the copy, not zeroed first, overwrites the rest */
+	memset(h, 0, sizeof(*h));
 	memcpy(h->rec, rec, size);
 	h->size = size;
 	return h;
 }
 
-static void win_free(struct win *w)
+static void win_free(struct pyx_corr *c, struct win *w)
 {
 	unsigned int i;
 
@@ -108,12 +125,18 @@ static void win_free(struct win *w)
 	for (i = 0; i < w->natt; i++)
 		free(w->att[i]);
 	corr_claim_free(&w->cl);
+	if (c->nwin_pool < WIN_POOL_MAX) {
+		w->th = (struct thread *)c->win_pool;
+		c->win_pool = w;
+		c->nwin_pool++;
+		return;
+	}
 	free(w);
 }
 
-static void held_free(struct held *h)
+static void held_free(struct pyx_corr *c, struct held *h)
 {
-	win_free(h->win);
+	win_free(c, h->win);
 	free(h->ctx);
 	free(h);
 }
@@ -217,7 +240,7 @@ static void release(struct pyx_corr *c, struct thread *th)
 		th->bytes -= h->size;
 		c->bytes -= h->size;
 		emit_held(c, h);
-		held_free(h);
+		held_free(c, h);
 	}
 }
 
@@ -472,12 +495,11 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 	if (!ce)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
-	w = calloc(1, sizeof(*w));
+	w = win_new(c);
 	if (!w)
 		return -ENOMEM;
 	if (!corr_claim_init(&w->cl, &ev)) {
-		corr_claim_free(&w->cl);
-		free(w);
+		win_free(c, w);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	corr_claim_resolve(c, p, &w->cl);
@@ -488,7 +510,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	w->sub_ns = a->hdr.ts_ns;
 	h = held_new(rec, size);
 	if (!h) {
-		win_free(w);
+		win_free(c, w);
 		return -ENOMEM;
 	}
 	h->win = w;
@@ -1163,12 +1185,18 @@ void pyx_corr_free(struct pyx_corr *c)
 				struct held *h = t->head;
 
 				t->head = h->next;
-				held_free(h);
+				held_free(c, h);
 			}
 			thread_free(t);
 		}
 		while (c->procs[b])
 			corr_proc_free(c, c->procs[b]);
+	}
+	while (c->win_pool) {
+		struct win *w = c->win_pool;
+
+		c->win_pool = (struct win *)w->th;
+		free(w);
 	}
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
