@@ -25,6 +25,7 @@
 #include "capture_detach.h"
 #include "capture_loader.h"
 #include "decode_syscall.h"
+#include "ctxprobe.skel.h"
 #include "pyxcheck.skel.h"
 
 #define PYX_DEFAULT_RINGBUF (8u << 20)
@@ -37,6 +38,11 @@ struct pyx_loader {
 	struct ring_buffer *rb;
 	struct bpf_link **links; /* USDT links (tracepoint links live in the skeleton) */
 	size_t nlinks;
+	/* tp_sys_enter/tp_sys_exit's links, one per traced syscall side (shared_tp) */
+	struct bpf_link **tp_links;
+	size_t ntp_links;
+	bool shared_tp;
+	bool sc_on[PYX_SC__COUNT], sc_exit_on[PYX_SC__COUNT];
 	pyx_record_fn fn;
 	void *fn_ctx;
 	int handled;
@@ -251,6 +257,28 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
 
+/*
+ * Can tp_sys_enter/tp_sys_exit load here? They hand a tracepoint program's context to a global
+ * function, which needs the kernel to know the "arg:ctx" tag (6.8); libbpf 1.1 does not rewrite
+ * it for older kernels. Loading the one-program probe object answers in about a millisecond.
+ * PYXCHECK_TEST_NO_ARG_CTX=1 (tests) answers no, to run the fallback here.
+ */
+static bool arg_ctx_works(void)
+{
+	const char *test = getenv("PYXCHECK_TEST_NO_ARG_CTX");
+	struct ctxprobe_bpf *probe;
+	bool was = verbose, ok;
+
+	if (test && *test && strcmp(test, "0"))
+		return false;
+	verbose = false; /* a refusal is an answer, not an error: no verifier log */
+	probe = ctxprobe_bpf__open_and_load();
+	verbose = was;
+	ok = probe != NULL;
+	ctxprobe_bpf__destroy(probe);
+	return ok;
+}
+
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
 {
@@ -277,6 +305,15 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	bpf_program__set_autoload(ld->skel->progs.raw_exit, opts->syscalls && opts->raw_syscalls);
 	if (opts->syscalls && opts->raw_syscalls)
 		exec_progs = 2; /* every row is in the raw programs */
+	/* per-syscall tracepoints: two shared programs where the kernel loads them, else a pair
+	 * per row */
+	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && arg_ctx_works();
+	if (verbose && opts->syscalls && !opts->raw_syscalls)
+		fprintf(stderr, "pyxcheck: per-syscall tracepoints: %s\n",
+			ld->shared_tp ? "tp_sys_enter/tp_sys_exit on each"
+				      : "a program pair per syscall (no arg:ctx on this kernel)");
+	bpf_program__set_autoload(ld->skel->progs.tp_sys_enter, ld->shared_tp);
+	bpf_program__set_autoload(ld->skel->progs.tp_sys_exit, ld->shared_tp);
 	for (i = 0; i < PYX_SC__COUNT; i++) {
 		bool on = opts->syscalls && !opts->raw_syscalls;
 
@@ -289,13 +326,61 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 					name, sc[i].name);
 			on = false;
 		}
-		bpf_program__set_autoload(sc[i].enter, on);
-		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i]);
+		ld->sc_on[i] = on;
+		ld->sc_exit_on[i] = on && !entry_only[i];
+		bpf_program__set_autoload(sc[i].enter, on && !ld->shared_tp);
+		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i] && !ld->shared_tp);
 		if (on && (i == PYX_SC_execve || i == PYX_SC_execveat))
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
 	select_uring(ld, opts, dir);
+	return 0;
+}
+
+static int add_tp_link(struct pyx_loader *ld, struct bpf_link *link)
+{
+	struct bpf_link **links = realloc(ld->tp_links, (ld->ntp_links + 1) * sizeof(*links));
+
+	if (!links) {
+		bpf_link__destroy(link);
+		return -ENOMEM;
+	}
+	links[ld->ntp_links++] = link;
+	ld->tp_links = links;
+	return 0;
+}
+
+/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
+ * does for the per-row programs). */
+static int attach_shared_tp(struct pyx_loader *ld)
+{
+	struct sc_progs sc[PYX_SC__COUNT];
+	struct bpf_link *link;
+	char name[64];
+	int i, side, err;
+
+	syscall_progs(ld->skel, sc);
+	for (i = 0; i < PYX_SC__COUNT; i++) {
+		for (side = 0; side < 2; side++) {
+			if (!(side ? ld->sc_exit_on[i] : ld->sc_on[i]))
+				continue;
+			snprintf(name, sizeof(name), "sys_%s_%s", side ? "exit" : "enter",
+				 sc[i].name);
+			link = bpf_program__attach_tracepoint(side ? ld->skel->progs.tp_sys_exit
+								   : ld->skel->progs.tp_sys_enter,
+							      "syscalls", name);
+			if (!link) {
+				err = -errno;
+				fprintf(stderr, "failed to attach syscalls:%s: %s\n", name,
+					strerror(-err));
+				return err;
+			}
+			err = add_tp_link(ld, link);
+			if (err)
+				return err;
+		}
+	}
 	return 0;
 }
 
@@ -445,6 +530,11 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
 		goto cleanup;
+	}
+	if (ld->shared_tp) {
+		err = attach_shared_tp(ld);
+		if (err)
+			goto cleanup;
 	}
 	for (p = opts->hook_paths; p && *p; p++) {
 		err = attach_usdt(ld, *p, opts->category_mask);
@@ -624,7 +714,8 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	ld->nlinks = 0;
 	if (ld->skel) {
 		const struct bpf_object_skeleton *s = ld->skel->skeleton;
-		struct bpf_link **all = realloc(ld->links, s->prog_cnt * sizeof(*all));
+		struct bpf_link **all = realloc(ld->links,
+						(s->prog_cnt + ld->ntp_links) * sizeof(*all));
 
 		if (all) {
 			ld->links = all;
@@ -632,9 +723,17 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 				all[ld->nlinks++] = *s->progs[i].link;
 				*s->progs[i].link = NULL;
 			}
+			/* the shared programs' links in the same batch */
+			for (i = 0; i < ld->ntp_links; i++)
+				all[ld->nlinks++] = ld->tp_links[i];
+			ld->ntp_links = 0;
 		}
 	}
 	pyx_links_destroy(ld->links, ld->nlinks);
+	/* not reached with links left unless the batch could not be allocated: one at a time */
+	for (i = 0; i < ld->ntp_links; i++)
+		bpf_link__destroy(ld->tp_links[i]);
+	free(ld->tp_links);
 	free(ld->links);
 	ring_buffer__free(ld->rb);
 	pyxcheck_bpf__destroy(ld->skel);
