@@ -10,6 +10,7 @@
  * maps the hook is covered, including the ones started later.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,50 +339,105 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	return 0;
 }
 
-static int add_tp_link(struct pyx_loader *ld, struct bpf_link *link)
-{
-	struct bpf_link **links = realloc(ld->tp_links, (ld->ntp_links + 1) * sizeof(*links));
+/*
+ * Attaching a syscall tracepoint opens a perf event, under the kernel's event_mutex; another
+ * tool's detach holds that mutex for a grace period per tracepoint, from many threads at once
+ * (ours: capture_detach.c). One attaching thread then waits behind every one of them, each time:
+ * on a machine where other monitors come and go, ~120 attaches took 10-30 s, nearly all of it
+ * queued on the mutex. Attaching from as many threads as the detacher uses takes our share of
+ * that queue; on a quiet machine an attach costs ~0.2 ms and the threads change little.
+ */
+#define PYX_ATTACH_THREADS 128
 
-	if (!links) {
-		bpf_link__destroy(link);
-		return -ENOMEM;
-	}
-	links[ld->ntp_links++] = link;
-	ld->tp_links = links;
-	return 0;
+struct tp_attach {
+	struct bpf_program *prog;
+	char name[48];
+	struct bpf_link *link;
+	int err;
+};
+
+struct tp_attach_job {
+	struct tp_attach *tps;
+	size_t n, first, step;
+};
+
+static void attach_one(struct tp_attach *tp)
+{
+	tp->link = bpf_program__attach_tracepoint(tp->prog, "syscalls", tp->name);
+	tp->err = tp->link ? 0 : -errno;
+}
+
+static void *attach_worker(void *arg)
+{
+	struct tp_attach_job *job = arg;
+	size_t i;
+
+	for (i = job->first; i < job->n; i += job->step)
+		attach_one(&job->tps[i]);
+	return NULL;
 }
 
 /* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
- * does for the per-row programs). */
+ * does for the per-row programs). The first one alone: libbpf caches what it probes of the
+ * kernel on that first attach, in the object. */
 static int attach_shared_tp(struct pyx_loader *ld)
 {
+	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
+	pthread_t tids[PYX_ATTACH_THREADS];
+	bool started[PYX_ATTACH_THREADS] = { false };
 	struct sc_progs sc[PYX_SC__COUNT];
-	struct bpf_link *link;
-	char name[64];
-	int i, side, err;
+	struct tp_attach *tps;
+	size_t n = 0, i, nthreads;
+	int side, err = 0;
 
+	tps = calloc(2 * PYX_SC__COUNT, sizeof(*tps));
+	ld->tp_links = calloc(2 * PYX_SC__COUNT, sizeof(*ld->tp_links));
+	if (!tps || !ld->tp_links) {
+		free(tps);
+		return -ENOMEM;
+	}
 	syscall_progs(ld->skel, sc);
 	for (i = 0; i < PYX_SC__COUNT; i++) {
 		for (side = 0; side < 2; side++) {
 			if (!(side ? ld->sc_exit_on[i] : ld->sc_on[i]))
 				continue;
-			snprintf(name, sizeof(name), "sys_%s_%s", side ? "exit" : "enter",
-				 sc[i].name);
-			link = bpf_program__attach_tracepoint(side ? ld->skel->progs.tp_sys_exit
-								   : ld->skel->progs.tp_sys_enter,
-							      "syscalls", name);
-			if (!link) {
-				err = -errno;
-				fprintf(stderr, "failed to attach syscalls:%s: %s\n", name,
-					strerror(-err));
-				return err;
-			}
-			err = add_tp_link(ld, link);
-			if (err)
-				return err;
+			tps[n].prog = side ? ld->skel->progs.tp_sys_exit
+					   : ld->skel->progs.tp_sys_enter;
+			snprintf(tps[n].name, sizeof(tps[n].name), "sys_%s_%s",
+				 side ? "exit" : "enter", sc[i].name);
+			n++;
 		}
 	}
-	return 0;
+	if (n)
+		attach_one(&tps[0]);
+	nthreads = n - (n > 0);
+	if (nthreads > PYX_ATTACH_THREADS)
+		nthreads = PYX_ATTACH_THREADS;
+	if (n && !tps[0].err) {
+		for (i = 0; i < nthreads; i++) {
+			jobs[i] = (struct tp_attach_job){
+				.tps = tps, .n = n, .first = 1 + i, .step = nthreads
+			};
+			started[i] = pthread_create(&tids[i], NULL, attach_worker, &jobs[i]) == 0;
+		}
+		for (i = 0; i < nthreads; i++) {
+			if (started[i])
+				pthread_join(tids[i], NULL);
+			else
+				attach_worker(&jobs[i]); /* no thread: this share here, serially */
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (tps[i].link)
+			ld->tp_links[ld->ntp_links++] = tps[i].link;
+		else if (!err && (i == 0 || !tps[0].err)) {
+			err = tps[i].err ? tps[i].err : -EINVAL;
+			fprintf(stderr, "failed to attach syscalls:%s: %s\n", tps[i].name,
+				strerror(-err));
+		}
+	}
+	free(tps);
+	return err;
 }
 
 /* The set of monitored processes holds up to pid_max tgids, so that it can never be full; entries
