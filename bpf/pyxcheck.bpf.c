@@ -849,8 +849,8 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
  * arguments unknown (a pointer argument may be NULL and is checked), instead of walking an
  * inlined copy once per call site and per state of the caller that reaches it. Every start pays
  * for the verifier (docs/benchmarks.md, "pyxcheck -- /bin/true"), so the paths that are taken at
- * run time anyway go through them. None takes a tracepoint program's context (see
- * ustack_append_rt()).
+ * run time anyway go through them. Only ustack_append_rt() takes a program's context (see
+ * there).
  */
 
 struct args_ctx {
