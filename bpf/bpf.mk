@@ -5,15 +5,17 @@
 #   builtin_audit  CPython's own python:audit probe, for blind spots
 #   (user/monitor/capture_builtin.c)
 #   tap            the raw probe tracer build/pyxcheck-tap (tools/tap/tap.c)
+#   ctxprobe       does the kernel take the "arg:ctx" tag (user/monitor/capture_loader.c)
 # vmlinux.h is generated from the running kernel's BTF, or from VMLINUX_BTF=/path/to/vmlinux.
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 PYX_VMLINUX := $(OUTPUT)/vmlinux.h
-BPF_NAMES   := pyxcheck builtin_audit tap
+BPF_NAMES   := pyxcheck builtin_audit tap ctxprobe
 BPF_OBJS    := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_NAMES))
 BPF_SKELS   := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_NAMES))
 PYX_SKEL    := $(OUTPUT)/pyxcheck.skel.h
 BUILTIN_SKEL := $(OUTPUT)/builtin_audit.skel.h
 TAP_SKEL    := $(OUTPUT)/tap.skel.h
+CTXPROBE_SKEL := $(OUTPUT)/ctxprobe.skel.h
 # -I/usr/include/<multiarch> for asm/errno.h etc. (Debian keeps asm/ there); -MMD for header deps;
 # -Iuser/monitor for capture_builtin.h, which the monitor shares with its program.
 PYX_BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Wextra -Werror \

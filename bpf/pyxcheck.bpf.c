@@ -849,8 +849,8 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
  * arguments unknown (a pointer argument may be NULL and is checked), instead of walking an
  * inlined copy once per call site and per state of the caller that reaches it. Every start pays
  * for the verifier (docs/benchmarks.md, "pyxcheck -- /bin/true"), so the paths that are taken at
- * run time anyway go through them. None takes a tracepoint program's context (see
- * ustack_append_rt()).
+ * run time anyway go through them. Only ustack_append_rt() takes a program's context (see
+ * there).
  */
 
 struct args_ctx {
@@ -1289,9 +1289,14 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 
 /* ustack_append() for a row known only at run time: a global function (see copy_arg_rt()) in the
  * raw programs, whose context type every kernel with global functions accepts as a context
- * argument. The per-syscall programs keep it inline: a tracepoint program's context can be
- * given to a global function only with the "arg:ctx" tag, which kernels before 6.8 refuse. */
-__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx, struct sc_buf *b, __u32 size)
+ * argument. The per-syscall programs that fold their row keep it inline: a tracepoint program's
+ * context can be given to a global function only with the "arg:ctx" tag (kernel >= 6.8, older
+ * ones ignore the tag and refuse the call), which tp_sys_enter/tp_sys_exit need. */
+#ifndef __arg_ctx /* libbpf >= 1.3 has it */
+#define __arg_ctx __attribute__((btf_decl_tag("arg:ctx")))
+#endif
+__noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx, struct sc_buf *b,
+				  __u32 size)
 {
 	if (!b)
 		return size;
@@ -1526,6 +1531,62 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
+
+/*
+ * The same two bodies, each one program for every per-syscall tracepoint: the loader attaches
+ * tp_sys_enter to each traced row's syscalls:sys_enter_X and tp_sys_exit to its sys_exit_X, so
+ * the verifier checks two programs with the row known only at run time (as in the raw ones)
+ * instead of ~120 with it folded, ~25x fewer verified instructions (docs/benchmarks.md). The
+ * row comes from the syscall number in the record, which every sys_enter_X/sys_exit_X has; the
+ * arguments from the saved user registers, which the record's args[] copies (reading args[i]
+ * past a syscall's own arguments would make the kernel refuse the attach, see tp_enter()).
+ * They pass the context to ustack_append_rt(), so they load only where the kernel knows the
+ * "arg:ctx" tag: the loader probes it (bpf/ctxprobe.bpf.c) and falls back to the programs above.
+ */
+static __always_inline int tp_row(const void *ctx)
+{
+	/* The record's __syscall_nr is an int at offset 8 (vmlinux.h's long id is wider): an
+	 * 8-byte load there would reach past sys_enter_fork's record (no arguments), EACCES. */
+	int nr = *(const int *)(ctx + 8);
+
+	if (nr < 0 || nr >= PYX_NR_MAX)
+		return -1;
+	return sc_of_nr[nr] - 1;
+}
+
+SEC("tracepoint")
+int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 args[PYX_SC_NARGS];
+	struct pt_regs *regs;
+	int sc;
+
+	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	sc = tp_row(ctx);
+	if (sc < 0)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	/* what tp_enter() reads: the x86-64 syscall ABI (di, si, dx, r10, r8, r9), the arguments
+	 * the row does not read left 0 */
+	args[0] = kind_of(sc, 0) ? regs->di : 0;
+	args[1] = kind_of(sc, 1) ? regs->si : 0;
+	args[2] = kind_of(sc, 2) ? regs->dx : 0;
+	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
+	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
+	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
+	return sc_enter(ctx, sc, args);
+}
+
+SEC("tracepoint")
+int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	int sc = tp_row(ctx);
+
+	if (sc < 0)
+		return 0;
+	return sc_exit(ctx, sc, ctx->ret);
+}
 
 /*
  * The raw tracepoints: two programs for every row, for short CLI sessions (the loader picks them

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include "capture_loader.h"
 #include "capture_usdt.h"
 #include "decode_syscall.h"
+#include "ctxprobe.skel.h"
 #include "pyxcheck.skel.h"
 
 #define PYX_DEFAULT_RINGBUF (8u << 20)
@@ -44,6 +46,11 @@ struct pyx_loader {
 	struct pyx_usdt_link *ulinks;
 	size_t nulinks;
 	bool use_multi;
+	/* tp_sys_enter/tp_sys_exit's links, one per traced syscall side (shared_tp) */
+	struct bpf_link **tp_links;
+	size_t ntp_links;
+	bool shared_tp;
+	bool sc_on[PYX_SC__COUNT], sc_exit_on[PYX_SC__COUNT];
 	pyx_record_fn fn;
 	void *fn_ctx;
 	int handled;
@@ -347,6 +354,28 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
 
+/*
+ * Can tp_sys_enter/tp_sys_exit load here? They hand a tracepoint program's context to a global
+ * function, which needs the kernel to know the "arg:ctx" tag (6.8); libbpf 1.1 does not rewrite
+ * it for older kernels. Loading the one-program probe object answers in about a millisecond.
+ * PYXCHECK_TEST_NO_ARG_CTX=1 (tests) answers no, to run the fallback here.
+ */
+static bool arg_ctx_works(void)
+{
+	const char *test = getenv("PYXCHECK_TEST_NO_ARG_CTX");
+	struct ctxprobe_bpf *probe;
+	bool was = verbose, ok;
+
+	if (test && *test && strcmp(test, "0"))
+		return false;
+	verbose = false; /* a refusal is an answer, not an error: no verifier log */
+	probe = ctxprobe_bpf__open_and_load();
+	verbose = was;
+	ok = probe != NULL;
+	ctxprobe_bpf__destroy(probe);
+	return ok;
+}
+
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
 {
@@ -379,6 +408,15 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	bpf_program__set_autoload(ld->skel->progs.raw_exit, opts->syscalls && opts->raw_syscalls);
 	if (opts->syscalls && opts->raw_syscalls)
 		exec_progs = 2; /* every row is in the raw programs */
+	/* per-syscall tracepoints: two shared programs where the kernel loads them, else a pair
+	 * per row */
+	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && arg_ctx_works();
+	if (verbose && opts->syscalls && !opts->raw_syscalls)
+		fprintf(stderr, "pyxcheck: per-syscall tracepoints: %s\n",
+			ld->shared_tp ? "tp_sys_enter/tp_sys_exit on each"
+				      : "a program pair per syscall (no arg:ctx on this kernel)");
+	bpf_program__set_autoload(ld->skel->progs.tp_sys_enter, ld->shared_tp);
+	bpf_program__set_autoload(ld->skel->progs.tp_sys_exit, ld->shared_tp);
 	for (i = 0; i < PYX_SC__COUNT; i++) {
 		bool on = opts->syscalls && !opts->raw_syscalls;
 
@@ -391,14 +429,117 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 					name, sc[i].name);
 			on = false;
 		}
-		bpf_program__set_autoload(sc[i].enter, on);
-		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i]);
+		ld->sc_on[i] = on;
+		ld->sc_exit_on[i] = on && !entry_only[i];
+		bpf_program__set_autoload(sc[i].enter, on && !ld->shared_tp);
+		bpf_program__set_autoload(sc[i].exit, on && !entry_only[i] && !ld->shared_tp);
 		if (on && (i == PYX_SC_execve || i == PYX_SC_execveat))
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
 	select_uring(ld, opts);
 	return 0;
+}
+
+/*
+ * Attaching a syscall tracepoint opens a perf event, under the kernel's event_mutex; another
+ * tool's detach holds that mutex for a grace period per tracepoint, from many threads at once
+ * (ours: capture_detach.c). One attaching thread then waits behind every one of them, each time:
+ * on a machine where other monitors come and go, ~120 attaches took 10-30 s, nearly all of it
+ * queued on the mutex. Attaching from as many threads as the detacher uses takes our share of
+ * that queue; on a quiet machine an attach costs ~0.2 ms and the threads change little.
+ */
+#define PYX_ATTACH_THREADS 128
+
+struct tp_attach {
+	struct bpf_program *prog;
+	char name[48];
+	struct bpf_link *link;
+	int err;
+};
+
+struct tp_attach_job {
+	struct tp_attach *tps;
+	size_t n, first, step;
+};
+
+static void attach_one(struct tp_attach *tp)
+{
+	tp->link = bpf_program__attach_tracepoint(tp->prog, "syscalls", tp->name);
+	tp->err = tp->link ? 0 : -errno;
+}
+
+static void *attach_worker(void *arg)
+{
+	struct tp_attach_job *job = arg;
+	size_t i;
+
+	for (i = job->first; i < job->n; i += job->step)
+		attach_one(&job->tps[i]);
+	return NULL;
+}
+
+/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
+ * does for the per-row programs). The first one alone: libbpf caches what it probes of the
+ * kernel on that first attach, in the object. */
+static int attach_shared_tp(struct pyx_loader *ld)
+{
+	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
+	pthread_t tids[PYX_ATTACH_THREADS];
+	bool started[PYX_ATTACH_THREADS] = { false };
+	struct sc_progs sc[PYX_SC__COUNT];
+	struct tp_attach *tps;
+	size_t n = 0, i, nthreads;
+	int side, err = 0;
+
+	tps = calloc(2 * PYX_SC__COUNT, sizeof(*tps));
+	ld->tp_links = calloc(2 * PYX_SC__COUNT, sizeof(*ld->tp_links));
+	if (!tps || !ld->tp_links) {
+		free(tps);
+		return -ENOMEM;
+	}
+	syscall_progs(ld->skel, sc);
+	for (i = 0; i < PYX_SC__COUNT; i++) {
+		for (side = 0; side < 2; side++) {
+			if (!(side ? ld->sc_exit_on[i] : ld->sc_on[i]))
+				continue;
+			tps[n].prog = side ? ld->skel->progs.tp_sys_exit
+					   : ld->skel->progs.tp_sys_enter;
+			snprintf(tps[n].name, sizeof(tps[n].name), "sys_%s_%s",
+				 side ? "exit" : "enter", sc[i].name);
+			n++;
+		}
+	}
+	if (n)
+		attach_one(&tps[0]);
+	nthreads = n - (n > 0);
+	if (nthreads > PYX_ATTACH_THREADS)
+		nthreads = PYX_ATTACH_THREADS;
+	if (n && !tps[0].err) {
+		for (i = 0; i < nthreads; i++) {
+			jobs[i] = (struct tp_attach_job){
+				.tps = tps, .n = n, .first = 1 + i, .step = nthreads
+			};
+			started[i] = pthread_create(&tids[i], NULL, attach_worker, &jobs[i]) == 0;
+		}
+		for (i = 0; i < nthreads; i++) {
+			if (started[i])
+				pthread_join(tids[i], NULL);
+			else
+				attach_worker(&jobs[i]); /* no thread: this share here, serially */
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (tps[i].link)
+			ld->tp_links[ld->ntp_links++] = tps[i].link;
+		else if (!err && (i == 0 || !tps[0].err)) {
+			err = tps[i].err ? tps[i].err : -EINVAL;
+			fprintf(stderr, "failed to attach syscalls:%s: %s\n", tps[i].name,
+				strerror(-err));
+		}
+	}
+	free(tps);
+	return err;
 }
 
 /* The set of monitored processes holds up to pid_max tgids, so that it can never be full; entries
@@ -554,6 +695,11 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
 		goto cleanup;
+	}
+	if (ld->shared_tp) {
+		err = attach_shared_tp(ld);
+		if (err)
+			goto cleanup;
 	}
 	for (p = opts->hook_paths; p && *p; p++) {
 		err = attach_usdt(ld, *p, opts->category_mask);
@@ -737,7 +883,8 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	pyx_usdt_specs_free(ld->specs);
 	if (ld->skel) {
 		const struct bpf_object_skeleton *s = ld->skel->skeleton;
-		struct bpf_link **all = realloc(ld->links, s->prog_cnt * sizeof(*all));
+		struct bpf_link **all = realloc(ld->links,
+						(s->prog_cnt + ld->ntp_links) * sizeof(*all));
 
 		if (all) {
 			ld->links = all;
@@ -745,9 +892,17 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 				all[ld->nlinks++] = *s->progs[i].link;
 				*s->progs[i].link = NULL;
 			}
+			/* the shared programs' links in the same batch */
+			for (i = 0; i < ld->ntp_links; i++)
+				all[ld->nlinks++] = ld->tp_links[i];
+			ld->ntp_links = 0;
 		}
 	}
 	pyx_links_destroy(ld->links, ld->nlinks);
+	/* not reached with links left unless the batch could not be allocated: one at a time */
+	for (i = 0; i < ld->ntp_links; i++)
+		bpf_link__destroy(ld->tp_links[i]);
+	free(ld->tp_links);
 	free(ld->links);
 	ring_buffer__free(ld->rb);
 	pyxcheck_bpf__destroy(ld->skel);

@@ -30,7 +30,7 @@ ALL_TARGETS += $(OUTPUT)/pyxcheck
 $(MON_OBJDIR):
 	$(Q)mkdir -p $@
 
-$(MON_OBJDIR)/capture_loader.o: $(PYX_SKEL)
+$(MON_OBJDIR)/capture_loader.o: $(PYX_SKEL) $(CTXPROBE_SKEL)
 
 $(MON_OBJDIR)/%.o: $(MON_DIR)/%.c | $(MON_OBJDIR)
 	$(call msg,CC,$@)
