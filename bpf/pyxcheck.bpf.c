@@ -1559,21 +1559,29 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
 	return task->thread_info.status & TS_COMPAT_BIT;
 }
 
-/* The traced row of this syscall number in a monitored process, or -1. */
+/* The traced row of this syscall number in a monitored process, or -1. The row comes first: most
+ * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
+ * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
+ * the monitored set. A 32-bit syscall is counted whatever its number. */
 static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
 {
+	bool compat;
 	int sc;
 
 	if (nr < 0 || nr >= PYX_NR_MAX)
 		return -1;
+	compat = in_compat_syscall(task);
+	if (compat && !count_compat)
+		return -1;
+	sc = sc_of_nr[nr];
+	if (!compat && !sc)
+		return -1;
 	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
 		return -1;
-	if (in_compat_syscall(task)) {
-		if (count_compat)
-			__sync_fetch_and_add(&compat_syscalls, 1);
+	if (compat) {
+		__sync_fetch_and_add(&compat_syscalls, 1);
 		return -1;
 	}
-	sc = sc_of_nr[nr];
 	return sc - 1;
 }
 
