@@ -558,18 +558,19 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 {
 	struct last_audit *la;
 	struct audit_buf *b;
-	__u64 *busy;
+	__u64 *busy, now;
 	__u32 n;
 
 	if (!usdt_admit())
 		return 0;
+	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
 		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL,
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (la) {
-			la->ts_ns = bpf_ktime_get_ns();
+			la->ts_ns = now;
 			la->event_id = event_id;
 		}
 	} else {
@@ -591,10 +592,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec));
+		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n);
+		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -1317,7 +1318,8 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
-	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	/* the entry time: an exit that sends the record sets its own */
+	pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns);
 	return size;
 }
 
@@ -1390,7 +1392,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
-	__u64 *busy;
+	__u64 *busy, now;
 	__u32 size;
 	__u16 res = 0;
 	int i;
@@ -1400,6 +1402,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		return 0;
 	if (e->rec.sc != sc)
 		goto out;
+	now = bpf_ktime_get_ns();
 	out = e;
 	x = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (x) {
@@ -1411,14 +1414,14 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr(&x->rec.hdr, PYX_REC_SYSCALL, size);
+			pyx_fill_hdr_at(&x->rec.hdr, PYX_REC_SYSCALL, size, now);
 			out = x;
 		}
 	}
 	/* A record that could not be compared (no scratch slot) goes out unflagged: the entry
 	 * values are still the ones the kernel used. */
 	out->rec.ret = ret;
-	out->rec.hdr.ts_ns = bpf_ktime_get_ns();
+	out->rec.hdr.ts_ns = now;
 	out->rec.hdr.flags = res;
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
