@@ -335,13 +335,16 @@ static __always_inline bool is_monitored(__u32 tgid)
  * forced wake-up raises an irq_work interrupt in the traced task's syscall or probe (an APIC
  * write, a VM exit here), 3% of a traced open loop's samples. One that concurrent producers
  * miss is sent at the next multiple. */
-static __always_inline __u64 wakeup_flags(__u64 size)
+static __always_inline __u64 wakeup_flags_at(__u64 avail, __u64 size)
 {
-	__u64 avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-
 	if (avail / wakeup_bytes != (avail + size) / wakeup_bytes)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline __u64 wakeup_flags(__u64 size)
+{
+	return wakeup_flags_at(bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA), size);
 }
 
 /* Report what was lost before, now that a record is about to go out. The exchange takes the count
@@ -460,20 +463,20 @@ static __always_inline void flush_throttled(void)
 	bpf_for_each_map_elem(&fair, flush_throttled_uid, NULL, 0);
 }
 
-/* May this record go to the ring? No: it was counted throttled. */
+/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
 static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
-				       struct pyx_counters *c)
+				       struct pyx_counters *c, __u64 used)
 {
-	__u64 used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-	__u64 ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
 	struct fair_uid *f, init = {};
-	__u64 epoch, free;
+	__u64 epoch, free, ring;
 	__u32 uid;
 
 	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
 	 * what accounts for its events (events_emitted) */
-	if (!fair_share || used * 4 < ring * 3 || stream < 0 || stream >= PYX_FAIR_STREAMS ||
-	    h->type == PYX_REC_LIFECYCLE)
+	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+		return true;
+	ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+	if (used * 4 < ring * 3)
 		return true;
 	uid = h->uid;
 	epoch = bpf_ktime_get_ns() >> PYX_FAIR_EPOCH_SHIFT;
@@ -501,19 +504,26 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	return false;
 }
 
+/* One query of the ring's waiting data serves the admission and the wake-up (each query is a
+ * helper call, three per record before). */
 static __always_inline void send(void *data, __u64 size, int stream)
 {
 	__u32 zero = 0;
 	struct pyx_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	__u64 used;
 
 	if (lost_pending[0] | lost_pending[1] | lost_pending[2] | lost_pending[3])
 		flush_lost();
+	used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
 	/* after the admission: a throttled producer must not fill the ring with the reports of
 	 * its own throttling, one per record */
-	if (!fair_admit(data, size, stream, c))
+	if (!fair_admit(data, size, stream, c, used))
 		return;
-	flush_throttled();
-	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags(size)) == 0)
+	if (throttle_pending) {
+		flush_throttled();
+		used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	}
+	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags_at(used, size)) == 0)
 		return;
 	count_lost(c, stream);
 }
