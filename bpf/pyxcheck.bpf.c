@@ -293,6 +293,25 @@ static const bool sc_has_data[PYX_SC__COUNT] = {
 #undef PYX_SC_HAS
 };
 
+/* Bit i: argument i of the row has memory that copy_one() copies (the raw programs call it for
+ * these arguments only, where a bpf_loop() over all six made two calls per argument). */
+#define PYX_ROW_BITS(P, k0, k1, k2, k3, k4, k5)                                                    \
+	((P(k0) << 0) | (P(k1) << 1) | (P(k2) << 2) | (P(k3) << 3) | (P(k4) << 4) | (P(k5) << 5))
+static const __u8 sc_data_args[PYX_SC__COUNT] = {
+#define PYX_SC_DARGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] = PYX_ROW_BITS(PYX_K_DATA, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_DARGS)
+#undef PYX_SC_DARGS
+};
+
+/* Bit i: argument i's copy is compared between entry and exit (compare_one()). */
+static const __u8 sc_cmp_args[PYX_SC__COUNT] = {
+#define PYX_SC_CARGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] = PYX_ROW_BITS(PYX_K_ENTRY, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_CARGS)
+#undef PYX_SC_CARGS
+};
+
 /* Is the row's memory read at entry, before entry-only and exec rows are taken out
  * (reads_at_entry())? */
 static const bool sc_entry_kinds[PYX_SC__COUNT] = {
@@ -793,7 +812,7 @@ static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64
 /* Copy the memory of argument i, of kind kind, into the tail at off; returns the new offset.
  * next_kind and next are argument i+1's (a length). One body for both drivers below: the
  * per-syscall programs unroll it with constants, which fold to the row's own kinds; the raw
- * programs run it from a bpf_loop() callback. */
+ * programs call it through copy_arg_rt(). */
 static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8 kind,
 				      __u8 next_kind, __u64 next, long ret)
 {
@@ -871,12 +890,6 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
  * ustack_append_rt()).
  */
 
-struct args_ctx {
-	struct sc_buf *b;
-	long ret;
-	__u32 sc, off;
-};
-
 /* Argument n of a row known only at run time (the raw programs), a global function: with
  * compare_arg_rt() and ustack_append_rt() it took the raw programs from 138k to 48k verified
  * instructions. */
@@ -898,28 +911,23 @@ __noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, lon
 	return copy_one(b, i, off, kind_of(sc, i), next_kind, next, ret);
 }
 
-/* The bpf_loop() callback over copy_arg_rt(): an unrolled loop over run-time kinds would be
- * walked by the verifier for every combination. */
-static long copy_arg(__u32 n, struct args_ctx *c)
-{
-	if (n >= PYX_SC_NARGS)
-		return 1;
-	c->off = copy_arg_rt(c->b, n, c->sc, c->off, c->ret);
-	return 0;
-}
-
-/* Fill the tail from the arguments. ret: accept's peer address exists only after success. */
+/* Fill the tail from the arguments. ret: accept's peer address exists only after success. With a
+ * row known only at run time, the global copy_arg_rt() is called for the arguments that have
+ * memory (sc_data_args): the verifier checks it once, not once per call site and kind. */
 static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 {
-	struct args_ctx c = { .b = b, .ret = ret, .sc = sc };
-	__u32 off = 0;
+	__u32 off = 0, mask;
 	int i;
 
 	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
 		return 0;
 	if (!__builtin_constant_p(sc)) {
-		bpf_loop(PYX_SC_NARGS, copy_arg, &c, 0);
-		return c.off;
+		mask = sc_data_args[sc];
+#pragma unroll
+		for (i = 0; i < PYX_SC_NARGS; i++)
+			if (mask & (1u << i))
+				off = copy_arg_rt(b, i, sc, off, ret);
+		return off;
 	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
@@ -1075,12 +1083,6 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	return 0;
 }
 
-struct compare_ctx {
-	struct sc_buf *e, *x;
-	__u32 sc;
-	__u16 out;
-};
-
 /* Argument n of a row known only at run time: a global function, as copy_arg_rt(). */
 __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u32 sc)
 {
@@ -1092,28 +1094,24 @@ __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u
 	return compare_one(e, x, i, kind_of(sc, i));
 }
 
-/* The bpf_loop() callback over compare_arg_rt() (as copy_arg()). */
-static long compare_arg(__u32 n, struct compare_ctx *c)
-{
-	if (n >= PYX_SC_NARGS)
-		return 1;
-	c->out |= compare_arg_rt(c->e, c->x, n, c->sc);
-	return 0;
-}
-
 /* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
- * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. */
+ * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. A row known only at run time: the compared
+ * arguments only (sc_cmp_args), as copy_args(). */
 static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, int sc)
 {
-	struct compare_ctx c = { .e = e, .x = x, .sc = sc };
+	__u32 mask;
 	__u16 out = 0;
 	int i;
 
 	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
 	if (!__builtin_constant_p(sc)) {
-		bpf_loop(PYX_SC_NARGS, compare_arg, &c, 0);
-		return c.out;
+		mask = sc_cmp_args[sc];
+#pragma unroll
+		for (i = 0; i < PYX_SC_NARGS; i++)
+			if (mask & (1u << i))
+				out |= compare_arg_rt(e, x, i, sc);
+		return out;
 	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
