@@ -23,7 +23,9 @@ struct req {
 };
 
 struct pyx_builtin_worker {
-	struct pyx_builtin *b;
+	struct pyx_builtin *b; /* set by the worker once opened (under lock); then constant */
+	bool verbose;
+	bool failed; /* the probe could not be opened: nothing is queued */
 	pthread_mutex_t lock;
 	pthread_cond_t more;
 	struct req q[QUEUE_MAX];
@@ -35,9 +37,17 @@ struct pyx_builtin_worker {
 static void *worker_main(void *arg)
 {
 	struct pyx_builtin_worker *w = arg;
+	struct pyx_builtin *b = NULL;
 	struct req r;
 
+	/* Opened here, not before the monitor attaches: loading it parses the kernel's BTF once
+	 * more (~0.1 s), which "probes attached" need not wait for. */
+	pyx_builtin_open(&b, w->verbose);
 	pthread_mutex_lock(&w->lock);
+	w->b = b;
+	w->failed = !b;
+	if (!b)
+		w->n = 0; /* queued before the open failed: dropped */
 	for (;;) {
 		while (!w->n && !w->stop)
 			pthread_cond_wait(&w->more, &w->lock);
@@ -59,7 +69,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int pyx_bw_start(struct pyx_builtin_worker **out, struct pyx_builtin *b)
+int pyx_bw_start(struct pyx_builtin_worker **out, bool verbose)
 {
 	struct pyx_builtin_worker *w = calloc(1, sizeof(*w));
 	int err;
@@ -67,7 +77,7 @@ int pyx_bw_start(struct pyx_builtin_worker **out, struct pyx_builtin *b)
 	*out = NULL;
 	if (!w)
 		return -ENOMEM;
-	w->b = b;
+	w->verbose = verbose;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->more, NULL);
 	err = -pthread_create(&w->thread, NULL, worker_main, w);
@@ -84,7 +94,7 @@ static bool push(struct pyx_builtin_worker *w, uint32_t pid, const char *image)
 	bool ok;
 
 	pthread_mutex_lock(&w->lock);
-	ok = w->n < QUEUE_MAX;
+	ok = w->n < QUEUE_MAX && !w->failed;
 	if (ok) {
 		struct req *r = &w->q[(w->head + w->n) % QUEUE_MAX];
 
@@ -113,16 +123,37 @@ void pyx_bw_detach(struct pyx_builtin_worker *w, uint32_t pid)
 	push(w, pid, NULL);
 }
 
-void pyx_bw_stop(struct pyx_builtin_worker *w)
+static struct pyx_builtin *opened(struct pyx_builtin_worker *w)
 {
+	struct pyx_builtin *b;
+
+	pthread_mutex_lock(&w->lock);
+	b = w->b;
+	pthread_mutex_unlock(&w->lock);
+	return b;
+}
+
+int pyx_bw_poll(struct pyx_builtin_worker *w, pyx_builtin_fn fn, void *ctx)
+{
+	struct pyx_builtin *b = w ? opened(w) : NULL;
+
+	return b ? pyx_builtin_poll(b, fn, ctx) : 0;
+}
+
+struct pyx_builtin *pyx_bw_stop(struct pyx_builtin_worker *w)
+{
+	struct pyx_builtin *b;
+
 	if (!w)
-		return;
+		return NULL;
 	pthread_mutex_lock(&w->lock);
 	w->stop = true;
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	b = w->b;
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
+	return b;
 }

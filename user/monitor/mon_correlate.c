@@ -148,8 +148,7 @@ int mon_corr_setup(struct monitor *m)
 		if (mon_corr_start(m, &copts))
 			return 1;
 		/* optional: without it blind spots are still reported, without event names */
-		if (!pyx_builtin_open(&m->builtin, opts->verbose) &&
-		    !pyx_bw_start(&m->bw, m->builtin))
+		if (!pyx_bw_start(&m->bw, opts->verbose))
 			pyx_corr_set_blind_cb(m->corr, on_blind, m);
 	}
 	return 0;

@@ -37,8 +37,7 @@ int mon_finish(struct monitor *m)
 
 	if (!m->w.err) {
 		drain(m->ld, m);
-		if (m->builtin)
-			pyx_builtin_poll(m->builtin, mon_on_builtin, m);
+		pyx_bw_poll(m->bw, mon_on_builtin, m);
 		if (m->corr) {
 			mon_note_unreported_losses(m);
 			pyx_corr_flush(m->corr);
@@ -226,7 +225,8 @@ int mon_cleanup(struct monitor *m, int ret)
 {
 	struct pyx_opts *opts = m->opts;
 
-	pyx_bw_stop(m->bw); /* before the fork below: one thread fewer, and no attach in flight */
+	/* before the fork below: one thread fewer, and no attach in flight */
+	m->builtin = pyx_bw_stop(m->bw);
 	m->bw = NULL;
 	if (m->ld && !opts->wait_detach) {
 		/* the output is complete: let a child wait out the detach (capture_detach.c) */

@@ -103,8 +103,7 @@ void mon_run(struct monitor *m, int argc, char **argv)
 						strerror(-n));
 			break;
 		}
-		if (m->builtin)
-			pyx_builtin_poll(m->builtin, mon_on_builtin, m);
+		pyx_bw_poll(m->bw, mon_on_builtin, m);
 		/*
 		 * Closing windows by idle time walks every thread and process of the correlator,
 		 * and
