@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Attaching and detaching CPython's built-in python:audit probe (capture_builtin.h) off the run
- * loop. Each one opens or closes a uprobe perf event, and the kernel takes its tracepoint mutex for
- * that, behind every other tracer's detach on the machine (each waiting a grace period): seconds
- * on a busy host, while a Python started under the monitor fills the ring buffer. So the run loop
- * only queues the request; this worker carries it out, in order.
+ * loop. An attach reads the image's notes and registers a uprobe in every process that maps it;
+ * with libbpf's perf-event uprobes (kernels without uprobe_multi, capture_usdt.h) it also takes
+ * the kernel's tracepoint mutex, behind every other tracer's detach on the machine (each waiting
+ * a grace period): seconds on a busy host, while a Python started under the monitor fills the
+ * ring buffer. So the run loop only queues the request; this worker carries it out, in order.
  */
 #ifndef PYX_CAPTURE_BUILTIN_WORKER_H
 #define PYX_CAPTURE_BUILTIN_WORKER_H
