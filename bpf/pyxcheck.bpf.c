@@ -293,6 +293,25 @@ static const bool sc_has_data[PYX_SC__COUNT] = {
 #undef PYX_SC_HAS
 };
 
+/* Bit i: argument i of the row has memory that copy_one() copies (the raw programs call it for
+ * these arguments only, where a bpf_loop() over all six made two calls per argument). */
+#define PYX_ROW_BITS(P, k0, k1, k2, k3, k4, k5)                                                    \
+	((P(k0) << 0) | (P(k1) << 1) | (P(k2) << 2) | (P(k3) << 3) | (P(k4) << 4) | (P(k5) << 5))
+static const __u8 sc_data_args[PYX_SC__COUNT] = {
+#define PYX_SC_DARGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] = PYX_ROW_BITS(PYX_K_DATA, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_DARGS)
+#undef PYX_SC_DARGS
+};
+
+/* Bit i: argument i's copy is compared between entry and exit (compare_one()). */
+static const __u8 sc_cmp_args[PYX_SC__COUNT] = {
+#define PYX_SC_CARGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] = PYX_ROW_BITS(PYX_K_ENTRY, k0, k1, k2, k3, k4, k5),
+	PYX_SYSCALLS(PYX_SC_CARGS)
+#undef PYX_SC_CARGS
+};
+
 /* Is the row's memory read at entry, before entry-only and exec rows are taken out
  * (reads_at_entry())? */
 static const bool sc_entry_kinds[PYX_SC__COUNT] = {
@@ -329,12 +348,22 @@ static __always_inline bool is_monitored(__u32 tgid)
 	return bpf_map_lookup_elem(&monitored, &tgid) != NULL;
 }
 
-static __always_inline __u64 wakeup_flags(void)
+/* Wake the reader only for a batch; its poll timeout picks up the rest. A wake-up is sent when
+ * the record of size bytes takes the waiting data past a multiple of wakeup_bytes, not for every
+ * record above the mark: a reader that lags (correlation, a slow disk) is awake anyway, and each
+ * forced wake-up raises an irq_work interrupt in the traced task's syscall or probe (an APIC
+ * write, a VM exit here), 3% of a traced open loop's samples. One that concurrent producers
+ * miss is sent at the next multiple. */
+static __always_inline __u64 wakeup_flags_at(__u64 avail, __u64 size)
 {
-	/* Wake the reader only for a batch; its poll timeout picks up the rest. */
-	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (avail / wakeup_bytes != (avail + size) / wakeup_bytes)
 		return BPF_RB_FORCE_WAKEUP;
 	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline __u64 wakeup_flags(__u64 size)
+{
+	return wakeup_flags_at(bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA), size);
 }
 
 /* Report what was lost before, now that a record is about to go out. The exchange takes the count
@@ -355,7 +384,7 @@ static __always_inline void flush_lost(void)
 		pyx_fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
 		lost.stream = s;
 		lost.count = n;
-		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags()))
+		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags(sizeof(lost))))
 			__sync_fetch_and_add(&lost_pending[s], n);
 	}
 }
@@ -438,7 +467,7 @@ static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid
 		t.stream = s;
 		t.uid = *uid;
 		t.count = n;
-		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags())) {
+		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags(sizeof(t)))) {
 			__sync_fetch_and_add(&f->pending[s], n);
 			__sync_fetch_and_add(&throttle_pending, 1);
 		}
@@ -453,20 +482,20 @@ static __always_inline void flush_throttled(void)
 	bpf_for_each_map_elem(&fair, flush_throttled_uid, NULL, 0);
 }
 
-/* May this record go to the ring? No: it was counted throttled. */
+/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
 static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
-				       struct pyx_counters *c)
+				       struct pyx_counters *c, __u64 used)
 {
-	__u64 used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
-	__u64 ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
 	struct fair_uid *f, init = {};
-	__u64 epoch, free;
+	__u64 epoch, free, ring;
 	__u32 uid;
 
 	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
 	 * what accounts for its events (events_emitted) */
-	if (!fair_share || used * 4 < ring * 3 || stream < 0 || stream >= PYX_FAIR_STREAMS ||
-	    h->type == PYX_REC_LIFECYCLE)
+	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+		return true;
+	ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+	if (used * 4 < ring * 3)
 		return true;
 	uid = h->uid;
 	epoch = bpf_ktime_get_ns() >> PYX_FAIR_EPOCH_SHIFT;
@@ -494,19 +523,26 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	return false;
 }
 
+/* One query of the ring's waiting data serves the admission and the wake-up (each query is a
+ * helper call, three per record before). */
 static __always_inline void send(void *data, __u64 size, int stream)
 {
 	__u32 zero = 0;
 	struct pyx_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	__u64 used;
 
 	if (lost_pending[0] | lost_pending[1] | lost_pending[2] | lost_pending[3])
 		flush_lost();
+	used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
 	/* after the admission: a throttled producer must not fill the ring with the reports of
 	 * its own throttling, one per record */
-	if (!fair_admit(data, size, stream, c))
+	if (!fair_admit(data, size, stream, c, used))
 		return;
-	flush_throttled();
-	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags()) == 0)
+	if (throttle_pending) {
+		flush_throttled();
+		used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	}
+	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags_at(used, size)) == 0)
 		return;
 	count_lost(c, stream);
 }
@@ -551,18 +587,19 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 {
 	struct last_audit *la;
 	struct audit_buf *b;
-	__u64 *busy;
+	__u64 *busy, now;
 	__u32 n;
 
 	if (!usdt_admit())
 		return 0;
+	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
 		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL,
 					  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (la) {
-			la->ts_ns = bpf_ktime_get_ns();
+			la->ts_ns = now;
 			la->event_id = event_id;
 		}
 	} else {
@@ -584,10 +621,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec));
+		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n);
+		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -775,7 +812,7 @@ static __always_inline __u32 copy_argv(struct sc_buf *b, int i, __u32 off, __u64
 /* Copy the memory of argument i, of kind kind, into the tail at off; returns the new offset.
  * next_kind and next are argument i+1's (a length). One body for both drivers below: the
  * per-syscall programs unroll it with constants, which fold to the row's own kinds; the raw
- * programs run it from a bpf_loop() callback. */
+ * programs call it through copy_arg_rt(). */
 static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8 kind,
 				      __u8 next_kind, __u64 next, long ret)
 {
@@ -853,12 +890,6 @@ static __always_inline __u32 copy_one(struct sc_buf *b, __u32 i, __u32 off, __u8
  * there).
  */
 
-struct args_ctx {
-	struct sc_buf *b;
-	long ret;
-	__u32 sc, off;
-};
-
 /* Argument n of a row known only at run time (the raw programs), a global function: with
  * compare_arg_rt() and ustack_append_rt() it took the raw programs from 138k to 48k verified
  * instructions. */
@@ -880,28 +911,23 @@ __noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, lon
 	return copy_one(b, i, off, kind_of(sc, i), next_kind, next, ret);
 }
 
-/* The bpf_loop() callback over copy_arg_rt(): an unrolled loop over run-time kinds would be
- * walked by the verifier for every combination. */
-static long copy_arg(__u32 n, struct args_ctx *c)
-{
-	if (n >= PYX_SC_NARGS)
-		return 1;
-	c->off = copy_arg_rt(c->b, n, c->sc, c->off, c->ret);
-	return 0;
-}
-
-/* Fill the tail from the arguments. ret: accept's peer address exists only after success. */
+/* Fill the tail from the arguments. ret: accept's peer address exists only after success. With a
+ * row known only at run time, the global copy_arg_rt() is called for the arguments that have
+ * memory (sc_data_args): the verifier checks it once, not once per call site and kind. */
 static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 {
-	struct args_ctx c = { .b = b, .ret = ret, .sc = sc };
-	__u32 off = 0;
+	__u32 off = 0, mask;
 	int i;
 
 	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
 		return 0;
 	if (!__builtin_constant_p(sc)) {
-		bpf_loop(PYX_SC_NARGS, copy_arg, &c, 0);
-		return c.off;
+		mask = sc_data_args[sc];
+#pragma unroll
+		for (i = 0; i < PYX_SC_NARGS; i++)
+			if (mask & (1u << i))
+				off = copy_arg_rt(b, i, sc, off, ret);
+		return off;
 	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
@@ -1057,12 +1083,6 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	return 0;
 }
 
-struct compare_ctx {
-	struct sc_buf *e, *x;
-	__u32 sc;
-	__u16 out;
-};
-
 /* Argument n of a row known only at run time: a global function, as copy_arg_rt(). */
 __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u32 sc)
 {
@@ -1074,28 +1094,24 @@ __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u
 	return compare_one(e, x, i, kind_of(sc, i));
 }
 
-/* The bpf_loop() callback over compare_arg_rt() (as copy_arg()). */
-static long compare_arg(__u32 n, struct compare_ctx *c)
-{
-	if (n >= PYX_SC_NARGS)
-		return 1;
-	c->out |= compare_arg_rt(c->e, c->x, n, c->sc);
-	return 0;
-}
-
 /* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
- * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. */
+ * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. A row known only at run time: the compared
+ * arguments only (sc_cmp_args), as copy_args(). */
 static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, int sc)
 {
-	struct compare_ctx c = { .e = e, .x = x, .sc = sc };
+	__u32 mask;
 	__u16 out = 0;
 	int i;
 
 	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
 	if (!__builtin_constant_p(sc)) {
-		bpf_loop(PYX_SC_NARGS, compare_arg, &c, 0);
-		return c.out;
+		mask = sc_cmp_args[sc];
+#pragma unroll
+		for (i = 0; i < PYX_SC_NARGS; i++)
+			if (mask & (1u << i))
+				out |= compare_arg_rt(e, x, i, sc);
+		return out;
 	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
@@ -1315,7 +1331,8 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
-	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	/* the entry time: an exit that sends the record sets its own */
+	pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns);
 	return size;
 }
 
@@ -1388,7 +1405,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
-	__u64 *busy;
+	__u64 *busy, now;
 	__u32 size;
 	__u16 res = 0;
 	int i;
@@ -1398,6 +1415,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		return 0;
 	if (e->rec.sc != sc)
 		goto out;
+	now = bpf_ktime_get_ns();
 	out = e;
 	x = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (x) {
@@ -1409,14 +1427,14 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr(&x->rec.hdr, PYX_REC_SYSCALL, size);
+			pyx_fill_hdr_at(&x->rec.hdr, PYX_REC_SYSCALL, size, now);
 			out = x;
 		}
 	}
 	/* A record that could not be compared (no scratch slot) goes out unflagged: the entry
 	 * values are still the ones the kernel used. */
 	out->rec.ret = ret;
-	out->rec.hdr.ts_ns = bpf_ktime_get_ns();
+	out->rec.hdr.ts_ns = now;
 	out->rec.hdr.flags = res;
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
@@ -1613,21 +1631,29 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
 	return task->thread_info.status & TS_COMPAT_BIT;
 }
 
-/* The traced row of this syscall number in a monitored process, or -1. */
+/* The traced row of this syscall number in a monitored process, or -1. The row comes first: most
+ * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
+ * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
+ * the monitored set. A 32-bit syscall is counted whatever its number. */
 static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
 {
+	bool compat;
 	int sc;
 
 	if (nr < 0 || nr >= PYX_NR_MAX)
 		return -1;
+	compat = in_compat_syscall(task);
+	if (compat && !count_compat)
+		return -1;
+	sc = sc_of_nr[nr];
+	if (!compat && !sc)
+		return -1;
 	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
 		return -1;
-	if (in_compat_syscall(task)) {
-		if (count_compat)
-			__sync_fetch_and_add(&compat_syscalls, 1);
+	if (compat) {
+		__sync_fetch_and_add(&compat_syscalls, 1);
 		return -1;
 	}
-	sc = sc_of_nr[nr];
 	return sc - 1;
 }
 
