@@ -97,7 +97,7 @@ bool pyx_builtin_has_probe(const char *image)
 	struct stat st;
 	char self[64];
 	size_t i;
-	int fd, rfd;
+	int fd;
 
 	/* O_PATH never blocks; only a regular file is read (a FIFO swapped in is refused) */
 	fd = open(image, O_PATH | O_CLOEXEC);
@@ -108,17 +108,13 @@ bool pyx_builtin_has_probe(const char *image)
 		return false;
 	}
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	rfd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	close(fd);
-	if (rfd < 0)
-		return false;
-	if (!pyx_usdt_read(rfd, &sites)) {
+	if (!pyx_usdt_read(self, &sites)) {
 		for (i = 0; i < sites.n && !found; i++)
 			found = !strcmp(sites.site[i].provider, "python") &&
 				!strcmp(sites.site[i].name, "audit");
 		pyx_usdt_sites_free(&sites);
 	}
-	close(rfd);
+	close(fd);
 	return found;
 }
 
@@ -127,13 +123,9 @@ static int attach_multi(struct pyx_builtin *b, unsigned int slot, pid_t pid, con
 {
 	static const struct pyx_usdt_want want = { "audit", 0 };
 	struct pyx_usdt_sites sites;
-	int fd, err;
+	int err;
 
-	fd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	err = pyx_usdt_read(fd, &sites);
-	close(fd);
+	err = pyx_usdt_read(self, &sites);
 	if (err)
 		return err;
 	err = pyx_usdt_attach(b->specs, b->skel->progs.pyx_builtin_audit, pid, self, &sites,

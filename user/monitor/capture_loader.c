@@ -10,7 +10,6 @@
  * maps the hook is covered, including the ones started later.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -161,13 +160,9 @@ static int attach_usdt_multi(struct pyx_loader *ld, const char *path, struct bpf
 {
 	struct pyx_usdt_sites sites;
 	size_t i, j, attached = 0;
-	int fd, err;
+	int err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	err = pyx_usdt_read(fd, &sites);
-	close(fd);
+	err = pyx_usdt_read(path, &sites);
 	if (err) {
 		fprintf(stderr, "failed to read the probes of %s: %s\n", path, strerror(-err));
 		return err;

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,7 +185,7 @@ static Elf_Scn *find_section(Elf *elf, const char *want, GElf_Shdr *sh)
 	return NULL;
 }
 
-int pyx_usdt_read(int fd, struct pyx_usdt_sites *out)
+int pyx_usdt_read(const char *path, struct pyx_usdt_sites *out)
 {
 	size_t off = 0, name_off, desc_off, nsegs = 0, cap = 0;
 	struct elf_seg *segs = NULL;
@@ -194,11 +195,15 @@ int pyx_usdt_read(int fd, struct pyx_usdt_sites *out)
 	Elf_Scn *scn;
 	GElf_Shdr sh;
 	GElf_Nhdr nh;
-	int err = 0;
+	int fd, err = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
+	/* O_NONBLOCK: a FIFO put in the file's place must not hang the monitor */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64) {
 		err = -ENOEXEC;
@@ -236,6 +241,7 @@ out:
 	free(segs);
 	if (elf)
 		elf_end(elf);
+	close(fd);
 	if (err)
 		pyx_usdt_sites_free(out);
 	return err;

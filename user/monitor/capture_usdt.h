@@ -36,8 +36,8 @@ struct pyx_usdt_sites {
 	size_t n;
 };
 
-/* Read the stapsdt notes of the regular file open on fd (read only, never blocks). */
-int pyx_usdt_read(int fd, struct pyx_usdt_sites *out);
+/* Read the stapsdt notes of the file at path (opened read only, never blocking). */
+int pyx_usdt_read(const char *path, struct pyx_usdt_sites *out);
 void pyx_usdt_sites_free(struct pyx_usdt_sites *s);
 
 /* Whether this kernel attaches uprobe_multi links (probed once; PYXCHECK_NO_UPROBE_MULTI=1 says no,
