@@ -510,8 +510,9 @@ static __always_inline void flush_throttled(void)
 }
 
 /* The header flags of a record about to be sent after the flushes: whether records were lost, or
- * throttled for its uid, that no report in the ring covers yet (the comment at the top). */
-static __always_inline __u16 unreported_flags(__u32 uid)
+ * throttled for its uid, that no report in the ring covers yet (the comment at the top). A global
+ * function (see copy_arg_rt()): send() is inlined in every program, this rarely runs. */
+__noinline __u16 unreported_flags(__u32 uid)
 {
 	struct fair_uid *f;
 	__u16 flags = 0;
