@@ -44,11 +44,17 @@
  * CPU until it is committed, which a preempted writer may not do for a whole time slice.
  *
  * The running loss totals are per CPU and change only by atomic adds. What no LOST record has
- * reported yet is one global count per stream, not per CPU: the next record any CPU sends reports it
- * first, so a LOST record always precedes the next record of the thread that lost one, even when that
- * thread has moved to another CPU (the correlator relies on this to never close a window that lost a
- * record as "no-syscall"). flush_lost() takes the pending count with an exchange and adds it back
- * when the LOST record does not fit, so each loss is reported in-band at most once and never dropped.
+ * reported yet is one global count per stream, not per CPU, and the next record any CPU sends
+ * reports it first. The correlator must know of a loss before it reads the next record of the
+ * thread that lost one (or it closes the window whose syscall record was lost as "no-syscall"), and
+ * a report cannot always go first: another CPU may be between taking the count and sending its
+ * report, or the report may not fit while the record after it does. So a pending count drops only
+ * once its report is in the ring (one CPU at a time reports, under a try-lock: flush_lost()), and a
+ * record sent while any count is still pending carries PYX_HDRF_LOST_BEFORE: the correlator takes
+ * it as a LOST record read just before it. THROTTLED reports work the same way per uid
+ * (PYX_HDRF_THROTTLED_BEFORE, flush_throttled()). Each loss is reported in-band at most once
+ * and, until the monitor's exit, never dropped (what is still pending then, it reads from the
+ * per-CPU totals).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -59,6 +65,9 @@
 #include "pyxcheck_wire.h"
 #include "pyxcheck_syscall.h"
 #include "record.bpf.h"
+
+/* A load the compiler must make where it is written (the unreported-loss checks of send()). */
+#define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -241,8 +250,10 @@ struct pyx_counters {
 	__u64 throttled[PYX_STREAM__COUNT]; /* held back by the fair share (fair_admit) */
 };
 
-/* Losses no LOST record has reported yet, for every CPU (see the comment at the top). */
+/* Losses no LOST record in the ring reports yet, for every CPU (see the comment at the top), and
+ * the try-lock of the one CPU that reports them. */
 __u64 lost_pending[PYX_STREAM__COUNT] = {};
+__u64 lost_flushing = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -366,27 +377,30 @@ static __always_inline __u64 wakeup_flags(__u64 size)
 	return wakeup_flags_at(bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA), size);
 }
 
-/* Report what was lost before, now that a record is about to go out. The exchange takes the count
- * away from a task that may be preempted here and another that adds to it meanwhile. */
+/* Report what was lost before, now that a record is about to go out. A count leaves lost_pending
+ * only once its LOST record is in the ring, so a sender that finds it non-zero afterwards knows
+ * that a loss may not be reported ahead of its record (send()). One CPU reports at a time: two
+ * would report one count twice. */
 static __always_inline void flush_lost(void)
 {
 	struct pyx_rec_lost lost;
 	__u64 n;
 	int s;
 
+	if (__sync_val_compare_and_swap(&lost_flushing, 0, 1))
+		return; /* another CPU is reporting: send() flags the record instead */
 	for (s = 0; s < PYX_STREAM__COUNT; s++) {
-		if (!lost_pending[s])
-			continue;
-		n = __atomic_exchange_n(&lost_pending[s], 0, __ATOMIC_SEQ_CST);
+		n = READ_ONCE(lost_pending[s]);
 		if (!n)
 			continue;
 		__builtin_memset(&lost, 0, sizeof(lost));
 		pyx_fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
 		lost.stream = s;
 		lost.count = n;
-		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags(sizeof(lost))))
-			__sync_fetch_and_add(&lost_pending[s], n);
+		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags(sizeof(lost))) == 0)
+			__sync_fetch_and_sub(&lost_pending[s], n);
 	}
+	__atomic_exchange_n(&lost_flushing, 0, __ATOMIC_SEQ_CST);
 }
 
 static __always_inline void count_lost(struct pyx_counters *c, int stream)
@@ -436,7 +450,8 @@ static __always_inline void lose(int stream)
 struct fair_uid {
 	__u64 epoch;
 	__u64 bytes;                     /* sent this epoch while the ring was 3/4 full */
-	__u64 pending[PYX_FAIR_STREAMS]; /* throttled, not reported yet */
+	__u64 pending[PYX_FAIR_STREAMS]; /* throttled, no THROTTLED record in the ring yet */
+	__u64 flushing;                  /* try-lock of the CPU that reports them */
 };
 
 struct {
@@ -447,8 +462,11 @@ struct {
 } fair SEC(".maps");
 
 /* Non-zero while some uid may have throttled records to report: a hint, so that send() looks at
- * the table only then. */
+ * the table only then. throttle_unreported: the sum of every uid's pending counts, non-zero until
+ * their reports are in the ring, so that send() looks up its own uid's only then (a uid evicted
+ * from the table with a count pending leaves it non-zero for good: one more look-up per record). */
 __u64 throttle_pending = 0;
+__u64 throttle_unreported = 0;
 
 static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid *f, void *ctx)
 {
@@ -456,10 +474,15 @@ static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid
 	__u64 n;
 	int s;
 
+	if (!(f->pending[0] | f->pending[1] | f->pending[2]))
+		return 0;
+	if (__sync_val_compare_and_swap(&f->flushing, 0, 1)) {
+		/* another CPU reports this uid: look again at a later record */
+		__sync_fetch_and_add(&throttle_pending, 1);
+		return 0;
+	}
 	for (s = 0; s < PYX_FAIR_STREAMS; s++) {
-		if (!f->pending[s])
-			continue;
-		n = __atomic_exchange_n(&f->pending[s], 0, __ATOMIC_SEQ_CST);
+		n = READ_ONCE(f->pending[s]);
 		if (!n)
 			continue;
 		__builtin_memset(&t, 0, sizeof(t));
@@ -468,10 +491,14 @@ static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid
 		t.uid = *uid;
 		t.count = n;
 		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags(sizeof(t)))) {
-			__sync_fetch_and_add(&f->pending[s], n);
 			__sync_fetch_and_add(&throttle_pending, 1);
+			continue;
 		}
+		/* in the ring: the count is reported */
+		__sync_fetch_and_sub(&f->pending[s], n);
+		__sync_fetch_and_sub(&throttle_unreported, n);
 	}
+	__atomic_exchange_n(&f->flushing, 0, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -480,6 +507,28 @@ static __always_inline void flush_throttled(void)
 	if (!throttle_pending || !__atomic_exchange_n(&throttle_pending, 0, __ATOMIC_SEQ_CST))
 		return;
 	bpf_for_each_map_elem(&fair, flush_throttled_uid, NULL, 0);
+}
+
+/* The header flags of a record about to be sent after the flushes: whether records were lost, or
+ * throttled for its uid, that no report in the ring covers yet (the comment at the top). A global
+ * function (see copy_arg_rt()): send() is inlined in every program, this rarely runs. */
+__noinline __u16 unreported_flags(__u32 uid)
+{
+	struct fair_uid *f;
+	__u16 flags = 0;
+
+	/* not PYX_STREAM_UNMONITORED: no record of a followed process was lost there */
+	if (READ_ONCE(lost_pending[PYX_STREAM_AUDIT]) |
+	    READ_ONCE(lost_pending[PYX_STREAM_SYSCALL]) |
+	    READ_ONCE(lost_pending[PYX_STREAM_PROCESS]))
+		flags |= PYX_HDRF_LOST_BEFORE;
+	if (READ_ONCE(throttle_unreported)) {
+		f = bpf_map_lookup_elem(&fair, &uid);
+		if (f && (READ_ONCE(f->pending[0]) | READ_ONCE(f->pending[1]) |
+			  READ_ONCE(f->pending[2])))
+			flags |= PYX_HDRF_THROTTLED_BEFORE;
+	}
+	return flags;
 }
 
 /* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
@@ -519,6 +568,7 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	__sync_fetch_and_add(&f->pending[stream], 1);
 	if (c)
 		__sync_fetch_and_add(&c->throttled[stream], 1);
+	__sync_fetch_and_add(&throttle_unreported, 1);
 	__sync_fetch_and_add(&throttle_pending, 1);
 	return false;
 }
@@ -542,6 +592,10 @@ static __always_inline void send(void *data, __u64 size, int stream)
 		flush_throttled();
 		used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
 	}
+	if (READ_ONCE(throttle_unreported) | lost_pending[0] | lost_pending[1] | lost_pending[2] |
+	    lost_pending[3])
+		((struct pyx_rec_hdr *)data)->flags |= unreported_flags(
+			((struct pyx_rec_hdr *)data)->uid);
 	if (bpf_ringbuf_output(&rb, data, size, wakeup_flags_at(used, size)) == 0)
 		return;
 	count_lost(c, stream);

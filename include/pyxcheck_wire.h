@@ -196,7 +196,7 @@ enum pyx_rec_type {
 struct pyx_rec_hdr {
 	__u32 size;  /* whole record, this header included */
 	__u16 type;  /* enum pyx_rec_type */
-	__u16 flags; /* type-specific */
+	__u16 flags; /* type-specific, but for PYX_HDRF_* */
 	__u32 pid;   /* tgid */
 	__u32 tid;
 	__u32 uid;
@@ -205,6 +205,15 @@ struct pyx_rec_hdr {
 	__u64 cgroup_id;
 	char comm[PYX_COMM_LEN];
 };
+
+/* hdr.flags of any record type: records were lost (LOST), or throttled for this record's uid
+ * (THROTTLED), before this one was sent, and the record that reports them may come after it in the
+ * ring (another CPU was reporting them, or the report did not fit): read the record as if that
+ * report came just before it. Without this, the next audit event of a thread whose syscall record
+ * was dropped could close its window as "no-syscall" before the report arrived. */
+#define PYX_HDRF_LOST_BEFORE 0x4000
+#define PYX_HDRF_THROTTLED_BEFORE 0x2000
+#define PYX_HDRF_UNREPORTED (PYX_HDRF_LOST_BEFORE | PYX_HDRF_THROTTLED_BEFORE)
 
 /* The probe's payload_len as the caller passed it, before BPF bounded it; payload_len is what
  * was copied. A mismatch, or a failed copy (flags PYX_AF_COPY_FAILED), makes a malformed record. */

@@ -910,6 +910,16 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 
 		return corr_emit(c, &it);
 	}
+	/* Records were dropped before this one and their LOST or THROTTLED report may come after it
+	 * (pyxcheck_wire.h): doubt now what that report will doubt, before this record closes a
+	 * window whose syscall record may be among them. */
+	if (hdr->flags & PYX_HDRF_LOST_BEFORE)
+		pyx_corr_note_loss(c, hdr->ts_ns);
+	if (hdr->flags & PYX_HDRF_THROTTLED_BEFORE) {
+		struct pyx_rec_throttled t = { .uid = hdr->uid };
+
+		on_throttled(c, &t, hdr->ts_ns);
+	}
 	/* each thread's uid, for THROTTLED records (on_throttled) */
 	th = corr_thread_find(c, hdr->tid);
 	if (th) {

@@ -297,18 +297,20 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 {
 	const struct pyx_rec_syscall *r = rec;
 	const struct sc_row *row;
-	unsigned int i;
+	unsigned int i, flags;
 	int prev = PYX_AK_NONE, err;
 
 	struct pyx_sc_ustack us = { 0 };
 
 	if (!rec || !out || size < sizeof(*r))
 		return -EINVAL;
+	/* what the record says of itself, without what it says of the ring (pyxcheck_wire.h) */
+	flags = r->hdr.flags & ~PYX_HDRF_UNREPORTED;
 	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
-	    (r->hdr.flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT |
-			      PYX_SCF_IO_URING | PYX_SCF_NO_RESULT | PYX_SCF_USTACK)))
+	    (flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT | PYX_SCF_IO_URING |
+		       PYX_SCF_NO_RESULT | PYX_SCF_USTACK)))
 		return -EINVAL;
-	if (r->hdr.flags & PYX_SCF_USTACK) {
+	if (flags & PYX_SCF_USTACK) {
 		/* the stack trailer ends the record, 8-aligned after the tail */
 		if (size < sizeof(*r) + sizeof(us) || size % 8)
 			return -EINVAL;
@@ -320,15 +322,15 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	if (size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
 	/* an entry record was never compared with anything */
-	if ((r->hdr.flags & PYX_SCF_ENTRY) && (r->hdr.flags & ~PYX_SCF_ENTRY))
+	if ((flags & PYX_SCF_ENTRY) && (flags & ~PYX_SCF_ENTRY))
 		return -EINVAL;
 	/* an opcode only on an io_uring record, and a missing result only there too */
-	if (!(r->hdr.flags & PYX_SCF_IO_URING) && (r->op || (r->hdr.flags & PYX_SCF_NO_RESULT)))
+	if (!(flags & PYX_SCF_IO_URING) && (r->op || (flags & PYX_SCF_NO_RESULT)))
 		return -EINVAL;
 	if (r->sc >= PYX_SC__COUNT)
 		return -EINVAL;
 	/* Exactly the entry-only rows are sent at entry, with nothing known of the exit. */
-	if (!!(r->hdr.flags & PYX_SCF_ENTRY) != sc_entry_only[r->sc] ||
+	if (!!(flags & PYX_SCF_ENTRY) != sc_entry_only[r->sc] ||
 	    (sc_entry_only[r->sc] && (r->ret || r->hdr.ts_ns != r->enter_ns)))
 		return -EINVAL;
 	row = &sc_rows[r->sc];
@@ -351,12 +353,12 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->err = (r->ret < 0 && r->ret >= -4095) ? (int)-r->ret : 0;
 	out->enter_ns = r->enter_ns;
 	out->latency_ns = r->hdr.ts_ns - r->enter_ns;
-	out->at_entry = r->hdr.flags & PYX_SCF_ENTRY;
-	out->changed = r->hdr.flags & PYX_SCF_CHANGED;
-	out->read_at_exit = r->hdr.flags & PYX_SCF_READ_AT_EXIT;
-	out->io_uring = r->hdr.flags & PYX_SCF_IO_URING;
+	out->at_entry = flags & PYX_SCF_ENTRY;
+	out->changed = flags & PYX_SCF_CHANGED;
+	out->read_at_exit = flags & PYX_SCF_READ_AT_EXIT;
+	out->io_uring = flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
-	out->no_result = r->hdr.flags & PYX_SCF_NO_RESULT;
+	out->no_result = flags & PYX_SCF_NO_RESULT;
 	out->nustack = us.nframes;
 	out->ustack_dump = us.dump;
 	memcpy(out->ustack, us.f, sizeof(out->ustack));
@@ -398,9 +400,12 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 				   PYX_PRF_UNMONITORED | PYX_PRF_EXEC_ISSUE8 |
 				   PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT;
 	const uint8_t *p;
+	unsigned int flags;
 
-	if (!rec || !out || size < sizeof(*r) || r->hdr.size != size ||
-	    r->hdr.type != PYX_REC_PROCESS || (r->hdr.flags & ~known) || r->_pad1)
+	if (!rec || !out || size < sizeof(*r))
+		return -EINVAL;
+	flags = r->hdr.flags & ~PYX_HDRF_UNREPORTED; /* as in pyx_sysrec_decode() */
+	if (r->hdr.size != size || r->hdr.type != PYX_REC_PROCESS || (flags & ~known) || r->_pad1)
 		return -EINVAL;
 	if (r->kind < PYX_PROC_FORK || r->kind > PYX_PROC_EXIT)
 		return -EINVAL;
@@ -411,15 +416,14 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	    (r->kind != PYX_PROC_EXEC || r->argv_off != sizeof(*r) + r->filename_len ||
 	     !r->argv_len || r->argv_len > PYX_PROC_ARGV_MAX))
 		return -EINVAL;
-	if ((r->hdr.flags & (PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT)) &&
-	    r->kind != PYX_PROC_EXEC)
+	if ((flags & (PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT)) && r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
-	if ((r->hdr.flags & (PYX_PRF_THREAD | PYX_PRF_UNMONITORED)) && r->kind != PYX_PROC_FORK)
+	if ((flags & (PYX_PRF_THREAD | PYX_PRF_UNMONITORED)) && r->kind != PYX_PROC_FORK)
 		return -EINVAL;
 	/* a thread joins nothing: only a new process can fail to */
-	if ((r->hdr.flags & PYX_PRF_THREAD) && (r->hdr.flags & PYX_PRF_UNMONITORED))
+	if ((flags & PYX_PRF_THREAD) && (flags & PYX_PRF_UNMONITORED))
 		return -EINVAL;
-	if ((r->hdr.flags & (PYX_PRF_TRUNCATED | PYX_PRF_FAULT | PYX_PRF_EXEC_ISSUE8)) &&
+	if ((flags & (PYX_PRF_TRUNCATED | PYX_PRF_FAULT | PYX_PRF_EXEC_ISSUE8)) &&
 	    r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
 
@@ -437,24 +441,24 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		out->filename = (const char *)p;
 		out->filename_len = r->filename_len - 1;
 	}
-	out->filename_truncated = r->hdr.flags & PYX_PRF_TRUNCATED;
-	out->filename_fault = r->hdr.flags & PYX_PRF_FAULT;
-	out->exe_deleted = r->hdr.flags & PYX_PRF_EXE_DELETED;
-	out->exe_memfd = r->hdr.flags & PYX_PRF_EXE_MEMFD;
-	out->no_exec_syscall = r->hdr.flags & PYX_PRF_NO_EXEC_SYSCALL;
+	out->filename_truncated = flags & PYX_PRF_TRUNCATED;
+	out->filename_fault = flags & PYX_PRF_FAULT;
+	out->exe_deleted = flags & PYX_PRF_EXE_DELETED;
+	out->exe_memfd = flags & PYX_PRF_EXE_MEMFD;
+	out->no_exec_syscall = flags & PYX_PRF_NO_EXEC_SYSCALL;
 	switch (r->kind) {
 	case PYX_PROC_FORK:
 		out->child_pid = r->child_pid;
 		out->child_tid = r->child_tid;
-		out->thread = r->hdr.flags & PYX_PRF_THREAD;
-		out->unmonitored = r->hdr.flags & PYX_PRF_UNMONITORED;
+		out->thread = flags & PYX_PRF_THREAD;
+		out->unmonitored = flags & PYX_PRF_UNMONITORED;
 		break;
 	case PYX_PROC_EXEC:
 		out->old_tid = r->old_tid;
 		if (r->argv_len)
 			out->argv = (const char *)r + r->argv_off;
 		out->argv_len = r->argv_len;
-		out->argv_truncated = r->hdr.flags & PYX_PRF_ARGV_TRUNCATED;
+		out->argv_truncated = flags & PYX_PRF_ARGV_TRUNCATED;
 		out->euid = r->euid;
 		out->auid = r->auid;
 		out->ns_pid = r->ns_pid;
