@@ -632,13 +632,87 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	return 0;
 }
 
+/* A register named by a USDT argument spec (libbpf records offsetof(struct pt_regs, reg)), read
+ * from the context with a constant offset; false for one libbpf does not name. Each load is its
+ * own instruction: clang folds plain loads into one at ctx + off, which the verifier refuses (a
+ * context access must have a constant offset). */
+static __always_inline bool usdt_reg(const struct pt_regs *ctx, short off, __u64 *v)
+{
+	__u64 x;
+
+	switch (off) {
+#define PYX_USDT_REG(r)                                                                            \
+	case offsetof(struct pt_regs, r):                                                          \
+		asm volatile("%[x] = *(u64 *)(%[c] + %[o])"                                        \
+			     : [x] "=r"(x)                                                         \
+			     : [c] "r"(ctx), [o] "i"(offsetof(struct pt_regs, r)));               \
+		*v = x;                                                                            \
+		return true;
+		PYX_USDT_REG(r15)
+		PYX_USDT_REG(r14)
+		PYX_USDT_REG(r13)
+		PYX_USDT_REG(r12)
+		PYX_USDT_REG(bp)
+		PYX_USDT_REG(bx)
+		PYX_USDT_REG(r11)
+		PYX_USDT_REG(r10)
+		PYX_USDT_REG(r9)
+		PYX_USDT_REG(r8)
+		PYX_USDT_REG(ax)
+		PYX_USDT_REG(cx)
+		PYX_USDT_REG(dx)
+		PYX_USDT_REG(si)
+		PYX_USDT_REG(di)
+		PYX_USDT_REG(ip)
+		PYX_USDT_REG(sp)
+#undef PYX_USDT_REG
+	default:
+		return false;
+	}
+}
+
+/* Argument i of the probe whose spec is known, as bpf_usdt_arg() computes it. The hook's sites pass
+ * every argument in a register (their operands read "4@%esi 8@%rdx 4@%ecx"), which is read here
+ * directly; any other kind (a constant, a memory operand) goes through bpf_usdt_arg(). */
+static __always_inline __u64 usdt_arg_of(struct pt_regs *ctx, const struct __bpf_usdt_spec *spec,
+					 __u32 i)
+{
+	const struct __bpf_usdt_arg_spec *a = &spec->args[i];
+	long slow = 0;
+	__u64 v;
+
+	if (a->arg_type != BPF_USDT_ARG_REG || !usdt_reg(ctx, a->reg_off, &v)) {
+		bpf_usdt_arg(ctx, i, &slow);
+		return slow;
+	}
+	v <<= a->arg_bitshift;
+	if (a->arg_signed)
+		v = ((long)v) >> a->arg_bitshift;
+	else
+		v >>= a->arg_bitshift;
+	return v;
+}
+
 /* Every category's probe runs this one program, its category in the USDT cookie (the loader
  * attaches probe "file" with cookie PYX_CAT_FILE, and so on): one program for the verifier where
- * one per category cost eight times as much at every start (docs/benchmarks.md). */
+ * one per category cost eight times as much at every start (docs/benchmarks.md). The cookie and
+ * the three arguments come from one lookup of the probe's spec: BPF_USDT() and bpf_usdt_cookie()
+ * looked it up four times, each a subprogram call, an attach-cookie helper call and, per
+ * argument, a bpf_probe_read_kernel() of the register (about 1.7% of a traced Python open loop;
+ * every call's return pays this kind of machine's return-thunk mitigation). */
 SEC("usdt")
-int BPF_USDT(usdt_audit, __u32 event_id, const void *payload, __u32 len)
+int usdt_audit(struct pt_regs *ctx)
 {
-	return on_audit(bpf_usdt_cookie(ctx), event_id, payload, len);
+	const struct __bpf_usdt_spec *spec;
+	int id = __bpf_usdt_spec_id(ctx);
+
+	if (id < 0)
+		return 0;
+	spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
+	if (!spec || spec->arg_cnt < 3)
+		return 0;
+	return on_audit(spec->usdt_cookie, usdt_arg_of(ctx, spec, 0),
+			(const void *)usdt_arg_of(ctx, spec, 1), usdt_arg_of(ctx, spec, 2));
 }
 
 SEC("usdt")
