@@ -482,6 +482,9 @@ static __always_inline void flush_throttled(void)
 	bpf_for_each_map_elem(&fair, flush_throttled_uid, NULL, 0);
 }
 
+/* The ring's size, read by the first fair_admit() that needs it (0: not yet). */
+__u64 ring_size = 0;
+
 /* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
 static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
 				       struct pyx_counters *c, __u64 used)
@@ -494,7 +497,12 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	 * what accounts for its events (events_emitted) */
 	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
 		return true;
-	ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+	/* the ring's size is fixed once loaded: asked once, not once per record */
+	ring = ring_size;
+	if (!ring) {
+		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+		ring_size = ring;
+	}
 	if (used * 4 < ring * 3)
 		return true;
 	uid = h->uid;
