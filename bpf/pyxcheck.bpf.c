@@ -573,9 +573,9 @@ static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
  * ------------------------------------------------------------------------------------------- */
 
 /* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it. */
-static __always_inline bool usdt_admit(void)
+static __always_inline bool usdt_admit_id(__u64 id)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = id >> 32;
 	__u8 one = 1;
 
 	long err;
@@ -591,27 +591,33 @@ static __always_inline bool usdt_admit(void)
 	return true;
 }
 
+static __always_inline bool usdt_admit(void)
+{
+	return usdt_admit_id(bpf_get_current_pid_tgid());
+}
+
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
+	__u64 id = bpf_get_current_pid_tgid(), *busy, now;
+	struct task_struct *task;
 	struct last_audit *la;
 	struct audit_buf *b;
-	__u64 *busy, now;
 	__u32 n;
 
-	if (!usdt_admit())
+	if (!usdt_admit_id(id))
 		return 0;
+	task = bpf_get_current_task_btf();
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL,
-					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		la = bpf_task_storage_get(&last_audit, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (la) {
 			la->ts_ns = now;
 			la->event_id = event_id;
 		}
 	} else {
-		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+		la = bpf_task_storage_get(&last_audit, task, NULL, 0);
 		if (la)
 			la->event_id = PYX_EVENT_UNKNOWN;
 	}
@@ -629,10 +635,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now);
+		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now);
+		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -653,7 +659,7 @@ static __always_inline bool usdt_reg(const struct pt_regs *ctx, short off, __u64
 	case offsetof(struct pt_regs, r):                                                          \
 		asm volatile("%[x] = *(u64 *)(%[c] + %[o])"                                        \
 			     : [x] "=r"(x)                                                         \
-			     : [c] "r"(ctx), [o] "i"(offsetof(struct pt_regs, r)));               \
+			     : [c] "r"(ctx), [o] "i"(offsetof(struct pt_regs, r)));                \
 		*v = x;                                                                            \
 		return true;
 		PYX_USDT_REG(r15)
@@ -1299,13 +1305,13 @@ static __always_inline bool dump_explained(const struct sc_buf *b)
 
 /* A read-only open uses up the thread's last event as well: an `open` event for a file read
  * must not spare the dump of a native open for writing that follows it. */
-static __always_inline void explained_open(int sc)
+static __always_inline void explained_open(int sc, struct task_struct *task)
 {
 	struct last_audit *la;
 
 	if (sc != PYX_SC_openat && sc != PYX_SC_open)
 		return;
-	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+	la = bpf_task_storage_get(&last_audit, task, NULL, 0);
 	if (la)
 		la->event_id = PYX_EVENT_UNKNOWN;
 }
@@ -1407,22 +1413,26 @@ __noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx,
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
-static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc)
+static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc,
+					  __u64 id)
 {
 	__u32 size;
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
 	/* the entry time: an exit that sends the record sets its own */
-	pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns);
+	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id);
 	return size;
 }
 
 /* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
- * constant in the per-syscall tracepoint programs and a run-time value in the raw one. */
-static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
+ * constant in the per-syscall tracepoint programs and a run-time value in the raw one. id and
+ * task: the current task's, which the caller has read already (each helper call costs, see
+ * raw_regs()); task NULL: read here when needed. */
+static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 id,
+				    struct task_struct *task)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), size;
+	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
 	struct sc_stash st;
 	struct sc_buf *b;
@@ -1453,13 +1463,13 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
 	 * image's memory is gone at exit) or an entry-only row (sent now). */
 	if (entry_read) {
-		b = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL,
+		b = bpf_task_storage_get(&inflight, task ?: bpf_get_current_task_btf(), NULL,
 					 BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!b) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(b, &st, sc);
+		entry_record(b, &st, sc, id);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1467,7 +1477,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 		lose(PYX_STREAM_SYSCALL);
 		return 0;
 	}
-	size = entry_record(b, &st, sc);
+	size = entry_record(b, &st, sc, id);
 	if (exec) {
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
@@ -1483,7 +1493,8 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
-static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
+static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
+					      struct task_struct *task)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
@@ -1492,7 +1503,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 	__u16 res = 0;
 	int i;
 
-	e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	e = bpf_task_storage_get(&inflight, task, NULL, 0);
 	if (!e || !e->rec.hdr.size)
 		return 0;
 	if (e->rec.sc != sc)
@@ -1509,7 +1520,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr_at(&x->rec.hdr, PYX_REC_SYSCALL, size, now);
+			pyx_fill_hdr_id(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id);
 			out = x;
 		}
 	}
@@ -1526,7 +1537,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
-		explained_open(sc);
+		explained_open(sc, task);
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
@@ -1536,9 +1547,9 @@ out:
 	return 0;
 }
 
-static __always_inline int sc_exit(void *ctx, int sc, long ret)
+/* id and task as for sc_enter() */
+static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct task_struct *task)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, off, size;
 	struct sc_stash *st;
 	struct sc_buf *b;
@@ -1564,7 +1575,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	}
 
 	if (reads_at_entry(sc))
-		return sc_exit_entry_read(ctx, sc, ret);
+		return sc_exit_entry_read(ctx, sc, ret, id, task ?: bpf_get_current_task_btf());
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -1580,12 +1591,12 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	b->rec.ret = ret;
 	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
-	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id);
 	if (ustack_wanted(sc, st->args)) {
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc);
+		explained_open(sc, task ?: bpf_get_current_task_btf());
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
@@ -1599,9 +1610,9 @@ out:
  * field (the verifier also refuses a moved context pointer); sc is a constant, so this folds. */
 static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
 {
-	__u64 args[PYX_SC_NARGS] = {};
+	__u64 args[PYX_SC_NARGS] = {}, id = bpf_get_current_pid_tgid();
 
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	if (!is_monitored(id >> 32))
 		return 0;
 	if (sc_kinds[sc][0])
 		args[0] = ctx->args[0];
@@ -1615,7 +1626,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 		args[4] = ctx->args[4];
 	if (sc_kinds[sc][5])
 		args[5] = ctx->args[5];
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, NULL);
 }
 
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
@@ -1627,7 +1638,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return sc_exit(ctx, PYX_SC_##name, ctx->ret);                                      \
+		return sc_exit(ctx, PYX_SC_##name, ctx->ret, bpf_get_current_pid_tgid(), NULL);    \
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
@@ -1657,11 +1668,11 @@ static __always_inline int tp_row(const void *ctx)
 SEC("tracepoint")
 int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	__u64 args[PYX_SC_NARGS];
+	__u64 args[PYX_SC_NARGS], id = bpf_get_current_pid_tgid();
 	struct pt_regs *regs;
 	int sc;
 
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	if (!is_monitored(id >> 32))
 		return 0;
 	sc = tp_row(ctx);
 	if (sc < 0)
@@ -1675,7 +1686,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
 	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
 	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, NULL);
 }
 
 SEC("tracepoint")
@@ -1685,7 +1696,7 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, ctx->ret);
+	return sc_exit(ctx, sc, ctx->ret, bpf_get_current_pid_tgid(), NULL);
 }
 
 /*
@@ -1717,7 +1728,7 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
  * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
  * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
  * the monitored set. A 32-bit syscall is counted whatever its number. */
-static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
 {
 	bool compat;
 	int sc;
@@ -1730,7 +1741,8 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	sc = sc_of_nr[nr];
 	if (!compat && !sc)
 		return -1;
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	*id = bpf_get_current_pid_tgid();
+	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
 		__sync_fetch_and_add(&compat_syscalls, 1);
@@ -1756,9 +1768,9 @@ SEC("raw_tp/sys_enter")
 int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 args[PYX_SC_NARGS];
+	__u64 args[PYX_SC_NARGS], id = 0;
 	struct pt_regs *regs;
-	int sc = raw_row(task, ctx->args[1], true);
+	int sc = raw_row(task, ctx->args[1], true, &id);
 
 	if (sc < 0)
 		return 0;
@@ -1770,23 +1782,26 @@ int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, task);
 }
 
 SEC("raw_tp/sys_exit")
 int raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	long nr = raw_regs(ctx)->orig_ax;
+	struct task_struct *task;
+	__u64 id = 0;
 	int sc;
 
 	/* An untraced number leaves before any helper call, whatever the task: the exit counts no
 	 * 32-bit syscall (raw_enter does), so the task is read only for a traced row. */
 	if (nr < 0 || nr >= PYX_NR_MAX || !sc_of_nr[nr])
 		return 0;
-	sc = raw_row(bpf_get_current_task_btf(), nr, false);
+	task = bpf_get_current_task_btf();
+	sc = raw_row(task, nr, false, &id);
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, (long)ctx->args[1]);
+	return sc_exit(ctx, sc, (long)ctx->args[1], id, task);
 }
 
 /* ---------------------------------------------------------------------------------------------
