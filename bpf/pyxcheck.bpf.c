@@ -1107,22 +1107,34 @@ struct differ_ctx {
 	bool differ;
 };
 
-/* One word of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or bounded
- * loop is walked by the verifier word by word for every path into it: with two paths per record,
- * the exit programs of the read-at-entry rows took a second each to load. */
-static long differ_word(__u32 k, struct differ_ctx *c)
+/* Four words of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or
+ * bounded loop is walked by the verifier word by word for every path into it: with two paths per
+ * record, the exit programs of the read-at-entry rows took a second each to load. Four words
+ * per call, not one: each call and return costs (see raw_regs()), and a typical path fits in one
+ * or two calls. */
+#define DIFFER_WORDS 4
+static long differ_words(__u32 k, struct differ_ctx *c)
 {
-	__u32 ao = c->ao + k * 8, bo = c->bo + k * 8, n = c->len - k * 8;
+	__u32 base = k * DIFFER_WORDS * 8, ao, bo, n;
 	__u64 va, vb, mask;
+	int j;
 
-	pyx_mask(ao, TAIL_MASK);
-	pyx_mask(bo, TAIL_MASK);
-	__builtin_memcpy(&va, &c->a->tail[ao], 8);
-	__builtin_memcpy(&vb, &c->b->tail[bo], 8);
-	mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-	if ((va ^ vb) & mask) {
-		c->differ = true;
-		return 1;
+#pragma unroll
+	for (j = 0; j < DIFFER_WORDS; j++) {
+		if (base + j * 8 >= c->len)
+			return 1;
+		ao = c->ao + base + j * 8;
+		bo = c->bo + base + j * 8;
+		n = c->len - base - j * 8;
+		pyx_mask(ao, TAIL_MASK);
+		pyx_mask(bo, TAIL_MASK);
+		__builtin_memcpy(&va, &c->a->tail[ao], 8);
+		__builtin_memcpy(&vb, &c->b->tail[bo], 8);
+		mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+		if ((va ^ vb) & mask) {
+			c->differ = true;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -1135,7 +1147,7 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
 
 	if (c.len > PYX_SC_STR_MAX)
 		c.len = PYX_SC_STR_MAX;
-	bpf_loop((c.len + 7) / 8, differ_word, &c, 0);
+	bpf_loop((c.len + DIFFER_WORDS * 8 - 1) / (DIFFER_WORDS * 8), differ_words, &c, 0);
 	return c.differ;
 }
 
