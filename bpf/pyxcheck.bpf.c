@@ -531,6 +531,9 @@ __noinline __u16 unreported_flags(__u32 uid)
 	return flags;
 }
 
+/* The ring's size, read by the first fair_admit() that needs it (0: not yet). */
+__u64 ring_size = 0;
+
 /* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
 static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
 				       struct pyx_counters *c, __u64 used)
@@ -543,7 +546,12 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	 * what accounts for its events (events_emitted) */
 	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
 		return true;
-	ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+	/* the ring's size is fixed once loaded: asked once, not once per record */
+	ring = ring_size;
+	if (!ring) {
+		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+		ring_size = ring;
+	}
 	if (used * 4 < ring * 3)
 		return true;
 	uid = h->uid;
@@ -619,9 +627,9 @@ static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
  * ------------------------------------------------------------------------------------------- */
 
 /* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it. */
-static __always_inline bool usdt_admit(void)
+static __always_inline bool usdt_admit_id(__u64 id)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = id >> 32;
 	__u8 one = 1;
 
 	long err;
@@ -637,27 +645,33 @@ static __always_inline bool usdt_admit(void)
 	return true;
 }
 
+static __always_inline bool usdt_admit(void)
+{
+	return usdt_admit_id(bpf_get_current_pid_tgid());
+}
+
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
+	__u64 id = bpf_get_current_pid_tgid(), *busy, now;
+	struct task_struct *task;
 	struct last_audit *la;
 	struct audit_buf *b;
-	__u64 *busy, now;
 	__u32 n;
 
-	if (!usdt_admit())
+	if (!usdt_admit_id(id))
 		return 0;
+	task = bpf_get_current_task_btf();
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL,
-					  BPF_LOCAL_STORAGE_GET_F_CREATE);
+		la = bpf_task_storage_get(&last_audit, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (la) {
 			la->ts_ns = now;
 			la->event_id = event_id;
 		}
 	} else {
-		la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+		la = bpf_task_storage_get(&last_audit, task, NULL, 0);
 		if (la)
 			la->event_id = PYX_EVENT_UNKNOWN;
 	}
@@ -675,10 +689,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now);
+		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now);
+		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -686,13 +700,87 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	return 0;
 }
 
+/* A register named by a USDT argument spec (libbpf records offsetof(struct pt_regs, reg)), read
+ * from the context with a constant offset; false for one libbpf does not name. Each load is its
+ * own instruction: clang folds plain loads into one at ctx + off, which the verifier refuses (a
+ * context access must have a constant offset). */
+static __always_inline bool usdt_reg(const struct pt_regs *ctx, short off, __u64 *v)
+{
+	__u64 x;
+
+	switch (off) {
+#define PYX_USDT_REG(r)                                                                            \
+	case offsetof(struct pt_regs, r):                                                          \
+		asm volatile("%[x] = *(u64 *)(%[c] + %[o])"                                        \
+			     : [x] "=r"(x)                                                         \
+			     : [c] "r"(ctx), [o] "i"(offsetof(struct pt_regs, r)));                \
+		*v = x;                                                                            \
+		return true;
+		PYX_USDT_REG(r15)
+		PYX_USDT_REG(r14)
+		PYX_USDT_REG(r13)
+		PYX_USDT_REG(r12)
+		PYX_USDT_REG(bp)
+		PYX_USDT_REG(bx)
+		PYX_USDT_REG(r11)
+		PYX_USDT_REG(r10)
+		PYX_USDT_REG(r9)
+		PYX_USDT_REG(r8)
+		PYX_USDT_REG(ax)
+		PYX_USDT_REG(cx)
+		PYX_USDT_REG(dx)
+		PYX_USDT_REG(si)
+		PYX_USDT_REG(di)
+		PYX_USDT_REG(ip)
+		PYX_USDT_REG(sp)
+#undef PYX_USDT_REG
+	default:
+		return false;
+	}
+}
+
+/* Argument i of the probe whose spec is known, as bpf_usdt_arg() computes it. The hook's sites pass
+ * every argument in a register (their operands read "4@%esi 8@%rdx 4@%ecx"), which is read here
+ * directly; any other kind (a constant, a memory operand) goes through bpf_usdt_arg(). */
+static __always_inline __u64 usdt_arg_of(struct pt_regs *ctx, const struct __bpf_usdt_spec *spec,
+					 __u32 i)
+{
+	const struct __bpf_usdt_arg_spec *a = &spec->args[i];
+	long slow = 0;
+	__u64 v;
+
+	if (a->arg_type != BPF_USDT_ARG_REG || !usdt_reg(ctx, a->reg_off, &v)) {
+		bpf_usdt_arg(ctx, i, &slow);
+		return slow;
+	}
+	v <<= a->arg_bitshift;
+	if (a->arg_signed)
+		v = ((long)v) >> a->arg_bitshift;
+	else
+		v >>= a->arg_bitshift;
+	return v;
+}
+
 /* Every category's probe runs this one program, its category in the USDT cookie (the loader
  * attaches probe "file" with cookie PYX_CAT_FILE, and so on): one program for the verifier where
- * one per category cost eight times as much at every start (docs/benchmarks.md). */
+ * one per category cost eight times as much at every start (docs/benchmarks.md). The cookie and
+ * the three arguments come from one lookup of the probe's spec: BPF_USDT() and bpf_usdt_cookie()
+ * looked it up four times, each a subprogram call, an attach-cookie helper call and, per
+ * argument, a bpf_probe_read_kernel() of the register (about 1.7% of a traced Python open loop;
+ * every call's return pays this kind of machine's return-thunk mitigation). */
 SEC("usdt")
-int BPF_USDT(usdt_audit, __u32 event_id, const void *payload, __u32 len)
+int usdt_audit(struct pt_regs *ctx)
 {
-	return on_audit(bpf_usdt_cookie(ctx), event_id, payload, len);
+	const struct __bpf_usdt_spec *spec;
+	int id = __bpf_usdt_spec_id(ctx);
+
+	if (id < 0)
+		return 0;
+	spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
+	if (!spec || spec->arg_cnt < 3)
+		return 0;
+	return on_audit(spec->usdt_cookie, usdt_arg_of(ctx, spec, 0),
+			(const void *)usdt_arg_of(ctx, spec, 1), usdt_arg_of(ctx, spec, 2));
 }
 
 SEC("usdt")
@@ -1073,22 +1161,34 @@ struct differ_ctx {
 	bool differ;
 };
 
-/* One word of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or bounded
- * loop is walked by the verifier word by word for every path into it: with two paths per record,
- * the exit programs of the read-at-entry rows took a second each to load. */
-static long differ_word(__u32 k, struct differ_ctx *c)
+/* Four words of bytes_differ(). A bpf_loop() callback is verified once, where an unrolled or
+ * bounded loop is walked by the verifier word by word for every path into it: with two paths per
+ * record, the exit programs of the read-at-entry rows took a second each to load. Four words
+ * per call, not one: each call and return costs (see raw_regs()), and a typical path fits in one
+ * or two calls. */
+#define DIFFER_WORDS 4
+static long differ_words(__u32 k, struct differ_ctx *c)
 {
-	__u32 ao = c->ao + k * 8, bo = c->bo + k * 8, n = c->len - k * 8;
+	__u32 base = k * DIFFER_WORDS * 8, ao, bo, n;
 	__u64 va, vb, mask;
+	int j;
 
-	pyx_mask(ao, TAIL_MASK);
-	pyx_mask(bo, TAIL_MASK);
-	__builtin_memcpy(&va, &c->a->tail[ao], 8);
-	__builtin_memcpy(&vb, &c->b->tail[bo], 8);
-	mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
-	if ((va ^ vb) & mask) {
-		c->differ = true;
-		return 1;
+#pragma unroll
+	for (j = 0; j < DIFFER_WORDS; j++) {
+		if (base + j * 8 >= c->len)
+			return 1;
+		ao = c->ao + base + j * 8;
+		bo = c->bo + base + j * 8;
+		n = c->len - base - j * 8;
+		pyx_mask(ao, TAIL_MASK);
+		pyx_mask(bo, TAIL_MASK);
+		__builtin_memcpy(&va, &c->a->tail[ao], 8);
+		__builtin_memcpy(&vb, &c->b->tail[bo], 8);
+		mask = n >= 8 ? ~0ull : (1ull << (n * 8)) - 1;
+		if ((va ^ vb) & mask) {
+			c->differ = true;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -1101,7 +1201,7 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
 
 	if (c.len > PYX_SC_STR_MAX)
 		c.len = PYX_SC_STR_MAX;
-	bpf_loop((c.len + 7) / 8, differ_word, &c, 0);
+	bpf_loop((c.len + DIFFER_WORDS * 8 - 1) / (DIFFER_WORDS * 8), differ_words, &c, 0);
 	return c.differ;
 }
 
@@ -1271,13 +1371,13 @@ static __always_inline bool dump_explained(const struct sc_buf *b)
 
 /* A read-only open uses up the thread's last event as well: an `open` event for a file read
  * must not spare the dump of a native open for writing that follows it. */
-static __always_inline void explained_open(int sc)
+static __always_inline void explained_open(int sc, struct task_struct *task)
 {
 	struct last_audit *la;
 
 	if (sc != PYX_SC_openat && sc != PYX_SC_open)
 		return;
-	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
+	la = bpf_task_storage_get(&last_audit, task, NULL, 0);
 	if (la)
 		la->event_id = PYX_EVENT_UNKNOWN;
 }
@@ -1379,22 +1479,26 @@ __noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx,
 /* The record of row sc built at entry from the stashed arguments, in a scratch slot (give it
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
-static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc)
+static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc,
+					  __u64 id)
 {
 	__u32 size;
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
 	/* the entry time: an exit that sends the record sets its own */
-	pyx_fill_hdr_at(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns);
+	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id);
 	return size;
 }
 
 /* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
- * constant in the per-syscall tracepoint programs and a run-time value in the raw one. */
-static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
+ * constant in the per-syscall tracepoint programs and a run-time value in the raw one. id and
+ * task: the current task's, which the caller has read already (each helper call costs, see
+ * raw_regs()); task NULL: read here when needed. */
+static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 id,
+				    struct task_struct *task)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), size;
+	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
 	struct sc_stash st;
 	struct sc_buf *b;
@@ -1425,13 +1529,13 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
 	 * image's memory is gone at exit) or an entry-only row (sent now). */
 	if (entry_read) {
-		b = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL,
+		b = bpf_task_storage_get(&inflight, task ?: bpf_get_current_task_btf(), NULL,
 					 BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!b) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(b, &st, sc);
+		entry_record(b, &st, sc, id);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1439,7 +1543,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 		lose(PYX_STREAM_SYSCALL);
 		return 0;
 	}
-	size = entry_record(b, &st, sc);
+	size = entry_record(b, &st, sc, id);
 	if (exec) {
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
@@ -1455,7 +1559,8 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args)
 
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
-static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
+static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
+					      struct task_struct *task)
 {
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
@@ -1464,7 +1569,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 	__u16 res = 0;
 	int i;
 
-	e = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	e = bpf_task_storage_get(&inflight, task, NULL, 0);
 	if (!e || !e->rec.hdr.size)
 		return 0;
 	if (e->rec.sc != sc)
@@ -1481,7 +1586,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr_at(&x->rec.hdr, PYX_REC_SYSCALL, size, now);
+			pyx_fill_hdr_id(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id);
 			out = x;
 		}
 	}
@@ -1498,7 +1603,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret)
 		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
-		explained_open(sc);
+		explained_open(sc, task);
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
@@ -1508,9 +1613,9 @@ out:
 	return 0;
 }
 
-static __always_inline int sc_exit(void *ctx, int sc, long ret)
+/* id and task as for sc_enter() */
+static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct task_struct *task)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, off, size;
 	struct sc_stash *st;
 	struct sc_buf *b;
@@ -1536,7 +1641,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	}
 
 	if (reads_at_entry(sc))
-		return sc_exit_entry_read(ctx, sc, ret);
+		return sc_exit_entry_read(ctx, sc, ret, id, task ?: bpf_get_current_task_btf());
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -1552,12 +1657,12 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret)
 	b->rec.ret = ret;
 	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
-	pyx_fill_hdr(&b->rec.hdr, PYX_REC_SYSCALL, size);
+	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id);
 	if (ustack_wanted(sc, st->args)) {
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc);
+		explained_open(sc, task ?: bpf_get_current_task_btf());
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
@@ -1571,9 +1676,9 @@ out:
  * field (the verifier also refuses a moved context pointer); sc is a constant, so this folds. */
 static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const int sc)
 {
-	__u64 args[PYX_SC_NARGS] = {};
+	__u64 args[PYX_SC_NARGS] = {}, id = bpf_get_current_pid_tgid();
 
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	if (!is_monitored(id >> 32))
 		return 0;
 	if (sc_kinds[sc][0])
 		args[0] = ctx->args[0];
@@ -1587,7 +1692,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 		args[4] = ctx->args[4];
 	if (sc_kinds[sc][5])
 		args[5] = ctx->args[5];
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, NULL);
 }
 
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
@@ -1599,7 +1704,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return sc_exit(ctx, PYX_SC_##name, ctx->ret);                                      \
+		return sc_exit(ctx, PYX_SC_##name, ctx->ret, bpf_get_current_pid_tgid(), NULL);    \
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
@@ -1629,11 +1734,11 @@ static __always_inline int tp_row(const void *ctx)
 SEC("tracepoint")
 int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	__u64 args[PYX_SC_NARGS];
+	__u64 args[PYX_SC_NARGS], id = bpf_get_current_pid_tgid();
 	struct pt_regs *regs;
 	int sc;
 
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	if (!is_monitored(id >> 32))
 		return 0;
 	sc = tp_row(ctx);
 	if (sc < 0)
@@ -1647,7 +1752,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
 	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
 	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, NULL);
 }
 
 SEC("tracepoint")
@@ -1657,7 +1762,7 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, ctx->ret);
+	return sc_exit(ctx, sc, ctx->ret, bpf_get_current_pid_tgid(), NULL);
 }
 
 /*
@@ -1689,7 +1794,7 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
  * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
  * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
  * the monitored set. A 32-bit syscall is counted whatever its number. */
-static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
 {
 	bool compat;
 	int sc;
@@ -1702,7 +1807,8 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	sc = sc_of_nr[nr];
 	if (!compat && !sc)
 		return -1;
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	*id = bpf_get_current_pid_tgid();
+	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
 		__sync_fetch_and_add(&compat_syscalls, 1);
@@ -1711,18 +1817,30 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	return sc - 1;
 }
 
+/* The syscall's user registers, ctx->args[0] of both raw tracepoints (x86-64's syscall entry passes
+ * task_pt_regs(current)), typed through bpf_rdonly_cast(), which the verifier turns into a move:
+ * bpf_task_pt_regs() (with bpf_get_current_task_btf() for its argument) was two helper calls on
+ * every syscall of every process, and on this kind of machine each call's return goes through
+ * the kernel's return-thunk mitigation (~1.5% of a traced Python open loop for the one helper).
+ * Loads through the cast are exception-handled (a bad pointer reads 0), never a helper call. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx)
+{
+	return bpf_rdonly_cast((void *)ctx->args[0], bpf_core_type_id_kernel(struct pt_regs));
+}
+
 SEC("raw_tp/sys_enter")
 int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 args[PYX_SC_NARGS];
+	__u64 args[PYX_SC_NARGS], id = 0;
 	struct pt_regs *regs;
-	int sc = raw_row(task, ctx->args[1], true);
+	int sc = raw_row(task, ctx->args[1], true, &id);
 
 	if (sc < 0)
 		return 0;
-	/* ctx->args[0] is task_pt_regs(current) on x86-64: the same registers, typed */
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	regs = raw_regs(ctx);
 	/* the x86-64 syscall ABI: di, si, dx, r10, r8, r9 */
 	args[0] = regs->di;
 	args[1] = regs->si;
@@ -1730,19 +1848,26 @@ int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-	return sc_enter(ctx, sc, args);
+	return sc_enter(ctx, sc, args, id, task);
 }
 
 SEC("raw_tp/sys_exit")
 int raw_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	int sc = raw_row(task, regs->orig_ax, false);
+	long nr = raw_regs(ctx)->orig_ax;
+	struct task_struct *task;
+	__u64 id = 0;
+	int sc;
 
+	/* An untraced number leaves before any helper call, whatever the task: the exit counts no
+	 * 32-bit syscall (raw_enter does), so the task is read only for a traced row. */
+	if (nr < 0 || nr >= PYX_NR_MAX || !sc_of_nr[nr])
+		return 0;
+	task = bpf_get_current_task_btf();
+	sc = raw_row(task, nr, false, &id);
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, (long)ctx->args[1]);
+	return sc_exit(ctx, sc, (long)ctx->args[1], id, task);
 }
 
 /* ---------------------------------------------------------------------------------------------

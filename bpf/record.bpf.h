@@ -18,12 +18,11 @@
 #define PYX_SCRATCH_SLOTS 4
 
 /* Identity comes from helpers, never from anything the traced process wrote. ts_ns: a
- * bpf_ktime_get_ns() the caller has taken already (one clock read less; see pyx_fill_hdr()). */
-static __always_inline void pyx_fill_hdr_at(struct pyx_rec_hdr *h, __u16 type, __u32 size,
-					    __u64 ts_ns)
+ * bpf_ktime_get_ns() the caller has taken already (one clock read less; see pyx_fill_hdr()); id:
+ * the bpf_get_current_pid_tgid() it has taken already. */
+static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					    __u64 ts_ns, __u64 id)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
 	h->size = size;
 	h->type = type;
 	h->flags = 0;
@@ -35,6 +34,13 @@ static __always_inline void pyx_fill_hdr_at(struct pyx_rec_hdr *h, __u16 type, _
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* id: the bpf_get_current_pid_tgid() the caller has taken already (one helper call less). */
+static __always_inline void pyx_fill_hdr_at(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					    __u64 ts_ns)
+{
+	pyx_fill_hdr_id(h, type, size, ts_ns, bpf_get_current_pid_tgid());
 }
 
 static __always_inline void pyx_fill_hdr(struct pyx_rec_hdr *h, __u16 type, __u32 size)
