@@ -213,6 +213,9 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		it.nsyscalls = w->natt;
 		it.nsyscalls_dropped = w->ndropped;
 		it.latency_ns = w->lat;
+		/* still in its arena: neither it nor the other was reset since (on_audit) */
+		if (w->ev_gen && w->ev_gen + 1 >= c->ev_gen)
+			it.event = &w->ev;
 		if (h->verdict == PYX_V_MATCHED)
 			corr_lat_add(c, w->cl.ev, w->lat);
 	}
@@ -442,13 +445,25 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct proc *p;
 	struct win *w;
 	struct held *h;
+	struct pyx_arena *arena;
 	unsigned int cat, i;
+	uint64_t gen;
 
 	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = corr_proc_get(c, a->hdr.pid);
-	pyx_arena_reset(&c->arena);
-	if (!th || !p || pyx_audit_decode(rec, size, &c->arena, &ev, &why, &payload, &plen))
+	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	/* decoded from the copy the window will hold, so that the writer can use the same
+	 * decoded form (win.ev) instead of decoding the record a second time */
+	h = held_new(rec, size);
+	if (!h)
+		return -ENOMEM;
+	gen = ++c->ev_gen;
+	arena = &c->arenas[gen & 1];
+	if (pyx_audit_decode(h->rec, size, arena, &ev, &why, &payload, &plen)) {
+		free(h);
+		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	}
 
 	p->hooked = true;
 	p->py_pending = false;
@@ -493,26 +508,28 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->ctx.ts = a->hdr.ts_ns;
 	th->ctx.tid = a->hdr.tid;
 
-	if (!ce)
-		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
-	w = win_new(c);
-	if (!w)
-		return -ENOMEM;
-	if (!corr_claim_init(&w->cl, &ev)) {
-		win_free(c, w);
+	if (!ce) {
+		free(h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
+	w = win_new(c);
+	if (!w) {
+		free(h);
+		return -ENOMEM;
+	}
+	if (!corr_claim_init(&w->cl, &ev)) {
+		win_free(c, w);
+		free(h);
+		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	}
+	w->ev = ev;
+	w->ev_gen = gen;
 	corr_claim_resolve(c, p, &w->cl);
 	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
 	w->sub_ns = a->hdr.ts_ns;
-	h = held_new(rec, size);
-	if (!h) {
-		win_free(c, w);
-		return -ENOMEM;
-	}
 	h->win = w;
 	w->audit = h;
 	th->cur = w;
@@ -1150,6 +1167,7 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 {
 	size_t asz = PYX_ARENA_SIZE(PYX_PAYLOAD_MAX);
 	struct pyx_corr *c;
+	unsigned int i;
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
@@ -1168,12 +1186,15 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		c->o.blind_grace_ns = 2000000000ull;
 	c->fn = fn;
 	c->ctx = ctx;
-	c->arena_mem = malloc(asz);
-	if (!c->arena_mem) {
-		free(c);
-		return -ENOMEM;
+	for (i = 0; i < 2; i++) {
+		c->arena_mem[i] = malloc(asz);
+		if (!c->arena_mem[i]) {
+			free(c->arena_mem[0]);
+			free(c);
+			return -ENOMEM;
+		}
+		pyx_arena_init(&c->arenas[i], c->arena_mem[i], asz);
 	}
-	pyx_arena_init(&c->arena, c->arena_mem, asz);
 	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
 	c->dump = malloc(sizeof(*c->dump));  /* NULL: frame-pointer stacks only */
 	*out = c;
@@ -1210,7 +1231,8 @@ void pyx_corr_free(struct pyx_corr *c)
 	}
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
-	free(c->arena_mem);
+	free(c->arena_mem[0]);
+	free(c->arena_mem[1]);
 	pyx_ustack_free(c->us);
 	free(c->dump);
 	free(c);

@@ -83,6 +83,11 @@ struct win {
 	uint64_t defer_ns, defer_cpu;
 	bool busy;
 	uint64_t idle_tick, idle_last;
+	/* The audit record's payload, decoded from its held copy for the claim: its values point
+	 * into that copy and into c->arenas[ev_gen & 1], so the writer may use it instead of
+	 * decoding again while that arena still holds it (corr_engine.c, emit_held). */
+	struct pyx_event ev;
+	uint64_t ev_gen;
 };
 
 struct thread {
@@ -179,8 +184,12 @@ struct pyx_corr {
 		uint32_t uid;
 		uint64_t ts;
 	} throttled[THROTTLED_UIDS];
-	struct pyx_arena arena;
-	void *arena_mem;
+	/* Payload decoding, two arenas in turn: the audit record decoded last (ev_gen) and the one
+	 * before it stay decoded, so a window closed by the next audit event hands its record's
+	 * decoded form to the writer (struct win, ev). */
+	struct pyx_arena arenas[2];
+	void *arena_mem[2];
+	uint64_t ev_gen;
 	struct pyx_corr_stats st;
 	struct topent top[TOP_KEYS];
 	unsigned int ntop;

@@ -45,20 +45,24 @@ bool corr_sem_path(const char *abs)
  * and libgcc_s come from there on Debian (multiarch) and on other layouts. */
 static bool sys_lib_dir(const char *abs, size_t dlen)
 {
-	static const char *const dirs[] = {
-		"/lib",
-		"/lib64",
-		"/usr/lib",
-		"/usr/lib64",
-		"/lib/x86_64-linux-gnu",
-		"/usr/lib/x86_64-linux-gnu",
-		"/lib/aarch64-linux-gnu",
-		"/usr/lib/aarch64-linux-gnu",
+	/* with their lengths: asked for every openat the correlator judges */
+	static const struct {
+		const char *s;
+		size_t n;
+	} dirs[] = {
+		{ "/lib", sizeof("/lib") - 1 },
+		{ "/lib64", sizeof("/lib64") - 1 },
+		{ "/usr/lib", sizeof("/usr/lib") - 1 },
+		{ "/usr/lib64", sizeof("/usr/lib64") - 1 },
+		{ "/lib/x86_64-linux-gnu", sizeof("/lib/x86_64-linux-gnu") - 1 },
+		{ "/usr/lib/x86_64-linux-gnu", sizeof("/usr/lib/x86_64-linux-gnu") - 1 },
+		{ "/lib/aarch64-linux-gnu", sizeof("/lib/aarch64-linux-gnu") - 1 },
+		{ "/usr/lib/aarch64-linux-gnu", sizeof("/usr/lib/aarch64-linux-gnu") - 1 },
 	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (strlen(dirs[i]) == dlen && !strncmp(abs, dirs[i], dlen))
+		if (dirs[i].n == dlen && !memcmp(abs, dirs[i].s, dlen))
 			return true;
 	return false;
 }

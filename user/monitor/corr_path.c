@@ -5,50 +5,61 @@
  * same cwd, so a lexical result compares like with like, and reading the monitored process's file
  * system from the monitor would race with it anyway.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strchrnul */
+#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "corr_rules.h"
 
-char *corr_path_join(const char *base, const char *rel)
+/* Append the segments of s to out[0..n) as "/seg", dropping empty ones and ".", and letting
+ * ".." remove the last one ("/.." stays "/"). Returns the new length. */
+static size_t join_segs(char *out, size_t n, const char *s)
 {
-	size_t bl = base ? strlen(base) : 0, rl = strlen(rel), n = 0;
-	char *tmp, *out, *seg, *save = NULL;
+	for (;;) {
+		const char *e;
+		size_t len;
 
-	if (rel[0] != '/' && (!base || base[0] != '/'))
-		return NULL;
-	tmp = malloc(bl + rl + 3);
-	out = malloc(bl + rl + 3);
-	if (!tmp || !out) {
-		free(tmp);
-		free(out);
-		return NULL;
-	}
-	if (rel[0] == '/') {
-		memcpy(tmp, rel, rl + 1);
-	} else {
-		memcpy(tmp, base, bl);
-		tmp[bl] = '/';
-		memcpy(tmp + bl + 1, rel, rl + 1);
-	}
-	for (seg = strtok_r(tmp, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(seg, "."))
-			continue;
-		if (!strcmp(seg, "..")) {
+		while (*s == '/')
+			s++;
+		if (!*s)
+			return n;
+		e = strchrnul(s, '/');
+		len = e - s;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
 			while (n > 0 && out[n - 1] != '/')
 				n--;
 			if (n > 0)
 				n--; /* the slash; "/.." stays "/" */
-			continue;
+		} else if (len != 1 || s[0] != '.') {
+			out[n++] = '/';
+			memcpy(out + n, s, len);
+			n += len;
 		}
-		out[n++] = '/';
-		memcpy(out + n, seg, strlen(seg));
-		n += strlen(seg);
+		s = e;
 	}
+}
+
+/* Called for every path of every syscall and claim: one allocation and one pass over the bytes
+ * (no copy to tokenize; base and rel never share a segment, so they are walked one after the
+ * other). */
+char *corr_path_join(const char *base, const char *rel)
+{
+	size_t bl = base ? strlen(base) : 0, rl = strlen(rel), n = 0;
+	char *out;
+
+	if (rel[0] != '/' && (!base || base[0] != '/'))
+		return NULL;
+	out = malloc(bl + rl + 3);
+	if (!out)
+		return NULL;
+	if (rel[0] != '/')
+		n = join_segs(out, n, base);
+	n = join_segs(out, n, rel);
 	if (n == 0)
 		out[n++] = '/';
 	out[n] = 0;
-	free(tmp);
 	return out;
 }
 

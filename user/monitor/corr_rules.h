@@ -115,6 +115,7 @@ struct corr_claim {
 /* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
  * when the event has no counterparts (the window only closes the previous one). */
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
+/* Free its strings; cl is then garbage until corr_claim_init() or a memset. */
 void corr_claim_free(struct corr_claim *cl);
 
 /* Is an event of this id and category part of the composite cl (keeps it open)? */

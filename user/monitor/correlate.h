@@ -48,6 +48,8 @@
 #include "pyxcheck_syscall.h"
 #include "pyxcheck_wire.h"
 
+struct pyx_event;
+
 #define PYX_CORR_WINDOW_NS 1000000000ull /* idle time that closes a window, default */
 /* windows a closing window waits for its thread still in its syscall (or waiting for a CPU) */
 #define PYX_CORR_DEFER_WINDOWS 10
@@ -153,6 +155,9 @@ struct pyx_corr_item {
 	const struct pyx_corr_blind *blind;
 	/* PYX_CI_ALERT: */
 	const struct pyx_corr_alert *alert;
+	/* audit records the correlator decoded: the payload decoded as pyx_audit_decode() does
+	 * (from rec), so that the writer need not decode it again; NULL: decode rec */
+	const struct pyx_event *event;
 };
 
 /* Called for every item, in per-thread order. The item and everything it points to is valid

@@ -92,7 +92,7 @@ int mon_replay(struct monitor *m, int argc, char **argv)
 			last_tick = it->ts;
 		}
 		mon_on_record(m, it->rec, it->size);
-		err = pyx_sink_push(m->sink);
+		err = pyx_sink_push_lazy(m->sink, true);
 		if (err && !m->w.err)
 			m->w.err = err;
 	}

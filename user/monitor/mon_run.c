@@ -75,6 +75,9 @@ void mon_signals_install(void)
 /* How often the correlator's idle-time pass runs while records flow (see the loop). */
 #define TICK_NS (10ull * 1000000ull)
 
+/* A poll that handled this many records is busy: its output may wait to fill a chunk. */
+#define BUSY_RECORDS 64
+
 void mon_run(struct monitor *m, int argc, char **argv)
 {
 	struct pyx_opts *opts = m->opts;
@@ -163,7 +166,9 @@ void mon_run(struct monitor *m, int argc, char **argv)
 		} else if (m->w.nnomem) {
 			mon_report_dropped(m, false);
 		}
-		err = pyx_sink_push(m->sink);
+		/* while records flow, the writer gets a chunk when it fills or has waited
+		 * PYX_SINK_LINGER_MS (large writes: out_sink.c); a quiet poll hands it over now */
+		err = pyx_sink_push_lazy(m->sink, n >= BUSY_RECORDS);
 		if (err && !m->w.err)
 			m->w.err = err;
 		if (m->w.err)

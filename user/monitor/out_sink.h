@@ -43,8 +43,16 @@ enum pyx_sink_class {
 int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls);
 
 /* Hand what was queued to the writer now (lines are batched until a chunk fills or this is
- * called; the run loop calls it once per poll). Returns the sticky write error or 0. */
+ * called). Returns the sticky write error or 0. */
 int pyx_sink_push(struct pyx_sink *s);
+
+/* How long queued lines may wait for more to fill a chunk while records flow. */
+#define PYX_SINK_LINGER_MS 20
+
+/* The run loop's push, once per poll: when busy (records flow), only once what was queued has
+ * waited PYX_SINK_LINGER_MS, so that the writer gets large writes; when not, now. Returns the
+ * sticky write error or 0. */
+int pyx_sink_push_lazy(struct pyx_sink *s, bool busy);
 
 /* Is there room for len more bytes? */
 bool pyx_sink_room(struct pyx_sink *s, size_t len);
