@@ -1822,16 +1822,23 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
  * bpf_task_pt_regs() (with bpf_get_current_task_btf() for its argument) was two helper calls on
  * every syscall of every process, and on this kind of machine each call's return goes through
  * the kernel's return-thunk mitigation (~1.5% of a traced Python open loop for the one helper).
- * Loads through the cast are exception-handled (a bad pointer reads 0), never a helper call. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+ * Loads through the cast are exception-handled (a bad pointer reads 0), never a helper call.
+ *
+ * bpf_rdonly_cast() came in Linux 6.2 (Debian 12 runs 6.1): the kfunc is weak, and raw_enter_slow/
+ * raw_exit_slow, the same bodies with the two helpers, are the programs the loader picks where it
+ * is missing (their code has no call to it, which a 6.1 verifier refuses even in dead code). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
-static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx)
+static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx,
+						struct task_struct *task, bool cast)
 {
-	return bpf_rdonly_cast((void *)ctx->args[0], bpf_core_type_id_kernel(struct pt_regs));
+	if (cast)
+		return bpf_rdonly_cast((void *)ctx->args[0],
+				       bpf_core_type_id_kernel(struct pt_regs));
+	return (struct pt_regs *)bpf_task_pt_regs(task);
 }
 
-SEC("raw_tp/sys_enter")
-int raw_enter(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, bool cast)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 args[PYX_SC_NARGS], id = 0;
@@ -1840,7 +1847,7 @@ int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if (sc < 0)
 		return 0;
-	regs = raw_regs(ctx);
+	regs = raw_regs(ctx, task, cast);
 	/* the x86-64 syscall ABI: di, si, dx, r10, r8, r9 */
 	args[0] = regs->di;
 	args[1] = regs->si;
@@ -1851,11 +1858,10 @@ int raw_enter(struct bpf_raw_tracepoint_args *ctx)
 	return sc_enter(ctx, sc, args, id, task);
 }
 
-SEC("raw_tp/sys_exit")
-int raw_exit(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bool cast)
 {
-	long nr = raw_regs(ctx)->orig_ax;
-	struct task_struct *task;
+	struct task_struct *task = cast ? NULL : bpf_get_current_task_btf();
+	long nr = raw_regs(ctx, task, cast)->orig_ax;
 	__u64 id = 0;
 	int sc;
 
@@ -1863,11 +1869,36 @@ int raw_exit(struct bpf_raw_tracepoint_args *ctx)
 	 * 32-bit syscall (raw_enter does), so the task is read only for a traced row. */
 	if (nr < 0 || nr >= PYX_NR_MAX || !sc_of_nr[nr])
 		return 0;
-	task = bpf_get_current_task_btf();
+	if (cast)
+		task = bpf_get_current_task_btf();
 	sc = raw_row(task, nr, false, &id);
 	if (sc < 0)
 		return 0;
 	return sc_exit(ctx, sc, (long)ctx->args[1], id, task);
+}
+
+SEC("raw_tp/sys_enter")
+int raw_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	return raw_enter_body(ctx, true);
+}
+
+SEC("raw_tp/sys_exit")
+int raw_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return raw_exit_body(ctx, true);
+}
+
+SEC("raw_tp/sys_enter")
+int raw_enter_slow(struct bpf_raw_tracepoint_args *ctx)
+{
+	return raw_enter_body(ctx, false);
+}
+
+SEC("raw_tp/sys_exit")
+int raw_exit_slow(struct bpf_raw_tracepoint_args *ctx)
+{
+	return raw_exit_body(ctx, false);
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -22,8 +22,15 @@ TRACED = "openat,unlink,rename,mkdir,rmdir,bind,connect,kill,execve"
 
 # The per-syscall tracepoints run two shared programs (tp_sys_enter/tp_sys_exit) where the kernel
 # takes the "arg:ctx" tag (6.8), else a program pair per syscall; PYXCHECK_TEST_NO_ARG_CTX=1 takes
-# the second path on any kernel. Both must give the same records.
-MODES = {"shared": {}, "per-row": {"PYXCHECK_TEST_NO_ARG_CTX": "1"}}
+# the second path on any kernel. The raw tracepoints (`pyxcheck -- COMMAND`) run raw_enter/raw_exit,
+# which read the registers through bpf_rdonly_cast() (6.2), else raw_enter_slow/raw_exit_slow;
+# PYXCHECK_TEST_NO_RDONLY_CAST=1 takes the second pair on any kernel. All must give the same records.
+# mode: (pyx-bpfdrv options, environment)
+MODES = {"shared": ([], {}), "per-row": ([], {"PYXCHECK_TEST_NO_ARG_CTX": "1"}),
+         "raw": (["--raw-syscalls"], {}),
+         "raw-slow": (["--raw-syscalls"], {"PYXCHECK_TEST_NO_RDONLY_CAST": "1"})}
+# the per-syscall modes, whose program sets test_programs_loaded_while_attached_and_gone_after counts
+TP_MODES = ("per-row", "shared")
 
 
 def arg_ctx_kernel():
@@ -34,9 +41,11 @@ def arg_ctx_kernel():
 def drv(args, mode="shared", **kw):
     if not DRV.exists():
         pytest.fail(f"{DRV} is missing: run `make` first")
-    env = {k: v for k, v in os.environ.items() if k != "PYXCHECK_TEST_NO_ARG_CTX"}
-    env.update(MODES[mode])
-    return run([str(DRV)] + args, env=env, **kw)
+    opts, add = MODES[mode]
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYXCHECK_TEST_NO_ARG_CTX", "PYXCHECK_TEST_NO_RDONLY_CAST")}
+    env.update(add)
+    return run([str(DRV)] + opts + args, env=env, **kw)
 
 
 def errname(ret, err):
@@ -204,7 +213,7 @@ def record_view(recs, d):
 
 
 @needs_root_bpf
-def test_shared_and_per_row_programs_give_the_same_records():
+def test_every_syscall_program_set_gives_the_same_records():
     views = {}
     for mode in sorted(MODES):
         with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
@@ -213,7 +222,25 @@ def test_shared_and_per_row_programs_give_the_same_records():
             assert r.stderr.splitlines()[-1] == "lost: 0 0 0"
             views[mode] = record_view(records(r.stdout), d)
     assert len(views["shared"]) >= 10
-    assert views["shared"] == views["per-row"]
+    for mode in MODES:
+        assert views[mode] == views["shared"], mode
+
+
+@needs_root_bpf  # not serial: only the programs the driver loaded are looked at
+@pytest.mark.parametrize("mode", ["raw", "raw-slow"])
+def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mode):
+    """raw_enter/raw_exit need bpf_rdonly_cast() (6.2); raw_enter_slow/raw_exit_slow, loaded in
+    their place without it, make helper calls instead: exactly one pair is loaded."""
+    with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
+        r = drv(["--ids", d + "/ids", "--", "/bin/sh", "-c",
+                 "bpftool -j prog show > " + d + "/seen.json"], mode=mode, timeout=120)
+        assert r.returncode == 0, r.stderr
+        ours = {int(x) for x in open(d + "/ids").read().split()}
+        seen = {p["id"]: p.get("name", "") for p in json.load(open(d + "/seen.json"))}
+    names = {seen[i] for i in ours if seen.get(i, "").startswith("raw_")}
+    release = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+    cast = mode == "raw" and release >= (6, 2)
+    assert names == ({"raw_enter", "raw_exit"} if cast else {"raw_enter_slow", "raw_exit_slow"})
 
 
 def prog_ids():
@@ -224,7 +251,7 @@ def prog_ids():
 
 @needs_root_bpf
 @serial  # lists every BPF program on the machine
-@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("mode", TP_MODES)
 def test_programs_loaded_while_attached_and_gone_after(mode):
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         ids_file, seen_file = d + "/ids", d + "/seen.json"

@@ -240,6 +240,8 @@ int main(int argc, char **argv)
 			opts.syscalls = false;
 		else if (!strcmp(argv[i], "--all"))
 			opts.all = true;
+		else if (!strcmp(argv[i], "--raw-syscalls"))
+			opts.raw_syscalls = true;
 		else if (!strcmp(argv[i], "--ringbuf") && i + 1 < argc)
 			opts.ringbuf_size = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--stall-ms") && i + 1 < argc)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -371,6 +372,26 @@ static bool arg_ctx_works(void)
 	return ok;
 }
 
+/*
+ * May raw_enter/raw_exit load here? They read the syscall's registers through bpf_rdonly_cast(),
+ * a kfunc of every kernel since 6.2; raw_enter_slow/raw_exit_slow make two helper calls instead
+ * (bpf/pyxcheck.bpf.c). The release is the test, not a probe load: a probe would need the
+ * kernel's BTF parsed for the kfunc (~75 ms), and a kernel older than 6.2 with the kfunc
+ * backported only takes the slower pair. PYXCHECK_TEST_NO_RDONLY_CAST=1 (tests) answers no.
+ */
+static bool rdonly_cast_works(void)
+{
+	const char *test = getenv("PYXCHECK_TEST_NO_RDONLY_CAST");
+	unsigned int major = 0, minor = 0;
+	struct utsname u;
+
+	if (test && *test && strcmp(test, "0"))
+		return false;
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 2);
+}
+
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
 {
@@ -399,10 +420,20 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
 		return -EOPNOTSUPP;
 	}
-	bpf_program__set_autoload(ld->skel->progs.raw_enter, opts->syscalls && opts->raw_syscalls);
-	bpf_program__set_autoload(ld->skel->progs.raw_exit, opts->syscalls && opts->raw_syscalls);
-	if (opts->syscalls && opts->raw_syscalls)
+	if (opts->syscalls && opts->raw_syscalls) {
+		bool cast = rdonly_cast_works();
+
+		bpf_program__set_autoload(ld->skel->progs.raw_enter, cast);
+		bpf_program__set_autoload(ld->skel->progs.raw_exit, cast);
+		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, !cast);
+		bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, !cast);
 		exec_progs = 2; /* every row is in the raw programs */
+	} else {
+		bpf_program__set_autoload(ld->skel->progs.raw_enter, false);
+		bpf_program__set_autoload(ld->skel->progs.raw_exit, false);
+		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, false);
+		bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, false);
+	}
 	/* per-syscall tracepoints: two shared programs where the kernel loads them, else a pair
 	 * per row */
 	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && arg_ctx_works();
