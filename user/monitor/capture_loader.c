@@ -616,15 +616,11 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
 }
 
-int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
+static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
 	const char *const *p;
 	int err;
-
-	*out = NULL;
-	verbose = opts->verbose;
-	libbpf_set_print(print_fn);
 
 	err = check_environment(opts);
 	if (err)
@@ -712,6 +708,30 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 
 cleanup:
 	pyx_loader_destroy(ld);
+	return err;
+}
+
+/*
+ * -v: libbpf logs ~8,000 lines (~0.7 MB) while it opens and loads the object, and an unbuffered
+ * stderr makes each one a formatted copy and a write() of its own: ~15 ms of the start-up. stderr
+ * is fully buffered until the probes are attached or the open failed, then flushed (nothing is
+ * dropped; the lines keep their order, as libbpf's and our own go through the same FILE).
+ */
+int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
+{
+	static char logbuf[1 << 16];
+	int err;
+
+	*out = NULL;
+	verbose = opts->verbose;
+	libbpf_set_print(print_fn);
+	if (verbose)
+		setvbuf(stderr, logbuf, _IOFBF, sizeof(logbuf));
+	err = loader_open(out, opts);
+	if (verbose) {
+		fflush(stderr);
+		setvbuf(stderr, NULL, _IONBF, 0);
+	}
 	return err;
 }
 
