@@ -57,10 +57,13 @@ struct pyx_loader {
 };
 
 static bool verbose;
+/* set by a thread whose libbpf messages are answers, not errors (arg_ctx_works()); the other
+ * threads (the io_uring question's, the python:audit worker) keep logging meanwhile */
+static __thread bool quiet;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (!verbose)
+	if (!verbose || quiet)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
@@ -314,34 +317,76 @@ static int raw_tp_nargs(const struct btf *btf, const char *name)
  * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING; they are raw
  * tracepoints, so the kernel's BTF says, not tracefs) and io_uring is not disabled for everyone
  * (kernel.io_uring_disabled=2, where no ring can be made). The BTF also says which prototype
- * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before. */
-static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+ * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before.
+ *
+ * Parsing the kernel's BTF for that answer costs ~15 ms of CPU, and libbpf parses it once more to
+ * load the object: the question is asked in a thread of its own (uring_probe_start()), started
+ * before the skeleton is opened, and its answer waited for only when the programs are selected. */
+struct uring_probe {
+	bool syscalls;
+	int disabled, complete, submit;
+	int btf_err; /* errno of a failed BTF read, or 0 */
+	bool btf_read, started;
+	pthread_t tid;
+};
+
+static void *uring_probe_run(void *arg)
 {
-	struct btf *btf = NULL;
-	int disabled = 0, complete = -1;
-	bool on = false;
+	struct uring_probe *u = arg;
+	struct btf *btf;
 	FILE *f;
 
+	u->disabled = 0;
+	u->complete = u->submit = -1;
 	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
 	if (f) {
-		if (fscanf(f, "%d", &disabled) != 1)
-			disabled = 0;
+		if (fscanf(f, "%d", &u->disabled) != 1)
+			u->disabled = 0;
 		fclose(f);
 	}
-	if (opts->syscalls && disabled != 2) {
-		btf = btf__load_vmlinux_btf();
-		if (!btf && verbose)
-			fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
-				strerror(errno));
+	if (!u->syscalls || u->disabled == 2)
+		return NULL;
+	btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		u->btf_err = errno;
+		return NULL;
 	}
-	if (btf) {
-		complete = raw_tp_nargs(btf, "io_uring_complete");
-		on = raw_tp_nargs(btf, "io_uring_submit_req") == 1 &&
-		     (complete == 3 || complete == 7);
-		ld->skel->rodata->uring_complete_cqe = complete == 3;
-		btf__free(btf);
-	}
-	if (opts->syscalls && !on && disabled != 2)
+	u->complete = raw_tp_nargs(btf, "io_uring_complete");
+	u->submit = raw_tp_nargs(btf, "io_uring_submit_req");
+	u->btf_read = true;
+	btf__free(btf);
+	return NULL;
+}
+
+/* Without a thread, the question is asked in select_uring(). */
+static void uring_probe_start(struct uring_probe *u, const struct pyx_loader_opts *opts)
+{
+	*u = (struct uring_probe){ .syscalls = opts->syscalls };
+	u->started = opts->syscalls && pthread_create(&u->tid, NULL, uring_probe_run, u) == 0;
+}
+
+static void uring_probe_wait(struct uring_probe *u)
+{
+	if (u->started)
+		pthread_join(u->tid, NULL);
+	else
+		uring_probe_run(u);
+	u->started = false;
+}
+
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			 struct uring_probe *u)
+{
+	bool on;
+
+	uring_probe_wait(u);
+	if (u->btf_err && verbose)
+		fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
+			strerror(u->btf_err));
+	on = u->submit == 1 && (u->complete == 3 || u->complete == 7);
+	if (u->btf_read)
+		ld->skel->rodata->uring_complete_cqe = u->complete == 3;
+	if (opts->syscalls && !on && u->disabled != 2)
 		fprintf(stderr,
 			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
 			"operations done through an io_uring are not seen\n");
@@ -359,20 +404,21 @@ static bool arg_ctx_works(void)
 {
 	const char *test = getenv("PYXCHECK_TEST_NO_ARG_CTX");
 	struct ctxprobe_bpf *probe;
-	bool was = verbose, ok;
+	bool ok;
 
 	if (test && *test && strcmp(test, "0"))
 		return false;
-	verbose = false; /* a refusal is an answer, not an error: no verifier log */
+	quiet = true; /* a refusal is an answer, not an error: no verifier log */
 	probe = ctxprobe_bpf__open_and_load();
-	verbose = was;
+	quiet = false;
 	ok = probe != NULL;
 	ctxprobe_bpf__destroy(probe);
 	return ok;
 }
 
 /* Turn off what was not asked for and what this kernel lacks. */
-static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			   struct uring_probe *uring)
 {
 	static const bool entry_only[PYX_SC__COUNT] = {
 #define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
@@ -432,7 +478,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
-	select_uring(ld, opts);
+	select_uring(ld, opts, uring);
 	return 0;
 }
 
@@ -619,6 +665,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
+	struct uring_probe uring;
 	const char *const *p;
 	int err;
 
@@ -629,9 +676,13 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (err)
 		return err;
 
+	uring_probe_start(&uring, opts);
 	ld = calloc(1, sizeof(*ld));
-	if (!ld)
+	if (!ld) {
+		if (uring.started)
+			pthread_join(uring.tid, NULL);
 		return -ENOMEM;
+	}
 	ld->skel = pyxcheck_bpf__open();
 	if (!ld->skel) {
 		err = -errno;
@@ -661,7 +712,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (ld->skel->rodata->wakeup_bytes > 256 * 1024)
 		ld->skel->rodata->wakeup_bytes = 256 * 1024;
 
-	err = select_programs(ld, opts);
+	err = select_programs(ld, opts, &uring);
 	if (err)
 		goto cleanup;
 
@@ -707,6 +758,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	return 0;
 
 cleanup:
+	if (uring.started)
+		pthread_join(uring.tid, NULL);
 	pyx_loader_destroy(ld);
 	return err;
 }
