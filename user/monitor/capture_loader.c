@@ -520,23 +520,36 @@ static void *attach_worker(void *arg)
 	return NULL;
 }
 
-/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
- * does for the per-row programs). The first one alone: libbpf caches what it probes of the
- * kernel on that first attach, in the object. */
-static int attach_shared_tp(struct pyx_loader *ld)
-{
+/* The shared programs' attach, running in threads while the loader attaches the rest. */
+struct tp_attach_set {
+	struct tp_attach *tps;
+	size_t n, nthreads;
 	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
 	pthread_t tids[PYX_ATTACH_THREADS];
-	bool started[PYX_ATTACH_THREADS] = { false };
-	struct sc_progs sc[PYX_SC__COUNT];
-	struct tp_attach *tps;
-	size_t n = 0, i, nthreads;
-	int side, err = 0;
+	bool started[PYX_ATTACH_THREADS];
+};
 
-	tps = calloc(2 * PYX_SC__COUNT, sizeof(*tps));
+/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
+ * does for the per-row programs). The first one alone: libbpf caches what it probes of the
+ * kernel on that first attach, in the object. The others in threads, finished by
+ * shared_tp_finish(): they only wait on the kernel's tracepoint mutex, and meanwhile the caller
+ * attaches the raw tracepoints and the USDT probes, which do not take it. */
+static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
+{
+	struct sc_progs sc[PYX_SC__COUNT];
+	struct tp_attach_set *set;
+	size_t n = 0, i;
+	int side;
+
+	*out = NULL;
+	set = calloc(1, sizeof(*set));
 	ld->tp_links = calloc(2 * PYX_SC__COUNT, sizeof(*ld->tp_links));
-	if (!tps || !ld->tp_links) {
-		free(tps);
+	if (set)
+		set->tps = calloc(2 * PYX_SC__COUNT, sizeof(*set->tps));
+	if (!set || !set->tps || !ld->tp_links) {
+		if (set)
+			free(set->tps);
+		free(set);
 		return -ENOMEM;
 	}
 	syscall_progs(ld->skel, sc);
@@ -544,42 +557,55 @@ static int attach_shared_tp(struct pyx_loader *ld)
 		for (side = 0; side < 2; side++) {
 			if (!(side ? ld->sc_exit_on[i] : ld->sc_on[i]))
 				continue;
-			tps[n].prog = side ? ld->skel->progs.tp_sys_exit
-					   : ld->skel->progs.tp_sys_enter;
-			snprintf(tps[n].name, sizeof(tps[n].name), "sys_%s_%s",
+			set->tps[n].prog = side ? ld->skel->progs.tp_sys_exit
+						: ld->skel->progs.tp_sys_enter;
+			snprintf(set->tps[n].name, sizeof(set->tps[n].name), "sys_%s_%s",
 				 side ? "exit" : "enter", sc[i].name);
 			n++;
 		}
 	}
+	set->n = n;
 	if (n)
-		attach_one(&tps[0]);
-	nthreads = n - (n > 0);
-	if (nthreads > PYX_ATTACH_THREADS)
-		nthreads = PYX_ATTACH_THREADS;
-	if (n && !tps[0].err) {
-		for (i = 0; i < nthreads; i++) {
-			jobs[i] = (struct tp_attach_job){
-				.tps = tps, .n = n, .first = 1 + i, .step = nthreads
-			};
-			started[i] = pthread_create(&tids[i], NULL, attach_worker, &jobs[i]) == 0;
-		}
-		for (i = 0; i < nthreads; i++) {
-			if (started[i])
-				pthread_join(tids[i], NULL);
-			else
-				attach_worker(&jobs[i]); /* no thread: this share here, serially */
-		}
+		attach_one(&set->tps[0]);
+	set->nthreads = n - (n > 0);
+	if (set->nthreads > PYX_ATTACH_THREADS)
+		set->nthreads = PYX_ATTACH_THREADS;
+	if (n && set->tps[0].err)
+		set->nthreads = 0;
+	for (i = 0; i < set->nthreads; i++) {
+		set->jobs[i] = (struct tp_attach_job){
+			.tps = set->tps, .n = n, .first = 1 + i, .step = set->nthreads
+		};
+		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
+						 &set->jobs[i]) == 0;
 	}
-	for (i = 0; i < n; i++) {
-		if (tps[i].link)
-			ld->tp_links[ld->ntp_links++] = tps[i].link;
-		else if (!err && (i == 0 || !tps[0].err)) {
-			err = tps[i].err ? tps[i].err : -EINVAL;
-			fprintf(stderr, "failed to attach syscalls:%s: %s\n", tps[i].name,
+	*out = set;
+	return 0;
+}
+
+/* Wait for the shared programs' attach; their links go to the loader, attached or not. */
+static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < set->nthreads; i++) {
+		if (set->started[i])
+			pthread_join(set->tids[i], NULL);
+		else
+			attach_worker(&set->jobs[i]); /* no thread: this share here, serially */
+	}
+	for (i = 0; i < set->n; i++) {
+		if (set->tps[i].link)
+			ld->tp_links[ld->ntp_links++] = set->tps[i].link;
+		else if (!err && (i == 0 || !set->tps[0].err)) {
+			err = set->tps[i].err ? set->tps[i].err : -EINVAL;
+			fprintf(stderr, "failed to attach syscalls:%s: %s\n", set->tps[i].name,
 				strerror(-err));
 		}
 	}
-	free(tps);
+	free(set->tps);
+	free(set);
 	return err;
 }
 
@@ -665,6 +691,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
+	struct tp_attach_set *tp_set = NULL;
 	struct uring_probe uring;
 	const char *const *p;
 	int err;
@@ -731,23 +758,25 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 			goto cleanup;
 		}
 	}
+	if (ld->shared_tp) {
+		err = shared_tp_start(ld, &tp_set);
+		if (err)
+			goto cleanup;
+	}
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
 	err = pyxcheck_bpf__attach(ld->skel);
-	if (err) {
+	if (err)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
-		goto cleanup;
-	}
-	if (ld->shared_tp) {
-		err = attach_shared_tp(ld);
-		if (err)
-			goto cleanup;
-	}
-	for (p = opts->hook_paths; p && *p; p++) {
+	for (p = opts->hook_paths; !err && p && *p; p++)
 		err = attach_usdt(ld, *p, opts->category_mask);
-		if (err)
-			goto cleanup;
+	if (tp_set) {
+		int tp_err = shared_tp_finish(ld, tp_set);
+
+		err = err ? err : tp_err;
 	}
+	if (err)
+		goto cleanup;
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.rb), handle_record, ld, NULL);
 	if (!ld->rb) {
 		err = -errno;
