@@ -58,10 +58,13 @@ struct pyx_loader {
 };
 
 static bool verbose;
+/* set by a thread whose libbpf messages are answers, not errors (arg_ctx_works()); the other
+ * threads (the io_uring question's, the python:audit worker) keep logging meanwhile */
+static __thread bool quiet;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (!verbose)
+	if (!verbose || quiet)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
@@ -315,34 +318,76 @@ static int raw_tp_nargs(const struct btf *btf, const char *name)
  * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING; they are raw
  * tracepoints, so the kernel's BTF says, not tracefs) and io_uring is not disabled for everyone
  * (kernel.io_uring_disabled=2, where no ring can be made). The BTF also says which prototype
- * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before. */
-static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+ * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before.
+ *
+ * Parsing the kernel's BTF for that answer costs ~15 ms of CPU, and libbpf parses it once more to
+ * load the object: the question is asked in a thread of its own (uring_probe_start()), started
+ * before the skeleton is opened, and its answer waited for only when the programs are selected. */
+struct uring_probe {
+	bool syscalls;
+	int disabled, complete, submit;
+	int btf_err; /* errno of a failed BTF read, or 0 */
+	bool btf_read, started;
+	pthread_t tid;
+};
+
+static void *uring_probe_run(void *arg)
 {
-	struct btf *btf = NULL;
-	int disabled = 0, complete = -1;
-	bool on = false;
+	struct uring_probe *u = arg;
+	struct btf *btf;
 	FILE *f;
 
+	u->disabled = 0;
+	u->complete = u->submit = -1;
 	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
 	if (f) {
-		if (fscanf(f, "%d", &disabled) != 1)
-			disabled = 0;
+		if (fscanf(f, "%d", &u->disabled) != 1)
+			u->disabled = 0;
 		fclose(f);
 	}
-	if (opts->syscalls && disabled != 2) {
-		btf = btf__load_vmlinux_btf();
-		if (!btf && verbose)
-			fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
-				strerror(errno));
+	if (!u->syscalls || u->disabled == 2)
+		return NULL;
+	btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		u->btf_err = errno;
+		return NULL;
 	}
-	if (btf) {
-		complete = raw_tp_nargs(btf, "io_uring_complete");
-		on = raw_tp_nargs(btf, "io_uring_submit_req") == 1 &&
-		     (complete == 3 || complete == 7);
-		ld->skel->rodata->uring_complete_cqe = complete == 3;
-		btf__free(btf);
-	}
-	if (opts->syscalls && !on && disabled != 2)
+	u->complete = raw_tp_nargs(btf, "io_uring_complete");
+	u->submit = raw_tp_nargs(btf, "io_uring_submit_req");
+	u->btf_read = true;
+	btf__free(btf);
+	return NULL;
+}
+
+/* Without a thread, the question is asked in select_uring(). */
+static void uring_probe_start(struct uring_probe *u, const struct pyx_loader_opts *opts)
+{
+	*u = (struct uring_probe){ .syscalls = opts->syscalls };
+	u->started = opts->syscalls && pthread_create(&u->tid, NULL, uring_probe_run, u) == 0;
+}
+
+static void uring_probe_wait(struct uring_probe *u)
+{
+	if (u->started)
+		pthread_join(u->tid, NULL);
+	else
+		uring_probe_run(u);
+	u->started = false;
+}
+
+static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			 struct uring_probe *u)
+{
+	bool on;
+
+	uring_probe_wait(u);
+	if (u->btf_err && verbose)
+		fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
+			strerror(u->btf_err));
+	on = u->submit == 1 && (u->complete == 3 || u->complete == 7);
+	if (u->btf_read)
+		ld->skel->rodata->uring_complete_cqe = u->complete == 3;
+	if (opts->syscalls && !on && u->disabled != 2)
 		fprintf(stderr,
 			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
 			"operations done through an io_uring are not seen\n");
@@ -360,13 +405,13 @@ static bool arg_ctx_works(void)
 {
 	const char *test = getenv("PYXCHECK_TEST_NO_ARG_CTX");
 	struct ctxprobe_bpf *probe;
-	bool was = verbose, ok;
+	bool ok;
 
 	if (test && *test && strcmp(test, "0"))
 		return false;
-	verbose = false; /* a refusal is an answer, not an error: no verifier log */
+	quiet = true; /* a refusal is an answer, not an error: no verifier log */
 	probe = ctxprobe_bpf__open_and_load();
-	verbose = was;
+	quiet = false;
 	ok = probe != NULL;
 	ctxprobe_bpf__destroy(probe);
 	return ok;
@@ -393,7 +438,8 @@ static bool rdonly_cast_works(void)
 }
 
 /* Turn off what was not asked for and what this kernel lacks. */
-static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts)
+static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
+			   struct uring_probe *uring)
 {
 	static const bool entry_only[PYX_SC__COUNT] = {
 #define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
@@ -463,7 +509,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
-	select_uring(ld, opts);
+	select_uring(ld, opts, uring);
 	return 0;
 }
 
@@ -505,23 +551,36 @@ static void *attach_worker(void *arg)
 	return NULL;
 }
 
-/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
- * does for the per-row programs). The first one alone: libbpf caches what it probes of the
- * kernel on that first attach, in the object. */
-static int attach_shared_tp(struct pyx_loader *ld)
-{
+/* The shared programs' attach, running in threads while the loader attaches the rest. */
+struct tp_attach_set {
+	struct tp_attach *tps;
+	size_t n, nthreads;
 	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
 	pthread_t tids[PYX_ATTACH_THREADS];
-	bool started[PYX_ATTACH_THREADS] = { false };
-	struct sc_progs sc[PYX_SC__COUNT];
-	struct tp_attach *tps;
-	size_t n = 0, i, nthreads;
-	int side, err = 0;
+	bool started[PYX_ATTACH_THREADS];
+};
 
-	tps = calloc(2 * PYX_SC__COUNT, sizeof(*tps));
+/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
+ * does for the per-row programs). The first one alone: libbpf caches what it probes of the
+ * kernel on that first attach, in the object. The others in threads, finished by
+ * shared_tp_finish(): they only wait on the kernel's tracepoint mutex, and meanwhile the caller
+ * attaches the raw tracepoints and the USDT probes, which do not take it. */
+static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
+{
+	struct sc_progs sc[PYX_SC__COUNT];
+	struct tp_attach_set *set;
+	size_t n = 0, i;
+	int side;
+
+	*out = NULL;
+	set = calloc(1, sizeof(*set));
 	ld->tp_links = calloc(2 * PYX_SC__COUNT, sizeof(*ld->tp_links));
-	if (!tps || !ld->tp_links) {
-		free(tps);
+	if (set)
+		set->tps = calloc(2 * PYX_SC__COUNT, sizeof(*set->tps));
+	if (!set || !set->tps || !ld->tp_links) {
+		if (set)
+			free(set->tps);
+		free(set);
 		return -ENOMEM;
 	}
 	syscall_progs(ld->skel, sc);
@@ -529,42 +588,55 @@ static int attach_shared_tp(struct pyx_loader *ld)
 		for (side = 0; side < 2; side++) {
 			if (!(side ? ld->sc_exit_on[i] : ld->sc_on[i]))
 				continue;
-			tps[n].prog = side ? ld->skel->progs.tp_sys_exit
-					   : ld->skel->progs.tp_sys_enter;
-			snprintf(tps[n].name, sizeof(tps[n].name), "sys_%s_%s",
+			set->tps[n].prog = side ? ld->skel->progs.tp_sys_exit
+						: ld->skel->progs.tp_sys_enter;
+			snprintf(set->tps[n].name, sizeof(set->tps[n].name), "sys_%s_%s",
 				 side ? "exit" : "enter", sc[i].name);
 			n++;
 		}
 	}
+	set->n = n;
 	if (n)
-		attach_one(&tps[0]);
-	nthreads = n - (n > 0);
-	if (nthreads > PYX_ATTACH_THREADS)
-		nthreads = PYX_ATTACH_THREADS;
-	if (n && !tps[0].err) {
-		for (i = 0; i < nthreads; i++) {
-			jobs[i] = (struct tp_attach_job){
-				.tps = tps, .n = n, .first = 1 + i, .step = nthreads
-			};
-			started[i] = pthread_create(&tids[i], NULL, attach_worker, &jobs[i]) == 0;
-		}
-		for (i = 0; i < nthreads; i++) {
-			if (started[i])
-				pthread_join(tids[i], NULL);
-			else
-				attach_worker(&jobs[i]); /* no thread: this share here, serially */
-		}
+		attach_one(&set->tps[0]);
+	set->nthreads = n - (n > 0);
+	if (set->nthreads > PYX_ATTACH_THREADS)
+		set->nthreads = PYX_ATTACH_THREADS;
+	if (n && set->tps[0].err)
+		set->nthreads = 0;
+	for (i = 0; i < set->nthreads; i++) {
+		set->jobs[i] = (struct tp_attach_job){
+			.tps = set->tps, .n = n, .first = 1 + i, .step = set->nthreads
+		};
+		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
+						 &set->jobs[i]) == 0;
 	}
-	for (i = 0; i < n; i++) {
-		if (tps[i].link)
-			ld->tp_links[ld->ntp_links++] = tps[i].link;
-		else if (!err && (i == 0 || !tps[0].err)) {
-			err = tps[i].err ? tps[i].err : -EINVAL;
-			fprintf(stderr, "failed to attach syscalls:%s: %s\n", tps[i].name,
+	*out = set;
+	return 0;
+}
+
+/* Wait for the shared programs' attach; their links go to the loader, attached or not. */
+static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < set->nthreads; i++) {
+		if (set->started[i])
+			pthread_join(set->tids[i], NULL);
+		else
+			attach_worker(&set->jobs[i]); /* no thread: this share here, serially */
+	}
+	for (i = 0; i < set->n; i++) {
+		if (set->tps[i].link)
+			ld->tp_links[ld->ntp_links++] = set->tps[i].link;
+		else if (!err && (i == 0 || !set->tps[0].err)) {
+			err = set->tps[i].err ? set->tps[i].err : -EINVAL;
+			fprintf(stderr, "failed to attach syscalls:%s: %s\n", set->tps[i].name,
 				strerror(-err));
 		}
 	}
-	free(tps);
+	free(set->tps);
+	free(set);
 	return err;
 }
 
@@ -647,15 +719,13 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
 }
 
-int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
+static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
+	struct tp_attach_set *tp_set = NULL;
+	struct uring_probe uring;
 	const char *const *p;
 	int err;
-
-	*out = NULL;
-	verbose = opts->verbose;
-	libbpf_set_print(print_fn);
 
 	err = check_environment(opts);
 	if (err)
@@ -664,9 +734,13 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	if (err)
 		return err;
 
+	uring_probe_start(&uring, opts);
 	ld = calloc(1, sizeof(*ld));
-	if (!ld)
+	if (!ld) {
+		if (uring.started)
+			pthread_join(uring.tid, NULL);
 		return -ENOMEM;
+	}
 	ld->skel = pyxcheck_bpf__open();
 	if (!ld->skel) {
 		err = -errno;
@@ -696,7 +770,7 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	if (ld->skel->rodata->wakeup_bytes > 256 * 1024)
 		ld->skel->rodata->wakeup_bytes = 256 * 1024;
 
-	err = select_programs(ld, opts);
+	err = select_programs(ld, opts, &uring);
 	if (err)
 		goto cleanup;
 
@@ -715,23 +789,25 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 			goto cleanup;
 		}
 	}
+	if (ld->shared_tp) {
+		err = shared_tp_start(ld, &tp_set);
+		if (err)
+			goto cleanup;
+	}
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
 	err = pyxcheck_bpf__attach(ld->skel);
-	if (err) {
+	if (err)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
-		goto cleanup;
-	}
-	if (ld->shared_tp) {
-		err = attach_shared_tp(ld);
-		if (err)
-			goto cleanup;
-	}
-	for (p = opts->hook_paths; p && *p; p++) {
+	for (p = opts->hook_paths; !err && p && *p; p++)
 		err = attach_usdt(ld, *p, opts->category_mask);
-		if (err)
-			goto cleanup;
+	if (tp_set) {
+		int tp_err = shared_tp_finish(ld, tp_set);
+
+		err = err ? err : tp_err;
 	}
+	if (err)
+		goto cleanup;
 	ld->rb = ring_buffer__new(bpf_map__fd(ld->skel->maps.rb), handle_record, ld, NULL);
 	if (!ld->rb) {
 		err = -errno;
@@ -742,7 +818,33 @@ int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 	return 0;
 
 cleanup:
+	if (uring.started)
+		pthread_join(uring.tid, NULL);
 	pyx_loader_destroy(ld);
+	return err;
+}
+
+/*
+ * -v: libbpf logs ~8,000 lines (~0.7 MB) while it opens and loads the object, and an unbuffered
+ * stderr makes each one a formatted copy and a write() of its own: ~15 ms of the start-up. stderr
+ * is fully buffered until the probes are attached or the open failed, then flushed (nothing is
+ * dropped; the lines keep their order, as libbpf's and our own go through the same FILE).
+ */
+int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
+{
+	static char logbuf[1 << 16];
+	int err;
+
+	*out = NULL;
+	verbose = opts->verbose;
+	libbpf_set_print(print_fn);
+	if (verbose)
+		setvbuf(stderr, logbuf, _IOFBF, sizeof(logbuf));
+	err = loader_open(out, opts);
+	if (verbose) {
+		fflush(stderr);
+		setvbuf(stderr, NULL, _IONBF, 0);
+	}
 	return err;
 }
 

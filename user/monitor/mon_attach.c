@@ -28,6 +28,7 @@ int mon_attach(struct monitor *m)
 	const char *hooks[3] = {};
 	struct pyx_loader_opts lopts = {};
 	unsigned int i;
+	bool compat;
 	int err;
 
 	mon_signals_install();
@@ -66,15 +67,17 @@ int mon_attach(struct monitor *m)
 					strerror(-err));
 		return 1;
 	}
-	/* issue 8: say it when a door stays open, never leave it silent (docs/correlation.md) */
-	if (opts->syscalls && pyx_compat_probe() > 0 && lopts.raw_syscalls)
+	/* issue 8: say it when a door stays open, never leave it silent (docs/correlation.md);
+	 * the probe forks a child: asked once */
+	compat = opts->syscalls && pyx_compat_probe() > 0;
+	if (compat && lopts.raw_syscalls)
 		fputs("pyxcheck: warning: this kernel runs 32-bit syscalls (int $0x80, "
 		      "ia32_emulation on): the raw syscall tracepoints count a monitored "
 		      "process's 32-bit syscalls (said at exit) but do not decode them; boot with "
 		      "ia32_emulation=0, or run hooked Pythons with PYXCHECK_DENY_COMPAT=1 "
 		      "(docs/correlation.md)\n",
 		      stderr);
-	else if (opts->syscalls && pyx_compat_probe() > 0)
+	else if (compat)
 		fputs("pyxcheck: warning: this kernel runs 32-bit syscalls (int $0x80, "
 		      "ia32_emulation on): syscall tracepoints miss them, so a monitored "
 		      "process's 32-bit "
