@@ -1941,6 +1941,18 @@ static __always_inline bool forking_thread(void)
 	return false;
 }
 
+/* Send a process record of size bytes. A global function (see copy_arg_rt()): one send() for
+ * the three programs' paths, verified once per program instead of once per calling state. */
+__noinline int proc_send(struct proc_buf *b, __u64 size)
+{
+	if (!b)
+		return 0;
+	if (size > sizeof(*b))
+		size = sizeof(*b);
+	send(b, size, PYX_STREAM_PROCESS);
+	return 0;
+}
+
 /* The process tree's programs are raw tracepoints (their arguments are the TP_PROTO's, the
  * fields below read from the kernel's structs as the trace event's TP_fast_assign does), not
  * perf-event tracepoints: a raw_tp link detaches in milliseconds and takes no event_mutex, where
@@ -1974,7 +1986,7 @@ int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 		b->rec.hdr.flags = PYX_PRF_THREAD;
 	if (unmonitored)
 		b->rec.hdr.flags = PYX_PRF_UNMONITORED;
-	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	proc_send(b, sizeof(b->rec));
 	pyx_scratch_put(busy);
 	return 0;
 }
@@ -2080,15 +2092,19 @@ __noinline __u64 exec_fill_rest(struct proc_buf *b, __u64 n)
 	return sizeof(b->rec) + size;
 }
 
-/* The exec record but for its issue 8 syscall flag: filename, identity, argv. Its size, bounded
- * for send() (exec_fill_rest()'s result is unknown to the verifier). */
-static __always_inline __u64 exec_fill(struct bpf_raw_tracepoint_args *ctx, struct proc_buf *b)
+/* The exec record but for its issue 8 syscall flag: filename, identity, argv; bprm is the
+ * kernel's struct linux_binprm. Its size, bounded for send() (exec_fill_rest()'s result is
+ * unknown to the verifier). A global function (see copy_arg_rt()): sched_exec fills a record on
+ * two paths. */
+__noinline __u64 exec_fill(struct proc_buf *b, __u32 old_tid, __u64 bprm)
 {
-	const char *filename = BPF_CORE_READ((struct linux_binprm *)ctx->args[2], filename);
+	const char *filename = BPF_CORE_READ((struct linux_binprm *)bprm, filename);
 	__u64 size;
 	long n;
 
-	b->rec.old_tid = (__u32)ctx->args[1];
+	if (!b)
+		return 0;
+	b->rec.old_tid = old_tid;
 	b->rec.hdr.flags = exe_flags();
 	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, filename);
 	if (n > 0) {
@@ -2129,7 +2145,7 @@ int sched_exec(struct bpf_raw_tracepoint_args *ctx)
 			b->rec.kind = PYX_PROC_EXEC;
 			b->rec.ppid = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(),
 						    real_parent, tgid);
-			exec_fill(ctx, b);
+			exec_fill(b, old, ctx->args[2]);
 			bpf_map_update_elem(&exec_ctx, &tgid, b, BPF_ANY);
 			pyx_scratch_put(busy);
 		}
@@ -2147,10 +2163,10 @@ int sched_exec(struct bpf_raw_tracepoint_args *ctx)
 	b = proc_begin(PYX_PROC_EXEC, &busy);
 	if (!b)
 		goto complete;
-	size = exec_fill(ctx, b);
+	size = exec_fill(b, old, ctx->args[2]);
 	if (!e && exec_traced)
 		b->rec.hdr.flags |= PYX_PRF_NO_EXEC_SYSCALL;
-	send(b, size, PYX_STREAM_PROCESS);
+	proc_send(b, size);
 	pyx_scratch_put(busy);
 complete:
 	/* The exec succeeded: its syscall record is complete now. Sent here, not from
@@ -2199,7 +2215,7 @@ int sched_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!b)
 		return 0;
 	b->rec.exit_code = BPF_CORE_READ(task, exit_code);
-	send(b, sizeof(b->rec), PYX_STREAM_PROCESS);
+	proc_send(b, sizeof(b->rec));
 	pyx_scratch_put(busy);
 	return 0;
 }
