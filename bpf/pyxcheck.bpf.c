@@ -689,10 +689,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id, task);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id, task);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -1480,14 +1480,14 @@ __noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx,
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
 static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc,
-					  __u64 id)
+					  __u64 id, struct task_struct *task)
 {
 	__u32 size;
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
 	/* the entry time: an exit that sends the record sets its own */
-	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id, task);
 	return size;
 }
 
@@ -1528,14 +1528,15 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	}
 	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
 	 * image's memory is gone at exit) or an entry-only row (sent now). */
+	if (!task)
+		task = bpf_get_current_task_btf();
 	if (entry_read) {
-		b = bpf_task_storage_get(&inflight, task ?: bpf_get_current_task_btf(), NULL,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		b = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!b) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(b, &st, sc, id);
+		entry_record(b, &st, sc, id, task);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1543,7 +1544,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 		lose(PYX_STREAM_SYSCALL);
 		return 0;
 	}
-	size = entry_record(b, &st, sc, id);
+	size = entry_record(b, &st, sc, id, task);
 	if (exec) {
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
@@ -1586,7 +1587,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr_id(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id);
+			pyx_fill_hdr_task(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id, task);
 			out = x;
 		}
 	}
@@ -1648,6 +1649,8 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 		return 0;
 	if (st->sc != (__u32)sc)
 		goto out;
+	if (!task)
+		task = bpf_get_current_task_btf();
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (!b) {
 		lose(PYX_STREAM_SYSCALL);
@@ -1657,12 +1660,12 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 	b->rec.ret = ret;
 	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
-	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id, task);
 	if (ustack_wanted(sc, st->args)) {
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task ?: bpf_get_current_task_btf());
+		explained_open(sc, task);
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
