@@ -130,18 +130,6 @@ struct sc_buf {
 	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
 };
 
-/* Per thread: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time
- * of check"), from its entry to its exit; hdr.size 0 when none is in flight. Task storage, not a
- * hash by tid: the record is built in place (a hash update copied the whole 5 KiB value and
- * allocated it on every such syscall, and the exit deleted it), the slot is made once per
- * thread and the kernel frees it with the thread, also when it dies inside a syscall. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sc_buf);
-} inflight SEC(".maps");
-
 /* Issue 10: a sensitive syscall that the thread's last audit event explains skips its dump.
  * Only findings (unaudited syscalls) are unwound, and the copy of 8 KiB was about half of what
  * tracing such a syscall costs (docs/correlation.md). ev_explains[ev] is the set of rows that
@@ -151,19 +139,35 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
 /* An event older than this at the syscall's entry explains nothing. */
 #define PYX_EXPLAIN_NS (20 * 1000 * 1000ULL)
 
+/* A thread's last audit event: PYX_EVENT_UNKNOWN when none is left that explains a syscall; a
+ * fresh (zeroed) slot's ts_ns 0 is older than PYX_EXPLAIN_NS at any syscall. */
 struct last_audit {
 	__u64 ts_ns;
 	__u32 event_id; /* PYX_EVENT_UNKNOWN once a syscall has used it */
 	__u32 _pad;
 };
 
-/* Per thread: its last audit event (PYX_EVENT_UNKNOWN: none left that explains a syscall). */
+/* Per thread, in task storage:
+ *   - b: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
+ *     check"), from its entry to its exit; b.rec.hdr.size 0 when none is in flight. Task storage,
+ *     not a hash by tid: the record is built in place (a hash update copied the whole 5 KiB value
+ *     and allocated it on every such syscall, and the exit deleted it), the slot is made once per
+ *     thread and the kernel frees it with the thread, also when it dies inside a syscall;
+ *   - la: its last audit event (dump_explained()). In the same slot (it was its own map): the
+ *     exit of a read-only open, which uses the event up, finds it without a second look-up. A
+ *     thread that sends an explaining event makes the whole slot, which its syscalls need anyway.
+ */
+struct thread_state {
+	struct sc_buf b;
+	struct last_audit la;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct last_audit);
-} last_audit SEC(".maps");
+	__type(value, struct thread_state);
+} inflight SEC(".maps");
 
 /* tid -> the execve/execveat record built at entry (the old image's memory is gone at exit). */
 struct {
@@ -654,7 +658,7 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 {
 	__u64 id = bpf_get_current_pid_tgid(), *busy, now;
 	struct task_struct *task;
-	struct last_audit *la;
+	struct thread_state *ts;
 	struct audit_buf *b;
 	__u32 n;
 
@@ -665,15 +669,15 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		la = bpf_task_storage_get(&last_audit, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (la) {
-			la->ts_ns = now;
-			la->event_id = event_id;
+		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ts) {
+			ts->la.ts_ns = now;
+			ts->la.event_id = event_id;
 		}
 	} else {
-		la = bpf_task_storage_get(&last_audit, task, NULL, 0);
-		if (la)
-			la->event_id = PYX_EVENT_UNKNOWN;
+		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+		if (ts)
+			ts->la.event_id = PYX_EVENT_UNKNOWN;
 	}
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
@@ -1351,14 +1355,16 @@ __u64 ustack_next = 0;
  * gets no verdict from this, only a finding unwound from the frame-pointer walk alone. */
 static __always_inline bool dump_explained(const struct sc_buf *b)
 {
+	struct thread_state *ts;
 	struct last_audit *la;
 	__u32 ev, sc = b->rec.sc;
 
 	if (sc >= PYX_SC__COUNT)
 		return false;
-	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
-	if (!la)
+	ts = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!ts)
 		return false;
+	la = &ts->la;
 	ev = la->event_id;
 	if (ev >= PYX_EV__COUNT || b->rec.enter_ns < la->ts_ns ||
 	    b->rec.enter_ns - la->ts_ns > PYX_EXPLAIN_NS)
@@ -1370,16 +1376,17 @@ static __always_inline bool dump_explained(const struct sc_buf *b)
 }
 
 /* A read-only open uses up the thread's last event as well: an `open` event for a file read
- * must not spare the dump of a native open for writing that follows it. */
-static __always_inline void explained_open(int sc, struct task_struct *task)
+ * must not spare the dump of a native open for writing that follows it. ts: the thread's slot
+ * when the caller holds it, NULL: looked up. */
+static __always_inline void explained_open(int sc, struct task_struct *task,
+					   struct thread_state *ts)
 {
-	struct last_audit *la;
-
 	if (sc != PYX_SC_openat && sc != PYX_SC_open)
 		return;
-	la = bpf_task_storage_get(&last_audit, task, NULL, 0);
-	if (la)
-		la->event_id = PYX_EVENT_UNKNOWN;
+	if (!ts)
+		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (ts)
+		ts->la.event_id = PYX_EVENT_UNKNOWN;
 }
 
 /* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
@@ -1500,6 +1507,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 {
 	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
+	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *b;
 	__u64 *busy;
@@ -1531,12 +1539,12 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	if (!task)
 		task = bpf_get_current_task_btf();
 	if (entry_read) {
-		b = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!b) {
+		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(b, &st, sc, id, task);
+		entry_record(&ts->b, &st, sc, id, task);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1563,6 +1571,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
 					      struct task_struct *task)
 {
+	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
 	__u64 *busy, now;
@@ -1570,9 +1579,10 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	__u16 res = 0;
 	int i;
 
-	e = bpf_task_storage_get(&inflight, task, NULL, 0);
-	if (!e || !e->rec.hdr.size)
+	ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (!ts || !ts->b.rec.hdr.size)
 		return 0;
+	e = &ts->b;
 	if (e->rec.sc != sc)
 		goto out;
 	now = bpf_ktime_get_ns();
@@ -1604,7 +1614,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task);
+		explained_open(sc, task, ts);
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
@@ -1665,7 +1675,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task);
+		explained_open(sc, task, NULL);
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
