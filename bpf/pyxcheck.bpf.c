@@ -656,15 +656,14 @@ static __always_inline bool usdt_admit(void)
 
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *busy, now;
-	struct task_struct *task;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = pyx_task_pid_tgid(task), *busy, now;
 	struct thread_state *ts;
 	struct audit_buf *b;
 	__u32 n;
 
 	if (!usdt_admit_id(id))
 		return 0;
-	task = bpf_get_current_task_btf();
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
@@ -1820,7 +1819,7 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	sc = sc_of_nr[nr];
 	if (!compat && !sc)
 		return -1;
-	*id = bpf_get_current_pid_tgid();
+	*id = pyx_task_pid_tgid(task);
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {

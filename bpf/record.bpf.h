@@ -62,6 +62,13 @@ static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type,
 }
 _Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is two words");
 
+/* bpf_get_current_pid_tgid() of the current task from its BTF pointer by direct loads: the helper
+ * returns these two fields (global ids, not a namespace's), without the call (see above). */
+static __always_inline __u64 pyx_task_pid_tgid(const struct task_struct *task)
+{
+	return (__u64)task->tgid << 32 | (__u32)task->pid;
+}
+
 /* id: the bpf_get_current_pid_tgid() the caller has taken already (one helper call less). */
 static __always_inline void pyx_fill_hdr_at(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					    __u64 ts_ns)
