@@ -130,18 +130,6 @@ struct sc_buf {
 	__u8 tail[PYX_SC_TAIL_MAX + PYX_SC_STR_MAX];
 };
 
-/* Per thread: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time
- * of check"), from its entry to its exit; hdr.size 0 when none is in flight. Task storage, not a
- * hash by tid: the record is built in place (a hash update copied the whole 5 KiB value and
- * allocated it on every such syscall, and the exit deleted it), the slot is made once per
- * thread and the kernel frees it with the thread, also when it dies inside a syscall. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sc_buf);
-} inflight SEC(".maps");
-
 /* Issue 10: a sensitive syscall that the thread's last audit event explains skips its dump.
  * Only findings (unaudited syscalls) are unwound, and the copy of 8 KiB was about half of what
  * tracing such a syscall costs (docs/correlation.md). ev_explains[ev] is the set of rows that
@@ -151,19 +139,35 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
 /* An event older than this at the syscall's entry explains nothing. */
 #define PYX_EXPLAIN_NS (20 * 1000 * 1000ULL)
 
+/* A thread's last audit event: PYX_EVENT_UNKNOWN when none is left that explains a syscall; a
+ * fresh (zeroed) slot's ts_ns 0 is older than PYX_EXPLAIN_NS at any syscall. */
 struct last_audit {
 	__u64 ts_ns;
 	__u32 event_id; /* PYX_EVENT_UNKNOWN once a syscall has used it */
 	__u32 _pad;
 };
 
-/* Per thread: its last audit event (PYX_EVENT_UNKNOWN: none left that explains a syscall). */
+/* Per thread, in task storage:
+ *   - b: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
+ *     check"), from its entry to its exit; b.rec.hdr.size 0 when none is in flight. Task storage,
+ *     not a hash by tid: the record is built in place (a hash update copied the whole 5 KiB value
+ *     and allocated it on every such syscall, and the exit deleted it), the slot is made once per
+ *     thread and the kernel frees it with the thread, also when it dies inside a syscall;
+ *   - la: its last audit event (dump_explained()). In the same slot (it was its own map): the
+ *     exit of a read-only open, which uses the event up, finds it without a second look-up. A
+ *     thread that sends an explaining event makes the whole slot, which its syscalls need anyway.
+ */
+struct thread_state {
+	struct sc_buf b;
+	struct last_audit la;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct last_audit);
-} last_audit SEC(".maps");
+	__type(value, struct thread_state);
+} inflight SEC(".maps");
 
 /* tid -> the execve/execveat record built at entry (the old image's memory is gone at exit). */
 struct {
@@ -652,28 +656,27 @@ static __always_inline bool usdt_admit(void)
 
 static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *busy, now;
-	struct task_struct *task;
-	struct last_audit *la;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = pyx_task_pid_tgid(task), *busy, now;
+	struct thread_state *ts;
 	struct audit_buf *b;
 	__u32 n;
 
 	if (!usdt_admit_id(id))
 		return 0;
-	task = bpf_get_current_task_btf();
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		la = bpf_task_storage_get(&last_audit, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (la) {
-			la->ts_ns = now;
-			la->event_id = event_id;
+		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (ts) {
+			ts->la.ts_ns = now;
+			ts->la.event_id = event_id;
 		}
 	} else {
-		la = bpf_task_storage_get(&last_audit, task, NULL, 0);
-		if (la)
-			la->event_id = PYX_EVENT_UNKNOWN;
+		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+		if (ts)
+			ts->la.event_id = PYX_EVENT_UNKNOWN;
 	}
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
@@ -689,10 +692,10 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id, task);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id, task);
 	}
 	b->rec.payload_len = n;
 	send(b, sizeof(b->rec) + n, PYX_STREAM_AUDIT);
@@ -1351,14 +1354,16 @@ __u64 ustack_next = 0;
  * gets no verdict from this, only a finding unwound from the frame-pointer walk alone. */
 static __always_inline bool dump_explained(const struct sc_buf *b)
 {
+	struct thread_state *ts;
 	struct last_audit *la;
 	__u32 ev, sc = b->rec.sc;
 
 	if (sc >= PYX_SC__COUNT)
 		return false;
-	la = bpf_task_storage_get(&last_audit, bpf_get_current_task_btf(), NULL, 0);
-	if (!la)
+	ts = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!ts)
 		return false;
+	la = &ts->la;
 	ev = la->event_id;
 	if (ev >= PYX_EV__COUNT || b->rec.enter_ns < la->ts_ns ||
 	    b->rec.enter_ns - la->ts_ns > PYX_EXPLAIN_NS)
@@ -1370,16 +1375,17 @@ static __always_inline bool dump_explained(const struct sc_buf *b)
 }
 
 /* A read-only open uses up the thread's last event as well: an `open` event for a file read
- * must not spare the dump of a native open for writing that follows it. */
-static __always_inline void explained_open(int sc, struct task_struct *task)
+ * must not spare the dump of a native open for writing that follows it. ts: the thread's slot
+ * when the caller holds it, NULL: looked up. */
+static __always_inline void explained_open(int sc, struct task_struct *task,
+					   struct thread_state *ts)
 {
-	struct last_audit *la;
-
 	if (sc != PYX_SC_openat && sc != PYX_SC_open)
 		return;
-	la = bpf_task_storage_get(&last_audit, task, NULL, 0);
-	if (la)
-		la->event_id = PYX_EVENT_UNKNOWN;
+	if (!ts)
+		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (ts)
+		ts->la.event_id = PYX_EVENT_UNKNOWN;
 }
 
 /* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
@@ -1480,14 +1486,14 @@ __noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx,
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
 static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc,
-					  __u64 id)
+					  __u64 id, struct task_struct *task)
 {
 	__u32 size;
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
 	/* the entry time: an exit that sends the record sets its own */
-	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id, task);
 	return size;
 }
 
@@ -1500,6 +1506,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 {
 	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
+	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *b;
 	__u64 *busy;
@@ -1528,14 +1535,15 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	}
 	/* A record built now: a row read at entry (kept in place until its exit), exec (the old
 	 * image's memory is gone at exit) or an entry-only row (sent now). */
+	if (!task)
+		task = bpf_get_current_task_btf();
 	if (entry_read) {
-		b = bpf_task_storage_get(&inflight, task ?: bpf_get_current_task_btf(), NULL,
-					 BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!b) {
+		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(b, &st, sc, id);
+		entry_record(&ts->b, &st, sc, id, task);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1543,7 +1551,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 		lose(PYX_STREAM_SYSCALL);
 		return 0;
 	}
-	size = entry_record(b, &st, sc, id);
+	size = entry_record(b, &st, sc, id, task);
 	if (exec) {
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
@@ -1562,6 +1570,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
 					      struct task_struct *task)
 {
+	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
 	__u64 *busy, now;
@@ -1569,9 +1578,10 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	__u16 res = 0;
 	int i;
 
-	e = bpf_task_storage_get(&inflight, task, NULL, 0);
-	if (!e || !e->rec.hdr.size)
+	ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (!ts || !ts->b.rec.hdr.size)
 		return 0;
+	e = &ts->b;
 	if (e->rec.sc != sc)
 		goto out;
 	now = bpf_ktime_get_ns();
@@ -1586,7 +1596,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr_id(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id);
+			pyx_fill_hdr_task(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id, task);
 			out = x;
 		}
 	}
@@ -1603,7 +1613,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task);
+		explained_open(sc, task, ts);
 	}
 	send(out, send_size(size), PYX_STREAM_SYSCALL);
 	if (x)
@@ -1648,6 +1658,8 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 		return 0;
 	if (st->sc != (__u32)sc)
 		goto out;
+	if (!task)
+		task = bpf_get_current_task_btf();
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (!b) {
 		lose(PYX_STREAM_SYSCALL);
@@ -1657,12 +1669,12 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 	b->rec.ret = ret;
 	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
-	pyx_fill_hdr_id(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id, task);
 	if (ustack_wanted(sc, st->args)) {
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task ?: bpf_get_current_task_btf());
+		explained_open(sc, task, NULL);
 	}
 	send(b, send_size(size), PYX_STREAM_SYSCALL);
 	pyx_scratch_put(busy);
@@ -1807,7 +1819,7 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	sc = sc_of_nr[nr];
 	if (!compat && !sc)
 		return -1;
-	*id = bpf_get_current_pid_tgid();
+	*id = pyx_task_pid_tgid(task);
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {

@@ -36,6 +36,39 @@ static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, _
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
+/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: uid, cgroup and comm
+ * are the task's own fields, read by direct loads at this moment, where the three helpers read
+ * them (current_cred()->uid, the default hierarchy's cgroup id, task->comm), without their three
+ * calls (on this machine kind every call's return pays the return-thunk mitigation). Nothing is
+ * cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record, as with the
+ * helpers. */
+static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					      __u64 ts_ns, __u64 id, struct task_struct *task)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	h->size = size;
+	h->type = type;
+	h->flags = 0;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->uid = task->cred->uid.val;
+	h->_pad0 = 0;
+	h->ts_ns = ts_ns;
+	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
+	((__u64 *)h->comm)[0] = comm[0];
+	((__u64 *)h->comm)[1] = comm[1];
+}
+_Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is two words");
+
+/* bpf_get_current_pid_tgid() of the current task from its BTF pointer by direct loads: the helper
+ * returns these two fields (global ids, not a namespace's), without the call (see above). */
+static __always_inline __u64 pyx_task_pid_tgid(const struct task_struct *task)
+{
+	return (__u64)task->tgid << 32 | (__u32)task->pid;
+}
+
 /* id: the bpf_get_current_pid_tgid() the caller has taken already (one helper call less). */
 static __always_inline void pyx_fill_hdr_at(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					    __u64 ts_ns)

@@ -178,7 +178,8 @@ enum pyx_tag {
  * 3. Ring-buffer records (BPF -> monitor).
  *
  * Every record starts with struct pyx_rec_hdr. Kernel-known identity (pid, tid, uid, time, cgroup,
- * comm) always comes from BPF helpers, never from a payload. Records are sent with
+ * comm) always comes from the kernel (BPF helpers, or the current task's own fields read when the
+ * record is made), never from a payload. Records are sent with
  * bpf_ringbuf_output() from a per-CPU scratch buffer, so their size varies; hdr.size is the
  * record's real size and readers check it against the ring-buffer sample size.
  * --------------------------------------------------------------------------------------------- */
