@@ -456,6 +456,7 @@ struct fair_uid {
 	__u64 bytes;                     /* sent this epoch while the ring was 3/4 full */
 	__u64 pending[PYX_FAIR_STREAMS]; /* throttled, no THROTTLED record in the ring yet */
 	__u64 flushing;                  /* try-lock of the CPU that reports them */
+	__u32 uid; /* whose: the key, kept where a recycled entry overwrites it */
 };
 
 struct {
@@ -472,9 +473,14 @@ struct {
 __u64 throttle_pending = 0;
 __u64 throttle_unreported = 0;
 
-static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid *f, void *ctx)
+/* An LRU entry is recycled in place as soon as it is evicted, even while another CPU reports it
+ * here: its key and value then say another uid, with nothing pending. So whose counts these are is
+ * taken once, at the start, and the counts are subtracted and the lock released only while the
+ * entry is still that uid's (else a subtraction would wrap the new uid's count to ~2^64). */
+static long flush_throttled_uid(struct bpf_map *map, __u32 *key, struct fair_uid *f, void *ctx)
 {
 	struct pyx_rec_throttled t;
+	__u32 uid = *key;
 	__u64 n;
 	int s;
 
@@ -492,17 +498,20 @@ static long flush_throttled_uid(struct bpf_map *map, __u32 *uid, struct fair_uid
 		__builtin_memset(&t, 0, sizeof(t));
 		pyx_fill_hdr(&t.hdr, PYX_REC_THROTTLED, sizeof(t));
 		t.stream = s;
-		t.uid = *uid;
+		t.uid = uid;
 		t.count = n;
 		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags(sizeof(t)))) {
 			__sync_fetch_and_add(&throttle_pending, 1);
 			continue;
 		}
 		/* in the ring: the count is reported */
+		if (READ_ONCE(f->uid) != uid)
+			return 0; /* recycled for another uid: neither its counts nor its lock are ours */
 		__sync_fetch_and_sub(&f->pending[s], n);
 		__sync_fetch_and_sub(&throttle_unreported, n);
 	}
-	__atomic_exchange_n(&f->flushing, 0, __ATOMIC_SEQ_CST);
+	if (READ_ONCE(f->uid) == uid)
+		__atomic_exchange_n(&f->flushing, 0, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -563,6 +572,7 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 	f = bpf_map_lookup_elem(&fair, &uid);
 	if (!f) {
 		init.epoch = epoch;
+		init.uid = uid;
 		bpf_map_update_elem(&fair, &uid, &init, BPF_NOEXIST);
 		f = bpf_map_lookup_elem(&fair, &uid);
 		if (!f)
