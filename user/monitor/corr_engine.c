@@ -47,10 +47,12 @@ static bool throttled_recently(const struct pyx_corr *c, uint32_t uid, uint64_t 
  * and its threads' next unexplained syscalls, are in doubt (like a LOST record, for one uid). */
 static void on_throttled(struct pyx_corr *c, const struct pyx_rec_throttled *t, uint64_t ts)
 {
+	/* nothing new since the last walk for this uid (doubt_gen): skipped */
+	bool walk = !(c->thr_walk_gen == c->doubt_gen + 1 && c->thr_walk_uid == t->uid);
 	unsigned int b, i, slot = 0;
 	struct thread *th;
 
-	for (b = 0; b < HASH_BUCKETS; b++) {
+	for (b = 0; walk && b < HASH_BUCKETS; b++) {
 		for (th = c->threads[b]; th; th = th->hnext) {
 			struct held *h;
 
@@ -62,6 +64,8 @@ static void on_throttled(struct pyx_corr *c, const struct pyx_rec_throttled *t, 
 			th->uncertain = true;
 		}
 	}
+	c->thr_walk_gen = c->doubt_gen + 1;
+	c->thr_walk_uid = t->uid;
 	/* its slot, or the oldest */
 	for (i = 0; i < THROTTLED_UIDS; i++) {
 		if (c->throttled[i].uid == t->uid || !c->throttled[i].ts) {
@@ -498,6 +502,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 	th->uncertain = false;
+	c->doubt_gen++; /* and a window to come: a loss must doubt them (pyx_corr_note_loss) */
 	th->nss_load = false;
 	late_free(th); /* past the syscall its closed window waited for */
 	th->ctx.has = true;
@@ -940,6 +945,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 	/* each thread's uid, for THROTTLED records (on_throttled) */
 	th = corr_thread_find(c, hdr->tid);
 	if (th) {
+		if (th->uid != hdr->uid)
+			c->doubt_gen++; /* its windows now answer to another uid's throttling */
 		th->uid = hdr->uid;
 	} else if (hdr->type != PYX_REC_THROTTLED && hdr->type != PYX_REC_LOST &&
 		   throttled_recently(c, hdr->uid, hdr->ts_ns)) {
@@ -1008,6 +1015,10 @@ void pyx_corr_note_loss(struct pyx_corr *c, uint64_t ts_ns)
 	unsigned int b;
 	struct thread *th;
 
+	c->last_lost_ns = ts_ns ? ts_ns : 1;
+	if (c->lost_walk_gen == c->doubt_gen + 1)
+		return; /* every window and thread is in doubt already (doubt_gen) */
+	c->lost_walk_gen = c->doubt_gen + 1;
 	/* the lost records could have been anyone's: every open window is in doubt */
 	for (b = 0; b < HASH_BUCKETS; b++) {
 		for (th = c->threads[b]; th; th = th->hnext) {
@@ -1019,7 +1030,6 @@ void pyx_corr_note_loss(struct pyx_corr *c, uint64_t ts_ns)
 			th->uncertain = true;
 		}
 	}
-	c->last_lost_ns = ts_ns ? ts_ns : 1;
 }
 
 /* Thread t is in one of w's counterpart syscalls, or may be (it is on a CPU or waiting for one). */

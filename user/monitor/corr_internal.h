@@ -180,7 +180,17 @@ struct pyx_corr {
 	size_t bytes;
 	int err;               /* first error from the emit callback */
 	uint64_t last_lost_ns; /* ts of the last LOST record, 0: none */
-	struct {               /* the latest THROTTLED records: uid, ts (0: free) */
+	/* Whether a walk putting windows in doubt (pyx_corr_note_loss, on_throttled) would find
+	 * anything new: bumped by every audit event (a new window, its thread no longer uncertain),
+	 * every new thread and every change of a thread's uid. Under overload every record may
+	 * carry PYX_HDRF_LOST_BEFORE, and a walk over every thread for each would slow the monitor
+	 * down exactly when it is behind; a walk at the generation of the last one for the same
+	 * cause marks nothing new and is skipped. Walks store doubt_gen + 1 (0: none yet). */
+	uint64_t doubt_gen;
+	uint64_t lost_walk_gen;
+	uint64_t thr_walk_gen;
+	uint32_t thr_walk_uid;
+	struct { /* the latest THROTTLED records: uid, ts (0: free) */
 		uint32_t uid;
 		uint64_t ts;
 	} throttled[THROTTLED_UIDS];

@@ -124,6 +124,7 @@ struct thread *corr_thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, u
 	t->hnext = c->threads[tid % HASH_BUCKETS];
 	c->threads[tid % HASH_BUCKETS] = t;
 	c->nthreads++;
+	c->doubt_gen++; /* not in doubt yet: a loss to come must reach it (pyx_corr_note_loss) */
 	return t;
 }
 
