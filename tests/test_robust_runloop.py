@@ -6,6 +6,7 @@ what the detach leaves behind is only a background process that holds the probes
 import json
 import os
 import re
+import select
 import subprocess
 import time
 
@@ -81,6 +82,69 @@ def test_exit_comes_back_before_the_detach_and_the_detacher_holds_only_probes(tm
         assert not links & bpftool_ids("link")
     # the output was complete at exit: the process records of /bin/true are there
     assert '"event":"exit"' in out.read_text()
+
+
+def at_eof(fd):
+    """True when every write end of the pipe whose read end is fd is closed (data is skipped)."""
+    os.set_blocking(fd, False)
+    try:
+        while os.read(fd, 65536):
+            pass
+    except BlockingIOError:
+        return False
+    return True
+
+
+def test_a_reader_of_the_output_sees_eof_when_pyxcheck_exits(tmp_path):
+    """`pyxcheck ... | cat` returns when pyxcheck does: by the time its exit status comes back,
+    the background detacher holds no copy of its stdout, nor of a pipe its caller handed it
+    (capture_detach.c). That pipe comes after 800 other inherited descriptors, which the
+    detacher's close loop goes through first, and the monitor runs on one CPU, where it runs on
+    after its fork: a monitor that exits before that loop is done fails here every time."""
+    err = tmp_path / "err"
+    out_r, out_w = os.pipe()
+    inh_r, inh_w = os.pipe()
+    # within the usual soft limit of 1024 descriptors, with room for the monitor's own
+    pad = [os.open("/dev/null", os.O_RDONLY) for _ in range(800)]
+    inh = os.dup(inh_w)  # the lowest free descriptor: after every pad
+    cpu = min(os.sched_getaffinity(0))
+    try:
+        with open(err, "w") as ef:
+            p = subprocess.Popen([str(MONITOR), "-v", "-o", "/dev/null", "--", "/bin/true"],
+                                 stdout=out_w, stderr=ef, pass_fds=pad + [inh],
+                                 preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
+    finally:
+        for fd in pad + [inh, inh_w, out_w]:
+            os.close(fd)
+    try:
+        # woken by the exit itself (Popen.wait(timeout) polls, up to 50 ms late)
+        pidfd = os.pidfd_open(p.pid)
+        try:
+            if not select.select([pidfd], [], [], 300)[0]:
+                p.kill()
+                p.wait()
+                pytest.fail("pyxcheck still runs after 300 s")
+        finally:
+            os.close(pidfd)
+        # the status is back: whatever pyxcheck left running must hold neither pipe now
+        stdout_eof, inherited_eof = at_eof(out_r), at_eof(inh_r)
+        assert p.wait() == 0, err.read_text()
+    finally:
+        os.close(out_r)
+        os.close(inh_r)
+    m = re.search(r"probes detach in the background \(pid (\d+)\)", err.read_text())
+    assert m, err.read_text()
+    pid = int(m.group(1))
+    assert (stdout_eof, inherited_eof) == (True, True), "a pipe was still held at the exit"
+    h = held(pid)
+    if h is not None:
+        targets, links = h
+        others = {fd: t for fd, t in targets.items()
+                  if t not in PROBE_FDS and not t.startswith("pipe:")}
+        assert others == {0: "/dev/null", 1: "/dev/null", 2: "/dev/null"} or not targets, others
+        assert len([t for t in targets.values() if t.startswith("pipe:")]) <= 1, targets
+        wait_gone(pid)
+        assert not links & bpftool_ids("link")
 
 
 def test_wait_detach_detaches_before_exit(tmp_path):

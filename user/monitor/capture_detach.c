@@ -11,7 +11,8 @@
  * under event_mutex, ~40 ms per syscall tracepoint here): the full set takes seconds. Nobody needs
  * to wait for that once the output is complete, so pyx_detach_in_background() hands the probes to
  * a child that holds nothing else (no output, no terminal, no pipe a shell or a reader waits on)
- * and lets the kernel release them when it exits. The probes stay attached only as long as that
+ * and lets the kernel release them when it exits. The child gets everything by fork() and closes
+ * what it must not keep itself, so the caller returns only once it has done so. The probes stay attached only as long as that
  * child lives; when it is killed, its exit releases them just the same.
  */
 #define _GNU_SOURCE
@@ -68,14 +69,17 @@ void pyx_links_destroy(struct bpf_link **links, size_t n)
 	}
 }
 
-/* The descriptors that keep a probe attached: BPF links and perf events (tracepoints, uprobes). */
-static bool holds_probe(int fd)
+/*
+ * The descriptors that keep a probe attached: BPF links and perf events (tracepoints, uprobes).
+ * name is the descriptor's entry in the open /proc/self/fd directory dir: read relative to it,
+ * the link costs one path step instead of four, which the caller waits for (below).
+ */
+static bool holds_probe(int dir, const char *name)
 {
-	char path[64], target[64];
+	char target[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
+	n = readlinkat(dir, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return false;
 	target[n] = 0;
@@ -83,7 +87,7 @@ static bool holds_probe(int fd)
 	       !strcmp(target, "anon_inode:[perf_event]");
 }
 
-static void detacher_main(int parent_gone)
+static void detacher_main(int parent_gone, int closed_all)
 {
 	struct dirent *de;
 	char c;
@@ -103,13 +107,15 @@ static void detacher_main(int parent_gone)
 	}
 	d = opendir("/proc/self/fd");
 	if (!d)
-		_exit(1); /* exiting releases the probes too */
+		_exit(1); /* exiting releases the probes too, and tells the parent we are done */
 	while ((de = readdir(d))) {
 		fd = atoi(de->d_name);
-		if (fd > STDERR_FILENO && fd != dirfd(d) && fd != parent_gone && !holds_probe(fd))
+		if (fd > STDERR_FILENO && fd != dirfd(d) && fd != parent_gone && fd != closed_all &&
+		    !holds_probe(dirfd(d), de->d_name))
 			close(fd);
 	}
 	closedir(d);
+	close(closed_all); /* the parent may exit now: we hold only the probes and parent_gone */
 	/* Whoever lets go of a probe last pays for its detach: wait until the parent has exited
 	 * (its end of the pipe closes with it), so that its exit is cheap and this one is not */
 	while (read(parent_gone, &c, 1) < 0 && errno == EINTR)
@@ -121,25 +127,49 @@ static void detacher_main(int parent_gone)
 
 pid_t pyx_detach_in_background(void)
 {
-	int gone[2];
+	int gone[2], closed[2];
 	pid_t pid;
+	char c;
 
 	/* the write end stays open, unused, until this process exits (close-on-exec: no exec'd
 	 * program keeps it) */
 	if (pipe2(gone, O_CLOEXEC))
 		return -errno;
+	if (pipe2(closed, O_CLOEXEC)) {
+		pid = -errno;
+		close(gone[0]);
+		close(gone[1]);
+		return pid;
+	}
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid = fork();
 	if (pid < 0) {
 		pid = -errno;
 		close(gone[0]);
 		close(gone[1]);
+		close(closed[0]);
+		close(closed[1]);
 		return pid;
 	}
 	if (pid == 0) {
 		close(gone[1]);
-		detacher_main(gone[0]);
+		close(closed[0]);
+		detacher_main(gone[0], closed[1]);
 	}
 	close(gone[0]);
+	close(closed[1]);
+	/*
+	 * Wait until the child has closed every inherited descriptor but the probes (EOF on
+	 * closed[0]: it closes its end after its close loop, or dies). Until then it holds copies
+	 * of our stdout, stderr and whatever pipe our caller handed us: were we to exit first, a
+	 * reader of our output (`pyxcheck ... | cat`) would wait for the child instead of for us,
+	 * and whoever looks at the child as our exit status comes back would see it hold them.
+	 * There is no close-on-fork flag, so the child must do the closing, and this wait is the
+	 * only way to order it before our exit. It costs the child's close loop (about a
+	 * millisecond), not the detach.
+	 */
+	while (read(closed[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(closed[0]);
 	return pid;
 }
