@@ -23,3 +23,17 @@ def test_record_path_out_of_memory():
     r = run([str(MEM_UNIT)], env=env, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.splitlines() == ["one", "two", "fails=0"]
+
+
+SINK_UNIT = BUILD / "tests" / "sink-unit"
+
+
+def test_output_queue_under_a_stalled_reader_holds_full_chunks():
+    """tests/unit/sink_unit.c: the writer is blocked on a full pipe while 2,000 short lines are
+    queued, each followed by a quiet poll's push: they share one open chunk (two chunks in all,
+    not one per poll), and once the pipe is read every byte arrives once, in order."""
+    if not SINK_UNIT.exists():
+        pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
+    r = run([str(SINK_UNIT)], timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == ["chunks=2", "bytes=118891 rest=0"]

@@ -15,6 +15,12 @@
  * one writev(), the run loop hands a chunk over before it is full only when it has waited
  * PYX_SINK_LINGER_MS or when the run loop is idle (pyx_sink_push_lazy), and written chunks are
  * kept for reuse (at most SPARE_MAX) instead of going back to malloc.
+ *
+ * A part-filled chunk is handed over only while the writer has nothing left to write: behind
+ * queued data it would be written no sooner, and while a reader stalls, each quiet poll would
+ * otherwise queue a chunk holding a few lines, a whole allocation for a few bytes of `held`, until
+ * the bound counted in bytes let thousands of them pile up. So every queued chunk but the first is
+ * full, and the chunks held stay within max_bytes / CHUNK_SIZE + 2 + SPARE_MAX.
  */
 #include <errno.h>
 #include <poll.h>
@@ -29,7 +35,10 @@
 
 #define CHUNK_SIZE (256u << 10)
 #define SPARE_MAX 4
-#define WRITEV_MAX 64
+/* chunks per writev(): `held` drops once a whole batch is written, so a batch of 1 MiB keeps it
+ * within that of what is left to write (the "unwritten" figure at a second SIGINT, the room of
+ * droppable lines) */
+#define WRITEV_MAX 4
 
 struct chunk {
 	struct chunk *next;
@@ -50,6 +59,7 @@ struct pyx_sink {
 	size_t max;
 	struct chunk *spare; /* written chunks of CHUNK_SIZE, for reuse (under the lock) */
 	unsigned int nspare;
+	size_t nchunks; /* allocated, not freed (atomic) */
 	/* the run loop's: no lock */
 	struct chunk *open;
 	uint64_t queued;  /* bytes ever queued: the stream offset the chunks align to */
@@ -63,6 +73,14 @@ static uint64_t mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void chunk_free(struct pyx_sink *s, struct chunk *c)
+{
+	if (!c)
+		return;
+	__atomic_fetch_sub(&s->nchunks, 1, __ATOMIC_RELEASE);
+	free(c);
 }
 
 static int writev_all(int fd, struct iovec *iov, int n)
@@ -142,7 +160,7 @@ static void *writer_main(void *arg)
 				s->spare = c;
 				__atomic_store_n(&s->nspare, s->nspare + 1, __ATOMIC_RELAXED);
 			} else {
-				free(c);
+				chunk_free(s, c);
 			}
 		}
 		if (!s->head)
@@ -207,10 +225,15 @@ int pyx_sink_push(struct pyx_sink *s)
 
 int pyx_sink_push_lazy(struct pyx_sink *s, bool busy)
 {
-	if (s->open && s->open->len &&
+	if (s->open && s->open->len && !__atomic_load_n(&s->held, __ATOMIC_ACQUIRE) &&
 	    (!busy || mono_ns() - s->open_ns >= PYX_SINK_LINGER_MS * 1000000ull))
 		return pyx_sink_push(s);
 	return pyx_sink_error(s);
+}
+
+size_t pyx_sink_chunks(struct pyx_sink *s)
+{
+	return __atomic_load_n(&s->nchunks, __ATOMIC_ACQUIRE);
 }
 
 /* A chunk for the run loop: a spare one, or a new one of cap bytes (NULL: out of memory). */
@@ -231,6 +254,7 @@ static struct chunk *chunk_get(struct pyx_sink *s, size_t cap)
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
 			return NULL;
+		__atomic_fetch_add(&s->nchunks, 1, __ATOMIC_RELEASE);
 		c->cap = cap;
 	}
 	c->next = NULL;
@@ -264,6 +288,8 @@ int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_si
 		if (!c)
 			return nomem;
 		pyx_sink_push(s);
+		/* an empty open chunk (a straddle that found no memory) is not pushed: drop it */
+		chunk_free(s, s->open);
 		memcpy(c->data, p, len);
 		c->len = len;
 		s->queued += len;
@@ -363,12 +389,12 @@ int pyx_sink_close(struct pyx_sink *s)
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
 	err = s->err;
-	free(s->open);
+	chunk_free(s, s->open);
 	while (s->spare) {
 		struct chunk *c = s->spare;
 
 		s->spare = c->next;
-		free(c);
+		chunk_free(s, c);
 	}
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->idle);

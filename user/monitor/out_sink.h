@@ -50,9 +50,13 @@ int pyx_sink_push(struct pyx_sink *s);
 #define PYX_SINK_LINGER_MS 20
 
 /* The run loop's push, once per poll: when busy (records flow), only once what was queued has
- * waited PYX_SINK_LINGER_MS, so that the writer gets large writes; when not, now. Returns the
+ * waited PYX_SINK_LINGER_MS, so that the writer gets large writes; when not, now. Either way only
+ * while the writer has written everything handed over before (see out_sink.c). Returns the
  * sticky write error or 0. */
 int pyx_sink_push_lazy(struct pyx_sink *s, bool busy);
+
+/* Chunks allocated and not freed: queued, open and spare (tests: the memory bound). */
+size_t pyx_sink_chunks(struct pyx_sink *s);
 
 /* Is there room for len more bytes? */
 bool pyx_sink_room(struct pyx_sink *s, size_t len);
