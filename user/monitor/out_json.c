@@ -350,11 +350,34 @@ static void json_u64(struct pyx_buf *b, uint64_t v)
 }
 
 /* A symbolic value (flags, mode, signal, ...): strace's text and the raw number beside it. */
+/*
+ * The pair's text by (keys, kind, raw), kept: a record's flags and modes repeat, and escaping the
+ * symbolic text again (after pyx_fmt_arg's own cache) was 2% of the record path. The text is a
+ * function of these four alone. Per thread, as args_cache below.
+ */
+#define SYM_CACHE 64
+
+struct sym_slot {
+	const char *key, *raw_key; /* NULL: empty */
+	uint64_t raw;
+	enum pyx_argk kind;
+	unsigned int len;
+	char text[112];
+};
+
+static __thread struct sym_slot sym_cache[SYM_CACHE];
+
 static void json_sym_fields(struct pyx_buf *b, const char *key, const char *raw_key,
 			    enum pyx_argk kind, uint64_t raw)
 {
+	struct sym_slot *c = &sym_cache[((raw * 0x9e3779b97f4a7c15ull) >> 58 ^ kind) % SYM_CACHE];
+	size_t start = b->len;
 	char tmp[256];
 
+	if (c->key == key && c->raw_key == raw_key && c->kind == kind && c->raw == raw) {
+		pyx_buf_write(b, c->text, c->len);
+		return;
+	}
 	if (pyx_fmt_arg(kind, raw, tmp, sizeof(tmp)) < 0)
 		snprintf(tmp, sizeof(tmp), "%#llx", (unsigned long long)raw);
 	pyx_buf_putc(b, '"');
@@ -365,6 +388,14 @@ static void json_sym_fields(struct pyx_buf *b, const char *key, const char *raw_
 	pyx_buf_puts(b, raw_key);
 	pyx_buf_puts(b, "\":");
 	pyx_buf_i64(b, (long long)raw);
+	if (!b->oom && b->len - start <= sizeof(c->text)) {
+		memcpy(c->text, b->p + start, b->len - start);
+		c->len = (unsigned int)(b->len - start);
+		c->key = key;
+		c->raw_key = raw_key;
+		c->kind = kind;
+		c->raw = raw;
+	}
 }
 
 /*
