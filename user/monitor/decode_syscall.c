@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -391,6 +392,34 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		prev = a->kind;
 	}
 	return 0;
+}
+
+static __thread struct {
+	void *rec;        /* the copy the view points into */
+	size_t size, cap; /* size 0: nothing kept */
+	bool ok;
+	struct pyx_sysview view;
+} sv_last;
+
+const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
+{
+	if (!rec || size < sizeof(struct pyx_rec_syscall))
+		return NULL;
+	if (sv_last.size == size && !memcmp(sv_last.rec, rec, size))
+		return sv_last.ok ? &sv_last.view : NULL;
+	sv_last.size = 0;
+	if (size > sv_last.cap) {
+		void *p = realloc(sv_last.rec, size);
+
+		if (!p) /* only a cache: this view points into rec, and is not kept */
+			return pyx_sysrec_decode(rec, size, &sv_last.view) ? NULL : &sv_last.view;
+		sv_last.rec = p;
+		sv_last.cap = size;
+	}
+	memcpy(sv_last.rec, rec, size);
+	sv_last.size = size;
+	sv_last.ok = !pyx_sysrec_decode(sv_last.rec, size, &sv_last.view);
+	return sv_last.ok ? &sv_last.view : NULL;
 }
 
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)

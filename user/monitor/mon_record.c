@@ -106,7 +106,8 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 int mon_show_record(struct monitor *m, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *h = rec;
-	struct pyx_sysview sv;
+	const struct pyx_sysview *sv;
+	struct pyx_sysview svbuf;
 	struct pyx_procview pv;
 
 	if (m->w.ndropped || m->w.nnomem)
@@ -117,23 +118,29 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 		handle_audit(m, rec, size);
 		break;
 	case PYX_REC_SYSCALL:
-		if (pyx_sysrec_decode(rec, size, &sv)) {
+		/* correlating, the syscall's audit record was written just before with its
+		 * "syscalls" list (out_corr.c): the view decoded there, when these are its bytes */
+		if (m->corr)
+			sv = pyx_sysrec_view(rec, size);
+		else
+			sv = pyx_sysrec_decode(rec, size, &svbuf) ? NULL : &svbuf;
+		if (!sv) {
 			malformed(m, h, "syscall", "syscall record does not check out", rec, size);
 			break;
 		}
-		if (!m->opts->sc_show[sv.sc])
+		if (!m->opts->sc_show[sv->sc])
 			break;
-		m->sum.sc[sv.sc]++;
-		m->sum.sc_failed[sv.sc] += sv.err != 0;
+		m->sum.sc[sv->sc]++;
+		m->sum.sc_failed[sv->sc] += sv->err != 0;
 		{
 			struct pyx_vf_rec vr = { .event_id = -1, .proc_kind = -1 };
 
-			for (unsigned int i = 0; i < sv.nargs; i++) {
-				const struct pyx_sysarg *a = &sv.args[i];
+			for (unsigned int i = 0; i < sv->nargs; i++) {
+				const struct pyx_sysarg *a = &sv->args[i];
 
 				if (a->kind == PYX_AK_PATH && a->present && !a->null && !a->fault) {
 					vr.python_exec =
-						sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat
+						sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat
 							? pyx_vfilter_is_python(a->u.path.str,
 										a->u.path.len)
 							: false;
@@ -144,9 +151,9 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 				break;
 		}
 		m->shown[PYX_CT_SYSCALL]++;
-		m->out->syscall(&m->w, &sv);
+		m->out->syscall(&m->w, sv);
 		if (m->views)
-			pyx_views_syscall(m->views, &sv, m->w.corr);
+			pyx_views_syscall(m->views, sv, m->w.corr);
 		break;
 	case PYX_REC_PROCESS:
 		if (pyx_procrec_decode(rec, size, &pv)) {

@@ -111,11 +111,54 @@ static char *digits(char *end, unsigned long long v, unsigned int base, int widt
 	return d;
 }
 
+/* How many decimal digits v has: from its bit length (1233/4096 ~ log10(2)), one compare. */
+static unsigned int dec_len(unsigned long long v)
+{
+	static const unsigned long long p10[20] = {
+		1ull,
+		10ull,
+		100ull,
+		1000ull,
+		10000ull,
+		100000ull,
+		1000000ull,
+		10000000ull,
+		100000000ull,
+		1000000000ull,
+		10000000000ull,
+		100000000000ull,
+		1000000000000ull,
+		10000000000000ull,
+		100000000000000ull,
+		1000000000000000ull,
+		10000000000000000ull,
+		100000000000000000ull,
+		1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	unsigned int t;
+
+	if (v < 10)
+		return 1;
+	t = (unsigned int)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	return t + (v >= p10[t]);
+}
+
+/* The digits straight into the buffer, not through a copy (a memcpy call per number, eight
+ * numbers a record) */
 void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
+	unsigned int n = dec_len(v);
 
-	pyx_buf_write(b, d, end - d);
+	if (__builtin_expect(b->oom || b->len + n + 1 > b->cap, 0)) {
+		char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
+
+		pyx_buf_write_slow(b, d, end - d);
+		return;
+	}
+	digits(b->p + b->len + n, v, 10, 0);
+	b->len += n;
+	b->p[b->len] = 0;
 }
 
 void pyx_buf_x64(struct pyx_buf *b, unsigned long long v)
@@ -127,12 +170,9 @@ void pyx_buf_x64(struct pyx_buf *b, unsigned long long v)
 
 void pyx_buf_i64(struct pyx_buf *b, long long v)
 {
-	char tmp[24], *end = tmp + sizeof(tmp), *d;
-
-	d = digits(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, 10, 0);
 	if (v < 0)
-		*--d = '-';
-	pyx_buf_write(b, d, end - d);
+		pyx_buf_putc(b, '-');
+	pyx_buf_u64(b, v < 0 ? -(unsigned long long)v : (unsigned long long)v);
 }
 
 /*

@@ -11,22 +11,23 @@
 
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 {
-	struct pyx_sysview sv;
+	/* decoded here first, and kept for the syscall's own line that follows (mon_record.c) */
+	const struct pyx_sysview *sv = pyx_sysrec_view(a->rec, a->size);
 
-	if (pyx_sysrec_decode(a->rec, a->size, &sv)) {
+	if (!sv) {
 		pyx_buf_puts(b, "null");
 		return;
 	}
 	/* piece by piece: no format string to parse per attached syscall */
 	pyx_buf_puts(b, "{\"syscall\":\"");
-	pyx_buf_puts(b, sv.name);
+	pyx_buf_puts(b, sv->name);
 	pyx_buf_puts(b, "\",\"pid\":");
-	pyx_buf_u64(b, sv.rec->hdr.pid);
+	pyx_buf_u64(b, sv->rec->hdr.pid);
 	pyx_buf_puts(b, ",\"tid\":");
-	pyx_buf_u64(b, sv.rec->hdr.tid);
+	pyx_buf_u64(b, sv->rec->hdr.tid);
 	pyx_buf_puts(b, ",\"args\":");
-	pyx_json_sysargs(b, &sv);
-	pyx_json_sysresult(b, &sv);
+	pyx_json_sysargs(b, sv);
+	pyx_json_sysresult(b, sv);
 	if (a->child)
 		pyx_buf_puts(b, ",\"child\":true");
 	/* --raw: a syscall folded into its audit record is replayed from here (-r) */

@@ -30,7 +30,8 @@ void pyx_stamp_init(struct pyx_stamp *st);
 /* RFC 3339 UTC with nanoseconds ("2026-11-30T01:45:42.123456789Z") of a CLOCK_MONOTONIC ts. */
 /* Append ,"time":"...","node":... for a record at ts_ns (what pyx_stamp_line inserts). */
 void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns);
-void pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size);
+/* Returns the text's length, 0 (and an empty text) when size is too small. */
+size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size);
 
 /* Insert ,"time":...,"node":... after the leading "ts" member of the JSON record in b. */
 void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b);
