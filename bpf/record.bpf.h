@@ -36,12 +36,14 @@ static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, _
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
-/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: uid, cgroup and comm
- * are the task's own fields, read by direct loads at this moment, where the three helpers read
- * them (current_cred()->uid, the default hierarchy's cgroup id, task->comm), without their three
- * calls (on this machine kind every call's return pays the return-thunk mitigation). Nothing is
- * cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record, as with the
- * helpers. */
+/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: comm is the task's own
+ * field, read by direct loads at this moment where bpf_get_current_comm() would read it, without
+ * its call (on this machine kind every call's return pays the return-thunk mitigation). uid and
+ * cgroup stay helper calls: as direct loads (task->cred->uid, task->cgroups->dfl_cgrp->kn->id)
+ * every nested pointer load costs the verifier a search of the kernel's BTF by name
+ * (btf_nested_type_is_trusted), at each of the many inlined call sites and states: +0.2-0.3 s of
+ * kernel time at every load, which doubled `pyxcheck -- /bin/true` (docs/benchmarks.md). Nothing
+ * is cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record. */
 static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					      __u64 ts_ns, __u64 id, struct task_struct *task)
 {
@@ -52,10 +54,10 @@ static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type,
 	h->flags = 0;
 	h->pid = id >> 32;
 	h->tid = (__u32)id;
-	h->uid = task->cred->uid.val;
+	h->uid = (__u32)bpf_get_current_uid_gid();
 	h->_pad0 = 0;
 	h->ts_ns = ts_ns;
-	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	h->cgroup_id = bpf_get_current_cgroup_id();
 	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
 	((__u64 *)h->comm)[0] = comm[0];
 	((__u64 *)h->comm)[1] = comm[1];
