@@ -17,11 +17,12 @@
 
 #define PYX_SCRATCH_SLOTS 4
 
-/* Identity comes from helpers, never from anything the traced process wrote. ts_ns: a
+/* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task(), the
+ * current task's own fields), never from anything the traced process wrote. ts_ns: a
  * bpf_ktime_get_ns() the caller has taken already (one clock read less; see pyx_fill_hdr()); id:
  * the bpf_get_current_pid_tgid() it has taken already. */
-static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, __u32 size,
-					    __u64 ts_ns, __u64 id)
+static __always_inline void pyx_fill_hdr_ids(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					     __u64 ts_ns, __u64 id)
 {
 	h->size = size;
 	h->type = type;
@@ -32,6 +33,12 @@ static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, _
 	h->_pad0 = 0;
 	h->ts_ns = ts_ns;
 	h->cgroup_id = bpf_get_current_cgroup_id();
+}
+
+static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					    __u64 ts_ns, __u64 id)
+{
+	pyx_fill_hdr_ids(h, type, size, ts_ns, id);
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
@@ -49,15 +56,7 @@ static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type,
 {
 	const __u64 *comm = (const __u64 *)task->comm;
 
-	h->size = size;
-	h->type = type;
-	h->flags = 0;
-	h->pid = id >> 32;
-	h->tid = (__u32)id;
-	h->uid = (__u32)bpf_get_current_uid_gid();
-	h->_pad0 = 0;
-	h->ts_ns = ts_ns;
-	h->cgroup_id = bpf_get_current_cgroup_id();
+	pyx_fill_hdr_ids(h, type, size, ts_ns, id);
 	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
 	((__u64 *)h->comm)[0] = comm[0];
 	((__u64 *)h->comm)[1] = comm[1];
