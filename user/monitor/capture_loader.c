@@ -395,6 +395,14 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
 
+/* A test switch: set to anything but "" or "0". */
+static bool env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
 /*
  * Can tp_sys_enter/tp_sys_exit load here? They hand a tracepoint program's context to a global
  * function, which needs the kernel to know the "arg:ctx" tag (6.8); libbpf 1.1 does not rewrite
@@ -403,11 +411,10 @@ static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *op
  */
 static bool arg_ctx_works(void)
 {
-	const char *test = getenv("PYXCHECK_TEST_NO_ARG_CTX");
 	struct ctxprobe_bpf *probe;
 	bool ok;
 
-	if (test && *test && strcmp(test, "0"))
+	if (env_on("PYXCHECK_TEST_NO_ARG_CTX"))
 		return false;
 	quiet = true; /* a refusal is an answer, not an error: no verifier log */
 	probe = ctxprobe_bpf__open_and_load();
@@ -421,16 +428,15 @@ static bool arg_ctx_works(void)
  * May raw_enter/raw_exit load here? They read the syscall's registers through bpf_rdonly_cast(),
  * a kfunc of every kernel since 6.2; raw_enter_slow/raw_exit_slow make two helper calls instead
  * (bpf/pyxcheck.bpf.c). The release is the test, not a probe load: a probe would need the
- * kernel's BTF parsed for the kfunc (~75 ms), and a kernel older than 6.2 with the kfunc
+ * kernel's BTF parsed for the kfunc (~15 ms of CPU), and a kernel older than 6.2 with the kfunc
  * backported only takes the slower pair. PYXCHECK_TEST_NO_RDONLY_CAST=1 (tests) answers no.
  */
 static bool rdonly_cast_works(void)
 {
-	const char *test = getenv("PYXCHECK_TEST_NO_RDONLY_CAST");
 	unsigned int major = 0, minor = 0;
 	struct utsname u;
 
-	if (test && *test && strcmp(test, "0"))
+	if (env_on("PYXCHECK_TEST_NO_RDONLY_CAST"))
 		return false;
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return false;
