@@ -59,6 +59,21 @@ def held(pid):
     return targets, links
 
 
+def detacher_holds_only_probes(pid, h):
+    """h: held(pid) of the background detacher (None: it is gone already). Besides the probes it
+    holds /dev/null for stdio and (until it sees the monitor gone) the read end of the pipe that
+    tells it so (capture_detach.c); once it has exited, its links are gone."""
+    if h is None:
+        return
+    targets, links = h
+    others = {fd: t for fd, t in targets.items()
+              if t not in PROBE_FDS and not t.startswith("pipe:")}
+    assert others == {0: "/dev/null", 1: "/dev/null", 2: "/dev/null"} or not targets, others
+    assert len([t for t in targets.values() if t.startswith("pipe:")]) <= 1, targets
+    wait_gone(pid)
+    assert not links & bpftool_ids("link")
+
+
 def test_exit_comes_back_before_the_detach_and_the_detacher_holds_only_probes(tmp_path):
     out = tmp_path / "out.jsonl"
     r = run([str(MONITOR), "-v", "-j", "-o", str(out), "--", "/bin/true"])
@@ -69,17 +84,9 @@ def test_exit_comes_back_before_the_detach_and_the_detacher_holds_only_probes(tm
     # run() returned: nothing it waits on (stdout, stderr) was held open past the exit.
     h = held(pid)
     if h is not None:
-        targets, links = h
         with open(f"/proc/{pid}/comm") as f:
             assert f.read().strip() == "pyxcheck-detach"
-        # besides the probes: /dev/null for stdio, and (until it sees this process gone) the
-        # read end of the pipe that tells it so (capture_detach.c)
-        others = {fd: t for fd, t in targets.items()
-                  if t not in PROBE_FDS and not t.startswith("pipe:")}
-        assert others == {0: "/dev/null", 1: "/dev/null", 2: "/dev/null"} or not targets, others
-        assert len([t for t in targets.values() if t.startswith("pipe:")]) <= 1, targets
-        wait_gone(pid)
-        assert not links & bpftool_ids("link")
+    detacher_holds_only_probes(pid, h)
     # the output was complete at exit: the process records of /bin/true are there
     assert '"event":"exit"' in out.read_text()
 
@@ -136,15 +143,7 @@ def test_a_reader_of_the_output_sees_eof_when_pyxcheck_exits(tmp_path):
     assert m, err.read_text()
     pid = int(m.group(1))
     assert (stdout_eof, inherited_eof) == (True, True), "a pipe was still held at the exit"
-    h = held(pid)
-    if h is not None:
-        targets, links = h
-        others = {fd: t for fd, t in targets.items()
-                  if t not in PROBE_FDS and not t.startswith("pipe:")}
-        assert others == {0: "/dev/null", 1: "/dev/null", 2: "/dev/null"} or not targets, others
-        assert len([t for t in targets.values() if t.startswith("pipe:")]) <= 1, targets
-        wait_gone(pid)
-        assert not links & bpftool_ids("link")
+    detacher_holds_only_probes(pid, held(pid))
 
 
 def test_wait_detach_detaches_before_exit(tmp_path):
