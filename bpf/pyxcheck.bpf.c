@@ -2263,7 +2263,8 @@ int sched_exit(struct bpf_raw_tracepoint_args *ctx)
 #define PYX_URING_INFLIGHT 256
 
 /* Set by the loader from the kernel's BTF: io_uring_complete(ctx, req, struct io_uring_cqe *cqe);
- * older kernels pass (ctx, req, u64 user_data, int res, unsigned cflags, u64 extra1, u64 extra2). */
+ * older kernels pass (ctx, req, u64 user_data, int res, unsigned cflags, u64 extra1,
+ * u64 extra2). */
 const volatile bool uring_complete_cqe = true;
 
 /* io_kiocb address -> the record built at submission. A plain hash, not LRU: a full table must

@@ -12,8 +12,9 @@
  * to wait for that once the output is complete, so pyx_detach_in_background() hands the probes to
  * a child that holds nothing else (no output, no terminal, no pipe a shell or a reader waits on)
  * and lets the kernel release them when it exits. The child gets everything by fork() and closes
- * what it must not keep itself, so the caller returns only once it has done so. The probes stay attached only as long as that
- * child lives; when it is killed, its exit releases them just the same.
+ * what it must not keep itself, so the caller returns only once it has done so. The probes stay
+ * attached only as long as that child lives; when it is killed, its exit releases them just the
+ * same.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
