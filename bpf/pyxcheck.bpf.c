@@ -1837,7 +1837,11 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
 /* The traced row of this syscall number in a monitored process, or -1. The row comes first: most
  * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
  * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
- * the monitored set. A 32-bit syscall is counted whatever its number. */
+ * the monitored set. A 32-bit syscall is counted whatever its number. At the exit (count_compat
+ * false) the monitored set is not looked up, as tp_sys_exit and the exit_X programs do not: an
+ * exit sends only what its entry kept (the stash, the in-flight slot, exec_stash), which the
+ * entry kept for a monitored process only, and a process leaves the set only when it exits
+ * (sched_exit). One hash lookup less per traced syscall. */
 static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
 {
 	bool compat;
@@ -1852,6 +1856,8 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	if (!compat && !sc)
 		return -1;
 	*id = pyx_task_pid_tgid(task);
+	if (!count_compat)
+		return compat ? -1 : sc - 1;
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
