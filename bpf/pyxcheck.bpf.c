@@ -143,8 +143,8 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
  * fresh (zeroed) slot's ts_ns 0 is older than PYX_EXPLAIN_NS at any syscall. */
 struct last_audit {
 	__u64 ts_ns;
-	__u32 event_id; /* PYX_EVENT_UNKNOWN once a syscall has used it */
-	__u32 _pad;
+	__u32 event_id;  /* PYX_EVENT_UNKNOWN once a syscall has used it */
+	__u32 monitored; /* 1: the thread's process is in the monitored set (on_audit()) */
 };
 
 /* Per thread, in task storage:
@@ -640,8 +640,12 @@ static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
  * USDT: the hook's probes.
  * ------------------------------------------------------------------------------------------- */
 
-/* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it. */
-static __always_inline bool usdt_admit_id(__u64 id)
+/* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it.
+ * Returns ADMIT_IN when the process is in the set, ADMIT_OUT when its event goes out although it
+ * is not (in "all" mode, it could not join), 0 when it does not. */
+#define ADMIT_IN 1
+#define ADMIT_OUT 2
+static __always_inline int usdt_admit_id(__u64 id)
 {
 	__u32 tgid = id >> 32;
 	__u8 one = 1;
@@ -649,14 +653,16 @@ static __always_inline bool usdt_admit_id(__u64 id)
 	long err;
 
 	if (is_monitored(tgid))
-		return true;
+		return ADMIT_IN;
 	if (!monitor_all)
-		return false;
+		return 0;
 	/* A process that cannot join still has its events sent; each failed try is counted. */
 	err = bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
-	if (err && err != -17 /* EEXIST: another thread of it joined first */)
+	if (err && err != -17 /* EEXIST: another thread of it joined first */) {
 		lose(PYX_STREAM_UNMONITORED);
-	return true;
+		return ADMIT_OUT;
+	}
+	return ADMIT_IN;
 }
 
 static __always_inline bool usdt_admit(void)
@@ -673,24 +679,35 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	__u64 id = pyx_task_pid_tgid(task), *busy, now;
 	struct thread_state *ts;
 	struct audit_buf *b;
+	int admit = ADMIT_IN;
 	__u32 n;
 
-	if (!usdt_admit_id(id))
-		return 0;
+	/* The thread's slot says whether its process is in the monitored set, which it leaves only
+	 * when it exits (sched_exit), with every thread: one hash lookup less per event. A slot is
+	 * marked where the set was looked up (here, and at a syscall entry that keeps its record
+	 * there); a process that is not in it never has a marked slot. */
+	ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (!ts || !ts->la.monitored) {
+		admit = usdt_admit_id(id);
+		if (!admit)
+			return 0;
+	}
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts)
+			ts = bpf_task_storage_get(&inflight, task, NULL,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ts) {
 			ts->la.ts_ns = now;
 			ts->la.event_id = event_id;
 		}
-	} else {
-		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
-		if (ts)
-			ts->la.event_id = PYX_EVENT_UNKNOWN;
+	} else if (ts) {
+		ts->la.event_id = PYX_EVENT_UNKNOWN;
 	}
+	if (ts && admit == ADMIT_IN)
+		ts->la.monitored = 1;
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
 		lose(PYX_STREAM_AUDIT);
@@ -1572,6 +1589,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
+		ts->la.monitored = 1; /* every caller has found the process in the set */
 		entry_record(&ts->b, &st, sc, id, task, cast);
 		return 0;
 	}
