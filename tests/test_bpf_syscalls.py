@@ -262,19 +262,22 @@ def cgroup2_id(pid):
 
 
 @needs_root_bpf
-@pytest.mark.parametrize("mode", ["raw", "raw-slow"])
+@pytest.mark.parametrize("mode", MODES)
 def test_record_header_uid_and_cgroup_by_direct_loads_and_by_helpers(tmp_path, mode):
-    """Issue 10: usdt_audit and raw_enter/raw_exit read the header's uid and cgroup id by direct
-    loads through bpf_rdonly_cast(); usdt_audit_slow and raw_enter_slow/raw_exit_slow by their
-    helpers. Both give what the kernel holds at that moment: a hooked child running as uid 65534
-    gets 65534 in its audit and syscall records (from its exec on), every record the id of the
-    cgroup v2 directory its process is in."""
+    """Issue 10: usdt_audit, raw_enter/raw_exit and tp_sys_enter/tp_sys_exit read the header's uid
+    and cgroup id by direct loads through bpf_rdonly_cast(); usdt_audit_slow, the raw slow pair
+    and the per-row programs by their helpers. All give what the kernel holds at that moment: a
+    hooked child running as uid 65534 gets 65534 in its audit and syscall records (from its exec
+    on), every record the id of the cgroup v2 directory its process is in."""
     cap = tmp_path / "cap.jsonl"
-    env = {k: v for k, v in os.environ.items() if k != "PYXCHECK_TEST_NO_RDONLY_CAST"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYXCHECK_TEST_NO_ARG_CTX", "PYXCHECK_TEST_NO_RDONLY_CAST")}
     env.update(MODES[mode][1])
+    probes = ["--syscall-probes", "raw" if mode.startswith("raw") else "per-syscall"]
     code = "open('/etc/hostname').read(); import os; os.stat('/')"
-    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap), "--", "setpriv", "--reuid=65534",
-             "--regid=65534", "--clear-groups", sys.executable, "-I", "-c", code], env=env,
+    child = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-I",
+             "-c", code]
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap)] + probes + ["--"] + child, env=env,
             timeout=120)
     assert r.returncode == 0, r.stderr
     seen = {}
