@@ -2,9 +2,11 @@
 """The kernel side end to end, through build/tests/pyx-bpfdrv (loader + decoder, no CLI): the
 syscall records of a workload match `strace -f` of the same workload, an unrelated process produces
 no record, and our programs are loaded while attached and gone after the loader is destroyed."""
+import base64
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -178,14 +180,19 @@ def test_process_records_and_exit_status():
 
 
 @needs_root_bpf
-def test_unrelated_process_produces_nothing():
+@pytest.mark.parametrize("mode", ["shared", "raw", "raw-slow"])
+def test_unrelated_process_produces_nothing(mode):
+    """Also with the raw programs, whose exit does not look up the monitored set (it sends only
+    what the entry kept): the other process's unlinks (kept in task storage at entry) and kills
+    (in the stash) make no record."""
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         marker = os.path.join(d, "unrelated-marker")
         code = ("import os,time\nfor i in range(400):\n"
-                "    try: os.unlink(%r)\n    except OSError: pass\n    time.sleep(0.01)\n" % marker)
+                "    try: os.unlink(%r)\n    except OSError: pass\n"
+                "    os.kill(os.getpid(), 0)\n    time.sleep(0.01)\n" % marker)
         other = subprocess.Popen([PY, "-c", code])
         try:
-            r = drv(["--", PY, "-I", str(WORKLOAD), d], timeout=120)
+            r = drv(["--", PY, "-I", str(WORKLOAD), d], mode=mode, timeout=120)
         finally:
             other.kill()
             other.wait(timeout=30)
@@ -229,8 +236,9 @@ def test_every_syscall_program_set_gives_the_same_records():
 @needs_root_bpf  # not serial: only the programs the driver loaded are looked at
 @pytest.mark.parametrize("mode", ["raw", "raw-slow"])
 def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mode):
-    """raw_enter/raw_exit need bpf_rdonly_cast() (6.2); raw_enter_slow/raw_exit_slow, loaded in
-    their place without it, make helper calls instead: exactly one pair is loaded."""
+    """raw_enter/raw_exit and usdt_audit need bpf_rdonly_cast() (6.2); raw_enter_slow/raw_exit_slow
+    and usdt_audit_slow, loaded in their place without it, make helper calls instead: exactly one
+    set is loaded."""
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         r = drv(["--ids", d + "/ids", "--", "/bin/sh", "-c",
                  "bpftool -j prog show > " + d + "/seen.json"], mode=mode, timeout=120)
@@ -241,6 +249,50 @@ def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mo
     release = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
     cast = mode == "raw" and release >= (6, 2)
     assert names == ({"raw_enter", "raw_exit"} if cast else {"raw_enter_slow", "raw_exit_slow"})
+    audit = {seen[i] for i in ours if seen.get(i, "").startswith("usdt_audit")}
+    assert audit == ({"usdt_audit"} if cast else {"usdt_audit_slow"})
+
+
+def cgroup2_id(pid):
+    """The id of the cgroup v2 directory that process pid is in: its inode number (kernfs)."""
+    path = [ln[3:].strip() for ln in open(f"/proc/{pid}/cgroup") if ln.startswith("0::")][0]
+    mnt = [ln.split()[4] for ln in open("/proc/self/mountinfo")
+           if ln.split(" - ")[1].startswith("cgroup2 ")][0]
+    return os.stat(mnt + path).st_ino
+
+
+@needs_root_bpf
+@pytest.mark.parametrize("mode", MODES)
+def test_record_header_uid_and_cgroup_by_direct_loads_and_by_helpers(tmp_path, mode):
+    """Issue 10: usdt_audit, raw_enter/raw_exit and tp_sys_enter/tp_sys_exit read the header's uid
+    and cgroup id by direct loads through bpf_rdonly_cast(); usdt_audit_slow, the raw slow pair
+    and the per-row programs by their helpers. All give what the kernel holds at that moment: a
+    hooked child running as uid 65534 gets 65534 in its audit and syscall records (from its exec
+    on), every record the id of the cgroup v2 directory its process is in."""
+    cap = tmp_path / "cap.jsonl"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYXCHECK_TEST_NO_ARG_CTX", "PYXCHECK_TEST_NO_RDONLY_CAST")}
+    env.update(MODES[mode][1])
+    probes = ["--syscall-probes", "raw" if mode.startswith("raw") else "per-syscall"]
+    code = "open('/etc/hostname').read(); import os; os.stat('/')"
+    child = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-I",
+             "-c", code]
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap)] + probes + ["--"] + child, env=env,
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    seen = {}
+    for rec in records(cap.read_text()):
+        if rec.get("type") not in ("audit", "syscall") or "raw" not in rec:
+            continue
+        raw = base64.b64decode(rec["raw"])
+        # struct pyx_rec_hdr: size, type, flags, pid, tid, uid, _pad0, ts_ns, cgroup_id, comm
+        uid, cgroup = struct.unpack_from("<I", raw, 16)[0], struct.unpack_from("<Q", raw, 32)[0]
+        comm = raw[40:56].split(b"\0")[0].decode()
+        seen.setdefault((rec["type"], comm), set()).add((uid, cgroup))
+    want = {(65534, cgroup2_id(os.getpid()))}
+    py = os.path.basename(sys.executable)[:15]
+    assert seen[("audit", py)] == want, seen
+    assert seen[("syscall", py)] == want, seen
 
 
 def prog_ids():
