@@ -48,6 +48,8 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 {
 	struct pyx_buf *b = &w->buf;
 
+	/* built in place in the output queue's chunk: no copy of the finished line */
+	pyx_writer_line_start(w);
 	/* the head of every record, piece by piece: no format string to parse per record */
 	pyx_buf_puts(b, "{\"type\":\"");
 	pyx_buf_puts(b, type);
