@@ -44,6 +44,47 @@ void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size)
 	pyx_buf_putc(b, '"');
 }
 
+/*
+ * ,"pid":..,"tid":..,"uid":..,"comm":".." of the last record, kept with what it was made from:
+ * a thread's records come in runs, and the three numbers and the escaped comm were a tenth of the
+ * record path. Per thread, as args_cache below.
+ */
+static __thread struct {
+	uint32_t pid, tid, uid;
+	char comm[PYX_COMM_LEN];
+	uint16_t len;   /* 0: nothing kept */
+	char text[192]; /* the longest: three 10-digit numbers, 16 bytes escaped as \udcXX */
+} ids_cache;
+
+static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
+{
+	size_t start = b->len, n;
+
+	if (ids_cache.len && ids_cache.pid == h->pid && ids_cache.tid == h->tid &&
+	    ids_cache.uid == h->uid && !memcmp(ids_cache.comm, h->comm, PYX_COMM_LEN)) {
+		pyx_buf_write(b, ids_cache.text, ids_cache.len);
+		return;
+	}
+	pyx_buf_puts(b, ",\"pid\":");
+	pyx_buf_u64(b, h->pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, h->tid);
+	pyx_buf_puts(b, ",\"uid\":");
+	pyx_buf_u64(b, h->uid);
+	pyx_buf_puts(b, ",\"comm\":");
+	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
+	n = b->len - start;
+	ids_cache.len = 0;
+	if (b->oom || n > sizeof(ids_cache.text))
+		return;
+	memcpy(ids_cache.text, b->p + start, n);
+	memcpy(ids_cache.comm, h->comm, PYX_COMM_LEN);
+	ids_cache.pid = h->pid;
+	ids_cache.tid = h->tid;
+	ids_cache.uid = h->uid;
+	ids_cache.len = (uint16_t)n;
+}
+
 static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
 {
 	struct pyx_buf *b = &w->buf;
@@ -57,14 +98,7 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 	pyx_buf_u64(b, h->ts_ns);
 	if (w->stamp)
 		w->stamp(w, h->ts_ns);
-	pyx_buf_puts(b, ",\"pid\":");
-	pyx_buf_u64(b, h->pid);
-	pyx_buf_puts(b, ",\"tid\":");
-	pyx_buf_u64(b, h->tid);
-	pyx_buf_puts(b, ",\"uid\":");
-	pyx_buf_u64(b, h->uid);
-	pyx_buf_puts(b, ",\"comm\":");
-	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
+	json_ids(b, h);
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
 
@@ -87,7 +121,9 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 		pyx_buf_puts(b, v->type == PYX_TAG_TRUE ? "{\"bool\":true}" : "{\"bool\":false}");
 		break;
 	case PYX_TAG_INT:
-		pyx_buf_printf(b, "{\"int\":%lld}", (long long)v->i);
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, v->i);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_TAG_BIGINT:
 		/* past 64 bits: text, which no store rounds or refuses */
@@ -182,8 +218,8 @@ static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
 }
 
 /* A Python frame, {"file","line","function"}: an audit event's and a finding's context's. */
-static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
-		       const struct pyx_value *function)
+static void json_frame_text(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
+			    const struct pyx_value *function)
 {
 	pyx_buf_puts(b, "{\"file\":");
 	json_frame_str(b, file);
@@ -192,6 +228,64 @@ static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t
 	pyx_buf_puts(b, ",\"function\":");
 	json_frame_str(b, function);
 	pyx_buf_putc(b, '}');
+}
+
+/*
+ * The last frame's text, kept with the file and function it was made from (their bytes, in key):
+ * a loop's events come from one line, and escaping its file name and function on every record
+ * was a twentieth of the record path. Per thread; dropped when it cannot grow.
+ */
+static __thread struct {
+	struct pyx_buf key, text;
+	uint32_t line, file_len, function_len;
+	uint8_t file_tag, function_tag; /* 0: not a str (null), else 1 | 2 when escaped */
+	bool valid;
+} frame_cache;
+
+static uint8_t frame_tag(const struct pyx_value *v)
+{
+	if (!v || v->type != PYX_TAG_STR)
+		return 0;
+	return v->flags & PYX_TAG_ESCAPED ? 3 : 1;
+}
+
+static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
+		       const struct pyx_value *function)
+{
+	uint8_t ft = frame_tag(file), gt = frame_tag(function);
+	uint32_t fl = ft ? file->len : 0, gl = gt ? function->len : 0;
+	size_t start = b->len;
+
+	if (frame_cache.valid && frame_cache.line == line && frame_cache.file_tag == ft &&
+	    frame_cache.function_tag == gt && frame_cache.file_len == fl &&
+	    frame_cache.function_len == gl &&
+	    (!fl || !memcmp(frame_cache.key.p, file->s.data, fl)) &&
+	    (!gl || !memcmp(frame_cache.key.p + fl, function->s.data, gl))) {
+		pyx_buf_write(b, frame_cache.text.p, frame_cache.text.len);
+		return;
+	}
+	json_frame_text(b, file, line, function);
+	frame_cache.valid = false;
+	if (b->oom)
+		return;
+	frame_cache.key.len = 0;
+	frame_cache.text.len = 0;
+	if (fl)
+		pyx_buf_write(&frame_cache.key, file->s.data, fl);
+	if (gl)
+		pyx_buf_write(&frame_cache.key, function->s.data, gl);
+	pyx_buf_write(&frame_cache.text, b->p + start, b->len - start);
+	if (frame_cache.key.oom || frame_cache.text.oom) {
+		pyx_buf_free(&frame_cache.key);
+		pyx_buf_free(&frame_cache.text);
+		return;
+	}
+	frame_cache.line = line;
+	frame_cache.file_tag = ft;
+	frame_cache.function_tag = gt;
+	frame_cache.file_len = fl;
+	frame_cache.function_len = gl;
+	frame_cache.valid = true;
 }
 
 /*
