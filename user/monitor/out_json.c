@@ -649,6 +649,101 @@ static void args_cache_put(const void *rec, size_t size, const char *text, size_
 	args_cache.size = size;
 }
 
+/*
+ * The "args" object of the last syscall written, by its decoded arguments: a loop's syscalls
+ * repeat their arguments in records that differ (time, result), and formatting the object again
+ * was a tenth of the record path. Only arguments whose text is a function of their name, kind,
+ * value, flags and (paths, strings) bytes are compared; a syscall with any other kind (sockaddr,
+ * argv, buffers, structs) is not kept here. Per thread; dropped when it cannot grow.
+ */
+static __thread struct {
+	bool valid;
+	unsigned int nargs;
+	struct {
+		const char *name; /* the table's: one pointer per name */
+		enum pyx_argk kind;
+		uint64_t raw;
+		bool present, fault, null;
+		size_t off, len; /* PATH, STR: the bytes, in data */
+	} a[PYX_SC_NARGS];
+	struct pyx_buf data, text;
+} args_seen;
+
+static bool args_keyable(const struct pyx_sysarg *a)
+{
+	switch (a->kind) {
+	case PYX_AK_SOCKADDR:
+	case PYX_AK_MSGHDR:
+	case PYX_AK_SOCKLEN_PTR:
+	case PYX_AK_ARGV:
+	case PYX_AK_BUF:
+	case PYX_AK_OPEN_HOW:
+	case PYX_AK_CLONE_ARGS:
+	case PYX_AK_RLIMIT:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool args_seen_same(const struct pyx_sysview *sv)
+{
+	unsigned int i;
+
+	if (!args_seen.valid || args_seen.nargs != sv->nargs)
+		return false;
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+		bool bytes = a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR;
+
+		if (args_seen.a[i].name != a->name || args_seen.a[i].kind != a->kind ||
+		    args_seen.a[i].raw != a->raw || args_seen.a[i].present != a->present ||
+		    args_seen.a[i].fault != a->fault || args_seen.a[i].null != a->null ||
+		    !args_keyable(a))
+			return false;
+		if (bytes && (args_seen.a[i].len != a->u.path.len ||
+			      (a->u.path.len && memcmp(args_seen.data.p + args_seen.a[i].off,
+						       a->u.path.str, a->u.path.len))))
+			return false;
+	}
+	return true;
+}
+
+static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t len)
+{
+	unsigned int i;
+
+	args_seen.valid = false;
+	args_seen.data.len = 0;
+	args_seen.text.len = 0;
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+
+		if (!args_keyable(a))
+			return;
+		args_seen.a[i].name = a->name;
+		args_seen.a[i].kind = a->kind;
+		args_seen.a[i].raw = a->raw;
+		args_seen.a[i].present = a->present;
+		args_seen.a[i].fault = a->fault;
+		args_seen.a[i].null = a->null;
+		args_seen.a[i].off = args_seen.data.len;
+		args_seen.a[i].len = 0;
+		if (a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR) {
+			args_seen.a[i].len = a->u.path.len;
+			pyx_buf_write(&args_seen.data, a->u.path.str, a->u.path.len);
+		}
+	}
+	pyx_buf_write(&args_seen.text, text, len);
+	if (args_seen.data.oom || args_seen.text.oom) {
+		pyx_buf_free(&args_seen.data);
+		pyx_buf_free(&args_seen.text);
+		return;
+	}
+	args_seen.nargs = sv->nargs;
+	args_seen.valid = true;
+}
+
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	size_t size = sv->rec->hdr.size, start = b->len;
@@ -656,6 +751,10 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 
 	if (args_cache.size == size && !memcmp(args_cache.rec, sv->rec, size)) {
 		pyx_buf_write(b, args_cache.text.p, args_cache.text.len);
+		return;
+	}
+	if (args_seen_same(sv)) {
+		pyx_buf_write(b, args_seen.text.p, args_seen.text.len);
 		return;
 	}
 	pyx_buf_putc(b, '{');
@@ -668,8 +767,10 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 		json_sysarg(b, &sv->args[i]);
 	}
 	pyx_buf_putc(b, '}');
-	if (!b->oom)
+	if (!b->oom) {
 		args_cache_put(sv->rec, size, b->p + start, b->len - start);
+		args_seen_put(sv, b->p + start, b->len - start);
+	}
 }
 
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
