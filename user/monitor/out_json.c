@@ -320,22 +320,126 @@ static void json_arg_key(struct pyx_buf *b, unsigned int ev, unsigned int i, con
 	pyx_buf_write(b, t->p + arg_keys.off[ev][i] - 1, arg_keys.len[ev][i]);
 }
 
-static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
-		       const struct pyx_event *ev)
+/*
+ * The "args" of the last audit event written, kept by the event and its argument values: a loop's
+ * events repeat their arguments, and formatting them again was a twentieth of the record path.
+ * Only flat values (None, bools, ints, str, bytes) are compared; an event with any other value
+ * is not kept. Per thread; dropped when it cannot grow.
+ */
+#define AUDIT_SEEN_ARGS 8
+
+static __thread struct {
+	bool valid;
+	uint16_t event_id, nargs;
+	uint8_t no_args;
+	struct {
+		uint8_t type, flags; /* flags: PYX_TAG_ESCAPED of a str */
+		int64_t i;
+		size_t off, len; /* STR, BYTES, BYTEARRAY: the bytes, in data */
+	} a[AUDIT_SEEN_ARGS];
+	struct pyx_buf data, text;
+} audit_seen;
+
+static bool value_keyable(const struct pyx_value *v)
 {
-	const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
-	const char *cat = pyx_cat_category_name(rec->category);
-	struct pyx_buf *b = &w->buf;
+	switch (v->type) {
+	case PYX_TAG_NONE:
+	case PYX_TAG_FALSE:
+	case PYX_TAG_TRUE:
+	case PYX_TAG_INT:
+	case PYX_TAG_STR:
+	case PYX_TAG_BYTES:
+	case PYX_TAG_BYTEARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool value_has_bytes(const struct pyx_value *v)
+{
+	return v->type == PYX_TAG_STR || v->type == PYX_TAG_BYTES || v->type == PYX_TAG_BYTEARRAY;
+}
+
+static bool audit_seen_same(const struct pyx_event *ev)
+{
+	uint8_t no_args = ev->flags & PYX_PF_NO_ARGS ? 1 : 0;
 	unsigned int i;
 
-	json_common(w, "audit", &rec->hdr);
-	pyx_buf_puts(b, ",\"event\":");
-	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
-	pyx_buf_puts(b, ",\"category\":\"");
-	pyx_buf_puts(b, cat ? cat : "other");
-	pyx_buf_puts(b, "\",\"seq\":");
-	pyx_buf_u64(b, ev->seq);
-	pyx_buf_puts(b, ",\"args\":");
+	if (!audit_seen.valid || audit_seen.event_id != ev->event_id ||
+	    audit_seen.no_args != no_args || audit_seen.nargs != ev->nargs)
+		return false;
+	if (no_args)
+		return true;
+	for (i = 0; i < ev->nargs; i++) {
+		const struct pyx_value *v = &ev->args[i];
+		uint8_t esc = v->type == PYX_TAG_STR ? v->flags & PYX_TAG_ESCAPED : 0;
+
+		if (!value_keyable(v) || audit_seen.a[i].type != v->type ||
+		    audit_seen.a[i].flags != esc)
+			return false;
+		if (v->type == PYX_TAG_INT && audit_seen.a[i].i != v->i)
+			return false;
+		if (value_has_bytes(v) &&
+		    (audit_seen.a[i].len != v->len ||
+		     (v->len &&
+		      memcmp(audit_seen.data.p + audit_seen.a[i].off, v->s.data, v->len))))
+			return false;
+	}
+	return true;
+}
+
+static void audit_seen_put(const struct pyx_event *ev, const char *text, size_t len)
+{
+	unsigned int i;
+
+	audit_seen.valid = false;
+	audit_seen.data.len = 0;
+	audit_seen.text.len = 0;
+	if (!(ev->flags & PYX_PF_NO_ARGS)) {
+		if (ev->nargs > AUDIT_SEEN_ARGS)
+			return;
+		for (i = 0; i < ev->nargs; i++) {
+			const struct pyx_value *v = &ev->args[i];
+
+			if (!value_keyable(v))
+				return;
+			audit_seen.a[i].type = v->type;
+			audit_seen.a[i].flags = v->type == PYX_TAG_STR ? v->flags & PYX_TAG_ESCAPED
+								       : 0;
+			audit_seen.a[i].i = v->type == PYX_TAG_INT ? v->i : 0;
+			audit_seen.a[i].off = audit_seen.data.len;
+			audit_seen.a[i].len = 0;
+			if (value_has_bytes(v)) {
+				audit_seen.a[i].len = v->len;
+				pyx_buf_write(&audit_seen.data, v->s.data, v->len);
+			}
+		}
+	}
+	pyx_buf_write(&audit_seen.text, text, len);
+	if (audit_seen.data.oom || audit_seen.text.oom) {
+		pyx_buf_free(&audit_seen.data);
+		pyx_buf_free(&audit_seen.text);
+		return;
+	}
+	audit_seen.event_id = ev->event_id;
+	audit_seen.no_args = ev->flags & PYX_PF_NO_ARGS ? 1 : 0;
+	audit_seen.nargs = ev->nargs;
+	audit_seen.valid = true;
+}
+
+/* An audit record's "args": null, an object keyed by the catalogue's names, or a list. */
+static void json_audit_args(struct pyx_buf *b, const struct pyx_event *ev)
+{
+	const struct pyx_cat_event *ce;
+	size_t start = b->len;
+	unsigned int i;
+
+	if (audit_seen_same(ev)) {
+		pyx_buf_write(b, audit_seen.text.p, audit_seen.text.len);
+		return;
+	}
+	ce = pyx_cat_event(ev->event_id);
 	if (ev->flags & PYX_PF_NO_ARGS) {
 		pyx_buf_puts(b, "null");
 	} else if (ce && ce->nargs == ev->nargs) {
@@ -356,6 +460,25 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		}
 		pyx_buf_putc(b, ']');
 	}
+	if (!b->oom)
+		audit_seen_put(ev, b->p + start, b->len - start);
+}
+
+static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
+		       const struct pyx_event *ev)
+{
+	const char *cat = pyx_cat_category_name(rec->category);
+	struct pyx_buf *b = &w->buf;
+
+	json_common(w, "audit", &rec->hdr);
+	pyx_buf_puts(b, ",\"event\":");
+	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
+	pyx_buf_puts(b, ",\"category\":\"");
+	pyx_buf_puts(b, cat ? cat : "other");
+	pyx_buf_puts(b, "\",\"seq\":");
+	pyx_buf_u64(b, ev->seq);
+	pyx_buf_puts(b, ",\"args\":");
+	json_audit_args(b, ev);
 	pyx_buf_puts(b, ",\"frame\":");
 	if (ev->flags & PYX_PF_NO_FRAME)
 		pyx_buf_puts(b, "null");
