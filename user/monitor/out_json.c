@@ -410,7 +410,7 @@ static void audit_seen_put(const struct pyx_event *ev, const char *text, size_t 
 			audit_seen.a[i].i = v->type == PYX_TAG_INT ? v->i : 0;
 			audit_seen.a[i].off = audit_seen.data.len;
 			audit_seen.a[i].len = 0;
-			if (value_has_bytes(v)) {
+			if (value_has_bytes(v) && v->len) {
 				audit_seen.a[i].len = v->len;
 				pyx_buf_write(&audit_seen.data, v->s.data, v->len);
 			}
@@ -852,7 +852,8 @@ static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t
 		args_seen.a[i].null = a->null;
 		args_seen.a[i].off = args_seen.data.len;
 		args_seen.a[i].len = 0;
-		if (a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR) {
+		/* a path not read (NULL, fault) has no bytes, and perhaps no pointer */
+		if ((a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR) && a->u.path.len) {
 			args_seen.a[i].len = a->u.path.len;
 			pyx_buf_write(&args_seen.data, a->u.path.str, a->u.path.len);
 		}
