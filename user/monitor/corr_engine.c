@@ -117,8 +117,11 @@ static struct held *held_new(const void *rec, size_t size)
 	memset(h, 0, sizeof(*h));
 	memcpy(h->rec, rec, size);
 	h->size = size;
+	h->refs = 1;
 	return h;
 }
+
+static void held_put(struct pyx_corr *c, struct held *h);
 
 static void win_free(struct pyx_corr *c, struct win *w)
 {
@@ -127,7 +130,7 @@ static void win_free(struct pyx_corr *c, struct win *w)
 	if (!w)
 		return;
 	for (i = 0; i < w->natt; i++)
-		free(w->att[i]);
+		held_put(c, w->att[i]);
 	corr_claim_free(&w->cl);
 	if (c->nwin_pool < WIN_POOL_MAX) {
 		w->th = (struct thread *)c->win_pool;
@@ -138,8 +141,11 @@ static void win_free(struct pyx_corr *c, struct win *w)
 	free(w);
 }
 
-static void held_free(struct pyx_corr *c, struct held *h)
+/* Drop one reference (struct held); the last frees the copy. */
+static void held_put(struct pyx_corr *c, struct held *h)
 {
+	if (!h || --h->refs)
+		return;
 	win_free(c, h->win);
 	free(h->ctx);
 	free(h);
@@ -211,7 +217,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		for (i = 0; i < w->natt; i++) {
 			att[i].rec = w->att[i]->rec;
 			att[i].size = w->att[i]->size;
-			att[i].child = w->att[i]->child;
+			att[i].child = w->att_child >> i & 1;
 		}
 		it.syscalls = att;
 		it.nsyscalls = w->natt;
@@ -247,7 +253,7 @@ static void release(struct pyx_corr *c, struct thread *th)
 		th->bytes -= h->size;
 		c->bytes -= h->size;
 		emit_held(c, h);
-		held_free(c, h);
+		held_put(c, h);
 	}
 }
 
@@ -374,9 +380,11 @@ static void hold(struct pyx_corr *c, struct thread *th, struct held *h)
 	enforce_caps(c, th);
 }
 
-/* A record that needs no copy when nothing of its thread is held. */
-static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
-		enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x)
+/* A record that needs no copy when nothing of its thread is held. shared: the copy a window
+ * already took of this record (offer), held on the queue as well; NULL: none. */
+static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		       enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
+		       struct held *shared)
 {
 	struct held *h;
 
@@ -396,9 +404,12 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 		}
 		return corr_emit(c, &it);
 	}
-	h = held_new(rec, size);
-	if (!h)
+	if (shared) {
+		h = shared;
+		h->refs++;
+	} else if (!(h = held_new(rec, size))) {
 		return -ENOMEM;
+	}
 	h->verdict = v;
 	h->why = why;
 	if (x) {
@@ -408,6 +419,12 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 	}
 	hold(c, th, h);
 	return 0;
+}
+
+static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x)
+{
+	return pass_shared(c, th, rec, size, v, why, x, NULL);
 }
 
 /* ---- audit records ---- */
@@ -549,13 +566,12 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
  * own return), so such a syscall is another call's: credited to the composite only when it
  * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
  * unrelated file opened afterwards a mismatch). */
-static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
-		  const struct corr_scpaths *sp, const void *rec, size_t size, bool child,
-		  uint64_t ts, bool claimed)
+static bool offer(struct win *w, const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+		  const void *rec, size_t size, bool child, uint64_t ts, bool claimed,
+		  struct held **shared)
 {
 	const char *why;
 	enum corr_cmp r;
-	struct held *h;
 
 	if (!w || w->closed)
 		return false;
@@ -571,9 +587,12 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 			w->why = why;
 	}
 	w->lat += sv->latency_ns;
-	if (w->natt < PYX_CORR_ATT_MAX && (h = held_new(rec, size))) {
-		h->child = child;
-		w->att[w->natt++] = h;
+	/* one copy for every window it is attached to and its thread's queue (struct held) */
+	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(rec, size)))) {
+		(*shared)->refs++;
+		if (child)
+			w->att_child |= 1u << w->natt;
+		w->att[w->natt++] = *shared;
 	} else {
 		w->ndropped++;
 	}
@@ -599,7 +618,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct corr_scpaths sp = { { NULL } };
 	char *abs[CORR_PATHS] = { NULL };
 	struct corr_claim *late = NULL;
-	struct pyx_sysview sv;
+	const struct pyx_sysview *sv;
+	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
 	bool explained = false, hooked, sensitive, is_exec;
@@ -609,7 +629,14 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = corr_proc_get(c, hdr->pid);
-	if (!th || !p || pyx_sysrec_decode(rec, size, &sv))
+	if (!th || !p)
+		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
+	 * "syscalls" list and the record's own line, written next from the held copy, find these
+	 * bytes decoded already. The view lasts until the next pyx_sysrec_view() call, which only
+	 * the writer makes (an emit): nothing below reads it after one (pass_shared() last). */
+	sv = pyx_sysrec_view(rec, size);
+	if (!sv)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	th->last_ns = hdr->ts_ns;
 	/* the claim of a window that closed while this thread was still busy: its next syscall
@@ -617,8 +644,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	late = th->late;
 	th->late = NULL;
 
-	for (i = 0; i < sv.nargs && n < CORR_PATHS; i++) {
-		const struct pyx_sysarg *a = &sv.args[i];
+	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
 
 		if (a->kind != PYX_AK_PATH)
 			continue;
@@ -629,26 +656,28 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		n++;
 	}
 
-	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
+	is_exec = (sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) && sv->ret == 0;
 	/* issue 8: no audit event does its work through an io_uring, so none explains a request,
 	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
-	if (sv.io_uring)
+	if (sv->io_uring)
 		goto judged;
-	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns, false))
+	if (th->cur && offer(th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
-		if (offer(c, th->outer[i - 1], &sv, &sp, rec, size, false, hdr->ts_ns, explained))
+		if (offer(th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
+			  &shared))
 			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
 	if (p->creator)
-		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns, explained);
+		explained |= offer(p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
+				   &shared);
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
-	if (!explained && late && corr_compare(late, &sv, &sp, &why) == CM_MATCH)
+	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH)
 		explained = true;
 
 judged:
-	sensitive = corr_sensitive(&sv);
-	if (sensitive && !explained && !sv.io_uring) {
+	sensitive = corr_sensitive(sv);
+	if (sensitive && !explained && !sv->io_uring) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
@@ -668,16 +697,16 @@ judged:
 					  .ppid = p->ppid,
 					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
 
-		explained = corr_exempt(&sv, &sp, &view);
+		explained = corr_exempt(sv, &sp, &view);
 	}
-	corr_sem_track(p, &sv, &sp);
-	corr_syscall_state(c, p, &sv, &sp, explained);
-	corr_ustack_learn(c, p, &sv);
-	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+	corr_sem_track(p, sv, &sp);
+	corr_syscall_state(c, p, sv, &sp, explained);
+	corr_ustack_learn(c, p, sv);
+	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
-	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
-	    (sv.args[2].raw & PROT_EXEC))
-		corr_blind_mapped(c, p, &sv);
+	if (p->maps_watch && !p->hooked && sv->sc == PYX_SC_mmap && !sv->err &&
+	    (sv->args[2].raw & PROT_EXEC))
+		corr_blind_mapped(c, p, sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
@@ -685,35 +714,37 @@ judged:
 		p->exec_pending = false;
 		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
-			corr_keep_argv(p, &sv);
+			corr_keep_argv(p, sv);
 	}
 
-	if (sv.changed) {
+	if (sv->changed) {
 		/* whatever explains it, a buffer rewritten under a running syscall is an attack on
 		 * what the monitor reads (docs/correlation.md, "Time of check") */
-		err = pass(c, th, rec, size, PYX_V_CHANGED, "argument changed during the syscall",
-			   &th->ctx);
+		err = pass_shared(c, th, rec, size, PYX_V_CHANGED,
+				  "argument changed during the syscall", &th->ctx, shared);
 	} else if (sensitive && hooked && !explained) {
 		struct ctxcopy *x = &c->judged;
 
 		*x = th->ctx;
-		corr_ustack_text(c, p, &sv, x);
+		corr_ustack_text(c, p, sv, x);
 		if (th->uncertain) {
-			err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
-				   "records were lost before it: its audit event may be among them",
-				   x);
+			err = pass_shared(c, th, rec, size, PYX_V_INDETERMINATE,
+					  "records were lost before it: its audit event may be "
+					  "among them",
+					  x, shared);
 		} else {
-			corr_count_top(c, &sv, x);
-			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
-				   sv.io_uring
-					   ? "done through io_uring, which no audit event covers"
-				   : th->ctx.has ? NULL
-						 : "no audit event before it",
-				   x);
+			corr_count_top(c, sv, x);
+			err = pass_shared(c, th, rec, size, PYX_V_UNAUDITED,
+					  sv->io_uring  ? "done through io_uring, which no audit "
+							  "event covers"
+					  : th->ctx.has ? NULL
+							: "no audit event before it",
+					  x, shared);
 		}
 	} else {
-		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared);
 	}
+	held_put(c, shared); /* the windows and the queue keep theirs */
 	if (is_exec) {
 		/* the child's exec is what its creator waited for; whatever windows the old image
 		 * had open end with it */
@@ -1226,7 +1257,7 @@ void pyx_corr_free(struct pyx_corr *c)
 				struct held *h = t->head;
 
 				t->head = h->next;
-				held_free(c, h);
+				held_put(c, h);
 			}
 			thread_free(t);
 		}

@@ -46,14 +46,16 @@ struct ctxcopy {
 
 struct win;
 
-/* A copy of a record held for ordering or attached to a window. */
+/* A copy of a record held for ordering or attached to a window. A syscall record attached to
+ * windows and held on its thread's queue is one copy, shared (refs: one per window and one for
+ * the queue), not a malloc, a memcpy and a free per use. */
 struct held {
 	struct held *next;
 	struct win *win; /* audit record: its window (owned) */
 	enum pyx_corr_verdict verdict;
 	const char *why;
 	struct ctxcopy *ctx; /* unaudited: the context (owned) */
-	bool child;          /* attached: made by a child process */
+	unsigned int refs;
 	size_t size;
 	uint64_t rec[]; /* 8-aligned copy */
 };
@@ -63,6 +65,7 @@ struct win {
 	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
+	uint32_t att_child; /* bit i: att[i] was made by a child process */
 	unsigned int natt, ndropped, nmatch, ndiffer;
 	const char *why;
 	uint64_t lat, last_ns;
