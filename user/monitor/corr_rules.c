@@ -112,6 +112,12 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 	out = malloc(s->len + 1);
 	if (!out)
 		return NULL;
+	if (!(s->flags & PYX_TAG_ESCAPED)) {
+		/* nothing to undo: the bytes as they are (a path per audit record) */
+		memcpy(out, s->s.data, s->len);
+		n = s->len;
+		goto done;
+	}
 	for (i = 0; i < s->len; i++) {
 		const uint8_t *d = s->s.data;
 
@@ -135,6 +141,7 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 		}
 		out[n++] = (char)d[i];
 	}
+done:
 	out[n] = 0;
 	if (lenp)
 		*lenp = n;
