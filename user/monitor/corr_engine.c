@@ -709,7 +709,7 @@ judged:
 		explained = corr_exempt(sv, &sp, &view);
 	}
 	corr_sem_track(p, sv, &sp);
-	corr_syscall_state(c, p, sv, &sp, explained);
+	corr_syscall_state(c, p, sv, &sp, &abs[0], explained);
 	corr_ustack_learn(c, p, sv);
 	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;

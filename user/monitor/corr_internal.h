@@ -239,8 +239,9 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
+/* abs0: the caller's allocation of sp->abs[0], which an open's fd entry takes (set to NULL) */
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			const struct corr_scpaths *sp, bool explained);
+			const struct corr_scpaths *sp, char **abs0, bool explained);
 void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv);
 enum corr_tstate corr_thread_state(const struct pyx_corr *c, const struct thread *t, long *nr);
 uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t);

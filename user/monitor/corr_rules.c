@@ -87,8 +87,10 @@ static const struct pyx_value *arg(const struct pyx_event *ev, unsigned int i)
 }
 
 /* A str's text as bytes: ESCAPED strs carry lone surrogates as \udXXX; surrogateescape
- * (\udc80..\udcff, how Python decodes undecodable file name bytes) goes back to the byte. */
-static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncated)
+ * (\udc80..\udcff, how Python decodes undecodable file name bytes) goes back to the byte.
+ * Into buf (cap bytes) when it fits, else allocated: free the result only when it is not buf. */
+static char *value_bytes_in(const struct pyx_value *v, char *buf, size_t cap, size_t *lenp,
+			    bool *truncated)
 {
 	const struct pyx_value *s = v;
 	size_t i, n = 0;
@@ -109,7 +111,7 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 		return NULL;
 	if (truncated)
 		*truncated = s->flags & PYX_TAG_TRUNCATED;
-	out = malloc(s->len + 1);
+	out = (size_t)s->len < cap ? buf : malloc(s->len + 1);
 	if (!out)
 		return NULL;
 	if (!(s->flags & PYX_TAG_ESCAPED)) {
@@ -146,6 +148,11 @@ done:
 	if (lenp)
 		*lenp = n;
 	return out;
+}
+
+static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncated)
+{
+	return value_bytes_in(v, NULL, 0, lenp, truncated);
 }
 
 static bool value_int(const struct pyx_value *v, int64_t *out)
@@ -465,13 +472,13 @@ static void claim_none(struct corr_claim *cl, const struct pyx_event *ev)
 /* open(path, mode, flags): os.open gives flags (mode None), the builtin a mode string. */
 static void claim_open(struct corr_claim *cl, const struct pyx_event *ev)
 {
+	char buf[16], *mode; /* "rb", "w+": no allocation per open */
 	int64_t fl;
-	char *mode;
 
 	if (value_int(arg(ev, 2), &fl) && value_none(arg(ev, 1))) {
 		cl->has_oflags = true; /* os.open: the flags as given */
 		cl->oflags = (uint64_t)fl;
-	} else if ((mode = value_bytes(arg(ev, 1), NULL, NULL))) {
+	} else if ((mode = value_bytes_in(arg(ev, 1), buf, sizeof(buf), NULL, NULL))) {
 		/* builtin open: the mode string is what the caller asked for */
 		cl->has_oflags = true;
 		if (strchr(mode, '+'))
@@ -484,7 +491,8 @@ static void claim_open(struct corr_claim *cl, const struct pyx_event *ev)
 			cl->oflags |= K_O_TRUNC;
 		if (strchr(mode, 'x'))
 			cl->oflags |= K_O_EXCL;
-		free(mode);
+		if (mode != buf)
+			free(mode);
 	}
 }
 
