@@ -480,16 +480,26 @@ static void claim_open(struct corr_claim *cl, const struct pyx_event *ev)
 		cl->oflags = (uint64_t)fl;
 	} else if ((mode = value_bytes_in(arg(ev, 1), buf, sizeof(buf), NULL, NULL))) {
 		/* builtin open: the mode string is what the caller asked for */
+		bool plus = false, wax = false, w = false, x = false;
+		const char *m;
+
+		/* one pass over the mode, not a strchr/strpbrk call per letter */
+		for (m = mode; *m; m++) {
+			plus |= *m == '+';
+			wax |= *m == 'w' || *m == 'a' || *m == 'x';
+			w |= *m == 'w';
+			x |= *m == 'x';
+		}
 		cl->has_oflags = true;
-		if (strchr(mode, '+'))
+		if (plus)
 			cl->oflags = K_O_RDWR;
-		else if (strpbrk(mode, "wax"))
+		else if (wax)
 			cl->oflags = K_O_WRONLY;
-		if (strpbrk(mode, "wax"))
+		if (wax)
 			cl->oflags |= K_O_CREAT;
-		if (strchr(mode, 'w'))
+		if (w)
 			cl->oflags |= K_O_TRUNC;
-		if (strchr(mode, 'x'))
+		if (x)
 			cl->oflags |= K_O_EXCL;
 		if (mode != buf)
 			free(mode);
@@ -588,20 +598,28 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
 	return true;
 }
 
+/* free() of what is there: most of a claim's strings are NULL (eight calls per audit record
+ * were 1.3% of the record path) */
+static void free_set(void *p)
+{
+	if (p)
+		free(p);
+}
+
 void corr_claim_free(struct corr_claim *cl)
 {
 	unsigned int i;
 
 	for (i = 0; i < CORR_PATHS; i++) {
-		free(cl->path[i]);
-		free(cl->abs[i]);
+		free_set(cl->path[i]);
+		free_set(cl->abs[i]);
 	}
 	for (i = 0; i < cl->argc; i++)
-		free(cl->argv[i]);
-	free(cl->exe);
-	free(cl->cwd);
-	free(cl->lib);
-	free(cl->host);
+		free_set(cl->argv[i]);
+	free_set(cl->exe);
+	free_set(cl->cwd);
+	free_set(cl->lib);
+	free_set(cl->host);
 	/* not zeroed (1.5 KB, per audit record): every caller frees or reuses the storage, and
 	 * a window is zeroed when it is taken again (corr_engine.c win_new) */
 }
