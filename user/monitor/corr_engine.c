@@ -111,10 +111,23 @@ static struct win *win_new(struct pyx_corr *c)
 	return w;
 }
 
-static struct held *held_new(const void *rec, size_t size)
-{
-	struct held *h = malloc(sizeof(*h) + size);
+/* Copies of records up to HELD_SMALL bytes (an open's audit and openat records are ~200) come
+ * from a free list of blocks of that size, at most HELD_POOL_MAX of them kept: a malloc and a
+ * free per record held were a tenth of the correlator's instructions. */
+#define HELD_SMALL 448
+#define HELD_POOL_MAX 256
 
+static struct held *held_new(struct pyx_corr *c, const void *rec, size_t size)
+{
+	struct held *h;
+
+	if (size <= HELD_SMALL && c->held_pool) {
+		h = c->held_pool;
+		c->held_pool = h->next;
+		c->nheld_pool--;
+	} else {
+		h = malloc(sizeof(*h) + (size <= HELD_SMALL ? HELD_SMALL : size));
+	}
 	if (!h)
 		return NULL;
 	/* the header zeroed; the copy, not zeroed first, overwrites the rest */
@@ -152,6 +165,12 @@ static void held_put(struct pyx_corr *c, struct held *h)
 		return;
 	win_free(c, h->win);
 	free(h->ctx);
+	if (h->size <= HELD_SMALL && c->nheld_pool < HELD_POOL_MAX) {
+		h->next = c->held_pool;
+		c->held_pool = h;
+		c->nheld_pool++;
+		return;
+	}
 	free(h);
 }
 
@@ -411,7 +430,7 @@ static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, s
 	if (shared) {
 		h = shared;
 		h->refs++;
-	} else if (!(h = held_new(rec, size))) {
+	} else if (!(h = held_new(c, rec, size))) {
 		return -ENOMEM;
 	}
 	h->verdict = v;
@@ -485,13 +504,13 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	/* decoded from the copy the window will hold, so that the writer can use the same
 	 * decoded form (win.ev) instead of decoding the record a second time */
-	h = held_new(rec, size);
+	h = held_new(c, rec, size);
 	if (!h)
 		return -ENOMEM;
 	gen = ++c->ev_gen;
 	arena = &c->arenas[gen & 1];
 	if (pyx_audit_decode(h->rec, size, arena, &ev, &why, &payload, &plen)) {
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 
@@ -540,17 +559,17 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->ctx.tid = a->hdr.tid;
 
 	if (!ce) {
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	w = win_new(c);
 	if (!w) {
-		free(h);
+		held_put(c, h);
 		return -ENOMEM;
 	}
 	if (!corr_claim_init(&w->cl, &ev)) {
 		win_free(c, w);
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	w->ev = ev;
@@ -575,9 +594,9 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
  * own return), so such a syscall is another call's: credited to the composite only when it
  * matches its claim too, never counted against it (shutil.rmtree must not call the open of an
  * unrelated file opened afterwards a mismatch). */
-static bool offer(struct win *w, const struct pyx_sysview *sv, const struct corr_scpaths *sp,
-		  const void *rec, size_t size, bool child, uint64_t ts, bool claimed,
-		  struct held **shared)
+static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
+		  const struct corr_scpaths *sp, const void *rec, size_t size, bool child,
+		  uint64_t ts, bool claimed, struct held **shared)
 {
 	const char *why;
 	enum corr_cmp r;
@@ -597,7 +616,7 @@ static bool offer(struct win *w, const struct pyx_sysview *sv, const struct corr
 	}
 	w->lat += sv->latency_ns;
 	/* one copy for every window it is attached to and its thread's queue (struct held) */
-	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(rec, size)))) {
+	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
 		(*shared)->refs++;
 		if (child)
 			w->att_child |= 1u << w->natt;
@@ -670,14 +689,14 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
 	if (sv->io_uring)
 		goto judged;
-	if (th->cur && offer(th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
+	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
-		if (offer(th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
+		if (offer(c, th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
 			  &shared))
 			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
 	if (p->creator)
-		explained |= offer(p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
+		explained |= offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
 				   &shared);
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
@@ -1272,6 +1291,12 @@ void pyx_corr_free(struct pyx_corr *c)
 		}
 		while (c->procs[b])
 			corr_proc_free(c, c->procs[b]);
+	}
+	while (c->held_pool) {
+		struct held *h = c->held_pool;
+
+		c->held_pool = h->next;
+		free(h);
 	}
 	while (c->win_pool) {
 		struct win *w = c->win_pool;

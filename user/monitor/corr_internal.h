@@ -217,6 +217,9 @@ struct pyx_corr {
 	 * their th): a 1.9 KB calloc and free per audit event, past the allocator's thread cache */
 	struct win *win_pool;
 	unsigned int nwin_pool;
+	/* freed copies of small records kept for the next (corr_engine.c, held_new) */
+	struct held *held_pool;
+	unsigned int nheld_pool;
 };
 
 /* corr_engine.c */
