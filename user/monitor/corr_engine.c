@@ -115,7 +115,16 @@ static struct win *win_new(struct pyx_corr *c)
  * from a free list of blocks of that size, at most HELD_POOL_MAX of them kept: a malloc and a
  * free cost ~115 instructions per record held (docs/benchmarks.md, fifth pass). */
 #define HELD_SMALL 448
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PYX_CORR_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PYX_CORR_ASAN)
+#define HELD_POOL_MAX 0 /* every copy freed: ASan sees a use after its last reference */
+#else
 #define HELD_POOL_MAX 256
+#endif
 
 static struct held *held_new(struct pyx_corr *c, const void *rec, size_t size)
 {
@@ -165,12 +174,14 @@ static void held_put(struct pyx_corr *c, struct held *h)
 		return;
 	win_free(c, h->win);
 	free(h->ctx);
+#if HELD_POOL_MAX
 	if (h->size <= HELD_SMALL && c->nheld_pool < HELD_POOL_MAX) {
 		h->next = c->held_pool;
 		c->held_pool = h;
 		c->nheld_pool++;
 		return;
 	}
+#endif
 	free(h);
 }
 
