@@ -35,9 +35,18 @@ MODES = {"shared": ([], {}), "per-row": ([], {"PYXCHECK_TEST_NO_ARG_CTX": "1"}),
 TP_MODES = ("per-row", "shared")
 
 
+def release():
+    return tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+
+
 def arg_ctx_kernel():
-    major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
-    return (major, minor) >= (6, 8)
+    return release() >= (6, 8)
+
+
+def usdt_audit_name():
+    """The audit program the loader picks: usdt_audit where bpf_rdonly_cast() exists (6.2),
+    usdt_audit_slow before (user/monitor/capture_loader.c, rdonly_cast_works())."""
+    return "usdt_audit" if release() >= (6, 2) else "usdt_audit_slow"
 
 
 def drv(args, mode="shared", **kw):
@@ -246,8 +255,7 @@ def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mo
         ours = {int(x) for x in open(d + "/ids").read().split()}
         seen = {p["id"]: p.get("name", "") for p in json.load(open(d + "/seen.json"))}
     names = {seen[i] for i in ours if seen.get(i, "").startswith("raw_")}
-    release = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
-    cast = mode == "raw" and release >= (6, 2)
+    cast = mode == "raw" and release() >= (6, 2)
     assert names == ({"raw_enter", "raw_exit"} if cast else {"raw_enter_slow", "raw_exit_slow"})
     audit = {seen[i] for i in ours if seen.get(i, "").startswith("usdt_audit")}
     assert audit == ({"usdt_audit"} if cast else {"usdt_audit_slow"})
@@ -267,16 +275,19 @@ def test_record_header_uid_and_cgroup_by_direct_loads_and_by_helpers(tmp_path, m
     """Issue 10: usdt_audit, raw_enter/raw_exit and tp_sys_enter/tp_sys_exit read the header's uid
     and cgroup id by direct loads through bpf_rdonly_cast(); usdt_audit_slow, the raw slow pair
     and the per-row programs by their helpers. All give what the kernel holds at that moment: a
-    hooked child running as uid 65534 gets 65534 in its audit and syscall records (from its exec
-    on), every record the id of the cgroup v2 directory its process is in."""
+    hooked child that sets its real uid to 65534 (effective 65533) gets 0 in its audit and
+    syscall records before and 65534 after, every record the id of the cgroup v2 directory its
+    process is in."""
     cap = tmp_path / "cap.jsonl"
     env = {k: v for k, v in os.environ.items()
            if k not in ("PYXCHECK_TEST_NO_ARG_CTX", "PYXCHECK_TEST_NO_RDONLY_CAST")}
     env.update(MODES[mode][1])
     probes = ["--syscall-probes", "raw" if mode.startswith("raw") else "per-syscall"]
     code = "open('/etc/hostname').read(); import os; os.stat('/')"
-    child = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-I",
-             "-c", code]
+    # Real and effective uid differ: the header's uid is the real one, as
+    # bpf_get_current_uid_gid() gives it (cred->uid, not cred->euid). Set by the child itself:
+    # exec'ing with euid != uid would be a secure exec, where ld.so ignores LD_PRELOAD (the hook).
+    child = [sys.executable, "-I", "-c", "import os; os.setresuid(65534, 65533, 0); " + code]
     r = run([str(MONITOR), "-j", "--raw", "-o", str(cap)] + probes + ["--"] + child, env=env,
             timeout=120)
     assert r.returncode == 0, r.stderr
@@ -289,7 +300,8 @@ def test_record_header_uid_and_cgroup_by_direct_loads_and_by_helpers(tmp_path, m
         uid, cgroup = struct.unpack_from("<I", raw, 16)[0], struct.unpack_from("<Q", raw, 32)[0]
         comm = raw[40:56].split(b"\0")[0].decode()
         seen.setdefault((rec["type"], comm), set()).add((uid, cgroup))
-    want = {(65534, cgroup2_id(os.getpid()))}
+    cg = cgroup2_id(os.getpid())
+    want = {(0, cg), (65534, cg)}  # before and after the setresuid()
     py = os.path.basename(sys.executable)[:15]
     assert seen[("audit", py)] == want, seen
     assert seen[("syscall", py)] == want, seen
@@ -322,7 +334,7 @@ def test_programs_loaded_while_attached_and_gone_after(mode):
     assert ours <= set(seen)
     names = {seen[i] for i in ours}
     sc_names = {"tp_sys_enter", "tp_sys_exit"} if shared else {"enter_openat", "exit_openat"}
-    assert sc_names | {"sched_fork", "usdt_audit", "usdt_hook_start"} <= names
+    assert sc_names | {"sched_fork", usdt_audit_name(), "usdt_hook_start"} <= names
     assert not ours & set(prog_ids())
 
 
@@ -342,13 +354,14 @@ def test_process_tree_and_io_uring_programs_hold_raw_tracepoint_links(tmp_path):
     links = [(ln["type"], ln.get("tp_name", ""), names.get(ln["prog_id"], ""))
              for ln in json.load(open(tmp_path / "links.json")) if ln["id"] in held]
     uring = os.path.isdir("/sys/kernel/tracing/events/io_uring")
+    slow = "" if release() >= (6, 2) else "_slow"  # as usdt_audit_name()
     want = {("sched_process_fork", "sched_fork"), ("sched_process_exec", "sched_exec"),
-            ("sched_process_exit", "sched_exit"), ("sys_enter", "raw_enter"),
-            ("sys_exit", "raw_exit")}
+            ("sched_process_exit", "sched_exit"), ("sys_enter", "raw_enter" + slow),
+            ("sys_exit", "raw_exit" + slow)}
     if uring:
         want |= {("io_uring_submit_req", "uring_submit"), ("io_uring_complete", "uring_complete")}
     raw = [(tp, prog) for kind, tp, prog in links if kind == "raw_tracepoint"]
     assert sorted(raw) == sorted(want)
     # the rest are the USDT uprobes: usdt_audit once per category probe, the lifecycle programs
     others = {prog for kind, _, prog in links if kind != "raw_tracepoint"}
-    assert others == {"usdt_audit", "usdt_hook_start", "usdt_hook_stop"}, links
+    assert others == {usdt_audit_name(), "usdt_hook_start", "usdt_hook_stop"}, links
