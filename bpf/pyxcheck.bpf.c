@@ -144,7 +144,7 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
 struct last_audit {
 	__u64 ts_ns;
 	__u32 event_id;  /* PYX_EVENT_UNKNOWN once a syscall has used it */
-	__u32 monitored; /* 1: the thread's process is in the monitored set (on_audit()) */
+	__u32 monitored; /* 1: its process is in the monitored set (on_audit(), sc_enter()) */
 };
 
 /* Per thread, in task storage:
