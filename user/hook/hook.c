@@ -78,8 +78,14 @@ struct pyx_state *pyx_state(void)
 	return st;
 }
 
+/* The key's destructor, at the thread's exit. Other destructors may still run after it and raise
+ * an audit event on this thread (one that calls into Python): the TLS pointer is cleared, so that
+ * such an event allocates again (and is freed by the next destructor round) instead of writing into
+ * freed memory. */
 static void pyx_buf_free(void *p)
 {
+	if (pyx_tls.buf == p)
+		pyx_tls.buf = NULL;
 	free(p);
 }
 
