@@ -39,7 +39,7 @@ def test_absent_interpreter_is_a_skip_that_names_it(tmp_path):
 
 def test_serial_marker_selects_the_serial_tests():
     serial = collect("-m", "serial")
-    assert len(serial) == 21, serial
+    assert len(serial) == 22, serial
     assert sum("test_robust_stress.py" in t for t in serial) == 4
     # the program-list test runs once per syscall-program mode (shared tp_sys_*, per-row)
     assert sum("test_programs_loaded_while_attached_and_gone_after" in t for t in serial) == 2
