@@ -143,8 +143,8 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
  * fresh (zeroed) slot's ts_ns 0 is older than PYX_EXPLAIN_NS at any syscall. */
 struct last_audit {
 	__u64 ts_ns;
-	__u32 event_id; /* PYX_EVENT_UNKNOWN once a syscall has used it */
-	__u32 _pad;
+	__u32 event_id;  /* PYX_EVENT_UNKNOWN once a syscall has used it */
+	__u32 monitored; /* 1: its process is in the monitored set (on_audit(), sc_enter()) */
 };
 
 /* Per thread, in task storage:
@@ -645,8 +645,12 @@ static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
  * USDT: the hook's probes.
  * ------------------------------------------------------------------------------------------- */
 
-/* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it. */
-static __always_inline bool usdt_admit_id(__u64 id)
+/* In "all" mode a process joins the set when it fires a probe; otherwise it must be in it.
+ * Returns ADMIT_IN when the process is in the set, ADMIT_OUT when its event goes out although it
+ * is not (in "all" mode, it could not join), 0 when it does not. */
+#define ADMIT_IN 1
+#define ADMIT_OUT 2
+static __always_inline int usdt_admit_id(__u64 id)
 {
 	__u32 tgid = id >> 32;
 	__u8 one = 1;
@@ -654,14 +658,16 @@ static __always_inline bool usdt_admit_id(__u64 id)
 	long err;
 
 	if (is_monitored(tgid))
-		return true;
+		return ADMIT_IN;
 	if (!monitor_all)
-		return false;
+		return 0;
 	/* A process that cannot join still has its events sent; each failed try is counted. */
 	err = bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
-	if (err && err != -17 /* EEXIST: another thread of it joined first */)
+	if (err && err != -17 /* EEXIST: another thread of it joined first */) {
 		lose(PYX_STREAM_UNMONITORED);
-	return true;
+		return ADMIT_OUT;
+	}
+	return ADMIT_IN;
 }
 
 static __always_inline bool usdt_admit(void)
@@ -684,30 +690,44 @@ __noinline int audit_send(struct audit_buf *b, __u64 size)
 	return 0;
 }
 
-static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len)
+/* cast: the header's uid and cgroup id by direct loads (pyx_fill_hdr_cast(), usdt_audit), else
+ * by their helpers (usdt_audit_slow, for kernels without bpf_rdonly_cast()). */
+static __always_inline int on_audit(__u32 category, __u32 event_id, const void *payload, __u32 len,
+				    bool cast)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = pyx_task_pid_tgid(task), *busy, now;
 	struct thread_state *ts;
 	struct audit_buf *b;
+	int admit = ADMIT_IN;
 	__u32 n;
 
-	if (!usdt_admit_id(id))
-		return 0;
+	/* The thread's slot says whether its process is in the monitored set, which it leaves only
+	 * when it exits (sched_exit), with every thread: one hash lookup less per event. A slot is
+	 * marked where the set was looked up (here, and at a syscall entry that keeps its record
+	 * there); a process that is not in it never has a marked slot. */
+	ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+	if (!ts || !ts->la.monitored) {
+		admit = usdt_admit_id(id);
+		if (!admit)
+			return 0;
+	}
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
 	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
 	 * but replaces the one before it, which must not explain the native call it led to. */
 	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts)
+			ts = bpf_task_storage_get(&inflight, task, NULL,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (ts) {
 			ts->la.ts_ns = now;
 			ts->la.event_id = event_id;
 		}
-	} else {
-		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
-		if (ts)
-			ts->la.event_id = PYX_EVENT_UNKNOWN;
+	} else if (ts) {
+		ts->la.event_id = PYX_EVENT_UNKNOWN;
 	}
+	if (ts && admit == ADMIT_IN)
+		ts->la.monitored = 1;
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
 		lose(PYX_STREAM_AUDIT);
@@ -722,10 +742,11 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 	b->rec.claimed_len = len;
 	if (bpf_probe_read_user(b->payload, n, payload)) {
 		n = 0;
-		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id, task);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec), now, id, task, cast);
 		b->rec.hdr.flags = PYX_AF_COPY_FAILED;
 	} else {
-		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id, task);
+		pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_AUDIT, sizeof(b->rec) + n, now, id, task,
+				  cast);
 	}
 	b->rec.payload_len = n;
 	audit_send(b, sizeof(b->rec) + n);
@@ -801,8 +822,7 @@ static __always_inline __u64 usdt_arg_of(struct pt_regs *ctx, const struct __bpf
  * looked it up four times, each a subprogram call, an attach-cookie helper call and, per
  * argument, a bpf_probe_read_kernel() of the register (about 1.7% of a traced Python open loop;
  * every call's return pays this kind of machine's return-thunk mitigation). */
-SEC("usdt")
-int usdt_audit(struct pt_regs *ctx)
+static __always_inline int usdt_audit_body(struct pt_regs *ctx, bool cast)
 {
 	const struct __bpf_usdt_spec *spec;
 	int id = __bpf_usdt_spec_id(ctx);
@@ -813,7 +833,21 @@ int usdt_audit(struct pt_regs *ctx)
 	if (!spec || spec->arg_cnt < 3)
 		return 0;
 	return on_audit(spec->usdt_cookie, usdt_arg_of(ctx, spec, 0),
-			(const void *)usdt_arg_of(ctx, spec, 1), usdt_arg_of(ctx, spec, 2));
+			(const void *)usdt_arg_of(ctx, spec, 1), usdt_arg_of(ctx, spec, 2), cast);
+}
+
+SEC("usdt")
+int usdt_audit(struct pt_regs *ctx)
+{
+	return usdt_audit_body(ctx, true);
+}
+
+/* usdt_audit with the header's uid and cgroup id by their helpers, which the loader picks where
+ * bpf_rdonly_cast() is missing (kernels older than 6.2, as raw_enter_slow/raw_exit_slow). */
+SEC("usdt")
+int usdt_audit_slow(struct pt_regs *ctx)
+{
+	return usdt_audit_body(ctx, false);
 }
 
 SEC("usdt")
@@ -1526,23 +1560,25 @@ __noinline __u32 ustack_append_rt(struct bpf_raw_tracepoint_args *ctx __arg_ctx,
  * back with pyx_scratch_put(*busy)), its size in *size; NULL when no slot is free (counted). */
 /* Build in b the record of row sc at entry, from the stashed arguments; returns its size. */
 static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stash *st, int sc,
-					  __u64 id, struct task_struct *task)
+					  __u64 id, struct task_struct *task, bool cast)
 {
 	__u32 size;
 
 	init_sc(b, sc, st);
 	size = bounded_size(copy_args(b, sc, 0));
 	/* the entry time: an exit that sends the record sets its own */
-	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id, task);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, st->enter_ns, id, task, cast);
 	return size;
 }
 
 /* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
  * constant in the per-syscall tracepoint programs and a run-time value in the raw one. id and
  * task: the current task's, which the caller has read already (each helper call costs, see
- * raw_regs()); task NULL: read here when needed. */
+ * raw_regs()); task NULL: read here when needed. cast: the records' uid and cgroup id by direct
+ * loads (pyx_fill_hdr_cast()), in the programs that load only where bpf_rdonly_cast() exists
+ * (raw_enter/raw_exit, tp_sys_enter/tp_sys_exit); else by their helpers. */
 static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 id,
-				    struct task_struct *task)
+				    struct task_struct *task, bool cast)
 {
 	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
@@ -1583,7 +1619,8 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		entry_record(&ts->b, &st, sc, id, task);
+		ts->la.monitored = 1; /* every caller has found the process in the set */
+		entry_record(&ts->b, &st, sc, id, task, cast);
 		return 0;
 	}
 	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
@@ -1591,7 +1628,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 		lose(PYX_STREAM_SYSCALL);
 		return 0;
 	}
-	size = entry_record(b, &st, sc, id, task);
+	size = entry_record(b, &st, sc, id, task, cast);
 	if (exec) {
 		/* the old image's stack: gone at exit */
 		b->rec.hdr.size = USTACK_APPEND(ctx, b, size, sc);
@@ -1608,7 +1645,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
 static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
-					      struct task_struct *task)
+					      struct task_struct *task, bool cast)
 {
 	struct thread_state *ts;
 	struct sc_stash st;
@@ -1636,7 +1673,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = bounded_size(copy_args(x, sc, ret));
 		res = compare_args(e, x, sc);
 		if (res & PYX_SCF_READ_AT_EXIT) {
-			pyx_fill_hdr_task(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id, task);
+			pyx_fill_hdr_task(&x->rec.hdr, PYX_REC_SYSCALL, size, now, id, task, cast);
 			out = x;
 		}
 	}
@@ -1663,8 +1700,9 @@ out:
 	return 0;
 }
 
-/* id and task as for sc_enter() */
-static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct task_struct *task)
+/* id, task and cast as for sc_enter() */
+static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct task_struct *task,
+				   bool cast)
 {
 	__u32 tid = (__u32)id, off, size;
 	struct sc_stash *st;
@@ -1691,7 +1729,8 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 	}
 
 	if (reads_at_entry(sc))
-		return sc_exit_entry_read(ctx, sc, ret, id, task ?: bpf_get_current_task_btf());
+		return sc_exit_entry_read(ctx, sc, ret, id, task ?: bpf_get_current_task_btf(),
+					  cast);
 
 	st = bpf_map_lookup_elem(&stash, &tid);
 	if (!st)
@@ -1709,7 +1748,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 	b->rec.ret = ret;
 	off = copy_args(b, sc, ret);
 	size = bounded_size(off);
-	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id, task);
+	pyx_fill_hdr_task(&b->rec.hdr, PYX_REC_SYSCALL, size, bpf_ktime_get_ns(), id, task, cast);
 	if (ustack_wanted(sc, st->args)) {
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
@@ -1744,7 +1783,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 		args[4] = ctx->args[4];
 	if (sc_kinds[sc][5])
 		args[5] = ctx->args[5];
-	return sc_enter(ctx, sc, args, id, NULL);
+	return sc_enter(ctx, sc, args, id, NULL, false);
 }
 
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
@@ -1756,7 +1795,8 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return sc_exit(ctx, PYX_SC_##name, ctx->ret, bpf_get_current_pid_tgid(), NULL);    \
+		return sc_exit(ctx, PYX_SC_##name, ctx->ret, bpf_get_current_pid_tgid(), NULL,     \
+			       false);                                                             \
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
@@ -1804,7 +1844,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
 	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
 	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
-	return sc_enter(ctx, sc, args, id, NULL);
+	return sc_enter(ctx, sc, args, id, NULL, true);
 }
 
 SEC("tracepoint")
@@ -1814,7 +1854,7 @@ int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, ctx->ret, bpf_get_current_pid_tgid(), NULL);
+	return sc_exit(ctx, sc, ctx->ret, bpf_get_current_pid_tgid(), NULL, true);
 }
 
 /*
@@ -1845,7 +1885,11 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
 /* The traced row of this syscall number in a monitored process, or -1. The row comes first: most
  * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
  * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
- * the monitored set. A 32-bit syscall is counted whatever its number. */
+ * the monitored set. A 32-bit syscall is counted whatever its number. At the exit (count_compat
+ * false) the monitored set is not looked up, as tp_sys_exit and the exit_X programs do not: an
+ * exit sends only what its entry kept (the stash, the in-flight slot, exec_stash), which the
+ * entry kept for a monitored process only, and a process leaves the set only when it exits
+ * (sched_exit). One hash lookup less per traced syscall. */
 static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
 {
 	bool compat;
@@ -1860,6 +1904,8 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	if (!compat && !sc)
 		return -1;
 	*id = pyx_task_pid_tgid(task);
+	if (!count_compat)
+		return compat ? -1 : sc - 1;
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
@@ -1907,7 +1953,7 @@ static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, b
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-	return sc_enter(ctx, sc, args, id, task);
+	return sc_enter(ctx, sc, args, id, task, cast);
 }
 
 static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bool cast)
@@ -1926,7 +1972,7 @@ static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bo
 	sc = raw_row(task, nr, false, &id);
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, (long)ctx->args[1], id, task);
+	return sc_exit(ctx, sc, (long)ctx->args[1], id, task, cast);
 }
 
 SEC("raw_tp/sys_enter")

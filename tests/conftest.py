@@ -110,6 +110,20 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "xdist_group(name): run on the same pytest-xdist worker")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    # Under SANITIZE=1 the processes this pytest starts get the ASan runtime from here on
+    # (_asan_first below), except pytest-xdist's workers when this is their controller (whose
+    # "dsession" starts them after this). A worker is an uninstrumented CPython that needs no
+    # runtime; with it, a worker died at its end with "AddressSanitizer failed to deallocate ...
+    # unable to unmap" when execnet had run its tests in a thread other than the main one: on
+    # thread exit the runtime unmaps the thread's alternate signal stack as if it were its own,
+    # and there it is the one pytest's faulthandler plugin set up with a malloc'd buffer: munmap
+    # of a heap address fails (EINVAL), a CHECK failure. The workers' own children get it.
+    if ASAN_RUNTIME and not session.config.pluginmanager.has_plugin("dsession"):
+        _asan_first(os.environ)
+
+
 def run(cmd, **kw):
     """subprocess.run with text output captured and a timeout, so no test can hang."""
     kw.setdefault("capture_output", True)
@@ -149,7 +163,6 @@ def _asan_first(env):
 
 
 if ASAN_RUNTIME:
-    _asan_first(os.environ)
     _popen_init = subprocess.Popen.__init__
 
     def _popen_init_asan(self, *args, **kw):

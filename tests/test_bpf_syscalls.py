@@ -2,9 +2,11 @@
 """The kernel side end to end, through build/tests/pyx-bpfdrv (loader + decoder, no CLI): the
 syscall records of a workload match `strace -f` of the same workload, an unrelated process produces
 no record, and our programs are loaded while attached and gone after the loader is destroyed."""
+import base64
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -33,9 +35,18 @@ MODES = {"shared": ([], {}), "per-row": ([], {"PYXCHECK_TEST_NO_ARG_CTX": "1"}),
 TP_MODES = ("per-row", "shared")
 
 
+def release():
+    return tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+
+
 def arg_ctx_kernel():
-    major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
-    return (major, minor) >= (6, 8)
+    return release() >= (6, 8)
+
+
+def usdt_audit_name():
+    """The audit program the loader picks: usdt_audit where bpf_rdonly_cast() exists (6.2),
+    usdt_audit_slow before (user/monitor/capture_loader.c, rdonly_cast_works())."""
+    return "usdt_audit" if release() >= (6, 2) else "usdt_audit_slow"
 
 
 def drv(args, mode="shared", **kw):
@@ -178,14 +189,19 @@ def test_process_records_and_exit_status():
 
 
 @needs_root_bpf
-def test_unrelated_process_produces_nothing():
+@pytest.mark.parametrize("mode", ["shared", "raw", "raw-slow"])
+def test_unrelated_process_produces_nothing(mode):
+    """Also with the raw programs, whose exit does not look up the monitored set (it sends only
+    what the entry kept): the other process's unlinks (kept in task storage at entry) and kills
+    (in the stash) make no record."""
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         marker = os.path.join(d, "unrelated-marker")
         code = ("import os,time\nfor i in range(400):\n"
-                "    try: os.unlink(%r)\n    except OSError: pass\n    time.sleep(0.01)\n" % marker)
+                "    try: os.unlink(%r)\n    except OSError: pass\n"
+                "    os.kill(os.getpid(), 0)\n    time.sleep(0.01)\n" % marker)
         other = subprocess.Popen([PY, "-c", code])
         try:
-            r = drv(["--", PY, "-I", str(WORKLOAD), d], timeout=120)
+            r = drv(["--", PY, "-I", str(WORKLOAD), d], mode=mode, timeout=120)
         finally:
             other.kill()
             other.wait(timeout=30)
@@ -229,8 +245,9 @@ def test_every_syscall_program_set_gives_the_same_records():
 @needs_root_bpf  # not serial: only the programs the driver loaded are looked at
 @pytest.mark.parametrize("mode", ["raw", "raw-slow"])
 def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mode):
-    """raw_enter/raw_exit need bpf_rdonly_cast() (6.2); raw_enter_slow/raw_exit_slow, loaded in
-    their place without it, make helper calls instead: exactly one pair is loaded."""
+    """raw_enter/raw_exit and usdt_audit need bpf_rdonly_cast() (6.2); raw_enter_slow/raw_exit_slow
+    and usdt_audit_slow, loaded in their place without it, make helper calls instead: exactly one
+    set is loaded."""
     with tempfile.TemporaryDirectory(prefix="pyx-bpf-") as d:
         r = drv(["--ids", d + "/ids", "--", "/bin/sh", "-c",
                  "bpftool -j prog show > " + d + "/seen.json"], mode=mode, timeout=120)
@@ -238,9 +255,56 @@ def test_raw_programs_read_registers_through_the_cast_where_the_kernel_has_it(mo
         ours = {int(x) for x in open(d + "/ids").read().split()}
         seen = {p["id"]: p.get("name", "") for p in json.load(open(d + "/seen.json"))}
     names = {seen[i] for i in ours if seen.get(i, "").startswith("raw_")}
-    release = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
-    cast = mode == "raw" and release >= (6, 2)
+    cast = mode == "raw" and release() >= (6, 2)
     assert names == ({"raw_enter", "raw_exit"} if cast else {"raw_enter_slow", "raw_exit_slow"})
+    audit = {seen[i] for i in ours if seen.get(i, "").startswith("usdt_audit")}
+    assert audit == ({"usdt_audit"} if cast else {"usdt_audit_slow"})
+
+
+def cgroup2_id(pid):
+    """The id of the cgroup v2 directory that process pid is in: its inode number (kernfs)."""
+    path = [ln[3:].strip() for ln in open(f"/proc/{pid}/cgroup") if ln.startswith("0::")][0]
+    mnt = [ln.split()[4] for ln in open("/proc/self/mountinfo")
+           if ln.split(" - ")[1].startswith("cgroup2 ")][0]
+    return os.stat(mnt + path).st_ino
+
+
+@needs_root_bpf
+@pytest.mark.parametrize("mode", MODES)
+def test_record_header_uid_and_cgroup_by_direct_loads_and_by_helpers(tmp_path, mode):
+    """Issue 10: usdt_audit, raw_enter/raw_exit and tp_sys_enter/tp_sys_exit read the header's uid
+    and cgroup id by direct loads through bpf_rdonly_cast(); usdt_audit_slow, the raw slow pair
+    and the per-row programs by their helpers. All give what the kernel holds at that moment: a
+    hooked child that sets its real uid to 65534 (effective 65533) gets 0 in its audit and
+    syscall records before and 65534 after, every record the id of the cgroup v2 directory its
+    process is in."""
+    cap = tmp_path / "cap.jsonl"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYXCHECK_TEST_NO_ARG_CTX", "PYXCHECK_TEST_NO_RDONLY_CAST")}
+    env.update(MODES[mode][1])
+    probes = ["--syscall-probes", "raw" if mode.startswith("raw") else "per-syscall"]
+    code = "open('/etc/hostname').read(); import os; os.stat('/')"
+    # Real and effective uid differ: the header's uid is the real one, as
+    # bpf_get_current_uid_gid() gives it (cred->uid, not cred->euid). Set by the child itself:
+    # exec'ing with euid != uid would be a secure exec, where ld.so ignores LD_PRELOAD (the hook).
+    child = [sys.executable, "-I", "-c", "import os; os.setresuid(65534, 65533, 0); " + code]
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(cap)] + probes + ["--"] + child, env=env,
+            timeout=120)
+    assert r.returncode == 0, r.stderr
+    seen = {}
+    for rec in records(cap.read_text()):
+        if rec.get("type") not in ("audit", "syscall") or "raw" not in rec:
+            continue
+        raw = base64.b64decode(rec["raw"])
+        # struct pyx_rec_hdr: size, type, flags, pid, tid, uid, _pad0, ts_ns, cgroup_id, comm
+        uid, cgroup = struct.unpack_from("<I", raw, 16)[0], struct.unpack_from("<Q", raw, 32)[0]
+        comm = raw[40:56].split(b"\0")[0].decode()
+        seen.setdefault((rec["type"], comm), set()).add((uid, cgroup))
+    cg = cgroup2_id(os.getpid())
+    want = {(0, cg), (65534, cg)}  # before and after the setresuid()
+    py = os.path.basename(sys.executable)[:15]
+    assert seen[("audit", py)] == want, seen
+    assert seen[("syscall", py)] == want, seen
 
 
 def prog_ids():
@@ -270,7 +334,7 @@ def test_programs_loaded_while_attached_and_gone_after(mode):
     assert ours <= set(seen)
     names = {seen[i] for i in ours}
     sc_names = {"tp_sys_enter", "tp_sys_exit"} if shared else {"enter_openat", "exit_openat"}
-    assert sc_names | {"sched_fork", "usdt_audit", "usdt_hook_start"} <= names
+    assert sc_names | {"sched_fork", usdt_audit_name(), "usdt_hook_start"} <= names
     assert not ours & set(prog_ids())
 
 
@@ -290,13 +354,14 @@ def test_process_tree_and_io_uring_programs_hold_raw_tracepoint_links(tmp_path):
     links = [(ln["type"], ln.get("tp_name", ""), names.get(ln["prog_id"], ""))
              for ln in json.load(open(tmp_path / "links.json")) if ln["id"] in held]
     uring = os.path.isdir("/sys/kernel/tracing/events/io_uring")
+    slow = "" if release() >= (6, 2) else "_slow"  # as usdt_audit_name()
     want = {("sched_process_fork", "sched_fork"), ("sched_process_exec", "sched_exec"),
-            ("sched_process_exit", "sched_exit"), ("sys_enter", "raw_enter"),
-            ("sys_exit", "raw_exit")}
+            ("sched_process_exit", "sched_exit"), ("sys_enter", "raw_enter" + slow),
+            ("sys_exit", "raw_exit" + slow)}
     if uring:
         want |= {("io_uring_submit_req", "uring_submit"), ("io_uring_complete", "uring_complete")}
     raw = [(tp, prog) for kind, tp, prog in links if kind == "raw_tracepoint"]
     assert sorted(raw) == sorted(want)
     # the rest are the USDT uprobes: usdt_audit once per category probe, the lifecycle programs
     others = {prog for kind, _, prog in links if kind != "raw_tracepoint"}
-    assert others == {"usdt_audit", "usdt_hook_start", "usdt_hook_stop"}, links
+    assert others == {usdt_audit_name(), "usdt_hook_start", "usdt_hook_stop"}, links

@@ -5,8 +5,11 @@ stream `unmonitored` right after the child's `fork` record (flagged `unmonitored
 summary. The set is sized from pid_max, so only PYXCHECK_TEST_MONITORED_MAX can make it small."""
 import json
 import os
+import signal
+import subprocess
 
-from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import (LIBPYXCHECK, MONITOR, SYSTEM_PYTHON, live_records, needs_root_bpf, run,
+                      serial, wait_for)
 from correlate_util import CORPUS, built
 
 SCRIPT = CORPUS / "evasion" / "with_args" / "many_children.py"
@@ -69,3 +72,57 @@ def test_bad_test_size_is_refused(tmp_path):
     r = run([str(MONITOR), "-j", "--", "/bin/true"], timeout=120, env=env)
     assert r.returncode != 0
     assert "failed to size the monitored set: bad PYXCHECK_TEST_MONITORED_MAX '0'" in r.stderr
+
+
+FILLER = """
+import os, sys, time
+while not os.path.exists(sys.argv[1]):
+    sys.audit("pyxtest.filler")
+    time.sleep(0.05)
+"""
+OUTSIDER = """
+import sys
+for i in range(7):
+    sys.audit("pyxtest.outside", i)
+open("/etc/hostname").close()
+"""
+
+
+@needs_root_bpf
+@serial  # -a: every hooked Python on the machine joins (or fails to join) this monitor's set
+def test_all_mode_process_that_cannot_join_is_counted_at_every_event(tmp_path):
+    """Issue 10: in -a mode a thread's task-storage slot remembers that its process is in the set
+    (bpf/pyxcheck.bpf.c, on_audit()), one look-up less per event; a process that could not join
+    (the set is full) is never marked, so every one of its events is still sent and counted
+    again. The set holds 1: a filler process takes it, then every record of a second hooked
+    Python goes out with one `unmonitored` loss each, reported by that process."""
+    out, go = tmp_path / "out.jsonl", tmp_path / "go"
+    env = dict(os.environ, LD_PRELOAD=str(LIBPYXCHECK))
+    mon = subprocess.Popen([str(MONITOR), "-a", "-j", "--summary", "-o", str(out)],
+                           env=dict(os.environ, PYXCHECK_TEST_MONITORED_MAX="1"))
+    filler = subprocess.Popen([SYSTEM_PYTHON, "-I", "-c", FILLER, str(go)], env=env)
+    try:
+        wait_for(lambda: any(x.get("pid") == filler.pid for x in live_records(out)),
+                 "the filler's events")
+        r = run([SYSTEM_PYTHON, "-I", "-c", OUTSIDER], env=env, timeout=60)
+        assert r.returncode == 0, r.stderr
+        go.write_text("")
+        assert filler.wait(timeout=60) == 0
+        mon.send_signal(signal.SIGINT)
+        assert mon.wait(timeout=60) == 0
+    finally:
+        go.write_text("")
+        for p in (filler, mon):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    recs = [json.loads(x) for x in out.read_text().splitlines()]
+    outside = [x for x in recs if x["type"] == "audit" and x["event"] == "pyxtest.outside"]
+    assert [x["args"] for x in outside] == [[{"int": i}] for i in range(7)]
+    pid = outside[0]["pid"]
+    sent = [x for x in recs if x["type"] in ("audit", "lifecycle") and x["pid"] == pid]
+    lost = [x for x in recs if x["type"] == "lost" and x["pid"] == pid]
+    assert {x["stream"] for x in lost} == {"unmonitored"}
+    assert sum(x["count"] for x in lost) == len(sent) > 7
+    # the filler joined: nothing of it was counted
+    assert not [x for x in recs if x["type"] == "lost" and x["pid"] == filler.pid]

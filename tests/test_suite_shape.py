@@ -5,7 +5,7 @@ serial pass holds exactly the tests marked `serial`."""
 import os
 import re
 
-from conftest import ROOT, SYSTEM_PYTHON, run
+from conftest import ASAN_RUNTIME, ROOT, SYSTEM_PYTHON, run
 
 # a pytest of our own, not one more xdist worker (conftest.py copies the build for those)
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")}
@@ -39,7 +39,43 @@ def test_absent_interpreter_is_a_skip_that_names_it(tmp_path):
 
 def test_serial_marker_selects_the_serial_tests():
     serial = collect("-m", "serial")
-    assert len(serial) == 21, serial
+    assert len(serial) == 22, serial
     assert sum("test_robust_stress.py" in t for t in serial) == 4
     # the program-list test runs once per syscall-program mode (shared tp_sys_*, per-row)
     assert sum("test_programs_loaded_while_attached_and_gone_after" in t for t in serial) == 2
+
+
+PROBE = '''
+import subprocess
+
+
+def test_probe():
+    child = subprocess.run(["cat", "/proc/self/maps"], capture_output=True, text=True).stdout
+    with open("probe.txt", "w") as f:
+        f.write("worker_asan=%s child_asan=%s"
+                % ("libasan" in open("/proc/self/maps").read(), "libasan" in child))
+'''
+
+
+def test_sanitized_run_preloads_the_children_and_not_the_xdist_workers(tmp_path):
+    """Under `make test SANITIZE=1` every child gets gcc's ASan runtime (conftest.py), but the
+    pytest-xdist worker itself must not: a worker with the runtime preloaded, whose tests ran in
+    a thread other than its main one, died at its end with "AddressSanitizer failed to deallocate
+    ... unable to unmap" (on thread exit the runtime unmaps the alternate signal stack that
+    pytest's faulthandler had allocated with malloc in that thread)."""
+    asan = run(["cc", "-print-file-name=libasan.so"]).stdout.strip()
+    assert os.path.isabs(asan) and os.path.exists(asan), f"gcc's libasan.so not found: {asan!r}"
+    (tmp_path / "test_probe.py").write_text(PROBE)
+    # a pytest started as a sanitized run's would be
+    env = dict(ENV, PYX_ASAN_RUNTIME=asan, PYX_BUILD=str(tmp_path / "no-build"),
+               PYTHONPATH=str(ROOT / "tests"), ASAN_OPTIONS="detect_leaks=0")
+    env.pop("LD_PRELOAD", None)
+    if ASAN_RUNTIME:  # this test runs under SANITIZE=1: its conftest.py must not preload that one
+        env["PYX_NO_ASAN_PRELOAD"] = "1"
+    r = run([SYSTEM_PYTHON, "-m", "pytest", "-n", "1", "-q", "-p", "no:cacheprovider",
+             "-p", "conftest", str(tmp_path / "test_probe.py")],
+            env=env, cwd=tmp_path, timeout=300)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out[-3000:]
+    assert (tmp_path / "probe.txt").read_text() == "worker_asan=False child_asan=True"
+    assert "AddressSanitizer" not in out, out[-3000:]

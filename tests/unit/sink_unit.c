@@ -3,6 +3,11 @@
  * The output sink while its reader stalls (tests/test_robust_memory.py): the run loop keeps
  * queueing lines and pushing at every quiet poll, and the chunks held must stay bounded, not one
  * per poll; once the reader reads again, every line arrives once, whole and in order.
+ *
+ * `sink-unit writer`: lines built in place in the sink's open chunk (pyx_writer_line_start), of
+ * every length (short, across a chunk's end, past the lent room, longer than a chunk), some
+ * refused by a full queue and one out of memory: every accepted line arrives once, whole and in
+ * order, and nothing else does.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +16,7 @@
 #include <unistd.h>
 
 #include "out_sink.h"
+#include "out_writer.h"
 
 #define BIG 100000 /* more than a pipe holds: the writer blocks in write() on it */
 #define LINES 2000
@@ -40,7 +46,103 @@ static void *read_all(void *arg)
 	}
 }
 
-int main(void)
+/* Line i's length and bytes: mostly ~1 KB, some 20 KB (past the lent room near a chunk's end)
+ * and a few of 300 KB (longer than a chunk). */
+static size_t line_len(int i)
+{
+	if (i % 1000 == 999)
+		return 300000;
+	if (i % 97 == 0)
+		return 20000;
+	return 600 + (size_t)(i * 37 % 800);
+}
+
+static char line_byte(int i, size_t k)
+{
+	return (char)('a' + (i * 7 + k) % 26);
+}
+
+/* Build line i in w's buffer in pieces of 1 to 61 bytes, as the formatters do. */
+static void build_line(struct pyx_writer *w, int i, char *scratch)
+{
+	size_t n = line_len(i), k = 0, piece;
+
+	pyx_writer_line_start(w);
+	while (k < n) {
+		piece = 1 + (k * 13 + i) % 61;
+		if (piece > n - k)
+			piece = n - k;
+		for (size_t j = 0; j < piece; j++)
+			scratch[j] = line_byte(i, k + j);
+		pyx_buf_write(&w->buf, scratch, piece);
+		k += piece;
+	}
+}
+
+static int writer_mode(void)
+{
+	struct reader r = { 0 };
+	struct pyx_writer w = { .stream = PYX_STREAM_AUDIT };
+	size_t exp_len = 0, exp_cap = 64u << 20;
+	char *expect = malloc(exp_cap), *scratch = malloc(64);
+	uint64_t dropped = 0;
+	int fds[2], i, accepted = 0, in_place = 0, moved = 0;
+	pthread_t th;
+
+	if (!expect || !scratch || pipe(fds) || pyx_sink_open(&w.sink, fds[1], 2u << 20))
+		return 2;
+	/* the reader starts late: lines are refused while the 2 MiB bound is full */
+	for (i = 0; i < 12000; i++) {
+		if (i == 5000) {
+			r.fd = fds[0];
+			if (pthread_create(&th, NULL, read_all, &r))
+				return 2;
+		}
+		if (i == 4321) {
+			/* out of memory while building: counted, never written */
+			build_line(&w, i, scratch);
+			w.buf.oom = true;
+			pyx_writer_flush_line(&w);
+			continue;
+		}
+		build_line(&w, i, scratch);
+		if (w.buf.oom)
+			return 2;
+		/* built in the lent room, or moved out of it when it outgrew it */
+		in_place += w.buf.lent;
+		moved += w.lent && !w.buf.lent;
+		dropped = w.ndropped;
+		pyx_writer_flush_line(&w);
+		if (w.err)
+			return printf("write error %d\n", w.err), 1;
+		if (w.ndropped != dropped)
+			continue;
+		accepted++;
+		for (size_t k = 0; k < line_len(i); k++)
+			expect[exp_len++] = line_byte(i, k);
+		expect[exp_len++] = '\n';
+		if (i % 50 == 0 && pyx_sink_push_lazy(w.sink, true))
+			return 2;
+	}
+	if (pyx_sink_flush(w.sink, -1) || pyx_sink_close(w.sink))
+		return 2;
+	close(fds[1]);
+	pthread_join(th, NULL);
+	if (r.len != exp_len || memcmp(r.buf, expect, exp_len))
+		return printf("the output differs (%zu bytes, %zu expected)\n", r.len, exp_len), 1;
+	printf("accepted=%s dropped=%s nomem=%llu\n", accepted > 5000 ? "many" : "few",
+	       w.ndropped > 100 ? "many" : "few", (unsigned long long)w.nnomem);
+	printf("in_place=%s moved=%s\n", in_place > 10000 ? "most" : "few",
+	       moved >= 12 ? "some" : "none");
+	pyx_buf_free(&w.buf);
+	free(w.home);
+	free(r.buf);
+	free(expect);
+	free(scratch);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
 	struct pyx_sink *s;
@@ -48,6 +150,8 @@ int main(void)
 	pthread_t th;
 	int fds[2], i, n;
 
+	if (argc > 1 && !strcmp(argv[1], "writer"))
+		return writer_mode();
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

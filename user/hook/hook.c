@@ -52,8 +52,14 @@ extern struct pyx_state pyxcheck_state_v1
 /* Raised once to check that our hook really runs; recognised by address, never emitted. */
 static const char pyx_selftest_event[] = "pyxcheck.selftest";
 
-static __thread int pyx_busy;
-static __thread __u8 *pyx_buf;
+/* The thread's busy flag and payload buffer in one TLS block: in a shared library each TLS access
+ * is a __tls_get_addr() call, so the hook takes the block's address once per event (three calls
+ * per event as two variables). */
+struct pyx_tls {
+	int busy;
+	__u8 *buf;
+};
+static __thread struct pyx_tls pyx_tls;
 static pthread_key_t pyx_buf_key;
 static pthread_once_t pyx_buf_once = PTHREAD_ONCE_INIT;
 
@@ -72,8 +78,14 @@ struct pyx_state *pyx_state(void)
 	return st;
 }
 
+/* The key's destructor, at the thread's exit. Other destructors may still run after it and raise
+ * an audit event on this thread (one that calls into Python): the TLS pointer is cleared, so that
+ * such an event allocates again (and is freed by the next destructor round) instead of writing into
+ * freed memory. */
 static void pyx_buf_free(void *p)
 {
+	if (pyx_tls.buf == p)
+		pyx_tls.buf = NULL;
 	free(p);
 }
 
@@ -85,14 +97,14 @@ static void pyx_buf_key_init(void)
 
 /* Per-thread payload buffer, allocated on the first traced event of the thread (a static TLS
  * array would cost 8 KB per thread in every process that merely preloads us). */
-static __u8 *pyx_thread_buf(void)
+static __u8 *pyx_thread_buf(struct pyx_tls *t)
 {
-	if (likely(pyx_buf != NULL))
-		return pyx_buf;
-	pyx_buf = malloc(PYX_PAYLOAD_MAX);
-	if (pyx_buf && pyx_buf_key != (pthread_key_t)-1)
-		pthread_setspecific(pyx_buf_key, pyx_buf);
-	return pyx_buf;
+	if (likely(t->buf != NULL))
+		return t->buf;
+	t->buf = malloc(PYX_PAYLOAD_MAX);
+	if (t->buf && pyx_buf_key != (pthread_key_t)-1)
+		pthread_setspecific(pyx_buf_key, t->buf);
+	return t->buf;
 }
 
 static void pyx_atfork_child(void)
@@ -131,6 +143,7 @@ static int pyx_has_uprobe_trampoline(void)
 static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject *args,
 						     struct pyx_state *st)
 {
+	struct pyx_tls *t;
 	__u32 cat, id, len;
 	__u64 seq;
 	__u8 *buf;
@@ -140,9 +153,12 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 		atomic_fetch_add(&st->selftests, 1);
 		return 0;
 	}
-	if (pyx_busy)
+	t = &pyx_tls;
+	/* Opaque from here on: the compiler would recompute the address after each call. */
+	__asm__("" : "+r"(t));
+	if (t->busy)
 		return 0;
-	pyx_busy = 1;
+	t->busy = 1;
 
 	atomic_fetch_add_explicit(&st->events_seen, 1, memory_order_relaxed);
 	if (unlikely(!atomic_load_explicit(&st->started, memory_order_relaxed)) &&
@@ -158,7 +174,7 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 	nop1 = atomic_load_explicit(&st->nop1_sites, memory_order_relaxed);
 
 	id = pyx_catalog_lookup(event, &cat);
-	if (pyx_cat_traced(cat) && (buf = pyx_thread_buf())) {
+	if (pyx_cat_traced(cat) && (buf = pyx_thread_buf(t))) {
 		seq = atomic_fetch_add(&st->seq, 1) + 1;
 		len = pyx_payload_encode(buf, event, id, args, seq, pyx_tstate() != NULL);
 		(nop1 ? pyx_fire_event_nop1 : pyx_fire_event)(cat, id, buf, len);
@@ -167,7 +183,7 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 	if (id == PYX_EV_CPYTHON_PYSYS_CLEARAUDITHOOKS)
 		(nop1 ? pyx_fire_hook_stop_nop1 : pyx_fire_hook_stop)(
 			(__u32)getpid(), atomic_load(&st->events_seen), atomic_load(&st->seq));
-	pyx_busy = 0;
+	t->busy = 0;
 	return 0;
 }
 

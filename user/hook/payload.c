@@ -18,6 +18,7 @@
  * of PyCode_Type's member table (pyx_code_member), and its line from a small per-thread cache
  * (frame_line). Each falls back to the API and writes the same bytes.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "payload.h"
@@ -743,6 +744,17 @@ out:
 	hdr.flags = w.flags;
 	hdr.nargs = (__u16)nargs;
 	hdr.len = w.len;
-	memcpy(buf, &hdr, sizeof(hdr));
+	/* Field by field: one 16-byte load of a stack header just written in 1-, 2- and 4-byte stores
+	 * stalls on store forwarding (a quarter of this function's samples in an armed loop). */
+#define PUT_HDR(f) memcpy(buf + offsetof(struct pyx_payload_hdr, f), &hdr.f, sizeof(hdr.f))
+	PUT_HDR(magic);
+	PUT_HDR(version);
+	PUT_HDR(flags);
+	PUT_HDR(event_id);
+	PUT_HDR(nargs);
+	PUT_HDR(len);
+	PUT_HDR(line);
+	PUT_HDR(seq);
+#undef PUT_HDR
 	return w.len;
 }

@@ -139,8 +139,8 @@ static int add_link(struct pyx_loader *ld, struct bpf_link *link)
 	return 0;
 }
 
-/* The probes every hook binary carries, by program: the category probes all run usdt_audit, told
- * the category by the USDT cookie. */
+/* The probes every hook binary carries, by program: the category probes all run usdt_audit (or
+ * usdt_audit_slow, whichever select_programs() loads), told the category by the USDT cookie. */
 static size_t wanted_probes(struct pyxcheck_bpf *skel, uint32_t mask, struct bpf_program **prog,
 			    struct pyx_usdt_want *want)
 {
@@ -154,7 +154,9 @@ static size_t wanted_probes(struct pyxcheck_bpf *skel, uint32_t mask, struct bpf
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
 		if (!(mask & (1u << cat)))
 			continue;
-		prog[n] = skel->progs.usdt_audit;
+		prog[n] = bpf_program__autoload(skel->progs.usdt_audit_slow)
+				  ? skel->progs.usdt_audit_slow
+				  : skel->progs.usdt_audit;
 		want[n++] = (struct pyx_usdt_want){ category_probe[cat], cat };
 	}
 	return n;
@@ -557,8 +559,9 @@ static bool arg_ctx_works(void)
 }
 
 /*
- * May raw_enter/raw_exit load here? They read the syscall's registers through bpf_rdonly_cast(),
- * a kfunc of every kernel since 6.2; raw_enter_slow/raw_exit_slow make two helper calls instead
+ * May raw_enter/raw_exit and usdt_audit load here? They read the syscall's registers and the
+ * records' uid and cgroup id through bpf_rdonly_cast(), a kfunc of every kernel since 6.2;
+ * raw_enter_slow/raw_exit_slow and usdt_audit_slow make helper calls instead
  * (bpf/pyxcheck.bpf.c). The release is the test, not a probe load: a probe would need the
  * kernel's BTF parsed for the kfunc (~15 ms of CPU), and a kernel older than 6.2 with the kfunc
  * backported only takes the slower pair. PYXCHECK_TEST_NO_RDONLY_CAST=1 (tests) answers no.
@@ -588,10 +591,14 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	const char *dir = tracefs_dir();
 	char name[64];
 	int i, exec_progs = 0;
+	bool cast = rdonly_cast_works();
 
-	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0);
+	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0 && cast);
+	bpf_program__set_autoload(ld->skel->progs.usdt_audit_slow,
+				  opts->category_mask != 0 && !cast);
 	if (pyx_usdt_multi_supported()) {
 		pyx_usdt_prepare(ld->skel->progs.usdt_audit);
+		pyx_usdt_prepare(ld->skel->progs.usdt_audit_slow);
 		pyx_usdt_prepare(ld->skel->progs.usdt_hook_start);
 		pyx_usdt_prepare(ld->skel->progs.usdt_hook_stop);
 		ld->use_multi = true;
@@ -605,8 +612,6 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 		return -EOPNOTSUPP;
 	}
 	if (opts->syscalls && opts->raw_syscalls) {
-		bool cast = rdonly_cast_works();
-
 		bpf_program__set_autoload(ld->skel->progs.raw_enter, cast);
 		bpf_program__set_autoload(ld->skel->progs.raw_exit, cast);
 		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, !cast);
@@ -618,9 +623,9 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, false);
 		bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, false);
 	}
-	/* per-syscall tracepoints: two shared programs where the kernel loads them, else a pair
-	 * per row */
-	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && arg_ctx_works();
+	/* per-syscall tracepoints: two shared programs where the kernel loads them (they take the
+	 * "arg:ctx" tag of 6.8 and bpf_rdonly_cast() of 6.2), else a pair per row */
+	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && cast && arg_ctx_works();
 	if (verbose && opts->syscalls && !opts->raw_syscalls)
 		fprintf(stderr, "pyxcheck: per-syscall tracepoints: %s\n",
 			ld->shared_tp ? "tp_sys_enter/tp_sys_exit on each"

@@ -95,6 +95,7 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 /* Closed windows kept for reuse (corr_internal.h): 64 of 1.9 KB at most. */
 #define WIN_POOL_MAX 64
 
+/* A zeroed window but for its claim, which the caller initialises (corr_claim_init). */
 static struct win *win_new(struct pyx_corr *c)
 {
 	struct win *w = c->win_pool;
@@ -103,22 +104,50 @@ static struct win *win_new(struct pyx_corr *c)
 		return calloc(1, sizeof(*w));
 	c->win_pool = (struct win *)w->th;
 	c->nwin_pool--;
-	memset(w, 0, sizeof(*w));
+	/* all but the claim (1.5 KB of the 1.9): corr_claim_init(), always next, zeroes it */
+	memset(w, 0, offsetof(struct win, cl));
+	memset((char *)w + offsetof(struct win, cl) + sizeof(w->cl), 0,
+	       sizeof(*w) - offsetof(struct win, cl) - sizeof(w->cl));
 	return w;
 }
 
-static struct held *held_new(const void *rec, size_t size)
-{
-	struct held *h = malloc(sizeof(*h) + size);
+/* Copies of records up to HELD_SMALL bytes (an open's audit and openat records are ~200) come
+ * from a free list of blocks of that size, at most HELD_POOL_MAX of them kept: a malloc and a
+ * free cost ~115 instructions per record held (docs/benchmarks.md, fifth pass). */
+#define HELD_SMALL 448
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PYX_CORR_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PYX_CORR_ASAN)
+#define HELD_POOL_MAX 0 /* every copy freed: ASan sees a use after its last reference */
+#else
+#define HELD_POOL_MAX 256
+#endif
 
+static struct held *held_new(struct pyx_corr *c, const void *rec, size_t size)
+{
+	struct held *h;
+
+	if (size <= HELD_SMALL && c->held_pool) {
+		h = c->held_pool;
+		c->held_pool = h->next;
+		c->nheld_pool--;
+	} else {
+		h = malloc(sizeof(*h) + (size <= HELD_SMALL ? HELD_SMALL : size));
+	}
 	if (!h)
 		return NULL;
 	/* the header zeroed; the copy, not zeroed first, overwrites the rest */
 	memset(h, 0, sizeof(*h));
 	memcpy(h->rec, rec, size);
 	h->size = size;
+	h->refs = 1;
 	return h;
 }
+
+static void held_put(struct pyx_corr *c, struct held *h);
 
 static void win_free(struct pyx_corr *c, struct win *w)
 {
@@ -127,7 +156,7 @@ static void win_free(struct pyx_corr *c, struct win *w)
 	if (!w)
 		return;
 	for (i = 0; i < w->natt; i++)
-		free(w->att[i]);
+		held_put(c, w->att[i]);
 	corr_claim_free(&w->cl);
 	if (c->nwin_pool < WIN_POOL_MAX) {
 		w->th = (struct thread *)c->win_pool;
@@ -138,10 +167,21 @@ static void win_free(struct pyx_corr *c, struct win *w)
 	free(w);
 }
 
-static void held_free(struct pyx_corr *c, struct held *h)
+/* Drop one reference (struct held); the last frees the copy. */
+static void held_put(struct pyx_corr *c, struct held *h)
 {
+	if (!h || --h->refs)
+		return;
 	win_free(c, h->win);
 	free(h->ctx);
+#if HELD_POOL_MAX
+	if (h->size <= HELD_SMALL && c->nheld_pool < HELD_POOL_MAX) {
+		h->next = c->held_pool;
+		c->held_pool = h;
+		c->nheld_pool++;
+		return;
+	}
+#endif
 	free(h);
 }
 
@@ -211,7 +251,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		for (i = 0; i < w->natt; i++) {
 			att[i].rec = w->att[i]->rec;
 			att[i].size = w->att[i]->size;
-			att[i].child = w->att[i]->child;
+			att[i].child = w->att_child >> i & 1;
 		}
 		it.syscalls = att;
 		it.nsyscalls = w->natt;
@@ -247,7 +287,7 @@ static void release(struct pyx_corr *c, struct thread *th)
 		th->bytes -= h->size;
 		c->bytes -= h->size;
 		emit_held(c, h);
-		held_free(c, h);
+		held_put(c, h);
 	}
 }
 
@@ -374,9 +414,11 @@ static void hold(struct pyx_corr *c, struct thread *th, struct held *h)
 	enforce_caps(c, th);
 }
 
-/* A record that needs no copy when nothing of its thread is held. */
-static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
-		enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x)
+/* A record that needs no copy when nothing of its thread is held. shared: the copy a window
+ * already took of this record (offer), held on the queue as well; NULL: none. */
+static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		       enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
+		       struct held *shared)
 {
 	struct held *h;
 
@@ -396,9 +438,12 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 		}
 		return corr_emit(c, &it);
 	}
-	h = held_new(rec, size);
-	if (!h)
+	if (shared) {
+		h = shared;
+		h->refs++;
+	} else if (!(h = held_new(c, rec, size))) {
 		return -ENOMEM;
+	}
 	h->verdict = v;
 	h->why = why;
 	if (x) {
@@ -410,17 +455,28 @@ static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t s
 	return 0;
 }
 
+static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x)
+{
+	return pass_shared(c, th, rec, size, v, why, x, NULL);
+}
+
 /* ---- audit records ---- */
 
 static void copy_str(char *dst, size_t n, const struct pyx_value *v)
 {
-	size_t len = 0, i;
+	size_t len = 0;
+	char *z;
 
 	if (v && v->type == PYX_TAG_STR)
 		len = v->len < n - 1 ? v->len : n - 1;
-	for (i = 0; i < len; i++) /* NULs would cut the text short: show them as '?' */
-		dst[i] = v->s.data[i] ? (char)v->s.data[i] : '?';
+	if (len)
+		memcpy(dst, v->s.data, len);
 	dst[len] = 0;
+	/* NULs would cut the text short: show them as '?' (three per audit record, most have
+	 * none: found by memchr, not a test per byte) */
+	for (z = memchr(dst, 0, len); z; z = memchr(z + 1, 0, (size_t)(dst + len - z - 1)))
+		*z = '?';
 }
 
 static bool sub_event(const struct win *w, unsigned int ev, unsigned int cat)
@@ -459,13 +515,13 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	/* decoded from the copy the window will hold, so that the writer can use the same
 	 * decoded form (win.ev) instead of decoding the record a second time */
-	h = held_new(rec, size);
+	h = held_new(c, rec, size);
 	if (!h)
 		return -ENOMEM;
 	gen = ++c->ev_gen;
 	arena = &c->arenas[gen & 1];
 	if (pyx_audit_decode(h->rec, size, arena, &ev, &why, &payload, &plen)) {
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 
@@ -514,17 +570,17 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->ctx.tid = a->hdr.tid;
 
 	if (!ce) {
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	w = win_new(c);
 	if (!w) {
-		free(h);
+		held_put(c, h);
 		return -ENOMEM;
 	}
 	if (!corr_claim_init(&w->cl, &ev)) {
 		win_free(c, w);
-		free(h);
+		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	}
 	w->ev = ev;
@@ -551,11 +607,10 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
  * unrelated file opened afterwards a mismatch). */
 static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *sv,
 		  const struct corr_scpaths *sp, const void *rec, size_t size, bool child,
-		  uint64_t ts, bool claimed)
+		  uint64_t ts, bool claimed, struct held **shared)
 {
 	const char *why;
 	enum corr_cmp r;
-	struct held *h;
 
 	if (!w || w->closed)
 		return false;
@@ -571,9 +626,12 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 			w->why = why;
 	}
 	w->lat += sv->latency_ns;
-	if (w->natt < PYX_CORR_ATT_MAX && (h = held_new(rec, size))) {
-		h->child = child;
-		w->att[w->natt++] = h;
+	/* one copy for every window it is attached to and its thread's queue (struct held) */
+	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
+		(*shared)->refs++;
+		if (child)
+			w->att_child |= 1u << w->natt;
+		w->att[w->natt++] = *shared;
 	} else {
 		w->ndropped++;
 	}
@@ -599,7 +657,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct corr_scpaths sp = { { NULL } };
 	char *abs[CORR_PATHS] = { NULL };
 	struct corr_claim *late = NULL;
-	struct pyx_sysview sv;
+	const struct pyx_sysview *sv;
+	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
 	bool explained = false, hooked, sensitive, is_exec;
@@ -609,7 +668,14 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = corr_proc_get(c, hdr->pid);
-	if (!th || !p || pyx_sysrec_decode(rec, size, &sv))
+	if (!th || !p)
+		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
+	 * "syscalls" list and the record's own line, written next from the held copy, find these
+	 * bytes decoded already. The view lasts until the next pyx_sysrec_view() call, which only
+	 * the writer makes (an emit): nothing below reads it after one (pass_shared() last). */
+	sv = pyx_sysrec_view(rec, size);
+	if (!sv)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	th->last_ns = hdr->ts_ns;
 	/* the claim of a window that closed while this thread was still busy: its next syscall
@@ -617,8 +683,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	late = th->late;
 	th->late = NULL;
 
-	for (i = 0; i < sv.nargs && n < CORR_PATHS; i++) {
-		const struct pyx_sysarg *a = &sv.args[i];
+	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
 
 		if (a->kind != PYX_AK_PATH)
 			continue;
@@ -629,26 +695,28 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		n++;
 	}
 
-	is_exec = (sv.sc == PYX_SC_execve || sv.sc == PYX_SC_execveat) && sv.ret == 0;
+	is_exec = (sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) && sv->ret == 0;
 	/* issue 8: no audit event does its work through an io_uring, so none explains a request,
 	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
-	if (sv.io_uring)
+	if (sv->io_uring)
 		goto judged;
-	if (th->cur && offer(c, th->cur, &sv, &sp, rec, size, false, hdr->ts_ns, false))
+	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
-		if (offer(c, th->outer[i - 1], &sv, &sp, rec, size, false, hdr->ts_ns, explained))
+		if (offer(c, th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
+			  &shared))
 			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
 	if (p->creator)
-		explained |= offer(c, p->creator, &sv, &sp, rec, size, true, hdr->ts_ns, explained);
+		explained |= offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
+				   &shared);
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
-	if (!explained && late && corr_compare(late, &sv, &sp, &why) == CM_MATCH)
+	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH)
 		explained = true;
 
 judged:
-	sensitive = corr_sensitive(&sv);
-	if (sensitive && !explained && !sv.io_uring) {
+	sensitive = corr_sensitive(sv);
+	if (sensitive && !explained && !sv->io_uring) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
@@ -668,16 +736,16 @@ judged:
 					  .ppid = p->ppid,
 					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
 
-		explained = corr_exempt(&sv, &sp, &view);
+		explained = corr_exempt(sv, &sp, &view);
 	}
-	corr_sem_track(p, &sv, &sp);
-	corr_syscall_state(c, p, &sv, &sp, explained);
-	corr_ustack_learn(c, p, &sv);
-	if (corr_open_readonly(&sv) && sv.ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+	corr_sem_track(p, sv, &sp);
+	corr_syscall_state(c, p, sv, &sp, &abs[0], explained);
+	corr_ustack_learn(c, p, sv);
+	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
-	if (p->maps_watch && !p->hooked && sv.sc == PYX_SC_mmap && !sv.err &&
-	    (sv.args[2].raw & PROT_EXEC))
-		corr_blind_mapped(c, p, &sv);
+	if (p->maps_watch && !p->hooked && sv->sc == PYX_SC_mmap && !sv->err &&
+	    (sv->args[2].raw & PROT_EXEC))
+		corr_blind_mapped(c, p, sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
@@ -685,35 +753,37 @@ judged:
 		p->exec_pending = false;
 		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
-			corr_keep_argv(p, &sv);
+			corr_keep_argv(p, sv);
 	}
 
-	if (sv.changed) {
+	if (sv->changed) {
 		/* whatever explains it, a buffer rewritten under a running syscall is an attack on
 		 * what the monitor reads (docs/correlation.md, "Time of check") */
-		err = pass(c, th, rec, size, PYX_V_CHANGED, "argument changed during the syscall",
-			   &th->ctx);
+		err = pass_shared(c, th, rec, size, PYX_V_CHANGED,
+				  "argument changed during the syscall", &th->ctx, shared);
 	} else if (sensitive && hooked && !explained) {
 		struct ctxcopy *x = &c->judged;
 
 		*x = th->ctx;
-		corr_ustack_text(c, p, &sv, x);
+		corr_ustack_text(c, p, sv, x);
 		if (th->uncertain) {
-			err = pass(c, th, rec, size, PYX_V_INDETERMINATE,
-				   "records were lost before it: its audit event may be among them",
-				   x);
+			err = pass_shared(c, th, rec, size, PYX_V_INDETERMINATE,
+					  "records were lost before it: its audit event may be "
+					  "among them",
+					  x, shared);
 		} else {
-			corr_count_top(c, &sv, x);
-			err = pass(c, th, rec, size, PYX_V_UNAUDITED,
-				   sv.io_uring
-					   ? "done through io_uring, which no audit event covers"
-				   : th->ctx.has ? NULL
-						 : "no audit event before it",
-				   x);
+			corr_count_top(c, sv, x);
+			err = pass_shared(c, th, rec, size, PYX_V_UNAUDITED,
+					  sv->io_uring  ? "done through io_uring, which no audit "
+							  "event covers"
+					  : th->ctx.has ? NULL
+							: "no audit event before it",
+					  x, shared);
 		}
 	} else {
-		err = pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared);
 	}
+	held_put(c, shared); /* the windows and the queue keep theirs */
 	if (is_exec) {
 		/* the child's exec is what its creator waited for; whatever windows the old image
 		 * had open end with it */
@@ -1226,12 +1296,18 @@ void pyx_corr_free(struct pyx_corr *c)
 				struct held *h = t->head;
 
 				t->head = h->next;
-				held_free(c, h);
+				held_put(c, h);
 			}
 			thread_free(t);
 		}
 		while (c->procs[b])
 			corr_proc_free(c, c->procs[b]);
+	}
+	while (c->held_pool) {
+		struct held *h = c->held_pool;
+
+		c->held_pool = h->next;
+		free(h);
 	}
 	while (c->win_pool) {
 		struct win *w = c->win_pool;

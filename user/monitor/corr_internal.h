@@ -46,14 +46,16 @@ struct ctxcopy {
 
 struct win;
 
-/* A copy of a record held for ordering or attached to a window. */
+/* A copy of a record held for ordering or attached to a window. A syscall record attached to
+ * windows and held on its thread's queue is one copy, shared (refs: one per window and one for
+ * the queue), not a malloc, a memcpy and a free per use. */
 struct held {
 	struct held *next;
 	struct win *win; /* audit record: its window (owned) */
 	enum pyx_corr_verdict verdict;
 	const char *why;
 	struct ctxcopy *ctx; /* unaudited: the context (owned) */
-	bool child;          /* attached: made by a child process */
+	unsigned int refs;
 	size_t size;
 	uint64_t rec[]; /* 8-aligned copy */
 };
@@ -63,6 +65,7 @@ struct win {
 	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
+	uint32_t att_child; /* bit i: att[i] was made by a child process */
 	unsigned int natt, ndropped, nmatch, ndiffer;
 	const char *why;
 	uint64_t lat, last_ns;
@@ -214,6 +217,9 @@ struct pyx_corr {
 	 * their th): a 1.9 KB calloc and free per audit event, past the allocator's thread cache */
 	struct win *win_pool;
 	unsigned int nwin_pool;
+	/* freed copies of small records kept for the next (corr_engine.c, held_new) */
+	struct held *held_pool;
+	unsigned int nheld_pool;
 };
 
 /* corr_engine.c */
@@ -236,8 +242,9 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
+/* abs0: the caller's allocation of sp->abs[0], which an open's fd entry takes (set to NULL) */
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			const struct corr_scpaths *sp, bool explained);
+			const struct corr_scpaths *sp, char **abs0, bool explained);
 void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv);
 enum corr_tstate corr_thread_state(const struct pyx_corr *c, const struct thread *t, long *nr);
 uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t);

@@ -332,7 +332,7 @@ void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysv
 }
 
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			const struct corr_scpaths *sp, bool explained)
+			const struct corr_scpaths *sp, char **abs0, bool explained)
 {
 	struct fdent *e;
 
@@ -341,8 +341,20 @@ void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 	case PYX_SC_openat2:
 	case PYX_SC_open:
 	case PYX_SC_creat:
-		if (sv->ret >= 0)
+		if (sv->ret < 0)
+			break;
+		e = corr_fd_ent(p, sv->ret, true);
+		if (e && *abs0 == sp->abs[0]) {
+			/* the resolved path itself, not a copy: one strdup and free per open */
+			free(e->path);
+			e->path = *abs0;
+			*abs0 = NULL;
+			e->socket = false;
+			e->audited = explained;
+			e->writes = corr_open_writes(sv);
+		} else {
 			corr_fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
+		}
 		break;
 	case PYX_SC_socket:
 		if (sv->ret >= 0)

@@ -300,8 +300,9 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	const struct sc_row *row;
 	unsigned int i, flags;
 	int prev = PYX_AK_NONE, err;
-
-	struct pyx_sc_ustack us = { 0 };
+	/* read into the view itself (no 200-byte scratch zeroed and copied per decode): nframes
+	 * and dump are checked before the view's header is set */
+	struct pyx_sc_ustack us;
 
 	if (!rec || !out || size < sizeof(*r))
 		return -EINVAL;
@@ -316,9 +317,12 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		if (size < sizeof(*r) + sizeof(us) || size % 8)
 			return -EINVAL;
 		size -= sizeof(us);
-		memcpy(&us, (const uint8_t *)rec + size, sizeof(us));
+		memcpy(&us, (const uint8_t *)rec + size, offsetof(struct pyx_sc_ustack, f));
 		if (!us.nframes || us.nframes > PYX_USTACK_MAX || us.dump > PYX_USTACK_DUMPS)
 			return -EINVAL;
+	} else {
+		us.nframes = 0;
+		us.dump = 0;
 	}
 	if (size > sizeof(*r) + PYX_SC_TAIL_MAX)
 		return -EINVAL;
@@ -362,7 +366,11 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->no_result = flags & PYX_SCF_NO_RESULT;
 	out->nustack = us.nframes;
 	out->ustack_dump = us.dump;
-	memcpy(out->ustack, us.f, sizeof(out->ustack));
+	/* the frames of the record, the rest zero (as the whole array was) */
+	if (us.nframes)
+		memcpy(out->ustack, (const uint8_t *)rec + size + offsetof(struct pyx_sc_ustack, f),
+		       us.nframes * sizeof(out->ustack[0]));
+	memset(out->ustack + us.nframes, 0, (PYX_USTACK_MAX - us.nframes) * sizeof(out->ustack[0]));
 
 	for (i = 0; i < PYX_SC_NARGS; i++) {
 		struct pyx_sysarg *a = &out->args[i];

@@ -153,9 +153,10 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out);
  * The view of the last record decoded through here, kept with a copy of the record's bytes, or
  * NULL when the record does not check out. The writers show a syscall folded into its audit
  * record twice, from two copies of its bytes: the audit line's "syscalls" list, then its own
- * line right after; this decodes it once for both. The view points into the copy: it is valid
- * until the next call, so a caller must not call it again (nor hand the view to code that does)
- * while using the view. The monitor's run loop only (one per thread).
+ * line right after; the correlator decodes each syscall record through here too, before either
+ * (corr_engine.c, on_syscall), so one decode serves all three. The view points into the copy: it
+ * is valid until the next call, so a caller must not call it again (nor hand the view to code
+ * that does) while using the view. The monitor's run loop only (one per thread).
  */
 const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size);
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out);

@@ -11,7 +11,9 @@
 
 void pyx_buf_free(struct pyx_buf *b)
 {
-	free(b->p);
+	if (!b->lent)
+		free(b->p);
+	b->lent = false;
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
@@ -52,7 +54,16 @@ static bool reserve(struct pyx_buf *b, size_t n)
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + n + 1)
 		cap *= 2;
-	p = realloc(b->p, cap);
+	if (b->lent) {
+		/* out of the lent room: what was built so far moves to memory of its own */
+		p = malloc(cap);
+		if (p) {
+			memcpy(p, b->p, b->len);
+			b->lent = false;
+		}
+	} else {
+		p = realloc(b->p, cap);
+	}
 	if (!p) {
 		b->oom = true;
 		return false;

@@ -29,6 +29,9 @@ struct pyx_buf {
 	char *p;
 	size_t len, cap;
 	bool oom;
+	/* p is lent (the output sink's chunk, out_writer.c): a line that outgrows cap moves to
+	 * a buffer of its own; lent memory is never reallocated or freed here */
+	bool lent;
 };
 
 void pyx_buf_free(struct pyx_buf *b);

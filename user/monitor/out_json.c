@@ -44,17 +44,27 @@ void pyx_json_raw(struct pyx_buf *b, const void *rec, size_t size)
 	pyx_buf_putc(b, '"');
 }
 
-static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
-{
-	struct pyx_buf *b = &w->buf;
+/*
+ * ,"pid":..,"tid":..,"uid":..,"comm":".." of the last record, kept with what it was made from:
+ * a thread's records come in runs, and the three numbers and the escaped comm were a tenth of the
+ * record path. Per thread, as args_cache below.
+ */
+static __thread struct {
+	uint32_t pid, tid, uid;
+	char comm[PYX_COMM_LEN];
+	uint16_t len;   /* 0: nothing kept */
+	char text[192]; /* the longest: three 10-digit numbers, 16 bytes escaped as \udcXX */
+} ids_cache;
 
-	/* the head of every record, piece by piece: no format string to parse per record */
-	pyx_buf_puts(b, "{\"type\":\"");
-	pyx_buf_puts(b, type);
-	pyx_buf_puts(b, "\",\"ts\":");
-	pyx_buf_u64(b, h->ts_ns);
-	if (w->stamp)
-		w->stamp(w, h->ts_ns);
+static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
+{
+	size_t start = b->len, n;
+
+	if (ids_cache.len && ids_cache.pid == h->pid && ids_cache.tid == h->tid &&
+	    ids_cache.uid == h->uid && !memcmp(ids_cache.comm, h->comm, PYX_COMM_LEN)) {
+		pyx_buf_write(b, ids_cache.text, ids_cache.len);
+		return;
+	}
 	pyx_buf_puts(b, ",\"pid\":");
 	pyx_buf_u64(b, h->pid);
 	pyx_buf_puts(b, ",\"tid\":");
@@ -63,6 +73,32 @@ static void json_common(struct pyx_writer *w, const char *type, const struct pyx
 	pyx_buf_u64(b, h->uid);
 	pyx_buf_puts(b, ",\"comm\":");
 	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
+	n = b->len - start;
+	ids_cache.len = 0;
+	if (b->oom || n > sizeof(ids_cache.text))
+		return;
+	memcpy(ids_cache.text, b->p + start, n);
+	memcpy(ids_cache.comm, h->comm, PYX_COMM_LEN);
+	ids_cache.pid = h->pid;
+	ids_cache.tid = h->tid;
+	ids_cache.uid = h->uid;
+	ids_cache.len = (uint16_t)n;
+}
+
+static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+{
+	struct pyx_buf *b = &w->buf;
+
+	/* built in place in the output queue's chunk: no copy of the finished line */
+	pyx_writer_line_start(w);
+	/* the head of every record, piece by piece: no format string to parse per record */
+	pyx_buf_puts(b, "{\"type\":\"");
+	pyx_buf_puts(b, type);
+	pyx_buf_puts(b, "\",\"ts\":");
+	pyx_buf_u64(b, h->ts_ns);
+	if (w->stamp)
+		w->stamp(w, h->ts_ns);
+	json_ids(b, h);
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
 
@@ -85,7 +121,9 @@ static void json_value(struct pyx_buf *b, const struct pyx_value *v)
 		pyx_buf_puts(b, v->type == PYX_TAG_TRUE ? "{\"bool\":true}" : "{\"bool\":false}");
 		break;
 	case PYX_TAG_INT:
-		pyx_buf_printf(b, "{\"int\":%lld}", (long long)v->i);
+		pyx_buf_puts(b, "{\"int\":");
+		pyx_buf_i64(b, v->i);
+		pyx_buf_putc(b, '}');
 		break;
 	case PYX_TAG_BIGINT:
 		/* past 64 bits: text, which no store rounds or refuses */
@@ -180,8 +218,8 @@ static void json_frame_str(struct pyx_buf *b, const struct pyx_value *v)
 }
 
 /* A Python frame, {"file","line","function"}: an audit event's and a finding's context's. */
-static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
-		       const struct pyx_value *function)
+static void json_frame_text(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
+			    const struct pyx_value *function)
 {
 	pyx_buf_puts(b, "{\"file\":");
 	json_frame_str(b, file);
@@ -190,6 +228,64 @@ static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t
 	pyx_buf_puts(b, ",\"function\":");
 	json_frame_str(b, function);
 	pyx_buf_putc(b, '}');
+}
+
+/*
+ * The last frame's text, kept with the file and function it was made from (their bytes, in key):
+ * a loop's events come from one line, and escaping its file name and function on every record
+ * was a twentieth of the record path. Per thread; dropped when it cannot grow.
+ */
+static __thread struct {
+	struct pyx_buf key, text;
+	uint32_t line, file_len, function_len;
+	uint8_t file_tag, function_tag; /* 0: not a str (null), else 1 | 2 when escaped */
+	bool valid;
+} frame_cache;
+
+static uint8_t frame_tag(const struct pyx_value *v)
+{
+	if (!v || v->type != PYX_TAG_STR)
+		return 0;
+	return v->flags & PYX_TAG_ESCAPED ? 3 : 1;
+}
+
+static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
+		       const struct pyx_value *function)
+{
+	uint8_t ft = frame_tag(file), gt = frame_tag(function);
+	uint32_t fl = ft ? file->len : 0, gl = gt ? function->len : 0;
+	size_t start = b->len;
+
+	if (frame_cache.valid && frame_cache.line == line && frame_cache.file_tag == ft &&
+	    frame_cache.function_tag == gt && frame_cache.file_len == fl &&
+	    frame_cache.function_len == gl &&
+	    (!fl || !memcmp(frame_cache.key.p, file->s.data, fl)) &&
+	    (!gl || !memcmp(frame_cache.key.p + fl, function->s.data, gl))) {
+		pyx_buf_write(b, frame_cache.text.p, frame_cache.text.len);
+		return;
+	}
+	json_frame_text(b, file, line, function);
+	frame_cache.valid = false;
+	if (b->oom)
+		return;
+	frame_cache.key.len = 0;
+	frame_cache.text.len = 0;
+	if (fl)
+		pyx_buf_write(&frame_cache.key, file->s.data, fl);
+	if (gl)
+		pyx_buf_write(&frame_cache.key, function->s.data, gl);
+	pyx_buf_write(&frame_cache.text, b->p + start, b->len - start);
+	if (frame_cache.key.oom || frame_cache.text.oom) {
+		pyx_buf_free(&frame_cache.key);
+		pyx_buf_free(&frame_cache.text);
+		return;
+	}
+	frame_cache.line = line;
+	frame_cache.file_tag = ft;
+	frame_cache.function_tag = gt;
+	frame_cache.file_len = fl;
+	frame_cache.function_len = gl;
+	frame_cache.valid = true;
 }
 
 /*
@@ -224,22 +320,126 @@ static void json_arg_key(struct pyx_buf *b, unsigned int ev, unsigned int i, con
 	pyx_buf_write(b, t->p + arg_keys.off[ev][i] - 1, arg_keys.len[ev][i]);
 }
 
-static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
-		       const struct pyx_event *ev)
+/*
+ * The "args" of the last audit event written, kept by the event and its argument values: a loop's
+ * events repeat their arguments, and formatting them again was a twentieth of the record path.
+ * Only flat values (None, bools, ints, str, bytes) are compared; an event with any other value
+ * is not kept. Per thread; dropped when it cannot grow.
+ */
+#define AUDIT_SEEN_ARGS 8
+
+static __thread struct {
+	bool valid;
+	uint16_t event_id, nargs;
+	uint8_t no_args;
+	struct {
+		uint8_t type, flags; /* flags: PYX_TAG_ESCAPED of a str */
+		int64_t i;
+		size_t off, len; /* STR, BYTES, BYTEARRAY: the bytes, in data */
+	} a[AUDIT_SEEN_ARGS];
+	struct pyx_buf data, text;
+} audit_seen;
+
+static bool value_keyable(const struct pyx_value *v)
 {
-	const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
-	const char *cat = pyx_cat_category_name(rec->category);
-	struct pyx_buf *b = &w->buf;
+	switch (v->type) {
+	case PYX_TAG_NONE:
+	case PYX_TAG_FALSE:
+	case PYX_TAG_TRUE:
+	case PYX_TAG_INT:
+	case PYX_TAG_STR:
+	case PYX_TAG_BYTES:
+	case PYX_TAG_BYTEARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool value_has_bytes(const struct pyx_value *v)
+{
+	return v->type == PYX_TAG_STR || v->type == PYX_TAG_BYTES || v->type == PYX_TAG_BYTEARRAY;
+}
+
+static bool audit_seen_same(const struct pyx_event *ev)
+{
+	uint8_t no_args = ev->flags & PYX_PF_NO_ARGS ? 1 : 0;
 	unsigned int i;
 
-	json_common(w, "audit", &rec->hdr);
-	pyx_buf_puts(b, ",\"event\":");
-	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
-	pyx_buf_puts(b, ",\"category\":\"");
-	pyx_buf_puts(b, cat ? cat : "other");
-	pyx_buf_puts(b, "\",\"seq\":");
-	pyx_buf_u64(b, ev->seq);
-	pyx_buf_puts(b, ",\"args\":");
+	if (!audit_seen.valid || audit_seen.event_id != ev->event_id ||
+	    audit_seen.no_args != no_args || audit_seen.nargs != ev->nargs)
+		return false;
+	if (no_args)
+		return true;
+	for (i = 0; i < ev->nargs; i++) {
+		const struct pyx_value *v = &ev->args[i];
+		uint8_t esc = v->type == PYX_TAG_STR ? v->flags & PYX_TAG_ESCAPED : 0;
+
+		if (!value_keyable(v) || audit_seen.a[i].type != v->type ||
+		    audit_seen.a[i].flags != esc)
+			return false;
+		if (v->type == PYX_TAG_INT && audit_seen.a[i].i != v->i)
+			return false;
+		if (value_has_bytes(v) &&
+		    (audit_seen.a[i].len != v->len ||
+		     (v->len &&
+		      memcmp(audit_seen.data.p + audit_seen.a[i].off, v->s.data, v->len))))
+			return false;
+	}
+	return true;
+}
+
+static void audit_seen_put(const struct pyx_event *ev, const char *text, size_t len)
+{
+	unsigned int i;
+
+	audit_seen.valid = false;
+	audit_seen.data.len = 0;
+	audit_seen.text.len = 0;
+	if (!(ev->flags & PYX_PF_NO_ARGS)) {
+		if (ev->nargs > AUDIT_SEEN_ARGS)
+			return;
+		for (i = 0; i < ev->nargs; i++) {
+			const struct pyx_value *v = &ev->args[i];
+
+			if (!value_keyable(v))
+				return;
+			audit_seen.a[i].type = v->type;
+			audit_seen.a[i].flags = v->type == PYX_TAG_STR ? v->flags & PYX_TAG_ESCAPED
+								       : 0;
+			audit_seen.a[i].i = v->type == PYX_TAG_INT ? v->i : 0;
+			audit_seen.a[i].off = audit_seen.data.len;
+			audit_seen.a[i].len = 0;
+			if (value_has_bytes(v) && v->len) {
+				audit_seen.a[i].len = v->len;
+				pyx_buf_write(&audit_seen.data, v->s.data, v->len);
+			}
+		}
+	}
+	pyx_buf_write(&audit_seen.text, text, len);
+	if (audit_seen.data.oom || audit_seen.text.oom) {
+		pyx_buf_free(&audit_seen.data);
+		pyx_buf_free(&audit_seen.text);
+		return;
+	}
+	audit_seen.event_id = ev->event_id;
+	audit_seen.no_args = ev->flags & PYX_PF_NO_ARGS ? 1 : 0;
+	audit_seen.nargs = ev->nargs;
+	audit_seen.valid = true;
+}
+
+/* An audit record's "args": null, an object keyed by the catalogue's names, or a list. */
+static void json_audit_args(struct pyx_buf *b, const struct pyx_event *ev)
+{
+	const struct pyx_cat_event *ce;
+	size_t start = b->len;
+	unsigned int i;
+
+	if (audit_seen_same(ev)) {
+		pyx_buf_write(b, audit_seen.text.p, audit_seen.text.len);
+		return;
+	}
+	ce = pyx_cat_event(ev->event_id);
 	if (ev->flags & PYX_PF_NO_ARGS) {
 		pyx_buf_puts(b, "null");
 	} else if (ce && ce->nargs == ev->nargs) {
@@ -260,6 +460,25 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		}
 		pyx_buf_putc(b, ']');
 	}
+	if (!b->oom)
+		audit_seen_put(ev, b->p + start, b->len - start);
+}
+
+static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
+		       const struct pyx_event *ev)
+{
+	const char *cat = pyx_cat_category_name(rec->category);
+	struct pyx_buf *b = &w->buf;
+
+	json_common(w, "audit", &rec->hdr);
+	pyx_buf_puts(b, ",\"event\":");
+	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
+	pyx_buf_puts(b, ",\"category\":\"");
+	pyx_buf_puts(b, cat ? cat : "other");
+	pyx_buf_puts(b, "\",\"seq\":");
+	pyx_buf_u64(b, ev->seq);
+	pyx_buf_puts(b, ",\"args\":");
+	json_audit_args(b, ev);
 	pyx_buf_puts(b, ",\"frame\":");
 	if (ev->flags & PYX_PF_NO_FRAME)
 		pyx_buf_puts(b, "null");
@@ -553,6 +772,102 @@ static void args_cache_put(const void *rec, size_t size, const char *text, size_
 	args_cache.size = size;
 }
 
+/*
+ * The "args" object of the last syscall written, by its decoded arguments: a loop's syscalls
+ * repeat their arguments in records that differ (time, result), and formatting the object again
+ * was a tenth of the record path. Only arguments whose text is a function of their name, kind,
+ * value, flags and (paths, strings) bytes are compared; a syscall with any other kind (sockaddr,
+ * argv, buffers, structs) is not kept here. Per thread; dropped when it cannot grow.
+ */
+static __thread struct {
+	bool valid;
+	unsigned int nargs;
+	struct {
+		const char *name; /* the table's: one pointer per name */
+		enum pyx_argk kind;
+		uint64_t raw;
+		bool present, fault, null;
+		size_t off, len; /* PATH, STR: the bytes, in data */
+	} a[PYX_SC_NARGS];
+	struct pyx_buf data, text;
+} args_seen;
+
+static bool args_keyable(const struct pyx_sysarg *a)
+{
+	switch (a->kind) {
+	case PYX_AK_SOCKADDR:
+	case PYX_AK_MSGHDR:
+	case PYX_AK_SOCKLEN_PTR:
+	case PYX_AK_ARGV:
+	case PYX_AK_BUF:
+	case PYX_AK_OPEN_HOW:
+	case PYX_AK_CLONE_ARGS:
+	case PYX_AK_RLIMIT:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool args_seen_same(const struct pyx_sysview *sv)
+{
+	unsigned int i;
+
+	if (!args_seen.valid || args_seen.nargs != sv->nargs)
+		return false;
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+		bool bytes = a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR;
+
+		if (args_seen.a[i].name != a->name || args_seen.a[i].kind != a->kind ||
+		    args_seen.a[i].raw != a->raw || args_seen.a[i].present != a->present ||
+		    args_seen.a[i].fault != a->fault || args_seen.a[i].null != a->null ||
+		    !args_keyable(a))
+			return false;
+		if (bytes && (args_seen.a[i].len != a->u.path.len ||
+			      (a->u.path.len && memcmp(args_seen.data.p + args_seen.a[i].off,
+						       a->u.path.str, a->u.path.len))))
+			return false;
+	}
+	return true;
+}
+
+static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t len)
+{
+	unsigned int i;
+
+	args_seen.valid = false;
+	args_seen.data.len = 0;
+	args_seen.text.len = 0;
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+
+		if (!args_keyable(a))
+			return;
+		args_seen.a[i].name = a->name;
+		args_seen.a[i].kind = a->kind;
+		args_seen.a[i].raw = a->raw;
+		args_seen.a[i].present = a->present;
+		args_seen.a[i].fault = a->fault;
+		args_seen.a[i].null = a->null;
+		args_seen.a[i].off = args_seen.data.len;
+		args_seen.a[i].len = 0;
+		/* a path not read (NULL, fault) has no bytes, and perhaps no pointer */
+		if ((a->kind == PYX_AK_PATH || a->kind == PYX_AK_STR) && a->u.path.len) {
+			args_seen.a[i].len = a->u.path.len;
+			pyx_buf_write(&args_seen.data, a->u.path.str, a->u.path.len);
+		}
+	}
+	pyx_buf_write(&args_seen.text, text, len);
+	if (args_seen.data.oom || args_seen.text.oom) {
+		pyx_buf_free(&args_seen.data);
+		pyx_buf_free(&args_seen.text);
+		return;
+	}
+	args_seen.nargs = sv->nargs;
+	args_seen.valid = true;
+}
+
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	size_t size = sv->rec->hdr.size, start = b->len;
@@ -560,6 +875,10 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 
 	if (args_cache.size == size && !memcmp(args_cache.rec, sv->rec, size)) {
 		pyx_buf_write(b, args_cache.text.p, args_cache.text.len);
+		return;
+	}
+	if (args_seen_same(sv)) {
+		pyx_buf_write(b, args_seen.text.p, args_seen.text.len);
 		return;
 	}
 	pyx_buf_putc(b, '{');
@@ -572,8 +891,10 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 		json_sysarg(b, &sv->args[i]);
 	}
 	pyx_buf_putc(b, '}');
-	if (!b->oom)
+	if (!b->oom) {
 		args_cache_put(sv->rec, size, b->p + start, b->len - start);
+		args_seen_put(sv, b->p + start, b->len - start);
+	}
 }
 
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)

@@ -21,6 +21,10 @@
  * otherwise queue a chunk holding a few lines, a whole allocation for a few bytes of `held`, until
  * the bound counted in bytes let thousands of them pile up. So every queued chunk but the first is
  * full, and the chunks held stay within max_bytes / CHUNK_SIZE + 2 + SPARE_MAX.
+ *
+ * A JSON line is formatted in the open chunk itself (pyx_sink_lend): a chunk of CHUNK_SIZE has
+ * SLACK bytes more, so that a line that crosses the chunk's end is built whole in place; at the
+ * commit only its part past the end is copied into the next chunk.
  */
 #include <errno.h>
 #include <poll.h>
@@ -39,6 +43,9 @@
  * within that of what is left to write (the "unwritten" figure at a second SIGINT, the room of
  * droppable lines) */
 #define WRITEV_MAX 4
+/* room past the end of a chunk for a line built in place; a longer line is built in a buffer of
+ * its own and copied (pyx_sink_write) */
+#define SLACK (16u << 10)
 
 struct chunk {
 	struct chunk *next;
@@ -62,6 +69,7 @@ struct pyx_sink {
 	size_t nchunks; /* allocated, not freed (atomic) */
 	/* the run loop's: no lock */
 	struct chunk *open;
+	char *lent;       /* the room of the open chunk lent for a line, until its commit */
 	uint64_t queued;  /* bytes ever queued: the stream offset the chunks align to */
 	uint64_t open_ns; /* CLOCK_MONOTONIC when the open chunk got its first byte */
 	pthread_t thread;
@@ -208,7 +216,8 @@ int pyx_sink_push(struct pyx_sink *s)
 {
 	struct chunk *c = s->open;
 
-	if (!c || !c->len)
+	/* a line is being built in it: the chunk goes with the line's commit */
+	if (!c || !c->len || s->lent)
 		return pyx_sink_error(s);
 	s->open = NULL;
 	pthread_mutex_lock(&s->lock);
@@ -251,7 +260,7 @@ static struct chunk *chunk_get(struct pyx_sink *s, size_t cap)
 		pthread_mutex_unlock(&s->lock);
 	}
 	if (!c) {
-		c = malloc(sizeof(*c) + cap);
+		c = malloc(sizeof(*c) + cap + (cap == CHUNK_SIZE ? SLACK : 0));
 		if (!c)
 			return NULL;
 		__atomic_fetch_add(&s->nchunks, 1, __ATOMIC_RELEASE);
@@ -331,6 +340,73 @@ int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_si
 	return 0;
 }
 
+char *pyx_sink_lend(struct pyx_sink *s, size_t *room)
+{
+	size_t n;
+
+	if (s->lent || pyx_sink_error(s))
+		return NULL;
+	if (!s->open) {
+		s->open = chunk_get(s, CHUNK_SIZE);
+		if (!s->open)
+			return NULL;
+	}
+	/* the open chunk holds len + open_room() <= CHUNK_SIZE: up to SLACK more fits, and a
+	 * line of at most CHUNK_SIZE never needs a chunk of its own */
+	n = open_room(s) + SLACK;
+	*room = n < CHUNK_SIZE ? n : CHUNK_SIZE;
+	s->lent = s->open->data + s->open->len;
+	return s->lent;
+}
+
+void pyx_sink_unlend(struct pyx_sink *s)
+{
+	s->lent = NULL;
+}
+
+int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
+{
+	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS;
+	const char *at = s->lent;
+	struct chunk *next;
+	int err;
+	size_t n;
+
+	s->lent = NULL;
+	if (line != at)
+		return pyx_sink_write(s, line, len, cls);
+	/* as pyx_sink_write, less the copy of what is in place */
+	err = pyx_sink_error(s);
+	if (err)
+		return err;
+	if ((cls == PYX_SINK_DROP && !pyx_sink_room(s, len)) ||
+	    (cls == PYX_SINK_PRIORITY && pyx_sink_pending(s) + len > 2 * s->max))
+		return -ENOBUFS;
+	if (!s->open->len)
+		s->open_ns = mono_ns();
+	n = open_room(s);
+	if (n < len) {
+		/* past the chunk's end: that part goes to the next chunk */
+		next = chunk_get(s, CHUNK_SIZE);
+		if (!next)
+			return nomem;
+		memcpy(next->data, at + n, len - n);
+		s->open->len += n;
+		s->queued += n;
+		pyx_sink_push(s);
+		s->open = next;
+		s->open_ns = mono_ns();
+		next->len = len - n;
+		s->queued += len - n;
+	} else {
+		s->open->len += len;
+		s->queued += len;
+	}
+	if (open_room(s) == CHUNK_SIZE || s->open->len >= s->max / 2)
+		pyx_sink_push(s);
+	return 0;
+}
+
 int pyx_sink_flush(struct pyx_sink *s, int timeout_ms)
 {
 	struct timespec until;
@@ -382,6 +458,7 @@ int pyx_sink_close(struct pyx_sink *s)
 
 	if (!s)
 		return 0;
+	s->lent = NULL;
 	pyx_sink_push(s);
 	pthread_mutex_lock(&s->lock);
 	s->stop = true;

@@ -42,6 +42,18 @@ enum pyx_sink_class {
  * class (the line is dropped: the caller counts it); or the sticky write error. */
 int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls);
 
+/*
+ * A line formatted in place, at the end of the open chunk, instead of in a buffer of its own and
+ * then copied (~1 KB per JSON line): pyx_sink_lend() gives the room (*room bytes, its last for a
+ * NUL the line does not count; NULL: none, format elsewhere and pyx_sink_write), then
+ * pyx_sink_commit() queues the line as pyx_sink_write() would, or pyx_sink_unlend() discards it.
+ * Between the two the open chunk stays open (pyx_sink_push() waits for the commit).
+ */
+char *pyx_sink_lend(struct pyx_sink *s, size_t *room);
+/* Queue the line at line: the lent room, or any other memory (then copied, as pyx_sink_write). */
+int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls);
+void pyx_sink_unlend(struct pyx_sink *s);
+
 /* Hand what was queued to the writer now (lines are batched until a chunk fills or this is
  * called). Returns the sticky write error or 0. */
 int pyx_sink_push(struct pyx_sink *s);

@@ -1,14 +1,54 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "out_order.h"
 #include "out_sink.h"
 #include "out_writer.h"
 
+void pyx_writer_line_start(struct pyx_writer *w)
+{
+	size_t room;
+	char *p;
+
+	if (!w->sink || w->order || w->buf.len || w->buf.lent || w->buf.oom)
+		return;
+	p = pyx_sink_lend(w->sink, &room);
+	if (!p)
+		return;
+	w->home = w->buf.p;
+	w->home_cap = w->buf.cap;
+	w->buf.p = p;
+	w->buf.cap = room;
+	w->buf.lent = true;
+	w->lent = true;
+	p[0] = 0;
+}
+
+/* The line is queued or discarded: buf gets its own memory back, or keeps the memory the line
+ * moved to when it outgrew the lent room. */
+static void line_end(struct pyx_writer *w)
+{
+	if (!w->lent)
+		return;
+	w->lent = false;
+	if (w->buf.lent) {
+		w->buf.p = w->home;
+		w->buf.cap = w->home_cap;
+		w->buf.lent = false;
+	} else {
+		free(w->home);
+	}
+	w->home = NULL;
+	w->home_cap = 0;
+}
+
 void pyx_writer_flush_line(struct pyx_writer *w)
 {
+	bool lent = w->lent;
+
 	if (w->order && w->line_ts && !w->buf.oom) {
 		pyx_order_put(w->order, w, w->line_report);
 		w->stamped = false;
@@ -24,16 +64,20 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		} else if (!w->err) {
 			w->err = -ENOMEM;
 		}
+		if (lent)
+			pyx_sink_unlend(w->sink);
 	} else {
 		if (w->on_line)
 			w->on_line(w);
 		pyx_buf_putc(&w->buf, '\n');
 		if (w->sink) {
-			int err = pyx_sink_write(w->sink, w->buf.p, w->buf.len,
-						 w->stream < 0 || w->stream >= PYX_STREAM__COUNT
-							 ? PYX_SINK_FORCE
-						 : w->priority ? PYX_SINK_PRIORITY
-							       : PYX_SINK_DROP);
+			enum pyx_sink_class cls = w->stream < 0 || w->stream >= PYX_STREAM__COUNT
+							  ? PYX_SINK_FORCE
+						  : w->priority ? PYX_SINK_PRIORITY
+								: PYX_SINK_DROP;
+			/* in place when built in the lent room, else copied */
+			int err = lent ? pyx_sink_commit(w->sink, w->buf.p, w->buf.len, cls)
+				       : pyx_sink_write(w->sink, w->buf.p, w->buf.len, cls);
 
 			if (err == -ENOBUFS) {
 				w->dropped[w->stream]++;
@@ -45,6 +89,7 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 			w->err = errno ? -errno : -EIO;
 		}
 	}
+	line_end(w);
 	w->buf.len = 0;
 	w->buf.oom = false;
 	w->stamped = false;

@@ -54,6 +54,10 @@ struct pyx_writer {
 	 * full; otherwise a reason (see json-schema.md) */
 	const char *lost_reason;
 	struct pyx_buf buf;
+	/* buf's own memory while buf is lent the sink's room (pyx_writer_line_start) */
+	char *home;
+	size_t home_cap;
+	bool lent;  /* the line being built was begun in the sink's room */
 	bool color; /* ANSI colours (plain, terminal only) */
 	bool fit;   /* cut plain lines to `width` columns (terminal only) */
 	unsigned int width;
@@ -107,6 +111,9 @@ extern const struct pyx_output_ops pyx_output_plain;
 
 /* Write the buffer as one line and empty it. */
 void pyx_writer_flush_line(struct pyx_writer *w);
+/* A line begins: with a sink and no time order, build it in place in the sink's open chunk
+ * (pyx_sink_lend), not in buf's memory and then copied. Before the line's first byte. */
+void pyx_writer_line_start(struct pyx_writer *w);
 
 /* --raw: records carry their ring-buffer bytes, base64, as "raw" (what -r replays). When set,
  * pyx_json_raw appends ,"raw":"..." to b; otherwise it writes nothing. */
