@@ -6,7 +6,14 @@
  * hit sends the pid, tid and event name; the argument tuple is a PyObject * that would need the
  * interpreter's layout to read, and the blind-spot report needs only the names.
  */
-#include "vmlinux.h"
+/* The UAPI headers, not vmlinux.h: nothing here reads a kernel struct, and vmlinux.h's pt_regs
+ * would make libbpf relocate the USDT helpers' register reads (CO-RE) against the kernel's BTF,
+ * which it then parses in full (a search of all its ~127k types, once more than the monitor's
+ * own object) while the monitor starts. x86-64's pt_regs layout is the UAPI's. */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <linux/ptrace.h>
+#include <stdbool.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/usdt.bpf.h>

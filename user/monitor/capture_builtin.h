@@ -17,7 +17,8 @@ struct pyx_builtin_rec {
 	char name[PYX_BUILTIN_NAME_MAX]; /* NUL-terminated, cut at PYX_BUILTIN_NAME_MAX - 1 */
 };
 
-#ifndef __VMLINUX_H__
+/* not in the BPF object (bpf/builtin_audit.bpf.c), which has neither vmlinux.h nor libc */
+#if !defined(__VMLINUX_H__) && !defined(__bpf__)
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>

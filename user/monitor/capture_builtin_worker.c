@@ -40,8 +40,8 @@ static void *worker_main(void *arg)
 	struct pyx_builtin *b = NULL;
 	struct req r;
 
-	/* Opened here, not before the monitor attaches: loading it parses the kernel's BTF once
-	 * more (~0.1 s), which "probes attached" need not wait for. */
+	/* Opened here, not before the monitor attaches: "probes attached" need not wait for its
+	 * load (it no longer parses the kernel's BTF: bpf/builtin_audit.bpf.c). */
 	pyx_builtin_open(&b, w->verbose);
 	pthread_mutex_lock(&w->lock);
 	w->b = b;

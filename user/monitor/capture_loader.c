@@ -14,8 +14,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -324,7 +327,9 @@ static int raw_tp_nargs(const struct btf *btf, const char *name)
  *
  * Parsing the kernel's BTF for that answer costs ~15 ms of CPU, and libbpf parses it once more to
  * load the object: the question is asked in a thread of its own (uring_probe_start()), started
- * before the skeleton is opened, and its answer waited for only when the programs are selected. */
+ * before the skeleton is opened, and its answer waited for only when the programs are selected.
+ * Where the kernel lets its BTF be mapped, one walk of the mapping answers in ~2 ms
+ * (uring_probe_mapped()). */
 struct uring_probe {
 	bool syscalls;
 	int disabled, complete, submit;
@@ -332,6 +337,131 @@ struct uring_probe {
 	bool btf_read, started;
 	pthread_t tid;
 };
+
+/* The size of what follows a BTF type's common part, -1 for a kind this code does not know. */
+static long btf_type_extra(const struct btf_type *t)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return 4;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return btf_vlen(t) * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return btf_vlen(t) * sizeof(struct btf_enum);
+	case BTF_KIND_ENUM64:
+		return btf_vlen(t) * sizeof(struct btf_enum64);
+	case BTF_KIND_FUNC_PROTO:
+		return btf_vlen(t) * sizeof(struct btf_param);
+	case BTF_KIND_DATASEC:
+		return btf_vlen(t) * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* raw_tp_nargs() of type id (a btf_trace_<name> typedef) in a walked type section. */
+static int mapped_nargs(const char *types, const __u32 *off, __u32 n, __u32 id)
+{
+	const struct btf_type *t;
+
+	if (!id || id >= n)
+		return -1;
+	t = (const void *)(types + off[id]);
+	if (!btf_is_typedef(t) || !t->type || t->type >= n)
+		return -1;
+	t = (const void *)(types + off[t->type]);
+	if (!btf_is_ptr(t) || !t->type || t->type >= n)
+		return -1;
+	t = (const void *)(types + off[t->type]);
+	return btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
+}
+
+/*
+ * The io_uring question from the kernel's BTF mapped read-only (kernels >= 6.16 let
+ * /sys/kernel/btf/vmlinux be mapped MAP_PRIVATE): one walk of the type section, where a libbpf
+ * parse copies the ~5 MiB file and indexes it (~15 ms of CPU, on the start-up's critical path:
+ * select_uring() waits for it). False where it cannot be mapped or is not what this walk
+ * expects: the caller asks libbpf.
+ */
+static bool uring_probe_mapped(struct uring_probe *u)
+{
+	static const char complete[] = "btf_trace_io_uring_complete";
+	static const char submit[] = "btf_trace_io_uring_submit_req";
+	const struct btf_header *h;
+	__u32 *off = NULL, n = 1, complete_id = 0, submit_id = 0;
+	const char *base, *types, *strs, *p, *end;
+	bool ok = false;
+	struct stat st;
+	size_t size;
+	long extra;
+	int fd;
+
+	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h)) {
+		close(fd);
+		return false;
+	}
+	size = st.st_size;
+	base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return false;
+	h = (const void *)base;
+	if (h->magic != BTF_MAGIC || h->hdr_len < sizeof(*h) || h->hdr_len > size ||
+	    (size_t)h->type_off + h->type_len > size - h->hdr_len ||
+	    (size_t)h->str_off + h->str_len > size - h->hdr_len)
+		goto out;
+	types = base + h->hdr_len + h->type_off;
+	strs = base + h->hdr_len + h->str_off;
+	end = types + h->type_len;
+	off = malloc((h->type_len / sizeof(struct btf_type) + 1) * sizeof(*off));
+	if (!off)
+		goto out;
+	for (p = types; p < end; n++) {
+		const struct btf_type *t = (const void *)p;
+
+		if ((size_t)(end - p) < sizeof(*t))
+			goto out;
+		extra = btf_type_extra(t);
+		if (extra < 0 || (size_t)(end - p) - sizeof(*t) < (size_t)extra)
+			goto out;
+		off[n] = p - types;
+		if (btf_is_typedef(t) && t->name_off < h->str_len) {
+			const char *name = strs + t->name_off;
+			size_t room = h->str_len - t->name_off;
+
+			if (room >= sizeof(complete) && !memcmp(name, complete, sizeof(complete)))
+				complete_id = n;
+			else if (room >= sizeof(submit) && !memcmp(name, submit, sizeof(submit)))
+				submit_id = n;
+		}
+		p += sizeof(*t) + extra;
+	}
+	u->complete = mapped_nargs(types, off, n, complete_id);
+	u->submit = mapped_nargs(types, off, n, submit_id);
+	u->btf_read = ok = true;
+out:
+	free(off);
+	munmap((void *)base, size);
+	return ok;
+}
 
 static void *uring_probe_run(void *arg)
 {
@@ -348,6 +478,8 @@ static void *uring_probe_run(void *arg)
 		fclose(f);
 	}
 	if (!u->syscalls || u->disabled == 2)
+		return NULL;
+	if (uring_probe_mapped(u))
 		return NULL;
 	btf = btf__load_vmlinux_btf();
 	if (!btf) {
