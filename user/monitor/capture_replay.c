@@ -403,7 +403,8 @@ int pyx_replay_load(struct pyx_replay *r, const char *path, bool json)
 	if (r->bad_lines > SHOW_BAD)
 		pyx_print_error(json, "%s: %llu malformed lines skipped in all", path,
 				(unsigned long long)r->bad_lines);
-	qsort(r->items, r->n, sizeof(*r->items), cmp_item);
+	if (r->n) /* items is NULL when no line was a record: qsort(NULL, 0) is undefined */
+		qsort(r->items, r->n, sizeof(*r->items), cmp_item);
 	dedup(r);
 	for (i = 0; i < r->n; i++) {
 		if (!r->items[i].rec)

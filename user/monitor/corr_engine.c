@@ -95,7 +95,9 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 /* Closed windows kept for reuse (corr_internal.h): 64 of 1.9 KB at most. */
 #define WIN_POOL_MAX 64
 
-/* A zeroed window but for its claim, which the caller initialises (corr_claim_init). */
+/* A zeroed window but for its claim, which the caller initialises (corr_claim_init). A reused
+ * window's claim still holds the pointers of its previous use, already freed by win_free(): only
+ * corr_claim_init() may come next, never corr_claim_free(). */
 static struct win *win_new(struct pyx_corr *c)
 {
 	struct win *w = c->win_pool;
@@ -135,7 +137,9 @@ static struct held *held_new(struct pyx_corr *c, const void *rec, size_t size)
 		c->held_pool = h->next;
 		c->nheld_pool--;
 	} else {
-		h = malloc(sizeof(*h) + (size <= HELD_SMALL ? HELD_SMALL : size));
+		/* pooled builds round small copies up to the pool's block; ASan builds allocate
+		 * the record's exact size, so that a read past its end is still reported */
+		h = malloc(sizeof(*h) + (HELD_POOL_MAX && size <= HELD_SMALL ? HELD_SMALL : size));
 	}
 	if (!h)
 		return NULL;

@@ -66,6 +66,7 @@ struct win {
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
 	uint32_t att_child; /* bit i: att[i] was made by a child process */
+	_Static_assert(PYX_CORR_ATT_MAX <= 32, "att_child has a bit per attached record");
 	unsigned int natt, ndropped, nmatch, ndiffer;
 	const char *why;
 	uint64_t lat, last_ns;
