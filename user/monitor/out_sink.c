@@ -278,19 +278,38 @@ static size_t open_room(const struct pyx_sink *s)
 	return CHUNK_SIZE - s->queued % CHUNK_SIZE;
 }
 
-int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
+/* Whether a line of len bytes of class cls may be queued now: 0, the sink's error, or -ENOBUFS
+ * (dropped, and counted by the caller). Shared by pyx_sink_write() and pyx_sink_commit(). */
+static int sink_admit(struct pyx_sink *s, size_t len, enum pyx_sink_class cls)
 {
-	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS; /* dropped, and counted */
-	const char *p = line;
-	struct chunk *c, *next = NULL;
 	int err = pyx_sink_error(s);
-	size_t n;
 
 	if (err)
 		return err;
 	if ((cls == PYX_SINK_DROP && !pyx_sink_room(s, len)) ||
 	    (cls == PYX_SINK_PRIORITY && pyx_sink_pending(s) + len > 2 * s->max))
 		return -ENOBUFS;
+	return 0;
+}
+
+/* The open chunk goes to the writer when full, or holding half the bound: a small --queue-size
+ * must not wait for the linger. */
+static void push_if_full(struct pyx_sink *s)
+{
+	if (open_room(s) == CHUNK_SIZE || s->open->len >= s->max / 2)
+		pyx_sink_push(s);
+}
+
+int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
+{
+	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS; /* dropped, and counted */
+	const char *p = line;
+	struct chunk *c, *next = NULL;
+	int err = sink_admit(s, len, cls);
+	size_t n;
+
+	if (err)
+		return err;
 	if (len > CHUNK_SIZE) {
 		/* a line longer than a chunk gets one of its own */
 		c = chunk_get(s, len);
@@ -334,9 +353,7 @@ int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_si
 		next->len = len - n;
 		s->queued += len - n;
 	}
-	/* full, or holding half the bound: a small --queue-size must not wait for the linger */
-	if (open_room(s) == CHUNK_SIZE || s->open->len >= s->max / 2)
-		pyx_sink_push(s);
+	push_if_full(s);
 	return 0;
 }
 
@@ -376,12 +393,9 @@ int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_s
 	if (line != at)
 		return pyx_sink_write(s, line, len, cls);
 	/* as pyx_sink_write, less the copy of what is in place */
-	err = pyx_sink_error(s);
+	err = sink_admit(s, len, cls);
 	if (err)
 		return err;
-	if ((cls == PYX_SINK_DROP && !pyx_sink_room(s, len)) ||
-	    (cls == PYX_SINK_PRIORITY && pyx_sink_pending(s) + len > 2 * s->max))
-		return -ENOBUFS;
 	if (!s->open->len)
 		s->open_ns = mono_ns();
 	n = open_room(s);
@@ -402,8 +416,7 @@ int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_s
 		s->open->len += len;
 		s->queued += len;
 	}
-	if (open_room(s) == CHUNK_SIZE || s->open->len >= s->max / 2)
-		pyx_sink_push(s);
+	push_if_full(s);
 	return 0;
 }
 
