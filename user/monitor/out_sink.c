@@ -300,13 +300,46 @@ static void push_if_full(struct pyx_sink *s)
 		pyx_sink_push(s);
 }
 
+/* Queue a line of at most CHUNK_SIZE bytes at the end of the open chunk. in_place: the line is
+ * there already (pyx_sink_lend()), its part past the chunk's end in the slack. A line that
+ * straddles this chunk and the next takes the next one first, so that it is queued whole or not
+ * at all, and its tail is copied there before this chunk goes to the writer (which may free it). */
+static int queue_line(struct pyx_sink *s, const char *p, size_t len, int nomem, bool in_place)
+{
+	struct chunk *next = NULL;
+	size_t n = open_room(s);
+
+	if (!s->open->len)
+		s->open_ns = mono_ns();
+	if (n < len) {
+		next = chunk_get(s, CHUNK_SIZE);
+		if (!next)
+			return nomem;
+		memcpy(next->data, p + n, len - n);
+	} else {
+		n = len;
+	}
+	if (!in_place)
+		memcpy(s->open->data + s->open->len, p, n);
+	s->open->len += n;
+	s->queued += n;
+	if (next) {
+		pyx_sink_push(s);
+		s->open = next;
+		s->open_ns = mono_ns();
+		next->len = len - n;
+		s->queued += len - n;
+	}
+	push_if_full(s);
+	return 0;
+}
+
 int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
 {
 	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS; /* dropped, and counted */
 	const char *p = line;
-	struct chunk *c, *next = NULL;
+	struct chunk *c;
 	int err = sink_admit(s, len, cls);
-	size_t n;
 
 	if (err)
 		return err;
@@ -330,31 +363,7 @@ int pyx_sink_write(struct pyx_sink *s, const void *line, size_t len, enum pyx_si
 		if (!s->open)
 			return nomem;
 	}
-	if (!s->open->len)
-		s->open_ns = mono_ns();
-	n = open_room(s);
-	if (n < len) {
-		/* the line straddles this chunk and the next: take the next one first, so that
-		 * the line is queued whole or not at all */
-		next = chunk_get(s, CHUNK_SIZE);
-		if (!next)
-			return nomem;
-	} else {
-		n = len;
-	}
-	memcpy(s->open->data + s->open->len, p, n);
-	s->open->len += n;
-	s->queued += n;
-	if (next) {
-		pyx_sink_push(s);
-		s->open = next;
-		s->open_ns = mono_ns();
-		memcpy(next->data, p + n, len - n);
-		next->len = len - n;
-		s->queued += len - n;
-	}
-	push_if_full(s);
-	return 0;
+	return queue_line(s, p, len, nomem, false);
 }
 
 char *pyx_sink_lend(struct pyx_sink *s, size_t *room)
@@ -385,9 +394,7 @@ int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_s
 {
 	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS;
 	const char *at = s->lent;
-	struct chunk *next;
 	int err;
-	size_t n;
 
 	s->lent = NULL;
 	if (line != at)
@@ -396,28 +403,7 @@ int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_s
 	err = sink_admit(s, len, cls);
 	if (err)
 		return err;
-	if (!s->open->len)
-		s->open_ns = mono_ns();
-	n = open_room(s);
-	if (n < len) {
-		/* past the chunk's end: that part goes to the next chunk */
-		next = chunk_get(s, CHUNK_SIZE);
-		if (!next)
-			return nomem;
-		memcpy(next->data, at + n, len - n);
-		s->open->len += n;
-		s->queued += n;
-		pyx_sink_push(s);
-		s->open = next;
-		s->open_ns = mono_ns();
-		next->len = len - n;
-		s->queued += len - n;
-	} else {
-		s->open->len += len;
-		s->queued += len;
-	}
-	push_if_full(s);
-	return 0;
+	return queue_line(s, at, len, nomem, true);
 }
 
 int pyx_sink_flush(struct pyx_sink *s, int timeout_ms)
