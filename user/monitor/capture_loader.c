@@ -591,7 +591,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	const char *dir = tracefs_dir();
 	char name[64];
 	int i, exec_progs = 0;
-	bool cast = rdonly_cast_works();
+	bool cast = rdonly_cast_works(), raw = opts->syscalls && opts->raw_syscalls;
 
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0 && cast);
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit_slow,
@@ -611,18 +611,12 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			"syscalls:* tracepoints (needs CONFIG_FTRACE_SYSCALLS=y)\n");
 		return -EOPNOTSUPP;
 	}
-	if (opts->syscalls && opts->raw_syscalls) {
-		bpf_program__set_autoload(ld->skel->progs.raw_enter, cast);
-		bpf_program__set_autoload(ld->skel->progs.raw_exit, cast);
-		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, !cast);
-		bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, !cast);
+	bpf_program__set_autoload(ld->skel->progs.raw_enter, raw && cast);
+	bpf_program__set_autoload(ld->skel->progs.raw_exit, raw && cast);
+	bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, raw && !cast);
+	bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, raw && !cast);
+	if (raw)
 		exec_progs = 2; /* every row is in the raw programs */
-	} else {
-		bpf_program__set_autoload(ld->skel->progs.raw_enter, false);
-		bpf_program__set_autoload(ld->skel->progs.raw_exit, false);
-		bpf_program__set_autoload(ld->skel->progs.raw_enter_slow, false);
-		bpf_program__set_autoload(ld->skel->progs.raw_exit_slow, false);
-	}
 	/* per-syscall tracepoints: two shared programs where the kernel loads them (they take the
 	 * "arg:ctx" tag of 6.8 and bpf_rdonly_cast() of 6.2), else a pair per row */
 	ld->shared_tp = opts->syscalls && !opts->raw_syscalls && cast && arg_ctx_works();
