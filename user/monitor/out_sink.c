@@ -227,8 +227,11 @@ int pyx_sink_push(struct pyx_sink *s)
 		s->head = c;
 	s->tail = c;
 	__atomic_store_n(&s->held, s->held + c->len, __ATOMIC_RELEASE);
-	pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->lock);
+	/* after the unlock: signalled under the lock, the writer woke only to block on it again
+	 * (a futex wait in the writer, a wake in the run loop and a wake at the writer's next
+	 * unlock, per chunk) */
+	pthread_cond_signal(&s->work);
 	return pyx_sink_error(s);
 }
 
