@@ -86,6 +86,9 @@ void mon_run(struct monitor *m, int argc, char **argv)
 	int err, n;
 
 	m->sum.start_ns = now_ns(CLOCK_MONOTONIC);
+	/* -o FILE truncated at the open: only the monitor writes there (out_sink.h) */
+	if (m->sink && mon_own_output(opts) && !opts->append)
+		pyx_sink_reserve(m->sink);
 	m->out->header(&m->w);
 	if (opts->json)
 		pyx_json_start(&m->w, m->t0, &m->stamp, opts, argc, argv);
