@@ -8,11 +8,18 @@
  * every length (short, across a chunk's end, past the lent room, longer than a chunk), some
  * refused by a full queue and one out of memory: every accepted line arrives once, whole and in
  * order, and nothing else does.
+ *
+ * `sink-unit reserve DIR`: into a regular file of its own (pyx_sink_reserve), the writer holds
+ * blocks reserved past the bytes written while it writes, and none at pyx_sink_close() or, for
+ * the old file, at pyx_sink_reopen(); the bytes are those written, after what the file held. A
+ * file opened with O_APPEND gets no reservation.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "out_sink.h"
@@ -142,6 +149,107 @@ static int writer_mode(void)
 	return 0;
 }
 
+/* Blocks the file holds past its size, in KiB (rounded to whole 4 KiB blocks). */
+static long long past_end_kib(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -1;
+	return ((long long)st.st_blocks * 512 - (st.st_size + 4095) / 4096 * 4096) / 1024;
+}
+
+/* Write lines of ~1 KB worth total bytes into s, checking the bytes the file gets at the end. */
+static int write_lines(struct pyx_sink *s, char *expect, size_t *len, size_t total, int seed)
+{
+	char line[1100];
+	int i;
+
+	for (i = 0; *len < total; i++) {
+		size_t n = 900 + (size_t)((i + seed) * 37 % 180);
+
+		for (size_t k = 0; k < n; k++)
+			line[k] = line_byte(i + seed, k);
+		line[n++] = '\n';
+		if (pyx_sink_write(s, line, n, PYX_SINK_DROP) || pyx_sink_push_lazy(s, true))
+			return -1;
+		memcpy(expect + *len, line, n);
+		*len += n;
+	}
+	return pyx_sink_flush(s, -1);
+}
+
+static int same_bytes(const char *path, const char *expect, size_t len)
+{
+	char *buf = malloc(len + 1);
+	int fd = open(path, O_RDONLY), ok;
+
+	ok = buf && fd >= 0 && read(fd, buf, len + 1) == (ssize_t)len && !memcmp(buf, expect, len);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ok;
+}
+
+static int reserve_mode(const char *dir)
+{
+	size_t cap = 16u << 20, len = 5, len2 = 0, len3 = 5;
+	char *expect = malloc(cap), *expect2 = malloc(cap), *expect3 = malloc(cap), a[4096],
+	     b[4096], c[4096];
+	struct pyx_sink *s;
+	long long during, after, old_after, app;
+	int fd, fd2, fd3;
+
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd2 = open(b, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	fd3 = open(c, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (!expect || !expect2 || !expect3 || fd < 0 || fd2 < 0 || fd3 < 0 ||
+	    write(fd, "head\n", 5) != 5 || write(fd3, "head\n", 5) != 5)
+		return 2;
+	memcpy(expect, "head\n", 5);
+	memcpy(expect3, "head\n", 5);
+	/* a file of its own: blocks reserved ahead while the writer writes */
+	if (pyx_sink_open(&s, fd, 64u << 20))
+		return 2;
+	pyx_sink_reserve(s);
+	if (write_lines(s, expect, &len, 6u << 20, 0))
+		return 2;
+	during = past_end_kib(fd);
+	/* SIGHUP: the old file gives its reservation back, the new one (O_APPEND) gets none */
+	if (pyx_sink_reopen(s, fd2))
+		return 2;
+	old_after = past_end_kib(fd);
+	if (write_lines(s, expect2, &len2, 3u << 20, 1))
+		return 2;
+	app = past_end_kib(fd2);
+	if (pyx_sink_close(s))
+		return 2;
+	/* the file of its own again, closed while it writes */
+	if (pyx_sink_open(&s, fd3, 64u << 20))
+		return 2;
+	pyx_sink_reserve(s);
+	if (write_lines(s, expect3, &len3, 3u << 20, 2) || pyx_sink_close(s))
+		return 2;
+	after = past_end_kib(fd3);
+	if (!same_bytes(a, expect, len) || !same_bytes(b, expect2, len2) ||
+	    !same_bytes(c, expect3, len3))
+		return printf("the bytes differ\n"), 1;
+	printf("while writing: %s\n", during >= 1024 ? "reserved ahead" : "none ahead");
+	printf("reopened: old %s, appended %s\n", old_after ? "holds more" : "trimmed",
+	       app ? "reserved" : "not reserved");
+	printf("closed: %s\n", after ? "holds more" : "trimmed");
+	close(fd);
+	close(fd2);
+	close(fd3);
+	free(expect);
+	free(expect2);
+	free(expect3);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
@@ -152,6 +260,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "writer"))
 		return writer_mode();
+	if (argc > 2 && !strcmp(argv[1], "reserve"))
+		return reserve_mode(argv[2]);
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

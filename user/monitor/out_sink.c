@@ -25,12 +25,23 @@
  * A JSON line is formatted in the open chunk itself (pyx_sink_lend): a chunk of CHUNK_SIZE has
  * SLACK bytes more, so that a line that crosses the chunk's end is built whole in place; at the
  * commit only its part past the end is copied into the next chunk.
+ *
+ * Into the monitor's own -o file (pyx_sink_reserve()), the writer reserves the file's blocks
+ * RESERVE_AHEAD ahead of its writes (fallocate(FALLOC_FL_KEEP_SIZE): the size and the bytes do
+ * not change) and gives back the blocks past the end at close: ext4 then finds each page's block
+ * allocated instead of reserving it for delayed allocation page by page (~25% less system time
+ * per KiB written, here: the writer's ~430 ns per 1 KB JSON line became ~360).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* fallocate */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +57,8 @@
 /* room past the end of a chunk for a line built in place; a longer line is built in a buffer of
  * its own and copied (pyx_sink_write) */
 #define SLACK (16u << 10)
+/* how far the blocks of the -o file are reserved past the writes (pyx_sink_reserve) */
+#define RESERVE_AHEAD (4u << 20)
 
 struct chunk {
 	struct chunk *next;
@@ -73,6 +86,11 @@ struct pyx_sink {
 	uint64_t queued;  /* bytes ever queued: the stream offset the chunks align to */
 	uint64_t open_ns; /* CLOCK_MONOTONIC when the open chunk got its first byte */
 	pthread_t thread;
+	/* the writer's (and close's and reopen's, while it is idle): pyx_sink_reserve() */
+	bool reserve;
+	bool trim;         /* a reservation was tried: blocks past the end may be held */
+	uint64_t pos;      /* the file offset of the next write */
+	uint64_t reserved; /* blocks are reserved up to here */
 };
 
 static uint64_t mono_ns(void)
@@ -121,6 +139,35 @@ static int writev_all(int fd, struct iovec *iov, int n)
 	return 0;
 }
 
+/* Reserve the blocks of the next len bytes and RESERVE_AHEAD more, when they are not yet. A
+ * file system without fallocate (or a full one: the write then says so) stops the reserving. */
+static void reserve_ahead(struct pyx_sink *s, int fd, size_t len)
+{
+	uint64_t from = s->reserved > s->pos ? s->reserved : s->pos;
+
+	if (s->pos + len > s->reserved) {
+		s->trim = true;
+		if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)from,
+			      (off_t)(s->pos + len + RESERVE_AHEAD - from)))
+			s->reserve = false;
+		else
+			s->reserved = s->pos + len + RESERVE_AHEAD;
+	}
+	s->pos += len;
+}
+
+/* Give back the reserved blocks past the file's end: truncating to the size it has frees them
+ * (ext4, xfs) and changes no byte. Only on the monitor's own file: it alone writes there. */
+static void reserve_end(struct pyx_sink *s, int fd)
+{
+	struct stat st;
+
+	if (s->trim && !fstat(fd, &st))
+		(void)!ftruncate(fd, st.st_size);
+	s->reserve = false;
+	s->trim = false;
+}
+
 static void *writer_main(void *arg)
 {
 	struct pyx_sink *s = arg;
@@ -153,6 +200,8 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		/* after an error, the rest is discarded: the caller was told and stops */
+		if (!err && s->reserve)
+			reserve_ahead(s, fd, len);
 		if (!err)
 			err = writev_all(fd, iov, n);
 
@@ -200,6 +249,24 @@ int pyx_sink_open(struct pyx_sink **out, int fd, size_t max_bytes)
 	return 0;
 }
 
+void pyx_sink_reserve(struct pyx_sink *s)
+{
+	struct stat st;
+	off_t pos;
+
+	/* the writer idle, so that the offset is that of the next write */
+	pyx_sink_flush(s, -1);
+	pthread_mutex_lock(&s->lock);
+	pos = lseek(s->fd, 0, SEEK_CUR);
+	if (!fstat(s->fd, &st) && S_ISREG(st.st_mode) && pos >= 0 &&
+	    !(fcntl(s->fd, F_GETFL) & O_APPEND)) {
+		s->reserve = true;
+		s->pos = (uint64_t)pos;
+		s->reserved = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 int pyx_sink_error(struct pyx_sink *s)
 {
 	return __atomic_load_n(&s->err, __ATOMIC_ACQUIRE);
@@ -227,8 +294,11 @@ int pyx_sink_push(struct pyx_sink *s)
 		s->head = c;
 	s->tail = c;
 	__atomic_store_n(&s->held, s->held + c->len, __ATOMIC_RELEASE);
-	pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->lock);
+	/* after the unlock: signalled under the lock, the writer woke only to block on it again
+	 * (a futex wait in the writer, a wake in the run loop and a wake at the writer's next
+	 * unlock, per chunk) */
+	pthread_cond_signal(&s->work);
 	return pyx_sink_error(s);
 }
 
@@ -445,6 +515,8 @@ int pyx_sink_reopen(struct pyx_sink *s, int fd)
 {
 	pyx_sink_flush(s, -1);
 	pthread_mutex_lock(&s->lock);
+	/* the old file is complete: its reserve goes back; the new one is opened to append */
+	reserve_end(s, s->fd);
 	s->fd = fd;
 	__atomic_store_n(&s->err, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&s->lock);
@@ -464,6 +536,7 @@ int pyx_sink_close(struct pyx_sink *s)
 	pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
+	reserve_end(s, s->fd);
 	err = s->err;
 	chunk_free(s, s->open);
 	while (s->spare) {
