@@ -57,12 +57,18 @@ def test_own_output_file_reserves_blocks_ahead_and_gives_them_back(tmp_path):
     """tests/unit/sink_unit.c `reserve`: into a file of its own (-o FILE, not -A), the writer
     reserves blocks ahead of its writes (fallocate FALLOC_FL_KEEP_SIZE: ext4 then does not
     reserve each page for delayed allocation), and holds none past the file's end once the sink
-    is closed or, for the old file, reopened (SIGHUP); a file opened with O_APPEND gets none;
+    is closed or, for the old file, reopened (SIGHUP); a file opened with O_APPEND gets none,
+    after a reopen or when asked;
     every file holds exactly the bytes written, after what it held before."""
     if not SINK_UNIT.exists():
         pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
+    # the reservation is for ext4 only (out_sink.c: measured there; on tmpfs it is memory)
+    fstype = run(["stat", "-f", "-c", "%T", str(tmp_path)]).stdout.strip()
+    if fstype != "ext2/ext3":
+        pytest.skip(f"the test directory is on {fstype}, not ext4: nothing is reserved there")
     r = run([str(SINK_UNIT), "reserve", str(tmp_path)], timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.splitlines() == ["while writing: reserved ahead",
                                      "reopened: old trimmed, appended not reserved",
-                                     "closed: trimmed"]
+                                     "closed: trimmed",
+                                     "opened to append: not reserved"]

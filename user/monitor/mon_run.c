@@ -109,10 +109,12 @@ void mon_run(struct monitor *m, int argc, char **argv)
 	for (;;) {
 		bool done = false, busy;
 		uint64_t poll_ns = now_ns(CLOCK_MONOTONIC);
+		/* a held part-filled chunk is due within PYX_SINK_LINGER_MS: wait no longer */
+		int poll_ms = pyx_sink_poll_ms(m->sink, POLL_MS);
 
-		n = pyx_loader_poll(m->ld, POLL_MS, mon_on_record, m);
+		n = pyx_loader_poll(m->ld, poll_ms, mon_on_record, m);
 		busy = n >= BUSY_RECORDS ||
-		       (n > 0 && now_ns(CLOCK_MONOTONIC) - poll_ns < POLL_MS * 1000000ull);
+		       (n > 0 && now_ns(CLOCK_MONOTONIC) - poll_ns < poll_ms * 1000000ull);
 		if (n < 0 && n != -EINTR) {
 			if (!m->w.err)
 				pyx_print_error(opts->json, "failed to read the ring buffer: %s",

@@ -67,6 +67,11 @@ int pyx_sink_push(struct pyx_sink *s);
  * sticky write error or 0. */
 int pyx_sink_push_lazy(struct pyx_sink *s, bool busy);
 
+/* The run loop's poll timeout, at most max_ms: the milliseconds left until a part-filled chunk
+ * pyx_sink_push_lazy() keeps back is due, so that a burst's last lines wait PYX_SINK_LINGER_MS,
+ * not a whole poll. */
+int pyx_sink_poll_ms(struct pyx_sink *s, int max_ms);
+
 /* Chunks allocated and not freed: queued, open and spare (tests: the memory bound). */
 size_t pyx_sink_chunks(struct pyx_sink *s);
 
