@@ -558,27 +558,19 @@ __noinline __u16 unreported_flags(__u32 uid)
 /* The ring's size, read by the first fair_admit() that needs it (0: not yet). */
 __u64 ring_size = 0;
 
-/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
-static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
-				       struct pyx_counters *c, __u64 used)
+/* fair_admit() past the mark: uid's share this epoch. A global function: inlined in send(), its
+ * paths were walked again in every program that sends; it runs only while the ring is 3/4 full. */
+__noinline bool fair_admit_uid(__u32 uid, __u64 size, __u64 stream, __u64 used, __u64 ring)
 {
 	struct fair_uid *f, init = {};
-	__u64 epoch, free, ring;
-	__u32 uid;
+	struct pyx_counters *c;
+	__u64 epoch, free;
+	__u32 zero = 0;
 
-	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
-	 * what accounts for its events (events_emitted) */
-	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+	/* 64-bit: as in send_size() */
+	asm volatile("" : "+r"(stream));
+	if (stream >= PYX_FAIR_STREAMS)
 		return true;
-	/* the ring's size is fixed once loaded: asked once, not once per record */
-	ring = ring_size;
-	if (!ring) {
-		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
-		ring_size = ring;
-	}
-	if (used * 4 < ring * 3)
-		return true;
-	uid = h->uid;
 	epoch = bpf_ktime_get_ns() >> PYX_FAIR_EPOCH_SHIFT;
 	f = bpf_map_lookup_elem(&fair, &uid);
 	if (!f) {
@@ -599,11 +591,33 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 		return true;
 	}
 	__sync_fetch_and_add(&f->pending[stream], 1);
+	c = bpf_map_lookup_elem(&counters, &zero);
 	if (c)
 		__sync_fetch_and_add(&c->throttled[stream], 1);
 	__sync_fetch_and_add(&throttle_unreported, 1);
 	__sync_fetch_and_add(&throttle_pending, 1);
 	return false;
+}
+
+/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
+static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
+				       __u64 used)
+{
+	__u64 ring;
+
+	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
+	 * what accounts for its events (events_emitted) */
+	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+		return true;
+	/* the ring's size is fixed once loaded: asked once, not once per record */
+	ring = ring_size;
+	if (!ring) {
+		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+		ring_size = ring;
+	}
+	if (used * 4 < ring * 3)
+		return true;
+	return fair_admit_uid(h->uid, size, stream, used, ring);
 }
 
 /* One query of the ring's waiting data serves the admission and the wake-up (each query is a
@@ -619,7 +633,7 @@ static __always_inline void send(void *data, __u64 size, int stream)
 	used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
 	/* after the admission: a throttled producer must not fill the ring with the reports of
 	 * its own throttling, one per record */
-	if (!fair_admit(data, size, stream, c, used))
+	if (!fair_admit(data, size, stream, used))
 		return;
 	if (throttle_pending) {
 		flush_throttled();
