@@ -133,19 +133,19 @@ static __always_inline void *pyx_scratch_take(void *map, __u64 *busy_words, __u6
 
 	*busy = NULL;
 	for (i = 0; i < PYX_SCRATCH_SLOTS; i++) {
-		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
-		w = &busy_words[i];
-		key = i;
+		/* Slot i, at an index the verifier knows only as one of the slots': with a
+		 * constant one per slot, everything the caller does with the buffer was verified
+		 * once per slot (states that differ in *busy's offset are never pruned); this way
+		 * once. Taken here, before the word is, so that no path out carries i. */
+		at = (i + *(volatile __u32 *)&pyx_scratch_zero) & (PYX_SCRATCH_SLOTS - 1);
+		/* The key goes to the helper through the stack, where the verifier loses its bound. */
+		w = &busy_words[at];
+		key = at;
 		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
 			continue;
 		b = bpf_map_lookup_elem(map, &key);
 		if (b) {
-			/* The same word, at an offset the verifier knows only as one of the slots':
-			 * with a constant one per slot, everything the caller does with the buffer
-			 * was verified once per slot (states that differ in *busy's offset are
-			 * never pruned); this way once. */
-			at = (i + *(volatile __u32 *)&pyx_scratch_zero) & (PYX_SCRATCH_SLOTS - 1);
-			*busy = &busy_words[at];
+			*busy = w;
 			return b;
 		}
 		__atomic_exchange_n(w, 0, __ATOMIC_SEQ_CST);
