@@ -381,6 +381,23 @@ static __always_inline __u64 wakeup_flags(__u64 size)
 	return wakeup_flags_at(bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA), size);
 }
 
+/* One LOST or THROTTLED record into the ring (the two have one layout: the stream, the uid or 0
+ * where LOST has its padding, the count); bpf_ringbuf_output()'s result. A global function: the
+ * loops of flush_lost() and flush_throttled_uid() walked this body once per stream, ~450 verified
+ * instructions of every program that sends; it runs only after a loss or a throttle. */
+__noinline long report_count(__u32 type, __u32 stream, __u32 uid, __u64 count)
+{
+	struct pyx_rec_throttled t;
+
+	_Static_assert(sizeof(struct pyx_rec_lost) == sizeof(t), "LOST and THROTTLED differ");
+	__builtin_memset(&t, 0, sizeof(t));
+	pyx_fill_hdr(&t.hdr, type, sizeof(t));
+	t.stream = stream;
+	t.uid = uid;
+	t.count = count;
+	return bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags(sizeof(t)));
+}
+
 /* Report what was lost before, now that a record is about to go out. A count leaves lost_pending
  * only once its LOST record is in the ring, so a sender that finds it non-zero afterwards knows
  * that a loss may not be reported ahead of its record (send()). One CPU reports at a time: two
@@ -389,7 +406,6 @@ static __always_inline __u64 wakeup_flags(__u64 size)
  * only after a loss. */
 __noinline int flush_lost(void)
 {
-	struct pyx_rec_lost lost;
 	__u64 n;
 	int s;
 
@@ -399,11 +415,7 @@ __noinline int flush_lost(void)
 		n = READ_ONCE(lost_pending[s]);
 		if (!n)
 			continue;
-		__builtin_memset(&lost, 0, sizeof(lost));
-		pyx_fill_hdr(&lost.hdr, PYX_REC_LOST, sizeof(lost));
-		lost.stream = s;
-		lost.count = n;
-		if (bpf_ringbuf_output(&rb, &lost, sizeof(lost), wakeup_flags(sizeof(lost))) == 0)
+		if (report_count(PYX_REC_LOST, s, 0, n) == 0)
 			__sync_fetch_and_sub(&lost_pending[s], n);
 	}
 	__atomic_exchange_n(&lost_flushing, 0, __ATOMIC_SEQ_CST);
@@ -482,7 +494,6 @@ __u64 throttle_unreported = 0;
  * entry is still that uid's (else a subtraction would wrap the new uid's count to ~2^64). */
 static long flush_throttled_uid(struct bpf_map *map, __u32 *key, struct fair_uid *f, void *ctx)
 {
-	struct pyx_rec_throttled t;
 	__u32 uid = *key;
 	__u64 n;
 	int s;
@@ -498,12 +509,7 @@ static long flush_throttled_uid(struct bpf_map *map, __u32 *key, struct fair_uid
 		n = READ_ONCE(f->pending[s]);
 		if (!n)
 			continue;
-		__builtin_memset(&t, 0, sizeof(t));
-		pyx_fill_hdr(&t.hdr, PYX_REC_THROTTLED, sizeof(t));
-		t.stream = s;
-		t.uid = uid;
-		t.count = n;
-		if (bpf_ringbuf_output(&rb, &t, sizeof(t), wakeup_flags(sizeof(t)))) {
+		if (report_count(PYX_REC_THROTTLED, s, uid, n)) {
 			__sync_fetch_and_add(&throttle_pending, 1);
 			continue;
 		}
@@ -552,27 +558,19 @@ __noinline __u16 unreported_flags(__u32 uid)
 /* The ring's size, read by the first fair_admit() that needs it (0: not yet). */
 __u64 ring_size = 0;
 
-/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
-static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
-				       struct pyx_counters *c, __u64 used)
+/* fair_admit() past the mark: uid's share this epoch. A global function: inlined in send(), its
+ * paths were walked again in every program that sends; it runs only while the ring is 3/4 full. */
+__noinline bool fair_admit_uid(__u32 uid, __u64 size, __u64 stream, __u64 used, __u64 ring)
 {
 	struct fair_uid *f, init = {};
-	__u64 epoch, free, ring;
-	__u32 uid;
+	struct pyx_counters *c;
+	__u64 epoch, free;
+	__u32 zero = 0;
 
-	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
-	 * what accounts for its events (events_emitted) */
-	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+	/* 64-bit: as in send_size() */
+	asm volatile("" : "+r"(stream));
+	if (stream >= PYX_FAIR_STREAMS)
 		return true;
-	/* the ring's size is fixed once loaded: asked once, not once per record */
-	ring = ring_size;
-	if (!ring) {
-		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
-		ring_size = ring;
-	}
-	if (used * 4 < ring * 3)
-		return true;
-	uid = h->uid;
 	epoch = bpf_ktime_get_ns() >> PYX_FAIR_EPOCH_SHIFT;
 	f = bpf_map_lookup_elem(&fair, &uid);
 	if (!f) {
@@ -593,11 +591,33 @@ static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, 
 		return true;
 	}
 	__sync_fetch_and_add(&f->pending[stream], 1);
+	c = bpf_map_lookup_elem(&counters, &zero);
 	if (c)
 		__sync_fetch_and_add(&c->throttled[stream], 1);
 	__sync_fetch_and_add(&throttle_unreported, 1);
 	__sync_fetch_and_add(&throttle_pending, 1);
 	return false;
+}
+
+/* May this record go to the ring? No: it was counted throttled. used: the ring's waiting data. */
+static __always_inline bool fair_admit(const struct pyx_rec_hdr *h, __u64 size, int stream,
+				       __u64 used)
+{
+	__u64 ring;
+
+	/* hook_start/hook_stop: one each per interpreter, which costs its user milliseconds, and
+	 * what accounts for its events (events_emitted) */
+	if (!fair_share || stream < 0 || stream >= PYX_FAIR_STREAMS || h->type == PYX_REC_LIFECYCLE)
+		return true;
+	/* the ring's size is fixed once loaded: asked once, not once per record */
+	ring = ring_size;
+	if (!ring) {
+		ring = bpf_ringbuf_query(&rb, BPF_RB_RING_SIZE);
+		ring_size = ring;
+	}
+	if (used * 4 < ring * 3)
+		return true;
+	return fair_admit_uid(h->uid, size, stream, used, ring);
 }
 
 /* One query of the ring's waiting data serves the admission and the wake-up (each query is a
@@ -613,7 +633,7 @@ static __always_inline void send(void *data, __u64 size, int stream)
 	used = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
 	/* after the admission: a throttled producer must not fill the ring with the reports of
 	 * its own throttling, one per record */
-	if (!fair_admit(data, size, stream, c, used))
+	if (!fair_admit(data, size, stream, used))
 		return;
 	if (throttle_pending) {
 		flush_throttled();
@@ -1120,24 +1140,37 @@ __noinline __u32 copy_arg_rt(struct sc_buf *b, __u32 n, __u32 sc, __u32 off, lon
 	return copy_one(b, i, off, kind_of(sc, i), next_kind, next, ret);
 }
 
-/* Fill the tail from the arguments. ret: accept's peer address exists only after success. With a
- * row known only at run time, the global copy_arg_rt() is called for the arguments that have
- * memory (sc_data_args): the verifier checks it once, not once per call site and kind. */
-static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
+/* copy_args() of a row known only at run time: the global copy_arg_rt() for each argument that
+ * has memory (sc_data_args). A global function itself: inlined, its six branches were walked
+ * again in every state of the caller that reached them (~900 of tp_sys_exit's and ~450 of
+ * tp_sys_enter's verified instructions); one call more per record with data. */
+__noinline __u32 copy_args_rt(struct sc_buf *b, __u32 sc, long ret)
 {
 	__u32 off = 0, mask;
 	int i;
 
+	if (!b || sc >= PYX_SC__COUNT)
+		return 0;
+	mask = sc_data_args[sc];
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		if (mask & (1u << i))
+			off = copy_arg_rt(b, i, sc, off, ret);
+	return off;
+}
+
+/* Fill the tail from the arguments. ret: accept's peer address exists only after success. With a
+ * row known only at run time, the global copy_args_rt(): the verifier checks it once, not once
+ * per call site and kind. */
+static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
+{
+	__u32 off = 0;
+	int i;
+
 	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
 		return 0;
-	if (!__builtin_constant_p(sc)) {
-		mask = sc_data_args[sc];
-#pragma unroll
-		for (i = 0; i < PYX_SC_NARGS; i++)
-			if (mask & (1u << i))
-				off = copy_arg_rt(b, i, sc, off, ret);
-		return off;
-	}
+	if (!__builtin_constant_p(sc))
+		return copy_args_rt(b, sc, ret);
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		off = copy_one(b, i, off, sc_kinds[sc][i],
@@ -1325,25 +1358,35 @@ __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u
 	return compare_one(e, x, i, kind_of(sc, i));
 }
 
-/* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
- * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. A row known only at run time: the compared
- * arguments only (sc_cmp_args), as copy_args(). */
-static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, int sc)
+/* compare_args() of a row known only at run time: the compared arguments only (sc_cmp_args). A
+ * global function, as copy_args_rt(). */
+__noinline __u16 compare_args_rt(struct sc_buf *e, struct sc_buf *x, __u32 sc)
 {
 	__u32 mask;
 	__u16 out = 0;
 	int i;
 
+	if (sc >= PYX_SC__COUNT)
+		return 0;
+	mask = sc_cmp_args[sc];
+#pragma unroll
+	for (i = 0; i < PYX_SC_NARGS; i++)
+		if (mask & (1u << i))
+			out |= compare_arg_rt(e, x, i, sc);
+	return out;
+}
+
+/* Compare the entry record e with the exit copies x; flag e's arguments that changed. Returns
+ * PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. */
+static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, int sc)
+{
+	__u16 out = 0;
+	int i;
+
 	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
-	if (!__builtin_constant_p(sc)) {
-		mask = sc_cmp_args[sc];
-#pragma unroll
-		for (i = 0; i < PYX_SC_NARGS; i++)
-			if (mask & (1u << i))
-				out |= compare_arg_rt(e, x, i, sc);
-		return out;
-	}
+	if (!__builtin_constant_p(sc))
+		return compare_args_rt(e, x, sc);
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		out |= compare_one(e, x, i, sc_kinds[sc][i]);
@@ -2352,34 +2395,28 @@ struct {
 	__type(value, struct sc_buf);
 } uring_reqs SEC(".maps");
 
-static __always_inline int uring_sc(__u8 op)
+/* io_uring opcode -> row + 1 (0: not traced). A table where a switch was: each of the switch's
+ * rows went on as a constant that the verifier walked the whole of uring_submit() with, once
+ * per row. */
+static const __u8 uring_sc_of[IORING_OP_LAST] = {
+	[IORING_OP_OPENAT] = PYX_SC_openat + 1,     [IORING_OP_OPENAT2] = PYX_SC_openat2 + 1,
+	[IORING_OP_UNLINKAT] = PYX_SC_unlinkat + 1, [IORING_OP_RENAMEAT] = PYX_SC_renameat2 + 1,
+	[IORING_OP_MKDIRAT] = PYX_SC_mkdirat + 1,   [IORING_OP_SYMLINKAT] = PYX_SC_symlinkat + 1,
+	[IORING_OP_LINKAT] = PYX_SC_linkat + 1,     [IORING_OP_CONNECT] = PYX_SC_connect + 1,
+	[IORING_OP_SEND] = PYX_SC_sendto + 1,       [IORING_OP_SEND_ZC] = PYX_SC_sendto + 1,
+	[IORING_OP_SENDMSG] = PYX_SC_sendmsg + 1,   [IORING_OP_SENDMSG_ZC] = PYX_SC_sendmsg + 1,
+};
+
+/* The row of opcode op + 1, 0 when it is not traced. */
+static __always_inline __u64 uring_row(__u8 op)
 {
-	switch (op) {
-	case IORING_OP_OPENAT:
-		return PYX_SC_openat;
-	case IORING_OP_OPENAT2:
-		return PYX_SC_openat2;
-	case IORING_OP_UNLINKAT:
-		return PYX_SC_unlinkat;
-	case IORING_OP_RENAMEAT:
-		return PYX_SC_renameat2;
-	case IORING_OP_MKDIRAT:
-		return PYX_SC_mkdirat;
-	case IORING_OP_SYMLINKAT:
-		return PYX_SC_symlinkat;
-	case IORING_OP_LINKAT:
-		return PYX_SC_linkat;
-	case IORING_OP_CONNECT:
-		return PYX_SC_connect;
-	case IORING_OP_SEND:
-	case IORING_OP_SEND_ZC:
-		return PYX_SC_sendto;
-	case IORING_OP_SENDMSG:
-	case IORING_OP_SENDMSG_ZC:
-		return PYX_SC_sendmsg;
-	default:
-		return -1;
-	}
+	__u64 at = op;
+
+	/* 64-bit: as in send_size() */
+	asm volatile("" : "+r"(at));
+	if (at >= IORING_OP_LAST)
+		return 0;
+	return uring_sc_of[at];
 }
 
 /* copy_str() for a string the kernel already holds (struct filename's name). */
@@ -2570,7 +2607,7 @@ SEC("raw_tp/io_uring_submit_req")
 int uring_submit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct io_kiocb *req = (struct io_kiocb *)ctx->args[0];
-	__u64 key = (__u64)req, flags = BPF_CORE_READ_BITFIELD_PROBED(req, flags);
+	__u64 key = (__u64)req, flags = BPF_CORE_READ_BITFIELD_PROBED(req, flags), row;
 	__u8 op = BPF_CORE_READ(req, opcode);
 	struct sc_buf *b, *old;
 	__u32 off;
@@ -2579,9 +2616,10 @@ int uring_submit(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	sc = uring_sc(op);
-	if (sc < 0 || sc >= PYX_SC__COUNT)
+	row = uring_row(op);
+	if (!row || row > PYX_SC__COUNT)
 		return 0;
+	sc = row - 1;
 	old = bpf_map_lookup_elem(&uring_reqs, &key);
 	if (old) {
 		uring_send_now(old);

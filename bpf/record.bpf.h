@@ -17,7 +17,7 @@
 
 #include <bpf/bpf_core_read.h>
 
-#define PYX_SCRATCH_SLOTS 4
+#define PYX_SCRATCH_SLOTS 4 /* a power of two (pyx_scratch_take()) */
 
 /* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task(), the
  * current task's own fields), never from anything the traced process wrote. ts_ns: a
@@ -118,20 +118,29 @@ static __always_inline void pyx_fill_hdr(struct pyx_rec_hdr *h, __u16 type, __u3
 	pyx_fill_hdr_at(h, type, size, bpf_ktime_get_ns());
 }
 
+/* Always 0, in .bss: a value the verifier cannot know (pyx_scratch_take()); static, so that an
+ * object that takes no scratch slot has no .bss for it. */
+static __u32 pyx_scratch_zero;
+
 /* The first free slot of `map` on this CPU, or NULL when all are held. busy_words are this CPU's
  * PYX_SCRATCH_SLOTS busy words for that map; on success *busy is the slot's word, to hand to
  * pyx_scratch_put() once the record has been sent. */
 static __always_inline void *pyx_scratch_take(void *map, __u64 *busy_words, __u64 **busy)
 {
-	__u32 i, key;
+	__u32 i, key, at;
 	__u64 *w;
 	void *b;
 
 	*busy = NULL;
 	for (i = 0; i < PYX_SCRATCH_SLOTS; i++) {
-		/* The key goes to the helper through the stack, where the verifier loses i's bound. */
-		w = &busy_words[i];
-		key = i;
+		/* Slot i, at an index the verifier knows only as one of the slots': with a
+		 * constant one per slot, everything the caller does with the buffer was verified
+		 * once per slot (states that differ in *busy's offset are never pruned); this way
+		 * once. Taken here, before the word is, so that no path out carries i. */
+		at = (i + *(volatile __u32 *)&pyx_scratch_zero) & (PYX_SCRATCH_SLOTS - 1);
+		/* The key goes to the helper through the stack, where the verifier loses its bound. */
+		w = &busy_words[at];
+		key = at;
 		if (__atomic_exchange_n(w, 1, __ATOMIC_SEQ_CST))
 			continue;
 		b = bpf_map_lookup_elem(map, &key);
