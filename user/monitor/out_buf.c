@@ -328,6 +328,17 @@ static bool is_invisible(uint32_t cp)
 	return uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp);
 }
 
+/* "\\u" and four lowercase hex digits, as "\\u%04x" prints a code point up to U+FFFF, without a
+ * printf per character (binary bytes values are mostly such escapes) */
+static void json_u4(struct pyx_buf *b, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\',        'u', hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15],
+		      hex[cp & 15] };
+
+	pyx_buf_write(b, e, sizeof(e));
+}
+
 static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 {
 	switch (cp) {
@@ -341,7 +352,7 @@ static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 		pyx_buf_puts(b, "\\r");
 		break;
 	default:
-		pyx_buf_printf(b, "\\u%04x", cp);
+		json_u4(b, cp);
 	}
 }
 
@@ -420,7 +431,7 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
 		if (!k) {
-			pyx_buf_printf(b, "\\udc%02x", s[i]);
+			json_u4(b, 0xdc00 | s[i]);
 			i++;
 		} else if (cp == '"' || cp == '\\') {
 			pyx_buf_putc(b, '\\');
