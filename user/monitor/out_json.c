@@ -914,6 +914,40 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 	pyx_buf_u64(b, sv->latency_ns);
 }
 
+/*
+ * A syscall line's ,"syscall":"NAME","nr":N,"args": kept by (name, nr): a loop's lines repeat
+ * it. The name is the syscall table's (one pointer per name). Per thread, as the caches above.
+ */
+static __thread struct {
+	const char *name;
+	uint32_t nr;
+	size_t len;
+	char text[96];
+} sc_head;
+
+static void json_syscall_head(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	size_t start = b->len, n;
+
+	if (sc_head.len && sc_head.name == sv->name && sc_head.nr == sv->nr) {
+		pyx_buf_write(b, sc_head.text, sc_head.len);
+		return;
+	}
+	pyx_buf_puts(b, ",\"syscall\":\"");
+	pyx_buf_puts(b, sv->name);
+	pyx_buf_puts(b, "\",\"nr\":");
+	pyx_buf_u64(b, sv->nr);
+	pyx_buf_puts(b, ",\"args\":");
+	n = b->len - start;
+	sc_head.len = 0;
+	if (!b->oom && n <= sizeof(sc_head.text)) {
+		memcpy(sc_head.text, b->p + start, n);
+		sc_head.name = sv->name;
+		sc_head.nr = sv->nr;
+		sc_head.len = n;
+	}
+}
+
 static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 {
 	struct pyx_buf *b = &w->buf;
@@ -921,11 +955,7 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	unsigned int i, n;
 
 	json_common(w, "syscall", &sv->rec->hdr);
-	pyx_buf_puts(b, ",\"syscall\":\"");
-	pyx_buf_puts(b, sv->name);
-	pyx_buf_puts(b, "\",\"nr\":");
-	pyx_buf_u64(b, sv->nr);
-	pyx_buf_puts(b, ",\"args\":");
+	json_syscall_head(b, sv);
 	if (sv->no_entry) {
 		pyx_buf_puts(b, "null");
 	} else {
