@@ -868,19 +868,40 @@ static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t
 	args_seen.valid = true;
 }
 
+/*
+ * The view the "args" object was last written for (pyx_sysrec_view_gen()) and the cache whose
+ * text it was: the audit line's "syscalls" list and the syscall's own line write the same view
+ * one after the other, and the second found it by comparing the record's bytes or all its
+ * arguments again. Per thread, as the caches above.
+ */
+static __thread struct {
+	uint64_t gen;
+	const struct pyx_buf *text;
+} args_last;
+
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	size_t size = sv->rec->hdr.size, start = b->len;
+	uint64_t gen = pyx_sysrec_view_gen(sv);
 	unsigned int i;
 
+	if (gen && args_last.gen == gen) {
+		pyx_buf_write(b, args_last.text->p, args_last.text->len);
+		return;
+	}
 	if (args_cache.size == size && !memcmp(args_cache.rec, sv->rec, size)) {
 		pyx_buf_write(b, args_cache.text.p, args_cache.text.len);
+		args_last.gen = gen;
+		args_last.text = &args_cache.text;
 		return;
 	}
 	if (args_seen_same(sv)) {
 		pyx_buf_write(b, args_seen.text.p, args_seen.text.len);
+		args_last.gen = gen;
+		args_last.text = &args_seen.text;
 		return;
 	}
+	args_last.gen = 0;
 	pyx_buf_putc(b, '{');
 	for (i = 0; i < sv->nargs; i++) {
 		/* the table's names are C identifiers (#a0.. in decode_syscall.c): nothing to
@@ -894,6 +915,10 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 	if (!b->oom) {
 		args_cache_put(sv->rec, size, b->p + start, b->len - start);
 		args_seen_put(sv, b->p + start, b->len - start);
+		if (args_cache.size) {
+			args_last.gen = gen;
+			args_last.text = &args_cache.text;
+		}
 	}
 }
 
