@@ -37,7 +37,8 @@ static int fail(struct reader *r, const char *why)
 	return -EINVAL;
 }
 
-static int take(struct reader *r, size_t n, const uint8_t **out)
+static inline __attribute__((always_inline)) int take(struct reader *r, size_t n,
+						      const uint8_t **out)
 {
 	if (n > r->left)
 		return fail(r, "value runs past the end of the payload");
@@ -47,7 +48,7 @@ static int take(struct reader *r, size_t n, const uint8_t **out)
 	return 0;
 }
 
-static int get_u8(struct reader *r, uint8_t *v)
+static inline __attribute__((always_inline)) int get_u8(struct reader *r, uint8_t *v)
 {
 	const uint8_t *p;
 	int err = take(r, 1, &p);
@@ -57,7 +58,7 @@ static int get_u8(struct reader *r, uint8_t *v)
 	return err;
 }
 
-static int get_u32(struct reader *r, uint32_t *v)
+static inline __attribute__((always_inline)) int get_u32(struct reader *r, uint32_t *v)
 {
 	const uint8_t *p;
 	int err = take(r, 4, &p);
@@ -68,7 +69,7 @@ static int get_u32(struct reader *r, uint32_t *v)
 	return err;
 }
 
-static int get_u64(struct reader *r, uint64_t *v)
+static inline __attribute__((always_inline)) int get_u64(struct reader *r, uint64_t *v)
 {
 	uint32_t lo, hi;
 	int err = get_u32(r, &lo);
@@ -124,7 +125,8 @@ static bool hexdigit(uint8_t c)
 }
 
 /* STR text: valid UTF-8; with ESCAPED, a backslash only starts "\\" or "\udXXX" (a surrogate). */
-static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escaped)
+static inline __attribute__((always_inline)) int check_str(struct reader *r, const uint8_t *s,
+							   uint32_t n, bool escaped)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	uint32_t i = 0, cp;
@@ -188,7 +190,8 @@ static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escape
 
 static int read_value(struct reader *r, struct pyx_value *v, unsigned int depth);
 
-static int read_len_data(struct reader *r, struct pyx_value *v, uint32_t max)
+static inline __attribute__((always_inline)) int read_len_data(struct reader *r,
+							       struct pyx_value *v, uint32_t max)
 {
 	int err = get_u32(r, &v->len);
 
@@ -341,7 +344,7 @@ static int read_value(struct reader *r, struct pyx_value *v, unsigned int depth)
 	}
 }
 
-static int read_str(struct reader *r, struct pyx_value **out)
+static inline __attribute__((always_inline)) int read_str(struct reader *r, struct pyx_value **out)
 {
 	struct pyx_value *v = arena_alloc(r->arena, sizeof(*v));
 	int err;
