@@ -428,7 +428,8 @@ static inline bool word_stops(uint64_t v, uint64_t quote)
 
 /* The end of the run from i of bytes that pass: 8 at a time, then byte by byte (a run is
  * copied at once; paths are mostly that, and the byte loop was the writers' top cost). */
-static inline size_t pass_run(const uint8_t *s, size_t i, size_t n, char quote)
+static inline __attribute__((always_inline)) size_t pass_run(const uint8_t *s, size_t i, size_t n,
+							     char quote)
 {
 	uint64_t v;
 

@@ -85,7 +85,8 @@ static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 	ids_cache.len = (uint16_t)n;
 }
 
-static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+static inline __attribute__((always_inline)) void
+json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
 {
 	struct pyx_buf *b = &w->buf;
 
