@@ -959,10 +959,24 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 	}
 }
 
+/* The ,"ret","errno","latency_ns" text of the view last written (pyx_sysrec_view_gen()), for
+ * its second line, as args_last. Per thread. */
+static __thread struct {
+	uint64_t gen;
+	size_t len;
+	char text[96];
+} result_last;
+
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
+	uint64_t gen = pyx_sysrec_view_gen(sv);
+	size_t start = b->len, n;
 	const char *en;
 
+	if (gen && result_last.gen == gen) {
+		pyx_buf_write(b, result_last.text, result_last.len);
+		return;
+	}
 	pyx_buf_puts(b, ",\"ret\":");
 	pyx_buf_i64(b, (long long)sv->ret);
 	if (sv->err) {
@@ -974,6 +988,13 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 	}
 	pyx_buf_puts(b, ",\"latency_ns\":");
 	pyx_buf_u64(b, sv->latency_ns);
+	n = b->len - start;
+	result_last.gen = 0;
+	if (gen && !b->oom && n <= sizeof(result_last.text)) {
+		memcpy(result_last.text, b->p + start, n);
+		result_last.len = n;
+		result_last.gen = gen;
+	}
 }
 
 /*
