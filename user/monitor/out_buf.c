@@ -361,7 +361,7 @@ static bool is_invisible(uint32_t cp)
 
 /* "\\u" and four lowercase hex digits, as "\\u%04x" prints a code point up to U+FFFF, without a
  * printf per character (binary bytes values are mostly such escapes) */
-static void json_u4(struct pyx_buf *b, uint32_t cp)
+static inline void json_u4(struct pyx_buf *b, uint32_t cp)
 {
 	static const char hex[] = "0123456789abcdef";
 	char e[6] = { '\\',        'u', hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15],
@@ -474,6 +474,18 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 		}
 		if (escaped && s[i] == '\\') {
 			i += payload_escape(b, s + i, n - i);
+			continue;
+		}
+		/* ASCII that does not pass (a quote, a backslash, a control character) without the
+		 * UTF-8 decoder: binary bytes values are mostly such bytes and invalid ones */
+		if (s[i] < 0x80) {
+			if (s[i] == '"' || s[i] == '\\') {
+				pyx_buf_putc(b, '\\');
+				pyx_buf_putc(b, (char)s[i]);
+			} else {
+				json_cp_escape(b, s[i]);
+			}
+			i++;
 			continue;
 		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
