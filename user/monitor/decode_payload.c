@@ -37,7 +37,8 @@ static int fail(struct reader *r, const char *why)
 	return -EINVAL;
 }
 
-static int take(struct reader *r, size_t n, const uint8_t **out)
+static inline __attribute__((always_inline)) int take(struct reader *r, size_t n,
+						      const uint8_t **out)
 {
 	if (n > r->left)
 		return fail(r, "value runs past the end of the payload");
@@ -47,7 +48,7 @@ static int take(struct reader *r, size_t n, const uint8_t **out)
 	return 0;
 }
 
-static int get_u8(struct reader *r, uint8_t *v)
+static inline __attribute__((always_inline)) int get_u8(struct reader *r, uint8_t *v)
 {
 	const uint8_t *p;
 	int err = take(r, 1, &p);
@@ -57,7 +58,7 @@ static int get_u8(struct reader *r, uint8_t *v)
 	return err;
 }
 
-static int get_u32(struct reader *r, uint32_t *v)
+static inline __attribute__((always_inline)) int get_u32(struct reader *r, uint32_t *v)
 {
 	const uint8_t *p;
 	int err = take(r, 4, &p);
@@ -68,7 +69,7 @@ static int get_u32(struct reader *r, uint32_t *v)
 	return err;
 }
 
-static int get_u64(struct reader *r, uint64_t *v)
+static inline __attribute__((always_inline)) int get_u64(struct reader *r, uint64_t *v)
 {
 	uint32_t lo, hi;
 	int err = get_u32(r, &lo);
@@ -124,7 +125,8 @@ static bool hexdigit(uint8_t c)
 }
 
 /* STR text: valid UTF-8; with ESCAPED, a backslash only starts "\\" or "\udXXX" (a surrogate). */
-static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escaped)
+static inline __attribute__((always_inline)) int check_str(struct reader *r, const uint8_t *s,
+							   uint32_t n, bool escaped)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	uint32_t i = 0, cp;
@@ -143,6 +145,22 @@ static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escape
 		}
 		if (i >= n)
 			break;
+		/* fewer than 8 left: the text's last 8 bytes (those before i passed), or 4 to 7
+		 * bytes as their first 4 and last 4, in one word test */
+		if (n - i < 8 && n - i >= 4 - (n >= 8) * 3) {
+			if (n >= 8) {
+				memcpy(&w, s + n - 8, 8);
+			} else {
+				uint32_t lo, hi;
+
+				memcpy(&lo, s + i, 4);
+				memcpy(&hi, s + n - 4, 4);
+				w = lo | (uint64_t)hi << 32;
+			}
+			bs = w ^ (ones * '\\');
+			if (!(w & highs) && !(escaped && ((bs - ones) & ~bs & highs)))
+				break;
+		}
 		if (escaped && s[i] == '\\') {
 			if (i + 1 < n && s[i + 1] == '\\') {
 				i += 2;
@@ -172,7 +190,8 @@ static int check_str(struct reader *r, const uint8_t *s, uint32_t n, bool escape
 
 static int read_value(struct reader *r, struct pyx_value *v, unsigned int depth);
 
-static int read_len_data(struct reader *r, struct pyx_value *v, uint32_t max)
+static inline __attribute__((always_inline)) int read_len_data(struct reader *r,
+							       struct pyx_value *v, uint32_t max)
 {
 	int err = get_u32(r, &v->len);
 
@@ -325,7 +344,7 @@ static int read_value(struct reader *r, struct pyx_value *v, unsigned int depth)
 	}
 }
 
-static int read_str(struct reader *r, struct pyx_value **out)
+static inline __attribute__((always_inline)) int read_str(struct reader *r, struct pyx_value **out)
 {
 	struct pyx_value *v = arena_alloc(r->arena, sizeof(*v));
 	int err;
@@ -341,9 +360,111 @@ static int read_str(struct reader *r, struct pyx_value **out)
 	return 0;
 }
 
+/*
+ * The body (the bytes after the header) of the last payload decoded whole, with what it decoded
+ * to when every value is flat (no container or object): a loop's events repeat their name, frame
+ * and arguments byte for byte (only the header's seq and line change), and checking the same
+ * strings again was most of the decoder's time. Every check is a function of the bytes and the
+ * header's nargs, so a body equal to the kept one, for the same nargs, passes the same checks and
+ * decodes to the same values, whose bytes are then taken from the new body. Per thread.
+ */
+#define PL_VALUES_MAX 12 /* name, file, function and up to 9 arguments */
+
+static __thread struct {
+	bool valid;
+	bool truncated; /* a value carries PYX_TAG_TRUNCATED */
+	uint16_t nargs;
+	size_t len;
+	struct pyx_value v[PL_VALUES_MAX];
+	uint32_t off[PL_VALUES_MAX]; /* of a value's bytes in the body */
+	uint8_t body[PYX_PAYLOAD_MAX];
+} pl_last;
+
+static bool value_flat(const struct pyx_value *v)
+{
+	switch (v->type) {
+	case PYX_TAG_TUPLE:
+	case PYX_TAG_LIST:
+	case PYX_TAG_DICT:
+	case PYX_TAG_OBJECT:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool value_has_data(const struct pyx_value *v)
+{
+	switch (v->type) {
+	case PYX_TAG_BIGINT:
+	case PYX_TAG_STR:
+	case PYX_TAG_BYTES:
+	case PYX_TAG_BYTEARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct pyx_value *ev_value(const struct pyx_event *ev, unsigned int i)
+{
+	return i == 0 ? ev->name : i == 1 ? ev->file : i == 2 ? ev->function : &ev->args[i - 3];
+}
+
+static void pl_keep(const struct pyx_event *ev, const uint8_t *body, size_t len, bool truncated)
+{
+	unsigned int i, n = 3 + ev->nargs;
+
+	pl_last.valid = false;
+	if (n > PL_VALUES_MAX || len > sizeof(pl_last.body))
+		return;
+	for (i = 0; i < n; i++) {
+		const struct pyx_value *v = ev_value(ev, i);
+
+		if (!value_flat(v))
+			return;
+		pl_last.v[i] = *v;
+		pl_last.off[i] = value_has_data(v) ? (uint32_t)(v->s.data - body) : 0;
+	}
+	memcpy(pl_last.body, body, len);
+	pl_last.len = len;
+	pl_last.nargs = ev->nargs;
+	pl_last.truncated = truncated;
+	pl_last.valid = true;
+}
+
+/* The kept values, their bytes in body, allocated from the arena as read_str() and the
+ * arguments' array would be. */
+static int pl_reuse(struct pyx_arena *arena, struct pyx_event *ev, const uint8_t *body)
+{
+	struct pyx_value *v[3];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		v[i] = arena_alloc(arena, sizeof(*v[i]));
+		if (!v[i])
+			return -ENOMEM;
+		*v[i] = pl_last.v[i];
+		v[i]->s.data = body + pl_last.off[i];
+	}
+	ev->name = v[0];
+	ev->file = v[1];
+	ev->function = v[2];
+	ev->args = ev->nargs ? arena_alloc(arena, ev->nargs * sizeof(*ev->args)) : NULL;
+	if (ev->nargs && !ev->args)
+		return -ENOMEM;
+	for (i = 0; i < ev->nargs; i++) {
+		ev->args[i] = pl_last.v[3 + i];
+		if (value_has_data(&ev->args[i]))
+			ev->args[i].s.data = body + pl_last.off[3 + i];
+	}
+	return 0;
+}
+
 int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, struct pyx_event *ev,
 		       const char **why)
 {
+	const uint8_t *body;
 	struct reader r = { .p = buf, .left = len, .arena = arena };
 	uint16_t magic, event_id, nargs;
 	uint8_t version, flags;
@@ -391,6 +512,14 @@ int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, str
 	ev->seq = seq;
 	ev->nargs = nargs;
 
+	body = r.p;
+	if (pl_last.valid && pl_last.nargs == nargs && pl_last.len == r.left &&
+	    !memcmp(pl_last.body, body, r.left)) {
+		err = pl_reuse(arena, ev, body);
+		if (!err)
+			ev->truncated = pl_last.truncated || (flags & PYX_PF_TRUNCATED);
+		goto out;
+	}
 	err = read_str(&r, &ev->name);
 	if (!err)
 		err = read_str(&r, &ev->file);
@@ -417,6 +546,7 @@ int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, str
 		goto out;
 	}
 	ev->truncated = r.truncated || (flags & PYX_PF_TRUNCATED);
+	pl_keep(ev, body, len - sizeof(struct pyx_payload_hdr), r.truncated);
 out:
 	if (err == -ENOMEM && !r.why)
 		r.why = "payload decoder arena exhausted";

@@ -7,7 +7,10 @@
  * wire limits before anything is allocated, nesting is bounded, and the whole buffer must be
  * consumed exactly. It never allocates from the heap: values live in a caller-provided arena,
  * and strings point into the caller's buffer (which must outlive the tree). Any violation makes
- * the whole payload invalid; there is no partial result.
+ * the whole payload invalid; there is no partial result. Per thread, it keeps the body of the
+ * last payload it decoded whole (all values flat) and reuses its values for a payload with the
+ * same nargs and the same body: every check is a function of those bytes, so the result is the
+ * one a full decode gives (decode_payload.c, pl_last).
  */
 #ifndef PYX_DECODE_PAYLOAD_H
 #define PYX_DECODE_PAYLOAD_H

@@ -159,6 +159,10 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out);
  * that does) while using the view. The monitor's run loop only (one per thread).
  */
 const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size);
+/* Which decode sv is, when it is the view pyx_sysrec_view() keeps: a number that changes with
+ * each record it decodes (never 0), so a writer can key what it made of the view by it; 0 for
+ * any other view. */
+uint64_t pyx_sysrec_view_gen(const struct pyx_sysview *sv);
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out);
 
 /* Table lookups. NULL / -1 when out of range. */

@@ -83,6 +83,57 @@ void pyx_buf_write_slow(struct pyx_buf *b, const void *s, size_t n)
 }
 
 /* Digits of v, right-aligned before end, at least width of them (zero-padded). */
+static const char dec_pairs[] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
+/* Two digits ending at d, from the table: one 2-byte copy. */
+static inline void dec_pair(char *d, unsigned int v)
+{
+	memcpy(d - 2, dec_pairs + v * 2, 2);
+}
+
+/* The decimal digits of v below 2^32, ending at end; returns their start. 32-bit arithmetic:
+ * a 64-bit division by 100 is a longer multiply */
+static inline __attribute__((always_inline)) char *dec32(char *d, uint32_t v)
+{
+	while (v >= 100) {
+		uint32_t q = v / 100;
+
+		dec_pair(d, v - q * 100);
+		d -= 2;
+		v = q;
+	}
+	if (v >= 10) {
+		dec_pair(d, v);
+		d -= 2;
+	} else {
+		*--d = (char)('0' + v);
+	}
+	return d;
+}
+
+/* The decimal digits of v ending at d; returns their start. A number past 32 bits (the
+ * timestamps) gives its low eight digits first, as four pairs of 32-bit work. Inlined into
+ * pyx_buf_u64 (a call with its saved registers per number, six numbers a line). */
+static inline __attribute__((always_inline)) char *dec64(char *d, unsigned long long v)
+{
+	while (v > UINT32_MAX) {
+		uint32_t lo = (uint32_t)(v % 100000000), hi = lo / 10000, lo4 = lo - hi * 10000;
+		uint32_t a = lo4 / 100, b = hi / 100;
+
+		dec_pair(d, lo4 - a * 100);
+		dec_pair(d - 2, a);
+		dec_pair(d - 4, hi - b * 100);
+		dec_pair(d - 6, b);
+		d -= 8;
+		v /= 100000000; /* at least 42 */
+	}
+	return dec32(d, (uint32_t)v);
+}
+
 static char *digits(char *end, unsigned long long v, unsigned int base, int width)
 {
 	char *d = end;
@@ -90,27 +141,7 @@ static char *digits(char *end, unsigned long long v, unsigned int base, int widt
 	/* decimal two digits at a time from a table, by a constant divisor (a multiply): the
 	 * digit loop was 5% of the record path (timestamps, ids, latencies) */
 	if (base == 10) {
-		static const char pairs[] =
-			"00010203040506070809101112131415161718192021222324"
-			"25262728293031323334353637383940414243444546474849"
-			"50515253545556575859606162636465666768697071727374"
-			"75767778798081828384858687888990919293949596979899";
-
-		while (v >= 100) {
-			unsigned int i = (unsigned int)(v % 100) * 2;
-
-			v /= 100;
-			d -= 2;
-			d[0] = pairs[i];
-			d[1] = pairs[i + 1];
-		}
-		if (v >= 10) {
-			d -= 2;
-			d[0] = pairs[v * 2];
-			d[1] = pairs[v * 2 + 1];
-		} else {
-			*--d = (char)('0' + v);
-		}
+		d = dec64(d, v);
 	} else {
 		do {
 			*--d = "0123456789abcdef"[v & 15];
@@ -167,7 +198,7 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 		pyx_buf_write_slow(b, d, end - d);
 		return;
 	}
-	digits(b->p + b->len + n, v, 10, 0);
+	dec64(b->p + b->len + n, v);
 	b->len += n;
 	b->p[b->len] = 0;
 }
@@ -328,6 +359,17 @@ static bool is_invisible(uint32_t cp)
 	return uc_is_property_default_ignorable_code_point(cp) || uc_is_property_bidi_control(cp);
 }
 
+/* "\\u" and four lowercase hex digits, as "\\u%04x" prints a code point up to U+FFFF, without a
+ * printf per character (binary bytes values are mostly such escapes) */
+static inline void json_u4(struct pyx_buf *b, uint32_t cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\',        'u', hex[cp >> 12 & 15], hex[cp >> 8 & 15], hex[cp >> 4 & 15],
+		      hex[cp & 15] };
+
+	pyx_buf_write(b, e, sizeof(e));
+}
+
 static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 {
 	switch (cp) {
@@ -341,7 +383,7 @@ static void json_cp_escape(struct pyx_buf *b, uint32_t cp)
 		pyx_buf_puts(b, "\\r");
 		break;
 	default:
-		pyx_buf_printf(b, "\\u%04x", cp);
+		json_u4(b, cp);
 	}
 }
 
@@ -386,7 +428,8 @@ static inline bool word_stops(uint64_t v, uint64_t quote)
 
 /* The end of the run from i of bytes that pass: 8 at a time, then byte by byte (a run is
  * copied at once; paths are mostly that, and the byte loop was the writers' top cost). */
-static inline size_t pass_run(const uint8_t *s, size_t i, size_t n, char quote)
+static inline __attribute__((always_inline)) size_t pass_run(const uint8_t *s, size_t i, size_t n,
+							     char quote)
 {
 	uint64_t v;
 
@@ -395,6 +438,21 @@ static inline size_t pass_run(const uint8_t *s, size_t i, size_t n, char quote)
 		if (word_stops(v, (uint8_t)quote))
 			break;
 		i += 8;
+	}
+	/* fewer than 8 left: the text's last 8 bytes (those before i passed), or 4 to 7 bytes as
+	 * their first 4 and last 4, in one word test; the byte loop only where one stops */
+	if (n - i < 8 && n - i >= 4 - (n >= 8) * 3) {
+		if (n >= 8) {
+			memcpy(&v, s + n - 8, 8);
+		} else {
+			uint32_t lo, hi;
+
+			memcpy(&lo, s + i, 4);
+			memcpy(&hi, s + n - 4, 4);
+			v = lo | (uint64_t)hi << 32;
+		}
+		if (!word_stops(v, (uint8_t)quote))
+			return n;
 	}
 	while (i < n && passes(s[i], quote))
 		i++;
@@ -418,9 +476,21 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 			i += payload_escape(b, s + i, n - i);
 			continue;
 		}
+		/* ASCII that does not pass (a quote, a backslash, a control character) without the
+		 * UTF-8 decoder: binary bytes values are mostly such bytes and invalid ones */
+		if (s[i] < 0x80) {
+			if (s[i] == '"' || s[i] == '\\') {
+				pyx_buf_putc(b, '\\');
+				pyx_buf_putc(b, (char)s[i]);
+			} else {
+				json_cp_escape(b, s[i]);
+			}
+			i++;
+			continue;
+		}
 		k = pyx_utf8_seq(s + i, n - i, &cp);
 		if (!k) {
-			pyx_buf_printf(b, "\\udc%02x", s[i]);
+			json_u4(b, 0xdc00 | s[i]);
 			i++;
 		} else if (cp == '"' || cp == '\\') {
 			pyx_buf_putc(b, '\\');

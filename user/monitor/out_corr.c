@@ -9,6 +9,48 @@
 #include "decode_syscall.h"
 #include "out_corr.h"
 
+/*
+ * An attached syscall's text up to its "args" value, kept by (name, pid, tid): a thread's audit
+ * records attach the same syscall again and again, and its name and two numbers were formatted
+ * for each. The name is the syscall table's (one pointer per name). Per thread, as out_json.c's
+ * caches.
+ */
+static __thread struct {
+	const char *name;
+	uint32_t pid, tid;
+	size_t len;
+	char text[128];
+} att_head;
+
+static void json_att_head(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	uint32_t pid = sv->rec->hdr.pid, tid = sv->rec->hdr.tid;
+	size_t start = b->len, n;
+
+	if (att_head.len && att_head.name == sv->name && att_head.pid == pid &&
+	    att_head.tid == tid) {
+		pyx_buf_write(b, att_head.text, att_head.len);
+		return;
+	}
+	/* piece by piece: no format string to parse per attached syscall */
+	pyx_buf_puts(b, "{\"syscall\":\"");
+	pyx_buf_puts(b, sv->name);
+	pyx_buf_puts(b, "\",\"pid\":");
+	pyx_buf_u64(b, pid);
+	pyx_buf_puts(b, ",\"tid\":");
+	pyx_buf_u64(b, tid);
+	pyx_buf_puts(b, ",\"args\":");
+	n = b->len - start;
+	att_head.len = 0;
+	if (!b->oom && n <= sizeof(att_head.text)) {
+		memcpy(att_head.text, b->p + start, n);
+		att_head.name = sv->name;
+		att_head.pid = pid;
+		att_head.tid = tid;
+		att_head.len = n;
+	}
+}
+
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 {
 	/* decoded here first, and kept for the syscall's own line that follows (mon_record.c) */
@@ -18,14 +60,7 @@ static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 		pyx_buf_puts(b, "null");
 		return;
 	}
-	/* piece by piece: no format string to parse per attached syscall */
-	pyx_buf_puts(b, "{\"syscall\":\"");
-	pyx_buf_puts(b, sv->name);
-	pyx_buf_puts(b, "\",\"pid\":");
-	pyx_buf_u64(b, sv->rec->hdr.pid);
-	pyx_buf_puts(b, ",\"tid\":");
-	pyx_buf_u64(b, sv->rec->hdr.tid);
-	pyx_buf_puts(b, ",\"args\":");
+	json_att_head(b, sv);
 	pyx_json_sysargs(b, sv);
 	pyx_json_sysresult(b, sv);
 	if (a->child)

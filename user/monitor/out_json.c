@@ -85,7 +85,8 @@ static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 	ids_cache.len = (uint16_t)n;
 }
 
-static void json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+static inline __attribute__((always_inline)) void
+json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
 {
 	struct pyx_buf *b = &w->buf;
 
@@ -464,6 +465,42 @@ static void json_audit_args(struct pyx_buf *b, const struct pyx_event *ev)
 		audit_seen_put(ev, b->p + start, b->len - start);
 }
 
+/*
+ * The event's name. For an id in the catalogue, pyx_audit_decode() checked that the payload's
+ * name is the catalogue's bytes, and those (printable ASCII, no quote or backslash) are written
+ * as they are: escaping the same few bytes was 1.5% of the record path. Per thread, the last
+ * id's answer.
+ */
+static void json_event_name(struct pyx_buf *b, const struct pyx_event *ev)
+{
+	static __thread struct {
+		bool valid;
+		unsigned int id;
+		const char *name; /* NULL: escape the payload's */
+		size_t len;
+	} en;
+
+	if (!en.valid || en.id != ev->event_id) {
+		const struct pyx_cat_event *ce = pyx_cat_event(ev->event_id);
+		const char *c;
+
+		en.name = ce ? ce->name : NULL;
+		for (c = en.name; c && *c; c++)
+			if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+				en.name = NULL;
+		en.len = en.name ? strlen(en.name) : 0;
+		en.id = ev->event_id;
+		en.valid = true;
+	}
+	if (en.name && ev->name->len == en.len) {
+		pyx_buf_putc(b, '"');
+		pyx_buf_write(b, en.name, en.len);
+		pyx_buf_putc(b, '"');
+		return;
+	}
+	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
+}
+
 static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		       const struct pyx_event *ev)
 {
@@ -472,7 +509,7 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 
 	json_common(w, "audit", &rec->hdr);
 	pyx_buf_puts(b, ",\"event\":");
-	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
+	json_event_name(b, ev);
 	pyx_buf_puts(b, ",\"category\":\"");
 	pyx_buf_puts(b, cat ? cat : "other");
 	pyx_buf_puts(b, "\",\"seq\":");
@@ -868,19 +905,40 @@ static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t
 	args_seen.valid = true;
 }
 
+/*
+ * The view the "args" object was last written for (pyx_sysrec_view_gen()) and the cache whose
+ * text it was: the audit line's "syscalls" list and the syscall's own line write the same view
+ * one after the other, and the second found it by comparing the record's bytes or all its
+ * arguments again. Per thread, as the caches above.
+ */
+static __thread struct {
+	uint64_t gen;
+	const struct pyx_buf *text;
+} args_last;
+
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	size_t size = sv->rec->hdr.size, start = b->len;
+	uint64_t gen = pyx_sysrec_view_gen(sv);
 	unsigned int i;
 
+	if (gen && args_last.gen == gen) {
+		pyx_buf_write(b, args_last.text->p, args_last.text->len);
+		return;
+	}
 	if (args_cache.size == size && !memcmp(args_cache.rec, sv->rec, size)) {
 		pyx_buf_write(b, args_cache.text.p, args_cache.text.len);
+		args_last.gen = gen;
+		args_last.text = &args_cache.text;
 		return;
 	}
 	if (args_seen_same(sv)) {
 		pyx_buf_write(b, args_seen.text.p, args_seen.text.len);
+		args_last.gen = gen;
+		args_last.text = &args_seen.text;
 		return;
 	}
+	args_last.gen = 0;
 	pyx_buf_putc(b, '{');
 	for (i = 0; i < sv->nargs; i++) {
 		/* the table's names are C identifiers (#a0.. in decode_syscall.c): nothing to
@@ -894,13 +952,31 @@ void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 	if (!b->oom) {
 		args_cache_put(sv->rec, size, b->p + start, b->len - start);
 		args_seen_put(sv, b->p + start, b->len - start);
+		if (args_cache.size) {
+			args_last.gen = gen;
+			args_last.text = &args_cache.text;
+		}
 	}
 }
 
+/* The ,"ret","errno","latency_ns" text of the view last written (pyx_sysrec_view_gen()), for
+ * its second line, as args_last. Per thread. */
+static __thread struct {
+	uint64_t gen;
+	size_t len;
+	char text[96];
+} result_last;
+
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
+	uint64_t gen = pyx_sysrec_view_gen(sv);
+	size_t start = b->len, n;
 	const char *en;
 
+	if (gen && result_last.gen == gen) {
+		pyx_buf_write(b, result_last.text, result_last.len);
+		return;
+	}
 	pyx_buf_puts(b, ",\"ret\":");
 	pyx_buf_i64(b, (long long)sv->ret);
 	if (sv->err) {
@@ -912,6 +988,47 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 	}
 	pyx_buf_puts(b, ",\"latency_ns\":");
 	pyx_buf_u64(b, sv->latency_ns);
+	n = b->len - start;
+	result_last.gen = 0;
+	if (gen && !b->oom && n <= sizeof(result_last.text)) {
+		memcpy(result_last.text, b->p + start, n);
+		result_last.len = n;
+		result_last.gen = gen;
+	}
+}
+
+/*
+ * A syscall line's ,"syscall":"NAME","nr":N,"args": kept by (name, nr): a loop's lines repeat
+ * it. The name is the syscall table's (one pointer per name). Per thread, as the caches above.
+ */
+static __thread struct {
+	const char *name;
+	uint32_t nr;
+	size_t len;
+	char text[96];
+} sc_head;
+
+static void json_syscall_head(struct pyx_buf *b, const struct pyx_sysview *sv)
+{
+	size_t start = b->len, n;
+
+	if (sc_head.len && sc_head.name == sv->name && sc_head.nr == sv->nr) {
+		pyx_buf_write(b, sc_head.text, sc_head.len);
+		return;
+	}
+	pyx_buf_puts(b, ",\"syscall\":\"");
+	pyx_buf_puts(b, sv->name);
+	pyx_buf_puts(b, "\",\"nr\":");
+	pyx_buf_u64(b, sv->nr);
+	pyx_buf_puts(b, ",\"args\":");
+	n = b->len - start;
+	sc_head.len = 0;
+	if (!b->oom && n <= sizeof(sc_head.text)) {
+		memcpy(sc_head.text, b->p + start, n);
+		sc_head.name = sv->name;
+		sc_head.nr = sv->nr;
+		sc_head.len = n;
+	}
 }
 
 static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
@@ -921,11 +1038,7 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	unsigned int i, n;
 
 	json_common(w, "syscall", &sv->rec->hdr);
-	pyx_buf_puts(b, ",\"syscall\":\"");
-	pyx_buf_puts(b, sv->name);
-	pyx_buf_puts(b, "\",\"nr\":");
-	pyx_buf_u64(b, sv->nr);
-	pyx_buf_puts(b, ",\"args\":");
+	json_syscall_head(b, sv);
 	if (sv->no_entry) {
 		pyx_buf_puts(b, "null");
 	} else {

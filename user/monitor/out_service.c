@@ -59,6 +59,7 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	time_t sec = (time_t)(real / 1000000000);
 	long nsec = (long)(real % 1000000000);
 	struct tm tm;
+	uint32_t ns;
 	size_t n;
 	int i;
 
@@ -87,19 +88,19 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	}
 	memcpy(out, cached, n);
 	out[n] = '.';
-	/* two digits at a time from a table (as out_buf.c's digits()), the ninth alone */
-	for (i = 9; i > 1; i -= 2, nsec /= 100) {
+	/* two digits at a time from a table (as out_buf.c's digits()), the ninth alone; in 32
+	 * bits (nsec < 10^9), each pair one 2-byte copy */
+	ns = (uint32_t)nsec;
+	for (i = 9; i > 1; i -= 2, ns /= 100) {
 		static const char pairs[] =
 			"00010203040506070809101112131415161718192021222324"
 			"25262728293031323334353637383940414243444546474849"
 			"50515253545556575859606162636465666768697071727374"
 			"75767778798081828384858687888990919293949596979899";
-		unsigned int k = (unsigned int)(nsec % 100) * 2;
 
-		out[n + i - 1] = pairs[k];
-		out[n + i] = pairs[k + 1];
+		memcpy(out + n + i - 1, pairs + ns % 100 * 2, 2);
 	}
-	out[n + 1] = (char)('0' + nsec);
+	out[n + 1] = (char)('0' + ns);
 	out[n + 10] = 'Z';
 	out[n + 11] = 0;
 	return n + 11;
@@ -107,14 +108,26 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 
 void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns)
 {
-	char when[48];
+	size_t nl = strlen(st->node), n;
+	char when[48], *o;
 
-	size_t n = pyx_stamp_time(st, ts_ns, when, sizeof(when));
-
+	/* in place when the buffer has room (it mostly has: a line is built in the sink's chunk),
+	 * not through a copy of the time and a write per piece */
+	if (__builtin_expect(!b->oom && b->len + 18 + sizeof(when) + nl + 1 <= b->cap, 1)) {
+		o = b->p + b->len;
+		memcpy(o, ",\"time\":\"", 9);
+		n = pyx_stamp_time(st, ts_ns, o + 9, sizeof(when));
+		memcpy(o + 9 + n, "\",\"node\":", 9);
+		memcpy(o + 18 + n, st->node, nl);
+		b->len += 18 + n + nl;
+		b->p[b->len] = 0;
+		return;
+	}
+	n = pyx_stamp_time(st, ts_ns, when, sizeof(when));
 	pyx_buf_puts(b, ",\"time\":\"");
 	pyx_buf_write(b, when, n);
 	pyx_buf_puts(b, "\",\"node\":");
-	pyx_buf_puts(b, st->node);
+	pyx_buf_write(b, st->node, nl);
 }
 
 void pyx_stamp_line(const struct pyx_stamp *st, struct pyx_buf *b)
