@@ -92,8 +92,24 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 
 /* ---- records ---- */
 
-/* Closed windows kept for reuse (corr_internal.h): 64 of 1.9 KB at most. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PYX_CORR_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(PYX_CORR_ASAN)
+#define CORR_ASAN 1
+#else
+#define CORR_ASAN 0
+#endif
+
+/* Closed windows kept for reuse (corr_internal.h): 64 of 1.9 KB at most; none under ASan, which
+ * then sees a use of a window after it was freed (or parked, close_win). */
+#if CORR_ASAN
+#define WIN_POOL_MAX 0
+#else
 #define WIN_POOL_MAX 64
+#endif
 
 /* A zeroed window but for its claim, which the caller initialises (corr_claim_init). A reused
  * window's claim still holds the pointers of its previous use, already freed by win_free(): only
@@ -117,12 +133,7 @@ static struct win *win_new(struct pyx_corr *c)
  * from a free list of blocks of that size, at most HELD_POOL_MAX of them kept: a malloc and a
  * free cost ~115 instructions per record held (docs/benchmarks.md, fifth pass). */
 #define HELD_SMALL 448
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PYX_CORR_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(PYX_CORR_ASAN)
+#if CORR_ASAN
 #define HELD_POOL_MAX 0 /* every copy freed: ASan sees a use after its last reference */
 #else
 #define HELD_POOL_MAX 256
@@ -153,6 +164,17 @@ static struct held *held_new(struct pyx_corr *c, const void *rec, size_t size)
 
 static void held_put(struct pyx_corr *c, struct held *h);
 
+static void winsum_free(struct pyx_corr *c, struct winsum *s)
+{
+	unsigned int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->natt; i++)
+		held_put(c, s->att[i]);
+	free(s);
+}
+
 static void win_free(struct pyx_corr *c, struct win *w)
 {
 	unsigned int i;
@@ -162,12 +184,14 @@ static void win_free(struct pyx_corr *c, struct win *w)
 	for (i = 0; i < w->natt; i++)
 		held_put(c, w->att[i]);
 	corr_claim_free(&w->cl);
+#if WIN_POOL_MAX
 	if (c->nwin_pool < WIN_POOL_MAX) {
 		w->th = (struct thread *)c->win_pool;
 		c->win_pool = w;
 		c->nwin_pool++;
 		return;
 	}
+#endif
 	free(w);
 }
 
@@ -177,6 +201,7 @@ static void held_put(struct pyx_corr *c, struct held *h)
 	if (!h || --h->refs)
 		return;
 	win_free(c, h->win);
+	winsum_free(c, h->sum);
 	free(h->ctx);
 #if HELD_POOL_MAX
 	if (h->size <= HELD_SMALL && c->nheld_pool < HELD_POOL_MAX) {
@@ -249,6 +274,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		.why = h->why,
 	};
 	struct win *w = h->win;
+	struct winsum *s = h->sum;
 	unsigned int i;
 
 	if (w) {
@@ -266,6 +292,20 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			it.event = &w->ev;
 		if (h->verdict == PYX_V_MATCHED)
 			corr_lat_add(c, w->cl.ev, w->lat);
+	} else if (s) { /* the same from a parked window's summary (close_win) */
+		for (i = 0; i < s->natt; i++) {
+			att[i].rec = s->att[i]->rec;
+			att[i].size = s->att[i]->size;
+			att[i].child = s->att_child >> i & 1;
+		}
+		it.syscalls = att;
+		it.nsyscalls = s->natt;
+		it.nsyscalls_dropped = s->ndropped;
+		it.latency_ns = s->lat;
+		if (s->ev_gen && s->ev_gen + 1 >= c->ev_gen)
+			it.event = &s->ev;
+		if (h->verdict == PYX_V_MATCHED)
+			corr_lat_add(c, s->ev_id, s->lat);
 	}
 	if (h->ctx) {
 		context_of(h->ctx, &ctx);
@@ -332,8 +372,37 @@ static void win_unslot(struct win *w)
 	th->nouter = j;
 }
 
+/*
+ * Closed window w must wait behind an older window of its thread (its held record is not first
+ * in the queue): what its output line needs goes to a summary, and w back to the pool, so that a
+ * long wait (an import open over a loop of opens, docs/benchmarks.md, "the correlator's
+ * holding") costs the thread ~100 bytes per window, not 1.9 KB of a window nobody uses any
+ * more. Without memory for the summary the window waits whole.
+ */
+static void win_park(struct pyx_corr *c, struct win *w)
+{
+	struct held *h = w->audit;
+	struct winsum *s = malloc(sizeof(*s) + w->natt * sizeof(s->att[0]));
+
+	if (!s)
+		return;
+	s->ev = w->ev;
+	s->ev_gen = w->ev_gen;
+	s->lat = w->lat;
+	s->ev_id = w->cl.ev;
+	s->natt = w->natt;
+	s->ndropped = w->ndropped;
+	s->att_child = w->att_child;
+	memcpy(s->att, w->att, w->natt * sizeof(s->att[0])); /* their references move */
+	w->natt = 0;
+	h->win = NULL;
+	h->sum = s;
+	win_free(c, w);
+}
+
 static void close_win(struct pyx_corr *c, struct win *w)
 {
+	struct thread *th = w->th;
 	struct held *h;
 	unsigned int i;
 
@@ -362,7 +431,10 @@ static void close_win(struct pyx_corr *c, struct win *w)
 			memset(&w->cl, 0, sizeof(w->cl));
 		}
 	}
-	release(c, w->th);
+	/* the release below stops at th's first record, which is not ready: h stays held */
+	if (h && th->head != h && !ready(th->head))
+		win_park(c, w);
+	release(c, th);
 }
 
 static void end_win(struct pyx_corr *c, struct win *w)

@@ -46,17 +46,33 @@ struct ctxcopy {
 
 struct win;
 
+/* What the output still needs of a closed window whose audit record must wait behind an older
+ * window of its thread (corr_engine.c, close_win): its verdict is in its held record, the rest
+ * here, so that the 1.9 KB window goes back to the pool at once instead of waiting too. */
+struct winsum {
+	struct pyx_event ev; /* as struct win's ev and ev_gen */
+	uint64_t ev_gen;
+	uint64_t lat;
+	unsigned int ev_id; /* the claim's PYX_EV_*, for its latency */
+	unsigned int natt, ndropped;
+	uint32_t att_child;
+	struct held *att[]; /* natt, one reference each */
+};
+
 /* A copy of a record held for ordering or attached to a window. A syscall record attached to
  * windows and held on its thread's queue is one copy, shared (refs: one per window and one for
  * the queue), not a malloc, a memcpy and a free per use. */
 struct held {
 	struct held *next;
-	struct win *win; /* audit record: its window (owned) */
-	enum pyx_corr_verdict verdict;
+	struct win *win;    /* audit record: its window (owned) */
+	struct winsum *sum; /* audit record: its closed window's summary (owned), win NULL */
 	const char *why;
 	struct ctxcopy *ctx; /* unaudited: the context (owned) */
-	unsigned int refs;
 	size_t size;
+	/* the two 4-byte fields together: 56 bytes in all, a pooled small copy one 512-byte
+	 * malloc chunk (corr_engine.c, HELD_SMALL) */
+	enum pyx_corr_verdict verdict;
+	unsigned int refs;
 	uint64_t rec[]; /* 8-aligned copy */
 };
 
