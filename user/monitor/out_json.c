@@ -492,7 +492,9 @@ static void json_event_name(struct pyx_buf *b, const struct pyx_event *ev)
 		en.id = ev->event_id;
 		en.valid = true;
 	}
-	if (en.name && ev->name->len == en.len) {
+	/* pyx_audit_decode() checked that the payload's name is the catalogue's; checked again
+	 * here (a few bytes) so that no other way to an event prints a forged name as the real */
+	if (en.name && ev->name->len == en.len && !memcmp(ev->name->s.data, en.name, en.len)) {
 		pyx_buf_putc(b, '"');
 		pyx_buf_write(b, en.name, en.len);
 		pyx_buf_putc(b, '"');

@@ -36,7 +36,8 @@ static void put_color(struct pyx_writer *w, struct pyx_buf *b, const char *c)
 void pyx_plain_columns(struct pyx_writer *w, uint64_t ts_ns, uint32_t pid, uint32_t tid,
 		       const char *comm, char t)
 {
-	int64_t real = (int64_t)ts_ns + w->real_offset;
+	/* in unsigned arithmetic: a replayed capture's ts_ns may be anything (no overflow UB) */
+	int64_t real = (int64_t)(ts_ns + (uint64_t)w->real_offset);
 	time_t sec = real / 1000000000;
 	struct tm tm;
 	char ts[16];

@@ -55,7 +55,8 @@ void pyx_stamp_init(struct pyx_stamp *st)
 
 size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size)
 {
-	int64_t real = (int64_t)ts_ns + st->real_offset;
+	/* in unsigned arithmetic: a replayed capture's ts_ns may be anything (no overflow UB) */
+	int64_t real = (int64_t)(ts_ns + (uint64_t)st->real_offset);
 	time_t sec = (time_t)(real / 1000000000);
 	long nsec = (long)(real % 1000000000);
 	struct tm tm;
