@@ -8,6 +8,9 @@
  * and the documented arena size is always enough (never -ENOMEM for a payload within the limit).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "pyxcheck_wire.h"
 #include "decode_payload.h"
@@ -76,6 +79,102 @@ static void check_value(const struct pyx_value *v, unsigned int depth)
 	}
 }
 
+/* Are a (its bytes in buffer ba) and b (in bb) the same value, bytes at the same offsets? */
+static bool same_value(const struct pyx_value *a, const uint8_t *ba, const struct pyx_value *b,
+		       const uint8_t *bb)
+{
+	uint32_t i;
+
+	if (a->type != b->type || a->flags != b->flags || a->len != b->len)
+		return false;
+	switch (a->type) {
+	case PYX_TAG_INT:
+		return a->i == b->i;
+	case PYX_TAG_FLOAT:
+		return !memcmp(&a->f, &b->f, sizeof(a->f));
+	case PYX_TAG_STR:
+	case PYX_TAG_BYTES:
+	case PYX_TAG_BYTEARRAY:
+	case PYX_TAG_BIGINT:
+		return (!a->len || a->s.data - ba == b->s.data - bb) &&
+		       (a->type != PYX_TAG_BIGINT || a->s.negative == b->s.negative);
+	case PYX_TAG_TUPLE:
+	case PYX_TAG_LIST:
+	case PYX_TAG_DICT:
+		for (i = 0; i < (a->type == PYX_TAG_DICT ? 2 * a->len : a->len); i++)
+			if (!same_value(&a->items[i], ba, &b->items[i], bb))
+				return false;
+		return true;
+	case PYX_TAG_OBJECT:
+		if (a->obj.type_len != b->obj.type_len ||
+		    a->obj.type_name - ba != b->obj.type_name - bb)
+			return false;
+		for (i = 0; i < a->len; i++)
+			if (a->obj.attrs[i].name_len != b->obj.attrs[i].name_len ||
+			    a->obj.attrs[i].name - ba != b->obj.attrs[i].name - bb ||
+			    !same_value(a->obj.attrs[i].value, ba, b->obj.attrs[i].value, bb))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/*
+ * The decoder keeps the last payload's body and serves the next one with the same nargs and body
+ * from it (decode_payload.c, pl_last). Whatever the previous inputs left there, a decode must give
+ * what a full decode of the same bytes gives: decode data as it comes (perhaps from the kept body
+ * of the input before), then a copy after forgetting (a full decode, which keeps its body), then
+ * data again (served from that body when it qualifies), and compare all three.
+ */
+static void check_kept_body(const uint8_t *data, size_t size, int err, const char *why,
+			    const struct pyx_event *ev)
+{
+	static uint8_t mem2[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
+	static uint8_t mem3[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
+	struct pyx_arena a2, a3;
+	struct pyx_event e2, e3;
+	const char *why2 = NULL, *why3 = NULL;
+	uint8_t *copy = malloc(size ? size : 1);
+	int err2, err3;
+	unsigned int i;
+
+	if (!copy)
+		abort();
+	memcpy(copy, data, size);
+	pyx_payload_forget();
+	pyx_arena_init(&a2, mem2, sizeof(mem2));
+	err2 = pyx_payload_decode(copy, size, &a2, &e2, &why2);
+	pyx_arena_init(&a3, mem3, sizeof(mem3));
+	err3 = pyx_payload_decode(data, size, &a3, &e3, &why3);
+	if (err != err2 || err != err3 || why != why2 || why != why3)
+		abort();
+	if (!err) {
+		if (ev->flags != e2.flags || ev->event_id != e2.event_id || ev->line != e2.line ||
+		    ev->seq != e2.seq || ev->nargs != e2.nargs || ev->truncated != e2.truncated ||
+		    !same_value(ev->name, data, e2.name, copy) ||
+		    !same_value(ev->file, data, e2.file, copy) ||
+		    !same_value(ev->function, data, e2.function, copy))
+			abort();
+		for (i = 0; i < ev->nargs; i++)
+			if (!same_value(&ev->args[i], data, &e2.args[i], copy))
+				abort();
+		if (e3.flags != e2.flags || e3.event_id != e2.event_id || e3.line != e2.line ||
+		    e3.seq != e2.seq || e3.nargs != e2.nargs || e3.truncated != e2.truncated ||
+		    !same_value(e3.name, data, e2.name, copy) ||
+		    !same_value(e3.file, data, e2.file, copy) ||
+		    !same_value(e3.function, data, e2.function, copy))
+			abort();
+		for (i = 0; i < e3.nargs; i++)
+			if (!same_value(&e3.args[i], data, &e2.args[i], copy))
+				abort();
+		/* the same arena use as the full decode: the documented size holds either way */
+		if (a3.used != a2.used)
+			abort();
+	}
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t arena_mem[PYX_ARENA_SIZE(PYX_PAYLOAD_MAX)] __attribute__((aligned(16)));
@@ -89,6 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in_hi = data + size;
 	pyx_arena_init(&arena, arena_mem, sizeof(arena_mem));
 	err = pyx_payload_decode(data, size, &arena, &ev, &why);
+	check_kept_body(data, size, err, why, &ev);
 	if (err) {
 		/* a reason for every refusal; the arena is big enough by construction */
 		if (err != -EINVAL || !why)

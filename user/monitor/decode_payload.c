@@ -433,6 +433,11 @@ static void pl_keep(const struct pyx_event *ev, const uint8_t *body, size_t len,
 	pl_last.valid = true;
 }
 
+void pyx_payload_forget(void)
+{
+	pl_last.valid = false;
+}
+
 /* The kept values, their bytes in body, allocated from the arena as read_str() and the
  * arguments' array would be. */
 static int pl_reuse(struct pyx_arena *arena, struct pyx_event *ev, const uint8_t *body)

@@ -86,6 +86,10 @@ static inline void pyx_arena_reset(struct pyx_arena *a)
 int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, struct pyx_event *ev,
 		       const char **why);
 
+/* Forget this thread's kept body: the next decode is a full one (the fuzz target compares a
+ * decode served from the kept body with a full decode of the same bytes). */
+void pyx_payload_forget(void);
+
 /* UTF-8 helpers shared by the writers. Returns the length of the valid UTF-8 sequence (not a
  * surrogate, not overlong, <= U+10FFFF) starting at s (n bytes available), 0 if there is none, and
  * stores the code point in *cp. */
