@@ -37,6 +37,7 @@ TYPED = [
 NAMES = ["a", "a", "b", "\u00e9", "\u00e9", "a", "b"]
 MODES = [0o644, 0o644, 0o600, 0o600, 0o644]
 ROUNDS = 2
+THREAD_TURNS = 3
 
 CHILD = r"""
 import os, sys
@@ -73,7 +74,20 @@ for r in range(%d):
             ns[f]()
         except OSError:
             pass
-""" % (EVENTS, NAMES, MODES, ROUNDS)
+
+# the same open from two threads in turn: attached syscalls that differ in the tid only
+import threading
+def opener():
+    try:
+        open(os.path.join(d, "a"), "rb").close()
+    except OSError:
+        pass
+for k in range(%d):
+    opener()
+    t = threading.Thread(target=opener)
+    t.start()
+    t.join()
+""" % (EVENTS, NAMES, MODES, ROUNDS, THREAD_TURNS)
 
 
 @needs_root_bpf
@@ -108,21 +122,37 @@ def test_consecutive_records_that_differ_in_one_value_each_show_their_own(tmp_pa
     # syscall args: each openat of the files (its own line and the one paired with its audit
     # event) names its own path
     paths = [str(d / n) for n in NAMES] + [str(d / "a")] * 5
+    turned = [str(d / "a")] * (2 * THREAD_TURNS)  # the threads' opens, last
     opened = [x["args"]["filename"]["path"] for x in mine
               if x.get("type") == "syscall" and x["syscall"] == "openat"
               and x["args"]["filename"].get("path", "").startswith(str(d))]
-    assert opened == paths * ROUNDS
+    assert opened == paths * ROUNDS + turned
     paired = [s["args"]["filename"]["path"] for x in mine
               if x.get("type") == "audit" and x.get("event") == "open"
               and str(x["args"]["path"].get("str")).startswith(str(d))
               for s in x.get("syscalls", []) if s["syscall"] == "openat"]
-    assert paired == paths * ROUNDS
+    assert paired == paths * ROUNDS + turned
 
     # the mode of consecutive chmods
     chmods = [x["args"]["mode"] for x in mine
               if x.get("type") == "syscall" and x["syscall"] in ("chmod", "fchmodat")]
     assert [c["raw"] for c in chmods] == MODES * ROUNDS
     assert [c["sym"] for c in chmods] == ["%04o" % m for m in MODES] * ROUNDS
+
+    # the same open from two threads in turn: each attached openat and each openat line carries
+    # its own thread's tid (the attached syscall's head text is kept by table name, pid and tid)
+    # (written thread by thread: the main thread's three, then each thread's own)
+    turns = [x for x in mine if x.get("type") == "audit" and x.get("event") == "open"
+             and (x.get("frame") or {}).get("function") == "opener"]
+    assert len(turns) == 2 * THREAD_TURNS
+    tids = [x["tid"] for x in sorted(turns, key=lambda x: x["ts"])]
+    assert tids[0::2] == [pid] * THREAD_TURNS
+    assert pid not in tids[1::2] and len(set(tids[1::2])) == THREAD_TURNS
+    assert [[(s["pid"], s["tid"]) for s in x["syscalls"] if s["syscall"] == "openat"]
+            for x in turns] == [[(pid, x["tid"])] for x in turns]
+    lines = [x["tid"] for x in mine if x.get("type") == "syscall" and x["syscall"] == "openat"
+             and x["args"]["filename"].get("path") == str(d / "a")]
+    assert lines[-2 * THREAD_TURNS:] == [x["tid"] for x in turns]
 
     # frames: one file and line, two function names
     frames = [(x["frame"]["file"], x["frame"]["line"], x["frame"]["function"]) for x in mine
