@@ -21,6 +21,11 @@ PY311 = os.path.realpath(SYSTEM_PYTHON)  # /usr/bin/python3.11
 # time to see some; "-c pass" is the short-lived case (gone before the monitor looks at /proc)
 LONG = "import os, time\nfor i in range(60):\n    time.sleep(0.1)\n    os.listdir('/')\n"
 SHORT = "pass"
+# every event `python3.11 -I -c LONG|SHORT` raises, start-up and exit included (the same child
+# run with the hook under pyxcheck names exactly these)
+CHILD_EVENTS = {"import", "open", "exec", "compile", "marshal.loads", "object.__getattr__",
+                "object.__setattr__", "cpython.run_command", "os.listdir",
+                "cpython.PyInterpreterState_Clear", "cpython._PySys_ClearAuditHooks"}
 
 
 def parent_script(tmp_path, argv, hooked):
@@ -52,9 +57,10 @@ def test_python_run_through_the_dynamic_loader_is_a_blind_spot(tmp_path, code):
     assert b["argv"] == argv
     assert b["why"] == f"maps {PY311}, which exports PySys_Audit"
     # CPython's built-in probe is attached to the mapped interpreter at a later tick, best effort
-    # (docs/correlation.md, known limits): when it fired, only the child's own events are named
-    assert set(b.get("builtin_events", [])) <= {"os.listdir", "cpython.PyInterpreterState_Clear",
-                                                 "cpython._PySys_ClearAuditHooks"}
+    # (docs/correlation.md, known limits): when it fired, only the child's own events are named,
+    # its start-up's too when the tick came early (seen in CI), never the parent's
+    # (subprocess.Popen)
+    assert set(b.get("builtin_events", [])) <= CHILD_EVENTS
     assert [r for r in findings(recs) if r["type"] != "blind-spot"] == []
     assert len(hook_starts(recs)) == 1
 
