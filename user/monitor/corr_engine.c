@@ -555,45 +555,15 @@ static void copy_str(char *dst, size_t n, const struct pyx_value *v)
 		*z = '?';
 }
 
-static bool sub_event(const struct win *w, unsigned int ev, unsigned int cat)
+static bool sub_event(const struct win *w, const struct pyx_event *e, unsigned int cat)
 {
-	return corr_sub_event(&w->cl, ev, cat);
-}
-
-/* Is the event's frame the import system's own (importlib reading a module's source or bytecode
- * with io.open_code, listing a path entry; zipimport)? */
-static bool from_import_system(const struct pyx_event *e)
-{
-	static const char *const frames[] = { "<frozen importlib._bootstrap", "<frozen zipimport" };
-	unsigned int i;
-
-	for (i = 0; e->file && i < sizeof(frames) / sizeof(frames[0]); i++) {
-		size_t n = strlen(frames[i]);
-
-		if (e->file->len >= n && !memcmp(e->file->s.data, frames[i], n))
-			return true;
-	}
-	return false;
-}
-
-/* Does event e (of category cat) continue composite w? CPython raises no event when an import
- * ends, and `open` and `os.listdir` are sub-events of `import`: without more, an import's window
- * stayed open over every open of its thread after it (a loop of opens after its last import:
- * each read-only openat also matched by the import, which ended only at the thread's max_held).
- * So an import's open and listdir continue it only from the import system's frames, where
- * importlib reads the module. A forged frame (code compiled under importlib's file name) keeps an
- * import open as any open did before: this only narrows what an import explains. */
-static bool continues(const struct win *w, const struct pyx_event *e, unsigned int cat)
-{
-	if (!sub_event(w, e->event_id, cat))
-		return false;
-	return w->cl.ev != PYX_EV_IMPORT || from_import_system(e);
+	return corr_sub_event(&w->cl, e, cat);
 }
 
 /* A sub-event of composite w came at ts: w may explain again, a little, for a short while. */
-static void composite_sub(struct win *w, unsigned int ev, unsigned int cat, uint64_t ts)
+static void composite_sub(struct win *w, const struct pyx_event *e, unsigned int cat, uint64_t ts)
 {
-	if (sub_event(w, ev, cat)) {
+	if (sub_event(w, e, cat)) {
 		w->sub_ns = ts;
 		w->budget = COMPOSITE_SUB_BUDGET;
 	}
@@ -644,14 +614,14 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	ce = pyx_cat_event(ev.event_id);
 	cat = ce ? ce->category : a->category;
 	/* Composite windows stay open over the events they are made of; the rest end here. */
-	while (th->nouter && !continues(th->outer[th->nouter - 1], &ev, cat))
+	while (th->nouter && !sub_event(th->outer[th->nouter - 1], &ev, cat))
 		end_win(c, th->outer[th->nouter - 1]);
 	for (i = 0; i < th->nouter; i++)
-		composite_sub(th->outer[i], ev.event_id, cat, a->hdr.ts_ns);
+		composite_sub(th->outer[i], &ev, cat, a->hdr.ts_ns);
 	if (th->cur) {
 		w = th->cur;
-		if (continues(w, &ev, cat)) {
-			composite_sub(w, ev.event_id, cat, a->hdr.ts_ns);
+		if (sub_event(w, &ev, cat)) {
+			composite_sub(w, &ev, cat, a->hdr.ts_ns);
 			/* the stack is full: the oldest composite has had the longest to see its
 			 * syscalls, the newest has seen none yet */
 			if (th->nouter == PYX_CORR_OUTER_MAX)

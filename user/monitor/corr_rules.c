@@ -298,7 +298,30 @@ static void claim_exe(struct corr_claim *cl, char *exe)
 	}
 }
 
-bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int cat)
+/* Is the event's frame the import system's own (importlib reading a module's source or bytecode
+ * with io.open_code, listing a path entry; zipimport)? */
+static bool from_import_system(const struct pyx_event *e)
+{
+	static const char *const frames[] = { "<frozen importlib._bootstrap", "<frozen zipimport" };
+	unsigned int i;
+
+	for (i = 0; e->file && i < sizeof(frames) / sizeof(frames[0]); i++) {
+		size_t n = strlen(frames[i]);
+
+		if (e->file->len >= n && !memcmp(e->file->s.data, frames[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* CPython raises no event when an import ends, and `open` and `os.listdir` are sub-events of
+ * `import`: without more, an import's window stayed open over every open of its thread after it
+ * (a loop of opens after its last import: each read-only openat also matched by the import,
+ * which ended only at the thread's max_held). So an import's sub-events are its own only from
+ * the import system's frames, where importlib reads the module. A forged frame (code compiled
+ * under importlib's file name) keeps an import open as any open did before: this only narrows
+ * what an import explains. */
+bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsigned int cat)
 {
 	unsigned int i;
 
@@ -306,8 +329,8 @@ bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int c
 		return false;
 	if (cl->nsub_ev) {
 		for (i = 0; i < cl->nsub_ev; i++)
-			if (cl->sub_ev[i] == ev)
-				return true;
+			if (cl->sub_ev[i] == e->event_id)
+				return cl->ev != PYX_EV_IMPORT || from_import_system(e);
 		return false;
 	}
 	return cat < 32 && (cl->sub_cats & (1u << cat));

@@ -118,8 +118,9 @@ bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
 /* Free its strings; cl is then garbage until corr_claim_init() or a memset. */
 void corr_claim_free(struct corr_claim *cl);
 
-/* Is an event of this id and category part of the composite cl (keeps it open)? */
-bool corr_sub_event(const struct corr_claim *cl, unsigned int ev, unsigned int cat);
+/* Is event e, of category cat, part of the composite cl (keeps it open)? An import's only from
+ * the import system's frames (corr_rules.c). */
+bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsigned int cat);
 
 /* Absolute paths of a syscall's PATH arguments, resolved by the caller (NULL: unknown). */
 struct corr_scpaths {
