@@ -90,8 +90,8 @@ size_t pyx_sink_pending(struct pyx_sink *s);
 
 /* The descriptor is the monitor's own file (-o FILE, not -A), which it alone writes: reserve
  * its blocks ahead of the writes and give back the rest at pyx_sink_close() or
- * pyx_sink_reopen() (out_sink.c). Anything but a regular file opened without O_APPEND is left
- * as it is. */
+ * pyx_sink_reopen() (out_sink.c). Anything but a regular file on ext4 opened without O_APPEND
+ * is left as it is. */
 void pyx_sink_reserve(struct pyx_sink *s);
 
 /* Flush, then use fd from the next line on (closing the old one is the caller's business). The
