@@ -145,18 +145,8 @@ static inline __attribute__((always_inline)) int check_str(struct reader *r, con
 		}
 		if (i >= n)
 			break;
-		/* fewer than 8 left: the text's last 8 bytes (those before i passed), or 4 to 7
-		 * bytes as their first 4 and last 4, in one word test */
-		if (n - i < 8 && n - i >= 4 - (n >= 8) * 3) {
-			if (n >= 8) {
-				memcpy(&w, s + n - 8, 8);
-			} else {
-				uint32_t lo, hi;
-
-				memcpy(&lo, s + i, 4);
-				memcpy(&hi, s + n - 4, 4);
-				w = lo | (uint64_t)hi << 32;
-			}
+		/* fewer than 8 left: the text's end in one word test */
+		if (pyx_tail_word(s, i, n, &w)) {
 			bs = w ^ (ones * '\\');
 			if (!(w & highs) && !(escaped && ((bs - ones) & ~bs & highs)))
 				break;

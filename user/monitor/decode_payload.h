@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Value types are the wire tags (enum pyx_tag); flags are the tag's high bits as received. */
 struct pyx_value;
@@ -94,6 +95,27 @@ void pyx_payload_forget(void);
  * surrogate, not overlong, <= U+10FFFF) starting at s (n bytes available), 0 if there is none, and
  * stores the code point in *cp. */
 size_t pyx_utf8_seq(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* The end of a text in one 8-byte word, for the word-at-a-time scans of the decoder's
+ * check_str() and the writers' pass_run(): with fewer than 8 bytes left from i, s's last 8 bytes
+ * when the text has 8 (those before i already passed), else, for 4 to 7 bytes left, their first
+ * 4 and last 4. False when the word loop is not done (8 or more left) or too few are left for a
+ * word (fewer than 4 in a text of fewer than 8): the byte loop's business. */
+static inline bool pyx_tail_word(const uint8_t *s, size_t i, size_t n, uint64_t *w)
+{
+	uint32_t lo, hi;
+
+	if (n - i >= 8 || n - i < 4 - (n >= 8) * 3)
+		return false;
+	if (n >= 8) {
+		memcpy(w, s + n - 8, 8);
+		return true;
+	}
+	memcpy(&lo, s + i, 4);
+	memcpy(&hi, s + n - 4, 4);
+	*w = lo | (uint64_t)hi << 32;
+	return true;
+}
 
 /* Decimal text of a BIGINT value into out (cap bytes, NUL-terminated). Returns the length, or
  * -ENOSPC. A 256-byte magnitude needs at most 620 bytes. */

@@ -439,21 +439,9 @@ static inline __attribute__((always_inline)) size_t pass_run(const uint8_t *s, s
 			break;
 		i += 8;
 	}
-	/* fewer than 8 left: the text's last 8 bytes (those before i passed), or 4 to 7 bytes as
-	 * their first 4 and last 4, in one word test; the byte loop only where one stops */
-	if (n - i < 8 && n - i >= 4 - (n >= 8) * 3) {
-		if (n >= 8) {
-			memcpy(&v, s + n - 8, 8);
-		} else {
-			uint32_t lo, hi;
-
-			memcpy(&lo, s + i, 4);
-			memcpy(&hi, s + n - 4, 4);
-			v = lo | (uint64_t)hi << 32;
-		}
-		if (!word_stops(v, (uint8_t)quote))
-			return n;
-	}
+	/* fewer than 8 left: the text's end in one word test; the byte loop only where one stops */
+	if (pyx_tail_word(s, i, n, &v) && !word_stops(v, (uint8_t)quote))
+		return n;
 	while (i < n && passes(s[i], quote))
 		i++;
 	return i;
