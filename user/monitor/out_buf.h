@@ -59,6 +59,19 @@ static inline void pyx_buf_puts(struct pyx_buf *b, const char *s)
 	pyx_buf_write(b, s, strlen(s));
 }
 
+/* Keep what was written to b since start in text (cap bytes), for a writer's cache of a piece
+ * it formats again and again: the length kept, or 0 (nothing kept: out of memory, or longer
+ * than cap). */
+static inline size_t pyx_buf_keep(const struct pyx_buf *b, size_t start, char *text, size_t cap)
+{
+	size_t n = b->len - start;
+
+	if (b->oom || n > cap)
+		return 0;
+	memcpy(text, b->p + start, n);
+	return n;
+}
+
 static inline void pyx_buf_putc(struct pyx_buf *b, char c)
 {
 	if (__builtin_expect(b->oom || b->len + 2 > b->cap, 0)) {

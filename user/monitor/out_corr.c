@@ -25,7 +25,7 @@ static __thread struct {
 static void json_att_head(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	uint32_t pid = sv->rec->hdr.pid, tid = sv->rec->hdr.tid;
-	size_t start = b->len, n;
+	size_t start = b->len;
 
 	if (att_head.len && att_head.name == sv->name && att_head.pid == pid &&
 	    att_head.tid == tid) {
@@ -40,15 +40,10 @@ static void json_att_head(struct pyx_buf *b, const struct pyx_sysview *sv)
 	pyx_buf_puts(b, ",\"tid\":");
 	pyx_buf_u64(b, tid);
 	pyx_buf_puts(b, ",\"args\":");
-	n = b->len - start;
-	att_head.len = 0;
-	if (!b->oom && n <= sizeof(att_head.text)) {
-		memcpy(att_head.text, b->p + start, n);
-		att_head.name = sv->name;
-		att_head.pid = pid;
-		att_head.tid = tid;
-		att_head.len = n;
-	}
+	att_head.len = pyx_buf_keep(b, start, att_head.text, sizeof(att_head.text));
+	att_head.name = sv->name;
+	att_head.pid = pid;
+	att_head.tid = tid;
 }
 
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)

@@ -58,7 +58,7 @@ static __thread struct {
 
 static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 {
-	size_t start = b->len, n;
+	size_t start = b->len;
 
 	if (ids_cache.len && ids_cache.pid == h->pid && ids_cache.tid == h->tid &&
 	    ids_cache.uid == h->uid && !memcmp(ids_cache.comm, h->comm, PYX_COMM_LEN)) {
@@ -73,16 +73,11 @@ static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 	pyx_buf_u64(b, h->uid);
 	pyx_buf_puts(b, ",\"comm\":");
 	pyx_json_bytes(b, h->comm, pyx_comm_len(h->comm));
-	n = b->len - start;
-	ids_cache.len = 0;
-	if (b->oom || n > sizeof(ids_cache.text))
-		return;
-	memcpy(ids_cache.text, b->p + start, n);
+	ids_cache.len = (uint16_t)pyx_buf_keep(b, start, ids_cache.text, sizeof(ids_cache.text));
 	memcpy(ids_cache.comm, h->comm, PYX_COMM_LEN);
 	ids_cache.pid = h->pid;
 	ids_cache.tid = h->tid;
 	ids_cache.uid = h->uid;
-	ids_cache.len = (uint16_t)n;
 }
 
 static inline __attribute__((always_inline)) void
@@ -972,7 +967,7 @@ static __thread struct {
 void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	uint64_t gen = pyx_sysrec_view_gen(sv);
-	size_t start = b->len, n;
+	size_t start = b->len;
 	const char *en;
 
 	if (gen && result_last.gen == gen) {
@@ -990,13 +985,8 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 	}
 	pyx_buf_puts(b, ",\"latency_ns\":");
 	pyx_buf_u64(b, sv->latency_ns);
-	n = b->len - start;
-	result_last.gen = 0;
-	if (gen && !b->oom && n <= sizeof(result_last.text)) {
-		memcpy(result_last.text, b->p + start, n);
-		result_last.len = n;
-		result_last.gen = gen;
-	}
+	result_last.len = pyx_buf_keep(b, start, result_last.text, sizeof(result_last.text));
+	result_last.gen = result_last.len ? gen : 0;
 }
 
 /*
@@ -1012,7 +1002,7 @@ static __thread struct {
 
 static void json_syscall_head(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
-	size_t start = b->len, n;
+	size_t start = b->len;
 
 	if (sc_head.len && sc_head.name == sv->name && sc_head.nr == sv->nr) {
 		pyx_buf_write(b, sc_head.text, sc_head.len);
@@ -1023,14 +1013,9 @@ static void json_syscall_head(struct pyx_buf *b, const struct pyx_sysview *sv)
 	pyx_buf_puts(b, "\",\"nr\":");
 	pyx_buf_u64(b, sv->nr);
 	pyx_buf_puts(b, ",\"args\":");
-	n = b->len - start;
-	sc_head.len = 0;
-	if (!b->oom && n <= sizeof(sc_head.text)) {
-		memcpy(sc_head.text, b->p + start, n);
-		sc_head.name = sv->name;
-		sc_head.nr = sv->nr;
-		sc_head.len = n;
-	}
+	sc_head.len = pyx_buf_keep(b, start, sc_head.text, sizeof(sc_head.text));
+	sc_head.name = sv->name;
+	sc_head.nr = sv->nr;
 }
 
 static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
