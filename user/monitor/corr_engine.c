@@ -584,6 +584,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct pyx_arena *arena;
 	unsigned int cat, i;
 	uint64_t gen;
+	bool keep;
 
 	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = corr_proc_get(c, a->hdr.pid);
@@ -654,14 +655,34 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		held_put(c, h);
 		return -ENOMEM;
 	}
-	if (!corr_claim_init(&w->cl, &ev)) {
+	/* The claim is a function of the event id, nargs and the values (corr_claim_init): one
+	 * made for a body the decoder numbered is the claim of every event of that id and number
+	 * (the same body byte for byte); a loop's events repeat theirs. */
+	keep = false;
+	if (ev.body_gen && ev.body_gen == c->keep_gen && ev.event_id == c->keep->cl.ev) {
+		corr_claim_from(&w->cl, c->keep);
+	} else if (!corr_claim_init(&w->cl, &ev)) {
 		win_free(c, w);
 		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	} else {
+		/* kept when the body comes again: a body seen once pays no copy */
+		keep = ev.body_gen && ev.body_gen == c->seen_gen && ev.event_id == c->seen_ev;
 	}
+	c->seen_gen = ev.body_gen;
+	c->seen_ev = ev.event_id;
 	w->ev = ev;
 	w->ev_gen = gen;
 	corr_claim_resolve(c, p, &w->cl);
+	if (keep) {
+		struct corr_claim_keep *k = corr_claim_share(&w->cl);
+
+		if (k) {
+			corr_claim_keep_put(c->keep);
+			c->keep = k;
+			c->keep_gen = ev.body_gen;
+		}
+	}
 	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
@@ -1391,6 +1412,7 @@ void pyx_corr_free(struct pyx_corr *c)
 		c->win_pool = (struct win *)w->th;
 		free(w);
 	}
+	corr_claim_keep_put(c->keep);
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem[0]);
