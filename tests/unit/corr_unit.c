@@ -44,6 +44,11 @@ static const char *vname(enum pyx_corr_verdict v)
 	return pyx_corr_verdict_name(v) ? pyx_corr_verdict_name(v) : "-";
 }
 
+/* the frame of an unaudited syscall's context too (t_claim_keep) */
+static bool show_frame;
+/* the function of the audit records built next (the file is "evil.py") */
+static const char *cur_func = "main";
+
 static int on_item(void *ctx, const struct pyx_corr_item *it)
 {
 	const struct pyx_rec_hdr *h = it->rec;
@@ -93,6 +98,8 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 		say("S %u %s %s", h->tid, sv.name, vname(it->verdict));
 		if (it->verdict == PYX_V_UNAUDITED)
 			say(" after %s", it->context->has_event ? it->context->event : "nothing");
+		if (it->verdict == PYX_V_UNAUDITED && show_frame)
+			say(" in %s:%s", it->context->file, it->context->function);
 		say("\n");
 		break;
 	}
@@ -242,7 +249,7 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
 	hdr(&a->hdr, PYX_REC_AUDIT, pid, tid);
 	off += put_str(p + off, PYX_TAG_STR, name, strlen(name));
 	off += put_str(p + off, PYX_TAG_STR, "evil.py", 7);
-	off += put_str(p + off, PYX_TAG_STR, "main", 4);
+	off += put_str(p + off, PYX_TAG_STR, cur_func, strlen(cur_func));
 	va_start(ap, fmt);
 	off += put_vals(p + off, fmt, ap, &nargs);
 	va_end(ap);
@@ -1176,6 +1183,24 @@ static void t_claim_keep(void)
 	       "A 100 open matched [openat]\nS 100 openat -\n"
 	       "A 101 open matched [openat]\nS 101 openat -\n");
 	expect("a kept claim", want);
+
+	/* the thread's context (event, file, function) kept for the body it was copied from: a
+	 * body that differs in the function only gives its own to the next unaudited syscall */
+	start(NULL);
+	show_frame = true;
+	cur_func = "f1";
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/e");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/e");
+	cur_func = "f2";
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/e");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/f");
+	cur_func = "main";
+	expect("a kept context",
+	       "A 100 os.remove no-syscall\n"
+	       "A 100 os.remove no-syscall\n"
+	       "A 100 os.remove mismatch [unlink] (path differs)\n"
+	       "S 100 unlink unaudited after os.remove in evil.py:f2\n");
+	show_frame = false;
 }
 
 static void t_exit_frees(void)

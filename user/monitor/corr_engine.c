@@ -639,9 +639,13 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->nss_load = false;
 	late_free(th); /* past the syscall its closed window waited for */
 	th->ctx.has = true;
-	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
-	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
-	copy_str(th->ctx.function, sizeof(th->ctx.function), ev.function);
+	/* the strings are functions of the body's values: a loop's thread has them already */
+	if (!ev.body_gen || th->ctx_gen != ev.body_gen) {
+		copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
+		copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
+		copy_str(th->ctx.function, sizeof(th->ctx.function), ev.function);
+		th->ctx_gen = ev.body_gen;
+	}
 	th->ctx.line = ev.line;
 	th->ctx.ts = a->hdr.ts_ns;
 	th->ctx.tid = a->hdr.tid;

@@ -120,6 +120,9 @@ struct thread {
 	struct win *outer[PYX_CORR_OUTER_MAX];
 	unsigned int nouter;
 	struct ctxcopy ctx;
+	/* the payload body (pyx_event.body_gen) ctx's event, file and function were copied
+	 * from, 0: none kept */
+	uint64_t ctx_gen;
 	uint64_t last_ns;
 	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
 	 * default-directory libraries the loader maps next are that module's dependencies. */
