@@ -170,7 +170,7 @@ static void winsum_free(struct pyx_corr *c, struct winsum *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->natt; i++)
+	for (i = 0; i < s->o.natt; i++)
 		held_put(c, s->att[i]);
 	free(s);
 }
@@ -181,7 +181,7 @@ static void win_free(struct pyx_corr *c, struct win *w)
 
 	if (!w)
 		return;
-	for (i = 0; i < w->natt; i++)
+	for (i = 0; i < w->o.natt; i++)
 		held_put(c, w->att[i]);
 	corr_claim_free(&w->cl);
 #if WIN_POOL_MAX
@@ -275,37 +275,26 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 	};
 	struct win *w = h->win;
 	struct winsum *s = h->sum;
+	/* from the window, or from a parked window's summary (close_win) */
+	const struct winout *o = w ? &w->o : s ? &s->o : NULL;
+	struct held *const *src = w ? w->att : s ? s->att : NULL;
 	unsigned int i;
 
-	if (w) {
-		for (i = 0; i < w->natt; i++) {
-			att[i].rec = w->att[i]->rec;
-			att[i].size = w->att[i]->size;
-			att[i].child = w->att_child >> i & 1;
+	if (o) {
+		for (i = 0; i < o->natt; i++) {
+			att[i].rec = src[i]->rec;
+			att[i].size = src[i]->size;
+			att[i].child = o->att_child >> i & 1;
 		}
 		it.syscalls = att;
-		it.nsyscalls = w->natt;
-		it.nsyscalls_dropped = w->ndropped;
-		it.latency_ns = w->lat;
+		it.nsyscalls = o->natt;
+		it.nsyscalls_dropped = o->ndropped;
+		it.latency_ns = o->lat;
 		/* still in its arena: neither it nor the other was reset since (on_audit) */
-		if (w->ev_gen && w->ev_gen + 1 >= c->ev_gen)
-			it.event = &w->ev;
+		if (o->ev_gen && o->ev_gen + 1 >= c->ev_gen)
+			it.event = &o->ev;
 		if (h->verdict == PYX_V_MATCHED)
-			corr_lat_add(c, w->cl.ev, w->lat);
-	} else if (s) { /* the same from a parked window's summary (close_win) */
-		for (i = 0; i < s->natt; i++) {
-			att[i].rec = s->att[i]->rec;
-			att[i].size = s->att[i]->size;
-			att[i].child = s->att_child >> i & 1;
-		}
-		it.syscalls = att;
-		it.nsyscalls = s->natt;
-		it.nsyscalls_dropped = s->ndropped;
-		it.latency_ns = s->lat;
-		if (s->ev_gen && s->ev_gen + 1 >= c->ev_gen)
-			it.event = &s->ev;
-		if (h->verdict == PYX_V_MATCHED)
-			corr_lat_add(c, s->ev_id, s->lat);
+			corr_lat_add(c, w ? w->cl.ev : s->ev_id, o->lat);
 	}
 	if (h->ctx) {
 		context_of(h->ctx, &ctx);
@@ -382,19 +371,14 @@ static void win_unslot(struct win *w)
 static void win_park(struct pyx_corr *c, struct win *w)
 {
 	struct held *h = w->audit;
-	struct winsum *s = malloc(sizeof(*s) + w->natt * sizeof(s->att[0]));
+	struct winsum *s = malloc(sizeof(*s) + w->o.natt * sizeof(s->att[0]));
 
 	if (!s)
 		return;
-	s->ev = w->ev;
-	s->ev_gen = w->ev_gen;
-	s->lat = w->lat;
+	s->o = w->o;
 	s->ev_id = w->cl.ev;
-	s->natt = w->natt;
-	s->ndropped = w->ndropped;
-	s->att_child = w->att_child;
-	memcpy(s->att, w->att, w->natt * sizeof(s->att[0])); /* their references move */
-	w->natt = 0;
+	memcpy(s->att, w->att, w->o.natt * sizeof(s->att[0])); /* their references move */
+	w->o.natt = 0;
 	h->win = NULL;
 	h->sum = s;
 	win_free(c, w);
@@ -675,8 +659,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	}
 	c->seen_gen = ev.body_gen;
 	c->seen_ev = ev.event_id;
-	w->ev = ev;
-	w->ev_gen = gen;
+	w->o.ev = ev;
+	w->o.ev_gen = gen;
 	corr_claim_resolve(c, p, &w->cl);
 	if (keep) {
 		struct corr_claim_keep *k = corr_claim_share(&w->cl);
@@ -726,15 +710,15 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 		if (!w->why)
 			w->why = why;
 	}
-	w->lat += sv->latency_ns;
+	w->o.lat += sv->latency_ns;
 	/* one copy for every window it is attached to and its thread's queue (struct held) */
-	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
+	if (w->o.natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
 		(*shared)->refs++;
 		if (child)
-			w->att_child |= 1u << w->natt;
-		w->att[w->natt++] = *shared;
+			w->o.att_child |= 1u << w->o.natt;
+		w->att[w->o.natt++] = *shared;
 	} else {
-		w->ndropped++;
+		w->o.ndropped++;
 	}
 	return r == CM_MATCH;
 }
