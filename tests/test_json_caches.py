@@ -5,7 +5,8 @@ audit event's args (each value's type and bytes) and a syscall's args (the path 
 
 A live run of a hooked Python whose consecutive records differ in exactly one of those at a time:
 the same event with bytes and bytearray swapped, True against 1, the same line of the same file in
-two functions, one path after another, the thread's comm and uid changed between two records.
+two functions, the same event from two lines (the same payload body), one path after another, the
+thread's comm and uid changed between two records.
 Every value is checked exactly, in order: a key that left one of them out would repeat the text
 of the record before."""
 import json
@@ -87,6 +88,12 @@ for k in range(%d):
     t = threading.Thread(target=opener)
     t.start()
     t.join()
+
+# the same event from two lines in turn: payloads whose body (file, function, arguments) is the
+# same byte for byte, frames that differ in the line only
+for k in range(2):
+    sys.audit("pyxtest.line", 1)
+    sys.audit("pyxtest.line", 1)
 """ % (EVENTS, NAMES, MODES, ROUNDS, THREAD_TURNS)
 
 
@@ -132,6 +139,13 @@ def test_consecutive_records_that_differ_in_one_value_each_show_their_own(tmp_pa
               and str(x["args"]["path"].get("str")).startswith(str(d))
               for s in x.get("syscalls", []) if s["syscall"] == "openat"]
     assert paired == paths * ROUNDS + turned
+
+    # the frame's line of events with the same body (the writer keeps a frame's text for the
+    # body it was written for, out_json.c json_frame: the line is the header's)
+    lines = [i + 1 for i, t in enumerate(CHILD.splitlines()) if 'sys.audit("pyxtest.line"' in t]
+    assert len(lines) == 2
+    assert [x["frame"]["line"] for x in mine if x.get("type") == "audit"
+            and x.get("event") == "pyxtest.line"] == lines * 2
 
     # the mode of consecutive chmods
     chmods = [x["args"]["mode"] for x in mine

@@ -125,7 +125,8 @@ static bool same_value(const struct pyx_value *a, const uint8_t *ba, const struc
  * from it (decode_payload.c, pl_last). Whatever the previous inputs left there, a decode must give
  * what a full decode of the same bytes gives: decode data as it comes (perhaps from the kept body
  * of the input before), then a copy after forgetting (a full decode, which keeps its body), then
- * data again (served from that body when it qualifies), and compare all three.
+ * data again (served from that body when it qualifies), and compare all three, and the body's
+ * number (pyx_event.body_gen) of the last two.
  */
 static void check_kept_body(const uint8_t *data, size_t size, int err, const char *why,
 			    const struct pyx_event *ev)
@@ -170,6 +171,11 @@ static void check_kept_body(const uint8_t *data, size_t size, int err, const cha
 				abort();
 		/* the same arena use as the full decode: the documented size holds either way */
 		if (a3.used != a2.used)
+			abort();
+		/* the body's number (what the correlator keeps a claim under): the same body
+		 * served again carries the number of the decode that kept it, and a full decode
+		 * that keeps a body numbers it anew */
+		if (e3.body_gen != e2.body_gen || (e2.body_gen && e2.body_gen == ev->body_gen))
 			abort();
 	}
 	free(copy);

@@ -170,7 +170,7 @@ static void winsum_free(struct pyx_corr *c, struct winsum *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->natt; i++)
+	for (i = 0; i < s->o.natt; i++)
 		held_put(c, s->att[i]);
 	free(s);
 }
@@ -181,7 +181,7 @@ static void win_free(struct pyx_corr *c, struct win *w)
 
 	if (!w)
 		return;
-	for (i = 0; i < w->natt; i++)
+	for (i = 0; i < w->o.natt; i++)
 		held_put(c, w->att[i]);
 	corr_claim_free(&w->cl);
 #if WIN_POOL_MAX
@@ -275,37 +275,26 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 	};
 	struct win *w = h->win;
 	struct winsum *s = h->sum;
+	/* from the window, or from a parked window's summary (close_win) */
+	const struct winout *o = w ? &w->o : s ? &s->o : NULL;
+	struct held *const *src = w ? w->att : s ? s->att : NULL;
 	unsigned int i;
 
-	if (w) {
-		for (i = 0; i < w->natt; i++) {
-			att[i].rec = w->att[i]->rec;
-			att[i].size = w->att[i]->size;
-			att[i].child = w->att_child >> i & 1;
+	if (o) {
+		for (i = 0; i < o->natt; i++) {
+			att[i].rec = src[i]->rec;
+			att[i].size = src[i]->size;
+			att[i].child = o->att_child >> i & 1;
 		}
 		it.syscalls = att;
-		it.nsyscalls = w->natt;
-		it.nsyscalls_dropped = w->ndropped;
-		it.latency_ns = w->lat;
+		it.nsyscalls = o->natt;
+		it.nsyscalls_dropped = o->ndropped;
+		it.latency_ns = o->lat;
 		/* still in its arena: neither it nor the other was reset since (on_audit) */
-		if (w->ev_gen && w->ev_gen + 1 >= c->ev_gen)
-			it.event = &w->ev;
+		if (o->ev_gen && o->ev_gen + 1 >= c->ev_gen)
+			it.event = &o->ev;
 		if (h->verdict == PYX_V_MATCHED)
-			corr_lat_add(c, w->cl.ev, w->lat);
-	} else if (s) { /* the same from a parked window's summary (close_win) */
-		for (i = 0; i < s->natt; i++) {
-			att[i].rec = s->att[i]->rec;
-			att[i].size = s->att[i]->size;
-			att[i].child = s->att_child >> i & 1;
-		}
-		it.syscalls = att;
-		it.nsyscalls = s->natt;
-		it.nsyscalls_dropped = s->ndropped;
-		it.latency_ns = s->lat;
-		if (s->ev_gen && s->ev_gen + 1 >= c->ev_gen)
-			it.event = &s->ev;
-		if (h->verdict == PYX_V_MATCHED)
-			corr_lat_add(c, s->ev_id, s->lat);
+			corr_lat_add(c, w ? w->cl.ev : s->ev_id, o->lat);
 	}
 	if (h->ctx) {
 		context_of(h->ctx, &ctx);
@@ -382,19 +371,14 @@ static void win_unslot(struct win *w)
 static void win_park(struct pyx_corr *c, struct win *w)
 {
 	struct held *h = w->audit;
-	struct winsum *s = malloc(sizeof(*s) + w->natt * sizeof(s->att[0]));
+	struct winsum *s = malloc(sizeof(*s) + w->o.natt * sizeof(s->att[0]));
 
 	if (!s)
 		return;
-	s->ev = w->ev;
-	s->ev_gen = w->ev_gen;
-	s->lat = w->lat;
+	s->o = w->o;
 	s->ev_id = w->cl.ev;
-	s->natt = w->natt;
-	s->ndropped = w->ndropped;
-	s->att_child = w->att_child;
-	memcpy(s->att, w->att, w->natt * sizeof(s->att[0])); /* their references move */
-	w->natt = 0;
+	memcpy(s->att, w->att, w->o.natt * sizeof(s->att[0])); /* their references move */
+	w->o.natt = 0;
 	h->win = NULL;
 	h->sum = s;
 	win_free(c, w);
@@ -584,6 +568,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	struct pyx_arena *arena;
 	unsigned int cat, i;
 	uint64_t gen;
+	bool keep;
 
 	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = corr_proc_get(c, a->hdr.pid);
@@ -638,9 +623,13 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	th->nss_load = false;
 	late_free(th); /* past the syscall its closed window waited for */
 	th->ctx.has = true;
-	copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
-	copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
-	copy_str(th->ctx.function, sizeof(th->ctx.function), ev.function);
+	/* the strings are functions of the body's values: a loop's thread has them already */
+	if (!ev.body_gen || th->ctx_gen != ev.body_gen) {
+		copy_str(th->ctx.event, sizeof(th->ctx.event), ev.name);
+		copy_str(th->ctx.file, sizeof(th->ctx.file), ev.file);
+		copy_str(th->ctx.function, sizeof(th->ctx.function), ev.function);
+		th->ctx_gen = ev.body_gen;
+	}
 	th->ctx.line = ev.line;
 	th->ctx.ts = a->hdr.ts_ns;
 	th->ctx.tid = a->hdr.tid;
@@ -654,14 +643,34 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		held_put(c, h);
 		return -ENOMEM;
 	}
-	if (!corr_claim_init(&w->cl, &ev)) {
+	/* The claim is a function of the event id, nargs and the values (corr_claim_init): one
+	 * made for a body the decoder numbered is the claim of every event of that id and number
+	 * (the same body byte for byte); a loop's events repeat theirs. */
+	keep = false;
+	if (ev.body_gen && ev.body_gen == c->keep_gen && ev.event_id == c->keep->cl.ev) {
+		corr_claim_from(&w->cl, c->keep);
+	} else if (!corr_claim_init(&w->cl, &ev)) {
 		win_free(c, w);
 		held_put(c, h);
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	} else {
+		/* kept when the body comes again: a body seen once pays no copy */
+		keep = ev.body_gen && ev.body_gen == c->seen_gen && ev.event_id == c->seen_ev;
 	}
-	w->ev = ev;
-	w->ev_gen = gen;
+	c->seen_gen = ev.body_gen;
+	c->seen_ev = ev.event_id;
+	w->o.ev = ev;
+	w->o.ev_gen = gen;
 	corr_claim_resolve(c, p, &w->cl);
+	if (keep) {
+		struct corr_claim_keep *k = corr_claim_share(&w->cl);
+
+		if (k) {
+			corr_claim_keep_put(c->keep);
+			c->keep = k;
+			c->keep_gen = ev.body_gen;
+		}
+	}
 	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
 		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
 	w->th = th;
@@ -701,15 +710,15 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 		if (!w->why)
 			w->why = why;
 	}
-	w->lat += sv->latency_ns;
+	w->o.lat += sv->latency_ns;
 	/* one copy for every window it is attached to and its thread's queue (struct held) */
-	if (w->natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
+	if (w->o.natt < PYX_CORR_ATT_MAX && (*shared || (*shared = held_new(c, rec, size)))) {
 		(*shared)->refs++;
 		if (child)
-			w->att_child |= 1u << w->natt;
-		w->att[w->natt++] = *shared;
+			w->o.att_child |= 1u << w->o.natt;
+		w->att[w->o.natt++] = *shared;
 	} else {
-		w->ndropped++;
+		w->o.ndropped++;
 	}
 	return r == CM_MATCH;
 }
@@ -1391,6 +1400,7 @@ void pyx_corr_free(struct pyx_corr *c)
 		c->win_pool = (struct win *)w->th;
 		free(w);
 	}
+	corr_claim_keep_put(c->keep);
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem[0]);

@@ -44,19 +44,30 @@ struct ctxcopy {
 	struct pyx_ustack_text stack;
 };
 
+struct held;
+
+/* What the output of a window's audit record needs (corr_engine.c, emit_held): in the window,
+ * then in its summary when it is parked (struct winsum). */
+struct winout {
+	/* The audit record's payload, decoded from its held copy for the claim: its values point
+	 * into that copy and into c->arenas[ev_gen & 1], so the writer may use it instead of
+	 * decoding again while that arena still holds it (corr_engine.c, emit_held). */
+	struct pyx_event ev;
+	uint64_t ev_gen;
+	uint64_t lat;
+	unsigned int natt, ndropped; /* attached records (their copies in att), dropped ones */
+	uint32_t att_child;          /* bit i: att[i] was made by a child process */
+};
+
 struct win;
 
 /* What the output still needs of a closed window whose audit record must wait behind an older
  * window of its thread (corr_engine.c, close_win): its verdict is in its held record, the rest
  * here, so that the 1.9 KB window goes back to the pool at once instead of waiting too. */
 struct winsum {
-	struct pyx_event ev; /* as struct win's ev and ev_gen */
-	uint64_t ev_gen;
-	uint64_t lat;
+	struct winout o;
 	unsigned int ev_id; /* the claim's PYX_EV_*, for its latency */
-	unsigned int natt, ndropped;
-	uint32_t att_child;
-	struct held *att[]; /* natt, one reference each */
+	struct held *att[]; /* o.natt, one reference each */
 };
 
 /* A copy of a record held for ordering or attached to a window. A syscall record attached to
@@ -81,11 +92,11 @@ struct win {
 	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
 	struct held *att[PYX_CORR_ATT_MAX];
-	uint32_t att_child; /* bit i: att[i] was made by a child process */
-	_Static_assert(PYX_CORR_ATT_MAX <= 32, "att_child has a bit per attached record");
-	unsigned int natt, ndropped, nmatch, ndiffer;
+	_Static_assert(PYX_CORR_ATT_MAX <= 32, "winout.att_child has a bit per attached record");
+	struct winout o; /* ev, ev_gen, lat, natt, ndropped, att_child */
+	unsigned int nmatch, ndiffer;
 	const char *why;
-	uint64_t lat, last_ns;
+	uint64_t last_ns;
 	bool lost, capped, ended, closed;
 	unsigned int pending;
 	uint32_t children[CHILD_MAX];
@@ -103,11 +114,6 @@ struct win {
 	uint64_t defer_ns, defer_cpu;
 	bool busy;
 	uint64_t idle_tick, idle_last;
-	/* The audit record's payload, decoded from its held copy for the claim: its values point
-	 * into that copy and into c->arenas[ev_gen & 1], so the writer may use it instead of
-	 * decoding again while that arena still holds it (corr_engine.c, emit_held). */
-	struct pyx_event ev;
-	uint64_t ev_gen;
 };
 
 struct thread {
@@ -120,6 +126,9 @@ struct thread {
 	struct win *outer[PYX_CORR_OUTER_MAX];
 	unsigned int nouter;
 	struct ctxcopy ctx;
+	/* the payload body (pyx_event.body_gen) ctx's event, file and function were copied
+	 * from, 0: none kept */
+	uint64_t ctx_gen;
 	uint64_t last_ns;
 	/* Since its last audit event the thread opened a glibc NSS module (nss_module.c): the
 	 * default-directory libraries the loader maps next are that module's dependencies. */
@@ -237,6 +246,12 @@ struct pyx_corr {
 	/* freed copies of small records kept for the next (corr_engine.c, held_new) */
 	struct held *held_pool;
 	unsigned int nheld_pool;
+	/* the claim made for the payload body numbered keep_gen (pyx_event.body_gen) and event
+	 * keep->cl.ev, given to the next windows of the same body and event; seen_gen and seen_ev:
+	 * the audit event before, a claim is kept when its body comes twice in a row (on_audit) */
+	struct corr_claim_keep *keep;
+	uint64_t keep_gen, seen_gen;
+	unsigned int seen_ev;
 };
 
 /* corr_engine.c */

@@ -198,7 +198,8 @@ void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *c
 	unsigned int i;
 
 	for (i = 0; i < CORR_PATHS; i++) {
-		if (!cl->path[i] || (i == 0 && cl->symlink_src))
+		/* abs[i] set: a kept claim's, a function of path[i] alone (corr_claim_from) */
+		if (!cl->path[i] || (i == 0 && cl->symlink_src) || cl->abs[i])
 			continue;
 		if (cl->cwd && cl->path[i][0] != '/') {
 			/* Popen(cwd=...): the child runs its program relative to that cwd */

@@ -633,6 +633,15 @@ void corr_claim_free(struct corr_claim *cl)
 {
 	unsigned int i;
 
+	if (cl->keep) {
+		/* the keep's strings but an abs it has not (a relative path, resolved per event) */
+		for (i = 0; i < CORR_PATHS; i++)
+			if (cl->abs[i] != cl->keep->cl.abs[i])
+				free_set(cl->abs[i]);
+		corr_claim_keep_put(cl->keep);
+		return;
+	}
+
 	for (i = 0; i < CORR_PATHS; i++) {
 		free_set(cl->path[i]);
 		free_set(cl->abs[i]);
@@ -645,6 +654,44 @@ void corr_claim_free(struct corr_claim *cl)
 	free_set(cl->host);
 	/* not zeroed (1.5 KB, per audit record): every caller frees or reuses the storage, and
 	 * a window is zeroed when it is taken again (corr_engine.c win_new) */
+}
+
+/* As corr_claim_resolve() does: an absolute path is joined with no base (corr_proc.c
+ * corr_resolve); a symlink's source is never resolved. */
+bool corr_claim_abs_pure(const struct corr_claim *cl, unsigned int i)
+{
+	return cl->path[i] && cl->path[i][0] == '/' && !(i == 0 && cl->symlink_src);
+}
+
+struct corr_claim_keep *corr_claim_share(struct corr_claim *cl)
+{
+	struct corr_claim_keep *k = malloc(sizeof(*k));
+	unsigned int i;
+
+	if (!k)
+		return NULL;
+	k->refs = 2;
+	k->cl = *cl;
+	for (i = 0; i < CORR_PATHS; i++)
+		if (!corr_claim_abs_pure(cl, i))
+			k->cl.abs[i] = NULL; /* cl's own: resolved against the process's state */
+	cl->keep = k;
+	return k;
+}
+
+void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k)
+{
+	*cl = k->cl;
+	cl->keep = k;
+	k->refs++;
+}
+
+void corr_claim_keep_put(struct corr_claim_keep *k)
+{
+	if (!k || --k->refs)
+		return;
+	corr_claim_free(&k->cl);
+	free(k);
 }
 
 /* ---- syscall side ---- */

@@ -110,6 +110,15 @@ struct corr_claim {
 	char *lib;      /* ctypes.dlopen: the library asked for */
 	char *host;     /* a host name: socket.sethostname, http.client.connect, resolvers */
 	bool sqlite_db; /* path[0] is a sqlite database: its journal files are its own */
+	/* Not NULL: the strings are keep's (a reference), but for abs[i] that keep does not have
+	 * (abs[i] != keep->cl.abs[i]), which are the claim's own (corr_claim_from()). */
+	struct corr_claim_keep *keep;
+};
+
+/* A claim kept for reuse with its strings, counted references (corr_rules.c). */
+struct corr_claim_keep {
+	unsigned int refs;
+	struct corr_claim cl; /* owns its strings; abs[i] only where corr_claim_abs_pure() */
 };
 
 /* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
@@ -117,6 +126,18 @@ struct corr_claim {
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
 /* Free its strings; cl is then garbage until corr_claim_init() or a memset. */
 void corr_claim_free(struct corr_claim *cl);
+/* Is abs[i] a function of path[i] alone (an absolute path, lexically normalised), whatever the
+ * process's cwd and fd table? */
+bool corr_claim_abs_pure(const struct corr_claim *cl, unsigned int i);
+/* Keep cl, just made by corr_claim_init() and resolved: its strings go to a new keep (which
+ * takes abs[i] only where pure), cl refers to them; the keep holds two references, cl's and the
+ * caller's. NULL (out of memory): cl is unchanged. */
+struct corr_claim_keep *corr_claim_share(struct corr_claim *cl);
+/* cl is the claim kept (what corr_claim_init() made of the same event), one more reference;
+ * corr_claim_resolve() then resolves only the paths the keep has no abs for. */
+void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k);
+/* Drop a reference; the last frees the keep and its strings. */
+void corr_claim_keep_put(struct corr_claim_keep *k);
 
 /* Is event e, of category cat, part of the composite cl (keeps it open)? An import's only from
  * the import system's frames (corr_rules.c). */

@@ -364,6 +364,7 @@ static __thread struct {
 	bool valid;
 	bool truncated; /* a value carries PYX_TAG_TRUNCATED */
 	uint16_t nargs;
+	uint64_t gen; /* the body's number (pyx_event.body_gen) */
 	size_t len;
 	struct pyx_value v[PL_VALUES_MAX];
 	uint32_t off[PL_VALUES_MAX]; /* of a value's bytes in the body */
@@ -401,7 +402,10 @@ static const struct pyx_value *ev_value(const struct pyx_event *ev, unsigned int
 	return i == 0 ? ev->name : i == 1 ? ev->file : i == 2 ? ev->function : &ev->args[i - 3];
 }
 
-static void pl_keep(const struct pyx_event *ev, const uint8_t *body, size_t len, bool truncated)
+/* Body numbers, unique in the process (any thread's decoder takes the next one). */
+static uint64_t pl_gen;
+
+static void pl_keep(struct pyx_event *ev, const uint8_t *body, size_t len, bool truncated)
 {
 	unsigned int i, n = 3 + ev->nargs;
 
@@ -420,7 +424,9 @@ static void pl_keep(const struct pyx_event *ev, const uint8_t *body, size_t len,
 	pl_last.len = len;
 	pl_last.nargs = ev->nargs;
 	pl_last.truncated = truncated;
+	pl_last.gen = __atomic_add_fetch(&pl_gen, 1, __ATOMIC_RELAXED);
 	pl_last.valid = true;
+	ev->body_gen = pl_last.gen;
 }
 
 void pyx_payload_forget(void)
@@ -511,8 +517,10 @@ int pyx_payload_decode(const void *buf, size_t len, struct pyx_arena *arena, str
 	if (pl_last.valid && pl_last.nargs == nargs && pl_last.len == r.left &&
 	    !memcmp(pl_last.body, body, r.left)) {
 		err = pl_reuse(arena, ev, body);
-		if (!err)
+		if (!err) {
 			ev->truncated = pl_last.truncated || (flags & PYX_PF_TRUNCATED);
+			ev->body_gen = pl_last.gen;
+		}
 		goto out;
 	}
 	err = read_str(&r, &ev->name);

@@ -58,6 +58,12 @@ struct pyx_event {
 	uint16_t nargs;
 	struct pyx_value *args; /* nargs values */
 	bool truncated;         /* PYX_PF_TRUNCATED or any value carries PYX_TAG_TRUNCATED */
+	/* Nonzero: the number of the body (the bytes after the header) the decoder kept for this
+	 * event, with its nargs. Numbers are unique in the process, and every event that carries
+	 * one has the same nargs and the same body byte for byte, so its values are equal: what
+	 * is computed from nargs and the values alone may be kept under it (corr_engine.c, the
+	 * claim). 0: not kept (a container or object among the values, a body too long). */
+	uint64_t body_gen;
 };
 
 /* A bump allocator over caller memory; reset it before each decode. */

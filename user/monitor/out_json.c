@@ -236,6 +236,9 @@ static __thread struct {
 	uint32_t line, file_len, function_len;
 	uint8_t file_tag, function_tag; /* 0: not a str (null), else 1 | 2 when escaped */
 	bool valid;
+	/* the payload body (pyx_event.body_gen) of an event whose file and function these are,
+	 * 0: none: an event of that body has the same, found without comparing their bytes */
+	uint64_t body_gen;
 } frame_cache;
 
 static uint8_t frame_tag(const struct pyx_value *v)
@@ -245,19 +248,30 @@ static uint8_t frame_tag(const struct pyx_value *v)
 	return v->flags & PYX_TAG_ESCAPED ? 3 : 1;
 }
 
+/* body_gen: the event's pyx_event.body_gen (file and function are its values), 0: none */
 static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t line,
-		       const struct pyx_value *function)
+		       const struct pyx_value *function, uint64_t body_gen)
 {
-	uint8_t ft = frame_tag(file), gt = frame_tag(function);
-	uint32_t fl = ft ? file->len : 0, gl = gt ? function->len : 0;
+	uint8_t ft, gt;
+	uint32_t fl, gl;
 	size_t start = b->len;
 
+	if (body_gen && frame_cache.valid && frame_cache.body_gen == body_gen &&
+	    frame_cache.line == line) {
+		pyx_buf_write(b, frame_cache.text.p, frame_cache.text.len);
+		return;
+	}
+	ft = frame_tag(file);
+	gt = frame_tag(function);
+	fl = ft ? file->len : 0;
+	gl = gt ? function->len : 0;
 	if (frame_cache.valid && frame_cache.line == line && frame_cache.file_tag == ft &&
 	    frame_cache.function_tag == gt && frame_cache.file_len == fl &&
 	    frame_cache.function_len == gl &&
 	    (!fl || !memcmp(frame_cache.key.p, file->s.data, fl)) &&
 	    (!gl || !memcmp(frame_cache.key.p + fl, function->s.data, gl))) {
 		pyx_buf_write(b, frame_cache.text.p, frame_cache.text.len);
+		frame_cache.body_gen = body_gen; /* the same bytes */
 		return;
 	}
 	json_frame_text(b, file, line, function);
@@ -281,6 +295,7 @@ static void json_frame(struct pyx_buf *b, const struct pyx_value *file, uint32_t
 	frame_cache.function_tag = gt;
 	frame_cache.file_len = fl;
 	frame_cache.function_len = gl;
+	frame_cache.body_gen = body_gen;
 	frame_cache.valid = true;
 }
 
@@ -328,6 +343,8 @@ static __thread struct {
 	bool valid;
 	uint16_t event_id, nargs;
 	uint8_t no_args;
+	/* as frame_cache's: an event of this body (and event_id, no_args) has these values */
+	uint64_t body_gen;
 	struct {
 		uint8_t type, flags; /* flags: PYX_TAG_ESCAPED of a str */
 		int64_t i;
@@ -365,7 +382,7 @@ static bool audit_seen_same(const struct pyx_event *ev)
 	if (!audit_seen.valid || audit_seen.event_id != ev->event_id ||
 	    audit_seen.no_args != no_args || audit_seen.nargs != ev->nargs)
 		return false;
-	if (no_args)
+	if (no_args || (ev->body_gen && audit_seen.body_gen == ev->body_gen))
 		return true;
 	for (i = 0; i < ev->nargs; i++) {
 		const struct pyx_value *v = &ev->args[i];
@@ -382,6 +399,7 @@ static bool audit_seen_same(const struct pyx_event *ev)
 		      memcmp(audit_seen.data.p + audit_seen.a[i].off, v->s.data, v->len))))
 			return false;
 	}
+	audit_seen.body_gen = ev->body_gen; /* the same values */
 	return true;
 }
 
@@ -421,6 +439,7 @@ static void audit_seen_put(const struct pyx_event *ev, const char *text, size_t 
 	audit_seen.event_id = ev->event_id;
 	audit_seen.no_args = ev->flags & PYX_PF_NO_ARGS ? 1 : 0;
 	audit_seen.nargs = ev->nargs;
+	audit_seen.body_gen = ev->body_gen;
 	audit_seen.valid = true;
 }
 
@@ -517,7 +536,7 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	if (ev->flags & PYX_PF_NO_FRAME)
 		pyx_buf_puts(b, "null");
 	else
-		json_frame(b, ev->file, ev->line, ev->function);
+		json_frame(b, ev->file, ev->line, ev->function, ev->body_gen);
 	if (ev->truncated)
 		pyx_buf_puts(b, ",\"truncated\":true");
 	pyx_json_raw(b, rec, rec->hdr.size);
@@ -1250,7 +1269,7 @@ void pyx_json_corr_context(struct pyx_buf *b, const struct pyx_corr_context *x)
 
 		file.s.data = (const uint8_t *)x->file;
 		function.s.data = (const uint8_t *)x->function;
-		json_frame(b, &file, x->line, &function);
+		json_frame(b, &file, x->line, &function, 0);
 	} else {
 		pyx_buf_puts(b, "null");
 	}
