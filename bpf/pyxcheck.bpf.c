@@ -1970,12 +1970,14 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
  * is missing (their code has no call to it, which a 6.1 verifier refuses even in dead code). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (record.bpf.h) */
+const volatile __u32 kernel_btf_pt_regs = 0;
+
 static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx,
 						struct task_struct *task, bool cast)
 {
 	if (cast)
-		return bpf_rdonly_cast((void *)ctx->args[0],
-				       bpf_core_type_id_kernel(struct pt_regs));
+		return bpf_rdonly_cast((void *)ctx->args[0], kernel_btf_pt_regs);
 	return (struct pt_regs *)bpf_task_pt_regs(task);
 }
 

@@ -49,6 +49,12 @@ static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, _
  * loads on older kernels too (bpf/pyxcheck.bpf.c, raw_regs()). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
+/* The kernel's BTF id of struct task_struct for bpf_rdonly_cast(), found by the loader's own walk
+ * of the kernel's BTF (user/monitor/capture_btf.c). Not bpf_core_type_id_kernel(): that is a
+ * CO-RE relocation against libbpf's target BTF, which is the loader's extract of the kernel's, with
+ * ids of its own. Read-only data: the verifier knows the value, as the kfunc requires. */
+const volatile __u32 kernel_btf_task_struct = 0;
+
 /* pyx_fill_hdr_ids() with the uid and the cgroup id read by direct loads where the helpers read
  * them (current_cred()->uid, which init_user_ns maps to itself, and the default hierarchy's
  * task->cgroups->dfl_cgrp->kn->id), without their two calls (each call's return pays this machine
@@ -61,7 +67,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 static __always_inline void pyx_fill_hdr_cast(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					      __u64 ts_ns, __u64 id, struct task_struct *task)
 {
-	struct task_struct *t = bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+	struct task_struct *t = bpf_rdonly_cast(task, kernel_btf_task_struct);
 
 	h->size = size;
 	h->type = type;

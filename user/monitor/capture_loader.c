@@ -9,6 +9,7 @@
  * simply not traced. USDT programs are attached by binary path with pid -1, so every process that
  * maps the hook is covered, including the ones started later.
  */
+#define _GNU_SOURCE /* memfd_create() */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 
 #include "pyxcheck_syscall.h"
 #include "pyxcheck_wire.h"
+#include "capture_btf.h"
 #include "capture_detach.h"
 #include "capture_loader.h"
 #include "capture_usdt.h"
@@ -62,7 +64,7 @@ struct pyx_loader {
 
 static bool verbose;
 /* set by a thread whose libbpf messages are answers, not errors (arg_ctx_works()); the other
- * threads (the io_uring question's, the python:audit worker) keep logging meanwhile */
+ * threads (the python:audit worker) keep logging meanwhile */
 static __thread bool quiet;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -300,231 +302,23 @@ static int check_environment(const struct pyx_loader_opts *opts)
 	return 0;
 }
 
-/* The number of arguments of raw tracepoint name in the kernel's BTF (its btf_trace_<name>
- * typedef, a pointer to a function whose first argument is the probe's data), or -1 when the
- * kernel has no such tracepoint. */
-static int raw_tp_nargs(const struct btf *btf, const char *name)
-{
-	const struct btf_type *t;
-	char tname[128];
-	int id;
-
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
-	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
-}
-
-/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
- * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING; they are raw
- * tracepoints, so the kernel's BTF says, not tracefs) and io_uring is not disabled for everyone
- * (kernel.io_uring_disabled=2, where no ring can be made). The BTF also says which prototype
- * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before.
- *
- * Parsing the kernel's BTF for that answer costs ~15 ms of CPU, and libbpf parses it once more to
- * load the object: the question is asked in a thread of its own (uring_probe_start()), started
- * before the skeleton is opened, and its answer waited for only when the programs are selected.
- * Where the kernel lets its BTF be mapped, one walk of the mapping answers in ~2 ms
- * (uring_probe_mapped()). */
-struct uring_probe {
-	bool syscalls;
-	int disabled, complete, submit;
-	int btf_err; /* errno of a failed BTF read, or 0 */
-	bool btf_read, started;
-	pthread_t tid;
-};
-
-/* The size of what follows a BTF type's common part, -1 for a kind this code does not know. */
-static long btf_type_extra(const struct btf_type *t)
-{
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return btf_vlen(t) * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return btf_vlen(t) * sizeof(struct btf_enum);
-	case BTF_KIND_ENUM64:
-		return btf_vlen(t) * sizeof(struct btf_enum64);
-	case BTF_KIND_FUNC_PROTO:
-		return btf_vlen(t) * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return btf_vlen(t) * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* raw_tp_nargs() of type id (a btf_trace_<name> typedef) in a walked type section. */
-static int mapped_nargs(const char *types, const __u32 *off, __u32 n, __u32 id)
-{
-	const struct btf_type *t;
-
-	if (!id || id >= n)
-		return -1;
-	t = (const void *)(types + off[id]);
-	if (!btf_is_typedef(t) || !t->type || t->type >= n)
-		return -1;
-	t = (const void *)(types + off[t->type]);
-	if (!btf_is_ptr(t) || !t->type || t->type >= n)
-		return -1;
-	t = (const void *)(types + off[t->type]);
-	return btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
-}
-
-/*
- * The io_uring question from the kernel's BTF mapped read-only (kernels >= 6.16 let
- * /sys/kernel/btf/vmlinux be mapped MAP_PRIVATE): one walk of the type section, where a libbpf
- * parse copies the ~5 MiB file and indexes it (~15 ms of CPU, on the start-up's critical path:
- * select_uring() waits for it). False where it cannot be mapped or is not what this walk
- * expects: the caller asks libbpf.
- */
-static bool uring_probe_mapped(struct uring_probe *u)
-{
-	static const char complete[] = "btf_trace_io_uring_complete";
-	static const char submit[] = "btf_trace_io_uring_submit_req";
-	const struct btf_header *h;
-	__u32 *off = NULL, n = 1, complete_id = 0, submit_id = 0;
-	const char *base, *types, *strs, *p, *end;
-	bool ok = false;
-	struct stat st;
-	size_t size;
-	long extra;
-	int fd;
-
-	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h)) {
-		close(fd);
-		return false;
-	}
-	size = st.st_size;
-	base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (base == MAP_FAILED)
-		return false;
-	h = (const void *)base;
-	if (h->magic != BTF_MAGIC || h->hdr_len < sizeof(*h) || h->hdr_len > size ||
-	    (size_t)h->type_off + h->type_len > size - h->hdr_len ||
-	    (size_t)h->str_off + h->str_len > size - h->hdr_len)
-		goto out;
-	types = base + h->hdr_len + h->type_off;
-	strs = base + h->hdr_len + h->str_off;
-	end = types + h->type_len;
-	off = malloc((h->type_len / sizeof(struct btf_type) + 1) * sizeof(*off));
-	if (!off)
-		goto out;
-	for (p = types; p < end; n++) {
-		const struct btf_type *t = (const void *)p;
-
-		if ((size_t)(end - p) < sizeof(*t))
-			goto out;
-		extra = btf_type_extra(t);
-		if (extra < 0 || (size_t)(end - p) - sizeof(*t) < (size_t)extra)
-			goto out;
-		off[n] = p - types;
-		if (btf_is_typedef(t) && t->name_off < h->str_len) {
-			const char *name = strs + t->name_off;
-			size_t room = h->str_len - t->name_off;
-
-			if (room >= sizeof(complete) && !memcmp(name, complete, sizeof(complete)))
-				complete_id = n;
-			else if (room >= sizeof(submit) && !memcmp(name, submit, sizeof(submit)))
-				submit_id = n;
-		}
-		p += sizeof(*t) + extra;
-	}
-	u->complete = mapped_nargs(types, off, n, complete_id);
-	u->submit = mapped_nargs(types, off, n, submit_id);
-	u->btf_read = ok = true;
-out:
-	free(off);
-	munmap((void *)base, size);
-	return ok;
-}
-
-static void *uring_probe_run(void *arg)
-{
-	struct uring_probe *u = arg;
-	struct btf *btf;
-	FILE *f;
-
-	u->disabled = 0;
-	u->complete = u->submit = -1;
-	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
-	if (f) {
-		if (fscanf(f, "%d", &u->disabled) != 1)
-			u->disabled = 0;
-		fclose(f);
-	}
-	if (!u->syscalls || u->disabled == 2)
-		return NULL;
-	if (uring_probe_mapped(u))
-		return NULL;
-	btf = btf__load_vmlinux_btf();
-	if (!btf) {
-		u->btf_err = errno;
-		return NULL;
-	}
-	u->complete = raw_tp_nargs(btf, "io_uring_complete");
-	u->submit = raw_tp_nargs(btf, "io_uring_submit_req");
-	u->btf_read = true;
-	btf__free(btf);
-	return NULL;
-}
-
-/* Without a thread, the question is asked in select_uring(). */
-static void uring_probe_start(struct uring_probe *u, const struct pyx_loader_opts *opts)
-{
-	*u = (struct uring_probe){ .syscalls = opts->syscalls };
-	u->started = opts->syscalls && pthread_create(&u->tid, NULL, uring_probe_run, u) == 0;
-}
-
-static void uring_probe_wait(struct uring_probe *u)
-{
-	if (u->started)
-		pthread_join(u->tid, NULL);
-	else
-		uring_probe_run(u);
-	u->started = false;
-}
-
 static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
-			 struct uring_probe *u)
+			 const struct pyx_kbtf *k)
 {
 	bool on;
 
-	uring_probe_wait(u);
-	if (u->btf_err && verbose)
+	if (k->btf_err && verbose)
 		fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
-			strerror(u->btf_err));
-	on = u->submit == 1 && (u->complete == 3 || u->complete == 7);
-	if (u->btf_read)
-		ld->skel->rodata->uring_complete_cqe = u->complete == 3;
-	if (opts->syscalls && !on && u->disabled != 2)
+			strerror(k->btf_err));
+	on = k->uring_disabled != 2 && k->uring_submit == 1 &&
+	     (k->uring_complete == 3 || k->uring_complete == 7);
+	if (k->btf_read)
+		ld->skel->rodata->uring_complete_cqe = k->uring_complete == 3;
+	if (opts->syscalls && !on && k->uring_disabled != 2)
 		fprintf(stderr,
 			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
 			"operations done through an io_uring are not seen\n");
+	on = on && opts->syscalls;
 	bpf_program__set_autoload(ld->skel->progs.uring_submit, on);
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
@@ -562,16 +356,17 @@ static bool arg_ctx_works(void)
  * May raw_enter/raw_exit and usdt_audit load here? They read the syscall's registers and the
  * records' uid and cgroup id through bpf_rdonly_cast(), a kfunc of every kernel since 6.2;
  * raw_enter_slow/raw_exit_slow and usdt_audit_slow make helper calls instead
- * (bpf/pyxcheck.bpf.c). The release is the test, not a probe load: a probe would need the
- * kernel's BTF parsed for the kfunc (~15 ms of CPU), and a kernel older than 6.2 with the kfunc
+ * (bpf/pyxcheck.bpf.c). The release and the kernel's BTF (capture_btf.c's walk: the kfunc and the
+ * two struct ids it takes) are the test, not a probe load: a kernel older than 6.2 with the kfunc
  * backported only takes the slower pair. PYXCHECK_TEST_NO_RDONLY_CAST=1 (tests) answers no.
  */
-static bool rdonly_cast_works(void)
+static bool rdonly_cast_works(const struct pyx_kbtf *k)
 {
 	unsigned int major = 0, minor = 0;
 	struct utsname u;
 
-	if (env_on("PYXCHECK_TEST_NO_RDONLY_CAST"))
+	if (env_on("PYXCHECK_TEST_NO_RDONLY_CAST") || !k->rdonly_cast || !k->task_struct_id ||
+	    !k->pt_regs_id)
 		return false;
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return false;
@@ -580,7 +375,7 @@ static bool rdonly_cast_works(void)
 
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
-			   struct uring_probe *uring)
+			   struct pyx_kbtf *kbtf)
 {
 	static const bool entry_only[PYX_SC__COUNT] = {
 #define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
@@ -591,8 +386,12 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	const char *dir = tracefs_dir();
 	char name[64];
 	int i, exec_progs = 0;
-	bool cast = rdonly_cast_works(), raw = opts->syscalls && opts->raw_syscalls;
+	bool cast, raw = opts->syscalls && opts->raw_syscalls;
 
+	pyx_kbtf_wait(kbtf);
+	cast = rdonly_cast_works(kbtf);
+	ld->skel->rodata->kernel_btf_task_struct = kbtf->task_struct_id;
+	ld->skel->rodata->kernel_btf_pt_regs = kbtf->pt_regs_id;
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0 && cast);
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit_slow,
 				  opts->category_mask != 0 && !cast);
@@ -646,7 +445,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
-	select_uring(ld, opts, uring);
+	select_uring(ld, opts, kbtf);
 	return 0;
 }
 
@@ -856,11 +655,64 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
 }
 
+/*
+ * PYXCHECK_TEST_DUMP_INSNS=FILE (tests/test_core_btf.py): every loaded program's instructions as
+ * libbpf sent them, CO-RE relocations applied, one line each. Map references are file descriptors,
+ * which depend on what else the process has open: written as 0.
+ */
+static void dump_insns(struct bpf_object *obj)
+{
+	const char *path = getenv("PYXCHECK_TEST_DUMP_INSNS");
+	struct bpf_program *prog;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	bpf_object__for_each_program(prog, obj)
+	{
+		const struct bpf_insn *in = bpf_program__insns(prog);
+		size_t i, n = bpf_program__insn_cnt(prog);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		fprintf(f, "%s %zu\n", bpf_program__name(prog), n);
+		for (i = 0; i < n; i++) {
+			bool map = in[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+				   (in[i].src_reg == BPF_PSEUDO_MAP_FD ||
+				    in[i].src_reg == BPF_PSEUDO_MAP_VALUE);
+
+			fprintf(f, "%02x %x %x %d %d\n", in[i].code, in[i].dst_reg, in[i].src_reg,
+				in[i].off, map ? 0 : in[i].imm);
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * The kernel's BTF walk (capture_btf.h), started before the skeleton is opened: libbpf takes the
+ * CO-RE target's path at open and reads it at load, by when the walk has written it to a memfd.
+ * PYXCHECK_TEST_KERNEL_BTF=1 (tests) leaves libbpf to read the kernel's BTF itself.
+ */
+static void kbtf_start(struct pyx_kbtf *k, const struct pyx_loader_opts *opts, char *path, size_t n)
+{
+	k->uring_question = opts->syscalls;
+	k->obj = pyxcheck_bpf__elf_bytes(&k->obj_size);
+	k->core_fd = env_on("PYXCHECK_TEST_KERNEL_BTF")
+			     ? -1
+			     : memfd_create("pyxcheck-core-btf", MFD_CLOEXEC);
+	snprintf(path, n, "/proc/self/fd/%d", k->core_fd);
+	pyx_kbtf_start(k);
+}
+
 static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
 	struct tp_attach_set *tp_set = NULL;
-	struct uring_probe uring;
+	struct pyx_kbtf kbtf = { .core_fd = -1 };
+	char core_path[64];
 	const char *const *p;
 	int err;
 
@@ -871,14 +723,18 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (err)
 		return err;
 
-	uring_probe_start(&uring, opts);
+	kbtf_start(&kbtf, opts, core_path, sizeof(core_path));
 	ld = calloc(1, sizeof(*ld));
 	if (!ld) {
-		if (uring.started)
-			pthread_join(uring.tid, NULL);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto cleanup;
 	}
-	ld->skel = pyxcheck_bpf__open();
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo,
+			    .btf_custom_path = kbtf.core_fd >= 0 ? core_path : NULL);
+
+		ld->skel = pyxcheck_bpf__open_opts(&oo);
+	}
 	if (!ld->skel) {
 		err = -errno;
 		fprintf(stderr, "failed to open BPF object: %s\n", strerror(-err));
@@ -907,9 +763,25 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (ld->skel->rodata->wakeup_bytes > 256 * 1024)
 		ld->skel->rodata->wakeup_bytes = 256 * 1024;
 
-	err = select_programs(ld, opts, &uring);
+	err = select_programs(ld, opts, &kbtf);
 	if (err)
 		goto cleanup;
+	if (kbtf.core_fd >= 0 && !kbtf.core_types && !kbtf.core_copied) {
+		err = -(kbtf.btf_err ? kbtf.btf_err : EINVAL);
+		fprintf(stderr, "failed to read the kernel's BTF (%s): %s\n", BTF_PATH,
+			strerror(-err));
+		goto cleanup;
+	}
+	if (verbose && kbtf.core_copied)
+		fprintf(stderr, "pyxcheck: CO-RE target: the kernel's BTF, whole\n");
+	else if (verbose && kbtf.core_fd >= 0)
+		fprintf(stderr,
+			"pyxcheck: CO-RE target: %u of the kernel's %u types (%u relocated types "
+			"found)\n",
+			kbtf.core_types, kbtf.kernel_types, kbtf.core_roots);
+	if (verbose)
+		fprintf(stderr, "pyxcheck: kernel BTF ids: task_struct %u, pt_regs %u\n",
+			kbtf.task_struct_id, kbtf.pt_regs_id);
 
 	err = pyxcheck_bpf__load(ld->skel);
 	if (err) {
@@ -919,6 +791,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 				      : " (run with -v for libbpf's log)");
 		goto cleanup;
 	}
+	dump_insns(ld->skel->obj);
 	if (ld->use_multi) {
 		err = pyx_usdt_specs_new(ld->skel->obj, &ld->specs);
 		if (err) {
@@ -951,12 +824,14 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		fprintf(stderr, "failed to create ring buffer reader: %s\n", strerror(-err));
 		goto cleanup;
 	}
+	close(kbtf.core_fd);
 	*out = ld;
 	return 0;
 
 cleanup:
-	if (uring.started)
-		pthread_join(uring.tid, NULL);
+	pyx_kbtf_wait(&kbtf);
+	if (kbtf.core_fd >= 0)
+		close(kbtf.core_fd);
 	pyx_loader_destroy(ld);
 	return err;
 }
