@@ -66,6 +66,66 @@
 #include "pyxcheck_syscall.h"
 #include "record.bpf.h"
 
+/* bpf_rdonly_cast() (Linux 6.2): weak, so that an object whose loaded programs do not call it
+ * loads on older kernels too (raw_regs()). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* The kernel's BTF id of struct task_struct for bpf_rdonly_cast(), found by the loader's own walk
+ * of the kernel's BTF (user/monitor/capture_btf.c). Not bpf_core_type_id_kernel(): that is a
+ * CO-RE relocation against libbpf's target BTF, which is the loader's extract of the kernel's, with
+ * ids of its own. Read-only data: the verifier knows the value, as the kfunc requires. */
+const volatile __u32 kernel_btf_task_struct = 0;
+
+/* pyx_fill_hdr_ids() with the uid and the cgroup id read by direct loads where the helpers read
+ * them (current_cred()->uid, which init_user_ns maps to itself, and the default hierarchy's
+ * task->cgroups->dfl_cgrp->kn->id), without their two calls (each call's return pays this machine
+ * kind's return-thunk mitigation: ~0.13 us per record). Through the task retyped by
+ * bpf_rdonly_cast(): a pointer loaded through an untrusted one is untrusted too, so the verifier
+ * types each nested load by its BTF offset alone, where from the trusted task pointer it searched
+ * the kernel's BTF by name (btf_nested_type_is_trusted) at each one, +0.2-0.4 s at every start
+ * (docs/benchmarks.md). The loads are exception-handled: a pointer that is not there reads 0.
+ * Only programs that load where bpf_rdonly_cast() exists call it (pyx_fill_hdr_task()'s cast). */
+static __always_inline void pyx_fill_hdr_cast(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					      __u64 ts_ns, __u64 id, struct task_struct *task)
+{
+	struct task_struct *t = bpf_rdonly_cast(task, kernel_btf_task_struct);
+
+	h->size = size;
+	h->type = type;
+	h->flags = 0;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->uid = t->cred->uid.val;
+	h->_pad0 = 0;
+	h->ts_ns = ts_ns;
+	h->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
+}
+
+/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: comm is the task's own
+ * field, read by direct loads at this moment where bpf_get_current_comm() would read it, without
+ * its call (on this machine kind every call's return pays the return-thunk mitigation). uid and
+ * cgroup: with cast, by direct loads through the retyped task (pyx_fill_hdr_cast()); without, by
+ * their helpers. Loaded through the trusted task pointer itself (task->cred->uid), every nested
+ * pointer load costs the verifier a search of the kernel's BTF by name
+ * (btf_nested_type_is_trusted), at each of the many inlined call sites and states: +0.2-0.3 s of
+ * kernel time at every load, which doubled `pyxcheck -- /bin/true` (docs/benchmarks.md). Nothing
+ * is cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record. */
+static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					      __u64 ts_ns, __u64 id, struct task_struct *task,
+					      bool cast)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	if (cast)
+		pyx_fill_hdr_cast(h, type, size, ts_ns, id, task);
+	else
+		pyx_fill_hdr_ids(h, type, size, ts_ns, id);
+	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
+	((__u64 *)h->comm)[0] = comm[0];
+	((__u64 *)h->comm)[1] = comm[1];
+}
+_Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is two words");
+
 /* A load the compiler must make where it is written (the unreported-loss checks of send()). */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
@@ -1968,9 +2028,7 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
  * bpf_rdonly_cast() came in Linux 6.2 (Debian 12 runs 6.1): the kfunc is weak, and raw_enter_slow/
  * raw_exit_slow, the same bodies with the two helpers, are the programs the loader picks where it
  * is missing (their code has no call to it, which a 6.1 verifier refuses even in dead code). */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
-/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (record.bpf.h) */
+/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (above) */
 const volatile __u32 kernel_btf_pt_regs = 0;
 
 static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx,
