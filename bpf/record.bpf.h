@@ -19,10 +19,10 @@
 
 #define PYX_SCRATCH_SLOTS 4 /* a power of two (pyx_scratch_take()) */
 
-/* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task() in pyxcheck.bpf.c, the
- * current task's own fields), never from anything the traced process wrote. ts_ns: a
- * bpf_ktime_get_ns() the caller has taken already (one clock read less; see pyx_fill_hdr()); id:
- * the bpf_get_current_pid_tgid() it has taken already. */
+/* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task() in
+ * pyxcheck.bpf.c, the current task's own fields), never from anything the traced process wrote.
+ * ts_ns: a bpf_ktime_get_ns() the caller has taken already (one clock read less; see
+ * pyx_fill_hdr()); id: the bpf_get_current_pid_tgid() it has taken already. */
 static __always_inline void pyx_fill_hdr_ids(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					     __u64 ts_ns, __u64 id)
 {
