@@ -20,8 +20,11 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -462,45 +465,94 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 struct tp_attach {
 	struct bpf_program *prog;
 	char name[48];
+	int pfd; /* the tracepoint's perf event, opened disabled before the program is loaded */
 	struct bpf_link *link;
 	int err;
 };
 
-struct tp_attach_job {
+/* The shared programs' attach: tracepoint perf events opened in threads while the object loads,
+ * linked to the programs once they are loaded. */
+struct tp_attach_set {
 	struct tp_attach *tps;
-	size_t n, first, step;
+	size_t n, nthreads;
+	const char *dir; /* tracefs */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int go; /* 0: wait for the load, 1: link, -1: the load failed, close */
+	struct tp_attach_job {
+		struct tp_attach_set *set;
+		size_t first, step;
+	} jobs[PYX_ATTACH_THREADS];
+	pthread_t tids[PYX_ATTACH_THREADS];
+	bool started[PYX_ATTACH_THREADS];
 };
 
-static void attach_one(struct tp_attach *tp)
+/* What libbpf's bpf_program__attach_tracepoint() opens, disabled: nothing is recorded before
+ * the program is linked (libbpf's attach enables the event). */
+static void open_one(struct tp_attach *tp, const char *dir)
 {
-	tp->link = bpf_program__attach_tracepoint(tp->prog, "syscalls", tp->name);
-	tp->err = tp->link ? 0 : -errno;
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT,
+					.size = sizeof(attr),
+					.disabled = 1 };
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s/id", dir, tp->name);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%llu", (unsigned long long *)&attr.config) != 1) {
+		tp->err = f ? -EINVAL : -errno;
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	tp->pfd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	tp->err = tp->pfd < 0 ? -errno : 0;
+}
+
+static void link_one(struct tp_attach *tp)
+{
+	if (tp->pfd < 0)
+		return;
+	tp->link = bpf_program__attach_perf_event(tp->prog, tp->pfd);
+	if (!tp->link) {
+		tp->err = -errno;
+		close(tp->pfd);
+	}
+	tp->pfd = -1; /* the link's now, or closed */
 }
 
 static void *attach_worker(void *arg)
 {
 	struct tp_attach_job *job = arg;
+	struct tp_attach_set *set = job->set;
 	size_t i;
+	int go;
 
-	for (i = job->first; i < job->n; i += job->step)
-		attach_one(&job->tps[i]);
+	for (i = job->first; i < set->n; i += job->step)
+		open_one(&set->tps[i], set->dir);
+	pthread_mutex_lock(&set->lock);
+	while (!set->go)
+		pthread_cond_wait(&set->cond, &set->lock);
+	go = set->go;
+	pthread_mutex_unlock(&set->lock);
+	for (i = job->first; i < set->n; i += job->step) {
+		if (go > 0)
+			link_one(&set->tps[i]);
+		else if (set->tps[i].pfd >= 0)
+			close(set->tps[i].pfd);
+	}
 	return NULL;
 }
 
-/* The shared programs' attach, running in threads while the loader attaches the rest. */
-struct tp_attach_set {
-	struct tp_attach *tps;
-	size_t n, nthreads;
-	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
-	pthread_t tids[PYX_ATTACH_THREADS];
-	bool started[PYX_ATTACH_THREADS];
-};
-
-/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
- * does for the per-row programs). The first one alone: libbpf caches what it probes of the
- * kernel on that first attach, in the object. The others in threads, finished by
- * shared_tp_finish(): they only wait on the kernel's tracepoint mutex, and meanwhile the caller
- * attaches the raw tracepoints and the USDT probes, which do not take it. */
+/*
+ * Open the perf events of the shared programs' tracepoints, one per selected row and side (what
+ * the skeleton's auto-attach does for the per-row programs), in threads, while the object loads:
+ * each open queues on the kernel's event_mutex (where other monitors' detaches wait out grace
+ * periods) and costs ~0.2 ms of CPU, ~20 ms for -a's ~116, which the verification on this thread
+ * leaves the other CPUs to do. The first one here: libbpf caches what it probes of the kernel on
+ * the first link, which shared_tp_finish() makes alone before the threads make theirs.
+ */
 static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 {
 	struct sc_progs sc[PYX_SC__COUNT];
@@ -519,6 +571,9 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 		free(set);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&set->lock, NULL);
+	pthread_cond_init(&set->cond, NULL);
+	set->dir = tracefs_dir();
 	syscall_progs(ld->skel, sc);
 	for (i = 0; i < PYX_SC__COUNT; i++) {
 		for (side = 0; side < 2; side++) {
@@ -526,23 +581,26 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 				continue;
 			set->tps[n].prog = side ? ld->skel->progs.tp_sys_exit
 						: ld->skel->progs.tp_sys_enter;
+			set->tps[n].pfd = -1;
 			snprintf(set->tps[n].name, sizeof(set->tps[n].name), "sys_%s_%s",
 				 side ? "exit" : "enter", sc[i].name);
 			n++;
 		}
 	}
 	set->n = n;
+	if (!set->dir) { /* select_programs() found the tracepoints there: unmounted since */
+		for (i = 0; i < n; i++)
+			set->tps[i].err = -ENOENT;
+		n = 0;
+	}
 	if (n)
-		attach_one(&set->tps[0]);
-	set->nthreads = n - (n > 0);
+		open_one(&set->tps[0], set->dir);
+	set->nthreads = n && !set->tps[0].err ? n - 1 : 0; /* the first failed: so would the rest */
 	if (set->nthreads > PYX_ATTACH_THREADS)
 		set->nthreads = PYX_ATTACH_THREADS;
-	if (n && set->tps[0].err)
-		set->nthreads = 0;
 	for (i = 0; i < set->nthreads; i++) {
-		set->jobs[i] = (struct tp_attach_job){
-			.tps = set->tps, .n = n, .first = 1 + i, .step = set->nthreads
-		};
+		set->jobs[i] =
+			(struct tp_attach_job){ .set = set, .first = 1 + i, .step = set->nthreads };
 		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
 						 &set->jobs[i]) == 0;
 	}
@@ -550,29 +608,72 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 	return 0;
 }
 
-/* Wait for the shared programs' attach; their links go to the loader, attached or not. */
+/* Let the threads link (go 1) or close (go -1) their events; a job whose thread was never made
+ * runs here. */
+static void shared_tp_go(struct tp_attach_set *set, int go)
+{
+	size_t i;
+
+	pthread_mutex_lock(&set->lock);
+	set->go = go;
+	pthread_cond_broadcast(&set->cond);
+	pthread_mutex_unlock(&set->lock);
+	for (i = 0; i < set->nthreads; i++)
+		if (!set->started[i])
+			attach_worker(&set->jobs[i]);
+}
+
+static void shared_tp_wait(struct tp_attach_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nthreads; i++)
+		if (set->started[i])
+			pthread_join(set->tids[i], NULL);
+	pthread_mutex_destroy(&set->lock);
+	pthread_cond_destroy(&set->cond);
+	free(set->tps);
+	free(set);
+}
+
+/* The load failed: close every event opened for it. */
+static void shared_tp_abort(struct tp_attach_set *set)
+{
+	if (set->n && set->tps[0].pfd >= 0)
+		close(set->tps[0].pfd);
+	shared_tp_go(set, -1);
+	shared_tp_wait(set);
+}
+
+/* After the load: the first link here, then the threads' (the caller attaches the rest
+ * meanwhile, shared_tp_finish() collects). */
+static void shared_tp_link(struct tp_attach_set *set)
+{
+	if (set->n)
+		link_one(&set->tps[0]);
+	shared_tp_go(set, 1);
+}
+
+/* Wait for the shared programs' links; they go to the loader, attached or not. */
 static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
 {
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < set->nthreads; i++) {
+	for (i = 0; i < set->nthreads; i++)
 		if (set->started[i])
 			pthread_join(set->tids[i], NULL);
-		else
-			attach_worker(&set->jobs[i]); /* no thread: this share here, serially */
-	}
+	set->nthreads = 0;
 	for (i = 0; i < set->n; i++) {
 		if (set->tps[i].link)
 			ld->tp_links[ld->ntp_links++] = set->tps[i].link;
-		else if (!err && (i == 0 || !set->tps[0].err)) {
+		else if (!err) {
 			err = set->tps[i].err ? set->tps[i].err : -EINVAL;
 			fprintf(stderr, "failed to attach syscalls:%s: %s\n", set->tps[i].name,
 				strerror(-err));
 		}
 	}
-	free(set->tps);
-	free(set);
+	shared_tp_wait(set);
 	return err;
 }
 
@@ -766,6 +867,11 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	err = select_programs(ld, opts, &kbtf);
 	if (err)
 		goto cleanup;
+	if (ld->shared_tp) {
+		err = shared_tp_start(ld, &tp_set);
+		if (err)
+			goto cleanup;
+	}
 	if (kbtf.core_fd >= 0 && !kbtf.core_types && !kbtf.core_copied) {
 		err = -(kbtf.btf_err ? kbtf.btf_err : EINVAL);
 		fprintf(stderr, "failed to read the kernel's BTF (%s): %s\n", BTF_PATH,
@@ -799,11 +905,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 			goto cleanup;
 		}
 	}
-	if (ld->shared_tp) {
-		err = shared_tp_start(ld, &tp_set);
-		if (err)
-			goto cleanup;
-	}
+	if (tp_set)
+		shared_tp_link(tp_set);
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
 	err = pyxcheck_bpf__attach(ld->skel);
 	if (err)
@@ -814,6 +917,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (tp_set) {
 		int tp_err = shared_tp_finish(ld, tp_set);
 
+		tp_set = NULL;
 		err = err ? err : tp_err;
 	}
 	if (err)
@@ -829,6 +933,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	return 0;
 
 cleanup:
+	if (tp_set)
+		shared_tp_abort(tp_set);
 	pyx_kbtf_wait(&kbtf);
 	if (kbtf.core_fd >= 0)
 		close(kbtf.core_fd);
