@@ -475,6 +475,7 @@ struct tp_attach {
 struct tp_attach_set {
 	struct tp_attach *tps;
 	size_t n, nthreads;
+	size_t n_open;   /* events to open: n, or 0 when tracefs is gone */
 	const char *dir; /* tracefs */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -485,6 +486,8 @@ struct tp_attach_set {
 	} jobs[PYX_ATTACH_THREADS];
 	pthread_t tids[PYX_ATTACH_THREADS];
 	bool started[PYX_ATTACH_THREADS];
+	pthread_t launcher; /* makes the threads, so that this one goes on to load */
+	bool launched;
 };
 
 /* What libbpf's bpf_program__attach_tracepoint() opens, disabled: nothing is recorded before
@@ -545,13 +548,36 @@ static void *attach_worker(void *arg)
 	return NULL;
 }
 
+/* The first event, then a thread per share of the rest (~80 us of CPU each, off the thread that
+ * loads the object). */
+static void *launch(void *arg)
+{
+	struct tp_attach_set *set = arg;
+	size_t i, n = set->n_open, nthreads;
+
+	if (!n)
+		return NULL;
+	open_one(&set->tps[0], set->dir);
+	nthreads = set->tps[0].err ? 0 : n - 1; /* the first failed: so would the rest */
+	if (nthreads > PYX_ATTACH_THREADS)
+		nthreads = PYX_ATTACH_THREADS;
+	for (i = 0; i < nthreads; i++) {
+		set->jobs[i] =
+			(struct tp_attach_job){ .set = set, .first = 1 + i, .step = nthreads };
+		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
+						 &set->jobs[i]) == 0;
+	}
+	set->nthreads = nthreads;
+	return NULL;
+}
+
 /*
  * Open the perf events of the shared programs' tracepoints, one per selected row and side (what
  * the skeleton's auto-attach does for the per-row programs), in threads, while the object loads:
  * each open queues on the kernel's event_mutex (where other monitors' detaches wait out grace
  * periods) and costs ~0.2 ms of CPU, ~20 ms for -a's ~116, which the verification on this thread
- * leaves the other CPUs to do. The first one here: libbpf caches what it probes of the kernel on
- * the first link, which shared_tp_finish() makes alone before the threads make theirs.
+ * leaves the other CPUs to do; so is making the threads (launch()). libbpf caches what it probes of
+ * the kernel on the first link, which shared_tp_link() makes alone before the threads make theirs.
  */
 static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 {
@@ -593,17 +619,10 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 			set->tps[i].err = -ENOENT;
 		n = 0;
 	}
-	if (n)
-		open_one(&set->tps[0], set->dir);
-	set->nthreads = n && !set->tps[0].err ? n - 1 : 0; /* the first failed: so would the rest */
-	if (set->nthreads > PYX_ATTACH_THREADS)
-		set->nthreads = PYX_ATTACH_THREADS;
-	for (i = 0; i < set->nthreads; i++) {
-		set->jobs[i] =
-			(struct tp_attach_job){ .set = set, .first = 1 + i, .step = set->nthreads };
-		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
-						 &set->jobs[i]) == 0;
-	}
+	set->n_open = n;
+	set->launched = pthread_create(&set->launcher, NULL, launch, set) == 0;
+	if (!set->launched)
+		launch(set);
 	*out = set;
 	return 0;
 }
@@ -614,6 +633,9 @@ static void shared_tp_go(struct tp_attach_set *set, int go)
 {
 	size_t i;
 
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
 	pthread_mutex_lock(&set->lock);
 	set->go = go;
 	pthread_cond_broadcast(&set->cond);
@@ -639,6 +661,9 @@ static void shared_tp_wait(struct tp_attach_set *set)
 /* The load failed: close every event opened for it. */
 static void shared_tp_abort(struct tp_attach_set *set)
 {
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
 	if (set->n && set->tps[0].pfd >= 0)
 		close(set->tps[0].pfd);
 	shared_tp_go(set, -1);
@@ -649,6 +674,9 @@ static void shared_tp_abort(struct tp_attach_set *set)
  * meanwhile, shared_tp_finish() collects). */
 static void shared_tp_link(struct tp_attach_set *set)
 {
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
 	if (set->n)
 		link_one(&set->tps[0]);
 	shared_tp_go(set, 1);
