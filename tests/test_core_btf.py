@@ -87,3 +87,19 @@ def test_cast_ids_are_the_kernels(tmp_path):
     assert int(regs) == kernel_struct_id("pt_regs")
     # what the cast gives is checked end to end by test_bpf_syscalls.py's uid and cgroup test
 
+
+
+@needs_root_bpf
+def test_libbpf_takes_the_kernels_btf_parsed_early(tmp_path):
+    """libbpf's own parse of the kernel's BTF (for the kfunc) is the one a thread made while the
+    skeleton was opened (capture_btf.c, btf__load_vmlinux_btf()): the main thread, which loads
+    the object, never opens the kernel's BTF; the walk and the early parse open it once each."""
+    require_built()
+    trace = tmp_path / "strace.txt"
+    r = run(["strace", "-f", "-qq", "-e", "trace=openat", "-o", str(trace), str(MONITOR),
+             "-o", os.devnull, "--", "/bin/true"])
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = trace.read_text().splitlines()
+    main = lines[0].split()[0]
+    opens = [x.split()[0] for x in lines if '"/sys/kernel/btf/vmlinux"' in x]
+    assert len(opens) == 2 and main not in opens, lines

@@ -22,6 +22,8 @@
  * Its bytes are the kernel's, still checked as input: every offset, length and type id is bounded
  * before it is followed.
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +35,8 @@
 #include <unistd.h>
 
 #include <linux/btf.h>
+
+#include <bpf/btf.h>
 
 #include "capture_btf.h"
 
@@ -742,11 +746,88 @@ static void *kbtf_run(void *arg)
 	return NULL;
 }
 
+/*
+ * ---- libbpf's own parse of the kernel's BTF, made early ----
+ *
+ * libbpf 1.1 parses the kernel's BTF in every bpf_object__load() of an object with a kfunc (ours:
+ * bpf_rdonly_cast()), through btf__load_vmlinux_btf(): ~1,350 page-sized read()s out of sysfs
+ * into a fresh 5 MiB buffer, copied into a second one and indexed, ~20 ms of the loading
+ * thread's CPU at a cold start. It has no option to take a BTF its caller parsed, but it calls
+ * that function of its own API through its PLT: the definition below, in the executable, is the
+ * one the dynamic linker binds. It hands over, once, the BTF a thread of ours parsed while the
+ * skeleton was opened (btf__new() of the read-only mapping: no read()s, one buffer), and
+ * otherwise calls libbpf's. Where libbpf binds its own call directly, nothing changes but that
+ * thread's work; tests/test_core_btf.py checks the kernel's BTF is opened once.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_t tid;
+	bool started;
+	struct btf *btf;
+} early = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void *early_run(void *arg)
+{
+	bool mapped = false;
+	size_t size = 0;
+	void *data;
+	int err;
+
+	(void)arg;
+	data = btf_load(&size, &mapped, &err);
+	if (!data || !mapped) { /* read(): libbpf's own parse costs the same */
+		free(data);
+		return NULL;
+	}
+	early.btf = btf__new(data, size); /* NULL on failure: libbpf's own parse then */
+	munmap(data, size);
+	return NULL;
+}
+
+/* The early parse, once; NULL when there is none (or it failed). */
+static struct btf *early_take(void)
+{
+	struct btf *b;
+
+	pthread_mutex_lock(&early.lock);
+	if (early.started)
+		pthread_join(early.tid, NULL);
+	early.started = false;
+	b = early.btf;
+	early.btf = NULL;
+	pthread_mutex_unlock(&early.lock);
+	return b;
+}
+
+struct btf *btf__load_vmlinux_btf(void)
+{
+	struct btf *(*libbpf_own)(void);
+	struct btf *b = early_take();
+
+	if (b)
+		return b;
+	libbpf_own = (struct btf * (*)(void)) dlsym(RTLD_NEXT, "btf__load_vmlinux_btf");
+	if (!libbpf_own) {
+		errno = ENOSYS;
+		return NULL;
+	}
+	return libbpf_own();
+}
+
 void pyx_kbtf_start(struct pyx_kbtf *k)
 {
+	pthread_mutex_lock(&early.lock);
+	if (!early.started && !early.btf)
+		early.started = pthread_create(&early.tid, NULL, early_run, NULL) == 0;
+	pthread_mutex_unlock(&early.lock);
 	k->started = pthread_create(&k->tid, NULL, kbtf_run, k) == 0;
 	if (!k->started)
 		kbtf_run(k);
+}
+
+void pyx_kbtf_release(void)
+{
+	btf__free(early_take());
 }
 
 void pyx_kbtf_wait(struct pyx_kbtf *k)

@@ -43,10 +43,13 @@ struct pyx_kbtf {
 	bool started;
 };
 
-/* Start the walk in a thread (run it in place when no thread can be made). */
+/* Start the walk in a thread (run it in place when no thread can be made), and libbpf's parse of
+ * the kernel's BTF in another (capture_btf.c: btf__load_vmlinux_btf()). */
 void pyx_kbtf_start(struct pyx_kbtf *k);
 /* Wait for the answers; a second call returns at once. */
 void pyx_kbtf_wait(struct pyx_kbtf *k);
+/* Free the early parse if libbpf did not take it (after the load). */
+void pyx_kbtf_release(void);
 
 /* Internals, exposed for the unit test: the names of the types the object's CO-RE relocations
  * are rooted at (.BTF.ext's core_relo records), each once, "___flavor" suffixes cut. Returns the

@@ -957,6 +957,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		goto cleanup;
 	}
 	close(kbtf.core_fd);
+	pyx_kbtf_release();
 	*out = ld;
 	return 0;
 
@@ -964,6 +965,7 @@ cleanup:
 	if (tp_set)
 		shared_tp_abort(tp_set);
 	pyx_kbtf_wait(&kbtf);
+	pyx_kbtf_release();
 	if (kbtf.core_fd >= 0)
 		close(kbtf.core_fd);
 	pyx_loader_destroy(ld);
