@@ -19,6 +19,8 @@ MODES = [
     ("command-slow", ["--", "/bin/true"], {"PYXCHECK_TEST_NO_RDONLY_CAST": "1"}),
     ("all", ["-a"], {}),
     ("all-per-syscall", ["-a"], {"PYXCHECK_TEST_NO_ARG_CTX": "1"}),
+    # the kernel's BTF read, not mapped (kernels before 6.16): the extract from the read copy
+    ("all-read", ["-a"], {"PYXCHECK_TEST_NO_BTF_MMAP": "1"}),
 ]
 TARGET = re.compile(r"pyxcheck: CO-RE target: (\d+) of the kernel's (\d+) types "
                     r"\((\d+) relocated types found\)")

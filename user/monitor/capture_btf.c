@@ -555,9 +555,11 @@ static int write_all(int fd, const void *data, size_t n)
 
 /* ---- The walk ---- */
 
-/* The kernel's BTF: mapped read-only where the kernel allows it (6.16), else read. */
-static void *btf_load(size_t *size, bool *mapped, int *err)
+/* The kernel's BTF: mapped read-only where the kernel allows it (6.16), else read.
+ * PYXCHECK_TEST_NO_BTF_MMAP=1 (tests) reads it, as on older kernels. */
+static void *btf_load(size_t *size, bool *mapped, bool map_only, int *err)
 {
+	const char *no_mmap = getenv("PYXCHECK_TEST_NO_BTF_MMAP");
 	struct stat st;
 	size_t got = 0;
 	char *buf;
@@ -572,13 +574,19 @@ static void *btf_load(size_t *size, bool *mapped, int *err)
 		return NULL;
 	}
 	*size = st.st_size;
-	buf = *size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	buf = *size && !(no_mmap && *no_mmap && strcmp(no_mmap, "0"))
+		      ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0)
+		      : MAP_FAILED;
 	if (buf != MAP_FAILED) {
 		close(fd);
 		*mapped = true;
 		return buf;
 	}
 	*mapped = false;
+	if (map_only) {
+		close(fd);
+		return NULL;
+	}
 	buf = malloc(*size ? *size : 1);
 	while (buf && got < *size) {
 		ssize_t r = read(fd, buf + got, *size - got);
@@ -735,7 +743,7 @@ static void *kbtf_run(void *arg)
 			fclose(f);
 		}
 	}
-	data = btf_load(&size, &mapped, &k->btf_err);
+	data = btf_load(&size, &mapped, false, &k->btf_err);
 	if (!data)
 		return NULL;
 	walk(k, data, size);
@@ -774,11 +782,9 @@ static void *early_run(void *arg)
 	int err;
 
 	(void)arg;
-	data = btf_load(&size, &mapped, &err);
-	if (!data || !mapped) { /* read(): libbpf's own parse costs the same */
-		free(data);
+	data = btf_load(&size, &mapped, true, &err);
+	if (!data) /* not mapped: libbpf's own parse reads it as this would */
 		return NULL;
-	}
 	early.btf = btf__new(data, size); /* NULL on failure: libbpf's own parse then */
 	munmap(data, size);
 	return NULL;
