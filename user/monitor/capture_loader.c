@@ -145,17 +145,18 @@ static int add_link(struct pyx_loader *ld, struct bpf_link *link)
 }
 
 /* The probes every hook binary carries, by program: the category probes all run usdt_audit (or
- * usdt_audit_slow, whichever select_programs() loads), told the category by the USDT cookie. */
+ * usdt_audit_slow, whichever select_programs() loads), told the category by the USDT cookie; the
+ * two lifecycle probes run usdt_hook, told which by theirs. */
 static size_t wanted_probes(struct pyxcheck_bpf *skel, uint32_t mask, struct bpf_program **prog,
 			    struct pyx_usdt_want *want)
 {
 	size_t n = 0;
 	int cat;
 
-	prog[n] = skel->progs.usdt_hook_start;
-	want[n++] = (struct pyx_usdt_want){ "hook_start", 0 };
-	prog[n] = skel->progs.usdt_hook_stop;
-	want[n++] = (struct pyx_usdt_want){ "hook_stop", 0 };
+	prog[n] = skel->progs.usdt_hook;
+	want[n++] = (struct pyx_usdt_want){ "hook_start", PYX_LC_HOOK_START };
+	prog[n] = skel->progs.usdt_hook;
+	want[n++] = (struct pyx_usdt_want){ "hook_stop", PYX_LC_HOOK_STOP };
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
 		if (!(mask & (1u << cat)))
 			continue;
@@ -401,8 +402,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	if (pyx_usdt_multi_supported()) {
 		pyx_usdt_prepare(ld->skel->progs.usdt_audit);
 		pyx_usdt_prepare(ld->skel->progs.usdt_audit_slow);
-		pyx_usdt_prepare(ld->skel->progs.usdt_hook_start);
-		pyx_usdt_prepare(ld->skel->progs.usdt_hook_stop);
+		pyx_usdt_prepare(ld->skel->progs.usdt_hook);
 		ld->use_multi = true;
 	}
 
