@@ -938,31 +938,32 @@ int usdt_audit_slow(struct pt_regs *ctx)
 SEC("usdt")
 int usdt_hook(struct pt_regs *ctx)
 {
-	const struct __bpf_usdt_spec *spec;
 	struct pyx_rec_lifecycle r;
-	int id;
+	__u64 kind;
+	long a1 = 0, a2 = 0, a3 = 0;
 
 	if (!usdt_admit())
 		return 0;
-	id = __bpf_usdt_spec_id(ctx);
-	if (id < 0)
+	/* libbpf's global bpf_usdt_*() (verified once, not inlined per argument): two hits per
+	 * process */
+	kind = bpf_usdt_cookie(ctx);
+	if (kind != PYX_LC_HOOK_START && kind != PYX_LC_HOOK_STOP)
 		return 0;
-	spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
-	if (!spec)
-		return 0;
+	bpf_usdt_arg(ctx, 1, &a1);
+	bpf_usdt_arg(ctx, 2, &a2);
+	if (kind == PYX_LC_HOOK_START)
+		bpf_usdt_arg(ctx, 3, &a3);
 	__builtin_memset(&r, 0, sizeof(r));
-	if (spec->usdt_cookie == PYX_LC_HOOK_START && spec->arg_cnt >= 4) {
-		r.py_hexversion = usdt_arg_of(ctx, spec, 1);
-		r.delivery = usdt_arg_of(ctx, spec, 2);
-		r.status = usdt_arg_of(ctx, spec, 3);
-	} else if (spec->usdt_cookie == PYX_LC_HOOK_STOP && spec->arg_cnt >= 3) {
-		r.events_seen = usdt_arg_of(ctx, spec, 1);
-		r.events_emitted = usdt_arg_of(ctx, spec, 2);
-	} else {
-		return 0;
-	}
 	pyx_fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
-	r.kind = spec->usdt_cookie;
+	r.kind = kind;
+	if (kind == PYX_LC_HOOK_START) {
+		r.py_hexversion = a1;
+		r.delivery = a2;
+		r.status = a3;
+	} else {
+		r.events_seen = a1;
+		r.events_emitted = a2;
+	}
 	send(&r, sizeof(r), PYX_STREAM_AUDIT);
 	return 0;
 }
