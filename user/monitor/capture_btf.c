@@ -13,7 +13,10 @@
  * extract is a pointer to void. Where that argument does not hold, a relocation kind that
  * compares pointees (TYPE_MATCHES), gives a target id (TYPE_ID_TARGET: it would be the extract's)
  * or is rooted at a typedef, pointer or function, the kernel's BTF is handed over whole.
- * tests/test_core_btf.py loads every program set both ways and compares the instructions.
+ * One more difference: with a target BTF of its own, libbpf does not look in the kernel modules'
+ * BTF for a type the kernel's lacks; every type relocated here is built into the kernel (io_uring
+ * cannot be a module). tests/test_core_btf.py loads every program set both ways and compares the
+ * instructions.
  *
  * libbpf's own BTF writer (btf__add_*()) copies from a BTF it has parsed, and that parse of the
  * kernel's ~5 MiB is what the walk here avoids; the raw format is simple enough to write by hand.
@@ -40,7 +43,6 @@
 
 #include "capture_btf.h"
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define MAX_ROOTS 128
 #define ROOT_NAMES_BYTES 4096
 
@@ -212,10 +214,13 @@ struct ext_core_relo {
 	__u32 insn_off, type_id, access_str_off, kind;
 };
 
-/* Relocated names, or -EOPNOTSUPP when a relocation kind or root the extract cannot stand for
- * is used (TYPE_ID_TARGET, TYPE_MATCHES, a root that is not a struct, union or enum). */
-int pyx_core_root_names(const void *obj, size_t size, const char **names, char *buf,
-			size_t buf_size, int max)
+/* The names of the types the object's CO-RE relocations are rooted at (.BTF.ext's core_relo
+ * records), each once, "___flavor" suffixes cut: the count (at most max), -EOPNOTSUPP when a
+ * relocation kind or root the extract cannot stand for is used (TYPE_ID_TARGET, TYPE_MATCHES, a
+ * root that is not a struct, union or enum), another negative errno when the image is not an ELF
+ * with .BTF. The image is the skeleton's own, still parsed with every offset bounded. */
+static int core_root_names(const void *obj, size_t size, const char **names, char *buf,
+			   size_t buf_size, int max)
 {
 	const Elf64_Shdr *btf_sh, *ext_sh;
 	const struct ext_header *eh;
@@ -397,10 +402,12 @@ static int take_ref(void *ctx, __u32 *id)
 {
 	struct extract *x = ctx;
 
-	if (!*id || x->new_id[*id])
+	if (!*id)
 		return 0;
 	if (*id >= x->v->n)
 		return -EINVAL;
+	if (x->new_id[*id])
+		return 0;
 	if (BTF_INFO_KIND(view_type(x->v, *id)->info) == BTF_KIND_PTR) {
 		x->new_id[*id] = x->void_ptr;
 		return 0;
@@ -557,7 +564,7 @@ static int write_all(int fd, const void *data, size_t n)
 
 /* The kernel's BTF: mapped read-only where the kernel allows it (6.16), else read.
  * PYXCHECK_TEST_NO_BTF_MMAP=1 (tests) reads it, as on older kernels. */
-static void *btf_load(size_t *size, bool *mapped, bool map_only, int *err)
+static void *btf_load(size_t *size, bool *mapped, int *err)
 {
 	const char *no_mmap = getenv("PYXCHECK_TEST_NO_BTF_MMAP");
 	struct stat st;
@@ -566,7 +573,7 @@ static void *btf_load(size_t *size, bool *mapped, bool map_only, int *err)
 	int fd;
 
 	*err = 0;
-	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
+	fd = open(PYX_KERNEL_BTF, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
 		*err = errno;
 		if (fd >= 0)
@@ -583,22 +590,20 @@ static void *btf_load(size_t *size, bool *mapped, bool map_only, int *err)
 		return buf;
 	}
 	*mapped = false;
-	if (map_only) {
-		close(fd);
-		return NULL;
-	}
 	buf = malloc(*size ? *size : 1);
 	while (buf && got < *size) {
 		ssize_t r = read(fd, buf + got, *size - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r <= 0) {
+			*err = r < 0 ? errno : EIO;
 			break;
+		}
 		got += r;
 	}
 	if (!buf || got != *size) {
-		*err = buf ? (errno ? errno : EIO) : ENOMEM;
+		*err = !buf ? ENOMEM : *err ? *err : EIO;
 		free(buf);
 		buf = NULL;
 	}
@@ -650,8 +655,8 @@ static void walk(struct pyx_kbtf *k, const void *data, size_t size)
 	k->btf_read = true;
 	k->kernel_types = v.n - 1;
 	if (k->core_fd >= 0)
-		nnames = pyx_core_root_names(k->obj, k->obj_size, root_names, root_buf,
-					     sizeof(root_buf), MAX_ROOTS);
+		nnames = core_root_names(k->obj, k->obj_size, root_names, root_buf,
+					 sizeof(root_buf), MAX_ROOTS);
 	if (nnames > 0)
 		roots = malloc(v.n * sizeof(*roots));
 	for (id = 1; id < v.n; id++) {
@@ -705,6 +710,7 @@ static void walk(struct pyx_kbtf *k, const void *data, size_t size)
 		if (!err) {
 			k->core_types = x.n;
 			k->core_roots = nroots;
+			k->core_written = true;
 		}
 	} else if (!err) { /* no relocation at all: an empty BTF */
 		struct btf_header h = {
@@ -713,11 +719,12 @@ static void walk(struct pyx_kbtf *k, const void *data, size_t size)
 
 		err = write_all(k->core_fd, &h, sizeof(h));
 		err = err ?: write_all(k->core_fd, "", 1);
+		k->core_written = !err;
 	}
 	if (err) { /* what libbpf would have read itself */
 		if (ftruncate(k->core_fd, 0) == 0 && lseek(k->core_fd, 0, SEEK_SET) == 0 &&
 		    write_all(k->core_fd, data, size) == 0)
-			k->core_copied = true;
+			k->core_copied = k->core_written = true;
 	}
 out:
 	extract_free(&x);
@@ -743,7 +750,7 @@ static void *kbtf_run(void *arg)
 			fclose(f);
 		}
 	}
-	data = btf_load(&size, &mapped, false, &k->btf_err);
+	data = btf_load(&size, &mapped, &k->btf_err);
 	if (!data)
 		return NULL;
 	walk(k, data, size);
@@ -782,11 +789,14 @@ static void *early_run(void *arg)
 	int err;
 
 	(void)arg;
-	data = btf_load(&size, &mapped, true, &err);
-	if (!data) /* not mapped: libbpf's own parse reads it as this would */
+	data = btf_load(&size, &mapped, &err);
+	if (!data)
 		return NULL;
 	early.btf = btf__new(data, size); /* NULL on failure: libbpf's own parse then */
-	munmap(data, size);
+	if (mapped)
+		munmap(data, size);
+	else
+		free(data);
 	return NULL;
 }
 

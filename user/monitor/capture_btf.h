@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#define PYX_KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
 struct pyx_kbtf {
 	/* set before pyx_kbtf_start() */
 	bool uring_question; /* ask about io_uring (the syscalls are traced) */
@@ -36,6 +38,7 @@ struct pyx_kbtf {
 	__u32 core_types;   /* types written to core_fd; 0 with core_copied or on failure */
 	__u32 core_roots;   /* relocated types found in the kernel's BTF */
 	bool core_copied;   /* the extract failed: core_fd holds the kernel's BTF as it is */
+	bool core_written;  /* core_fd holds a BTF (the extract, an empty one, or the copy) */
 	bool btf_read;      /* the kernel's BTF was read */
 	int btf_err;        /* errno of a failed read, or 0 */
 	/* private */
@@ -50,11 +53,5 @@ void pyx_kbtf_start(struct pyx_kbtf *k);
 void pyx_kbtf_wait(struct pyx_kbtf *k);
 /* Free the early parse if libbpf did not take it (after the load). */
 void pyx_kbtf_release(void);
-
-/* Internals, exposed for the unit test: the names of the types the object's CO-RE relocations
- * are rooted at (.BTF.ext's core_relo records), each once, "___flavor" suffixes cut. Returns the
- * count (at most max), or a negative errno when the image is not an ELF with .BTF. */
-int pyx_core_root_names(const void *obj, size_t size, const char **names, char *buf,
-			size_t buf_size, int max);
 
 #endif /* PYX_CAPTURE_BTF_H */

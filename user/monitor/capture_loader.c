@@ -253,17 +253,15 @@ none:
 	return -ENOENT;
 }
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
-
 int pyx_bpf_check(char *why, size_t n)
 {
 	if (geteuid() != 0) {
 		snprintf(why, n, "permission denied (run as root)");
 		return -EPERM;
 	}
-	if (access(BTF_PATH, R_OK)) {
+	if (access(PYX_KERNEL_BTF, R_OK)) {
 		snprintf(why, n, "the kernel has no BTF (%s: %s; needs CONFIG_DEBUG_INFO_BTF=y)",
-			 BTF_PATH, strerror(errno));
+			 PYX_KERNEL_BTF, strerror(errno));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -658,7 +656,8 @@ static void shared_tp_wait(struct tp_attach_set *set)
 	free(set);
 }
 
-/* The load failed: close every event opened for it. */
+/* The load failed: close every event opened for it. Only before shared_tp_link(): after it, the
+ * threads' links are collected by shared_tp_finish(), which every path then takes. */
 static void shared_tp_abort(struct tp_attach_set *set)
 {
 	if (set->launched)
@@ -900,9 +899,9 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		if (err)
 			goto cleanup;
 	}
-	if (kbtf.core_fd >= 0 && !kbtf.core_types && !kbtf.core_copied) {
+	if (kbtf.core_fd >= 0 && !kbtf.core_written) {
 		err = -(kbtf.btf_err ? kbtf.btf_err : EINVAL);
-		fprintf(stderr, "failed to read the kernel's BTF (%s): %s\n", BTF_PATH,
+		fprintf(stderr, "failed to read the kernel's BTF (%s): %s\n", PYX_KERNEL_BTF,
 			strerror(-err));
 		goto cleanup;
 	}
@@ -956,7 +955,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		fprintf(stderr, "failed to create ring buffer reader: %s\n", strerror(-err));
 		goto cleanup;
 	}
-	close(kbtf.core_fd);
+	if (kbtf.core_fd >= 0)
+		close(kbtf.core_fd);
 	pyx_kbtf_release();
 	*out = ld;
 	return 0;
