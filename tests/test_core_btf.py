@@ -23,7 +23,7 @@ MODES = [
     ("all-read", ["-a"], {"PYXCHECK_TEST_NO_BTF_MMAP": "1"}),
 ]
 TARGET = re.compile(r"pyxcheck: CO-RE target: (\d+) of the kernel's (\d+) types "
-                    r"\((\d+) relocated types found\)")
+                    r"\((\d+) with a relocated type's kind and name\)")
 
 
 def load(tmp_path, args, env, tag):

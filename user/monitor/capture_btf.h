@@ -36,7 +36,7 @@ struct pyx_kbtf {
 	__u32 pt_regs_id;
 	__u32 kernel_types; /* types in the kernel's BTF */
 	__u32 core_types;   /* types written to core_fd; 0 with core_copied or on failure */
-	__u32 core_roots;   /* relocated types found in the kernel's BTF */
+	__u32 core_roots;   /* kernel types with a relocated type's kind and name */
 	bool core_copied;   /* the extract failed: core_fd holds the kernel's BTF as it is */
 	bool core_written;  /* core_fd holds a BTF (the extract, an empty one, or the copy) */
 	bool btf_read;      /* the kernel's BTF was read */

@@ -909,8 +909,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		fprintf(stderr, "pyxcheck: CO-RE target: the kernel's BTF, whole\n");
 	else if (verbose && kbtf.core_fd >= 0)
 		fprintf(stderr,
-			"pyxcheck: CO-RE target: %u of the kernel's %u types (%u relocated types "
-			"found)\n",
+			"pyxcheck: CO-RE target: %u of the kernel's %u types (%u with a relocated "
+			"type's kind and name)\n",
 			kbtf.core_types, kbtf.kernel_types, kbtf.core_roots);
 	if (verbose)
 		fprintf(stderr, "pyxcheck: kernel BTF ids: task_struct %u, pt_regs %u\n",
