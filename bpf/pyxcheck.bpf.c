@@ -66,6 +66,66 @@
 #include "pyxcheck_syscall.h"
 #include "record.bpf.h"
 
+/* bpf_rdonly_cast() (Linux 6.2): weak, so that an object whose loaded programs do not call it
+ * loads on older kernels too (raw_regs()). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* The kernel's BTF id of struct task_struct for bpf_rdonly_cast(), found by the loader's own walk
+ * of the kernel's BTF (user/monitor/capture_btf.c). Not bpf_core_type_id_kernel(): that is a
+ * CO-RE relocation against libbpf's target BTF, which is the loader's extract of the kernel's, with
+ * ids of its own. Read-only data: the verifier knows the value, as the kfunc requires. */
+const volatile __u32 kernel_btf_task_struct = 0;
+
+/* pyx_fill_hdr_ids() with the uid and the cgroup id read by direct loads where the helpers read
+ * them (current_cred()->uid, which init_user_ns maps to itself, and the default hierarchy's
+ * task->cgroups->dfl_cgrp->kn->id), without their two calls (each call's return pays this machine
+ * kind's return-thunk mitigation: ~0.13 us per record). Through the task retyped by
+ * bpf_rdonly_cast(): a pointer loaded through an untrusted one is untrusted too, so the verifier
+ * types each nested load by its BTF offset alone, where from the trusted task pointer it searched
+ * the kernel's BTF by name (btf_nested_type_is_trusted) at each one, +0.2-0.4 s at every start
+ * (docs/benchmarks.md). The loads are exception-handled: a pointer that is not there reads 0.
+ * Only programs that load where bpf_rdonly_cast() exists call it (pyx_fill_hdr_task()'s cast). */
+static __always_inline void pyx_fill_hdr_cast(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					      __u64 ts_ns, __u64 id, struct task_struct *task)
+{
+	struct task_struct *t = bpf_rdonly_cast(task, kernel_btf_task_struct);
+
+	h->size = size;
+	h->type = type;
+	h->flags = 0;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->uid = t->cred->uid.val;
+	h->_pad0 = 0;
+	h->ts_ns = ts_ns;
+	h->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
+}
+
+/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: comm is the task's own
+ * field, read by direct loads at this moment where bpf_get_current_comm() would read it, without
+ * its call (on this machine kind every call's return pays the return-thunk mitigation). uid and
+ * cgroup: with cast, by direct loads through the retyped task (pyx_fill_hdr_cast()); without, by
+ * their helpers. Loaded through the trusted task pointer itself (task->cred->uid), every nested
+ * pointer load costs the verifier a search of the kernel's BTF by name
+ * (btf_nested_type_is_trusted), at each of the many inlined call sites and states: +0.2-0.3 s of
+ * kernel time at every load, which doubled `pyxcheck -- /bin/true` (docs/benchmarks.md). Nothing
+ * is cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record. */
+static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type, __u32 size,
+					      __u64 ts_ns, __u64 id, struct task_struct *task,
+					      bool cast)
+{
+	const __u64 *comm = (const __u64 *)task->comm;
+
+	if (cast)
+		pyx_fill_hdr_cast(h, type, size, ts_ns, id, task);
+	else
+		pyx_fill_hdr_ids(h, type, size, ts_ns, id);
+	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
+	((__u64 *)h->comm)[0] = comm[0];
+	((__u64 *)h->comm)[1] = comm[1];
+}
+_Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is two words");
+
 /* A load the compiler must make where it is written (the unreported-loss checks of send()). */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
 
@@ -870,35 +930,40 @@ int usdt_audit_slow(struct pt_regs *ctx)
 	return usdt_audit_body(ctx, false);
 }
 
+/* Both lifecycle probes run this one program, told apart by the USDT cookie (the loader attaches
+ * hook_start with PYX_LC_HOOK_START, hook_stop with PYX_LC_HOOK_STOP): one program fewer to
+ * verify and load at every start (~2.5 ms, docs/benchmarks.md). hook_start(pid, py_hexversion,
+ * delivery, status), hook_stop(pid, events_seen, events_emitted); pid is the hook's own getpid(),
+ * not used: the header's comes from the kernel. */
 SEC("usdt")
-int BPF_USDT(usdt_hook_start, __u32 pid, __u32 py_hexversion, __u32 delivery, __s32 status)
+int usdt_hook(struct pt_regs *ctx)
 {
 	struct pyx_rec_lifecycle r;
+	__u64 kind;
+	long a1 = 0, a2 = 0, a3 = 0;
 
 	if (!usdt_admit())
 		return 0;
-	__builtin_memset(&r, 0, sizeof(r));
-	pyx_fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
-	r.kind = PYX_LC_HOOK_START;
-	r.py_hexversion = py_hexversion;
-	r.delivery = delivery;
-	r.status = status;
-	send(&r, sizeof(r), PYX_STREAM_AUDIT);
-	return 0;
-}
-
-SEC("usdt")
-int BPF_USDT(usdt_hook_stop, __u32 pid, __u64 events_seen, __u64 events_emitted)
-{
-	struct pyx_rec_lifecycle r;
-
-	if (!usdt_admit())
+	/* libbpf's global bpf_usdt_*() (verified once, not inlined per argument): two hits per
+	 * process */
+	kind = bpf_usdt_cookie(ctx);
+	if (kind != PYX_LC_HOOK_START && kind != PYX_LC_HOOK_STOP)
 		return 0;
+	bpf_usdt_arg(ctx, 1, &a1);
+	bpf_usdt_arg(ctx, 2, &a2);
+	if (kind == PYX_LC_HOOK_START)
+		bpf_usdt_arg(ctx, 3, &a3);
 	__builtin_memset(&r, 0, sizeof(r));
 	pyx_fill_hdr(&r.hdr, PYX_REC_LIFECYCLE, sizeof(r));
-	r.kind = PYX_LC_HOOK_STOP;
-	r.events_seen = events_seen;
-	r.events_emitted = events_emitted;
+	r.kind = kind;
+	if (kind == PYX_LC_HOOK_START) {
+		r.py_hexversion = a1;
+		r.delivery = a2;
+		r.status = a3;
+	} else {
+		r.events_seen = a1;
+		r.events_emitted = a2;
+	}
 	send(&r, sizeof(r), PYX_STREAM_AUDIT);
 	return 0;
 }
@@ -1968,14 +2033,14 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
  * bpf_rdonly_cast() came in Linux 6.2 (Debian 12 runs 6.1): the kfunc is weak, and raw_enter_slow/
  * raw_exit_slow, the same bodies with the two helpers, are the programs the loader picks where it
  * is missing (their code has no call to it, which a 6.1 verifier refuses even in dead code). */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (above) */
+const volatile __u32 kernel_btf_pt_regs = 0;
 
 static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx,
 						struct task_struct *task, bool cast)
 {
 	if (cast)
-		return bpf_rdonly_cast((void *)ctx->args[0],
-				       bpf_core_type_id_kernel(struct pt_regs));
+		return bpf_rdonly_cast((void *)ctx->args[0], kernel_btf_pt_regs);
 	return (struct pt_regs *)bpf_task_pt_regs(task);
 }
 

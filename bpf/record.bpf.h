@@ -19,10 +19,10 @@
 
 #define PYX_SCRATCH_SLOTS 4 /* a power of two (pyx_scratch_take()) */
 
-/* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task(), the
- * current task's own fields), never from anything the traced process wrote. ts_ns: a
- * bpf_ktime_get_ns() the caller has taken already (one clock read less; see pyx_fill_hdr()); id:
- * the bpf_get_current_pid_tgid() it has taken already. */
+/* Everything of the header but comm. Identity comes from helpers (or, pyx_fill_hdr_task() in
+ * pyxcheck.bpf.c, the current task's own fields), never from anything the traced process wrote.
+ * ts_ns: a bpf_ktime_get_ns() the caller has taken already (one clock read less; see
+ * pyx_fill_hdr()); id: the bpf_get_current_pid_tgid() it has taken already. */
 static __always_inline void pyx_fill_hdr_ids(struct pyx_rec_hdr *h, __u16 type, __u32 size,
 					     __u64 ts_ns, __u64 id)
 {
@@ -44,60 +44,6 @@ static __always_inline void pyx_fill_hdr_id(struct pyx_rec_hdr *h, __u16 type, _
 	__builtin_memset(h->comm, 0, sizeof(h->comm));
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
-
-/* bpf_rdonly_cast() (Linux 6.2): weak, so that an object whose loaded programs do not call it
- * loads on older kernels too (bpf/pyxcheck.bpf.c, raw_regs()). */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-
-/* pyx_fill_hdr_ids() with the uid and the cgroup id read by direct loads where the helpers read
- * them (current_cred()->uid, which init_user_ns maps to itself, and the default hierarchy's
- * task->cgroups->dfl_cgrp->kn->id), without their two calls (each call's return pays this machine
- * kind's return-thunk mitigation: ~0.13 us per record). Through the task retyped by
- * bpf_rdonly_cast(): a pointer loaded through an untrusted one is untrusted too, so the verifier
- * types each nested load by its BTF offset alone, where from the trusted task pointer it searched
- * the kernel's BTF by name (btf_nested_type_is_trusted) at each one, +0.2-0.4 s at every start
- * (docs/benchmarks.md). The loads are exception-handled: a pointer that is not there reads 0.
- * Only programs that load where bpf_rdonly_cast() exists call it (pyx_fill_hdr_task()'s cast). */
-static __always_inline void pyx_fill_hdr_cast(struct pyx_rec_hdr *h, __u16 type, __u32 size,
-					      __u64 ts_ns, __u64 id, struct task_struct *task)
-{
-	struct task_struct *t = bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
-
-	h->size = size;
-	h->type = type;
-	h->flags = 0;
-	h->pid = id >> 32;
-	h->tid = (__u32)id;
-	h->uid = t->cred->uid.val;
-	h->_pad0 = 0;
-	h->ts_ns = ts_ns;
-	h->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
-}
-
-/* pyx_fill_hdr_id() where the caller holds the current task's BTF pointer: comm is the task's own
- * field, read by direct loads at this moment where bpf_get_current_comm() would read it, without
- * its call (on this machine kind every call's return pays the return-thunk mitigation). uid and
- * cgroup: with cast, by direct loads through the retyped task (pyx_fill_hdr_cast()); without, by
- * their helpers. Loaded through the trusted task pointer itself (task->cred->uid), every nested
- * pointer load costs the verifier a search of the kernel's BTF by name
- * (btf_nested_type_is_trusted), at each of the many inlined call sites and states: +0.2-0.3 s of
- * kernel time at every load, which doubled `pyxcheck -- /bin/true` (docs/benchmarks.md). Nothing
- * is cached: a setuid, a cgroup move or a prctl(PR_SET_NAME) shows in the next record. */
-static __always_inline void pyx_fill_hdr_task(struct pyx_rec_hdr *h, __u16 type, __u32 size,
-					      __u64 ts_ns, __u64 id, struct task_struct *task,
-					      bool cast)
-{
-	const __u64 *comm = (const __u64 *)task->comm;
-
-	if (cast)
-		pyx_fill_hdr_cast(h, type, size, ts_ns, id, task);
-	else
-		pyx_fill_hdr_ids(h, type, size, ts_ns, id);
-	/* TASK_COMM_LEN bytes, NUL-terminated and padded by the kernel (strscpy_pad) */
-	((__u64 *)h->comm)[0] = comm[0];
-	((__u64 *)h->comm)[1] = comm[1];
-}
-_Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is two words");
 
 /* bpf_get_current_pid_tgid() of the current task from its BTF pointer by direct loads: the helper
  * returns these two fields (global ids, not a namespace's), without the call (see above). */

@@ -326,15 +326,15 @@ def test_programs_loaded_while_attached_and_gone_after(mode):
         seen = {p["id"]: p.get("name", "") for p in json.load(open(seen_file))}
     # the syscall programs: tp_sys_enter + tp_sys_exit where the kernel takes them, else 49
     # syscalls x 2 + 18 entry-only syscalls; then 3 sched + 1 audit (every category, told apart by
-    # the USDT cookie) + 2 lifecycle + 2 io_uring (issue 8, when the kernel has io_uring:*
-    # tracepoints)
+    # the USDT cookie) + 1 lifecycle (hook_start and hook_stop, also by the cookie) + 2 io_uring
+    # (issue 8, when the kernel has io_uring:* tracepoints)
     shared = mode == "shared" and arg_ctx_kernel()
     uring = 2 if os.path.isdir("/sys/kernel/tracing/events/io_uring") else 0
-    assert len(ours) == (2 if shared else 49 * 2 + 18) + 3 + 1 + 2 + uring
+    assert len(ours) == (2 if shared else 49 * 2 + 18) + 3 + 1 + 1 + uring
     assert ours <= set(seen)
     names = {seen[i] for i in ours}
     sc_names = {"tp_sys_enter", "tp_sys_exit"} if shared else {"enter_openat", "exit_openat"}
-    assert sc_names | {"sched_fork", usdt_audit_name(), "usdt_hook_start"} <= names
+    assert sc_names | {"sched_fork", usdt_audit_name(), "usdt_hook"} <= names
     assert not ours & set(prog_ids())
 
 
@@ -364,4 +364,4 @@ def test_process_tree_and_io_uring_programs_hold_raw_tracepoint_links(tmp_path):
     assert sorted(raw) == sorted(want)
     # the rest are the USDT uprobes: usdt_audit once per category probe, the lifecycle programs
     others = {prog for kind, _, prog in links if kind != "raw_tracepoint"}
-    assert others == {usdt_audit_name(), "usdt_hook_start", "usdt_hook_stop"}, links
+    assert others == {usdt_audit_name(), "usdt_hook"}, links

@@ -21,8 +21,8 @@ $(PYX_TEST_OUT):
 
 # The loader and decoder without the CLI (tests/test_bpf_*.py, tests/test_sysrec.py).
 $(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/capture_loader.c \
-		user/monitor/capture_detach.c user/monitor/capture_usdt.c user/monitor/decode_syscall.c \
-		$(PYX_SKEL) $(CTXPROBE_SKEL) | $(PYX_TEST_OUT)
+		user/monitor/capture_btf.c user/monitor/capture_detach.c user/monitor/capture_usdt.c \
+		user/monitor/decode_syscall.c $(PYX_SKEL) $(CTXPROBE_SKEL) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lbpf -lelf -lz \
 		-lpthread

@@ -9,6 +9,7 @@
  * simply not traced. USDT programs are attached by binary path with pid -1, so every process that
  * maps the hook is covered, including the ones started later.
  */
+#define _GNU_SOURCE /* memfd_create() */
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -19,8 +20,11 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -28,6 +32,7 @@
 
 #include "pyxcheck_syscall.h"
 #include "pyxcheck_wire.h"
+#include "capture_btf.h"
 #include "capture_detach.h"
 #include "capture_loader.h"
 #include "capture_usdt.h"
@@ -62,7 +67,7 @@ struct pyx_loader {
 
 static bool verbose;
 /* set by a thread whose libbpf messages are answers, not errors (arg_ctx_works()); the other
- * threads (the io_uring question's, the python:audit worker) keep logging meanwhile */
+ * threads (the python:audit worker) keep logging meanwhile */
 static __thread bool quiet;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -140,17 +145,18 @@ static int add_link(struct pyx_loader *ld, struct bpf_link *link)
 }
 
 /* The probes every hook binary carries, by program: the category probes all run usdt_audit (or
- * usdt_audit_slow, whichever select_programs() loads), told the category by the USDT cookie. */
+ * usdt_audit_slow, whichever select_programs() loads), told the category by the USDT cookie; the
+ * two lifecycle probes run usdt_hook, told which by theirs. */
 static size_t wanted_probes(struct pyxcheck_bpf *skel, uint32_t mask, struct bpf_program **prog,
 			    struct pyx_usdt_want *want)
 {
 	size_t n = 0;
 	int cat;
 
-	prog[n] = skel->progs.usdt_hook_start;
-	want[n++] = (struct pyx_usdt_want){ "hook_start", 0 };
-	prog[n] = skel->progs.usdt_hook_stop;
-	want[n++] = (struct pyx_usdt_want){ "hook_stop", 0 };
+	prog[n] = skel->progs.usdt_hook;
+	want[n++] = (struct pyx_usdt_want){ "hook_start", PYX_LC_HOOK_START };
+	prog[n] = skel->progs.usdt_hook;
+	want[n++] = (struct pyx_usdt_want){ "hook_stop", PYX_LC_HOOK_STOP };
 	for (cat = 0; cat < PYX_CAT__COUNT; cat++) {
 		if (!(mask & (1u << cat)))
 			continue;
@@ -247,17 +253,15 @@ none:
 	return -ENOENT;
 }
 
-#define BTF_PATH "/sys/kernel/btf/vmlinux"
-
 int pyx_bpf_check(char *why, size_t n)
 {
 	if (geteuid() != 0) {
 		snprintf(why, n, "permission denied (run as root)");
 		return -EPERM;
 	}
-	if (access(BTF_PATH, R_OK)) {
+	if (access(PYX_KERNEL_BTF, R_OK)) {
 		snprintf(why, n, "the kernel has no BTF (%s: %s; needs CONFIG_DEBUG_INFO_BTF=y)",
-			 BTF_PATH, strerror(errno));
+			 PYX_KERNEL_BTF, strerror(errno));
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -300,231 +304,23 @@ static int check_environment(const struct pyx_loader_opts *opts)
 	return 0;
 }
 
-/* The number of arguments of raw tracepoint name in the kernel's BTF (its btf_trace_<name>
- * typedef, a pointer to a function whose first argument is the probe's data), or -1 when the
- * kernel has no such tracepoint. */
-static int raw_tp_nargs(const struct btf *btf, const char *name)
-{
-	const struct btf_type *t;
-	char tname[128];
-	int id;
-
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	t = t ? btf__type_by_id(btf, t->type) : NULL;
-	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
-	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
-}
-
-/* Issue 8: io_uring requests, reported like the syscalls they replace. Attached with the syscall
- * tracepoints, only when the kernel has io_uring's tracepoints (CONFIG_IO_URING; they are raw
- * tracepoints, so the kernel's BTF says, not tracefs) and io_uring is not disabled for everyone
- * (kernel.io_uring_disabled=2, where no ring can be made). The BTF also says which prototype
- * io_uring_complete has: (ctx, req, cqe) since 6.13, seven arguments with the result before.
- *
- * Parsing the kernel's BTF for that answer costs ~15 ms of CPU, and libbpf parses it once more to
- * load the object: the question is asked in a thread of its own (uring_probe_start()), started
- * before the skeleton is opened, and its answer waited for only when the programs are selected.
- * Where the kernel lets its BTF be mapped, one walk of the mapping answers in ~2 ms
- * (uring_probe_mapped()). */
-struct uring_probe {
-	bool syscalls;
-	int disabled, complete, submit;
-	int btf_err; /* errno of a failed BTF read, or 0 */
-	bool btf_read, started;
-	pthread_t tid;
-};
-
-/* The size of what follows a BTF type's common part, -1 for a kind this code does not know. */
-static long btf_type_extra(const struct btf_type *t)
-{
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return btf_vlen(t) * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return btf_vlen(t) * sizeof(struct btf_enum);
-	case BTF_KIND_ENUM64:
-		return btf_vlen(t) * sizeof(struct btf_enum64);
-	case BTF_KIND_FUNC_PROTO:
-		return btf_vlen(t) * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return btf_vlen(t) * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* raw_tp_nargs() of type id (a btf_trace_<name> typedef) in a walked type section. */
-static int mapped_nargs(const char *types, const __u32 *off, __u32 n, __u32 id)
-{
-	const struct btf_type *t;
-
-	if (!id || id >= n)
-		return -1;
-	t = (const void *)(types + off[id]);
-	if (!btf_is_typedef(t) || !t->type || t->type >= n)
-		return -1;
-	t = (const void *)(types + off[t->type]);
-	if (!btf_is_ptr(t) || !t->type || t->type >= n)
-		return -1;
-	t = (const void *)(types + off[t->type]);
-	return btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
-}
-
-/*
- * The io_uring question from the kernel's BTF mapped read-only (kernels >= 6.16 let
- * /sys/kernel/btf/vmlinux be mapped MAP_PRIVATE): one walk of the type section, where a libbpf
- * parse copies the ~5 MiB file and indexes it (~15 ms of CPU, on the start-up's critical path:
- * select_uring() waits for it). False where it cannot be mapped or is not what this walk
- * expects: the caller asks libbpf.
- */
-static bool uring_probe_mapped(struct uring_probe *u)
-{
-	static const char complete[] = "btf_trace_io_uring_complete";
-	static const char submit[] = "btf_trace_io_uring_submit_req";
-	const struct btf_header *h;
-	__u32 *off = NULL, n = 1, complete_id = 0, submit_id = 0;
-	const char *base, *types, *strs, *p, *end;
-	bool ok = false;
-	struct stat st;
-	size_t size;
-	long extra;
-	int fd;
-
-	fd = open(BTF_PATH, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h)) {
-		close(fd);
-		return false;
-	}
-	size = st.st_size;
-	base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (base == MAP_FAILED)
-		return false;
-	h = (const void *)base;
-	if (h->magic != BTF_MAGIC || h->hdr_len < sizeof(*h) || h->hdr_len > size ||
-	    (size_t)h->type_off + h->type_len > size - h->hdr_len ||
-	    (size_t)h->str_off + h->str_len > size - h->hdr_len)
-		goto out;
-	types = base + h->hdr_len + h->type_off;
-	strs = base + h->hdr_len + h->str_off;
-	end = types + h->type_len;
-	off = malloc((h->type_len / sizeof(struct btf_type) + 1) * sizeof(*off));
-	if (!off)
-		goto out;
-	for (p = types; p < end; n++) {
-		const struct btf_type *t = (const void *)p;
-
-		if ((size_t)(end - p) < sizeof(*t))
-			goto out;
-		extra = btf_type_extra(t);
-		if (extra < 0 || (size_t)(end - p) - sizeof(*t) < (size_t)extra)
-			goto out;
-		off[n] = p - types;
-		if (btf_is_typedef(t) && t->name_off < h->str_len) {
-			const char *name = strs + t->name_off;
-			size_t room = h->str_len - t->name_off;
-
-			if (room >= sizeof(complete) && !memcmp(name, complete, sizeof(complete)))
-				complete_id = n;
-			else if (room >= sizeof(submit) && !memcmp(name, submit, sizeof(submit)))
-				submit_id = n;
-		}
-		p += sizeof(*t) + extra;
-	}
-	u->complete = mapped_nargs(types, off, n, complete_id);
-	u->submit = mapped_nargs(types, off, n, submit_id);
-	u->btf_read = ok = true;
-out:
-	free(off);
-	munmap((void *)base, size);
-	return ok;
-}
-
-static void *uring_probe_run(void *arg)
-{
-	struct uring_probe *u = arg;
-	struct btf *btf;
-	FILE *f;
-
-	u->disabled = 0;
-	u->complete = u->submit = -1;
-	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
-	if (f) {
-		if (fscanf(f, "%d", &u->disabled) != 1)
-			u->disabled = 0;
-		fclose(f);
-	}
-	if (!u->syscalls || u->disabled == 2)
-		return NULL;
-	if (uring_probe_mapped(u))
-		return NULL;
-	btf = btf__load_vmlinux_btf();
-	if (!btf) {
-		u->btf_err = errno;
-		return NULL;
-	}
-	u->complete = raw_tp_nargs(btf, "io_uring_complete");
-	u->submit = raw_tp_nargs(btf, "io_uring_submit_req");
-	u->btf_read = true;
-	btf__free(btf);
-	return NULL;
-}
-
-/* Without a thread, the question is asked in select_uring(). */
-static void uring_probe_start(struct uring_probe *u, const struct pyx_loader_opts *opts)
-{
-	*u = (struct uring_probe){ .syscalls = opts->syscalls };
-	u->started = opts->syscalls && pthread_create(&u->tid, NULL, uring_probe_run, u) == 0;
-}
-
-static void uring_probe_wait(struct uring_probe *u)
-{
-	if (u->started)
-		pthread_join(u->tid, NULL);
-	else
-		uring_probe_run(u);
-	u->started = false;
-}
-
 static void select_uring(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
-			 struct uring_probe *u)
+			 const struct pyx_kbtf *k)
 {
 	bool on;
 
-	uring_probe_wait(u);
-	if (u->btf_err && verbose)
+	if (k->btf_err && verbose)
 		fprintf(stderr, "pyxcheck: failed to read the kernel's BTF: %s\n",
-			strerror(u->btf_err));
-	on = u->submit == 1 && (u->complete == 3 || u->complete == 7);
-	if (u->btf_read)
-		ld->skel->rodata->uring_complete_cqe = u->complete == 3;
-	if (opts->syscalls && !on && u->disabled != 2)
+			strerror(k->btf_err));
+	on = k->uring_disabled != 2 && k->uring_submit == 1 &&
+	     (k->uring_complete == 3 || k->uring_complete == 7);
+	if (k->btf_read)
+		ld->skel->rodata->uring_complete_cqe = k->uring_complete == 3;
+	if (opts->syscalls && !on && k->uring_disabled != 2)
 		fprintf(stderr,
 			"pyxcheck: warning: no io_uring:* tracepoints on this kernel: "
 			"operations done through an io_uring are not seen\n");
+	on = on && opts->syscalls;
 	bpf_program__set_autoload(ld->skel->progs.uring_submit, on);
 	bpf_program__set_autoload(ld->skel->progs.uring_complete, on);
 }
@@ -562,16 +358,17 @@ static bool arg_ctx_works(void)
  * May raw_enter/raw_exit and usdt_audit load here? They read the syscall's registers and the
  * records' uid and cgroup id through bpf_rdonly_cast(), a kfunc of every kernel since 6.2;
  * raw_enter_slow/raw_exit_slow and usdt_audit_slow make helper calls instead
- * (bpf/pyxcheck.bpf.c). The release is the test, not a probe load: a probe would need the
- * kernel's BTF parsed for the kfunc (~15 ms of CPU), and a kernel older than 6.2 with the kfunc
+ * (bpf/pyxcheck.bpf.c). The release and the kernel's BTF (capture_btf.c's walk: the kfunc and the
+ * two struct ids it takes) are the test, not a probe load: a kernel older than 6.2 with the kfunc
  * backported only takes the slower pair. PYXCHECK_TEST_NO_RDONLY_CAST=1 (tests) answers no.
  */
-static bool rdonly_cast_works(void)
+static bool rdonly_cast_works(const struct pyx_kbtf *k)
 {
 	unsigned int major = 0, minor = 0;
 	struct utsname u;
 
-	if (env_on("PYXCHECK_TEST_NO_RDONLY_CAST"))
+	if (env_on("PYXCHECK_TEST_NO_RDONLY_CAST") || !k->rdonly_cast || !k->task_struct_id ||
+	    !k->pt_regs_id)
 		return false;
 	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
 		return false;
@@ -580,7 +377,7 @@ static bool rdonly_cast_works(void)
 
 /* Turn off what was not asked for and what this kernel lacks. */
 static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *opts,
-			   struct uring_probe *uring)
+			   struct pyx_kbtf *kbtf)
 {
 	static const bool entry_only[PYX_SC__COUNT] = {
 #define PYX_SC_ENTRY(name) [PYX_SC_##name] = true,
@@ -591,16 +388,19 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 	const char *dir = tracefs_dir();
 	char name[64];
 	int i, exec_progs = 0;
-	bool cast = rdonly_cast_works(), raw = opts->syscalls && opts->raw_syscalls;
+	bool cast, raw = opts->syscalls && opts->raw_syscalls;
 
+	pyx_kbtf_wait(kbtf);
+	cast = rdonly_cast_works(kbtf);
+	ld->skel->rodata->kernel_btf_task_struct = kbtf->task_struct_id;
+	ld->skel->rodata->kernel_btf_pt_regs = kbtf->pt_regs_id;
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit, opts->category_mask != 0 && cast);
 	bpf_program__set_autoload(ld->skel->progs.usdt_audit_slow,
 				  opts->category_mask != 0 && !cast);
 	if (pyx_usdt_multi_supported()) {
 		pyx_usdt_prepare(ld->skel->progs.usdt_audit);
 		pyx_usdt_prepare(ld->skel->progs.usdt_audit_slow);
-		pyx_usdt_prepare(ld->skel->progs.usdt_hook_start);
-		pyx_usdt_prepare(ld->skel->progs.usdt_hook_stop);
+		pyx_usdt_prepare(ld->skel->progs.usdt_hook);
 		ld->use_multi = true;
 	}
 
@@ -646,7 +446,7 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 			exec_progs++;
 	}
 	ld->skel->rodata->exec_traced = exec_progs == 2;
-	select_uring(ld, opts, uring);
+	select_uring(ld, opts, kbtf);
 	return 0;
 }
 
@@ -663,45 +463,120 @@ static int select_programs(struct pyx_loader *ld, const struct pyx_loader_opts *
 struct tp_attach {
 	struct bpf_program *prog;
 	char name[48];
+	int pfd; /* the tracepoint's perf event, opened disabled before the program is loaded */
 	struct bpf_link *link;
 	int err;
 };
 
-struct tp_attach_job {
+/* The shared programs' attach: tracepoint perf events opened in threads while the object loads,
+ * linked to the programs once they are loaded. */
+struct tp_attach_set {
 	struct tp_attach *tps;
-	size_t n, first, step;
+	size_t n, nthreads;
+	size_t n_open;   /* events to open: n, or 0 when tracefs is gone */
+	const char *dir; /* tracefs */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int go; /* 0: wait for the load, 1: link, -1: the load failed, close */
+	struct tp_attach_job {
+		struct tp_attach_set *set;
+		size_t first, step;
+	} jobs[PYX_ATTACH_THREADS];
+	pthread_t tids[PYX_ATTACH_THREADS];
+	bool started[PYX_ATTACH_THREADS];
+	pthread_t launcher; /* makes the threads, so that this one goes on to load */
+	bool launched;
 };
 
-static void attach_one(struct tp_attach *tp)
+/* What libbpf's bpf_program__attach_tracepoint() opens, disabled: nothing is recorded before
+ * the program is linked (libbpf's attach enables the event). */
+static void open_one(struct tp_attach *tp, const char *dir)
 {
-	tp->link = bpf_program__attach_tracepoint(tp->prog, "syscalls", tp->name);
-	tp->err = tp->link ? 0 : -errno;
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT,
+					.size = sizeof(attr),
+					.disabled = 1 };
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s/id", dir, tp->name);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%llu", (unsigned long long *)&attr.config) != 1) {
+		tp->err = f ? -EINVAL : -errno;
+		if (f)
+			fclose(f);
+		return;
+	}
+	fclose(f);
+	tp->pfd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	tp->err = tp->pfd < 0 ? -errno : 0;
+}
+
+static void link_one(struct tp_attach *tp)
+{
+	if (tp->pfd < 0)
+		return;
+	tp->link = bpf_program__attach_perf_event(tp->prog, tp->pfd);
+	if (!tp->link) {
+		tp->err = -errno;
+		close(tp->pfd);
+	}
+	tp->pfd = -1; /* the link's now, or closed */
 }
 
 static void *attach_worker(void *arg)
 {
 	struct tp_attach_job *job = arg;
+	struct tp_attach_set *set = job->set;
 	size_t i;
+	int go;
 
-	for (i = job->first; i < job->n; i += job->step)
-		attach_one(&job->tps[i]);
+	for (i = job->first; i < set->n; i += job->step)
+		open_one(&set->tps[i], set->dir);
+	pthread_mutex_lock(&set->lock);
+	while (!set->go)
+		pthread_cond_wait(&set->cond, &set->lock);
+	go = set->go;
+	pthread_mutex_unlock(&set->lock);
+	for (i = job->first; i < set->n; i += job->step) {
+		if (go > 0)
+			link_one(&set->tps[i]);
+		else if (set->tps[i].pfd >= 0)
+			close(set->tps[i].pfd);
+	}
 	return NULL;
 }
 
-/* The shared programs' attach, running in threads while the loader attaches the rest. */
-struct tp_attach_set {
-	struct tp_attach *tps;
-	size_t n, nthreads;
-	struct tp_attach_job jobs[PYX_ATTACH_THREADS];
-	pthread_t tids[PYX_ATTACH_THREADS];
-	bool started[PYX_ATTACH_THREADS];
-};
+/* The first event, then a thread per share of the rest (~80 us of CPU each, off the thread that
+ * loads the object). */
+static void *launch(void *arg)
+{
+	struct tp_attach_set *set = arg;
+	size_t i, n = set->n_open, nthreads;
 
-/* Attach the shared programs to each selected row's tracepoints (what the skeleton's auto-attach
- * does for the per-row programs). The first one alone: libbpf caches what it probes of the
- * kernel on that first attach, in the object. The others in threads, finished by
- * shared_tp_finish(): they only wait on the kernel's tracepoint mutex, and meanwhile the caller
- * attaches the raw tracepoints and the USDT probes, which do not take it. */
+	if (!n)
+		return NULL;
+	open_one(&set->tps[0], set->dir);
+	nthreads = set->tps[0].err ? 0 : n - 1; /* the first failed: so would the rest */
+	if (nthreads > PYX_ATTACH_THREADS)
+		nthreads = PYX_ATTACH_THREADS;
+	for (i = 0; i < nthreads; i++) {
+		set->jobs[i] =
+			(struct tp_attach_job){ .set = set, .first = 1 + i, .step = nthreads };
+		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
+						 &set->jobs[i]) == 0;
+	}
+	set->nthreads = nthreads;
+	return NULL;
+}
+
+/*
+ * Open the perf events of the shared programs' tracepoints, one per selected row and side (what
+ * the skeleton's auto-attach does for the per-row programs), in threads, while the object loads:
+ * each open queues on the kernel's event_mutex (where other monitors' detaches wait out grace
+ * periods) and costs ~0.2 ms of CPU, ~20 ms for -a's ~116, which the verification on this thread
+ * leaves the other CPUs to do; so is making the threads (launch()). libbpf caches what it probes of
+ * the kernel on the first link, which shared_tp_link() makes alone before the threads make theirs.
+ */
 static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 {
 	struct sc_progs sc[PYX_SC__COUNT];
@@ -720,6 +595,9 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 		free(set);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&set->lock, NULL);
+	pthread_cond_init(&set->cond, NULL);
+	set->dir = tracefs_dir();
 	syscall_progs(ld->skel, sc);
 	for (i = 0; i < PYX_SC__COUNT; i++) {
 		for (side = 0; side < 2; side++) {
@@ -727,53 +605,102 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 				continue;
 			set->tps[n].prog = side ? ld->skel->progs.tp_sys_exit
 						: ld->skel->progs.tp_sys_enter;
+			set->tps[n].pfd = -1;
 			snprintf(set->tps[n].name, sizeof(set->tps[n].name), "sys_%s_%s",
 				 side ? "exit" : "enter", sc[i].name);
 			n++;
 		}
 	}
 	set->n = n;
-	if (n)
-		attach_one(&set->tps[0]);
-	set->nthreads = n - (n > 0);
-	if (set->nthreads > PYX_ATTACH_THREADS)
-		set->nthreads = PYX_ATTACH_THREADS;
-	if (n && set->tps[0].err)
-		set->nthreads = 0;
-	for (i = 0; i < set->nthreads; i++) {
-		set->jobs[i] = (struct tp_attach_job){
-			.tps = set->tps, .n = n, .first = 1 + i, .step = set->nthreads
-		};
-		set->started[i] = pthread_create(&set->tids[i], NULL, attach_worker,
-						 &set->jobs[i]) == 0;
+	if (!set->dir) { /* select_programs() found the tracepoints there: unmounted since */
+		for (i = 0; i < n; i++)
+			set->tps[i].err = -ENOENT;
+		n = 0;
 	}
+	set->n_open = n;
+	set->launched = pthread_create(&set->launcher, NULL, launch, set) == 0;
+	if (!set->launched)
+		launch(set);
 	*out = set;
 	return 0;
 }
 
-/* Wait for the shared programs' attach; their links go to the loader, attached or not. */
+/* Let the threads link (go 1) or close (go -1) their events; a job whose thread was never made
+ * runs here. */
+static void shared_tp_go(struct tp_attach_set *set, int go)
+{
+	size_t i;
+
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
+	pthread_mutex_lock(&set->lock);
+	set->go = go;
+	pthread_cond_broadcast(&set->cond);
+	pthread_mutex_unlock(&set->lock);
+	for (i = 0; i < set->nthreads; i++)
+		if (!set->started[i])
+			attach_worker(&set->jobs[i]);
+}
+
+static void shared_tp_wait(struct tp_attach_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nthreads; i++)
+		if (set->started[i])
+			pthread_join(set->tids[i], NULL);
+	pthread_mutex_destroy(&set->lock);
+	pthread_cond_destroy(&set->cond);
+	free(set->tps);
+	free(set);
+}
+
+/* The load failed: close every event opened for it. Only before shared_tp_link(): after it, the
+ * threads' links are collected by shared_tp_finish(), which every path then takes. */
+static void shared_tp_abort(struct tp_attach_set *set)
+{
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
+	if (set->n && set->tps[0].pfd >= 0)
+		close(set->tps[0].pfd);
+	shared_tp_go(set, -1);
+	shared_tp_wait(set);
+}
+
+/* After the load: the first link here, then the threads' (the caller attaches the rest
+ * meanwhile, shared_tp_finish() collects). */
+static void shared_tp_link(struct tp_attach_set *set)
+{
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
+	if (set->n)
+		link_one(&set->tps[0]);
+	shared_tp_go(set, 1);
+}
+
+/* Wait for the shared programs' links; they go to the loader, attached or not. */
 static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
 {
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < set->nthreads; i++) {
+	for (i = 0; i < set->nthreads; i++)
 		if (set->started[i])
 			pthread_join(set->tids[i], NULL);
-		else
-			attach_worker(&set->jobs[i]); /* no thread: this share here, serially */
-	}
+	set->nthreads = 0;
 	for (i = 0; i < set->n; i++) {
 		if (set->tps[i].link)
 			ld->tp_links[ld->ntp_links++] = set->tps[i].link;
-		else if (!err && (i == 0 || !set->tps[0].err)) {
+		else if (!err) {
 			err = set->tps[i].err ? set->tps[i].err : -EINVAL;
 			fprintf(stderr, "failed to attach syscalls:%s: %s\n", set->tps[i].name,
 				strerror(-err));
 		}
 	}
-	free(set->tps);
-	free(set);
+	shared_tp_wait(set);
 	return err;
 }
 
@@ -856,11 +783,64 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return ld->fn ? ld->fn(ld->fn_ctx, data, size) : 0;
 }
 
+/*
+ * PYXCHECK_TEST_DUMP_INSNS=FILE (tests/test_core_btf.py): every loaded program's instructions as
+ * libbpf sent them, CO-RE relocations applied, one line each. Map references are file descriptors,
+ * which depend on what else the process has open: written as 0.
+ */
+static void dump_insns(struct bpf_object *obj)
+{
+	const char *path = getenv("PYXCHECK_TEST_DUMP_INSNS");
+	struct bpf_program *prog;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	bpf_object__for_each_program(prog, obj)
+	{
+		const struct bpf_insn *in = bpf_program__insns(prog);
+		size_t i, n = bpf_program__insn_cnt(prog);
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		fprintf(f, "%s %zu\n", bpf_program__name(prog), n);
+		for (i = 0; i < n; i++) {
+			bool map = in[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+				   (in[i].src_reg == BPF_PSEUDO_MAP_FD ||
+				    in[i].src_reg == BPF_PSEUDO_MAP_VALUE);
+
+			fprintf(f, "%02x %x %x %d %d\n", in[i].code, in[i].dst_reg, in[i].src_reg,
+				in[i].off, map ? 0 : in[i].imm);
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * The kernel's BTF walk (capture_btf.h), started before the skeleton is opened: libbpf takes the
+ * CO-RE target's path at open and reads it at load, by when the walk has written it to a memfd.
+ * PYXCHECK_TEST_KERNEL_BTF=1 (tests) leaves libbpf to read the kernel's BTF itself.
+ */
+static void kbtf_start(struct pyx_kbtf *k, const struct pyx_loader_opts *opts, char *path, size_t n)
+{
+	k->uring_question = opts->syscalls;
+	k->obj = pyxcheck_bpf__elf_bytes(&k->obj_size);
+	k->core_fd = env_on("PYXCHECK_TEST_KERNEL_BTF")
+			     ? -1
+			     : memfd_create("pyxcheck-core-btf", MFD_CLOEXEC);
+	snprintf(path, n, "/proc/self/fd/%d", k->core_fd);
+	pyx_kbtf_start(k);
+}
+
 static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts)
 {
 	struct pyx_loader *ld = NULL;
 	struct tp_attach_set *tp_set = NULL;
-	struct uring_probe uring;
+	struct pyx_kbtf kbtf = { .core_fd = -1 };
+	char core_path[64];
 	const char *const *p;
 	int err;
 
@@ -871,14 +851,18 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (err)
 		return err;
 
-	uring_probe_start(&uring, opts);
+	kbtf_start(&kbtf, opts, core_path, sizeof(core_path));
 	ld = calloc(1, sizeof(*ld));
 	if (!ld) {
-		if (uring.started)
-			pthread_join(uring.tid, NULL);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto cleanup;
 	}
-	ld->skel = pyxcheck_bpf__open();
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, oo,
+			    .btf_custom_path = kbtf.core_fd >= 0 ? core_path : NULL);
+
+		ld->skel = pyxcheck_bpf__open_opts(&oo);
+	}
 	if (!ld->skel) {
 		err = -errno;
 		fprintf(stderr, "failed to open BPF object: %s\n", strerror(-err));
@@ -907,9 +891,30 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (ld->skel->rodata->wakeup_bytes > 256 * 1024)
 		ld->skel->rodata->wakeup_bytes = 256 * 1024;
 
-	err = select_programs(ld, opts, &uring);
+	err = select_programs(ld, opts, &kbtf);
 	if (err)
 		goto cleanup;
+	if (ld->shared_tp) {
+		err = shared_tp_start(ld, &tp_set);
+		if (err)
+			goto cleanup;
+	}
+	if (kbtf.core_fd >= 0 && !kbtf.core_written) {
+		err = -(kbtf.btf_err ? kbtf.btf_err : EINVAL);
+		fprintf(stderr, "failed to read the kernel's BTF (%s): %s\n", PYX_KERNEL_BTF,
+			strerror(-err));
+		goto cleanup;
+	}
+	if (verbose && kbtf.core_copied)
+		fprintf(stderr, "pyxcheck: CO-RE target: the kernel's BTF, whole\n");
+	else if (verbose && kbtf.core_fd >= 0)
+		fprintf(stderr,
+			"pyxcheck: CO-RE target: %u of the kernel's %u types (%u with a relocated "
+			"type's kind and name)\n",
+			kbtf.core_types, kbtf.kernel_types, kbtf.core_roots);
+	if (verbose)
+		fprintf(stderr, "pyxcheck: kernel BTF ids: task_struct %u, pt_regs %u\n",
+			kbtf.task_struct_id, kbtf.pt_regs_id);
 
 	err = pyxcheck_bpf__load(ld->skel);
 	if (err) {
@@ -919,6 +924,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 				      : " (run with -v for libbpf's log)");
 		goto cleanup;
 	}
+	dump_insns(ld->skel->obj);
 	if (ld->use_multi) {
 		err = pyx_usdt_specs_new(ld->skel->obj, &ld->specs);
 		if (err) {
@@ -926,11 +932,8 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 			goto cleanup;
 		}
 	}
-	if (ld->shared_tp) {
-		err = shared_tp_start(ld, &tp_set);
-		if (err)
-			goto cleanup;
-	}
+	if (tp_set)
+		shared_tp_link(tp_set);
 	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
 	err = pyxcheck_bpf__attach(ld->skel);
 	if (err)
@@ -941,6 +944,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	if (tp_set) {
 		int tp_err = shared_tp_finish(ld, tp_set);
 
+		tp_set = NULL;
 		err = err ? err : tp_err;
 	}
 	if (err)
@@ -951,12 +955,19 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		fprintf(stderr, "failed to create ring buffer reader: %s\n", strerror(-err));
 		goto cleanup;
 	}
+	if (kbtf.core_fd >= 0)
+		close(kbtf.core_fd);
+	pyx_kbtf_release();
 	*out = ld;
 	return 0;
 
 cleanup:
-	if (uring.started)
-		pthread_join(uring.tid, NULL);
+	if (tp_set)
+		shared_tp_abort(tp_set);
+	pyx_kbtf_wait(&kbtf);
+	pyx_kbtf_release();
+	if (kbtf.core_fd >= 0)
+		close(kbtf.core_fd);
 	pyx_loader_destroy(ld);
 	return err;
 }

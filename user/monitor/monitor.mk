@@ -8,7 +8,7 @@ MON_CFLAGS  := $(BASE_CFLAGS) -I$(MON_DIR)
 MON_CORE    := decode_payload decode_catalog decode_record decode_syscall decode_context \
 	out_buf out_writer out_json out_plain out_counts out_sink out_order
 MON_CORE_O  := $(patsubst %,$(MON_OBJDIR)/%.o,$(MON_CORE))
-MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts \
+MON_O       := $(MON_CORE_O) $(patsubst %,$(MON_OBJDIR)/%.o,main opts capture_btf \
 	capture_runner capture_loader capture_detach capture_compat capture_builtin_worker \
 	capture_replay capture_usdt out_file out_filter)
 # main.c runs the phases of mon.h, one file each.
