@@ -2023,6 +2023,9 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	return sc - 1;
 }
 
+/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (above) */
+const volatile __u32 kernel_btf_pt_regs = 0;
+
 /* The syscall's user registers, ctx->args[0] of both raw tracepoints (x86-64's syscall entry passes
  * task_pt_regs(current)), typed through bpf_rdonly_cast(), which the verifier turns into a move:
  * bpf_task_pt_regs() (with bpf_get_current_task_btf() for its argument) was two helper calls on
@@ -2033,9 +2036,6 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
  * bpf_rdonly_cast() came in Linux 6.2 (Debian 12 runs 6.1): the kfunc is weak, and raw_enter_slow/
  * raw_exit_slow, the same bodies with the two helpers, are the programs the loader picks where it
  * is missing (their code has no call to it, which a 6.1 verifier refuses even in dead code). */
-/* struct pt_regs's id in the kernel's BTF, as kernel_btf_task_struct (above) */
-const volatile __u32 kernel_btf_pt_regs = 0;
-
 static __always_inline struct pt_regs *raw_regs(const struct bpf_raw_tracepoint_args *ctx,
 						struct task_struct *task, bool cast)
 {
