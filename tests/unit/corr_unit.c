@@ -1203,6 +1203,29 @@ static void t_claim_keep(void)
 	show_frame = false;
 }
 
+/* A fork record for a thread that exists already (its tid reused after a lost exit record, or a
+ * crafted replay) gives it the parent's context and that context's body number: with the parent's
+ * strings under its own old number, its next event of that number would skip the copy and a
+ * syscall after it would name the parent's event (review finding). */
+static void t_fork_ctx(void)
+{
+	start(NULL);
+	show_frame = true;
+	cur_func = "f2";
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/zz", "r", (int64_t)0);
+	cur_func = "f1";
+	audit(100, 101, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/e");
+	proc(100, 100, PYX_PROC_FORK, 101, true, NULL);
+	audit(100, 101, PYX_EV_OS_REMOVE, "os.remove", "sn", "/tmp/e");
+	sysc(100, 101, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/f");
+	cur_func = "main";
+	expect("fork ctx",
+	       "A 101 os.remove no-syscall\nA 100 open no-syscall\nP 100 1\n"
+	       "A 101 os.remove mismatch [unlink] (path differs)\n"
+	       "S 101 unlink unaudited after os.remove in evil.py:f1\n");
+	show_frame = false;
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1259,6 +1282,7 @@ int main(int argc, char **argv)
 		t_blind("/usr/bin/python3.11");
 	t_exit_frees();
 	t_claim_keep();
+	t_fork_ctx();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

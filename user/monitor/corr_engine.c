@@ -111,9 +111,9 @@ const char *pyx_corr_verdict_name(enum pyx_corr_verdict v)
 #define WIN_POOL_MAX 64
 #endif
 
-/* A zeroed window but for its claim, which the caller initialises (corr_claim_init). A reused
- * window's claim still holds the pointers of its previous use, already freed by win_free(): only
- * corr_claim_init() may come next, never corr_claim_free(). */
+/* A zeroed window but for its claim, which the caller initialises (corr_claim_init or
+ * corr_claim_from). A reused window's claim still holds the pointers of its previous use, already
+ * freed by win_free(): only one of those two may come next, never corr_claim_free(). */
 static struct win *win_new(struct pyx_corr *c)
 {
 	struct win *w = c->win_pool;
@@ -122,7 +122,8 @@ static struct win *win_new(struct pyx_corr *c)
 		return calloc(1, sizeof(*w));
 	c->win_pool = (struct win *)w->th;
 	c->nwin_pool--;
-	/* all but the claim (1.5 KB of the 1.9): corr_claim_init(), always next, zeroes it */
+	/* all but the claim (1.5 KB of the 1.9): corr_claim_init() or corr_claim_from(), always
+	 * next, writes it whole */
 	memset(w, 0, offsetof(struct win, cl));
 	memset((char *)w + offsetof(struct win, cl) + sizeof(w->cl), 0,
 	       sizeof(*w) - offsetof(struct win, cl) - sizeof(w->cl));
@@ -999,7 +1000,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_FORK:
 		ct = corr_thread_get(c, pv.child_tid, pv.child_pid, hdr->ts_ns);
 		if (ct) {
-			ct->ctx = th->ctx; /* what the parent did last is the child's context too */
+			/* what the parent did last is the child's context too, under its number */
+			ct->ctx = th->ctx;
+			ct->ctx_gen = th->ctx_gen;
 			ct->uncertain = th->uncertain;
 			ct->last_ns = hdr->ts_ns;
 		}

@@ -248,7 +248,8 @@ struct pyx_corr {
 	unsigned int nheld_pool;
 	/* the claim made for the payload body numbered keep_gen (pyx_event.body_gen) and event
 	 * keep->cl.ev, given to the next windows of the same body and event; seen_gen and seen_ev:
-	 * the audit event before, a claim is kept when its body comes twice in a row (on_audit) */
+	 * the last audit event that got a claim, a claim is kept when its body comes twice in a row
+	 * (on_audit) */
 	struct corr_claim_keep *keep;
 	uint64_t keep_gen, seen_gen;
 	unsigned int seen_ev;

@@ -174,7 +174,10 @@ static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
 	return p->cwd;
 }
 
-/* Absolute form of path relative to dirfd (AT_FDCWD: the cwd). NULL when unknown. */
+/* Absolute form of path relative to dirfd (AT_FDCWD: the cwd). NULL when unknown. An absolute path
+ * is taken as text alone (normalised, no process state): corr_claim_abs_pure() relies on it to
+ * keep a claim's resolved absolute paths across processes; per-process handling here (a process
+ * root, /proc/self) would have to end that. */
 char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path)
 {
 	const char *base = NULL;

@@ -124,7 +124,7 @@ struct corr_claim_keep {
 /* Fill cl from a decoded event. Strings are copied (free with corr_claim_free()). Returns false
  * when the event has no counterparts (the window only closes the previous one). */
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev);
-/* Free its strings; cl is then garbage until corr_claim_init() or a memset. */
+/* Free its strings; cl is then garbage until corr_claim_init(), corr_claim_from() or a memset. */
 void corr_claim_free(struct corr_claim *cl);
 /* Is abs[i] a function of path[i] alone (an absolute path, lexically normalised), whatever the
  * process's cwd and fd table? */

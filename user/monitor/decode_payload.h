@@ -62,7 +62,8 @@ struct pyx_event {
 	 * event, with its nargs. Numbers are unique in the process, and every event that carries
 	 * one has the same nargs and the same body byte for byte, so its values are equal: what
 	 * is computed from nargs and the values alone may be kept under it (corr_engine.c, the
-	 * claim). 0: not kept (a container or object among the values, a body too long). */
+	 * claim). 0: not kept (a container or object among the values, more than nine arguments,
+	 * a body too long, a failed decode). */
 	uint64_t body_gen;
 };
 
