@@ -602,18 +602,21 @@ static void test_view_times(void)
 {
 	const struct pyx_sysview *sv;
 	struct recbuf b, e;
-	uint64_t gen;
+	uint64_t gen, agen;
 
 	build_openat(&b);
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && sv->ret == -2 && sv->err == ENOENT && sv->latency_ns == 1000);
 	gen = pyx_sysrec_view_gen(sv);
 	CHECK(gen && pyx_sysrec_view(&b, b.rec.hdr.size) == sv && pyx_sysrec_view_gen(sv) == gen);
+	agen = pyx_sysrec_view_args_gen(sv);
+	CHECK(agen == gen);
 	/* the times and the result: served, each field new, the view numbered anew */
 	b.rec.ret = 3, b.rec.hdr.ts_ns = 9000, b.rec.enter_ns = 8500;
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && sv->ret == 3 && sv->err == 0 && sv->enter_ns == 8500 && sv->latency_ns == 500);
 	CHECK(pyx_sysrec_view_gen(sv) > gen && sv->rec->hdr.ts_ns == 9000 && sv->rec->ret == 3);
+	CHECK(pyx_sysrec_view_args_gen(sv) == agen); /* the arguments are the same */
 	CHECK(!strcmp(sv->args[1].u.path.str, "/tmp/a b") && sv->args[1].u.path.dirfd == -100);
 	gen = pyx_sysrec_view_gen(sv);
 	b.rec.ret = -13;
@@ -628,9 +631,12 @@ static void test_view_times(void)
 	b.tail[7] = 'c';
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && !strcmp(sv->args[1].u.path.str, "/tmp/a c"));
+	CHECK(pyx_sysrec_view_args_gen(sv) > agen &&
+	      pyx_sysrec_view_args_gen(sv) == pyx_sysrec_view_gen(sv));
+	agen = pyx_sysrec_view_args_gen(sv);
 	b.rec.args[3] = 0600;
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
-	CHECK(sv && sv->args[3].raw == 0600);
+	CHECK(sv && sv->args[3].raw == 0600 && pyx_sysrec_view_args_gen(sv) > agen);
 	b.rec.hdr.tid = 102;
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && sv->rec->hdr.tid == 102);

@@ -406,7 +406,8 @@ static __thread struct {
 	void *rec;        /* the copy the view points into */
 	size_t size, cap; /* size 0: nothing kept */
 	bool ok;
-	uint64_t gen; /* counts the records kept */
+	uint64_t gen;      /* counts the records kept */
+	uint64_t args_gen; /* gen of the last full decode (pyx_sysrec_view_args_gen()) */
 	struct pyx_sysview view;
 } sv_last;
 
@@ -470,7 +471,7 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 	}
 	memcpy(sv_last.rec, rec, size);
 	sv_last.size = size;
-	sv_last.gen++;
+	sv_last.args_gen = ++sv_last.gen;
 	sv_last.ok = !pyx_sysrec_decode(sv_last.rec, size, &sv_last.view);
 	return sv_last.ok ? &sv_last.view : NULL;
 }
@@ -478,6 +479,11 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 uint64_t pyx_sysrec_view_gen(const struct pyx_sysview *sv)
 {
 	return sv == &sv_last.view && sv_last.size && sv_last.ok ? sv_last.gen : 0;
+}
+
+uint64_t pyx_sysrec_view_args_gen(const struct pyx_sysview *sv)
+{
+	return sv == &sv_last.view && sv_last.size && sv_last.ok ? sv_last.args_gen : 0;
 }
 
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
