@@ -84,6 +84,48 @@ static void check_view(const struct pyx_sysview *sv)
 	}
 }
 
+/*
+ * pyx_sysrec_view() keeps the record it decoded and serves one that differs from it in the exit
+ * time, result and entry time alone without decoding it again: the view it gives must be the
+ * one a full decode gives (or both fail), for times and results the input chooses.
+ */
+static void check_view_times(const struct pyx_rec_syscall *rec, size_t size, uint8_t k)
+{
+	struct pyx_rec_syscall *c = malloc(size);
+	const struct pyx_sysview *sv;
+	struct pyx_sysview full;
+	unsigned int i;
+	int err;
+
+	if (!c)
+		return;
+	pyx_sysrec_view(rec, size);
+	memcpy(c, rec, size);
+	if (k & 1)
+		c->ret = (int64_t)(k >> 4) - 8;
+	if (k & 2)
+		c->hdr.ts_ns += k >> 2 & 3;
+	if (k & 4)
+		c->enter_ns += k >> 3 & 3;
+	sv = pyx_sysrec_view(c, size);
+	err = pyx_sysrec_decode(c, size, &full);
+	if (!sv != !!err)
+		abort();
+	if (sv) {
+		if (memcmp(sv->rec, c, size) || sv->ret != full.ret || sv->err != full.err ||
+		    sv->enter_ns != full.enter_ns || sv->latency_ns != full.latency_ns ||
+		    sv->at_entry != full.at_entry || sv->nargs != full.nargs ||
+		    sv->nustack != full.nustack || sv->sc != full.sc)
+			abort();
+		for (i = 0; i < sv->nargs; i++)
+			if (sv->args[i].raw != full.args[i].raw ||
+			    sv->args[i].kind != full.args[i].kind ||
+			    sv->args[i].present != full.args[i].present)
+				abort();
+	}
+	free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pyx_rec_syscall *rec;
@@ -98,6 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sv.rec != rec)
 			abort();
 		check_view(&sv);
+		check_view_times(rec, size, (uint8_t)rec->hdr.comm[PYX_COMM_LEN - 1]);
 	}
 	fz_render_all((const uint8_t *)rec, size);
 	free(rec);

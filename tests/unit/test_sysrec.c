@@ -592,6 +592,74 @@ static void test_process(void)
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 }
 
+/*
+ * pyx_sysrec_view() serves a record that differs from the one it keeps in the exit time, result
+ * and entry time alone from the kept decode: each of those fields must reach the view and pass
+ * its checks, and a difference in any other byte must decode the record anew. A view keyed on
+ * less (a path byte, an argument, the flags, the header) fails here.
+ */
+static void test_view_times(void)
+{
+	const struct pyx_sysview *sv;
+	struct recbuf b, e;
+	uint64_t gen, agen;
+
+	build_openat(&b);
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->ret == -2 && sv->err == ENOENT && sv->latency_ns == 1000);
+	gen = pyx_sysrec_view_gen(sv);
+	CHECK(gen && pyx_sysrec_view(&b, b.rec.hdr.size) == sv && pyx_sysrec_view_gen(sv) == gen);
+	agen = pyx_sysrec_view_args_gen(sv);
+	CHECK(agen == gen);
+	/* the times and the result: served, each field new, the view numbered anew */
+	b.rec.ret = 3, b.rec.hdr.ts_ns = 9000, b.rec.enter_ns = 8500;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->ret == 3 && sv->err == 0 && sv->enter_ns == 8500 && sv->latency_ns == 500);
+	CHECK(pyx_sysrec_view_gen(sv) > gen && sv->rec->hdr.ts_ns == 9000 && sv->rec->ret == 3);
+	CHECK(pyx_sysrec_view_args_gen(sv) == agen); /* the arguments are the same */
+	CHECK(!strcmp(sv->args[1].u.path.str, "/tmp/a b") && sv->args[1].u.path.dirfd == -100);
+	gen = pyx_sysrec_view_gen(sv);
+	b.rec.ret = -13;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->err == EACCES && pyx_sysrec_view_gen(sv) > gen);
+	/* an exit before the entry fails as the full decode fails it */
+	b.rec.hdr.ts_ns = 100;
+	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
+	b.rec.hdr.ts_ns = 9000;
+	CHECK(pyx_sysrec_view(&b, b.rec.hdr.size));
+	/* any other byte: decoded anew */
+	b.tail[7] = 'c';
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && !strcmp(sv->args[1].u.path.str, "/tmp/a c"));
+	CHECK(pyx_sysrec_view_args_gen(sv) > agen &&
+	      pyx_sysrec_view_args_gen(sv) == pyx_sysrec_view_gen(sv));
+	agen = pyx_sysrec_view_args_gen(sv);
+	b.rec.args[3] = 0600;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->args[3].raw == 0600 && pyx_sysrec_view_args_gen(sv) > agen);
+	b.rec.hdr.tid = 102;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->rec->hdr.tid == 102);
+	b.rec.hdr.flags = PYX_SCF_ENTRY; /* openat is not sent at entry */
+	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
+	b.rec.data[1].len = 20; /* past the record */
+	b.rec.hdr.flags = 0;
+	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
+	/* an entry-only row: a result or an exit time of its own fails it */
+	entry_begin(&e, PYX_SC_setxattr);
+	put_data(&e, 0, 0, "/tmp/f", 7, 0, 0);
+	CHECK(pyx_sysrec_view(&e, e.rec.hdr.size));
+	e.rec.ret = -1;
+	CHECK(!pyx_sysrec_view(&e, e.rec.hdr.size));
+	e.rec.ret = 0;
+	CHECK(pyx_sysrec_view(&e, e.rec.hdr.size));
+	e.rec.hdr.ts_ns++;
+	CHECK(!pyx_sysrec_view(&e, e.rec.hdr.size));
+	e.rec.hdr.ts_ns += 10, e.rec.enter_ns = e.rec.hdr.ts_ns;
+	sv = pyx_sysrec_view(&e, e.rec.hdr.size);
+	CHECK(sv && sv->at_entry && sv->latency_ns == 0 && sv->enter_ns == e.rec.enter_ns);
+}
+
 int main(void)
 {
 	_Static_assert(sizeof(struct pyx_rec_hdr) == 56, "hdr layout");
@@ -609,6 +677,7 @@ int main(void)
 	test_evasion_rows();
 	test_changed();
 	test_process();
+	test_view_times();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

@@ -163,6 +163,11 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size);
  * each record it decodes (never 0), so a writer can key what it made of the view by it; 0 for
  * any other view. */
 uint64_t pyx_sysrec_view_gen(const struct pyx_sysview *sv);
+/* The same for what the view says of the record but its times and result (ret, err, enter_ns,
+ * latency_ns): a number that changes with each record decoded in full, and stays while records
+ * that differ from the kept one in those alone are served (so name, nargs and args[] are the
+ * same under one number); 0 for any other view. */
+uint64_t pyx_sysrec_view_args_gen(const struct pyx_sysview *sv);
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out);
 
 /* Table lookups. NULL / -1 when out of range. */

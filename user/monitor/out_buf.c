@@ -188,14 +188,21 @@ static unsigned int dec_len(unsigned long long v)
 
 /* The digits straight into the buffer, not through a copy (a memcpy call per number, eight
  * numbers a record) */
+/* A number into a buffer that must grow: apart, so that the common path has no array on its
+ * stack (and no stack protector's check around every number) */
+static __attribute__((noinline)) void buf_u64_slow(struct pyx_buf *b, unsigned long long v)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
+
+	pyx_buf_write_slow(b, d, end - d);
+}
+
 void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 {
 	unsigned int n = dec_len(v);
 
 	if (__builtin_expect(b->oom || b->len + n + 1 > b->cap, 0)) {
-		char tmp[24], *end = tmp + sizeof(tmp), *d = digits(end, v, 10, 0);
-
-		pyx_buf_write_slow(b, d, end - d);
+		buf_u64_slow(b, v);
 		return;
 	}
 	dec64(b->p + b->len + n, v);

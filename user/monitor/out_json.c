@@ -922,7 +922,7 @@ static void args_seen_put(const struct pyx_sysview *sv, const char *text, size_t
 }
 
 /*
- * The view the "args" object was last written for (pyx_sysrec_view_gen()) and the cache whose
+ * The view the "args" object was last written for (pyx_sysrec_view_args_gen()) and the cache whose
  * text it was: the audit line's "syscalls" list and the syscall's own line write the same view
  * one after the other, and the second found it by comparing the record's bytes or all its
  * arguments again. Per thread, as the caches above.
@@ -935,7 +935,9 @@ static __thread struct {
 void pyx_json_sysargs(struct pyx_buf *b, const struct pyx_sysview *sv)
 {
 	size_t size = sv->rec->hdr.size, start = b->len;
-	uint64_t gen = pyx_sysrec_view_gen(sv);
+	/* the object is a function of name and args[] alone: keyed by the number that stays while
+	 * the decoder serves records that differ in their times and result only (a loop's) */
+	uint64_t gen = pyx_sysrec_view_args_gen(sv);
 	unsigned int i;
 
 	if (gen && args_last.gen == gen) {
