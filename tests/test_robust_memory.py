@@ -72,16 +72,3 @@ def test_own_output_file_reserves_blocks_ahead_and_gives_them_back(tmp_path):
                                      "reopened: old trimmed, appended not reserved",
                                      "closed: trimmed",
                                      "opened to append: not reserved"]
-
-
-def test_output_queue_writes_whole_chunks_of_one_mib(tmp_path):
-    """tests/unit/sink_unit.c `sizes`: ~8.5 MiB of ~1 KB lines queued with a pause after every
-    256 KiB, in which the writer thread writes what it was handed and waits idle: the chunks go
-    to it only when full, so every write is of one chunk, 1 MiB (the last: the rest, at close),
-    however often the writer is idle (each write and wake-up has a fixed cost: out_sink.c), and
-    the file holds exactly the bytes queued."""
-    if not SINK_UNIT.exists():
-        pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
-    r = run([str(SINK_UNIT), "sizes", str(tmp_path / "out")], timeout=60)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.splitlines() == ["writes of 1 MiB=8, last=the rest"]

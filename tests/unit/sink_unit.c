@@ -13,10 +13,6 @@
  * blocks reserved past the bytes written while it writes, and none at pyx_sink_close() or, for
  * the old file, at pyx_sink_reopen(); the bytes are those written, after what the file held. A
  * file opened with O_APPEND gets no reservation.
- *
- * `sink-unit sizes FILE`: ~1 KB lines queued as fast as the run loop would, with pauses in which
- * the writer catches up: every write (writev, counted here) but the last is of 1 MiB, the
- * chunk's size, however soon the writer is idle again; the file gets the bytes queued.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "out_sink.h"
@@ -61,11 +55,11 @@ static void *read_all(void *arg)
 }
 
 /* Line i's length and bytes: mostly ~1 KB, some 20 KB (past the lent room near a chunk's end)
- * and a few of 1.1 MB (longer than a chunk, 1 MiB). */
+ * and a few of 300 KB (longer than a chunk). */
 static size_t line_len(int i)
 {
 	if (i % 1000 == 999)
-		return 1100000;
+		return 300000;
 	if (i % 97 == 0)
 		return 20000;
 	return 600 + (size_t)(i * 37 % 800);
@@ -296,59 +290,6 @@ out:
 	return ret;
 }
 
-/* The sink's writes, as the writer thread made them (`sizes`): their count and sizes. */
-static size_t nwrites, wsize[64];
-
-ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
-{
-	ssize_t n = syscall(SYS_writev, fd, iov, iovcnt);
-
-	if (n > 0 && nwrites < 64)
-		wsize[nwrites++] = (size_t)n;
-	return n;
-}
-
-static int sizes_mode(const char *path)
-{
-	size_t cap = 16u << 20, len = 0, total = (17u << 19) + 4321, full = 0, small = 0;
-	char *expect = malloc(cap), line[1100];
-	struct pyx_sink *s;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), i;
-
-	if (!expect || fd < 0 || pyx_sink_open(&s, fd, 64u << 20))
-		return 2;
-	for (i = 0; len < total; i++) {
-		size_t n = 900 + (size_t)(i * 37 % 180), before = len;
-
-		for (size_t k = 0; k < n; k++)
-			line[k] = line_byte(i, k);
-		line[n++] = '\n';
-		if (pyx_sink_write(s, line, n, PYX_SINK_DROP))
-			return 2;
-		memcpy(expect + len, line, n);
-		len += n;
-		/* every 256 KiB, time for the writer to write what it was handed and wait idle */
-		if (before >> 18 != len >> 18)
-			usleep(10000);
-	}
-	if (pyx_sink_close(s))
-		return 2;
-	close(fd);
-	if (!same_bytes(path, expect, len))
-		return printf("the bytes differ\n"), 1;
-	for (size_t k = 0; k < nwrites; k++) {
-		if (wsize[k] == 1u << 20)
-			full++;
-		else if (k == nwrites - 1 && wsize[k] == len % (1u << 20))
-			small++;
-		else
-			printf("write %zu: %zu bytes\n", k, wsize[k]);
-	}
-	printf("writes of 1 MiB=%zu, last=%s\n", full, small ? "the rest" : "none");
-	free(expect);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
@@ -361,8 +302,6 @@ int main(int argc, char **argv)
 		return writer_mode();
 	if (argc > 2 && !strcmp(argv[1], "reserve"))
 		return reserve_mode(argv[2]);
-	if (argc > 2 && !strcmp(argv[1], "sizes"))
-		return sizes_mode(argv[2]);
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

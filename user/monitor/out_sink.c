@@ -10,13 +10,9 @@
  * Why the chunks are large and end at multiples of CHUNK_SIZE of the stream: into a file, the
  * kernel's cost is per page of page cache, and it is much lower when a write is large and
  * aligned (ext4 then takes large folios: ~300 ns per KiB with 256 KiB aligned writes against
- * ~500 with 63 KB unaligned ones, here; a ~1 KB JSON line each). Each write and each wake-up of
- * the writer also costs a fixed amount (the syscall, ext4's inode update for the new size and
- * time, the futex hand-off, the thread's switch in and out): with 1 MiB chunks instead of
- * 256 KiB, a live -o FILE run of 80 MB made 79 writes and 195 futex calls instead of 224 and 513,
- * and the writer thread used ~9% less CPU per line (docs/benchmarks.md). So a line may
- * straddle two chunks (a line is still accepted or refused whole), the writer writes each chunk
- * in one writev(), the run loop hands a chunk over before it is full only when it has waited
+ * ~500 with 63 KB unaligned ones, here; a ~1 KB JSON line each). So a line may straddle two
+ * chunks (a line is still accepted or refused whole), the writer writes every chunk queued in
+ * one writev(), the run loop hands a chunk over before it is full only when it has waited
  * PYX_SINK_LINGER_MS or when the run loop is idle (pyx_sink_push_lazy), and written chunks are
  * kept for reuse (at most SPARE_MAX) instead of going back to malloc.
  *
@@ -55,12 +51,12 @@
 
 #include "out_sink.h"
 
-#define CHUNK_SIZE (1024u << 10)
+#define CHUNK_SIZE (256u << 10)
 #define SPARE_MAX 4
-/* chunks per writev(): `held` drops once a whole batch is written, so a batch of one chunk
- * (1 MiB) keeps it within that of what is left to write (the "unwritten" figure at a second
- * SIGINT, the room of droppable lines) */
-#define WRITEV_MAX 1
+/* chunks per writev(): `held` drops once a whole batch is written, so a batch of 1 MiB keeps it
+ * within that of what is left to write (the "unwritten" figure at a second SIGINT, the room of
+ * droppable lines) */
+#define WRITEV_MAX 4
 /* room past the end of a chunk for a line built in place; a longer line is built in a buffer of
  * its own and copied (pyx_sink_write) */
 #define SLACK (16u << 10)
@@ -193,7 +189,7 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&s->work, &s->lock);
 		if (!s->head)
 			break;
-		/* the chunks queued first, WRITEV_MAX at most, in one write */
+		/* every chunk queued so far, in one write: large writes cost the kernel less */
 		list = s->head;
 		n = 0;
 		len = 0;
