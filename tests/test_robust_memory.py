@@ -72,16 +72,3 @@ def test_own_output_file_reserves_blocks_ahead_and_gives_them_back(tmp_path):
                                      "reopened: old trimmed, appended not reserved",
                                      "closed: trimmed",
                                      "opened to append: not reserved"]
-
-
-def test_output_queue_writes_chunks_of_128_kib(tmp_path):
-    """tests/unit/sink_unit.c `sizes`: ~1 MiB of ~1 KB lines queued, the writer thread given
-    time to write what it was handed after every 128 KiB: it gets a chunk when one is full, of
-    128 KiB (the run loop formats into the chunks, which stay in its caches only while they are
-    small: out_sink.c), so every write is of 128 KiB (the last: the rest, at close), and the file
-    holds exactly the bytes queued."""
-    if not SINK_UNIT.exists():
-        pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
-    r = run([str(SINK_UNIT), "sizes", str(tmp_path / "out")], timeout=60)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.splitlines() == ["writes of 128 KiB=8, last=the rest"]

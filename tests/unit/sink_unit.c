@@ -13,11 +13,6 @@
  * blocks reserved past the bytes written while it writes, and none at pyx_sink_close() or, for
  * the old file, at pyx_sink_reopen(); the bytes are those written, after what the file held. A
  * file opened with O_APPEND gets no reservation.
- *
- * `sink-unit sizes FILE`: ~1 KB lines queued as the run loop queues them, waiting after every
- * 128 KiB of the stream until the writer has written them (so that it has one chunk at a time):
- * every write (writev, counted here) but the last is of 128 KiB, the chunk's size; the file gets
- * the bytes queued.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "out_sink.h"
@@ -298,72 +290,6 @@ out:
 	return ret;
 }
 
-/* The sink's writes, as its writer thread made them (`sizes`): their sizes, and bytes in all. */
-#define SZ_CHUNK (128u << 10)
-static size_t nwrites, wsize[64], wbytes;
-
-ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
-{
-	ssize_t n = syscall(SYS_writev, fd, iov, iovcnt);
-
-	if (n > 0) {
-		if (nwrites < 64)
-			wsize[nwrites] = (size_t)n;
-		__atomic_store_n(&nwrites, nwrites + 1, __ATOMIC_RELEASE);
-		__atomic_store_n(&wbytes, wbytes + (size_t)n, __ATOMIC_RELEASE);
-	}
-	return n;
-}
-
-static int sizes_mode(const char *path)
-{
-	size_t cap = 4u << 20, len = 0, total = 8 * SZ_CHUNK + 4321, full = 0, last = 0;
-	char *expect = malloc(cap), line[1100];
-	struct pyx_sink *s;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600), i;
-
-	if (!expect || fd < 0 || pyx_sink_open(&s, fd, 64u << 20))
-		return 2;
-	for (i = 0; len < total; i++) {
-		size_t n = 900 + (size_t)(i * 37 % 180), before = len;
-
-		for (size_t k = 0; k < n; k++)
-			line[k] = line_byte(i, k);
-		line[n++] = '\n';
-		if (pyx_sink_write(s, line, n, PYX_SINK_DROP))
-			return 2;
-		memcpy(expect + len, line, n);
-		len += n;
-		/* a multiple of SZ_CHUNK passed: wait (0.2 s at most) until the writer wrote it all
-		 * and is idle, so that it never finds two chunks queued */
-		if (before / SZ_CHUNK != len / SZ_CHUNK) {
-			for (int t = 0; t < 200; t++) {
-				if (__atomic_load_n(&wbytes, __ATOMIC_ACQUIRE) >=
-				    len / SZ_CHUNK * SZ_CHUNK)
-					break;
-				usleep(1000);
-			}
-			usleep(1000);
-		}
-	}
-	if (pyx_sink_close(s))
-		return 2;
-	close(fd);
-	if (!same_bytes(path, expect, len))
-		return printf("the bytes differ\n"), 1;
-	for (size_t k = 0; k < nwrites && k < 64; k++) {
-		if (wsize[k] == SZ_CHUNK)
-			full++;
-		else if (k == nwrites - 1 && wsize[k] == len % SZ_CHUNK)
-			last++;
-		else
-			printf("write %zu: %zu bytes\n", k, wsize[k]);
-	}
-	printf("writes of 128 KiB=%zu, last=%s\n", full, last ? "the rest" : "none");
-	free(expect);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
@@ -376,8 +302,6 @@ int main(int argc, char **argv)
 		return writer_mode();
 	if (argc > 2 && !strcmp(argv[1], "reserve"))
 		return reserve_mode(argv[2]);
-	if (argc > 2 && !strcmp(argv[1], "sizes"))
-		return sizes_mode(argv[2]);
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

@@ -10,13 +10,7 @@
  * Why the chunks are large and end at multiples of CHUNK_SIZE of the stream: into a file, the
  * kernel's cost is per page of page cache, and it is much lower when a write is large and
  * aligned (ext4 then takes large folios: ~300 ns per KiB with 256 KiB aligned writes against
- * ~500 with 63 KB unaligned ones, here; a ~1 KB JSON line each). But not larger than that:
- * the run loop formats every line into a chunk (below), and the chunks it fills, the writer
- * reads and the spare ones come back to it cycle through about two chunks, which stay in the
- * caches the run loop shares with the correlator's data only while they are small. 128 KiB
- * chunks: the run loop ~10% less CPU per line than with 256 KiB ones, the writer the same;
- * 512 KiB and 1 MiB ones (a quarter of the writes and wake-ups): the run loop ~13% more
- * (docs/benchmarks.md, eighth pass: the live costs). So a line may straddle two
+ * ~500 with 63 KB unaligned ones, here; a ~1 KB JSON line each). So a line may straddle two
  * chunks (a line is still accepted or refused whole), the writer writes every chunk queued in
  * one writev(), the run loop hands a chunk over before it is full only when it has waited
  * PYX_SINK_LINGER_MS or when the run loop is idle (pyx_sink_push_lazy), and written chunks are
@@ -57,9 +51,9 @@
 
 #include "out_sink.h"
 
-#define CHUNK_SIZE (128u << 10)
+#define CHUNK_SIZE (256u << 10)
 #define SPARE_MAX 4
-/* chunks per writev(): `held` drops once a whole batch is written, so a batch of 512 KiB keeps it
+/* chunks per writev(): `held` drops once a whole batch is written, so a batch of 1 MiB keeps it
  * within that of what is left to write (the "unwritten" figure at a second SIGINT, the room of
  * droppable lines) */
 #define WRITEV_MAX 4
