@@ -640,6 +640,24 @@ static void test_view_times(void)
 	b.rec.hdr.tid = 102;
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && sv->rec->hdr.tid == 102);
+	/* the header after ts_ns (cgroup id, comm) and nr/sc/op, between the two time stretches:
+	 * a thread renamed or moved shows its new values, a row or opcode that no longer agrees is
+	 * refused as the full decode refuses it (review of moncpu7: this stretch was untested) */
+	agen = pyx_sysrec_view_args_gen(sv);
+	b.rec.hdr.comm[0] = 'Q';
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->rec->hdr.comm[0] == 'Q' && pyx_sysrec_view_args_gen(sv) > agen);
+	agen = pyx_sysrec_view_args_gen(sv);
+	b.rec.hdr.cgroup_id = 4242;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->rec->hdr.cgroup_id == 4242 && pyx_sysrec_view_args_gen(sv) > agen);
+	b.rec.op = 18; /* an io_uring opcode on a record that is not io_uring's */
+	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
+	b.rec.op = 0;
+	b.rec.nr = 2; /* open's number under openat's row */
+	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
+	b.rec.nr = 257;
+	CHECK(pyx_sysrec_view(&b, b.rec.hdr.size));
 	b.rec.hdr.flags = PYX_SCF_ENTRY; /* openat is not sent at entry */
 	CHECK(!pyx_sysrec_view(&b, b.rec.hdr.size));
 	b.rec.data[1].len = 20; /* past the record */

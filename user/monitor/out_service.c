@@ -63,7 +63,8 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	uint32_t ns;
 	size_t n;
 
-	/* records come in bursts within one second: format the date part once per second */
+	/* records come in bursts within one second: format the date part once per second (a plain
+	 * static: only the record path, one thread, writes stamps) */
 	static time_t cached_sec = -1;
 	static char cached[80];
 	static size_t cached_len;
@@ -131,6 +132,7 @@ void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns
 		/* a short node (a host name) in one fixed-size copy: node is 256 bytes and the
 		 * buffer has room for 32 past its end (the bytes past nl are overwritten below or
 		 * left past len) */
+		_Static_assert(sizeof(st->node) >= 32, "a short node is copied as 32 bytes");
 		if (nl < 32)
 			memcpy(o + 18 + n, st->node, 32);
 		else
