@@ -397,7 +397,8 @@ struct extract {
 	struct grow types, strs;
 };
 
-/* Pass 1: take a referenced id into the extract (pointers become the one void pointer). */
+/* Pass 1: take a referenced id into the extract (pointers become the one void pointer). Reads
+ * *id, never writes it: extract_build() walks the kernel's read-only types with it. */
 static int take_ref(void *ctx, __u32 *id)
 {
 	struct extract *x = ctx;
@@ -503,16 +504,10 @@ static int extract_build(struct extract *x, const __u32 *roots, __u32 nroots)
 		err = take_ref(x, &id);
 		while (!err && x->stack_len) {
 			const struct btf_type *t = view_type(x->v, x->stack[--x->stack_len]);
-			struct btf_type *copy;
-			size_t size = sizeof(*t) + btf_type_extra(t);
 
-			/* refs_each() takes a writable type: walk a copy, the kernel's is read-only */
-			copy = malloc(size);
-			if (!copy)
-				return -ENOMEM;
-			memcpy(copy, t, size);
-			err = refs_each(copy, take_ref, x);
-			free(copy);
+			/* refs_each() takes a writable type for map_ref(); take_ref() only reads the
+			 * ids, so the kernel's read-only type is walked in place */
+			err = refs_each((struct btf_type *)t, take_ref, x);
 		}
 	}
 	if (err)
