@@ -625,15 +625,21 @@ static int shared_tp_start(struct pyx_loader *ld, struct tp_attach_set **out)
 	return 0;
 }
 
+/* Wait for launch(): the first event opened and the threads made (their count in nthreads). */
+static void launch_wait(struct tp_attach_set *set)
+{
+	if (set->launched)
+		pthread_join(set->launcher, NULL);
+	set->launched = false;
+}
+
 /* Let the threads link (go 1) or close (go -1) their events; a job whose thread was never made
  * runs here. */
 static void shared_tp_go(struct tp_attach_set *set, int go)
 {
 	size_t i;
 
-	if (set->launched)
-		pthread_join(set->launcher, NULL);
-	set->launched = false;
+	launch_wait(set);
 	pthread_mutex_lock(&set->lock);
 	set->go = go;
 	pthread_cond_broadcast(&set->cond);
@@ -643,13 +649,19 @@ static void shared_tp_go(struct tp_attach_set *set, int go)
 			attach_worker(&set->jobs[i]);
 }
 
-static void shared_tp_wait(struct tp_attach_set *set)
+/* Wait for the threads' links or closes (after shared_tp_go()). */
+static void workers_join(struct tp_attach_set *set)
 {
 	size_t i;
 
 	for (i = 0; i < set->nthreads; i++)
 		if (set->started[i])
 			pthread_join(set->tids[i], NULL);
+	set->nthreads = 0;
+}
+
+static void shared_tp_free(struct tp_attach_set *set)
+{
 	pthread_mutex_destroy(&set->lock);
 	pthread_cond_destroy(&set->cond);
 	free(set->tps);
@@ -660,22 +672,19 @@ static void shared_tp_wait(struct tp_attach_set *set)
  * threads' links are collected by shared_tp_finish(), which every path then takes. */
 static void shared_tp_abort(struct tp_attach_set *set)
 {
-	if (set->launched)
-		pthread_join(set->launcher, NULL);
-	set->launched = false;
+	launch_wait(set);
 	if (set->n && set->tps[0].pfd >= 0)
 		close(set->tps[0].pfd);
 	shared_tp_go(set, -1);
-	shared_tp_wait(set);
+	workers_join(set);
+	shared_tp_free(set);
 }
 
 /* After the load: the first link here, then the threads' (the caller attaches the rest
  * meanwhile, shared_tp_finish() collects). */
 static void shared_tp_link(struct tp_attach_set *set)
 {
-	if (set->launched)
-		pthread_join(set->launcher, NULL);
-	set->launched = false;
+	launch_wait(set);
 	if (set->n)
 		link_one(&set->tps[0]);
 	shared_tp_go(set, 1);
@@ -687,10 +696,7 @@ static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < set->nthreads; i++)
-		if (set->started[i])
-			pthread_join(set->tids[i], NULL);
-	set->nthreads = 0;
+	workers_join(set);
 	for (i = 0; i < set->n; i++) {
 		if (set->tps[i].link)
 			ld->tp_links[ld->ntp_links++] = set->tps[i].link;
@@ -700,7 +706,7 @@ static int shared_tp_finish(struct pyx_loader *ld, struct tp_attach_set *set)
 				strerror(-err));
 		}
 	}
-	shared_tp_wait(set);
+	shared_tp_free(set);
 	return err;
 }
 
