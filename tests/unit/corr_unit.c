@@ -1226,6 +1226,33 @@ static void t_fork_ctx(void)
 	show_frame = false;
 }
 
+/* A syscall's paths are resolved into the correlator's buffers, an absolute one served again for
+ * the same text (corr_resolve_sc), and an fd reopened on the same path keeps its copy
+ * (corr_fd_put): a path of the same length that differs in one byte, after a "..", and an fd
+ * reopened on another directory are each resolved anew. */
+static void t_sc_paths(void)
+{
+	static const char *const paths[] = { "/tmp/a/../b", "/tmp/a/../b", "/tmp/a/../c",
+					     "/tmp/d1",     "/tmp/d1",     "/tmp/d2" };
+	char want[4096] = "";
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		audit(100, 100, PYX_EV_OPEN, "open", "ssi", paths[i], "r", (int64_t)0);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, paths[i]);
+		strcat(want, "A 100 open matched [openat]\nS 100 openat -\n");
+	}
+	/* fd 3 is /tmp/d2 now */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/d2/x", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
+	strcat(want, "A 100 open matched [openat]\nS 100 openat -\n");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/d1/x", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
+	strcat(want, "A 100 open mismatch [openat] (path differs)\nS 100 openat -\n");
+	expect("syscall paths", want);
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1283,6 +1310,7 @@ int main(int argc, char **argv)
 	t_exit_frees();
 	t_claim_keep();
 	t_fork_ctx();
+	t_sc_paths();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

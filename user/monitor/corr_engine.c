@@ -741,7 +741,6 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
 	struct corr_scpaths sp = { { NULL } };
-	char *abs[CORR_PATHS] = { NULL };
 	struct corr_claim *late = NULL;
 	const struct pyx_sysview *sv;
 	struct held *shared = NULL;
@@ -775,9 +774,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		if (a->kind != PYX_AK_PATH)
 			continue;
 		if (a->present && !a->null && !a->fault && !a->truncated)
-			abs[n] = corr_resolve(c, p, a->u.path.has_dirfd ? a->u.path.dirfd : -100,
-					      a->u.path.str);
-		sp.abs[n] = abs[n];
+			sp.abs[n] = corr_resolve_sc(c, p,
+						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
+						    a->u.path.str, n);
 		n++;
 	}
 
@@ -825,7 +824,7 @@ judged:
 		explained = corr_exempt(sv, &sp, &view);
 	}
 	corr_sem_track(p, sv, &sp);
-	corr_syscall_state(c, p, sv, &sp, &abs[0], explained);
+	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
 	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
@@ -880,8 +879,6 @@ judged:
 		th->ctx.has = false;
 		pyx_ustack_forget(c->us, p->pid); /* the old image's maps */
 	}
-	for (i = 0; i < CORR_PATHS; i++)
-		free(abs[i]);
 	if (late) {
 		corr_claim_free(late);
 		free(late);
@@ -1404,6 +1401,10 @@ void pyx_corr_free(struct pyx_corr *c)
 		free(w);
 	}
 	corr_claim_keep_put(c->keep);
+	for (i = 0; i < CORR_PATHS; i++) {
+		free(c->scpath[i].buf);
+		free(c->scpath[i].key);
+	}
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem[0]);

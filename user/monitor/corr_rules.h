@@ -203,6 +203,9 @@ const struct corr_scset *corr_sc_mask(unsigned int ev);
 /* Join base and rel and normalise ("." "..", "//"); rel absolute ignores base. Returns a malloc'd
  * string or NULL. */
 char *corr_path_join(const char *base, const char *rel);
+/* The same into out, which holds strlen(base) + strlen(rel) + 3 bytes (base: only read when rel
+ * is relative; one of the two absolute). Returns the length written. */
+size_t corr_path_join_into(char *out, const char *base, const char *rel);
 /* a == b, or a under b ("b/..."). */
 bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
