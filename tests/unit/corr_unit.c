@@ -1253,6 +1253,55 @@ static void t_sc_paths(void)
 	expect("syscall paths", want);
 }
 
+/* A kept claim's tail (corr_claim_from: the address only when set, argv below argc). Only flat
+ * bodies are kept (decode_payload.c), so the events are given flat values, as a crafted hook
+ * could: socket.connect with a string socket and a unix path, os.system (its claim's argv is
+ * sh -c CMD) three times in a row, the third served from the keep, each judged on its address
+ * or its argv (the third's child runs the command under another argv[0], which the claim skips). */
+static void t_claim_tail(void)
+{
+	struct sockaddr_un s2 = { .sun_family = AF_UNIX, .sun_path = "/tmp/s2" };
+	const char *sh[] = { "sh", "-c", "echo ho" };
+	const char *dash[] = { "dash", "-c", "echo hi" };
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "ss", "x", "/tmp/s1");
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, sizeof(s2), 0, 0, 0, &s2, sizeof(s2));
+	}
+	/* the children exec after the three events: each window waits for its own, so the third
+	 * takes a window of its own too */
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_OS_SYSTEM, "os.system", "s", "echo hi");
+		proc(100, 100, PYX_PROC_FORK, 200 + i, false, NULL);
+	}
+	for (i = 0; i < 3; i++) {
+		proc(200 + i, 200 + i, PYX_PROC_EXEC, 0, false, "/bin/sh");
+		sysc(200 + i, 200 + i, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u,
+		     i == 2 ? dash : sh);
+	}
+	expect("a kept claim's tail",
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.system\n"
+	       "A 100 os.system mismatch [child:execve] (argv differs)\n"
+	       "P 100 1\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after os.system\n"
+	       "A 100 os.system mismatch [child:execve] (argv differs)\n"
+	       "P 100 1\n"
+	       "P 202 2\n"
+	       "S 202 execve -\n"
+	       "A 100 os.system matched [child:execve]\n"
+	       "P 100 1\n");
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1311,6 +1360,7 @@ int main(int argc, char **argv)
 	t_claim_keep();
 	t_fork_ctx();
 	t_sc_paths();
+	t_claim_tail();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

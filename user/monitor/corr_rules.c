@@ -681,7 +681,19 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl)
 
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k)
 {
-	*cl = k->cl;
+	const struct corr_claim *f = &k->cl;
+
+	/* ~500 bytes, not 1.5 KB per audit event: the tail's unread bytes keep the window's old
+	 * ones (corr_rules.h, struct corr_claim) */
+	memcpy(cl, f, offsetof(struct corr_claim, addr));
+	if (f->addr.set)
+		cl->addr = f->addr;
+	else
+		cl->addr.set = false;
+	if (f->argc) {
+		memcpy(cl->argv, f->argv, f->argc * sizeof(cl->argv[0]));
+		memcpy(cl->argv_skip, f->argv_skip, f->argc * sizeof(cl->argv_skip[0]));
+	}
 	cl->keep = k;
 	k->refs++;
 }
