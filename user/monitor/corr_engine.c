@@ -123,10 +123,9 @@ static struct win *win_new(struct pyx_corr *c)
 	c->win_pool = (struct win *)w->th;
 	c->nwin_pool--;
 	/* all but the claim (1.5 KB of the 1.9): corr_claim_init() or corr_claim_from(), always
-	 * next, writes it whole */
+	 * next, writes it; nor att[] and children[] (288 bytes), read below their counts */
 	memset(w, 0, offsetof(struct win, cl));
-	memset((char *)w + offsetof(struct win, cl) + sizeof(w->cl), 0,
-	       sizeof(*w) - offsetof(struct win, cl) - sizeof(w->cl));
+	memset(&w->o, 0, sizeof(*w) - offsetof(struct win, o));
 	return w;
 }
 

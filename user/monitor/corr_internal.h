@@ -91,15 +91,16 @@ struct win {
 	struct thread *th;
 	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
+	/* read below o.natt and nchildren only: win_new() leaves them as they were */
 	struct held *att[PYX_CORR_ATT_MAX];
 	_Static_assert(PYX_CORR_ATT_MAX <= 32, "winout.att_child has a bit per attached record");
+	uint32_t children[CHILD_MAX];
 	struct winout o; /* ev, ev_gen, lat, natt, ndropped, att_child */
 	unsigned int nmatch, ndiffer;
 	const char *why;
 	uint64_t last_ns;
 	bool lost, capped, ended, closed;
 	unsigned int pending;
-	uint32_t children[CHILD_MAX];
 	unsigned int nchildren;
 	/* composites: when their own event or their latest sub-event came, and how many more
 	 * syscalls they may explain since (composite_explains) */
