@@ -1230,6 +1230,8 @@ static void t_fork_ctx(void)
  * the same text (corr_resolve_sc), and an fd reopened on the same path keeps its copy
  * (corr_fd_put): a path of the same length that differs in one byte, after a "..", and an fd
  * reopened on another directory are each resolved anew. */
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
+
 static void t_sc_paths(void)
 {
 	static const char *const paths[] = { "/tmp/a/../b", "/tmp/a/../b", "/tmp/a/../c",
@@ -1251,6 +1253,30 @@ static void t_sc_paths(void)
 	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
 	strcat(want, "A 100 open mismatch [openat] (path differs)\nS 100 openat -\n");
 	expect("syscall paths", want);
+
+	/* the library kind of a path kept with it (sc_sys_lib): a library, an NSS module (the
+	 * libraries mapped next, up to the next audit event, are its dependencies), the library
+	 * again */
+	start(NULL);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 3, 0);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libnss_db.so.2");
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 5, 0);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 6, 0);
+	expect("syscall paths, library kinds",
+	       "A 100 app.next -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap unaudited after app.next\n"
+	       "S 100 openat -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
+	       "A 100 app.next -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap unaudited after app.next\n");
 }
 
 /* A kept claim's tail (corr_claim_from: the address only when set, argv below argc). Only flat

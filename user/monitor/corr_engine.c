@@ -736,6 +736,21 @@ static bool composite_explains(struct win *w, uint64_t ts)
 	return true;
 }
 
+/* corr_sys_lib() of a syscall's first path, kept with its resolved form (corr_resolve_sc
+ * forgets it whenever it writes that buffer anew: a path served again keeps it) */
+static enum corr_syslib sc_sys_lib(struct pyx_corr *c, const char *abs)
+{
+	struct corr_scpath *s = &c->scpath[0];
+
+	if (!abs || abs != s->buf)
+		return corr_sys_lib(abs);
+	if (!s->lib_known) {
+		s->lib = corr_sys_lib(abs);
+		s->lib_known = true;
+	}
+	return s->lib;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -825,7 +840,7 @@ judged:
 	corr_sem_track(p, sv, &sp);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
-	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+	if (corr_open_readonly(sv) && sv->ret >= 0 && sc_sys_lib(c, sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
 	if (p->maps_watch && !p->hooked && sv->sc == PYX_SC_mmap && !sv->err &&
 	    (sv->args[2].raw & PROT_EXEC))

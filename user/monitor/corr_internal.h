@@ -262,6 +262,9 @@ struct pyx_corr {
 		char *buf, *key;
 		size_t cap, key_cap, key_len;
 		bool kept; /* buf is the resolved form of key */
+		/* corr_sys_lib(buf), a function of buf's text (on_syscall's sc_sys_lib) */
+		bool lib_known;
+		enum corr_syslib lib;
 	} scpath[CORR_PATHS];
 };
 

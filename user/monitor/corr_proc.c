@@ -240,6 +240,7 @@ const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, c
 		bl = strlen(base);
 	}
 	s->kept = false;
+	s->lib_known = false;
 	if (!grow(&s->buf, &s->cap, bl + rl + 3))
 		return NULL;
 	corr_path_join_into(s->buf, base, path);
