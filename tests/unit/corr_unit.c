@@ -1256,7 +1256,7 @@ static void t_sc_paths(void)
 
 	/* the library kind of a path kept with it (sc_sys_lib): a library, an NSS module (the
 	 * libraries mapped next, up to the next audit event, are its dependencies), the library
-	 * again */
+	 * again; then open(2)'s flags */
 	start(NULL);
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
 	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
@@ -1267,6 +1267,11 @@ static void t_sc_paths(void)
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
 	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
 	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 6, 0);
+	/* open(2), whose flags are its second argument (openat's third: sc_oflags's index) */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/o", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_open, 7, 0, 0, 0, 0, 0, 0, "/tmp/o");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/o", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_open, 7, 0, O_W_C_T, 0666, 0, 0, 0, "/tmp/o");
 	expect("syscall paths, library kinds",
 	       "A 100 app.next -\n"
 	       "S 100 openat -\n"
@@ -1276,7 +1281,11 @@ static void t_sc_paths(void)
 	       "S 100 mmap -\n"
 	       "A 100 app.next -\n"
 	       "S 100 openat -\n"
-	       "S 100 mmap unaudited after app.next\n");
+	       "S 100 mmap unaudited after app.next\n"
+	       "A 100 open mismatch [open] (open flags differ)\n"
+	       "S 100 open -\n"
+	       "A 100 open matched [open]\n"
+	       "S 100 open -\n");
 }
 
 /* A kept claim's tail (corr_claim_from: the address only when set, argv below argc). Only flat
