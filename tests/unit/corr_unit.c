@@ -1226,6 +1226,117 @@ static void t_fork_ctx(void)
 	show_frame = false;
 }
 
+/* A syscall's paths are resolved into the correlator's buffers, an absolute one served again for
+ * the same text (corr_resolve_sc), and an fd reopened on the same path keeps its copy
+ * (corr_fd_put): a path of the same length that differs in one byte, after a "..", and an fd
+ * reopened on another directory are each resolved anew. */
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
+
+static void t_sc_paths(void)
+{
+	static const char *const paths[] = { "/tmp/a/../b", "/tmp/a/../b", "/tmp/a/../c",
+					     "/tmp/d1",     "/tmp/d1",     "/tmp/d2" };
+	char want[4096] = "";
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		audit(100, 100, PYX_EV_OPEN, "open", "ssi", paths[i], "r", (int64_t)0);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, paths[i]);
+		strcat(want, "A 100 open matched [openat]\nS 100 openat -\n");
+	}
+	/* fd 3 is /tmp/d2 now */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/d2/x", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
+	strcat(want, "A 100 open matched [openat]\nS 100 openat -\n");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/d1/x", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
+	strcat(want, "A 100 open mismatch [openat] (path differs)\nS 100 openat -\n");
+	expect("syscall paths", want);
+
+	/* the library kind of a path kept with it (sc_sys_lib): a library, an NSS module (the
+	 * libraries mapped next, up to the next audit event, are its dependencies), the library
+	 * again; then open(2)'s flags */
+	start(NULL);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 3, 0);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libnss_db.so.2");
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 5, 0);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, 0, 0, 0, 0, LIBDIR "libdb-5.3.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 6, 0);
+	/* open(2), whose flags are its second argument (openat's third: sc_oflags's index) */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/o", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_open, 7, 0, 0, 0, 0, 0, 0, "/tmp/o");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/o", "w", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_open, 7, 0, O_W_C_T, 0666, 0, 0, 0, "/tmp/o");
+	expect("syscall paths, library kinds",
+	       "A 100 app.next -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap unaudited after app.next\n"
+	       "S 100 openat -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
+	       "A 100 app.next -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap unaudited after app.next\n"
+	       "A 100 open mismatch [open] (open flags differ)\n"
+	       "S 100 open -\n"
+	       "A 100 open matched [open]\n"
+	       "S 100 open -\n");
+}
+
+/* A kept claim's tail (corr_claim_from: the address only when set, argv below argc). Only flat
+ * bodies are kept (decode_payload.c), so the events are given flat values, as a crafted hook
+ * could: socket.connect with a string socket and a unix path, os.system (its claim's argv is
+ * sh -c CMD) three times in a row, the third served from the keep, each judged on its address
+ * or its argv (the third's child runs the command under another argv[0], which the claim skips). */
+static void t_claim_tail(void)
+{
+	struct sockaddr_un s2 = { .sun_family = AF_UNIX, .sun_path = "/tmp/s2" };
+	const char *sh[] = { "sh", "-c", "echo ho" };
+	const char *dash[] = { "dash", "-c", "echo hi" };
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "ss", "x", "/tmp/s1");
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, sizeof(s2), 0, 0, 0, &s2, sizeof(s2));
+	}
+	/* the children exec after the three events: each window waits for its own, so the third
+	 * takes a window of its own too */
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_OS_SYSTEM, "os.system", "s", "echo hi");
+		proc(100, 100, PYX_PROC_FORK, 200 + i, false, NULL);
+	}
+	for (i = 0; i < 3; i++) {
+		proc(200 + i, 200 + i, PYX_PROC_EXEC, 0, false, "/bin/sh");
+		sysc(200 + i, 200 + i, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u,
+		     i == 2 ? dash : sh);
+	}
+	expect("a kept claim's tail",
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "A 100 socket.connect mismatch [connect] (address differs)\n"
+	       "S 100 connect unaudited after socket.connect\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.system\n"
+	       "A 100 os.system mismatch [child:execve] (argv differs)\n"
+	       "P 100 1\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after os.system\n"
+	       "A 100 os.system mismatch [child:execve] (argv differs)\n"
+	       "P 100 1\n"
+	       "P 202 2\n"
+	       "S 202 execve -\n"
+	       "A 100 os.system matched [child:execve]\n"
+	       "P 100 1\n");
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1283,6 +1394,8 @@ int main(int argc, char **argv)
 	t_exit_frees();
 	t_claim_keep();
 	t_fork_ctx();
+	t_sc_paths();
+	t_claim_tail();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

@@ -123,10 +123,9 @@ static struct win *win_new(struct pyx_corr *c)
 	c->win_pool = (struct win *)w->th;
 	c->nwin_pool--;
 	/* all but the claim (1.5 KB of the 1.9): corr_claim_init() or corr_claim_from(), always
-	 * next, writes it whole */
+	 * next, writes it; nor att[] and children[] (288 bytes), read below their counts */
 	memset(w, 0, offsetof(struct win, cl));
-	memset((char *)w + offsetof(struct win, cl) + sizeof(w->cl), 0,
-	       sizeof(*w) - offsetof(struct win, cl) - sizeof(w->cl));
+	memset(&w->o, 0, sizeof(*w) - offsetof(struct win, o));
 	return w;
 }
 
@@ -737,11 +736,25 @@ static bool composite_explains(struct win *w, uint64_t ts)
 	return true;
 }
 
+/* corr_sys_lib() of a syscall's first path, kept with its resolved form (corr_resolve_sc
+ * forgets it whenever it writes that buffer anew: a path served again keeps it) */
+static enum corr_syslib sc_sys_lib(struct pyx_corr *c, const char *abs)
+{
+	struct corr_scpath *s = &c->scpath[0];
+
+	if (!abs || abs != s->buf)
+		return corr_sys_lib(abs);
+	if (!s->lib_known) {
+		s->lib = corr_sys_lib(abs);
+		s->lib_known = true;
+	}
+	return s->lib;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
 	struct corr_scpaths sp = { { NULL } };
-	char *abs[CORR_PATHS] = { NULL };
 	struct corr_claim *late = NULL;
 	const struct pyx_sysview *sv;
 	struct held *shared = NULL;
@@ -775,9 +788,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		if (a->kind != PYX_AK_PATH)
 			continue;
 		if (a->present && !a->null && !a->fault && !a->truncated)
-			abs[n] = corr_resolve(c, p, a->u.path.has_dirfd ? a->u.path.dirfd : -100,
-					      a->u.path.str);
-		sp.abs[n] = abs[n];
+			sp.abs[n] = corr_resolve_sc(c, p,
+						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
+						    a->u.path.str, n);
 		n++;
 	}
 
@@ -825,9 +838,9 @@ judged:
 		explained = corr_exempt(sv, &sp, &view);
 	}
 	corr_sem_track(p, sv, &sp);
-	corr_syscall_state(c, p, sv, &sp, &abs[0], explained);
+	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
-	if (corr_open_readonly(sv) && sv->ret >= 0 && corr_sys_lib(sp.abs[0]) == CORR_LIB_NSS)
+	if (corr_open_readonly(sv) && sv->ret >= 0 && sc_sys_lib(c, sp.abs[0]) == CORR_LIB_NSS)
 		th->nss_load = true;
 	if (p->maps_watch && !p->hooked && sv->sc == PYX_SC_mmap && !sv->err &&
 	    (sv->args[2].raw & PROT_EXEC))
@@ -880,8 +893,6 @@ judged:
 		th->ctx.has = false;
 		pyx_ustack_forget(c->us, p->pid); /* the old image's maps */
 	}
-	for (i = 0; i < CORR_PATHS; i++)
-		free(abs[i]);
 	if (late) {
 		corr_claim_free(late);
 		free(late);
@@ -1404,6 +1415,10 @@ void pyx_corr_free(struct pyx_corr *c)
 		free(w);
 	}
 	corr_claim_keep_put(c->keep);
+	for (i = 0; i < CORR_PATHS; i++) {
+		free(c->scpath[i].buf);
+		free(c->scpath[i].key);
+	}
 	for (i = 0; i < PYX_EV__COUNT; i++)
 		free(c->lat[i]);
 	free(c->arena_mem[0]);

@@ -91,15 +91,16 @@ struct win {
 	struct thread *th;
 	struct held *audit; /* the audit record that owns it, held on th until closed */
 	struct corr_claim cl;
+	/* read below o.natt and nchildren only: win_new() leaves them as they were */
 	struct held *att[PYX_CORR_ATT_MAX];
 	_Static_assert(PYX_CORR_ATT_MAX <= 32, "winout.att_child has a bit per attached record");
+	uint32_t children[CHILD_MAX];
 	struct winout o; /* ev, ev_gen, lat, natt, ndropped, att_child */
 	unsigned int nmatch, ndiffer;
 	const char *why;
 	uint64_t last_ns;
 	bool lost, capped, ended, closed;
 	unsigned int pending;
-	uint32_t children[CHILD_MAX];
 	unsigned int nchildren;
 	/* composites: when their own event or their latest sub-event came, and how many more
 	 * syscalls they may explain since (composite_explains) */
@@ -253,6 +254,18 @@ struct pyx_corr {
 	struct corr_claim_keep *keep;
 	uint64_t keep_gen, seen_gen;
 	unsigned int seen_ev;
+	/* The PATH arguments of the syscall being judged, resolved into buf (corr_resolve_sc), not
+	 * a malloc each. An absolute path's resolved form is a function of its text alone
+	 * (corr_resolve), so the text (key, key_len bytes) is kept with it: the next syscall's
+	 * equal text in the same slot is served without joining again (a loop's opens). */
+	struct corr_scpath {
+		char *buf, *key;
+		size_t cap, key_cap, key_len;
+		bool kept; /* buf is the resolved form of key */
+		/* corr_sys_lib(buf), a function of buf's text (on_syscall's sc_sys_lib) */
+		bool lib_known;
+		enum corr_syslib lib;
+	} scpath[CORR_PATHS];
 };
 
 /* corr_engine.c */
@@ -269,15 +282,17 @@ struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);
 void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
 		 bool writes);
 char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path);
+/* The same into c->scpath[slot] (slot < CORR_PATHS): valid until the next call for that slot. */
+const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path,
+			    unsigned int slot);
 void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl);
 bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out);
 void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
-/* abs0: the caller's allocation of sp->abs[0], which an open's fd entry takes (set to NULL) */
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			const struct corr_scpaths *sp, char **abs0, bool explained);
+			const struct corr_scpaths *sp, bool explained);
 void corr_keep_argv(struct proc *p, const struct pyx_sysview *sv);
 enum corr_tstate corr_thread_state(const struct pyx_corr *c, const struct thread *t, long *nr);
 uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t);

@@ -41,12 +41,25 @@ static size_t join_segs(char *out, size_t n, const char *s)
 	}
 }
 
-/* Called for every path of every syscall and claim: one allocation and one pass over the bytes
- * (no copy to tokenize; base and rel never share a segment, so they are walked one after the
- * other). */
+size_t corr_path_join_into(char *out, const char *base, const char *rel)
+{
+	size_t n = 0;
+
+	if (rel[0] != '/')
+		n = join_segs(out, n, base);
+	n = join_segs(out, n, rel);
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = 0;
+	return n;
+}
+
+/* Called for every path of a claim: one allocation and one pass over the bytes (no copy to
+ * tokenize; base and rel never share a segment, so they are walked one after the other). A
+ * syscall's paths are joined into the correlator's own buffers (corr_proc.c, corr_resolve_sc). */
 char *corr_path_join(const char *base, const char *rel)
 {
-	size_t bl = base ? strlen(base) : 0, rl = strlen(rel), n = 0;
+	size_t bl = base ? strlen(base) : 0, rl = strlen(rel);
 	char *out;
 
 	if (rel[0] != '/' && (!base || base[0] != '/'))
@@ -54,12 +67,7 @@ char *corr_path_join(const char *base, const char *rel)
 	out = malloc(bl + rl + 3);
 	if (!out)
 		return NULL;
-	if (rel[0] != '/')
-		n = join_segs(out, n, base);
-	n = join_segs(out, n, rel);
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = 0;
+	corr_path_join_into(out, base, rel);
 	return out;
 }
 

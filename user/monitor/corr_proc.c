@@ -150,8 +150,11 @@ void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool a
 
 	if (!e)
 		return;
-	free(e->path);
-	e->path = path ? strdup(path) : NULL;
+	/* an fd reopened on the same path (a loop's opens) keeps its copy */
+	if (!path || !e->path || strcmp(e->path, path)) {
+		free(e->path);
+		e->path = path ? strdup(path) : NULL;
+	}
 	e->socket = sock;
 	e->audited = audited;
 	e->writes = writes;
@@ -194,6 +197,59 @@ char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char
 		base = e ? e->path : NULL;
 	}
 	return base ? corr_path_join(base, path) : NULL;
+}
+
+static bool grow(char **buf, size_t *cap, size_t need)
+{
+	char *n;
+
+	if (need <= *cap)
+		return true;
+	n = realloc(*buf, need);
+	if (!n)
+		return false;
+	*buf = n;
+	*cap = need;
+	return true;
+}
+
+const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path,
+			    unsigned int slot)
+{
+	struct corr_scpath *s = &c->scpath[slot];
+	const char *base = NULL;
+	size_t bl = 0, rl;
+
+	if (!path)
+		return NULL;
+	rl = strlen(path);
+	if (path[0] == '/') {
+		/* the whole text, its length and bytes: nothing else goes into the result */
+		if (s->kept && s->key_len == rl && !memcmp(s->key, path, rl))
+			return s->buf;
+	} else {
+		if ((int)dirfd == -100) {
+			base = proc_cwd(c, p);
+		} else {
+			struct fdent *e = corr_fd_ent(p, dirfd, false);
+
+			base = e ? e->path : NULL;
+		}
+		if (!base || base[0] != '/')
+			return NULL;
+		bl = strlen(base);
+	}
+	s->kept = false;
+	s->lib_known = false;
+	if (!grow(&s->buf, &s->cap, bl + rl + 3))
+		return NULL;
+	corr_path_join_into(s->buf, base, path);
+	if (path[0] == '/' && grow(&s->key, &s->key_cap, rl + 1)) {
+		memcpy(s->key, path, rl);
+		s->key_len = rl;
+		s->kept = true;
+	}
+	return s->buf;
 }
 
 void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl)
@@ -336,7 +392,7 @@ void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysv
 }
 
 void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
-			const struct corr_scpaths *sp, char **abs0, bool explained)
+			const struct corr_scpaths *sp, bool explained)
 {
 	struct fdent *e;
 
@@ -347,18 +403,7 @@ void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 	case PYX_SC_creat:
 		if (sv->ret < 0)
 			break;
-		e = corr_fd_ent(p, sv->ret, true);
-		if (e && *abs0 == sp->abs[0]) {
-			/* the resolved path itself, not a copy: one strdup and free per open */
-			free(e->path);
-			e->path = *abs0;
-			*abs0 = NULL;
-			e->socket = false;
-			e->audited = explained;
-			e->writes = corr_open_writes(sv);
-		} else {
-			corr_fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
-		}
+		corr_fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
 		break;
 	case PYX_SC_socket:
 		if (sv->ret >= 0)

@@ -372,6 +372,9 @@ struct sc_row {
 	bool present;
 	enum sc_kind kind;
 	uint8_t role[PYX_SC_NARGS]; /* enum corr_role of each decoded argument */
+	/* the first OFLAGS argument's index, -1: none (sc_oflags, asked up to four times per
+	 * open without sc_arg()'s call and walk) */
+	int8_t oflags;
 	sens_fn *sensitive;
 	exempt_fn *exempt;
 };
@@ -381,6 +384,13 @@ static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 	[PYX_SC_##name] = { .present = true,                                                       \
 			    .kind = SK_##k,                                                        \
 			    .role = { CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5 },      \
+			    .oflags = CR_##r0 == CR_OFLAGS   ? 0                                   \
+				      : CR_##r1 == CR_OFLAGS ? 1                                   \
+				      : CR_##r2 == CR_OFLAGS ? 2                                   \
+				      : CR_##r3 == CR_OFLAGS ? 3                                   \
+				      : CR_##r4 == CR_OFLAGS ? 4                                   \
+				      : CR_##r5 == CR_OFLAGS ? 5                                   \
+							     : -1,                                 \
 			    .sensitive = sens_##sens,                                              \
 			    .exempt = ex_##ex },
 #include "corr_rules.def"
@@ -681,7 +691,19 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl)
 
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k)
 {
-	*cl = k->cl;
+	const struct corr_claim *f = &k->cl;
+
+	/* ~500 bytes, not 1.5 KB per audit event: the tail's unread bytes keep the window's old
+	 * ones (corr_rules.h, struct corr_claim) */
+	memcpy(cl, f, offsetof(struct corr_claim, addr));
+	if (f->addr.set)
+		cl->addr = f->addr;
+	else
+		cl->addr.set = false;
+	if (f->argc) {
+		memcpy(cl->argv, f->argv, f->argc * sizeof(cl->argv[0]));
+		memcpy(cl->argv_skip, f->argv_skip, f->argc * sizeof(cl->argv_skip[0]));
+	}
 	cl->keep = k;
 	k->refs++;
 }
@@ -761,12 +783,14 @@ static bool arg_set(const struct pyx_sysarg *a)
 
 static uint64_t sc_oflags(const struct pyx_sysview *sv)
 {
+	const struct sc_row *row = sc_row(sv);
 	const struct pyx_sysarg *a;
 
 	if (sv->sc == PYX_SC_creat)
 		return K_O_CREAT | K_O_WRONLY | K_O_TRUNC;
-	if ((a = sc_arg(sv, CR_OFLAGS)))
-		return a->raw;
+	/* sc_arg(sv, CR_OFLAGS) */
+	if (row && row->oflags >= 0 && (unsigned int)row->oflags < sv->nargs)
+		return sv->args[row->oflags].raw;
 	if ((a = sc_arg(sv, CR_HOW)))
 		return a->present ? a->u.how.flags : 0;
 	return 0;

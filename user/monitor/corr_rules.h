@@ -97,12 +97,9 @@ struct corr_claim {
 	int64_t num[CR__COUNT];
 	/* sockets */
 	int64_t sock_fd; /* -1: unknown */
-	struct corr_addr addr;
 	/* exec */
 	char *exe;            /* file to exec, as given (NULL: argv[0]) */
 	bool exe_path_lookup; /* no '/': PATH is searched, compare basenames */
-	char *argv[CORR_ARGV_MAX];
-	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
 	unsigned int argc;
 	bool argv_known;
 	bool argv_truncated;
@@ -113,6 +110,11 @@ struct corr_claim {
 	/* Not NULL: the strings are keep's (a reference), but for abs[i] that keep does not have
 	 * (abs[i] != keep->cl.abs[i]), which are the claim's own (corr_claim_from()). */
 	struct corr_claim_keep *keep;
+	/* The tail (1 KB of the 1.5), last so that corr_claim_from() copies the rest whole and of
+	 * these only what is read: addr only when addr.set, argv and argv_skip below argc. */
+	struct corr_addr addr;
+	char *argv[CORR_ARGV_MAX];
+	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
 };
 
 /* A claim kept for reuse with its strings, counted references (corr_rules.c). */
@@ -203,6 +205,9 @@ const struct corr_scset *corr_sc_mask(unsigned int ev);
 /* Join base and rel and normalise ("." "..", "//"); rel absolute ignores base. Returns a malloc'd
  * string or NULL. */
 char *corr_path_join(const char *base, const char *rel);
+/* The same into out, which holds strlen(base) + strlen(rel) + 3 bytes (base: only read when rel
+ * is relative; one of the two absolute). Returns the length written. */
+size_t corr_path_join_into(char *out, const char *base, const char *rel);
 /* a == b, or a under b ("b/..."). */
 bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
