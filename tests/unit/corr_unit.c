@@ -1254,6 +1254,30 @@ static void t_sc_paths(void)
 	strcat(want, "A 100 open mismatch [openat] (path differs)\nS 100 openat -\n");
 	expect("syscall paths", want);
 
+	/* The key of a kept resolved path is its text's length and bytes: a path that is a prefix
+	 * of the one before, then one that the one before is a prefix of; and a relative path in
+	 * between two of the same absolute one (its resolved form is not its text: it clears the
+	 * key). Each time fd 3 takes the resolved form, which a path relative to it then shows. */
+	for (i = 0; i < 3; i++) {
+		static const char *const seq[][3] = { { "/tmp/ab", "/tmp/a", "/tmp/a/x" },
+						      { "/tmp/a", "/tmp/ab", "/tmp/ab/x" },
+						      { "/tmp/a", "x", NULL } };
+
+		start(NULL);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, seq[i][0]);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, seq[i][1]);
+		if (!seq[i][2])
+			sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, seq[i][0]);
+		audit(100, 100, PYX_EV_OPEN, "open", "ssi", seq[i][2] ? seq[i][2] : "/tmp/a/x", "r",
+		      (int64_t)0);
+		sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "x");
+		snprintf(want, sizeof(want),
+			 "%sS 100 openat -\nS 100 openat -\n"
+			 "A 100 open matched [openat]\nS 100 openat -\n",
+			 seq[i][2] ? "" : "S 100 openat -\n");
+		expect("syscall paths, the kept form's key", want);
+	}
+
 	/* the library kind of a path kept with it (sc_sys_lib): a library, an NSS module (the
 	 * libraries mapped next, up to the next audit event, are its dependencies), the library
 	 * again; then open(2)'s flags */
@@ -1337,6 +1361,56 @@ static void t_claim_tail(void)
 	       "P 100 1\n");
 }
 
+/* A kept claim given a window from the pool whose last user had an address (a connect of a
+ * process that then exited): the claim has none, so the address must read as unset, not as the
+ * stale one, which would make an rmtree's composite compare accept a path outside its tree. */
+static void t_claim_stale_addr(void)
+{
+	struct sockaddr_un s1 = { .sun_family = AF_UNIX, .sun_path = "/tmp/s1" };
+	unsigned int i;
+
+	start(NULL);
+	audit(300, 300, PYX_EV_SOCKET_CONNECT, "socket.connect", "ss", "x", "/tmp/s1");
+	sysc(300, 300, PYX_SC_connect, 0, 3, 0, sizeof(s1), 0, 0, 0, &s1, sizeof(s1));
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_SHUTIL_RMTREE, "shutil.rmtree", "sn", "/tmp/t");
+		if (i == 1)
+			proc(300, 300, PYX_PROC_EXIT, 0, false, NULL);
+	}
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0, 0, 0, 0, "/etc/passwd");
+	expect("a kept claim in a pooled window with an address",
+	       "A 300 socket.connect matched [connect]\n"
+	       "S 300 connect -\n"
+	       "P 300 3\n"
+	       "A 100 shutil.rmtree mismatch [unlinkat] (path outside the claimed tree)\n"
+	       "A 100 shutil.rmtree mismatch [unlinkat] (path outside the claimed tree)\n"
+	       "A 100 shutil.rmtree mismatch [unlinkat] (path outside the claimed tree)\n"
+	       "S 100 unlinkat unaudited after shutil.rmtree\n");
+}
+
+/* A crafted fork record naming its own process as the child (the kernel never sends one): the
+ * child's copy of the parent's cwd and fds must not read what it has just freed (ASan). */
+static void t_self_fork(void)
+{
+	start(NULL);
+	/* a relative path: the process's cwd is read and kept */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "a", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "a");
+	proc(100, 100, PYX_PROC_FORK, 100, false, NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/work/a/b", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 4, 3, 0, 0, 0, 0, 0, "b");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "c", "r", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0, 0, 0, 0, "c");
+	expect("a fork record naming itself",
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "P 100 1\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n");
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1396,6 +1470,8 @@ int main(int argc, char **argv)
 	t_fork_ctx();
 	t_sc_paths();
 	t_claim_tail();
+	t_claim_stale_addr();
+	t_self_fork();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

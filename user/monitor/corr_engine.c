@@ -1020,7 +1020,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		if (pv.thread)
 			break;
 		cp = corr_proc_get(c, pv.child_pid);
-		if (!cp)
+		/* a process is never its own child: only a crafted capture says so, and the copies
+		 * below would free the parent's cwd before reading it */
+		if (!cp || cp == p)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
