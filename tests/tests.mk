@@ -53,9 +53,11 @@ $(PYX_TEST_OUT)/sink-unit: tests/unit/sink_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT
 	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring -lpthread
 
 # The output's word-at-a-time writes: numbers and stamps (tests/test_out_buf.py).
-$(PYX_TEST_OUT)/buf-unit: tests/unit/buf_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
+$(PYX_TEST_OUT)/buf-unit: tests/unit/buf_unit.c $(MON_OBJDIR)/out_service.o $(CORR_O) $(MON_CORE_O) | \
+		$(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring -lpthread
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -ldw -lelf -lm -lunistring \
+		-lpthread
 
 # The process context cache and the container-id table (tests/test_process_context.py).
 $(PYX_TEST_OUT)/pctx-unit: tests/unit/pctx_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)

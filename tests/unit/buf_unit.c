@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "out_buf.h"
+#include "out_service.h"
 
 static int fails;
 
@@ -84,6 +85,77 @@ static void u64_grown(unsigned long long v)
 	pyx_buf_free(&b);
 }
 
+/* pyx_stamp_put() at ts in a lent room of cap bytes holding pre bytes: the text its general path
+ * writes (pyx_stamp_time() between the keys), whole, in place exactly when it fits, and nothing
+ * past the room touched. */
+static void stamp_in_room(const struct pyx_stamp *st, uint64_t ts, size_t pre, size_t cap)
+{
+	char area[512 + GUARD], when[64], want[512];
+	struct pyx_buf b;
+	size_t i, n;
+
+	n = pyx_stamp_time(st, ts, when, sizeof(when));
+	n = (size_t)snprintf(want, sizeof(want), ",\"time\":\"%.*s\",\"node\":%s", (int)n, when,
+			     st->node);
+	memset(area, PAD, sizeof(area));
+	memset(area, 'p', pre);
+	area[pre] = 0;
+	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	pyx_stamp_put(st, &b, ts);
+	CHECK(!b.oom);
+	CHECK(b.len == pre + n);
+	CHECK(b.p[b.len] == 0);
+	CHECK(!memcmp(b.p + pre, want, n));
+	CHECK((b.p == area) == (pre + n + 1 <= cap));
+	for (i = cap; i < sizeof(area); i++)
+		CHECK((unsigned char)area[i] == PAD);
+	pyx_buf_free(&b);
+}
+
+static void stamp_case(const struct pyx_stamp *st, uint64_t ts)
+{
+	char when[64];
+	size_t n = strlen(st->node) + 20 + pyx_stamp_time(st, ts, when, sizeof(when)), cap;
+
+	/* a stamp of this second and node kept, and one made anew (the first call) */
+	for (cap = 1 + n - 1; cap <= 1 + n + 100; cap++)
+		stamp_in_room(st, ts, 1, cap);
+}
+
+static void stamps(void)
+{
+	struct pyx_stamp st = { .real_offset = 1764547200000000000ll }; /* 2025-12-01 */
+	static const char *const nodes[] = {
+		"\"vm\"",
+		"\"\"",
+		"\"a-node-name-of-thirty-five-bytes-x\"",  /* 37 bytes with its quotes */
+		"\"a-node-name-of-thirty-six-bytes-xyz\"", /* 38: past the kept length */
+		"\"ip-172-31-22-123.eu-west-1.compute.internal.example\"",
+	};
+	uint64_t ts;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		snprintf(st.node, sizeof(st.node), "%s", nodes[i]);
+		/* nanoseconds from 0 to 999,999,999 within one second, then the next seconds */
+		for (ts = 0; ts < 3000000000ull; ts += 99999989)
+			stamp_case(&st, ts);
+		stamp_case(&st, 999999999);
+		stamp_case(&st, 1000000000);
+	}
+	/* the node changed within one second (a replay puts the capture's): not the kept text */
+	snprintf(st.node, sizeof(st.node), "\"vm\"");
+	stamp_in_room(&st, 5, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"vn\"");
+	stamp_in_room(&st, 6, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"vn2\"");
+	stamp_in_room(&st, 7, 0, 200);
+	/* before the epoch */
+	st.real_offset = -5000000001ll;
+	for (k = 0; k < 3; k++)
+		stamp_case(&st, k * 1000000000ull);
+}
+
 int main(void)
 {
 	unsigned long long v, p10 = 1;
@@ -129,6 +201,7 @@ int main(void)
 		if (i % 100 == 0)
 			u64_case(v);
 	}
+	stamps();
 	printf("fails=%d\n", fails);
 	return fails != 0;
 }
