@@ -193,6 +193,15 @@ int main(void)
 		u64_case(1ull << k);
 		u64_case((1ull << k) - 1);
 	}
+	/* time stamps in a row, and numbers whose digits above the last eight come again after
+	 * another's (the kept upper digits) */
+	for (v = 99999999999990ull; v < 100000000000010ull; v++)
+		u64_case(v);
+	for (i = 0; i < 50; i++) {
+		u64_case(1234567800000000ull + i * 99999999ull);
+		u64_case(100000000ull + i);
+		u64_case(999999999999999ull - i);
+	}
 	/* and spread over every magnitude */
 	for (i = 0; i < 200000; i++) {
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
