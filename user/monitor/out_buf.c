@@ -209,11 +209,17 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 		return;
 	}
 	o = b->p + b->len;
-	if (v < 100000000) {
-		if (v)
-			n = dec8_lead(o, (uint32_t)v);
-		else
-			*o = '0', n = 1;
+	if (v < 100) {
+		/* a result, an fd, a small id: one or two bytes of the pairs' table */
+		if (v < 10) {
+			*o = (char)('0' + v);
+			n = 1;
+		} else {
+			memcpy(o, dec_pairs + v * 2, 2);
+			n = 2;
+		}
+	} else if (v < 100000000) {
+		n = dec8_lead(o, (uint32_t)v);
 	} else if (v < 10000000000000000ull) {
 		unsigned long long hi = v / 100000000;
 
