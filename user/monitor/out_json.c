@@ -80,23 +80,24 @@ static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 	ids_cache.uid = h->uid;
 }
 
-static inline __attribute__((always_inline)) void
-json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+static inline __attribute__((always_inline)) void json_head(struct pyx_writer *w, const char *head,
+							    const struct pyx_rec_hdr *h)
 {
 	struct pyx_buf *b = &w->buf;
 
 	/* built in place in the output queue's chunk: no copy of the finished line */
 	pyx_writer_line_start(w);
-	/* the head of every record, piece by piece: no format string to parse per record */
-	pyx_buf_puts(b, "{\"type\":\"");
-	pyx_buf_puts(b, type);
-	pyx_buf_puts(b, "\",\"ts\":");
+	/* the head of every record, one literal: no format string to parse per record */
+	pyx_buf_puts(b, head);
 	pyx_buf_u64(b, h->ts_ns);
 	if (w->stamp)
 		w->stamp(w, h->ts_ns);
 	json_ids(b, h);
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
+
+/* {"type":"TYPE","ts": as one literal (type is always a literal) */
+#define json_common(w, type, h) json_head(w, "{\"type\":\"" type "\",\"ts\":", h)
 
 /*
  * A Python value as a typed object (schema 2), as Tetragon types its arguments: one key names the
