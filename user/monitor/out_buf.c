@@ -218,6 +218,19 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 			memcpy(o, dec_pairs + v * 2, 2);
 			n = 2;
 		}
+	} else if (v < 10000) {
+		/* a latency, a sequence number: two pairs, or a digit and a pair */
+		uint32_t hi = (uint32_t)v / 100, lo = (uint32_t)v - hi * 100;
+
+		if (hi < 10) {
+			*o = (char)('0' + hi);
+			n = 1;
+		} else {
+			memcpy(o, dec_pairs + hi * 2, 2);
+			n = 2;
+		}
+		memcpy(o + n, dec_pairs + lo * 2, 2);
+		n += 2;
 	} else if (v < 100000000) {
 		n = dec8_lead(o, (uint32_t)v);
 	} else if (v < 10000000000000000ull) {
