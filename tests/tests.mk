@@ -8,7 +8,7 @@ PYX_TEST_OUT := $(OUTPUT)/tests
 # Built by `make` (the BPF and correlator drivers) and only by `make test` (the rest).
 TEST_ALL_BINS := $(PYX_TEST_OUT)/pyx-bpfdrv $(PYX_TEST_OUT)/test_sysrec $(PYX_TEST_OUT)/corr-unit \
 	$(PYX_TEST_OUT)/order-unit $(PYX_TEST_OUT)/pctx-unit $(PYX_TEST_OUT)/catalogue-dump \
-	$(PYX_TEST_OUT)/mem-unit $(PYX_TEST_OUT)/sink-unit
+	$(PYX_TEST_OUT)/mem-unit $(PYX_TEST_OUT)/sink-unit $(PYX_TEST_OUT)/buf-unit
 # Test binaries built here are all but those built per interpreter under test, against that
 # interpreter's headers: the evasion corpus's C extension (tests/correlate_util.py build_cext) and
 # the struct-layout probe of tests/test_hook_encoder_fast.py.
@@ -51,6 +51,13 @@ $(PYX_TEST_OUT)/mem-unit: tests/unit/mem_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
 $(PYX_TEST_OUT)/sink-unit: tests/unit/sink_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -lm -lunistring -lpthread
+
+# The output's word-at-a-time writes: numbers and stamps (tests/test_out_buf.py).
+$(PYX_TEST_OUT)/buf-unit: tests/unit/buf_unit.c $(MON_OBJDIR)/out_service.o $(CORR_O) $(MON_CORE_O) | \
+		$(PYX_TEST_OUT)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(MON_CFLAGS) $(filter %.c %.o,$^) -o $@ $(BASE_LDFLAGS) -ldw -lelf -lm -lunistring \
+		-lpthread
 
 # The process context cache and the container-id table (tests/test_process_context.py).
 $(PYX_TEST_OUT)/pctx-unit: tests/unit/pctx_unit.c $(MON_CORE_O) | $(PYX_TEST_OUT)

@@ -82,6 +82,29 @@ static inline void pyx_buf_putc(struct pyx_buf *b, char c)
 	b->p[b->len] = 0;
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The eight decimal digits of v < 10^8, leading zeros kept, as the values 0-9 in the bytes of a
+ * word, the first digit in the lowest byte (so the word stored is the digits in order once
+ * PYX_DEC8_ZERO is added). The pairs and then the single digits of all four groups at once, by
+ * multiplies within the word's lanes (each lane's product stays inside it; the divisors by
+ * multiply-shift are exact below 43,000 and 179): ~15 instructions for eight digits, no table
+ * and no loop, where two digits at a time from a table were ~60 for a time stamp's 14. The
+ * leading zeros of a number come out of the word: __builtin_ctzll(w) / 8 of them (w != 0).
+ */
+static inline uint64_t pyx_dec8(uint32_t v)
+{
+	uint64_t merged = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t top = (merged * 10486 >> 20) & 0x0000007f0000007full;
+	uint64_t hundreds = ((merged - 100 * top) << 16) + top;
+	uint64_t tens = (hundreds * 103 >> 10) & 0x000f000f000f000full;
+
+	return tens + ((hundreds - 10 * tens) << 8);
+}
+
+#define PYX_DEC8_ZERO 0x3030303030303030ull
+#endif
+
 /* A number in decimal, as %llu and %lld print it. */
 void pyx_buf_u64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_i64(struct pyx_buf *b, long long v);

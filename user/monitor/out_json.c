@@ -80,23 +80,24 @@ static void json_ids(struct pyx_buf *b, const struct pyx_rec_hdr *h)
 	ids_cache.uid = h->uid;
 }
 
-static inline __attribute__((always_inline)) void
-json_common(struct pyx_writer *w, const char *type, const struct pyx_rec_hdr *h)
+static inline __attribute__((always_inline)) void json_head(struct pyx_writer *w, const char *head,
+							    const struct pyx_rec_hdr *h)
 {
 	struct pyx_buf *b = &w->buf;
 
 	/* built in place in the output queue's chunk: no copy of the finished line */
 	pyx_writer_line_start(w);
-	/* the head of every record, piece by piece: no format string to parse per record */
-	pyx_buf_puts(b, "{\"type\":\"");
-	pyx_buf_puts(b, type);
-	pyx_buf_puts(b, "\",\"ts\":");
+	/* the head of every record, one literal: no format string to parse per record */
+	pyx_buf_puts(b, head);
 	pyx_buf_u64(b, h->ts_ns);
 	if (w->stamp)
 		w->stamp(w, h->ts_ns);
 	json_ids(b, h);
 	pyx_pctx_json(w->pctx, b, h->pid, h->tid, h->ts_ns);
 }
+
+/* {"type":"TYPE","ts": as one literal (type is always a literal) */
+#define json_common(w, type, h) json_head(w, "{\"type\":\"" type "\",\"ts\":", h)
 
 /*
  * A Python value as a typed object (schema 2), as Tetragon types its arguments: one key names the
@@ -517,6 +518,32 @@ static void json_event_name(struct pyx_buf *b, const struct pyx_event *ev)
 	pyx_json_pystr(b, ev->name->s.data, ev->name->len, ev->name->flags & PYX_TAG_ESCAPED);
 }
 
+/*
+ * ,"category":"NAME","seq": of each category (the catalogue's names), made once: a strlen and
+ * three writes per audit line before. Index PYX_CAT__COUNT: a category out of the catalogue
+ * ("other"). Per thread, as the caches above.
+ */
+static __thread struct {
+	uint8_t len; /* 0: not made yet, or too long to keep */
+	char text[64];
+} cat_text[PYX_CAT__COUNT + 1];
+
+static void json_category(struct pyx_buf *b, unsigned int id, const char *cat)
+{
+	unsigned int i = cat ? id : PYX_CAT__COUNT;
+	size_t start = b->len;
+
+	if (cat_text[i].len) {
+		pyx_buf_write(b, cat_text[i].text, cat_text[i].len);
+		return;
+	}
+	pyx_buf_puts(b, ",\"category\":\"");
+	pyx_buf_puts(b, cat ? cat : "other");
+	pyx_buf_puts(b, "\",\"seq\":");
+	cat_text[i].len = (uint8_t)pyx_buf_keep(b, start, cat_text[i].text,
+						sizeof(cat_text[i].text));
+}
+
 static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 		       const struct pyx_event *ev)
 {
@@ -526,9 +553,7 @@ static void json_audit(struct pyx_writer *w, const struct pyx_rec_audit *rec,
 	json_common(w, "audit", &rec->hdr);
 	pyx_buf_puts(b, ",\"event\":");
 	json_event_name(b, ev);
-	pyx_buf_puts(b, ",\"category\":\"");
-	pyx_buf_puts(b, cat ? cat : "other");
-	pyx_buf_puts(b, "\",\"seq\":");
+	json_category(b, rec->category, cat);
 	pyx_buf_u64(b, ev->seq);
 	pyx_buf_puts(b, ",\"args\":");
 	json_audit_args(b, ev);

@@ -117,30 +117,97 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	return n + 11;
 }
 
+/*
+ * The stamp's text around the nine digits of the nanoseconds, kept for the second and the node
+ * it was made from: ,"time":"YYYY-MM-DDTHH:MM:SS. before, Z","node":NODE after, each put as one
+ * fixed-size copy and the digits as one word (pyx_dec8), not a time formatted apart and copied
+ * again with the keys around it. A plain static, as pyx_stamp_time's: only the record path's
+ * thread stamps lines. The node is compared whole (its first STAMP_NODE_KEY bytes, its zero
+ * among them): a replay puts the capture's node after the start.
+ */
+#define STAMP_HEAD 32
+#define STAMP_TAIL 48
+#define STAMP_NODE_KEY (STAMP_TAIL - 10)
+static struct {
+	bool valid;
+	time_t sec;
+	char node[STAMP_NODE_KEY];
+	uint8_t head_len, tail_len;
+	char head[STAMP_HEAD], tail[STAMP_TAIL];
+} put_cache;
+
+/* The wall time of ts_ns, split into seconds and nanoseconds (0 to 10^9 - 1). */
+static time_t stamp_split(const struct pyx_stamp *st, uint64_t ts_ns, uint32_t *ns)
+{
+	/* in unsigned arithmetic: a replayed capture's ts_ns may be anything (no overflow UB) */
+	int64_t real = (int64_t)(ts_ns + (uint64_t)st->real_offset);
+	time_t sec = (time_t)(real / 1000000000);
+	long nsec = (long)(real % 1000000000);
+
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	*ns = (uint32_t)nsec;
+	return sec;
+}
+
+/* Make put_cache's text for ts_ns's second: false when it does not fit (a year past 9999, a long
+ * node), and the general path writes the stamp. */
+static bool stamp_cache(const struct pyx_stamp *st, uint64_t ts_ns, time_t sec)
+{
+	size_t n, nl = strnlen(st->node, STAMP_NODE_KEY);
+	char when[48];
+
+	put_cache.valid = false;
+	n = pyx_stamp_time(st, ts_ns, when, sizeof(when));
+	/* when: the date part, '.', nine digits, 'Z' */
+	if (n < 11 || 9 + n - 10 > STAMP_HEAD || nl >= STAMP_NODE_KEY)
+		return false;
+	memcpy(put_cache.head, ",\"time\":\"", 9);
+	memcpy(put_cache.head + 9, when, n - 10);
+	put_cache.head_len = (uint8_t)(9 + n - 10);
+	memcpy(put_cache.tail, "Z\",\"node\":", 10);
+	memcpy(put_cache.tail + 10, st->node, nl);
+	put_cache.tail_len = (uint8_t)(10 + nl);
+	memcpy(put_cache.node, st->node, STAMP_NODE_KEY);
+	put_cache.sec = sec;
+	put_cache.valid = true;
+	return true;
+}
+
 void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns)
 {
-	size_t nl = strlen(st->node), n;
+	size_t nl, n;
 	char when[48], *o;
+	uint32_t ns;
+	time_t sec = stamp_split(st, ts_ns, &ns);
 
-	/* in place when the buffer has room (it mostly has: a line is built in the sink's chunk),
-	 * not through a copy of the time and a write per piece */
-	if (__builtin_expect(!b->oom && b->len + 18 + sizeof(when) + nl + 32 <= b->cap, 1)) {
+	/* in place when the buffer has room (it mostly has: a line is built in the sink's chunk) */
+	if (__builtin_expect(!b->oom && b->len + STAMP_HEAD + 9 + STAMP_TAIL + 1 <= b->cap, 1) &&
+	    ((put_cache.valid && put_cache.sec == sec &&
+	      !memcmp(put_cache.node, st->node, STAMP_NODE_KEY)) ||
+	     stamp_cache(st, ts_ns, sec))) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		uint64_t w = pyx_dec8(ns % 100000000) + PYX_DEC8_ZERO;
+#endif
+
 		o = b->p + b->len;
-		memcpy(o, ",\"time\":\"", 9);
-		n = pyx_stamp_time(st, ts_ns, o + 9, sizeof(when));
-		memcpy(o + 9 + n, "\",\"node\":", 9);
-		/* a short node (a host name) in one fixed-size copy: node is 256 bytes and the
-		 * buffer has room for 32 past its end (the bytes past nl are overwritten below or
-		 * left past len) */
-		_Static_assert(sizeof(st->node) >= 32, "a short node is copied as 32 bytes");
-		if (nl < 32)
-			memcpy(o + 18 + n, st->node, 32);
-		else
-			memcpy(o + 18 + n, st->node, nl);
-		b->len += 18 + n + nl;
+		memcpy(o, put_cache.head, STAMP_HEAD);
+		o += put_cache.head_len;
+		o[0] = (char)('0' + ns / 100000000);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(o + 1, &w, 8);
+#else
+		for (n = 8, ns %= 100000000; n > 0; n--, ns /= 10)
+			o[n] = (char)('0' + ns % 10);
+#endif
+		memcpy(o + 9, put_cache.tail, STAMP_TAIL);
+		b->len += put_cache.head_len + 9 + put_cache.tail_len;
 		b->p[b->len] = 0;
 		return;
 	}
+	nl = strlen(st->node);
 	n = pyx_stamp_time(st, ts_ns, when, sizeof(when));
 	pyx_buf_puts(b, ",\"time\":\"");
 	pyx_buf_write(b, when, n);

@@ -401,36 +401,46 @@ static void push_if_full(struct pyx_sink *s)
 		pyx_sink_push(s);
 }
 
-/* Queue a line of at most CHUNK_SIZE bytes at the end of the open chunk. in_place: the line is
- * there already (pyx_sink_lend()), its part past the chunk's end in the slack. A line that
- * straddles this chunk and the next takes the next one first, so that it is queued whole or not
- * at all, and its tail is copied there before this chunk goes to the writer (which may free it). */
-static int queue_line(struct pyx_sink *s, const char *p, size_t len, int nomem, bool in_place)
+/* queue_line() for a line that straddles the open chunk's end (n bytes of room left in it):
+ * apart, so that the common case has none of its calls and saved registers. */
+static __attribute__((noinline)) int queue_straddle(struct pyx_sink *s, const char *p, size_t len,
+						    int nomem, bool in_place, size_t n)
 {
-	struct chunk *next = NULL;
-	size_t n = open_room(s);
+	struct chunk *next = chunk_get(s, CHUNK_SIZE);
 
-	if (!s->open->len)
-		s->open_ns = mono_ns();
-	if (n < len) {
-		next = chunk_get(s, CHUNK_SIZE);
-		if (!next)
-			return nomem;
-		memcpy(next->data, p + n, len - n);
-	} else {
-		n = len;
-	}
+	if (!next)
+		return nomem;
+	memcpy(next->data, p + n, len - n);
 	if (!in_place)
 		memcpy(s->open->data + s->open->len, p, n);
 	s->open->len += n;
 	s->queued += n;
-	if (next) {
-		pyx_sink_push(s);
-		s->open = next;
+	pyx_sink_push(s);
+	s->open = next;
+	s->open_ns = mono_ns();
+	next->len = len - n;
+	s->queued += len - n;
+	push_if_full(s);
+	return 0;
+}
+
+/* Queue a line of at most CHUNK_SIZE bytes at the end of the open chunk. in_place: the line is
+ * there already (pyx_sink_lend()), its part past the chunk's end in the slack. A line that
+ * straddles this chunk and the next takes the next one first, so that it is queued whole or not
+ * at all, and its tail is copied there before this chunk goes to the writer (which may free it). */
+static inline int queue_line(struct pyx_sink *s, const char *p, size_t len, int nomem,
+			     bool in_place)
+{
+	size_t n = open_room(s);
+
+	if (!s->open->len)
 		s->open_ns = mono_ns();
-		next->len = len - n;
-		s->queued += len - n;
-	}
+	if (__builtin_expect(n < len, 0))
+		return queue_straddle(s, p, len, nomem, in_place, n);
+	if (!in_place)
+		memcpy(s->open->data + s->open->len, p, len);
+	s->open->len += len;
+	s->queued += len;
 	push_if_full(s);
 	return 0;
 }

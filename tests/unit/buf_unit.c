@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The output's fast paths that write whole words into a line's buffer (tests/test_out_buf.py):
+ * the numbers (eight digits a word, out_buf.c) checked against printf for every eight-digit
+ * group and for the edges of each length, and at every edge of a buffer's room: a number that
+ * exactly fills the room, or overflows it by a byte, comes out whole (in the lent room, or moved
+ * to memory of its own), and nothing is written past the room. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out_buf.h"
+#include "out_service.h"
+
+static int fails;
+
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c) && fails++ < 20)                                                          \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                        \
+	} while (0)
+
+#define GUARD 64
+#define PAD 0x5a
+
+/* v printed into a lent room of exactly cap bytes that holds pre bytes already: the text must be
+ * the prefix and v as printf prints it, in the room when it fits (pre + digits + the zero), in a
+ * buffer of its own when not; not a byte past the room is touched. */
+static void u64_in_room(unsigned long long v, bool sign, size_t pre, size_t cap)
+{
+	char area[256 + GUARD], want[64];
+	struct pyx_buf b;
+	size_t i, n;
+
+	memset(area, PAD, sizeof(area));
+	memset(area, 'p', pre);
+	area[pre] = 0;
+	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	if (sign)
+		pyx_buf_i64(&b, (long long)v);
+	else
+		pyx_buf_u64(&b, v);
+	n = (size_t)snprintf(want, sizeof(want), sign ? "%lld" : "%llu", v);
+	CHECK(!b.oom);
+	CHECK(b.len == pre + n);
+	CHECK(b.p[b.len] == 0);
+	CHECK(!memcmp(b.p + pre, want, n));
+	for (i = 0; i < pre; i++)
+		CHECK(b.p[i] == 'p');
+	/* in place exactly when it fits, with its zero */
+	CHECK((b.p == area) == (pre + n + 1 <= cap));
+	for (i = cap; i < sizeof(area); i++)
+		CHECK((unsigned char)area[i] == PAD);
+	pyx_buf_free(&b);
+}
+
+static void u64_case(unsigned long long v)
+{
+	char want[32];
+	size_t n = (size_t)snprintf(want, sizeof(want), "%llu", v), pre, cap;
+
+	/* every room from one short to well past the fast path's need */
+	for (pre = 0; pre < 3; pre++)
+		for (cap = pre + n; cap <= pre + n + 40; cap++)
+			u64_in_room(v, false, pre, cap);
+	if (v <= INT64_MAX) {
+		u64_in_room(v, true, 1, 1 + n + 1);
+		u64_in_room(v, true, 1, 1 + n + 30);
+		u64_in_room(-v, true, 1, 1 + n + 2);
+		u64_in_room(-v, true, 1, 1 + n + 1);
+		u64_in_room(-v, true, 1, 1 + n + 30);
+	}
+}
+
+/* pyx_buf_u64 in a growing buffer against printf */
+static void u64_grown(unsigned long long v)
+{
+	struct pyx_buf b = {};
+	char want[32];
+
+	snprintf(want, sizeof(want), "%llu", v);
+	pyx_buf_u64(&b, v);
+	CHECK(!b.oom && !strcmp(b.p, want));
+	pyx_buf_free(&b);
+}
+
+/* pyx_stamp_put() at ts in a lent room of cap bytes holding pre bytes: the text its general path
+ * writes (pyx_stamp_time() between the keys), whole, in place exactly when it fits, and nothing
+ * past the room touched. */
+static void stamp_in_room(const struct pyx_stamp *st, uint64_t ts, size_t pre, size_t cap)
+{
+	char area[512 + GUARD], when[64], want[512];
+	struct pyx_buf b;
+	size_t i, n;
+
+	n = pyx_stamp_time(st, ts, when, sizeof(when));
+	n = (size_t)snprintf(want, sizeof(want), ",\"time\":\"%.*s\",\"node\":%s", (int)n, when,
+			     st->node);
+	memset(area, PAD, sizeof(area));
+	memset(area, 'p', pre);
+	area[pre] = 0;
+	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	pyx_stamp_put(st, &b, ts);
+	CHECK(!b.oom);
+	CHECK(b.len == pre + n);
+	CHECK(b.p[b.len] == 0);
+	CHECK(!memcmp(b.p + pre, want, n));
+	CHECK((b.p == area) == (pre + n + 1 <= cap));
+	for (i = cap; i < sizeof(area); i++)
+		CHECK((unsigned char)area[i] == PAD);
+	pyx_buf_free(&b);
+}
+
+static void stamp_case(const struct pyx_stamp *st, uint64_t ts)
+{
+	char when[64];
+	size_t n = strlen(st->node) + 20 + pyx_stamp_time(st, ts, when, sizeof(when)), cap;
+
+	/* a stamp of this second and node kept, and one made anew (the first call) */
+	for (cap = 1 + n - 1; cap <= 1 + n + 100; cap++)
+		stamp_in_room(st, ts, 1, cap);
+}
+
+static void stamps(void)
+{
+	struct pyx_stamp st = { .real_offset = 1764547200000000000ll }; /* 2025-12-01 */
+	static const char *const nodes[] = {
+		"\"vm\"",
+		"\"\"",
+		"\"a-node-name-of-thirty-five-bytes-x\"",  /* 37 bytes with its quotes */
+		"\"a-node-name-of-thirty-six-bytes-xyz\"", /* 38: past the kept length */
+		"\"ip-172-31-22-123.eu-west-1.compute.internal.example\"",
+	};
+	uint64_t ts;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		snprintf(st.node, sizeof(st.node), "%s", nodes[i]);
+		/* nanoseconds from 0 to 999,999,999 within one second, then the next seconds */
+		for (ts = 0; ts < 3000000000ull; ts += 99999989)
+			stamp_case(&st, ts);
+		stamp_case(&st, 999999999);
+		stamp_case(&st, 1000000000);
+	}
+	/* the node changed within one second (a replay puts the capture's): not the kept text */
+	snprintf(st.node, sizeof(st.node), "\"vm\"");
+	stamp_in_room(&st, 5, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"vn\"");
+	stamp_in_room(&st, 6, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"vn2\"");
+	stamp_in_room(&st, 7, 0, 200);
+	/* before the epoch */
+	st.real_offset = -5000000001ll;
+	for (k = 0; k < 3; k++)
+		stamp_case(&st, k * 1000000000ull);
+}
+
+int main(void)
+{
+	unsigned long long v, p10 = 1;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int i, k;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* every eight-digit group, by a plain division loop */
+	for (i = 0; i < 100000000; i++) {
+		uint64_t w = pyx_dec8(i), want = 0;
+		unsigned int d = i;
+
+		for (k = 0; k < 8; k++, d /= 10)
+			want |= (uint64_t)(d % 10) << (8 * (7 - k));
+		if (w != want) {
+			CHECK(w == want);
+			printf("  pyx_dec8(%u) = %016" PRIx64 "\n", i, w);
+			break;
+		}
+	}
+#endif
+	/* each length's edges, each power of two's, the extremes */
+	u64_case(0);
+	for (k = 0; k < 20; k++) {
+		u64_case(p10 - 1);
+		u64_case(p10);
+		u64_case(p10 + 1);
+		if (k < 19)
+			p10 *= 10;
+	}
+	u64_case(18446744073709551615ull);
+	u64_case(18446744073709551614ull);
+	u64_case(10000000000000000000ull);
+	for (k = 0; k < 64; k++) {
+		u64_case(1ull << k);
+		u64_case((1ull << k) - 1);
+	}
+	/* time stamps in a row, and numbers whose digits above the last eight come again after
+	 * another's (the kept upper digits) */
+	for (v = 99999999999990ull; v < 100000000000010ull; v++)
+		u64_case(v);
+	for (i = 0; i < 50; i++) {
+		u64_case(1234567800000000ull + i * 99999999ull);
+		u64_case(100000000ull + i);
+		u64_case(999999999999999ull - i);
+	}
+	/* and spread over every magnitude */
+	for (i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v = x >> (x % 64);
+		u64_grown(v);
+		if (i % 100 == 0)
+			u64_case(v);
+	}
+	stamps();
+	printf("fails=%d\n", fails);
+	return fails != 0;
+}
