@@ -53,6 +53,18 @@ def test_lines_built_in_the_output_queue_arrive_whole_and_in_order():
                                      "in_place=most moved=some"]
 
 
+def test_lines_handed_over_whole_across_chunk_ends_arrive_whole():
+    """tests/unit/sink_unit.c `straddle`: 800 KB of lines of 2 to 252 bytes handed to the sink
+    whole (pyx_sink_write, as the human view writes them), not built in place: the three that
+    cross a 256 KiB chunk's end arrive with their heads, and the reader gets every byte once, in
+    order."""
+    if not SINK_UNIT.exists():
+        pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
+    r = run([str(SINK_UNIT), "straddle"], timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == ["straddled=3 same=1"]
+
+
 def test_own_output_file_reserves_blocks_ahead_and_gives_them_back(tmp_path):
     """tests/unit/sink_unit.c `reserve`: into a file of its own (-o FILE, not -A), the writer
     reserves blocks ahead of its writes (fallocate FALLOC_FL_KEEP_SIZE: ext4 then does not

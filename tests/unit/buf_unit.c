@@ -129,12 +129,24 @@ static void stamps(void)
 		"\"vm\"",
 		"\"\"",
 		"\"a-node-name-of-thirty-five-bytes-x\"",  /* 37 bytes with its quotes */
-		"\"a-node-name-of-thirty-six-bytes-xyz\"", /* 38: past the kept length */
+		"\"a-node-name-of-thirty-six-bytes-xyz\"", /* 38 */
 		"\"ip-172-31-22-123.eu-west-1.compute.internal.example\"",
+		/* a 64-byte host name (HOST_NAME_MAX), 66 with its quotes: kept */
+		"\"h234567890123456789012345678901234567890123456789012345678901234\"",
+		/* 69 with its quotes: the last kept length; 70: past it */
+		"\"h234567890123456789012345678901234567890123456789012345678901234567\"",
+		"\"h2345678901234567890123456789012345678901234567890123456789012345678\"",
 	};
 	uint64_t ts;
 	unsigned int i, k;
+	char when[64];
 
+	/* the process's first stamp, at second -1: pyx_stamp_time's cache once took -1 for its
+	 * empty state and gave an empty date (a replayed capture may start anywhere) */
+	st.real_offset = -1000000000ll;
+	CHECK(pyx_stamp_time(&st, 5, when, sizeof(when)) == 30);
+	CHECK(!strcmp(when, "1969-12-31T23:59:59.000000005Z"));
+	st.real_offset = 1764547200000000000ll;
 	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		snprintf(st.node, sizeof(st.node), "%s", nodes[i]);
 		/* nanoseconds from 0 to 999,999,999 within one second, then the next seconds */
@@ -150,10 +162,12 @@ static void stamps(void)
 	stamp_in_room(&st, 6, 0, 200);
 	snprintf(st.node, sizeof(st.node), "\"vn2\"");
 	stamp_in_room(&st, 7, 0, 200);
-	/* before the epoch */
+	/* before the epoch; the first stamp of a run at second -1 (1969-12-31T23:59:59), which
+	 * pyx_stamp_time's cache once took for its empty state */
 	st.real_offset = -5000000001ll;
 	for (k = 0; k < 3; k++)
 		stamp_case(&st, k * 1000000000ull);
+	stamp_case(&st, 4000000000ull);
 }
 
 int main(void)

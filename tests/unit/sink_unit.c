@@ -9,6 +9,8 @@
  * refused by a full queue and one out of memory: every accepted line arrives once, whole and in
  * order, and nothing else does.
  *
+ * `sink-unit straddle`: lines handed over whole past three chunks' ends (below).
+ *
  * `sink-unit reserve DIR`: into a regular file of its own (pyx_sink_reserve), the writer holds
  * blocks reserved past the bytes written while it writes, and none at pyx_sink_close() or, for
  * the old file, at pyx_sink_reopen(); the bytes are those written, after what the file held. A
@@ -290,6 +292,47 @@ out:
 	return ret;
 }
 
+/* `sink-unit straddle`: lines handed over whole (pyx_sink_write, as the human view writes, not
+ * built in place) past three chunks' ends, each line a different length: the ones that straddle
+ * a chunk's end arrive with their head, and every byte once, in order. */
+static int straddle_mode(void)
+{
+	size_t cap = 1u << 20, len = 0, straddled = 0;
+	char *expect = malloc(cap), line[300];
+	struct reader r = { 0 };
+	struct pyx_sink *s;
+	pthread_t th;
+	int fds[2], i;
+
+	if (!expect || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
+		return 2;
+	r.fd = fds[0];
+	if (pthread_create(&th, NULL, read_all, &r))
+		return 2;
+	for (i = 0; len < 800000; i++) {
+		size_t n = 1 + (size_t)(i * 37 % 251);
+
+		for (size_t k = 0; k < n; k++)
+			line[k] = line_byte(i, k);
+		line[n++] = '\n';
+		/* a line that crosses a multiple of the chunk size (256 KiB) straddles one */
+		if (len / (256u << 10) != (len + n - 1) / (256u << 10))
+			straddled++;
+		if (pyx_sink_write(s, line, n, PYX_SINK_DROP))
+			return 2;
+		memcpy(expect + len, line, n);
+		len += n;
+	}
+	if (pyx_sink_flush(s, -1) || pyx_sink_close(s))
+		return 2;
+	close(fds[1]);
+	pthread_join(th, NULL);
+	printf("straddled=%zu same=%d\n", straddled, r.len == len && !memcmp(r.buf, expect, len));
+	free(r.buf);
+	free(expect);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
@@ -302,6 +345,8 @@ int main(int argc, char **argv)
 		return writer_mode();
 	if (argc > 2 && !strcmp(argv[1], "reserve"))
 		return reserve_mode(argv[2]);
+	if (argc > 1 && !strcmp(argv[1], "straddle"))
+		return straddle_mode();
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

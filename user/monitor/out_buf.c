@@ -153,8 +153,6 @@ static char *digits(char *end, unsigned long long v, unsigned int base, int widt
 	return d;
 }
 
-/* The digits straight into the buffer, not through a copy (a memcpy call per number, eight
- * numbers a record) */
 /* A number into a buffer that must grow: apart, so that the common path has no array on its
  * stack (and no stack protector's check around every number) */
 static __attribute__((noinline)) void buf_u64_slow(struct pyx_buf *b, unsigned long long v)

@@ -65,7 +65,8 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 
 	/* records come in bursts within one second: format the date part once per second (a plain
 	 * static: only the record path, one thread, writes stamps) */
-	static time_t cached_sec = -1;
+	static bool cached_valid; /* not a sentinel second: -1 is 1969-12-31T23:59:59 */
+	static time_t cached_sec;
 	static char cached[80];
 	static size_t cached_len;
 
@@ -73,12 +74,13 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 		nsec += 1000000000;
 		sec--;
 	}
-	if (sec != cached_sec) {
+	if (!cached_valid || sec != cached_sec) {
 		gmtime_r(&sec, &tm);
 		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		cached_len = strlen(cached);
 		cached_sec = sec;
+		cached_valid = true;
 	}
 	/* the rest by hand: two snprintf calls per record were a tenth of the monitor's CPU */
 	n = cached_len;
@@ -126,7 +128,8 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
  * among them): a replay puts the capture's node after the start.
  */
 #define STAMP_HEAD 32
-#define STAMP_TAIL 48
+/* a host name is at most 64 bytes (HOST_NAME_MAX), 66 with its quotes: every unescaped one fits */
+#define STAMP_TAIL 80
 #define STAMP_NODE_KEY (STAMP_TAIL - 10)
 static struct {
 	bool valid;
@@ -160,9 +163,12 @@ static bool stamp_cache(const struct pyx_stamp *st, uint64_t ts_ns, time_t sec)
 	char when[48];
 
 	put_cache.valid = false;
+	/* a node too long to key: the general path, without a time formatted here for nothing */
+	if (nl >= STAMP_NODE_KEY)
+		return false;
 	n = pyx_stamp_time(st, ts_ns, when, sizeof(when));
 	/* when: the date part, '.', nine digits, 'Z' */
-	if (n < 11 || 9 + n - 10 > STAMP_HEAD || nl >= STAMP_NODE_KEY)
+	if (n < 11 || 9 + n - 10 > STAMP_HEAD)
 		return false;
 	memcpy(put_cache.head, ",\"time\":\"", 9);
 	memcpy(put_cache.head + 9, when, n - 10);
