@@ -20,7 +20,14 @@ bool corr_sem_tmp_path(const char *abs)
 	size_t n = strlen(SHM_SEM);
 	unsigned int i;
 
-	if (!abs || strncmp(abs, SHM_SEM, n) || strlen(abs) != n + 6)
+	if (!abs)
+		return false;
+	/* strncmp() inline: asked of each O_EXCL open, whose path mostly differs in its second
+	 * byte, it stops there (or at the path's NUL: the prefix has none) */
+	for (i = 0; i < n; i++)
+		if (abs[i] != SHM_SEM[i])
+			return false;
+	if (strlen(abs) != n + 6)
 		return false;
 	for (i = 0; i < 6; i++) {
 		char ch = abs[n + i];
@@ -170,10 +177,11 @@ bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs)
 
 	if (!open_flags(sv, &fl))
 		return false;
-	return corr_sem_tmp_path(abs) && (fl & O_ACCMODE) == O_RDWR &&
-	       (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
+	/* the flags first: the path's compare is asked of every open, most of them not O_EXCL */
+	return (fl & O_ACCMODE) == O_RDWR && (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
-				  0100000 /* the kernel's O_LARGEFILE */));
+				  0100000 /* the kernel's O_LARGEFILE */)) &&
+	       corr_sem_tmp_path(abs);
 }
 
 /* glibc sysdeps/pthread/sem_open.c, sem_open() of an existing semaphore (no O_CREAT, or

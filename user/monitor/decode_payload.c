@@ -368,6 +368,7 @@ static __thread struct {
 	size_t len;
 	struct pyx_value v[PL_VALUES_MAX];
 	uint32_t off[PL_VALUES_MAX]; /* of a value's bytes in the body */
+	uint32_t data_mask;          /* bit i: v[i] has bytes (value_has_data()) */
 	uint8_t body[PYX_PAYLOAD_MAX];
 } pl_last;
 
@@ -412,6 +413,7 @@ static void pl_keep(struct pyx_event *ev, const uint8_t *body, size_t len, bool 
 	pl_last.valid = false;
 	if (n > PL_VALUES_MAX || len > sizeof(pl_last.body))
 		return;
+	pl_last.data_mask = 0;
 	for (i = 0; i < n; i++) {
 		const struct pyx_value *v = ev_value(ev, i);
 
@@ -419,6 +421,8 @@ static void pl_keep(struct pyx_event *ev, const uint8_t *body, size_t len, bool 
 			return;
 		pl_last.v[i] = *v;
 		pl_last.off[i] = value_has_data(v) ? (uint32_t)(v->s.data - body) : 0;
+		if (value_has_data(v))
+			pl_last.data_mask |= 1u << i;
 	}
 	memcpy(pl_last.body, body, len);
 	pl_last.len = len;
@@ -434,31 +438,27 @@ void pyx_payload_forget(void)
 	pl_last.valid = false;
 }
 
-/* The kept values, their bytes in body, allocated from the arena as read_str() and the
- * arguments' array would be. */
+/* The kept values, their bytes in body, allocated from the arena in one block (name, file,
+ * function, then the arguments: no more than read_str() and the arguments' array take for the
+ * same body, so the arena that held its full decode holds this). */
 static int pl_reuse(struct pyx_arena *arena, struct pyx_event *ev, const uint8_t *body)
 {
-	struct pyx_value *v[3];
-	unsigned int i;
+	unsigned int n = 3 + ev->nargs;
+	struct pyx_value *v = arena_alloc(arena, n * sizeof(*v));
+	uint32_t m;
 
-	for (i = 0; i < 3; i++) {
-		v[i] = arena_alloc(arena, sizeof(*v[i]));
-		if (!v[i])
-			return -ENOMEM;
-		*v[i] = pl_last.v[i];
-		v[i]->s.data = body + pl_last.off[i];
-	}
-	ev->name = v[0];
-	ev->file = v[1];
-	ev->function = v[2];
-	ev->args = ev->nargs ? arena_alloc(arena, ev->nargs * sizeof(*ev->args)) : NULL;
-	if (ev->nargs && !ev->args)
+	if (!v)
 		return -ENOMEM;
-	for (i = 0; i < ev->nargs; i++) {
-		ev->args[i] = pl_last.v[3 + i];
-		if (value_has_data(&ev->args[i]))
-			ev->args[i].s.data = body + pl_last.off[3 + i];
+	memcpy(v, pl_last.v, n * sizeof(*v));
+	for (m = pl_last.data_mask; m; m &= m - 1) {
+		unsigned int i = (unsigned int)__builtin_ctz(m);
+
+		v[i].s.data = body + pl_last.off[i];
 	}
+	ev->name = &v[0];
+	ev->file = &v[1];
+	ev->function = &v[2];
+	ev->args = ev->nargs ? &v[3] : NULL;
 	return 0;
 }
 

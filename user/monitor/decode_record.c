@@ -12,6 +12,13 @@ _Static_assert(sizeof(struct pyx_rec_lifecycle) == 88, "pyx_rec_lifecycle layout
 _Static_assert(sizeof(struct pyx_rec_lost) == 72, "pyx_rec_lost layout");
 _Static_assert(sizeof(struct pyx_rec_throttled) == 72, "pyx_rec_throttled layout");
 
+/* The body number and event id whose name last matched the catalogue's (per thread: the body
+ * numbers are the decoder's, decode_payload.h). */
+static __thread struct {
+	uint64_t gen;
+	unsigned int id;
+} name_ok;
+
 int pyx_audit_decode(const void *rec, size_t size, struct pyx_arena *arena, struct pyx_event *ev,
 		     const char **why, const void **payload, size_t *payload_len)
 {
@@ -50,10 +57,16 @@ int pyx_audit_decode(const void *rec, size_t size, struct pyx_arena *arena, stru
 		return -EINVAL;
 	}
 	ce = pyx_cat_event(ev->event_id);
-	if (ce && (strlen(ce->name) != ev->name->len ||
-		   memcmp(ce->name, ev->name->s.data, ev->name->len))) {
-		*why = "event name differs from the catalogue's for its id";
-		return -EINVAL;
+	/* the name checked once per kept body and event id: the body (pyx_event.body_gen) holds
+	 * the name's bytes, and the check is a function of them and the id alone */
+	if (ce && !(ev->body_gen && ev->body_gen == name_ok.gen && ev->event_id == name_ok.id)) {
+		if (strlen(ce->name) != ev->name->len ||
+		    memcmp(ce->name, ev->name->s.data, ev->name->len)) {
+			*why = "event name differs from the catalogue's for its id";
+			return -EINVAL;
+		}
+		name_ok.gen = ev->body_gen;
+		name_ok.id = ev->event_id;
 	}
 	if (ce ? ce->category != a->category : a->category != PYX_CAT_OTHER) {
 		*why = "event fired on another category's probe";
