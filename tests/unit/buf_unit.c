@@ -203,6 +203,21 @@ static void stamps(void)
 	stamp_in_room(&st, 6, 0, 200);
 	snprintf(st.node, sizeof(st.node), "\"vn2\"");
 	stamp_in_room(&st, 7, 0, 200);
+	/* and to a node that differs only in its fourth word (bytes 24-31), only past its first 32
+	 * bytes, or that has its zero past them and the same first 32 (the kept node is compared
+	 * 32 bytes first, the rest only for a node whose zero is not among them) */
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 8, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaXaaaaaaaaaa\"");
+	stamp_in_room(&st, 9, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaXa\"");
+	stamp_in_room(&st, 10, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 11, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"x");
+	stamp_in_room(&st, 12, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 13, 0, 200);
 	/* before the epoch; the first stamp of a run at second -1 (1969-12-31T23:59:59), which
 	 * pyx_stamp_time's cache once took for its empty state */
 	st.real_offset = -5000000001ll;
