@@ -65,6 +65,19 @@ def test_lines_handed_over_whole_across_chunk_ends_arrive_whole():
     assert r.stdout.splitlines() == ["straddled=3 same=1"]
 
 
+def test_lines_built_in_place_at_a_chunks_end_arrive_whole():
+    """tests/unit/sink_unit.c `inplace`: lines built in the lent room (pyx_sink_lend/commit, the
+    JSON path, whose commit has a fast path for a line inside the chunk): one that ends exactly
+    at a 256 KiB chunk's end hands the chunk to the writer with no push, one ending a byte before
+    the end and one a byte past it arrive whole, and with a 40,000-byte bound the chunk goes to
+    the writer once it holds half of it; every byte arrives once, in order."""
+    if not SINK_UNIT.exists():
+        pytest.fail(f"{SINK_UNIT} is missing: run `make` first")
+    r = run([str(SINK_UNIT), "inplace"], timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines() == ["exact=1 half=1 same=1"]
+
+
 def test_own_output_file_reserves_blocks_ahead_and_gives_them_back(tmp_path):
     """tests/unit/sink_unit.c `reserve`: into a file of its own (-o FILE, not -A), the writer
     reserves blocks ahead of its writes (fallocate FALLOC_FL_KEEP_SIZE: ext4 then does not

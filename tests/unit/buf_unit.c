@@ -73,6 +73,47 @@ static void u64_case(unsigned long long v)
 	}
 }
 
+/* pyx_buf_key_i64_key_u64() (a syscall's ,"ret":N,"latency_ns":N, one room check) into a lent
+ * room of cap bytes holding pre: the text printf makes, whole, in place exactly when it fits
+ * with its zero, and nothing past the room touched (the keys are copied as 16-byte words). */
+static void pair_in_room(long long v1, unsigned long long v2, size_t pre, size_t cap)
+{
+	static const char k1[16] = ",\"ret\":", k2[16] = ",\"latency_ns\":";
+	char area[256 + GUARD], want[96];
+	struct pyx_buf b;
+	size_t i, n;
+
+	memset(area, PAD, sizeof(area));
+	memset(area, 'p', pre);
+	area[pre] = 0;
+	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	pyx_buf_key_i64_key_u64(&b, k1, 7, v1, k2, 14, v2);
+	n = (size_t)snprintf(want, sizeof(want), ",\"ret\":%lld,\"latency_ns\":%llu", v1, v2);
+	CHECK(!b.oom);
+	CHECK(b.len == pre + n);
+	CHECK(b.p[b.len] == 0);
+	CHECK(!memcmp(b.p + pre, want, n));
+	for (i = 0; i < pre; i++)
+		CHECK(b.p[i] == 'p');
+	CHECK((b.p == area) == (pre + n + 1 <= cap));
+	for (i = cap; i < sizeof(area); i++)
+		CHECK((unsigned char)area[i] == PAD);
+	pyx_buf_free(&b);
+}
+
+static void pair_case(long long v1, unsigned long long v2)
+{
+	char want[96];
+	size_t n = (size_t)snprintf(want, sizeof(want), ",\"ret\":%lld,\"latency_ns\":%llu", v1,
+				    v2),
+	       pre, cap;
+
+	/* from one byte short of the text to past the fast path's need (75 bytes) */
+	for (pre = 0; pre < 3; pre++)
+		for (cap = pre + n; cap <= pre + 100 && cap <= 256; cap++)
+			pair_in_room(v1, v2, pre, cap);
+}
+
 /* pyx_buf_u64 in a growing buffer against printf */
 static void u64_grown(unsigned long long v)
 {
@@ -162,6 +203,21 @@ static void stamps(void)
 	stamp_in_room(&st, 6, 0, 200);
 	snprintf(st.node, sizeof(st.node), "\"vn2\"");
 	stamp_in_room(&st, 7, 0, 200);
+	/* and to a node that differs only in its fourth word (bytes 24-31), only past its first 32
+	 * bytes, or that has its zero past them and the same first 32 (the kept node is compared
+	 * 32 bytes first, the rest only for a node whose zero is not among them) */
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 8, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaXaaaaaaaaaa\"");
+	stamp_in_room(&st, 9, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaXa\"");
+	stamp_in_room(&st, 10, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 11, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"x");
+	stamp_in_room(&st, 12, 0, 200);
+	snprintf(st.node, sizeof(st.node), "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
+	stamp_in_room(&st, 13, 0, 200);
 	/* before the epoch; the first stamp of a run at second -1 (1969-12-31T23:59:59), which
 	 * pyx_stamp_time's cache once took for its empty state */
 	st.real_offset = -5000000001ll;
@@ -223,6 +279,19 @@ int main(void)
 		u64_grown(v);
 		if (i % 100 == 0)
 			u64_case(v);
+	}
+	/* the result and latency pair: each sign and length's extremes */
+	{
+		static const long long r[] = { 0,          3,         -1,        -2,
+					       99,         -99,       100,       12345678,
+					       -123456789, INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+		static const unsigned long long l[] = {
+			0, 9, 10, 9999, 10000, 123456789012345ull, 18446744073709551615ull
+		};
+
+		for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+			for (k = 0; k < sizeof(l) / sizeof(l[0]); k++)
+				pair_case(r[i], l[k]);
 	}
 	stamps();
 	printf("fails=%d\n", fails);

@@ -11,6 +11,9 @@
  *
  * `sink-unit straddle`: lines handed over whole past three chunks' ends (below).
  *
+ * `sink-unit inplace`: lines built in the lent room that end exactly at, one byte before and one
+ * byte past a chunk's end, and a chunk that reaches half a small bound (below).
+ *
  * `sink-unit reserve DIR`: into a regular file of its own (pyx_sink_reserve), the writer holds
  * blocks reserved past the bytes written while it writes, and none at pyx_sink_close() or, for
  * the old file, at pyx_sink_reopen(); the bytes are those written, after what the file held. A
@@ -333,6 +336,111 @@ static int straddle_mode(void)
 	return 0;
 }
 
+/* Wait up to 2 s for the reader to have want bytes: what the sink handed to its writer. */
+static int got(struct reader *r, size_t want)
+{
+	for (int i = 0; i < 200; i++) {
+		if (__atomic_load_n(&r->len, __ATOMIC_ACQUIRE) >= want)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* One line of n bytes (its newline included) built in the lent room and committed in place. */
+static int commit_line(struct pyx_sink *s, char *expect, size_t *len, size_t n, int i)
+{
+	size_t room;
+	char *p = pyx_sink_lend(s, &room);
+
+	if (!p || n + 1 > room)
+		return 2;
+	for (size_t k = 0; k + 1 < n; k++)
+		p[k] = line_byte(i, k);
+	p[n - 1] = '\n';
+	memcpy(expect + *len, p, n);
+	*len += n;
+	return pyx_sink_commit(s, p, n, PYX_SINK_DROP) ? 2 : 0;
+}
+
+/* Lines of ~1 KB up to 1-2 KB before the next chunk's end; the room left to it, returned. */
+static size_t fill_near_end(struct pyx_sink *s, char *expect, size_t *len, int *i)
+{
+	const size_t chunk = 256u << 10;
+
+	while (chunk - *len % chunk > 2000)
+		if (commit_line(s, expect, len, 600 + (size_t)(*i * 37 % 400), *i))
+			return 0;
+		else
+			(*i)++;
+	return chunk - *len % chunk;
+}
+
+/*
+ * `sink-unit inplace`: lines built in place (pyx_sink_lend/pyx_sink_commit, the JSON path, whose
+ * commit has a fast path for a line inside the chunk): a line that ends exactly at a chunk's
+ * end hands the chunk to the writer at once (the reader gets it with no push); one that ends one
+ * byte before it does not straddle; one that ends one byte past it straddles, its last byte
+ * copied into the next chunk; with a 40,000-byte bound the open chunk goes to the writer once
+ * it holds half of it (20 lines of 1,000). Every byte arrives once, in order.
+ */
+static int inplace_mode(void)
+{
+	size_t cap = 2u << 20, len = 0, room;
+	char *expect = malloc(cap);
+	struct reader r = { 0 }, r2 = { 0 };
+	struct pyx_sink *s;
+	pthread_t th;
+	int fds[2], i = 0, exact, half, same;
+
+	if (!expect || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
+		return 2;
+	r.fd = fds[0];
+	if (pthread_create(&th, NULL, read_all, &r))
+		return 2;
+	/* a line that fills the first chunk exactly */
+	room = fill_near_end(s, expect, &len, &i);
+	if (!room || commit_line(s, expect, &len, room, i++))
+		return 2;
+	exact = got(&r, len);
+	/* one byte short of the second chunk's end, then one that straddles it by 1 KB */
+	room = fill_near_end(s, expect, &len, &i);
+	if (!room || commit_line(s, expect, &len, room - 1, i++) ||
+	    commit_line(s, expect, &len, 1024, i++))
+		return 2;
+	/* one byte past the third chunk's end */
+	room = fill_near_end(s, expect, &len, &i);
+	if (!room || commit_line(s, expect, &len, room + 1, i++) ||
+	    commit_line(s, expect, &len, 500, i++))
+		return 2;
+	if (pyx_sink_flush(s, -1) || pyx_sink_close(s))
+		return 2;
+	close(fds[1]);
+	pthread_join(th, NULL);
+	same = r.len == len && !memcmp(r.buf, expect, len);
+
+	/* half of a 40,000-byte bound: handed over without a push */
+	if (pipe(fds) || pyx_sink_open(&s, fds[1], 40000))
+		return 2;
+	r2.fd = fds[0];
+	if (pthread_create(&th, NULL, read_all, &r2))
+		return 2;
+	len = 0;
+	for (i = 0; i < 20; i++)
+		if (commit_line(s, expect, &len, 1000, i))
+			return 2;
+	half = got(&r2, 20000);
+	if (pyx_sink_close(s))
+		return 2;
+	close(fds[1]);
+	pthread_join(th, NULL);
+	printf("exact=%d half=%d same=%d\n", exact, half, same && r2.len == 20000);
+	free(r.buf);
+	free(r2.buf);
+	free(expect);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct reader r = { 0 };
@@ -347,6 +455,8 @@ int main(int argc, char **argv)
 		return reserve_mode(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "straddle"))
 		return straddle_mode();
+	if (argc > 1 && !strcmp(argv[1], "inplace"))
+		return inplace_mode();
 	big = malloc(BIG + 1);
 	if (!big || pipe(fds) || pyx_sink_open(&s, fds[1], 64u << 20))
 		return 2;

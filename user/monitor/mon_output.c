@@ -306,6 +306,9 @@ int mon_writer_setup(struct monitor *m)
 	m->w.real_offset = m->stamp.real_offset;
 	m->w.on_line = mon_on_line;
 	m->w.stamp = mon_stamp;
+	/* mon_on_line() only stamps JSON lines whose head did not, and copies lines to --syslog
+	 * (opened after this: it clears stamped_done) */
+	m->w.stamped_done = o->json;
 	m->w.line_ctx = m;
 	return 0;
 }
@@ -343,6 +346,7 @@ int mon_output_setup(struct monitor *m)
 				err == -EINVAL ? "bad or unresolvable address" : strerror(-err));
 			return 1;
 		}
+		m->w.stamped_done = false;
 	}
 	if (opts->json) {
 		err = pyx_pctx_new(&m->w.pctx, NULL, NULL, m->stamp.boot_id);

@@ -197,16 +197,11 @@ static __thread struct {
 	char text[8];
 } u64_hi;
 
-void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
+/* The digits of v at o (U64_ROOM bytes there): how many. */
+static inline __attribute__((always_inline)) unsigned int u64_put(char *o, unsigned long long v)
 {
 	unsigned int n;
-	char *o;
 
-	if (__builtin_expect(b->oom || b->len + U64_ROOM > b->cap, 0)) {
-		buf_u64_slow(b, v);
-		return;
-	}
-	o = b->p + b->len;
 	if (v < 100) {
 		/* a result, an fd, a small id: one or two bytes of the pairs' table */
 		if (v < 10) {
@@ -255,8 +250,45 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 		dec8_all(o + n + 8, (uint32_t)(rest - hi * 100000000));
 		n += 16;
 	}
-	b->len += n;
+	return n;
+}
+
+void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
+{
+	if (__builtin_expect(b->oom || b->len + U64_ROOM > b->cap, 0)) {
+		buf_u64_slow(b, v);
+		return;
+	}
+	b->len += u64_put(b->p + b->len, v);
 	b->p[b->len] = 0;
+}
+
+void pyx_buf_key_i64_key_u64(struct pyx_buf *b, const char key1[16], size_t n1, long long v1,
+			     const char key2[16], size_t n2, unsigned long long v2)
+{
+	unsigned long long m1 = v1 < 0 ? -(unsigned long long)v1 : (unsigned long long)v1;
+	char *o;
+
+	/* each key copied as 16 bytes (the scratch past it overwritten next), the sign, each
+	 * number's widest stores, the terminating zero; else piece by piece */
+	if (__builtin_expect(b->oom || b->len + 16 + 1 + U64_ROOM + 16 + U64_ROOM > b->cap, 0)) {
+		pyx_buf_write(b, key1, n1);
+		pyx_buf_i64(b, v1);
+		pyx_buf_write(b, key2, n2);
+		pyx_buf_u64(b, v2);
+		return;
+	}
+	o = b->p + b->len;
+	memcpy(o, key1, 16);
+	o += n1;
+	*o = '-';
+	o += v1 < 0;
+	o += u64_put(o, m1);
+	memcpy(o, key2, 16);
+	o += n2;
+	o += u64_put(o, v2);
+	*o = 0;
+	b->len = (size_t)(o - b->p);
 }
 #else
 /* How many decimal digits v has: from its bit length (1233/4096 ~ log10(2)), one compare. */
@@ -303,6 +335,17 @@ void pyx_buf_u64(struct pyx_buf *b, unsigned long long v)
 	dec64(b->p + b->len + n, v);
 	b->len += n;
 	b->p[b->len] = 0;
+}
+#endif
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+void pyx_buf_key_i64_key_u64(struct pyx_buf *b, const char key1[16], size_t n1, long long v1,
+			     const char key2[16], size_t n2, unsigned long long v2)
+{
+	pyx_buf_write(b, key1, n1);
+	pyx_buf_i64(b, v1);
+	pyx_buf_write(b, key2, n2);
+	pyx_buf_u64(b, v2);
 }
 #endif
 

@@ -108,6 +108,10 @@ static inline uint64_t pyx_dec8(uint32_t v)
 /* A number in decimal, as %llu and %lld print it. */
 void pyx_buf_u64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_i64(struct pyx_buf *b, long long v);
+/* KEY1 V1 KEY2 V2 with one room check (a syscall's ,"ret":N,"latency_ns":N): each key n bytes
+ * of a 16-byte array (its bytes past n read, not written to the line). */
+void pyx_buf_key_i64_key_u64(struct pyx_buf *b, const char key1[16], size_t n1, long long v1,
+			     const char key2[16], size_t n2, unsigned long long v2);
 /* In lowercase hexadecimal, as %llx prints it (no prefix). */
 void pyx_buf_x64(struct pyx_buf *b, unsigned long long v);
 void pyx_buf_printf(struct pyx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1020,6 +1020,13 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 		pyx_buf_write(b, result_last.text, result_last.len);
 		return;
 	}
+	if (!sv->err) {
+		/* the common case: one room check for both numbers */
+		static const char k_ret[16] = ",\"ret\":", k_lat[16] = ",\"latency_ns\":";
+
+		pyx_buf_key_i64_key_u64(b, k_ret, 7, (long long)sv->ret, k_lat, 14, sv->latency_ns);
+		goto keep;
+	}
 	pyx_buf_puts(b, ",\"ret\":");
 	pyx_buf_i64(b, (long long)sv->ret);
 	if (sv->err) {
@@ -1031,6 +1038,7 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 	}
 	pyx_buf_puts(b, ",\"latency_ns\":");
 	pyx_buf_u64(b, sv->latency_ns);
+keep:
 	result_last.len = pyx_buf_keep(b, start, result_last.text, sizeof(result_last.text));
 	result_last.gen = result_last.len ? gen : 0;
 }

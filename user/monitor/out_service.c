@@ -182,6 +182,22 @@ static bool stamp_cache(const struct pyx_stamp *st, uint64_t ts_ns, time_t sec)
 	return true;
 }
 
+/* Is st->node the node put_cache was made for? Its first 32 bytes as four words, and the rest of
+ * the key only for a node whose end is not among them (the string is all the text depends on):
+ * no call to memcmp per line. */
+static inline bool stamp_same_node(const struct pyx_stamp *st)
+{
+	uint64_t a[4], c[4];
+
+	memcpy(a, st->node, sizeof(a));
+	memcpy(c, put_cache.node, sizeof(c));
+	if ((a[0] ^ c[0]) | (a[1] ^ c[1]) | (a[2] ^ c[2]) | (a[3] ^ c[3]))
+		return false;
+	/* the cached node and its zero within the 32 bytes compared (tail_len: 10 + its length) */
+	return put_cache.tail_len < 10 + 31 ||
+	       !memcmp(put_cache.node + 32, st->node + 32, STAMP_NODE_KEY - 32);
+}
+
 void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns)
 {
 	size_t nl, n;
@@ -191,8 +207,7 @@ void pyx_stamp_put(const struct pyx_stamp *st, struct pyx_buf *b, uint64_t ts_ns
 
 	/* in place when the buffer has room (it mostly has: a line is built in the sink's chunk) */
 	if (__builtin_expect(!b->oom && b->len + STAMP_HEAD + 9 + STAMP_TAIL + 1 <= b->cap, 1) &&
-	    ((put_cache.valid && put_cache.sec == sec &&
-	      !memcmp(put_cache.node, st->node, STAMP_NODE_KEY)) ||
+	    ((put_cache.valid && put_cache.sec == sec && stamp_same_node(st)) ||
 	     stamp_cache(st, ts_ns, sec))) {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		uint64_t w = pyx_dec8(ns % 100000000) + PYX_DEC8_ZERO;

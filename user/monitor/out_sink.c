@@ -501,20 +501,40 @@ void pyx_sink_unlend(struct pyx_sink *s)
 	s->lent = NULL;
 }
 
-int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
+/* pyx_sink_commit() of a line in place, every case: as pyx_sink_write, less the copy */
+static __attribute__((noinline)) int commit_slow(struct pyx_sink *s, const char *at, size_t len,
+						 enum pyx_sink_class cls)
 {
 	int nomem = cls == PYX_SINK_FORCE ? -ENOMEM : -ENOBUFS;
+	int err = sink_admit(s, len, cls);
+
+	if (err)
+		return err;
+	return queue_line(s, at, len, nomem, true);
+}
+
+int pyx_sink_commit(struct pyx_sink *s, const void *line, size_t len, enum pyx_sink_class cls)
+{
 	const char *at = s->lent;
-	int err;
+	struct chunk *c = s->open;
 
 	s->lent = NULL;
 	if (line != at)
 		return pyx_sink_write(s, line, len, cls);
-	/* as pyx_sink_write, less the copy of what is in place */
-	err = sink_admit(s, len, cls);
-	if (err)
-		return err;
-	return queue_line(s, at, len, nomem, true);
+	/*
+	 * The common case, a leaf with no registers to save (the rest is commit_slow's, every
+	 * check of which it repeats): a droppable line, no error, room under the bound, a chunk
+	 * already begun (its open_ns set), the line ending before the chunk's end (no straddle,
+	 * and the chunk not filled: no push) and the chunk below half the bound (push_if_full).
+	 */
+	if (__builtin_expect(cls != PYX_SINK_DROP || pyx_sink_error(s) || !c->len ||
+				     open_room(s) <= len || c->len + len >= s->max / 2 ||
+				     !pyx_sink_room(s, len),
+			     0))
+		return commit_slow(s, at, len, cls);
+	c->len += len;
+	s->queued += len;
+	return 0;
 }
 
 int pyx_sink_flush(struct pyx_sink *s, int timeout_ms)

@@ -67,7 +67,7 @@ void pyx_writer_flush_line(struct pyx_writer *w)
 		if (lent)
 			pyx_sink_unlend(w->sink);
 	} else {
-		if (w->on_line)
+		if (w->on_line && !(w->stamped && w->stamped_done))
 			w->on_line(w);
 		pyx_buf_putc(&w->buf, '\n');
 		if (w->sink) {

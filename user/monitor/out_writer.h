@@ -71,6 +71,9 @@ struct pyx_writer {
 	 * NULL: nothing. */
 	void (*on_line)(struct pyx_writer *w);
 	void *line_ctx;
+	/* on_line has nothing to do with a line whose head was stamped in place (stamped): the
+	 * monitor without --syslog; the call is skipped (a call through a pointer per line) */
+	bool stamped_done;
 	/* JSON: called by the head of each record right after its "ts", to write "time" and
 	 * "node" in place (the service layer's stamp, without moving the finished line up to
 	 * make room); it sets stamped, so that on_line does not add them again. NULL: none. */
