@@ -1025,20 +1025,17 @@ void pyx_json_sysresult(struct pyx_buf *b, const struct pyx_sysview *sv)
 		static const char k_ret[16] = ",\"ret\":", k_lat[16] = ",\"latency_ns\":";
 
 		pyx_buf_key_i64_key_u64(b, k_ret, 7, (long long)sv->ret, k_lat, 14, sv->latency_ns);
-		goto keep;
-	}
-	pyx_buf_puts(b, ",\"ret\":");
-	pyx_buf_i64(b, (long long)sv->ret);
-	if (sv->err) {
+	} else {
+		pyx_buf_puts(b, ",\"ret\":");
+		pyx_buf_i64(b, (long long)sv->ret);
 		en = pyx_errno_name(sv->err);
 		if (en)
 			pyx_buf_printf(b, ",\"errno\":\"%s\"", en);
 		else
 			pyx_buf_printf(b, ",\"errno\":\"E%d\"", sv->err);
+		pyx_buf_puts(b, ",\"latency_ns\":");
+		pyx_buf_u64(b, sv->latency_ns);
 	}
-	pyx_buf_puts(b, ",\"latency_ns\":");
-	pyx_buf_u64(b, sv->latency_ns);
-keep:
 	result_last.len = pyx_buf_keep(b, start, result_last.text, sizeof(result_last.text));
 	result_last.gen = result_last.len ? gen : 0;
 }

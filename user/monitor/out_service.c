@@ -53,14 +53,27 @@ void pyx_stamp_init(struct pyx_stamp *st)
 	st->real_offset = (int64_t)(clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC));
 }
 
-size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size)
+/* The wall time of ts_ns, split into seconds and nanoseconds (0 to 10^9 - 1). */
+static time_t stamp_split(const struct pyx_stamp *st, uint64_t ts_ns, uint32_t *ns)
 {
 	/* in unsigned arithmetic: a replayed capture's ts_ns may be anything (no overflow UB) */
 	int64_t real = (int64_t)(ts_ns + (uint64_t)st->real_offset);
 	time_t sec = (time_t)(real / 1000000000);
 	long nsec = (long)(real % 1000000000);
-	struct tm tm;
+
+	if (nsec < 0) {
+		nsec += 1000000000;
+		sec--;
+	}
+	*ns = (uint32_t)nsec;
+	return sec;
+}
+
+size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, size_t size)
+{
 	uint32_t ns;
+	time_t sec = stamp_split(st, ts_ns, &ns);
+	struct tm tm;
 	size_t n;
 
 	/* records come in bursts within one second: format the date part once per second (a plain
@@ -70,10 +83,6 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	static char cached[80];
 	static size_t cached_len;
 
-	if (nsec < 0) {
-		nsec += 1000000000;
-		sec--;
-	}
 	if (!cached_valid || sec != cached_sec) {
 		gmtime_r(&sec, &tm);
 		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
@@ -99,7 +108,6 @@ size_t pyx_stamp_time(const struct pyx_stamp *st, uint64_t ts_ns, char *out, siz
 	/* two digits at a time from a table (as out_buf.c's digits()), the first alone; in 32
 	 * bits (nsec < 10^9), each pair one 2-byte copy, unrolled: the digits as four and four
 	 * by constant divisors (multiplies) */
-	ns = (uint32_t)nsec;
 	{
 		static const char pairs[] =
 			"00010203040506070809101112131415161718192021222324"
@@ -138,22 +146,6 @@ static struct {
 	uint8_t head_len, tail_len;
 	char head[STAMP_HEAD], tail[STAMP_TAIL];
 } put_cache;
-
-/* The wall time of ts_ns, split into seconds and nanoseconds (0 to 10^9 - 1). */
-static time_t stamp_split(const struct pyx_stamp *st, uint64_t ts_ns, uint32_t *ns)
-{
-	/* in unsigned arithmetic: a replayed capture's ts_ns may be anything (no overflow UB) */
-	int64_t real = (int64_t)(ts_ns + (uint64_t)st->real_offset);
-	time_t sec = (time_t)(real / 1000000000);
-	long nsec = (long)(real % 1000000000);
-
-	if (nsec < 0) {
-		nsec += 1000000000;
-		sec--;
-	}
-	*ns = (uint32_t)nsec;
-	return sec;
-}
 
 /* Make put_cache's text for ts_ns's second: false when it does not fit (a year past 9999, a long
  * node), and the general path writes the stamp. */
