@@ -177,6 +177,18 @@ static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
 	return p->cwd;
 }
 
+/* The directory a relative path of a syscall is taken from: the cwd for AT_FDCWD, else dirfd's
+ * path. NULL when unknown. */
+static const char *resolve_base(struct pyx_corr *c, struct proc *p, int64_t dirfd)
+{
+	struct fdent *e;
+
+	if ((int)dirfd == -100)
+		return proc_cwd(c, p);
+	e = corr_fd_ent(p, dirfd, false);
+	return e ? e->path : NULL;
+}
+
 /* Absolute form of path relative to dirfd (AT_FDCWD: the cwd). NULL when unknown. An absolute path
  * is taken as text alone (normalised, no process state): corr_claim_abs_pure() relies on it to
  * keep a claim's resolved absolute paths across processes; per-process handling here (a process
@@ -189,13 +201,7 @@ char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char
 		return NULL;
 	if (path[0] == '/')
 		return corr_path_join(NULL, path);
-	if ((int)dirfd == -100) {
-		base = proc_cwd(c, p);
-	} else {
-		struct fdent *e = corr_fd_ent(p, dirfd, false);
-
-		base = e ? e->path : NULL;
-	}
+	base = resolve_base(c, p, dirfd);
 	return base ? corr_path_join(base, path) : NULL;
 }
 
@@ -228,13 +234,7 @@ const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, c
 		if (s->kept && s->key_len == rl && !memcmp(s->key, path, rl))
 			return s->buf;
 	} else {
-		if ((int)dirfd == -100) {
-			base = proc_cwd(c, p);
-		} else {
-			struct fdent *e = corr_fd_ent(p, dirfd, false);
-
-			base = e ? e->path : NULL;
-		}
+		base = resolve_base(c, p, dirfd);
 		if (!base || base[0] != '/')
 			return NULL;
 		bl = strlen(base);
