@@ -387,6 +387,26 @@ static const __u8 sc_cmp_args[PYX_SC__COUNT] = {
 #undef PYX_SC_CARGS
 };
 
+/* 1 + the index of the row's one argument with memory when that is all it copies and it is a
+ * PATH (openat, stat, unlink, chmod, ...), else 0. The raw programs copy and compare such a row
+ * inline (copy_args(), compare_args()): through copy_args_rt()/copy_arg_rt() and
+ * compare_args_rt()/compare_arg_rt() and bytes_differ()'s callback it was five calls, and on this
+ * machine kind every return pays the return-thunk mitigation (docs/benchmarks.md, eighth pass). */
+#define PYX_K_PATH1(k) PYX_K_IS(k, PATH)
+#define PYX_ONE_PATH(k0, k1, k2, k3, k4, k5)                                                       \
+	(PYX_ROW_BITS(PYX_K_DATA, k0, k1, k2, k3, k4, k5) ==                                       \
+		 PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5) &&                              \
+	 __builtin_popcount(PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5)) == 1)
+static const __u8 sc_one_path[PYX_SC__COUNT] = {
+#define PYX_SC_OPATH(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] =                                                                          \
+		PYX_ONE_PATH(k0, k1, k2, k3, k4, k5)                                               \
+			? __builtin_ctz(PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5)) + 1     \
+			: 0,
+	PYX_SYSCALLS(PYX_SC_OPATH)
+#undef PYX_SC_OPATH
+};
+
 /* Is the row's memory read at entry, before entry-only and exec rows are taken out
  * (reads_at_entry())? */
 static const bool sc_entry_kinds[PYX_SC__COUNT] = {
@@ -1234,8 +1254,15 @@ static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 
 	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
 		return 0;
-	if (!__builtin_constant_p(sc))
-		return copy_args_rt(b, sc, ret);
+	if (!__builtin_constant_p(sc)) {
+		__u32 p = sc_one_path[sc];
+
+		if (!p)
+			return copy_args_rt(b, sc, ret);
+		p -= 1;
+		pyx_mask(p, 7); /* for the verifier, as in copy_arg_rt() */
+		return copy_str(b, p, 0, b->rec.args[p], PYX_SC_STR_MAX);
+	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		off = copy_one(b, i, off, sc_kinds[sc][i],
@@ -1423,6 +1450,46 @@ __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u
 	return compare_one(e, x, i, kind_of(sc, i));
 }
 
+/* compare_one() of a row's one PATH argument i, which copy_args() put at the start of both tails
+ * (sc_one_path): a path of up to four words is compared here, without bytes_differ()'s loop and
+ * callback; a longer one by bytes_differ(). */
+#define PATH_INLINE_WORDS 4
+static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, __u32 i, __u32 sc)
+{
+	struct pyx_sc_data *de = &e->rec.data[i], *dx = &x->rec.data[i];
+	__u64 diff = 0, mask;
+	__u32 len;
+	int j;
+
+	if (de->flags & PYX_DF_FAULT)
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+	len = de->len;
+	if (de->flags != dx->flags || len != dx->len)
+		goto changed;
+	if (!(de->flags & PYX_DF_PRESENT) || !len)
+		return 0;
+	/* not at the start of both tails: never made by copy_args(), but then the general way */
+	if (de->off != sizeof(e->rec) || dx->off != sizeof(x->rec))
+		return compare_arg_rt(e, x, i, sc);
+	if (len > PATH_INLINE_WORDS * 8) {
+		if (bytes_differ(e, 0, x, 0, len))
+			goto changed;
+		return 0;
+	}
+#pragma unroll
+	for (j = 0; j < PATH_INLINE_WORDS; j++) {
+		if ((__u32)j * 8 >= len)
+			break;
+		mask = len - j * 8 >= 8 ? ~0ull : (1ull << ((len - j * 8) * 8)) - 1;
+		diff |= (*(__u64 *)&e->tail[j * 8] ^ *(__u64 *)&x->tail[j * 8]) & mask;
+	}
+	if (!diff)
+		return 0;
+changed:
+	de->flags |= PYX_DF_CHANGED;
+	return PYX_SCF_CHANGED;
+}
+
 /* compare_args() of a row known only at run time: the compared arguments only (sc_cmp_args). A
  * global function, as copy_args_rt(). */
 __noinline __u16 compare_args_rt(struct sc_buf *e, struct sc_buf *x, __u32 sc)
@@ -1450,8 +1517,15 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, in
 
 	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
-	if (!__builtin_constant_p(sc))
-		return compare_args_rt(e, x, sc);
+	if (!__builtin_constant_p(sc)) {
+		__u32 p = sc_one_path[sc];
+
+		if (!p)
+			return compare_args_rt(e, x, sc);
+		p -= 1;
+		pyx_mask(p, 7);
+		return compare_path0(e, x, p, sc);
+	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		out |= compare_one(e, x, i, sc_kinds[sc][i]);
