@@ -1760,11 +1760,10 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
  * loads (pyx_fill_hdr_cast()), in the programs that load only where bpf_rdonly_cast() exists
  * (raw_enter/raw_exit, tp_sys_enter/tp_sys_exit); else by their helpers. */
 static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 id,
-				    struct task_struct *task, bool cast)
+				    struct task_struct *task, bool cast, struct thread_state *ts)
 {
 	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
-	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *b;
 	__u64 *busy;
@@ -1796,7 +1795,9 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	if (!task)
 		task = bpf_get_current_task_btf();
 	if (entry_read) {
-		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts)
+			ts = bpf_task_storage_get(&inflight, task, NULL,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!ts) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
@@ -1965,7 +1966,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 		args[4] = ctx->args[4];
 	if (sc_kinds[sc][5])
 		args[5] = ctx->args[5];
-	return sc_enter(ctx, sc, args, id, NULL, false);
+	return sc_enter(ctx, sc, args, id, NULL, false, NULL);
 }
 
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
@@ -2026,7 +2027,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
 	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
 	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
-	return sc_enter(ctx, sc, args, id, NULL, true);
+	return sc_enter(ctx, sc, args, id, NULL, true, NULL);
 }
 
 SEC("tracepoint")
@@ -2072,7 +2073,8 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
  * exit sends only what its entry kept (the stash, the in-flight slot, exec_stash), which the
  * entry kept for a monitored process only, and a process leaves the set only when it exits
  * (sched_exit). One hash lookup less per traced syscall. */
-static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id,
+				   struct thread_state **ts, bool cast)
 {
 	bool compat;
 	int sc;
@@ -2088,6 +2090,18 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	*id = pyx_task_pid_tgid(task);
 	if (!count_compat)
 		return compat ? -1 : sc - 1;
+	/* A row read at entry needs the thread's slot anyway (sc_enter()): a slot marked monitored
+	 * answers for the set, which its process leaves only when it exits (on_audit() does the
+	 * same). One hash lookup less per such syscall of a monitored thread. Only a task that has
+	 * task storage at all is looked up (task->bpf_storage, one load through the retyped task):
+	 * another process's open would pay a task-storage call that finds nothing, which cost it
+	 * more than the hash lookup it saves here (docs/benchmarks.md, eighth pass). */
+	if (cast && !compat && reads_at_entry(sc - 1) &&
+	    ((struct task_struct *)bpf_rdonly_cast(task, kernel_btf_task_struct))->bpf_storage) {
+		*ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+		if (*ts && (*ts)->la.monitored)
+			return sc - 1;
+	}
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
@@ -2122,8 +2136,9 @@ static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, b
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 args[PYX_SC_NARGS], id = 0;
+	struct thread_state *ts = NULL;
 	struct pt_regs *regs;
-	int sc = raw_row(task, ctx->args[1], true, &id);
+	int sc = raw_row(task, ctx->args[1], true, &id, &ts, cast);
 
 	if (sc < 0)
 		return 0;
@@ -2135,7 +2150,7 @@ static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, b
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-	return sc_enter(ctx, sc, args, id, task, cast);
+	return sc_enter(ctx, sc, args, id, task, cast, ts);
 }
 
 static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bool cast)
@@ -2151,7 +2166,7 @@ static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bo
 		return 0;
 	if (cast)
 		task = bpf_get_current_task_btf();
-	sc = raw_row(task, nr, false, &id);
+	sc = raw_row(task, nr, false, &id, NULL, cast);
 	if (sc < 0)
 		return 0;
 	return sc_exit(ctx, sc, (long)ctx->args[1], id, task, cast);
