@@ -1753,6 +1753,37 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
 	return size;
 }
 
+/* The entry record of a one-path row (sc_one_path) built in a scratch slot and copied into the
+ * thread's slot with BPF loads and stores: the user copy's hardened-usercopy check of its
+ * destination walks a slab object (the task storage) in __virt_addr_valid() and
+ * __check_heap_object(), where a per-CPU scratch buffer stops at is_vmalloc_addr()
+ * (docs/benchmarks.md, seventh and eighth passes). False: not built (no free scratch slot, or a
+ * path longer than the copy), build it in place. */
+#define ENTRY_COPY_WORDS 8
+static __always_inline bool entry_via_scratch(struct thread_state *ts, const struct sc_stash *st,
+					      int sc, __u64 id, struct task_struct *task, bool cast)
+{
+	struct sc_buf *b;
+	__u64 *busy;
+	__u32 size;
+	int j;
+
+	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (!b)
+		return false;
+	size = entry_record(b, st, sc, id, task, cast);
+	if (size > sizeof(b->rec) + ENTRY_COPY_WORDS * 8) {
+		pyx_scratch_put(busy);
+		return false;
+	}
+	__builtin_memcpy(&ts->b.rec, &b->rec, sizeof(b->rec));
+#pragma unroll
+	for (j = 0; j < ENTRY_COPY_WORDS; j++)
+		((__u64 *)ts->b.tail)[j] = ((__u64 *)b->tail)[j];
+	pyx_scratch_put(busy);
+	return true;
+}
+
 /* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
  * constant in the per-syscall tracepoint programs and a run-time value in the raw one. id and
  * task: the current task's, which the caller has read already (each helper call costs, see
@@ -1803,6 +1834,9 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 			return 0;
 		}
 		ts->la.monitored = 1; /* every caller has found the process in the set */
+		if (!__builtin_constant_p(sc) && sc_one_path[sc] &&
+		    entry_via_scratch(ts, &st, sc, id, task, cast))
+			return 0;
 		entry_record(&ts->b, &st, sc, id, task, cast);
 		return 0;
 	}
