@@ -387,6 +387,26 @@ static const __u8 sc_cmp_args[PYX_SC__COUNT] = {
 #undef PYX_SC_CARGS
 };
 
+/* 1 + the index of the row's one argument with memory when that is all it copies and it is a
+ * PATH (openat, stat, unlink, chmod, ...), else 0. The raw programs copy and compare such a row
+ * inline (copy_args(), compare_args()): through copy_args_rt()/copy_arg_rt() and
+ * compare_args_rt()/compare_arg_rt() and bytes_differ()'s callback it was five calls, and on this
+ * machine kind every return pays the return-thunk mitigation (docs/benchmarks.md, eighth pass). */
+#define PYX_K_PATH1(k) PYX_K_IS(k, PATH)
+#define PYX_ONE_PATH(k0, k1, k2, k3, k4, k5)                                                       \
+	(PYX_ROW_BITS(PYX_K_DATA, k0, k1, k2, k3, k4, k5) ==                                       \
+		 PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5) &&                              \
+	 __builtin_popcount(PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5)) == 1)
+static const __u8 sc_one_path[PYX_SC__COUNT] = {
+#define PYX_SC_OPATH(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
+	[PYX_SC_##name] =                                                                          \
+		PYX_ONE_PATH(k0, k1, k2, k3, k4, k5)                                               \
+			? __builtin_ctz(PYX_ROW_BITS(PYX_K_PATH1, k0, k1, k2, k3, k4, k5)) + 1     \
+			: 0,
+	PYX_SYSCALLS(PYX_SC_OPATH)
+#undef PYX_SC_OPATH
+};
+
 /* Is the row's memory read at entry, before entry-only and exec rows are taken out
  * (reads_at_entry())? */
 static const bool sc_entry_kinds[PYX_SC__COUNT] = {
@@ -1234,8 +1254,15 @@ static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 
 	if (sc < 0 || sc >= PYX_SC__COUNT || !sc_has_data[sc])
 		return 0;
-	if (!__builtin_constant_p(sc))
-		return copy_args_rt(b, sc, ret);
+	if (!__builtin_constant_p(sc)) {
+		__u32 p = sc_one_path[sc];
+
+		if (!p)
+			return copy_args_rt(b, sc, ret);
+		p -= 1;
+		pyx_mask(p, 7); /* for the verifier, as in copy_arg_rt() */
+		return copy_str(b, p, 0, b->rec.args[p], PYX_SC_STR_MAX);
+	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		off = copy_one(b, i, off, sc_kinds[sc][i],
@@ -1423,6 +1450,46 @@ __noinline __u32 compare_arg_rt(struct sc_buf *e, struct sc_buf *x, __u32 n, __u
 	return compare_one(e, x, i, kind_of(sc, i));
 }
 
+/* compare_one() of a row's one PATH argument i, which copy_args() put at the start of both tails
+ * (sc_one_path): a path of up to four words is compared here, without bytes_differ()'s loop and
+ * callback; a longer one by bytes_differ(). */
+#define PATH_INLINE_WORDS 4
+static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, __u32 i, __u32 sc)
+{
+	struct pyx_sc_data *de = &e->rec.data[i], *dx = &x->rec.data[i];
+	__u64 diff = 0, mask;
+	__u32 len;
+	int j;
+
+	if (de->flags & PYX_DF_FAULT)
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+	len = de->len;
+	if (de->flags != dx->flags || len != dx->len)
+		goto changed;
+	if (!(de->flags & PYX_DF_PRESENT) || !len)
+		return 0;
+	/* not at the start of both tails: never made by copy_args(), but then the general way */
+	if (de->off != sizeof(e->rec) || dx->off != sizeof(x->rec))
+		return compare_arg_rt(e, x, i, sc);
+	if (len > PATH_INLINE_WORDS * 8) {
+		if (bytes_differ(e, 0, x, 0, len))
+			goto changed;
+		return 0;
+	}
+#pragma unroll
+	for (j = 0; j < PATH_INLINE_WORDS; j++) {
+		if ((__u32)j * 8 >= len)
+			break;
+		mask = len - j * 8 >= 8 ? ~0ull : (1ull << ((len - j * 8) * 8)) - 1;
+		diff |= (*(__u64 *)&e->tail[j * 8] ^ *(__u64 *)&x->tail[j * 8]) & mask;
+	}
+	if (!diff)
+		return 0;
+changed:
+	de->flags |= PYX_DF_CHANGED;
+	return PYX_SCF_CHANGED;
+}
+
 /* compare_args() of a row known only at run time: the compared arguments only (sc_cmp_args). A
  * global function, as copy_args_rt(). */
 __noinline __u16 compare_args_rt(struct sc_buf *e, struct sc_buf *x, __u32 sc)
@@ -1450,8 +1517,15 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, in
 
 	if (sc < 0 || sc >= PYX_SC__COUNT)
 		return 0;
-	if (!__builtin_constant_p(sc))
-		return compare_args_rt(e, x, sc);
+	if (!__builtin_constant_p(sc)) {
+		__u32 p = sc_one_path[sc];
+
+		if (!p)
+			return compare_args_rt(e, x, sc);
+		p -= 1;
+		pyx_mask(p, 7);
+		return compare_path0(e, x, p, sc);
+	}
 #pragma unroll
 	for (i = 0; i < PYX_SC_NARGS; i++)
 		out |= compare_one(e, x, i, sc_kinds[sc][i]);
@@ -1679,6 +1753,37 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
 	return size;
 }
 
+/* The entry record of a one-path row (sc_one_path) built in a scratch slot and copied into the
+ * thread's slot with BPF loads and stores: the user copy's hardened-usercopy check of its
+ * destination walks a slab object (the task storage) in __virt_addr_valid() and
+ * __check_heap_object(), where a per-CPU scratch buffer stops at is_vmalloc_addr()
+ * (docs/benchmarks.md, seventh and eighth passes). False: not built (no free scratch slot, or a
+ * path longer than the copy), build it in place. */
+#define ENTRY_COPY_WORDS 8
+static __always_inline bool entry_via_scratch(struct thread_state *ts, const struct sc_stash *st,
+					      int sc, __u64 id, struct task_struct *task, bool cast)
+{
+	struct sc_buf *b;
+	__u64 *busy;
+	__u32 size;
+	int j;
+
+	b = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
+	if (!b)
+		return false;
+	size = entry_record(b, st, sc, id, task, cast);
+	if (size > sizeof(b->rec) + ENTRY_COPY_WORDS * 8) {
+		pyx_scratch_put(busy);
+		return false;
+	}
+	__builtin_memcpy(&ts->b.rec, &b->rec, sizeof(b->rec));
+#pragma unroll
+	for (j = 0; j < ENTRY_COPY_WORDS; j++)
+		((__u64 *)ts->b.tail)[j] = ((__u64 *)b->tail)[j];
+	pyx_scratch_put(busy);
+	return true;
+}
+
 /* Entry of row sc in a monitored process; args are the syscall's six raw arguments. sc is a
  * constant in the per-syscall tracepoint programs and a run-time value in the raw one. id and
  * task: the current task's, which the caller has read already (each helper call costs, see
@@ -1686,11 +1791,10 @@ static __always_inline __u32 entry_record(struct sc_buf *b, const struct sc_stas
  * loads (pyx_fill_hdr_cast()), in the programs that load only where bpf_rdonly_cast() exists
  * (raw_enter/raw_exit, tp_sys_enter/tp_sys_exit); else by their helpers. */
 static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 id,
-				    struct task_struct *task, bool cast)
+				    struct task_struct *task, bool cast, struct thread_state *ts)
 {
 	__u32 tid = (__u32)id, size;
 	bool exec, entry_read, entry_only;
-	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *b;
 	__u64 *busy;
@@ -1722,12 +1826,17 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	if (!task)
 		task = bpf_get_current_task_btf();
 	if (entry_read) {
-		ts = bpf_task_storage_get(&inflight, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!ts)
+			ts = bpf_task_storage_get(&inflight, task, NULL,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!ts) {
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
 		ts->la.monitored = 1; /* every caller has found the process in the set */
+		if (!__builtin_constant_p(sc) && sc_one_path[sc] &&
+		    entry_via_scratch(ts, &st, sc, id, task, cast))
+			return 0;
 		entry_record(&ts->b, &st, sc, id, task, cast);
 		return 0;
 	}
@@ -1891,7 +2000,7 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 		args[4] = ctx->args[4];
 	if (sc_kinds[sc][5])
 		args[5] = ctx->args[5];
-	return sc_enter(ctx, sc, args, id, NULL, false);
+	return sc_enter(ctx, sc, args, id, NULL, false, NULL);
 }
 
 #define PYX_SC_PROGS(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                 \
@@ -1952,7 +2061,7 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	args[3] = kind_of(sc, 3) ? regs->r10 : 0;
 	args[4] = kind_of(sc, 4) ? regs->r8 : 0;
 	args[5] = kind_of(sc, 5) ? regs->r9 : 0;
-	return sc_enter(ctx, sc, args, id, NULL, true);
+	return sc_enter(ctx, sc, args, id, NULL, true, NULL);
 }
 
 SEC("tracepoint")
@@ -1998,7 +2107,8 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
  * exit sends only what its entry kept (the stash, the in-flight slot, exec_stash), which the
  * entry kept for a monitored process only, and a process leaves the set only when it exits
  * (sched_exit). One hash lookup less per traced syscall. */
-static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id)
+static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id,
+				   struct thread_state **ts, bool cast)
 {
 	bool compat;
 	int sc;
@@ -2014,6 +2124,18 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	*id = pyx_task_pid_tgid(task);
 	if (!count_compat)
 		return compat ? -1 : sc - 1;
+	/* A row read at entry needs the thread's slot anyway (sc_enter()): a slot marked monitored
+	 * answers for the set, which its process leaves only when it exits (on_audit() does the
+	 * same). One hash lookup less per such syscall of a monitored thread. Only a task that has
+	 * task storage at all is looked up (task->bpf_storage, one load through the retyped task):
+	 * another process's open would pay a task-storage call that finds nothing, which cost it
+	 * more than the hash lookup it saves here (docs/benchmarks.md, eighth pass). */
+	if (cast && !compat && reads_at_entry(sc - 1) &&
+	    ((struct task_struct *)bpf_rdonly_cast(task, kernel_btf_task_struct))->bpf_storage) {
+		*ts = bpf_task_storage_get(&inflight, task, NULL, 0);
+		if (*ts && (*ts)->la.monitored)
+			return sc - 1;
+	}
 	if (!is_monitored(*id >> 32))
 		return -1;
 	if (compat) {
@@ -2048,8 +2170,9 @@ static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, b
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 args[PYX_SC_NARGS], id = 0;
+	struct thread_state *ts = NULL;
 	struct pt_regs *regs;
-	int sc = raw_row(task, ctx->args[1], true, &id);
+	int sc = raw_row(task, ctx->args[1], true, &id, &ts, cast);
 
 	if (sc < 0)
 		return 0;
@@ -2061,7 +2184,7 @@ static __always_inline int raw_enter_body(struct bpf_raw_tracepoint_args *ctx, b
 	args[3] = regs->r10;
 	args[4] = regs->r8;
 	args[5] = regs->r9;
-	return sc_enter(ctx, sc, args, id, task, cast);
+	return sc_enter(ctx, sc, args, id, task, cast, ts);
 }
 
 static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bool cast)
@@ -2077,7 +2200,7 @@ static __always_inline int raw_exit_body(struct bpf_raw_tracepoint_args *ctx, bo
 		return 0;
 	if (cast)
 		task = bpf_get_current_task_btf();
-	sc = raw_row(task, nr, false, &id);
+	sc = raw_row(task, nr, false, &id, NULL, cast);
 	if (sc < 0)
 		return 0;
 	return sc_exit(ctx, sc, (long)ctx->args[1], id, task, cast);
