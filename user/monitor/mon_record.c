@@ -119,9 +119,12 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 		break;
 	case PYX_REC_SYSCALL:
 		/* correlating, the syscall's audit record was written just before with its
-		 * "syscalls" list (out_corr.c): the view decoded there, when these are its bytes */
+		 * "syscalls" list (out_corr.c): the view decoded there, when these are its bytes;
+		 * the correlator's item says which view its copy was decoded as */
 		if (m->corr)
-			sv = pyx_sysrec_view(rec, size);
+			sv = pyx_sysrec_view_copy(
+				rec, size,
+				m->w.corr && m->w.corr->rec == rec ? m->w.corr->view_gen : 0);
 		else
 			sv = pyx_sysrec_decode(rec, size, &svbuf) ? NULL : &svbuf;
 		if (!sv) {
