@@ -309,6 +309,35 @@ static void json_cases(void)
 	}
 }
 
+/* pyx_buf_write16() of n bytes after pre in lent rooms from one byte to 20 past the need: the
+ * text whole, in place exactly when it fits with its zero, nothing written past the room (its
+ * 16-byte copy only where 16 bytes and the zero fit). */
+static void write16_cases(void)
+{
+	const char text[16] = "0123456789abcdef";
+	char area[64 + GUARD];
+	size_t n, pre, cap, i;
+	struct pyx_buf b;
+
+	for (n = 0; n <= 16; n++)
+		for (pre = 0; pre < 3; pre++)
+			for (cap = pre + 1; cap <= pre + n + 20; cap++) {
+				memset(area, PAD, sizeof(area));
+				memset(area, 'p', pre);
+				area[pre] = 0;
+				b = (struct pyx_buf){
+					.p = area, .len = pre, .cap = cap, .lent = true
+				};
+				pyx_buf_write16(&b, text, n);
+				CHECK(!b.oom && b.len == pre + n && b.p[b.len] == 0);
+				CHECK(!memcmp(b.p + pre, text, n));
+				CHECK((b.p == area) == (pre + n + 1 <= cap));
+				for (i = cap; i < sizeof(area); i++)
+					CHECK((unsigned char)area[i] == PAD);
+				pyx_buf_free(&b);
+			}
+}
+
 int main(void)
 {
 	unsigned long long v, p10 = 1;
@@ -378,6 +407,7 @@ int main(void)
 	}
 	stamps();
 	json_cases();
+	write16_cases();
 	printf("fails=%d\n", fails);
 	return fails != 0;
 }

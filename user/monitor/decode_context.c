@@ -53,6 +53,11 @@ struct pent {
 	uint32_t p_pid;
 	char *head, *tail; /* rendered around the record's tid */
 	size_t head_len, tail_len;
+	/* the digits of the last tid written between them (a thread's records come in runs):
+	 * tid_len 0, none yet */
+	uint32_t tid_last;
+	uint8_t tid_len;
+	char tid_text[16];
 };
 
 struct cg_ent {
@@ -795,7 +800,6 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 
 void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid, uint64_t ts)
 {
-	char tmp[10], *d = tmp + sizeof(tmp);
 	struct pent *e;
 
 	if (!pc || !pid || pid == pc->self)
@@ -805,13 +809,21 @@ void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_
 			break;
 	if (!e || !e->head || !e->tail)
 		return;
-	/* on every record: the two cached parts with their lengths, the tid's digits by hand */
-	do {
-		*--d = (char)('0' + tid % 10);
-		tid /= 10;
-	} while (tid);
+	/* on every record: the two cached parts with their lengths, the tid's digits kept */
+	if (!e->tid_len || e->tid_last != tid) {
+		char tmp[10], *d = tmp + sizeof(tmp);
+		uint32_t v = tid;
+
+		do {
+			*--d = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		e->tid_len = (uint8_t)(tmp + sizeof(tmp) - d);
+		memcpy(e->tid_text, d, e->tid_len);
+		e->tid_last = tid;
+	}
 	pyx_buf_write(b, e->head, e->head_len);
-	pyx_buf_write(b, d, tmp + sizeof(tmp) - d);
+	pyx_buf_write16(b, e->tid_text, e->tid_len);
 	pyx_buf_write(b, e->tail, e->tail_len);
 }
 
