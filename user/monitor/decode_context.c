@@ -757,25 +757,36 @@ void pyx_pctx_set_exec_lookup(struct pyx_pctx *pc, pyx_pctx_exec_fn fn, void *ct
 	pc->exec_ctx = ctx;
 }
 
+/* A process record's part of pyx_pctx_record(): true when it is all (an exec); *is_exit. Apart,
+ * so that the records of every other type do not set up its view's frame. */
+static __attribute__((noinline)) bool on_process(struct pyx_pctx *pc, const void *rec, size_t size,
+						 bool *is_exit)
+{
+	struct pyx_procview pv;
+
+	if (pyx_procrec_decode(rec, size, &pv))
+		return false;
+	*is_exit = pv.kind == PYX_PROC_EXIT;
+	if (pv.kind == PYX_PROC_EXEC) {
+		on_exec(pc, &pv);
+		return true;
+	}
+	if (pv.kind == PYX_PROC_FORK && !pv.thread)
+		on_fork(pc, &pv);
+	return false;
+}
+
 void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *h = rec;
-	struct pyx_procview pv;
 	bool is_exit = false;
 	struct pent *e;
 
 	if (!pc || size < sizeof(*h))
 		return;
 	gc(pc, h->ts_ns);
-	if (h->type == PYX_REC_PROCESS && !pyx_procrec_decode(rec, size, &pv)) {
-		is_exit = pv.kind == PYX_PROC_EXIT;
-		if (pv.kind == PYX_PROC_EXEC) {
-			on_exec(pc, &pv);
-			return;
-		}
-		if (pv.kind == PYX_PROC_FORK && !pv.thread)
-			on_fork(pc, &pv);
-	}
+	if (h->type == PYX_REC_PROCESS && on_process(pc, rec, size, &is_exit))
+		return;
 	if (!h->pid || h->pid == pc->self)
 		return;
 	e = newest(pc, h->pid);
