@@ -107,6 +107,18 @@ def test_cache_versions_exec_fork_and_pid_reuse(tmp_path):
     assert unknown == {}
 
 
+def test_tid_digits_kept_per_process(tmp_path):
+    """The tid between the cached parts: kept for the process's last tid, so each thread's
+    own digits, of every length, however the threads alternate (and across processes)."""
+    tids = [101, 101, 7, 101, 4194304, 4294967295, 7, 10, 9, 101]
+    out = pctx(["exec 100 1 1000 python3 -c x", "fork 100 200 1600"] +
+               [f"json 100 {t} 1700" for t in tids] + ["json 200 200 1700", "json 100 12 1700"],
+               tmp_path)
+    got = [json.loads(x)["process"]["tid"] for x in out]
+    assert got == tids + [200, 12]
+    assert [json.loads(x)["process"]["pid"] for x in out] == [100] * len(tids) + [200, 100]
+
+
 # ---- end to end ----
 
 def records_of(path):

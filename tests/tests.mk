@@ -30,7 +30,7 @@ $(PYX_TEST_OUT)/pyx-bpfdrv: tests/bpf/bpfdrv.c user/monitor/capture_loader.c \
 $(PYX_TEST_OUT)/test_sysrec: tests/unit/test_sysrec.c user/monitor/decode_syscall.c | \
 		$(PYX_TEST_OUT)
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS)
+	$(Q)$(CC) $(BASE_CFLAGS) -Iuser/monitor $(filter %.c,$^) -o $@ $(BASE_LDFLAGS) -lpthread
 
 # The correlator's unit-test driver (tests/test_corr_unit.py).
 $(PYX_TEST_OUT)/corr-unit: tests/unit/corr_unit.c $(CORR_O) $(MON_CORE_O) | $(PYX_TEST_OUT)

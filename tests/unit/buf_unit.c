@@ -226,6 +226,118 @@ static void stamps(void)
 	stamp_case(&st, 4000000000ull);
 }
 
+/* The JSON escape of s (no byte above 0x7f): \n, \t, \r, \" and \\, \u00XX for other C0 and DEL. */
+static size_t json_want(const uint8_t *s, size_t n, char *out)
+{
+	size_t len = 0;
+
+	out[len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r')
+			len += sprintf(out + len, "\\%c",
+				       s[i] == '\n'   ? 'n'
+				       : s[i] == '\t' ? 't'
+						      : 'r');
+		else if (s[i] == '"' || s[i] == '\\')
+			len += sprintf(out + len, "\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] == 0x7f)
+			len += sprintf(out + len, "\\u%04x", s[i]);
+		else
+			out[len++] = (char)s[i];
+	}
+	out[len++] = '"';
+	out[len] = 0;
+	return len;
+}
+
+/* pyx_json_bytes() of s in lent rooms from one byte to 20 past its text: the text whole, in
+ * place exactly when it fits with its zero, nothing written past the room (json_c0_run()'s
+ * 8-byte stores from a table of escapes). */
+static void json_case(const uint8_t *s, size_t n)
+{
+	char area[512 + GUARD], want[512];
+	size_t wlen = json_want(s, n, want), pre, cap, i;
+	struct pyx_buf b;
+
+	for (pre = 0; pre < 3; pre++)
+		for (cap = pre + 1; cap <= pre + wlen + 21 && cap <= 512; cap++) {
+			memset(area, PAD, sizeof(area));
+			memset(area, 'p', pre);
+			area[pre] = 0;
+			b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+			pyx_json_bytes(&b, s, n);
+			CHECK(!b.oom && b.len == pre + wlen && b.p[b.len] == 0);
+			CHECK(!memcmp(b.p + pre, want, wlen));
+			CHECK((b.p == area) == (pre + wlen + 1 <= cap));
+			for (i = cap; i < sizeof(area); i++)
+				CHECK((unsigned char)area[i] == PAD);
+			pyx_buf_free(&b);
+		}
+}
+
+/* Bytes values' text: every C0 control alone and between others, and random runs of controls,
+ * printable runs of every length around 8, quotes, backslashes and DEL. */
+static void json_cases(void)
+{
+	static const uint8_t alphabet[] = { 0,   1,   9,   10,  13,   0x1f, 0x1b, 'a',
+					    'Z', '0', ' ', '"', '\\', 0x7f, 0x0b, 0x7e };
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	uint8_t s[48];
+	unsigned int c, k, i;
+
+	for (c = 0; c < 0x20; c++) {
+		uint8_t one[3] = { 'a', (uint8_t)c, 'b' };
+
+		json_case(one + 1, 1);
+		json_case(one, 3);
+	}
+	for (k = 0; k < 20; k++) { /* printable runs of k between two controls */
+		s[0] = 0;
+		memset(s + 1, 'x', k);
+		s[k + 1] = 1;
+		json_case(s, k + 2);
+	}
+	for (i = 0; i < 3000; i++) {
+		size_t n = i % 41;
+
+		for (k = 0; k < n; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* mostly controls and letters, as marshal data is */
+			s[k] = x % 3 ? alphabet[x >> 8 & 7] : alphabet[x >> 8 & 15];
+		}
+		json_case(s, n);
+	}
+}
+
+/* pyx_buf_write16() of n bytes after pre in lent rooms from one byte to 20 past the need: the
+ * text whole, in place exactly when it fits with its zero, nothing written past the room (its
+ * 16-byte copy only where 16 bytes and the zero fit). */
+static void write16_cases(void)
+{
+	const char text[16] = "0123456789abcdef";
+	char area[64 + GUARD];
+	size_t n, pre, cap, i;
+	struct pyx_buf b;
+
+	for (n = 0; n <= 16; n++)
+		for (pre = 0; pre < 3; pre++)
+			for (cap = pre + 1; cap <= pre + n + 20; cap++) {
+				memset(area, PAD, sizeof(area));
+				memset(area, 'p', pre);
+				area[pre] = 0;
+				b = (struct pyx_buf){
+					.p = area, .len = pre, .cap = cap, .lent = true
+				};
+				pyx_buf_write16(&b, text, n);
+				CHECK(!b.oom && b.len == pre + n && b.p[b.len] == 0);
+				CHECK(!memcmp(b.p + pre, text, n));
+				CHECK((b.p == area) == (pre + n + 1 <= cap));
+				for (i = cap; i < sizeof(area); i++)
+					CHECK((unsigned char)area[i] == PAD);
+				pyx_buf_free(&b);
+			}
+}
+
 int main(void)
 {
 	unsigned long long v, p10 = 1;
@@ -294,6 +406,8 @@ int main(void)
 				pair_case(r[i], l[k]);
 	}
 	stamps();
+	json_cases();
+	write16_cases();
 	printf("fails=%d\n", fails);
 	return fails != 0;
 }

@@ -5,6 +5,7 @@
  * prints "all N checks passed" and exits 0, or names the first failing check and exits 1.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -678,6 +679,84 @@ static void test_view_times(void)
 	CHECK(sv && sv->at_entry && sv->latency_ns == 0 && sv->enter_ns == e.rec.enter_ns);
 }
 
+/* The thread below decodes records until its view's number matches main's in all but a
+ * thread's base, and hands back that number and its copy of the bytes. */
+struct other_thread {
+	uint64_t want, gen;
+	struct recbuf copy;
+};
+
+static void *other_thread_main(void *arg)
+{
+	struct other_thread *o = arg;
+	const uint64_t low = (1ull << 40) - 1;
+	const struct pyx_sysview *sv;
+	struct recbuf b;
+
+	build_openat(&b);
+	put_data(&b, 0, 1, "/tmp/thread", 12, 0, 0);
+	for (unsigned int i = 0; i < 100000; i++) {
+		b.rec.args[3] = i; /* a new record each time: a full decode, a new number */
+		sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+		if (sv && (pyx_sysrec_view_gen(sv) & low) == (o->want & low)) {
+			o->gen = pyx_sysrec_view_gen(sv);
+			o->copy = b;
+			break;
+		}
+	}
+	/* the view points into this thread's kept copy, which nothing frees at a thread's end
+	 * (the monitor decodes on its run loop's thread alone): freed here for the leak check */
+	if (sv)
+		free((void *)sv->rec);
+	return NULL;
+}
+
+/*
+ * pyx_sysrec_view_copy() serves the kept view for a copy of its bytes only while the number
+ * it was given still names that view: after another record was decoded, after the times'
+ * path changed the kept copy, and for a number taken on another thread it decodes the copy's own
+ * bytes (fails with the number unchecked, with the times' path left out of the count, and with
+ * every thread counting from the same base).
+ */
+static void test_view_copy(void)
+{
+	const struct pyx_sysview *sv;
+	struct recbuf b, copy, other;
+	struct other_thread o = { 0 };
+	pthread_t t;
+	uint64_t gen;
+
+	build_openat(&b);
+	b.rec.args[3] = 0611; /* not the kept record of test_view_times() */
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	gen = pyx_sysrec_view_gen(sv);
+	copy = b;
+	CHECK(sv && gen && pyx_sysrec_view_copy(&copy, copy.rec.hdr.size, gen) == sv);
+	CHECK(pyx_sysrec_view_gen(sv) == gen);
+	/* the kept view's times changed: the copy is decoded with its own */
+	b.rec.ret = 5;
+	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
+	CHECK(sv && sv->ret == 5);
+	sv = pyx_sysrec_view_copy(&copy, copy.rec.hdr.size, gen);
+	CHECK(sv && sv->ret == -2 && sv->err == ENOENT);
+	/* another record decoded: the copy's own path */
+	gen = pyx_sysrec_view_gen(sv);
+	build_openat(&other);
+	put_data(&other, 0, 1, "/tmp/other", 11, 0, 0);
+	CHECK(pyx_sysrec_view(&other, other.rec.hdr.size));
+	sv = pyx_sysrec_view_copy(&copy, copy.rec.hdr.size, gen);
+	CHECK(sv && !strcmp(sv->args[1].u.path.str, "/tmp/a b"));
+	/* 0: compared */
+	sv = pyx_sysrec_view_copy(&other, other.rec.hdr.size, 0);
+	CHECK(sv && !strcmp(sv->args[1].u.path.str, "/tmp/other"));
+	/* a number taken on another thread names nothing here */
+	o.want = pyx_sysrec_view_gen(sv);
+	CHECK(!pthread_create(&t, NULL, other_thread_main, &o) && !pthread_join(t, NULL));
+	CHECK(o.gen && o.gen != o.want);
+	sv = pyx_sysrec_view_copy(&o.copy, o.copy.rec.hdr.size, o.gen);
+	CHECK(sv && !strcmp(sv->args[1].u.path.str, "/tmp/thread"));
+}
+
 int main(void)
 {
 	_Static_assert(sizeof(struct pyx_rec_hdr) == 56, "hdr layout");
@@ -696,6 +775,7 @@ int main(void)
 	test_changed();
 	test_process();
 	test_view_times();
+	test_view_copy();
 	printf("all %d checks passed\n", checks);
 	return 0;
 }

@@ -132,7 +132,7 @@ static struct win *win_new(struct pyx_corr *c)
 /* Copies of records up to HELD_SMALL bytes (an open's audit and openat records are ~200) come
  * from a free list of blocks of that size, at most HELD_POOL_MAX of them kept: a malloc and a
  * free cost ~115 instructions per record held (docs/benchmarks.md, fifth pass). */
-#define HELD_SMALL 448
+#define HELD_SMALL 440 /* with the 64-byte header, 504 bytes: a 512-byte chunk */
 #if CORR_ASAN
 #define HELD_POOL_MAX 0 /* every copy freed: ASan sees a use after its last reference */
 #else
@@ -272,6 +272,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 		.size = h->size,
 		.verdict = h->verdict,
 		.why = h->why,
+		.view_gen = h->view_gen,
 	};
 	struct win *w = h->win;
 	struct winsum *s = h->sum;
@@ -285,6 +286,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 			att[i].rec = src[i]->rec;
 			att[i].size = src[i]->size;
 			att[i].child = o->att_child >> i & 1;
+			att[i].view_gen = src[i]->view_gen;
 		}
 		it.syscalls = att;
 		it.nsyscalls = o->natt;
@@ -475,10 +477,11 @@ static void hold(struct pyx_corr *c, struct thread *th, struct held *h)
 }
 
 /* A record that needs no copy when nothing of its thread is held. shared: the copy a window
- * already took of this record (offer), held on the queue as well; NULL: none. */
+ * already took of this record (offer), held on the queue as well; NULL: none. view_gen: a
+ * syscall record's view number (struct held), 0 for any other. */
 static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
 		       enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
-		       struct held *shared)
+		       struct held *shared, uint64_t view_gen)
 {
 	struct held *h;
 
@@ -490,6 +493,7 @@ static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, s
 			.size = size,
 			.verdict = v,
 			.why = why,
+			.view_gen = view_gen,
 		};
 
 		if (x) {
@@ -504,6 +508,7 @@ static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, s
 	} else if (!(h = held_new(c, rec, size))) {
 		return -ENOMEM;
 	}
+	h->view_gen = view_gen;
 	h->verdict = v;
 	h->why = why;
 	if (x) {
@@ -518,7 +523,7 @@ static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, s
 static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
 		enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x)
 {
-	return pass_shared(c, th, rec, size, v, why, x, NULL);
+	return pass_shared(c, th, rec, size, v, why, x, NULL, 0);
 }
 
 /* ---- audit records ---- */
@@ -757,6 +762,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct corr_scpaths sp = { { NULL } };
 	struct corr_claim *late = NULL;
 	const struct pyx_sysview *sv;
+	uint64_t view_gen;
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
@@ -776,6 +782,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	sv = pyx_sysrec_view(rec, size);
 	if (!sv)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	view_gen = pyx_sysrec_view_gen(sv); /* now: an emit below may decode another record */
 	th->last_ns = hdr->ts_ns;
 	/* the claim of a window that closed while this thread was still busy: its next syscall
 	 * record is the one it was in */
@@ -859,7 +866,8 @@ judged:
 		/* whatever explains it, a buffer rewritten under a running syscall is an attack on
 		 * what the monitor reads (docs/correlation.md, "Time of check") */
 		err = pass_shared(c, th, rec, size, PYX_V_CHANGED,
-				  "argument changed during the syscall", &th->ctx, shared);
+				  "argument changed during the syscall", &th->ctx, shared,
+				  view_gen);
 	} else if (sensitive && hooked && !explained) {
 		struct ctxcopy *x = &c->judged;
 
@@ -869,7 +877,7 @@ judged:
 			err = pass_shared(c, th, rec, size, PYX_V_INDETERMINATE,
 					  "records were lost before it: its audit event may be "
 					  "among them",
-					  x, shared);
+					  x, shared, view_gen);
 		} else {
 			corr_count_top(c, sv, x);
 			err = pass_shared(c, th, rec, size, PYX_V_UNAUDITED,
@@ -877,10 +885,10 @@ judged:
 							  "event covers"
 					  : th->ctx.has ? NULL
 							: "no audit event before it",
-					  x, shared);
+					  x, shared, view_gen);
 		}
 	} else {
-		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared);
+		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared, view_gen);
 	}
 	held_put(c, shared); /* the windows and the queue keep theirs */
 	if (is_exec) {

@@ -80,7 +80,10 @@ struct held {
 	const char *why;
 	struct ctxcopy *ctx; /* unaudited: the context (owned) */
 	size_t size;
-	/* the two 4-byte fields together: 56 bytes in all, a pooled small copy one 512-byte
+	/* syscall record: the number of the correlator's view of it (pyx_sysrec_view_gen()), so
+	 * that the writers are served that view without comparing the copy again; 0: none */
+	uint64_t view_gen;
+	/* the two 4-byte fields together: 64 bytes in all, a pooled small copy one 512-byte
 	 * malloc chunk (corr_engine.c, HELD_SMALL) */
 	enum pyx_corr_verdict verdict;
 	unsigned int refs;

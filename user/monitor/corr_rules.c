@@ -373,8 +373,9 @@ struct sc_row {
 	enum sc_kind kind;
 	uint8_t role[PYX_SC_NARGS]; /* enum corr_role of each decoded argument */
 	/* the first OFLAGS argument's index, -1: none (sc_oflags, asked up to four times per
-	 * open without sc_arg()'s call and walk) */
-	int8_t oflags;
+	 * open without sc_arg()'s call and walk); the same for PATH (path_role(), asked of each
+	 * syscall a window compares) */
+	int8_t oflags, path;
 	sens_fn *sensitive;
 	exempt_fn *exempt;
 };
@@ -391,6 +392,13 @@ static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 				      : CR_##r4 == CR_OFLAGS ? 4                                   \
 				      : CR_##r5 == CR_OFLAGS ? 5                                   \
 							     : -1,                                 \
+			    .path = CR_##r0 == CR_PATH   ? 0                                       \
+				    : CR_##r1 == CR_PATH ? 1                                       \
+				    : CR_##r2 == CR_PATH ? 2                                       \
+				    : CR_##r3 == CR_PATH ? 3                                       \
+				    : CR_##r4 == CR_PATH ? 4                                       \
+				    : CR_##r5 == CR_PATH ? 5                                       \
+							 : -1,                                     \
 			    .sensitive = sens_##sens,                                              \
 			    .exempt = ex_##ex },
 #include "corr_rules.def"
@@ -781,7 +789,8 @@ static bool arg_set(const struct pyx_sysarg *a)
 	return a && a->present && !a->null;
 }
 
-static uint64_t sc_oflags(const struct pyx_sysview *sv)
+/* inline: four calls per open, each a few instructions past its call */
+static inline __attribute__((always_inline)) uint64_t sc_oflags(const struct pyx_sysview *sv)
 {
 	const struct sc_row *row = sc_row(sv);
 	const struct pyx_sysarg *a;
@@ -1232,7 +1241,12 @@ static enum corr_cmp cmp_none(const struct corr_claim *cl, const struct pyx_sysv
 static enum corr_cmp path_role(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			       const struct corr_scpaths *sp, enum corr_role r, const char **why)
 {
-	const struct pyx_sysarg *a = sc_arg(sv, r);
+	const struct sc_row *row = sc_row(sv);
+	/* sc_arg(sv, r), PATH by the row's index */
+	const struct pyx_sysarg *a =
+		r == CR_PATH && row && row->path >= 0
+			? ((unsigned int)row->path < sv->nargs ? &sv->args[row->path] : NULL)
+			: sc_arg(sv, r);
 
 	return cmp_path(cl, r == CR_PATH2, a, sc_abs(sv, sp, a), why);
 }

@@ -104,6 +104,7 @@ struct pyx_corr_att {
 	const void *rec;
 	size_t size;
 	bool child; /* made by a child process of a process-creating event, before its exec */
+	uint64_t view_gen; /* for pyx_sysrec_view_copy(): the correlator's view of these bytes */
 };
 
 struct pyx_corr_blind {
@@ -158,6 +159,9 @@ struct pyx_corr_item {
 	/* audit records the correlator decoded: the payload decoded as pyx_audit_decode() does
 	 * (from rec), so that the writer need not decode it again; NULL: decode rec */
 	const struct pyx_event *event;
+	/* syscall records the correlator decoded: the number of its view of these bytes, for
+	 * pyx_sysrec_view_copy() (decode_syscall.h); 0: none */
+	uint64_t view_gen;
 };
 
 /* Called for every item, in per-thread order. The item and everything it points to is valid

@@ -53,6 +53,11 @@ struct pent {
 	uint32_t p_pid;
 	char *head, *tail; /* rendered around the record's tid */
 	size_t head_len, tail_len;
+	/* the digits of the last tid written between them (a thread's records come in runs):
+	 * tid_len 0, none yet */
+	uint32_t tid_last;
+	uint8_t tid_len;
+	char tid_text[16];
 };
 
 struct cg_ent {
@@ -752,25 +757,36 @@ void pyx_pctx_set_exec_lookup(struct pyx_pctx *pc, pyx_pctx_exec_fn fn, void *ct
 	pc->exec_ctx = ctx;
 }
 
+/* A process record's part of pyx_pctx_record(): true when it is all (an exec); *is_exit. Apart,
+ * so that the records of every other type do not set up its view's frame. */
+static __attribute__((noinline)) bool on_process(struct pyx_pctx *pc, const void *rec, size_t size,
+						 bool *is_exit)
+{
+	struct pyx_procview pv;
+
+	if (pyx_procrec_decode(rec, size, &pv))
+		return false;
+	*is_exit = pv.kind == PYX_PROC_EXIT;
+	if (pv.kind == PYX_PROC_EXEC) {
+		on_exec(pc, &pv);
+		return true;
+	}
+	if (pv.kind == PYX_PROC_FORK && !pv.thread)
+		on_fork(pc, &pv);
+	return false;
+}
+
 void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *h = rec;
-	struct pyx_procview pv;
 	bool is_exit = false;
 	struct pent *e;
 
 	if (!pc || size < sizeof(*h))
 		return;
 	gc(pc, h->ts_ns);
-	if (h->type == PYX_REC_PROCESS && !pyx_procrec_decode(rec, size, &pv)) {
-		is_exit = pv.kind == PYX_PROC_EXIT;
-		if (pv.kind == PYX_PROC_EXEC) {
-			on_exec(pc, &pv);
-			return;
-		}
-		if (pv.kind == PYX_PROC_FORK && !pv.thread)
-			on_fork(pc, &pv);
-	}
+	if (h->type == PYX_REC_PROCESS && on_process(pc, rec, size, &is_exit))
+		return;
 	if (!h->pid || h->pid == pc->self)
 		return;
 	e = newest(pc, h->pid);
@@ -795,7 +811,6 @@ void pyx_pctx_record(struct pyx_pctx *pc, const void *rec, size_t size)
 
 void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_t tid, uint64_t ts)
 {
-	char tmp[10], *d = tmp + sizeof(tmp);
 	struct pent *e;
 
 	if (!pc || !pid || pid == pc->self)
@@ -805,13 +820,21 @@ void pyx_pctx_json(struct pyx_pctx *pc, struct pyx_buf *b, uint32_t pid, uint32_
 			break;
 	if (!e || !e->head || !e->tail)
 		return;
-	/* on every record: the two cached parts with their lengths, the tid's digits by hand */
-	do {
-		*--d = (char)('0' + tid % 10);
-		tid /= 10;
-	} while (tid);
+	/* on every record: the two cached parts with their lengths, the tid's digits kept */
+	if (!e->tid_len || e->tid_last != tid) {
+		char tmp[10], *d = tmp + sizeof(tmp);
+		uint32_t v = tid;
+
+		do {
+			*--d = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		e->tid_len = (uint8_t)(tmp + sizeof(tmp) - d);
+		memcpy(e->tid_text, d, e->tid_len);
+		e->tid_last = tid;
+	}
 	pyx_buf_write(b, e->head, e->head_len);
-	pyx_buf_write(b, d, tmp + sizeof(tmp) - d);
+	pyx_buf_write16(b, e->tid_text, e->tid_len);
 	pyx_buf_write(b, e->tail, e->tail_len);
 }
 

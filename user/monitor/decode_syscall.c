@@ -406,7 +406,7 @@ static __thread struct {
 	void *rec;        /* the copy the view points into */
 	size_t size, cap; /* size 0: nothing kept */
 	bool ok;
-	uint64_t gen;      /* counts the records kept */
+	uint64_t gen;      /* counts the records kept, from a base of this thread's own */
 	uint64_t args_gen; /* gen of the last full decode (pyx_sysrec_view_args_gen()) */
 	struct pyx_sysview view;
 } sv_last;
@@ -471,9 +471,24 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 	}
 	memcpy(sv_last.rec, rec, size);
 	sv_last.size = size;
+	/* each thread counts from its own base, so that a number taken on one thread never names
+	 * another thread's view (pyx_sysrec_view_copy()) */
+	if (!sv_last.gen) {
+		static _Atomic uint64_t threads;
+
+		sv_last.gen = ++threads << 40;
+	}
 	sv_last.args_gen = ++sv_last.gen;
 	sv_last.ok = !pyx_sysrec_decode(sv_last.rec, size, &sv_last.view);
 	return sv_last.ok ? &sv_last.view : NULL;
+}
+
+const struct pyx_sysview *pyx_sysrec_view_copy(const void *rec, size_t size, uint64_t gen)
+{
+	/* the kept copy changes only under a new number (the times' path counts too) */
+	if (gen && gen == sv_last.gen && size == sv_last.size && sv_last.ok)
+		return &sv_last.view;
+	return pyx_sysrec_view(rec, size);
 }
 
 uint64_t pyx_sysrec_view_gen(const struct pyx_sysview *sv)

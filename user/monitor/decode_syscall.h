@@ -168,6 +168,13 @@ uint64_t pyx_sysrec_view_gen(const struct pyx_sysview *sv);
  * that differ from the kept one in those alone are served (so name, nargs and args[] are the
  * same under one number); 0 for any other view. */
 uint64_t pyx_sysrec_view_args_gen(const struct pyx_sysview *sv);
+/*
+ * pyx_sysrec_view() for rec, a copy of the bytes that the view numbered gen (its
+ * pyx_sysrec_view_gen(), taken right after that call) was decoded from: while that view is still
+ * the one kept, it is served without comparing the record's bytes again (the correlator's held
+ * copy, written twice: ~60 instructions a compare). gen 0: the bytes are compared as usual.
+ */
+const struct pyx_sysview *pyx_sysrec_view_copy(const void *rec, size_t size, uint64_t gen);
 int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out);
 
 /* Table lookups. NULL / -1 when out of range. */

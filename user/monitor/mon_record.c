@@ -67,40 +67,45 @@ static void malformed(struct monitor *m, const struct pyx_rec_hdr *h, const char
 static void handle_audit(struct monitor *m, const void *rec, size_t size)
 {
 	const struct pyx_rec_audit *a = rec;
+	const struct pyx_event *ev;
 	const void *payload;
 	size_t n, plen;
-	struct pyx_event ev;
+	struct pyx_event decoded;
 	const char *why;
 	char name[256];
 
 	if (m->w.corr && m->w.corr->rec == rec && m->w.corr->event) {
 		/* the correlator decoded this very copy already: the same decode, done once */
-		ev = *m->w.corr->event;
-	} else if (pyx_audit_decode(rec, size, &m->arena, &ev, &why, &payload, &plen)) {
+		ev = m->w.corr->event;
+	} else if (pyx_audit_decode(rec, size, &m->arena, &decoded, &why, &payload, &plen)) {
 		malformed(m, rec, "audit", why, payload, plen);
 		return;
+	} else {
+		ev = &decoded;
 	}
-	/* globs see the name up to a NUL, as a C string */
-	n = strnlen((const char *)ev.name->s.data, ev.name->len);
-	if (n >= sizeof(name))
-		n = sizeof(name) - 1;
-	memcpy(name, ev.name->s.data, n);
-	name[n] = 0;
-	if (!pyx_opts_want_event(m->opts, name, a->category))
-		return;
-	pyx_summary_audit(&m->sum, pyx_cat_event(ev.event_id) ? ev.event_id : PYX_EVENT_UNKNOWN,
-			  ev.name->s.data, ev.name->len);
+	if (!pyx_opts_want_category(m->opts, a->category)) {
+		/* globs see the name up to a NUL, as a C string: made only for them */
+		n = strnlen((const char *)ev->name->s.data, ev->name->len);
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, ev->name->s.data, n);
+		name[n] = 0;
+		if (!pyx_opts_want_event(m->opts, name, a->category))
+			return;
+	}
+	pyx_summary_audit(&m->sum, pyx_cat_event(ev->event_id) ? ev->event_id : PYX_EVENT_UNKNOWN,
+			  ev->name->s.data, ev->name->len);
 	{
 		/* the display filters hide, the summary still counts */
-		struct pyx_vf_rec vr = { .event_id = ev.event_id, .proc_kind = -1 };
+		struct pyx_vf_rec vr = { .event_id = ev->event_id, .proc_kind = -1 };
 
 		if (!view_show(m, rec, &vr))
 			return;
 	}
 	m->shown[PYX_CT_AUDIT]++;
-	m->out->audit(&m->w, a, &ev);
+	m->out->audit(&m->w, a, ev);
 	if (m->views)
-		pyx_views_audit(m->views, a, &ev, m->w.corr);
+		pyx_views_audit(m->views, a, ev, m->w.corr);
 }
 
 int mon_show_record(struct monitor *m, const void *rec, size_t size)
@@ -119,9 +124,12 @@ int mon_show_record(struct monitor *m, const void *rec, size_t size)
 		break;
 	case PYX_REC_SYSCALL:
 		/* correlating, the syscall's audit record was written just before with its
-		 * "syscalls" list (out_corr.c): the view decoded there, when these are its bytes */
+		 * "syscalls" list (out_corr.c): the view decoded there, when these are its bytes;
+		 * the correlator's item says which view its copy was decoded as */
 		if (m->corr)
-			sv = pyx_sysrec_view(rec, size);
+			sv = pyx_sysrec_view_copy(
+				rec, size,
+				m->w.corr && m->w.corr->rec == rec ? m->w.corr->view_gen : 0);
 		else
 			sv = pyx_sysrec_decode(rec, size, &svbuf) ? NULL : &svbuf;
 		if (!sv) {

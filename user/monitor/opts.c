@@ -562,7 +562,7 @@ bool pyx_opts_want_event(const struct pyx_opts *o, const char *name, unsigned in
 {
 	unsigned int i;
 
-	if (category < 32 && (o->category_show & (1u << category)))
+	if (pyx_opts_want_category(o, category))
 		return true;
 	for (i = 0; i < o->nglobs; i++)
 		if (!fnmatch(o->globs[i], name, 0))

@@ -74,5 +74,10 @@ int pyx_opts_parse(struct pyx_opts *o, int argc, char **argv);
 
 /* Does -e select this audit event (name NUL-terminated, category index)? */
 bool pyx_opts_want_event(const struct pyx_opts *o, const char *name, unsigned int category);
+/* The part of pyx_opts_want_event() that needs no name: the event's category is shown in full. */
+static inline bool pyx_opts_want_category(const struct pyx_opts *o, unsigned int category)
+{
+	return category < 32 && (o->category_show & (1u << category));
+}
 
 #endif /* PYX_OPTS_H */

@@ -593,6 +593,54 @@ static inline __attribute__((always_inline)) size_t pass_run(const uint8_t *s, s
 	return i;
 }
 
+/*
+ * From s[i], a C0 control: the run of bytes that follows made of C0 controls and single
+ * printable bytes between them, as a bytes value is (marshal's code: "\u0000d\u0001Z..."),
+ * each written by one 8-byte store from a table (its escape, then zeros: the line's zero comes
+ * with it) under one room check, without pass_run() between them. Ends at any other byte, or
+ * after 8 printable bytes in a row (pass_run()'s words do better there), or near the room's end
+ * (the caller's path writes what is left). Returns where it stopped.
+ */
+static size_t json_c0_run(struct pyx_buf *b, const uint8_t *s, size_t i, size_t n)
+{
+#define HEX(d) ((d) < 10 ? '0' + (d) : 'a' + (d)-10)
+#define U4(c)                                                                                      \
+	{                                                                                          \
+		'\\', 'u', '0', '0', HEX((c) >> 4), HEX((c)&15), 0, 0                              \
+	}
+	static const char esc[32][8] = {
+		U4(0),  U4(1),  U4(2),  U4(3),  U4(4),  U4(5),  U4(6),  U4(7),
+		U4(8),  "\\t",  "\\n",  U4(11), U4(12), "\\r",  U4(14), U4(15),
+		U4(16), U4(17), U4(18), U4(19), U4(20), U4(21), U4(22), U4(23),
+		U4(24), U4(25), U4(26), U4(27), U4(28), U4(29), U4(30), U4(31),
+	};
+#undef U4
+#undef HEX
+	unsigned int printable = 0;
+	char *p = b->p;
+	size_t len = b->len;
+
+	if (b->oom)
+		return i;
+	while (i < n && len + 8 + 1 <= b->cap) {
+		uint8_t c = s[i];
+
+		if (c < 0x20) {
+			memcpy(p + len, esc[c], 8);
+			len += c == '\t' || c == '\n' || c == '\r' ? 2 : 6;
+			printable = 0;
+		} else if (passes(c, '"') && ++printable < 8) {
+			p[len++] = (char)c;
+			p[len] = 0;
+		} else {
+			break;
+		}
+		i++;
+	}
+	b->len = len;
+	return i;
+}
+
 /* One JSON-escaped run of text. escaped: payload escapes (\\ and \udXXX) are interpreted. */
 static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escaped)
 {
@@ -609,6 +657,13 @@ static void json_text(struct pyx_buf *b, const uint8_t *s, size_t n, bool escape
 		if (escaped && s[i] == '\\') {
 			i += payload_escape(b, s + i, n - i);
 			continue;
+		}
+		if (s[i] < 0x20) {
+			k = json_c0_run(b, s, i, n);
+			if (k > i) {
+				i = k;
+				continue;
+			}
 		}
 		/* ASCII that does not pass (a quote, a backslash, a control character) without the
 		 * UTF-8 decoder: binary bytes values are mostly such bytes and invalid ones */

@@ -54,6 +54,19 @@ static inline void pyx_buf_write(struct pyx_buf *b, const void *s, size_t n)
 	b->p[b->len] = 0;
 }
 
+/* pyx_buf_write() of n <= 16 bytes of a 16-byte array: one fixed-size copy (no memcpy call for
+ * a length known only at run time) when the room has 16 bytes past the end. */
+static inline void pyx_buf_write16(struct pyx_buf *b, const char s[16], size_t n)
+{
+	if (__builtin_expect(b->oom || b->len + 16 + 1 > b->cap, 0)) {
+		pyx_buf_write(b, s, n);
+		return;
+	}
+	memcpy(b->p + b->len, s, 16);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
 static inline void pyx_buf_puts(struct pyx_buf *b, const char *s)
 {
 	pyx_buf_write(b, s, strlen(s));

@@ -49,7 +49,7 @@ static void json_att_head(struct pyx_buf *b, const struct pyx_sysview *sv)
 static void json_att(struct pyx_buf *b, const struct pyx_corr_att *a)
 {
 	/* decoded here first, and kept for the syscall's own line that follows (mon_record.c) */
-	const struct pyx_sysview *sv = pyx_sysrec_view(a->rec, a->size);
+	const struct pyx_sysview *sv = pyx_sysrec_view_copy(a->rec, a->size, a->view_gen);
 
 	if (!sv) {
 		pyx_buf_puts(b, "null");
