@@ -84,7 +84,8 @@ static void handle_audit(struct monitor *m, const void *rec, size_t size)
 		ev = &decoded;
 	}
 	if (!pyx_opts_want_category(m->opts, a->category)) {
-		/* globs see the name up to a NUL, as a C string: made only for them */
+		/* a category not wholly shown: the event globs decide, and they see the name up to
+		 * a NUL, as a C string (made only here, not for every event) */
 		n = strnlen((const char *)ev->name->s.data, ev->name->len);
 		if (n >= sizeof(name))
 			n = sizeof(name) - 1;
