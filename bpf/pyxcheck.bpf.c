@@ -1408,8 +1408,8 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
 }
 
 /* Compare argument i, of kind kind, of the entry record e with the exit copy x; flag it in e when
- * it changed. Returns PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. One body for two drivers, as
- * copy_one(). */
+ * it changed. Returns PYX_SCF_CHANGED, PYX_SCF_READ_AT_EXIT and/or PYX_SCF_UNVERIFIED. One body
+ * for two drivers, as copy_one(). */
 static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u32 i, __u8 kind)
 {
 	struct pyx_sc_data *de, *dx;
@@ -1430,6 +1430,10 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	dx = &x->rec.data[i];
 	if (de->flags & PYX_DF_FAULT)
 		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
+	 * nothing of its bytes; a probe read cannot fault it back in */
+	if (dx->flags & PYX_DF_FAULT)
+		return PYX_SCF_UNVERIFIED;
 	if (de->flags != dx->flags || de->len != dx->len ||
 	    ((de->flags & PYX_DF_PRESENT) && de->len &&
 	     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec), de->len))) {
@@ -1463,6 +1467,10 @@ static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, _
 
 	if (de->flags & PYX_DF_FAULT)
 		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
+	 * nothing of its bytes; a probe read cannot fault it back in */
+	if (dx->flags & PYX_DF_FAULT)
+		return PYX_SCF_UNVERIFIED;
 	len = de->len;
 	if (de->flags != dx->flags || len != dx->len)
 		goto changed;

@@ -20,7 +20,8 @@
  * therefore read at entry: the entry program builds the whole record and keeps it per thread; the
  * exit program reads the memory again and compares, sets PYX_DF_CHANGED on each argument that
  * differs (PYX_SCF_CHANGED on the record) and sends the entry values. A tracepoint cannot fault
- * pages in: memory not resident at entry is read at exit only (PYX_SCF_READ_AT_EXIT).
+ * pages in: memory not resident at entry is read at exit only (PYX_SCF_READ_AT_EXIT); memory
+ * read at entry that faults at exit is left unverified (PYX_SCF_UNVERIFIED), not changed.
  */
 #ifndef PYXCHECK_SYSCALL_H
 #define PYXCHECK_SYSCALL_H
@@ -285,6 +286,11 @@ enum pyx_sc_flags {
 	/* io_uring request submitted with IOSQE_CQE_SKIP_SUCCESS: no completion is traced for a
 	 * success, so the record is sent at submission with ret 0 and latency 0. */
 	PYX_SCF_NO_RESULT = 1 << 4,
+	/* an argument read at entry could not be read again at exit (its page was reclaimed or
+	 * unmapped meanwhile): not evidence of a change, so no PYX_SCF_CHANGED; the record holds
+	 * the entry values, which the kernel's own copy right after entry also saw unless a
+	 * second thread rewrote them in that window */
+	PYX_SCF_UNVERIFIED = 1 << 5,
 };
 
 struct pyx_sc_data {

@@ -48,3 +48,34 @@ def test_same_open_without_the_rewrite_is_only_unaudited(tmp_path):
     assert (r["tid"], r["syscall"], r["args"]["filename"]) == (who["tid"], "openat",
                                                                str(work / "fifo"))
     assert not [x for x in recs if x.get("changed") or x.get("read_at_exit")]
+
+
+MAPPED = CORPUS / "evasion" / "with_args" / "toctou_mapped.py"
+
+
+def monitor_mapped(tmp_path, mode):
+    built()
+    work = tmp_path / "w"
+    work.mkdir()
+    os.mkfifo(work / "fifo", 0o600)
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED), str(work),
+             mode], timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+    who = json.loads((work / "who.json").read_text())
+    [r] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
+           and x.get("syscall") == "openat" and x.get("args", {}).get("flags") == "O_WRONLY"]
+    return recs, r, work
+
+
+@needs_root_bpf
+def test_exit_read_fault_is_unverified_not_changed(tmp_path):
+    # the page holding the path is zapped during the open: its bytes never change, the exit
+    # read faults; that is no evidence of a change
+    recs, r, work = monitor_mapped(tmp_path, "zap")
+    assert r.get("unverified") is True and "changed" not in r and "read_at_exit" not in r
+    assert r["args"]["filename"] == str(work / "fifo") and r["ret"] >= 0
+    assert not [x for x in findings(recs) if x["verdict"] == "changed"]
+    [f] = findings(recs)
+    assert f["verdict"] == "unaudited" and f.get("unverified") is True

@@ -498,7 +498,11 @@ static void test_changed(void)
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b);
 	b.rec.hdr.flags = PYX_SCF_READ_AT_EXIT;
-	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed);
+	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed && !v.unverified);
+	b.rec.hdr.flags = PYX_SCF_UNVERIFIED; /* read at entry, faulted at exit: not a change */
+	CHECK(dec(&b, &v) == 0 && v.unverified && !v.changed && !v.read_at_exit);
+	b.rec.hdr.flags = PYX_SCF_UNVERIFIED | PYX_SCF_ENTRY; /* never compared */
+	CHECK(dec(&b, &v) == -EINVAL);
 	b.rec.hdr.flags = 1 << 7;
 	CHECK(dec(&b, &v) == -EINVAL);
 }

@@ -310,7 +310,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	flags = r->hdr.flags & ~PYX_HDRF_UNREPORTED;
 	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
 	    (flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT | PYX_SCF_IO_URING |
-		       PYX_SCF_NO_RESULT | PYX_SCF_USTACK)))
+		       PYX_SCF_NO_RESULT | PYX_SCF_UNVERIFIED | PYX_SCF_USTACK)))
 		return -EINVAL;
 	if (flags & PYX_SCF_USTACK) {
 		/* the stack trailer ends the record, 8-aligned after the tail */
@@ -361,6 +361,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->at_entry = flags & PYX_SCF_ENTRY;
 	out->changed = flags & PYX_SCF_CHANGED;
 	out->read_at_exit = flags & PYX_SCF_READ_AT_EXIT;
+	out->unverified = flags & PYX_SCF_UNVERIFIED;
 	out->io_uring = flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
 	out->no_result = flags & PYX_SCF_NO_RESULT;
