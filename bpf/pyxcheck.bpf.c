@@ -1260,7 +1260,11 @@ static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 		if (!p)
 			return copy_args_rt(b, sc, ret);
 		p -= 1;
-		pyx_mask(p, 7); /* for the verifier, as in copy_arg_rt() */
+		/* for the verifier, as in copy_arg_rt(); the mask alone lets 6 and 7 index past
+		 * args[] and data[] */
+		pyx_mask(p, 7);
+		if (p >= PYX_SC_NARGS)
+			return 0;
 		return copy_str(b, p, 0, b->rec.args[p], PYX_SC_STR_MAX);
 	}
 #pragma unroll
@@ -1531,7 +1535,9 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, in
 		if (!p)
 			return compare_args_rt(e, x, sc);
 		p -= 1;
-		pyx_mask(p, 7);
+		pyx_mask(p, 7); /* and the bound: as in copy_args() */
+		if (p >= PYX_SC_NARGS)
+			return 0;
 		return compare_path0(e, x, p, sc);
 	}
 #pragma unroll
