@@ -1714,7 +1714,7 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 {
 	struct pyx_sc_ustack *u;
 	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
-	__u32 dump;
+	__u32 pad = (8 - (size & 7)) & 7, w, dump;
 	long n;
 
 	dump = ustack_dump(b);
@@ -1729,6 +1729,14 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 		return size;
 	u->nframes = n / sizeof(u->f[0]);
 	u->dump = dump;
+	/* The pad bytes between the tail's end and the stack: the slot (a per-CPU scratch buffer,
+	 * or the thread's copy of one) holds whatever an earlier record, maybe another process's,
+	 * left there. Keep the word's first 8 - pad bytes (the tail's), zero the rest. */
+	if (pad) {
+		w = at - 8;
+		pyx_mask(w, TAIL_MASK & ~7u);
+		*(__u64 *)&b->tail[w] &= ~0ull >> (pad * 8);
+	}
 	b->rec.hdr.flags |= PYX_SCF_USTACK;
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
