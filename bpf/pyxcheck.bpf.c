@@ -1881,6 +1881,50 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	return 0;
 }
 
+/* The kernel's name (dentry) of the file an open-family syscall opened as fd, put in b's
+ * data[PYX_SC_OPENED_DATA] (PYX_SCF_OPENED); returns the new size. Only for a path read at exit
+ * (PYX_SCF_READ_AT_EXIT): a second thread may have written a decoy into the buffer after the
+ * kernel's copy, and what the fd refers to is the kernel's own word on what was opened
+ * (docs/correlation.md, "Time of check"). A rare path: the open goal's hot path never comes
+ * here. Probe reads all the way: another thread may close the fd meanwhile (then the name is of
+ * whatever has the fd now, or nothing). */
+static __always_inline __u32 opened_name(struct sc_buf *b, __u32 size, struct task_struct *task,
+					 long fd)
+{
+	struct pyx_sc_data *d = &b->rec.data[PYX_SC_OPENED_DATA];
+	struct file **fds, *f = NULL;
+	const unsigned char *name;
+	struct fdtable *fdt;
+	__u32 off = size - sizeof(b->rec);
+	long n;
+
+	if (fd < 0 || off > PYX_SC_TAIL_MAX - PYX_OPENED_NAME_MAX)
+		return size;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return size;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return size;
+	name = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+	pyx_mask(off, TAIL_MASK);
+	n = bpf_probe_read_kernel_str(b->tail + off, PYX_OPENED_NAME_MAX, name);
+	if (n <= 0)
+		return size;
+	d->off = sizeof(b->rec) + off;
+	d->len = n;
+	d->flags = PYX_DF_PRESENT;
+	d->count = 0;
+	b->rec.hdr.flags |= PYX_SCF_OPENED;
+	return size + n;
+}
+
+static __always_inline bool opens_fd(int sc)
+{
+	return sc == PYX_SC_openat || sc == PYX_SC_open || sc == PYX_SC_openat2 ||
+	       sc == PYX_SC_creat;
+}
+
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
 static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
@@ -1924,6 +1968,10 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
 		size = sizeof(*out);
+	if (out == x && ret >= 0 && opens_fd(sc)) {
+		size = opened_name(out, size, task, ret);
+		out->rec.hdr.size = size;
+	}
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
 		size = USTACK_APPEND(ctx, out, size, sc);

@@ -291,7 +291,16 @@ enum pyx_sc_flags {
 	 * the entry values, which the kernel's own copy right after entry also saw unless a
 	 * second thread rewrote them in that window */
 	PYX_SCF_UNVERIFIED = 1 << 5,
+	/* with PYX_SCF_READ_AT_EXIT, on a successful open, open, openat2 or creat only:
+	 * data[PYX_SC_OPENED_DATA] holds the kernel's name of the file the new fd refers to (its
+	 * dentry's, NUL included, at most PYX_OPENED_NAME_MAX bytes): what was opened, whatever a
+	 * second thread left in the path buffer. A final symlink gives its target's name. */
+	PYX_SCF_OPENED = 1 << 6,
 };
+
+/* PYX_SCF_OPENED: the data slot of the opened file's name, one no open-family row uses */
+#define PYX_SC_OPENED_DATA 5
+#define PYX_OPENED_NAME_MAX 256 /* NAME_MAX and its NUL */
 
 struct pyx_sc_data {
 	__u16 off;   /* from the start of the record; inside [sizeof(pyx_rec_syscall), hdr.size) */

@@ -8,6 +8,10 @@ the FIFO for reading to let the first one go.
   cold:  the page is not resident at entry (fresh mapping): the path is read at exit only.
   decoy: as cold, and a decoy path is written into the page during the open: read at exit, it
          would name the decoy instead of the FIFO the kernel opened.
+  benign: no race, no FIFO: opens that are read at exit (each path in a fresh mapping) of paths
+         whose last component is not the opened file's name in every case: through a symlinked
+         directory, a directory with a trailing slash, ".", O_PATH, O_CREAT of a new file, a
+         final symlink and /proc/self/fd/N (those two name their target). who.json lists them.
 Usage: toctou_mapped.py WORKDIR MODE, with the FIFO made beforehand. Writes WORKDIR/who.json."""
 import ctypes
 import json
@@ -24,6 +28,46 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 MADV_DONTNEED = 4
 page = os.path.join(work, "pathpage")
+
+
+def cold(path):
+    """path in a fresh MAP_SHARED page of a new file: not resident for the syscall's entry"""
+    name = os.path.join(work, "page%d" % len(os.listdir(work)))
+    with open(name, "wb") as f:
+        f.write(path.encode().ljust(4096, b"\0"))
+    fd = os.open(name, os.O_RDWR)
+    m = mmap.mmap(fd, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+    os.close(fd)
+    return m, ctypes.addressof(ctypes.c_char.from_buffer(m))
+
+
+if mode == "benign":
+    real = os.path.join(work, "realdir")
+    os.mkdir(real)
+    with open(os.path.join(real, "file"), "w"):
+        pass
+    os.symlink(real, os.path.join(work, "linkdir"))
+    os.symlink(os.path.join(real, "file"), os.path.join(work, "filelink"))
+    keep = os.open(os.path.join(real, "file"), os.O_RDONLY)
+    O_PATH, O_DIRECTORY = 0o10000000, os.O_DIRECTORY
+    cases = [(os.path.join(work, "linkdir", "file"), os.O_RDONLY, "file"),
+             (real + "/", os.O_RDONLY | O_DIRECTORY, "realdir"),
+             (real + "/.", os.O_RDONLY | O_DIRECTORY, "realdir"),
+             (os.path.join(real, "file"), O_PATH, "file"),
+             (os.path.join(real, "new"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, "new"),
+             (os.path.join(work, "filelink"), os.O_RDONLY, "file"),
+             ("/proc/self/fd/%d" % keep, os.O_RDONLY, "file")]
+    who = {"pid": os.getpid(), "tid": threading.get_native_id(), "cases": []}
+    for path, flags, name in cases:
+        m, addr = cold(path)
+        r = libc.open(ctypes.c_char_p(addr), flags, 0o600)
+        assert r >= 0, (path, ctypes.get_errno())
+        os.close(r)
+        m.close()
+        who["cases"].append({"path": path, "flags": flags, "opened": name})
+    with open(os.path.join(work, "who.json"), "w") as f:
+        json.dump(who, f)
+    sys.exit(0)
 with open(page, "wb") as f:
     f.write(fifo.encode().ljust(4096, b"\0"))
 fd = os.open(page, os.O_RDWR)
