@@ -1887,19 +1887,24 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
  * kernel's copy, and what the fd refers to is the kernel's own word on what was opened
  * (docs/correlation.md, "Time of check"). A rare path: the open goal's hot path never comes
  * here. Probe reads all the way: another thread may close the fd meanwhile (then the name is of
- * whatever has the fd now, or nothing). */
-static __always_inline __u32 opened_name(struct sc_buf *b, __u32 size, struct task_struct *task,
-					 long fd)
+ * whatever has the fd now, or nothing). A global function: verified once, not at each of the
+ * exit programs' inlined sites; the task is read here (a trusted pointer cannot be an argument
+ * before 6.8's arg:trusted tag). */
+__noinline __u32 opened_name(struct sc_buf *b, __u32 size, long fd)
 {
-	struct pyx_sc_data *d = &b->rec.data[PYX_SC_OPENED_DATA];
+	struct pyx_sc_data *d;
+	struct task_struct *task;
 	struct file **fds, *f = NULL;
 	const unsigned char *name;
 	struct fdtable *fdt;
-	__u32 off = size - sizeof(b->rec);
+	__u32 off = size - sizeof(struct pyx_rec_syscall);
 	long n;
 
-	if (fd < 0 || off > PYX_SC_TAIL_MAX - PYX_OPENED_NAME_MAX)
+	if (!b || fd < 0 || size < sizeof(struct pyx_rec_syscall) ||
+	    off > PYX_SC_TAIL_MAX - PYX_OPENED_NAME_MAX)
 		return size;
+	d = &b->rec.data[PYX_SC_OPENED_DATA];
+	task = bpf_get_current_task_btf();
 	fdt = BPF_CORE_READ(task, files, fdt);
 	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
 		return size;
@@ -1969,7 +1974,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	if (size > sizeof(*out))
 		size = sizeof(*out);
 	if (out == x && ret >= 0 && opens_fd(sc)) {
-		size = opened_name(out, size, task, ret);
+		size = opened_name(out, size, ret);
 		out->rec.hdr.size = size;
 	}
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
