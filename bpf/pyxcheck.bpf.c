@@ -1411,6 +1411,10 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
 	return c.differ;
 }
 
+/* compare_one()'s answer for an argument read at neither entry nor exit: no flag of the record,
+ * only for sc_exit_entry_read() (an open's name is read then too) */
+#define SCF_UNREAD (1 << 14)
+
 /* Compare argument i, of kind kind, of the entry record e with the exit copy x; flag it in e when
  * it changed. Returns PYX_SCF_CHANGED, PYX_SCF_READ_AT_EXIT and/or PYX_SCF_UNVERIFIED. One body
  * for two drivers, as copy_one(). */
@@ -1433,7 +1437,7 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	de = &e->rec.data[i];
 	dx = &x->rec.data[i];
 	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
 	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
 	 * nothing of its bytes; a probe read cannot fault it back in */
 	if (dx->flags & PYX_DF_FAULT)
@@ -1470,7 +1474,7 @@ static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, _
 	int j;
 
 	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
 	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
 	 * nothing of its bytes; a probe read cannot fault it back in */
 	if (dx->flags & PYX_DF_FAULT)
@@ -1883,7 +1887,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 
 /* The kernel's name (dentry) of the file an open-family syscall opened as fd, put in b's
  * data[PYX_SC_OPENED_DATA] (PYX_SCF_OPENED); returns the new size. Only for a path read at exit
- * (PYX_SCF_READ_AT_EXIT): a second thread may have written a decoy into the buffer after the
+ * (PYX_SCF_READ_AT_EXIT) or not at all (a fault at both ends): a second thread may have written a decoy into the buffer after the
  * kernel's copy, and what the fd refers to is the kernel's own word on what was opened
  * (docs/correlation.md, "Time of check"). A rare path: the open goal's hot path never comes
  * here. Probe reads all the way: another thread may close the fd meanwhile (then the name is of
@@ -1969,11 +1973,13 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	 * values are still the ones the kernel used. */
 	out->rec.ret = ret;
 	out->rec.hdr.ts_ns = now;
-	out->rec.hdr.flags = res;
+	out->rec.hdr.flags = res & ~SCF_UNREAD;
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
 		size = sizeof(*out);
-	if (out == x && ret >= 0 && opens_fd(sc)) {
+	/* a path the record cannot be trusted on (read at exit) or does not have (read at neither:
+	 * the page zapped again before the exit) */
+	if ((res & (PYX_SCF_READ_AT_EXIT | SCF_UNREAD)) && ret >= 0 && opens_fd(sc)) {
 		size = opened_name(out, size, ret);
 		out->rec.hdr.size = size;
 	}

@@ -129,3 +129,13 @@ def test_benign_read_at_exit_opens_raise_no_alarm(tmp_path):
     [f] = [x for x in findings(recs) if x.get("tid") == who["tid"]]
     assert f["args"]["filename"].endswith("/new") and "name_mismatch" not in f
     assert not [x for x in recs if x.get("verdict") == "changed"]
+
+
+@needs_root_bpf
+def test_path_read_at_neither_end_still_names_the_file(tmp_path):
+    # not resident at entry, zapped again before the exit: no path at all, but what was opened
+    recs, r, work = monitor_mapped(tmp_path, "gone")
+    assert "read_at_exit" not in r and "changed" not in r and r["ret"] >= 0
+    assert r["opened"] == "fifo" and "name_mismatch" not in r
+    assert str(work) not in json.dumps(r["args"])
+    assert r["verdict"] == "unaudited"

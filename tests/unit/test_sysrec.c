@@ -548,6 +548,21 @@ static void test_opened(void)
 	/* only with a path read at exit, on a successful open */
 	CHECK(opened_as("/w/fifo", "fifo", PYX_SCF_OPENED, 3) == -EINVAL);
 	CHECK(opened_as("/w/fifo", "fifo", f, -2) == -EINVAL);
+	{
+		/* or with no path at all: read at neither end */
+		struct recbuf b;
+		struct pyx_sysview v;
+
+		sc_begin(&b, PYX_SC_openat);
+		b.rec.args[0] = (uint64_t)-100;
+		b.rec.ret = 3;
+		b.rec.data[1].flags = PYX_DF_FAULT;
+		put_data(&b, 0, PYX_SC_OPENED_DATA, "fifo", 5, 0, 0);
+		b.rec.hdr.flags = PYX_SCF_OPENED;
+		CHECK(dec(&b, &v) == 0 && !strcmp(v.opened, "fifo") && !v.name_mismatch);
+		b.rec.data[1].flags = 0; /* a NULL path is no fault */
+		CHECK(dec(&b, &v) == -EINVAL);
+	}
 }
 
 struct procbuf {

@@ -312,7 +312,13 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 	size_t n;
 	unsigned int i;
 
-	if (!(flags & PYX_SCF_READ_AT_EXIT) || r->ret < 0 ||
+	const struct pyx_sysarg *a = NULL;
+
+	for (i = 0; i < out->nargs && !a; i++)
+		if (out->args[i].kind == PYX_AK_PATH)
+			a = &out->args[i];
+	/* read at exit, or read at neither end */
+	if (!a || (!(flags & PYX_SCF_READ_AT_EXIT) && !a->fault) || r->ret < 0 ||
 	    (r->sc != PYX_SC_openat && r->sc != PYX_SC_open && r->sc != PYX_SC_openat2 &&
 	     r->sc != PYX_SC_creat))
 		return -EINVAL;
@@ -323,10 +329,8 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 	if (p[d->len - 1] || memchr(p, 0, d->len - 1))
 		return -EINVAL;
 	out->opened = p;
-	for (i = 0; i < out->nargs && !path; i++)
-		if (out->args[i].kind == PYX_AK_PATH && out->args[i].present &&
-		    !out->args[i].truncated && !out->args[i].fault)
-			path = out->args[i].u.path.str;
+	if (a->present && !a->truncated && !a->fault)
+		path = a->u.path.str;
 	if (!path || !strcmp(p, "/"))
 		return 0;
 	end = path + strlen(path);

@@ -8,6 +8,8 @@ the FIFO for reading to let the first one go.
   cold:  the page is not resident at entry (fresh mapping): the path is read at exit only.
   decoy: as cold, and a decoy path is written into the page during the open: read at exit, it
          would name the decoy instead of the FIFO the kernel opened.
+  gone:  as cold, and the page's PTE is zapped during the open (after the kernel's copy
+         faulted it in): the path is read neither at entry nor at exit.
   benign: no race, no FIFO: opens that are read at exit (each path in a fresh mapping) of paths
          whose last component is not the opened file's name in every case: through a symlinked
          directory, a directory with a trailing slash, ".", O_PATH, O_CREAT of a new file, a
@@ -88,7 +90,7 @@ def opener():
 t = threading.Thread(target=opener)
 t.start()
 time.sleep(1.0)  # the opener is blocked inside open(2) by now
-if mode == "zap":
+if mode in ("zap", "gone"):
     assert libc.madvise(addr, 4096, MADV_DONTNEED) == 0
 elif mode == "decoy":
     os.pwrite(fd, decoy.encode() + b"\0", 0)  # through the page cache: the PTE stays absent
