@@ -1887,7 +1887,8 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 
 /* The kernel's name (dentry) of the file an open-family syscall opened as fd, put in b's
  * data[PYX_SC_OPENED_DATA] (PYX_SCF_OPENED); returns the new size. Only for a path read at exit
- * (PYX_SCF_READ_AT_EXIT) or not at all (a fault at both ends): a second thread may have written a decoy into the buffer after the
+ * (PYX_SCF_READ_AT_EXIT), not read again (PYX_SCF_UNVERIFIED) or not at all (a fault at both
+ * ends): a second thread may have written a decoy into the buffer after the
  * kernel's copy, and what the fd refers to is the kernel's own word on what was opened
  * (docs/correlation.md, "Time of check"). A rare path: the open goal's hot path never comes
  * here. Probe reads all the way: another thread may close the fd meanwhile (then the name is of
@@ -1977,9 +1978,11 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
 		size = sizeof(*out);
-	/* a path the record cannot be trusted on (read at exit) or does not have (read at neither:
-	 * the page zapped again before the exit) */
-	if ((res & (PYX_SCF_READ_AT_EXIT | SCF_UNREAD)) && ret >= 0 && opens_fd(sc)) {
+	/* a path the record cannot be trusted on (read at exit, or not checked at exit: a rewrite
+	 * between the entry read and the kernel's copy, then the page zapped) or does not have
+	 * (read at neither end) */
+	if ((res & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED | SCF_UNREAD)) && ret >= 0 &&
+	    opens_fd(sc)) {
 		size = opened_name(out, size, ret);
 		out->rec.hdr.size = size;
 	}

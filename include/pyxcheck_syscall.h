@@ -291,8 +291,8 @@ enum pyx_sc_flags {
 	 * the entry values, which the kernel's own copy right after entry also saw unless a
 	 * second thread rewrote them in that window */
 	PYX_SCF_UNVERIFIED = 1 << 5,
-	/* with PYX_SCF_READ_AT_EXIT, or with the path PYX_DF_FAULT (not read at entry nor at
-	 * exit), on a successful open, openat, openat2 or creat only:
+	/* with PYX_SCF_READ_AT_EXIT or PYX_SCF_UNVERIFIED, or with the path PYX_DF_FAULT (read
+	 * neither at entry nor at exit), on a successful open, openat, openat2 or creat only:
 	 * data[PYX_SC_OPENED_DATA] holds the kernel's name of the file the new fd refers to (its
 	 * dentry's, NUL included, at most PYX_OPENED_NAME_MAX bytes): what was opened, whatever a
 	 * second thread left in the path buffer. A final symlink gives its target's name. */

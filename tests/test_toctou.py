@@ -76,6 +76,7 @@ def test_exit_read_fault_is_unverified_not_changed(tmp_path):
     recs, r, work = monitor_mapped(tmp_path, "zap")
     assert r.get("unverified") is True and "changed" not in r and "read_at_exit" not in r
     assert r["args"]["filename"] == str(work / "fifo") and r["ret"] >= 0
+    assert r["opened"] == "fifo" and "name_mismatch" not in r  # the entry value is the file
     assert not [x for x in findings(recs) if x["verdict"] == "changed"]
     [f] = findings(recs)
     assert f["verdict"] == "unaudited" and f.get("unverified") is True

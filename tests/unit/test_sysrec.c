@@ -525,7 +525,7 @@ static int opened_as(const char *path, const char *name, unsigned int flags, lon
 	err = dec(&b, &v);
 	if (err)
 		return err;
-	CHECK(v.read_at_exit && !strcmp(v.opened, name));
+	CHECK(v.read_at_exit == !!(flags & PYX_SCF_READ_AT_EXIT) && !strcmp(v.opened, name));
 	return v.name_mismatch;
 }
 
@@ -548,6 +548,9 @@ static void test_opened(void)
 	/* only with a path read at exit, on a successful open */
 	CHECK(opened_as("/w/fifo", "fifo", PYX_SCF_OPENED, 3) == -EINVAL);
 	CHECK(opened_as("/w/fifo", "fifo", f, -2) == -EINVAL);
+	/* or not read again at exit: the entry value is compared */
+	CHECK(opened_as("/w/fifo", "fifo", PYX_SCF_UNVERIFIED | PYX_SCF_OPENED, 3) == 0);
+	CHECK(opened_as("/w/decoy", "fifo", PYX_SCF_UNVERIFIED | PYX_SCF_OPENED, 3) == 1);
 	{
 		/* or with no path at all: read at neither end */
 		struct recbuf b;

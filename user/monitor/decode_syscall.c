@@ -317,8 +317,9 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 	for (i = 0; i < out->nargs && !a; i++)
 		if (out->args[i].kind == PYX_AK_PATH)
 			a = &out->args[i];
-	/* read at exit, or read at neither end */
-	if (!a || (!(flags & PYX_SCF_READ_AT_EXIT) && !a->fault) || r->ret < 0 ||
+	/* read at exit, not read again at exit, or read at neither end */
+	if (!a || (!(flags & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED)) && !a->fault) ||
+	    r->ret < 0 ||
 	    (r->sc != PYX_SC_openat && r->sc != PYX_SC_open && r->sc != PYX_SC_openat2 &&
 	     r->sc != PYX_SC_creat))
 		return -EINVAL;
