@@ -140,3 +140,14 @@ def test_path_read_at_neither_end_still_names_the_file(tmp_path):
     assert r["opened"] == "fifo" and "name_mismatch" not in r
     assert str(work) not in json.dumps(r["args"])
     assert r["verdict"] == "unaudited"
+
+
+@needs_root_bpf
+def test_human_output_says_what_was_opened_and_what_was_not_re_read(tmp_path):
+    for mode, text in (("decoy", ' [read at exit] [the kernel opened "fifo"] = '),
+                       ("zap", " [not re-read at exit] = ")):
+        recs, r, work = monitor_mapped(tmp_path / mode, mode, "--raw")
+        out = run([str(MONITOR), "-r", str(tmp_path / mode / "o.jsonl")], timeout=120)
+        assert out.returncode == 0, out.stderr
+        [line] = [x for x in out.stdout.splitlines() if "O_WRONLY, 0000)" in x]
+        assert text in line, line
