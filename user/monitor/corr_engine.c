@@ -794,7 +794,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 		if (a->kind != PYX_AK_PATH)
 			continue;
-		if (a->present && !a->null && !a->fault && !a->truncated)
+		/* a path that may be a decoy (name_mismatch, below) teaches no state either: no
+		 * sqlite, semaphore or library the process would then be excused for */
+		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch)
 			sp.abs[n] = corr_resolve_sc(c, p,
 						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 						    a->u.path.str, n);
