@@ -1260,7 +1260,11 @@ static __always_inline __u32 copy_args(struct sc_buf *b, int sc, long ret)
 		if (!p)
 			return copy_args_rt(b, sc, ret);
 		p -= 1;
-		pyx_mask(p, 7); /* for the verifier, as in copy_arg_rt() */
+		/* for the verifier, as in copy_arg_rt(); the mask alone lets 6 and 7 index past
+		 * args[] and data[] */
+		pyx_mask(p, 7);
+		if (p >= PYX_SC_NARGS)
+			return 0;
 		return copy_str(b, p, 0, b->rec.args[p], PYX_SC_STR_MAX);
 	}
 #pragma unroll
@@ -1407,9 +1411,13 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
 	return c.differ;
 }
 
+/* compare_one()'s answer for an argument read at neither entry nor exit: no flag of the record,
+ * only for sc_exit_entry_read() (an open's name is read then too) */
+#define SCF_UNREAD (1 << 14)
+
 /* Compare argument i, of kind kind, of the entry record e with the exit copy x; flag it in e when
- * it changed. Returns PYX_SCF_CHANGED and/or PYX_SCF_READ_AT_EXIT. One body for two drivers, as
- * copy_one(). */
+ * it changed. Returns PYX_SCF_CHANGED, PYX_SCF_READ_AT_EXIT and/or PYX_SCF_UNVERIFIED. One body
+ * for two drivers, as copy_one(). */
 static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u32 i, __u8 kind)
 {
 	struct pyx_sc_data *de, *dx;
@@ -1429,7 +1437,11 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	de = &e->rec.data[i];
 	dx = &x->rec.data[i];
 	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
+	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
+	 * nothing of its bytes; a probe read cannot fault it back in */
+	if (dx->flags & PYX_DF_FAULT)
+		return PYX_SCF_UNVERIFIED;
 	if (de->flags != dx->flags || de->len != dx->len ||
 	    ((de->flags & PYX_DF_PRESENT) && de->len &&
 	     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec), de->len))) {
@@ -1462,7 +1474,11 @@ static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, _
 	int j;
 
 	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : 0;
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
+	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
+	 * nothing of its bytes; a probe read cannot fault it back in */
+	if (dx->flags & PYX_DF_FAULT)
+		return PYX_SCF_UNVERIFIED;
 	len = de->len;
 	if (de->flags != dx->flags || len != dx->len)
 		goto changed;
@@ -1523,7 +1539,9 @@ static __always_inline __u16 compare_args(struct sc_buf *e, struct sc_buf *x, in
 		if (!p)
 			return compare_args_rt(e, x, sc);
 		p -= 1;
-		pyx_mask(p, 7);
+		pyx_mask(p, 7); /* and the bound: as in copy_args() */
+		if (p >= PYX_SC_NARGS)
+			return 0;
 		return compare_path0(e, x, p, sc);
 	}
 #pragma unroll
@@ -1700,7 +1718,7 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 {
 	struct pyx_sc_ustack *u;
 	__u32 at = (size - sizeof(struct pyx_rec_syscall) + 7) & ~7u; /* in the tail */
-	__u32 dump;
+	__u32 pad = (8 - (size & 7)) & 7, w, dump;
 	long n;
 
 	dump = ustack_dump(b);
@@ -1715,6 +1733,14 @@ static __always_inline __u32 ustack_append(void *ctx, struct sc_buf *b, __u32 si
 		return size;
 	u->nframes = n / sizeof(u->f[0]);
 	u->dump = dump;
+	/* The pad bytes between the tail's end and the stack: the slot (a per-CPU scratch buffer,
+	 * or the thread's copy of one) holds whatever an earlier record, maybe another process's,
+	 * left there. Keep the word's first 8 - pad bytes (the tail's), zero the rest. */
+	if (pad) {
+		w = at - 8;
+		pyx_mask(w, TAIL_MASK & ~7u);
+		*(__u64 *)&b->tail[w] &= ~0ull >> (pad * 8);
+	}
 	b->rec.hdr.flags |= PYX_SCF_USTACK;
 	return sizeof(struct pyx_rec_syscall) + at + sizeof(*u);
 }
@@ -1859,6 +1885,56 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 	return 0;
 }
 
+/* The kernel's name (dentry) of the file an open-family syscall opened as fd, put in b's
+ * data[PYX_SC_OPENED_DATA] (PYX_SCF_OPENED); returns the new size. Only for a path read at exit
+ * (PYX_SCF_READ_AT_EXIT), not read again (PYX_SCF_UNVERIFIED) or not at all (a fault at both
+ * ends): a second thread may have written a decoy into the buffer after the
+ * kernel's copy, and what the fd refers to is the kernel's own word on what was opened
+ * (docs/correlation.md, "Time of check"). A rare path: the open goal's hot path never comes
+ * here. Probe reads all the way: another thread may close the fd meanwhile (then the name is of
+ * whatever has the fd now, or nothing). A global function: verified once, not at each of the
+ * exit programs' inlined sites; the task is read here (a trusted pointer cannot be an argument
+ * before 6.8's arg:trusted tag). */
+__noinline __u32 opened_name(struct sc_buf *b, __u32 size, long fd)
+{
+	struct pyx_sc_data *d;
+	struct task_struct *task;
+	struct file **fds, *f = NULL;
+	const unsigned char *name;
+	struct fdtable *fdt;
+	__u32 off = size - sizeof(struct pyx_rec_syscall);
+	long n;
+
+	if (!b || fd < 0 || size < sizeof(struct pyx_rec_syscall) ||
+	    off > PYX_SC_TAIL_MAX - PYX_OPENED_NAME_MAX)
+		return size;
+	d = &b->rec.data[PYX_SC_OPENED_DATA];
+	task = bpf_get_current_task_btf();
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return size;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return size;
+	name = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+	pyx_mask(off, TAIL_MASK);
+	n = bpf_probe_read_kernel_str(b->tail + off, PYX_OPENED_NAME_MAX, name);
+	if (n <= 0)
+		return size;
+	d->off = sizeof(b->rec) + off;
+	d->len = n;
+	d->flags = PYX_DF_PRESENT;
+	d->count = 0;
+	b->rec.hdr.flags |= PYX_SCF_OPENED;
+	return size + n;
+}
+
+static __always_inline bool opens_fd(int sc)
+{
+	return sc == PYX_SC_openat || sc == PYX_SC_open || sc == PYX_SC_openat2 ||
+	       sc == PYX_SC_creat;
+}
+
 /* Exit of a row read at entry: read again, compare, send the entry record (or, when the entry
  * could not read it, the exit one). */
 static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64 id,
@@ -1898,10 +1974,18 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	 * values are still the ones the kernel used. */
 	out->rec.ret = ret;
 	out->rec.hdr.ts_ns = now;
-	out->rec.hdr.flags = res;
+	out->rec.hdr.flags = res & ~SCF_UNREAD;
 	size = out->rec.hdr.size;
 	if (size > sizeof(*out))
 		size = sizeof(*out);
+	/* a path the record cannot be trusted on (read at exit, or not checked at exit: a rewrite
+	 * between the entry read and the kernel's copy, then the page zapped) or does not have
+	 * (read at neither end) */
+	if ((res & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED | SCF_UNREAD)) && ret >= 0 &&
+	    opens_fd(sc)) {
+		size = opened_name(out, size, ret);
+		out->rec.hdr.size = size;
+	}
 	/* the thread is still in the same syscall: its user stack is the one of the entry */
 	if (ustack_wanted(sc, e->rec.args)) {
 		size = USTACK_APPEND(ctx, out, size, sc);

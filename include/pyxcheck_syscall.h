@@ -20,7 +20,8 @@
  * therefore read at entry: the entry program builds the whole record and keeps it per thread; the
  * exit program reads the memory again and compares, sets PYX_DF_CHANGED on each argument that
  * differs (PYX_SCF_CHANGED on the record) and sends the entry values. A tracepoint cannot fault
- * pages in: memory not resident at entry is read at exit only (PYX_SCF_READ_AT_EXIT).
+ * pages in: memory not resident at entry is read at exit only (PYX_SCF_READ_AT_EXIT); memory
+ * read at entry that faults at exit is left unverified (PYX_SCF_UNVERIFIED), not changed.
  */
 #ifndef PYXCHECK_SYSCALL_H
 #define PYXCHECK_SYSCALL_H
@@ -285,7 +286,22 @@ enum pyx_sc_flags {
 	/* io_uring request submitted with IOSQE_CQE_SKIP_SUCCESS: no completion is traced for a
 	 * success, so the record is sent at submission with ret 0 and latency 0. */
 	PYX_SCF_NO_RESULT = 1 << 4,
+	/* an argument read at entry could not be read again at exit (its page was reclaimed or
+	 * unmapped meanwhile): not evidence of a change, so no PYX_SCF_CHANGED; the record holds
+	 * the entry values, which the kernel's own copy right after entry also saw unless a
+	 * second thread rewrote them in that window */
+	PYX_SCF_UNVERIFIED = 1 << 5,
+	/* with PYX_SCF_READ_AT_EXIT or PYX_SCF_UNVERIFIED, or with the path PYX_DF_FAULT (read
+	 * neither at entry nor at exit), on a successful open, openat, openat2 or creat only:
+	 * data[PYX_SC_OPENED_DATA] holds the kernel's name of the file the new fd refers to (its
+	 * dentry's, NUL included, at most PYX_OPENED_NAME_MAX bytes): what was opened, whatever a
+	 * second thread left in the path buffer. A final symlink gives its target's name. */
+	PYX_SCF_OPENED = 1 << 6,
 };
+
+/* PYX_SCF_OPENED: the data slot of the opened file's name, one no open-family row uses */
+#define PYX_SC_OPENED_DATA 5
+#define PYX_OPENED_NAME_MAX 256 /* NAME_MAX and its NUL */
 
 struct pyx_sc_data {
 	__u16 off;   /* from the start of the record; inside [sizeof(pyx_rec_syscall), hdr.size) */

@@ -17,6 +17,7 @@ equal what the hooks emitted.
 
 The tap test: SIGINT while the tap is blocked writing to a full stdout pipe must not cost a line.
 """
+import base64
 import json
 import os
 import re
@@ -412,3 +413,27 @@ def test_tap_sigint_while_stdout_full_keeps_every_line():
             if line.startswith(f"probe=other pid={pid} ")]
     if lost == 0:
         assert [p.args[0] for p in ours if p.name == "pyx.sig"] == list(range(2000))
+
+
+def test_record_padding_before_the_user_stack_is_zero(tmp_path):
+    """The bytes between a record's tail and its 8-aligned user stack (up to 7) are zero, not
+    what an earlier record left in the buffer: here the thread's own earlier, longer sockaddr
+    (connect is built in the thread's slot and always carries a stack)."""
+    out = tmp_path / "o.jsonl"
+    code = ("import socket\n"
+            "for p in ('/nonexistent/' + 'B' * 90, '/nonexistent/x'):\n"
+            "    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+            "    try:\n"
+            "        s.connect(p)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "    s.close()\n")
+    r = run([str(MONITOR), "-j", "--raw", "-o", str(out), "--", PY, "-c", code], timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    [short] = [x for x in recs if x.get("syscall") == "connect"
+               and x["args"]["uservaddr"]["sockaddr"]["path"] == "/nonexistent/x"]
+    raw = base64.b64decode(short["raw"])
+    end = raw.index(b"/nonexistent/x\0") + len("/nonexistent/x\0")
+    assert len(raw) > end + 8  # the stack follows
+    assert raw[end:(end + 7) & ~7] == bytes((8 - end % 8) % 8)

@@ -48,3 +48,106 @@ def test_same_open_without_the_rewrite_is_only_unaudited(tmp_path):
     assert (r["tid"], r["syscall"], r["args"]["filename"]) == (who["tid"], "openat",
                                                                str(work / "fifo"))
     assert not [x for x in recs if x.get("changed") or x.get("read_at_exit")]
+
+
+MAPPED = CORPUS / "evasion" / "with_args" / "toctou_mapped.py"
+
+
+def monitor_mapped(tmp_path, mode, *extra):
+    built()
+    work = tmp_path / "w"
+    work.mkdir(parents=True)
+    os.mkfifo(work / "fifo", 0o600)
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", *extra, "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED),
+             str(work), mode], timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+    who = json.loads((work / "who.json").read_text())
+    [r] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
+           and x.get("syscall") == "openat" and x.get("args", {}).get("flags") == "O_WRONLY"]
+    return recs, r, work
+
+
+@needs_root_bpf
+def test_exit_read_fault_is_unverified_not_changed(tmp_path):
+    # the page holding the path is zapped during the open: its bytes never change, the exit
+    # read faults; that is no evidence of a change
+    recs, r, work = monitor_mapped(tmp_path, "zap")
+    assert r.get("unverified") is True and "changed" not in r and "read_at_exit" not in r
+    assert r["args"]["filename"] == str(work / "fifo") and r["ret"] >= 0
+    assert r["opened"] == "fifo" and "name_mismatch" not in r  # the entry value is the file
+    assert not [x for x in findings(recs) if x["verdict"] == "changed"]
+    [f] = findings(recs)
+    assert f["verdict"] == "unaudited" and f.get("unverified") is True
+
+
+@needs_root_bpf
+def test_decoy_written_after_the_kernels_copy_is_shown_and_flagged(tmp_path):
+    # the path's page is not resident at entry, so it is read at exit, after a second thread
+    # wrote a decoy there: the record carries the kernel's name of the file opened
+    for probes in ("raw", "per-syscall"):
+        recs, r, work = monitor_mapped(tmp_path / probes, "decoy", "--syscall-probes", probes)
+        assert r["read_at_exit"] is True and r["ret"] >= 0
+        assert r["args"]["filename"] == str(work / "decoy.txt")  # what the buffer held at exit
+        assert r["opened"] == "fifo" and r["name_mismatch"] is True
+        assert r["verdict"] == "unaudited"
+        assert r["why"] == "its path, read at exit, does not name the file opened"
+
+
+@needs_root_bpf
+def test_read_at_exit_without_a_decoy_names_the_file(tmp_path):
+    recs, r, work = monitor_mapped(tmp_path, "cold")
+    assert r["read_at_exit"] is True and r["args"]["filename"] == str(work / "fifo")
+    assert r["opened"] == "fifo" and "name_mismatch" not in r
+    assert r["verdict"] == "unaudited" and r.get("why") != \
+        "its path, read at exit, does not name the file opened"
+
+
+@needs_root_bpf
+def test_benign_read_at_exit_opens_raise_no_alarm(tmp_path):
+    """Symlinked directories, trailing slashes, ".", O_PATH, a new file: the last component
+    names the file. A final symlink and /proc/self/fd/N name their target, so they mismatch:
+    only flagged, and read-only, no finding."""
+    built()
+    work = tmp_path / "w"
+    work.mkdir()
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED), str(work),
+             "benign"], timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+    who = json.loads((work / "who.json").read_text())
+    got = {x["args"]["filename"]: x for x in recs if x.get("type") == "syscall"
+           and x.get("tid") == who["tid"] and x.get("syscall") == "openat"
+           and x.get("read_at_exit")}
+    for case in who["cases"]:
+        x = got[case["path"]]
+        assert x["opened"] == case["opened"], x
+        final_link = case["path"].endswith("filelink") or case["path"].startswith("/proc/")
+        assert x.get("name_mismatch", False) == final_link, x
+    # the one finding is the O_CREAT by ctypes, unaudited as any native write, not a mismatch
+    [f] = [x for x in findings(recs) if x.get("tid") == who["tid"]]
+    assert f["args"]["filename"].endswith("/new") and "name_mismatch" not in f
+    assert not [x for x in recs if x.get("verdict") == "changed"]
+
+
+@needs_root_bpf
+def test_path_read_at_neither_end_still_names_the_file(tmp_path):
+    # not resident at entry, zapped again before the exit: no path at all, but what was opened
+    recs, r, work = monitor_mapped(tmp_path, "gone")
+    assert "read_at_exit" not in r and "changed" not in r and r["ret"] >= 0
+    assert r["opened"] == "fifo" and "name_mismatch" not in r
+    assert str(work) not in json.dumps(r["args"])
+    assert r["verdict"] == "unaudited"
+
+
+@needs_root_bpf
+def test_human_output_says_what_was_opened_and_what_was_not_re_read(tmp_path):
+    for mode, text in (("decoy", ' [read at exit] [the kernel opened "fifo"] = '),
+                       ("zap", " [not re-read at exit] = ")):
+        recs, r, work = monitor_mapped(tmp_path / mode, mode, "--raw")
+        out = run([str(MONITOR), "-r", str(tmp_path / mode / "o.jsonl")], timeout=120)
+        assert out.returncode == 0, out.stderr
+        [line] = [x for x in out.stdout.splitlines() if "O_WRONLY, 0000)" in x]
+        assert text in line, line

@@ -279,6 +279,10 @@ static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 #undef K
 };
 
+/* the next open's path was read at exit (PYX_SCF_READ_AT_EXIT) and the kernel opened a file of
+ * this name (PYX_SCF_OPENED); then cleared */
+static const char *cur_opened;
+
 static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, uint64_t a1,
 		 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ...)
 {
@@ -350,6 +354,15 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 		}
 	}
 	va_end(ap);
+	if (cur_opened) {
+		struct pyx_sc_data *d = &r->data[PYX_SC_OPENED_DATA];
+
+		memcpy(rbuf + used, cur_opened, strlen(cur_opened) + 1);
+		d->off = used, d->len = strlen(cur_opened) + 1, d->flags = PYX_DF_PRESENT;
+		used += d->len;
+		r->hdr.flags |= PYX_SCF_READ_AT_EXIT | PYX_SCF_OPENED;
+		cur_opened = NULL;
+	}
 	r->hdr.size = used;
 	feed(r);
 }
@@ -469,6 +482,24 @@ static void t_open(void)
 	       "A 100 open mismatch [openat] (path differs)\n"
 	       "S 100 openat unaudited after open\n"
 	       "A 100 open mismatch [openat] (open flags differ)\n"
+	       "S 100 openat unaudited after open\n");
+}
+
+/* A path read at exit that does not name the file the kernel opened (a decoy written after the
+ * kernel's copy) matches no audit event: the event naming the decoy does not explain it. */
+static void t_opened_mismatch(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/decoy", "w", (int64_t)O_W_C_T);
+	cur_opened = "decoy";
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, O_W_C_T | 02000000, 0666, 0, 0, "/tmp/decoy");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/tmp/decoy", "w", (int64_t)O_W_C_T);
+	cur_opened = "secret";
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, O_W_C_T | 02000000, 0666, 0, 0, "/tmp/decoy");
+	expect("opened_mismatch",
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 open no-syscall\n"
 	       "S 100 openat unaudited after open\n");
 }
 
@@ -1473,6 +1504,7 @@ int main(int argc, char **argv)
 	}
 
 	t_open();
+	t_opened_mismatch();
 	t_relative_sqlite();
 	t_fileops();
 	t_reason_order();

@@ -498,9 +498,74 @@ static void test_changed(void)
 	CHECK(dec(&b, &v) == -EINVAL);
 	build_openat(&b);
 	b.rec.hdr.flags = PYX_SCF_READ_AT_EXIT;
-	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed);
+	CHECK(dec(&b, &v) == 0 && v.read_at_exit && !v.changed && !v.unverified);
+	b.rec.hdr.flags = PYX_SCF_UNVERIFIED; /* read at entry, faulted at exit: not a change */
+	CHECK(dec(&b, &v) == 0 && v.unverified && !v.changed && !v.read_at_exit);
+	b.rec.hdr.flags = PYX_SCF_UNVERIFIED | PYX_SCF_ENTRY; /* never compared */
+	CHECK(dec(&b, &v) == -EINVAL);
 	b.rec.hdr.flags = 1 << 7;
 	CHECK(dec(&b, &v) == -EINVAL);
+}
+
+/* A path read at exit, with the kernel's name of the file opened (PYX_SCF_OPENED): the name's
+ * checks, and when the path's last component does not name it (a decoy, or a final symlink). */
+static int opened_as(const char *path, const char *name, unsigned int flags, long ret)
+{
+	struct recbuf b;
+	struct pyx_sysview v;
+	size_t used;
+	int err;
+
+	sc_begin(&b, PYX_SC_openat);
+	b.rec.args[0] = (uint64_t)-100;
+	b.rec.ret = ret;
+	used = put_data(&b, 0, 1, path, strlen(path) + 1, 0, 0);
+	put_data(&b, used, PYX_SC_OPENED_DATA, name, strlen(name) + 1, 0, 0);
+	b.rec.hdr.flags = flags;
+	err = dec(&b, &v);
+	if (err)
+		return err;
+	CHECK(v.read_at_exit == !!(flags & PYX_SCF_READ_AT_EXIT) && !strcmp(v.opened, name));
+	return v.name_mismatch;
+}
+
+static void test_opened(void)
+{
+	const unsigned int f = PYX_SCF_READ_AT_EXIT | PYX_SCF_OPENED;
+
+	CHECK(opened_as("/w/fifo", "fifo", f, 3) == 0);
+	CHECK(opened_as("fifo", "fifo", f, 3) == 0);
+	CHECK(opened_as("/w/decoy.txt", "fifo", f, 3) == 1);
+	CHECK(opened_as("/w/fif", "fifo", f, 3) == 1);
+	CHECK(opened_as("/w/fifoo", "fifo", f, 3) == 1);
+	/* the last component, trailing slashes skipped; none to compare in ".", "..", "/" */
+	CHECK(opened_as("/w/dir//", "dir", f, 3) == 0);
+	CHECK(opened_as("/w/dir/.", "w", f, 3) == 0);
+	CHECK(opened_as("/w/dir/..", "x", f, 3) == 0);
+	CHECK(opened_as("/", "/", f, 3) == 0);
+	CHECK(opened_as("//", "x", f, 3) == 0);
+	CHECK(opened_as("/w/dir", "/", f, 3) == 0); /* O_TMPFILE's anonymous file */
+	/* only with a path read at exit, on a successful open */
+	CHECK(opened_as("/w/fifo", "fifo", PYX_SCF_OPENED, 3) == -EINVAL);
+	CHECK(opened_as("/w/fifo", "fifo", f, -2) == -EINVAL);
+	/* or not read again at exit: the entry value is compared */
+	CHECK(opened_as("/w/fifo", "fifo", PYX_SCF_UNVERIFIED | PYX_SCF_OPENED, 3) == 0);
+	CHECK(opened_as("/w/decoy", "fifo", PYX_SCF_UNVERIFIED | PYX_SCF_OPENED, 3) == 1);
+	{
+		/* or with no path at all: read at neither end */
+		struct recbuf b;
+		struct pyx_sysview v;
+
+		sc_begin(&b, PYX_SC_openat);
+		b.rec.args[0] = (uint64_t)-100;
+		b.rec.ret = 3;
+		b.rec.data[1].flags = PYX_DF_FAULT;
+		put_data(&b, 0, PYX_SC_OPENED_DATA, "fifo", 5, 0, 0);
+		b.rec.hdr.flags = PYX_SCF_OPENED;
+		CHECK(dec(&b, &v) == 0 && !strcmp(v.opened, "fifo") && !v.name_mismatch);
+		b.rec.data[1].flags = 0; /* a NULL path is no fault */
+		CHECK(dec(&b, &v) == -EINVAL);
+	}
 }
 
 struct procbuf {
@@ -773,6 +838,7 @@ int main(void)
 	test_other_kinds();
 	test_evasion_rows();
 	test_changed();
+	test_opened();
 	test_process();
 	test_view_times();
 	test_view_copy();

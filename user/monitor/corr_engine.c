@@ -794,7 +794,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 		if (a->kind != PYX_AK_PATH)
 			continue;
-		if (a->present && !a->null && !a->fault && !a->truncated)
+		/* a path that may be a decoy (name_mismatch, below) teaches no state either: no
+		 * sqlite, semaphore or library the process would then be excused for */
+		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch)
 			sp.abs[n] = corr_resolve_sc(c, p,
 						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 						    a->u.path.str, n);
@@ -805,6 +807,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	/* issue 8: no audit event does its work through an io_uring, so none explains a request,
 	 * however alike its arguments (a forged sys.audit("open", path) must not cover one) */
 	if (sv->io_uring)
+		goto judged;
+	/* A path read at exit that does not name the file the kernel opened (PYX_SCF_OPENED):
+	 * maybe a decoy written after the kernel's copy, maybe a final symlink. Neither an event
+	 * nor an exemption may be matched on a name the syscall may not have used: a decoy would
+	 * choose its own explanation (docs/correlation.md, "Time of check"). */
+	if (sv->name_mismatch)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -822,7 +830,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 judged:
 	sensitive = corr_sensitive(sv);
-	if (sensitive && !explained && !sv->io_uring) {
+	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
@@ -881,10 +889,12 @@ judged:
 		} else {
 			corr_count_top(c, sv, x);
 			err = pass_shared(c, th, rec, size, PYX_V_UNAUDITED,
-					  sv->io_uring  ? "done through io_uring, which no audit "
-							  "event covers"
-					  : th->ctx.has ? NULL
-							: "no audit event before it",
+					  sv->io_uring ? "done through io_uring, which no audit "
+							 "event covers"
+					  : sv->name_mismatch ? "its path, read at exit, does not "
+								"name the file opened"
+					  : th->ctx.has       ? NULL
+							      : "no audit event before it",
 					  x, shared, view_gen);
 		}
 	} else {

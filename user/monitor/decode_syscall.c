@@ -294,6 +294,58 @@ static size_t union_bytes(enum pyx_argk kind)
 	}
 }
 
+/*
+ * PYX_SCF_OPENED: the kernel's name of the file a read-at-exit open opened, and whether the path
+ * shown names it. The path was read at exit, after the kernel's copy: a second thread may have
+ * written a decoy there. Only the last component can be compared with a dentry's name, and not
+ * always: none for "/", ".", ".." (the dentry is the directory's, whatever its name), a cut path,
+ * or a dentry named "/" (the root, an O_TMPFILE file). A final symlink (libfoo.so.1 ->
+ * libfoo.so.1.2.3, /proc/self/fd/N, /dev/stdin) gives its target's name: a mismatch is then
+ * benign, so a mismatch is no proof of a decoy, only proof that the path shown cannot be
+ * trusted to name the file (docs/correlation.md, "Time of check").
+ */
+static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
+			 struct pyx_sysview *out)
+{
+	const struct pyx_sc_data *d = &r->data[PYX_SC_OPENED_DATA];
+	const char *p, *path = NULL, *last, *end;
+	size_t n;
+	unsigned int i;
+
+	const struct pyx_sysarg *a = NULL;
+
+	for (i = 0; i < out->nargs && !a; i++)
+		if (out->args[i].kind == PYX_AK_PATH)
+			a = &out->args[i];
+	/* read at exit, not read again at exit, or read at neither end */
+	if (!a || (!(flags & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED)) && !a->fault) ||
+	    r->ret < 0 ||
+	    (r->sc != PYX_SC_openat && r->sc != PYX_SC_open && r->sc != PYX_SC_openat2 &&
+	     r->sc != PYX_SC_creat))
+		return -EINVAL;
+	if (d->flags != PYX_DF_PRESENT || d->count || !d->len || d->len > PYX_OPENED_NAME_MAX ||
+	    d->off < sizeof(*r) || (size_t)d->off + d->len > size)
+		return -EINVAL;
+	p = (const char *)r + d->off;
+	if (p[d->len - 1] || memchr(p, 0, d->len - 1))
+		return -EINVAL;
+	out->opened = p;
+	if (a->present && !a->truncated && !a->fault)
+		path = a->u.path.str;
+	if (!path || !strcmp(p, "/"))
+		return 0;
+	end = path + strlen(path);
+	while (end > path && end[-1] == '/')
+		end--;
+	for (last = end; last > path && last[-1] != '/'; last--)
+		;
+	n = end - last;
+	if (!n || (n == 1 && last[0] == '.') || (n == 2 && last[0] == '.' && last[1] == '.'))
+		return 0;
+	out->name_mismatch = n != (size_t)d->len - 1 || memcmp(last, p, n);
+	return 0;
+}
+
 int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 {
 	const struct pyx_rec_syscall *r = rec;
@@ -310,7 +362,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	flags = r->hdr.flags & ~PYX_HDRF_UNREPORTED;
 	if (r->hdr.size != size || r->hdr.type != PYX_REC_SYSCALL ||
 	    (flags & ~(PYX_SCF_ENTRY | PYX_SCF_CHANGED | PYX_SCF_READ_AT_EXIT | PYX_SCF_IO_URING |
-		       PYX_SCF_NO_RESULT | PYX_SCF_USTACK)))
+		       PYX_SCF_NO_RESULT | PYX_SCF_UNVERIFIED | PYX_SCF_OPENED | PYX_SCF_USTACK)))
 		return -EINVAL;
 	if (flags & PYX_SCF_USTACK) {
 		/* the stack trailer ends the record, 8-aligned after the tail */
@@ -361,6 +413,9 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->at_entry = flags & PYX_SCF_ENTRY;
 	out->changed = flags & PYX_SCF_CHANGED;
 	out->read_at_exit = flags & PYX_SCF_READ_AT_EXIT;
+	out->unverified = flags & PYX_SCF_UNVERIFIED;
+	out->opened = NULL;
+	out->name_mismatch = false;
 	out->io_uring = flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
 	out->no_result = flags & PYX_SCF_NO_RESULT;
@@ -379,7 +434,8 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		memset(a, 0, offsetof(struct pyx_sysarg, u) + union_bytes(row->kinds[i]));
 		a->kind = row->kinds[i];
 		if (a->kind == PYX_AK_NONE) {
-			if (d->off || d->len || d->flags || d->count)
+			if ((d->off || d->len || d->flags || d->count) &&
+			    !(i == PYX_SC_OPENED_DATA && (flags & PYX_SCF_OPENED)))
 				return -EINVAL;
 			continue;
 		}
@@ -399,6 +455,8 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		}
 		prev = a->kind;
 	}
+	if (flags & PYX_SCF_OPENED)
+		return decode_opened(r, size, flags, out);
 	return 0;
 }
 

@@ -105,7 +105,12 @@ struct pyx_sysview {
 	bool changed;        /* PYX_SCF_CHANGED: an argument changed during the syscall (TOCTOU);
 			       * args[i].changed says which; the values shown are the entry ones */
 	bool read_at_exit;   /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
-	bool io_uring;       /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
+	bool unverified;     /* PYX_SCF_UNVERIFIED: read at entry, unreadable at exit */
+	/* PYX_SCF_OPENED: the kernel's name of the file opened (a read-at-exit open), else NULL;
+	 * name_mismatch: the path's last component is not that name (a decoy, or a symlink) */
+	const char *opened;
+	bool name_mismatch;
+	bool io_uring; /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
 	unsigned int uring_op; /* its IORING_OP_* opcode */
 	bool no_result;        /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */
 	unsigned int nargs;    /* arguments in the table row (0..6) */

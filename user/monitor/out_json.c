@@ -1104,6 +1104,15 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 	}
 	if (sv->read_at_exit)
 		pyx_buf_puts(b, ",\"read_at_exit\":true");
+	if (sv->unverified)
+		pyx_buf_puts(b, ",\"unverified\":true");
+	if (sv->opened) {
+		/* a path read at exit: the kernel's name of the file it opened (a decoy shows) */
+		pyx_buf_puts(b, ",\"opened\":");
+		pyx_json_bytes(b, sv->opened, strlen(sv->opened));
+		if (sv->name_mismatch)
+			pyx_buf_puts(b, ",\"name_mismatch\":true");
+	}
 	if (sv->io_uring) {
 		const char *op = pyx_uring_op_name(sv->uring_op);
 

@@ -493,6 +493,13 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 			pyx_buf_printf(&body, " [%s changed during the syscall]", sv->args[i].name);
 	if (sv->read_at_exit)
 		pyx_buf_puts(&body, " [read at exit]");
+	if (sv->unverified)
+		pyx_buf_puts(&body, " [not re-read at exit]");
+	if (sv->name_mismatch) {
+		pyx_buf_puts(&body, " [the kernel opened ");
+		plain_quoted(&body, sv->opened, strlen(sv->opened));
+		pyx_buf_putc(&body, ']');
+	}
 	if (sv->io_uring) {
 		const char *op = pyx_uring_op_name(sv->uring_op);
 
