@@ -53,14 +53,14 @@ def test_same_open_without_the_rewrite_is_only_unaudited(tmp_path):
 MAPPED = CORPUS / "evasion" / "with_args" / "toctou_mapped.py"
 
 
-def monitor_mapped(tmp_path, mode, *extra):
+def monitor_mapped(tmp_path, mode, *extra, extra_argv=()):
     built()
     work = tmp_path / "w"
     work.mkdir(parents=True)
     os.mkfifo(work / "fifo", 0o600)
     out = tmp_path / "o.jsonl"
     r = run([str(MONITOR), "-j", *extra, "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED),
-             str(work), mode], timeout=240)
+             str(work), mode, *extra_argv], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
     recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
     who = json.loads((work / "who.json").read_text())
@@ -138,8 +138,25 @@ def test_path_read_at_neither_end_still_names_the_file(tmp_path):
     recs, r, work = monitor_mapped(tmp_path, "gone")
     assert "read_at_exit" not in r and "changed" not in r and r["ret"] >= 0
     assert r["opened"] == "fifo" and "name_mismatch" not in r
+    assert r["name_unchecked"] is True
     assert str(work) not in json.dumps(r["args"])
     assert r["verdict"] == "unaudited"
+    assert r["why"] == "its path could not be checked against the file opened"
+
+
+@needs_root_bpf
+def test_an_uncheckable_path_is_explained_by_no_event(tmp_path):
+    # a forged audit event names the decoy just before the open: a path read at neither end
+    # (the page zapped again) or cut (a decoy longer than the copy) cannot be checked against
+    # the file opened, so nothing may be matched on it: fail closed
+    for mode in ("gone", "long"):
+        recs, r, work = monitor_mapped(tmp_path / mode, mode, extra_argv=["claim"])
+        assert r["ret"] >= 0 and r["opened"] == "fifo" and r["name_unchecked"] is True, r
+        assert r["verdict"] == "unaudited", r
+        assert r["why"] == "its path could not be checked against the file opened"
+        [ev] = [x for x in recs if x.get("type") == "audit" and x.get("event") == "open"
+                and x.get("tid") == r["tid"]]
+        assert ev.get("verdict") != "matched", ev
 
 
 @needs_root_bpf
@@ -151,3 +168,27 @@ def test_human_output_says_what_was_opened_and_what_was_not_re_read(tmp_path):
         assert out.returncode == 0, out.stderr
         [line] = [x for x in out.stdout.splitlines() if "O_WRONLY, 0000)" in x]
         assert text in line, line
+
+
+@needs_root_bpf
+def test_openat2_whose_open_how_was_not_read_at_entry_fails_closed(tmp_path):
+    # openat2 to write and create, its struct open_how in a cold page: zapped again during the
+    # open (read at neither end: the record must still decode), or a read-only decoy written
+    # there after the kernel's copy (read at exit: the flags shown are the decoy's). Either way
+    # the open is judged as the write it may be: unaudited, as any native write
+    for mode in ("how-zap", "how-decoy"):
+        built()
+        work = tmp_path / mode / "w"
+        work.mkdir(parents=True)
+        os.mkfifo(work / "fifo", 0o600)
+        out = tmp_path / mode / "o.jsonl"
+        r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED),
+                 str(work), mode], timeout=240)
+        assert r.returncode == 0, r.stdout + r.stderr
+        recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+        who = json.loads((work / "who.json").read_text())
+        assert not [x for x in recs if x.get("type") == "malformed"], mode
+        [x] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
+               and x.get("syscall") == "openat2"]
+        assert x["ret"] >= 0 and x["opened"] == "fifo" and "name_mismatch" not in x, x
+        assert x["verdict"] == "unaudited", x

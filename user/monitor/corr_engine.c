@@ -796,7 +796,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 			continue;
 		/* a path that may be a decoy (name_mismatch, below) teaches no state either: no
 		 * sqlite, semaphore or library the process would then be excused for */
-		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch)
+		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch &&
+		    !sv->name_unchecked)
 			sp.abs[n] = corr_resolve_sc(c, p,
 						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 						    a->u.path.str, n);
@@ -811,8 +812,10 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	/* A path read at exit that does not name the file the kernel opened (PYX_SCF_OPENED):
 	 * maybe a decoy written after the kernel's copy, maybe a final symlink. Neither an event
 	 * nor an exemption may be matched on a name the syscall may not have used: a decoy would
-	 * choose its own explanation (docs/correlation.md, "Time of check"). */
-	if (sv->name_mismatch)
+	 * choose its own explanation (docs/correlation.md, "Time of check"). So for a path that
+	 * could not be checked against that name (read at neither end, cut, or the name missing):
+	 * fail closed. */
+	if (sv->name_mismatch || sv->name_unchecked)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -830,7 +833,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 judged:
 	sensitive = corr_sensitive(sv);
-	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch) {
+	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch && !sv->name_unchecked) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
@@ -893,8 +896,11 @@ judged:
 							 "event covers"
 					  : sv->name_mismatch ? "its path, read at exit, does not "
 								"name the file opened"
-					  : th->ctx.has       ? NULL
-							      : "no audit event before it",
+					  : sv->name_unchecked
+						  ? "its path could not be checked against "
+						    "the file opened"
+					  : th->ctx.has ? NULL
+							: "no audit event before it",
 					  x, shared, view_gen);
 		}
 	} else {

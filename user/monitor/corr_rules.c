@@ -800,8 +800,13 @@ static inline __attribute__((always_inline)) uint64_t sc_oflags(const struct pyx
 	/* sc_arg(sv, CR_OFLAGS) */
 	if (row && row->oflags >= 0 && (unsigned int)row->oflags < sv->nargs)
 		return sv->args[row->oflags].raw;
+	/* openat2's struct open_how not read at entry (read at exit: maybe a decoy written after
+	 * the kernel's copy; or read at neither end) says nothing of the open: taken as a write
+	 * that creates, fail closed (docs/correlation.md, "Time of check"). Python never calls
+	 * openat2, so only native code pays for it. */
 	if ((a = sc_arg(sv, CR_HOW)))
-		return a->present ? a->u.how.flags : 0;
+		return a->present && !sv->read_at_exit ? a->u.how.flags
+						       : K_O_WRONLY | K_O_CREAT | K_O_TRUNC;
 	return 0;
 }
 

@@ -305,24 +305,12 @@ static size_t union_bytes(enum pyx_argk kind)
  * trusted to name the file (docs/correlation.md, "Time of check").
  */
 static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
-			 struct pyx_sysview *out)
+			 struct pyx_sysview *out, const struct pyx_sysarg *a)
 {
 	const struct pyx_sc_data *d = &r->data[PYX_SC_OPENED_DATA];
 	const char *p, *path = NULL, *last, *end;
 	size_t n;
-	unsigned int i;
 
-	const struct pyx_sysarg *a = NULL;
-
-	for (i = 0; i < out->nargs && !a; i++)
-		if (out->args[i].kind == PYX_AK_PATH)
-			a = &out->args[i];
-	/* read at exit, not read again at exit, or read at neither end */
-	if (!a || (!(flags & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED)) && !a->fault) ||
-	    r->ret < 0 ||
-	    (r->sc != PYX_SC_openat && r->sc != PYX_SC_open && r->sc != PYX_SC_openat2 &&
-	     r->sc != PYX_SC_creat))
-		return -EINVAL;
 	if (d->flags != PYX_DF_PRESENT || d->count || !d->len || d->len > PYX_OPENED_NAME_MAX ||
 	    d->off < sizeof(*r) || (size_t)d->off + d->len > size)
 		return -EINVAL;
@@ -332,7 +320,13 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 	out->opened = p;
 	if (a->present && !a->truncated && !a->fault)
 		path = a->u.path.str;
-	if (!path || !strcmp(p, "/"))
+	/* read at neither end, or cut: nothing to compare the name with, and a decoy could be
+	 * either (a page zapped again before the exit; a decoy longer than the copy) */
+	if (!path) {
+		out->name_unchecked = true;
+		return 0;
+	}
+	if (!strcmp(p, "/"))
 		return 0;
 	end = path + strlen(path);
 	while (end > path && end[-1] == '/')
@@ -344,6 +338,42 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 		return 0;
 	out->name_mismatch = n != (size_t)d->len - 1 || memcmp(last, p, n);
 	return 0;
+}
+
+/*
+ * An open-family syscall's path the record cannot vouch for: read at exit, not re-read at exit,
+ * or an argument read at neither end (the cases the BPF side reads the opened file's name for,
+ * PYX_SCF_OPENED; bpf/pyxcheck.bpf.c, sc_exit). A successful one without that name (the fd
+ * closed or replaced by another thread before the exit tracepoint ran) is unchecked, as a path
+ * that cannot be compared: fail closed, nothing is matched on it. PYX_SCF_OPENED on any other
+ * record is malformed.
+ */
+static int decode_untrusted_open(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
+				 struct pyx_sysview *out)
+{
+	const struct pyx_sysarg *path = NULL;
+	bool untrusted = flags & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED);
+	bool open_family = r->sc == PYX_SC_openat || r->sc == PYX_SC_open ||
+			   r->sc == PYX_SC_openat2 || r->sc == PYX_SC_creat;
+	unsigned int i;
+
+	if (!open_family || r->ret < 0)
+		return (flags & PYX_SCF_OPENED) ? -EINVAL : 0;
+	for (i = 0; i < out->nargs; i++) {
+		const struct pyx_sysarg *a = &out->args[i];
+
+		if (a->kind == PYX_AK_PATH && !path)
+			path = a;
+		if (pyx_argk_has_data(a->kind) && a->fault)
+			untrusted = true;
+	}
+	if (!path || !untrusted)
+		return (flags & PYX_SCF_OPENED) ? -EINVAL : 0;
+	if (!(flags & PYX_SCF_OPENED)) {
+		out->name_unchecked = true;
+		return 0;
+	}
+	return decode_opened(r, size, flags, out, path);
 }
 
 int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
@@ -416,6 +446,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->unverified = flags & PYX_SCF_UNVERIFIED;
 	out->opened = NULL;
 	out->name_mismatch = false;
+	out->name_unchecked = false;
 	out->io_uring = flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
 	out->no_result = flags & PYX_SCF_NO_RESULT;
@@ -455,9 +486,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		}
 		prev = a->kind;
 	}
-	if (flags & PYX_SCF_OPENED)
-		return decode_opened(r, size, flags, out);
-	return 0;
+	return decode_untrusted_open(r, size, flags, out);
 }
 
 static __thread struct {
@@ -501,8 +530,10 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 		return sv_last.ok ? &sv_last.view : NULL;
 	/* the kept record decoded, and this one differs from it in the times and result only: the
 	 * checks of those three fields as pyx_sysrec_decode() makes them, then the fields they
-	 * give (the rest of the view is a function of the bytes just compared) */
+	 * give (the rest of the view is a function of the bytes just compared, and of the
+	 * result's sign: whether an open's path is checked, decode_untrusted_open()) */
 	if (sv_last.size == size && sv_last.ok && sv_same_but_times(sv_last.rec, rec, size) &&
+	    (r->ret < 0) == (((const struct pyx_rec_syscall *)sv_last.rec)->ret < 0) &&
 	    r->hdr.ts_ns >= r->enter_ns &&
 	    !(sc_entry_only[r->sc] && (r->ret || r->hdr.ts_ns != r->enter_ns))) {
 		struct pyx_rec_syscall *k = sv_last.rec;

@@ -107,9 +107,14 @@ struct pyx_sysview {
 	bool read_at_exit;   /* PYX_SCF_READ_AT_EXIT: not resident at entry, read at exit */
 	bool unverified;     /* PYX_SCF_UNVERIFIED: read at entry, unreadable at exit */
 	/* PYX_SCF_OPENED: the kernel's name of the file opened (a read-at-exit open), else NULL;
-	 * name_mismatch: the path's last component is not that name (a decoy, or a symlink) */
+	 * name_mismatch: the path's last component is not that name (a decoy, or a symlink);
+	 * name_unchecked: a successful open whose path is not to be trusted (read at exit, not
+	 * re-read at exit, or an argument read at neither end) could not be checked against it:
+	 * the path read at neither end or cut, or the name missing (the fd closed by another
+	 * thread before the exit). Either one: nothing may be matched on the path. */
 	const char *opened;
 	bool name_mismatch;
+	bool name_unchecked;
 	bool io_uring; /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
 	unsigned int uring_op; /* its IORING_OP_* opcode */
 	bool no_result;        /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */

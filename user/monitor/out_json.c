@@ -1113,6 +1113,8 @@ static void json_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 		if (sv->name_mismatch)
 			pyx_buf_puts(b, ",\"name_mismatch\":true");
 	}
+	if (sv->name_unchecked)
+		pyx_buf_puts(b, ",\"name_unchecked\":true");
 	if (sv->io_uring) {
 		const char *op = pyx_uring_op_name(sv->uring_op);
 

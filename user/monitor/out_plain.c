@@ -499,6 +499,12 @@ static void plain_syscall(struct pyx_writer *w, const struct pyx_sysview *sv)
 		pyx_buf_puts(&body, " [the kernel opened ");
 		plain_quoted(&body, sv->opened, strlen(sv->opened));
 		pyx_buf_putc(&body, ']');
+	} else if (sv->name_unchecked && sv->opened) {
+		pyx_buf_puts(&body, " [path unchecked: the kernel opened ");
+		plain_quoted(&body, sv->opened, strlen(sv->opened));
+		pyx_buf_putc(&body, ']');
+	} else if (sv->name_unchecked) {
+		pyx_buf_puts(&body, " [path unchecked]");
 	}
 	if (sv->io_uring) {
 		const char *op = pyx_uring_op_name(sv->uring_op);

@@ -24,8 +24,12 @@ import threading
 import time
 
 work, mode = sys.argv[1], sys.argv[2]
+# "claim": an audit event naming the decoy is raised just before the open, as a forger would
+claim = len(sys.argv) > 3 and sys.argv[3] == "claim"
 fifo = os.path.join(work, "fifo")
 decoy = os.path.join(work, "decoy.txt")
+if mode == "long":  # a decoy longer than the monitor's copy of a path (cut: not comparable)
+    decoy = os.path.join(work, *["d" * 200] * 6, "decoy.txt")
 libc = ctypes.CDLL(None, use_errno=True)
 libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 MADV_DONTNEED = 4
@@ -70,6 +74,38 @@ if mode == "benign":
     with open(os.path.join(work, "who.json"), "w") as f:
         json.dump(who, f)
     sys.exit(0)
+if mode in ("how-zap", "how-decoy"):
+    # openat2(2) of the FIFO to write and create, its struct open_how in a cold page: zapped
+    # again during the open (read at neither end), or a read-only decoy written there
+    import struct
+    libc.syscall.restype = ctypes.c_long
+    with open(page, "wb") as f:
+        f.write(struct.pack("QQQ", os.O_WRONLY | os.O_CREAT, 0o600, 0).ljust(4096, b"\0"))
+    fd = os.open(page, os.O_RDWR)
+    m = mmap.mmap(fd, 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+    pathbuf = ctypes.create_string_buffer(fifo.encode())
+    who = {"pid": os.getpid()}
+
+    def opener2():
+        who["tid"] = threading.get_native_id()
+        r = libc.syscall(437, -100, pathbuf, ctypes.c_void_p(addr), 24)  # openat2
+        assert r >= 0, ctypes.get_errno()
+        os.close(r)
+
+    t = threading.Thread(target=opener2)
+    t.start()
+    time.sleep(1.0)
+    if mode == "how-zap":
+        assert libc.madvise(addr, 4096, MADV_DONTNEED) == 0
+    else:
+        os.pwrite(fd, struct.pack("QQQ", 0, 0, 0), 0)  # O_RDONLY, through the page cache
+    r = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    t.join()
+    os.close(r)
+    with open(os.path.join(work, "who.json"), "w") as f:
+        json.dump(who, f)
+    sys.exit(0)
 with open(page, "wb") as f:
     f.write(fifo.encode().ljust(4096, b"\0"))
 fd = os.open(page, os.O_RDWR)
@@ -82,6 +118,8 @@ who = {"pid": os.getpid()}
 
 def opener():
     who["tid"] = threading.get_native_id()
+    if claim:
+        sys.audit("open", decoy, None, os.O_WRONLY)
     r = libc.open(ctypes.c_char_p(addr), os.O_WRONLY)
     assert r >= 0, ctypes.get_errno()
     os.close(r)
@@ -92,7 +130,7 @@ t.start()
 time.sleep(1.0)  # the opener is blocked inside open(2) by now
 if mode in ("zap", "gone"):
     assert libc.madvise(addr, 4096, MADV_DONTNEED) == 0
-elif mode == "decoy":
+elif mode in ("decoy", "long"):
     os.pwrite(fd, decoy.encode() + b"\0", 0)  # through the page cache: the PTE stays absent
 r = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
 t.join()
