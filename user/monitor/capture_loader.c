@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -265,6 +266,36 @@ int pyx_bpf_check(char *why, size_t n)
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+/*
+ * The kernel grows a file descriptor table by doubling it (64, 128, 256, 512, ...), and in a process
+ * with more than one thread each growth waits for an RCU grace period (expand_fdtable(): 5-20 ms
+ * here) while every other thread's open, BPF object or link waits behind it. `-a` holds ~285
+ * descriptors before "probes attached" (maps, programs, ~116 perf events and their links, the
+ * uprobe links), all opened after the BTF, builtin and attach threads exist: three growths, each
+ * on the path to "probes attached" (seen off-CPU in bpf_perf_link_attach(), the uprobe link, the
+ * loads). Grown once here, single-threaded, a growth costs no grace period. The table never shrinks;
+ * lowest-free-descriptor allocation is unchanged.
+ */
+void pyx_loader_reserve_fds(void)
+{
+	struct rlimit rl;
+	long want = 1024;
+	int fd, high;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur < want)
+		want = (long)rl.rlim_cur;
+	if (want <= 64)
+		return;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, want - 1);
+	close(fd);
+	if (high >= 0)
+		close(high);
 }
 
 static int check_environment(const struct pyx_loader_opts *opts)
