@@ -254,6 +254,48 @@ none:
 	return -ENOENT;
 }
 
+/*
+ * The uprobe_multi links in a thread of their own, started as soon as the object is loaded: the
+ * kernel's first uprobe registration waits for an RCU grace period (uprobe_register() ->
+ * percpu_down_write(&dup_mmap_sem) -> rcu_sync_enter(): 5-20 ms here, the next ones are cheap
+ * while the rcu_sync has not gone idle again), a wait that the syscall tracepoints' links and the
+ * raw tracepoints' attach on the other threads now overlap. Only the uprobe_multi path runs here:
+ * it makes its own bpf() calls and touches no libbpf state but the programs' fds; libbpf's own
+ * USDT attach (older kernels) keeps to the loading thread.
+ */
+struct usdt_job {
+	struct pyx_loader *ld;
+	const struct pyx_loader_opts *opts;
+	pthread_t tid;
+	bool started;
+	int err;
+};
+
+static void *usdt_run(void *arg)
+{
+	struct usdt_job *job = arg;
+	const char *const *p;
+
+	for (p = job->opts->hook_paths; !job->err && p && *p; p++)
+		job->err = attach_usdt(job->ld, *p, job->opts->category_mask);
+	return NULL;
+}
+
+static void usdt_start(struct usdt_job *job)
+{
+	job->started = pthread_create(&job->tid, NULL, usdt_run, job) == 0;
+	if (!job->started)
+		usdt_run(job);
+}
+
+static int usdt_join(struct usdt_job *job)
+{
+	if (job->started)
+		pthread_join(job->tid, NULL);
+	job->started = false;
+	return job->err;
+}
+
 int pyx_bpf_check(char *why, size_t n)
 {
 	if (geteuid() != 0) {
@@ -877,6 +919,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	struct pyx_loader *ld = NULL;
 	struct tp_attach_set *tp_set = NULL;
 	struct pyx_kbtf kbtf = { .core_fd = -1 };
+	struct usdt_job usdt = { 0 };
 	char core_path[64];
 	const char *const *p;
 	int err;
@@ -969,14 +1012,23 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 			goto cleanup;
 		}
 	}
+	usdt.ld = ld;
+	usdt.opts = opts;
+	if (ld->specs)
+		usdt_start(&usdt);
 	if (tp_set)
 		shared_tp_link(tp_set);
-	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
+	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached apart. */
 	err = pyxcheck_bpf__attach(ld->skel);
 	if (err)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
-	for (p = opts->hook_paths; !err && p && *p; p++)
+	if (ld->specs) {
+		int usdt_err = usdt_join(&usdt);
+
+		err = err ? err : usdt_err;
+	}
+	for (p = opts->hook_paths; !err && !ld->specs && p && *p; p++)
 		err = attach_usdt(ld, *p, opts->category_mask);
 	if (tp_set) {
 		int tp_err = shared_tp_finish(ld, tp_set);
