@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -253,6 +254,48 @@ none:
 	return -ENOENT;
 }
 
+/*
+ * The uprobe_multi links in a thread of their own, started as soon as the object is loaded: the
+ * kernel's first uprobe registration waits for an RCU grace period (uprobe_register() ->
+ * percpu_down_write(&dup_mmap_sem) -> rcu_sync_enter(): 5-20 ms here, the next ones are cheap
+ * while the rcu_sync has not gone idle again), a wait that the syscall tracepoints' links and the
+ * raw tracepoints' attach on the other threads now overlap. Only the uprobe_multi path runs here:
+ * it makes its own bpf() calls and touches no libbpf state but the programs' fds; libbpf's own
+ * USDT attach (older kernels) keeps to the loading thread.
+ */
+struct usdt_job {
+	struct pyx_loader *ld;
+	const struct pyx_loader_opts *opts;
+	pthread_t tid;
+	bool started;
+	int err;
+};
+
+static void *usdt_run(void *arg)
+{
+	struct usdt_job *job = arg;
+	const char *const *p;
+
+	for (p = job->opts->hook_paths; !job->err && p && *p; p++)
+		job->err = attach_usdt(job->ld, *p, job->opts->category_mask);
+	return NULL;
+}
+
+static void usdt_start(struct usdt_job *job)
+{
+	job->started = pthread_create(&job->tid, NULL, usdt_run, job) == 0;
+	if (!job->started)
+		usdt_run(job);
+}
+
+static int usdt_join(struct usdt_job *job)
+{
+	if (job->started)
+		pthread_join(job->tid, NULL);
+	job->started = false;
+	return job->err;
+}
+
 int pyx_bpf_check(char *why, size_t n)
 {
 	if (geteuid() != 0) {
@@ -265,6 +308,36 @@ int pyx_bpf_check(char *why, size_t n)
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+/*
+ * The kernel grows a file descriptor table by doubling it (64, 128, 256, 512, ...), and in a process
+ * with more than one thread each growth waits for an RCU grace period (expand_fdtable(): 5-20 ms
+ * here) while every other thread's open, BPF object or link waits behind it. `-a` holds ~285
+ * descriptors before "probes attached" (maps, programs, ~116 perf events and their links, the
+ * uprobe links), all opened after the BTF, builtin and attach threads exist: three growths, each
+ * on the path to "probes attached" (seen off-CPU in bpf_perf_link_attach(), the uprobe link, the
+ * loads). Grown once here, single-threaded, a growth costs no grace period. The table never shrinks;
+ * lowest-free-descriptor allocation is unchanged.
+ */
+void pyx_loader_reserve_fds(void)
+{
+	struct rlimit rl;
+	long want = 1024;
+	int fd, high;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur < want)
+		want = (long)rl.rlim_cur;
+	if (want <= 64)
+		return;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, want - 1);
+	close(fd);
+	if (high >= 0)
+		close(high);
 }
 
 static int check_environment(const struct pyx_loader_opts *opts)
@@ -846,6 +919,7 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 	struct pyx_loader *ld = NULL;
 	struct tp_attach_set *tp_set = NULL;
 	struct pyx_kbtf kbtf = { .core_fd = -1 };
+	struct usdt_job usdt = { 0 };
 	char core_path[64];
 	const char *const *p;
 	int err;
@@ -938,14 +1012,23 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 			goto cleanup;
 		}
 	}
+	usdt.ld = ld;
+	usdt.opts = opts;
+	if (ld->specs)
+		usdt_start(&usdt);
 	if (tp_set)
 		shared_tp_link(tp_set);
-	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached below. */
+	/* Tracepoints auto-attach; bare SEC("usdt") programs do not and are attached apart. */
 	err = pyxcheck_bpf__attach(ld->skel);
 	if (err)
 		fprintf(stderr, "failed to attach tracepoints: %s%s\n", strerror(-err),
 			err == -ENOENT ? " (is tracefs mounted on /sys/kernel/tracing?)" : "");
-	for (p = opts->hook_paths; !err && p && *p; p++)
+	if (ld->specs) {
+		int usdt_err = usdt_join(&usdt);
+
+		err = err ? err : usdt_err;
+	}
+	for (p = opts->hook_paths; !err && !ld->specs && p && *p; p++)
 		err = attach_usdt(ld, *p, opts->category_mask);
 	if (tp_set) {
 		int tp_err = shared_tp_finish(ld, tp_set);

@@ -52,6 +52,10 @@ typedef int (*pyx_record_fn)(void *ctx, const void *rec, size_t size);
  * errno and prints one line "failed to X: reason" (with a hint: not root, no BTF, ...) to stderr.
  * */
 int pyx_loader_open(struct pyx_loader **out, const struct pyx_loader_opts *opts);
+/* Grow this process's file descriptor table to what the loader will hold (up to 1024, within
+ * RLIMIT_NOFILE) while the process has one thread: call before any thread is started. Best
+ * effort; without it the table grows as the loader opens, at a grace period each time. */
+void pyx_loader_reserve_fds(void);
 /* What loading the programs needs of this process and kernel, root and BTF, checked in one
  * place: by pyx_loader_open() and, before anything is started, by the monitor's preflight.
  * 0, or a negative errno with why filled in ("permission denied (run as root)"). */

@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 	if (opts.replay)
 		return mon_replay(&m, argc, argv);
 
+	/* before any thread: the loader's descriptors then grow the table without grace periods */
+	pyx_loader_reserve_fds();
 	ret = mon_preflight(&m);
 	if (ret)
 		return ret; /* nothing opened yet */
