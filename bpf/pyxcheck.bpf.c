@@ -128,6 +128,7 @@ _Static_assert(sizeof(((struct task_struct *)0)->comm) == PYX_COMM_LEN, "comm is
 
 /* A load the compiler must make where it is written (the unreported-loss checks of send()). */
 #define READ_ONCE(x) (*(volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -199,13 +200,48 @@ _Static_assert(PYX_SC__COUNT <= 128, "ev_explains holds 128 rows");
 /* An event older than this at the syscall's entry explains nothing. */
 #define PYX_EXPLAIN_NS (20 * 1000 * 1000ULL)
 
-/* A thread's last audit event: PYX_EVENT_UNKNOWN when none is left that explains a syscall; a
- * fresh (zeroed) slot's ts_ns 0 is older than PYX_EXPLAIN_NS at any syscall. */
-struct last_audit {
+/* A thread's last audit event (dump_explained()) and its process's membership mark (on_audit()),
+ * in a plain array indexed by the low bits of the tid, not in the thread's task-storage slot:
+ * the array's lookup is inlined by the verifier, where bpf_task_storage_get() was one helper call
+ * per audit event (~70 ns, docs/benchmarks.md, ninth pass). word: the event in its low 16 bits
+ * (PYX_EVENT_UNKNOWN once a syscall has used it, or when none explains one), LE_MON, and above
+ * them the owner's tag: the tid's high bits and the low 41 bits of the task's start_time (ns), so
+ * that a thread whose tid maps to the same entry, or a later thread that reuses the tid (another
+ * process's too), finds no event and no mark there. A thread only writes the entry it owns or
+ * takes it over: two threads on one entry cost each other a hash lookup or a dump that the event
+ * would have spared, never an event or a mark that is not theirs. The word is one 64-bit store:
+ * a reader sees one writer's tag, event and mark together; ts_ns, a second store, can be another
+ * writer's for an instant, which moves an explanation's 20 ms window (an explanation that any
+ * Python code can forge anyway, see dump_explained()). A fresh entry (0, 0) has no mark, and its
+ * time 0 is older than PYX_EXPLAIN_NS at any syscall. */
+#define LE_BITS 16
+#define LE_EV 0xffffULL
+#define LE_MON (1ULL << 16)
+#define LE_TAG (~0ULL << 17)
+struct last_ev {
+	__u64 word;
 	__u64 ts_ns;
-	__u32 event_id;  /* PYX_EVENT_UNKNOWN once a syscall has used it */
-	__u32 monitored; /* 1: its process is in the monitored set (on_audit(), sc_enter()) */
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << LE_BITS);
+	__type(key, __u32);
+	__type(value, struct last_ev);
+} last_ev SEC(".maps");
+
+/* The owner's tag of tid's entry (tid < 2^22, PID_MAX_LIMIT). */
+static __always_inline __u64 le_tag(const struct task_struct *task, __u32 tid)
+{
+	return ((task->start_time & ((1ULL << 41) - 1)) | ((__u64)(tid >> LE_BITS) << 41)) << 17;
+}
+
+static __always_inline struct last_ev *le_of(__u32 tid)
+{
+	__u32 i = tid & ((1 << LE_BITS) - 1);
+
+	return bpf_map_lookup_elem(&last_ev, &i);
+}
 
 /* Per thread, in task storage:
  *   - b: the record of a syscall whose memory is read at entry (pyxcheck_syscall.h, "Time of
@@ -213,13 +249,12 @@ struct last_audit {
  *     not a hash by tid: the record is built in place (a hash update copied the whole 5 KiB value
  *     and allocated it on every such syscall, and the exit deleted it), the slot is made once per
  *     thread and the kernel frees it with the thread, also when it dies inside a syscall;
- *   - la: its last audit event (dump_explained()). In the same slot (it was its own map): the
- *     exit of a read-only open, which uses the event up, finds it without a second look-up. A
- *     thread that sends an explaining event makes the whole slot, which its syscalls need anyway.
+ *   - monitored: its process is in the monitored set, for raw_row(). The last audit event and
+ *     the mark that on_audit() reads are in last_ev (ninth pass: one helper call less per event).
  */
 struct thread_state {
 	struct sc_buf b;
-	struct last_audit la;
+	__u32 monitored; /* 1: its process is in the monitored set (sc_enter(), raw_row()) */
 };
 
 struct {
@@ -796,38 +831,38 @@ static __always_inline int on_audit(__u32 category, __u32 event_id, const void *
 				    bool cast)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 id = pyx_task_pid_tgid(task), *busy, now;
-	struct thread_state *ts;
+	__u64 id = pyx_task_pid_tgid(task), *busy, now, tag, w, mon;
+	struct last_ev *le;
 	struct audit_buf *b;
 	int admit = ADMIT_IN;
 	__u32 n;
 
-	/* The thread's slot says whether its process is in the monitored set, which it leaves only
-	 * when it exits (sched_exit), with every thread: one hash lookup less per event. A slot is
-	 * marked where the set was looked up (here, and at a syscall entry that keeps its record
-	 * there); a process that is not in it never has a marked slot. */
-	ts = bpf_task_storage_get(&inflight, task, NULL, 0);
-	if (!ts || !ts->la.monitored) {
+	/* The thread's entry says whether its process is in the monitored set, which it leaves
+	 * only when it exits (sched_exit), with every thread: one hash lookup less per event. An
+	 * entry is marked here only, once the set was looked up; a process that is not in it never
+	 * has a marked entry with its threads' tags. */
+	tag = le_tag(task, (__u32)id);
+	le = le_of((__u32)id);
+	w = le ? READ_ONCE(le->word) : 0;
+	if ((w & (LE_TAG | LE_MON)) != (tag | LE_MON)) {
 		admit = usdt_admit_id(id);
 		if (!admit)
 			return 0;
 	}
+	mon = admit == ADMIT_IN ? LE_MON : 0;
 	now = bpf_ktime_get_ns(); /* one clock read for the record and the thread's last event */
-	/* The thread's last event (dump_explained): one that explains no syscall makes no slot,
-	 * but replaces the one before it, which must not explain the native call it led to. */
-	if (event_id < PYX_EV__COUNT && (ev_explains[event_id][0] | ev_explains[event_id][1])) {
-		if (!ts)
-			ts = bpf_task_storage_get(&inflight, task, NULL,
-						  BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (ts) {
-			ts->la.ts_ns = now;
-			ts->la.event_id = event_id;
+	/* The thread's last event (dump_explained): one that explains no syscall replaces the one
+	 * before it, which must not explain the native call it led to; an entry the thread does
+	 * not own holds no event of its, and is taken over only for the mark. */
+	if (le) {
+		if (event_id < PYX_EV__COUNT &&
+		    (ev_explains[event_id][0] | ev_explains[event_id][1])) {
+			le->ts_ns = now;
+			WRITE_ONCE(le->word, tag | mon | event_id);
+		} else if ((w & LE_TAG) == tag || mon) {
+			WRITE_ONCE(le->word, tag | mon | PYX_EVENT_UNKNOWN);
 		}
-	} else if (ts) {
-		ts->la.event_id = PYX_EVENT_UNKNOWN;
 	}
-	if (ts && admit == ADMIT_IN)
-		ts->la.monitored = 1;
 	b = scratch_take(&audit_scratch, SCRATCH_AUDIT, &busy);
 	if (!b) {
 		lose(PYX_STREAM_AUDIT);
@@ -1628,38 +1663,51 @@ __u64 ustack_next = 0;
  * gets no verdict from this, only a finding unwound from the frame-pointer walk alone. */
 static __always_inline bool dump_explained(const struct sc_buf *b)
 {
-	struct thread_state *ts;
-	struct last_audit *la;
-	__u32 ev, sc = b->rec.sc;
+	struct task_struct *task;
+	struct last_ev *le;
+	__u32 ev, sc = b->rec.sc, tid;
+	__u64 w, ts;
 
 	if (sc >= PYX_SC__COUNT)
 		return false;
-	ts = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), NULL, 0);
-	if (!ts)
+	task = bpf_get_current_task_btf();
+	tid = (__u32)pyx_task_pid_tgid(task);
+	le = le_of(tid);
+	if (!le)
 		return false;
-	la = &ts->la;
-	ev = la->event_id;
-	if (ev >= PYX_EV__COUNT || b->rec.enter_ns < la->ts_ns ||
-	    b->rec.enter_ns - la->ts_ns > PYX_EXPLAIN_NS)
+	w = READ_ONCE(le->word);
+	ts = le->ts_ns;
+	if ((w & LE_TAG) != le_tag(task, tid))
+		return false;
+	ev = w & LE_EV;
+	if (ev >= PYX_EV__COUNT || b->rec.enter_ns < ts || b->rec.enter_ns - ts > PYX_EXPLAIN_NS)
 		return false;
 	if (!(ev_explains[ev][sc / 64] & (1ULL << (sc % 64))))
 		return false;
-	la->event_id = PYX_EVENT_UNKNOWN;
+	WRITE_ONCE(le->word, (w & ~LE_EV) | PYX_EVENT_UNKNOWN);
 	return true;
 }
 
 /* A read-only open uses up the thread's last event as well: an `open` event for a file read
- * must not spare the dump of a native open for writing that follows it. ts: the thread's slot
- * when the caller holds it, NULL: looked up. */
-static __always_inline void explained_open(int sc, struct task_struct *task,
-					   struct thread_state *ts)
+ * must not spare the dump of a native open for writing that follows it. le, tag: the thread's
+ * entry in last_ev and its tag (le_of(), le_tag()), looked up before the exit's paths part (each
+ * path reached here is verified again). */
+static __always_inline void explained_open_le(int sc, struct last_ev *le, __u64 tag)
 {
-	if (sc != PYX_SC_openat && sc != PYX_SC_open)
+	__u64 w;
+
+	if ((sc != PYX_SC_openat && sc != PYX_SC_open) || !le)
 		return;
-	if (!ts)
-		ts = bpf_task_storage_get(&inflight, task, NULL, 0);
-	if (ts)
-		ts->la.event_id = PYX_EVENT_UNKNOWN;
+	w = READ_ONCE(le->word);
+	if ((w & LE_TAG) == tag && (w & LE_EV) != PYX_EVENT_UNKNOWN)
+		WRITE_ONCE(le->word, w | LE_EV);
+}
+
+static __always_inline void explained_open(int sc, struct task_struct *task)
+{
+	__u32 tid = (__u32)pyx_task_pid_tgid(task);
+
+	explained_open_le(sc, le_of(tid), le_tag(task, tid));
 }
 
 /* Registers and the top of the user stack of the syscall of record b, in the next slot: returns
@@ -1859,7 +1907,7 @@ static __always_inline int sc_enter(void *ctx, int sc, const __u64 *args, __u64 
 			lose(PYX_STREAM_SYSCALL);
 			return 0;
 		}
-		ts->la.monitored = 1; /* every caller has found the process in the set */
+		ts->monitored = 1; /* every caller has found the process in the set */
 		if (!__builtin_constant_p(sc) && sc_one_path[sc] &&
 		    entry_via_scratch(ts, &st, sc, id, task, cast))
 			return 0;
@@ -1943,8 +1991,9 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	struct thread_state *ts;
 	struct sc_stash st;
 	struct sc_buf *e, *x, *out;
-	__u64 *busy, now;
-	__u32 size;
+	__u64 *busy, now, tag;
+	struct last_ev *le;
+	__u32 size, tid;
 	__u16 res = 0;
 	int i;
 
@@ -1955,6 +2004,9 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 	if (e->rec.sc != sc)
 		goto out;
 	now = bpf_ktime_get_ns();
+	tid = (__u32)pyx_task_pid_tgid(task);
+	le = le_of(tid);
+	tag = le_tag(task, tid);
 	out = e;
 	x = scratch_take(&sc_scratch, SCRATCH_SC, &busy);
 	if (x) {
@@ -1991,7 +2043,7 @@ static __always_inline int sc_exit_entry_read(void *ctx, int sc, long ret, __u64
 		size = USTACK_APPEND(ctx, out, size, sc);
 		out->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task, ts);
+		explained_open_le(sc, le, tag);
 	}
 	sc_send(out, size);
 	if (x)
@@ -2054,7 +2106,7 @@ static __always_inline int sc_exit(void *ctx, int sc, long ret, __u64 id, struct
 		size = USTACK_APPEND(ctx, b, size, sc);
 		b->rec.hdr.size = size;
 	} else {
-		explained_open(sc, task, NULL);
+		explained_open(sc, task);
 	}
 	sc_send(b, size);
 	pyx_scratch_put(busy);
@@ -2217,7 +2269,7 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	if (cast && !compat && reads_at_entry(sc - 1) &&
 	    ((struct task_struct *)bpf_rdonly_cast(task, kernel_btf_task_struct))->bpf_storage) {
 		*ts = bpf_task_storage_get(&inflight, task, NULL, 0);
-		if (*ts && (*ts)->la.monitored)
+		if (*ts && (*ts)->monitored)
 			return sc - 1;
 	}
 	if (!is_monitored(*id >> 32))
