@@ -380,29 +380,28 @@ struct sc_row {
 	exempt_fn *exempt;
 };
 
+/* The index of the first argument of role want in a row's roles, -1: none (a constant). */
+#define ROLE_AT(want, r0, r1, r2, r3, r4, r5)                                                      \
+	(CR_##r0 == (want)   ? 0                                                                   \
+	 : CR_##r1 == (want) ? 1                                                                   \
+	 : CR_##r2 == (want) ? 2                                                                   \
+	 : CR_##r3 == (want) ? 3                                                                   \
+	 : CR_##r4 == (want) ? 4                                                                   \
+	 : CR_##r5 == (want) ? 5                                                                   \
+			     : -1)
+
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 #define CORR_SYSCALL(name, k, r0, r1, r2, r3, r4, r5, sens, ex)                                    \
 	[PYX_SC_##name] = { .present = true,                                                       \
 			    .kind = SK_##k,                                                        \
 			    .role = { CR_##r0, CR_##r1, CR_##r2, CR_##r3, CR_##r4, CR_##r5 },      \
-			    .oflags = CR_##r0 == CR_OFLAGS   ? 0                                   \
-				      : CR_##r1 == CR_OFLAGS ? 1                                   \
-				      : CR_##r2 == CR_OFLAGS ? 2                                   \
-				      : CR_##r3 == CR_OFLAGS ? 3                                   \
-				      : CR_##r4 == CR_OFLAGS ? 4                                   \
-				      : CR_##r5 == CR_OFLAGS ? 5                                   \
-							     : -1,                                 \
-			    .path = CR_##r0 == CR_PATH   ? 0                                       \
-				    : CR_##r1 == CR_PATH ? 1                                       \
-				    : CR_##r2 == CR_PATH ? 2                                       \
-				    : CR_##r3 == CR_PATH ? 3                                       \
-				    : CR_##r4 == CR_PATH ? 4                                       \
-				    : CR_##r5 == CR_PATH ? 5                                       \
-							 : -1,                                     \
+			    .oflags = ROLE_AT(CR_OFLAGS, r0, r1, r2, r3, r4, r5),                  \
+			    .path = ROLE_AT(CR_PATH, r0, r1, r2, r3, r4, r5),                      \
 			    .sensitive = sens_##sens,                                              \
 			    .exempt = ex_##ex },
 #include "corr_rules.def"
 #undef CORR_SYSCALL
+#undef ROLE_AT
 };
 
 /* One row per traced syscall: adding a syscall to PYX_SYSCALLS wants a row here. */
