@@ -192,3 +192,28 @@ def test_openat2_whose_open_how_was_not_read_at_entry_fails_closed(tmp_path):
                and x.get("syscall") == "openat2"]
         assert x["ret"] >= 0 and x["opened"] == "fifo" and "name_mismatch" not in x, x
         assert x["verdict"] == "unaudited", x
+
+
+@needs_root_bpf
+def test_an_event_explains_no_syscall_read_at_exit(tmp_path):
+    # any syscall's memory read at exit may be a decoy written after the kernel's copy: a
+    # forged os.remove naming the path must not explain a native unlink whose path was not
+    # resident at entry (before, it matched)
+    built()
+    work = tmp_path / "w"
+    work.mkdir(parents=True)
+    out = tmp_path / "o.jsonl"
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED), str(work),
+             "unlink-cold"], timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+    who = json.loads((work / "who.json").read_text())
+    [x] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
+           and x.get("syscall") in ("unlink", "unlinkat")]
+    assert x["read_at_exit"] is True and x["args"]["pathname"].endswith("/victim"), x
+    assert x["verdict"] == "unaudited", x
+    assert x["why"] == "its arguments were read at exit or not at all: no audit event may " \
+        "explain them"
+    [ev] = [e for e in recs if e.get("type") == "audit" and e.get("event") == "os.remove"
+            and e.get("tid") == who["tid"]]
+    assert ev.get("verdict") != "matched", ev

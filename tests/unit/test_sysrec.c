@@ -688,7 +688,7 @@ static void test_view_times(void)
 	CHECK(!strcmp(sv->args[1].u.path.str, "/tmp/a b") && sv->args[1].u.path.dirfd == -100);
 	gen = pyx_sysrec_view_gen(sv);
 	/* a result of the other sign: decoded anew (whether an open's path is checked depends on
-	 * it, decode_untrusted_open()) */
+	 * it, decode_trust()) */
 	b.rec.ret = 3;
 	sv = pyx_sysrec_view(&b, b.rec.hdr.size);
 	CHECK(sv && sv->ret == 3 && sv->err == 0 && pyx_sysrec_view_gen(sv) > gen);

@@ -797,7 +797,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		/* a path that may be a decoy (name_mismatch, below) teaches no state either: no
 		 * sqlite, semaphore or library the process would then be excused for */
 		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch &&
-		    !sv->name_unchecked)
+		    !sv->name_unchecked && !sv->args_unchecked)
 			sp.abs[n] = corr_resolve_sc(c, p,
 						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 						    a->u.path.str, n);
@@ -815,7 +815,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * choose its own explanation (docs/correlation.md, "Time of check"). So for a path that
 	 * could not be checked against that name (read at neither end, cut, or the name missing):
 	 * fail closed. */
-	if (sv->name_mismatch || sv->name_unchecked)
+	if (sv->name_mismatch || sv->name_unchecked || sv->args_unchecked)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -833,7 +833,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 judged:
 	sensitive = corr_sensitive(sv);
-	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch && !sv->name_unchecked) {
+	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch && !sv->name_unchecked &&
+	    !sv->args_unchecked) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
@@ -891,17 +892,19 @@ judged:
 					  x, shared, view_gen);
 		} else {
 			corr_count_top(c, sv, x);
-			err = pass_shared(c, th, rec, size, PYX_V_UNAUDITED,
-					  sv->io_uring ? "done through io_uring, which no audit "
-							 "event covers"
-					  : sv->name_mismatch ? "its path, read at exit, does not "
-								"name the file opened"
-					  : sv->name_unchecked
-						  ? "its path could not be checked against "
-						    "the file opened"
-					  : th->ctx.has ? NULL
-							: "no audit event before it",
-					  x, shared, view_gen);
+			err = pass_shared(
+				c, th, rec, size, PYX_V_UNAUDITED,
+				sv->io_uring         ? "done through io_uring, which no audit "
+						       "event covers"
+				: sv->name_mismatch  ? "its path, read at exit, does not "
+						       "name the file opened"
+				: sv->name_unchecked ? "its path could not be checked against "
+						       "the file opened"
+				: sv->args_unchecked ? "its arguments were read at exit or not at "
+						       "all: no audit event may explain them"
+				: th->ctx.has        ? NULL
+						     : "no audit event before it",
+				x, shared, view_gen);
 		}
 	} else {
 		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared, view_gen);

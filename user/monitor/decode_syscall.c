@@ -341,34 +341,38 @@ static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned 
 }
 
 /*
- * An open-family syscall's path the record cannot vouch for: read at exit, not re-read at exit,
- * or an argument read at neither end (the cases the BPF side reads the opened file's name for,
- * PYX_SCF_OPENED; bpf/pyxcheck.bpf.c, sc_exit). A successful one without that name (the fd
+ * What the record cannot vouch for. Memory read at exit (not resident at entry) may hold a decoy
+ * a second thread wrote after the kernel's copy; memory read at neither end holds nothing to
+ * compare. For any syscall: args_unchecked, and nothing may be matched on the record (fail
+ * closed, docs/correlation.md, "Time of check"). But a successful open-family syscall whose
+ * path the record cannot vouch for (read at exit, not re-read at exit, or an argument read at
+ * neither end) has the name of the file it opened (PYX_SCF_OPENED; bpf/pyxcheck.bpf.c,
+ * sc_exit_entry_read) to check the path against: decode_opened(). One without that name (the fd
  * closed or replaced by another thread before the exit tracepoint ran) is unchecked, as a path
- * that cannot be compared: fail closed, nothing is matched on it. PYX_SCF_OPENED on any other
- * record is malformed.
+ * that cannot be compared. PYX_SCF_OPENED on any other record is malformed.
  */
-static int decode_untrusted_open(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
-				 struct pyx_sysview *out)
+static int decode_trust(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
+			struct pyx_sysview *out)
 {
 	const struct pyx_sysarg *path = NULL;
-	bool untrusted = flags & (PYX_SCF_READ_AT_EXIT | PYX_SCF_UNVERIFIED);
+	bool at_exit = flags & PYX_SCF_READ_AT_EXIT, unread = false;
 	bool open_family = r->sc == PYX_SC_openat || r->sc == PYX_SC_open ||
 			   r->sc == PYX_SC_openat2 || r->sc == PYX_SC_creat;
 	unsigned int i;
 
-	if (!open_family || r->ret < 0)
-		return (flags & PYX_SCF_OPENED) ? -EINVAL : 0;
 	for (i = 0; i < out->nargs; i++) {
 		const struct pyx_sysarg *a = &out->args[i];
 
 		if (a->kind == PYX_AK_PATH && !path)
 			path = a;
 		if (pyx_argk_has_data(a->kind) && a->fault)
-			untrusted = true;
+			unread = true;
 	}
-	if (!path || !untrusted)
+	if (!open_family || r->ret < 0 || !path ||
+	    !(at_exit || unread || (flags & PYX_SCF_UNVERIFIED))) {
+		out->args_unchecked = at_exit || unread;
 		return (flags & PYX_SCF_OPENED) ? -EINVAL : 0;
+	}
 	if (!(flags & PYX_SCF_OPENED)) {
 		out->name_unchecked = true;
 		return 0;
@@ -447,6 +451,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 	out->opened = NULL;
 	out->name_mismatch = false;
 	out->name_unchecked = false;
+	out->args_unchecked = false;
 	out->io_uring = flags & PYX_SCF_IO_URING;
 	out->uring_op = r->op;
 	out->no_result = flags & PYX_SCF_NO_RESULT;
@@ -486,7 +491,7 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		}
 		prev = a->kind;
 	}
-	return decode_untrusted_open(r, size, flags, out);
+	return decode_trust(r, size, flags, out);
 }
 
 static __thread struct {
@@ -531,7 +536,7 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 	/* the kept record decoded, and this one differs from it in the times and result only: the
 	 * checks of those three fields as pyx_sysrec_decode() makes them, then the fields they
 	 * give (the rest of the view is a function of the bytes just compared, and of the
-	 * result's sign: whether an open's path is checked, decode_untrusted_open()) */
+	 * result's sign: whether an open's path is checked, decode_trust()) */
 	if (sv_last.size == size && sv_last.ok && sv_same_but_times(sv_last.rec, rec, size) &&
 	    (r->ret < 0) == (((const struct pyx_rec_syscall *)sv_last.rec)->ret < 0) &&
 	    r->hdr.ts_ns >= r->enter_ns &&

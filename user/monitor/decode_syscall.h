@@ -115,6 +115,9 @@ struct pyx_sysview {
 	const char *opened;
 	bool name_mismatch;
 	bool name_unchecked;
+	/* any other record with memory read at exit (maybe a decoy) or at neither end: nothing may
+	 * be matched on it either (decode_trust()) */
+	bool args_unchecked;
 	bool io_uring; /* done through io_uring (PYX_SCF_IO_URING), not the syscall itself */
 	unsigned int uring_op; /* its IORING_OP_* opcode */
 	bool no_result;        /* io_uring with IOSQE_CQE_SKIP_SUCCESS: ret is not known (0) */

@@ -74,6 +74,23 @@ if mode == "benign":
     with open(os.path.join(work, "who.json"), "w") as f:
         json.dump(who, f)
     sys.exit(0)
+if mode == "unlink-cold":
+    # a native unlink whose path is not resident at entry (read at exit, where a decoy could
+    # be), after a forged event naming that very path: no event may explain what the record
+    # cannot vouch for
+    target = os.path.join(work, "victim")
+    with open(target, "w"):
+        pass
+    m, addr = cold(target)
+    who = {"pid": os.getpid(), "tid": threading.get_native_id()}
+    unlink, arg = libc.unlink, ctypes.c_char_p(addr)  # no ctypes event between claim and call
+    sys.audit("os.remove", target, -1)
+    assert unlink(arg) == 0, ctypes.get_errno()
+    assert not os.path.exists(target)
+    m.close()
+    with open(os.path.join(work, "who.json"), "w") as f:
+        json.dump(who, f)
+    sys.exit(0)
 if mode in ("how-zap", "how-decoy"):
     # openat2(2) of the FIFO to write and create, its struct open_how in a cold page: zapped
     # again during the open (read at neither end), or a read-only decoy written there
