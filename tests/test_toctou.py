@@ -53,7 +53,9 @@ def test_same_open_without_the_rewrite_is_only_unaudited(tmp_path):
 MAPPED = CORPUS / "evasion" / "with_args" / "toctou_mapped.py"
 
 
-def monitor_mapped(tmp_path, mode, *extra, extra_argv=()):
+def run_mapped(tmp_path, mode, *extra, extra_argv=()):
+    """toctou_mapped.py MODE under the monitor (extra: its options): the records, the
+    script's who.json and its work directory (with the FIFO the open modes block on)"""
     built()
     work = tmp_path / "w"
     work.mkdir(parents=True)
@@ -63,7 +65,11 @@ def monitor_mapped(tmp_path, mode, *extra, extra_argv=()):
              str(work), mode, *extra_argv], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
     recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
-    who = json.loads((work / "who.json").read_text())
+    return recs, json.loads((work / "who.json").read_text()), work
+
+
+def monitor_mapped(tmp_path, mode, *extra, extra_argv=()):
+    recs, who, work = run_mapped(tmp_path, mode, *extra, extra_argv=extra_argv)
     [r] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
            and x.get("syscall") == "openat" and x.get("args", {}).get("flags") == "O_WRONLY"]
     return recs, r, work
@@ -109,15 +115,7 @@ def test_benign_read_at_exit_opens_raise_no_alarm(tmp_path):
     """Symlinked directories, trailing slashes, ".", O_PATH, a new file: the last component
     names the file. A final symlink and /proc/self/fd/N name their target, so they mismatch:
     only flagged, and read-only, no finding."""
-    built()
-    work = tmp_path / "w"
-    work.mkdir()
-    out = tmp_path / "o.jsonl"
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED), str(work),
-             "benign"], timeout=240)
-    assert r.returncode == 0, r.stdout + r.stderr
-    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
-    who = json.loads((work / "who.json").read_text())
+    recs, who, work = run_mapped(tmp_path, "benign")
     got = {x["args"]["filename"]: x for x in recs if x.get("type") == "syscall"
            and x.get("tid") == who["tid"] and x.get("syscall") == "openat"
            and x.get("read_at_exit")}
@@ -177,16 +175,7 @@ def test_openat2_whose_open_how_was_not_read_at_entry_fails_closed(tmp_path):
     # there after the kernel's copy (read at exit: the flags shown are the decoy's). Either way
     # the open is judged as the write it may be: unaudited, as any native write
     for mode in ("how-zap", "how-decoy"):
-        built()
-        work = tmp_path / mode / "w"
-        work.mkdir(parents=True)
-        os.mkfifo(work / "fifo", 0o600)
-        out = tmp_path / mode / "o.jsonl"
-        r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED),
-                 str(work), mode], timeout=240)
-        assert r.returncode == 0, r.stdout + r.stderr
-        recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
-        who = json.loads((work / "who.json").read_text())
+        recs, who, work = run_mapped(tmp_path / mode, mode)
         assert not [x for x in recs if x.get("type") == "malformed"], mode
         [x] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
                and x.get("syscall") == "openat2"]
@@ -199,15 +188,7 @@ def test_an_event_explains_no_syscall_read_at_exit(tmp_path):
     # any syscall's memory read at exit may be a decoy written after the kernel's copy: a
     # forged os.remove naming the path must not explain a native unlink whose path was not
     # resident at entry (before, it matched)
-    built()
-    work = tmp_path / "w"
-    work.mkdir(parents=True)
-    out = tmp_path / "o.jsonl"
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(MAPPED), str(work),
-             "unlink-cold"], timeout=240)
-    assert r.returncode == 0, r.stdout + r.stderr
-    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
-    who = json.loads((work / "who.json").read_text())
+    recs, who, work = run_mapped(tmp_path, "unlink-cold")
     [x] = [x for x in recs if x.get("type") == "syscall" and x.get("tid") == who["tid"]
            and x.get("syscall") in ("unlink", "unlinkat")]
     assert x["read_at_exit"] is True and x["args"]["pathname"].endswith("/victim"), x
