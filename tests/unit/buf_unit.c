@@ -24,6 +24,40 @@ static int fails;
 #define GUARD 64
 #define PAD 0x5a
 
+/* A lent room of cap bytes at area (size bytes in all, PAD past the room: the guard) that holds
+ * pre bytes of 'p' already. */
+static struct pyx_buf lend_room(char *area, size_t size, size_t pre, size_t cap)
+{
+	memset(area, PAD, size);
+	memset(area, 'p', pre);
+	area[pre] = 0;
+	return (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+}
+
+/* b, written into lend_room(area, size, pre, cap), must hold the prefix and want's n bytes with
+ * their zero, in the room exactly when they fit (pre + n + 1 <= cap), in memory of its own when
+ * not, and not a byte past the room touched. Frees b. */
+static void check_lent(struct pyx_buf *b, const char *area, size_t size, size_t pre, size_t cap,
+		       const char *want, size_t n)
+{
+	size_t i;
+
+	CHECK(!b->oom);
+	if (b->oom) { /* nothing to read */
+		pyx_buf_free(b);
+		return;
+	}
+	CHECK(b->len == pre + n);
+	CHECK(b->p[b->len] == 0);
+	CHECK(!memcmp(b->p + pre, want, n));
+	for (i = 0; i < pre; i++)
+		CHECK(b->p[i] == 'p');
+	CHECK((b->p == area) == (pre + n + 1 <= cap));
+	for (i = cap; i < size; i++)
+		CHECK((unsigned char)area[i] == PAD);
+	pyx_buf_free(b);
+}
+
 /* v printed into a lent room of exactly cap bytes that holds pre bytes already: the text must be
  * the prefix and v as printf prints it, in the room when it fits (pre + digits + the zero), in a
  * buffer of its own when not; not a byte past the room is touched. */
@@ -31,28 +65,15 @@ static void u64_in_room(unsigned long long v, bool sign, size_t pre, size_t cap)
 {
 	char area[256 + GUARD], want[64];
 	struct pyx_buf b;
-	size_t i, n;
+	size_t n;
 
-	memset(area, PAD, sizeof(area));
-	memset(area, 'p', pre);
-	area[pre] = 0;
-	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	b = lend_room(area, sizeof(area), pre, cap);
 	if (sign)
 		pyx_buf_i64(&b, (long long)v);
 	else
 		pyx_buf_u64(&b, v);
 	n = (size_t)snprintf(want, sizeof(want), sign ? "%lld" : "%llu", v);
-	CHECK(!b.oom);
-	CHECK(b.len == pre + n);
-	CHECK(b.p[b.len] == 0);
-	CHECK(!memcmp(b.p + pre, want, n));
-	for (i = 0; i < pre; i++)
-		CHECK(b.p[i] == 'p');
-	/* in place exactly when it fits, with its zero */
-	CHECK((b.p == area) == (pre + n + 1 <= cap));
-	for (i = cap; i < sizeof(area); i++)
-		CHECK((unsigned char)area[i] == PAD);
-	pyx_buf_free(&b);
+	check_lent(&b, area, sizeof(area), pre, cap, want, n);
 }
 
 static void u64_case(unsigned long long v)
@@ -81,24 +102,12 @@ static void pair_in_room(long long v1, unsigned long long v2, size_t pre, size_t
 	static const char k1[16] = ",\"ret\":", k2[16] = ",\"latency_ns\":";
 	char area[256 + GUARD], want[96];
 	struct pyx_buf b;
-	size_t i, n;
+	size_t n;
 
-	memset(area, PAD, sizeof(area));
-	memset(area, 'p', pre);
-	area[pre] = 0;
-	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	b = lend_room(area, sizeof(area), pre, cap);
 	pyx_buf_key_i64_key_u64(&b, k1, 7, v1, k2, 14, v2);
 	n = (size_t)snprintf(want, sizeof(want), ",\"ret\":%lld,\"latency_ns\":%llu", v1, v2);
-	CHECK(!b.oom);
-	CHECK(b.len == pre + n);
-	CHECK(b.p[b.len] == 0);
-	CHECK(!memcmp(b.p + pre, want, n));
-	for (i = 0; i < pre; i++)
-		CHECK(b.p[i] == 'p');
-	CHECK((b.p == area) == (pre + n + 1 <= cap));
-	for (i = cap; i < sizeof(area); i++)
-		CHECK((unsigned char)area[i] == PAD);
-	pyx_buf_free(&b);
+	check_lent(&b, area, sizeof(area), pre, cap, want, n);
 }
 
 static void pair_case(long long v1, unsigned long long v2)
@@ -133,24 +142,14 @@ static void stamp_in_room(const struct pyx_stamp *st, uint64_t ts, size_t pre, s
 {
 	char area[512 + GUARD], when[64], want[512];
 	struct pyx_buf b;
-	size_t i, n;
+	size_t n;
 
 	n = pyx_stamp_time(st, ts, when, sizeof(when));
 	n = (size_t)snprintf(want, sizeof(want), ",\"time\":\"%.*s\",\"node\":%s", (int)n, when,
 			     st->node);
-	memset(area, PAD, sizeof(area));
-	memset(area, 'p', pre);
-	area[pre] = 0;
-	b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+	b = lend_room(area, sizeof(area), pre, cap);
 	pyx_stamp_put(st, &b, ts);
-	CHECK(!b.oom);
-	CHECK(b.len == pre + n);
-	CHECK(b.p[b.len] == 0);
-	CHECK(!memcmp(b.p + pre, want, n));
-	CHECK((b.p == area) == (pre + n + 1 <= cap));
-	for (i = cap; i < sizeof(area); i++)
-		CHECK((unsigned char)area[i] == PAD);
-	pyx_buf_free(&b);
+	check_lent(&b, area, sizeof(area), pre, cap, want, n);
 }
 
 static void stamp_case(const struct pyx_stamp *st, uint64_t ts)
@@ -256,22 +255,14 @@ static size_t json_want(const uint8_t *s, size_t n, char *out)
 static void json_case(const uint8_t *s, size_t n)
 {
 	char area[512 + GUARD], want[512];
-	size_t wlen = json_want(s, n, want), pre, cap, i;
+	size_t wlen = json_want(s, n, want), pre, cap;
 	struct pyx_buf b;
 
 	for (pre = 0; pre < 3; pre++)
 		for (cap = pre + 1; cap <= pre + wlen + 21 && cap <= 512; cap++) {
-			memset(area, PAD, sizeof(area));
-			memset(area, 'p', pre);
-			area[pre] = 0;
-			b = (struct pyx_buf){ .p = area, .len = pre, .cap = cap, .lent = true };
+			b = lend_room(area, sizeof(area), pre, cap);
 			pyx_json_bytes(&b, s, n);
-			CHECK(!b.oom && b.len == pre + wlen && b.p[b.len] == 0);
-			CHECK(!memcmp(b.p + pre, want, wlen));
-			CHECK((b.p == area) == (pre + wlen + 1 <= cap));
-			for (i = cap; i < sizeof(area); i++)
-				CHECK((unsigned char)area[i] == PAD);
-			pyx_buf_free(&b);
+			check_lent(&b, area, sizeof(area), pre, cap, want, wlen);
 		}
 }
 
@@ -316,25 +307,15 @@ static void write16_cases(void)
 {
 	const char text[16] = "0123456789abcdef";
 	char area[64 + GUARD];
-	size_t n, pre, cap, i;
+	size_t n, pre, cap;
 	struct pyx_buf b;
 
 	for (n = 0; n <= 16; n++)
 		for (pre = 0; pre < 3; pre++)
 			for (cap = pre + 1; cap <= pre + n + 20; cap++) {
-				memset(area, PAD, sizeof(area));
-				memset(area, 'p', pre);
-				area[pre] = 0;
-				b = (struct pyx_buf){
-					.p = area, .len = pre, .cap = cap, .lent = true
-				};
+				b = lend_room(area, sizeof(area), pre, cap);
 				pyx_buf_write16(&b, text, n);
-				CHECK(!b.oom && b.len == pre + n && b.p[b.len] == 0);
-				CHECK(!memcmp(b.p + pre, text, n));
-				CHECK((b.p == area) == (pre + n + 1 <= cap));
-				for (i = cap; i < sizeof(area); i++)
-					CHECK((unsigned char)area[i] == PAD);
-				pyx_buf_free(&b);
+				check_lent(&b, area, sizeof(area), pre, cap, text, n);
 			}
 }
 
