@@ -756,6 +756,14 @@ static enum corr_syslib sc_sys_lib(struct pyx_corr *c, const char *abs)
 	return s->lib;
 }
 
+/* Whether the record cannot vouch for what it shows (decode_syscall.c, decode_trust()): a path
+ * that does not name the file opened, or could not be checked against it, or memory read at exit
+ * or at neither end. Nothing may be matched on it (docs/correlation.md, "Time of check"). */
+static bool sv_unvouched(const struct pyx_sysview *sv)
+{
+	return sv->name_mismatch || sv->name_unchecked || sv->args_unchecked;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -766,7 +774,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
-	bool explained = false, hooked, sensitive, is_exec;
+	bool explained = false, hooked, sensitive, is_exec, unvouched;
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -789,15 +797,15 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	late = th->late;
 	th->late = NULL;
 
+	unvouched = sv_unvouched(sv);
 	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv->args[i];
 
 		if (a->kind != PYX_AK_PATH)
 			continue;
-		/* a path that may be a decoy (name_mismatch, below) teaches no state either: no
+		/* a path that may be a decoy (unvouched, below) teaches no state either: no
 		 * sqlite, semaphore or library the process would then be excused for */
-		if (a->present && !a->null && !a->fault && !a->truncated && !sv->name_mismatch &&
-		    !sv->name_unchecked && !sv->args_unchecked)
+		if (a->present && !a->null && !a->fault && !a->truncated && !unvouched)
 			sp.abs[n] = corr_resolve_sc(c, p,
 						    a->u.path.has_dirfd ? a->u.path.dirfd : -100,
 						    a->u.path.str, n);
@@ -812,10 +820,10 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	/* A path read at exit that does not name the file the kernel opened (PYX_SCF_OPENED):
 	 * maybe a decoy written after the kernel's copy, maybe a final symlink. Neither an event
 	 * nor an exemption may be matched on a name the syscall may not have used: a decoy would
-	 * choose its own explanation (docs/correlation.md, "Time of check"). So for a path that
-	 * could not be checked against that name (read at neither end, cut, or the name missing):
-	 * fail closed. */
-	if (sv->name_mismatch || sv->name_unchecked || sv->args_unchecked)
+	 * choose its own explanation (docs/correlation.md, "Time of check"). So, failing closed,
+	 * for a path that could not be checked against that name and for any other memory read at
+	 * exit or at neither end. */
+	if (unvouched)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -833,8 +841,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 judged:
 	sensitive = corr_sensitive(sv);
-	if (sensitive && !explained && !sv->io_uring && !sv->name_mismatch && !sv->name_unchecked &&
-	    !sv->args_unchecked) {
+	if (sensitive && !explained && !sv->io_uring && !unvouched) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
 					  .fd = corr_view_fd,
