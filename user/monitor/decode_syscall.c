@@ -304,8 +304,8 @@ static size_t union_bytes(enum pyx_argk kind)
  * benign, so a mismatch is no proof of a decoy, only proof that the path shown cannot be
  * trusted to name the file (docs/correlation.md, "Time of check").
  */
-static int decode_opened(const struct pyx_rec_syscall *r, size_t size, unsigned int flags,
-			 struct pyx_sysview *out, const struct pyx_sysarg *a)
+static int decode_opened(const struct pyx_rec_syscall *r, size_t size, struct pyx_sysview *out,
+			 const struct pyx_sysarg *a)
 {
 	const struct pyx_sc_data *d = &r->data[PYX_SC_OPENED_DATA];
 	const char *p, *path = NULL, *last, *end;
@@ -377,7 +377,7 @@ static int decode_trust(const struct pyx_rec_syscall *r, size_t size, unsigned i
 		out->name_unchecked = true;
 		return 0;
 	}
-	return decode_opened(r, size, flags, out, path);
+	return decode_opened(r, size, out, path);
 }
 
 int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
