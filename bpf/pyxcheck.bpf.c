@@ -1450,12 +1450,27 @@ static __always_inline bool bytes_differ(struct sc_buf *a, __u32 ao, struct sc_b
  * only for sc_exit_entry_read() (an open's name is read then too) */
 #define SCF_UNREAD (1 << 14)
 
+/* compare_one()'s answer when argument i was not read at both ends, else -1: read at exit only,
+ * at neither end, or at entry only. */
+static __always_inline int compare_faults(const struct pyx_sc_data *de,
+					  const struct pyx_sc_data *dx)
+{
+	if (de->flags & PYX_DF_FAULT)
+		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
+	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
+	 * nothing of its bytes; a probe read cannot fault it back in */
+	if (dx->flags & PYX_DF_FAULT)
+		return PYX_SCF_UNVERIFIED;
+	return -1;
+}
+
 /* Compare argument i, of kind kind, of the entry record e with the exit copy x; flag it in e when
  * it changed. Returns PYX_SCF_CHANGED, PYX_SCF_READ_AT_EXIT and/or PYX_SCF_UNVERIFIED. One body
  * for two drivers, as copy_one(). */
 static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u32 i, __u8 kind)
 {
 	struct pyx_sc_data *de, *dx;
+	int f;
 
 	switch (kind) {
 	case PYX_AK_PATH:
@@ -1471,12 +1486,9 @@ static __always_inline __u16 compare_one(struct sc_buf *e, struct sc_buf *x, __u
 	}
 	de = &e->rec.data[i];
 	dx = &x->rec.data[i];
-	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
-	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
-	 * nothing of its bytes; a probe read cannot fault it back in */
-	if (dx->flags & PYX_DF_FAULT)
-		return PYX_SCF_UNVERIFIED;
+	f = compare_faults(de, dx);
+	if (f >= 0)
+		return f;
 	if (de->flags != dx->flags || de->len != dx->len ||
 	    ((de->flags & PYX_DF_PRESENT) && de->len &&
 	     bytes_differ(e, de->off - sizeof(e->rec), x, dx->off - sizeof(x->rec), de->len))) {
@@ -1506,14 +1518,11 @@ static __always_inline __u16 compare_path0(struct sc_buf *e, struct sc_buf *x, _
 	struct pyx_sc_data *de = &e->rec.data[i], *dx = &x->rec.data[i];
 	__u64 diff = 0, mask;
 	__u32 len;
-	int j;
+	int j, f;
 
-	if (de->flags & PYX_DF_FAULT)
-		return (dx->flags & PYX_DF_PRESENT) ? PYX_SCF_READ_AT_EXIT : SCF_UNREAD;
-	/* read at entry, fault at exit: the page went away (reclaim, MADV_DONTNEED), which says
-	 * nothing of its bytes; a probe read cannot fault it back in */
-	if (dx->flags & PYX_DF_FAULT)
-		return PYX_SCF_UNVERIFIED;
+	f = compare_faults(de, dx);
+	if (f >= 0)
+		return f;
 	len = de->len;
 	if (de->flags != dx->flags || len != dx->len)
 		goto changed;
