@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "entry_guard.h"
 #include "hook.h"
 #include "payload.h"
 #include "probes.h"
@@ -180,18 +181,25 @@ static __attribute__((noinline)) int pyx_hook_traced(const char *event, PyObject
 		(nop1 ? pyx_fire_event_nop1 : pyx_fire_event)(cat, id, buf, len);
 	}
 	/* The last event a hook sees: CPython frees the hooks right after. */
-	if (id == PYX_EV_CPYTHON_PYSYS_CLEARAUDITHOOKS)
+	if (id == PYX_EV_CPYTHON_PYSYS_CLEARAUDITHOOKS) {
 		(nop1 ? pyx_fire_hook_stop_nop1 : pyx_fire_hook_stop)(
 			(__u32)getpid(), atomic_load(&st->events_seen), atomic_load(&st->seq));
+		pyx_entry_before_clear();
+	}
 	t->busy = 0;
 	return 0;
 }
+
+static const char pyx_clear_event[] = "cpython._PySys_ClearAuditHooks";
 
 static int pyx_hook(const char *event, PyObject *args, void *user_data)
 {
 	if (likely(!pyx_any_traced())) {
 		if (unlikely(event == pyx_selftest_event))
 			atomic_fetch_add(&((struct pyx_state *)user_data)->selftests, 1);
+		/* CPython frees our entry next (entry_guard.c); one byte compared per event */
+		else if (unlikely(event[0] == 'c') && !strcmp(event, pyx_clear_event))
+			pyx_entry_before_clear();
 		return 0;
 	}
 	return pyx_hook_traced(event, args, user_data);
@@ -237,8 +245,9 @@ int pyx_install(int delivery)
 	up = pyx_api.Py_IsInitialized() && pyx_tstate();
 	if (up)
 		pyx_api.PyErr_Fetch(&et, &ev, &etb);
-	/* Before Py_Initialize no hook can run, so nothing can veto: only an allocation fails. */
-	err = pyx_api.PySys_AddAuditHook(pyx_hook, st);
+	/* Before Py_Initialize no hook can run, so nothing can veto: only an allocation fails. The
+	 * entry it allocates then is freed under the interpreter's own allocator (entry_guard.c). */
+	err = up ? pyx_api.PySys_AddAuditHook(pyx_hook, st) : pyx_entry_register(pyx_hook, st);
 	if (up) {
 		pyx_api.PyErr_Clear();
 		pyx_api.PyErr_Restore(et, ev, etb);

@@ -9,7 +9,7 @@
 HOOK_DIR     := user/hook
 HOOK_OBJDIR  := $(OUTPUT)/hook
 HOOK_CFLAGS  := $(BASE_CFLAGS) -fPIC -fvisibility=hidden -I$(HOOK_DIR) -pthread
-HOOK_CORE    := pyapi catalog payload hook probes
+HOOK_CORE    := pyapi catalog payload hook probes entry_guard
 HOOK_CORE_O  := $(patsubst %,$(HOOK_OBJDIR)/%.o,$(HOOK_CORE))
 HOOK_LIB_O   := $(HOOK_CORE_O) $(HOOK_OBJDIR)/module.o $(HOOK_OBJDIR)/preload.o \
 		$(HOOK_OBJDIR)/compat_guard.o

@@ -23,6 +23,17 @@ typedef struct pyx_object PyObject; /* opaque */
 typedef ssize_t Py_ssize_t;
 typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *user_data);
 
+/* PEP 445's PyMemAllocatorEx (Include/cpython/pymem.h, unchanged 3.5-3.13), and its raw domain
+ * (PYMEM_DOMAIN_RAW = 0): PyMem_RawMalloc() and PyMem_RawFree() go through it. */
+typedef struct {
+	void *ctx;
+	void *(*malloc)(void *ctx, size_t size);
+	void *(*calloc)(void *ctx, size_t nelem, size_t elsize);
+	void *(*realloc)(void *ctx, void *ptr, size_t new_size);
+	void (*free)(void *ctx, void *ptr);
+} pyx_mem_allocator;
+#define PYX_MEM_DOMAIN_RAW 0
+
 /* Stable flag bits of tp_flags (Include/object.h, unchanged 3.8-3.13). */
 #define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
 #define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
@@ -68,7 +79,9 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 	X(PyObject *, PyBool_FromLong, (long))                                                     \
 	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
 	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
-	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
+	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))                                  \
+	X(void, PyMem_GetAllocator, (int, pyx_mem_allocator *))                                    \
+	X(void, PyMem_SetAllocator, (int, pyx_mem_allocator *))
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
  * (_PyThreadState_UncheckedGet 3.8-3.12, PyThreadState_GetUnchecked 3.13+), PyFrame_GetLasti
