@@ -1053,7 +1053,8 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * (Modules/_multiprocessing/semaphore.c; Lib/multiprocessing/synchronize.py SemLock._cleanup);
  * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
  * that sequence in one process: the link only of a temp file this process opened so, the unlinks
- * only of such a temp file or of a name this process linked. Left to an attacker: a
+ * only of such a temp file or of a name this process linked (a name a hooked Python of the same
+ * uid linked, unlinked by another process: shm_open_unlink() below). Left to an attacker: a
  * semaphore-shaped file in /dev/shm, never a write elsewhere.
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
