@@ -1038,7 +1038,14 @@ static void t_shm(void)
 	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_1");
 	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_1");
 	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
-	sysc(200, 200, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	/* an attach of no such name (ENOENT): nothing opened; EACCES, O_TRUNC or an unlink is not
+	 * that */
+	sysc(200, 200, PYX_SC_openat, -2, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_openat, -13, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_openat, -2, FDCWD, 0, SHM_ATTACH | 01000, 0, 0, 0,
+	     "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_gone");
 	/* another uid attaches to and unlinks a name uid 1000 created */
 	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_2");
 	cur_uid = 0;
@@ -1081,6 +1088,10 @@ static void t_shm(void)
 	       "S 100 openat -\n"
 	       "S 200 openat -\n"
 	       "S 200 unlink -\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
 	       "S 200 unlink unaudited after nothing\n"
 	       "S 100 openat -\n"
 	       "L 300\n"

@@ -1097,7 +1097,8 @@ static bool shm_created(const struct corr_view *v, const char *abs)
  * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
  * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
- * corr_shm_track(), 64 names at most). glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
+ * corr_shm_track(), 64 names at most); the attach also when it failed with ENOENT (no such
+ * file: nothing opened). glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
  * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
  * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
@@ -1109,9 +1110,14 @@ static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpa
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 	const char *abs = sp->abs[0];
 
+	/* ENOENT: no such name, nothing was opened (SharedMemory(name) of a segment already
+	 * unlinked): the kernel's return, not what a record claims. Not for an unlink, whose
+	 * shape says nothing of shm_unlink: a failed unlink of any /dev/shm name stays judged. */
+	bool gone = (int64_t)sv->ret == -ENOENT;
+
 	if (sc_kind(sv, SK_OPEN))
 		return corr_shm_create(sv, abs) || corr_ptmx_open(sv, abs) ||
-		       (corr_shm_attach(sv, abs) && shm_created(v, abs));
+		       (corr_shm_attach(sv, abs) && (gone || shm_created(v, abs)));
 	if (sv->sc != PYX_SC_unlink && sv->sc != PYX_SC_unlinkat)
 		return false;
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
