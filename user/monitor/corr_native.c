@@ -202,7 +202,8 @@ bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs)
 
 /* glibc sysdeps/posix/shm-directory.c __shm_get_name(): shm_open("/NAME") and shm_unlink("/NAME")
  * name the file SHMDIR "NAME" (SHMDIR "/dev/shm/"); an empty NAME or one holding a '/' is EINVAL
- * ("." and "..", which name directories, are refused here too). Modules/_multiprocessing/posixshmem.c passes Lib/multiprocessing/shared_memory.py's names
+ * ("." and "..", which name directories, are refused here too).
+ * Modules/_multiprocessing/posixshmem.c passes Lib/multiprocessing/shared_memory.py's names
  * ("psm_" + secrets.token_hex(4), or the caller's) through. */
 bool corr_shm_path(const char *abs)
 {

@@ -416,7 +416,7 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 		return;
 	case PYX_SC_unlinkat:
 	case PYX_SC_unlink:
-		if (sv->ret == 0)
+		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0]))
 			shm_forget(c, sp->abs[0]);
 		return;
 	default:
