@@ -1039,6 +1039,8 @@ static void t_shm(void)
 	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_1");
 	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
 	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	/* ... but a failed one (ENOENT: a second unlink(), the resource tracker's) is */
+	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
 	/* an attach of no such name (ENOENT): nothing opened; EACCES, O_TRUNC or an unlink is not
 	 * that */
 	sysc(200, 200, PYX_SC_openat, -2, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_gone");
@@ -1089,6 +1091,7 @@ static void t_shm(void)
 	       "S 200 openat -\n"
 	       "S 200 unlink -\n"
 	       "S 200 unlink unaudited after nothing\n"
+	       "S 100 unlink -\n"
 	       "S 200 openat -\n"
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 openat unaudited after nothing\n"
@@ -1117,19 +1120,27 @@ static void t_shm(void)
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 openat unaudited after nothing\n");
 
-	/* at most 64 names: the oldest is forgotten first */
+	/* at most 64 names: an unlinked one is dropped first (psm_5), then the oldest (psm_0) */
 	start(NULL);
 	hook_start(100);
 	n += snprintf(want + n, sizeof(want) - n, "L 100\n");
-	for (i = 0; i < 65; i++) {
+	for (i = 0; i < 64; i++) {
 		snprintf(name, sizeof(name), "/dev/shm/psm_%u", i);
 		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
 		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
 	}
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_64");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_65");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_0");
+	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
-	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_64");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_65");
 	snprintf(want + n, sizeof(want) - n,
+		 "S 100 unlink -\n"
+		 "S 100 openat -\n"
+		 "S 100 openat -\n"
+		 "S 100 unlink unaudited after nothing\n"
 		 "S 100 unlink unaudited after nothing\n"
 		 "S 100 unlink -\n"
 		 "S 100 unlink -\n");

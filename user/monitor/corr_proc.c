@@ -360,37 +360,48 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
  * ex_sqlite_sem_path): another process of the same uid attaches to a SharedMemory a hooked Python
  * created, or unlinks it or a semaphore (the resource tracker, a parent unlinking a child's
  * segment). Learnt only from what a hooked process did in the exact shape (corr_shm_create(); a
- * link of its own sem_open temp file to a semaphore name), never from an audit event; forgotten
- * when anybody unlinks the file. At most SHM_MAX, the oldest forgotten first: a flood of
- * creations costs only explanations (more alarms), never adds one.
+ * link of its own sem_open temp file to a semaphore name), never from an audit event; marked gone
+ * when anybody unlinks the file (then only a failed unlink of it, ENOENT, is explained: a second
+ * unlink(), the tracker's of a name already removed). At most SHM_MAX, the oldest gone one
+ * dropped first, else the oldest: a flood of creations costs only explanations (more alarms),
+ * never adds one.
  */
-static void shm_forget(struct pyx_corr *c, const char *abs)
+static void shm_drop(struct pyx_corr *c, unsigned int i)
+{
+	free(c->shm[i].path);
+	memmove(c->shm + i, c->shm + i + 1, (c->nshm - i - 1) * sizeof(c->shm[0]));
+	c->nshm--;
+}
+
+static int shm_find(const struct pyx_corr *c, const char *abs)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nshm; i++)
-		if (!strcmp(c->shm[i].path, abs)) {
-			free(c->shm[i].path);
-			memmove(c->shm + i, c->shm + i + 1, (c->nshm - i - 1) * sizeof(c->shm[0]));
-			c->nshm--;
-			return;
-		}
+		if (!strcmp(c->shm[i].path, abs))
+			return (int)i;
+	return -1;
 }
 
 static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
 {
 	char *path = strdup(abs);
+	unsigned int i;
+	int old;
 
 	if (!path)
 		return;
 	/* a new file of that name (O_EXCL, or link(2) to a free name): the old entry is stale */
-	shm_forget(c, abs);
+	old = shm_find(c, abs);
+	if (old >= 0)
+		shm_drop(c, (unsigned int)old);
 	if (c->nshm == SHM_MAX) {
-		free(c->shm[0].path);
-		memmove(c->shm, c->shm + 1, (SHM_MAX - 1) * sizeof(c->shm[0]));
-		c->nshm--;
+		for (i = 0; i < c->nshm && !c->shm[i].gone; i++)
+			;
+		shm_drop(c, i < c->nshm ? i : 0);
 	}
 	c->shm[c->nshm].uid = uid;
+	c->shm[c->nshm].gone = false;
 	c->shm[c->nshm].path = path;
 	c->nshm++;
 }
@@ -416,8 +427,12 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 		return;
 	case PYX_SC_unlinkat:
 	case PYX_SC_unlink:
-		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0]))
-			shm_forget(c, sp->abs[0]);
+		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0])) {
+			int i = shm_find(c, sp->abs[0]);
+
+			if (i >= 0)
+				c->shm[i].gone = true;
+		}
 		return;
 	default:
 		return;

@@ -1074,14 +1074,15 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
 }
 
-/* A name in /dev/shm a hooked Python of uid created, not unlinked since (corr_proc.c). */
-static bool shm_created(const struct corr_view *v, const char *abs)
+/* A name in /dev/shm a hooked Python of uid created (corr_proc.c): not unlinked since, or (gone)
+ * unlinked already. */
+static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
 {
 	unsigned int i;
 
 	for (i = 0; abs && i < v->nshm; i++)
 		if (v->shm[i].uid == v->uid && !strcmp(v->shm[i].path, abs))
-			return true;
+			return gone || !v->shm[i].gone;
 	return false;
 }
 
@@ -1097,8 +1098,9 @@ static bool shm_created(const struct corr_view *v, const char *abs)
  * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
  * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
- * corr_shm_track(), 64 names at most); the attach also when it failed with ENOENT (no such
- * file: nothing opened). glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
+ * corr_shm_track(), 64 names at most); when the call failed with ENOENT (no such file: nothing
+ * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
+ * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
  * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
  * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
@@ -1110,19 +1112,20 @@ static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpa
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 	const char *abs = sp->abs[0];
 
-	/* ENOENT: no such name, nothing was opened (SharedMemory(name) of a segment already
-	 * unlinked): the kernel's return, not what a record claims. Not for an unlink, whose
-	 * shape says nothing of shm_unlink: a failed unlink of any /dev/shm name stays judged. */
+	/* ENOENT: no such name, nothing was opened or removed (SharedMemory(name) of a segment
+	 * already unlinked; a second unlink()): the kernel's return, not what a record claims. An
+	 * unlink's shape says nothing of shm_unlink: a failed one too must name a file a hooked
+	 * Python of the uid created so. */
 	bool gone = (int64_t)sv->ret == -ENOENT;
 
 	if (sc_kind(sv, SK_OPEN))
 		return corr_shm_create(sv, abs) || corr_ptmx_open(sv, abs) ||
-		       (corr_shm_attach(sv, abs) && (gone || shm_created(v, abs)));
+		       (corr_shm_attach(sv, abs) && (gone || shm_created(v, abs, false)));
 	if (sv->sc != PYX_SC_unlink && sv->sc != PYX_SC_unlinkat)
 		return false;
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	return corr_shm_path(abs) && shm_created(v, abs);
+	return corr_shm_path(abs) && shm_created(v, abs, gone);
 }
 
 static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,

@@ -166,10 +166,11 @@ struct corr_fdinfo {
 	bool writes;  /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
-/* A shm_open or sem_open name a hooked Python created, not unlinked since (corr_proc.c,
- * corr_shm_track): the file's path and the creator's uid. */
+/* A shm_open or sem_open name a hooked Python created (corr_proc.c, corr_shm_track): the file's
+ * path, the creator's uid, and whether it was unlinked since (gone). */
 struct corr_shm_name {
 	uint32_t uid;
+	bool gone;
 	char *path;
 };
 
