@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt"]
+           "keyboard_interrupt", "mp_shared_memory"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -109,6 +109,32 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
             assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
     if name == "pytest_suite":
         assert "ftruncate" in sc
+    if name == "mp_shared_memory":
+        _check_shared_memory(recs)
+
+
+def _check_shared_memory(recs):
+    """shm_open's create and attach opens, shm_unlink's and sem_unlink's unlinks (by the creator,
+    by the parent of the creator, by the resource tracker) and openpty's /dev/ptmx were seen and
+    explained, not missed."""
+    sc = [x for x in recs if x["type"] == "syscall"]
+
+    def path(x):
+        return x["args"].get("filename") or x["args"].get("pathname") or ""
+    created = {path(x): x["pid"] for x in sc if x["syscall"] in ("openat", "open")
+               and path(x).startswith("/dev/shm/psm_") and "O_CREAT" in x["args"]["flags"]}
+    created.update({x["args"]["newname"]: x["pid"] for x in sc if x["syscall"] == "link"
+                    and x["args"]["newname"].startswith("/dev/shm/sem.mp-")})
+    unlinks = [x for x in sc if x["syscall"] in ("unlink", "unlinkat") and path(x) in created]
+    # the fork child's segment (its parent), the spawned child's segment and semaphore (the
+    # resource tracker): unlinked by another process than the one that created them
+    other = {path(x) for x in unlinks if x["pid"] != created[path(x)]}
+    assert len([p for p in other if p.startswith("/dev/shm/psm_")]) >= 2, unlinks
+    assert [p for p in other if p.startswith("/dev/shm/sem.mp-")], unlinks
+    ptmx = [x for x in sc if x["syscall"] in ("openat", "open") and path(x) == "/dev/ptmx"]
+    assert ptmx
+    shm = [x for x in sc if path(x).startswith("/dev/shm/") or x in ptmx]
+    assert all("verdict" not in x for x in shm)
 
 
 @needs_root_bpf
@@ -156,3 +182,36 @@ def test_lookalikes_of_native_shapes_stay_unaudited(tmp_path):
     names = [n for _, n in got]
     assert [s for s, _ in got] == ["ftruncate", "kill", "link", "openat", "unlink", "unlink"]
     assert "SIGINT" in names and any(n.startswith("/dev/shm/sem.lookalike-") for n in names if n)
+
+
+@needs_root_bpf
+def test_lookalikes_of_shm_and_pty_stay_unaudited(tmp_path):
+    """shm_open/shm_unlink and openpty's /dev/ptmx are explained in their exact shapes only: a
+    ctypes call one step away (O_TRUNC, mode 0644, a subdirectory, a name no hooked Python
+    created so, another uid, /dev/ptmx write-only or by another name) alarms."""
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_lookalikes.py"),
+                        str(tmp_path)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    main = min(x["pid"] for x in un)
+    got = sorted((x["syscall"], re.sub(r"pyxlk\d+", "T", x["args"].get("filename")
+                                      or x["args"].get("pathname")),
+                  x["args"].get("flags", ""), x["pid"] == main) for x in un)
+    assert got == [
+        ("openat", "/dev/ptmx", "O_WRONLY", True),
+        ("openat", "/dev/ptmx0", "O_RDWR", True),
+        ("openat", "/dev/pts/ptmx", "O_RDWR|O_NOCTTY", True),
+        ("openat", "/dev/shm/T-dir/b", "O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC", True),
+        ("openat", "/dev/shm/T-file", "O_RDWR|O_NOFOLLOW|O_CLOEXEC", True),
+        ("openat", "/dev/shm/T-mode", "O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC", True),
+        ("openat", "/dev/shm/T-seg", "O_RDWR|O_NOFOLLOW|O_CLOEXEC", False),
+        ("openat", "/dev/shm/T-seg", "O_RDWR|O_TRUNC|O_NOFOLLOW|O_CLOEXEC", True),
+        ("openat", "/dev/shm/T-trunc", "O_RDWR|O_CREAT|O_TRUNC|O_NOFOLLOW|O_CLOEXEC", True),
+        ("unlink", "/dev/shm/T-file", "", True),
+        ("unlink", "/dev/shm/T-seg", "", False),
+    ], got
+    # the segment SharedMemory made is explained: its create, and its unlink by its creator
+    seg = [x for x in recs if x["type"] == "syscall" and x["pid"] == main
+           and (x["args"].get("filename") or x["args"].get("pathname") or "").endswith("-seg")]
+    assert [(x["syscall"], "verdict" in x) for x in seg] == [
+        ("openat", False), ("openat", True), ("unlink", False)], seg

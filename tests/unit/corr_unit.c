@@ -1016,6 +1016,137 @@ static void t_unhooked(void)
 	       "S 400 unlink unaudited after nothing\n");
 }
 
+/* glibc shm_open/shm_unlink under multiprocessing.shared_memory, and sem_unlink by another
+ * process (corr_rules.c shm_open_unlink): a name a hooked Python created in shm_open's create
+ * shape may be attached to and unlinked by any hooked process of its uid, once; nothing else. */
+#define SHM_CREATE                                                                                 \
+	(02 | 0100 | 0200 | 0400000 | 02000000) /* O_RDWR|O_CREAT|O_EXCL|NOFOLLOW|CLOEXEC */
+#define SHM_ATTACH (02 | 0400000 | 02000000)
+#define AT_RMDIR 0x200
+
+static void t_shm(void)
+{
+	unsigned int i;
+	char name[64], want[8192];
+	size_t n = 0;
+
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	hook_start(200);
+	/* created by 100, attached and unlinked by 200; a second unlink is not explained */
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_1");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_1");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	/* ... but a failed one (ENOENT: a second unlink(), the resource tracker's) is */
+	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	/* an attach of no such name (ENOENT): nothing opened; EACCES, O_TRUNC or an unlink is not
+	 * that */
+	sysc(200, 200, PYX_SC_openat, -2, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_openat, -13, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_openat, -2, FDCWD, 0, SHM_ATTACH | 01000, 0, 0, 0,
+	     "/dev/shm/psm_gone");
+	sysc(200, 200, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_gone");
+	/* another uid attaches to and unlinks a name uid 1000 created */
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_2");
+	cur_uid = 0;
+	hook_start(300);
+	sysc(300, 300, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_2");
+	sysc(300, 300, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_2");
+	/* it is gone, whoever unlinked it */
+	cur_uid = 1000;
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_2");
+	/* an unhooked creator, a failed create, another mode, O_TRUNC: nothing learnt */
+	sysc(400, 400, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_3");
+	sysc(100, 100, PYX_SC_openat, -17, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_4");
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, SHM_CREATE, 0644, 0, 0, "/dev/shm/psm_5");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SHM_CREATE | 01000, 0600, 0, 0,
+	     "/dev/shm/psm_6");
+	sysc(200, 200, PYX_SC_openat, 7, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_3");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_3");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_4");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
+	/* a learnt name: attached truncating, removed as a directory */
+	sysc(100, 100, PYX_SC_openat, 8, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_7");
+	sysc(200, 200, PYX_SC_openat, 8, FDCWD, 0, SHM_ATTACH | 01000, 0, 0, 0, "/dev/shm/psm_7");
+	sysc(200, 200, PYX_SC_unlinkat, 0, FDCWD, 0, AT_RMDIR, 0, 0, 0, "/dev/shm/psm_7");
+	/* a semaphore 100 made (sem_open: temp file, link, unlink) unlinked by 200 (the resource
+	 * tracker) */
+	sysc(100, 100, PYX_SC_openat, 9, FDCWD, 0, 02 | 0100 | 0200 | 02000000, 0600, 0, 0,
+	     "/dev/shm/sem.AbC123");
+	sysc(100, 100, PYX_SC_link, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/sem.AbC123",
+	     "/dev/shm/sem.mp-x");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/sem.AbC123");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/sem.mp-x");
+	/* openpty's master; the slave by name, another flag */
+	sysc(200, 200, PYX_SC_openat, 10, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	sysc(200, 200, PYX_SC_openat, 11, FDCWD, 0, 02 | 0400, 0, 0, 0, "/dev/pts/3");
+	sysc(200, 200, PYX_SC_openat, 12, FDCWD, 0, 02 | 02000, 0, 0, 0, "/dev/ptmx");
+	cur_uid = 0;
+	expect("shm_open and shm_unlink across processes",
+	       "L 100\n"
+	       "L 200\n"
+	       "S 100 openat -\n"
+	       "S 200 openat -\n"
+	       "S 200 unlink -\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 100 unlink -\n"
+	       "S 200 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 100 openat -\n"
+	       "L 300\n"
+	       "S 300 openat unaudited after nothing\n"
+	       "S 300 unlink unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 400 openat -\n"
+	       "S 100 openat -\n"
+	       "S 100 openat unaudited after nothing\n"
+	       "S 100 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 100 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlinkat unaudited after nothing\n"
+	       "S 100 openat -\n"
+	       "S 100 link -\n"
+	       "S 100 unlink -\n"
+	       "S 200 unlink -\n"
+	       "S 200 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n");
+
+	/* at most 64 names: an unlinked one is dropped first (psm_5), then the oldest (psm_0) */
+	start(NULL);
+	hook_start(100);
+	n += snprintf(want + n, sizeof(want) - n, "L 100\n");
+	for (i = 0; i < 64; i++) {
+		snprintf(name, sizeof(name), "/dev/shm/psm_%u", i);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	}
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_64");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_65");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_0");
+	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_65");
+	snprintf(want + n, sizeof(want) - n,
+		 "S 100 unlink -\n"
+		 "S 100 openat -\n"
+		 "S 100 openat -\n"
+		 "S 100 unlink unaudited after nothing\n"
+		 "S 100 unlink unaudited after nothing\n"
+		 "S 100 unlink -\n"
+		 "S 100 unlink -\n");
+	expect("shm names bounded", want);
+}
+
 static void t_stats(void)
 {
 	struct pyx_corr_stats st;
@@ -1517,6 +1648,7 @@ int main(int argc, char **argv)
 	t_throttled();
 	t_unreported_drop();
 	t_unhooked();
+	t_shm();
 	t_stats();
 	if (access("/usr/bin/python3.11", R_OK) == 0)
 		t_blind("/usr/bin/python3.11");

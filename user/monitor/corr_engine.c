@@ -851,6 +851,9 @@ judged:
 					  .nsem_tmp = SEM_TMP_MAX,
 					  .sem = (const char *const *)p->sem,
 					  .nsem = p->nsem,
+					  .shm = c->shm,
+					  .nshm = c->nshm,
+					  .uid = hdr->uid,
 					  .pid = p->pid,
 					  .tid = hdr->tid,
 					  .nss_load = th->nss_load,
@@ -863,6 +866,7 @@ judged:
 
 		explained = corr_exempt(sv, &sp, &view);
 	}
+	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
@@ -1461,5 +1465,6 @@ void pyx_corr_free(struct pyx_corr *c)
 	free(c->arena_mem[1]);
 	pyx_ustack_free(c->us);
 	free(c->dump);
+	corr_shm_free(c);
 	free(c);
 }

@@ -28,6 +28,7 @@
 #define SQLITE_MAX 8      /* audited sqlite databases remembered per process */
 #define SEM_TMP_MAX 4     /* sem_open temp files between their open and unlink, per process */
 #define SEM_MAX 64        /* sem_open names created and not yet unlinked, per process */
+#define SHM_MAX 64        /* shm_open/sem_open names hooked Pythons created, per monitor */
 #define CHILD_MAX 8       /* children followed per process-creating window */
 #define TOP_KEYS 64       /* distinct (syscall, context) pairs counted for --summary */
 #define LAT_BUCKETS (64 * 8)
@@ -234,6 +235,10 @@ struct pyx_corr {
 	void *arena_mem[2];
 	uint64_t ev_gen;
 	struct pyx_corr_stats st;
+	/* shm_open and sem_open names hooked Pythons created and nobody unlinked yet, oldest
+	 * first (corr_shm_track): another process of the same uid may attach or unlink them */
+	struct corr_shm_name shm[SHM_MAX];
+	unsigned int nshm;
 	struct topent top[TOP_KEYS];
 	unsigned int ntop;
 	uint64_t top_other;
@@ -291,6 +296,9 @@ const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, c
 void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl);
 bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out);
 void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp);
+void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+		    const struct corr_scpaths *sp, uint32_t uid);
+void corr_shm_free(struct pyx_corr *c);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);

@@ -10,7 +10,8 @@
 
 #include "corr_rules.h"
 
-#define SHM_SEM "/dev/shm/sem."
+#define SHM_DIR "/dev/shm/"
+#define SHM_SEM SHM_DIR "sem."
 
 /* glibc sysdeps/pthread/sem_open.c, sem_open(): a new semaphore is built in a temp file named
  * SHMDIR "sem.XXXXXX" (__gen_tempname(..., __GT_NOCREATE): six letters or digits) opened
@@ -197,4 +198,64 @@ bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs)
 	return corr_sem_path(abs) && (fl & O_ACCMODE) == O_RDWR && (fl & O_NOFOLLOW) &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOFOLLOW | O_CLOEXEC |
 				  0100000 /* the kernel's O_LARGEFILE */));
+}
+
+/* glibc sysdeps/posix/shm-directory.c __shm_get_name(): shm_open("/NAME") and shm_unlink("/NAME")
+ * name the file SHMDIR "NAME" (SHMDIR "/dev/shm/"); an empty NAME or one holding a '/' is EINVAL
+ * ("." and "..", which name directories, are refused here too).
+ * Modules/_multiprocessing/posixshmem.c passes Lib/multiprocessing/shared_memory.py's names
+ * ("psm_" + secrets.token_hex(4), or the caller's) through. */
+bool corr_shm_path(const char *abs)
+{
+	size_t n = strlen(SHM_DIR);
+
+	return abs && !strncmp(abs, SHM_DIR, n) && abs[n] && !strchr(abs + n, '/') &&
+	       strcmp(abs + n, ".") && strcmp(abs + n, "..");
+}
+
+/* The only flags shared_memory.py's SharedMemory.__init__ passes to _posixshmem.shm_open():
+ * os.O_RDWR, with create=True O_CREAT|O_EXCL too (_O_CREX), mode 0o600 (SharedMemory._mode);
+ * glibc sysdeps/posix/shm_open.c adds O_NOFOLLOW|O_CLOEXEC. Never O_TRUNC, never O_CREAT
+ * without O_EXCL, never another mode: _posixshmem called directly with other flags is not it. */
+static bool shm_open_flags(const struct pyx_sysview *sv, const char *abs, bool create)
+{
+	uint64_t want = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
+	uint64_t fl;
+
+	if (!open_flags(sv, &fl) ||
+	    (fl & ~(uint64_t)0100000 /* the kernel's O_LARGEFILE */) != want)
+		return false;
+	/* openat's mode is its fourth argument, open's its third */
+	if (create && (sv->args[sv->sc == PYX_SC_openat ? 3 : 2].raw & 07777) != 0600)
+		return false;
+	return corr_shm_path(abs);
+}
+
+/* SharedMemory(create=True): O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600, of
+ * SHMDIR "NAME": a new file in /dev/shm, never an existing one. */
+bool corr_shm_create(const struct pyx_sysview *sv, const char *abs)
+{
+	return shm_open_flags(sv, abs, true);
+}
+
+/* SharedMemory(name) attaching: O_RDWR|O_NOFOLLOW|O_CLOEXEC of SHMDIR "NAME" (the engine asks
+ * that a hooked Python of the same uid created NAME). */
+bool corr_shm_attach(const struct pyx_sysview *sv, const char *abs)
+{
+	return shm_open_flags(sv, abs, false);
+}
+
+/* glibc login/openpty.c openpty() -> sysdeps/unix/sysv/linux/getpt.c __getpt():
+ * __posix_openpt(O_RDWR), open(_PATH_DEVPTMX, O_RDWR) (os.openpty, os.forkpty, pty.fork; no
+ * audit event in 3.11); posix_openpt(O_RDWR | O_NOCTTY) as other callers pass it. The slave
+ * comes from ioctl(master, TIOCGPTPEER) (kernel 4.13 on), not from an open; the fallback's
+ * open of "/dev/pts/N" is not explained (N is not known here: it would cover any terminal). */
+bool corr_ptmx_open(const struct pyx_sysview *sv, const char *abs)
+{
+	uint64_t fl;
+
+	return open_flags(sv, &fl) && (fl & O_ACCMODE) == O_RDWR &&
+	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_CLOEXEC |
+				  0100000 /* the kernel's O_LARGEFILE */)) &&
+	       abs && !strcmp(abs, "/dev/ptmx");
 }

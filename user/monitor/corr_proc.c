@@ -355,6 +355,96 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 	}
 }
 
+/*
+ * shm_open and sem_open names hooked Pythons created (the rules are in corr_rules.c,
+ * ex_sqlite_sem_path): another process of the same uid attaches to a SharedMemory a hooked Python
+ * created, or unlinks it or a semaphore (the resource tracker, a parent unlinking a child's
+ * segment). Learnt only from what a hooked process did in the exact shape (corr_shm_create(); a
+ * link of its own sem_open temp file to a semaphore name), never from an audit event; marked gone
+ * when anybody unlinks the file (then only a failed unlink of it, ENOENT, is explained: a second
+ * unlink(), the tracker's of a name already removed). At most SHM_MAX, the oldest gone one
+ * dropped first, else the oldest: a flood of creations costs only explanations (more alarms),
+ * never adds one.
+ */
+static void shm_drop(struct pyx_corr *c, unsigned int i)
+{
+	free(c->shm[i].path);
+	memmove(c->shm + i, c->shm + i + 1, (c->nshm - i - 1) * sizeof(c->shm[0]));
+	c->nshm--;
+}
+
+static int shm_find(const struct pyx_corr *c, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nshm; i++)
+		if (!strcmp(c->shm[i].path, abs))
+			return (int)i;
+	return -1;
+}
+
+static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
+{
+	char *path = strdup(abs);
+	unsigned int i;
+	int old;
+
+	if (!path)
+		return;
+	/* a new file of that name (O_EXCL, or link(2) to a free name): the old entry is stale */
+	old = shm_find(c, abs);
+	if (old >= 0)
+		shm_drop(c, (unsigned int)old);
+	if (c->nshm == SHM_MAX) {
+		for (i = 0; i < c->nshm && !c->shm[i].gone; i++)
+			;
+		shm_drop(c, i < c->nshm ? i : 0);
+	}
+	c->shm[c->nshm].uid = uid;
+	c->shm[c->nshm].gone = false;
+	c->shm[c->nshm].path = path;
+	c->nshm++;
+}
+
+void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
+		    const struct corr_scpaths *sp, uint32_t uid)
+{
+	if (!sp->abs[0])
+		return;
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_open:
+		/* an io_uring request is never explained: it teaches nothing either */
+		if (p->hooked && !sv->io_uring && (int64_t)sv->ret >= 0 &&
+		    corr_shm_create(sv, sp->abs[0]))
+			shm_learn(c, sp->abs[0], uid);
+		return;
+	case PYX_SC_link:
+		/* before corr_sem_track() may change sem_tmp (a link does not) */
+		if (p->hooked && !sv->io_uring && sv->ret == 0 &&
+		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]))
+			shm_learn(c, sp->abs[1], uid);
+		return;
+	case PYX_SC_unlinkat:
+	case PYX_SC_unlink:
+		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0])) {
+			int i = shm_find(c, sp->abs[0]);
+
+			if (i >= 0)
+				c->shm[i].gone = true;
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+void corr_shm_free(struct pyx_corr *c)
+{
+	while (c->nshm)
+		free(c->shm[--c->nshm].path);
+}
+
 /* The user stack of an unaudited syscall, for the reader (issue 9): library+offset per frame,
  * and a known native caller in it (origin) as information, never as an exemption. */
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,

@@ -1053,21 +1053,79 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * (Modules/_multiprocessing/semaphore.c; Lib/multiprocessing/synchronize.py SemLock._cleanup);
  * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
  * that sequence in one process: the link only of a temp file this process opened so, the unlinks
- * only of such a temp file or of a name this process linked. Left to an attacker: a
+ * only of such a temp file or of a name this process linked (a name a hooked Python of the same
+ * uid linked, unlinked by another process: shm_open_unlink() below). Left to an attacker: a
  * semaphore-shaped file in /dev/shm, never a write elsewhere.
  */
+static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			    const struct corr_view *v);
+
 static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			       const struct corr_view *v)
 {
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 
-	if (sqlite_file(v, sp->abs[0]))
+	if (sqlite_file(v, sp->abs[0]) || shm_open_unlink(sv, sp, v))
 		return true;
 	if (sc_kind(sv, SK_OPEN))
 		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
 	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
+}
+
+/* A name in /dev/shm a hooked Python of uid created (corr_proc.c): not unlinked since, or (gone)
+ * unlinked already. */
+static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
+{
+	unsigned int i;
+
+	for (i = 0; abs && i < v->nshm; i++)
+		if (v->shm[i].uid == v->uid && !strcmp(v->shm[i].path, abs))
+			return gone || !v->shm[i].gone;
+	return false;
+}
+
+/*
+ * POSIX shared memory and named semaphores across processes, with no audit event:
+ * Modules/_multiprocessing/posixshmem.c _posixshmem.shm_open()/shm_unlink() (called by
+ * Lib/multiprocessing/shared_memory.py SharedMemory.__init__()/unlink() and by
+ * resource_tracker.py main() for a segment left behind) and _multiprocessing.sem_unlink() (the
+ * resource tracker, or SemLock._cleanup in another process than the one that created it) are
+ * glibc sysdeps/posix/shm_open.c shm_open(), open(SHMDIR "NAME", oflag | O_NOFOLLOW | O_CLOEXEC,
+ * mode), shm_unlink.c and sem_unlink.c, unlink(SHMDIR "NAME") and unlink(SHMDIR "sem.NAME").
+ * Explained: SharedMemory(create=True)'s open (corr_shm_create(): a new file, O_EXCL, mode 0600);
+ * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
+ * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
+ * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
+ * corr_shm_track(), 64 names at most); when the call failed with ENOENT (no such file: nothing
+ * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
+ * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
+ * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
+ * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
+ * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
+ * it did not see created so, never O_TRUNC, never a path outside /dev/shm.
+ */
+static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			    const struct corr_view *v)
+{
+	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
+	const char *abs = sp->abs[0];
+
+	/* ENOENT: no such name, nothing was opened or removed (SharedMemory(name) of a segment
+	 * already unlinked; a second unlink()): the kernel's return, not what a record claims. An
+	 * unlink's shape says nothing of shm_unlink: a failed one too must name a file a hooked
+	 * Python of the uid created so. */
+	bool gone = (int64_t)sv->ret == -ENOENT;
+
+	if (sc_kind(sv, SK_OPEN))
+		return corr_shm_create(sv, abs) || corr_ptmx_open(sv, abs) ||
+		       (corr_shm_attach(sv, abs) && (gone || shm_created(v, abs, false)));
+	if (sv->sc != PYX_SC_unlink && sv->sc != PYX_SC_unlinkat)
+		return false;
+	if (fl && (fl->raw & K_AT_REMOVEDIR))
+		return false;
+	return corr_shm_path(abs) && shm_created(v, abs, gone);
 }
 
 static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,

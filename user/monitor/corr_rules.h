@@ -166,6 +166,14 @@ struct corr_fdinfo {
 	bool writes;  /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
 };
 
+/* A shm_open or sem_open name a hooked Python created (corr_proc.c, corr_shm_track): the file's
+ * path, the creator's uid, and whether it was unlinked since (gone). */
+struct corr_shm_name {
+	uint32_t uid;
+	bool gone;
+	char *path;
+};
+
 struct corr_view {
 	const void *ctx;
 	/* the entry of fd in the process's fd table; false when there is none */
@@ -178,6 +186,10 @@ struct corr_view {
 	unsigned int nsem_tmp;
 	const char *const *sem;
 	unsigned int nsem;
+	/* names any hooked Python created in /dev/shm (all uids: the rule asks for uid's own) */
+	const struct corr_shm_name *shm;
+	unsigned int nshm;
+	uint32_t uid; /* the syscall's (real) uid, from its record */
 	uint32_t pid, tid;
 	bool nss_load;          /* the thread opened an NSS module since its last audit event */
 	bool finalized;         /* the process's hook said hook_stop (Py_FinalizeEx is done) */
@@ -217,6 +229,10 @@ bool corr_sem_tmp_path(const char *abs);
 bool corr_sem_path(const char *abs);
 bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs);
 bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs);
+bool corr_shm_path(const char *abs);
+bool corr_shm_create(const struct pyx_sysview *sv, const char *abs);
+bool corr_shm_attach(const struct pyx_sysview *sv, const char *abs);
+bool corr_ptmx_open(const struct pyx_sysview *sv, const char *abs);
 enum corr_syslib {
 	CORR_LIB_NONE = 0, /* not in a default library directory */
 	CORR_LIB_NSS,      /* libnss_NAME.so.2 */
