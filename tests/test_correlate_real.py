@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Real benign programs give no alarm (issue 9): a pytest run, multiprocessing with every start
 method, tarfile with filter="data", os.chown(-1), truncate/ftruncate, pwd/grp lookups, shutil,
-os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, on Debian's python3 and each
-pyenv interpreter present; and three CPython stdlib test modules. tests/corpus/real/,
-docs/correlation.md."""
+os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, signals a process sends itself
+(raise(), abort(), faulthandler's crashes), on Debian's python3 and each pyenv interpreter
+present; and three CPython stdlib test modules. tests/corpus/real/, docs/correlation.md."""
 import json
 import re
 import subprocess
@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt"]
+           "keyboard_interrupt", "self_signals"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -109,6 +109,17 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
             assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
     if name == "pytest_suite":
         assert "ftruncate" in sc
+    if name == "self_signals":
+        # raise() is tgkill(own pid, tid, sig): from the main thread, another thread, the
+        # crashing children; faulthandler's prlimit64(0, RLIMIT_CORE, {0, max}): seen, explained
+        kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+        assert len(kills) >= 8 and all(x["args"]["tgid"] == x["pid"] for x in kills)
+        assert any(x["args"]["pid"] != x["pid"] for x in kills)  # another thread's tid
+        assert {x["args"]["sig"] for x in kills} == {"SIGUSR1", "SIGALRM", "SIGABRT", "SIGSEGV"}
+        core = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "prlimit64"
+                and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]]
+        assert len(core) >= 4 and all(x["args"]["new_rlim"]["cur"] == 0 for x in core)
+        assert all("verdict" not in x for x in kills + core)
 
 
 @needs_root_bpf

@@ -855,6 +855,8 @@ judged:
 					  .tid = hdr->tid,
 					  .nss_load = th->nss_load,
 					  .finalized = p->finalized,
+					  .ns_pid = p->ns_pid,
+					  .init_pidns = corr_init_pidns(p),
 					  .fork_of_hooked = p->hooked_before_exec && pp &&
 							    pp->hooked,
 					  .parent_exe = pp ? pp->exe : NULL,
@@ -1060,6 +1062,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
+		/* its namespace is the parent's pid_ns_for_children: not known here */
+		cp->ns_pid = 0;
+		cp->pidns_ino = 0;
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1091,6 +1096,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->exec_pending = true;
 		p->exec_ns = hdr->ts_ns;
 		memcpy(p->comm, hdr->comm, PYX_COMM_LEN);
+		/* a task's pid namespace is fixed for its life: read at exec, it holds until exit */
+		p->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
+		p->pidns_ino = pv.ns_pid ? pv.pidns_ino : 0;
 		for (i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 		free(p->argv);

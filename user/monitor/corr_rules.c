@@ -1169,6 +1169,75 @@ static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpat
 	       (int32_t)pid->raw == (int32_t)v->pid && (int)sig->raw == SIGINT;
 }
 
+/*
+ * A signal the process sends itself: glibc raise() (nptl/pthread_kill.c
+ * __pthread_kill_implementation(): tgkill(__getpid(), gettid(), sig), and tgkill(__getpid(),
+ * pd->tid, sig) for another of its threads), which CPython calls with no audit event for
+ * signal.raise_signal() (Modules/signalmodule.c), os.abort() and Py_FatalError() (abort() ->
+ * raise(SIGABRT)), faulthandler's re-raise of a fatal signal and its _sigsegv(), _sigabrt(),
+ * _fatal_error_c_thread() test helpers; musl's raise() and pthread_kill() are tkill(tid, sig).
+ * A signal a process sends itself crosses no boundary: it does nothing another process could
+ * see but what the process could do to itself anyway (stop, die, run its own handler), and
+ * whatever its handler then does is traced and judged as usual. Explained:
+ *  - tgkill(tgid, tid, any signal) whose tgid is the caller's own: the kernel delivers it only to
+ *    a thread of that thread group (kernel/signal.c do_send_specific(): task_tgid_vnr(p) ==
+ *    tgid), whatever tid says;
+ *  - tkill(tid, any signal) whose tid is the caller's own pid (its main thread), or, in the
+ *    initial pid namespace, the calling thread's own tid.
+ * The numbers are compared in the namespace the kernel reads them in, the caller's own pid
+ * namespace (find_task_by_vpid()): the records carry global ids, so the caller's pid there comes
+ * from its exec record (ns_pid); a process whose exec was not seen, or a fork child before its
+ * exec (its namespace is its parent's pid_ns_for_children, which unshare(CLONE_NEWPID) changes),
+ * gets nothing from this rule. The arguments are registers, no memory a second thread could
+ * rewrite; no audit event is consulted, so a forged one cannot widen it. Not explained: a signal
+ * to any other process or thread (a child, the parent: the near-miss tests), kill(2) (no glibc or
+ * CPython path sends a signal to the own pid with kill but exit_sigint's; that one is its own rule),
+ * rt_sigqueueinfo, rt_tgsigqueueinfo and pidfd_send_signal (a pidfd's target is not known here).
+ */
+static bool ex_self_signal(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	const struct pyx_sysarg *a;
+
+	if (!v->ns_pid)
+		return false;
+	if (sv->sc == PYX_SC_tgkill)
+		return (a = sc_arg(sv, CR_TGID)) && (int32_t)a->raw == (int32_t)v->ns_pid;
+	if (sv->sc == PYX_SC_tkill)
+		return (a = sc_arg(sv, CR_PID)) &&
+		       ((int32_t)a->raw == (int32_t)v->ns_pid ||
+			(v->init_pidns && (int32_t)a->raw == (int32_t)v->tid));
+	return false;
+}
+
+/*
+ * Modules/faulthandler.c faulthandler_suppress_crash_report(), run by faulthandler._sigsegv(),
+ * _sigabrt(), _fatal_error_c_thread(), _read_null() and _stack_overflow() before they crash the
+ * process on purpose, raises no audit event: getrlimit(RLIMIT_CORE, &rl); rl.rlim_cur = 0;
+ * setrlimit(RLIMIT_CORE, &rl), which glibc makes prlimit64(0, RLIMIT_CORE, &rl, NULL)
+ * (sysdeps/unix/sysv/linux/setrlimit64.c). Explained: prlimit64 of the caller itself (pid 0, or
+ * its own pid in its namespace), resource RLIMIT_CORE, a new limit read at entry and verified at
+ * exit whose soft value is 0 (no core file), no old limit asked for. That only takes from the
+ * process: it can write no core file. The hard value is not checked (the old one is not known
+ * here): raising it needs CAP_SYS_RESOURCE and gives nothing while the soft value is 0; a later
+ * setrlimit that raises the soft value is judged on its own. Not explained: another resource,
+ * another process, a soft value above 0, a limit read at exit or not verified.
+ */
+static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *res = sc_arg(sv, CR_RESOURCE);
+	const struct pyx_sysarg *rl = sc_arg(sv, CR_RLIMIT);
+
+	if (sv->sc != PYX_SC_prlimit64 || !pid || !res || !arg_set(rl) || rl->fault ||
+	    rl->truncated || rl->changed || sv->unverified || sv->read_at_exit || sv->nargs < 4 ||
+	    sv->args[3].raw)
+		return false;
+	if ((int32_t)pid->raw != 0 && !(v->ns_pid && (int32_t)pid->raw == (int32_t)v->ns_pid))
+		return false;
+	return (int32_t)res->raw == 4 /* RLIMIT_CORE */ && rl->u.rlim.cur == 0;
+}
+
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v)
 {
