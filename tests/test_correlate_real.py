@@ -167,3 +167,39 @@ def test_lookalikes_of_native_shapes_stay_unaudited(tmp_path):
     names = [n for _, n in got]
     assert [s for s, _ in got] == ["ftruncate", "kill", "link", "openat", "unlink", "unlink"]
     assert "SIGINT" in names and any(n.startswith("/dev/shm/sem.lookalike-") for n in names if n)
+
+
+@needs_root_bpf
+def test_lookalikes_of_self_signals_stay_unaudited(tmp_path):
+    """self_signal explains tgkill of the caller's own thread group, core_off faulthandler's
+    prlimit64(0, RLIMIT_CORE, {0, max}, NULL): a signal to another process (whatever the tid),
+    kill of itself, the core limit of another process, a soft limit above 0, another resource,
+    the old limit asked for all stay unaudited; the shapes themselves, in the same process, do
+    not."""
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" /
+                                           "self_signal_lookalikes.py"), str(work)],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    who = json.loads((work / "who.json").read_text())
+    me, child = who["pid"], who["child"]
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    assert all(x["pid"] == me for x in un), un
+    sig = [(x["syscall"], x["args"].get("tgid"), x["args"]["pid"], x["args"]["sig"])
+           for x in un if x["syscall"] in ("tgkill", "kill")]
+    assert sig == [("tgkill", child, child, "SIGURG"), ("tgkill", child, who["tid"], "SIGURG"),
+                   ("kill", None, child, "SIGURG"), ("kill", None, me, "SIGURG")]
+    lim = [(x["args"]["pid"], x["args"]["resource"], x["args"]["new_rlim"]["cur"],
+            x["args"]["old_rlim"] is not None) for x in un if x["syscall"] == "prlimit64"]
+    assert lim == [(child, "RLIMIT_CORE", 0, False), (0, "RLIMIT_CORE", 4096, False),
+                   (0, "RLIMIT_MSGQUEUE", 0, False), (0, "RLIMIT_CORE", 0, True)]
+    assert len(un) == 8, un
+    # the controls: seen, and explained
+    own = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"
+           and x["args"]["tgid"] == me]
+    core = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "prlimit64"
+            and x["args"]["new_rlim"] and x["args"]["pid"] == 0 and x["args"]["old_rlim"] is None
+            and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]["cur"] == 0]
+    assert len(own) == 1 and len(core) == 1
+    assert "verdict" not in own[0] and "verdict" not in core[0]

@@ -179,10 +179,10 @@ struct proc {
 	unsigned int nsem;
 	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
 	bool finalized;
-	/* Its pid in its own pid namespace and that namespace's inode, from its exec record (the
-	 * numbers its syscalls' pid arguments are in); 0: unknown (no exec seen, or a fork since,
-	 * whose child may be in another namespace: unshare(CLONE_NEWPID), setns) */
-	uint32_t ns_pid, pidns_ino;
+	/* Its pid in its own pid namespace, from its exec record (the numbers its syscalls' pid
+	 * arguments are in); 0: unknown (no exec seen, or a fork since, whose child may be in
+	 * another namespace: unshare(CLONE_NEWPID), setns) */
+	uint32_t ns_pid;
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
@@ -294,9 +294,6 @@ const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, c
 			    unsigned int slot);
 void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl);
 bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out);
-/* The process runs in the initial pid namespace, where its own syscalls' pid and tid numbers
- * are the global ones the records carry. */
-bool corr_init_pidns(const struct proc *p);
 void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);

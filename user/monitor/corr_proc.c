@@ -26,17 +26,6 @@ struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid)
 	return NULL;
 }
 
-/* include/linux/proc_ns.h PROC_PID_INIT_INO: the inode number of the initial pid namespace, fixed
- * by the kernel (/proc/1/ns/pid on the host) */
-#define K_PROC_PID_INIT_INO 0xEFFFFFFCu
-
-/* In the initial namespace a process's own number is its global one (the records' hdr->pid):
- * both must say so, or the exec record is not believed. */
-bool corr_init_pidns(const struct proc *p)
-{
-	return p->pidns_ino == K_PROC_PID_INIT_INO && p->ns_pid == p->pid;
-}
-
 /* An exited process kept for its blind-spot report goes now. */
 void corr_proc_reap(struct pyx_corr *c, struct proc *p)
 {

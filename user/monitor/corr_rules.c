@@ -1175,39 +1175,29 @@ static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpat
  * pd->tid, sig) for another of its threads), which CPython calls with no audit event for
  * signal.raise_signal() (Modules/signalmodule.c), os.abort() and Py_FatalError() (abort() ->
  * raise(SIGABRT)), faulthandler's re-raise of a fatal signal and its _sigsegv(), _sigabrt(),
- * _fatal_error_c_thread() test helpers; musl's raise() and pthread_kill() are tkill(tid, sig).
- * A signal a process sends itself crosses no boundary: it does nothing another process could
- * see but what the process could do to itself anyway (stop, die, run its own handler), and
- * whatever its handler then does is traced and judged as usual. Explained:
- *  - tgkill(tgid, tid, any signal) whose tgid is the caller's own: the kernel delivers it only to
- *    a thread of that thread group (kernel/signal.c do_send_specific(): task_tgid_vnr(p) ==
- *    tgid), whatever tid says;
- *  - tkill(tid, any signal) whose tid is the caller's own pid (its main thread), or, in the
- *    initial pid namespace, the calling thread's own tid.
- * The numbers are compared in the namespace the kernel reads them in, the caller's own pid
- * namespace (find_task_by_vpid()): the records carry global ids, so the caller's pid there comes
- * from its exec record (ns_pid); a process whose exec was not seen, or a fork child before its
- * exec (its namespace is its parent's pid_ns_for_children, which unshare(CLONE_NEWPID) changes),
- * gets nothing from this rule. The arguments are registers, no memory a second thread could
- * rewrite; no audit event is consulted, so a forged one cannot widen it. Not explained: a signal
- * to any other process or thread (a child, the parent: the near-miss tests), kill(2) (no glibc or
- * CPython path sends a signal to the own pid with kill but exit_sigint's; that one is its own rule),
- * rt_sigqueueinfo, rt_tgsigqueueinfo and pidfd_send_signal (a pidfd's target is not known here).
+ * _fatal_error_c_thread() test helpers. A signal a process sends itself crosses no boundary: it
+ * does nothing another process could see but what the process could do to itself anyway (stop,
+ * die, run its own handler), and whatever its handler then does is traced and judged as usual.
+ * Explained: tgkill(tgid, tid, any signal) whose tgid is the caller's own; the kernel delivers it
+ * only to a thread of that thread group (kernel/signal.c do_send_specific(): task_tgid_vnr(p) ==
+ * tgid), whatever tid says. The tgid is compared in the namespace the kernel reads it in, the
+ * caller's own pid namespace (find_task_by_vpid()): the records carry global ids, so the caller's
+ * pid there comes from its exec record (ns_pid); a process whose exec was not seen, or a fork
+ * child before its exec (its namespace is its parent's pid_ns_for_children, which
+ * unshare(CLONE_NEWPID) changes), gets nothing from this rule. The arguments are registers, no
+ * memory a second thread could rewrite; no audit event is consulted, so a forged one cannot widen
+ * it. Not explained: a signal to any other process (a child: the near-miss tests); tkill (glibc
+ * never makes it; tkill of its own thread is the native form of signal.pthread_kill that
+ * tests/test_evasion_syscalls.py keeps unaudited; musl's raise() would need it); kill(2) (no glibc
+ * or CPython path signals its own pid with kill but exit_sigint's, its own rule); rt_sigqueueinfo,
+ * rt_tgsigqueueinfo and pidfd_send_signal (a pidfd's target is not known here).
  */
 static bool ex_self_signal(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
 {
-	const struct pyx_sysarg *a;
+	const struct pyx_sysarg *a = sc_arg(sv, CR_TGID);
 
-	if (!v->ns_pid)
-		return false;
-	if (sv->sc == PYX_SC_tgkill)
-		return (a = sc_arg(sv, CR_TGID)) && (int32_t)a->raw == (int32_t)v->ns_pid;
-	if (sv->sc == PYX_SC_tkill)
-		return (a = sc_arg(sv, CR_PID)) &&
-		       ((int32_t)a->raw == (int32_t)v->ns_pid ||
-			(v->init_pidns && (int32_t)a->raw == (int32_t)v->tid));
-	return false;
+	return sv->sc == PYX_SC_tgkill && v->ns_pid && a && (int32_t)a->raw == (int32_t)v->ns_pid;
 }
 
 /*
