@@ -417,6 +417,17 @@ static void hook_start(uint32_t pid)
 	feed(r);
 }
 
+static void hook_stop(uint32_t pid)
+{
+	struct pyx_rec_lifecycle *r = (void *)rbuf;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_LIFECYCLE, pid, pid);
+	r->kind = PYX_LC_HOOK_STOP;
+	r->hdr.size = sizeof(*r);
+	feed(r);
+}
+
 static void lost(void)
 {
 	struct pyx_rec_lost *r = (void *)rbuf;
@@ -1518,6 +1529,10 @@ static void t_self_signal(void)
 	sysc(200, 200, tgkill, 0, 1, 1, 6, 0, 0, 0);
 	sysc(200, 200, prl, 0, 200, 4, 0, 0, 0, 0, core0);
 	sysc(200, 200, prl, 0, 1, 4, 0, 0, 0, 0, core0);
+	/* exit_sigint (after hook_stop) names it by its namespace's number too */
+	hook_stop(200);
+	sysc(200, 200, PYX_SC_kill, 0, 200, 2, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_kill, 0, 1, 2, 0, 0, 0, 0);
 	/* a fork of 100: its namespace is not known before its own exec */
 	proc(100, 100, PYX_PROC_FORK, 102, false, NULL);
 	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
@@ -1533,7 +1548,7 @@ static void t_self_signal(void)
 	/* no exec seen at all (a process there before the monitor) */
 	hook_start(400);
 	sysc(400, 400, tgkill, 0, 400, 400, 6, 0, 0, 0);
-	expect("self_signal, core_off",
+	expect("self_signal, core_off, exit_sigint in a pid namespace",
 	       "P 100 2\n"
 	       "L 100\n"
 	       "S 100 tgkill -\n"
@@ -1555,6 +1570,9 @@ static void t_self_signal(void)
 	       "S 200 tgkill -\n"
 	       "S 200 prlimit64 unaudited after nothing\n"
 	       "S 200 prlimit64 -\n"
+	       "L 200\n"
+	       "S 200 kill unaudited after nothing\n"
+	       "S 200 kill -\n"
 	       "P 100 1\n"
 	       "S 102 tgkill unaudited after nothing\n"
 	       "S 102 prlimit64 -\n"

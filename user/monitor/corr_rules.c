@@ -1158,15 +1158,18 @@ static bool ex_mp_spawn(const struct pyx_sysview *sv, const struct corr_scpaths 
  * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
  * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
  * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
- * main thread, after its hook_stop. Nothing but the process itself is signalled.
+ * main thread, after its hook_stop. Nothing but the process itself is signalled. Its own pid as
+ * the kernel reads kill's argument, in its own pid namespace (ex_self_signal), when its exec
+ * record said; else its global one (the two are the same outside a pid namespace).
  */
 static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
 {
 	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *sig = sc_arg(sv, CR_SIG);
+	uint32_t own = v->ns_pid ? v->ns_pid : v->pid;
 
 	return pid && sig && v->finalized && v->tid == v->pid &&
-	       (int32_t)pid->raw == (int32_t)v->pid && (int)sig->raw == SIGINT;
+	       (int32_t)pid->raw == (int32_t)own && (int)sig->raw == SIGINT;
 }
 
 /*
