@@ -6,6 +6,7 @@ os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, signals a pr
 present; and three CPython stdlib test modules. tests/corpus/real/, docs/correlation.md."""
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -203,3 +204,32 @@ def test_lookalikes_of_self_signals_stay_unaudited(tmp_path):
             and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]["cur"] == 0]
     assert len(own) == 1 and len(core) == 1
     assert "verdict" not in own[0] and "verdict" not in core[0]
+
+
+NS_SCRIPT = """
+import ctypes, os, signal
+signal.signal(signal.SIGUSR1, lambda *a: None)
+assert os.getpid() == 1
+signal.raise_signal(signal.SIGUSR1)  # tgkill(1, 1, SIGUSR1): itself, as its namespace numbers it
+# its global pid (the records' pid) is no number of its own in the namespace: ESRCH, and flagged
+with open("/proc/self/status") as f:
+    glob = int([x for x in f if x.startswith("NSpid:")][0].split()[1])
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.syscall(234, glob, glob, signal.SIGUSR1) == -1
+"""
+
+
+@needs_root_bpf
+def test_self_signal_in_a_pid_namespace(tmp_path):
+    """The caller's own pid is compared as its pid namespace numbers it (its exec record's
+    ns_pid): a Python that is pid 1 in a namespace of its own raising a signal gives no alarm;
+    a tgkill of its global pid is one."""
+    if not shutil.which("unshare"):
+        pytest.skip("skipped: no unshare(1) (util-linux)")
+    r, recs = _monitor(["unshare", "--pid", "--fork", SYSTEM_PYTHON, "-c", NS_SCRIPT],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+    assert [(x["args"]["tgid"], x.get("verdict")) for x in kills] == \
+        [(1, None), (kills[1]["pid"], "unaudited")]
+    assert kills[1]["pid"] != 1 and kills[0]["pid"] == kills[1]["pid"]
