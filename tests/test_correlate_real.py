@@ -233,3 +233,35 @@ def test_self_signal_in_a_pid_namespace(tmp_path):
     assert [(x["args"]["tgid"], x.get("verdict")) for x in kills] == \
         [(1, None), (kills[1]["pid"], "unaudited")]
     assert kills[1]["pid"] != 1 and kills[0]["pid"] == kills[1]["pid"]
+
+
+FORK_NS_SCRIPT = """
+import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+signal.signal(signal.SIGUSR1, lambda *a: None)
+me = os.getpid()
+signal.raise_signal(signal.SIGUSR1)  # the parent, in the namespace it was exec'd in
+assert libc.unshare(0x20000000) == 0, ctypes.get_errno()  # CLONE_NEWPID: its next child's
+pid = os.fork()
+if pid == 0:
+    assert os.getpid() == 1
+    signal.raise_signal(signal.SIGUSR1)  # tgkill(1, 1, ...): itself, in the new namespace
+    libc.syscall(234, me, me, signal.SIGUSR1)  # its parent's number: outside it, ESRCH
+    os._exit(0)
+assert os.waitpid(pid, 0)[1] == 0
+"""
+
+
+@needs_root_bpf
+def test_self_signal_of_a_fork_in_a_new_pid_namespace(tmp_path):
+    """A fork child (no exec) is judged by the namespace the BPF side read from it at the fork:
+    after unshare(CLONE_NEWPID) it is pid 1 of a new namespace; its raise() is explained, a
+    tgkill of the number that was its parent's is not."""
+    r, recs = _monitor([SYSTEM_PYTHON, "-c", FORK_NS_SCRIPT], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+    assert len(kills) == 3, kills
+    parent, child = kills[0]["pid"], kills[1]["pid"]
+    assert parent != child and kills[2]["pid"] == child
+    assert [(x["args"]["tgid"], x.get("verdict")) for x in kills] == \
+        [(parent, None), (1, None), (parent, "unaudited")]

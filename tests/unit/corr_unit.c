@@ -376,8 +376,8 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 	feed(r);
 }
 
-/* the pid namespace of the next exec record: the process's pid there, the namespace's inode
- * (then cleared) */
+/* the pid namespace of the next exec or fork record (the new process's): its pid there, the
+ * namespace's inode (then cleared) */
 static uint32_t cur_ns_pid, cur_pidns_ino;
 
 static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, bool thread,
@@ -388,7 +388,7 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	memset(rbuf, 0, sizeof(rbuf));
 	hdr(&r->hdr, PYX_REC_PROCESS, pid, tid);
 	r->kind = kind;
-	if (kind == PYX_PROC_EXEC) {
+	if (kind == PYX_PROC_EXEC || (kind == PYX_PROC_FORK && !thread)) {
 		r->ns_pid = cur_ns_pid;
 		r->pidns_ino = cur_pidns_ino;
 		cur_ns_pid = cur_pidns_ino = 0;
@@ -1533,7 +1533,8 @@ static void t_self_signal(void)
 	hook_stop(200);
 	sysc(200, 200, PYX_SC_kill, 0, 200, 2, 0, 0, 0, 0);
 	sysc(200, 200, PYX_SC_kill, 0, 1, 2, 0, 0, 0, 0);
-	/* a fork of 100: its namespace is not known before its own exec */
+	/* a fork of 100 whose record does not say its namespace (a capture from before it did):
+	 * not known before its own exec */
 	proc(100, 100, PYX_PROC_FORK, 102, false, NULL);
 	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
 	sysc(102, 102, prl, 0, 0, 4, 0, 0, 0, 0, core0);
@@ -1545,6 +1546,14 @@ static void t_self_signal(void)
 	proc(102, 102, PYX_PROC_EXIT, 0, false, NULL);
 	proc(200, 200, PYX_PROC_FORK, 102, false, NULL);
 	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
+	/* forks that say it: in the parent's namespace, and in a new one (unshare(CLONE_NEWPID)) */
+	cur_ns_pid = 103, cur_pidns_ino = 0xEFFFFFFC;
+	proc(100, 100, PYX_PROC_FORK, 103, false, NULL);
+	sysc(103, 103, tgkill, 0, 103, 103, 6, 0, 0, 0);
+	cur_ns_pid = 1, cur_pidns_ino = 4026532001u;
+	proc(100, 100, PYX_PROC_FORK, 104, false, NULL);
+	sysc(104, 104, tgkill, 0, 104, 104, 6, 0, 0, 0);
+	sysc(104, 104, tgkill, 0, 1, 1, 6, 0, 0, 0);
 	/* no exec seen at all (a process there before the monitor) */
 	hook_start(400);
 	sysc(400, 400, tgkill, 0, 400, 400, 6, 0, 0, 0);
@@ -1582,6 +1591,11 @@ static void t_self_signal(void)
 	       "P 102 3\n"
 	       "P 200 1\n"
 	       "S 102 tgkill unaudited after nothing\n"
+	       "P 100 1\n"
+	       "S 103 tgkill -\n"
+	       "P 100 1\n"
+	       "S 104 tgkill unaudited after nothing\n"
+	       "S 104 tgkill -\n"
 	       "L 400\n"
 	       "S 400 tgkill unaudited after nothing\n");
 }

@@ -1061,8 +1061,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
-		/* its namespace is the parent's pid_ns_for_children: not known here */
-		cp->ns_pid = 0;
+		/* its own pid namespace, read from the child by the BPF side (the parent's
+		 * pid_ns_for_children, a new one after unshare(CLONE_NEWPID)); 0: unknown */
+		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;

@@ -179,9 +179,9 @@ struct proc {
 	unsigned int nsem;
 	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
 	bool finalized;
-	/* Its pid in its own pid namespace, from its exec record (the numbers its syscalls' pid
-	 * arguments are in); 0: unknown (no exec seen, or a fork since, whose child may be in
-	 * another namespace: unshare(CLONE_NEWPID), setns) */
+	/* Its pid in its own pid namespace (the numbers its syscalls' pid arguments are in), from
+	 * its exec record or the fork record that made it; 0: unknown (neither seen, or a record
+	 * from before the fork record carried it) */
 	uint32_t ns_pid;
 	/* blind spots */
 	bool py_pending, blind_done;

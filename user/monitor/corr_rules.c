@@ -1159,8 +1159,8 @@ static bool ex_mp_spawn(const struct pyx_sysview *sv, const struct corr_scpaths 
  * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
  * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
  * main thread, after its hook_stop. Nothing but the process itself is signalled. Its own pid as
- * the kernel reads kill's argument, in its own pid namespace (ex_self_signal), when its exec
- * record said; else its global one (the two are the same outside a pid namespace).
+ * the kernel reads kill's argument, in its own pid namespace (ex_self_signal), when its exec or
+ * fork record said; else its global one (the two are the same outside a pid namespace).
  */
 static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
@@ -1185,15 +1185,16 @@ static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpat
  * only to a thread of that thread group (kernel/signal.c do_send_specific(): task_tgid_vnr(p) ==
  * tgid), whatever tid says. The tgid is compared in the namespace the kernel reads it in, the
  * caller's own pid namespace (find_task_by_vpid()): the records carry global ids, so the caller's
- * pid there comes from its exec record (ns_pid); a process whose exec was not seen, or a fork
- * child before its exec (its namespace is its parent's pid_ns_for_children, which
- * unshare(CLONE_NEWPID) changes), gets nothing from this rule. The arguments are registers, no
- * memory a second thread could rewrite; no audit event is consulted, so a forged one cannot widen
- * it. Not explained: a signal to any other process (a child: the near-miss tests); tkill (glibc
- * never makes it; tkill of its own thread is the native form of signal.pthread_kill that
- * tests/test_evasion_syscalls.py keeps unaudited; musl's raise() would need it); kill(2) (no glibc
- * or CPython path signals its own pid with kill but exit_sigint's, its own rule); rt_sigqueueinfo,
- * rt_tgsigqueueinfo and pidfd_send_signal (a pidfd's target is not known here).
+ * pid there comes from the record that made the process, its exec or its fork (ns_pid, read by
+ * the BPF side from the new task: a fork child's namespace is its parent's pid_ns_for_children,
+ * a new one after unshare(CLONE_NEWPID)); a process neither record was seen for gets nothing
+ * from this rule. The arguments are registers, no memory a second thread could rewrite; no audit
+ * event is consulted, so a forged one cannot widen it. Not explained: a signal to any other
+ * process (a child: the near-miss tests); tkill (glibc never makes it; tkill of its own thread is
+ * the native form of signal.pthread_kill that tests/test_evasion_syscalls.py keeps unaudited;
+ * musl's raise() would need it); kill(2) (no glibc or CPython path signals its own pid with kill
+ * but exit_sigint's, its own rule); rt_sigqueueinfo, rt_tgsigqueueinfo and pidfd_send_signal (a
+ * pidfd's target is not known here).
  */
 static bool ex_self_signal(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
