@@ -2432,6 +2432,27 @@ __noinline int proc_send(struct proc_buf *b, __u64 size)
  * perf-event tracepoints: a raw_tp link detaches in milliseconds and takes no event_mutex, where
  * each closed perf event waits two RCU-tasks-trace grace periods under it (issue 10). */
 
+/* A thread group leader's pid as seen inside its own pid namespace, and that namespace's inode
+ * (0: unknown): numbers[level] of its struct pid, the innermost namespace, the one the process
+ * sees itself in and reads its syscalls' pid arguments in. */
+static __always_inline void task_pidns(struct pyx_rec_process *r, struct task_struct *task)
+{
+	struct pid *p = BPF_CORE_READ(task, thread_pid);
+	struct upid up = {};
+	unsigned int level;
+
+	if (!p)
+		return;
+	level = BPF_CORE_READ(p, level);
+	if (bpf_probe_read_kernel(&up, sizeof(up),
+				  (void *)p + bpf_core_field_offset(struct pid, numbers) +
+					  (__u64)level * bpf_core_type_size(struct upid)))
+		return;
+	r->ns_pid = up.nr;
+	if (up.ns)
+		r->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
+}
+
 /* sched_process_fork(struct task_struct *parent, struct task_struct *child) */
 SEC("raw_tp/sched_process_fork")
 int sched_fork(struct bpf_raw_tracepoint_args *ctx)
@@ -2458,6 +2479,8 @@ int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 	b->rec.child_tid = child;
 	if (thread)
 		b->rec.hdr.flags = PYX_PRF_THREAD;
+	else /* its own namespace may be new (CLONE_NEWPID, unshare): the correlator's self_signal */
+		task_pidns(&b->rec, (struct task_struct *)ctx->args[1]);
 	if (unmonitored)
 		b->rec.hdr.flags = PYX_PRF_UNMONITORED;
 	proc_send(b, sizeof(b->rec));
@@ -2491,9 +2514,6 @@ static __always_inline __u16 exe_flags(void)
  * the current task, which is the thread group leader after exec. */
 static __always_inline void exec_identity(struct pyx_rec_process *r, struct task_struct *task)
 {
-	struct pid *p = BPF_CORE_READ(task, thread_pid);
-	struct upid up = {};
-	unsigned int level;
 	struct inode *ino = BPF_CORE_READ(task, mm, exe_file, f_inode);
 
 	if (ino) {
@@ -2504,17 +2524,7 @@ static __always_inline void exec_identity(struct pyx_rec_process *r, struct task
 	r->auid = 0xffffffff;
 	if (bpf_core_field_exists(task->loginuid))
 		r->auid = BPF_CORE_READ(task, loginuid.val);
-	if (!p)
-		return;
-	level = BPF_CORE_READ(p, level);
-	/* numbers[level]: the innermost namespace, the one the process sees itself in */
-	if (bpf_probe_read_kernel(&up, sizeof(up),
-				  (void *)p + bpf_core_field_offset(struct pid, numbers) +
-					  (__u64)level * bpf_core_type_size(struct upid)))
-		return;
-	r->ns_pid = up.nr;
-	if (up.ns)
-		r->pidns_ino = BPF_CORE_READ(up.ns, ns.inum);
+	task_pidns(r, task);
 }
 
 /* The new image's argv after the filename (at off): the arg pages were just filled by exec, so

@@ -421,7 +421,7 @@ struct pyx_rec_process {
 	/* EXEC: identity the kernel knows at exec time */
 	__u32 euid;
 	__u32 auid;      /* loginuid; 4294967295 when unset */
-	__u32 ns_pid;    /* tgid as seen in the process's own pid namespace */
+	__u32 ns_pid;    /* tgid as seen in the process's own pid namespace (FORK: the child's) */
 	__u32 pidns_ino; /* that namespace's inode number (/proc/PID/ns/pid), 0: unknown */
 	/* EXEC: the new image's file (mm->exe_file): user space names it from /proc/PID/exe only
 	 * when that still is this file (the process may have exec'd again since) */

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Real benign programs give no alarm (issue 9): a pytest run, multiprocessing with every start
 method, tarfile with filter="data", os.chown(-1), truncate/ftruncate, pwd/grp lookups, shutil,
-os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, on Debian's python3 and each
-pyenv interpreter present; and three CPython stdlib test modules. tests/corpus/real/,
-docs/correlation.md."""
+os.fork + thread pools, http.client, an uncaught KeyboardInterrupt, signals a process sends itself
+(raise(), abort(), faulthandler's crashes), on Debian's python3 and each pyenv interpreter
+present; and three CPython stdlib test modules. tests/corpus/real/, docs/correlation.md."""
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -16,7 +17,8 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt", "mp_shared_memory"]
+           "keyboard_interrupt", "mp_shared_memory",
+           "self_signals"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -111,6 +113,17 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         assert "ftruncate" in sc
     if name == "mp_shared_memory":
         _check_shared_memory(recs)
+    if name == "self_signals":
+        # raise() is tgkill(own pid, tid, sig): from the main thread, another thread, the
+        # crashing children; faulthandler's prlimit64(0, RLIMIT_CORE, {0, max}): seen, explained
+        kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+        assert len(kills) >= 8 and all(x["args"]["tgid"] == x["pid"] for x in kills)
+        assert any(x["args"]["pid"] != x["pid"] for x in kills)  # another thread's tid
+        assert {x["args"]["sig"] for x in kills} == {"SIGUSR1", "SIGALRM", "SIGABRT", "SIGSEGV"}
+        core = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "prlimit64"
+                and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]]
+        assert len(core) >= 4 and all(x["args"]["new_rlim"]["cur"] == 0 for x in core)
+        assert all("verdict" not in x for x in kills + core)
 
 
 def _check_shared_memory(recs):
@@ -215,3 +228,99 @@ def test_lookalikes_of_shm_and_pty_stay_unaudited(tmp_path):
            and (x["args"].get("filename") or x["args"].get("pathname") or "").endswith("-seg")]
     assert [(x["syscall"], "verdict" in x) for x in seg] == [
         ("openat", False), ("openat", True), ("unlink", False)], seg
+
+
+def test_lookalikes_of_self_signals_stay_unaudited(tmp_path):
+    """self_signal explains tgkill of the caller's own thread group, core_off faulthandler's
+    prlimit64(0, RLIMIT_CORE, {0, max}, NULL): a signal to another process (whatever the tid),
+    kill of itself, the core limit of another process, a soft limit above 0, another resource,
+    the old limit asked for all stay unaudited; the shapes themselves, in the same process, do
+    not."""
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" /
+                                           "self_signal_lookalikes.py"), str(work)],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    who = json.loads((work / "who.json").read_text())
+    me, child = who["pid"], who["child"]
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    assert all(x["pid"] == me for x in un), un
+    sig = [(x["syscall"], x["args"].get("tgid"), x["args"]["pid"], x["args"]["sig"])
+           for x in un if x["syscall"] in ("tgkill", "kill")]
+    assert sig == [("tgkill", child, child, "SIGURG"), ("tgkill", child, who["tid"], "SIGURG"),
+                   ("kill", None, child, "SIGURG"), ("kill", None, me, "SIGURG")]
+    lim = [(x["args"]["pid"], x["args"]["resource"], x["args"]["new_rlim"]["cur"],
+            x["args"]["old_rlim"] is not None) for x in un if x["syscall"] == "prlimit64"]
+    assert lim == [(child, "RLIMIT_CORE", 0, False), (0, "RLIMIT_CORE", 4096, False),
+                   (0, "RLIMIT_MSGQUEUE", 0, False), (0, "RLIMIT_CORE", 0, True)]
+    assert len(un) == 8, un
+    # the controls: seen, and explained
+    own = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"
+           and x["args"]["tgid"] == me]
+    core = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "prlimit64"
+            and x["args"]["new_rlim"] and x["args"]["pid"] == 0 and x["args"]["old_rlim"] is None
+            and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]["cur"] == 0]
+    assert len(own) == 1 and len(core) == 1
+    assert "verdict" not in own[0] and "verdict" not in core[0]
+
+
+NS_SCRIPT = """
+import ctypes, os, signal
+signal.signal(signal.SIGUSR1, lambda *a: None)
+assert os.getpid() == 1
+signal.raise_signal(signal.SIGUSR1)  # tgkill(1, 1, SIGUSR1): itself, as its namespace numbers it
+# its global pid (the records' pid) is no number of its own in the namespace: ESRCH, and flagged
+with open("/proc/self/status") as f:
+    glob = int([x for x in f if x.startswith("NSpid:")][0].split()[1])
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.syscall(234, glob, glob, signal.SIGUSR1) == -1
+"""
+
+
+@needs_root_bpf
+def test_self_signal_in_a_pid_namespace(tmp_path):
+    """The caller's own pid is compared as its pid namespace numbers it (its exec record's
+    ns_pid): a Python that is pid 1 in a namespace of its own raising a signal gives no alarm;
+    a tgkill of its global pid is one."""
+    if not shutil.which("unshare"):
+        pytest.skip("skipped: no unshare(1) (util-linux)")
+    r, recs = _monitor(["unshare", "--pid", "--fork", SYSTEM_PYTHON, "-c", NS_SCRIPT],
+                       tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+    assert [(x["args"]["tgid"], x.get("verdict")) for x in kills] == \
+        [(1, None), (kills[1]["pid"], "unaudited")]
+    assert kills[1]["pid"] != 1 and kills[0]["pid"] == kills[1]["pid"]
+
+
+FORK_NS_SCRIPT = """
+import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+signal.signal(signal.SIGUSR1, lambda *a: None)
+me = os.getpid()
+signal.raise_signal(signal.SIGUSR1)  # the parent, in the namespace it was exec'd in
+assert libc.unshare(0x20000000) == 0, ctypes.get_errno()  # CLONE_NEWPID: its next child's
+pid = os.fork()
+if pid == 0:
+    assert os.getpid() == 1
+    signal.raise_signal(signal.SIGUSR1)  # tgkill(1, 1, ...): itself, in the new namespace
+    libc.syscall(234, me, me, signal.SIGUSR1)  # its parent's number: outside it, ESRCH
+    os._exit(0)
+assert os.waitpid(pid, 0)[1] == 0
+"""
+
+
+@needs_root_bpf
+def test_self_signal_of_a_fork_in_a_new_pid_namespace(tmp_path):
+    """A fork child (no exec) is judged by the namespace the BPF side read from it at the fork:
+    after unshare(CLONE_NEWPID) it is pid 1 of a new namespace; its raise() is explained, a
+    tgkill of the number that was its parent's is not."""
+    r, recs = _monitor([SYSTEM_PYTHON, "-c", FORK_NS_SCRIPT], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    kills = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+    assert len(kills) == 3, kills
+    parent, child = kills[0]["pid"], kills[1]["pid"]
+    assert parent != child and kills[2]["pid"] == child
+    assert [(x["args"]["tgid"], x.get("verdict")) for x in kills] == \
+        [(parent, None), (1, None), (parent, "unaudited")]

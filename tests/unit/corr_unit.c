@@ -343,10 +343,19 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 			d->off = used, d->len = n, d->flags = PYX_DF_PRESENT;
 			used += n;
 			break;
+		case PYX_AK_RLIMIT: /* a const uint64_t[2] (cur, max) or NULL */
+			v = va_arg(ap, const void *);
+			if (!v) {
+				d->flags = PYX_DF_NULL;
+				break;
+			}
+			memcpy(rbuf + used, v, PYX_SC_RLIMIT_LEN);
+			d->off = used, d->len = PYX_SC_RLIMIT_LEN, d->flags = PYX_DF_PRESENT;
+			used += PYX_SC_RLIMIT_LEN;
+			break;
 		case PYX_AK_SOCKLEN_PTR:
 		case PYX_AK_CLONE_ARGS:
 		case PYX_AK_OPEN_HOW:
-		case PYX_AK_RLIMIT:
 			d->flags = PYX_DF_NULL;
 			break;
 		default:
@@ -367,6 +376,10 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 	feed(r);
 }
 
+/* the pid namespace of the next exec or fork record (the new process's): its pid there, the
+ * namespace's inode (then cleared) */
+static uint32_t cur_ns_pid, cur_pidns_ino;
+
 static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, bool thread,
 		 const char *filename)
 {
@@ -375,6 +388,11 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	memset(rbuf, 0, sizeof(rbuf));
 	hdr(&r->hdr, PYX_REC_PROCESS, pid, tid);
 	r->kind = kind;
+	if (kind == PYX_PROC_EXEC || (kind == PYX_PROC_FORK && !thread)) {
+		r->ns_pid = cur_ns_pid;
+		r->pidns_ino = cur_pidns_ino;
+		cur_ns_pid = cur_pidns_ino = 0;
+	}
 	r->child_pid = thread ? pid : child;
 	r->child_tid = child;
 	r->hdr.flags = thread ? PYX_PRF_THREAD : 0;
@@ -395,6 +413,17 @@ static void hook_start(uint32_t pid)
 	memset(rbuf, 0, sizeof(rbuf));
 	hdr(&r->hdr, PYX_REC_LIFECYCLE, pid, pid);
 	r->kind = PYX_LC_HOOK_START;
+	r->hdr.size = sizeof(*r);
+	feed(r);
+}
+
+static void hook_stop(uint32_t pid)
+{
+	struct pyx_rec_lifecycle *r = (void *)rbuf;
+
+	memset(rbuf, 0, sizeof(rbuf));
+	hdr(&r->hdr, PYX_REC_LIFECYCLE, pid, pid);
+	r->kind = PYX_LC_HOOK_STOP;
 	r->hdr.size = sizeof(*r);
 	feed(r);
 }
@@ -1596,6 +1625,112 @@ static void t_self_fork(void)
 	       "S 100 openat -\n");
 }
 
+/* self_signal and core_off (docs/correlation.md, "Unaudited syscalls"): a tgkill of the caller's
+ * own thread group and faulthandler's prlimit64(0, RLIMIT_CORE, {0, max}, NULL), the caller's pid
+ * compared as its own pid namespace numbers it (from its exec record). */
+static void t_self_signal(void)
+{
+	static const uint64_t core0[2] = { 0, ~0ull }, core1[2] = { 1, ~0ull };
+	const uint64_t tgkill = PYX_SC_tgkill, prl = PYX_SC_prlimit64;
+	const uint64_t old = 0x7ffe0000; /* an old-limit pointer: not setrlimit()'s shape */
+
+	start(NULL);
+	/* 100 runs in the initial namespace: its own thread group, any thread, any signal */
+	cur_ns_pid = 100, cur_pidns_ino = 0xEFFFFFFC;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(100);
+	sysc(100, 100, tgkill, 0, 100, 100, 10, 0, 0, 0);
+	sysc(100, 101, tgkill, 0, 100, 101, 6, 0, 0, 0);
+	sysc(100, 100, tgkill, 0, 100, 777, 9, 0, 0, 0);  /* only a thread of 100 could get it */
+	sysc(100, 100, tgkill, 0, 300, 300, 10, 0, 0, 0); /* another process */
+	sysc(100, 100, tgkill, 0, 300, 100, 10, 0, 0, 0); /* its own tid: the tgid decides */
+	sysc(100, 100, PYX_SC_kill, 0, 100, 10, 0, 0, 0, 0);
+	sysc(100, 100, prl, 0, 0, 4, 0, 0, 0, 0, core0);
+	sysc(100, 100, prl, 0, 100, 4, 0, 0, 0, 0, core0);
+	sysc(100, 100, prl, 0, 300, 4, 0, 0, 0, 0, core0); /* another process */
+	sysc(100, 100, prl, 0, 0, 4, 0, old, 0, 0, core0); /* the old limit asked for */
+	sysc(100, 100, prl, 0, 0, 4, 0, 0, 0, 0, core1);   /* a core file allowed */
+	sysc(100, 100, prl, 0, 0, 7, 0, 0, 0, 0, core0);   /* RLIMIT_NOFILE */
+	sysc(100, 100, prl, 0, 0, 4, 0, 0, 0, 0, NULL);    /* a read: not sensitive */
+	/* 200 runs in a pid namespace of its own, where it is pid 1: 200 names another process */
+	cur_ns_pid = 1, cur_pidns_ino = 4026532000u;
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(200);
+	sysc(200, 200, tgkill, 0, 200, 200, 6, 0, 0, 0);
+	sysc(200, 200, tgkill, 0, 1, 1, 6, 0, 0, 0);
+	sysc(200, 200, prl, 0, 200, 4, 0, 0, 0, 0, core0);
+	sysc(200, 200, prl, 0, 1, 4, 0, 0, 0, 0, core0);
+	/* exit_sigint (after hook_stop) names it by its namespace's number too */
+	hook_stop(200);
+	sysc(200, 200, PYX_SC_kill, 0, 200, 2, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_kill, 0, 1, 2, 0, 0, 0, 0);
+	/* a fork of 100 whose record does not say its namespace (a capture from before it did):
+	 * not known before its own exec */
+	proc(100, 100, PYX_PROC_FORK, 102, false, NULL);
+	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
+	sysc(102, 102, prl, 0, 0, 4, 0, 0, 0, 0, core0);
+	cur_ns_pid = 102, cur_pidns_ino = 0xEFFFFFFC;
+	proc(102, 102, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(102);
+	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
+	/* its pid reused by a fork of 200's: nothing of the old process's namespace is kept */
+	proc(102, 102, PYX_PROC_EXIT, 0, false, NULL);
+	proc(200, 200, PYX_PROC_FORK, 102, false, NULL);
+	sysc(102, 102, tgkill, 0, 102, 102, 6, 0, 0, 0);
+	/* forks that say it: in the parent's namespace, and in a new one (unshare(CLONE_NEWPID)) */
+	cur_ns_pid = 103, cur_pidns_ino = 0xEFFFFFFC;
+	proc(100, 100, PYX_PROC_FORK, 103, false, NULL);
+	sysc(103, 103, tgkill, 0, 103, 103, 6, 0, 0, 0);
+	cur_ns_pid = 1, cur_pidns_ino = 4026532001u;
+	proc(100, 100, PYX_PROC_FORK, 104, false, NULL);
+	sysc(104, 104, tgkill, 0, 104, 104, 6, 0, 0, 0);
+	sysc(104, 104, tgkill, 0, 1, 1, 6, 0, 0, 0);
+	/* no exec seen at all (a process there before the monitor) */
+	hook_start(400);
+	sysc(400, 400, tgkill, 0, 400, 400, 6, 0, 0, 0);
+	expect("self_signal, core_off, exit_sigint in a pid namespace",
+	       "P 100 2\n"
+	       "L 100\n"
+	       "S 100 tgkill -\n"
+	       "S 101 tgkill -\n"
+	       "S 100 tgkill -\n"
+	       "S 100 tgkill unaudited after nothing\n"
+	       "S 100 tgkill unaudited after nothing\n"
+	       "S 100 kill unaudited after nothing\n"
+	       "S 100 prlimit64 -\n"
+	       "S 100 prlimit64 -\n"
+	       "S 100 prlimit64 unaudited after nothing\n"
+	       "S 100 prlimit64 unaudited after nothing\n"
+	       "S 100 prlimit64 unaudited after nothing\n"
+	       "S 100 prlimit64 unaudited after nothing\n"
+	       "S 100 prlimit64 -\n"
+	       "P 200 2\n"
+	       "L 200\n"
+	       "S 200 tgkill unaudited after nothing\n"
+	       "S 200 tgkill -\n"
+	       "S 200 prlimit64 unaudited after nothing\n"
+	       "S 200 prlimit64 -\n"
+	       "L 200\n"
+	       "S 200 kill unaudited after nothing\n"
+	       "S 200 kill -\n"
+	       "P 100 1\n"
+	       "S 102 tgkill unaudited after nothing\n"
+	       "S 102 prlimit64 -\n"
+	       "P 102 2\n"
+	       "L 102\n"
+	       "S 102 tgkill -\n"
+	       "P 102 3\n"
+	       "P 200 1\n"
+	       "S 102 tgkill unaudited after nothing\n"
+	       "P 100 1\n"
+	       "S 103 tgkill -\n"
+	       "P 100 1\n"
+	       "S 104 tgkill unaudited after nothing\n"
+	       "S 104 tgkill -\n"
+	       "L 400\n"
+	       "S 400 tgkill unaudited after nothing\n");
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -1659,6 +1794,7 @@ int main(int argc, char **argv)
 	t_claim_tail();
 	t_claim_stale_addr();
 	t_self_fork();
+	t_self_signal();
 	t_name_key();
 	printf("all %d checks passed\n", checks);
 	return 0;

@@ -858,6 +858,7 @@ judged:
 					  .tid = hdr->tid,
 					  .nss_load = th->nss_load,
 					  .finalized = p->finalized,
+					  .ns_pid = p->ns_pid,
 					  .fork_of_hooked = p->hooked_before_exec && pp &&
 							    pp->hooked,
 					  .parent_exe = pp ? pp->exe : NULL,
@@ -1064,6 +1065,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
+		/* its own pid namespace, read from the child by the BPF side (the parent's
+		 * pid_ns_for_children, a new one after unshare(CLONE_NEWPID)); 0: unknown */
+		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1095,6 +1099,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->exec_pending = true;
 		p->exec_ns = hdr->ts_ns;
 		memcpy(p->comm, hdr->comm, PYX_COMM_LEN);
+		/* a task's pid namespace is fixed for its life: read at exec, it holds until exit
+		 * (pidns_ino 0: the BPF side could not read it) */
+		p->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
 		for (i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 		free(p->argv);

@@ -180,6 +180,10 @@ struct proc {
 	unsigned int nsem;
 	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
 	bool finalized;
+	/* Its pid in its own pid namespace (the numbers its syscalls' pid arguments are in), from
+	 * its exec record or the fork record that made it; 0: unknown (neither seen, or a record
+	 * from before the fork record carried it) */
+	uint32_t ns_pid;
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */

@@ -1216,15 +1216,78 @@ static bool ex_mp_spawn(const struct pyx_sysview *sv, const struct corr_scpaths 
  * Modules/main.c Py_RunMain(): after an uncaught KeyboardInterrupt, once Py_FinalizeEx() is done
  * (the hook said hook_stop), exit_sigint() resets SIGINT to SIG_DFL and kill(getpid(), SIGINT)s
  * the process so that its parent sees it die of SIGINT. Explained: SIGINT to its own pid, by its
- * main thread, after its hook_stop. Nothing but the process itself is signalled.
+ * main thread, after its hook_stop. Nothing but the process itself is signalled. Its own pid as
+ * the kernel reads kill's argument, in its own pid namespace (ex_self_signal), when its exec or
+ * fork record said; else its global one (the two are the same outside a pid namespace).
  */
 static bool ex_exit_sigint(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
 {
 	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *sig = sc_arg(sv, CR_SIG);
+	uint32_t own = v->ns_pid ? v->ns_pid : v->pid;
 
 	return pid && sig && v->finalized && v->tid == v->pid &&
-	       (int32_t)pid->raw == (int32_t)v->pid && (int)sig->raw == SIGINT;
+	       (int32_t)pid->raw == (int32_t)own && (int)sig->raw == SIGINT;
+}
+
+/*
+ * A signal the process sends itself: glibc raise() (nptl/pthread_kill.c
+ * __pthread_kill_implementation(): tgkill(__getpid(), gettid(), sig), and tgkill(__getpid(),
+ * pd->tid, sig) for another of its threads), which CPython calls with no audit event for
+ * signal.raise_signal() (Modules/signalmodule.c), os.abort() and Py_FatalError() (abort() ->
+ * raise(SIGABRT)), faulthandler's re-raise of a fatal signal and its _sigsegv(), _sigabrt(),
+ * _fatal_error_c_thread() test helpers. A signal a process sends itself crosses no boundary: it
+ * does nothing another process could see but what the process could do to itself anyway (stop,
+ * die, run its own handler), and whatever its handler then does is traced and judged as usual.
+ * Explained: tgkill(tgid, tid, any signal) whose tgid is the caller's own; the kernel delivers it
+ * only to a thread of that thread group (kernel/signal.c do_send_specific(): task_tgid_vnr(p) ==
+ * tgid), whatever tid says. The tgid is compared in the namespace the kernel reads it in, the
+ * caller's own pid namespace (find_task_by_vpid()): the records carry global ids, so the caller's
+ * pid there comes from the record that made the process, its exec or its fork (ns_pid, read by
+ * the BPF side from the new task: a fork child's namespace is its parent's pid_ns_for_children,
+ * a new one after unshare(CLONE_NEWPID)); a process neither record was seen for gets nothing
+ * from this rule. The arguments are registers, no memory a second thread could rewrite; no audit
+ * event is consulted, so a forged one cannot widen it. Not explained: a signal to any other
+ * process (a child: the near-miss tests); tkill (glibc never makes it; tkill of its own thread is
+ * the native form of signal.pthread_kill that tests/test_evasion_syscalls.py keeps unaudited;
+ * musl's raise() would need it); kill(2) (no glibc or CPython path signals its own pid with kill
+ * but exit_sigint's, its own rule); rt_sigqueueinfo, rt_tgsigqueueinfo and pidfd_send_signal (a
+ * pidfd's target is not known here).
+ */
+static bool ex_self_signal(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_TGID);
+
+	return sv->sc == PYX_SC_tgkill && v->ns_pid && a && (int32_t)a->raw == (int32_t)v->ns_pid;
+}
+
+/*
+ * Modules/faulthandler.c faulthandler_suppress_crash_report(), run by faulthandler._sigsegv(),
+ * _sigabrt(), _fatal_error_c_thread(), _read_null() and _stack_overflow() before they crash the
+ * process on purpose, raises no audit event: getrlimit(RLIMIT_CORE, &rl); rl.rlim_cur = 0;
+ * setrlimit(RLIMIT_CORE, &rl), which glibc makes prlimit64(0, RLIMIT_CORE, &rl, NULL)
+ * (sysdeps/unix/sysv/linux/setrlimit64.c). Explained: prlimit64 of the caller itself (pid 0, or
+ * its own pid in its namespace), resource RLIMIT_CORE, a new limit read at entry and verified at
+ * exit whose soft value is 0 (no core file), no old limit asked for. That only takes from the
+ * process: it can write no core file. The hard value is not checked (the old one is not known
+ * here): raising it needs CAP_SYS_RESOURCE and gives nothing while the soft value is 0; a later
+ * setrlimit that raises the soft value is judged on its own. Not explained: another resource,
+ * another process, a soft value above 0, a limit read at exit or not verified.
+ */
+static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			const struct corr_view *v)
+{
+	const struct pyx_sysarg *pid = sc_arg(sv, CR_PID), *res = sc_arg(sv, CR_RESOURCE);
+	const struct pyx_sysarg *rl = sc_arg(sv, CR_RLIMIT);
+
+	if (sv->sc != PYX_SC_prlimit64 || !pid || !res || !arg_set(rl) || rl->fault ||
+	    rl->truncated || rl->changed || sv->unverified || sv->read_at_exit || sv->nargs < 4 ||
+	    sv->args[3].raw)
+		return false;
+	if ((int32_t)pid->raw != 0 && !(v->ns_pid && (int32_t)pid->raw == (int32_t)v->ns_pid))
+		return false;
+	return (int32_t)res->raw == 4 /* RLIMIT_CORE */ && rl->u.rlim.cur == 0;
 }
 
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,

@@ -197,6 +197,8 @@ struct corr_view {
 	const char *parent_exe; /* the file the parent exec'd, NULL: unknown */
 	uint32_t ppid;
 	const char *procfs; /* "/proc" */
+	/* the process's pid as its own syscalls name it (in its own pid namespace), 0: unknown */
+	uint32_t ns_pid;
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of

@@ -654,6 +654,8 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		out->child_tid = r->child_tid;
 		out->thread = flags & PYX_PRF_THREAD;
 		out->unmonitored = flags & PYX_PRF_UNMONITORED;
+		out->ns_pid = r->ns_pid; /* the child's */
+		out->pidns_ino = r->pidns_ino;
 		break;
 	case PYX_PROC_EXEC:
 		out->old_tid = r->old_tid;

@@ -151,7 +151,8 @@ struct pyx_procview {
 	const char *argv;
 	size_t argv_len;
 	bool argv_truncated;
-	uint32_t euid, auid, ns_pid, pidns_ino;
+	uint32_t euid, auid;
+	uint32_t ns_pid, pidns_ino; /* EXEC, and FORK of a process: the new process's */
 	uint64_t exe_ino;
 	uint32_t exe_dev; /* kernel encoding: major << 20 | minor */
 };
