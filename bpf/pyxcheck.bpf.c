@@ -141,7 +141,6 @@ const volatile bool exec_traced = false;
 const volatile bool fair_share = true;
 
 #define PROT_EXEC_BIT 0x4
-#define CLONE_THREAD_BIT 0x00010000ULL
 /* The loader sizes the map from pid_max (a tgid never exceeds it) and allocates on insert. */
 #define PYX_MAX_PIDS 16384
 #define TAIL_MASK (PYX_SC_TAIL_MAX - 1)
@@ -1387,7 +1386,8 @@ static __always_inline bool evasion_wanted(const __u64 *args, const int sc)
 }
 
 /* Is the memory of this row read at entry? accept's sockaddr is written by the kernel; clone3's
- * clone_args are read by forking_thread() from the stash. */
+ * clone_args are read at exit, and sched_fork() asks the child's tgid, not them, whether it is a
+ * thread. */
 static __always_inline bool reads_at_entry(int sc)
 {
 	if (sc < 0 || sc >= PYX_SC__COUNT || sc == PYX_SC_execve || sc == PYX_SC_execveat ||
@@ -2397,24 +2397,6 @@ static __always_inline struct proc_buf *proc_begin(__u32 kind, __u64 **busy)
 	return b;
 }
 
-/* Is the task being forked by the current thread a thread? The current thread is inside clone,
- * clone3, fork or vfork, whose entry stashed its arguments. */
-static __always_inline bool forking_thread(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct sc_stash *st = bpf_map_lookup_elem(&stash, &tid);
-	__u64 flags = 0;
-
-	if (!st)
-		return false;
-	if (st->sc == PYX_SC_clone)
-		return st->args[0] & CLONE_THREAD_BIT;
-	if (st->sc == PYX_SC_clone3 && st->args[0] &&
-	    !bpf_probe_read_user(&flags, sizeof(flags), (const void *)st->args[0]))
-		return flags & CLONE_THREAD_BIT;
-	return false;
-}
-
 /* Send a process record of size bytes. A global function (see copy_arg_rt()): one send() for
  * the three programs' paths, verified once per program instead of once per calling state. */
 __noinline int proc_send(struct proc_buf *b, __u64 size)
@@ -2466,7 +2448,10 @@ int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!is_monitored(tgid))
 		return 0;
-	thread = forking_thread();
+	/* The kernel's answer, not user memory: clone3's clone_args may have been rewritten since
+	 * the kernel copied them (its own CLONE_PIDFD write can aim at their flags, or a second
+	 * thread), and a child taken for a thread would never join the monitored set. */
+	thread = (__u32)BPF_CORE_READ((struct task_struct *)ctx->args[1], tgid) == tgid;
 	/* A full set must not hide the child silently: counted, reported in-band, and flagged. */
 	if (!thread && bpf_map_update_elem(&monitored, &child, &one, BPF_ANY)) {
 		lose(PYX_STREAM_UNMONITORED);

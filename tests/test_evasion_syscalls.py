@@ -217,3 +217,26 @@ def test_mkfifo_is_recorded_and_not_an_alarm(tmp_path):
     [r] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "mknodat"]
     assert r["args"]["filename"] == str(work / "fifo") and r["args"]["mode"] == "S_IFIFO|0600"
     assert "verdict" not in r
+
+
+@needs_root_bpf
+def test_clone3_child_whose_flags_were_rewritten_is_still_monitored(tmp_path):
+    """The BPF side asks the kernel (the child's tgid), not the clone_args in user memory, whether
+    a fork made a thread: a clone3(CLONE_PIDFD) that aims its pidfd at its own flags (setting
+    CLONE_THREAD there after the kernel's copy) still gets a monitored child, whose native
+    pidfd_send_signal to another process is flagged."""
+    built()
+    work = tmp_path / "w"
+    work.mkdir()
+    out = tmp_path / "o.jsonl"
+    script = CORPUS / "evasion" / "with_args" / "clone3_pidfd_flags.py"
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(script), str(work)],
+            timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
+    who = json.loads((work / "who.json").read_text())
+    forks = [x for x in recs if x["type"] == "process" and x.get("child_tid") == who["child"]]
+    assert [x.get("thread", False) for x in forks] == [False], forks
+    kills = [(x["pid"], x["args"]["sig"], x.get("verdict")) for x in recs
+             if x["type"] == "syscall" and x["syscall"] == "pidfd_send_signal"]
+    assert kills == [(who["child"], "SIGKILL", "unaudited")], kills
