@@ -434,3 +434,47 @@ def test_demo_script_runs_under_the_monitor(tmp_path):
     assert {"open", "os.remove", "socket.connect", "subprocess.Popen", "import"} <= events
     syscalls = {x["syscall"] for x in recs if x["type"] == "syscall"}
     assert {"openat", "unlink", "connect", "execve"} <= syscalls
+
+
+SELF_SIGNAL_TARGET = """
+import ctypes, os, signal, sys, time
+go, ping = sys.argv[1], sys.argv[2]
+signal.signal(signal.SIGUSR1, lambda *a: None)
+while not os.path.exists(go):
+    open(ping).close()          # an audit event the test waits for: the monitor is attached
+    time.sleep(0.05)
+signal.raise_signal(signal.SIGUSR1)   # tgkill(own pid, tid): raise(), no audit event
+child = os.fork()
+if child == 0:
+    time.sleep(30)
+    os._exit(0)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall(234, child, child, signal.SIGKILL)  # tgkill of another process, natively
+os.waitpid(child, 0)
+"""
+
+
+def test_pid_mode_knows_the_own_pid_of_a_process_started_before_it(tmp_path):
+    """-p: a process running before the monitor has no exec or fork record to give its pid in
+    its pid namespace; the correlator asks /proc (NSpid) once, so its raise() is explained (the
+    self_signal rule) and a tgkill of another process is not."""
+    (tmp_path / "ping").write_text("")
+    env = dict(os.environ, LD_PRELOAD=str(LIBPYXCHECK))
+    target = subprocess.Popen([sys.executable, "-c", SELF_SIGNAL_TARGET, str(tmp_path / "go"),
+                               str(tmp_path / "ping")], env=env)
+    out = tmp_path / "out.jsonl"
+    mon = subprocess.Popen([str(MONITOR), "-j", "-o", str(out), "-p", str(target.pid)])
+    try:
+        wait_for(out_has(out, lambda x: x["type"] == "audit" and x["pid"] == target.pid),
+                 "the target's events")
+        (tmp_path / "go").write_text("")
+        assert target.wait(timeout=60) == 0
+        assert mon.wait(timeout=60) == 0
+    finally:
+        for p in (target, mon):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    kills = [(x["args"]["tgid"] == target.pid, x["args"]["sig"], x.get("verdict"))
+             for x in records(out) if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+    assert kills == [(True, "SIGUSR1", None), (False, "SIGKILL", "unaudited")], kills

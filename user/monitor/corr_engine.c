@@ -579,6 +579,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	p = corr_proc_get(c, a->hdr.pid);
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
+		corr_proc_ns_pid(c, p, a->hdr.comm);
 	/* decoded from the copy the window will hold, so that the writer can use the same
 	 * decoded form (win.ev) instead of decoding the record a second time */
 	h = held_new(c, rec, size);
@@ -783,6 +785,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	p = corr_proc_get(c, hdr->pid);
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
+		corr_proc_ns_pid(c, p, hdr->comm);
 	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
 	 * "syscalls" list and the record's own line, written next from the held copy, find these
 	 * bytes decoded already. The view lasts until the next pyx_sysrec_view() call, which only

@@ -184,6 +184,7 @@ struct proc {
 	 * its exec record or the fork record that made it; 0: unknown (neither seen, or a record
 	 * from before the fork record carried it) */
 	uint32_t ns_pid;
+	bool ns_tried; /* /proc asked once for ns_pid (corr_proc_ns_pid) */
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
@@ -294,6 +295,7 @@ struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);
 void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
 		 bool writes);
 char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path);
+uint32_t corr_proc_ns_pid(struct pyx_corr *c, struct proc *p, const char *comm);
 /* The same into c->scpath[slot] (slot < CORR_PATHS): valid until the next call for that slot. */
 const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path,
 			    unsigned int slot);

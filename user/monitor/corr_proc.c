@@ -177,6 +177,49 @@ static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
 	return p->cwd;
 }
 
+/*
+ * A process's pid in its own pid namespace, for the rules that compare a syscall's pid argument
+ * with it (self_signal, exit_sigint, core_off). Its exec or fork record says it; a process that
+ * was running before the monitor started (-p, -a) has neither, so /proc is asked once, at its
+ * first audit or syscall record (while it most likely still runs: a judgement can come after it
+ * has exited), the last number of NSpid, and only while the pid still names a task of the
+ * record's name (a pid reused since is not taken for it). 0: unknown, no exemption.
+ */
+uint32_t corr_proc_ns_pid(struct pyx_corr *c, struct proc *p, const char *comm)
+{
+	char path[64], buf[2048], *name, *ns, *last = NULL, *q;
+	size_t n;
+	ssize_t got;
+	int fd;
+
+	if (p->ns_pid || p->ns_tried)
+		return p->ns_pid;
+	p->ns_tried = true;
+	snprintf(path, sizeof(path), "%s/%u/status", c->o.procfs ? c->o.procfs : "/proc", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	got = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	buf[got] = 0;
+	name = strncmp(buf, "Name:\t", 6) ? NULL : buf + 6;
+	n = name ? strcspn(name, "\n") : 0;
+	if (!name || n != strnlen(comm, PYX_COMM_LEN) || memcmp(name, comm, n)) {
+		return 0;
+	}
+	ns = strstr(buf, "\nNSpid:");
+	if (!ns)
+		return 0;
+	for (q = ns + 7; *q && *q != '\n'; q++)
+		if (*q >= '0' && *q <= '9' && (q[-1] == '\t' || q[-1] == ' '))
+			last = q;
+	if (last)
+		p->ns_pid = (uint32_t)strtoul(last, NULL, 10);
+	return p->ns_pid;
+}
+
 /* The directory a relative path of a syscall is taken from: the cwd for AT_FDCWD, else dirfd's
  * path. NULL when unknown. */
 static const char *resolve_base(struct pyx_corr *c, struct proc *p, int64_t dirfd)
