@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt"]
+           "keyboard_interrupt", "preexec_fn"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -58,6 +58,10 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         pytest.skip(f"skipped: {python} has no pytest module")
     if name == "tar_data" and not _has(python, "import tarfile; tarfile.data_filter"):
         pytest.skip(f"skipped: {python} has no tarfile filter= (CPython before 3.8.17/3.11.4)")
+    if name == "preexec_fn" and not _has(python, "import sys; assert sys.version_info >= (3, 10)"):
+        # _posixsubprocess.fork_exec() before 3.10 imports gc when given a preexec_fn: that
+        # import event ends the Popen window before the fork (not handled yet)
+        pytest.skip(f"skipped: {python} imports gc inside Popen with preexec_fn (before 3.10)")
     work = tmp_path / "w"
     work.mkdir()
     r, recs = _monitor([python, str(REAL / f"{name}.py"), str(work)], tmp_path / "o.jsonl")
@@ -109,6 +113,12 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
             assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
     if name == "pytest_suite":
         assert "ftruncate" in sc
+    if name == "preexec_fn":
+        # the children's own events (os.putenv, open) did not cut them off from their Popen:
+        # each child's exec of the program is explained (no verdict), and was seen
+        execs = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execve"
+                 and x["ret"] == 0 and x["pid"] != recs[0]["pid"]]
+        assert len(execs) >= 2 and all("verdict" not in x for x in execs), _show(execs)
 
 
 @needs_root_bpf

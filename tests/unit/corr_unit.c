@@ -738,6 +738,105 @@ static void t_spawn(void)
 	       "S 100 tgkill unaudited after signal.pthread_kill\n");
 }
 
+/*
+ * subprocess.Popen(..., preexec_fn=f): the child runs f, which raises audit events of its own
+ * (os.putenv), then execs the program (Modules/_posixsubprocess.c child_exec()). The Popen
+ * window explains one exec of the program it claims; nothing else of the child.
+ */
+static void t_preexec(void)
+{
+	const char *py[] = { "/usr/bin/python3", "-c", "x" };
+	const char *other[] = { "/usr/bin/python3", "-c", "evil" };
+	const char *sh[] = { "sh", "-c", "evil" };
+	struct pyx_corr_opts noblind = { .procfs = procfs }; /* the new images are not hooked */
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 200, 0, 0, 0, 0, 0, 0);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	/* the new image: the claim was spent on the exec it explained */
+	hook_start(200);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	hook_start(200);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: the exec claimed, once",
+	       "A 200 os.putenv -\n"
+	       "S 200 unlink unaudited after os.putenv\n"
+	       "P 200 2\n"
+	       "S 200 execve -\n"
+	       "L 200\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after nothing\n"
+	       "L 200\n"
+	       "A 100 subprocess.Popen matched [clone]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n");
+
+	/* another argv, another program, a second attempt after a failed one that differs */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(201, 201, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, other);
+	sysc(201, 201, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/bin/sh");
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: another argv or program",
+	       "A 200 os.putenv -\n"
+	       "A 201 os.putenv -\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.putenv\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "P 100 1\n"
+	       "A 100 app.next -\n");
+
+	/* a grandchild forked by preexec_fn (native fork) inherits nothing; nor does the child of
+	 * os.fork, which claims no program */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_FORK, 202, false, NULL);
+	proc(202, 202, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(202, 202, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	audit(100, 100, PYX_EV_OS_FORK, "os.fork", "");
+	proc(100, 100, PYX_PROC_FORK, 300, false, NULL);
+	audit(300, 300, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(300, 300, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(300, 300, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: a grandchild, os.fork",
+	       "A 200 os.putenv -\n"
+	       "P 200 1\n"
+	       "P 202 2\n"
+	       "S 202 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "A 300 os.putenv -\n"
+	       "P 300 2\n"
+	       "S 300 execve unaudited after os.putenv\n"
+	       "A 100 os.fork no-syscall\n"
+	       "P 100 1\n"
+	       "A 100 app.next -\n");
+}
+
 static void t_socket(void)
 {
 	struct sockaddr_in lo = sin4("127.0.0.1", 8080), lo2 = sin4("127.0.0.1", 9090);
@@ -1510,6 +1609,7 @@ int main(int argc, char **argv)
 	t_reason_order();
 	t_ctypes_import();
 	t_spawn();
+	t_preexec();
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();

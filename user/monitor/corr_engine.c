@@ -558,6 +558,34 @@ static void composite_sub(struct win *w, const struct pyx_event *e, unsigned int
 	}
 }
 
+/*
+ * Child p of a process-creating window raises an audit event of its own before it execs:
+ * subprocess.Popen's preexec_fn runs Python in the child (Modules/_posixsubprocess.c
+ * child_exec() calls it, then execs the program). Its creator stops waiting for it (the child
+ * may run on as Python for good, os.fork), but when the creator names a program (Popen,
+ * os.posix_spawn, os.system, pty.spawn: cl.exe) the child keeps a copy of that claim, which
+ * explains exec attempts that match it up to the child's first successful exec, and nothing
+ * else: no other syscall, no exec of another program or argv, no exec after that one, no exec
+ * of another process (a grandchild forked by preexec_fn inherits nothing). A forged event in
+ * the child cannot widen it: the claim is the parent's, made before the fork.
+ */
+static void spawn_keep(struct proc *p)
+{
+	corr_spawn_claim_drop(p);
+	if (p->creator->cl.exe)
+		p->spawn_claim = corr_claim_dup(&p->creator->cl);
+}
+
+/* Does the claim p kept from its creator (spawn_keep) explain exec attempt sv? */
+static bool spawn_explains(const struct proc *p, const struct pyx_sysview *sv,
+			   const struct corr_scpaths *sp)
+{
+	const char *why;
+
+	return p->spawn_claim && (sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) &&
+	       corr_compare(p->spawn_claim, sv, sp, &why) == CM_MATCH;
+}
+
 static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_audit *a = rec;
@@ -597,8 +625,10 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		c->blind_fn(c->blind_ctx, p->pid, NULL);
 		p->builtin_attached = false;
 	}
-	if (p->creator) /* a forked Python that runs on as itself (os.fork) */
+	if (p->creator) { /* a forked Python that runs on as itself (os.fork), or preexec_fn */
+		spawn_keep(p);
 		child_resolved(c, p);
+	}
 	th->last_ns = a->hdr.ts_ns;
 
 	ce = pyx_cat_event(ev.event_id);
@@ -834,6 +864,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (p->creator)
 		explained |= offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
 				   &shared);
+	if (!explained && spawn_explains(p, sv, &sp))
+		explained = true;
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
 	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH)
@@ -874,7 +906,9 @@ judged:
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
-		/* the new image starts from nothing: no hook until it says so */
+		/* the new image starts from nothing: no hook until it says so, no claim of the
+		 * old image's creator (spawn_keep) */
+		corr_spawn_claim_drop(p);
 		p->exec_pending = false;
 		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
@@ -1060,6 +1094,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
+		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1086,6 +1121,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_EXEC:
 		if (p->hooked)
 			alert_exec(c, th, &pv);
+		if (pv.no_exec_syscall)
+			corr_spawn_claim_drop(p); /* a new image all the same (spawn_keep) */
 		p->hooked_before_exec = p->hooked;
 		p->hooked = false;
 		p->exec_pending = true;

@@ -171,6 +171,10 @@ struct proc {
 	bool cwd_tried;
 	struct fdent *fds; /* FD_MAX entries, allocated on first use */
 	struct win *creator;
+	/* The claim of its creator (a window that names a program: subprocess.Popen, ...) when it
+	 * raised an audit event of its own before exec (Popen's preexec_fn): one exec of the
+	 * program claimed is still the creator's (owned; freed at its first exec) */
+	struct corr_claim *spawn_claim;
 	char *sqlite[SQLITE_MAX];
 	unsigned int nsqlite;
 	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
@@ -279,6 +283,7 @@ struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid);
 struct proc *corr_proc_get(struct pyx_corr *c, uint32_t pid);
 void corr_proc_reap(struct pyx_corr *c, struct proc *p);
 void corr_proc_free(struct pyx_corr *c, struct proc *p);
+void corr_spawn_claim_drop(struct proc *p);
 struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid);
 struct thread *corr_thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts);
 struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);

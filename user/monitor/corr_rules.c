@@ -723,6 +723,45 @@ void corr_claim_keep_put(struct corr_claim_keep *k)
 	free(k);
 }
 
+static bool dup_str(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return !src || *dst;
+}
+
+struct corr_claim *corr_claim_dup(const struct corr_claim *src)
+{
+	struct corr_claim *cl = malloc(sizeof(*cl));
+	unsigned int i;
+	bool ok = true;
+
+	if (!cl)
+		return NULL;
+	*cl = *src;
+	cl->keep = NULL;
+	/* none of src's pointers stays: a failure below frees only what was copied */
+	memset(cl->path, 0, sizeof(cl->path));
+	memset(cl->abs, 0, sizeof(cl->abs));
+	memset(cl->argv, 0, sizeof(cl->argv));
+	cl->exe = cl->cwd = cl->lib = cl->host = NULL;
+	for (i = 0; i < CORR_PATHS; i++) {
+		ok &= dup_str(&cl->path[i], src->path[i]);
+		ok &= dup_str(&cl->abs[i], src->abs[i]);
+	}
+	for (i = 0; i < src->argc; i++)
+		ok &= dup_str(&cl->argv[i], src->argv[i]);
+	ok &= dup_str(&cl->exe, src->exe);
+	ok &= dup_str(&cl->cwd, src->cwd);
+	ok &= dup_str(&cl->lib, src->lib);
+	ok &= dup_str(&cl->host, src->host);
+	if (!ok) {
+		corr_claim_free(cl);
+		free(cl);
+		return NULL;
+	}
+	return cl;
+}
+
 /* ---- syscall side ---- */
 
 static const struct pyx_sysarg *sc_path(const struct pyx_sysview *sv, unsigned int which,

@@ -140,6 +140,9 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl);
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k);
 /* Drop a reference; the last frees the keep and its strings. */
 void corr_claim_keep_put(struct corr_claim_keep *k);
+/* A copy of src that owns every string of its own (no keep): free with corr_claim_free(). NULL:
+ * out of memory. */
+struct corr_claim *corr_claim_dup(const struct corr_claim *src);
 
 /* Is event e, of category cat, part of the composite cl (keeps it open)? An import's only from
  * the import system's frames (corr_rules.c). */
