@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt", "preexec_fn"]
+           "keyboard_interrupt", "preexec_fn", "bytes_paths"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -113,6 +113,12 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
             assert conn == [("127.0.0.1", "matched"), ("localhost", "matched")]
     if name == "pytest_suite":
         assert "ftruncate" in sc
+    if name == "bytes_paths":
+        # a bytearray's and a memoryview's bytes are compared with the directory opened
+        ev = [x for x in judged(recs) if x["event"] in ("os.listdir", "os.scandir")
+              and not isinstance(x["args"]["path"], str)]
+        if _has(python, "import os; os.listdir(memoryview(b'.'))"):
+            assert len(ev) == 4 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
     if name == "preexec_fn":
         # the children's own events (os.putenv, open) did not cut them off from their Popen:
         # each child's exec of the program is explained (no verdict), and was seen

@@ -127,3 +127,36 @@ def test_real_relative_opens_give_no_finding(tmp_path):
     opens = [r for r in recs if r["type"] == "audit" and r["event"] == "open"
              and r["args"]["path"] in ("x", "other/x")]
     assert [r["verdict"] for r in opens] == ["matched"] * 3
+
+
+FORGED_OBJECT_PATH = r"""
+import ctypes, os, sys
+d = sys.argv[1]
+victim = os.path.join(d, "victim")
+open(victim, "w").close()
+made = os.path.join(d, "made")
+libc = ctypes.CDLL(None)
+unlink, libc_open, close = libc.unlink, libc.open, libc.close
+# an object the hook does not read (a released memoryview: no bytes left to show)
+gone = memoryview(b"/nowhere")
+gone.release()
+sys.audit("os.remove", gone, -1)
+assert unlink(victim.encode()) == 0
+sys.audit("open", object(), "w", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+fd = libc_open(made.encode(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+assert fd >= 0
+close(fd)
+"""
+
+
+def test_forged_object_path_explains_nothing(tmp_path):
+    """A path the monitor cannot read used to be "not compared", which matched every
+    counterpart: a forged event naming an object explained any unlink or write open."""
+    recs, w = run_script(tmp_path, FORGED_OBJECT_PATH)
+    assert flagged(recs) == [("unlink", f"{w}/victim", "os.remove"),
+                             ("openat", f"{w}/made", "open")]
+    forged = [r for r in recs if r["type"] == "audit" and r["event"] in ("os.remove", "open")
+              and isinstance(r["args"]["path"], dict)]
+    assert [(r["event"], r["verdict"], r["why"], r["syscalls"]) for r in forged] == [
+        (e, "indeterminate", "its path is an object the hook does not read: not compared", [])
+        for e in ("os.remove", "open")]

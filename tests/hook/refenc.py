@@ -177,6 +177,16 @@ class Writer:
                 else:
                     self.float_(float.__float__(o))
                 nattrs += 1
+        elif t is memoryview:
+            # the bytes of a C-contiguous buffer (PyBUF_SIMPLE); a released one: no value
+            want = 1
+            try:
+                data = o.tobytes() if o.c_contiguous else None
+            except ValueError:
+                data = None
+            if data is not None and self.attr_name("value"):
+                self.raw(W.TAG_BYTES, data)
+                nattrs += 1
         elif any(tp_name(b) == "_socket.socket" for b in mro):
             import _socket
             S = _socket.socket

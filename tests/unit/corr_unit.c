@@ -142,7 +142,7 @@ static void hdr(struct pyx_rec_hdr *h, unsigned int type, uint32_t pid, uint32_t
 }
 
 /* Payload values from a tiny format: s str, y bytes, i int, n None, L list of strs (count then
- * strings), T (host, port) tuple, O socket object with fd. */
+ * strings), T (host, port) tuple, O socket object with fd, X object without a value. */
 static size_t put_str(uint8_t *p, unsigned int tag, const char *s, size_t n)
 {
 	uint32_t len = (uint32_t)n;
@@ -200,6 +200,13 @@ static size_t put_vals(uint8_t *p, const char *fmt, va_list ap, unsigned int *na
 			s = va_arg(ap, const char *);
 			off += put_str(p + off, PYX_TAG_STR, s, strlen(s));
 			off += put_int(p + off, va_arg(ap, int64_t));
+			break;
+		case 'X': /* an object the hook wrote without a value (a released memoryview) */
+			p[off++] = PYX_TAG_OBJECT | PYX_TAG_TRUNCATED;
+			p[off++] = 10;
+			memcpy(p + off, "memoryview", 10);
+			off += 10;
+			p[off++] = 0;
 			break;
 		case 'O': {
 			int64_t fd = va_arg(ap, int64_t);
@@ -834,6 +841,49 @@ static void t_preexec(void)
 	       "S 300 execve unaudited after os.putenv\n"
 	       "A 100 os.fork no-syscall\n"
 	       "P 100 1\n"
+	       "A 100 app.next -\n");
+}
+
+/*
+ * A path the hook did not read (an object: a buffer other than an exact memoryview, a released
+ * one; or a forged sys.audit("os.remove", object(), -1)): not compared. It used to match every
+ * counterpart (a NULL path was "not compared"), so a forged event with an object explained any
+ * unlink or write open; and os.listdir's object became "." and a mismatch.
+ */
+static void t_unread_path(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "Xi", (int64_t)-1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/etc/passwd");
+	audit(100, 100, PYX_EV_OPEN, "open", "Xsi", "w", (int64_t)0x241);
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x241, 0644, 0, 0, "/etc/cron.d/x");
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "sXii", "/tmp/a", (int64_t)-1, (int64_t)-1);
+	sysc(100, 100, PYX_SC_rename, 0, 0, 0, 0, 0, 0, 0, "/tmp/a", "/etc/b");
+	audit(100, 100, PYX_EV_OS_LISTDIR, "os.listdir", "X");
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x90800, 0, 0, 0, "/tmp");
+	/* None is "." as before; a bytes path compares as ever */
+	audit(100, 100, PYX_EV_OS_LISTDIR, "os.listdir", "n");
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x90800, 0, 0, 0, ".");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "yi", "/tmp/z", (int64_t)-1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("a path the hook did not read",
+	       "A 100 os.remove indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 unlink unaudited after os.remove\n"
+	       "A 100 open indeterminate (its path is an object the hook does not read: not "
+	       "compared)\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 os.rename indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 rename unaudited after os.rename\n"
+	       "A 100 os.listdir indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 openat -\n"
+	       "A 100 os.listdir matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 os.remove matched [unlink]\n"
+	       "S 100 unlink -\n"
 	       "A 100 app.next -\n");
 }
 
@@ -1610,6 +1660,7 @@ int main(int argc, char **argv)
 	t_ctypes_import();
 	t_spawn();
 	t_preexec();
+	t_unread_path();
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();

@@ -548,6 +548,25 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 				w_float(w, o);
 			nattrs++;
 		}
+	} else if (type == A.PyMemoryView_Type) {
+		/* An exact memoryview (os.listdir(memoryview(b"/tmp")): posixmodule.c
+		 * path_converter() takes the bytes of any buffer as the path). Its own bf_getbuffer
+		 * (Objects/memoryobject.c memory_getbuf()) copies the view it already holds and
+		 * calls nothing of the object it views, so no code of the program runs; a released
+		 * memoryview or one not C-contiguous refuses (an exception, cleared: the object
+		 * without its value). PyBUF_SIMPLE gives the bytes path_converter() uses. */
+		struct pyx_buffer view;
+
+		want = 1;
+		if (A.PyObject_GetBuffer(o, &view, PYX_BUF_SIMPLE) < 0) {
+			A.PyErr_Clear();
+		} else {
+			if (view.buf && view.len >= 0 && w_attr_name(w, "value")) {
+				w_raw(w, PYX_TAG_BYTES, view.buf, view.len);
+				nattrs++;
+			}
+			A.PyBuffer_Release(&view);
+		}
 	} else if (is_socket_type(type)) {
 		const int *fields = (const int *)((const char *)o + 16);
 

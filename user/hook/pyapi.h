@@ -23,6 +23,22 @@ typedef struct pyx_object PyObject; /* opaque */
 typedef ssize_t Py_ssize_t;
 typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *user_data);
 
+/* Py_buffer (Include/pybuffer.h, the same 3.8-3.13: part of the stable ABI since 3.11). */
+struct pyx_buffer {
+	void *buf;
+	PyObject *obj;
+	Py_ssize_t len;
+	Py_ssize_t itemsize;
+	int readonly;
+	int ndim;
+	char *format;
+	Py_ssize_t *shape;
+	Py_ssize_t *strides;
+	Py_ssize_t *suboffsets;
+	void *internal;
+};
+#define PYX_BUF_SIMPLE 0 /* PyBUF_SIMPLE: C-contiguous unsigned bytes */
+
 /* Stable flag bits of tp_flags (Include/object.h, unchanged 3.8-3.13). */
 #define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
 #define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
@@ -68,6 +84,8 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 	X(PyObject *, PyBool_FromLong, (long))                                                     \
 	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
 	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
+	X(int, PyObject_GetBuffer, (PyObject *, struct pyx_buffer *, int))                        \
+	X(void, PyBuffer_Release, (struct pyx_buffer *))                                           \
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
@@ -92,6 +110,7 @@ typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *use
 	X(PyList_Type)                                                                             \
 	X(PyDict_Type)                                                                             \
 	X(PyCode_Type)                                                                             \
+	X(PyMemoryView_Type)                                                                       \
 	X(_Py_NoneStruct)                                                                          \
 	X(_Py_TrueStruct)                                                                          \
 	X(_Py_FalseStruct)

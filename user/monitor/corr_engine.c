@@ -344,6 +344,9 @@ static void verdict_of(struct win *w, struct held *audit)
 	} else if (w->ndiffer) {
 		audit->verdict = PYX_V_MISMATCH;
 		audit->why = w->why;
+	} else if (corr_claim_unread(&w->cl)) {
+		audit->verdict = PYX_V_INDETERMINATE;
+		audit->why = "its path is an object the hook does not read: not compared";
 	} else {
 		audit->verdict = PYX_V_NO_SYSCALL;
 	}

@@ -85,6 +85,10 @@ struct corr_claim {
 	char *abs[CORR_PATHS];
 	size_t path_len[CORR_PATHS];
 	bool path_is_fd[CORR_PATHS];
+	/* given, but not as a str, bytes, fd or None: an object the hook does not read (a buffer
+	 * other than an exact memoryview) or one dropped for room. Never compared: such a claim
+	 * explains no syscall of that path's role and differs from none (cmp_path) */
+	bool path_unread[CORR_PATHS];
 	int64_t fd[CORR_PATHS];
 	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
 	bool symlink_src;           /* os.symlink: path[0] is the link's text, never resolved */
@@ -140,6 +144,8 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl);
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k);
 /* Drop a reference; the last frees the keep and its strings. */
 void corr_claim_keep_put(struct corr_claim_keep *k);
+/* Does cl name a path the monitor cannot read (path_unread)? */
+bool corr_claim_unread(const struct corr_claim *cl);
 /* A copy of src that owns every string of its own (no keep): free with corr_claim_free(). NULL:
  * out of memory. */
 struct corr_claim *corr_claim_dup(const struct corr_claim *src);
