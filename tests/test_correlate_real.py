@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt", "preexec_fn", "bytes_paths"]
+           "keyboard_interrupt", "preexec_fn", "bytes_paths", "fexecve"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -119,6 +119,12 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
               and not isinstance(x["args"]["path"], str)]
         if _has(python, "import os; os.listdir(memoryview(b'.'))"):
             assert len(ev) == 4 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
+    if name == "fexecve":
+        # the os.exec event with an fd explains the execveat(fd, "", AT_EMPTY_PATH) it made
+        [ex] = [x for x in judged(recs) if x["event"] == "os.exec"]
+        assert ex["verdict"] == "matched" and isinstance(ex["args"]["path"], int), _show([ex])
+        [sc] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execveat"]
+        assert sc["args"]["flags"] == "AT_EMPTY_PATH" and "verdict" not in sc, _show([sc])
     if name == "preexec_fn":
         # the children's own events (os.putenv, open) did not cut them off from their Popen:
         # each child's exec of the program is explained (no verdict), and was seen

@@ -160,3 +160,24 @@ def test_forged_object_path_explains_nothing(tmp_path):
     assert [(r["event"], r["verdict"], r["why"], r["syscalls"]) for r in forged] == [
         (e, "indeterminate", "its path is an object the hook does not read: not compared", [])
         for e in ("os.remove", "open")]
+
+
+FORGED_EXEC_FD = r"""
+import ctypes, sys
+libc = ctypes.CDLL(None)
+execv = libc.execv
+argv = (ctypes.c_char_p * 2)(b"true", None)
+# os.execve(3, ...) would be fexecve(3): execveat(3, "", AT_EMPTY_PATH) and nothing else
+sys.audit("os.exec", 3, ["true"], {})
+execv(b"/bin/true", argv)
+"""
+
+
+def test_forged_exec_of_an_fd_explains_no_other_exec(tmp_path):
+    """os.exec with an fd used to compare argv alone (no program to compare): a forged one
+    explained an exec of any program with the same argv."""
+    recs, _ = run_script(tmp_path, FORGED_EXEC_FD)
+    assert [(r["syscall"], r["args"]["filename"], r["context"]["event"])
+            for r in unaudited(recs)] == [("execve", "/bin/true", "os.exec")]
+    [ex] = [r for r in recs if r["type"] == "audit" and r["event"] == "os.exec"]
+    assert (ex["verdict"], ex["why"]) == ("mismatch", "program differs")

@@ -289,6 +289,9 @@ static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 /* the next open's path was read at exit (PYX_SCF_READ_AT_EXIT) and the kernel opened a file of
  * this name (PYX_SCF_OPENED); then cleared */
 static const char *cur_opened;
+/* the next PATH argument was read at neither end (PYX_DF_FAULT, its value ignored); then
+ * cleared */
+static bool cur_fault;
 
 static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, uint64_t a1,
 		 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ...)
@@ -317,6 +320,11 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 		case PYX_AK_PATH:
 		case PYX_AK_BUF:
 			s = va_arg(ap, const char *);
+			if (cur_fault && kinds[sc][i] == PYX_AK_PATH) {
+				d->flags = PYX_DF_FAULT;
+				cur_fault = false;
+				break;
+			}
 			if (!s) {
 				d->flags = PYX_DF_NULL;
 				break;
@@ -885,6 +893,112 @@ static void t_unread_path(void)
 	       "A 100 os.remove matched [unlink]\n"
 	       "S 100 unlink -\n"
 	       "A 100 app.next -\n");
+}
+
+/*
+ * os.execve(fd, argv, env) is fexecve(fd): execveat(fd, "", argv, envp, AT_EMPTY_PATH). Its ""
+ * may be read at neither end (glibc .rodata untouched in a forked child): the kernel's name of
+ * what it ran, "/dev/fd/<fd>" in the process record of the same exec, stands in for it. The fd
+ * claim explains that shape only; the kernel's name explains nothing else.
+ */
+static void t_fexecve(void)
+{
+	const char *av[] = { "/usr/bin/python3", "-c", "pass" };
+	struct pyx_corr_opts noblind = { .procfs = procfs };
+
+	start(&noblind);
+	/* read "" */
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, "", 3u, av);
+	/* unread "": the kernel's name stands in */
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	expect("fexecve",
+	       "A 100 os.exec matched [execveat]\n"
+	       "P 100 2\n"
+	       "S 100 execveat -\n"
+	       "L 100\n"
+	       "A 100 os.exec matched [execveat]\n"
+	       "P 100 2\n"
+	       "S 100 execveat -\n");
+
+	/* near misses: another program, another fd, no AT_EMPTY_PATH (each read) */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/bin/evil");
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/evil", 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
+	sysc(100, 100, PYX_SC_execveat, 0, 4, 0, 0, 0, 0x1000, 0, "", 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3/x");
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, "x", 3u, av);
+	expect("fexecve: program, fd, flags",
+	       "A 100 os.exec mismatch [execve] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execve unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
+
+	/* unread filename: the kernel names another fd; no process record (lost) or another
+	 * record of the pid in between; a path claim; no AT_EMPTY_PATH */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	hook_start(100);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "sLn", "/dev/fd/3", 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, NULL, 3u, av);
+	expect("fexecve: the kernel's name vouches for nothing else",
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "L 100\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
 }
 
 static void t_socket(void)
@@ -1661,6 +1775,7 @@ int main(int argc, char **argv)
 	t_spawn();
 	t_preexec();
 	t_unread_path();
+	t_fexecve();
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();

@@ -797,10 +797,46 @@ static bool sv_unvouched(const struct pyx_sysview *sv)
 	return sv->name_mismatch || sv->name_unchecked || sv->args_unchecked;
 }
 
+/* The kernel's process record and the syscall record of one exec are sent by the same run of
+ * sched_process_exec, in that order, microseconds apart; a stale process record (its exec's
+ * syscall record came or the next exec's process record was lost) is older than this */
+#define EXEC_JOIN_NS (5ull * 1000000ull)
+
+/*
+ * fexecve() is execveat(fd, "", argv, envp, AT_EMPTY_PATH) (glibc), and the "" lies in glibc's
+ * .rodata, a file-backed page a forked child has not touched yet (fork copies no file-backed
+ * PTE): the BPF side cannot read it at entry, and after a successful exec the old mm is gone,
+ * so the record's filename is read at neither end (args_unchecked). The kernel names what it ran
+ * in its own memory: bprm->filename, "/dev/fd/<fd>" for an empty path with a dirfd (fs/exec.c
+ * alloc_bprm()), carried by the process record of the same exec, just before. That name, not
+ * user memory, stands in for the filename (sp->exec_kname) when: the execveat succeeded, only
+ * its filename was unread (argv read, nothing read at exit), AT_EMPTY_PATH was passed, and the
+ * process record is this exec's own (the pid's last record, from the same thread, within
+ * EXEC_JOIN_NS). Only a claim of that very fd may match on it (corr_rules.c exec_of_fd); an
+ * exemption never does. Anything else stays unvouched.
+ */
+static const char *exec_kname(struct proc *p, const struct pyx_sysview *sv, uint32_t tid,
+			      uint64_t ts)
+{
+	unsigned int i;
+
+	if (!p->exec_armed || p->exec_tid != tid || !p->exe || ts < p->exec_ns ||
+	    ts - p->exec_ns > EXEC_JOIN_NS)
+		return NULL;
+	if (sv->sc != PYX_SC_execveat || sv->ret != 0 || sv->read_at_exit || sv->name_mismatch ||
+	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
+	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault)
+		return NULL;
+	for (i = 0; i < sv->nargs; i++)
+		if (i != 1 && pyx_argk_has_data(sv->args[i].kind) && sv->args[i].fault)
+			return NULL;
+	return p->exe;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
-	struct corr_scpaths sp = { { NULL } };
+	struct corr_scpaths sp = { .abs = { NULL } };
 	struct corr_claim *late = NULL;
 	const struct pyx_sysview *sv;
 	uint64_t view_gen;
@@ -831,6 +867,9 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	th->late = NULL;
 
 	unvouched = sv_unvouched(sv);
+	if (unvouched && sv->args_unchecked)
+		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
+	p->exec_armed = false;
 	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv->args[i];
 
@@ -856,7 +895,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * choose its own explanation (docs/correlation.md, "Time of check"). So, failing closed,
 	 * for a path that could not be checked against that name and for any other memory read at
 	 * exit or at neither end. */
-	if (unvouched)
+	if (unvouched && !sp.exec_kname)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -1138,6 +1177,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->argc = 0;
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
+		p->exec_armed = !pv.filename_truncated; /* exec_kname */
+		p->exec_tid = hdr->tid;
 		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;
 		p->maps_watch = false;
@@ -1200,6 +1241,14 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 			th->uid = hdr->uid;
 			th->uncertain = true;
 		}
+	}
+	if (hdr->type != PYX_REC_SYSCALL) {
+		/* a process record of an exec vouches for the very next record of its pid only
+		 * (exec_kname); a new exec's record arms it again */
+		struct proc *xp = hdr->pid ? corr_proc_find(c, hdr->pid) : NULL;
+
+		if (xp)
+			xp->exec_armed = false;
 	}
 	switch (hdr->type) {
 	case PYX_REC_AUDIT:

@@ -188,6 +188,11 @@ struct proc {
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
 	char *attach_image; /* the built-in probe goes there at the next tick (corr_blind_mapped) */
 	uint64_t exec_ns;
+	/* its latest record is the process record of an exec by thread exec_tid, whose exe (the
+	 * kernel's bprm->filename) may stand for the unread filename of that exec's syscall
+	 * record, sent right after it (bpf/pyxcheck.bpf.c sched_exec; corr_engine.c exec_kname) */
+	bool exec_armed;
+	uint32_t exec_tid;
 	char *exe;
 	char why[256];
 	char comm[PYX_COMM_LEN + 1];

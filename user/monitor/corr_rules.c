@@ -34,6 +34,7 @@
 #define K_AT_REMOVEDIR 0x200
 #define K_PROT_EXEC 4
 #define K_AT_FDCWD (-100)
+#define K_AT_EMPTY_PATH 0x1000
 #define OFLAG_CMP (K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC)
 
 #define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
@@ -486,6 +487,12 @@ static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_
 	}
 	switch (r) {
 	case CR_EXE:
+		/* os.execve(fd, ...): fexecve(), which a path compare would skip (exe NULL) */
+		if (value_int(v, &port)) {
+			cl->path_is_fd[0] = true;
+			cl->fd[0] = port;
+			break;
+		}
 		claim_exe(cl, value_bytes(v, NULL, NULL));
 		break;
 	case CR_ARGV:
@@ -1560,6 +1567,28 @@ static enum corr_cmp cmp_hostname(const struct corr_claim *cl, const struct pyx_
 	return CM_MATCH;
 }
 
+/*
+ * os.execve(fd, argv, env) is fexecve(fd) (posixmodule.c os_execve_impl()), which glibc makes
+ * execveat(fd, "", argv, envp, AT_EMPTY_PATH) (sysdeps/unix/sysv/linux/fexecve.c): that exact
+ * shape and no other (not another fd, not a path, not without AT_EMPTY_PATH). The "" may be in a
+ * page the forked child has not touched (glibc's .rodata), read at neither end: then the kernel's
+ * own name for what it ran stands in, "/dev/fd/<fd>" (fs/exec.c alloc_bprm() for an empty path
+ * with a dirfd), which only that shape makes and no user memory can fake (exec_kname).
+ */
+static bool exec_of_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp, int64_t fd)
+{
+	const struct pyx_sysarg *d = sc_arg(sv, CR_DIRFD), *f = sc_arg(sv, CR_PATH);
+	char want[32];
+
+	if (sv->sc != PYX_SC_execveat || !d || (int)d->raw != (int)fd || sv->nargs < 5 ||
+	    !(sv->args[4].raw & K_AT_EMPTY_PATH) || !f || f->null)
+		return false;
+	if (!f->fault)
+		return f->present && !f->truncated && f->u.path.str[0] == 0;
+	snprintf(want, sizeof(want), "/dev/fd/%d", (int)fd);
+	return sp->exec_kname && !strcmp(sp->exec_kname, want);
+}
+
 /* execve/execveat of a spawn or exec event: the program and its argv */
 static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			      const struct corr_scpaths *sp, const char **why)
@@ -1567,6 +1596,13 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	const struct pyx_sysarg *f = sc_arg(sv, CR_PATH), *av = sc_arg(sv, CR_ARGV);
 	unsigned int i, n;
 
+	if (cl->path_is_fd[0]) {
+		if (!exec_of_fd(sv, sp, cl->fd[0]))
+			return differ(why, roles[CR_EXE].why);
+	} else if (f && f->fault) {
+		/* only a claimed fd may stand on the kernel's name (exec_of_fd) */
+		return differ(why, roles[CR_EXE].why);
+	}
 	if (cl->exe && arg_set(f)) {
 		if (cl->exe_path_lookup) {
 			if (strcmp(corr_basename(f->u.path.str), cl->exe))

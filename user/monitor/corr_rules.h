@@ -157,6 +157,10 @@ bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsi
 /* Absolute paths of a syscall's PATH arguments, resolved by the caller (NULL: unknown). */
 struct corr_scpaths {
 	const char *abs[CORR_PATHS];
+	/* A successful execveat whose filename the record could not read: the file the kernel
+	 * ran as it named it (bprm->filename, the process record of the same exec; the engine
+	 * joins them, corr_engine.c exec_kname()). NULL otherwise. */
+	const char *exec_kname;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
