@@ -58,10 +58,6 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         pytest.skip(f"skipped: {python} has no pytest module")
     if name == "tar_data" and not _has(python, "import tarfile; tarfile.data_filter"):
         pytest.skip(f"skipped: {python} has no tarfile filter= (CPython before 3.8.17/3.11.4)")
-    if name == "preexec_fn" and not _has(python, "import sys; assert sys.version_info >= (3, 10)"):
-        # _posixsubprocess.fork_exec() before 3.10 imports gc when given a preexec_fn: that
-        # import event ends the Popen window before the fork (not handled yet)
-        pytest.skip(f"skipped: {python} imports gc inside Popen with preexec_fn (before 3.10)")
     work = tmp_path / "w"
     work.mkdir()
     r, recs = _monitor([python, str(REAL / f"{name}.py"), str(work)], tmp_path / "o.jsonl")

@@ -48,6 +48,7 @@ static const char *vname(enum pyx_corr_verdict v)
 static bool show_frame;
 /* the function of the audit records built next (the file is "evil.py") */
 static const char *cur_func = "main";
+static const char *cur_file = "evil.py"; /* ... and their file */
 
 static int on_item(void *ctx, const struct pyx_corr_item *it)
 {
@@ -255,7 +256,7 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
 	memset(rbuf, 0, sizeof(rbuf));
 	hdr(&a->hdr, PYX_REC_AUDIT, pid, tid);
 	off += put_str(p + off, PYX_TAG_STR, name, strlen(name));
-	off += put_str(p + off, PYX_TAG_STR, "evil.py", 7);
+	off += put_str(p + off, PYX_TAG_STR, cur_file, strlen(cur_file));
 	off += put_str(p + off, PYX_TAG_STR, cur_func, strlen(cur_func));
 	va_start(ap, fmt);
 	off += put_vals(p + off, fmt, ap, &nargs);
@@ -849,6 +850,59 @@ static void t_preexec(void)
 	       "S 300 execve unaudited after os.putenv\n"
 	       "A 100 os.fork no-syscall\n"
 	       "P 100 1\n"
+	       "A 100 app.next -\n");
+}
+
+/* Before 3.10, Popen with a preexec_fn imports gc (Modules/_posixsubprocess.c) between its
+ * event and the fork, from subprocess.py's _execute_child: that import keeps Popen open; another
+ * module, or gc from another frame, ends it as before. */
+static void t_popen_gc(void)
+{
+	const char *py[] = { "/usr/bin/python3", "-c", "x" };
+	const char *mods[] = { "gc", "os", "gc" };
+	const char *files[] = { "/usr/lib/python3.8/subprocess.py",
+				"/usr/lib/python3.8/subprocess.py", "evil.py" };
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0],
+		      py[1], py[2]);
+		cur_file = files[i];
+		cur_func = "_execute_child";
+		audit(100, 100, PYX_EV_IMPORT, "import", "snnnn", mods[i]);
+		cur_file = "evil.py";
+		cur_func = "main";
+		proc(100, 100, PYX_PROC_FORK, 200 + i, false, NULL);
+		sysc(100, 100, PYX_SC_clone, 200 + i, 0, 0, 0, 0, 0, 0);
+		proc(200 + i, 200 + i, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+		sysc(200 + i, 200 + i, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u,
+		     py);
+		hook_start(200 + i);
+	}
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("Popen's gc import (3.8, 3.9)",
+	       "P 200 2\n"
+	       "S 200 execve -\n"
+	       "L 200\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve]\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after import\n"
+	       "L 201\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 202 2\n"
+	       "S 202 execve unaudited after import\n"
+	       "L 202\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
 	       "A 100 app.next -\n");
 }
 
@@ -1774,6 +1828,7 @@ int main(int argc, char **argv)
 	t_ctypes_import();
 	t_spawn();
 	t_preexec();
+	t_popen_gc();
 	t_unread_path();
 	t_fexecve();
 	t_socket();

@@ -326,12 +326,31 @@ static bool from_import_system(const struct pyx_event *e)
  * the import system's frames, where importlib reads the module. A forged frame (code compiled
  * under importlib's file name) keeps an import open as any open did before: this only narrows
  * what an import explains. */
+/* Before 3.10, Modules/_posixsubprocess.c subprocess_fork_exec() given a preexec_fn imports gc
+ * (PyImport_ImportModule("gc"), to disable it around the fork) after Popen's event and before
+ * the fork, from subprocess.py's _execute_child: without more that import ended the Popen window
+ * and its child's exec was unaudited. Only that import, from that frame, keeps Popen open; it
+ * widens nothing of what Popen explains (its child's clone and the exec it claims). */
+static bool popen_gc_import(const struct pyx_event *e)
+{
+	static const char tail[] = "/subprocess.py";
+	const struct pyx_value *m = arg(e, 0), *f = e->file, *fn = e->function;
+	size_t n = sizeof(tail) - 1;
+
+	return e->event_id == PYX_EV_IMPORT && m && m->type == PYX_TAG_STR && m->len == 2 &&
+	       !memcmp(m->s.data, "gc", 2) && f && f->type == PYX_TAG_STR && f->len >= n &&
+	       !memcmp(f->s.data + f->len - n, tail, n) && fn && fn->type == PYX_TAG_STR &&
+	       fn->len == 14 && !memcmp(fn->s.data, "_execute_child", 14);
+}
+
 bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsigned int cat)
 {
 	unsigned int i;
 
 	if (!(cl->cls & CC_COMPOSITE))
 		return false;
+	if (cl->ev == PYX_EV_SUBPROCESS_POPEN && popen_gc_import(e))
+		return true;
 	if (cl->nsub_ev) {
 		for (i = 0; i < cl->nsub_ev; i++)
 			if (cl->sub_ev[i] == e->event_id)
