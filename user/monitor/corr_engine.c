@@ -608,6 +608,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = corr_proc_get(c, a->hdr.pid);
+	if (p)
+		p->exec_armed = false; /* exec_kname: not the record right after an exec's */
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	/* decoded from the copy the window will hold, so that the writer can use the same
@@ -811,17 +813,16 @@ static bool sv_unvouched(const struct pyx_sysview *sv)
  * alloc_bprm()), carried by the process record of the same exec, just before. That name, not
  * user memory, stands in for the filename (sp->exec_kname) when: the execveat succeeded, only
  * its filename was unread (argv read, nothing read at exit), AT_EMPTY_PATH was passed, and the
- * process record is this exec's own (the pid's last record, from the same thread, within
- * EXEC_JOIN_NS). Only a claim of that very fd may match on it (corr_rules.c exec_of_fd); an
- * exemption never does. Anything else stays unvouched.
+ * process record is this exec's own (the pid's last record, which the caller checks, from the
+ * same thread, within EXEC_JOIN_NS). Only a claim of that very fd may match on it (corr_rules.c
+ * exec_of_fd); an exemption never does. Anything else stays unvouched.
  */
 static const char *exec_kname(struct proc *p, const struct pyx_sysview *sv, uint32_t tid,
 			      uint64_t ts)
 {
 	unsigned int i;
 
-	if (!p->exec_armed || p->exec_tid != tid || !p->exe || ts < p->exec_ns ||
-	    ts - p->exec_ns > EXEC_JOIN_NS)
+	if (p->exec_tid != tid || !p->exe || ts < p->exec_ns || ts - p->exec_ns > EXEC_JOIN_NS)
 		return NULL;
 	if (sv->sc != PYX_SC_execveat || sv->ret != 0 || sv->read_at_exit || sv->name_mismatch ||
 	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
@@ -843,7 +844,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
-	bool explained = false, hooked, sensitive, is_exec, unvouched;
+	bool explained = false, hooked, sensitive, is_exec, unvouched, armed;
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -852,6 +853,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	p = corr_proc_get(c, hdr->pid);
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	armed = p->exec_armed; /* exec_kname: this record only */
+	p->exec_armed = false;
 	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
 	 * "syscalls" list and the record's own line, written next from the held copy, find these
 	 * bytes decoded already. The view lasts until the next pyx_sysrec_view() call, which only
@@ -867,9 +870,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	th->late = NULL;
 
 	unvouched = sv_unvouched(sv);
-	if (unvouched && sv->args_unchecked)
+	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
-	p->exec_armed = false;
 	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv->args[i];
 
@@ -1114,6 +1116,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = corr_proc_get(c, hdr->pid);
+	if (p)
+		p->exec_armed = false; /* exec_kname: an exec's own record arms it again below */
 	if (!th || !p || pyx_procrec_decode(rec, size, &pv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 
@@ -1242,14 +1246,6 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 			th->uncertain = true;
 		}
 	}
-	if (hdr->type != PYX_REC_SYSCALL) {
-		/* a process record of an exec vouches for the very next record of its pid only
-		 * (exec_kname); a new exec's record arms it again */
-		struct proc *xp = hdr->pid ? corr_proc_find(c, hdr->pid) : NULL;
-
-		if (xp)
-			xp->exec_armed = false;
-	}
 	switch (hdr->type) {
 	case PYX_REC_AUDIT:
 		err = on_audit(c, rec, size);
@@ -1264,6 +1260,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		const struct pyx_rec_lifecycle *lc = rec;
 		struct proc *p = corr_proc_get(c, hdr->pid);
 
+		if (p)
+			p->exec_armed = false; /* exec_kname */
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP &&
 		    hdr->tid == hdr->pid)
 			p->finalized = true;
