@@ -23,6 +23,11 @@ typedef struct pyx_object PyObject; /* opaque */
 typedef ssize_t Py_ssize_t;
 typedef int (*Py_AuditHookFunction)(const char *event, PyObject *args, void *user_data);
 
+/* Stable flag bits of tp_flags (Include/object.h, unchanged 3.8-3.13). */
+#define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
+#define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
+#define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+
 /* Py_buffer (Include/pybuffer.h, the same 3.8-3.13: part of the stable ABI since 3.11). */
 struct pyx_buffer {
 	void *buf;
@@ -38,11 +43,6 @@ struct pyx_buffer {
 	void *internal;
 };
 #define PYX_BUF_SIMPLE 0 /* PyBUF_SIMPLE: C-contiguous unsigned bytes */
-
-/* Stable flag bits of tp_flags (Include/object.h, unchanged 3.8-3.13). */
-#define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
-#define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
-#define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 
 /* Function pointers: X(return type, name, parameters). All required unless listed in OPT below. */
 /* clang-format off */
@@ -63,6 +63,8 @@ struct pyx_buffer {
 	X(char *, PyBytes_AsString, (PyObject *))                                                  \
 	X(Py_ssize_t, PyByteArray_Size, (PyObject *))                                              \
 	X(char *, PyByteArray_AsString, (PyObject *))                                              \
+	X(int, PyObject_GetBuffer, (PyObject *, struct pyx_buffer *, int))                        \
+	X(void, PyBuffer_Release, (struct pyx_buffer *))                                           \
 	X(long long, PyLong_AsLongLongAndOverflow, (PyObject *, int *))                            \
 	X(int64_t, _PyLong_NumBits, (PyObject *))                                                  \
 	X(PyObject *, PyNumber_ToBase, (PyObject *, int))                                          \
@@ -84,8 +86,6 @@ struct pyx_buffer {
 	X(PyObject *, PyBool_FromLong, (long))                                                     \
 	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
 	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
-	X(int, PyObject_GetBuffer, (PyObject *, struct pyx_buffer *, int))                        \
-	X(void, PyBuffer_Release, (struct pyx_buffer *))                                           \
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
