@@ -1140,7 +1140,6 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 			break;
 		cp->ppid = hdr->pid;
 		cp->hooked = p->hooked;
-		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1149,6 +1148,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 				if (p->fds[i].path || p->fds[i].socket)
 					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
 						    p->fds[i].audited, p->fds[i].writes);
+		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		{
 			/* the innermost process-creating window of the forking thread */
 			struct win *w = th->cur && (th->cur->cl.cls & CC_SPAWN) ? th->cur : NULL;
