@@ -16,7 +16,7 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt", "preexec_fn", "bytes_paths", "fexecve"]
+           "keyboard_interrupt", "preexec_fn", "bytes_paths", "fexecve", "fileio_path"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -121,6 +121,11 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         assert ex["verdict"] == "matched" and isinstance(ex["args"]["path"], int), _show([ex])
         [sc] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execveat"]
         assert sc["args"]["flags"] == "AT_EMPTY_PATH" and "verdict" not in sc, _show([sc])
+    if name == "fileio_path":
+        # io.FileIO(Path): the event's path is the Path's cached str, compared as a str
+        ev = [x for x in judged(recs) if x["event"] == "open"
+              and isinstance(x["args"]["path"], dict)]
+        assert len(ev) == 3 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
     if name == "preexec_fn":
         # the children's own events (os.putenv, open) did not cut them off from their Popen:
         # each child's exec of the program is explained (no verdict), and was seen

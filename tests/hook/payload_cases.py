@@ -96,7 +96,34 @@ class Exporter:
 
 user_view = memoryview(Exporter()) if sys.version_info >= (3, 12) else memoryview(b"u")
 
+import pathlib  # noqa: E402
+
+made_str = pathlib.PurePosixPath("/tmp/made")
+str(made_str)  # io.FileIO(path) calls __fspath__ (str(self)) before its event: '_str' is set
+never_str = pathlib.PosixPath("/tmp/never")  # '_str' unset: no value
+
+
+class HostilePath(pathlib.PurePosixPath):
+    """A pathlib subclass whose methods record every call: the hook reads the slot only."""
+    __slots__ = ()
+    locals().update({k: v for k, v in HOSTILE.items() if k in ("__repr__", "__str__", "__fspath__",
+                                                               "__eq__", "__hash__", "__bytes__")})
+
+
+hostile_path = HostilePath("/tmp/hp")
+pathlib.PurePath._str.__set__(hostile_path, "/tmp/hp")
+
+
+class PurePath:
+    """The program's own class named PurePath: its '_str' is read only when it holds a str."""
+    __slots__ = ("_str",)
+
+
+fake_int = PurePath()
+fake_int._str = 5
+
 CASES = [
+    ("pathlib", "open", (made_str, never_str, hostile_path, fake_int, pathlib.PurePosixPath("/"))),
     ("open", "open", ("/tmp/x", "r", 524288)),
     # os.listdir(memoryview(b"/tmp")): the bytes of a C-contiguous view (any format, as
     # posixmodule.c path_converter() takes them); a released or strided view: no value

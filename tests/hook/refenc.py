@@ -24,6 +24,22 @@ def _mro(t):
     return type.__dict__["__mro__"].__get__(t)
 
 
+def _pathlib_str(t, o):
+    import types
+    while t is not None:
+        if t.__name__ == "PurePath":
+            d = t.__dict__.get("_str")
+            if not isinstance(d, types.MemberDescriptorType):
+                return None
+            try:
+                v = d.__get__(o)
+            except AttributeError:
+                return None
+            return v if type(v) is str else None
+        t = t.__base__
+    return None
+
+
 class Writer:
     def __init__(self):
         self.buf = bytearray()
@@ -186,6 +202,12 @@ class Writer:
                 data = None
             if data is not None and self.attr_name("value"):
                 self.raw(W.TAG_BYTES, data)
+                nattrs += 1
+        elif _pathlib_str(t, o) is not None:
+            # a pathlib path's cached str (the '_str' slot of the first 'PurePath' up __base__)
+            want = 1
+            if self.attr_name("value"):
+                self.text(_pathlib_str(t, o))
                 nattrs += 1
         elif any(tp_name(b) == "_socket.socket" for b in mro):
             import _socket

@@ -496,6 +496,46 @@ static int is_socket_type(PyObject *type)
 	return 0;
 }
 
+/*
+ * The string a pathlib path caches in its '_str' slot (borrowed), or NULL. io.FileIO(path)
+ * (Modules/_io/fileio.c _io_FileIO___init___impl) raises its 'open' event with the name object as
+ * given, after PyUnicode_FSConverter() called its __fspath__: PurePath.__fspath__ is str(self),
+ * and PurePath.__str__ caches its result in the '_str' slot (Lib/pathlib.py 3.8-3.12,
+ * Lib/pathlib/_local.py 3.13: __slots__ of PurePath). The slot is found as a T_OBJECT_EX member
+ * named '_str' of a type named 'PurePath' up the tp_base chain (PosixPath -> Path -> PurePath; a
+ * heap type's __slots__ are its tp_members), and read at its offset: no attribute lookup, no code
+ * of the program runs. Only an exact str is taken; an unset slot (str() never called) is NULL.
+ * A class of the program's own named PurePath, or a subclass whose __fspath__ returns something
+ * else, can make this differ from the path opened: that is no more than a forged
+ * sys.audit('open', str, ...) can say, and the open of the other path stays unexplained.
+ */
+static PyObject *pathlib_str(PyObject *o, PyObject *type)
+{
+	const char *m;
+	PyObject *s;
+	int hops, i;
+
+	for (hops = 0; type && hops < 32; hops++, type = pyx_type_base(type)) {
+		if (strcmp(pyx_type_name(type), "PurePath"))
+			continue;
+		m = pyx_type_members(type);
+		for (i = 0; m && i < 64 && *(const char *const *)m; i++, m += 40) {
+			Py_ssize_t off = *(const Py_ssize_t *)(m + 16);
+
+			/* PyMemberDef { name; int type; offset; ... }, 40 bytes; T_OBJECT_EX is
+			 * 16; the slot must lie inside the instance (tp_basicsize at 32) */
+			if (strcmp(*(const char *const *)m, "_str") ||
+			    *(const int *)(m + 8) != 16 || off < 16 ||
+			    off + 8 > *(const Py_ssize_t *)((const char *)type + 32))
+				continue;
+			s = *(PyObject *const *)((const char *)o + off);
+			return s && pyx_type(s) == A.PyUnicode_Type ? s : NULL;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
 static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 depth)
 {
 	const char *tname = pyx_type_name(type);
@@ -566,6 +606,13 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 				nattrs++;
 			}
 			A.PyBuffer_Release(&view);
+		}
+	} else if ((attr = pathlib_str(o, type))) {
+		/* a pathlib path once made str (io.FileIO(path)): that str as its value */
+		want = 1;
+		if (w_attr_name(w, "value")) {
+			w_str(w, attr);
+			nattrs++;
 		}
 	} else if (is_socket_type(type)) {
 		const int *fields = (const int *)((const char *)o + 16);
