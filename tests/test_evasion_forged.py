@@ -5,10 +5,14 @@ right after its own sub-events, one syscall each (corr_engine.c, COMPOSITE_GAP_N
 relative open("x") does not explain an openat(fd, "x") on another directory (corr_rules.c
 same_dir). The same steps done through the audited Python API give no finding.
 docs/correlation.md, "Forged explanations"."""
+import json
+import shutil
+
 import pytest
 
-from conftest import SYSTEM_PYTHON, needs_root_bpf
-from correlate_util import findings, monitor, unaudited
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import built, findings, monitor, unaudited
+from pyxjson import plain
 
 pytestmark = needs_root_bpf
 
@@ -181,3 +185,52 @@ def test_forged_exec_of_an_fd_explains_no_other_exec(tmp_path):
             for r in unaudited(recs)] == [("execve", "/bin/true", "os.exec")]
     [ex] = [r for r in recs if r["type"] == "audit" and r["event"] == "os.exec"]
     assert (ex["verdict"], ex["why"]) == ("mismatch", "program differs")
+
+
+FORGED_EXEC_DEVFD = r"""
+import ctypes, mmap, os, sys
+libc = ctypes.CDLL(None)
+fd = os.open("/usr/bin/true", os.O_RDONLY)
+assert fd == 3, fd
+# the caller's own absolute "/dev/fd/3", in a file-backed page never touched: read at neither end
+with open(sys.argv[1], "rb") as f:
+    m = mmap.mmap(f.fileno(), 4096, flags=mmap.MAP_PRIVATE,
+                  prot=mmap.PROT_READ | mmap.PROT_WRITE)
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+argv = (ctypes.c_char_p * 2)(b"true", None)
+envp = (ctypes.c_char_p * 1)(None)
+syscall = libc.syscall
+syscall.restype = ctypes.c_long
+pid = os.fork()
+if pid == 0:
+    sys.audit("os.exec", 3, ["true"], {})
+    syscall(322, 3, ctypes.c_void_p(addr), argv, envp, 0x1000)  # execveat, AT_EMPTY_PATH
+    os._exit(9)
+os.waitpid(pid, 0)
+"""
+
+
+def test_forged_exec_of_an_fd_with_its_own_devfd_name(tmp_path):
+    """execveat(3, "/dev/fd/3", AT_EMPTY_PATH) with that absolute name unread runs whatever
+    /dev/fd/3 is in the caller's mount namespace (here /usr/bin/id on a tmpfs /dev), and the
+    kernel's name of it reads "/dev/fd/3" too. Only a name the kernel made (PYX_PRF_KNAME,
+    bprm->filename == bprm->fdpath) may stand in for an unread filename."""
+    if not shutil.which("unshare"):
+        pytest.skip("skipped: no unshare(1)")
+    built()
+    script = tmp_path / "s.py"
+    script.write_text(FORGED_EXEC_DEVFD)
+    data = tmp_path / "devfd.bin"
+    data.write_bytes(b"/dev/fd/3\0".ljust(4096, b"\0"))
+    out = tmp_path / "o.jsonl"
+    sh = ("mount -t tmpfs none /dev && mkdir /dev/fd && cp /usr/bin/id /dev/fd/3 && "
+          f"exec {SYSTEM_PYTHON} {script} {data}")
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", "unshare", "-m", "/bin/sh", "-c", sh],
+            timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(x)) for x in out.read_text().splitlines()]
+    assert any(x["type"] == "process" and x.get("filename") == "/dev/fd/3" for x in recs)
+    [sc] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execveat"]
+    assert sc.get("verdict") == "unaudited", sc
+    [ex] = [x for x in recs if x["type"] == "audit" and x["event"] == "os.exec"]
+    assert ex["verdict"] != "matched", ex

@@ -293,6 +293,7 @@ static const char *cur_opened;
 /* the next PATH argument was read at neither end (PYX_DF_FAULT, its value ignored); then
  * cleared */
 static bool cur_fault;
+static bool cur_kname; /* the next process record: PYX_PRF_KNAME (a name the kernel made) */
 
 static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, uint64_t a1,
 		 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ...)
@@ -393,7 +394,8 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	r->kind = kind;
 	r->child_pid = thread ? pid : child;
 	r->child_tid = child;
-	r->hdr.flags = thread ? PYX_PRF_THREAD : 0;
+	r->hdr.flags = (thread ? PYX_PRF_THREAD : 0) | (cur_kname ? PYX_PRF_KNAME : 0);
+	cur_kname = false;
 	r->hdr.size = sizeof(*r);
 	if (filename) {
 		r->filename_off = sizeof(*r);
@@ -963,11 +965,13 @@ static void t_fexecve(void)
 	start(&noblind);
 	/* read "" */
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, "", 3u, av);
 	/* unread "": the kernel's name stands in */
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
 	cur_fault = true;
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
@@ -987,10 +991,12 @@ static void t_fexecve(void)
 	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/evil", 3u, av);
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
 	sysc(100, 100, PYX_SC_execveat, 0, 4, 0, 0, 0, 0x1000, 0, "", 3u, av);
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3/x");
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, "x", 3u, av);
 	expect("fexecve: program, fd, flags",
@@ -1010,6 +1016,7 @@ static void t_fexecve(void)
 	 * record of the pid in between; a path claim; no AT_EMPTY_PATH */
 	start(&noblind);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
 	cur_fault = true;
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
@@ -1019,17 +1026,20 @@ static void t_fexecve(void)
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
 	hook_start(100);
 	cur_fault = true;
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "sLn", "/dev/fd/3", 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
 	cur_fault = true;
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
 	hook_start(100);
 	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
 	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
 	cur_fault = true;
 	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, NULL, 3u, av);
@@ -1050,6 +1060,19 @@ static void t_fexecve(void)
 	       "P 100 2\n"
 	       "S 100 execveat unaudited after os.exec\n"
 	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
+
+	/* the same name from the caller's own absolute "/dev/fd/3" (execveat(3, "/dev/fd/3",
+	 * AT_EMPTY_PATH) in an unread page, a /dev/fd/3 of its mount namespace's choosing): the
+	 * kernel did not make it (no PYX_PRF_KNAME), so it stands in for nothing */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	expect("fexecve: a caller's own /dev/fd/N is not the kernel's name",
 	       "A 100 os.exec no-syscall\n"
 	       "P 100 2\n"
 	       "S 100 execveat unaudited after os.exec\n");

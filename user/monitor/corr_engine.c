@@ -811,7 +811,9 @@ static bool sv_unvouched(const struct pyx_sysview *sv)
  * so the record's filename is read at neither end (args_unchecked). The kernel names what it ran
  * in its own memory: bprm->filename, "/dev/fd/<fd>" for an empty path with a dirfd (fs/exec.c
  * alloc_bprm()), carried by the process record of the same exec, just before. That name, not
- * user memory, stands in for the filename (sp->exec_kname) when: the execveat succeeded, only
+ * user memory, stands in for the filename (sp->exec_kname) when: the kernel made it (the process
+ * record's PYX_PRF_KNAME, bprm->filename == bprm->fdpath: a caller's own absolute "/dev/fd/3"
+ * reads the same, p->exec_armed is not set for it), the execveat succeeded, only
  * its filename was unread (argv read, nothing read at exit), AT_EMPTY_PATH was passed, and the
  * process record is this exec's own (the pid's last record, which the caller checks, from the
  * same thread, within EXEC_JOIN_NS). Only a claim of that very fd may match on it (corr_rules.c
@@ -1181,7 +1183,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->argc = 0;
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
-		p->exec_armed = !pv.filename_truncated; /* exec_kname */
+		/* exec_kname: only a name the kernel made ("/dev/fd/3" from execveat(3, "",
+		 * AT_EMPTY_PATH)); a caller's own absolute "/dev/fd/3" reads the same */
+		p->exec_armed = !pv.filename_truncated && pv.kname;
 		p->exec_tid = hdr->tid;
 		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;

@@ -1592,7 +1592,8 @@ static enum corr_cmp cmp_hostname(const struct corr_claim *cl, const struct pyx_
  * shape and no other (not another fd, not a path, not without AT_EMPTY_PATH). The "" may be in a
  * page the forked child has not touched (glibc's .rodata), read at neither end: then the kernel's
  * own name for what it ran stands in, "/dev/fd/<fd>" (fs/exec.c alloc_bprm() for an empty path
- * with a dirfd), which only that shape makes and no user memory can fake (exec_kname).
+ * with a dirfd), and only when the kernel made it (PYX_PRF_KNAME: a caller's own absolute
+ * "/dev/fd/<fd>" reads the same but runs what its mount namespace has there; exec_kname).
  */
 static bool exec_of_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp, int64_t fd)
 {
