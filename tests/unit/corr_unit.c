@@ -853,6 +853,46 @@ static void t_preexec(void)
 	       "A 100 os.fork no-syscall\n"
 	       "P 100 1\n"
 	       "A 100 app.next -\n");
+
+	/* the exec's syscall record lost: the new image inherits nothing, whether its next record
+	 * is an exec (a process record of its own first) or any other syscall; a claim kept for
+	 * longer than SPAWN_KEEP_NS explains nothing either */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 202, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(201, 201, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(202, 202, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(200);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(201);
+	sysc(201, 201, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	sysc(201, 201, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	now += 61ull * 1000000000ull;
+	sysc(202, 202, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	expect("preexec_fn: a lost exec record, a claim kept too long",
+	       "A 200 os.putenv -\n"
+	       "A 201 os.putenv -\n"
+	       "A 202 os.putenv -\n"
+	       "P 200 2\n"
+	       "L 200\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.putenv\n"
+	       "P 201 2\n"
+	       "L 201\n"
+	       "S 201 unlink unaudited after os.putenv\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "S 202 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "P 100 1\n"
+	       "P 100 1\n");
 }
 
 /* Before 3.10, Popen with a preexec_fn imports gc (Modules/_posixsubprocess.c) between its

@@ -572,12 +572,17 @@ static void composite_sub(struct win *w, const struct pyx_event *e, unsigned int
  * of another process (a grandchild forked by preexec_fn inherits nothing). A forged event in
  * the child cannot widen it: the claim is the parent's, made before the fork.
  */
-static void spawn_keep(struct proc *p)
+static void spawn_keep(struct proc *p, uint64_t ts)
 {
 	corr_spawn_claim_drop(p);
 	if (p->creator->cl.exe)
 		p->spawn_claim = corr_claim_dup(&p->creator->cl);
+	p->spawn_ns = ts;
 }
+
+/* How long a kept claim lasts (spawn_keep): a preexec_fn that runs longer than this before the
+ * exec leaves that exec unaudited (docs/correlation.md, "Known limits") */
+#define SPAWN_KEEP_NS (60ull * 1000000000ull)
 
 /* Does the claim p kept from its creator (spawn_keep) explain exec attempt sv? */
 static bool spawn_explains(const struct proc *p, const struct pyx_sysview *sv,
@@ -631,7 +636,7 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		p->builtin_attached = false;
 	}
 	if (p->creator) { /* a forked Python that runs on as itself (os.fork), or preexec_fn */
-		spawn_keep(p);
+		spawn_keep(p, a->hdr.ts_ns);
 		child_resolved(c, p);
 	}
 	th->last_ns = a->hdr.ts_ns;
@@ -836,6 +841,23 @@ static const char *exec_kname(struct proc *p, const struct pyx_sysview *sv, uint
 	return p->exe;
 }
 
+/*
+ * The end of a kept claim before the exec that spends it: its time is up, or an exec's process
+ * record came (sched_process_exec: the exec succeeded) and this syscall record is not a
+ * successful exec, as that exec's own, sent right after it, is (its syscall record was lost: the
+ * new image inherits nothing; an exec of the new image has a process record of its own first,
+ * which drops the claim in on_process).
+ */
+static void spawn_expire(struct proc *p, const struct pyx_sysview *sv, uint64_t ts)
+{
+	if (!p->spawn_claim)
+		return;
+	if (ts - p->spawn_ns > SPAWN_KEEP_NS ||
+	    (p->spawn_exec_seen &&
+	     !((sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) && sv->ret == 0)))
+		corr_spawn_claim_drop(p);
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -870,6 +892,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * record is the one it was in */
 	late = th->late;
 	th->late = NULL;
+	spawn_expire(p, sv, hdr->ts_ns);
 
 	unvouched = sv_unvouched(sv);
 	if (unvouched && sv->args_unchecked && armed)
@@ -1169,8 +1192,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_EXEC:
 		if (p->hooked)
 			alert_exec(c, th, &pv);
-		if (pv.no_exec_syscall)
-			corr_spawn_claim_drop(p); /* a new image all the same (spawn_keep) */
+		/* a new image all the same (spawn_keep); a second exec record: the first one's
+		 * syscall record was lost, and the claim with it (spawn_expire) */
+		if (pv.no_exec_syscall || p->spawn_exec_seen)
+			corr_spawn_claim_drop(p);
+		else if (p->spawn_claim)
+			p->spawn_exec_seen = true;
 		p->hooked_before_exec = p->hooked;
 		p->hooked = false;
 		p->exec_pending = true;

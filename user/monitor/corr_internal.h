@@ -175,6 +175,9 @@ struct proc {
 	 * raised an audit event of its own before exec (Popen's preexec_fn): one exec of the
 	 * program claimed is still the creator's (owned; freed at its first exec) */
 	struct corr_claim *spawn_claim;
+	uint64_t spawn_ns;    /* when it was kept: it lasts SPAWN_KEEP_NS (corr_engine.c) */
+	bool spawn_exec_seen; /* an exec's process record came since: only that exec's own
+			       * syscall record, next, may still use it */
 	char *sqlite[SQLITE_MAX];
 	unsigned int nsqlite;
 	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */

@@ -100,6 +100,7 @@ void corr_spawn_claim_drop(struct proc *p)
 	corr_claim_free(p->spawn_claim);
 	free(p->spawn_claim);
 	p->spawn_claim = NULL;
+	p->spawn_exec_seen = false;
 }
 
 struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid)
