@@ -1116,6 +1116,39 @@ static void t_fexecve(void)
 	       "A 100 os.exec no-syscall\n"
 	       "P 100 2\n"
 	       "S 100 execveat unaudited after os.exec\n");
+
+	/* a failed fexecve (no process record): it ran nothing, so its unread "" is explained by
+	 * the claim of that fd and argv; not another fd, another argv, no AT_EMPTY_PATH, a path
+	 * claim, or another fault */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 4, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 2u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "sLn", "/dev/fd/3", 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("fexecve: a failed one",
+	       "A 100 os.exec matched [execveat]\n"
+	       "S 100 execveat -\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec mismatch [execveat] (argv differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec no-syscall\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 app.next -\n");
 }
 
 static void t_socket(void)

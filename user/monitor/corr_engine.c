@@ -858,6 +858,29 @@ static void spawn_expire(struct proc *p, const struct pyx_sysview *sv, uint64_t 
 		corr_spawn_claim_drop(p);
 }
 
+/*
+ * os.execve(fd, ...) of a file the kernel refuses to run (test_posix's test_fexecve failure
+ * paths: not executable, ENOEXEC) is a failed execveat(fd, "", argv, envp, AT_EMPTY_PATH) whose
+ * "" (glibc's .rodata, untouched in a forked child) is read at neither end, and there is no
+ * process record to name the file. A failed exec ran nothing: what the "" was cannot matter to
+ * what the process does next, so when only the filename is unread (argv read, nothing read at
+ * exit, no other fault) an os.exec claim of that very fd and argv may explain it (corr_rules.c
+ * exec_of_fd), as it does the same call with its "" read. No exemption or path claim does.
+ */
+static bool exec_failed_unread(const struct pyx_sysview *sv)
+{
+	unsigned int i;
+
+	if (sv->sc != PYX_SC_execveat || sv->ret >= 0 || sv->read_at_exit || sv->name_mismatch ||
+	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
+	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault)
+		return false;
+	for (i = 0; i < sv->nargs; i++)
+		if (i != 1 && pyx_argk_has_data(sv->args[i].kind) && sv->args[i].fault)
+			return false;
+	return true;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -897,6 +920,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	unvouched = sv_unvouched(sv);
 	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
+	if (unvouched && sv->args_unchecked)
+		sp.exec_failed_unread = exec_failed_unread(sv);
 	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv->args[i];
 
@@ -922,7 +947,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * choose its own explanation (docs/correlation.md, "Time of check"). So, failing closed,
 	 * for a path that could not be checked against that name and for any other memory read at
 	 * exit or at neither end. */
-	if (unvouched && !sp.exec_kname)
+	if (unvouched && !sp.exec_kname && !sp.exec_failed_unread)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);

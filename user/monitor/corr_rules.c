@@ -1605,6 +1605,8 @@ static bool exec_of_fd(const struct pyx_sysview *sv, const struct corr_scpaths *
 		return false;
 	if (!f->fault)
 		return f->present && !f->truncated && f->u.path.str[0] == 0;
+	if (sp->exec_failed_unread)
+		return true; /* it ran nothing (corr_engine.c exec_failed_unread) */
 	snprintf(want, sizeof(want), "/dev/fd/%d", (int)fd);
 	return sp->exec_kname && !strcmp(sp->exec_kname, want);
 }

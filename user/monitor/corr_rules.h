@@ -161,6 +161,10 @@ struct corr_scpaths {
 	 * ran as it named it (bprm->filename, the process record of the same exec; the engine
 	 * joins them, corr_engine.c exec_kname()). NULL otherwise. */
 	const char *exec_kname;
+	/* A failed execveat(fd, <unread>, argv, envp, AT_EMPTY_PATH), only its filename unread
+	 * (corr_engine.c exec_failed_unread()): it ran nothing, so a claim of that very fd with
+	 * that argv may explain it (corr_rules.c exec_of_fd) */
+	bool exec_failed_unread;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */

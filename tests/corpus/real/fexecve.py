@@ -15,3 +15,16 @@ if pid == 0:
 _, status = os.waitpid(pid, 0)
 assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
 os.close(fd)
+
+# a failed one (test_fexecve's error paths): a file the kernel refuses to run, no new image
+fd = os.open(os.path.abspath(__file__), os.O_RDONLY)
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execve(fd, [sys.executable, "-c", "pass"], dict(os.environ))
+    except OSError:
+        os._exit(0)
+    os._exit(127)
+_, status = os.waitpid(pid, 0)
+assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+os.close(fd)
