@@ -75,7 +75,7 @@ def test_decoded_values_are_exact(python):
     # a pathlib path with its str cached (what io.FileIO's 'open' event gives): that str
     assert dec["pathlib"].startswith(
         "[Obj(type='PurePosixPath', attrs=(('value', '/tmp/made'),), truncated=False), "
-        "Obj(type='PosixPath', attrs=(), truncated=False), "
+        "Obj(type='PosixPath', attrs=(('value', '/tmp/never'),), truncated=False), "
         "Obj(type='HostilePath', attrs=(('value', '/tmp/hp'),), truncated=False), "
         "Obj(type='PurePath', attrs=(), truncated=False), "), dec["pathlib"]
     assert dec["nul_str"] == r"['a\x00b\x00']"

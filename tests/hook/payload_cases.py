@@ -100,7 +100,7 @@ import pathlib  # noqa: E402
 
 made_str = pathlib.PurePosixPath("/tmp/made")
 str(made_str)  # io.FileIO(path) calls __fspath__ (str(self)) before its event: '_str' is set
-never_str = pathlib.PosixPath("/tmp/never")  # '_str' unset: no value
+never_str = pathlib.PosixPath("/tmp/never")  # '_str' unset: its parts (3.8-3.11), raw (3.12+)
 
 
 class HostilePath(pathlib.PurePosixPath):
@@ -123,7 +123,10 @@ fake_int = PurePath()
 fake_int._str = 5
 
 CASES = [
-    ("pathlib", "open", (made_str, never_str, hostile_path, fake_int, pathlib.PurePosixPath("/"))),
+    ("pathlib", "open", (made_str, never_str, hostile_path, fake_int, pathlib.PurePosixPath("/"),
+                         pathlib.PureWindowsPath("c:/w"), pathlib.PurePosixPath(""),
+                         pathlib.PurePosixPath("a//b/./c"), pathlib.PurePosixPath("/x", "y"),
+                         pathlib.PurePosixPath("/x").parent / "z", "\u20ac")),
     ("open", "open", ("/tmp/x", "r", 524288)),
     # os.listdir(memoryview(b"/tmp")): the bytes of a C-contiguous view (any format, as
     # posixmodule.c path_converter() takes them); a released or strided view: no value

@@ -86,6 +86,10 @@ struct pyx_buffer {
 	X(PyObject *, PyBool_FromLong, (long))                                                     \
 	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
 	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
+	X(PyObject *, PyUnicode_FromString, (const char *))                                        \
+	X(PyObject *, PyUnicode_Join, (PyObject *, PyObject *))                                    \
+	X(PyObject *, PyUnicode_Concat, (PyObject *, PyObject *))                                  \
+	X(PyObject *, PyList_GetSlice, (PyObject *, Py_ssize_t, Py_ssize_t))                       \
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
