@@ -130,6 +130,9 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
         ev = [x for x in judged(recs) if x["event"] == "open"
               and isinstance(x["args"]["path"], dict)]
         assert len(ev) == 3 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
+        # Popen given Path objects: their program is read and compared
+        pop = [x for x in judged(recs) if x["event"] == "subprocess.Popen"]
+        assert len(pop) == 2 and {x["verdict"] for x in pop} == {"matched"}, _show(pop)
     if name == "preexec_fn":
         # the children's own events (os.putenv, open) did not cut them off from their Popen:
         # each child's exec of the program is explained (no verdict), and was seen

@@ -209,6 +209,17 @@ static size_t put_vals(uint8_t *p, const char *fmt, va_list ap, unsigned int *na
 			off += 10;
 			p[off++] = 0;
 			break;
+		case 'Y': /* [an object the hook wrote without a value] */
+			cnt = 1;
+			p[off++] = PYX_TAG_LIST;
+			memcpy(p + off, &cnt, 4);
+			off += 4;
+			p[off++] = PYX_TAG_OBJECT;
+			p[off++] = 6;
+			memcpy(p + off, "object", 6);
+			off += 6;
+			p[off++] = 0;
+			break;
 		case 'O': {
 			int64_t fd = va_arg(ap, int64_t);
 
@@ -893,6 +904,51 @@ static void t_preexec(void)
 	       "P 100 1\n"
 	       "P 100 1\n"
 	       "P 100 1\n");
+}
+
+/*
+ * A process-creating event whose program is an object the hook does not read (a forged
+ * sys.audit("subprocess.Popen", None, [object()], None, None); a path-like other than
+ * pathlib's) used to compare no program: any exec with that many arguments matched. Now it
+ * explains no exec, and says so; a readable program compares as before.
+ */
+static void t_unread_program(void)
+{
+	const char *id[] = { "/usr/bin/id" };
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nYnn");
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 200, 0, 0, 0, 0, 0, 0);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/id");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "XLn", 1u, id[0]);
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	hook_start(100);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 1u, id[0]);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 201, 0, 0, 0, 0, 0, 0);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/usr/bin/id");
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("a program the hook did not read",
+	       "P 200 2\n"
+	       "S 200 execve unaudited after subprocess.Popen\n"
+	       "A 100 subprocess.Popen matched [clone]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "L 100\n"
+	       "A 100 os.exec indeterminate (its path is an object the hook does not read: not "
+	       "compared)\n"
+	       "S 100 execve unaudited after os.exec\n"
+	       "L 100\n"
+	       "P 201 2\n"
+	       "S 201 execve -\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n");
 }
 
 /* Before 3.10, Popen with a preexec_fn imports gc (Modules/_posixsubprocess.c) between its
@@ -1927,6 +1983,7 @@ int main(int argc, char **argv)
 	t_popen_gc();
 	t_unread_path();
 	t_fexecve();
+	t_unread_program();
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();

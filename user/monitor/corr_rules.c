@@ -513,6 +513,10 @@ static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_
 			break;
 		}
 		claim_exe(cl, value_bytes(v, NULL, NULL));
+		/* a program given as an object the hook does not read (a forged object(); a
+		 * path-like other than pathlib's) compares as no program: it explains no exec
+		 * (cmp_exec) and the event says so (corr_claim_unread) */
+		cl->path_unread[0] = !cl->exe && v && !value_none(v);
 		break;
 	case CR_ARGV:
 		claim_argv(cl, v);
@@ -621,6 +625,10 @@ static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	if (!cl->exe && cl->argc && cl->argv[0])
 		claim_exe(cl, strdup(cl->argv[0]));
+	/* argv[0] given as an object the hook does not read, and no executable=: no program to
+	 * compare, so no exec explained (cmp_exec), as for CR_EXE */
+	else if (!cl->exe && cl->argc && !cl->argv[0] && !cl->path_is_fd[0])
+		cl->path_unread[0] = true;
 }
 
 /* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. */
@@ -1618,6 +1626,8 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	const struct pyx_sysarg *f = sc_arg(sv, CR_PATH), *av = sc_arg(sv, CR_ARGV);
 	unsigned int i, n;
 
+	if (cl->path_unread[0])
+		return CM_NOT; /* a program the hook did not read: neither explained nor against */
 	if (cl->path_is_fd[0]) {
 		if (!exec_of_fd(sv, sp, cl->fd[0]))
 			return differ(why, roles[CR_EXE].why);
