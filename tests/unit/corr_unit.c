@@ -1205,6 +1205,17 @@ static void t_fexecve(void)
 	       "A 100 os.exec mismatch [execveat] (program differs)\n"
 	       "S 100 execveat unaudited after os.exec\n"
 	       "A 100 app.next -\n");
+
+	/* glibc's fexecve fallback without execveat, execve("/proc/self/fd/3"), is not the fd:
+	 * a /proc of the caller's mount namespace may hold any file at that name */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/proc/self/fd/3");
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/proc/self/fd/3", 3u, av);
+	expect("fexecve: /proc/self/fd/N is not the fd",
+	       "A 100 os.exec mismatch [execve] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execve unaudited after os.exec\n");
 }
 
 static void t_socket(void)
