@@ -2575,6 +2575,11 @@ __noinline __u64 exec_fill(struct proc_buf *b, __u32 old_tid, __u64 bprm)
 		return 0;
 	b->rec.old_tid = old_tid;
 	b->rec.hdr.flags = exe_flags();
+	/* PYX_PRF_KNAME: a name the kernel made (alloc_bprm(): filename = fdpath), which no
+	 * caller's string can be, even one that reads the same ("/dev/fd/3", absolute) */
+	if (bpf_core_field_exists(((struct linux_binprm *)bprm)->fdpath) && filename &&
+	    filename == BPF_CORE_READ((struct linux_binprm *)bprm, fdpath))
+		b->rec.hdr.flags |= PYX_PRF_KNAME;
 	n = bpf_probe_read_kernel_str(b->tail, PYX_SC_STR_MAX, filename);
 	if (n > 0) {
 		b->rec.filename_off = sizeof(b->rec);

@@ -399,6 +399,10 @@ enum pyx_proc_flags {
 	PYX_PRF_NO_EXEC_SYSCALL = 1 << 6,
 	PYX_PRF_ARGV_TRUNCATED = 1 << 7, /* EXEC: argv cut at PYX_PROC_ARGV_MAX */
 	PYX_PRF_ARGV_FAULT = 1 << 8,     /* EXEC: argv could not be read */
+	/* EXEC: the filename is one the kernel made, not the caller's string: bprm->filename ==
+	 * bprm->fdpath, "/dev/fd/<fd>[/<name>]" for an execveat with a dirfd and a relative or
+	 * empty path (fs/exec.c alloc_bprm()). A caller's own absolute "/dev/fd/3" is not. */
+	PYX_PRF_KNAME = 1 << 9,
 };
 #define PYX_PRF_EXEC_ISSUE8 (PYX_PRF_EXE_DELETED | PYX_PRF_EXE_MEMFD | PYX_PRF_NO_EXEC_SYSCALL)
 

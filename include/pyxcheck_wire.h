@@ -118,7 +118,9 @@ enum pyx_delivery {
  *   OBJECT              anything else: __u8 ntype, ntype bytes of the type's tp_name, __u8
  *                       nattrs, then nattrs times (__u8 nname, nname bytes of name, value).
  *                       Only what can be read without running Python code: a subclass of str,
- *                       bytes, int or float carries its base value as "value"; a socket
+ *                       bytes, int or float carries its base value as "value"; an exact
+ *                       memoryview of a C-contiguous buffer its bytes as "value" (BYTES; none
+ *                       when released or strided, with the TRUNCATED bit); a socket
  *                       carries "fd", "family", "type", "proto"; a code object "co_filename",
  *                       "co_name", "co_firstlineno"; a function "__qualname__" is NOT read
  *                       (it could be a hostile property), nor any repr.

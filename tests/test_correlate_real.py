@@ -17,8 +17,8 @@ from correlate_util import CORPUS, built, judged
 
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
-           "keyboard_interrupt", "mp_shared_memory",
-           "self_signals"]
+           "keyboard_interrupt", "mp_shared_memory", "self_signals", "preexec_fn",
+           "bytes_paths", "fexecve", "fileio_path"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -124,6 +124,36 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
                 and x["args"]["resource"] == "RLIMIT_CORE" and x["args"]["new_rlim"]]
         assert len(core) >= 4 and all(x["args"]["new_rlim"]["cur"] == 0 for x in core)
         assert all("verdict" not in x for x in kills + core)
+    if name == "bytes_paths":
+        # a bytearray's and a memoryview's bytes are compared with the directory opened
+        ev = [x for x in judged(recs) if x["event"] in ("os.listdir", "os.scandir")
+              and not isinstance(x["args"]["path"], str)]
+        if _has(python, "import os; os.listdir(memoryview(b'.'))"):
+            assert len(ev) == 4 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
+    if name == "fexecve":
+        # the os.exec event with an fd explains the execveat(fd, "", AT_EMPTY_PATH) it made
+        # and the failed one, which ran nothing
+        ex = [x for x in judged(recs) if x["event"] == "os.exec"]
+        assert len(ex) == 2 and all(x["verdict"] == "matched" and isinstance(x["args"]["path"], int)
+                                    for x in ex), _show(ex)
+        sc = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execveat"]
+        assert [x["ret"] == 0 for x in sc] == [True, False], _show(sc)
+        assert all(x["args"]["flags"] == "AT_EMPTY_PATH" and "verdict" not in x for x in sc), \
+            _show(sc)
+    if name == "fileio_path":
+        # io.FileIO(Path): the event's path is the Path's cached str, compared as a str
+        ev = [x for x in judged(recs) if x["event"] == "open"
+              and isinstance(x["args"]["path"], dict)]
+        assert len(ev) == 3 and {x["verdict"] for x in ev} == {"matched"}, _show(ev)
+        # Popen given Path objects: their program is read and compared
+        pop = [x for x in judged(recs) if x["event"] == "subprocess.Popen"]
+        assert len(pop) == 2 and {x["verdict"] for x in pop} == {"matched"}, _show(pop)
+    if name == "preexec_fn":
+        # the children's own events (os.putenv, open) did not cut them off from their Popen:
+        # each child's exec of the program is explained (no verdict), and was seen
+        execs = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execve"
+                 and x["ret"] == 0 and x["pid"] != recs[0]["pid"]]
+        assert len(execs) >= 2 and all("verdict" not in x for x in execs), _show(execs)
 
 
 def _check_shared_memory(recs):

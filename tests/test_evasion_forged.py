@@ -5,10 +5,14 @@ right after its own sub-events, one syscall each (corr_engine.c, COMPOSITE_GAP_N
 relative open("x") does not explain an openat(fd, "x") on another directory (corr_rules.c
 same_dir). The same steps done through the audited Python API give no finding.
 docs/correlation.md, "Forged explanations"."""
+import json
+import shutil
+
 import pytest
 
-from conftest import SYSTEM_PYTHON, needs_root_bpf
-from correlate_util import findings, monitor, unaudited
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import built, findings, monitor, unaudited
+from pyxjson import plain
 
 pytestmark = needs_root_bpf
 
@@ -127,3 +131,106 @@ def test_real_relative_opens_give_no_finding(tmp_path):
     opens = [r for r in recs if r["type"] == "audit" and r["event"] == "open"
              and r["args"]["path"] in ("x", "other/x")]
     assert [r["verdict"] for r in opens] == ["matched"] * 3
+
+
+FORGED_OBJECT_PATH = r"""
+import ctypes, os, sys
+d = sys.argv[1]
+victim = os.path.join(d, "victim")
+open(victim, "w").close()
+made = os.path.join(d, "made")
+libc = ctypes.CDLL(None)
+unlink, libc_open, close = libc.unlink, libc.open, libc.close
+# an object the hook does not read (a released memoryview: no bytes left to show)
+gone = memoryview(b"/nowhere")
+gone.release()
+sys.audit("os.remove", gone, -1)
+assert unlink(victim.encode()) == 0
+sys.audit("open", object(), "w", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+fd = libc_open(made.encode(), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+assert fd >= 0
+close(fd)
+"""
+
+
+def test_forged_object_path_explains_nothing(tmp_path):
+    """A path the monitor cannot read used to be "not compared", which matched every
+    counterpart: a forged event naming an object explained any unlink or write open."""
+    recs, w = run_script(tmp_path, FORGED_OBJECT_PATH)
+    assert flagged(recs) == [("unlink", f"{w}/victim", "os.remove"),
+                             ("openat", f"{w}/made", "open")]
+    forged = [r for r in recs if r["type"] == "audit" and r["event"] in ("os.remove", "open")
+              and isinstance(r["args"]["path"], dict)]
+    assert [(r["event"], r["verdict"], r["why"], r["syscalls"]) for r in forged] == [
+        (e, "indeterminate", "its path is an object the hook does not read: not compared", [])
+        for e in ("os.remove", "open")]
+
+
+FORGED_EXEC_FD = r"""
+import ctypes, sys
+libc = ctypes.CDLL(None)
+execv = libc.execv
+argv = (ctypes.c_char_p * 2)(b"true", None)
+# os.execve(3, ...) would be fexecve(3): execveat(3, "", AT_EMPTY_PATH) and nothing else
+sys.audit("os.exec", 3, ["true"], {})
+execv(b"/bin/true", argv)
+"""
+
+
+def test_forged_exec_of_an_fd_explains_no_other_exec(tmp_path):
+    """os.exec with an fd used to compare argv alone (no program to compare): a forged one
+    explained an exec of any program with the same argv."""
+    recs, _ = run_script(tmp_path, FORGED_EXEC_FD)
+    assert [(r["syscall"], r["args"]["filename"], r["context"]["event"])
+            for r in unaudited(recs)] == [("execve", "/bin/true", "os.exec")]
+    [ex] = [r for r in recs if r["type"] == "audit" and r["event"] == "os.exec"]
+    assert (ex["verdict"], ex["why"]) == ("mismatch", "program differs")
+
+
+FORGED_EXEC_DEVFD = r"""
+import ctypes, mmap, os, sys
+libc = ctypes.CDLL(None)
+fd = os.open("/usr/bin/true", os.O_RDONLY)
+assert fd == 3, fd
+# the caller's own absolute "/dev/fd/3", in a file-backed page never touched: read at neither end
+with open(sys.argv[1], "rb") as f:
+    m = mmap.mmap(f.fileno(), 4096, flags=mmap.MAP_PRIVATE,
+                  prot=mmap.PROT_READ | mmap.PROT_WRITE)
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+argv = (ctypes.c_char_p * 2)(b"true", None)
+envp = (ctypes.c_char_p * 1)(None)
+syscall = libc.syscall
+syscall.restype = ctypes.c_long
+pid = os.fork()
+if pid == 0:
+    sys.audit("os.exec", 3, ["true"], {})
+    syscall(322, 3, ctypes.c_void_p(addr), argv, envp, 0x1000)  # execveat, AT_EMPTY_PATH
+    os._exit(9)
+os.waitpid(pid, 0)
+"""
+
+
+def test_forged_exec_of_an_fd_with_its_own_devfd_name(tmp_path):
+    """execveat(3, "/dev/fd/3", AT_EMPTY_PATH) with that absolute name unread runs whatever
+    /dev/fd/3 is in the caller's mount namespace (here /usr/bin/id on a tmpfs /dev), and the
+    kernel's name of it reads "/dev/fd/3" too. Only a name the kernel made (PYX_PRF_KNAME,
+    bprm->filename == bprm->fdpath) may stand in for an unread filename."""
+    if not shutil.which("unshare"):
+        pytest.skip("skipped: no unshare(1)")
+    built()
+    script = tmp_path / "s.py"
+    script.write_text(FORGED_EXEC_DEVFD)
+    data = tmp_path / "devfd.bin"
+    data.write_bytes(b"/dev/fd/3\0".ljust(4096, b"\0"))
+    out = tmp_path / "o.jsonl"
+    sh = ("mount -t tmpfs none /dev && mkdir /dev/fd && cp /usr/bin/id /dev/fd/3 && "
+          f"exec {SYSTEM_PYTHON} {script} {data}")
+    r = run([str(MONITOR), "-j", "-o", str(out), "--", "unshare", "-m", "/bin/sh", "-c", sh],
+            timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+    recs = [plain(json.loads(x)) for x in out.read_text().splitlines()]
+    assert any(x["type"] == "process" and x.get("filename") == "/dev/fd/3" for x in recs)
+    [sc] = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "execveat"]
+    assert sc.get("verdict") == "unaudited", sc
+    [ex] = [x for x in recs if x["type"] == "audit" and x["event"] == "os.exec"]
+    assert ex["verdict"] != "matched", ex

@@ -33,7 +33,7 @@ ALL_CASES = ["open", "scalars", "bigints", "int_1e6_bits", "bytes", "nul_str", "
              "surrogate_past_scan", "containers", "deep_tuple_10000", "self_ref_list", "str_1mb",
              "bytes_1mb", "utf8_cut", "hostile", "hostile_nested", "intenum", "socket", "code",
              "many_args", "payload_full", "dict_100", "list_100", "long_tp_name",
-             "unknown_event", "wide_unicode"]
+             "unknown_event", "wide_unicode", "memoryview", "memoryview_1mb", "pathlib"]
 
 
 @pytest.mark.parametrize("python", PYTHONS)
@@ -64,6 +64,20 @@ def test_decoded_values_are_exact(python):
                               "-9223372036854775808, 1.5, inf, -0.0, '', "
                               "'h\u00e9llo\u20ac\U0001F600']")
     assert dec["bytes"] == r"[b'', b'\x00\xff\xfe\x80abc', bytearray(b'ab\x00'), bytearray(b'')]"
+    assert dec["memoryview"] == (
+        "[Obj(type='memoryview', attrs=(('value', b'/tmp'),), truncated=False), "
+        "Obj(type='memoryview', attrs=(('value', b''),), truncated=False), "
+        "Obj(type='memoryview', attrs=(('value', b'\\x01\\x00\\x02\\x00'),), truncated=False), "
+        "Obj(type='memoryview', attrs=(), truncated=True), "
+        "Obj(type='memoryview', attrs=(), truncated=True), "
+        "[Obj(type='memoryview', attrs=(('value', b'ba'),), truncated=False)], "
+        "Obj(type='memoryview', attrs=(('value', b'u'),), truncated=False)]")
+    # a pathlib path with its str cached (what io.FileIO's 'open' event gives): that str
+    assert dec["pathlib"].startswith(
+        "[Obj(type='PurePosixPath', attrs=(('value', '/tmp/made'),), truncated=False), "
+        "Obj(type='PosixPath', attrs=(('value', '/tmp/never'),), truncated=False), "
+        "Obj(type='HostilePath', attrs=(('value', '/tmp/hp'),), truncated=False), "
+        "Obj(type='PurePath', attrs=(), truncated=False), "), dec["pathlib"]
     assert dec["nul_str"] == r"['a\x00b\x00']"
     assert dec["surrogates"] == r"['a\udc80b\\c\ud800', 'no\\escape', '\udfff']"
     assert dec["containers"] == "[(1, (2, [3, {4: 5}])), [], {}, {'a': [1, 2], 3: None}, ()]"
@@ -87,7 +101,7 @@ def test_decoded_values_are_exact(python):
         "Obj(type='Prop', attrs=(), truncated=False)]")
     for untouched in ("open", "scalars", "bytes", "surrogates", "containers", "socket", "code"):
         assert flags[untouched] & pyxwire.PF_TRUNCATED == 0, untouched
-    for cut in ("bigints", "int_1e6_bits", "deep_tuple_10000", "str_1mb", "bytes_1mb", "utf8_cut",
+    for cut in ("memoryview", "memoryview_1mb", "bigints", "int_1e6_bits", "deep_tuple_10000", "str_1mb", "bytes_1mb", "utf8_cut",
                 "many_args", "payload_full", "dict_100", "list_100", "long_tp_name"):
         assert flags[cut] & pyxwire.PF_TRUNCATED, cut
     assert got["many_args"]["hdr"]["nargs"] == 64

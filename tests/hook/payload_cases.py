@@ -7,6 +7,7 @@ the reference encoder, decode it with pyxwire, and print one JSON object per cas
      "hostile_calls"}.
 Hostile objects record every method call made on them; the hook must make none.
 """
+import array
 import enum
 import json
 import os
@@ -77,8 +78,61 @@ selfref.append(selfref)
 code = compile("x = 1", "<pyx-case>", "exec")
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 
+released = memoryview(b"/gone")
+released.release()
+u16 = memoryview(array.array("H", [1, 2]))
+
+
+class Exporter:
+    """A buffer exporter written in Python (3.12+): asked once, when the view is made; the hook
+    reads the view and must never ask it again."""
+    def __buffer__(self, flags):
+        CALLS.append("__buffer__")
+        return memoryview(b"u")
+
+    def __release_buffer__(self, view):
+        CALLS.append("__release_buffer__")
+
+
+user_view = memoryview(Exporter()) if sys.version_info >= (3, 12) else memoryview(b"u")
+
+import pathlib  # noqa: E402
+
+made_str = pathlib.PurePosixPath("/tmp/made")
+str(made_str)  # io.FileIO(path) calls __fspath__ (str(self)) before its event: '_str' is set
+never_str = pathlib.PosixPath("/tmp/never")  # '_str' unset: its parts (3.8-3.11), raw (3.12+)
+
+
+class HostilePath(pathlib.PurePosixPath):
+    """A pathlib subclass whose methods record every call: the hook reads the slot only."""
+    __slots__ = ()
+    locals().update({k: v for k, v in HOSTILE.items() if k in ("__repr__", "__str__", "__fspath__",
+                                                               "__eq__", "__hash__", "__bytes__")})
+
+
+hostile_path = HostilePath("/tmp/hp")
+pathlib.PurePath._str.__set__(hostile_path, "/tmp/hp")
+
+
+class PurePath:
+    """The program's own class named PurePath: its '_str' is read only when it holds a str."""
+    __slots__ = ("_str",)
+
+
+fake_int = PurePath()
+fake_int._str = 5
+
 CASES = [
+    ("pathlib", "open", (made_str, never_str, hostile_path, fake_int, pathlib.PurePosixPath("/"),
+                         pathlib.PureWindowsPath("c:/w"), pathlib.PurePosixPath(""),
+                         pathlib.PurePosixPath("a//b/./c"), pathlib.PurePosixPath("/x", "y"),
+                         pathlib.PurePosixPath("/x").parent / "z", "\u20ac")),
     ("open", "open", ("/tmp/x", "r", 524288)),
+    # os.listdir(memoryview(b"/tmp")): the bytes of a C-contiguous view (any format, as
+    # posixmodule.c path_converter() takes them); a released or strided view: no value
+    ("memoryview", "os.listdir", (memoryview(b"/tmp"), memoryview(b""), u16, released,
+                                  memoryview(b"abcdef")[::2], [memoryview(bytearray(b"ba"))], user_view)),
+    ("memoryview_1mb", "os.listdir", (memoryview(b"m" * (1 << 20)),)),
     ("scalars", "app.scalars", (None, True, False, 0, -1, 2**63 - 1, -2**63, 1.5, float("inf"),
                                 -0.0, "", "h\u00e9llo\u20ac\U0001F600")),
     ("bigints", "app.big", (2**63, -2**63 - 1, 2**64, -(2**100), 2**2048 - 1, -(2**2048 - 1),

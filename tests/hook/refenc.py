@@ -24,6 +24,47 @@ def _mro(t):
     return type.__dict__["__mro__"].__get__(t)
 
 
+def _slot(t, o, name):
+    import types
+    d = t.__dict__.get(name)
+    if not isinstance(d, types.MemberDescriptorType):
+        return None
+    try:
+        return d.__get__(o)
+    except AttributeError:
+        return None
+
+
+def _pathlib_str(t, o):
+    """What the hook reads of a pathlib path (payload.c pathlib_str): '_str', else the parsed
+    parts formatted as PurePath.__str__ would, else the one raw path of '_raw_paths'."""
+    while t is not None:
+        if t.__name__ == "PureWindowsPath":
+            return None
+        if t.__name__ == "PurePath":
+            break
+        t = t.__base__
+    if t is None:
+        return None
+    s = _slot(t, o, "_str")
+    if type(s) is str:
+        return s
+
+    def strs(x):
+        return type(x) is list and all(type(i) is str for i in x)
+    drv, root = _slot(t, o, "_drv"), _slot(t, o, "_root")
+    old = _slot(t, o, "_parts")
+    parts = old if old is not None else _slot(t, o, "_tail_cached")
+    if type(drv) is not str or type(root) is not str or not strs(parts):
+        raw = _slot(t, o, "_raw_paths")
+        if not strs(raw) or len(raw) != 1:
+            return None
+        return raw[0] or "."
+    if (drv or root) and old is parts:
+        parts = parts[1:]
+    return drv + root + "/".join(parts) or "."
+
+
 class Writer:
     def __init__(self):
         self.buf = bytearray()
@@ -176,6 +217,22 @@ class Writer:
                     self.int_(int.__index__(o))
                 else:
                     self.float_(float.__float__(o))
+                nattrs += 1
+        elif t is memoryview:
+            # the bytes of a C-contiguous buffer (PyBUF_SIMPLE); a released one: no value
+            want = 1
+            try:
+                data = o.tobytes() if o.c_contiguous else None
+            except ValueError:
+                data = None
+            if data is not None and self.attr_name("value"):
+                self.raw(W.TAG_BYTES, data)
+                nattrs += 1
+        elif _pathlib_str(t, o) is not None:
+            # a pathlib path's cached str (the '_str' slot of the first 'PurePath' up __base__)
+            want = 1
+            if self.attr_name("value"):
+                self.text(_pathlib_str(t, o))
                 nattrs += 1
         elif any(tp_name(b) == "_socket.socket" for b in mro):
             import _socket

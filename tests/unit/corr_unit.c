@@ -48,6 +48,7 @@ static const char *vname(enum pyx_corr_verdict v)
 static bool show_frame;
 /* the function of the audit records built next (the file is "evil.py") */
 static const char *cur_func = "main";
+static const char *cur_file = "evil.py"; /* ... and their file */
 
 static int on_item(void *ctx, const struct pyx_corr_item *it)
 {
@@ -142,7 +143,7 @@ static void hdr(struct pyx_rec_hdr *h, unsigned int type, uint32_t pid, uint32_t
 }
 
 /* Payload values from a tiny format: s str, y bytes, i int, n None, L list of strs (count then
- * strings), T (host, port) tuple, O socket object with fd. */
+ * strings), T (host, port) tuple, O socket object with fd, X object without a value. */
 static size_t put_str(uint8_t *p, unsigned int tag, const char *s, size_t n)
 {
 	uint32_t len = (uint32_t)n;
@@ -201,6 +202,24 @@ static size_t put_vals(uint8_t *p, const char *fmt, va_list ap, unsigned int *na
 			off += put_str(p + off, PYX_TAG_STR, s, strlen(s));
 			off += put_int(p + off, va_arg(ap, int64_t));
 			break;
+		case 'X': /* an object the hook wrote without a value (a released memoryview) */
+			p[off++] = PYX_TAG_OBJECT | PYX_TAG_TRUNCATED;
+			p[off++] = 10;
+			memcpy(p + off, "memoryview", 10);
+			off += 10;
+			p[off++] = 0;
+			break;
+		case 'Y': /* [an object the hook wrote without a value] */
+			cnt = 1;
+			p[off++] = PYX_TAG_LIST;
+			memcpy(p + off, &cnt, 4);
+			off += 4;
+			p[off++] = PYX_TAG_OBJECT;
+			p[off++] = 6;
+			memcpy(p + off, "object", 6);
+			off += 6;
+			p[off++] = 0;
+			break;
 		case 'O': {
 			int64_t fd = va_arg(ap, int64_t);
 
@@ -248,7 +267,7 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
 	memset(rbuf, 0, sizeof(rbuf));
 	hdr(&a->hdr, PYX_REC_AUDIT, pid, tid);
 	off += put_str(p + off, PYX_TAG_STR, name, strlen(name));
-	off += put_str(p + off, PYX_TAG_STR, "evil.py", 7);
+	off += put_str(p + off, PYX_TAG_STR, cur_file, strlen(cur_file));
 	off += put_str(p + off, PYX_TAG_STR, cur_func, strlen(cur_func));
 	va_start(ap, fmt);
 	off += put_vals(p + off, fmt, ap, &nargs);
@@ -282,6 +301,10 @@ static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 /* the next open's path was read at exit (PYX_SCF_READ_AT_EXIT) and the kernel opened a file of
  * this name (PYX_SCF_OPENED); then cleared */
 static const char *cur_opened;
+/* the next PATH argument was read at neither end (PYX_DF_FAULT, its value ignored); then
+ * cleared */
+static bool cur_fault;
+static bool cur_kname; /* the next process record: PYX_PRF_KNAME (a name the kernel made) */
 
 static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, uint64_t a1,
 		 uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, ...)
@@ -310,6 +333,11 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 		case PYX_AK_PATH:
 		case PYX_AK_BUF:
 			s = va_arg(ap, const char *);
+			if (cur_fault && kinds[sc][i] == PYX_AK_PATH) {
+				d->flags = PYX_DF_FAULT;
+				cur_fault = false;
+				break;
+			}
 			if (!s) {
 				d->flags = PYX_DF_NULL;
 				break;
@@ -395,7 +423,8 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	}
 	r->child_pid = thread ? pid : child;
 	r->child_tid = child;
-	r->hdr.flags = thread ? PYX_PRF_THREAD : 0;
+	r->hdr.flags = (thread ? PYX_PRF_THREAD : 0) | (cur_kname ? PYX_PRF_KNAME : 0);
+	cur_kname = false;
 	r->hdr.size = sizeof(*r);
 	if (filename) {
 		r->filename_off = sizeof(*r);
@@ -765,6 +794,457 @@ static void t_spawn(void)
 	       "S 100 kill -\n"
 	       "A 100 signal.pthread_kill mismatch [tgkill] (signal differs)\n"
 	       "S 100 tgkill unaudited after signal.pthread_kill\n");
+}
+
+/*
+ * subprocess.Popen(..., preexec_fn=f): the child runs f, which raises audit events of its own
+ * (os.putenv), then execs the program (Modules/_posixsubprocess.c child_exec()). The Popen
+ * window explains one exec of the program it claims; nothing else of the child.
+ */
+static void t_preexec(void)
+{
+	const char *py[] = { "/usr/bin/python3", "-c", "x" };
+	const char *other[] = { "/usr/bin/python3", "-c", "evil" };
+	const char *sh[] = { "sh", "-c", "evil" };
+	struct pyx_corr_opts noblind = { .procfs = procfs }; /* the new images are not hooked */
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 200, 0, 0, 0, 0, 0, 0);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	/* the new image: the claim was spent on the exec it explained */
+	hook_start(200);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	hook_start(200);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: the exec claimed, once",
+	       "A 200 os.putenv -\n"
+	       "S 200 unlink unaudited after os.putenv\n"
+	       "P 200 2\n"
+	       "S 200 execve -\n"
+	       "L 200\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after nothing\n"
+	       "L 200\n"
+	       "A 100 subprocess.Popen matched [clone]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n");
+
+	/* another argv, another program, a second attempt after a failed one that differs */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(201, 201, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, other);
+	sysc(201, 201, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/bin/sh");
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/sh", 3u, sh);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: another argv or program",
+	       "A 200 os.putenv -\n"
+	       "A 201 os.putenv -\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.putenv\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "P 100 1\n"
+	       "A 100 app.next -\n");
+
+	/* a grandchild forked by preexec_fn (native fork) inherits nothing; nor does the child of
+	 * os.fork, which claims no program */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_FORK, 202, false, NULL);
+	proc(202, 202, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(202, 202, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	audit(100, 100, PYX_EV_OS_FORK, "os.fork", "");
+	proc(100, 100, PYX_PROC_FORK, 300, false, NULL);
+	audit(300, 300, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(300, 300, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(300, 300, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("preexec_fn: a grandchild, os.fork",
+	       "A 200 os.putenv -\n"
+	       "P 200 1\n"
+	       "P 202 2\n"
+	       "S 202 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "A 300 os.putenv -\n"
+	       "P 300 2\n"
+	       "S 300 execve unaudited after os.putenv\n"
+	       "A 100 os.fork no-syscall\n"
+	       "P 100 1\n"
+	       "A 100 app.next -\n");
+
+	/* the exec's syscall record lost: the new image inherits nothing, whether its next record
+	 * is an exec (a process record of its own first) or any other syscall; a claim kept for
+	 * longer than SPAWN_KEEP_NS explains nothing either */
+	start(&noblind);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0], py[1],
+	      py[2]);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	proc(100, 100, PYX_PROC_FORK, 202, false, NULL);
+	audit(200, 200, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(201, 201, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	audit(202, 202, PYX_EV_OS_PUTENV, "os.putenv", "yy", "FRUIT", "apple");
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(200);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(201);
+	sysc(201, 201, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	sysc(201, 201, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	now += 61ull * 1000000000ull;
+	sysc(202, 202, PYX_SC_execve, -2, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u, py);
+	expect("preexec_fn: a lost exec record, a claim kept too long",
+	       "A 200 os.putenv -\n"
+	       "A 201 os.putenv -\n"
+	       "A 202 os.putenv -\n"
+	       "P 200 2\n"
+	       "L 200\n"
+	       "P 200 2\n"
+	       "S 200 execve unaudited after os.putenv\n"
+	       "P 201 2\n"
+	       "L 201\n"
+	       "S 201 unlink unaudited after os.putenv\n"
+	       "S 201 execve unaudited after os.putenv\n"
+	       "S 202 execve unaudited after os.putenv\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 100 1\n"
+	       "P 100 1\n"
+	       "P 100 1\n");
+}
+
+/*
+ * A process-creating event whose program is an object the hook does not read (a forged
+ * sys.audit("subprocess.Popen", None, [object()], None, None); a path-like other than
+ * pathlib's) used to compare no program: any exec with that many arguments matched. Now it
+ * explains no exec, and says so; a readable program compares as before.
+ */
+static void t_unread_program(void)
+{
+	const char *id[] = { "/usr/bin/id" };
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nYnn");
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 200, 0, 0, 0, 0, 0, 0);
+	proc(200, 200, PYX_PROC_EXEC, 0, false, "/usr/bin/id");
+	sysc(200, 200, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "XLn", 1u, id[0]);
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	hook_start(100);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 1u, id[0]);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	sysc(100, 100, PYX_SC_clone, 201, 0, 0, 0, 0, 0, 0);
+	proc(201, 201, PYX_PROC_EXEC, 0, false, "/usr/bin/id");
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("a program the hook did not read",
+	       "P 200 2\n"
+	       "S 200 execve unaudited after subprocess.Popen\n"
+	       "A 100 subprocess.Popen matched [clone]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "L 100\n"
+	       "A 100 os.exec indeterminate (its path is an object the hook does not read: not "
+	       "compared)\n"
+	       "S 100 execve unaudited after os.exec\n"
+	       "L 100\n"
+	       "P 201 2\n"
+	       "S 201 execve -\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve]\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n");
+}
+
+/* Before 3.10, Popen with a preexec_fn imports gc (Modules/_posixsubprocess.c) between its
+ * event and the fork, from subprocess.py's _execute_child: that import keeps Popen open; another
+ * module, or gc from another frame, ends it as before. */
+static void t_popen_gc(void)
+{
+	const char *py[] = { "/usr/bin/python3", "-c", "x" };
+	const char *mods[] = { "gc", "os", "gc" };
+	const char *files[] = { "/usr/lib/python3.8/subprocess.py",
+				"/usr/lib/python3.8/subprocess.py", "evil.py" };
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 3; i++) {
+		audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "nLnn", 3u, py[0],
+		      py[1], py[2]);
+		cur_file = files[i];
+		cur_func = "_execute_child";
+		audit(100, 100, PYX_EV_IMPORT, "import", "snnnn", mods[i]);
+		cur_file = "evil.py";
+		cur_func = "main";
+		proc(100, 100, PYX_PROC_FORK, 200 + i, false, NULL);
+		sysc(100, 100, PYX_SC_clone, 200 + i, 0, 0, 0, 0, 0, 0);
+		proc(200 + i, 200 + i, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+		sysc(200 + i, 200 + i, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/python3", 3u,
+		     py);
+		hook_start(200 + i);
+	}
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("Popen's gc import (3.8, 3.9)",
+	       "P 200 2\n"
+	       "S 200 execve -\n"
+	       "L 200\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve]\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 201 2\n"
+	       "S 201 execve unaudited after import\n"
+	       "L 201\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 subprocess.Popen no-syscall\n"
+	       "P 202 2\n"
+	       "S 202 execve unaudited after import\n"
+	       "L 202\n"
+	       "A 100 import no-syscall\n"
+	       "P 100 1\n"
+	       "S 100 clone -\n"
+	       "A 100 app.next -\n");
+}
+
+/*
+ * A path the hook did not read (an object: a buffer other than an exact memoryview, a released
+ * one; or a forged sys.audit("os.remove", object(), -1)): not compared. It used to match every
+ * counterpart (a NULL path was "not compared"), so a forged event with an object explained any
+ * unlink or write open; and os.listdir's object became "." and a mismatch.
+ */
+static void t_unread_path(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "Xi", (int64_t)-1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/etc/passwd");
+	audit(100, 100, PYX_EV_OPEN, "open", "Xsi", "w", (int64_t)0x241);
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x241, 0644, 0, 0, "/etc/cron.d/x");
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "sXii", "/tmp/a", (int64_t)-1, (int64_t)-1);
+	sysc(100, 100, PYX_SC_rename, 0, 0, 0, 0, 0, 0, 0, "/tmp/a", "/etc/b");
+	audit(100, 100, PYX_EV_OS_LISTDIR, "os.listdir", "X");
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x90800, 0, 0, 0, "/tmp");
+	/* None is "." as before; a bytes path compares as ever */
+	audit(100, 100, PYX_EV_OS_LISTDIR, "os.listdir", "n");
+	sysc(100, 100, PYX_SC_openat, 3, (uint64_t)-100, 0, 0x90800, 0, 0, 0, ".");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "yi", "/tmp/z", (int64_t)-1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/z");
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("a path the hook did not read",
+	       "A 100 os.remove indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 unlink unaudited after os.remove\n"
+	       "A 100 open indeterminate (its path is an object the hook does not read: not "
+	       "compared)\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 os.rename indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 rename unaudited after os.rename\n"
+	       "A 100 os.listdir indeterminate (its path is an object the hook does not read: "
+	       "not compared)\n"
+	       "S 100 openat -\n"
+	       "A 100 os.listdir matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 os.remove matched [unlink]\n"
+	       "S 100 unlink -\n"
+	       "A 100 app.next -\n");
+}
+
+/*
+ * os.execve(fd, argv, env) is fexecve(fd): execveat(fd, "", argv, envp, AT_EMPTY_PATH). Its ""
+ * may be read at neither end (glibc .rodata untouched in a forked child): the kernel's name of
+ * what it ran, "/dev/fd/<fd>" in the process record of the same exec, stands in for it. The fd
+ * claim explains that shape only; the kernel's name explains nothing else.
+ */
+static void t_fexecve(void)
+{
+	const char *av[] = { "/usr/bin/python3", "-c", "pass" };
+	struct pyx_corr_opts noblind = { .procfs = procfs };
+
+	start(&noblind);
+	/* read "" */
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, "", 3u, av);
+	/* unread "": the kernel's name stands in */
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	expect("fexecve",
+	       "A 100 os.exec matched [execveat]\n"
+	       "P 100 2\n"
+	       "S 100 execveat -\n"
+	       "L 100\n"
+	       "A 100 os.exec matched [execveat]\n"
+	       "P 100 2\n"
+	       "S 100 execveat -\n");
+
+	/* near misses: another program, another fd, no AT_EMPTY_PATH (each read) */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/bin/evil");
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/bin/evil", 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
+	sysc(100, 100, PYX_SC_execveat, 0, 4, 0, 0, 0, 0x1000, 0, "", 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3/x");
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, "x", 3u, av);
+	expect("fexecve: program, fd, flags",
+	       "A 100 os.exec mismatch [execve] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execve unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
+
+	/* unread filename: the kernel names another fd; no process record (lost) or another
+	 * record of the pid in between; a path claim; no AT_EMPTY_PATH */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/4");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	hook_start(100);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "sLn", "/dev/fd/3", 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	hook_start(100);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_kname = true;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0, 0, NULL, 3u, av);
+	expect("fexecve: the kernel's name vouches for nothing else",
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "L 100\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "L 100\n"
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
+
+	/* the same name from the caller's own absolute "/dev/fd/3" (execveat(3, "/dev/fd/3",
+	 * AT_EMPTY_PATH) in an unread page, a /dev/fd/3 of its mount namespace's choosing): the
+	 * kernel did not make it (no PYX_PRF_KNAME), so it stands in for nothing */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/dev/fd/3");
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, 0, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	expect("fexecve: a caller's own /dev/fd/N is not the kernel's name",
+	       "A 100 os.exec no-syscall\n"
+	       "P 100 2\n"
+	       "S 100 execveat unaudited after os.exec\n");
+
+	/* a failed fexecve (no process record): it ran nothing, so its unread "" is explained by
+	 * the claim of that fd and argv; not another fd, another argv, no AT_EMPTY_PATH, a path
+	 * claim, or another fault */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 4, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 2u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "sLn", "/dev/fd/3", 3u, av[0], av[1], av[2]);
+	cur_fault = true;
+	sysc(100, 100, PYX_SC_execveat, -13, 3, 0, 0, 0, 0x1000, 0, NULL, 3u, av);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.next", "");
+	expect("fexecve: a failed one",
+	       "A 100 os.exec matched [execveat]\n"
+	       "S 100 execveat -\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec mismatch [execveat] (argv differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec no-syscall\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 os.exec mismatch [execveat] (program differs)\n"
+	       "S 100 execveat unaudited after os.exec\n"
+	       "A 100 app.next -\n");
+
+	/* glibc's fexecve fallback without execveat, execve("/proc/self/fd/3"), is not the fd:
+	 * a /proc of the caller's mount namespace may hold any file at that name */
+	start(&noblind);
+	audit(100, 100, PYX_EV_OS_EXEC, "os.exec", "iLn", (int64_t)3, 3u, av[0], av[1], av[2]);
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/proc/self/fd/3");
+	sysc(100, 100, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/proc/self/fd/3", 3u, av);
+	expect("fexecve: /proc/self/fd/N is not the fd",
+	       "A 100 os.exec mismatch [execve] (program differs)\n"
+	       "P 100 2\n"
+	       "S 100 execve unaudited after os.exec\n");
 }
 
 static void t_socket(void)
@@ -1776,6 +2256,11 @@ int main(int argc, char **argv)
 	t_reason_order();
 	t_ctypes_import();
 	t_spawn();
+	t_preexec();
+	t_popen_gc();
+	t_unread_path();
+	t_fexecve();
+	t_unread_program();
 	t_socket();
 	t_composite();
 	t_lost_caps_expiry();

@@ -496,6 +496,125 @@ static int is_socket_type(PyObject *type)
 	return 0;
 }
 
+/* A member of type (a T_OBJECT_EX slot, PyMemberDef { name; int type; offset; ... }, 40 bytes,
+ * inside the instance: tp_basicsize at 32) of o, borrowed; NULL when absent or unset. */
+static PyObject *slot_of(PyObject *o, PyObject *type, const char *name)
+{
+	const char *m = pyx_type_members(type);
+	int i;
+
+	for (i = 0; m && i < 64 && *(const char *const *)m; i++, m += 40) {
+		Py_ssize_t off = *(const Py_ssize_t *)(m + 16);
+
+		if (strcmp(*(const char *const *)m, name) || *(const int *)(m + 8) != 16 ||
+		    off < 16 || off + 8 > *(const Py_ssize_t *)((const char *)type + 32))
+			continue;
+		return *(PyObject *const *)((const char *)o + off);
+	}
+	return NULL;
+}
+
+static int exact_str(PyObject *s)
+{
+	return s && pyx_type(s) == A.PyUnicode_Type;
+}
+
+/* a list of exact str only */
+static int str_list(PyObject *l)
+{
+	Py_ssize_t i, n;
+
+	if (!l || pyx_type(l) != A.PyList_Type)
+		return 0;
+	n = A.PyList_Size(l);
+	for (i = 0; i < n; i++)
+		if (!exact_str(A.PyList_GetItem(l, i)))
+			return 0;
+	return n >= 0;
+}
+
+/*
+ * The str of a pathlib path (a new reference), or NULL, without running any of its code.
+ * io.FileIO(path) (Modules/_io/fileio.c) raises 'open' with the object as given, after
+ * PyUnicode_FSConverter() called its __fspath__, str(self), which caches the string in the '_str'
+ * slot; subprocess.Popen([path]) raises its event before os.fsencode(), when the slot may be
+ * unset. The slots are PurePath's __slots__ (Lib/pathlib.py 3.8-3.12, Lib/pathlib/_local.py
+ * 3.13), found as T_OBJECT_EX members of the first type named 'PurePath' up the tp_base chain
+ * and read at their offsets: '_str' when set; else what PurePath.__str__ would return,
+ * _format_parsed_parts(drv, root, parts) or '.', from '_drv', '_root' and '_parts' (3.8-3.11:
+ * parts[1:] after a drive or root) or '_tail_cached' (3.12+, set once parsed); else, 3.12+, the
+ * one unparsed str of '_raw_paths' as given (not normalised: "a//b" is compared lexically as a
+ * path, and as given in an argv). Exact str and list objects only; joined with PyUnicode_Join,
+ * which runs no Python code on them. A Windows flavour (a type named PureWindowsPath) is not
+ * read. A class of the program's own that fakes these slots says no more than a forged
+ * sys.audit('open', str, ...).
+ */
+static PyObject *pathlib_str(PyObject *o, PyObject *type)
+{
+	PyObject *t = type, *s, *drv, *root, *parts, *sep, *rest, *joined, *head, *out;
+	int hops;
+
+	for (hops = 0; t && hops < 32; hops++, t = pyx_type_base(t)) {
+		if (!strcmp(pyx_type_name(t), "PureWindowsPath"))
+			return NULL;
+		if (!strcmp(pyx_type_name(t), "PurePath"))
+			break;
+	}
+	if (!t || hops == 32)
+		return NULL;
+	s = slot_of(o, t, "_str");
+	if (exact_str(s)) {
+		A.Py_IncRef(s);
+		return s;
+	}
+	drv = slot_of(o, t, "_drv");
+	root = slot_of(o, t, "_root");
+	parts = slot_of(o, t, "_parts");
+	if (!parts)
+		parts = slot_of(o, t, "_tail_cached");
+	if (!exact_str(drv) || !exact_str(root) || !str_list(parts)) {
+		parts = slot_of(o, t, "_raw_paths");
+		if (!str_list(parts) || A.PyList_Size(parts) != 1)
+			return NULL;
+		s = A.PyList_GetItem(parts, 0);
+		if (A.PyUnicode_GetLength(s) == 0)
+			goto dot;
+		A.Py_IncRef(s);
+		return s;
+	}
+	sep = A.PyUnicode_FromString("/");
+	if (!sep)
+		goto fail;
+	if ((A.PyUnicode_GetLength(drv) || A.PyUnicode_GetLength(root)) &&
+	    slot_of(o, t, "_parts") == parts)
+		rest = A.PyList_GetSlice(parts, 1, A.PyList_Size(parts)); /* 3.8-3.11 */
+	else
+		rest = (A.Py_IncRef(parts), parts);
+	joined = rest ? A.PyUnicode_Join(sep, rest) : NULL;
+	A.Py_DecRef(sep);
+	if (rest)
+		A.Py_DecRef(rest);
+	if (!joined)
+		goto fail;
+	head = A.PyUnicode_Concat(drv, root);
+	out = head ? A.PyUnicode_Concat(head, joined) : NULL;
+	if (head)
+		A.Py_DecRef(head);
+	A.Py_DecRef(joined);
+	if (!out)
+		goto fail;
+	if (A.PyUnicode_GetLength(out) > 0)
+		return out;
+	A.Py_DecRef(out);
+dot: /* PurePath.__str__: "" is '.' */
+	out = A.PyUnicode_FromString(".");
+	if (out)
+		return out;
+fail:
+	A.PyErr_Clear();
+	return NULL;
+}
+
 static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 depth)
 {
 	const char *tname = pyx_type_name(type);
@@ -548,6 +667,33 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 				w_float(w, o);
 			nattrs++;
 		}
+	} else if (type == A.PyMemoryView_Type) {
+		/* An exact memoryview (os.listdir(memoryview(b"/tmp")): posixmodule.c
+		 * path_converter() takes the bytes of any buffer as the path). Its own bf_getbuffer
+		 * (Objects/memoryobject.c memory_getbuf()) copies the view it already holds and
+		 * calls nothing of the object it views, so no code of the program runs; a released
+		 * memoryview or one not C-contiguous refuses (an exception, cleared: the object
+		 * without its value). PyBUF_SIMPLE gives the bytes path_converter() uses. */
+		struct pyx_buffer view;
+
+		want = 1;
+		if (A.PyObject_GetBuffer(o, &view, PYX_BUF_SIMPLE) < 0) {
+			A.PyErr_Clear();
+		} else {
+			if (view.buf && view.len >= 0 && w_attr_name(w, "value")) {
+				w_raw(w, PYX_TAG_BYTES, view.buf, view.len);
+				nattrs++;
+			}
+			A.PyBuffer_Release(&view);
+		}
+	} else if ((attr = pathlib_str(o, type))) {
+		/* a pathlib path: its str (io.FileIO(path), subprocess.Popen([path])) as value */
+		want = 1;
+		if (w_attr_name(w, "value")) {
+			w_str(w, attr);
+			nattrs++;
+		}
+		A.Py_DecRef(attr);
 	} else if (is_socket_type(type)) {
 		const int *fields = (const int *)((const char *)o + 16);
 

@@ -39,6 +39,22 @@ typedef struct {
 #define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
 #define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 
+/* Py_buffer (Include/pybuffer.h, the same 3.8-3.13: part of the stable ABI since 3.11). */
+struct pyx_buffer {
+	void *buf;
+	PyObject *obj;
+	Py_ssize_t len;
+	Py_ssize_t itemsize;
+	int readonly;
+	int ndim;
+	char *format;
+	Py_ssize_t *shape;
+	Py_ssize_t *strides;
+	Py_ssize_t *suboffsets;
+	void *internal;
+};
+#define PYX_BUF_SIMPLE 0 /* PyBUF_SIMPLE: C-contiguous unsigned bytes */
+
 /* Function pointers: X(return type, name, parameters). All required unless listed in OPT below. */
 /* clang-format off */
 #define PYX_API_FUNCS(X)                                                                           \
@@ -58,6 +74,8 @@ typedef struct {
 	X(char *, PyBytes_AsString, (PyObject *))                                                  \
 	X(Py_ssize_t, PyByteArray_Size, (PyObject *))                                              \
 	X(char *, PyByteArray_AsString, (PyObject *))                                              \
+	X(int, PyObject_GetBuffer, (PyObject *, struct pyx_buffer *, int))                        \
+	X(void, PyBuffer_Release, (struct pyx_buffer *))                                           \
 	X(long long, PyLong_AsLongLongAndOverflow, (PyObject *, int *))                            \
 	X(int64_t, _PyLong_NumBits, (PyObject *))                                                  \
 	X(PyObject *, PyNumber_ToBase, (PyObject *, int))                                          \
@@ -79,6 +97,10 @@ typedef struct {
 	X(PyObject *, PyBool_FromLong, (long))                                                     \
 	X(PyObject *, PyLong_FromUnsignedLongLong, (unsigned long long))                           \
 	X(PyObject *, PyBytes_FromStringAndSize, (const char *, Py_ssize_t))                       \
+	X(PyObject *, PyUnicode_FromString, (const char *))                                        \
+	X(PyObject *, PyUnicode_Join, (PyObject *, PyObject *))                                    \
+	X(PyObject *, PyUnicode_Concat, (PyObject *, PyObject *))                                  \
+	X(PyObject *, PyList_GetSlice, (PyObject *, Py_ssize_t, Py_ssize_t))                       \
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))                                  \
 	X(void, PyMem_GetAllocator, (int, pyx_mem_allocator *))                                    \
 	X(void, PyMem_SetAllocator, (int, pyx_mem_allocator *))
@@ -105,6 +127,7 @@ typedef struct {
 	X(PyList_Type)                                                                             \
 	X(PyDict_Type)                                                                             \
 	X(PyCode_Type)                                                                             \
+	X(PyMemoryView_Type)                                                                       \
 	X(_Py_NoneStruct)                                                                          \
 	X(_Py_TrueStruct)                                                                          \
 	X(_Py_FalseStruct)

@@ -344,6 +344,9 @@ static void verdict_of(struct win *w, struct held *audit)
 	} else if (w->ndiffer) {
 		audit->verdict = PYX_V_MISMATCH;
 		audit->why = w->why;
+	} else if (corr_claim_unread(&w->cl)) {
+		audit->verdict = PYX_V_INDETERMINATE;
+		audit->why = "its path is an object the hook does not read: not compared";
 	} else {
 		audit->verdict = PYX_V_NO_SYSCALL;
 	}
@@ -558,6 +561,39 @@ static void composite_sub(struct win *w, const struct pyx_event *e, unsigned int
 	}
 }
 
+/*
+ * Child p of a process-creating window raises an audit event of its own before it execs:
+ * subprocess.Popen's preexec_fn runs Python in the child (Modules/_posixsubprocess.c
+ * child_exec() calls it, then execs the program). Its creator stops waiting for it (the child
+ * may run on as Python for good, os.fork), but when the creator names a program (Popen,
+ * os.posix_spawn, os.system, pty.spawn: cl.exe) the child keeps a copy of that claim, which
+ * explains exec attempts that match it up to the child's first successful exec, and nothing
+ * else: no other syscall, no exec of another program or argv, no exec after that one, no exec
+ * of another process (a grandchild forked by preexec_fn inherits nothing). A forged event in
+ * the child cannot widen it: the claim is the parent's, made before the fork.
+ */
+static void spawn_keep(struct proc *p, uint64_t ts)
+{
+	corr_spawn_claim_drop(p);
+	if (p->creator->cl.exe)
+		p->spawn_claim = corr_claim_dup(&p->creator->cl);
+	p->spawn_ns = ts;
+}
+
+/* How long a kept claim lasts (spawn_keep): a preexec_fn that runs longer than this before the
+ * exec leaves that exec unaudited (docs/correlation.md, "Known limits") */
+#define SPAWN_KEEP_NS (60ull * 1000000000ull)
+
+/* Does the claim p kept from its creator (spawn_keep) explain exec attempt sv? */
+static bool spawn_explains(const struct proc *p, const struct pyx_sysview *sv,
+			   const struct corr_scpaths *sp)
+{
+	const char *why;
+
+	return p->spawn_claim && (sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) &&
+	       corr_compare(p->spawn_claim, sv, sp, &why) == CM_MATCH;
+}
+
 static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_audit *a = rec;
@@ -577,6 +613,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, a->hdr.tid, a->hdr.pid, a->hdr.ts_ns);
 	p = corr_proc_get(c, a->hdr.pid);
+	if (p)
+		p->exec_armed = false; /* exec_kname: not the record right after an exec's */
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
@@ -599,8 +637,10 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		c->blind_fn(c->blind_ctx, p->pid, NULL);
 		p->builtin_attached = false;
 	}
-	if (p->creator) /* a forked Python that runs on as itself (os.fork) */
+	if (p->creator) { /* a forked Python that runs on as itself (os.fork), or preexec_fn */
+		spawn_keep(p, a->hdr.ts_ns);
 		child_resolved(c, p);
+	}
 	th->last_ns = a->hdr.ts_ns;
 
 	ce = pyx_cat_event(ev.event_id);
@@ -766,17 +806,94 @@ static bool sv_unvouched(const struct pyx_sysview *sv)
 	return sv->name_mismatch || sv->name_unchecked || sv->args_unchecked;
 }
 
+/* The kernel's process record and the syscall record of one exec are sent by the same run of
+ * sched_process_exec, in that order, microseconds apart; a stale process record (its exec's
+ * syscall record came or the next exec's process record was lost) is older than this */
+#define EXEC_JOIN_NS (5ull * 1000000ull)
+
+/*
+ * fexecve() is execveat(fd, "", argv, envp, AT_EMPTY_PATH) (glibc), and the "" lies in glibc's
+ * .rodata, a file-backed page a forked child has not touched yet (fork copies no file-backed
+ * PTE): the BPF side cannot read it at entry, and after a successful exec the old mm is gone,
+ * so the record's filename is read at neither end (args_unchecked). The kernel names what it ran
+ * in its own memory: bprm->filename, "/dev/fd/<fd>" for an empty path with a dirfd (fs/exec.c
+ * alloc_bprm()), carried by the process record of the same exec, just before. That name, not
+ * user memory, stands in for the filename (sp->exec_kname) when: the kernel made it (the process
+ * record's PYX_PRF_KNAME, bprm->filename == bprm->fdpath: a caller's own absolute "/dev/fd/3"
+ * reads the same, p->exec_armed is not set for it), the execveat succeeded, only
+ * its filename was unread (argv read, nothing read at exit), AT_EMPTY_PATH was passed, and the
+ * process record is this exec's own (the pid's last record, which the caller checks, from the
+ * same thread, within EXEC_JOIN_NS). Only a claim of that very fd may match on it (corr_rules.c
+ * exec_of_fd); an exemption never does. Anything else stays unvouched.
+ */
+static const char *exec_kname(struct proc *p, const struct pyx_sysview *sv, uint32_t tid,
+			      uint64_t ts)
+{
+	unsigned int i;
+
+	if (p->exec_tid != tid || !p->exe || ts < p->exec_ns || ts - p->exec_ns > EXEC_JOIN_NS)
+		return NULL;
+	if (sv->sc != PYX_SC_execveat || sv->ret != 0 || sv->read_at_exit || sv->name_mismatch ||
+	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
+	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault)
+		return NULL;
+	for (i = 0; i < sv->nargs; i++)
+		if (i != 1 && pyx_argk_has_data(sv->args[i].kind) && sv->args[i].fault)
+			return NULL;
+	return p->exe;
+}
+
+/*
+ * The end of a kept claim before the exec that spends it: its time is up, or an exec's process
+ * record came (sched_process_exec: the exec succeeded) and this syscall record is not a
+ * successful exec, as that exec's own, sent right after it, is (its syscall record was lost: the
+ * new image inherits nothing; an exec of the new image has a process record of its own first,
+ * which drops the claim in on_process).
+ */
+static void spawn_expire(struct proc *p, const struct pyx_sysview *sv, uint64_t ts)
+{
+	if (!p->spawn_claim)
+		return;
+	if (ts - p->spawn_ns > SPAWN_KEEP_NS ||
+	    (p->spawn_exec_seen &&
+	     !((sv->sc == PYX_SC_execve || sv->sc == PYX_SC_execveat) && sv->ret == 0)))
+		corr_spawn_claim_drop(p);
+}
+
+/*
+ * os.execve(fd, ...) of a file the kernel refuses to run (test_posix's test_fexecve failure
+ * paths: not executable, ENOEXEC) is a failed execveat(fd, "", argv, envp, AT_EMPTY_PATH) whose
+ * "" (glibc's .rodata, untouched in a forked child) is read at neither end, and there is no
+ * process record to name the file. A failed exec ran nothing: what the "" was cannot matter to
+ * what the process does next, so when only the filename is unread (argv read, nothing read at
+ * exit, no other fault) an os.exec claim of that very fd and argv may explain it (corr_rules.c
+ * exec_of_fd), as it does the same call with its "" read. No exemption or path claim does.
+ */
+static bool exec_failed_unread(const struct pyx_sysview *sv)
+{
+	unsigned int i;
+
+	if (sv->sc != PYX_SC_execveat || sv->ret >= 0 || sv->read_at_exit || sv->name_mismatch ||
+	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
+	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault)
+		return false;
+	for (i = 0; i < sv->nargs; i++)
+		if (i != 1 && pyx_argk_has_data(sv->args[i].kind) && sv->args[i].fault)
+			return false;
+	return true;
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
-	struct corr_scpaths sp = { { NULL } };
+	struct corr_scpaths sp = { .abs = { NULL } };
 	struct corr_claim *late = NULL;
 	const struct pyx_sysview *sv;
 	uint64_t view_gen;
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
-	bool explained = false, hooked, sensitive, is_exec, unvouched;
+	bool explained = false, hooked, sensitive, is_exec, unvouched, armed;
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -787,6 +904,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
 		corr_proc_ns_pid(c, p, hdr->comm);
+	armed = p->exec_armed; /* exec_kname: this record only */
+	p->exec_armed = false;
 	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
 	 * "syscalls" list and the record's own line, written next from the held copy, find these
 	 * bytes decoded already. The view lasts until the next pyx_sysrec_view() call, which only
@@ -800,8 +919,13 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * record is the one it was in */
 	late = th->late;
 	th->late = NULL;
+	spawn_expire(p, sv, hdr->ts_ns);
 
 	unvouched = sv_unvouched(sv);
+	if (unvouched && sv->args_unchecked && armed)
+		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
+	if (unvouched && sv->args_unchecked)
+		sp.exec_failed_unread = exec_failed_unread(sv);
 	for (i = 0; i < sv->nargs && n < CORR_PATHS; i++) {
 		const struct pyx_sysarg *a = &sv->args[i];
 
@@ -827,7 +951,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * choose its own explanation (docs/correlation.md, "Time of check"). So, failing closed,
 	 * for a path that could not be checked against that name and for any other memory read at
 	 * exit or at neither end. */
-	if (unvouched)
+	if (unvouched && !sp.exec_kname && !sp.exec_failed_unread)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
 		explained |= composite_explains(th->cur, hdr->ts_ns);
@@ -838,6 +962,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (p->creator)
 		explained |= offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
 				   &shared);
+	if (!explained && spawn_explains(p, sv, &sp))
+		explained = true;
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
 	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH)
@@ -883,7 +1009,9 @@ judged:
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
 	if (is_exec) {
-		/* the new image starts from nothing: no hook until it says so */
+		/* the new image starts from nothing: no hook until it says so, no claim of the
+		 * old image's creator (spawn_keep) */
+		corr_spawn_claim_drop(p);
 		p->exec_pending = false;
 		p->finalized = false;
 		if (p->py_pending || p->maps_watch)
@@ -1047,6 +1175,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 
 	th = corr_thread_get(c, hdr->tid, hdr->pid, hdr->ts_ns);
 	p = corr_proc_get(c, hdr->pid);
+	if (p)
+		p->exec_armed = false; /* exec_kname: an exec's own record arms it again below */
 	if (!th || !p || pyx_procrec_decode(rec, size, &pv))
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 
@@ -1080,6 +1210,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 				if (p->fds[i].path || p->fds[i].socket)
 					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
 						    p->fds[i].audited, p->fds[i].writes);
+		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		{
 			/* the innermost process-creating window of the forking thread */
 			struct win *w = th->cur && (th->cur->cl.cls & CC_SPAWN) ? th->cur : NULL;
@@ -1098,6 +1229,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_EXEC:
 		if (p->hooked)
 			alert_exec(c, th, &pv);
+		/* a new image all the same (spawn_keep); a second exec record: the first one's
+		 * syscall record was lost, and the claim with it (spawn_expire) */
+		if (pv.no_exec_syscall || p->spawn_exec_seen)
+			corr_spawn_claim_drop(p);
+		else if (p->spawn_claim)
+			p->spawn_exec_seen = true;
 		p->hooked_before_exec = p->hooked;
 		p->hooked = false;
 		p->exec_pending = true;
@@ -1113,6 +1250,10 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->argc = 0;
 		free(p->exe);
 		p->exe = pv.filename ? strdup(pv.filename) : NULL;
+		/* exec_kname: only a name the kernel made ("/dev/fd/3" from execveat(3, "",
+		 * AT_EMPTY_PATH)); a caller's own absolute "/dev/fd/3" reads the same */
+		p->exec_armed = !pv.filename_truncated && pv.kname;
+		p->exec_tid = hdr->tid;
 		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;
 		p->maps_watch = false;
@@ -1190,6 +1331,8 @@ int pyx_corr_record(struct pyx_corr *c, const void *rec, size_t size)
 		const struct pyx_rec_lifecycle *lc = rec;
 		struct proc *p = corr_proc_get(c, hdr->pid);
 
+		if (p)
+			p->exec_armed = false; /* exec_kname */
 		if (p && size >= sizeof(*lc) && lc->kind == PYX_LC_HOOK_STOP &&
 		    hdr->tid == hdr->pid)
 			p->finalized = true;

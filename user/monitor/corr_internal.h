@@ -172,6 +172,13 @@ struct proc {
 	bool cwd_tried;
 	struct fdent *fds; /* FD_MAX entries, allocated on first use */
 	struct win *creator;
+	/* The claim of its creator (a window that names a program: subprocess.Popen, ...) when it
+	 * raised an audit event of its own before exec (Popen's preexec_fn): one exec of the
+	 * program claimed is still the creator's (owned; freed at its first exec) */
+	struct corr_claim *spawn_claim;
+	uint64_t spawn_ns;    /* when it was kept: it lasts SPAWN_KEEP_NS (corr_engine.c) */
+	bool spawn_exec_seen; /* an exec's process record came since: only that exec's own
+			       * syscall record, next, may still use it */
 	char *sqlite[SQLITE_MAX];
 	unsigned int nsqlite;
 	/* glibc sem_open(): temp files opened and not yet linked/unlinked, names linked */
@@ -190,6 +197,11 @@ struct proc {
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
 	char *attach_image; /* the built-in probe goes there at the next tick (corr_blind_mapped) */
 	uint64_t exec_ns;
+	/* its latest record is the process record of an exec by thread exec_tid, whose exe (the
+	 * kernel's bprm->filename) may stand for the unread filename of that exec's syscall
+	 * record, sent right after it (bpf/pyxcheck.bpf.c sched_exec; corr_engine.c exec_kname) */
+	bool exec_armed;
+	uint32_t exec_tid;
 	char *exe;
 	char why[256];
 	char comm[PYX_COMM_LEN + 1];
@@ -289,6 +301,7 @@ struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid);
 struct proc *corr_proc_get(struct pyx_corr *c, uint32_t pid);
 void corr_proc_reap(struct pyx_corr *c, struct proc *p);
 void corr_proc_free(struct pyx_corr *c, struct proc *p);
+void corr_spawn_claim_drop(struct proc *p);
 struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid);
 struct thread *corr_thread_get(struct pyx_corr *c, uint32_t tid, uint32_t pid, uint64_t ts);
 struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);

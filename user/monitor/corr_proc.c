@@ -89,7 +89,18 @@ void corr_proc_free(struct pyx_corr *c, struct proc *p)
 	free(p->exe);
 	free(p->attach_image);
 	free(p->builtin);
+	corr_spawn_claim_drop(p);
 	free(p);
+}
+
+void corr_spawn_claim_drop(struct proc *p)
+{
+	if (!p->spawn_claim)
+		return;
+	corr_claim_free(p->spawn_claim);
+	free(p->spawn_claim);
+	p->spawn_claim = NULL;
+	p->spawn_exec_seen = false;
 }
 
 struct thread *corr_thread_find(struct pyx_corr *c, uint32_t tid)

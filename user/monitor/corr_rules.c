@@ -34,6 +34,7 @@
 #define K_AT_REMOVEDIR 0x200
 #define K_PROT_EXEC 4
 #define K_AT_FDCWD (-100)
+#define K_AT_EMPTY_PATH 0x1000
 #define OFLAG_CMP (K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC)
 
 #define K_CLONE_THREAD 0x00010000ull /* include/uapi/linux/sched.h */
@@ -205,6 +206,10 @@ static void claim_path(struct corr_claim *cl, unsigned int i, const struct pyx_v
 		return;
 	}
 	cl->path[i] = value_bytes(v, &cl->path_len[i], NULL);
+	/* Not a path the monitor can read: before, a NULL path was "not compared" and matched
+	 * every counterpart, so a forged sys.audit("os.remove", object(), -1) explained any
+	 * unlink. Now it matches none (cmp_path) and the window says why (corr_claim_unread). */
+	cl->path_unread[i] = v && !cl->path[i] && !value_none(v);
 }
 
 static void claim_dirfd(struct corr_claim *cl, unsigned int i, const struct pyx_value *v)
@@ -321,12 +326,31 @@ static bool from_import_system(const struct pyx_event *e)
  * the import system's frames, where importlib reads the module. A forged frame (code compiled
  * under importlib's file name) keeps an import open as any open did before: this only narrows
  * what an import explains. */
+/* Before 3.10, Modules/_posixsubprocess.c subprocess_fork_exec() given a preexec_fn imports gc
+ * (PyImport_ImportModule("gc"), to disable it around the fork) after Popen's event and before
+ * the fork, from subprocess.py's _execute_child: without more that import ended the Popen window
+ * and its child's exec was unaudited. Only that import, from that frame, keeps Popen open; it
+ * widens nothing of what Popen explains (its child's clone and the exec it claims). */
+static bool popen_gc_import(const struct pyx_event *e)
+{
+	static const char tail[] = "/subprocess.py";
+	const struct pyx_value *m = arg(e, 0), *f = e->file, *fn = e->function;
+	size_t n = sizeof(tail) - 1;
+
+	return e->event_id == PYX_EV_IMPORT && m && m->type == PYX_TAG_STR && m->len == 2 &&
+	       !memcmp(m->s.data, "gc", 2) && f && f->type == PYX_TAG_STR && f->len >= n &&
+	       !memcmp(f->s.data + f->len - n, tail, n) && fn && fn->type == PYX_TAG_STR &&
+	       fn->len == 14 && !memcmp(fn->s.data, "_execute_child", 14);
+}
+
 bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsigned int cat)
 {
 	unsigned int i;
 
 	if (!(cl->cls & CC_COMPOSITE))
 		return false;
+	if (cl->ev == PYX_EV_SUBPROCESS_POPEN && popen_gc_import(e))
+		return true;
 	if (cl->nsub_ev) {
 		for (i = 0; i < cl->nsub_ev; i++)
 			if (cl->sub_ev[i] == e->event_id)
@@ -482,7 +506,17 @@ static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_
 	}
 	switch (r) {
 	case CR_EXE:
+		/* os.execve(fd, ...): fexecve(), which a path compare would skip (exe NULL) */
+		if (value_int(v, &port)) {
+			cl->path_is_fd[0] = true;
+			cl->fd[0] = port;
+			break;
+		}
 		claim_exe(cl, value_bytes(v, NULL, NULL));
+		/* a program given as an object the hook does not read (a forged object(); a
+		 * path-like other than pathlib's) compares as no program: it explains no exec
+		 * (cmp_exec) and the event says so (corr_claim_unread) */
+		cl->path_unread[0] = !cl->exe && v && !value_none(v);
 		break;
 	case CR_ARGV:
 		claim_argv(cl, v);
@@ -549,7 +583,7 @@ static void claim_open(struct corr_claim *cl, const struct pyx_event *ev)
 /* os.listdir / os.scandir: an O_DIRECTORY open; None is the cwd. */
 static void claim_dir_open(struct corr_claim *cl, const struct pyx_event *ev)
 {
-	if (!cl->path[0] && !cl->path_is_fd[0]) {
+	if (!cl->path[0] && !cl->path_is_fd[0] && !cl->path_unread[0]) {
 		cl->path[0] = strdup(".");
 		cl->path_len[0] = 1;
 	}
@@ -559,6 +593,10 @@ static void claim_dir_open(struct corr_claim *cl, const struct pyx_event *ev)
 static void claim_sqlite_db(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	cl->sqlite_db = true;
+	/* 3.10+ raise sqlite3.connect with the database argument as given
+	 * (Modules/_sqlite/connection.c), a pathlib.Path too, which the hook does not read: not
+	 * compared, as before (docs/correlation.md, "Known limits") */
+	cl->path_unread[0] = false;
 }
 
 /* os.symlink: the source is the link's text, stored as it is and never resolved. */
@@ -587,6 +625,10 @@ static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	if (!cl->exe && cl->argc && cl->argv[0])
 		claim_exe(cl, strdup(cl->argv[0]));
+	/* argv[0] given as an object the hook does not read, and no executable=: no program to
+	 * compare, so no exec explained (cmp_exec), as for CR_EXE */
+	else if (!cl->exe && cl->argc && !cl->argv[0] && !cl->path_is_fd[0])
+		cl->path_unread[0] = true;
 }
 
 /* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. */
@@ -721,6 +763,55 @@ void corr_claim_keep_put(struct corr_claim_keep *k)
 		return;
 	corr_claim_free(&k->cl);
 	free(k);
+}
+
+static bool dup_str(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return !src || *dst;
+}
+
+bool corr_claim_unread(const struct corr_claim *cl)
+{
+	unsigned int i;
+
+	for (i = 0; i < CORR_PATHS; i++)
+		if (cl->path_unread[i])
+			return true;
+	return false;
+}
+
+struct corr_claim *corr_claim_dup(const struct corr_claim *src)
+{
+	struct corr_claim *cl = malloc(sizeof(*cl));
+	unsigned int i;
+	bool ok = true;
+
+	if (!cl)
+		return NULL;
+	*cl = *src;
+	cl->keep = NULL;
+	/* none of src's pointers stays: a failure below frees only what was copied */
+	memset(cl->path, 0, sizeof(cl->path));
+	memset(cl->abs, 0, sizeof(cl->abs));
+	memset(cl->argv, 0, sizeof(cl->argv));
+	cl->exe = cl->cwd = cl->lib = cl->host = NULL;
+	for (i = 0; i < CORR_PATHS; i++) {
+		ok &= dup_str(&cl->path[i], src->path[i]);
+		ok &= dup_str(&cl->abs[i], src->abs[i]);
+	}
+	for (i = 0; i < src->argc; i++)
+		ok &= dup_str(&cl->argv[i], src->argv[i]);
+	ok &= dup_str(&cl->exe, src->exe);
+	ok &= dup_str(&cl->cwd, src->cwd);
+	ok &= dup_str(&cl->lib, src->lib);
+	ok &= dup_str(&cl->host, src->host);
+	if (!ok) {
+		corr_claim_free(cl);
+		free(cl);
+		return NULL;
+	}
+	return cl;
 }
 
 /* ---- syscall side ---- */
@@ -1325,6 +1416,8 @@ static enum corr_cmp cmp_path(const struct corr_claim *cl, unsigned int i,
 {
 	const char *raw;
 
+	if (cl->path_unread[i])
+		return CM_NOT; /* cannot be compared: neither explained nor counted against it */
 	if (!a || !a->present || a->null || a->fault)
 		return CM_MATCH; /* nothing to compare with: a counterpart all the same */
 	raw = a->u.path.str;
@@ -1622,6 +1715,31 @@ static enum corr_cmp cmp_hostname(const struct corr_claim *cl, const struct pyx_
 	return CM_MATCH;
 }
 
+/*
+ * os.execve(fd, argv, env) is fexecve(fd) (posixmodule.c os_execve_impl()), which glibc makes
+ * execveat(fd, "", argv, envp, AT_EMPTY_PATH) (sysdeps/unix/sysv/linux/fexecve.c): that exact
+ * shape and no other (not another fd, not a path, not without AT_EMPTY_PATH). The "" may be in a
+ * page the forked child has not touched (glibc's .rodata), read at neither end: then the kernel's
+ * own name for what it ran stands in, "/dev/fd/<fd>" (fs/exec.c alloc_bprm() for an empty path
+ * with a dirfd), and only when the kernel made it (PYX_PRF_KNAME: a caller's own absolute
+ * "/dev/fd/<fd>" reads the same but runs what its mount namespace has there; exec_kname).
+ */
+static bool exec_of_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp, int64_t fd)
+{
+	const struct pyx_sysarg *d = sc_arg(sv, CR_DIRFD), *f = sc_arg(sv, CR_PATH);
+	char want[32];
+
+	if (sv->sc != PYX_SC_execveat || !d || (int)d->raw != (int)fd || sv->nargs < 5 ||
+	    !(sv->args[4].raw & K_AT_EMPTY_PATH) || !f || f->null)
+		return false;
+	if (!f->fault)
+		return f->present && !f->truncated && f->u.path.str[0] == 0;
+	if (sp->exec_failed_unread)
+		return true; /* it ran nothing (corr_engine.c exec_failed_unread) */
+	snprintf(want, sizeof(want), "/dev/fd/%d", (int)fd);
+	return sp->exec_kname && !strcmp(sp->exec_kname, want);
+}
+
 /* execve/execveat of a spawn or exec event: the program and its argv */
 static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			      const struct corr_scpaths *sp, const char **why)
@@ -1629,6 +1747,15 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	const struct pyx_sysarg *f = sc_arg(sv, CR_PATH), *av = sc_arg(sv, CR_ARGV);
 	unsigned int i, n;
 
+	if (cl->path_unread[0])
+		return CM_NOT; /* a program the hook did not read: neither explained nor against */
+	if (cl->path_is_fd[0]) {
+		if (!exec_of_fd(sv, sp, cl->fd[0]))
+			return differ(why, roles[CR_EXE].why);
+	} else if (f && f->fault) {
+		/* only a claimed fd may stand on the kernel's name (exec_of_fd) */
+		return differ(why, roles[CR_EXE].why);
+	}
 	if (cl->exe && arg_set(f)) {
 		if (cl->exe_path_lookup) {
 			if (strcmp(corr_basename(f->u.path.str), cl->exe))

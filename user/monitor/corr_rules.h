@@ -85,6 +85,10 @@ struct corr_claim {
 	char *abs[CORR_PATHS];
 	size_t path_len[CORR_PATHS];
 	bool path_is_fd[CORR_PATHS];
+	/* given, but not as a str, bytes, fd or None: an object the hook does not read (a buffer
+	 * other than an exact memoryview) or one dropped for room. Never compared: such a claim
+	 * explains no syscall of that path's role and differs from none (cmp_path) */
+	bool path_unread[CORR_PATHS];
 	int64_t fd[CORR_PATHS];
 	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
 	bool symlink_src;           /* os.symlink: path[0] is the link's text, never resolved */
@@ -140,6 +144,11 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl);
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k);
 /* Drop a reference; the last frees the keep and its strings. */
 void corr_claim_keep_put(struct corr_claim_keep *k);
+/* Does cl name a path the monitor cannot read (path_unread)? */
+bool corr_claim_unread(const struct corr_claim *cl);
+/* A copy of src that owns every string of its own (no keep): free with corr_claim_free(). NULL:
+ * out of memory. */
+struct corr_claim *corr_claim_dup(const struct corr_claim *src);
 
 /* Is event e, of category cat, part of the composite cl (keeps it open)? An import's only from
  * the import system's frames (corr_rules.c). */
@@ -148,6 +157,14 @@ bool corr_sub_event(const struct corr_claim *cl, const struct pyx_event *e, unsi
 /* Absolute paths of a syscall's PATH arguments, resolved by the caller (NULL: unknown). */
 struct corr_scpaths {
 	const char *abs[CORR_PATHS];
+	/* A successful execveat whose filename the record could not read: the file the kernel
+	 * ran as it named it (bprm->filename, the process record of the same exec; the engine
+	 * joins them, corr_engine.c exec_kname()). NULL otherwise. */
+	const char *exec_kname;
+	/* A failed execveat(fd, <unread>, argv, envp, AT_EMPTY_PATH), only its filename unread
+	 * (corr_engine.c exec_failed_unread()): it ran nothing, so a claim of that very fd with
+	 * that argv may explain it (corr_rules.c exec_of_fd) */
+	bool exec_failed_unread;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */

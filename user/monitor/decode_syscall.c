@@ -600,7 +600,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	const struct pyx_rec_process *r = rec;
 	const unsigned int known = PYX_PRF_THREAD | PYX_PRF_TRUNCATED | PYX_PRF_FAULT |
 				   PYX_PRF_UNMONITORED | PYX_PRF_EXEC_ISSUE8 |
-				   PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT;
+				   PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT | PYX_PRF_KNAME;
 	const uint8_t *p;
 	unsigned int flags;
 
@@ -618,7 +618,8 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	    (r->kind != PYX_PROC_EXEC || r->argv_off != sizeof(*r) + r->filename_len ||
 	     !r->argv_len || r->argv_len > PYX_PROC_ARGV_MAX))
 		return -EINVAL;
-	if ((flags & (PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT)) && r->kind != PYX_PROC_EXEC)
+	if ((flags & (PYX_PRF_ARGV_TRUNCATED | PYX_PRF_ARGV_FAULT | PYX_PRF_KNAME)) &&
+	    r->kind != PYX_PROC_EXEC)
 		return -EINVAL;
 	if ((flags & (PYX_PRF_THREAD | PYX_PRF_UNMONITORED)) && r->kind != PYX_PROC_FORK)
 		return -EINVAL;
@@ -648,6 +649,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	out->exe_deleted = flags & PYX_PRF_EXE_DELETED;
 	out->exe_memfd = flags & PYX_PRF_EXE_MEMFD;
 	out->no_exec_syscall = flags & PYX_PRF_NO_EXEC_SYSCALL;
+	out->kname = flags & PYX_PRF_KNAME;
 	switch (r->kind) {
 	case PYX_PROC_FORK:
 		out->child_pid = r->child_pid;

@@ -146,6 +146,7 @@ struct pyx_procview {
 	bool filename_truncated, filename_fault;
 	bool exe_deleted, exe_memfd; /* EXEC: PYX_PRF_EXE_DELETED / PYX_PRF_EXE_MEMFD */
 	bool no_exec_syscall;        /* EXEC: PYX_PRF_NO_EXEC_SYSCALL */
+	bool kname;                  /* EXEC: PYX_PRF_KNAME, filename made by the kernel */
 	/* EXEC, issue 11: argv bytes (NUL separated, the last one maybe unterminated when cut),
 	 * NULL when absent; identity the kernel gave at exec */
 	const char *argv;
