@@ -335,7 +335,8 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 		return;
 	case PYX_SC_link:
 		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
-		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
+		    corr_sem_path(sp->abs[1]) && corr_path_literal(sv, 0, sp->abs[0]) &&
+		    corr_path_literal(sv, 1, sp->abs[1]) && p->nsem < SEM_MAX)
 			p->sem[p->nsem++] = strdup(sp->abs[1]);
 		return;
 	case PYX_SC_unlinkat:
@@ -422,12 +423,16 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 	case PYX_SC_link:
 		/* before corr_sem_track() may change sem_tmp (a link does not) */
 		if (p->hooked && !sv->io_uring && sv->ret == 0 &&
-		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]))
+		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]) &&
+		    corr_path_literal(sv, 0, sp->abs[0]) && corr_path_literal(sv, 1, sp->abs[1]))
 			shm_learn(c, sp->abs[1], uid);
 		return;
 	case PYX_SC_unlinkat:
 	case PYX_SC_unlink:
-		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0])) {
+		/* only the literal path removed the name (corr_path_literal()): "/dev/shm/L/../x"
+		 * removed another x, and marking x gone would turn its real unlink into an alarm */
+		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0]) &&
+		    corr_path_literal(sv, 0, sp->abs[0])) {
 			int i = shm_find(c, sp->abs[0]);
 
 			if (i >= 0)

@@ -1054,7 +1054,8 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
  * that sequence in one process: the link only of a temp file this process opened so, the unlinks
  * only of such a temp file or of a name this process linked (a name a hooked Python of the same
- * uid linked, unlinked by another process: shm_open_unlink() below). Left to an attacker: a
+ * uid linked, unlinked by another process: shm_open_unlink() below), each path as passed
+ * absolute and literal (corr_path_literal()). Left to an attacker: a
  * semaphore-shaped file in /dev/shm, never a write elsewhere.
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
@@ -1071,7 +1072,10 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
+	/* sem_unlink.c and sem_open.c unlink SHMDIR "sem.NAME" as such (corr_path_literal()) */
+	return (in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) ||
+		in_list(v->sem, v->nsem, sp->abs[0])) &&
+	       corr_path_literal(sv, 0, sp->abs[0]);
 }
 
 /* A name in /dev/shm a hooked Python of uid created (corr_proc.c): not unlinked since, or (gone)
@@ -1100,7 +1104,9 @@ static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
  * corr_shm_track(), 64 names at most); when the call failed with ENOENT (no such file: nothing
  * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
- * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
+ * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()). Every path as passed,
+ * absolute and literal (corr_path_literal(): glibc builds it so), never one the monitor resolved
+ * from a cwd, a dirfd (dup2() is not traced) or a ".." after a symlink.
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
  * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
  * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
@@ -1125,13 +1131,14 @@ static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpa
 		return false;
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	return corr_shm_path(abs) && shm_created(v, abs, gone);
+	return corr_shm_path(abs) && corr_path_literal(sv, 0, abs) && shm_created(v, abs, gone);
 }
 
 static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			const struct corr_view *v)
 {
-	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]);
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]) &&
+	       corr_path_literal(sv, 0, sp->abs[0]) && corr_path_literal(sv, 1, sp->abs[1]);
 }
 
 /*

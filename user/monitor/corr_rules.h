@@ -227,6 +227,8 @@ bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
 
 /* Shapes of what CPython and glibc do without an audit event (corr_native.c). */
+/* The n-th path argument as passed is abs itself: absolute, no ".", "..", "//" (corr_native.c). */
+bool corr_path_literal(const struct pyx_sysview *sv, unsigned int n, const char *abs);
 bool corr_sem_tmp_path(const char *abs);
 bool corr_sem_path(const char *abs);
 bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs);
