@@ -1056,7 +1056,7 @@ static void t_unhooked(void)
 static void t_shm(void)
 {
 	unsigned int i;
-	char name[64], want[8192];
+	char name[64], want[16384];
 	size_t n = 0;
 
 	start(NULL);
@@ -1149,31 +1149,89 @@ static void t_shm(void)
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 openat unaudited after nothing\n");
 
-	/* at most 64 names: an unlinked one is dropped first (psm_5), then the oldest (psm_0) */
+	/* at most 32 names per uid: an unlinked one is dropped first (psm_5), then the oldest
+	 * (psm_0) */
 	start(NULL);
 	hook_start(100);
 	n += snprintf(want + n, sizeof(want) - n, "L 100\n");
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < 32; i++) {
 		snprintf(name, sizeof(name), "/dev/shm/psm_%u", i);
 		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
 		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
 	}
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
-	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_64");
-	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_65");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_32");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_33");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_0");
 	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
-	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_65");
-	snprintf(want + n, sizeof(want) - n,
-		 "S 100 unlink -\n"
-		 "S 100 openat -\n"
-		 "S 100 openat -\n"
-		 "S 100 unlink unaudited after nothing\n"
-		 "S 100 unlink unaudited after nothing\n"
-		 "S 100 unlink -\n"
-		 "S 100 unlink -\n");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_33");
+	n += snprintf(want + n, sizeof(want) - n,
+		      "S 100 unlink -\n"
+		      "S 100 openat -\n"
+		      "S 100 openat -\n"
+		      "S 100 unlink unaudited after nothing\n"
+		      "S 100 unlink unaudited after nothing\n"
+		      "S 100 unlink -\n"
+		      "S 100 unlink -\n");
 	expect("shm names bounded", want);
+
+	/* one uid's flood (uid 2000, 200 names) does not evict another uid's names (uid 1000's
+	 * psm_a); the table is full (128) only with four uids: a fifth takes from the uid holding
+	 * the most, never from one holding fewer than itself */
+	start(NULL);
+	n = 0;
+	cur_uid = 1000;
+	hook_start(100);
+	cur_uid = 2000;
+	hook_start(200);
+	n += snprintf(want + n, sizeof(want) - n, "L 100\nL 200\n");
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_a");
+	n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	cur_uid = 2000;
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "/dev/shm/flood_%u", i);
+		sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "S 200 openat -\n");
+	}
+	/* psm_a is still known: explained (and now gone) */
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_a");
+	n += snprintf(want + n, sizeof(want) - n, "S 100 unlink -\n");
+	/* uids 3000 and 4000: 32 names each; uid 1000 31 more: 128 in all */
+	for (i = 0; i < 64; i++) {
+		cur_uid = i < 32 ? 3000 : 4000;
+		hook_start(300 + i);
+		snprintf(name, sizeof(name), "/dev/shm/other_%u", i);
+		sysc(300 + i, 300 + i, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "L %u\nS %u openat -\n", 300 + i,
+			      300 + i);
+	}
+	cur_uid = 1000;
+	for (i = 0; i < 31; i++) {
+		snprintf(name, sizeof(name), "/dev/shm/psm_b%u", i);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	}
+	/* a fifth uid: the table is full, four uids hold 32 each: uid 1000, the first, loses its
+	 * gone psm_a; its psm_b0 and uid 2000's flood_199 (its newest) stay */
+	cur_uid = 5000;
+	hook_start(500);
+	sysc(500, 500, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/fifth");
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_b0");
+	cur_uid = 2000;
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/flood_199");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/flood_0");
+	cur_uid = 0;
+	snprintf(want + n, sizeof(want) - n,
+		 "L 500\n"
+		 "S 500 openat -\n"
+		 "S 100 unlink -\n"
+		 "S 200 unlink -\n"
+		 "S 200 unlink unaudited after nothing\n");
+	expect("shm names bounded per uid", want);
 }
 
 static void t_stats(void)

@@ -28,7 +28,8 @@
 #define SQLITE_MAX 8      /* audited sqlite databases remembered per process */
 #define SEM_TMP_MAX 4     /* sem_open temp files between their open and unlink, per process */
 #define SEM_MAX 64        /* sem_open names created and not yet unlinked, per process */
-#define SHM_MAX 64        /* shm_open/sem_open names hooked Pythons created, per monitor */
+#define SHM_MAX 128       /* shm_open/sem_open names hooked Pythons created, per monitor */
+#define SHM_UID_MAX 32    /* ... of them per uid (corr_proc.c shm_learn()) */
 #define CHILD_MAX 8       /* children followed per process-creating window */
 #define TOP_KEYS 64       /* distinct (syscall, context) pairs counted for --summary */
 #define LAT_BUCKETS (64 * 8)

@@ -363,9 +363,11 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
  * segment). Learnt only from what a hooked process did in the exact shape (corr_shm_create(); a
  * link of its own sem_open temp file to a semaphore name), never from an audit event; marked gone
  * when anybody unlinks the file (then only a failed unlink of it, ENOENT, is explained: a second
- * unlink(), the tracker's of a name already removed). At most SHM_MAX, the oldest gone one
- * dropped first, else the oldest: a flood of creations costs only explanations (more alarms),
- * never adds one.
+ * unlink(), the tracker's of a name already removed). At most SHM_UID_MAX per uid (that uid's
+ * oldest gone one dropped first, else its oldest) and SHM_MAX in all (then the uid holding the
+ * most loses its oldest gone one, else its oldest; the learning uid on a tie): one uid's flood of
+ * creations costs only its own explanations (more alarms), never adds one, and takes another
+ * uid's names only while that uid holds more than it does.
  */
 static void shm_drop(struct pyx_corr *c, unsigned int i)
 {
@@ -384,10 +386,51 @@ static int shm_find(const struct pyx_corr *c, const char *abs)
 	return -1;
 }
 
+static unsigned int shm_count(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nshm; i++)
+		n += c->shm[i].uid == uid;
+	return n;
+}
+
+/* The entry of uid to drop (it holds one): its oldest gone one, else its oldest. */
+static unsigned int shm_oldest(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, first = c->nshm;
+
+	for (i = 0; i < c->nshm; i++) {
+		if (c->shm[i].uid != uid)
+			continue;
+		if (c->shm[i].gone)
+			return i;
+		if (first == c->nshm)
+			first = i;
+	}
+	return first;
+}
+
+/* The uid holding the most entries; uid itself when it holds as many (the table is full). */
+static uint32_t shm_most(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, best = shm_count(c, uid);
+	uint32_t who = uid;
+
+	for (i = 0; i < c->nshm; i++) {
+		unsigned int n = shm_count(c, c->shm[i].uid);
+
+		if (n > best) {
+			best = n;
+			who = c->shm[i].uid;
+		}
+	}
+	return who;
+}
+
 static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
 {
 	char *path = strdup(abs);
-	unsigned int i;
 	int old;
 
 	if (!path)
@@ -396,11 +439,10 @@ static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
 	old = shm_find(c, abs);
 	if (old >= 0)
 		shm_drop(c, (unsigned int)old);
-	if (c->nshm == SHM_MAX) {
-		for (i = 0; i < c->nshm && !c->shm[i].gone; i++)
-			;
-		shm_drop(c, i < c->nshm ? i : 0);
-	}
+	if (shm_count(c, uid) >= SHM_UID_MAX)
+		shm_drop(c, shm_oldest(c, uid));
+	else if (c->nshm == SHM_MAX)
+		shm_drop(c, shm_oldest(c, shm_most(c, uid)));
 	c->shm[c->nshm].uid = uid;
 	c->shm[c->nshm].gone = false;
 	c->shm[c->nshm].path = path;

@@ -1102,7 +1102,7 @@ static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
  * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
  * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
- * corr_shm_track(), 64 names at most); when the call failed with ENOENT (no such file: nothing
+ * corr_shm_track(), 32 names per uid, 128 at most); when the call failed with ENOENT (no such file: nothing
  * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
  * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()). Every path as passed,
  * absolute and literal (corr_path_literal(): glibc builds it so), never one the monitor resolved
