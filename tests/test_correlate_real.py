@@ -264,6 +264,35 @@ def test_shm_sem_ptmx_paths_resolved_elsewhere_stay_unaudited(tmp_path):
     assert len(list(work.glob("pyxesc*-created"))) == len(list(work.glob("pyxesc*-planted"))) == 1
 
 
+@needs_root_bpf
+def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
+    """unshare and mount are traced and reported; after them the shm and /dev/ptmx shapes no
+    longer apply to the process nor to a child it forks later: glibc's literal /dev/shm/NAME and
+    /dev/ptmx are another directory and a regular file there."""
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_mntns.py"),
+                        str(work)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stdout + r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    got = [(x["syscall"], re.sub(r"pyxmnt\d+", "T", x["args"].get("dir_name")
+                                 or x["args"].get("filename") or ""),
+            x["args"].get("flags") if x["syscall"] == "openat" else None)
+           for x in un]
+    assert got == [
+        ("unshare", "", None),
+        ("mount", "/", None),
+        ("mount", "/dev/shm", None),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-planted", "O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC"),
+        ("mount", "/dev/ptmx", None),
+        ("openat", "/dev/ptmx", "O_RDWR|O_NOCTTY|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+    ], got
+    assert len({x["pid"] for x in un}) == 2
+    assert [p.name.split("-")[1] for p in sorted((work / "shm").iterdir())] == ["planted", "victim"]
+
+
 def test_lookalikes_of_self_signals_stay_unaudited(tmp_path):
     """self_signal explains tgkill of the caller's own thread group, core_off faulthandler's
     prlimit64(0, RLIMIT_CORE, {0, max}, NULL): a signal to another process (whatever the tid),

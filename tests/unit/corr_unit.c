@@ -1234,6 +1234,53 @@ static void t_shm(void)
 	expect("shm names bounded per uid", want);
 }
 
+/* Review F2: after a successful unshare (chroot, mount, ...) a process, and the children it forks
+ * later, lose every path-shaped exemption (in a private mount namespace /dev/shm may be any
+ * directory) and teach no /dev/shm name; a failed one changes nothing. */
+static void t_mnt(void)
+{
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	hook_start(200);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_unshare, -1, 0x10020000, 0, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_unshare, 0, 0x10020000, 0, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_openat, 4, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_n");
+	sysc(200, 200, PYX_SC_openat, 6, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
+	proc(200, 200, PYX_PROC_FORK, 201, false, NULL);
+	sysc(201, 201, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_o");
+	/* psm_m is not gone (200's unlink removed another file); psm_n was not learnt */
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_n");
+	/* a chroot: the same */
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	sysc(100, 100, PYX_SC_chroot, 0, 0, 0, 0, 0, 0, 0, "/srv/root");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	cur_uid = 0;
+	expect("mount namespace changed",
+	       "L 100\n"
+	       "L 200\n"
+	       "S 100 openat -\n"
+	       "S 200 unshare unaudited after nothing\n"
+	       "S 200 openat -\n"
+	       "S 200 unshare unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "P 200 1\n"
+	       "S 201 openat unaudited after nothing\n"
+	       "S 100 unlink -\n"
+	       "S 100 unlink unaudited after nothing\n"
+	       "S 100 openat -\n"
+	       "S 100 chroot unaudited after nothing\n"
+	       "S 100 openat unaudited after nothing\n");
+}
+
 static void t_stats(void)
 {
 	struct pyx_corr_stats st;
@@ -1842,6 +1889,7 @@ int main(int argc, char **argv)
 	t_unreported_drop();
 	t_unhooked();
 	t_shm();
+	t_mnt();
 	t_stats();
 	if (access("/usr/bin/python3.11", R_OK) == 0)
 		t_blind("/usr/bin/python3.11");

@@ -19,6 +19,8 @@
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
 #endif
+/* umount2(2) is the row umount (its tracepoint is sys_enter_umount) */
+#define __NR_umount __NR_umount2
 #define NR_CHECK(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                     \
 	_Static_assert(__NR_##name == nr, "syscall number of " #name);
 PYX_SYSCALLS(NR_CHECK)

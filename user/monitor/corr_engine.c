@@ -859,6 +859,7 @@ judged:
 					  .nss_load = th->nss_load,
 					  .finalized = p->finalized,
 					  .ns_pid = p->ns_pid,
+					  .mnt_other = p->mnt_other,
 					  .fork_of_hooked = p->hooked_before_exec && pp &&
 							    pp->hooked,
 					  .parent_exe = pp ? pp->exe : NULL,
@@ -869,6 +870,7 @@ judged:
 	}
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
+	corr_mnt_track(p, sv);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
 	if (corr_open_readonly(sv) && sv->ret >= 0 && sc_sys_lib(c, sp.abs[0]) == CORR_LIB_NSS)
@@ -1068,6 +1070,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* its own pid namespace, read from the child by the BPF side (the parent's
 		 * pid_ns_for_children, a new one after unshare(CLONE_NEWPID)); 0: unknown */
 		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
+		/* a namespace, mounts and a root the parent changed are the child's too */
+		cp->mnt_other = p->mnt_other;
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;

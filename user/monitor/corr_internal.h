@@ -185,6 +185,9 @@ struct proc {
 	 * its exec record or the fork record that made it; 0: unknown (neither seen, or a record
 	 * from before the fork record carried it) */
 	uint32_t ns_pid;
+	/* it made a successful unshare, setns, mount, umount, chroot, pivot_root or move_mount, or
+	 * its parent had before its fork: no path-shaped exemption (corr_mnt_track()) */
+	bool mnt_other;
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
@@ -304,6 +307,7 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		    const struct corr_scpaths *sp, uint32_t uid);
 void corr_shm_free(struct pyx_corr *c);
+void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);

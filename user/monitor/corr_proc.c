@@ -458,13 +458,13 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 	case PYX_SC_openat:
 	case PYX_SC_open:
 		/* an io_uring request is never explained: it teaches nothing either */
-		if (p->hooked && !sv->io_uring && (int64_t)sv->ret >= 0 &&
+		if (p->hooked && !p->mnt_other && !sv->io_uring && (int64_t)sv->ret >= 0 &&
 		    corr_shm_create(sv, sp->abs[0]))
 			shm_learn(c, sp->abs[0], uid);
 		return;
 	case PYX_SC_link:
 		/* before corr_sem_track() may change sem_tmp (a link does not) */
-		if (p->hooked && !sv->io_uring && sv->ret == 0 &&
+		if (p->hooked && !p->mnt_other && !sv->io_uring && sv->ret == 0 &&
 		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]) &&
 		    corr_path_literal(sv, 0, sp->abs[0]) && corr_path_literal(sv, 1, sp->abs[1]))
 			shm_learn(c, sp->abs[1], uid);
@@ -473,13 +473,42 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 	case PYX_SC_unlink:
 		/* only the literal path removed the name (corr_path_literal()): "/dev/shm/L/../x"
 		 * removed another x, and marking x gone would turn its real unlink into an alarm */
-		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0]) &&
+		if (sv->ret == 0 && c->nshm && !p->mnt_other && corr_shm_path(sp->abs[0]) &&
 		    corr_path_literal(sv, 0, sp->abs[0])) {
 			int i = shm_find(c, sp->abs[0]);
 
 			if (i >= 0)
 				c->shm[i].gone = true;
 		}
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * Review F2: in a private mount namespace (unshare(CLONE_NEWUSER|CLONE_NEWNS) and a bind mount
+ * over /dev/shm or /dev/ptmx), after a chroot or a pivot_root, glibc's own literal
+ * "/dev/shm/NAME" or "/dev/ptmx" names another file than the monitor's. Each of these syscalls is
+ * reported (corr_rules.def: always, no exemption); one that succeeded also takes every
+ * path-shaped exemption from its process for the rest of its life (execs included: a namespace
+ * and a root outlive them), and from the children it forks later (corr_engine.c on a fork). A
+ * failed one changed nothing. Not seen: another process that shares the fs_struct
+ * (clone(CLONE_FS)) when one of them chroots, and a namespace changed from outside by a process
+ * the monitor does not trace (docs/correlation.md, "Known limits").
+ */
+void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv)
+{
+	switch (sv->sc) {
+	case PYX_SC_unshare:
+	case PYX_SC_setns:
+	case PYX_SC_mount:
+	case PYX_SC_umount:
+	case PYX_SC_chroot:
+	case PYX_SC_pivot_root:
+	case PYX_SC_move_mount:
+		if (sv->ret == 0 && !sv->at_entry)
+			p->mnt_other = true;
 		return;
 	default:
 		return;

@@ -1066,7 +1066,11 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 {
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 
-	if (sqlite_file(v, sp->abs[0]) || shm_open_unlink(sv, sp, v))
+	if (sqlite_file(v, sp->abs[0]))
+		return true;
+	if (v->mnt_other) /* corr_exempt()'s path_shaped() */
+		return false;
+	if (shm_open_unlink(sv, sp, v))
 		return true;
 	if (sc_kind(sv, SK_OPEN))
 		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
@@ -1110,7 +1114,9 @@ static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
  * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
  * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
- * it did not see created so, never O_TRUNC, never a path outside /dev/shm.
+ * it did not see created so, never O_TRUNC, never a path outside /dev/shm but through a mount
+ * namespace, mount or root changed (traced, an alarm, and the process loses these rules:
+ * corr_exempt(); one changed by a process the monitor does not trace is not seen).
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v)
@@ -1297,11 +1303,27 @@ static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths 
 	return (int32_t)res->raw == 4 /* RLIMIT_CORE */ && rl->u.rlim.cur == 0;
 }
 
+/*
+ * The exemptions that hold for a path only as the monitor's mount namespace and root name it: the
+ * /dev/shm and /dev/ptmx shapes (ex_sqlite_sem_path's), nscd's socket, a library of a default
+ * directory, the interpreter's own file by name. In a process that changed its mount namespace,
+ * a mount or its root, or that runs in another mount namespace than the monitor's (v->mnt_other,
+ * corr_proc.c corr_mnt_track()), "/dev/shm/NAME" may be any file (a bind mount over /dev/shm):
+ * none of them applies there. sqlite's follow the audited sqlite3.connect path, in whatever
+ * namespace it was resolved; the fd- and signal-based ones name no path.
+ */
+static bool path_shaped(exempt_fn *f)
+{
+	return f == ex_nscd || f == ex_sem_link || f == ex_native_lib || f == ex_mp_spawn;
+}
+
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v)
 {
 	const struct sc_row *row = sc_row(sv);
 
+	if (row && v->mnt_other && path_shaped(row->exempt))
+		return false;
 	return row && row->exempt(sv, sp, v);
 }
 

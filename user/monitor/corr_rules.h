@@ -199,6 +199,10 @@ struct corr_view {
 	const char *procfs; /* "/proc" */
 	/* the process's pid as its own syscalls name it (in its own pid namespace), 0: unknown */
 	uint32_t ns_pid;
+	/* it (or a parent before its fork) changed its mount namespace, a mount or its root, or it
+	 * runs in another mount namespace than the monitor's: paths may name other files than the
+	 * monitor's (corr_proc.c corr_mnt_track()) */
+	bool mnt_other;
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of
