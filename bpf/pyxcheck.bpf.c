@@ -2441,6 +2441,8 @@ static __always_inline void task_pidns(struct pyx_rec_process *r, struct task_st
 	struct upid up = {};
 	unsigned int level;
 
+	/* and its mount namespace (FORK: the child's, a new one after clone(CLONE_NEWNS)) */
+	r->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	if (!p)
 		return;
 	level = BPF_CORE_READ(p, level);

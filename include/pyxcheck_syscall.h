@@ -447,7 +447,10 @@ struct pyx_rec_process {
 	 * when that still is this file (the process may have exec'd again since) */
 	__u64 exe_ino;
 	__u32 exe_dev; /* the kernel's dev_t: major << 20 | minor */
-	__u32 _pad1;
+	/* FORK of a process (the child's) and EXEC: its mount namespace's inode (/proc/PID/ns/mnt),
+	 * 0: unknown. The correlator takes path-shaped exemptions from a process in another one
+	 * than the monitor's (corr_proc.c corr_mnt_record()). */
+	__u32 mntns_ino;
 	__u8 tail[]; /* filename then argv: at most PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX */
 };
 

@@ -268,7 +268,8 @@ def test_shm_sem_ptmx_paths_resolved_elsewhere_stay_unaudited(tmp_path):
 def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
     """unshare and mount are traced and reported; after them the shm and /dev/ptmx shapes no
     longer apply to the process nor to a child it forks later: glibc's literal /dev/shm/NAME and
-    /dev/ptmx are another directory and a regular file there."""
+    /dev/ptmx are another directory and a regular file there. A clone(CLONE_NEWNS) child, whose
+    fork record shows another mount namespace than the monitor's, loses them too."""
     work = tmp_path / "w"
     work.mkdir()
     r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_mntns.py"),
@@ -288,8 +289,9 @@ def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
         ("mount", "/dev/ptmx", None),
         ("openat", "/dev/ptmx", "O_RDWR|O_NOCTTY|O_CLOEXEC"),
         ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
     ], got
-    assert len({x["pid"] for x in un}) == 2
+    assert len({x["pid"] for x in un}) == 3
     assert [p.name.split("-")[1] for p in sorted((work / "shm").iterdir())] == ["planted", "victim"]
 
 

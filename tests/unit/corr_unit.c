@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +380,8 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 /* the pid namespace of the next exec or fork record (the new process's): its pid there, the
  * namespace's inode (then cleared) */
 static uint32_t cur_ns_pid, cur_pidns_ino;
+/* the mount namespace of the next exec or fork record (then cleared), 0: unknown */
+static uint32_t cur_mntns_ino;
 
 static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, bool thread,
 		 const char *filename)
@@ -391,7 +394,8 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	if (kind == PYX_PROC_EXEC || (kind == PYX_PROC_FORK && !thread)) {
 		r->ns_pid = cur_ns_pid;
 		r->pidns_ino = cur_pidns_ino;
-		cur_ns_pid = cur_pidns_ino = 0;
+		r->mntns_ino = cur_mntns_ino;
+		cur_ns_pid = cur_pidns_ino = cur_mntns_ino = 0;
 	}
 	r->child_pid = thread ? pid : child;
 	r->child_tid = child;
@@ -1281,6 +1285,59 @@ static void t_mnt(void)
 	       "S 100 openat unaudited after nothing\n");
 }
 
+/* A fork or exec record in another mount namespace than the monitor's (the fake procfs's
+ * self/ns/mnt, here a file: its inode): a clone(CLONE_NEWNS) child, a process started under
+ * unshare(1) or in a container; the same one, or an unknown one (0), changes nothing. */
+static void t_mnt_record(void)
+{
+	char path[600];
+	struct stat st;
+	uint32_t self;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", procfs);
+	if (stat(path, &st)) {
+		perror(path);
+		exit(1);
+	}
+	self = (uint32_t)st.st_ino;
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_q");
+	cur_mntns_ino = self;
+	proc(100, 100, PYX_PROC_FORK, 101, false, NULL);
+	sysc(101, 101, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	proc(100, 100, PYX_PROC_FORK, 102, false, NULL);
+	sysc(102, 102, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	cur_mntns_ino = self + 1;
+	proc(100, 100, PYX_PROC_FORK, 103, false, NULL);
+	sysc(103, 103, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	/* its child, in its namespace */
+	cur_mntns_ino = self + 1;
+	proc(103, 103, PYX_PROC_FORK, 104, false, NULL);
+	sysc(104, 104, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	/* an exec there */
+	cur_mntns_ino = self + 1;
+	proc(105, 105, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(105);
+	sysc(105, 105, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	cur_uid = 0;
+	expect("mount namespace of a fork or exec record",
+	       "L 100\n"
+	       "S 100 openat -\n"
+	       "P 100 1\n"
+	       "S 101 openat -\n"
+	       "P 100 1\n"
+	       "S 102 openat -\n"
+	       "P 100 1\n"
+	       "S 103 openat unaudited after nothing\n"
+	       "P 103 1\n"
+	       "S 104 openat unaudited after nothing\n"
+	       "P 105 2\n"
+	       "L 105\n"
+	       "S 105 openat unaudited after nothing\n");
+}
+
 static void t_stats(void)
 {
 	struct pyx_corr_stats st;
@@ -1873,6 +1930,13 @@ int main(int argc, char **argv)
 		perror("symlink");
 		return 1;
 	}
+	/* the monitor's mount namespace: a file, its inode */
+	snprintf(dir, sizeof(dir), "%s/self", procfs);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/self/ns", procfs);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/self/ns/mnt", procfs);
+	close(open(dir, O_WRONLY | O_CREAT, 0644));
 
 	t_open();
 	t_opened_mismatch();
@@ -1890,6 +1954,7 @@ int main(int argc, char **argv)
 	t_unhooked();
 	t_shm();
 	t_mnt();
+	t_mnt_record();
 	t_stats();
 	if (access("/usr/bin/python3.11", R_OK) == 0)
 		t_blind("/usr/bin/python3.11");

@@ -626,9 +626,9 @@ static void test_process(void)
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 	b.rec.argv_off--, b.rec.argv_len = PYX_PROC_ARGV_MAX + 1; /* past its bound (and size) */
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
-	b.rec.argv_len = 6, b.rec._pad1 = 1;
-	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
-	b.rec._pad1 = 0, b.rec.hdr.flags = 0, b.rec.hdr.size -= 6, b.rec.argv_off = 0;
+	b.rec.argv_len = 6, b.rec.mntns_ino = 4026531841u; /* its mount namespace */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.mntns_ino == 4026531841u);
+	b.rec.mntns_ino = 0, b.rec.hdr.flags = 0, b.rec.hdr.size -= 6, b.rec.argv_off = 0;
 	b.rec.argv_len = 0;
 
 	/* malformed */

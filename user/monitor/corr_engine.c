@@ -1072,6 +1072,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
 		/* a namespace, mounts and a root the parent changed are the child's too */
 		cp->mnt_other = p->mnt_other;
+		corr_mnt_record(c, cp, pv.mntns_ino);
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1106,6 +1107,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* a task's pid namespace is fixed for its life: read at exec, it holds until exit
 		 * (pidns_ino 0: the BPF side could not read it) */
 		p->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
+		corr_mnt_record(c, p, pv.mntns_ino);
 		for (i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 		free(p->argv);
@@ -1426,7 +1428,8 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		pyx_arena_init(&c->arenas[i], c->arena_mem[i], asz);
 	}
 	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
-	c->dump = malloc(sizeof(*c->dump));  /* NULL: frame-pointer stacks only */
+	c->mntns_ino = corr_mnt_self(c->o.procfs);
+	c->dump = malloc(sizeof(*c->dump)); /* NULL: frame-pointer stacks only */
 	*out = c;
 	return 0;
 }

@@ -245,6 +245,8 @@ struct pyx_corr {
 	struct pyx_corr_stats st;
 	/* shm_open and sem_open names hooked Pythons created and nobody unlinked yet, oldest
 	 * first (corr_shm_track): another process of the same uid may attach or unlink them */
+	/* the monitor's mount namespace's inode (PROCFS/self/ns/mnt), 0: unknown */
+	uint32_t mntns_ino;
 	struct corr_shm_name shm[SHM_MAX];
 	unsigned int nshm;
 	struct topent top[TOP_KEYS];
@@ -308,6 +310,8 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 		    const struct corr_scpaths *sp, uint32_t uid);
 void corr_shm_free(struct pyx_corr *c);
 void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv);
+void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino);
+uint32_t corr_mnt_self(const char *procfs);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);

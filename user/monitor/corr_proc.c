@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "corr_internal.h"
 
@@ -513,6 +514,26 @@ void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv)
 	default:
 		return;
 	}
+}
+
+/* A fork or exec record's mount namespace (the new process's): another one than the monitor's is
+ * a namespace made or entered where the monitor did not see it (clone(CLONE_NEWNS), a process
+ * started under unshare(1) or in a container, seen with -a or -p). 0 on either side: unknown,
+ * nothing changes. Sticky, as corr_mnt_track(). */
+void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino)
+{
+	if (mntns_ino && c->mntns_ino && mntns_ino != c->mntns_ino)
+		p->mnt_other = true;
+}
+
+/* The monitor's own mount namespace's inode (PROCFS/self/ns/mnt), 0: unknown. */
+uint32_t corr_mnt_self(const char *procfs)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", procfs ? procfs : "/proc");
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
 }
 
 void corr_shm_free(struct pyx_corr *c)
