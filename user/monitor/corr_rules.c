@@ -1055,8 +1055,9 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * that sequence in one process: the link only of a temp file this process opened so, the unlinks
  * only of such a temp file or of a name this process linked (a name a hooked Python of the same
  * uid linked, unlinked by another process: shm_open_unlink() below), each path as passed
- * absolute and literal (corr_path_literal()). Left to an attacker: a
- * semaphore-shaped file in /dev/shm, never a write elsewhere.
+ * absolute and literal (corr_path_literal()), never in a process that changed its mount
+ * namespace, mounts or root (corr_exempt()). Left to an attacker: a semaphore-shaped file in
+ * /dev/shm, never a write elsewhere.
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v);
@@ -1106,9 +1107,9 @@ static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
  * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
  * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
- * corr_shm_track(), 32 names per uid, 128 at most); when the call failed with ENOENT (no such file: nothing
- * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
- * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()). Every path as passed,
+ * corr_shm_track(), 32 names per uid, 128 at most); when the call failed with ENOENT (no such
+ * file: nothing opened or removed), the attach of any such name, the unlink of a name so created
+ * and unlinked already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()). Every path as passed,
  * absolute and literal (corr_path_literal(): glibc builds it so), never one the monitor resolved
  * from a cwd, a dirfd (dup2() is not traced) or a ".." after a symlink.
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
