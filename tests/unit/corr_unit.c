@@ -1238,6 +1238,48 @@ static void t_shm(void)
 	expect("shm names bounded per uid", want);
 }
 
+/* Review F1: the shm, sem and ptmx shapes hold for the path as passed, absolute and literal;
+ * "/dev/shm/X/../NAME" (X maybe a symlink), "//" or "." resolve lexically to the same name but are
+ * not what glibc passes; they teach nothing and mark nothing gone either. */
+static void t_shm_literal(void)
+{
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	hook_start(200);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/X/../psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm//psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/./psm_l");
+	sysc(200, 200, PYX_SC_openat, 4, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/X/../psm_z");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_z");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/X/../psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_l");
+	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, 02, 0, 0, 0, "/dev//ptmx");
+	sysc(200, 200, PYX_SC_openat, 6, FDCWD, 0, 02 | 0100 | 0200 | 02000000, 0600, 0, 0,
+	     "/dev/shm/X/../sem.AbC123");
+	sysc(200, 200, PYX_SC_link, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/X/../sem.AbC123",
+	     "/dev/shm/sem.mp-y");
+	sysc(200, 200, PYX_SC_openat, 7, FDCWD, 0, 02 | 0400000 | 02000000, 0, 0, 0,
+	     "/dev/shm/X/../sem.mp-y");
+	cur_uid = 0;
+	expect("shm, sem and ptmx paths literal",
+	       "L 100\n"
+	       "L 200\n"
+	       "S 100 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 link unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n");
+}
+
 /* Review F2: after a successful unshare (chroot, mount, ...) a process, and the children it forks
  * later, lose every path-shaped exemption (in a private mount namespace /dev/shm may be any
  * directory) and teach no /dev/shm name; a failed one changes nothing. */
@@ -1953,6 +1995,7 @@ int main(int argc, char **argv)
 	t_unreported_drop();
 	t_unhooked();
 	t_shm();
+	t_shm_literal();
 	t_mnt();
 	t_mnt_record();
 	t_stats();
