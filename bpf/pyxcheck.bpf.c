@@ -1644,6 +1644,13 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	case PYX_SC_mprotect:
 	case PYX_SC_prlimit64:
 	case PYX_SC_sethostname:
+	case PYX_SC_unshare: /* PYX_SYSCALLS_MNT: always sensitive */
+	case PYX_SC_setns:
+	case PYX_SC_mount:
+	case PYX_SC_umount:
+	case PYX_SC_chroot:
+	case PYX_SC_pivot_root:
+	case PYX_SC_move_mount:
 		return true;
 	default:
 		return false;
@@ -2423,6 +2430,8 @@ static __always_inline void task_pidns(struct pyx_rec_process *r, struct task_st
 	struct upid up = {};
 	unsigned int level;
 
+	/* and its mount namespace (FORK: the child's, a new one after clone(CLONE_NEWNS)) */
+	r->mntns_ino = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	if (!p)
 		return;
 	level = BPF_CORE_READ(p, level);

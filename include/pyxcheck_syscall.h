@@ -166,7 +166,8 @@ enum pyx_retk {
 	X(chdir, 80, INT, PATH, filename, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)             \
 	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                    \
 	PYX_SYSCALLS_EVASION(X)                                                                    \
-	PYX_SYSCALLS_URING(X)
+	PYX_SYSCALLS_URING(X)                                                                      \
+	PYX_SYSCALLS_MNT(X)
 /* clang-format on */
 
 /* Issue 8 (io_uring): the ring's creation is a syscall like any other; its operations come from
@@ -217,6 +218,25 @@ enum pyx_retk {
 	  flags, NONE, _)                                                                          \
 	X(fsetxattr, 190, INT, FD, fd, STR, name, PTR, value, SIZE, size, XATTR_FLAGS, flags,     \
 	  NONE, _)
+/* clang-format on */
+
+/* What changes which file a path names for a process (the review of the shm rules, F2): a new or
+ * another mount namespace, a mount or unmount, a new root. No audit event in CPython 3.11
+ * (os.chroot raises none; os.unshare and os.setns are 3.12's); the correlator reports them
+ * always and takes every path-shaped exemption from the process that made one and from its later
+ * children (corr_proc.c corr_mnt_track). */
+/* clang-format off */
+#define PYX_SYSCALLS_MNT(X)                                                                        \
+	X(unshare, 272, INT, CLONE_FLAGS, unshare_flags, NONE, _, NONE, _, NONE, _, NONE, _, NONE, \
+	  _)                                                                                       \
+	X(setns, 308, INT, FD, fd, CLONE_FLAGS, flags, NONE, _, NONE, _, NONE, _, NONE, _)         \
+	X(mount, 165, INT, STR, dev_name, PATH, dir_name, STR, type, HEX, flags, PTR, data, NONE,  \
+	  _)                                                                                       \
+	X(umount, 166, INT, PATH, name, HEX, flags, NONE, _, NONE, _, NONE, _, NONE, _)            \
+	X(chroot, 161, INT, PATH, filename, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)           \
+	X(pivot_root, 155, INT, PATH, new_root, PATH, put_old, NONE, _, NONE, _, NONE, _, NONE, _) \
+	X(move_mount, 429, INT, DIRFD, from_dfd, PATH, from_pathname, DIRFD, to_dfd, PATH,        \
+	  to_pathname, HEX, flags, NONE, _)
 /* clang-format on */
 
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
@@ -431,7 +451,10 @@ struct pyx_rec_process {
 	 * when that still is this file (the process may have exec'd again since) */
 	__u64 exe_ino;
 	__u32 exe_dev; /* the kernel's dev_t: major << 20 | minor */
-	__u32 _pad1;
+	/* FORK of a process (the child's) and EXEC: its mount namespace's inode (/proc/PID/ns/mnt),
+	 * 0: unknown. The correlator takes path-shaped exemptions from a process in another one
+	 * than the monitor's (corr_proc.c corr_mnt_record()). */
+	__u32 mntns_ino;
 	__u8 tail[]; /* filename then argv: at most PYX_SC_STR_MAX + PYX_PROC_ARGV_MAX */
 };
 

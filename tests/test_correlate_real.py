@@ -260,6 +260,71 @@ def test_lookalikes_of_shm_and_pty_stay_unaudited(tmp_path):
         ("openat", False), ("openat", True), ("unlink", False)], seg
 
 
+@needs_root_bpf
+def test_shm_sem_ptmx_paths_resolved_elsewhere_stay_unaudited(tmp_path):
+    """The shm, semaphore and /dev/ptmx shapes hold only for the path glibc passes, absolute and
+    literal: a ".." after a symlink in /dev/shm, a cwd or a dirfd set through one, a dirfd dup2()
+    replaced name files outside /dev/shm (created, written, linked, removed) and alarm."""
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_escapes.py"),
+                        str(work)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    got = [(x["syscall"], re.sub(r"pyxesc\d+", "T", x["args"].get("filename")
+                                 or x["args"].get("pathname") or x["args"].get("newname")))
+           for x in un]
+    tmp6 = [g[1] for g in got if "/sem.Qz" in g[1]][:1]
+    got = [(s, p.replace(tmp6[0], "/dev/shm/TL/../sem.TMP") if tmp6 else p) for s, p in got]
+    assert got == [
+        ("openat", "/dev/shm/TL/../T-created"),
+        ("openat", "/dev/shm/TL/../T-victim"),
+        ("unlink", "/dev/shm/TL/../T-del"),
+        ("openat", "T-cwd"),
+        ("openat", "T-dirfd"),
+        ("openat", "T-planted"),
+        ("openat", "/dev/shm/TL/../sem.Tv"),
+        ("openat", "/dev/shm/TL/../sem.TMP"),
+        ("link", "/dev/shm/TL/../sem.Tlnk"),
+        ("unlink", "/dev/shm/TL/../sem.TMP"),
+        ("unlink", "/dev/shm/TL/../sem.Tlnk"),
+        ("openat", "/dev/shm/TP/../../ptmx"),
+    ], got
+    # the kernel did put them elsewhere
+    assert len(list(work.glob("pyxesc*-created"))) == len(list(work.glob("pyxesc*-planted"))) == 1
+
+
+@needs_root_bpf
+def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
+    """unshare and mount are traced and reported; after them the shm and /dev/ptmx shapes no
+    longer apply to the process nor to a child it forks later: glibc's literal /dev/shm/NAME and
+    /dev/ptmx are another directory and a regular file there. A clone(CLONE_NEWNS) child, whose
+    fork record shows another mount namespace than the monitor's, loses them too."""
+    work = tmp_path / "w"
+    work.mkdir()
+    r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_mntns.py"),
+                        str(work)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stdout + r.stderr
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    got = [(x["syscall"], re.sub(r"pyxmnt\d+", "T", x["args"].get("dir_name")
+                                 or x["args"].get("filename") or ""),
+            x["args"].get("flags") if x["syscall"] == "openat" else None)
+           for x in un]
+    assert got == [
+        ("unshare", "", None),
+        ("mount", "/", None),
+        ("mount", "/dev/shm", None),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-planted", "O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC"),
+        ("mount", "/dev/ptmx", None),
+        ("openat", "/dev/ptmx", "O_RDWR|O_NOCTTY|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+        ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+    ], got
+    assert len({x["pid"] for x in un}) == 3
+    assert [p.name.split("-")[1] for p in sorted((work / "shm").iterdir())] == ["planted", "victim"]
+
+
 def test_lookalikes_of_self_signals_stay_unaudited(tmp_path):
     """self_signal explains tgkill of the caller's own thread group, core_off faulthandler's
     prlimit64(0, RLIMIT_CORE, {0, max}, NULL): a signal to another process (whatever the tid),

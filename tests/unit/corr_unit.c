@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,8 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 /* the pid namespace of the next exec or fork record (the new process's): its pid there, the
  * namespace's inode (then cleared) */
 static uint32_t cur_ns_pid, cur_pidns_ino;
+/* the mount namespace of the next exec or fork record (then cleared), 0: unknown */
+static uint32_t cur_mntns_ino;
 
 static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, bool thread,
 		 const char *filename)
@@ -419,7 +422,8 @@ static void proc(uint32_t pid, uint32_t tid, unsigned int kind, uint32_t child, 
 	if (kind == PYX_PROC_EXEC || (kind == PYX_PROC_FORK && !thread)) {
 		r->ns_pid = cur_ns_pid;
 		r->pidns_ino = cur_pidns_ino;
-		cur_ns_pid = cur_pidns_ino = 0;
+		r->mntns_ino = cur_mntns_ino;
+		cur_ns_pid = cur_pidns_ino = cur_mntns_ino = 0;
 	}
 	r->child_pid = thread ? pid : child;
 	r->child_tid = child;
@@ -1536,7 +1540,7 @@ static void t_unhooked(void)
 static void t_shm(void)
 {
 	unsigned int i;
-	char name[64], want[8192];
+	char name[64], want[16384];
 	size_t n = 0;
 
 	start(NULL);
@@ -1629,31 +1633,231 @@ static void t_shm(void)
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 openat unaudited after nothing\n");
 
-	/* at most 64 names: an unlinked one is dropped first (psm_5), then the oldest (psm_0) */
+	/* at most 32 names per uid: an unlinked one is dropped first (psm_5), then the oldest
+	 * (psm_0) */
 	start(NULL);
 	hook_start(100);
 	n += snprintf(want + n, sizeof(want) - n, "L 100\n");
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < 32; i++) {
 		snprintf(name, sizeof(name), "/dev/shm/psm_%u", i);
 		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
 		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
 	}
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
-	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_64");
-	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_65");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_32");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_33");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_0");
 	sysc(100, 100, PYX_SC_unlink, -2, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_5");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_1");
-	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_65");
-	snprintf(want + n, sizeof(want) - n,
-		 "S 100 unlink -\n"
-		 "S 100 openat -\n"
-		 "S 100 openat -\n"
-		 "S 100 unlink unaudited after nothing\n"
-		 "S 100 unlink unaudited after nothing\n"
-		 "S 100 unlink -\n"
-		 "S 100 unlink -\n");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_33");
+	n += snprintf(want + n, sizeof(want) - n,
+		      "S 100 unlink -\n"
+		      "S 100 openat -\n"
+		      "S 100 openat -\n"
+		      "S 100 unlink unaudited after nothing\n"
+		      "S 100 unlink unaudited after nothing\n"
+		      "S 100 unlink -\n"
+		      "S 100 unlink -\n");
 	expect("shm names bounded", want);
+
+	/* one uid's flood (uid 2000, 200 names) does not evict another uid's names (uid 1000's
+	 * psm_a); the table is full (128) only with four uids: a fifth takes from the uid holding
+	 * the most, never from one holding fewer than itself */
+	start(NULL);
+	n = 0;
+	cur_uid = 1000;
+	hook_start(100);
+	cur_uid = 2000;
+	hook_start(200);
+	n += snprintf(want + n, sizeof(want) - n, "L 100\nL 200\n");
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_a");
+	n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	cur_uid = 2000;
+	for (i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "/dev/shm/flood_%u", i);
+		sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "S 200 openat -\n");
+	}
+	/* psm_a is still known: explained (and now gone) */
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_a");
+	n += snprintf(want + n, sizeof(want) - n, "S 100 unlink -\n");
+	/* uids 3000 and 4000: 32 names each; uid 1000 31 more: 128 in all */
+	for (i = 0; i < 64; i++) {
+		cur_uid = i < 32 ? 3000 : 4000;
+		hook_start(300 + i);
+		snprintf(name, sizeof(name), "/dev/shm/other_%u", i);
+		sysc(300 + i, 300 + i, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "L %u\nS %u openat -\n", 300 + i,
+			      300 + i);
+	}
+	cur_uid = 1000;
+	for (i = 0; i < 31; i++) {
+		snprintf(name, sizeof(name), "/dev/shm/psm_b%u", i);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, name);
+		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	}
+	/* a fifth uid: the table is full, four uids hold 32 each: uid 1000, the first, loses its
+	 * gone psm_a; its psm_b0 and uid 2000's flood_199 (its newest) stay */
+	cur_uid = 5000;
+	hook_start(500);
+	sysc(500, 500, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/fifth");
+	cur_uid = 1000;
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_b0");
+	cur_uid = 2000;
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/flood_199");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/flood_0");
+	cur_uid = 0;
+	snprintf(want + n, sizeof(want) - n,
+		 "L 500\n"
+		 "S 500 openat -\n"
+		 "S 100 unlink -\n"
+		 "S 200 unlink -\n"
+		 "S 200 unlink unaudited after nothing\n");
+	expect("shm names bounded per uid", want);
+}
+
+/* Review F1: the shm, sem and ptmx shapes hold for the path as passed, absolute and literal;
+ * "/dev/shm/X/../NAME" (X maybe a symlink), "//" or "." resolve lexically to the same name but are
+ * not what glibc passes; they teach nothing and mark nothing gone either. */
+static void t_shm_literal(void)
+{
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	hook_start(200);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/X/../psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm//psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/./psm_l");
+	sysc(200, 200, PYX_SC_openat, 4, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/X/../psm_z");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_z");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/X/../psm_l");
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_l");
+	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, 02, 0, 0, 0, "/dev//ptmx");
+	sysc(200, 200, PYX_SC_openat, 6, FDCWD, 0, 02 | 0100 | 0200 | 02000000, 0600, 0, 0,
+	     "/dev/shm/X/../sem.AbC123");
+	sysc(200, 200, PYX_SC_link, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/X/../sem.AbC123",
+	     "/dev/shm/sem.mp-y");
+	sysc(200, 200, PYX_SC_openat, 7, FDCWD, 0, 02 | 0400000 | 02000000, 0, 0, 0,
+	     "/dev/shm/X/../sem.mp-y");
+	cur_uid = 0;
+	expect("shm, sem and ptmx paths literal",
+	       "L 100\n"
+	       "L 200\n"
+	       "S 100 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 openat -\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 link unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n");
+}
+
+/* Review F2: after a successful unshare (chroot, mount, ...) a process, and the children it forks
+ * later, lose every path-shaped exemption (in a private mount namespace /dev/shm may be any
+ * directory) and teach no /dev/shm name; a failed one changes nothing. */
+static void t_mnt(void)
+{
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	hook_start(200);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_unshare, -1, 0x10020000, 0, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_unshare, 0, 0x10020000, 0, 0, 0, 0, 0);
+	sysc(200, 200, PYX_SC_openat, 4, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_n");
+	sysc(200, 200, PYX_SC_openat, 6, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
+	proc(200, 200, PYX_PROC_FORK, 201, false, NULL);
+	sysc(201, 201, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_o");
+	/* psm_m is not gone (200's unlink removed another file); psm_n was not learnt */
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_n");
+	/* a chroot: the same */
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	sysc(100, 100, PYX_SC_chroot, 0, 0, 0, 0, 0, 0, 0, "/srv/root");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
+	cur_uid = 0;
+	expect("mount namespace changed",
+	       "L 100\n"
+	       "L 200\n"
+	       "S 100 openat -\n"
+	       "S 200 unshare unaudited after nothing\n"
+	       "S 200 openat -\n"
+	       "S 200 unshare unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "P 200 1\n"
+	       "S 201 openat unaudited after nothing\n"
+	       "S 100 unlink -\n"
+	       "S 100 unlink unaudited after nothing\n"
+	       "S 100 openat -\n"
+	       "S 100 chroot unaudited after nothing\n"
+	       "S 100 openat unaudited after nothing\n");
+}
+
+/* A fork or exec record in another mount namespace than the monitor's (the fake procfs's
+ * self/ns/mnt, here a file: its inode): a clone(CLONE_NEWNS) child, a process started under
+ * unshare(1) or in a container; the same one, or an unknown one (0), changes nothing. */
+static void t_mnt_record(void)
+{
+	char path[600];
+	struct stat st;
+	uint32_t self;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", procfs);
+	if (stat(path, &st)) {
+		perror(path);
+		exit(1);
+	}
+	self = (uint32_t)st.st_ino;
+	start(NULL);
+	cur_uid = 1000;
+	hook_start(100);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_q");
+	cur_mntns_ino = self;
+	proc(100, 100, PYX_PROC_FORK, 101, false, NULL);
+	sysc(101, 101, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	proc(100, 100, PYX_PROC_FORK, 102, false, NULL);
+	sysc(102, 102, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	cur_mntns_ino = self + 1;
+	proc(100, 100, PYX_PROC_FORK, 103, false, NULL);
+	sysc(103, 103, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	/* its child, in its namespace */
+	cur_mntns_ino = self + 1;
+	proc(103, 103, PYX_PROC_FORK, 104, false, NULL);
+	sysc(104, 104, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	/* an exec there */
+	cur_mntns_ino = self + 1;
+	proc(105, 105, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(105);
+	sysc(105, 105, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	cur_uid = 0;
+	expect("mount namespace of a fork or exec record",
+	       "L 100\n"
+	       "S 100 openat -\n"
+	       "P 100 1\n"
+	       "S 101 openat -\n"
+	       "P 100 1\n"
+	       "S 102 openat -\n"
+	       "P 100 1\n"
+	       "S 103 openat unaudited after nothing\n"
+	       "P 103 1\n"
+	       "S 104 openat unaudited after nothing\n"
+	       "P 105 2\n"
+	       "L 105\n"
+	       "S 105 openat unaudited after nothing\n");
 }
 
 static void t_stats(void)
@@ -2248,6 +2452,13 @@ int main(int argc, char **argv)
 		perror("symlink");
 		return 1;
 	}
+	/* the monitor's mount namespace: a file, its inode */
+	snprintf(dir, sizeof(dir), "%s/self", procfs);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/self/ns", procfs);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/self/ns/mnt", procfs);
+	close(open(dir, O_WRONLY | O_CREAT, 0644));
 
 	t_open();
 	t_opened_mismatch();
@@ -2269,6 +2480,9 @@ int main(int argc, char **argv)
 	t_unreported_drop();
 	t_unhooked();
 	t_shm();
+	t_shm_literal();
+	t_mnt();
+	t_mnt_record();
 	t_stats();
 	if (access("/usr/bin/python3.11", R_OK) == 0)
 		t_blind("/usr/bin/python3.11");

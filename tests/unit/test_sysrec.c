@@ -19,6 +19,8 @@
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
 #endif
+/* umount2(2) is the row umount (its tracepoint is sys_enter_umount) */
+#define __NR_umount __NR_umount2
 #define NR_CHECK(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                     \
 	_Static_assert(__NR_##name == nr, "syscall number of " #name);
 PYX_SYSCALLS(NR_CHECK)
@@ -624,9 +626,9 @@ static void test_process(void)
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
 	b.rec.argv_off--, b.rec.argv_len = PYX_PROC_ARGV_MAX + 1; /* past its bound (and size) */
 	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
-	b.rec.argv_len = 6, b.rec._pad1 = 1;
-	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == -EINVAL);
-	b.rec._pad1 = 0, b.rec.hdr.flags = 0, b.rec.hdr.size -= 6, b.rec.argv_off = 0;
+	b.rec.argv_len = 6, b.rec.mntns_ino = 4026531841u; /* its mount namespace */
+	CHECK(pyx_procrec_decode(&b, b.rec.hdr.size, &v) == 0 && v.mntns_ino == 4026531841u);
+	b.rec.mntns_ino = 0, b.rec.hdr.flags = 0, b.rec.hdr.size -= 6, b.rec.argv_off = 0;
 	b.rec.argv_len = 0;
 
 	/* malformed */

@@ -989,6 +989,7 @@ judged:
 					  .nss_load = th->nss_load,
 					  .finalized = p->finalized,
 					  .ns_pid = p->ns_pid,
+					  .mnt_other = p->mnt_other,
 					  .fork_of_hooked = p->hooked_before_exec && pp &&
 							    pp->hooked,
 					  .parent_exe = pp ? pp->exe : NULL,
@@ -999,6 +1000,7 @@ judged:
 	}
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
+	corr_mnt_track(p, sv);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
 	if (corr_open_readonly(sv) && sv->ret >= 0 && sc_sys_lib(c, sp.abs[0]) == CORR_LIB_NSS)
@@ -1202,6 +1204,9 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* its own pid namespace, read from the child by the BPF side (the parent's
 		 * pid_ns_for_children, a new one after unshare(CLONE_NEWPID)); 0: unknown */
 		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
+		/* a namespace, mounts and a root the parent changed are the child's too */
+		cp->mnt_other = p->mnt_other;
+		corr_mnt_record(c, cp, pv.mntns_ino);
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1243,6 +1248,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* a task's pid namespace is fixed for its life: read at exec, it holds until exit
 		 * (pidns_ino 0: the BPF side could not read it) */
 		p->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
+		corr_mnt_record(c, p, pv.mntns_ino);
 		for (i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 		free(p->argv);
@@ -1569,7 +1575,8 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		pyx_arena_init(&c->arenas[i], c->arena_mem[i], asz);
 	}
 	c->us = pyx_ustack_new(c->o.procfs); /* NULL: stacks stay unresolved */
-	c->dump = malloc(sizeof(*c->dump));  /* NULL: frame-pointer stacks only */
+	c->mntns_ino = corr_mnt_self(c->o.procfs);
+	c->dump = malloc(sizeof(*c->dump)); /* NULL: frame-pointer stacks only */
 	*out = c;
 	return 0;
 }

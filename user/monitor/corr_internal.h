@@ -28,7 +28,8 @@
 #define SQLITE_MAX 8      /* audited sqlite databases remembered per process */
 #define SEM_TMP_MAX 4     /* sem_open temp files between their open and unlink, per process */
 #define SEM_MAX 64        /* sem_open names created and not yet unlinked, per process */
-#define SHM_MAX 64        /* shm_open/sem_open names hooked Pythons created, per monitor */
+#define SHM_MAX 128       /* shm_open/sem_open names hooked Pythons created, per monitor */
+#define SHM_UID_MAX 32    /* ... of them per uid (corr_proc.c shm_learn()) */
 #define CHILD_MAX 8       /* children followed per process-creating window */
 #define TOP_KEYS 64       /* distinct (syscall, context) pairs counted for --summary */
 #define LAT_BUCKETS (64 * 8)
@@ -192,6 +193,9 @@ struct proc {
 	 * from before the fork record carried it) */
 	uint32_t ns_pid;
 	bool ns_tried; /* /proc asked once for ns_pid (corr_proc_ns_pid) */
+	/* it made a successful unshare, setns, mount, umount, chroot, pivot_root or move_mount, or
+	 * its parent had before its fork: no path-shaped exemption (corr_mnt_track()) */
+	bool mnt_other;
 	/* blind spots */
 	bool py_pending, blind_done;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
@@ -254,6 +258,8 @@ struct pyx_corr {
 	struct pyx_corr_stats st;
 	/* shm_open and sem_open names hooked Pythons created and nobody unlinked yet, oldest
 	 * first (corr_shm_track): another process of the same uid may attach or unlink them */
+	/* the monitor's mount namespace's inode (PROCFS/self/ns/mnt), 0: unknown */
+	uint32_t mntns_ino;
 	struct corr_shm_name shm[SHM_MAX];
 	unsigned int nshm;
 	struct topent top[TOP_KEYS];
@@ -318,6 +324,9 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		    const struct corr_scpaths *sp, uint32_t uid);
 void corr_shm_free(struct pyx_corr *c);
+void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv);
+void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino);
+uint32_t corr_mnt_self(const char *procfs);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);
 void corr_ustack_learn(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);

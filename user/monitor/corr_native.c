@@ -13,6 +13,33 @@
 #define SHM_DIR "/dev/shm/"
 #define SHM_SEM SHM_DIR "sem."
 
+/* The n-th path argument of the syscall (in PATH order, as corr_scpaths) exactly as the caller
+ * passed it is abs, the path the monitor resolved: an absolute path with no "." or ".." component
+ * and no "//", so neither the cwd, nor a dirfd, nor a symlink a ".." would climb out of, had a
+ * say in which file the kernel names. glibc passes its shm and semaphore paths, and /dev/ptmx,
+ * so (shm-directory.c __shm_get_name(), sem_open.c's SHMDIR "sem.XXXXXX", getpt.c
+ * _PATH_DEVPTMX): a lexical resolution of anything else ("/dev/shm/L/../x" with L a symlink, a
+ * relative name from a cwd or a dirfd the monitor believes is /dev/shm, but that dup2(), which is
+ * not traced, may have replaced) is not what the kernel did. The path shapes below ask it. */
+bool corr_path_literal(const struct pyx_sysview *sv, unsigned int n, const char *abs)
+{
+	unsigned int i, k = 0;
+
+	if (!abs || abs[0] != '/')
+		return false;
+	for (i = 0; i < sv->nargs; i++) {
+		const struct pyx_sysarg *a = &sv->args[i];
+
+		if (a->kind != PYX_AK_PATH)
+			continue;
+		if (k++ != n)
+			continue;
+		return a->present && !a->null && !a->fault && !a->truncated && a->u.path.str &&
+		       !strcmp(a->u.path.str, abs);
+	}
+	return false;
+}
+
 /* glibc sysdeps/pthread/sem_open.c, sem_open(): a new semaphore is built in a temp file named
  * SHMDIR "sem.XXXXXX" (__gen_tempname(..., __GT_NOCREATE): six letters or digits) opened
  * O_RDWR|O_CREAT|O_EXCL, then link(2)ed to its name and the temp file unlink(2)ed. */
@@ -182,7 +209,7 @@ bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs)
 	return (fl & O_ACCMODE) == O_RDWR && (fl & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW |
 				  0100000 /* the kernel's O_LARGEFILE */)) &&
-	       corr_sem_tmp_path(abs);
+	       corr_sem_tmp_path(abs) && corr_path_literal(sv, 0, abs);
 }
 
 /* glibc sysdeps/pthread/sem_open.c, sem_open() of an existing semaphore (no O_CREAT, or
@@ -197,7 +224,8 @@ bool corr_sem_reopen(const struct pyx_sysview *sv, const char *abs)
 		return false;
 	return corr_sem_path(abs) && (fl & O_ACCMODE) == O_RDWR && (fl & O_NOFOLLOW) &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOFOLLOW | O_CLOEXEC |
-				  0100000 /* the kernel's O_LARGEFILE */));
+				  0100000 /* the kernel's O_LARGEFILE */)) &&
+	       corr_path_literal(sv, 0, abs);
 }
 
 /* glibc sysdeps/posix/shm-directory.c __shm_get_name(): shm_open("/NAME") and shm_unlink("/NAME")
@@ -228,7 +256,7 @@ static bool shm_open_flags(const struct pyx_sysview *sv, const char *abs, bool c
 	/* openat's mode is its fourth argument, open's its third */
 	if (create && (sv->args[sv->sc == PYX_SC_openat ? 3 : 2].raw & 07777) != 0600)
 		return false;
-	return corr_shm_path(abs);
+	return corr_shm_path(abs) && corr_path_literal(sv, 0, abs);
 }
 
 /* SharedMemory(create=True): O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, mode 0600, of
@@ -257,5 +285,5 @@ bool corr_ptmx_open(const struct pyx_sysview *sv, const char *abs)
 	return open_flags(sv, &fl) && (fl & O_ACCMODE) == O_RDWR &&
 	       !(fl & ~(uint64_t)(O_ACCMODE | O_NOCTTY | O_CLOEXEC |
 				  0100000 /* the kernel's O_LARGEFILE */)) &&
-	       abs && !strcmp(abs, "/dev/ptmx");
+	       abs && !strcmp(abs, "/dev/ptmx") && corr_path_literal(sv, 0, abs);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "corr_internal.h"
 
@@ -389,7 +390,8 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 		return;
 	case PYX_SC_link:
 		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&
-		    corr_sem_path(sp->abs[1]) && p->nsem < SEM_MAX)
+		    corr_sem_path(sp->abs[1]) && corr_path_literal(sv, 0, sp->abs[0]) &&
+		    corr_path_literal(sv, 1, sp->abs[1]) && p->nsem < SEM_MAX)
 			p->sem[p->nsem++] = strdup(sp->abs[1]);
 		return;
 	case PYX_SC_unlinkat:
@@ -416,9 +418,11 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
  * segment). Learnt only from what a hooked process did in the exact shape (corr_shm_create(); a
  * link of its own sem_open temp file to a semaphore name), never from an audit event; marked gone
  * when anybody unlinks the file (then only a failed unlink of it, ENOENT, is explained: a second
- * unlink(), the tracker's of a name already removed). At most SHM_MAX, the oldest gone one
- * dropped first, else the oldest: a flood of creations costs only explanations (more alarms),
- * never adds one.
+ * unlink(), the tracker's of a name already removed). At most SHM_UID_MAX per uid (that uid's
+ * oldest gone one dropped first, else its oldest) and SHM_MAX in all (then the uid holding the
+ * most loses its oldest gone one, else its oldest; the learning uid on a tie): one uid's flood of
+ * creations costs only its own explanations (more alarms), never adds one, and takes another
+ * uid's names only while that uid holds more than it does.
  */
 static void shm_drop(struct pyx_corr *c, unsigned int i)
 {
@@ -437,10 +441,51 @@ static int shm_find(const struct pyx_corr *c, const char *abs)
 	return -1;
 }
 
+static unsigned int shm_count(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->nshm; i++)
+		n += c->shm[i].uid == uid;
+	return n;
+}
+
+/* The entry of uid to drop (it holds one): its oldest gone one, else its oldest. */
+static unsigned int shm_oldest(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, first = c->nshm;
+
+	for (i = 0; i < c->nshm; i++) {
+		if (c->shm[i].uid != uid)
+			continue;
+		if (c->shm[i].gone)
+			return i;
+		if (first == c->nshm)
+			first = i;
+	}
+	return first;
+}
+
+/* The uid holding the most entries; uid itself when it holds as many (the table is full). */
+static uint32_t shm_most(const struct pyx_corr *c, uint32_t uid)
+{
+	unsigned int i, best = shm_count(c, uid);
+	uint32_t who = uid;
+
+	for (i = 0; i < c->nshm; i++) {
+		unsigned int n = shm_count(c, c->shm[i].uid);
+
+		if (n > best) {
+			best = n;
+			who = c->shm[i].uid;
+		}
+	}
+	return who;
+}
+
 static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
 {
 	char *path = strdup(abs);
-	unsigned int i;
 	int old;
 
 	if (!path)
@@ -449,11 +494,10 @@ static void shm_learn(struct pyx_corr *c, const char *abs, uint32_t uid)
 	old = shm_find(c, abs);
 	if (old >= 0)
 		shm_drop(c, (unsigned int)old);
-	if (c->nshm == SHM_MAX) {
-		for (i = 0; i < c->nshm && !c->shm[i].gone; i++)
-			;
-		shm_drop(c, i < c->nshm ? i : 0);
-	}
+	if (shm_count(c, uid) >= SHM_UID_MAX)
+		shm_drop(c, shm_oldest(c, uid));
+	else if (c->nshm == SHM_MAX)
+		shm_drop(c, shm_oldest(c, shm_most(c, uid)));
 	c->shm[c->nshm].uid = uid;
 	c->shm[c->nshm].gone = false;
 	c->shm[c->nshm].path = path;
@@ -469,19 +513,23 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 	case PYX_SC_openat:
 	case PYX_SC_open:
 		/* an io_uring request is never explained: it teaches nothing either */
-		if (p->hooked && !sv->io_uring && (int64_t)sv->ret >= 0 &&
+		if (p->hooked && !p->mnt_other && !sv->io_uring && (int64_t)sv->ret >= 0 &&
 		    corr_shm_create(sv, sp->abs[0]))
 			shm_learn(c, sp->abs[0], uid);
 		return;
 	case PYX_SC_link:
 		/* before corr_sem_track() may change sem_tmp (a link does not) */
-		if (p->hooked && !sv->io_uring && sv->ret == 0 &&
-		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]))
+		if (p->hooked && !p->mnt_other && !sv->io_uring && sv->ret == 0 &&
+		    sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) && corr_sem_path(sp->abs[1]) &&
+		    corr_path_literal(sv, 0, sp->abs[0]) && corr_path_literal(sv, 1, sp->abs[1]))
 			shm_learn(c, sp->abs[1], uid);
 		return;
 	case PYX_SC_unlinkat:
 	case PYX_SC_unlink:
-		if (sv->ret == 0 && c->nshm && corr_shm_path(sp->abs[0])) {
+		/* only the literal path removed the name (corr_path_literal()): "/dev/shm/L/../x"
+		 * removed another x, and marking x gone would turn its real unlink into an alarm */
+		if (sv->ret == 0 && c->nshm && !p->mnt_other && corr_shm_path(sp->abs[0]) &&
+		    corr_path_literal(sv, 0, sp->abs[0])) {
 			int i = shm_find(c, sp->abs[0]);
 
 			if (i >= 0)
@@ -491,6 +539,55 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 	default:
 		return;
 	}
+}
+
+/*
+ * Review F2: in a private mount namespace (unshare(CLONE_NEWUSER|CLONE_NEWNS) and a bind mount
+ * over /dev/shm or /dev/ptmx), after a chroot or a pivot_root, glibc's own literal
+ * "/dev/shm/NAME" or "/dev/ptmx" names another file than the monitor's. Each of these syscalls is
+ * reported (corr_rules.def: always, no exemption); one that succeeded also takes every
+ * path-shaped exemption from its process for the rest of its life (execs included: a namespace
+ * and a root outlive them), and from the children it forks later (corr_engine.c on a fork). A
+ * failed one changed nothing. Not seen: another process that shares the fs_struct
+ * (clone(CLONE_FS)) when one of them chroots, and a namespace changed from outside by a process
+ * the monitor does not trace (docs/correlation.md, "Known limits").
+ */
+void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv)
+{
+	switch (sv->sc) {
+	case PYX_SC_unshare:
+	case PYX_SC_setns:
+	case PYX_SC_mount:
+	case PYX_SC_umount:
+	case PYX_SC_chroot:
+	case PYX_SC_pivot_root:
+	case PYX_SC_move_mount:
+		if (sv->ret == 0 && !sv->at_entry)
+			p->mnt_other = true;
+		return;
+	default:
+		return;
+	}
+}
+
+/* A fork or exec record's mount namespace (the new process's): another one than the monitor's is
+ * a namespace made or entered where the monitor did not see it (clone(CLONE_NEWNS), a process
+ * started under unshare(1) or in a container, seen with -a or -p). 0 on either side: unknown,
+ * nothing changes. Sticky, as corr_mnt_track(). */
+void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino)
+{
+	if (mntns_ino && c->mntns_ino && mntns_ino != c->mntns_ino)
+		p->mnt_other = true;
+}
+
+/* The monitor's own mount namespace's inode (PROCFS/self/ns/mnt), 0: unknown. */
+uint32_t corr_mnt_self(const char *procfs)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/self/ns/mnt", procfs ? procfs : "/proc");
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
 }
 
 void corr_shm_free(struct pyx_corr *c)

@@ -1145,8 +1145,10 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * opening an existing one is O_RDWR|O_NOFOLLOW (SemLock._rebuild in a spawned child). Explained:
  * that sequence in one process: the link only of a temp file this process opened so, the unlinks
  * only of such a temp file or of a name this process linked (a name a hooked Python of the same
- * uid linked, unlinked by another process: shm_open_unlink() below). Left to an attacker: a
- * semaphore-shaped file in /dev/shm, never a write elsewhere.
+ * uid linked, unlinked by another process: shm_open_unlink() below), each path as passed
+ * absolute and literal (corr_path_literal()), never in a process that changed its mount
+ * namespace, mounts or root (corr_exempt()). Left to an attacker: a semaphore-shaped file in
+ * /dev/shm, never a write elsewhere.
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v);
@@ -1156,13 +1158,20 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 {
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 
-	if (sqlite_file(v, sp->abs[0]) || shm_open_unlink(sv, sp, v))
+	if (sqlite_file(v, sp->abs[0]))
+		return true;
+	if (v->mnt_other) /* corr_exempt()'s path_shaped() */
+		return false;
+	if (shm_open_unlink(sv, sp, v))
 		return true;
 	if (sc_kind(sv, SK_OPEN))
 		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) || in_list(v->sem, v->nsem, sp->abs[0]);
+	/* sem_unlink.c and sem_open.c unlink SHMDIR "sem.NAME" as such (corr_path_literal()) */
+	return (in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) ||
+		in_list(v->sem, v->nsem, sp->abs[0])) &&
+	       corr_path_literal(sv, 0, sp->abs[0]);
 }
 
 /* A name in /dev/shm a hooked Python of uid created (corr_proc.c): not unlinked since, or (gone)
@@ -1189,13 +1198,17 @@ static bool shm_created(const struct corr_view *v, const char *abs, bool gone)
  * SharedMemory(name)'s open O_RDWR (corr_shm_attach()) and any unlink (not AT_REMOVEDIR) of a
  * /dev/shm name, both only when a hooked Python of the same (real) uid created that name
  * (corr_shm_create(), or sem_open's link) and nobody unlinked it since (corr_proc.c
- * corr_shm_track(), 64 names at most); when the call failed with ENOENT (no such file: nothing
- * opened or removed), the attach of any such name, the unlink of a name so created and unlinked
- * already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()).
+ * corr_shm_track(), 32 names per uid, 128 at most); when the call failed with ENOENT (no such
+ * file: nothing opened or removed), the attach of any such name, the unlink of a name so created
+ * and unlinked already. glibc openpty()'s open of /dev/ptmx (corr_ptmx_open()). Every path as passed,
+ * absolute and literal (corr_path_literal(): glibc builds it so), never one the monitor resolved
+ * from a cwd, a dirfd (dup2() is not traced) or a ".." after a symlink.
  * Left to an attacker: create new files in /dev/shm, mode 0600; open for writing or unlink a
  * segment or semaphore a hooked Python of its uid created (its own or another process's, e.g.
  * to disturb that program); allocate a pseudo-terminal pair. Never a write to an existing file
- * it did not see created so, never O_TRUNC, never a path outside /dev/shm.
+ * it did not see created so, never O_TRUNC, never a path outside /dev/shm but through a mount
+ * namespace, mount or root changed (traced, an alarm, and the process loses these rules:
+ * corr_exempt(); one changed by a process the monitor does not trace is not seen).
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v)
@@ -1216,13 +1229,14 @@ static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpa
 		return false;
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	return corr_shm_path(abs) && shm_created(v, abs, gone);
+	return corr_shm_path(abs) && corr_path_literal(sv, 0, abs) && shm_created(v, abs, gone);
 }
 
 static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			const struct corr_view *v)
 {
-	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]);
+	return in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) && corr_sem_path(sp->abs[1]) &&
+	       corr_path_literal(sv, 0, sp->abs[0]) && corr_path_literal(sv, 1, sp->abs[1]);
 }
 
 /*
@@ -1381,11 +1395,27 @@ static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths 
 	return (int32_t)res->raw == 4 /* RLIMIT_CORE */ && rl->u.rlim.cur == 0;
 }
 
+/*
+ * The exemptions that hold for a path only as the monitor's mount namespace and root name it: the
+ * /dev/shm and /dev/ptmx shapes (ex_sqlite_sem_path's), nscd's socket, a library of a default
+ * directory, the interpreter's own file by name. In a process that changed its mount namespace,
+ * a mount or its root, or that runs in another mount namespace than the monitor's (v->mnt_other,
+ * corr_proc.c corr_mnt_track()), "/dev/shm/NAME" may be any file (a bind mount over /dev/shm):
+ * none of them applies there. sqlite's follow the audited sqlite3.connect path, in whatever
+ * namespace it was resolved; the fd- and signal-based ones name no path.
+ */
+static bool path_shaped(exempt_fn *f)
+{
+	return f == ex_nscd || f == ex_sem_link || f == ex_native_lib || f == ex_mp_spawn;
+}
+
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v)
 {
 	const struct sc_row *row = sc_row(sv);
 
+	if (row && v->mnt_other && path_shaped(row->exempt))
+		return false;
 	return row && row->exempt(sv, sp, v);
 }
 

@@ -216,6 +216,10 @@ struct corr_view {
 	const char *procfs; /* "/proc" */
 	/* the process's pid as its own syscalls name it (in its own pid namespace), 0: unknown */
 	uint32_t ns_pid;
+	/* it (or a parent before its fork) changed its mount namespace, a mount or its root, or it
+	 * runs in another mount namespace than the monitor's: paths may name other files than the
+	 * monitor's (corr_proc.c corr_mnt_track()) */
+	bool mnt_other;
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of
@@ -244,6 +248,8 @@ bool corr_path_under(const char *a, const char *b);
 const char *corr_basename(const char *p);
 
 /* Shapes of what CPython and glibc do without an audit event (corr_native.c). */
+/* The n-th path argument as passed is abs itself: absolute, no ".", "..", "//" (corr_native.c). */
+bool corr_path_literal(const struct pyx_sysview *sv, unsigned int n, const char *abs);
 bool corr_sem_tmp_path(const char *abs);
 bool corr_sem_path(const char *abs);
 bool corr_sem_tmp_open(const struct pyx_sysview *sv, const char *abs);

@@ -607,7 +607,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 	if (!rec || !out || size < sizeof(*r))
 		return -EINVAL;
 	flags = r->hdr.flags & ~PYX_HDRF_UNREPORTED; /* as in pyx_sysrec_decode() */
-	if (r->hdr.size != size || r->hdr.type != PYX_REC_PROCESS || (flags & ~known) || r->_pad1)
+	if (r->hdr.size != size || r->hdr.type != PYX_REC_PROCESS || (flags & ~known))
 		return -EINVAL;
 	if (r->kind < PYX_PROC_FORK || r->kind > PYX_PROC_EXIT)
 		return -EINVAL;
@@ -658,6 +658,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		out->unmonitored = flags & PYX_PRF_UNMONITORED;
 		out->ns_pid = r->ns_pid; /* the child's */
 		out->pidns_ino = r->pidns_ino;
+		out->mntns_ino = r->mntns_ino;
 		break;
 	case PYX_PROC_EXEC:
 		out->old_tid = r->old_tid;
@@ -669,6 +670,7 @@ int pyx_procrec_decode(const void *rec, size_t size, struct pyx_procview *out)
 		out->auid = r->auid;
 		out->ns_pid = r->ns_pid;
 		out->pidns_ino = r->pidns_ino;
+		out->mntns_ino = r->mntns_ino;
 		out->exe_ino = r->exe_ino;
 		out->exe_dev = r->exe_dev;
 		break;

@@ -154,6 +154,7 @@ struct pyx_procview {
 	bool argv_truncated;
 	uint32_t euid, auid;
 	uint32_t ns_pid, pidns_ino; /* EXEC, and FORK of a process: the new process's */
+	uint32_t mntns_ino;         /* the same: its mount namespace's inode, 0: unknown */
 	uint64_t exe_ino;
 	uint32_t exe_dev; /* kernel encoding: major << 20 | minor */
 };
