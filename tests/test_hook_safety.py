@@ -118,3 +118,11 @@ def test_debug_allocators_finalise_cleanly(build, python, how):
     r = run([python] + (how.split() if how.startswith("-X") else []) +
             [str(CHILD), str(BUILD), "finalize"], env=env, timeout=180)
     assert (r.returncode, r.stdout, r.stderr) == (5, "exiting\natexit ran\n", "")
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_pathlib_path_read_without_starting_a_collection(build, python):
+    """A pathlib path's str is built from str objects only (never a list, which may start a
+    collection inside the hook on 3.8-3.11 and run the program's gc callbacks there)."""
+    r = run([python, str(ROOT / "tests" / "hook" / "pathlib_gc.py"), str(BUILD)], timeout=120)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "callback ran: False\n", "")

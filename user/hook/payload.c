@@ -519,7 +519,11 @@ static int exact_str(PyObject *s)
 	return s && pyx_type(s) == A.PyUnicode_Type;
 }
 
-/* a list of exact str only */
+/* At most this many parts of a pathlib path are joined: bounded work per event (a path of more
+ * is written without its value). */
+#define PYX_PATH_PARTS_MAX 256
+
+/* a list of exact str only, of at most PYX_PATH_PARTS_MAX items */
 static int str_list(PyObject *l)
 {
 	Py_ssize_t i, n;
@@ -527,6 +531,8 @@ static int str_list(PyObject *l)
 	if (!l || pyx_type(l) != A.PyList_Type)
 		return 0;
 	n = A.PyList_Size(l);
+	if (n > PYX_PATH_PARTS_MAX)
+		return 0;
 	for (i = 0; i < n; i++)
 		if (!exact_str(A.PyList_GetItem(l, i)))
 			return 0;
@@ -582,20 +588,28 @@ static PyObject *pathlib_str(PyObject *o, PyObject *type)
 		A.Py_IncRef(s);
 		return s;
 	}
+	/* Only str objects are made from here on: a str is not tracked by the garbage collector, so
+	 * making one never starts a collection (which would run gc.callbacks, __del__ and weakref
+	 * callbacks, Python code, inside the hook: a list slice did, on 3.8-3.11, review 14). */
 	sep = A.PyUnicode_FromString("/");
 	if (!sep)
 		goto fail;
-	if ((A.PyUnicode_GetLength(drv) || A.PyUnicode_GetLength(root)) &&
-	    slot_of(o, t, "_parts") == parts)
-		rest = A.PyList_GetSlice(parts, 1, A.PyList_Size(parts)); /* 3.8-3.11 */
-	else
-		rest = (A.Py_IncRef(parts), parts);
-	joined = rest ? A.PyUnicode_Join(sep, rest) : NULL;
+	joined = A.PyUnicode_Join(sep, parts);
 	A.Py_DecRef(sep);
-	if (rest)
-		A.Py_DecRef(rest);
 	if (!joined)
 		goto fail;
+	if ((A.PyUnicode_GetLength(drv) || A.PyUnicode_GetLength(root)) &&
+	    slot_of(o, t, "_parts") == parts) {
+		/* 3.8-3.11: parts[0] is drive + root; what follows it and its "/" is the rest */
+		Py_ssize_t skip = A.PyUnicode_GetLength(A.PyList_GetItem(parts, 0)) + 1;
+		Py_ssize_t len = A.PyUnicode_GetLength(joined);
+
+		rest = A.PyUnicode_Substring(joined, skip < len ? skip : len, len);
+		A.Py_DecRef(joined);
+		joined = rest;
+		if (!joined)
+			goto fail;
+	}
 	head = A.PyUnicode_Concat(drv, root);
 	out = head ? A.PyUnicode_Concat(head, joined) : NULL;
 	if (head)

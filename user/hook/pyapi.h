@@ -100,7 +100,7 @@ struct pyx_buffer {
 	X(PyObject *, PyUnicode_FromString, (const char *))                                        \
 	X(PyObject *, PyUnicode_Join, (PyObject *, PyObject *))                                    \
 	X(PyObject *, PyUnicode_Concat, (PyObject *, PyObject *))                                  \
-	X(PyObject *, PyList_GetSlice, (PyObject *, Py_ssize_t, Py_ssize_t))                       \
+	X(PyObject *, PyUnicode_Substring, (PyObject *, Py_ssize_t, Py_ssize_t))                   \
 	X(int, PyArg_ParseTuple, (PyObject *, const char *, ...))                                  \
 	X(void, PyMem_GetAllocator, (int, pyx_mem_allocator *))                                    \
 	X(void, PyMem_SetAllocator, (int, pyx_mem_allocator *))
