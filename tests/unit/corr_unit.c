@@ -1807,9 +1807,11 @@ static void t_mnt(void)
 	       "S 100 openat unaudited after nothing\n");
 }
 
-/* A fork or exec record in another mount namespace than the monitor's (the fake procfs's
- * self/ns/mnt, here a file: its inode): a clone(CLONE_NEWNS) child, a process started under
- * unshare(1) or in a container; the same one, or an unknown one (0), changes nothing. */
+/* A fork or exec record in another mount namespace than the one known before (the parent's, or
+ * with the parent's unknown the monitor's: the fake procfs's self/ns/mnt, here a file: its inode;
+ * the process's own at an exec): a clone(CLONE_NEWNS) child, an exec after a setns the monitor
+ * did not see; a process first seen in another one (a container) is taken as it is; the same
+ * one, or an unknown one (0), changes nothing. */
 static void t_mnt_record(void)
 {
 	char path[600];
@@ -1838,8 +1840,13 @@ static void t_mnt_record(void)
 	cur_mntns_ino = self + 1;
 	proc(103, 103, PYX_PROC_FORK, 104, false, NULL);
 	sysc(104, 104, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
-	/* an exec there */
+	/* a process first seen at its exec in another namespace (a container under -a) is taken as
+	 * it is; its own later exec into yet another one is a change */
 	cur_mntns_ino = self + 1;
+	proc(105, 105, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(105);
+	sysc(105, 105, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
+	cur_mntns_ino = self + 2;
 	proc(105, 105, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
 	hook_start(105);
 	sysc(105, 105, PYX_SC_openat, 3, FDCWD, 0, SHM_ATTACH, 0, 0, 0, "/dev/shm/psm_q");
@@ -1855,6 +1862,9 @@ static void t_mnt_record(void)
 	       "S 103 openat unaudited after nothing\n"
 	       "P 103 1\n"
 	       "S 104 openat unaudited after nothing\n"
+	       "P 105 2\n"
+	       "L 105\n"
+	       "S 105 openat -\n"
 	       "P 105 2\n"
 	       "L 105\n"
 	       "S 105 openat unaudited after nothing\n");

@@ -617,8 +617,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 		p->exec_armed = false; /* exec_kname: not the record right after an exec's */
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
-	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
-		corr_proc_ns_pid(c, p, a->hdr.comm);
+	if ((!p->ns_pid || !p->mntns) && !p->ns_tried) /* -p, -a: no exec or fork record */
+		corr_proc_ns_learn(c, p, a->hdr.comm);
 	/* decoded from the copy the window will hold, so that the writer can use the same
 	 * decoded form (win.ev) instead of decoding the record a second time */
 	h = held_new(c, rec, size);
@@ -875,7 +875,8 @@ static bool exec_failed_unread(const struct pyx_sysview *sv)
 
 	if (sv->sc != PYX_SC_execveat || sv->ret >= 0 || sv->read_at_exit || sv->name_mismatch ||
 	    sv->name_unchecked || sv->changed || sv->io_uring || sv->nargs < 5 ||
-	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault)
+	    !(sv->args[4].raw & 0x1000 /* AT_EMPTY_PATH */) || !sv->args[1].fault ||
+	    (int32_t)sv->args[0].raw < 0 /* glibc's fexecve() refuses a negative fd itself */)
 		return false;
 	for (i = 0; i < sv->nargs; i++)
 		if (i != 1 && pyx_argk_has_data(sv->args[i].kind) && sv->args[i].fault)
@@ -902,8 +903,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	p = corr_proc_get(c, hdr->pid);
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
-	if (!p->ns_pid && !p->ns_tried) /* -p, -a: no exec or fork record said it */
-		corr_proc_ns_pid(c, p, hdr->comm);
+	if ((!p->ns_pid || !p->mntns) && !p->ns_tried) /* -p, -a: no exec or fork record */
+		corr_proc_ns_learn(c, p, hdr->comm);
 	armed = p->exec_armed; /* exec_kname: this record only */
 	p->exec_armed = false;
 	/* Decoded through the writers' one-record cache (decode_syscall.h): the audit line's
@@ -1206,7 +1207,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		cp->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
 		/* a namespace, mounts and a root the parent changed are the child's too */
 		cp->mnt_other = p->mnt_other;
-		corr_mnt_record(c, cp, pv.mntns_ino);
+		corr_mnt_record(cp, p->mntns ? p->mntns : c->mntns_ino, pv.mntns_ino);
 		free(cp->cwd);
 		cp->cwd = p->cwd ? strdup(p->cwd) : NULL;
 		cp->cwd_tried = p->cwd_tried;
@@ -1248,7 +1249,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* a task's pid namespace is fixed for its life: read at exec, it holds until exit
 		 * (pidns_ino 0: the BPF side could not read it) */
 		p->ns_pid = pv.pidns_ino ? pv.ns_pid : 0;
-		corr_mnt_record(c, p, pv.mntns_ino);
+		corr_mnt_record(p, p->mntns, pv.mntns_ino);
 		for (i = 0; i < p->argc; i++)
 			free(p->argv[i]);
 		free(p->argv);

@@ -192,7 +192,9 @@ struct proc {
 	 * its exec record or the fork record that made it; 0: unknown (neither seen, or a record
 	 * from before the fork record carried it) */
 	uint32_t ns_pid;
-	bool ns_tried; /* /proc asked once for ns_pid (corr_proc_ns_pid) */
+	bool ns_tried; /* /proc asked once for ns_pid and mntns (corr_proc_ns_learn) */
+	/* its mount namespace's inode, as its exec or fork record (or /proc) said; 0: unknown */
+	uint32_t mntns;
 	/* it made a successful unshare, setns, mount, umount, chroot, pivot_root or move_mount, or
 	 * its parent had before its fork: no path-shaped exemption (corr_mnt_track()) */
 	bool mnt_other;
@@ -314,7 +316,7 @@ struct fdent *corr_fd_ent(struct proc *p, int64_t fd, bool create);
 void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool audited,
 		 bool writes);
 char *corr_resolve(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path);
-uint32_t corr_proc_ns_pid(struct pyx_corr *c, struct proc *p, const char *comm);
+void corr_proc_ns_learn(struct pyx_corr *c, struct proc *p, const char *comm);
 /* The same into c->scpath[slot] (slot < CORR_PATHS): valid until the next call for that slot. */
 const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, const char *path,
 			    unsigned int slot);
@@ -325,7 +327,7 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 		    const struct corr_scpaths *sp, uint32_t uid);
 void corr_shm_free(struct pyx_corr *c);
 void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv);
-void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino);
+void corr_mnt_record(struct proc *p, uint32_t before, uint32_t mntns_ino);
 uint32_t corr_mnt_self(const char *procfs);
 void corr_ustack_text(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		      struct ctxcopy *x);

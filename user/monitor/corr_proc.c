@@ -190,46 +190,47 @@ static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
 }
 
 /*
- * A process's pid in its own pid namespace, for the rules that compare a syscall's pid argument
- * with it (self_signal, exit_sigint, core_off). Its exec or fork record says it; a process that
- * was running before the monitor started (-p, -a) has neither, so /proc is asked once, at its
- * first audit or syscall record (while it most likely still runs: a judgement can come after it
- * has exited), the last number of NSpid, and only while the pid still names a task of the
- * record's name (a pid reused since is not taken for it). 0: unknown, no exemption.
+ * What a process's exec or fork record would have said of its namespaces, for a process that was
+ * running before the monitor started (-p, -a) and so has neither record. Asked of /proc once, at
+ * its first audit or syscall record (while it most likely still runs: a judgement can come after
+ * it has exited), and taken only while the pid still names a task of the record's name (a pid
+ * reused since is not taken for it):
+ * - its pid in its own pid namespace (the last NSpid number), for the rules that compare a
+ *   syscall's pid argument with it (self_signal, exit_sigint, core_off); 0: no exemption;
+ * - its mount namespace, the one its later forks and execs are compared with (corr_mnt_record).
  */
-uint32_t corr_proc_ns_pid(struct pyx_corr *c, struct proc *p, const char *comm)
+void corr_proc_ns_learn(struct pyx_corr *c, struct proc *p, const char *comm)
 {
-	char path[64], buf[2048], *name, *ns, *last = NULL, *q;
+	const char *procfs = c->o.procfs ? c->o.procfs : "/proc";
+	char path[600], buf[2048], *name, *ns, *last = NULL, *q;
+	struct stat st;
 	size_t n;
 	ssize_t got;
 	int fd;
 
-	if (p->ns_pid || p->ns_tried)
-		return p->ns_pid;
 	p->ns_tried = true;
-	snprintf(path, sizeof(path), "%s/%u/status", c->o.procfs ? c->o.procfs : "/proc", p->pid);
+	snprintf(path, sizeof(path), "%s/%u/status", procfs, p->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return;
 	got = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (got <= 0)
-		return 0;
+		return;
 	buf[got] = 0;
 	name = strncmp(buf, "Name:\t", 6) ? NULL : buf + 6;
 	n = name ? strcspn(name, "\n") : 0;
-	if (!name || n != strnlen(comm, PYX_COMM_LEN) || memcmp(name, comm, n)) {
-		return 0;
-	}
+	if (!name || n != strnlen(comm, PYX_COMM_LEN) || memcmp(name, comm, n))
+		return;
 	ns = strstr(buf, "\nNSpid:");
-	if (!ns)
-		return 0;
-	for (q = ns + 7; *q && *q != '\n'; q++)
+	for (q = ns ? ns + 7 : ""; *q && *q != '\n'; q++)
 		if (*q >= '0' && *q <= '9' && (q[-1] == '\t' || q[-1] == ' '))
 			last = q;
-	if (last)
+	if (last && !p->ns_pid)
 		p->ns_pid = (uint32_t)strtoul(last, NULL, 10);
-	return p->ns_pid;
+	snprintf(path, sizeof(path), "%s/%u/ns/mnt", procfs, p->pid);
+	if (!p->mntns && !stat(path, &st))
+		p->mntns = (uint32_t)st.st_ino;
 }
 
 /* The directory a relative path of a syscall is taken from: the cwd for AT_FDCWD, else dirfd's
@@ -570,14 +571,21 @@ void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv)
 	}
 }
 
-/* A fork or exec record's mount namespace (the new process's): another one than the monitor's is
- * a namespace made or entered where the monitor did not see it (clone(CLONE_NEWNS), a process
- * started under unshare(1) or in a container, seen with -a or -p). 0 on either side: unknown,
- * nothing changes. Sticky, as corr_mnt_track(). */
-void corr_mnt_record(const struct pyx_corr *c, struct proc *p, uint32_t mntns_ino)
+/*
+ * A fork or exec record's mount namespace (mntns_ino, the new process's) against the one known
+ * before (before: the parent's at a fork, the process's own at an exec; 0: unknown): another one
+ * is a namespace made or entered where no traced syscall said so (clone(CLONE_NEWNS), setns by a
+ * process the monitor did not follow): the path-shaped exemptions end for it, sticky, as
+ * corr_mnt_track(). A process first seen in another namespace than the monitor's (a container
+ * under -a) is taken as it is: its paths are its own namespace's, and it loses the exemptions
+ * only when it changes namespace itself. 0 on either side: nothing changes.
+ */
+void corr_mnt_record(struct proc *p, uint32_t before, uint32_t mntns_ino)
 {
-	if (mntns_ino && c->mntns_ino && mntns_ino != c->mntns_ino)
+	if (mntns_ino && before && mntns_ino != before)
 		p->mnt_other = true;
+	if (mntns_ino)
+		p->mntns = mntns_ino;
 }
 
 /* The monitor's own mount namespace's inode (PROCFS/self/ns/mnt), 0: unknown. */
