@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <linux/netlink.h>
 
 #include "pyxcheck_syscall.h"
 #include "pyxcheck_wire.h"
@@ -1301,6 +1302,47 @@ static void t_socket(void)
 	       "S 100 openat -\n");
 }
 
+/* glibc's getaddrinfo() binds a NETLINK_ROUTE socket to { AF_NETLINK, nl_pid 0, nl_groups 0 }
+ * (check_pf.c __check_pf()): that bind, in a window of an event resolved through getaddrinfo(),
+ * and no other bind, nor that bind elsewhere */
+static void t_resolver_netlink(void)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK }, grp = nl, port = nl;
+	struct sockaddr_in lo = sin4("127.0.0.1", 0);
+
+	grp.nl_groups = 1;
+	port.nl_pid = 4242;
+	start(NULL);
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "sinii", "localhost",
+	      (int64_t)80, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, AF_NETLINK, 3 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	/* one step away, in the same window: a group, a port id, a short length, AF_INET */
+	sysc(100, 100, PYX_SC_bind, 0, 4, 0, 12, 0, 0, 0, &grp, sizeof(grp));
+	sysc(100, 100, PYX_SC_bind, 0, 5, 0, 12, 0, 0, 0, &port, sizeof(port));
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYNAME, "socket.gethostbyname", "s", "localhost");
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	/* getnameinfo's getaddrinfo() is AI_NUMERICHOST, one result: never __check_pf() */
+	audit(100, 100, PYX_EV_SOCKET_GETNAMEINFO, "socket.getnameinfo", "O", (int64_t)0);
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	expect("resolver netlink",
+	       "A 100 socket.getaddrinfo matched [socket,bind]\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.gethostbyname matched [bind]\n"
+	       "S 100 bind -\n"
+	       "A 100 socket.getnameinfo no-syscall\n"
+	       "S 100 bind unaudited after socket.getnameinfo\n"
+	       "A 100 app.other -\n"
+	       "S 100 bind unaudited after app.other\n");
+}
+
 static void t_composite(void)
 {
 	start(NULL);
@@ -2483,6 +2525,7 @@ int main(int argc, char **argv)
 	t_fexecve();
 	t_unread_program();
 	t_socket();
+	t_resolver_netlink();
 	t_composite();
 	t_lost_caps_expiry();
 	t_busy_window();

@@ -442,7 +442,7 @@ typedef void claim_fn(struct corr_claim *cl, const struct pyx_event *ev);
 typedef enum corr_cmp cmp_fn(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			     const struct corr_scpaths *sp, const char **why);
 static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_symlink,
-	claim_system, claim_argv0_exe, claim_resolver;
+	claim_system, claim_argv0_exe, claim_resolver, claim_resolver_gai;
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
@@ -643,6 +643,16 @@ static void claim_resolver(struct corr_claim *cl, const struct pyx_event *ev)
 	corr_scset_add(&cl->sc_mask, PYX_SC_connect);
 	corr_scset_add(&cl->sc_mask, PYX_SC_sendto);
 	corr_scset_add(&cl->sc_mask, PYX_SC_sendmsg);
+}
+
+/* socket.getaddrinfo, and gethostbyname/gethostbyaddr, whose name CPython resolves with
+ * getaddrinfo() (Modules/socketmodule.c setipaddr()): glibc's getaddrinfo() may also bind a
+ * NETLINK_ROUTE socket to learn the host's addresses (__check_pf(), corr_check_pf_bind(): that
+ * bind only, cmp_loader()). */
+static void claim_resolver_gai(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	claim_resolver(cl, ev);
+	corr_scset_add(&cl->sc_mask, PYX_SC_bind);
 }
 
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
@@ -1871,6 +1881,10 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	}
 	if (sc_kind(sv, SK_MAP))
 		return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
+	/* a resolver's bind is getaddrinfo()'s netlink one or not its counterpart at all: another
+	 * bind in its window stays unaudited */
+	if (sv->sc == PYX_SC_bind)
+		return corr_check_pf_bind(sv) ? CM_MATCH : CM_NOT;
 	return CM_MATCH;
 }
 
