@@ -445,3 +445,24 @@ def test_lookalikes_of_the_resolver_netlink_bind_stay_unaudited(tmp_path):
     assert got[3][1][:16] != "10" + "00" * 7
     assert all(x["syscall"] == "bind" for x in recs if x.get("verdict") == "unaudited")
     assert not [x for x in recs if x.get("verdict") == "mismatch"]
+
+
+@needs_root_bpf
+def test_uuid1_asks_uuidd_without_an_alarm(tmp_path):
+    """uuid.uuid1() -> _uuid.generate_time_safe() -> libuuid asks uuidd at /run/uuidd/request on
+    every call, with no audit event (ex_uuidd). Without uuidd, libuuid's clock file fallback
+    (/var/lib/libuuid/clock.txt, O_RDWR|O_CREAT, once per process) is a write and stays
+    flagged: it is the only finding allowed."""
+    if not _has(SYSTEM_PYTHON, "import _uuid; _uuid.generate_time_safe"):
+        pytest.skip(f"skipped: {SYSTEM_PYTHON} has no _uuid.generate_time_safe (libuuid)")
+    script = tmp_path / "uuid1.py"
+    script.write_text("import sys, uuid\nfor _ in range(5):\n    uuid.uuid1()\nsys.argv[1]\n")
+    r, recs = _monitor([SYSTEM_PYTHON, str(script), str(tmp_path)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    conn = [x for x in recs if x["type"] == "syscall" and x["syscall"] == "connect"
+            and "uuidd" in json.dumps(x["args"])]
+    assert len(conn) == 5 and all("verdict" not in x for x in conn), conn
+    bad = [x for x in alarms(recs)
+           if not (x.get("syscall") == "openat"
+                   and x["args"]["filename"] == "/var/lib/libuuid/clock.txt")]
+    assert bad == [], _show(bad)

@@ -1343,6 +1343,29 @@ static void t_resolver_netlink(void)
 	       "S 100 bind unaudited after app.other\n");
 }
 
+/* libuuid asks uuidd at /run/uuidd/request (gen_uuid.c get_uuid_via_daemon()) with no audit
+ * event: that AF_UNIX path only, not a longer one, not an abstract name */
+static void t_uuidd(void)
+{
+	struct sockaddr_un run = { .sun_family = AF_UNIX, .sun_path = "/run/uuidd/request" };
+	struct sockaddr_un var = { .sun_family = AF_UNIX, .sun_path = "/var/run/uuidd/request" };
+	struct sockaddr_un longer = { .sun_family = AF_UNIX, .sun_path = "/run/uuidd/request2" };
+	struct sockaddr_un abstract = { .sun_family = AF_UNIX, .sun_path = "\0/run/uuidd/request" };
+
+	start(NULL);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_connect, -2, 3, 0, 110, 0, 0, 0, &run, sizeof(run));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &var, sizeof(var));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &longer, sizeof(longer));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 21, 0, 0, 0, &abstract, (size_t)21);
+	expect("uuidd",
+	       "A 100 app.other -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after app.other\n"
+	       "S 100 connect unaudited after app.other\n");
+}
+
 static void t_composite(void)
 {
 	start(NULL);
@@ -2526,6 +2549,7 @@ int main(int argc, char **argv)
 	t_unread_program();
 	t_socket();
 	t_resolver_netlink();
+	t_uuidd();
 	t_composite();
 	t_lost_caps_expiry();
 	t_busy_window();

@@ -1094,6 +1094,43 @@ static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 	return false;
 }
 
+/*
+ * util-linux libuuid, libuuid/src/gen_uuid.c get_uuid_via_daemon(): uuid_generate_time_safe()
+ * asks the uuidd daemon first, on every call, at UUIDD_SOCKET_PATH (libuuid/src/uuidd.h:
+ * _PATH_RUNSTATEDIR "/uuidd/request", "/var/run/uuidd/request" in older releases). CPython's
+ * uuid.uuid1() calls it through _uuid.generate_time_safe() (Modules/_uuidmodule.c), with no
+ * audit event. Explained: an AF_UNIX connect to exactly that path (not abstract, nothing after
+ * it), as glibc's to nscd.
+ */
+static bool ex_uuidd(const struct pyx_sysview *sv)
+{
+	static const char *const paths[] = { "/run/uuidd/request", "/var/run/uuidd/request" };
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+	const struct pyx_sockaddr_view *sa;
+	unsigned int i;
+	size_t n;
+
+	if (!a || !a->present || a->fault || a->null)
+		return false;
+	sa = &a->u.sa;
+	if (sa->family != AF_UNIX || sa->abstract || sa->unnamed)
+		return false;
+	for (i = 0; i < 2; i++) {
+		n = strlen(paths[i]);
+		if (sa->unix_len >= n && !memcmp(sa->unix_path, paths[i], n) &&
+		    (sa->unix_len == n || !sa->unix_path[n]))
+			return true;
+	}
+	return false;
+}
+
+/* The connect row's exemption: glibc's nscd, libuuid's uuidd. */
+static bool ex_nscd_uuidd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			  const struct corr_view *v)
+{
+	return ex_nscd(sv, sp, v) || ex_uuidd(sv);
+}
+
 /* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
 static bool sqlite_file(const struct corr_view *v, const char *abs)
 {
