@@ -1366,6 +1366,33 @@ static void t_uuidd(void)
 	       "S 100 connect unaudited after app.other\n");
 }
 
+/* glibc's nscd socket (nscd_helper.c open_socket()) in a socket.__new__ window that made no
+ * socket(2) (SSLSocket: fileno=), from the name resolution socket.connect does before its event:
+ * not that window's counterpart; the same family claimed, or another AF_UNIX shape, is */
+static void t_nscd_socket(void)
+{
+	/* SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK */
+	const uint64_t nscd_type = 1 | 02000000 | 04000;
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 5, 1, nscd_type, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 6, 1, 1 | 02000000, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)1,
+	      (int64_t)(1 | 04000), (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 7, 1, nscd_type, 0, 0, 0, 0);
+	expect("nscd socket",
+	       "A 100 socket.__new__ no-syscall\n"
+	       "S 100 socket -\n"
+	       "A 100 socket.__new__ mismatch [socket] (family differs)\n"
+	       "S 100 socket -\n"
+	       "A 100 socket.__new__ matched [socket]\n"
+	       "S 100 socket -\n");
+}
+
 static void t_composite(void)
 {
 	start(NULL);
@@ -2550,6 +2577,7 @@ int main(int argc, char **argv)
 	t_socket();
 	t_resolver_netlink();
 	t_uuidd();
+	t_nscd_socket();
 	t_composite();
 	t_lost_caps_expiry();
 	t_busy_window();

@@ -447,7 +447,7 @@ static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
 	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-	cmp_num_family, cmp_num_type;
+	cmp_num_family, cmp_num_type, cmp_nscd_socket;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -1697,6 +1697,25 @@ NUM_CMP(sig, SIG)
 NUM_CMP(resource, RESOURCE)
 NUM_CMP(family, FAMILY)
 NUM_CMP(type, TYPE)
+
+/*
+ * glibc nscd/nscd_helper.c open_socket(): a passwd/group/hosts lookup first tries nscd on a
+ * socket(PF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0). CPython resolves a host name
+ * given to socket.connect/bind/sendto before raising their event (Modules/socketmodule.c
+ * getsockaddrarg() -> setipaddr() -> getaddrinfo()), so that socket falls in the window of the
+ * event before, which can be a socket.__new__ that made no socket(2) (fileno= given:
+ * ssl.SSLSocket._create()). Not a counterpart of a socket.__new__ that claims another family:
+ * an AF_UNIX socket is not sensitive, so nothing that would alarm is lost.
+ */
+static enum corr_cmp cmp_nscd_socket(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				     const struct corr_scpaths *sp, const char **why)
+{
+	if (sv->sc == PYX_SC_socket && (int32_t)sv->args[0].raw == AF_UNIX &&
+	    sv->args[1].raw == (SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK) && !sv->args[2].raw &&
+	    cl->has_num[CR_FAMILY] && cl->num[CR_FAMILY] != AF_UNIX)
+		return CM_NOT;
+	return CM_MATCH;
+}
 
 /* os.killpg(pgid, sig) is kill(-pgid, sig) */
 static enum corr_cmp cmp_pgid(const struct corr_claim *cl, const struct pyx_sysview *sv,
