@@ -1652,6 +1652,10 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	case PYX_SC_pivot_root:
 	case PYX_SC_move_mount:
 		return true;
+	case PYX_SC_socket:
+		/* its sensitive forms only (corr_rules.c sens_raw_socket()): AF_PACKET, SOCK_RAW,
+		 * SOCK_PACKET */
+		return args[0] == 17 || (args[1] & 0xf) == 3 || (args[1] & 0xf) == 10;
 	default:
 		return false;
 	}

@@ -53,6 +53,36 @@ def test_ctypes_open_unwinds_through_libffi_and_ctypes(tmp_path):
         assert x["origin"] == "ctypes: a C function called from Python"
 
 
+RAW_SOCKETS = r"""
+import ctypes, socket, sys
+libc = ctypes.CDLL(None)
+for family, kind, proto in ((socket.AF_INET, socket.SOCK_RAW, 1),
+                            (socket.AF_NETLINK, socket.SOCK_RAW, 0),
+                            (socket.AF_INET, socket.SOCK_DGRAM, 0)):
+    fd = libc.socket(family, kind, proto)
+    if fd >= 0:
+        libc.close(fd)
+"""
+
+
+@needs_root_bpf
+def test_raw_socket_finding_carries_its_stack(tmp_path):
+    """socket() is sensitive in its raw and packet forms (sens_raw_socket()): the BPF side takes
+    its stack as for the other sensitive syscalls, so an unaudited ctypes SOCK_RAW socket is
+    unwound through libffi like a ctypes open; a SOCK_DGRAM one is no finding."""
+    script = tmp_path / "raw_sockets.py"
+    script.write_text(RAW_SOCKETS)
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    un = unaudited(recs)
+    assert [(x["syscall"], x["args"]["family"]) for x in un] == [("socket", "AF_INET"),
+                                                                ("socket", "AF_NETLINK")], un
+    for x in un:
+        st = x.get("stack") or []
+        assert re.fullmatch(rf"libc\.so\.6{HEX} (__socket|socket){HEX}", st[0]), x
+        assert _libs(st)[:4] == ["libc", "libffi", "_ctypes", "python"], st
+        assert x["origin"] == "ctypes: a C function called from Python"
+
+
 @needs_root_bpf
 def test_c_extension_stack_names_its_function(tmp_path):
     """A C extension's init function calling open(2) and unlink(2) itself: the frame after libc

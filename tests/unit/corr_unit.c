@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <linux/netlink.h>
 
 #include "pyxcheck_syscall.h"
 #include "pyxcheck_wire.h"
@@ -1301,6 +1302,97 @@ static void t_socket(void)
 	       "S 100 openat -\n");
 }
 
+/* glibc's getaddrinfo() binds a NETLINK_ROUTE socket to { AF_NETLINK, nl_pid 0, nl_groups 0 }
+ * (check_pf.c __check_pf()): that bind, in a window of an event resolved through getaddrinfo(),
+ * and no other bind, nor that bind elsewhere */
+static void t_resolver_netlink(void)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK }, grp = nl, port = nl;
+	struct sockaddr_in lo = sin4("127.0.0.1", 0);
+
+	grp.nl_groups = 1;
+	port.nl_pid = 4242;
+	start(NULL);
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "sinii", "localhost",
+	      (int64_t)80, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, AF_NETLINK, 3 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	/* one step away, in the same window: a group, a port id, a short length, AF_INET */
+	sysc(100, 100, PYX_SC_bind, 0, 4, 0, 12, 0, 0, 0, &grp, sizeof(grp));
+	sysc(100, 100, PYX_SC_bind, 0, 5, 0, 12, 0, 0, 0, &port, sizeof(port));
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYNAME, "socket.gethostbyname", "s", "localhost");
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	/* getnameinfo's getaddrinfo() is AI_NUMERICHOST, one result: never __check_pf() */
+	audit(100, 100, PYX_EV_SOCKET_GETNAMEINFO, "socket.getnameinfo", "O", (int64_t)0);
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	expect("resolver netlink",
+	       "A 100 socket.getaddrinfo matched [socket,bind]\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "S 100 bind unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.gethostbyname matched [bind]\n"
+	       "S 100 bind -\n"
+	       "A 100 socket.getnameinfo no-syscall\n"
+	       "S 100 bind unaudited after socket.getnameinfo\n"
+	       "A 100 app.other -\n"
+	       "S 100 bind unaudited after app.other\n");
+}
+
+/* libuuid asks uuidd at /run/uuidd/request (gen_uuid.c get_uuid_via_daemon()) with no audit
+ * event: that AF_UNIX path only, not a longer one, not an abstract name */
+static void t_uuidd(void)
+{
+	struct sockaddr_un run = { .sun_family = AF_UNIX, .sun_path = "/run/uuidd/request" };
+	struct sockaddr_un var = { .sun_family = AF_UNIX, .sun_path = "/var/run/uuidd/request" };
+	struct sockaddr_un longer = { .sun_family = AF_UNIX, .sun_path = "/run/uuidd/request2" };
+	struct sockaddr_un abstract = { .sun_family = AF_UNIX, .sun_path = "\0/run/uuidd/request" };
+
+	start(NULL);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_connect, -2, 3, 0, 110, 0, 0, 0, &run, sizeof(run));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &var, sizeof(var));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &longer, sizeof(longer));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 21, 0, 0, 0, &abstract, (size_t)21);
+	expect("uuidd",
+	       "A 100 app.other -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after app.other\n"
+	       "S 100 connect unaudited after app.other\n");
+}
+
+/* glibc's nscd socket (nscd_helper.c open_socket()) in a socket.__new__ window that made no
+ * socket(2) (SSLSocket: fileno=), from the name resolution socket.connect does before its event:
+ * not that window's counterpart; the same family claimed, or another AF_UNIX shape, is */
+static void t_nscd_socket(void)
+{
+	/* SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK */
+	const uint64_t nscd_type = 1 | 02000000 | 04000;
+
+	start(NULL);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 5, 1, nscd_type, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 6, 1, 1 | 02000000, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)1,
+	      (int64_t)(1 | 04000), (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 7, 1, nscd_type, 0, 0, 0, 0);
+	expect("nscd socket",
+	       "A 100 socket.__new__ no-syscall\n"
+	       "S 100 socket -\n"
+	       "A 100 socket.__new__ mismatch [socket] (family differs)\n"
+	       "S 100 socket -\n"
+	       "A 100 socket.__new__ matched [socket]\n"
+	       "S 100 socket -\n");
+}
+
 static void t_composite(void)
 {
 	start(NULL);
@@ -2483,6 +2575,9 @@ int main(int argc, char **argv)
 	t_fexecve();
 	t_unread_program();
 	t_socket();
+	t_resolver_netlink();
+	t_uuidd();
+	t_nscd_socket();
 	t_composite();
 	t_lost_caps_expiry();
 	t_busy_window();

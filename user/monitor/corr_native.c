@@ -287,3 +287,27 @@ bool corr_ptmx_open(const struct pyx_sysview *sv, const char *abs)
 				  0100000 /* the kernel's O_LARGEFILE */)) &&
 	       abs && !strcmp(abs, "/dev/ptmx") && corr_path_literal(sv, 0, abs);
 }
+
+/* glibc sysdeps/unix/sysv/linux/check_pf.c, __check_pf(): getaddrinfo() (sysdeps/posix/
+ * getaddrinfo.c) asks the kernel for the host's addresses, for AI_ADDRCONFIG and before sorting
+ * several results (rfc3484_sort), on a socket(PF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)
+ * that it binds to a struct sockaddr_nl zeroed but for nl_family: nl_pid 0 (the kernel picks
+ * the port id), nl_groups 0 (no multicast group), sizeof (nladdr) bytes. The 12 bytes exactly,
+ * by the syscall itself (never io_uring) and read unchanged: a bind to another port id, to a
+ * multicast group or of another family is not this. */
+bool corr_check_pf_bind(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = &sv->args[1];
+	size_t i;
+
+	if (sv->sc != PYX_SC_bind || sv->io_uring || sv->changed || sv->args[2].raw != 12)
+		return false;
+	if (a->kind != PYX_AK_SOCKADDR || !a->present || a->null || a->fault || a->truncated ||
+	    a->changed || a->u.sa.family != 16 /* AF_NETLINK */ || a->u.sa.raw_len != 12)
+		return false;
+	/* nl_pad, nl_pid, nl_groups */
+	for (i = sizeof(uint16_t); i < 12; i++)
+		if (a->u.sa.raw[i])
+			return false;
+	return true;
+}

@@ -442,12 +442,12 @@ typedef void claim_fn(struct corr_claim *cl, const struct pyx_event *ev);
 typedef enum corr_cmp cmp_fn(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			     const struct corr_scpaths *sp, const char **why);
 static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_symlink,
-	claim_system, claim_argv0_exe, claim_resolver;
+	claim_system, claim_argv0_exe, claim_resolver, claim_resolver_gai;
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
 	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-	cmp_num_family, cmp_num_type;
+	cmp_num_family, cmp_num_type, cmp_nscd_socket;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -643,6 +643,16 @@ static void claim_resolver(struct corr_claim *cl, const struct pyx_event *ev)
 	corr_scset_add(&cl->sc_mask, PYX_SC_connect);
 	corr_scset_add(&cl->sc_mask, PYX_SC_sendto);
 	corr_scset_add(&cl->sc_mask, PYX_SC_sendmsg);
+}
+
+/* socket.getaddrinfo, and gethostbyname/gethostbyaddr, whose name CPython resolves with
+ * getaddrinfo() (Modules/socketmodule.c setipaddr()): glibc's getaddrinfo() may also bind a
+ * NETLINK_ROUTE socket to learn the host's addresses (__check_pf(), corr_check_pf_bind(): that
+ * bind only, cmp_loader()). */
+static void claim_resolver_gai(struct corr_claim *cl, const struct pyx_event *ev)
+{
+	claim_resolver(cl, ev);
+	corr_scset_add(&cl->sc_mask, PYX_SC_bind);
 }
 
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
@@ -1082,6 +1092,43 @@ static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		    (sa->unix_len == strlen(paths[i]) || !sa->unix_path[strlen(paths[i])]))
 			return true;
 	return false;
+}
+
+/*
+ * util-linux libuuid, libuuid/src/gen_uuid.c get_uuid_via_daemon(): uuid_generate_time_safe()
+ * asks the uuidd daemon first, on every call, at UUIDD_SOCKET_PATH (libuuid/src/uuidd.h:
+ * _PATH_RUNSTATEDIR "/uuidd/request", "/var/run/uuidd/request" in older releases). CPython's
+ * uuid.uuid1() calls it through _uuid.generate_time_safe() (Modules/_uuidmodule.c), with no
+ * audit event. Explained: an AF_UNIX connect to exactly that path (not abstract, nothing after
+ * it), as glibc's to nscd.
+ */
+static bool ex_uuidd(const struct pyx_sysview *sv)
+{
+	static const char *const paths[] = { "/run/uuidd/request", "/var/run/uuidd/request" };
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+	const struct pyx_sockaddr_view *sa;
+	unsigned int i;
+	size_t n;
+
+	if (!a || !a->present || a->fault || a->null)
+		return false;
+	sa = &a->u.sa;
+	if (sa->family != AF_UNIX || sa->abstract || sa->unnamed)
+		return false;
+	for (i = 0; i < 2; i++) {
+		n = strlen(paths[i]);
+		if (sa->unix_len >= n && !memcmp(sa->unix_path, paths[i], n) &&
+		    (sa->unix_len == n || !sa->unix_path[n]))
+			return true;
+	}
+	return false;
+}
+
+/* The connect row's exemption: glibc's nscd, libuuid's uuidd. */
+static bool ex_nscd_uuidd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			  const struct corr_view *v)
+{
+	return ex_nscd(sv, sp, v) || ex_uuidd(sv);
 }
 
 /* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
@@ -1651,6 +1698,25 @@ NUM_CMP(resource, RESOURCE)
 NUM_CMP(family, FAMILY)
 NUM_CMP(type, TYPE)
 
+/*
+ * glibc nscd/nscd_helper.c open_socket(): a passwd/group/hosts lookup first tries nscd on a
+ * socket(PF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0). CPython resolves a host name
+ * given to socket.connect/bind/sendto before raising their event (Modules/socketmodule.c
+ * getsockaddrarg() -> setipaddr() -> getaddrinfo()), so that socket falls in the window of the
+ * event before, which can be a socket.__new__ that made no socket(2) (fileno= given:
+ * ssl.SSLSocket._create()). Not a counterpart of a socket.__new__ that claims another family:
+ * an AF_UNIX socket is not sensitive, so nothing that would alarm is lost.
+ */
+static enum corr_cmp cmp_nscd_socket(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				     const struct corr_scpaths *sp, const char **why)
+{
+	if (sv->sc == PYX_SC_socket && (int32_t)sv->args[0].raw == AF_UNIX &&
+	    sv->args[1].raw == (SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK) && !sv->args[2].raw &&
+	    cl->has_num[CR_FAMILY] && cl->num[CR_FAMILY] != AF_UNIX)
+		return CM_NOT;
+	return CM_MATCH;
+}
+
 /* os.killpg(pgid, sig) is kill(-pgid, sig) */
 static enum corr_cmp cmp_pgid(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			      const struct corr_scpaths *sp, const char **why)
@@ -1871,6 +1937,10 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	}
 	if (sc_kind(sv, SK_MAP))
 		return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
+	/* a resolver's bind is getaddrinfo()'s netlink one or not its counterpart at all: another
+	 * bind in its window stays unaudited */
+	if (sv->sc == PYX_SC_bind)
+		return corr_check_pf_bind(sv) ? CM_MATCH : CM_NOT;
 	return CM_MATCH;
 }
 

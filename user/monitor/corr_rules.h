@@ -266,5 +266,6 @@ enum corr_syslib {
 };
 enum corr_syslib corr_sys_lib(const char *abs);
 bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
+bool corr_check_pf_bind(const struct pyx_sysview *sv);
 
 #endif /* PYX_CORR_RULES_H */
