@@ -112,3 +112,21 @@ def test_copied_interpreter_without_section_headers_with_the_hook_is_covered(tmp
     assert blind(recs) == []
     assert len(hook_starts(recs)) == 2
     assert findings(recs) == []
+
+
+@pytest.mark.parametrize("args", [["--version"], ["-h"], ["-Z"]], ids=["version", "help", "bad"])
+def test_hooked_python_that_raises_no_event_is_not_a_blind_spot(tmp_path, args):
+    """python3 --version, -h or a bad option exit before any audit event; the hook fires
+    hook_start at exit (preload.c's destructor), so a hooked one is not taken for a Python
+    without the hook (sweep2: 21 such blind spots in test_cmd_line/test_embed, ~35 in
+    test_asyncio); the same without the hook in its environment still is one."""
+    for hooked in (True, False):
+        script = parent_script(tmp_path, [PY311] + args, hooked)
+        script.write_text(script.read_text().replace("check=True", "check=False"))
+        recs = monitor(SYSTEM_PYTHON, script, tmp_path, tmp_path / f"o{hooked}.jsonl")
+        child = [r for r in recs if r["type"] == "process" and r.get("event") == "exec"
+                 and (r["process"].get("argv") or [None])[1:] == args]
+        assert len(child) == 1, child
+        pid = child[0]["pid"]
+        assert len([r for r in hook_starts(recs) if r["pid"] == pid]) == (1 if hooked else 0)
+        assert len([r for r in blind(recs) if r["pid"] == pid]) == (0 if hooked else 1)

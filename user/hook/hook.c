@@ -276,6 +276,19 @@ started:
 	return atomic_load(&st->status);
 }
 
+void pyx_started_at_exit(void)
+{
+	struct pyx_state *st = pyx_state();
+	int expected = 0;
+
+	/* started == 0: no probe has fired in this image (every path fires hook_start first), so
+	 * no site was rewritten into a call that a fork child could inherit without its page */
+	if (atomic_load(&st->installed) &&
+	    atomic_compare_exchange_strong(&st->started, &expected, 1))
+		pyx_fire_hook_start((__u32)getpid(), pyx_api.hexversion,
+				    (__u32)atomic_load(&st->claimed), atomic_load(&st->status));
+}
+
 int pyx_verify_started(void)
 {
 	struct pyx_state *st = pyx_state();

@@ -45,6 +45,12 @@ int pyx_install(int delivery);
  * 32-bit or x32 syscall, which the syscall tracepoints cannot see (compat_guard.c). */
 void pyx_compat_guard(void);
 
+/* At the process's exit (preload.c's destructor): a hooked Python that raised no traced event
+ * (python3 --version, -h, a bad option, a child killed right after its exec) never fired
+ * hook_start, and the monitor would take it for a Python without the hook (a blind spot): its
+ * hook is registered, so fire hook_start now if nothing did. */
+void pyx_started_at_exit(void);
+
 /* Launcher: after Py_InitializeFromConfig, verify the hook registered before and fire
  * hook_start. Same return values as pyx_install. */
 int pyx_verify_started(void);

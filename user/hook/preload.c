@@ -22,3 +22,10 @@ __attribute__((constructor)) static void pyx_preload(void)
 	pyx_compat_guard();
 	pyx_install(PYX_DELIVERY_PRELOAD);
 }
+
+/* exit(): after Py_FinalizeEx, or instead of it (--version, -h, a bad option). Not on _exit(). */
+__attribute__((destructor)) static void pyx_preload_exit(void)
+{
+	if (pyx_state()->claimed == PYX_DELIVERY_PRELOAD)
+		pyx_started_at_exit();
+}
