@@ -126,3 +126,15 @@ def test_pathlib_path_read_without_starting_a_collection(build, python):
     collection inside the hook on 3.8-3.11 and run the program's gc callbacks there)."""
     r = run([python, str(ROOT / "tests" / "hook" / "pathlib_gc.py"), str(BUILD)], timeout=120)
     assert (r.returncode, r.stdout, r.stderr) == (0, "callback ran: False\n", "")
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_finalizer_events_are_emitted(build, python, tmp_path):
+    """No garbage collection starts inside the hook (3.11 made the caller's frame object there):
+    every audit event a finalizer raises is emitted, none dropped by the busy hook."""
+    r = run([python, str(ROOT / "tests" / "hook" / "finalizer_events.py"), str(BUILD),
+             str(tmp_path)], timeout=120)
+    assert r.returncode == 0, r.stderr
+    raised, emitted = int(r.stdout.split()[1]), int(r.stdout.split()[3])
+    assert raised >= 100 and emitted == raised, r.stdout
+    assert os.listdir(tmp_path) == []

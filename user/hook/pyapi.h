@@ -107,14 +107,16 @@ struct pyx_buffer {
 
 /* Present only in some versions: PyFrame_GetCode (3.9+), the unchecked thread-state getter
  * (_PyThreadState_UncheckedGet 3.8-3.12, PyThreadState_GetUnchecked 3.13+), PyFrame_GetLasti
- * (3.11+), PyInterpreterState_Get (3.9+). */
+ * (3.11+), PyInterpreterState_Get (3.9+), PyGC_Disable/PyGC_Enable (3.10+). */
 #define PYX_API_OPT_FUNCS(X)                                                                       \
 	X(PyObject *, PyFrame_GetCode, (PyObject *))                                               \
 	X(void *, _PyThreadState_UncheckedGet, (void))                                             \
 	X(void *, PyThreadState_GetUnchecked, (void))                                              \
 	X(int, PyFrame_GetLasti, (PyObject *))                                                     \
 	X(void *, PyInterpreterState_Get, (void))                                                  \
-	X(void *, PyInterpreterState_Main, (void))
+	X(void *, PyInterpreterState_Main, (void))                                                 \
+	X(int, PyGC_Disable, (void))                                                               \
+	X(int, PyGC_Enable, (void))
 
 #define PYX_API_OBJS(X)                                                                            \
 	X(PyUnicode_Type)                                                                          \
