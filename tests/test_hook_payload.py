@@ -64,14 +64,19 @@ def test_decoded_values_are_exact(python):
                               "-9223372036854775808, 1.5, inf, -0.0, '', "
                               "'h\u00e9llo\u20ac\U0001F600']")
     assert dec["bytes"] == r"[b'', b'\x00\xff\xfe\x80abc', bytearray(b'ab\x00'), bytearray(b'')]"
+    # a view of bytes or a bytearray is read; of an array, a PEP 688 class (3.12+; before, the
+    # case is a view of bytes), released or strided: no value
+    user_view = ("Obj(type='memoryview', attrs=(), truncated=True)]"
+                 if run([python, "-c", "import sys; print(sys.version_info >= (3, 12))"]).stdout
+                 .strip() == "True" else
+                 "Obj(type='memoryview', attrs=(('value', b'u'),), truncated=False)]")
     assert dec["memoryview"] == (
         "[Obj(type='memoryview', attrs=(('value', b'/tmp'),), truncated=False), "
         "Obj(type='memoryview', attrs=(('value', b''),), truncated=False), "
-        "Obj(type='memoryview', attrs=(('value', b'\\x01\\x00\\x02\\x00'),), truncated=False), "
         "Obj(type='memoryview', attrs=(), truncated=True), "
         "Obj(type='memoryview', attrs=(), truncated=True), "
-        "[Obj(type='memoryview', attrs=(('value', b'ba'),), truncated=False)], "
-        "Obj(type='memoryview', attrs=(('value', b'u'),), truncated=False)]")
+        "Obj(type='memoryview', attrs=(), truncated=True), "
+        "[Obj(type='memoryview', attrs=(('value', b'ba'),), truncated=False)], " + user_view)
     # a pathlib path with its str cached (what io.FileIO's 'open' event gives): that str
     assert dec["pathlib"].startswith(
         "[Obj(type='PurePosixPath', attrs=(('value', '/tmp/made'),), truncated=False), "

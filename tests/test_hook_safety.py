@@ -138,3 +138,12 @@ def test_finalizer_events_are_emitted(build, python, tmp_path):
     raised, emitted = int(r.stdout.split()[1]), int(r.stdout.split()[3])
     assert raised >= 100 and emitted == raised, r.stdout
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_memoryview_of_a_cut_mmap_is_not_copied(build, python, tmp_path):
+    """Only views of bytes and bytearrays are read: one of an mmap whose file was truncated since
+    would fault (SIGBUS) in the hook, where the program itself never touches those pages."""
+    r = run([python, str(ROOT / "tests" / "hook" / "mmap_view.py"), str(BUILD), str(tmp_path)],
+            timeout=60)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "True\n", "")

@@ -128,8 +128,9 @@ CASES = [
                          pathlib.PurePosixPath("a//b/./c"), pathlib.PurePosixPath("/x", "y"),
                          pathlib.PurePosixPath("/x").parent / "z", "\u20ac")),
     ("open", "open", ("/tmp/x", "r", 524288)),
-    # os.listdir(memoryview(b"/tmp")): the bytes of a C-contiguous view (any format, as
-    # posixmodule.c path_converter() takes them); a released or strided view: no value
+    # os.listdir(memoryview(b"/tmp")): the bytes of a C-contiguous view of bytes or a bytearray
+    # (as posixmodule.c path_converter() takes them); of another exporter (an array, a PEP 688
+    # class: an mmap cut since would fault), released or strided: no value
     ("memoryview", "os.listdir", (memoryview(b"/tmp"), memoryview(b""), u16, released,
                                   memoryview(b"abcdef")[::2], [memoryview(bytearray(b"ba"))], user_view)),
     ("memoryview_1mb", "os.listdir", (memoryview(b"m" * (1 << 20)),)),

@@ -219,10 +219,12 @@ class Writer:
                     self.float_(float.__float__(o))
                 nattrs += 1
         elif t is memoryview:
-            # the bytes of a C-contiguous buffer (PyBUF_SIMPLE); a released one: no value
+            # the bytes of a C-contiguous view of bytes or a bytearray (PyBUF_SIMPLE); of
+            # another exporter (an mmap, an array, a PEP 688 class) or released: no value
             want = 1
             try:
-                data = o.tobytes() if o.c_contiguous else None
+                plain = type(o.obj) in (bytes, bytearray)
+                data = o.tobytes() if plain and o.c_contiguous else None
             except ValueError:
                 data = None
             if data is not None and self.attr_name("value"):

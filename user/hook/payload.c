@@ -687,11 +687,23 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 		 * (Objects/memoryobject.c memory_getbuf()) copies the view it already holds and
 		 * calls nothing of the object it views, so no code of the program runs; a released
 		 * memoryview or one not C-contiguous refuses (an exception, cleared: the object
-		 * without its value). PyBUF_SIMPLE gives the bytes path_converter() uses. */
+		 * without its value). PyBUF_SIMPLE gives the bytes path_converter() uses. Only a
+		 * view of bytes or a bytearray (its exporter, the 'obj' getset of the exact type:
+		 * memory_obj_get(), no code of the program): a view of an mmap whose file was cut
+		 * since would fault (SIGBUS) when copied here (review 14). */
 		struct pyx_buffer view;
+		PyObject *base = A.PyObject_GetAttrString(o, "obj");
+		int plain = base && (pyx_type(base) == A.PyBytes_Type ||
+				     pyx_type(base) == A.PyByteArray_Type);
 
+		if (base)
+			A.Py_DecRef(base);
+		else
+			A.PyErr_Clear();
 		want = 1;
-		if (A.PyObject_GetBuffer(o, &view, PYX_BUF_SIMPLE) < 0) {
+		if (!plain) {
+			/* another exporter, or a released view: the object without its value */
+		} else if (A.PyObject_GetBuffer(o, &view, PYX_BUF_SIMPLE) < 0) {
 			A.PyErr_Clear();
 		} else {
 			if (view.buf && view.len >= 0 && w_attr_name(w, "value")) {
