@@ -1644,13 +1644,7 @@ static __always_inline bool ustack_wanted(const int sc, const __u64 *args)
 	case PYX_SC_mprotect:
 	case PYX_SC_prlimit64:
 	case PYX_SC_sethostname:
-	case PYX_SC_unshare: /* PYX_SYSCALLS_MNT: always sensitive */
-	case PYX_SC_setns:
-	case PYX_SC_mount:
-	case PYX_SC_umount:
-	case PYX_SC_chroot:
-	case PYX_SC_pivot_root:
-	case PYX_SC_move_mount:
+		PYX_SYSCALLS_MNT(PYX_SC_CASE) /* always sensitive */
 		return true;
 	case PYX_SC_socket:
 		/* its sensitive forms only (corr_rules.c sens_raw_socket()): AF_PACKET, SOCK_RAW,

@@ -263,6 +263,9 @@ enum pyx_sc_id {
 #undef PYX_SC_ENUM
 	PYX_SC__COUNT,
 };
+
+/* `case PYX_SC_<name>:` for each row of a table: switch (sc) { PYX_SYSCALLS_MNT(PYX_SC_CASE) ... } */
+#define PYX_SC_CASE(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5) case PYX_SC_##name:
 /* clang-format on */
 
 #define PYX_SC_NARGS 6

@@ -556,13 +556,7 @@ void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview
 void corr_mnt_track(struct proc *p, const struct pyx_sysview *sv)
 {
 	switch (sv->sc) {
-	case PYX_SC_unshare:
-	case PYX_SC_setns:
-	case PYX_SC_mount:
-	case PYX_SC_umount:
-	case PYX_SC_chroot:
-	case PYX_SC_pivot_root:
-	case PYX_SC_move_mount:
+		PYX_SYSCALLS_MNT(PYX_SC_CASE)
 		if (sv->ret == 0 && !sv->at_entry)
 			p->mnt_other = true;
 		return;
