@@ -231,15 +231,17 @@ with open(go + ".done", "w") as f:
 """
 
 
-def start_target(tmp_path):
+def start_target(tmp_path, code=TARGET):
     (tmp_path / "ping").write_text("")
     env = dict(os.environ, LD_PRELOAD=str(LIBPYXCHECK))
-    return subprocess.Popen([sys.executable, "-c", TARGET, str(tmp_path / "go"),
+    return subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "go"),
                              str(tmp_path / "ping")], env=env)
 
 
-def test_pid_mode_follows_a_running_process_until_it_exits(tmp_path):
-    target = start_target(tmp_path)
+def pid_mode_run(tmp_path, code=TARGET):
+    """A hooked Python running code (which waits for tmp_path/go) before `pyxcheck -p PID`
+    attaches; released once its events are seen; returns its pid and the records."""
+    target = start_target(tmp_path, code)
     out = tmp_path / "out.jsonl"
     mon = subprocess.Popen([str(MONITOR), "-j", "-o", str(out), "-p", str(target.pid)])
     try:
@@ -253,7 +255,11 @@ def test_pid_mode_follows_a_running_process_until_it_exits(tmp_path):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    recs = records(out)
+    return target, records(out)
+
+
+def test_pid_mode_follows_a_running_process_until_it_exits(tmp_path):
+    target, recs = pid_mode_run(tmp_path)
     done = str(tmp_path / "go") + ".done"
     assert [x["args"]["path"] for x in recs if x["type"] == "audit" and x["event"] == "open"
             and x["pid"] == target.pid][-1] == done
@@ -458,23 +464,7 @@ def test_pid_mode_knows_the_own_pid_of_a_process_started_before_it(tmp_path):
     """-p: a process running before the monitor has no exec or fork record to give its pid in
     its pid namespace; the correlator asks /proc (NSpid) once, so its raise() is explained (the
     self_signal rule) and a tgkill of another process is not."""
-    (tmp_path / "ping").write_text("")
-    env = dict(os.environ, LD_PRELOAD=str(LIBPYXCHECK))
-    target = subprocess.Popen([sys.executable, "-c", SELF_SIGNAL_TARGET, str(tmp_path / "go"),
-                               str(tmp_path / "ping")], env=env)
-    out = tmp_path / "out.jsonl"
-    mon = subprocess.Popen([str(MONITOR), "-j", "-o", str(out), "-p", str(target.pid)])
-    try:
-        wait_for(out_has(out, lambda x: x["type"] == "audit" and x["pid"] == target.pid),
-                 "the target's events")
-        (tmp_path / "go").write_text("")
-        assert target.wait(timeout=60) == 0
-        assert mon.wait(timeout=60) == 0
-    finally:
-        for p in (target, mon):
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+    target, recs = pid_mode_run(tmp_path, SELF_SIGNAL_TARGET)
     kills = [(x["args"]["tgid"] == target.pid, x["args"]["sig"], x.get("verdict"))
-             for x in records(out) if x["type"] == "syscall" and x["syscall"] == "tgkill"]
+             for x in recs if x["type"] == "syscall" and x["syscall"] == "tgkill"]
     assert kills == [(True, "SIGUSR1", None), (False, "SIGKILL", "unaudited")], kills
