@@ -39,6 +39,19 @@ WORKLOADS = ("open", "connect", "spawn", "startup")
 CONFIGS = "ABCDE"
 NAMES = {"A": "untraced", "B": "pyxcheck", "C": "bpftrace", "D": "strace -f",
          "E": "audit hook logger"}
+
+
+def ensure_tracefs():
+    """bpftrace needs tracefs, which a fresh machine of this kind does not mount at boot (the
+    monitor mounts it itself, capture_loader.c's ensure_tracefs()); mount it as the monitor would,
+    so that the bench's first bpftrace figure does not fail with "tracepoint not found"."""
+    if os.path.isdir("/sys/kernel/tracing/events") or os.path.isdir("/sys/kernel/debug/tracing/events"):
+        return
+    if os.geteuid() == 0:
+        subprocess.run(["mount", "-t", "tracefs", "tracefs", "/sys/kernel/tracing"], check=False)
+
+
+ensure_tracefs()
 TRACEFS = next((p for p in ("/sys/kernel/tracing/events/syscalls",
                             "/sys/kernel/debug/tracing/events/syscalls")
                 if os.path.isdir(p)), None)
