@@ -167,6 +167,21 @@ struct {
 	__type(value, __u8);
 } monitored SEC(".maps");
 
+/* Issue 10: a filter in front of `monitored`, one bit per tgid below pid_max (the loader sizes
+ * it: pid_max / 64 words). A clear bit means "not in the set"; a set one, "look it up". Every
+ * traced syscall of every process asks (with -a, and with the raw tracepoints of a CLI session),
+ * and nearly all are not monitored: one inlined array load instead of a hash lookup (jhash and a
+ * bucket walk) each time. Bits are set before an insert and cleared after the delete, with
+ * atomics: the BPF side and the loader (-p, through an mmap of this map) share words. A tgid at
+ * or above the size (pid_max raised after the load) is looked up as before. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PYX_MAX_PIDS / 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} monitored_bits SEC(".maps");
+
 struct sc_stash {
 	__u64 enter_ns;
 	__u64 args[PYX_SC_NARGS];
@@ -472,9 +487,49 @@ static __always_inline __u8 kind_of(__u32 sc, __u32 i)
 	return ((const __u8 *)sc_kinds)[at];
 }
 
+static __always_inline __u64 *monitored_word(__u32 tgid)
+{
+	__u32 w = tgid / 64;
+
+	return bpf_map_lookup_elem(&monitored_bits, &w);
+}
+
+/* tgid is surely not monitored: its bit is clear. An exit asks only this (its entry kept
+ * something only for a monitored process, which stays in the set until it exits). */
+static __always_inline bool monitored_clear(__u32 tgid)
+{
+	__u64 *w = monitored_word(tgid);
+
+	return w && !(*w & (1ULL << (tgid & 63)));
+}
+
 static __always_inline bool is_monitored(__u32 tgid)
 {
+	if (monitored_clear(tgid))
+		return false;
 	return bpf_map_lookup_elem(&monitored, &tgid) != NULL;
+}
+
+/* bpf_map_update_elem() on `monitored`, its bit set first: a reader that sees the entry must
+ * not find the bit clear. A failed insert leaves the bit set (a lookup that finds nothing). */
+static __always_inline long monitored_add(__u32 tgid, __u64 flags)
+{
+	__u64 *w = monitored_word(tgid);
+	__u8 one = 1;
+
+	if (w)
+		__sync_fetch_and_or(w, 1ULL << (tgid & 63));
+	return bpf_map_update_elem(&monitored, &tgid, &one, flags);
+}
+
+/* The last thread of tgid has exited: nothing can add it again until the pid is freed. */
+static __always_inline void monitored_del(__u32 tgid)
+{
+	__u64 *w = monitored_word(tgid);
+
+	bpf_map_delete_elem(&monitored, &tgid);
+	if (w)
+		__sync_fetch_and_and(w, ~(1ULL << (tgid & 63)));
 }
 
 /* Wake the reader only for a batch; its poll timeout picks up the rest. A wake-up is sent when
@@ -787,8 +842,6 @@ static __always_inline void *scratch_take(void *map, int kind, __u64 **busy)
 static __always_inline int usdt_admit_id(__u64 id)
 {
 	__u32 tgid = id >> 32;
-	__u8 one = 1;
-
 	long err;
 
 	if (is_monitored(tgid))
@@ -796,7 +849,7 @@ static __always_inline int usdt_admit_id(__u64 id)
 	if (!monitor_all)
 		return 0;
 	/* A process that cannot join still has its events sent; each failed try is counted. */
-	err = bpf_map_update_elem(&monitored, &tgid, &one, BPF_NOEXIST);
+	err = monitored_add(tgid, BPF_NOEXIST);
 	if (err && err != -17 /* EEXIST: another thread of it joined first */) {
 		lose(PYX_STREAM_UNMONITORED);
 		return ADMIT_OUT;
@@ -2162,8 +2215,11 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, const
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                      \
 	{                                                                                          \
-		return sc_exit(ctx, PYX_SC_##name, ctx->ret, bpf_get_current_pid_tgid(), NULL,     \
-			       false);                                                             \
+		__u64 id = bpf_get_current_pid_tgid();                                             \
+                                                                                                   \
+		if (monitored_clear(id >> 32))                                                     \
+			return 0;                                                                  \
+		return sc_exit(ctx, PYX_SC_##name, ctx->ret, id, NULL, false);                     \
 	}
 PYX_SYSCALLS(PYX_SC_PROGS)
 #undef PYX_SC_PROGS
@@ -2217,11 +2273,15 @@ int tp_sys_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint")
 int tp_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	int sc = tp_row(ctx);
+	__u64 id = bpf_get_current_pid_tgid();
+	int sc;
 
+	if (monitored_clear(id >> 32))
+		return 0;
+	sc = tp_row(ctx);
 	if (sc < 0)
 		return 0;
-	return sc_exit(ctx, sc, ctx->ret, bpf_get_current_pid_tgid(), NULL, true);
+	return sc_exit(ctx, sc, ctx->ret, id, NULL, true);
 }
 
 /*
@@ -2250,13 +2310,14 @@ static __always_inline bool in_compat_syscall(struct task_struct *task)
 }
 
 /* The traced row of this syscall number in a monitored process, or -1. The row comes first: most
- * syscalls (a Python open loop's fstat, ioctl, lseek and close, and every syscall of the other
- * processes) are not traced, and a load from the table is far cheaper than the hash lookup of
- * the monitored set. A 32-bit syscall is counted whatever its number. At the exit (count_compat
- * false) the monitored set is not looked up, as tp_sys_exit and the exit_X programs do not: an
- * exit sends only what its entry kept (the stash, the in-flight slot, exec_stash), which the
- * entry kept for a monitored process only, and a process leaves the set only when it exits
- * (sched_exit). One hash lookup less per traced syscall. */
+ * syscalls (a Python open loop's fstat, ioctl, lseek and close) are not traced, and a load from
+ * the table is the cheapest test; then the tgid's bit in monitored_bits, which turns away every
+ * other process's traced syscall with one more load. A 32-bit syscall is counted whatever its
+ * number. At the exit (count_compat false) the monitored set itself is not looked up, as
+ * tp_sys_exit and the exit_X programs do not: an exit sends only what its entry kept (the stash,
+ * the in-flight slot, exec_stash), which the entry kept for a monitored process only, and a
+ * process leaves the set only when it exits (sched_exit). One hash lookup less per traced
+ * syscall. */
 static __always_inline int raw_row(struct task_struct *task, long nr, bool count_compat, __u64 *id,
 				   struct thread_state **ts, bool cast)
 {
@@ -2272,6 +2333,8 @@ static __always_inline int raw_row(struct task_struct *task, long nr, bool count
 	if (!compat && !sc)
 		return -1;
 	*id = pyx_task_pid_tgid(task);
+	if (monitored_clear(*id >> 32))
+		return -1;
 	if (!count_compat)
 		return compat ? -1 : sc - 1;
 	/* A row read at entry needs the thread's slot anyway (sc_enter()): a slot marked monitored
@@ -2451,7 +2514,6 @@ int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 	struct proc_buf *b;
 	__u64 *busy;
 	bool thread, unmonitored = false;
-	__u8 one = 1;
 
 	if (!is_monitored(tgid))
 		return 0;
@@ -2460,7 +2522,7 @@ int sched_fork(struct bpf_raw_tracepoint_args *ctx)
 	 * thread), and a child taken for a thread would never join the monitored set. */
 	thread = (__u32)BPF_CORE_READ((struct task_struct *)ctx->args[1], tgid) == tgid;
 	/* A full set must not hide the child silently: counted, reported in-band, and flagged. */
-	if (!thread && bpf_map_update_elem(&monitored, &child, &one, BPF_ANY)) {
+	if (!thread && monitored_add(child, BPF_ANY)) {
 		lose(PYX_STREAM_UNMONITORED);
 		unmonitored = true;
 	}
@@ -2691,7 +2753,7 @@ int sched_exit(struct bpf_raw_tracepoint_args *ctx)
 		group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
 	if (!group_dead)
 		return 0;
-	bpf_map_delete_elem(&monitored, &tgid);
+	monitored_del(tgid);
 	b = proc_begin(PYX_PROC_EXIT, &busy);
 	if (!b)
 		return 0;

@@ -60,6 +60,8 @@ struct pyx_loader {
 	size_t ntp_links;
 	bool shared_tp;
 	bool sc_on[PYX_SC__COUNT], sc_exit_on[PYX_SC__COUNT];
+	uint64_t *monitored_bits; /* the BPF side's monitored_bits, mapped shared (-p adds) */
+	size_t monitored_bits_len;
 	pyx_record_fn fn;
 	void *fn_ctx;
 	int handled;
@@ -843,9 +845,30 @@ static int size_monitored(struct pyxcheck_bpf *skel)
 			fclose(f);
 	}
 	err = bpf_map__set_max_entries(skel->maps.monitored, max);
+	if (!err) /* one bit per tgid below max: the BPF side's filter in front of the set */
+		err = bpf_map__set_max_entries(skel->maps.monitored_bits, (max + 63) / 64);
 	if (err)
 		fprintf(stderr, "failed to size the monitored set: %s\n", strerror(-err));
 	return err;
+}
+
+/* The loader's view of monitored_bits, for pyx_loader_add_pid(). */
+static int map_monitored_bits(struct pyx_loader *ld)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)bpf_map__max_entries(ld->skel->maps.monitored_bits) * sizeof(uint64_t);
+	void *m;
+
+	len = (len + page - 1) / page * page;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(ld->skel->maps.monitored_bits), 0);
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "failed to map the monitored set's filter: %s\n", strerror(errno));
+		return -errno;
+	}
+	ld->monitored_bits = m;
+	ld->monitored_bits_len = len;
+	return 0;
 }
 
 static int handle_record(void *ctx, void *data, size_t size)
@@ -1005,6 +1028,9 @@ static int loader_open(struct pyx_loader **out, const struct pyx_loader_opts *op
 		goto cleanup;
 	}
 	dump_insns(ld->skel->obj);
+	err = map_monitored_bits(ld);
+	if (err)
+		goto cleanup;
 	if (ld->use_multi) {
 		err = pyx_usdt_specs_new(ld->skel->obj, &ld->specs);
 		if (err) {
@@ -1120,6 +1146,15 @@ int pyx_loader_add_pid(struct pyx_loader *ld, pid_t pid)
 	err = tgid_of(pid, &tgid);
 	if (err)
 		return err;
+	/* The tgid's bit first (the BPF side's order, monitored_add()), with an atomic on the
+	 * shared mapping: a read-modify-write through the map API would race the BPF side's
+	 * updates of the other 63 tgids of the word, and could clear a forked child's bit. */
+	if (tgid / 64 < bpf_map__max_entries(ld->skel->maps.monitored_bits)) {
+		if (!ld->monitored_bits)
+			return -ENOMEM;
+		__atomic_fetch_or(&ld->monitored_bits[tgid / 64], 1ULL << (tgid % 64),
+				  __ATOMIC_SEQ_CST);
+	}
 	err = bpf_map__update_elem(ld->skel->maps.monitored, &tgid, sizeof(tgid), &one, sizeof(one),
 				   BPF_ANY);
 	return err;
@@ -1270,6 +1305,8 @@ void pyx_loader_destroy(struct pyx_loader *ld)
 	free(ld->tp_links);
 	free(ld->links);
 	ring_buffer__free(ld->rb);
+	if (ld->monitored_bits)
+		munmap(ld->monitored_bits, ld->monitored_bits_len);
 	pyxcheck_bpf__destroy(ld->skel);
 	free(ld);
 }
