@@ -20,6 +20,10 @@ side in one run, printed as a table with the load average.
             start-up
   attach    `pyxcheck -a -v` until "probes attached" / bpftrace one tracepoint until its -c
             child runs
+The hook goal is also counted in instructions (valgrind's callgrind, repeatable whatever the
+load; printed below the table, not a goal): what the idle hook adds per open-loop iteration and
+per import-heavy start-up, and how much of that runs in libpyxcheck.so itself. The rest is
+CPython's: once any audit hook exists, PySys_Audit() builds every event's argument tuple.
 Every workload of a goal runs in the same rounds, alternated (the order rotates per round where it
 could bias); medians reported. Before every measurement the benchmark waits until no process of
 this build's pyxcheck runs (the background detacher of the previous run holds its probes and
@@ -31,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import signal
 import statistics
 import subprocess
@@ -282,6 +287,39 @@ def g_hook(build, n, k, path, res, r):
         res[name]["startup"].append(startup(env, k))
 
 
+def callgrind(argv, env, out):
+    """(instructions in all, instructions in libpyxcheck.so itself) of argv under callgrind;
+    callgrind_annotate names the object only on some lines, the hook's sources on all"""
+    r = run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + argv, env=env)
+    m = re.search(r"Collected : (\d+)", r.stderr)
+    if r.returncode or not m:
+        sys.exit(f"bench: callgrind failed on {argv}: {r.stderr[-500:]}")
+    ann = run(["callgrind_annotate", "--threshold=100", out], check=True).stdout
+    own = sum(int(x.replace(",", "")) for x in
+              re.findall(r"^\s*([\d,]+) .*(?:user/hook/|libpyxcheck\.so\]$)", ann, re.M))
+    return int(m.group(1)), own
+
+
+def g_hook_insns(build, path, tmp):
+    """The idle hook in instructions: per open-loop iteration (the difference of two loop
+    lengths, so start-up cancels) and per import-heavy start-up, with libpyxcheck.so's share."""
+    if run(["sh", "-c", "command -v valgrind"]).returncode:
+        return None
+    res = {}
+    n1, n2 = 2000, 12000
+    # a fixed hash seed: the same instructions for the same run, whatever the seed would pick
+    for name, env in (("none", clean_env(PYTHONHASHSEED="0")),
+                      ("idle", clean_env(PYTHONHASHSEED="0",
+                                         LD_PRELOAD=str(build / "libpyxcheck.so")))):
+        out = os.path.join(tmp, f"cg.{name}")
+        a, own_a = callgrind([PYTHON, "-I", WORKLOAD, "open", str(n1), path], env, out)
+        b, own_b = callgrind([PYTHON, "-I", WORKLOAD, "open", str(n2), path], env, out)
+        st, own_st = callgrind([PYTHON, "-I", "-c", IMPORTS], env, out)
+        res[name] = {"open": (b - a) / (n2 - n1), "open_own": (own_b - own_a) / (n2 - n1),
+                     "startup": st, "startup_own": own_st}
+    return res
+
+
 def g_lost(build, tmp):
     """The stdlib tests with the output read through a pipe paused 6 s. With a COMMAND the
     records go to stderr (strace's convention, docs/cli.md), so stderr is the pipe."""
@@ -388,6 +426,7 @@ def main():
         print(f"bench: goals round {r + 1}/{opt.rounds} done "
               f"({time.monotonic() - t_start:.0f} s)", file=sys.stderr)
     lost = g_lost(build, tmpd.name) if "lost" not in skip else None
+    insns = g_hook_insns(build, path, tmpd.name) if "hook" not in skip else None
     load_end = os.getloadavg()
     loads.append(load_end[0])
 
@@ -466,13 +505,22 @@ def main():
         gs = "" if goal is None or not g else (f"<= {goal:g}" if g != "lost" else "0")
         rs = f"{ratio * 100:.1f}%" if g == "lost" else f"{ratio:.2f}"
         print(f"| {g:<9} | {what:<62} | {fig:<66} | {rs:>7} | {gs:>6} | {met:<6} |")
+    if insns:
+        n, i = insns["none"], insns["idle"]
+        print()
+        print("hook, in instructions (callgrind): idle hook / no hook")
+        for k, unit_ in (("open", "per open-loop iteration"), ("startup", "per start-up")):
+            add = i[k] - n[k]
+            print(f"  {unit_}: {i[k]:,.0f} / {n[k]:,.0f} (+{add:,.0f}, {i[k] / n[k]:.4f}); "
+                  f"in libpyxcheck.so: {i[k + '_own']:,.0f} "
+                  f"({i[k + '_own'] / add * 100 if add > 0 else 0:.0f}% of the added)")
     print(f"\ntotal time: {time.monotonic() - t_start:.0f} s")
     if opt.json:
         with open(opt.json, "w") as f:
             json.dump({"cli": cli, "attach": att, "open": opn, "cpu": cpu, "units": units,
                        "unrelated": unrel, "hook": hook, "lost": lost, "loads": loads,
                        "load_start": load_start, "load_end": load_end,
-                       "rows": rows}, f, indent=1)
+                       "hook_insns": insns, "rows": rows}, f, indent=1)
 
 
 if __name__ == "__main__":
