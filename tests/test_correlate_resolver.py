@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Host names that socket.connect/connect_ex/sendto/bind resolve before their event
+"""Host names that socket.connect/connect_ex/sendto/sendmsg/bind resolve before their event
 (Modules/socketmodule.c getsockaddrarg() -> setipaddr() -> getaddrinfo(), then PySys_Audit()):
 glibc's nameserver connect, and for several results __check_pf()'s netlink socket and bind and
 rfc3484_sort()'s connects, are explained by the socket event that names the host, and by nothing
@@ -7,8 +7,9 @@ else (docs/correlation.md, "Host names resolved before their event").
 
 The lookups go to a DNS server of this test on a loopback address, named by a resolv.conf that a
 private mount namespace binds over /etc/resolv.conf for the monitor and its Python alike (the
-machine's own resolver may answer nothing): names starting with "nx" get NXDOMAIN, any other name
-two A records, 127.0.0.2 and 127.0.0.3 (two results: glibc sorts them)."""
+machine's own resolver may answer nothing; the hosts line of nsswitch.conf is "files dns"
+there): names starting with "nx" get NXDOMAIN, any other name two A records, 127.0.0.2 and
+127.0.0.3 (two results: glibc sorts them)."""
 import json
 import random
 import shutil
@@ -85,9 +86,19 @@ def _monitor(dns, script, tmp_path):
         pytest.skip("skipped: needs unshare(1) (util-linux) for a private /etc/resolv.conf")
     conf = tmp_path / "resolv.conf"
     conf.write_text(f"nameserver {dns.addr}\n")
+    # glibc's own files and DNS only: an NSS module of the machine's (systemd's "resolve",
+    # "mdns") would ask a daemon of its own instead
+    nss = tmp_path / "nsswitch.conf"
+    try:
+        with open("/etc/nsswitch.conf") as f:
+            lines = [x for x in f.read().splitlines() if not x.startswith("hosts:")]
+    except FileNotFoundError:
+        lines = []
+    nss.write_text("\n".join(lines + ["hosts: files dns"]) + "\n")
     out = tmp_path / "o.jsonl"
-    inner = (f"mount --bind {conf} /etc/resolv.conf && exec {MONITOR} -j -o {out} -- "
-             f"{SYSTEM_PYTHON} {script} {dns.addr}")
+    inner = (f"mount --bind {conf} /etc/resolv.conf && "
+             f"{{ [ ! -e /etc/nsswitch.conf ] || mount --bind {nss} /etc/nsswitch.conf; }} && "
+             f"exec {MONITOR} -j -o {out} -- {SYSTEM_PYTHON} {script} {dns.addr}")
     r = run(["unshare", "-m", "--propagation", "private", "sh", "-c", inner], timeout=180)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
