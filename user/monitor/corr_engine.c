@@ -962,6 +962,18 @@ static bool exec_failed_unread(const struct pyx_sysview *sv)
 	return true;
 }
 
+/* Held resolver syscalls (RESOLVER_PRE_MAX) wait while the thread does only what the resolver
+ * does: anything else (a flagged syscall of another shape too, a record that cannot vouch for
+ * its arguments), or one more than a lookup makes (pre: sv is to be held), means that the event
+ * that follows is not the one they were made for. */
+static bool pend_ends(const struct thread *th, const struct pyx_sysview *sv, bool pre, bool flagged,
+		      bool unvouched)
+{
+	if (pre)
+		return th->npend >= RESOLVER_PRE_MAX;
+	return flagged || unvouched || sv->changed || !corr_resolver_shape(sv);
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -1081,12 +1093,7 @@ judged:
 		pre = !explained && !th->uncertain && !sv->changed &&
 		      corr_resolver_pre_shape(sv, &view);
 	}
-	/* Held resolver syscalls wait while the thread does only what the resolver does: anything
-	 * else (a flagged syscall of another shape too), or one more than a lookup makes, means the
-	 * event that follows is not the one they were made for. */
-	if (th->npend &&
-	    (pre ? th->npend >= RESOLVER_PRE_MAX
-		 : (sensitive && !explained) || unvouched || !corr_resolver_shape(sv))) {
+	if (th->npend && pend_ends(th, sv, pre, sensitive && !explained, unvouched)) {
 		pend_settle(c, th, false);
 		release(c, th);
 		pre = false;
