@@ -26,6 +26,7 @@
 
 static int checks;
 static char procfs[512];
+static char resolv_conf[600]; /* t_resolver_pre's /etc/resolv.conf */
 
 /* ---- transcript ---- */
 
@@ -48,6 +49,8 @@ static const char *vname(enum pyx_corr_verdict v)
 
 /* the frame of an unaudited syscall's context too (t_claim_keep) */
 static bool show_frame;
+/* the reason of an unaudited or indeterminate syscall too (t_resolver_pre) */
+static bool show_why;
 /* the function of the audit records built next (the file is "evil.py") */
 static const char *cur_func = "main";
 static const char *cur_file = "evil.py"; /* ... and their file */
@@ -103,6 +106,8 @@ static int on_item(void *ctx, const struct pyx_corr_item *it)
 			say(" after %s", it->context->has_event ? it->context->event : "nothing");
 		if (it->verdict == PYX_V_UNAUDITED && show_frame)
 			say(" in %s:%s", it->context->file, it->context->function);
+		if (show_why && it->why)
+			say(" (%s)", it->why);
 		say("\n");
 		break;
 	}
@@ -1343,6 +1348,162 @@ static void t_resolver_netlink(void)
 	       "S 100 bind unaudited after app.other\n");
 }
 
+/*
+ * socket.connect/bind/sendto/sendmsg resolve a host name before their event
+ * (socketmodule.c setipaddr() -> getaddrinfo(), then PySys_Audit()): glibc's connects to the
+ * nameservers of resolv.conf, and for several results __check_pf()'s netlink socket and bind and
+ * rfc3484_sort()'s port-0 and AF_UNSPEC connects, are held for the thread's next event, which
+ * explains them when it names a host name. Everything else stays unaudited: a numeric host, a
+ * name glibc reads as a number, another address or port, a run cut by another syscall, another
+ * thread's event, more than 32, a wait past 30 s, a lookup whose event never comes.
+ */
+#define PRE_WHY                                                                                       \
+	"a name-server connect (or netlink query) of glibc's resolver that no socket event naming a " \
+	"host name followed"
+
+static void t_resolver_pre(void)
+{
+	struct pyx_corr_opts o = { .procfs = procfs, .resolv_conf = resolv_conf };
+	struct sockaddr_in ns = sin4("10.0.0.53", 53), ns2 = sin4("10.0.0.54", 53);
+	struct sockaddr_in other = sin4("10.0.0.99", 53), ns80 = sin4("10.0.0.53", 80);
+	struct sockaddr_in r1 = sin4("192.0.2.1", 0), r2 = sin4("192.0.2.2", 0);
+	struct sockaddr_in dst = sin4("192.0.2.1", 5432);
+	struct sockaddr_in6 ns6 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	const uint64_t dgram = 2 | 02000000 | 04000, nl_raw = 3 | 02000000;
+	FILE *f = fopen(resolv_conf, "w");
+	unsigned int i;
+
+	if (!f) {
+		perror("resolv.conf");
+		exit(1);
+	}
+	/* a comment, a bad address (skipped), two servers, then a fourth past MAXNS */
+	fputs("# test\nnameserver nonsense\nnameserver 10.0.0.53\nnameserver fd00::53%eth0\n"
+	      "nameserver 10.0.0.54\nnameserver 10.0.0.99\n",
+	      f);
+	fclose(f);
+	inet_pton(AF_INET6, "fd00::53", &ns6.sin6_addr);
+	show_why = true;
+	start(&o);
+	/* 1. a genuine lookup with two results, then the event naming the host */
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)2,
+	      (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, 2, 1 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0, 0, 0, 0, "/etc/hosts");
+	sysc(100, 100, PYX_SC_socket, 4, 2, dgram, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 28, 0, 0, 0, &ns6, sizeof(ns6));
+	sysc(100, 100, PYX_SC_socket, 4, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 4, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 4, 2, 2 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &unspec, sizeof(unspec));
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &r2, sizeof(r2));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "db.example",
+	      (int64_t)5432);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &dst, sizeof(dst));
+	/* 2. a failed lookup: CPython raises no event, the next one is another */
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns2, sizeof(ns2));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	/* 3. numeric hosts, and names glibc reads as numbers: no lookup */
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "192.0.2.1",
+	      (int64_t)5432);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	audit(100, 100, PYX_EV_SOCKET_SENDTO, "socket.sendto", "OT", (int64_t)3, "127.1",
+	      (int64_t)53);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	audit(100, 100, PYX_EV_SOCKET_BIND, "socket.bind", "OT", (int64_t)3, "fe80::1%lo",
+	      (int64_t)0);
+	/* 4. not a resolver's: a server past MAXNS, port 80; a run cut by a chdir */
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &other, sizeof(other));
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns80, sizeof(ns80));
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_chdir, 0, 0, 0, 0, 0, 0, 0, "/tmp");
+	audit(100, 100, PYX_EV_SOCKET_SENDMSG, "socket.sendmsg", "OT", (int64_t)3, "x.example",
+	      (int64_t)53);
+	/* 5. another thread's event explains nothing of this one */
+	sysc(100, 101, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "x.example",
+	      (int64_t)1);
+	audit(100, 101, PYX_EVENT_UNKNOWN, "app.other", "");
+	expect("resolver before its event",
+	       "A 100 socket.__new__ matched [socket,socket,socket,socket]\n"
+	       "S 100 socket -\n"
+	       "S 100 openat -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "A 100 socket.connect matched [connect,connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.connect (" PRE_WHY
+	       ")\n"
+	       "A 100 app.other -\n"
+	       "S 100 connect unaudited after app.other (" PRE_WHY
+	       ")\n"
+	       "A 100 socket.connect mismatch [connect] (another socket)\n"
+	       "S 100 connect unaudited after socket.connect (" PRE_WHY
+	       ")\n"
+	       "A 100 socket.sendto no-syscall\n"
+	       "S 100 connect unaudited after socket.sendto (" PRE_WHY
+	       ")\n"
+	       "A 100 socket.bind no-syscall\n"
+	       "S 100 connect unaudited after socket.bind\n"
+	       "S 100 connect unaudited after socket.bind\n"
+	       "S 100 connect unaudited after socket.bind (" PRE_WHY
+	       ")\n"
+	       "S 100 chdir -\n"
+	       "A 100 socket.sendmsg no-syscall\n"
+	       "S 101 connect unaudited after nothing (" PRE_WHY
+	       ")\n"
+	       "A 101 app.other -\n"
+	       "A 100 socket.connect no-syscall\n");
+
+	/* 6. at most 32 for one event; 7. held 30 s at most; 8. records lost after it */
+	start(&o);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	for (i = 0; i < 33; i++)
+		sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "x.example",
+	      (int64_t)1);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	pyx_corr_tick(C, now + 30000000000ull);
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "x.example",
+	      (int64_t)1);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	pyx_corr_note_loss(C, now);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	{
+		char want[16384];
+		size_t n = 0;
+
+		n += snprintf(want + n, sizeof(want) - n, "A 100 app.other -\n");
+		for (i = 0; i < 32; i++)
+			n += snprintf(want + n, sizeof(want) - n,
+				      "S 100 connect unaudited after app.other (%s)\n", PRE_WHY);
+		snprintf(want + n, sizeof(want) - n,
+			 "S 100 connect unaudited after app.other\n"
+			 "A 100 socket.connect mismatch [connect] (another socket)\n"
+			 "S 100 connect unaudited after socket.connect (%s)\n"
+			 "A 100 socket.connect indeterminate [connect] (records were lost while "
+			 "its window was open)\n"
+			 "S 100 connect indeterminate (records were lost after it: the event that "
+			 "would explain it may be among them)\n"
+			 "A 100 app.other -\n",
+			 PRE_WHY);
+		expect("resolver before its event: bounds", want);
+	}
+	show_why = false;
+}
+
 /* libuuid asks uuidd at /run/uuidd/request (gen_uuid.c get_uuid_via_daemon()) with no audit
  * event: that AF_UNIX path only, not a longer one, not an abstract name */
 static void t_uuidd(void)
@@ -2545,6 +2706,7 @@ int main(int argc, char **argv)
 	}
 	/* a fake /proc: pid 100 runs in /work */
 	snprintf(procfs, sizeof(procfs), "%s/proc", argv[1]);
+	snprintf(resolv_conf, sizeof(resolv_conf), "%s/resolv.conf", argv[1]);
 	snprintf(dir, sizeof(dir), "%s/100", procfs);
 	mkdir(procfs, 0755);
 	mkdir(dir, 0755);
@@ -2576,6 +2738,7 @@ int main(int argc, char **argv)
 	t_unread_program();
 	t_socket();
 	t_resolver_netlink();
+	t_resolver_pre();
 	t_uuidd();
 	t_nscd_socket();
 	t_composite();

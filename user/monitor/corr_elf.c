@@ -12,7 +12,7 @@
  *
  * The file comes from a monitored process, which may be hostile: every read is a bounded pread
  * checked against the file size, loops are bounded, and the open never blocks (see
- * open_untrusted_reg). Results are cached by (device, inode, mtime, size), since the same few
+ * corr_open_untrusted_reg). Results are cached by (device, inode, mtime, size), since the same few
  * binaries (sh, python3) are exec'd over and over.
  */
 #ifndef _GNU_SOURCE
@@ -247,7 +247,7 @@ static int inspect(int fd, uint64_t size, char *why, size_t n, bool *no_interp)
  * opens changes nothing. O_NONBLOCK as a second guard. Returns the fd, or -1 with errno set
  * (EINVAL: not a regular file).
  */
-static int open_untrusted_reg(const char *path, struct stat *st)
+int corr_open_untrusted_reg(const char *path, struct stat *st)
 {
 	char self[64];
 	int pfd, fd;
@@ -278,7 +278,7 @@ int corr_elf_is_python(const char *path, char *why, size_t n, bool *no_interp)
 	if (!no_interp)
 		no_interp = &ni;
 	*no_interp = false;
-	fd = open_untrusted_reg(path, &st);
+	fd = corr_open_untrusted_reg(path, &st);
 	if (fd < 0)
 		return errno == EINVAL ? 0 : -1;
 	for (i = 0; i < ncache; i++) {

@@ -13,4 +13,10 @@
  */
 int corr_elf_is_python(const char *path, char *why, size_t n, bool *no_interp);
 
+struct stat;
+/* Open a regular file for reading without ever blocking or touching a device (O_PATH, fstat,
+ * then the very inode through /proc/self/fd): the fd, or -1 with errno (EINVAL: not a regular
+ * file). st is filled in. */
+int corr_open_untrusted_reg(const char *path, struct stat *st);
+
 #endif /* PYX_CORR_ELF_H */

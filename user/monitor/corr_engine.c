@@ -26,6 +26,18 @@
  */
 #define COMPOSITE_GAP_NS (50ull * 1000000ull)
 #define COMPOSITE_SUB_BUDGET 1
+/*
+ * socket.connect/bind/sendto/sendmsg resolve a host name inside the call, before raising their
+ * event (Modules/socketmodule.c getsockaddrarg() -> setipaddr() -> getaddrinfo(), then
+ * PySys_Audit()): glibc's resolver's syscalls come before the event that explains them. So an
+ * unexplained syscall of one of its exact shapes (corr_resolver_pre_shape) is held, unjudged,
+ * for the thread's next audit event: one naming a host name explains it, anything else leaves
+ * it unaudited (pend_settle). The wait ends as soon as the thread does anything the resolver
+ * does not (a syscall of another shape), after RESOLVER_PRE_MAX such syscalls (more than one
+ * lookup makes), or after RESOLVER_HOLD_NS: a delay of the alarm, never its loss.
+ */
+#define RESOLVER_PRE_MAX 32
+#define RESOLVER_HOLD_NS (30ull * 1000000000ull)
 
 static void release(struct pyx_corr *c, struct thread *th);
 static void close_win(struct pyx_corr *c, struct win *w);
@@ -307,7 +319,7 @@ static void emit_held(struct pyx_corr *c, struct held *h)
 
 static bool ready(const struct held *h)
 {
-	return !h->win || h->win->closed;
+	return !h->pending && (!h->win || h->win->closed);
 }
 
 static void release(struct pyx_corr *c, struct thread *th)
@@ -324,6 +336,44 @@ static void release(struct pyx_corr *c, struct thread *th)
 		emit_held(c, h);
 		held_put(c, h);
 	}
+}
+
+/*
+ * The verdict of th's held resolver syscalls (see RESOLVER_PRE_MAX): none when explained (the
+ * event that follows them names a host name), unaudited otherwise, or indeterminate when records
+ * were lost since (the event that would explain them may be among them). The caller releases.
+ */
+static void pend_settle(struct pyx_corr *c, struct thread *th, bool explained)
+{
+	struct held *h;
+
+	for (h = th->pend; h && th->npend; h = h->next) {
+		if (!h->pending)
+			continue;
+		h->pending = 0;
+		th->npend--;
+		if (explained) {
+			h->verdict = PYX_V_NONE;
+			h->why = NULL;
+			free(h->ctx);
+			h->ctx = NULL;
+		} else if (th->uncertain) {
+			h->verdict = PYX_V_INDETERMINATE;
+			h->why =
+				"records were lost after it: the event that would explain it may be "
+				"among them";
+		} else {
+			const struct pyx_rec_syscall *r = (const void *)h->rec;
+
+			h->why =
+				"a name-server connect (or netlink query) of glibc's resolver that no "
+				"socket event naming a host name followed";
+			if (h->ctx)
+				corr_count_top(c, pyx_sc_name(r->sc), h->ctx);
+		}
+	}
+	th->pend = NULL;
+	th->npend = 0;
 }
 
 static void verdict_of(struct win *w, struct held *audit)
@@ -459,6 +509,11 @@ static void enforce_caps(struct pyx_corr *c, struct thread *th)
 			;
 		if (!h)
 			break;
+		if (h->pending) {
+			pend_settle(c, th, false);
+			release(c, th);
+			continue;
+		}
 		h->win->capped = true;
 		c->st.capped++;
 		close_win(c, h->win);
@@ -482,13 +537,13 @@ static void hold(struct pyx_corr *c, struct thread *th, struct held *h)
 /* A record that needs no copy when nothing of its thread is held. shared: the copy a window
  * already took of this record (offer), held on the queue as well; NULL: none. view_gen: a
  * syscall record's view number (struct held), 0 for any other. */
-static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
-		       enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
-		       struct held *shared, uint64_t view_gen)
+static int pass_held(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		     enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
+		     struct held *shared, uint64_t view_gen, bool pend)
 {
 	struct held *h;
 
-	if (!th || !th->head) {
+	if (!th || (!th->head && !pend)) {
 		struct pyx_corr_context ctx;
 		struct pyx_corr_item it = {
 			.kind = PYX_CI_RECORD,
@@ -519,8 +574,22 @@ static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, s
 		if (h->ctx)
 			*h->ctx = *x;
 	}
+	if (pend) {
+		h->pending = 1;
+		if (!th->npend++) {
+			th->pend = h;
+			th->pend_ns = ((const struct pyx_rec_hdr *)rec)->ts_ns;
+		}
+	}
 	hold(c, th, h);
 	return 0;
+}
+
+static int pass_shared(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
+		       enum pyx_corr_verdict v, const char *why, const struct ctxcopy *x,
+		       struct held *shared, uint64_t view_gen)
+{
+	return pass_held(c, th, rec, size, v, why, x, shared, view_gen, false);
 }
 
 static int pass(struct pyx_corr *c, struct thread *th, const void *rec, size_t size,
@@ -628,7 +697,16 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	arena = &c->arenas[gen & 1];
 	if (pyx_audit_decode(h->rec, size, arena, &ev, &why, &payload, &plen)) {
 		held_put(c, h);
+		if (th->npend) {
+			pend_settle(c, th, false);
+			release(c, th);
+		}
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
+	}
+	/* the resolver's syscalls held for this event (RESOLVER_PRE_MAX) */
+	if (th->npend) {
+		pend_settle(c, th, corr_resolver_pre_event(&ev));
+		release(c, th);
 	}
 
 	p->hooked = true;
@@ -884,6 +962,18 @@ static bool exec_failed_unread(const struct pyx_sysview *sv)
 	return true;
 }
 
+/* Held resolver syscalls (RESOLVER_PRE_MAX) wait while the thread does only what the resolver
+ * does: anything else (a flagged syscall of another shape too, a record that cannot vouch for
+ * its arguments), or one more than a lookup makes (pre: sv is to be held), means that the event
+ * that follows is not the one they were made for. */
+static bool pend_ends(const struct thread *th, const struct pyx_sysview *sv, bool pre, bool flagged,
+		      bool unvouched)
+{
+	if (pre)
+		return th->npend >= RESOLVER_PRE_MAX;
+	return flagged || unvouched || sv->changed || !corr_resolver_shape(sv);
+}
+
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 {
 	const struct pyx_rec_hdr *hdr = rec;
@@ -894,7 +984,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
-	bool explained = false, hooked, sensitive, is_exec, unvouched, armed;
+	bool explained = false, hooked, sensitive, is_exec, unvouched, armed, pre = false;
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -995,9 +1085,18 @@ judged:
 							    pp->hooked,
 					  .parent_exe = pp ? pp->exe : NULL,
 					  .ppid = p->ppid,
-					  .procfs = c->o.procfs ? c->o.procfs : "/proc" };
+					  .procfs = c->o.procfs ? c->o.procfs : "/proc",
+					  .resolv_conf = c->o.resolv_conf };
 
 		explained = corr_exempt(sv, &sp, &view);
+		/* a resolver's syscall for the socket event to come (RESOLVER_PRE_MAX) */
+		pre = !explained && !th->uncertain && !sv->changed &&
+		      corr_resolver_pre_shape(sv, &view);
+	}
+	if (th->npend && pend_ends(th, sv, pre, sensitive && !explained, unvouched)) {
+		pend_settle(c, th, false);
+		release(c, th);
+		pre = false;
 	}
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
@@ -1038,8 +1137,10 @@ judged:
 					  "among them",
 					  x, shared, view_gen);
 		} else {
-			corr_count_top(c, sv, x);
-			err = pass_shared(
+			/* held (pend): counted when its verdict is known (pend_settle) */
+			if (!pre)
+				corr_count_top(c, sv->name, x);
+			err = pass_held(
 				c, th, rec, size, PYX_V_UNAUDITED,
 				sv->io_uring         ? "done through io_uring, which no audit "
 						       "event covers"
@@ -1051,7 +1152,7 @@ judged:
 						       "all: no audit event may explain them"
 				: th->ctx.has        ? NULL
 						     : "no audit event before it",
-				x, shared, view_gen);
+				x, shared, view_gen, pre);
 		}
 	} else {
 		err = pass_shared(c, th, rec, size, PYX_V_NONE, NULL, NULL, shared, view_gen);
@@ -1156,6 +1257,7 @@ static void free_threads_of(struct pyx_corr *c, uint32_t pid)
 			while (t->nouter)
 				end_win(c, t->outer[t->nouter - 1]);
 			end_win(c, t->cur);
+			pend_settle(c, t, false);
 			/* windows still waiting for children of this process close now */
 			while (t->head && !ready(t->head))
 				close_win(c, t->head->win);
@@ -1485,6 +1587,11 @@ int pyx_corr_tick(struct pyx_corr *c, uint64_t now)
 			struct held *h;
 			bool again = true;
 
+			/* a lookup that never ended in its event (RESOLVER_HOLD_NS) */
+			if (t->npend && t->pend_ns + RESOLVER_HOLD_NS <= now) {
+				pend_settle(c, t, false);
+				release(c, t);
+			}
 			while (again) {
 				again = false;
 				for (h = t->head; h; h = h->next) {
@@ -1527,6 +1634,7 @@ int pyx_corr_flush(struct pyx_corr *c)
 		struct thread *t;
 
 		for (t = c->threads[b]; t; t = t->hnext) {
+			pend_settle(c, t, false);
 			while (t->head && !ready(t->head)) {
 				/* still in its syscall when the run ended (pyx_corr_tick) */
 				if (t->head->win->defer_ns)
@@ -1564,6 +1672,8 @@ int pyx_corr_new(struct pyx_corr **out, const struct pyx_corr_opts *opts, pyx_co
 		c->o.max_threads = 8192;
 	if (!c->o.blind_grace_ns)
 		c->o.blind_grace_ns = 2000000000ull;
+	if (!c->o.resolv_conf)
+		c->o.resolv_conf = "/etc/resolv.conf";
 	c->fn = fn;
 	c->ctx = ctx;
 	for (i = 0; i < 2; i++) {

@@ -88,7 +88,9 @@ struct held {
 	/* the two 4-byte fields together: 64 bytes in all, a pooled small copy one 512-byte
 	 * malloc chunk (corr_engine.c, HELD_SMALL) */
 	enum pyx_corr_verdict verdict;
-	unsigned int refs;
+	/* pending: an unaudited syscall whose verdict waits for its thread's next audit event
+	 * (corr_engine.c, pend_settle): not ready, as an open window's record is not */
+	unsigned int refs : 31, pending : 1;
 	uint64_t rec[]; /* 8-aligned copy */
 };
 
@@ -147,6 +149,12 @@ struct thread {
 	/* Issue 10: the claim of a window closed while this thread was still busy (owned): its
 	 * next syscall record, if it matches, is that window's late counterpart, not unaudited */
 	struct corr_claim *late;
+	/* Syscalls of glibc's resolver held since pend_ns (the first of npend, from pend on its
+	 * queue) for the thread's next audit event: a socket event naming a host name explains
+	 * them (corr_engine.c, pend_settle) */
+	struct held *pend;
+	unsigned int npend;
+	uint64_t pend_ns;
 };
 
 /* What a thread is doing now, as /proc/PID/task/TID/syscall says (corr_thread_state). */
@@ -346,6 +354,6 @@ void corr_blind_tick(struct pyx_corr *c, uint64_t now, bool all);
 
 /* corr_stats.c */
 void corr_lat_add(struct pyx_corr *c, unsigned int ev, uint64_t ns);
-void corr_count_top(struct pyx_corr *c, const struct pyx_sysview *sv, const struct ctxcopy *x);
+void corr_count_top(struct pyx_corr *c, const char *syscall, const struct ctxcopy *x);
 
 #endif

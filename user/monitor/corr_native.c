@@ -7,7 +7,12 @@
  */
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "corr_elf.h"
 #include "corr_rules.h"
 
 #define SHM_DIR "/dev/shm/"
@@ -310,4 +315,135 @@ bool corr_check_pf_bind(const struct pyx_sysview *sv)
 		if (a->u.sa.raw[i])
 			return false;
 	return true;
+}
+
+/* glibc sysdeps/unix/sysv/linux/check_pf.c make_request(): the socket __check_pf() binds (above),
+ * socket(PF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE), those three values exactly. */
+bool corr_check_pf_socket(const struct pyx_sysview *sv)
+{
+	return sv->sc == PYX_SC_socket && !sv->io_uring && !sv->changed &&
+	       sv->args[0].raw == 16 /* AF_NETLINK */ &&
+	       sv->args[1].raw == (3 /* SOCK_RAW */ | 02000000 /* SOCK_CLOEXEC */) &&
+	       sv->args[2].raw == 0 /* NETLINK_ROUTE */;
+}
+
+/* A connect's address, read at entry and unchanged, of sockaddr length len (the syscall's own
+ * length argument must be the same): NULL otherwise. */
+static const struct pyx_sockaddr_view *connect_addr(const struct pyx_sysview *sv, size_t len)
+{
+	const struct pyx_sysarg *a = &sv->args[1];
+
+	if (sv->sc != PYX_SC_connect || sv->io_uring || sv->changed || sv->args[2].raw != len)
+		return NULL;
+	if (a->kind != PYX_AK_SOCKADDR || !a->present || a->null || a->fault || a->truncated ||
+	    a->changed || a->u.sa.raw_len != len)
+		return NULL;
+	return &a->u.sa;
+}
+
+/*
+ * glibc sysdeps/posix/getaddrinfo.c, getaddrinfo() with more than one result: to sort them
+ * (rfc3484_sort) it learns the source address each would use by connecting one
+ * socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP) to each result, ai_addr as the lookup
+ * made it (no service: port 0), and between two results of one family it undoes the previous
+ * connection with a struct sockaddr of AF_UNSPEC, zeroed, sizeof (struct sockaddr) bytes. A
+ * datagram connect sends nothing. Only these shapes: port 0, the family's own length, and the
+ * zeroed AF_UNSPEC one.
+ */
+bool corr_gai_sort_connect(const struct pyx_sysview *sv)
+{
+	const struct pyx_sockaddr_view *sa;
+	size_t i;
+
+	if ((sa = connect_addr(sv, 16)) && sa->family == AF_UNSPEC) {
+		for (i = 0; i < sa->raw_len; i++)
+			if (sa->raw[i])
+				return false;
+		return true;
+	}
+	if ((sa = connect_addr(sv, 16)) && sa->family == AF_INET)
+		return sa->decoded && sa->port == 0;
+	if ((sa = connect_addr(sv, 28)) && sa->family == AF_INET6)
+		return sa->decoded && sa->port == 0;
+	return false;
+}
+
+/*
+ * glibc resolv/res_init.c: the "nameserver" lines of /etc/resolv.conf, the first MAXNS (3) that
+ * parse (an IPv4 address as __inet_aton_exact() reads it, or an IPv6 one, a "%scope" suffix
+ * allowed), each asked on port NAMESERVER_PORT (53); with none, the loopback 127.0.0.1. glibc's
+ * send_dg()/send_vc() (resolv/res_send.c) connect a socket of the server's family to it, UDP
+ * first, TCP for a truncated answer. The file is read as glibc reads it when a lookup starts:
+ * now, at most 16 KiB of it, and only a regular file.
+ */
+#define MAXNS 3
+#define NAMESERVER_PORT 53
+
+struct nameserver {
+	int family;
+	uint8_t ip[16];
+};
+
+static unsigned int read_nameservers(const char *path, struct nameserver *ns)
+{
+	char buf[16384], *line, *save = NULL;
+	unsigned int n = 0;
+	struct stat st;
+	ssize_t len;
+	int fd;
+
+	fd = corr_open_untrusted_reg(path, &st);
+	if (fd < 0)
+		goto none;
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	if (len < 0)
+		goto none;
+	buf[len] = 0;
+	for (line = strtok_r(buf, "\n", &save); line && n < MAXNS;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct in_addr in;
+		char *p, *e;
+
+		if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
+			continue;
+		for (p = line + 10; *p == ' ' || *p == '\t'; p++)
+			;
+		for (e = p; *e && *e != ' ' && *e != '\t' && *e != '%'; e++)
+			;
+		*e = 0;
+		if (inet_aton(p, &in)) {
+			memcpy(ns[n].ip, &in, sizeof(in));
+			ns[n++].family = AF_INET;
+		} else if (inet_pton(AF_INET6, p, ns[n].ip) == 1) {
+			ns[n++].family = AF_INET6;
+		}
+	}
+	if (n)
+		return n;
+none:
+	/* no file, or no nameserver in it: glibc asks the loopback */
+	ns[0].family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.1", ns[0].ip);
+	return 1;
+}
+
+bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_conf)
+{
+	const struct pyx_sockaddr_view *sa = connect_addr(sv, 16);
+	struct nameserver ns[MAXNS];
+	unsigned int i, n;
+	uint8_t ip[16];
+
+	if (!sa || sa->family != AF_INET)
+		sa = connect_addr(sv, 28);
+	if (!sa || (sa->family != AF_INET && sa->family != AF_INET6) || !sa->decoded ||
+	    sa->port != NAMESERVER_PORT || inet_pton(sa->family, sa->addr, ip) != 1)
+		return false;
+	n = read_nameservers(resolv_conf, ns);
+	for (i = 0; i < n; i++)
+		if (ns[i].family == sa->family &&
+		    !memcmp(ns[i].ip, ip, sa->family == AF_INET ? 4 : 16))
+			return true;
+	return false;
 }

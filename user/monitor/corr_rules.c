@@ -1990,3 +1990,86 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 	}
 	return CM_MATCH;
 }
+
+/* ---- host names resolved before their event (docs/correlation.md, "Host names resolved
+ * before their event") ---- */
+
+/* What the getaddrinfo rule accepts in its window: socket.getaddrinfo's own claim, made once,
+ * compared as corr_compare() does (claim_resolver_gai, cmp_loader). */
+bool corr_resolver_shape(const struct pyx_sysview *sv)
+{
+	static struct corr_claim gai;
+	static bool made;
+	const char *why;
+
+	if (!made) {
+		struct pyx_event ev = { .event_id = PYX_EV_SOCKET_GETADDRINFO };
+
+		made = corr_claim_init(&gai, &ev); /* no argument: nothing to free */
+		if (!made)
+			return false;
+	}
+	if (sv->io_uring || sv->changed)
+		return false;
+	return corr_compare(&gai, sv, &(struct corr_scpaths){ .abs = { NULL } }, &why) == CM_MATCH;
+}
+
+/* Of those, the sensitive ones glibc's getaddrinfo() makes for Modules/socketmodule.c
+ * setipaddr(): the nameserver connects, and __check_pf()'s netlink socket and bind and
+ * rfc3484_sort()'s connects when the lookup found several addresses. Any other connect, bind or
+ * raw socket is not one. The nameserver list is the monitor's /etc/resolv.conf: a process in
+ * another mount namespace (or root) may read another, so there it is no shape. */
+bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v)
+{
+	if (!corr_resolver_shape(sv))
+		return false;
+	switch (sv->sc) {
+	case PYX_SC_socket:
+		return corr_check_pf_socket(sv);
+	case PYX_SC_bind:
+		return corr_check_pf_bind(sv);
+	case PYX_SC_connect:
+		return corr_gai_sort_connect(sv) ||
+		       (!v->mnt_other && corr_nameserver_connect(sv, v->resolv_conf));
+	default:
+		return false;
+	}
+}
+
+/* Is ev a socket event whose address CPython resolved as a host name before raising it
+ * (socketmodule.c getsockaddrarg() -> setipaddr() -> getaddrinfo(), then PySys_Audit())? Not
+ * "" (getaddrinfo(NULL, "0", AI_PASSIVE): no lookup), "<broadcast>", a numeric address
+ * (inet_pton, as setipaddr() tries first), one glibc's getaddrinfo() reads as a number without
+ * asking anyone (inet_aton's "127.1", an IPv6 address with a "%scope"), or an AF_UNIX path. */
+bool corr_resolver_pre_event(const struct pyx_event *ev)
+{
+	struct corr_claim cl;
+	struct in_addr in;
+	uint8_t ip6[16];
+	char host[sizeof(cl.addr.host)], *pct;
+	bool r;
+
+	switch (ev->event_id) {
+	case PYX_EV_SOCKET_CONNECT:
+	case PYX_EV_SOCKET_BIND:
+	case PYX_EV_SOCKET_SENDTO:
+	case PYX_EV_SOCKET_SENDMSG:
+		break;
+	default:
+		return false;
+	}
+	if (!corr_claim_init(&cl, ev))
+		return false;
+	r = cl.addr.set && cl.addr.host_is_name;
+	snprintf(host, sizeof(host), "%s", cl.addr.host);
+	corr_claim_free(&cl);
+	if (!r || inet_aton(host, &in))
+		return false;
+	pct = strchr(host, '%');
+	if (pct) {
+		*pct = 0;
+		if (inet_pton(AF_INET6, host, ip6) == 1)
+			return false;
+	}
+	return true;
+}

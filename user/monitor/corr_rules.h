@@ -220,12 +220,23 @@ struct corr_view {
 	 * runs in another mount namespace than the monitor's: paths may name other files than the
 	 * monitor's (corr_proc.c corr_mnt_track()) */
 	bool mnt_other;
+	const char *resolv_conf; /* "/etc/resolv.conf" (a test may name another) */
 };
 
 /* Is a sensitive syscall explained without an audit event (the "exempt" column of
  * corr_rules.def: sqlite journal files, nscd, listen on an audited socket)? */
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		 const struct corr_view *v);
+/*
+ * glibc's resolver inside socket.connect/bind/sendto/sendmsg, before their event (corr_engine.c
+ * holds what these say, docs/correlation.md "Host names resolved before their event"):
+ * corr_resolver_shape: what the getaddrinfo rule accepts in its window (cmp_loader);
+ * corr_resolver_pre_shape: of those, the sensitive shapes genuine resolution makes;
+ * corr_resolver_pre_event: the event names a host that was resolved before it.
+ */
+bool corr_resolver_shape(const struct pyx_sysview *sv);
+bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v);
+bool corr_resolver_pre_event(const struct pyx_event *ev);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
 /* An open that gives write access (O_WRONLY or O_RDWR, creat). */
@@ -267,5 +278,9 @@ enum corr_syslib {
 enum corr_syslib corr_sys_lib(const char *abs);
 bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
 bool corr_check_pf_bind(const struct pyx_sysview *sv);
+bool corr_check_pf_socket(const struct pyx_sysview *sv);
+bool corr_gai_sort_connect(const struct pyx_sysview *sv);
+/* A connect to a nameserver that resolv_conf (a path in the monitor's namespace) names. */
+bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_conf);
 
 #endif /* PYX_CORR_RULES_H */

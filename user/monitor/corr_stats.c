@@ -87,14 +87,14 @@ static void ctx_text(const struct ctxcopy *x, char *buf, size_t n)
 		snprintf(buf, n, "after %.100s", x->event);
 }
 
-void corr_count_top(struct pyx_corr *c, const struct pyx_sysview *sv, const struct ctxcopy *x)
+void corr_count_top(struct pyx_corr *c, const char *syscall, const struct ctxcopy *x)
 {
 	char text[320];
 	unsigned int i;
 
 	ctx_text(x, text, sizeof(text));
 	for (i = 0; i < c->ntop; i++) {
-		if (!strcmp(c->top[i].syscall, sv->name) && !strcmp(c->top[i].context, text)) {
+		if (!strcmp(c->top[i].syscall, syscall) && !strcmp(c->top[i].context, text)) {
 			c->top[i].count++;
 			return;
 		}
@@ -103,7 +103,7 @@ void corr_count_top(struct pyx_corr *c, const struct pyx_sysview *sv, const stru
 		c->top_other++;
 		return;
 	}
-	scopy(c->top[c->ntop].syscall, sizeof(c->top[0].syscall), sv->name);
+	scopy(c->top[c->ntop].syscall, sizeof(c->top[0].syscall), syscall);
 	scopy(c->top[c->ntop].context, sizeof(c->top[0].context), text);
 	c->top[c->ntop++].count = 1;
 }

@@ -178,6 +178,8 @@ struct pyx_corr_opts {
 	uint64_t blind_grace_ns;  /* time after exec a Python has to fire hook_start; 0: 2 s */
 	/* Test hook: where /proc is (NULL: "/proc"). */
 	const char *procfs;
+	/* Test hook: the resolver's configuration (NULL: "/etc/resolv.conf"). */
+	const char *resolv_conf;
 	/* Read the stack dump a syscall record names (pyxcheck_syscall.h; slot is 1 + the index),
 	 * for findings only: 0 when read (the loader's ustack_dumps map); NULL: stacks come from
 	 * frame pointers alone. */

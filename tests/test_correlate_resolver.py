@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Host names that socket.connect/connect_ex/sendto/sendmsg/bind resolve before their event
+(Modules/socketmodule.c getsockaddrarg() -> setipaddr() -> getaddrinfo(), then PySys_Audit()):
+glibc's nameserver connect, and for several results __check_pf()'s netlink socket and bind and
+rfc3484_sort()'s connects, are explained by the socket event that names the host, and by nothing
+else (docs/correlation.md, "Host names resolved before their event").
+
+The lookups go to a DNS server of this test on a loopback address, named by a resolv.conf that a
+private mount namespace binds over /etc/resolv.conf for the monitor and its Python alike (the
+machine's own resolver may answer nothing; the hosts line of nsswitch.conf is "files dns"
+there): names starting with "nx" get NXDOMAIN, any other name two A records, 127.0.0.2 and
+127.0.0.3 (two results: glibc sorts them)."""
+import json
+import random
+import shutil
+import socket
+import struct
+import threading
+
+import pytest
+
+from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from correlate_util import built
+from pyxjson import plain
+
+ANSWERS = ("127.0.0.2", "127.0.0.3")
+
+
+class FakeDNS:
+    """A UDP DNS server on (addr, 53): A queries only, answered from ANSWERS or NXDOMAIN."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(20):
+            # 127.53.x.y: unlikely to be taken by anything else on the machine
+            self.addr = f"127.53.{random.randint(1, 254)}.{random.randint(1, 254)}"
+            try:
+                self.sock.bind((self.addr, 53))
+                break
+            except OSError:
+                continue
+        else:
+            pytest.fail("no free loopback address for the test's DNS server")
+        self.queries = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                q, peer = self.sock.recvfrom(512)
+            except OSError:
+                return
+            qid, = struct.unpack("!H", q[:2])
+            i, labels = 12, []
+            while q[i]:
+                labels.append(q[i + 1:i + 1 + q[i]].decode("ascii", "replace"))
+                i += q[i] + 1
+            qtype, = struct.unpack("!H", q[i + 1:i + 3])
+            name = ".".join(labels)
+            self.queries.append((name, qtype))
+            question = q[12:i + 5]
+            if name.startswith("nx"):
+                self.sock.sendto(struct.pack("!6H", qid, 0x8183, 1, 0, 0, 0) + question, peer)
+                continue
+            ans = b"".join(b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + socket.inet_aton(a)
+                           for a in ANSWERS) if qtype == 1 else b""
+            n = len(ANSWERS) if qtype == 1 else 0
+            self.sock.sendto(struct.pack("!6H", qid, 0x8180, 1, n, 0, 0) + question + ans, peer)
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def dns():
+    d = FakeDNS()
+    yield d
+    d.close()
+
+
+def _monitor(dns, script, tmp_path):
+    """pyxcheck -j -- python3 SCRIPT in a mount namespace whose /etc/resolv.conf names dns."""
+    built()
+    if not shutil.which("unshare"):
+        pytest.skip("skipped: needs unshare(1) (util-linux) for a private /etc/resolv.conf")
+    conf = tmp_path / "resolv.conf"
+    conf.write_text(f"nameserver {dns.addr}\n")
+    # glibc's own files and DNS only: an NSS module of the machine's (systemd's "resolve",
+    # "mdns") would ask a daemon of its own instead
+    nss = tmp_path / "nsswitch.conf"
+    try:
+        with open("/etc/nsswitch.conf") as f:
+            lines = [x for x in f.read().splitlines() if not x.startswith("hosts:")]
+    except FileNotFoundError:
+        lines = []
+    nss.write_text("\n".join(lines + ["hosts: files dns"]) + "\n")
+    out = tmp_path / "o.jsonl"
+    inner = (f"mount --bind {conf} /etc/resolv.conf && "
+             f"{{ [ ! -e /etc/nsswitch.conf ] || mount --bind {nss} /etc/nsswitch.conf; }} && "
+             f"exec {MONITOR} -j -o {out} -- {SYSTEM_PYTHON} {script} {dns.addr}")
+    r = run(["unshare", "-m", "--propagation", "private", "sh", "-c", inner], timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open(out, "rb") as f:
+        return [plain(json.loads(x)) for x in f.read().decode("utf-8").splitlines()]
+
+
+def _syscalls(recs, name):
+    return [x for x in recs if x["type"] == "syscall" and x["syscall"] == name]
+
+
+def _addr(x):
+    sa = x["args"]["uservaddr"]
+    return (sa.get("addr"), sa.get("port")) if sa.get("family") != "AF_UNSPEC" else "AF_UNSPEC"
+
+
+def _show(recs):
+    return "\n".join(json.dumps(r, sort_keys=True)[:600] for r in recs[:40])
+
+
+@needs_root_bpf
+def test_host_names_resolved_before_their_event_are_explained(dns, tmp_path):
+    """socket.connect, connect_ex, sendto, sendmsg and bind given a host name: glibc's lookup
+    before each event gives no alarm; each event is matched; the resolver's syscalls were seen."""
+    script = tmp_path / "names.py"
+    script.write_text(
+        "import socket, sys\n"
+        "s = socket.socket()\n"
+        "try:\n"
+        "    s.connect(('db.pyxcheck.test', 9))\n"
+        "except OSError as e:\n"
+        "    assert e.errno == 111, e\n"
+        "s.close()\n"
+        "s = socket.socket()\n"
+        "assert s.connect_ex(('db.pyxcheck.test', 9)) == 111\n"
+        "s.close()\n"
+        "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "u.sendto(b'x', ('db.pyxcheck.test', 9))\n"
+        "u.sendmsg([b'x'], [], 0, ('db.pyxcheck.test', 9))\n"
+        "b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "b.bind(('db.pyxcheck.test', 0))\n")
+    recs = _monitor(dns, script, tmp_path)
+    bad = [x for x in recs if x.get("verdict") in ("unaudited", "mismatch", "indeterminate")]
+    assert bad == [], _show(bad)
+    # five lookups reached the server, five events were matched by their own syscall
+    assert [q for q in dns.queries if q[0] == "db.pyxcheck.test"] == \
+        [("db.pyxcheck.test", 1)] * 5
+    ev = [(x["event"], x["verdict"]) for x in recs if x["type"] == "audit" and x["event"] in
+          ("socket.connect", "socket.sendto", "socket.sendmsg", "socket.bind")]
+    assert ev == [("socket.connect", "matched")] * 2 + [
+        ("socket.sendto", "matched"), ("socket.sendmsg", "matched"),
+        ("socket.bind", "matched")], ev
+    conn = _syscalls(recs, "connect")
+    to_ns = [x for x in conn if _addr(x) == (dns.addr, 53)]
+    assert len(to_ns) == 5 and all("verdict" not in x for x in to_ns), _show(to_ns)
+    # rfc3484_sort(): a port-0 connect to each result, an AF_UNSPEC one between them
+    sort = [_addr(x) for x in conn if _addr(x) == "AF_UNSPEC" or _addr(x)[1] == 0]
+    assert sort == [("127.0.0.2", 0), "AF_UNSPEC", ("127.0.0.3", 0)] * 5, sort
+    # __check_pf()'s netlink socket and bind, once per lookup
+    nl = [x for x in _syscalls(recs, "bind") if x["args"]["umyaddr"]["family"] == "AF_NETLINK"]
+    assert len(nl) == 5 and all("verdict" not in x for x in nl), _show(nl)
+    raw = [x for x in _syscalls(recs, "socket") if x["args"]["family"] == "AF_NETLINK"]
+    assert len(raw) == 5 and all("verdict" not in x for x in raw), _show(raw)
+
+
+@needs_root_bpf
+def test_failed_lookup_stays_unaudited(dns, tmp_path):
+    """The reproducer of the bug, with a name that does not resolve: CPython raises the gaierror
+    before PySys_Audit(), so no event names the host, and the nameserver connect (a DNS query
+    that left the host unaudited) stays flagged, saying why."""
+    script = tmp_path / "nx.py"
+    script.write_text(
+        "import socket\n"
+        "s = socket.socket()\n"
+        "try:\n"
+        "    s.connect(('nx.pyxcheck.test', 9))\n"
+        "except OSError as e:\n"
+        "    print('err', e)\n")
+    recs = _monitor(dns, script, tmp_path)
+    assert ("nx.pyxcheck.test", 1) in dns.queries
+    assert not [x for x in recs if x["type"] == "audit" and x["event"] == "socket.connect"]
+    un = [x for x in recs if x.get("verdict") == "unaudited"]
+    assert [(x["syscall"], _addr(x)) for x in un] == [("connect", (dns.addr, 53))], _show(un)
+    assert un[0]["why"].startswith("a name-server connect (or netlink query) of glibc's"), un[0]
+
+
+@needs_root_bpf
+def test_resolver_lookalikes_before_a_socket_event_stay_unaudited(dns, tmp_path):
+    """Native connects (ctypes) right before a socket event: to the nameserver before an event
+    with a numeric host; to another address on port 53, and to the nameserver on another port,
+    before an event with a host name (whose own lookup is explained); to another address on port
+    53 before a forged sys.audit("socket.connect", s, ("x.example", 1)). Each stays unaudited."""
+    script = tmp_path / "lookalikes.py"
+    script.write_text(
+        "import ctypes, socket, struct, sys\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "ns = sys.argv[1]\n"
+        "other = ns.rsplit('.', 1)[0] + '.' + str(int(ns.rsplit('.', 1)[1]) % 254 + 1)\n"
+        "def native_connect(host, port):\n"
+        "    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "    sa = struct.pack('=H', socket.AF_INET) + struct.pack('!H4s8x', port,\n"
+        "                                                       socket.inet_aton(host))\n"
+        "    assert libc.connect(u.fileno(), sa, len(sa)) == 0\n"
+        "    return u\n"
+        "s = socket.socket()\n"
+        "a = native_connect(ns, 53)\n"
+        "assert s.connect_ex(('127.0.0.1', 9)) == 111\n"
+        "s.close()\n"
+        "s = socket.socket()\n"
+        "b = native_connect(other, 53)\n"
+        "assert s.connect_ex(('db.pyxcheck.test', 9)) == 111\n"
+        "s.close()\n"
+        "s = socket.socket()\n"
+        "c = native_connect(ns, 5353)\n"
+        "assert s.connect_ex(('db.pyxcheck.test', 9)) == 111\n"
+        "d = native_connect(other, 53)\n"
+        "sys.audit('socket.connect', s, ('x.example', 1))\n")
+    recs = _monitor(dns, script, tmp_path)
+    other = dns.addr.rsplit(".", 1)[0] + "." + str(int(dns.addr.rsplit(".", 1)[1]) % 254 + 1)
+    un = [(x["syscall"], _addr(x)) for x in recs if x.get("verdict") == "unaudited"]
+    assert un == [("connect", (dns.addr, 53)), ("connect", (other, 53)),
+                  ("connect", (dns.addr, 5353)), ("connect", (other, 53))], un
+    # the genuine lookups of the two events naming a host were explained
+    to_ns = [x for x in _syscalls(recs, "connect") if _addr(x) == (dns.addr, 53)]
+    assert len(to_ns) == 3 and [("verdict" in x) for x in to_ns] == [True, False, False], \
+        _show(to_ns)
+    assert not [x for x in recs if x.get("verdict") == "mismatch"]
