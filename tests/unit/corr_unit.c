@@ -1504,6 +1504,140 @@ static void t_resolver_pre(void)
 	show_why = false;
 }
 
+/*
+ * The resolver events' windows (socket.getaddrinfo, gethostbyname, gethostbyaddr, getnameinfo,
+ * getservby*) explain, of the sensitive socket syscalls, only what one lookup by glibc makes
+ * (corr_lookup_shape, the same shapes as t_resolver_pre's): a forged
+ * sys.audit("socket.getaddrinfo", "x.example", 80, 0, 0, 0) followed by a native connect, a send
+ * to an address, a raw socket, an AF_UNIX connect elsewhere explains none of them; a genuine
+ * lookup's connects (nscd, UDP and TCP to each nameserver, sorting), netlink socket and bind,
+ * and the NSS daemons' sockets are explained; getnameinfo and getservby* (no getaddrinfo()
+ * sorting) only the nameservers and daemons; and in a process that changed its mount namespace
+ * the nameservers and daemons are no longer known.
+ */
+static void t_resolver_window(void)
+{
+	struct pyx_corr_opts o = { .procfs = procfs, .resolv_conf = resolv_conf };
+	struct sockaddr_in ns = sin4("10.0.0.53", 53), other = sin4("10.0.0.99", 53);
+	struct sockaddr_in ns80 = sin4("10.0.0.53", 80), dst = sin4("192.0.2.1", 443);
+	struct sockaddr_in r1 = sin4("192.0.2.1", 0), r2 = sin4("192.0.2.2", 0);
+	struct sockaddr_in6 ns6 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	struct sockaddr_un nscd = { .sun_family = AF_UNIX, .sun_path = "/var/run/nscd/socket" };
+	struct sockaddr_un resolved = { .sun_family = AF_UNIX,
+					.sun_path = "/run/systemd/resolve/io.systemd.Resolve" };
+	struct sockaddr_un avahi = { .sun_family = AF_UNIX,
+				     .sun_path = "/run/avahi-daemon/socket" };
+	struct sockaddr_un dbus = { .sun_family = AF_UNIX,
+				    .sun_path = "/run/dbus/system_bus_socket" };
+	struct sockaddr_un abs = { .sun_family = AF_UNIX,
+				   .sun_path = "\0/run/systemd/resolve/io.systemd.Resolve" };
+	const uint64_t dgram = 2 | 02000000 | 04000, stream = 1 | 02000000, nl_raw = 3 | 02000000;
+	FILE *f = fopen(resolv_conf, "w");
+
+	if (!f) {
+		perror("resolv.conf");
+		exit(1);
+	}
+	fputs("nameserver 10.0.0.53\nnameserver fd00::53\n", f);
+	fclose(f);
+	inet_pton(AF_INET6, "fd00::53", &ns6.sin6_addr);
+	start(&o);
+	/* 1. forged: every sensitive socket syscall that is no lookup's stays unaudited */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "x.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, 2, stream, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &dst, sizeof(dst));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &other, sizeof(other));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns80, sizeof(ns80));
+	sysc(100, 100, PYX_SC_sendto, 1, 4, 0, 1, 0, 0, 16, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_socket, 5, 2, 3, 1, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 110, 0, 0, 0, &dbus, sizeof(dbus));
+	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 42, 0, 0, 0, &abs, (size_t)42);
+	/* the nameserver, connected first (no event in between), still explained after them */
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	/* 2. a genuine lookup with two results: nscd, UDP and TCP to the servers, netlink, sort */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
+	      (int64_t)5432, (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/etc/hosts");
+	sysc(100, 100, PYX_SC_socket, 3, 1, 1 | 02000000 | 04000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, -2, 3, 0, 110, 0, 0, 0, &nscd, sizeof(nscd));
+	sysc(100, 100, PYX_SC_socket, 3, 2, dgram, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_sendto, 30, 3, 0, 30, 0, 0, 0, NULL, (size_t)0);
+	sysc(100, 100, PYX_SC_socket, 4, 2, stream, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_socket, 5, 10, dgram, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 28, 0, 0, 0, &ns6, sizeof(ns6));
+	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &unspec, sizeof(unspec));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2, sizeof(r2));
+	/* 3. gethostbyaddr through an NSS module's daemon, and its D-Bus look-alike */
+	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYADDR, "socket.gethostbyaddr", "s", "192.0.2.1");
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &resolved, sizeof(resolved));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &avahi, sizeof(avahi));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &dbus, sizeof(dbus));
+	/* 4. getnameinfo: a PTR query; no getaddrinfo() sorting, no netlink */
+	audit(100, 100, PYX_EV_SOCKET_GETNAMEINFO, "socket.getnameinfo", "O", (int64_t)0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_socket, 4, 16, nl_raw, 0, 0, 0, 0);
+	/* 5. a process that changed its mount namespace: its nameservers are its own */
+	sysc(100, 100, PYX_SC_unshare, 0, 0x00020000 /* CLONE_NEWNS */, 0, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
+	      (int64_t)5432, (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &resolved, sizeof(resolved));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	expect("resolver windows",
+	       "A 100 socket.getaddrinfo matched [socket,connect]\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 sendto unaudited after socket.getaddrinfo\n"
+	       "S 100 socket unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect -\n"
+	       "A 100 socket.getaddrinfo matched "
+	       "[openat,socket,connect,socket,connect,sendto,socket,connect,socket,connect,"
+	       "socket,bind,connect,connect,connect]\n"
+	       "S 100 openat -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 sendto -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "A 100 socket.gethostbyaddr matched [connect,connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyaddr\n"
+	       "A 100 socket.getnameinfo matched [connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.getnameinfo\n"
+	       "S 100 socket unaudited after socket.getnameinfo\n"
+	       "S 100 unshare unaudited after socket.getnameinfo\n"
+	       "A 100 socket.getaddrinfo matched [connect]\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect -\n"
+	       "A 100 app.other -\n");
+}
+
 /* libuuid asks uuidd at /run/uuidd/request (gen_uuid.c get_uuid_via_daemon()) with no audit
  * event: that AF_UNIX path only, not a longer one, not an abstract name */
 static void t_uuidd(void)
@@ -2739,6 +2873,7 @@ int main(int argc, char **argv)
 	t_socket();
 	t_resolver_netlink();
 	t_resolver_pre();
+	t_resolver_window();
 	t_uuidd();
 	t_nscd_socket();
 	t_composite();

@@ -966,12 +966,12 @@ static bool exec_failed_unread(const struct pyx_sysview *sv)
  * does: anything else (a flagged syscall of another shape too, a record that cannot vouch for
  * its arguments), or one more than a lookup makes (pre: sv is to be held), means that the event
  * that follows is not the one they were made for. */
-static bool pend_ends(const struct thread *th, const struct pyx_sysview *sv, bool pre, bool flagged,
-		      bool unvouched)
+static bool pend_ends(const struct thread *th, const struct pyx_sysview *sv,
+		      const struct corr_scpaths *sp, bool pre, bool flagged, bool unvouched)
 {
 	if (pre)
 		return th->npend >= RESOLVER_PRE_MAX;
-	return flagged || unvouched || sv->changed || !corr_resolver_shape(sv);
+	return flagged || unvouched || sv->changed || !corr_resolver_shape(sv, sp);
 }
 
 static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
@@ -1013,6 +1013,8 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	spawn_expire(p, sv, hdr->ts_ns);
 
 	unvouched = sv_unvouched(sv);
+	sp.mnt_other = p->mnt_other; /* the resolver windows' shapes (corr_lookup_shape) */
+	sp.resolv_conf = c->o.resolv_conf;
 	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
 	if (unvouched && sv->args_unchecked)
@@ -1093,7 +1095,7 @@ judged:
 		pre = !explained && !th->uncertain && !sv->changed &&
 		      corr_resolver_pre_shape(sv, &view);
 	}
-	if (th->npend && pend_ends(th, sv, pre, sensitive && !explained, unvouched)) {
+	if (th->npend && pend_ends(th, sv, &sp, pre, sensitive && !explained, unvouched)) {
 		pend_settle(c, th, false);
 		release(c, th);
 		pre = false;

@@ -447,3 +447,72 @@ bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_co
 			return true;
 	return false;
 }
+
+bool corr_unix_connect_to(const struct pyx_sysview *sv, const char *const *paths, unsigned int n)
+{
+	const struct pyx_sysarg *a = &sv->args[1];
+	const struct pyx_sockaddr_view *sa = &a->u.sa;
+	unsigned int i;
+	size_t len;
+
+	if (sv->sc != PYX_SC_connect || sv->io_uring || sv->changed || a->kind != PYX_AK_SOCKADDR ||
+	    !a->present || a->null || a->fault || a->changed)
+		return false;
+	if (sa->family != AF_UNIX || sa->abstract || sa->unnamed)
+		return false;
+	for (i = 0; i < n; i++) {
+		len = strlen(paths[i]);
+		if (sa->unix_len >= len && !memcmp(sa->unix_path, paths[i], len) &&
+		    (sa->unix_len == len || !sa->unix_path[len]))
+			return true;
+	}
+	return false;
+}
+
+/* glibc nscd/nscd_helper.c open_socket(): every passwd/group/hosts lookup first asks nscd at
+ * _PATH_NSCDSOCKET ("/var/run/nscd/socket"; "/run/nscd/socket" where /var/run links to it). */
+bool corr_nscd_connect(const struct pyx_sysview *sv)
+{
+	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
+
+	return corr_unix_connect_to(sv, paths, 2);
+}
+
+/*
+ * The daemons that an NSS module of the hosts line asks over an AF_UNIX socket, each lookup:
+ * systemd's nss-resolve (systemd 247 and later: Varlink, src/nss-resolve/nss-resolve.c, the
+ * socket of src/resolve/resolved-varlink.c) and nss-mdns (avahi's simple protocol,
+ * src/avahi.c AVAHI_SOCKET, for the names it handles: ".local" for mdns4_minimal). Lookups only:
+ * resolved's io.systemd.Resolve and avahi's simple protocol answer queries and change nothing.
+ * Not here: the D-Bus system bus (nss-resolve before 247, nss-mymachines), which reaches every
+ * service on the bus.
+ */
+static const char *const nss_daemons[] = {
+	"/run/systemd/resolve/io.systemd.Resolve",
+	"/run/avahi-daemon/socket",
+	"/var/run/avahi-daemon/socket",
+};
+
+bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, bool mnt_other,
+		       const char *resolv_conf)
+{
+	switch (sv->sc) {
+	case PYX_SC_socket:
+		return gai && corr_check_pf_socket(sv);
+	case PYX_SC_bind:
+		return gai && corr_check_pf_bind(sv);
+	case PYX_SC_connect:
+		if (gai && corr_gai_sort_connect(sv))
+			return true;
+		/* the nameservers and daemons of the monitor's files: another mount namespace
+		 * may name others, or make any address one (docs/correlation.md) */
+		if (mnt_other)
+			return false;
+		return (resolv_conf && corr_nameserver_connect(sv, resolv_conf)) ||
+		       corr_nscd_connect(sv) ||
+		       corr_unix_connect_to(sv, nss_daemons,
+					    sizeof(nss_daemons) / sizeof(nss_daemons[0]));
+	default:
+		return false;
+	}
+}

@@ -653,6 +653,7 @@ static void claim_resolver_gai(struct corr_claim *cl, const struct pyx_event *ev
 {
 	claim_resolver(cl, ev);
 	corr_scset_add(&cl->sc_mask, PYX_SC_bind);
+	cl->gai = true;
 }
 
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
@@ -1076,22 +1077,7 @@ static bool ex_audited_listen(const struct pyx_sysview *sv, const struct corr_sc
 static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 		    const struct corr_view *v)
 {
-	static const char *const paths[] = { "/var/run/nscd/socket", "/run/nscd/socket" };
-	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
-	const struct pyx_sockaddr_view *sa;
-	unsigned int i;
-
-	if (!a || !a->present)
-		return false;
-	sa = &a->u.sa;
-	if (sa->family != AF_UNIX || sa->abstract)
-		return false;
-	for (i = 0; i < 2; i++)
-		if (sa->unix_len >= strlen(paths[i]) &&
-		    !memcmp(sa->unix_path, paths[i], strlen(paths[i])) &&
-		    (sa->unix_len == strlen(paths[i]) || !sa->unix_path[strlen(paths[i])]))
-			return true;
-	return false;
+	return corr_nscd_connect(sv);
 }
 
 /*
@@ -1105,23 +1091,8 @@ static bool ex_nscd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 static bool ex_uuidd(const struct pyx_sysview *sv)
 {
 	static const char *const paths[] = { "/run/uuidd/request", "/var/run/uuidd/request" };
-	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
-	const struct pyx_sockaddr_view *sa;
-	unsigned int i;
-	size_t n;
 
-	if (!a || !a->present || a->fault || a->null)
-		return false;
-	sa = &a->u.sa;
-	if (sa->family != AF_UNIX || sa->abstract || sa->unnamed)
-		return false;
-	for (i = 0; i < 2; i++) {
-		n = strlen(paths[i]);
-		if (sa->unix_len >= n && !memcmp(sa->unix_path, paths[i], n) &&
-		    (sa->unix_len == n || !sa->unix_path[n]))
-			return true;
-	}
-	return false;
+	return corr_unix_connect_to(sv, paths, 2);
 }
 
 /* The connect row's exemption: glibc's nscd, libuuid's uuidd. */
@@ -1919,7 +1890,7 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 /* What a loader or resolver does on the event's behalf: read, map code, ask nscd/DNS. Writing
  * is never part of it. */
 static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sysview *sv,
-				const char **why)
+				const struct corr_scpaths *sp, const char **why)
 {
 	const struct pyx_sysarg *p = sc_arg(sv, CR_PATH);
 
@@ -1937,10 +1908,14 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	}
 	if (sc_kind(sv, SK_MAP))
 		return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
-	/* a resolver's bind is getaddrinfo()'s netlink one or not its counterpart at all: another
-	 * bind in its window stays unaudited */
-	if (sv->sc == PYX_SC_bind)
-		return corr_check_pf_bind(sv) ? CM_MATCH : CM_NOT;
+	/* A resolver's sensitive socket syscalls are those of one lookup by glibc, exactly
+	 * (corr_lookup_shape): a forged sys.audit("socket.getaddrinfo", ...) explains no other
+	 * connect, bind, raw socket or send to an address (docs/correlation.md, "Resolver
+	 * windows"). Its other sockets, sends on a connected socket and netlink are not sensitive:
+	 * counterparts, as before. */
+	if ((cl->cls & CC_RESOLVER) && corr_sensitive(sv) &&
+	    !corr_lookup_shape(sv, cl->gai, sp->mnt_other, sp->resolv_conf))
+		return CM_NOT;
 	return CM_MATCH;
 }
 
@@ -1955,7 +1930,7 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 	if (!corr_scset_has(&cl->sc_mask, sv->sc))
 		return CM_NOT;
 	if (cl->cls & (CC_LOADER | CC_RESOLVER))
-		return cmp_loader(cl, sv, why);
+		return cmp_loader(cl, sv, sp, why);
 	if (sc_kind(sv, SK_CLONE)) {
 		/* Nothing to compare (the child is followed), but a thread is not a process:
 		 * os.fork is fork() (posixmodule.c os_fork_impl()), a new Python thread is
@@ -1996,7 +1971,7 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 
 /* What the getaddrinfo rule accepts in its window: socket.getaddrinfo's own claim, made once,
  * compared as corr_compare() does (claim_resolver_gai, cmp_loader). */
-bool corr_resolver_shape(const struct pyx_sysview *sv)
+bool corr_resolver_shape(const struct pyx_sysview *sv, const struct corr_scpaths *sp)
 {
 	static struct corr_claim gai;
 	static bool made;
@@ -2011,26 +1986,21 @@ bool corr_resolver_shape(const struct pyx_sysview *sv)
 	}
 	if (sv->io_uring || sv->changed)
 		return false;
-	return corr_compare(&gai, sv, &(struct corr_scpaths){ .abs = { NULL } }, &why) == CM_MATCH;
+	return corr_compare(&gai, sv, sp, &why) == CM_MATCH;
 }
 
 /* Of those, the sensitive ones glibc's getaddrinfo() makes for Modules/socketmodule.c
- * setipaddr(): the nameserver connects, and __check_pf()'s netlink socket and bind and
- * rfc3484_sort()'s connects when the lookup found several addresses. Any other connect, bind or
- * raw socket is not one. The nameserver list is the monitor's /etc/resolv.conf: a process in
- * another mount namespace (or root) may read another, so there it is no shape. */
+ * setipaddr() (corr_lookup_shape, the getaddrinfo window's own): the nameserver connects, and
+ * __check_pf()'s netlink socket and bind and rfc3484_sort()'s connects when the lookup found
+ * several addresses. Not a read or a map: those are not held. */
 bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v)
 {
-	if (!corr_resolver_shape(sv))
-		return false;
 	switch (sv->sc) {
 	case PYX_SC_socket:
-		return corr_check_pf_socket(sv);
 	case PYX_SC_bind:
-		return corr_check_pf_bind(sv);
 	case PYX_SC_connect:
-		return corr_gai_sort_connect(sv) ||
-		       (!v->mnt_other && corr_nameserver_connect(sv, v->resolv_conf));
+		return !sv->io_uring && !sv->changed &&
+		       corr_lookup_shape(sv, true, v->mnt_other, v->resolv_conf);
 	default:
 		return false;
 	}

@@ -107,9 +107,12 @@ struct corr_claim {
 	unsigned int argc;
 	bool argv_known;
 	bool argv_truncated;
-	char *cwd;      /* subprocess.Popen(cwd=...): the child's working directory */
-	char *lib;      /* ctypes.dlopen: the library asked for */
-	char *host;     /* a host name: socket.sethostname, http.client.connect, resolvers */
+	char *cwd;  /* subprocess.Popen(cwd=...): the child's working directory */
+	char *lib;  /* ctypes.dlopen: the library asked for */
+	char *host; /* a host name: socket.sethostname, http.client.connect, resolvers */
+	/* a resolver event whose lookup is glibc's getaddrinfo() (claim_resolver_gai): its window
+	 * also explains __check_pf()'s netlink socket and bind and rfc3484_sort()'s connects */
+	bool gai;
 	bool sqlite_db; /* path[0] is a sqlite database: its journal files are its own */
 	/* Not NULL: the strings are keep's (a reference), but for abs[i] that keep does not have
 	 * (abs[i] != keep->cl.abs[i]), which are the claim's own (corr_claim_from()). */
@@ -165,6 +168,11 @@ struct corr_scpaths {
 	 * (corr_engine.c exec_failed_unread()): it ran nothing, so a claim of that very fd with
 	 * that argv may explain it (corr_rules.c exec_of_fd) */
 	bool exec_failed_unread;
+	/* What the resolver shapes (corr_lookup_shape) read: the process runs in another mount
+	 * namespace than the monitor's (no nameserver or daemon socket it names is known), and
+	 * the monitor's resolv.conf (NULL: no nameserver connect is a lookup's) */
+	bool mnt_other;
+	const char *resolv_conf;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
@@ -230,11 +238,12 @@ bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 /*
  * glibc's resolver inside socket.connect/bind/sendto/sendmsg, before their event (corr_engine.c
  * holds what these say, docs/correlation.md "Host names resolved before their event"):
- * corr_resolver_shape: what the getaddrinfo rule accepts in its window (cmp_loader);
+ * corr_resolver_shape: what the getaddrinfo rule accepts in its window (cmp_loader), sp as
+ * corr_compare() takes it;
  * corr_resolver_pre_shape: of those, the sensitive shapes genuine resolution makes;
  * corr_resolver_pre_event: the event names a host that was resolved before it.
  */
-bool corr_resolver_shape(const struct pyx_sysview *sv);
+bool corr_resolver_shape(const struct pyx_sysview *sv, const struct corr_scpaths *sp);
 bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v);
 bool corr_resolver_pre_event(const struct pyx_event *ev);
 /* An open that only reads (no write access, no create, no truncate). */
@@ -282,5 +291,16 @@ bool corr_check_pf_socket(const struct pyx_sysview *sv);
 bool corr_gai_sort_connect(const struct pyx_sysview *sv);
 /* A connect to a nameserver that resolv_conf (a path in the monitor's namespace) names. */
 bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_conf);
+/* An AF_UNIX connect to exactly one of paths[n] (not abstract, nothing after the path). */
+bool corr_unix_connect_to(const struct pyx_sysview *sv, const char *const *paths, unsigned int n);
+/* A connect to glibc's nscd socket. */
+bool corr_nscd_connect(const struct pyx_sysview *sv);
+/*
+ * The sensitive socket syscalls of one lookup by glibc (docs/correlation.md, "Resolver windows"):
+ * the one definition that the resolver events' windows (cmp_loader) and the syscalls held before
+ * a socket event (corr_resolver_pre_shape) share. gai: getaddrinfo()'s too (netlink, sorting).
+ */
+bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, bool mnt_other,
+		       const char *resolv_conf);
 
 #endif /* PYX_CORR_RULES_H */
