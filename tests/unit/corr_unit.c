@@ -1510,10 +1510,11 @@ static void t_resolver_pre(void)
  * (corr_lookup_shape, the same shapes as t_resolver_pre's): a forged
  * sys.audit("socket.getaddrinfo", "x.example", 80, 0, 0, 0) followed by a native connect, a send
  * to an address, a raw socket, an AF_UNIX connect elsewhere explains none of them; a genuine
- * lookup's connects (nscd, UDP and TCP to each nameserver, sorting), netlink socket and bind,
- * and the NSS daemons' sockets are explained; getnameinfo and getservby* (no getaddrinfo()
- * sorting) only the nameservers and daemons; and in a process that changed its mount namespace
- * the nameservers and daemons are no longer known.
+ * lookup's connects (nscd, UDP and TCP to each nameserver, sorting: port 0, or the service's
+ * port from glibc's datagram socket), netlink socket and bind, and the NSS daemons' sockets are
+ * explained; getnameinfo and getservby* (no getaddrinfo() sorting) only the nameservers and
+ * daemons; and in a process that changed its mount namespace the nameservers and daemons are no
+ * longer known.
  */
 static void t_resolver_window(void)
 {
@@ -1521,6 +1522,8 @@ static void t_resolver_window(void)
 	struct sockaddr_in ns = sin4("10.0.0.53", 53), other = sin4("10.0.0.99", 53);
 	struct sockaddr_in ns80 = sin4("10.0.0.53", 80), dst = sin4("192.0.2.1", 443);
 	struct sockaddr_in r1 = sin4("192.0.2.1", 0), r2 = sin4("192.0.2.2", 0);
+	struct sockaddr_in r1p = sin4("192.0.2.1", 5432), r2p = sin4("192.0.2.2", 5432);
+	struct sockaddr_in r1q = sin4("192.0.2.1", 5433);
 	struct sockaddr_in6 ns6 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
@@ -1572,14 +1575,30 @@ static void t_resolver_window(void)
 	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 28, 0, 0, 0, &ns6, sizeof(ns6));
 	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
-	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	/* rfc3484_sort(): its own datagram socket, the results with the service's port */
+	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &unspec, sizeof(unspec));
-	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2, sizeof(r2));
-	/* 3. gethostbyaddr through an NSS module's daemon, and its D-Bus look-alike */
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2p, sizeof(r2p));
+	/* near misses: that port from a stream socket (a connection), another port */
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
+	/* a numeric string is a port too; a service name is not looked up */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "ssiii", "db.example",
+	      "5433", (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "ssiii", "db.example",
+	      "http", (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
+	/* 3. gethostbyaddr through an NSS module's daemon, and its D-Bus look-alike; setipaddr()'s
+	 * getaddrinfo() has no service: port 0 only */
 	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYADDR, "socket.gethostbyaddr", "s", "192.0.2.1");
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &resolved, sizeof(resolved));
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &avahi, sizeof(avahi));
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &dbus, sizeof(dbus));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2, sizeof(r2));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2p, sizeof(r2p));
 	/* 4. getnameinfo: a PTR query; no getaddrinfo() sorting, no netlink */
 	audit(100, 100, PYX_EV_SOCKET_GETNAMEINFO, "socket.getnameinfo", "O", (int64_t)0);
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns, sizeof(ns));
@@ -1606,7 +1625,7 @@ static void t_resolver_window(void)
 	       "S 100 connect -\n"
 	       "A 100 socket.getaddrinfo matched "
 	       "[openat,socket,connect,socket,connect,sendto,socket,connect,socket,connect,"
-	       "socket,bind,connect,connect,connect]\n"
+	       "socket,bind,socket,connect,connect,connect]\n"
 	       "S 100 openat -\n"
 	       "S 100 socket -\n"
 	       "S 100 connect -\n"
@@ -1619,11 +1638,21 @@ static void t_resolver_window(void)
 	       "S 100 connect -\n"
 	       "S 100 socket -\n"
 	       "S 100 bind -\n"
+	       "S 100 socket -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect -\n"
-	       "A 100 socket.gethostbyaddr matched [connect,connect]\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.getaddrinfo matched [connect]\n"
 	       "S 100 connect -\n"
+	       "A 100 socket.getaddrinfo matched [connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.gethostbyaddr matched [connect,connect,connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyaddr\n"
 	       "S 100 connect -\n"
 	       "S 100 connect unaudited after socket.gethostbyaddr\n"
 	       "A 100 socket.getnameinfo matched [connect]\n"

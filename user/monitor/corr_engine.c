@@ -1015,6 +1015,11 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	unvouched = sv_unvouched(sv);
 	sp.mnt_other = p->mnt_other; /* the resolver windows' shapes (corr_lookup_shape) */
 	sp.resolv_conf = c->o.resolv_conf;
+	if (sv->sc == PYX_SC_connect) {
+		const struct fdent *e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
+
+		sp.sort_dgram = e && e->sort_dgram;
+	}
 	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
 	if (unvouched && sv->args_unchecked)
@@ -1093,7 +1098,7 @@ judged:
 		explained = corr_exempt(sv, &sp, &view);
 		/* a resolver's syscall for the socket event to come (RESOLVER_PRE_MAX) */
 		pre = !explained && !th->uncertain && !sv->changed &&
-		      corr_resolver_pre_shape(sv, &view);
+		      corr_resolver_pre_shape(sv, &sp);
 	}
 	if (th->npend && pend_ends(th, sv, &sp, pre, sensitive && !explained, unvouched)) {
 		pend_settle(c, th, false);

@@ -171,6 +171,9 @@ struct fdent {
 	bool audited; /* created (socket) or bound/connected/accepted under an audit event;
 			   * a file: opened by an open(2) an audit event explained */
 	bool writes;  /* a file opened for writing (O_WRONLY/O_RDWR, creat) */
+	/* made by socket(AF_INET or AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP), as glibc's
+	 * getaddrinfo() makes the socket it sorts its results with (corr_gai_sort_connect) */
+	bool sort_dgram;
 };
 
 struct proc {

@@ -345,12 +345,14 @@ static const struct pyx_sockaddr_view *connect_addr(const struct pyx_sysview *sv
  * glibc sysdeps/posix/getaddrinfo.c, getaddrinfo() with more than one result: to sort them
  * (rfc3484_sort) it learns the source address each would use by connecting one
  * socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP) to each result, ai_addr as the lookup
- * made it (no service: port 0), and between two results of one family it undoes the previous
- * connection with a struct sockaddr of AF_UNSPEC, zeroed, sizeof (struct sockaddr) bytes. A
- * datagram connect sends nothing. Only these shapes: port 0, the family's own length, and the
- * zeroed AF_UNSPEC one.
+ * made it (the service's port: 0 for none, as CPython's setipaddr() asks), and between two
+ * results of one family it undoes the previous connection with a struct sockaddr of AF_UNSPEC,
+ * zeroed, sizeof (struct sockaddr) bytes. A datagram connect sends nothing. Only these shapes:
+ * the family's own length and port 0 (nothing listens there); the service's port when the
+ * socket is such a datagram one (dgram: the fd table says so; a stream socket's connect to that
+ * port is a connection, not a sort); and the zeroed AF_UNSPEC one.
  */
-bool corr_gai_sort_connect(const struct pyx_sysview *sv)
+bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgram)
 {
 	const struct pyx_sockaddr_view *sa;
 	size_t i;
@@ -361,11 +363,10 @@ bool corr_gai_sort_connect(const struct pyx_sysview *sv)
 				return false;
 		return true;
 	}
-	if ((sa = connect_addr(sv, 16)) && sa->family == AF_INET)
-		return sa->decoded && sa->port == 0;
-	if ((sa = connect_addr(sv, 28)) && sa->family == AF_INET6)
-		return sa->decoded && sa->port == 0;
-	return false;
+	if (!((sa = connect_addr(sv, 16)) && sa->family == AF_INET) &&
+	    !((sa = connect_addr(sv, 28)) && sa->family == AF_INET6))
+		return false;
+	return sa->decoded && (sa->port == 0 || (dgram && sa->port == port));
 }
 
 /*
@@ -493,8 +494,8 @@ static const char *const nss_daemons[] = {
 	"/var/run/avahi-daemon/socket",
 };
 
-bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, bool mnt_other,
-		       const char *resolv_conf)
+bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, uint16_t port,
+		       const struct corr_scpaths *sp)
 {
 	switch (sv->sc) {
 	case PYX_SC_socket:
@@ -502,13 +503,13 @@ bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, bool mnt_other,
 	case PYX_SC_bind:
 		return gai && corr_check_pf_bind(sv);
 	case PYX_SC_connect:
-		if (gai && corr_gai_sort_connect(sv))
+		if (gai && corr_gai_sort_connect(sv, port, sp->sort_dgram))
 			return true;
 		/* the nameservers and daemons of the monitor's files: another mount namespace
 		 * may name others, or make any address one (docs/correlation.md) */
-		if (mnt_other)
+		if (sp->mnt_other)
 			return false;
-		return (resolv_conf && corr_nameserver_connect(sv, resolv_conf)) ||
+		return (sp->resolv_conf && corr_nameserver_connect(sv, sp->resolv_conf)) ||
 		       corr_nscd_connect(sv) ||
 		       corr_unix_connect_to(sv, nss_daemons,
 					    sizeof(nss_daemons) / sizeof(nss_daemons[0]));

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "corr_internal.h"
@@ -170,6 +171,7 @@ void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool a
 	e->socket = sock;
 	e->audited = audited;
 	e->writes = writes;
+	e->sort_dgram = false;
 }
 
 static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
@@ -649,8 +651,14 @@ void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 		corr_fd_put(p, sv->ret, sp->abs[0], false, explained, corr_open_writes(sv));
 		break;
 	case PYX_SC_socket:
-		if (sv->ret >= 0)
-			corr_fd_put(p, sv->ret, NULL, true, explained, false);
+		if (sv->ret < 0)
+			break;
+		corr_fd_put(p, sv->ret, NULL, true, explained, false);
+		if ((e = corr_fd_ent(p, sv->ret, false)))
+			e->sort_dgram = (sv->args[0].raw == AF_INET ||
+					 sv->args[0].raw == AF_INET6) &&
+					sv->args[1].raw == (SOCK_DGRAM | SOCK_CLOEXEC) &&
+					sv->args[2].raw == 0;
 		break;
 	case PYX_SC_bind:
 	case PYX_SC_connect:

@@ -654,6 +654,23 @@ static void claim_resolver_gai(struct corr_claim *cl, const struct pyx_event *ev
 	claim_resolver(cl, ev);
 	corr_scset_add(&cl->sc_mask, PYX_SC_bind);
 	cl->gai = true;
+	/* socket.getaddrinfo(host, port): the port its sorting connects carry (corr_lookup_shape),
+	 * an int or a numeric string as getaddrinfo() reads it; a service name is not looked up */
+	if (cl->ev == PYX_EV_SOCKET_GETADDRINFO) {
+		const struct pyx_value *v = arg(ev, 1);
+		char buf[8], *s, *end;
+		int64_t n;
+		long l;
+
+		if (value_int(v, &n) && n > 0 && n <= 65535) {
+			cl->addr.set = true;
+			cl->addr.port = (uint16_t)n;
+		} else if ((s = value_bytes_in(v, buf, sizeof(buf), NULL, NULL)) && *s >= '0' &&
+			   *s <= '9' && (l = strtol(s, &end, 10)) > 0 && l <= 65535 && !*end) {
+			cl->addr.set = true;
+			cl->addr.port = (uint16_t)l;
+		}
+	}
 }
 
 bool corr_claim_init(struct corr_claim *cl, const struct pyx_event *ev)
@@ -1914,7 +1931,7 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	 * windows"). Its other sockets, sends on a connected socket and netlink are not sensitive:
 	 * counterparts, as before. */
 	if ((cl->cls & CC_RESOLVER) && corr_sensitive(sv) &&
-	    !corr_lookup_shape(sv, cl->gai, sp->mnt_other, sp->resolv_conf))
+	    !corr_lookup_shape(sv, cl->gai, cl->addr.set ? cl->addr.port : 0, sp))
 		return CM_NOT;
 	return CM_MATCH;
 }
@@ -1992,15 +2009,14 @@ bool corr_resolver_shape(const struct pyx_sysview *sv, const struct corr_scpaths
 /* Of those, the sensitive ones glibc's getaddrinfo() makes for Modules/socketmodule.c
  * setipaddr() (corr_lookup_shape, the getaddrinfo window's own): the nameserver connects, and
  * __check_pf()'s netlink socket and bind and rfc3484_sort()'s connects when the lookup found
- * several addresses. Not a read or a map: those are not held. */
-bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v)
+ * several addresses (no service: port 0). Not a read or a map: those are not held. */
+bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_scpaths *sp)
 {
 	switch (sv->sc) {
 	case PYX_SC_socket:
 	case PYX_SC_bind:
 	case PYX_SC_connect:
-		return !sv->io_uring && !sv->changed &&
-		       corr_lookup_shape(sv, true, v->mnt_other, v->resolv_conf);
+		return !sv->io_uring && !sv->changed && corr_lookup_shape(sv, true, 0, sp);
 	default:
 		return false;
 	}

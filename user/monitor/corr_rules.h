@@ -173,6 +173,9 @@ struct corr_scpaths {
 	 * the monitor's resolv.conf (NULL: no nameserver connect is a lookup's) */
 	bool mnt_other;
 	const char *resolv_conf;
+	/* a connect's socket is one glibc's getaddrinfo() sorts with, as the fd table says
+	 * (socket(AF_INET/AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)); dup2() is not traced */
+	bool sort_dgram;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
@@ -244,7 +247,7 @@ bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
  * corr_resolver_pre_event: the event names a host that was resolved before it.
  */
 bool corr_resolver_shape(const struct pyx_sysview *sv, const struct corr_scpaths *sp);
-bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_view *v);
+bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_scpaths *sp);
 bool corr_resolver_pre_event(const struct pyx_event *ev);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
@@ -288,7 +291,7 @@ enum corr_syslib corr_sys_lib(const char *abs);
 bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
 bool corr_check_pf_bind(const struct pyx_sysview *sv);
 bool corr_check_pf_socket(const struct pyx_sysview *sv);
-bool corr_gai_sort_connect(const struct pyx_sysview *sv);
+bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgram);
 /* A connect to a nameserver that resolv_conf (a path in the monitor's namespace) names. */
 bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_conf);
 /* An AF_UNIX connect to exactly one of paths[n] (not abstract, nothing after the path). */
@@ -298,9 +301,10 @@ bool corr_nscd_connect(const struct pyx_sysview *sv);
 /*
  * The sensitive socket syscalls of one lookup by glibc (docs/correlation.md, "Resolver windows"):
  * the one definition that the resolver events' windows (cmp_loader) and the syscalls held before
- * a socket event (corr_resolver_pre_shape) share. gai: getaddrinfo()'s too (netlink, sorting).
+ * a socket event (corr_resolver_pre_shape) share. gai: getaddrinfo()'s too (netlink, sorting);
+ * port: the service port getaddrinfo() was given (0: none), which its sorting connects carry.
  */
-bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, bool mnt_other,
-		       const char *resolv_conf);
+bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, uint16_t port,
+		       const struct corr_scpaths *sp);
 
 #endif /* PYX_CORR_RULES_H */
