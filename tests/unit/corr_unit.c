@@ -1588,7 +1588,7 @@ static void t_resolver_window(void)
 	      "5433", (int64_t)0, (int64_t)1, (int64_t)0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "ssiii", "db.example",
-	      "http", (int64_t)0, (int64_t)1, (int64_t)0);
+	      "postgresql", (int64_t)0, (int64_t)1, (int64_t)0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
 	/* 3. gethostbyaddr through an NSS module's daemon, and its D-Bus look-alike; setipaddr()'s

@@ -665,10 +665,15 @@ static void claim_resolver_gai(struct corr_claim *cl, const struct pyx_event *ev
 		if (value_int(v, &n) && n > 0 && n <= 65535) {
 			cl->addr.set = true;
 			cl->addr.port = (uint16_t)n;
-		} else if ((s = value_bytes_in(v, buf, sizeof(buf), NULL, NULL)) && *s >= '0' &&
-			   *s <= '9' && (l = strtol(s, &end, 10)) > 0 && l <= 65535 && !*end) {
-			cl->addr.set = true;
-			cl->addr.port = (uint16_t)l;
+		} else if ((s = value_bytes_in(v, buf, sizeof(buf), NULL, NULL))) {
+			/* 8 bytes or more: allocated, not read as a port */
+			if (s != buf)
+				free(s);
+			else if (*s >= '0' && *s <= '9' && (l = strtol(s, &end, 10)) > 0 &&
+				 l <= 65535 && !*end) {
+				cl->addr.set = true;
+				cl->addr.port = (uint16_t)l;
+			}
 		}
 	}
 }
