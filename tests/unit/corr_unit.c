@@ -1560,6 +1560,9 @@ static void t_resolver_window(void)
 	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 42, 0, 0, 0, &abs, (size_t)42);
 	/* the nameserver, connected first (no event in between), still explained after them */
 	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &ns, sizeof(ns));
+	/* code mapped: no NSS module, nothing the window explains (a lookup's are native_lib's) */
+	sysc(100, 100, PYX_SC_openat, 9, FDCWD, 0, 0, 0, 0, 0, "/tmp/evil.so");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 9, 0);
 	/* 2. a genuine lookup with two results: nscd, UDP and TCP to the servers, netlink, sort */
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
 	      (int64_t)5432, (int64_t)0, (int64_t)1, (int64_t)0);
@@ -1575,6 +1578,10 @@ static void t_resolver_window(void)
 	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 28, 0, 0, 0, &ns6, sizeof(ns6));
 	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	/* an NSS module of the hosts line, loaded (ex_native_lib) */
+	sysc(100, 100, PYX_SC_openat, 9, FDCWD, 0, 0, 0, 0, 0,
+	     "/usr/lib/x86_64-linux-gnu/libnss_myhostname.so.2");
+	sysc(100, 100, PYX_SC_mmap, 0x1000, 0, 4096, 5, 2, 9, 0);
 	/* rfc3484_sort(): its own datagram socket, the results with the service's port */
 	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
@@ -1613,7 +1620,7 @@ static void t_resolver_window(void)
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
 	expect("resolver windows",
-	       "A 100 socket.getaddrinfo matched [socket,connect]\n"
+	       "A 100 socket.getaddrinfo matched [socket,connect,openat]\n"
 	       "S 100 socket -\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
@@ -1623,9 +1630,11 @@ static void t_resolver_window(void)
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
 	       "S 100 connect -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap unaudited after socket.getaddrinfo\n"
 	       "A 100 socket.getaddrinfo matched "
 	       "[openat,socket,connect,socket,connect,sendto,socket,connect,socket,connect,"
-	       "socket,bind,socket,connect,connect,connect]\n"
+	       "socket,bind,openat,socket,connect,connect,connect]\n"
 	       "S 100 openat -\n"
 	       "S 100 socket -\n"
 	       "S 100 connect -\n"
@@ -1638,6 +1647,8 @@ static void t_resolver_window(void)
 	       "S 100 connect -\n"
 	       "S 100 socket -\n"
 	       "S 100 bind -\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
 	       "S 100 socket -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect -\n"

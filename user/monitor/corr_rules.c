@@ -631,13 +631,16 @@ static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
 		cl->path_unread[0] = true;
 }
 
-/* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. */
+/* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. Their
+ * executable maps are not the window's to explain: the native_lib exemption explains an NSS
+ * module and what it needs with or without an event (ex_native_lib), so a forged resolver event
+ * explains no other map (docs/correlation.md, "Resolver windows"). */
 static void claim_resolver(struct corr_claim *cl, const struct pyx_event *ev)
 {
 	unsigned int sc;
 
 	for (sc = 0; sc < PYX_SC__COUNT; sc++)
-		if (sc_rows[sc].kind == SK_OPEN || sc_rows[sc].kind == SK_MAP)
+		if (sc_rows[sc].kind == SK_OPEN)
 			corr_scset_add(&cl->sc_mask, sc);
 	corr_scset_add(&cl->sc_mask, PYX_SC_socket);
 	corr_scset_add(&cl->sc_mask, PYX_SC_connect);
@@ -2008,7 +2011,8 @@ bool corr_resolver_shape(const struct pyx_sysview *sv, const struct corr_scpaths
 	}
 	if (sv->io_uring || sv->changed)
 		return false;
-	return corr_compare(&gai, sv, sp, &why) == CM_MATCH;
+	/* glibc maps NSS modules in a lookup (explained by native_lib, or flagged) */
+	return corr_exec_map(sv) || corr_compare(&gai, sv, sp, &why) == CM_MATCH;
 }
 
 /* Of those, the sensitive ones glibc's getaddrinfo() makes for Modules/socketmodule.c
