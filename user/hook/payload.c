@@ -519,8 +519,9 @@ static int exact_str(PyObject *s)
 	return s && pyx_type(s) == A.PyUnicode_Type;
 }
 
-/* At most this many parts of a pathlib path are joined: bounded work per event (a path of more
- * is written without its value). */
+/* At most this many parts (3.8-3.11 '_parts', 3.12+ '_tail_cached') or pieces ('_raw_paths') of
+ * a pathlib path are joined: bounded work per event (a path of more is written without its
+ * value). */
 #define PYX_PATH_PARTS_MAX 256
 /* At most this many characters of unparsed pieces (3.12+ '_raw_paths', from the last absolute
  * one) are parsed: twice PATH_MAX. Parsing reads every one of them ('//' runs and '.' parts
