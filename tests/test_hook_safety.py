@@ -183,9 +183,9 @@ PATHLIB_PIECES_CASES = {
     "raw_1mb_before_restart": ["/b/c", "/b/c", []],
     "windows_pieces": ["a/b/c", "a/b/c", []],
     # every read is one whole state of a list another thread rewrites (the GIL is held)
-    "second_thread_rewrites": [0, ["//a/b", "/sssssss", "/usr/bin"], []],
+    "second_thread_rewrites": [0, True, []],
     # no collection inside the hook: the list is emptied only after it was read
-    "gc_during_read": [["/g/h"], True, []],
+    "gc_during_read": [["/g/h"], None, []],
     # known limits (docs/correlation.md): the hook says pathlib's own str
     "limit_instance_dict": ["/a/b", "/evil", []],
     "limit_purepath_patched": ["/a/b", "/patched", []],

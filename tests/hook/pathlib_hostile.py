@@ -166,7 +166,8 @@ if NEW:
         seen.add(v[:8] if ok else v)
     stop.append(1)
     t.join()
-    OUT["second_thread_rewrites"] = [wrong, sorted(seen), []]
+    # [reads that were no whole state, whether reads saw the list change (the thread ran), []]
+    OUT["second_thread_rewrites"] = [wrong, len(seen) >= 2, []]
 
     # A collection inside the hook would run this callback there, which empties the list: the
     # hook would read '.' or freed items. 3.12+ start one only at the eval loop's next check
@@ -174,11 +175,10 @@ if NEW:
     # (tests/hook/pathlib_gc.py's way: armed for the encode call only)
     p = P("/g", "h")
     raw = slot("_raw_paths").__get__(p)
-    armed, ran, values = [False], [], set()
+    armed, values = [False], set()
 
     def cb(phase, info):
         if armed[0] and phase == "start":
-            ran.append(1)
             raw[:] = []
     gc.callbacks.append(cb)
     for _ in range(50):
@@ -192,7 +192,8 @@ if NEW:
         values.add(pyxwire.decode(got).args[0].attrs[0][1])
         raw[:] = ["/g", "h"]
     gc.callbacks.remove(cb)
-    OUT["gc_during_read"] = [sorted(values), bool(ran), []]
+    # (whether a collection ran right after some read depends on timing: not reported)
+    OUT["gc_during_read"] = [sorted(values), None, []]
 
     # Known limits (docs/correlation.md): what the class scan cannot see. An instance's own
     # __dict__ (a class without __slots__) shadowing a method str() calls through self, and
