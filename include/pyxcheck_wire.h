@@ -120,7 +120,10 @@ enum pyx_delivery {
  *                       Only what can be read without running Python code: a subclass of str,
  *                       bytes, int or float carries its base value as "value"; an exact
  *                       memoryview of a C-contiguous buffer its bytes as "value" (BYTES; none
- *                       when released or strided, with the TRUNCATED bit); a socket
+ *                       when released or strided, with the TRUNCATED bit); a pathlib path
+ *                       (POSIX flavour, str(path) pathlib's own code) its str as "value"
+ *                       (STR: cached, formatted from its parts, or joined and parsed from
+ *                       its pieces; docs/correlation.md "Comparison rules"); a socket
  *                       carries "fd", "family", "type", "proto"; a code object "co_filename",
  *                       "co_name", "co_firstlineno"; a function "__qualname__" is NOT read
  *                       (it could be a hostile property), nor any repr.

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest import MONITOR, SYSTEM_PYTHON, needs_root_bpf, run
+from conftest import MONITOR, PYTHONS, SYSTEM_PYTHON, needs_root_bpf, run
 from correlate_util import built, findings, monitor, unaudited
 from pyxjson import plain
 
@@ -234,3 +234,42 @@ def test_forged_exec_of_an_fd_with_its_own_devfd_name(tmp_path):
     assert sc.get("verdict") == "unaudited", sc
     [ex] = [x for x in recs if x["type"] == "audit" and x["event"] == "os.exec"]
     assert ex["verdict"] != "matched", ex
+
+
+FORGED_POPEN_JOINED_PATH = r"""
+import ctypes, os, pathlib, sys
+libc = ctypes.CDLL(None)
+fork, execv, _exit = libc.fork, libc.execv, libc._exit  # looked up now: no ctypes.dlsym after
+argv = (ctypes.c_char_p * 2)(b"/usr/bin/true", None)  # the argv Popen([p]) would give
+d = pathlib.Path("/usr//bin/")
+for name in ("false", "true"):
+    # a path joined from pieces, not parsed yet (3.12+: its pieces in '_raw_paths'); then a
+    # native fork and exec of /usr/bin/true, which no audit event of its own announces
+    p = d / "." / name
+    sys.audit("subprocess.Popen", p, [p], None, None)
+    pid = fork()
+    if pid == 0:
+        execv(b"/usr/bin/true", argv)
+        _exit(9)
+    os.waitpid(pid, 0)
+"""
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_forged_popen_of_a_joined_path_explains_only_that_program(python, tmp_path):
+    """The hook reads a pathlib path joined from pieces (3.12+: joined and parsed in C) as the
+    str CPython would exec, and that str is compared: a forged Popen of /usr//bin/./false does
+    not explain an exec of /usr/bin/true; of /usr//bin/./true it does. Before, on 3.12+ neither
+    was read (both execs unaudited, the events indeterminate)."""
+    script = tmp_path / "s.py"
+    script.write_text(FORGED_POPEN_JOINED_PATH)
+    work = tmp_path / "w"
+    work.mkdir()
+    recs = monitor(python, script, work, tmp_path / "o.jsonl")
+    assert [(r["syscall"], r["args"]["filename"], r["context"]["event"])
+            for r in unaudited(recs)] == [("execve", "/usr/bin/true", "subprocess.Popen")]
+    pop = [r for r in recs if r["type"] == "audit" and r["event"] == "subprocess.Popen"]
+    # each explains its clone; only the second explains the child's exec (the unaudited above)
+    assert [(r["args"]["executable"], r["verdict"]) for r in pop] == [
+        ({"object": "PosixPath", "attrs": {"value": "/usr/bin/false"}}, "matched"),
+        ({"object": "PosixPath", "attrs": {"value": "/usr/bin/true"}}, "matched")], pop

@@ -64,10 +64,13 @@ int main(void)
 #else
 	printf("0 0 0\n");
 #endif
-	printf("%zu %zu %x %x %x %zu %zu %zu %zu %zu\n", offsetof(PyASCIIObject, length),
-	       offsetof(PyASCIIObject, state), state_of(k7), state_of(c1), state_of(a1),
-	       offsetof(PyUnicodeObject, data), offsetof(PyTypeObject, tp_members),
-	       offsetof(PyMemberDef, type), offsetof(PyMemberDef, offset), sizeof(PyMemberDef));
+	printf("%zu %zu %x %x %x %zu %zu %zu %zu %zu %zu %zu %zu %zu %lx\n",
+	       offsetof(PyASCIIObject, length), offsetof(PyASCIIObject, state), state_of(k7),
+	       state_of(c1), state_of(a1), offsetof(PyUnicodeObject, data),
+	       offsetof(PyTypeObject, tp_members), offsetof(PyMemberDef, type),
+	       offsetof(PyMemberDef, offset), sizeof(PyMemberDef), offsetof(PyTypeObject, tp_dict),
+	       offsetof(PyTypeObject, tp_mro), offsetof(PyTypeObject, tp_version_tag),
+	       sizeof(((PyTypeObject *)0)->tp_version_tag), Py_TPFLAGS_VALID_VERSION_TAG);
 	return 0;
 }
 """
@@ -109,8 +112,9 @@ def test_layouts_match_the_interpreters_headers(python, tmp_path):
     ascii_size, compact_size = int(first.split()[1]), int(first.split()[2])
     # The line cache is on exactly on 3.11-3.13, with f_lineno at offset 40.
     assert first.split()[-1] == ("40" if hook[0] >= 0x030B0000 else "0")
+    # ... and the type fields a pathlib path's class is checked by (payload.c path_class_plain)
     assert second.split() == ["16", "32", "1c", "20", "40", str(compact_size), "240", "8", "16",
-                              "40"]
+                              "40", "264", "344", "384", "4", "80000"]
     assert (ascii_size, compact_size) in ((48, 72), (40, 56))
 
 

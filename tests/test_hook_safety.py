@@ -8,6 +8,7 @@ method run, exceptions in flight preserved, nothing raised, fork resetting the s
 subinterpreters (legacy and, from 3.12, with their own GIL) and finalisation. CPython's own
 test_audit runs with the hook preloaded.
 """
+import json
 import os
 
 import pytest
@@ -147,3 +148,61 @@ def test_memoryview_of_a_cut_mmap_is_not_copied(build, python, tmp_path):
     r = run([python, str(ROOT / "tests" / "hook" / "mmap_view.py"), str(BUILD), str(tmp_path)],
             timeout=60)
     assert (r.returncode, r.stdout, r.stderr) == (0, "True\n", "")
+
+
+PATHLIB_CLASS_CASES = {
+    # a class of the program's own that changes os.fspath(path): not read, nothing of it called
+    "own_str": [None, "/evil", []],
+    "own_fspath": [None, "/evil", []],
+    "own_getattr": [None, "/evil", []],
+    "ntpath_flavour": [None, "\\a\\b", []],
+    "metaclass": [None, "\\a\\b", []],
+    "class_given_str": [None, "/evil", []],
+    "base_given_fspath": [None, "/evil", []],
+    # not sure, so not read: a mixin after PurePath (str is pathlib's), a key it cannot compare
+    "mixin_after_purepath": [None, "/a/b", []],
+    "non_str_class_key": [None, "/a/b", []],
+    # plain subclasses, and the verdict recomputed when the class changes back
+    "class_plain": ["/a/b", "/a/b", []],
+    "class_str_removed": ["/a/b", "/a/b", []],
+    "subclass_plain": ["/a/b", "/a/b", []],
+    "posix_flavour_again": ["/a/b", "/a/b", []],
+}
+PATHLIB_PIECES_CASES = {
+    # '_raw_paths' not a list of exact str, over the bounds, or parsed in part: not read
+    "str_subclass_piece": [None, "raises RuntimeError", []],
+    "raw_tuple": [None, "/a/b", []],
+    "raw_int_item": [None, "raises TypeError", []],
+    "raw_list_subclass": [None, "raises RuntimeError", []],
+    "raw_none": [None, "raises TypeError", []],
+    "raw_257_pieces": [None, "p/p/p/p/p/p/p/p/p/p/...(513)", []],
+    "raw_100000_pieces": [None, "p/p/p/p/p/p/p/p/p/p/...(199999)", []],
+    "raw_1mb_piece": [None, "/aaaaaaaaaaaaaaaaaaa...(1048577)", []],
+    "parsed_in_part": [None, "/a/b", []],
+    # what comes before the last absolute piece is not read, so not counted
+    "raw_1mb_before_restart": ["/b/c", "/b/c", []],
+    "windows_pieces": ["a/b/c", "a/b/c", []],
+    # every read is one whole state of a list another thread rewrites (the GIL is held)
+    "second_thread_rewrites": [0, True, []],
+    # no collection inside the hook: the list is emptied only after it was read
+    "gc_during_read": [["/g/h"], None, []],
+    # known limits (docs/correlation.md): the hook says pathlib's own str
+    "limit_instance_dict": ["/a/b", "/evil", []],
+    "limit_purepath_patched": ["/a/b", "/patched", []],
+}
+
+
+@pytest.mark.parametrize("python", PYTHONS)
+def test_pathlib_path_of_a_hostile_class_or_list_is_not_read(build, python):
+    """A pathlib path is read only when os.fspath(path) is pathlib's own code on exact strs, and
+    never runs code, crashes or faults: classes that define __str__, __fspath__, __getattr__,
+    another flavour or a metaclass; '_raw_paths' replaced, holding a str subclass or too much,
+    rewritten by another thread, or emptied by a collection (3.12+, where the pieces are read).
+    Before, a subclass's own __str__/__fspath__ was ignored and its '_str' slot read."""
+    r = run([python, str(ROOT / "tests" / "hook" / "pathlib_hostile.py"), str(BUILD)],
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    pieces = {k: "n/a" for k in PATHLIB_PIECES_CASES} if got["raw_tuple"] == "n/a" else \
+        PATHLIB_PIECES_CASES
+    assert got == dict(PATHLIB_CLASS_CASES, **pieces)

@@ -104,7 +104,8 @@ never_str = pathlib.PosixPath("/tmp/never")  # '_str' unset: its parts (3.8-3.11
 
 
 class HostilePath(pathlib.PurePosixPath):
-    """A pathlib subclass whose methods record every call: the hook reads the slot only."""
+    """A pathlib subclass whose methods record every call: its own __str__ and __fspath__ make
+    str(path) another than the slot says, so the hook reads nothing, and calls nothing."""
     __slots__ = ()
     locals().update({k: v for k, v in HOSTILE.items() if k in ("__repr__", "__str__", "__fspath__",
                                                                "__eq__", "__hash__", "__bytes__")})

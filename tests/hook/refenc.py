@@ -35,31 +35,82 @@ def _slot(t, o, name):
         return None
 
 
+# What a class can define to change str(path) (payload.c pyx_path_names), and the flavour names
+# accepted only as PurePath's own object (path_flavour_ok).
+_PATH_NAMES = {"__fspath__", "__str__", "__getattr__", "__getattribute__", "_str", "_drv", "_root",
+               "_parts", "_tail_cached", "_tail", "_raw_paths", "_raw_path", "drive", "root",
+               "_load_parts", "_parse_path", "_format_parsed_parts"}
+_PATH_FLAVOURS = ("_flavour", "parser")
+
+
+def _plain_path_class(cls, pure):
+    """payload.c path_class_plain: str(path) is PurePath's own code."""
+    if type(cls) is not type:
+        return False
+    mro, pmro = _mro(cls), _mro(pure)
+    if len(mro) > 32 or len(pmro) > 32:
+        return False
+    pure_ns = dict(pure.__dict__) if type(pure) is type else {}
+    for k in mro:
+        if any(k is x for x in pmro):
+            continue
+        ns = list(type.__dict__["__dict__"].__get__(k).items())
+        if len(ns) > 512:
+            return False
+        for key, value in ns:
+            if type(key) is not str or key in _PATH_NAMES:
+                return False
+            if key in _PATH_FLAVOURS:
+                own = [v for kk, v in pure_ns.items() if type(kk) is str and kk == key]
+                ok = (value is own[0]) if own else \
+                    (key == "_flavour" and tp_name(type(value)) == "_PosixFlavour")
+                if not ok:
+                    return False
+    return True
+
+
+def _raw_join(raw):
+    """payload.c pathjoin_init/pathjoin_walk, written as pathlib's own code (Lib/pathlib.py
+    3.12 _load_parts, _parse_path and __str__), with the hook's bounds."""
+    import posixpath
+    if type(raw) is not list or len(raw) > 256 or any(type(x) is not str for x in raw):
+        return None
+    first = max([i for i, x in enumerate(raw) if x.startswith("/")], default=0)
+    if sum(len(x) for x in raw[first:]) > 8192:
+        return None
+    path = posixpath.join(*raw) if len(raw) > 1 else (raw[0] if raw else "")
+    if not path:
+        return "."
+    _, root, rel = posixpath.splitroot(path)
+    return root + "/".join(x for x in rel.split("/") if x and x != ".") or "."
+
+
 def _pathlib_str(t, o):
-    """What the hook reads of a pathlib path (payload.c pathlib_str): '_str', else the parsed
-    parts formatted as PurePath.__str__ would, else the one raw path of '_raw_paths'."""
+    """What the hook reads of a pathlib path (payload.c pathlib_read): nothing when a class of
+    its own changes str(path); else '_str', else the parsed parts formatted as PurePath.__str__
+    would, else (none of them set) the pieces of '_raw_paths' joined and parsed."""
+    cls = t
     while t is not None:
         if t.__name__ == "PureWindowsPath":
             return None
         if t.__name__ == "PurePath":
             break
         t = t.__base__
-    if t is None:
+    if t is None or not _plain_path_class(cls, t):
         return None
     s = _slot(t, o, "_str")
     if type(s) is str:
         return s
 
     def strs(x):
-        return type(x) is list and all(type(i) is str for i in x)
+        return type(x) is list and len(x) <= 256 and all(type(i) is str for i in x)
     drv, root = _slot(t, o, "_drv"), _slot(t, o, "_root")
     old = _slot(t, o, "_parts")
     parts = old if old is not None else _slot(t, o, "_tail_cached")
     if type(drv) is not str or type(root) is not str or not strs(parts):
-        raw = _slot(t, o, "_raw_paths")
-        if not strs(raw) or len(raw) != 1:
+        if drv is not None or root is not None or parts is not None:
             return None
-        return raw[0] or "."
+        return _raw_join(_slot(t, o, "_raw_paths"))
     if (drv or root) and old is parts:
         parts = parts[1:]
     return drv + root + "/".join(parts) or "."

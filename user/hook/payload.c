@@ -519,9 +519,14 @@ static int exact_str(PyObject *s)
 	return s && pyx_type(s) == A.PyUnicode_Type;
 }
 
-/* At most this many parts of a pathlib path are joined: bounded work per event (a path of more
- * is written without its value). */
+/* At most this many parts (3.8-3.11 '_parts', 3.12+ '_tail_cached') or pieces ('_raw_paths') of
+ * a pathlib path are joined: bounded work per event (a path of more is written without its
+ * value). */
 #define PYX_PATH_PARTS_MAX 256
+/* At most this many characters of unparsed pieces (3.12+ '_raw_paths', from the last absolute
+ * one) are parsed: twice PATH_MAX. Parsing reads every one of them ('//' runs and '.' parts
+ * write nothing), so this, not PYX_STR_MAX, bounds the work. */
+#define PYX_PATH_CHARS_MAX 8192
 
 /* a list of exact str only, of at most PYX_PATH_PARTS_MAX items */
 static int str_list(PyObject *l)
@@ -540,38 +545,375 @@ static int str_list(PyObject *l)
 }
 
 /*
- * The str of a pathlib path (a new reference), or NULL, without running any of its code.
+ * What a class can define to change what str(path) is: PurePath.__fspath__ returns str(self);
+ * __str__ returns the '_str' slot or formats drive, root and tail ('_format_parsed_parts'), read
+ * through the 'drive', 'root' and '_tail' properties, which parse the pieces of '_raw_paths'
+ * joined ('_raw_path', '_load_parts', '_parse_path'; 3.8-3.11: '_drv', '_root', '_parts'), and
+ * an attribute missing from a slot goes to '__getattr__'. '_flavour' (3.8-3.12) and 'parser'
+ * (3.13) are the join and split functions, defined by PurePosixPath too: those are accepted
+ * only as PurePath's own (path_flavour_ok). Lib/pathlib.py 3.8-3.12, Lib/pathlib/_local.py 3.13.
+ */
+static const char *const pyx_path_names[] = {
+	"__fspath__",
+	"__str__",
+	"__getattr__",
+	"__getattribute__",
+	"_str",
+	"_drv",
+	"_root",
+	"_parts",
+	"_tail_cached",
+	"_tail",
+	"_raw_paths",
+	"_raw_path",
+	"drive",
+	"root",
+	"_load_parts",
+	"_parse_path",
+	"_format_parsed_parts",
+};
+#define PYX_PATH_FLAVOUR_NAMES 2
+static const char *const pyx_path_flavour_names[PYX_PATH_FLAVOUR_NAMES] = { "_flavour", "parser" };
+
+/* Classes and class namespaces larger than these are not looked through: bounded work. */
+#define PYX_PATH_MRO_MAX 32
+#define PYX_PATH_DICT_MAX 512
+
+/* The text of a str key compared in place: 0 when s is not an exact str readable in place (a
+ * key the scan cannot compare without running code). Non-ASCII text equals no name (*n = -1). */
+static int key_text(PyObject *s, const char **text, Py_ssize_t *n)
+{
+	const void *data;
+	unsigned kind;
+	int ascii;
+
+	if (!exact_str(s) || !pyx_str_view(s, &data, n, &kind, &ascii))
+		return 0;
+	*text = data;
+	if (!ascii)
+		*n = -1;
+	return 1;
+}
+
+static int key_is(const char *text, Py_ssize_t n, const char *name)
+{
+	return n >= 0 && strlen(name) == (size_t)n && !memcmp(text, name, (size_t)n);
+}
+
+/* The value of name in PurePath's own namespace (borrowed), or NULL. */
+static PyObject *pure_own(PyObject *pure, const char *name)
+{
+	PyObject *dict = pyx_type_dict(pure), *key, *value;
+	Py_ssize_t pos = 0, n;
+	const char *text;
+
+	if (!dict || pyx_type(dict) != A.PyDict_Type)
+		return NULL;
+	while (A.PyDict_Next(dict, &pos, &key, &value))
+		if (key_text(key, &text, &n) && key_is(text, n, name))
+			return value;
+	return NULL;
+}
+
+/* A '_flavour' or 'parser' a subclass defines is PurePosixPath's: the very object PurePath
+ * defines (posixpath is os.path here, 3.12-3.13), or, where PurePath defines none (3.8-3.11,
+ * '_flavour' only), an instance of pathlib's _PosixFlavour. */
+static int path_flavour_ok(PyObject *pure, const char *name, PyObject *value)
+{
+	PyObject *own = pure_own(pure, name);
+
+	if (own)
+		return value == own;
+	return !strcmp(name, "_flavour") &&
+	       !strcmp(pyx_type_name(pyx_type(value)), "_PosixFlavour");
+}
+
+/* 0 when a class namespace defines one of pyx_path_names, another flavour, or a key the scan
+ * cannot compare. Every name starts with '_', 'd', 'p' or 'r': other keys are passed at once. */
+static int path_dict_plain(PyObject *dict, PyObject *pure)
+{
+	PyObject *key, *value;
+	Py_ssize_t pos = 0, n;
+	const char *text;
+	size_t x;
+
+	if (!dict || pyx_type(dict) != A.PyDict_Type || A.PyDict_Size(dict) > PYX_PATH_DICT_MAX)
+		return 0;
+	while (A.PyDict_Next(dict, &pos, &key, &value)) {
+		if (!key_text(key, &text, &n))
+			return 0;
+		if (n <= 0 || !strchr("_dpr", text[0]))
+			continue;
+		for (x = 0; x < sizeof(pyx_path_names) / sizeof(*pyx_path_names); x++)
+			if (key_is(text, n, pyx_path_names[x]))
+				return 0;
+		for (x = 0; x < PYX_PATH_FLAVOUR_NAMES; x++)
+			if (key_is(text, n, pyx_path_flavour_names[x]) &&
+			    !path_flavour_ok(pure, pyx_path_flavour_names[x], value))
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * The verdicts of path_class_plain's scan, per thread, keyed by class and version tag: the scan
+ * reads about a hundred namespace entries for a PosixPath (~2.5 us), once per class now. The tag
+ * changes when the class, a class of its MRO (PurePath's own included) or its bases change, and
+ * is never given twice (3.12+: in one interpreter, so there the cache is used in the main one
+ * only), and only a tag that is valid is used: set and, before 3.13, flagged valid.
+ */
+#define PYX_PATH_CLASS_SLOTS 4
+
+struct pyx_path_class_slot {
+	PyObject *type; /* not a reference: the tag tells a later class at the same address */
+	unsigned int tag;
+	int plain;
+};
+
+static __thread struct pyx_path_class_slot pyx_path_classes[PYX_PATH_CLASS_SLOTS];
+
+static unsigned int path_class_tag(PyObject *type)
+{
+	/* 3.8-3.11 count tags for the whole process; 3.12+ for each interpreter */
+	if (A.hexversion >= 0x030c0000 &&
+	    (!A.PyInterpreterState_Get || !A.PyInterpreterState_Main ||
+	     A.PyInterpreterState_Get() != A.PyInterpreterState_Main()))
+		return 0;
+	if (A.hexversion < 0x030d0000 && !(A.PyType_GetFlags(type) & PYX_TPFLAGS_VALID_VERSION_TAG))
+		return 0;
+	return pyx_type_version_tag(type);
+}
+
+/*
+ * 1 when str(o) is PurePath's own code on o's slots: o's class is a plain class (metaclass
+ * 'type', checked every time: a metaclass could answer cls._flavour itself), and no class of its
+ * MRO other than PurePath and PurePath's own bases defines a name of pyx_path_names (or another
+ * flavour). A class namespace is read with PyDict_Next and its keys compared in place, exact str
+ * keys only: a dict lookup could call a str subclass key's __eq__. What the scan cannot see: an
+ * instance's own __dict__ (a subclass without __slots__) shadowing '_format_parsed_parts',
+ * '_parse_path', '_load_parts' or the flavour, and PurePath itself changed by the program
+ * (docs/correlation.md).
+ */
+static int path_class_plain(PyObject *type, PyObject *pure)
+{
+	PyObject *mro = pyx_type_mro(type), *pmro = pyx_type_mro(pure), *k;
+	struct pyx_path_class_slot *slot;
+	Py_ssize_t i, j, n, pn;
+	unsigned int tag;
+	int own, plain = 1;
+
+	if (pyx_type(type) != A.PyType_Type || !mro || pyx_type(mro) != A.PyTuple_Type || !pmro ||
+	    pyx_type(pmro) != A.PyTuple_Type)
+		return 0;
+	tag = path_class_tag(type);
+	slot = &pyx_path_classes[((uintptr_t)type >> 4) & (PYX_PATH_CLASS_SLOTS - 1)];
+	if (tag && slot->type == type && slot->tag == tag)
+		return slot->plain;
+	n = A.PyTuple_Size(mro);
+	pn = A.PyTuple_Size(pmro);
+	if (n > PYX_PATH_MRO_MAX || pn > PYX_PATH_MRO_MAX)
+		plain = 0;
+	for (i = 0; i < n && plain; i++) {
+		k = A.PyTuple_GetItem(mro, i);
+		for (own = 0, j = 0; j < pn && !own; j++)
+			own = A.PyTuple_GetItem(pmro, j) == k;
+		if (!own && !path_dict_plain(pyx_type_dict(k), pure))
+			plain = 0;
+	}
+	if (tag) {
+		slot->type = type;
+		slot->tag = tag;
+		slot->plain = plain;
+	}
+	return plain;
+}
+
+/*
+ * A 3.12+ path not parsed yet: its str from the pieces of '_raw_paths', in C, into the payload
+ * (no object made). PurePath parses posixpath.join(*pieces) (Lib/posixpath.py: a piece starting
+ * with '/' restarts the path; '/' is put between two pieces unless the path so far is empty or
+ * ends with one) with posixpath.splitroot() (root '//' for exactly two leading slashes, '/' for
+ * one or three and more, '' for none) and keeps the parts of the rest split at '/' that are
+ * neither '' nor '.'; str is root + '/'.join(parts), or '.' when that is empty. A part never
+ * spans two pieces, so the join is never made: the parts are read in place from the pieces
+ * from the last one that starts with '/', whose first characters alone give the root.
+ */
+struct pyx_pathjoin {
+	PyObject *list; /* '_raw_paths': exact str items readable in place, checked */
+	Py_ssize_t first, n;
+	unsigned root; /* slashes of the root: 0, 1 or 2 */
+};
+
+static int pathjoin_init(struct pyx_pathjoin *pj, PyObject *l)
+{
+	Py_ssize_t i, n, len, total = 0;
+	const void *data;
+	unsigned kind;
+	int ascii;
+
+	if (!l || pyx_type(l) != A.PyList_Type)
+		return 0;
+	n = A.PyList_Size(l);
+	if (n < 0 || n > PYX_PATH_PARTS_MAX)
+		return 0;
+	pj->list = l;
+	pj->n = n;
+	pj->first = 0;
+	pj->root = 0;
+	for (i = 0; i < n; i++) {
+		PyObject *s = A.PyList_GetItem(l, i);
+
+		if (!exact_str(s) || !pyx_str_view(s, &data, &len, &kind, &ascii))
+			return 0;
+		if (len && str_at(data, kind, 0) == '/')
+			pj->first = i;
+	}
+	for (i = pj->first; i < n; i++) {
+		if (!pyx_str_view(A.PyList_GetItem(l, i), &data, &len, &kind, &ascii))
+			return 0;
+		total += len;
+		if (i == pj->first && len && str_at(data, kind, 0) == '/')
+			pj->root = len >= 2 && str_at(data, kind, 1) == '/' &&
+						   (len == 2 || str_at(data, kind, 2) != '/')
+					   ? 2
+					   : 1;
+	}
+	return total <= PYX_PATH_CHARS_MAX;
+}
+
+/* Each character of the path's str in order to put(), until it returns 0. No code runs between
+ * pathjoin_init() and here (the GIL is held), so the list and its strs are as checked. */
+static void pathjoin_walk(const struct pyx_pathjoin *pj, int (*put)(void *, __u32), void *ctx)
+{
+	Py_ssize_t i, j, start, len, k;
+	const void *data;
+	unsigned kind, r;
+	int ascii, parts = 0;
+
+	for (r = 0; r < pj->root; r++)
+		if (!put(ctx, '/'))
+			return;
+	for (i = pj->first; i < pj->n; i++) {
+		if (!pyx_str_view(A.PyList_GetItem(pj->list, i), &data, &len, &kind, &ascii))
+			return; /* cannot be: checked by pathjoin_init() */
+		for (j = i == pj->first ? pj->root : 0; j < len;) {
+			while (j < len && str_at(data, kind, j) == '/')
+				j++;
+			for (start = j; j < len && str_at(data, kind, j) != '/'; j++)
+				;
+			if (j == start || (j - start == 1 && str_at(data, kind, start) == '.'))
+				continue;
+			if (parts++ && !put(ctx, '/'))
+				return;
+			for (k = start; k < j; k++)
+				if (!put(ctx, str_at(data, kind, k)))
+					return;
+		}
+	}
+	if (!pj->root && !parts)
+		put(ctx, '.');
+}
+
+/* w_str's escaping rule: a surrogate among the first PYX_STR_MAX characters */
+struct pyx_path_scan {
+	__u32 seen;
+	int escaped;
+};
+
+static int path_scan_put(void *ctx, __u32 c)
+{
+	struct pyx_path_scan *s = ctx;
+
+	if (is_surrogate(c)) {
+		s->escaped = 1;
+		return 0;
+	}
+	return ++s->seen < PYX_STR_MAX;
+}
+
+struct pyx_path_out {
+	__u8 *out;
+	__u32 room, used;
+	int escaped, cut;
+};
+
+static int path_out_put(void *ctx, __u32 c)
+{
+	struct pyx_path_out *o = ctx;
+	__u8 tmp[6];
+	__u32 k = enc_char(c, o->escaped, tmp);
+
+	if (o->used + k > o->room) {
+		o->cut = 1;
+		return 0;
+	}
+	memcpy(o->out + o->used, tmp, k);
+	o->used += k;
+	return 1;
+}
+
+/* The path's str as STR, byte for byte what w_str writes for str(path). */
+static void w_path(struct pyx_writer *w, const struct pyx_pathjoin *pj)
+{
+	struct pyx_path_scan scan = { 0, 0 };
+	struct pyx_path_out out = { 0 };
+	__u32 tagpos;
+
+	if (w_avail(w) < 5) {
+		w_marker(w, PYX_TAG_ELIDED);
+		return;
+	}
+	out.room = w_avail(w) - 5;
+	if (out.room > PYX_STR_MAX)
+		out.room = PYX_STR_MAX;
+	pathjoin_walk(pj, path_scan_put, &scan);
+	out.escaped = scan.escaped;
+	tagpos = w->len;
+	w_u8(w, PYX_TAG_STR | (out.escaped ? PYX_TAG_ESCAPED : 0));
+	w->len += 4;
+	out.out = w->buf + w->len;
+	pathjoin_walk(pj, path_out_put, &out);
+	w->len += out.used;
+	w_u32_at(w, tagpos + 1, out.used);
+	if (out.cut)
+		w_cut(w, tagpos);
+}
+
+/*
+ * How a pathlib path is read, without running any of its code: 0 not read; 1 *s is its str (a
+ * new reference); 2 pj holds its unparsed pieces (w_path writes its str).
  * io.FileIO(path) (Modules/_io/fileio.c) raises 'open' with the object as given, after
  * PyUnicode_FSConverter() called its __fspath__, str(self), which caches the string in the '_str'
  * slot; subprocess.Popen([path]) raises its event before os.fsencode(), when the slot may be
  * unset. The slots are PurePath's __slots__ (Lib/pathlib.py 3.8-3.12, Lib/pathlib/_local.py
  * 3.13), found as T_OBJECT_EX members of the first type named 'PurePath' up the tp_base chain
- * and read at their offsets: '_str' when set; else what PurePath.__str__ would return,
- * _format_parsed_parts(drv, root, parts) or '.', from '_drv', '_root' and '_parts' (3.8-3.11:
- * parts[1:] after a drive or root) or '_tail_cached' (3.12+, set once parsed); else, 3.12+, the
- * one unparsed str of '_raw_paths' as given (not normalised: "a//b" is compared lexically as a
- * path, and as given in an argv). Exact str and list objects only; joined with PyUnicode_Join,
- * which runs no Python code on them. A Windows flavour (a type named PureWindowsPath) is not
- * read. A class of the program's own that fakes these slots says no more than a forged
- * sys.audit('open', str, ...).
+ * and read at their offsets, when str(path) is PurePath's own code (path_class_plain): '_str'
+ * when set; else what PurePath.__str__ would return, _format_parsed_parts(drv, root, parts) or
+ * '.', from '_drv', '_root' and '_parts' (3.8-3.11: parts[1:] after a drive or root) or
+ * '_tail_cached' (3.12+, set once parsed); else, 3.12+ with none of those three set, the pieces
+ * of '_raw_paths' joined and parsed as PurePath does (pathjoin_init). Exact str and list objects
+ * only; parsed parts are joined with PyUnicode_Join, which runs no Python code on them. A Windows
+ * flavour (a type named PureWindowsPath) is not read. A class of the program's own that fakes
+ * these slots says no more than a forged sys.audit('open', str, ...).
  */
-static PyObject *pathlib_str(PyObject *o, PyObject *type)
+static int pathlib_read(PyObject *o, PyObject *type, PyObject **str, struct pyx_pathjoin *pj)
 {
 	PyObject *t = type, *s, *drv, *root, *parts, *sep, *rest, *joined, *head, *out;
 	int hops;
 
 	for (hops = 0; t && hops < 32; hops++, t = pyx_type_base(t)) {
 		if (!strcmp(pyx_type_name(t), "PureWindowsPath"))
-			return NULL;
+			return 0;
 		if (!strcmp(pyx_type_name(t), "PurePath"))
 			break;
 	}
-	if (!t || hops == 32)
-		return NULL;
+	if (!t || hops == 32 || !path_class_plain(type, t))
+		return 0;
 	s = slot_of(o, t, "_str");
 	if (exact_str(s)) {
 		A.Py_IncRef(s);
-		return s;
+		*str = s;
+		return 1;
 	}
 	drv = slot_of(o, t, "_drv");
 	root = slot_of(o, t, "_root");
@@ -579,14 +921,11 @@ static PyObject *pathlib_str(PyObject *o, PyObject *type)
 	if (!parts)
 		parts = slot_of(o, t, "_tail_cached");
 	if (!exact_str(drv) || !exact_str(root) || !str_list(parts)) {
-		parts = slot_of(o, t, "_raw_paths");
-		if (!str_list(parts) || A.PyList_Size(parts) != 1)
-			return NULL;
-		s = A.PyList_GetItem(parts, 0);
-		if (A.PyUnicode_GetLength(s) == 0)
-			goto dot;
-		A.Py_IncRef(s);
-		return s;
+		/* 3.12+: parsed only when none of the three is set (a path whose parse a program
+		 * set in part is str'd from that part: not read) */
+		if (drv || root || parts || !pathjoin_init(pj, slot_of(o, t, "_raw_paths")))
+			return 0;
+		return 2;
 	}
 	/* Only str objects are made from here on: a str is not tracked by the garbage collector, so
 	 * making one never starts a collection (which would run gc.callbacks, __del__ and weakref
@@ -617,16 +956,20 @@ static PyObject *pathlib_str(PyObject *o, PyObject *type)
 	A.Py_DecRef(joined);
 	if (!out)
 		goto fail;
-	if (A.PyUnicode_GetLength(out) > 0)
-		return out;
+	if (A.PyUnicode_GetLength(out) > 0) {
+		*str = out;
+		return 1;
+	}
 	A.Py_DecRef(out);
-dot: /* PurePath.__str__: "" is '.' */
+	/* PurePath.__str__: "" is '.' */
 	out = A.PyUnicode_FromString(".");
-	if (out)
-		return out;
+	if (out) {
+		*str = out;
+		return 1;
+	}
 fail:
 	A.PyErr_Clear();
-	return NULL;
+	return 0;
 }
 
 static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 depth)
@@ -634,7 +977,8 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 	const char *tname = pyx_type_name(type);
 	__u32 tlen = (__u32)strnlen(tname, 256), tagpos, napos, nattrs = 0, want = 0, i;
 	unsigned long flags = A.PyType_GetFlags(type);
-	int cut = 0;
+	struct pyx_pathjoin pj;
+	int cut = 0, path;
 	PyObject *attr;
 
 	if (tlen > 255) {
@@ -712,14 +1056,18 @@ static void w_object(struct pyx_writer *w, PyObject *o, PyObject *type, __u32 de
 			}
 			A.PyBuffer_Release(&view);
 		}
-	} else if ((attr = pathlib_str(o, type))) {
+	} else if ((path = pathlib_read(o, type, &attr, &pj))) {
 		/* a pathlib path: its str (io.FileIO(path), subprocess.Popen([path])) as value */
 		want = 1;
 		if (w_attr_name(w, "value")) {
-			w_str(w, attr);
+			if (path == 1)
+				w_str(w, attr);
+			else
+				w_path(w, &pj);
 			nattrs++;
 		}
-		A.Py_DecRef(attr);
+		if (path == 1)
+			A.Py_DecRef(attr);
 	} else if (is_socket_type(type)) {
 		const int *fields = (const int *)((const char *)o + 16);
 

@@ -5,7 +5,8 @@
  * One binary serves CPython 3.8 to 3.13 (Debian's and pyenv's), so nothing here includes Python.h:
  * every function and type object is looked up with dlsym(RTLD_DEFAULT, ...) in the process that
  * loaded us. The struct layouts read directly are what has not moved since 3.0 (ob_type at offset
- * 8 of every object; tp_name at 24, tp_members at 240 and tp_base at 256 of a type object;
+ * 8 of every object; tp_name at 24, tp_members at 240, tp_base at 256, tp_dict at 264, tp_mro
+ * at 344 and tp_version_tag at 384 of a type object;
  * PyModuleDef, PyMethodDef, PyMemberDef of the stable ABI), plus two that differ by version and
  * are gated on the run-time version, each verified against every interpreter's own headers by
  * tests/test_hook_encoder_fast.py: pyx_str_view and pyx_code_member. Reference counts go through
@@ -38,6 +39,7 @@ typedef struct {
 #define PYX_TPFLAGS_LONG_SUBCLASS (1UL << 24)
 #define PYX_TPFLAGS_BYTES_SUBCLASS (1UL << 27)
 #define PYX_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+#define PYX_TPFLAGS_VALID_VERSION_TAG (1UL << 19)
 
 /* Py_buffer (Include/pybuffer.h, the same 3.8-3.13: part of the stable ABI since 3.11). */
 struct pyx_buffer {
@@ -130,6 +132,7 @@ struct pyx_buffer {
 	X(PyDict_Type)                                                                             \
 	X(PyCode_Type)                                                                             \
 	X(PyMemoryView_Type)                                                                       \
+	X(PyType_Type)                                                                             \
 	X(_Py_NoneStruct)                                                                          \
 	X(_Py_TrueStruct)                                                                          \
 	X(_Py_FalseStruct)
@@ -187,6 +190,26 @@ static inline const char *pyx_type_members(PyObject *type)
 static inline PyObject *pyx_type_base(PyObject *type)
 {
 	return *(PyObject **)((char *)type + 256);
+}
+
+/* tp_dict: a class's own namespace (set for every class made by a class statement; NULL for
+ * CPython's static built-in types from 3.12 on, which keep theirs per interpreter) */
+static inline PyObject *pyx_type_dict(PyObject *type)
+{
+	return *(PyObject **)((char *)type + 264);
+}
+
+/* tp_mro: the tuple of classes an attribute is looked up in, in order */
+static inline PyObject *pyx_type_mro(PyObject *type)
+{
+	return *(PyObject **)((char *)type + 344);
+}
+
+/* tp_version_tag: a number CPython gives a class for its method cache, set to another (3.8-3.10:
+ * its valid flag cleared; 3.11+: to 0) whenever the class, a base or its bases change */
+static inline unsigned int pyx_type_version_tag(PyObject *type)
+{
+	return *(unsigned int *)((char *)type + 384);
 }
 
 /*

@@ -15,10 +15,22 @@ with io.FileIO(root / "a", "r") as f:
     f.read()
 
 # subprocess.Popen([path]) raises its event before os.fsencode(): the Path's str is not cached
-# yet, and the hook reads its parts (3.8-3.11) or its one raw path (3.12+)
+# yet, and the hook reads its parts (3.8-3.11) or joins and parses its pieces (3.12+, where a
+# path made of several is not parsed until something asks: Path(d) / "prog", Path(a, b),
+# joinpath())
 import subprocess  # noqa: E402
 
 exe = pathlib.Path(sys.executable)
 subprocess.run([exe, "-c", "pass"], check=True)
 subprocess.run([sys.executable, "-c", "pass"], executable=pathlib.PurePosixPath(sys.executable),
+               check=True)
+# (cwd= keeps 3.13 from os.posix_spawn, whose own event comes after the str is made: the Popen
+# event alone must explain the exec, as on 3.12)
+d, name = str(exe.parent), exe.name
+subprocess.run([pathlib.Path(d) / name, "-c", "pass"], check=True)
+subprocess.run([pathlib.Path(d) / name, "-c", "pass"], cwd=d, check=True)
+subprocess.run([pathlib.Path(d + "//", ".", name + "/"), "-c", "pass"], cwd=d, check=True)
+subprocess.run([pathlib.PurePosixPath("rel", "x").joinpath(d, name), "-c", "pass"], cwd=d,
+               check=True)
+subprocess.run([sys.executable, "-c", "pass"], executable=pathlib.Path(d) / "." / name, cwd=d,
                check=True)
