@@ -982,6 +982,8 @@ judged:
 					  .nsem_tmp = SEM_TMP_MAX,
 					  .sem = (const char *const *)p->sem,
 					  .nsem = p->nsem,
+					  .sqlite_tmp = (const char *const *)p->sqlite_tmp,
+					  .nsqlite_tmp = SQLITE_TMP_MAX,
 					  .shm = c->shm,
 					  .nshm = c->nshm,
 					  .uid = hdr->uid,
@@ -1001,6 +1003,7 @@ judged:
 	}
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
+	corr_sqlite_tmp_track(p, sv, &sp);
 	corr_mnt_track(p, sv);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);
