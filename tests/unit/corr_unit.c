@@ -678,6 +678,48 @@ static void t_sqlite_uri_tmp(void)
 	       "S 100 openat unaudited after sqlite3.connect\n");
 }
 
+/* The sqlite databases a process connected to: a reconnect takes no new slot (ten connects to one
+ * file, then a new database: its journal is explained); past 8 databases, the one connected to
+ * longest ago goes (its journal is then unaudited). */
+static void t_sqlite_many(void)
+{
+	char path[64], want[8192];
+	size_t n = 0;
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 10; i++) {
+		audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "/tmp/m/same.db");
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+		     "/tmp/m/same.db");
+		n += snprintf(want + n, sizeof(want) - n,
+			      "A 100 sqlite3.connect matched [openat]\nS 100 openat -\n");
+	}
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/tmp/m/d%u.db", i);
+		audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", path);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0102 | 02000000, 0644, 0, 0, path);
+		/* the journal opens below fall in the windows of the first and the last: listed
+		 * there as counterparts, judged on their own */
+		n += snprintf(want + n, sizeof(want) - n,
+			      "A 100 sqlite3.connect matched [openat%s]\nS 100 openat -\n",
+			      i == 0 || i == 7 ? ",openat" : "");
+		if (i)
+			continue;
+		/* the second database's journal, after ten connects to the first */
+		sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+		     "/tmp/m/d0.db-journal");
+		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	}
+	/* nine databases: the first is forgotten, the second is not */
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+	     "/tmp/m/same.db-journal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/m/d0.db-journal");
+	snprintf(want + n, sizeof(want) - n,
+		 "S 100 openat unaudited after sqlite3.connect\nS 100 unlink -\n");
+	expect("sqlite databases: reconnects, the latest 8", want);
+}
+
 static void t_fileops(void)
 {
 	start(NULL);
@@ -2643,6 +2685,7 @@ int main(int argc, char **argv)
 	t_opened_mismatch();
 	t_relative_sqlite();
 	t_sqlite_uri_tmp();
+	t_sqlite_many();
 	t_fileops();
 	t_reason_order();
 	t_ctypes_import();

@@ -718,8 +718,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 			c->keep_gen = ev.body_gen;
 		}
 	}
-	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
-		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
+	if (w->cl.sqlite_db && w->cl.abs[0])
+		corr_sqlite_learn(p, w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
 	w->sub_ns = a->hdr.ts_ns;

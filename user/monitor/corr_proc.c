@@ -372,6 +372,38 @@ static bool sem_has(char **v, unsigned int n, const char *abs)
 	return false;
 }
 
+/*
+ * The database of an audited sqlite3.connect, whose journal files the process may then write
+ * (corr_rules.c sqlite_file()). One slot per database: a program that connects to the same file
+ * again and again (a connection per request, per test) takes no new slot; it becomes the latest.
+ * When full, the database connected to longest ago goes. Before, every connect took a slot until
+ * 8 were taken, and a ninth database's journal was unaudited (sweep 3: ten connects to one file,
+ * then a new one).
+ */
+void corr_sqlite_learn(struct proc *p, const char *abs)
+{
+	unsigned int i;
+	char *keep = NULL;
+
+	for (i = 0; i < p->nsqlite; i++)
+		if (!strcmp(p->sqlite[i], abs)) {
+			keep = p->sqlite[i];
+			break;
+		}
+	if (!keep && p->nsqlite == SQLITE_MAX) {
+		free(p->sqlite[0]);
+		i = 0;
+	}
+	if (keep || p->nsqlite == SQLITE_MAX) {
+		memmove(p->sqlite + i, p->sqlite + i + 1,
+			(p->nsqlite - i - 1) * sizeof(p->sqlite[0]));
+		p->nsqlite--;
+	}
+	if (!keep && !(keep = strdup(abs)))
+		return;
+	p->sqlite[p->nsqlite++] = keep;
+}
+
 /* A temp file's name until its unlink, in the first free slot of v (n slots); a temp file never
  * unlinked: the oldest goes. */
 static void tmp_remember(char **v, unsigned int n, const char *abs)
