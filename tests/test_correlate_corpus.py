@@ -160,3 +160,21 @@ def test_pyenv_shared_build_is_recognised_by_its_libpython(tmp_path):
     assert b["why"] == "needs libpython3.12.so.1.0"
     # pyenv builds have no python:audit probe: nothing was attached
     assert "builtin_events" not in b
+
+
+@needs_root_bpf
+def test_python2_shared_build_is_a_blind_spot(tmp_path):
+    """A Python 2 has no audit hooks: a shared build (DT_NEEDED libpython2.7) started by a hooked
+    Python is a blind spot, as a Python 3 without the hook is. Before, only libpython3* was
+    recognised and it ran unseen."""
+    from conftest import pyenv_python
+    exe = pyenv_python("2.7")
+    if not exe:
+        pytest.skip("skipped: pyenv python 2.7 not installed")
+    script = tmp_path / "child.py"
+    script.write_text("import subprocess, sys\n"
+                      f"subprocess.run([{exe!r}, '-c', 'pass'], check=True)\n")
+    recs = monitor(PY, script, tmp_path, tmp_path / "o.jsonl")
+    [b] = [r for r in recs if r["type"] == "blind-spot"]
+    assert b["exe"] == exe and b["argv"] == [exe, "-c", "pass"]
+    assert b["why"] == "needs libpython2.7.so.1.0"

@@ -606,6 +606,125 @@ static void t_relative_sqlite(void)
 	       "S 100 mkdir unaudited after os.mkdir\n");
 }
 
+/* sqlite3.connect of a URI filename names the file of its path part (3.13's dbm.sqlite3, shelve's
+ * default, connects to "file:/abs/path?mode=rwc"); sqlite's own temp files ("etilqs_" + hex in
+ * /var/tmp, /usr/tmp or /tmp, exclusive, 0600, unlinked at once) in a process with an audited
+ * sqlite3.connect. Near misses stay flagged. */
+#define SQ_RWC_NF (02 | 0100 | 0400000 | 02000000)     /* O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC */
+#define SQ_TMP (02 | 0100 | 0200 | 0400000 | 02000000) /* ... |O_EXCL */
+static void t_sqlite_uri_tmp(void)
+{
+	start(NULL);
+	hook_start(200);
+	/* pid 200, no sqlite3.connect: the temp-file shape alone explains nothing */
+	sysc(200, 200, PYX_SC_openat, 3, FDCWD, 0, SQ_TMP, 0600, 0, 0, "/var/tmp/etilqs_1a");
+	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/var/tmp/etilqs_1a");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file:/tmp/s/shelf?mode=rwc");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/tmp/s/shelf");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT_HANDLE, "sqlite3.connect/handle", "n");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/tmp/s/shelf-wal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/s/shelf-wal");
+	/* sqlite's temp files: opened and unlinked; a second unlink of the name is not explained */
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, SQ_TMP, 0600, 0, 0,
+	     "/var/tmp/etilqs_f7582ce565ffa406");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/var/tmp/etilqs_f7582ce565ffa406");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/var/tmp/etilqs_f7582ce565ffa406");
+	sysc(100, 100, PYX_SC_open, 5, 0, SQ_TMP, 0600, 0, 0, 0, "/tmp/etilqs_c");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0, 0, 0, 0, "/tmp/etilqs_c");
+	/* near misses: another directory, mode, flag set, name; a path not as passed (a dirfd);
+	 * an unlink of a name never opened so */
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP, 0600, 0, 0, "/etc/cron.d/etilqs_1");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP, 0644, 0, 0, "/tmp/etilqs_2");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_RWC_NF, 0600, 0, 0, "/tmp/etilqs_3");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP | 01000, 0600, 0, 0, "/tmp/etilqs_4");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP, 0600, 0, 0,
+	     "/tmp/etilqs_0123456789abcdef0");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP, 0600, 0, 0, "/tmp/etilqs_5A");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_TMP, 0600, 0, 0, "/tmp/x/../etilqs_6");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/etilqs_7");
+	/* percent-decoded, a "localhost" authority */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file://localhost/tmp/s/a%20b.db");
+	sysc(100, 100, PYX_SC_openat, 7, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/tmp/s/a b.db");
+	/* sqlite refuses another authority; an in-memory URI opens no file */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "file://evil/tmp/s/c.db");
+	sysc(100, 100, PYX_SC_openat, 8, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/tmp/s/c.db");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file:/tmp/s/d.db?cache=shared&mode=memory");
+	sysc(100, 100, PYX_SC_openat, 9, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/tmp/s/d.db");
+	expect("sqlite URI filenames and temp files",
+	       "L 200\n"
+	       "S 200 openat unaudited after nothing\n"
+	       "S 200 unlink unaudited after nothing\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 sqlite3.connect/handle -\n"
+	       "S 100 openat -\n"
+	       "S 100 unlink -\n"
+	       "S 100 openat -\n"
+	       "S 100 unlink -\n"
+	       "S 100 unlink unaudited after sqlite3.connect/handle\n"
+	       "S 100 open -\n"
+	       "S 100 unlinkat -\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 openat unaudited after sqlite3.connect/handle\n"
+	       "S 100 unlink unaudited after sqlite3.connect/handle\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 sqlite3.connect mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after sqlite3.connect\n"
+	       "A 100 sqlite3.connect mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after sqlite3.connect\n");
+}
+
+/* The sqlite databases a process connected to: a reconnect takes no new slot (ten connects to one
+ * file, then a new database: its journal is explained); past 8 databases, the one connected to
+ * longest ago goes (its journal is then unaudited). */
+static void t_sqlite_many(void)
+{
+	char path[64], want[8192];
+	size_t n = 0;
+	unsigned int i;
+
+	start(NULL);
+	for (i = 0; i < 10; i++) {
+		audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "/tmp/m/same.db");
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+		     "/tmp/m/same.db");
+		n += snprintf(want + n, sizeof(want) - n,
+			      "A 100 sqlite3.connect matched [openat]\nS 100 openat -\n");
+	}
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/tmp/m/d%u.db", i);
+		audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", path);
+		sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0102 | 02000000, 0644, 0, 0, path);
+		/* the journal opens below fall in the windows of the first and the last: listed
+		 * there as counterparts, judged on their own */
+		n += snprintf(want + n, sizeof(want) - n,
+			      "A 100 sqlite3.connect matched [openat%s]\nS 100 openat -\n",
+			      i == 0 || i == 7 ? ",openat" : "");
+		if (i)
+			continue;
+		/* the second database's journal, after ten connects to the first */
+		sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+		     "/tmp/m/d0.db-journal");
+		n += snprintf(want + n, sizeof(want) - n, "S 100 openat -\n");
+	}
+	/* nine databases: the first is forgotten, the second is not */
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0102 | 02000000, 0644, 0, 0,
+	     "/tmp/m/same.db-journal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/tmp/m/d0.db-journal");
+	snprintf(want + n, sizeof(want) - n,
+		 "S 100 openat unaudited after sqlite3.connect\nS 100 unlink -\n");
+	expect("sqlite databases: reconnects, the latest 8", want);
+}
+
 static void t_fileops(void)
 {
 	start(NULL);
@@ -2901,6 +3020,8 @@ int main(int argc, char **argv)
 	t_open();
 	t_opened_mismatch();
 	t_relative_sqlite();
+	t_sqlite_uri_tmp();
+	t_sqlite_many();
 	t_fileops();
 	t_reason_order();
 	t_ctypes_import();

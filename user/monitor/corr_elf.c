@@ -7,8 +7,8 @@
  * through PT_DYNAMIC the needed libraries and the exported symbols (DT_SYMTAB looked up through
  * DT_GNU_HASH or DT_HASH, as ld.so resolves them). A CPython defines PySys_Audit or
  * Py_Initialize (a static libpython, as Debian builds python3.11: extension modules need them
- * exported, so stripping them breaks the interpreter), or needs a libpython3 shared library
- * (pyenv's --enable-shared builds).
+ * exported, so stripping them breaks the interpreter), or needs a libpython3 (or libpython2)
+ * shared library (pyenv's --enable-shared builds).
  *
  * The file comes from a monitored process, which may be hostile: every read is a bounded pread
  * checked against the file size, loops are bounded, and the open never blocks (see
@@ -230,7 +230,11 @@ static int inspect(int fd, uint64_t size, char *why, size_t n, bool *no_interp)
 		}
 	}
 	for (i = 0; i < nneeded; i++) {
-		if (str_at(&im, needed[i], lib, sizeof(lib)) && !strncmp(lib, "libpython3", 10)) {
+		/* libpython2.7 too: a Python 2 has no audit hooks at all, so a shared build of it
+		 * (pyenv's) is as blind as a Python 3 without the hook (a static one exports
+		 * Py_Initialize, above) */
+		if (str_at(&im, needed[i], lib, sizeof(lib)) && !strncmp(lib, "libpython", 9) &&
+		    (lib[9] == '2' || lib[9] == '3') && lib[10] == '.') {
 			snprintf(why, n, "needs %s", lib);
 			return 1;
 		}

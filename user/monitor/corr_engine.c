@@ -796,8 +796,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 			c->keep_gen = ev.body_gen;
 		}
 	}
-	if (w->cl.sqlite_db && w->cl.abs[0] && p->nsqlite < SQLITE_MAX)
-		p->sqlite[p->nsqlite++] = strdup(w->cl.abs[0]);
+	if (w->cl.sqlite_db && w->cl.abs[0])
+		corr_sqlite_learn(p, w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
 	w->sub_ns = a->hdr.ts_ns;
@@ -1079,6 +1079,8 @@ judged:
 					  .nsem_tmp = SEM_TMP_MAX,
 					  .sem = (const char *const *)p->sem,
 					  .nsem = p->nsem,
+					  .sqlite_tmp = (const char *const *)p->sqlite_tmp,
+					  .nsqlite_tmp = SQLITE_TMP_MAX,
 					  .shm = c->shm,
 					  .nshm = c->nshm,
 					  .uid = hdr->uid,
@@ -1107,6 +1109,7 @@ judged:
 	}
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
+	corr_sqlite_tmp_track(p, sv, &sp);
 	corr_mnt_track(p, sv);
 	corr_syscall_state(c, p, sv, &sp, explained);
 	corr_ustack_learn(c, p, sv);

@@ -25,8 +25,9 @@
 #define HASH_BUCKETS 1024
 #define THROTTLED_UIDS 16 /* uids whose latest THROTTLED record is remembered */
 #define FD_MAX 1024       /* fds above are not tracked (a hint table, not a mirror) */
-#define SQLITE_MAX 8      /* audited sqlite databases remembered per process */
+#define SQLITE_MAX 8      /* audited sqlite databases remembered per process (the latest) */
 #define SEM_TMP_MAX 4     /* sem_open temp files between their open and unlink, per process */
+#define SQLITE_TMP_MAX 4  /* sqlite temp files between their open and unlink, per process */
 #define SEM_MAX 64        /* sem_open names created and not yet unlinked, per process */
 #define SHM_MAX 128       /* shm_open/sem_open names hooked Pythons created, per monitor */
 #define SHM_UID_MAX 32    /* ... of them per uid (corr_proc.c shm_learn()) */
@@ -197,6 +198,8 @@ struct proc {
 	char *sem_tmp[SEM_TMP_MAX];
 	char *sem[SEM_MAX];
 	unsigned int nsem;
+	/* sqlite's temp files (corr_sqlite_tmp_open()) opened and not yet unlinked */
+	char *sqlite_tmp[SQLITE_TMP_MAX];
 	/* its hook said hook_stop: the interpreter has finalized (Py_FinalizeEx) */
 	bool finalized;
 	/* Its pid in its own pid namespace (the numbers its syscalls' pid arguments are in), from
@@ -333,7 +336,10 @@ const char *corr_resolve_sc(struct pyx_corr *c, struct proc *p, int64_t dirfd, c
 			    unsigned int slot);
 void corr_claim_resolve(struct pyx_corr *c, struct proc *p, struct corr_claim *cl);
 bool corr_view_fd(const void *ctx, int64_t fd, struct corr_fdinfo *out);
+void corr_sqlite_learn(struct proc *p, const char *abs);
 void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp);
+void corr_sqlite_tmp_track(struct proc *p, const struct pyx_sysview *sv,
+			   const struct corr_scpaths *sp);
 void corr_shm_track(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv,
 		    const struct corr_scpaths *sp, uint32_t uid);
 void corr_shm_free(struct pyx_corr *c);

@@ -278,6 +278,53 @@ bool corr_shm_attach(const struct pyx_sysview *sv, const char *abs)
 	return shm_open_flags(sv, abs, false);
 }
 
+/*
+ * sqlite's own temporary files (sort runs, temp tables and indexes, statement journals, VACUUM's
+ * copy), made with no audit event inside a connection's work: os_unix.c unixGetTempname() names
+ * one DIR "/etilqs_%llx" (SQLITE_TEMP_FILE_PREFIX and a random 64-bit number: 1 to 16 lowercase
+ * hex digits, sqlite 3.40) in the first usable of sqlite3_temp_directory, $SQLITE_TMPDIR,
+ * $TMPDIR, /var/tmp, /usr/tmp, /tmp, "."; unixOpen() opens it with SQLITE_OPEN_EXCLUSIVE and
+ * DELETEONCLOSE: O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW (robust_open() adds O_CLOEXEC), mode 0600
+ * (findCreateFileMode()), and unlinks it at once. Only the three fixed directories are taken:
+ * the environment's are not known here, and any other directory could be one a name in it is
+ * run from (cron.d accepts "etilqs_..."). Never an existing file, never through a symlink.
+ */
+bool corr_sqlite_tmp_path(const char *abs)
+{
+	static const char *const dirs[] = { "/var/tmp/etilqs_", "/usr/tmp/etilqs_",
+					    "/tmp/etilqs_" };
+	unsigned int i;
+	size_t n, k;
+
+	if (!abs)
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		n = strlen(dirs[i]);
+		if (!strncmp(abs, dirs[i], n))
+			break;
+	}
+	if (i == sizeof(dirs) / sizeof(dirs[0]))
+		return false;
+	for (k = 0; abs[n + k]; k++)
+		if (!((abs[n + k] >= '0' && abs[n + k] <= '9') ||
+		      (abs[n + k] >= 'a' && abs[n + k] <= 'f')))
+			return false;
+	return k >= 1 && k <= 16;
+}
+
+bool corr_sqlite_tmp_open(const struct pyx_sysview *sv, const char *abs)
+{
+	uint64_t fl;
+
+	if (!open_flags(sv, &fl) || (fl & ~(uint64_t)0100000 /* the kernel's O_LARGEFILE */) !=
+					    (O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC))
+		return false;
+	/* openat's mode is its fourth argument, open's its third */
+	if ((sv->args[sv->sc == PYX_SC_openat ? 3 : 2].raw & 07777) != 0600)
+		return false;
+	return corr_sqlite_tmp_path(abs) && corr_path_literal(sv, 0, abs);
+}
+
 /* glibc login/openpty.c openpty() -> sysdeps/unix/sysv/linux/getpt.c __getpt():
  * __posix_openpt(O_RDWR), open(_PATH_DEVPTMX, O_RDWR) (os.openpty, os.forkpty, pty.fork; no
  * audit event in 3.11); posix_openpt(O_RDWR | O_NOCTTY) as other callers pass it. The slave

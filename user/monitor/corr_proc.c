@@ -83,6 +83,8 @@ void corr_proc_free(struct pyx_corr *c, struct proc *p)
 		free(p->sqlite[i]);
 	for (i = 0; i < SEM_TMP_MAX; i++)
 		free(p->sem_tmp[i]);
+	for (i = 0; i < SQLITE_TMP_MAX; i++)
+		free(p->sqlite_tmp[i]);
 	for (i = 0; i < p->nsem; i++)
 		free(p->sem[i]);
 	for (i = 0; i < p->argc; i++)
@@ -372,6 +374,77 @@ static bool sem_has(char **v, unsigned int n, const char *abs)
 	return false;
 }
 
+/*
+ * The database of an audited sqlite3.connect, whose journal files the process may then write
+ * (corr_rules.c sqlite_file()). One slot per database: a program that connects to the same file
+ * again and again (a connection per request, per test) takes no new slot; it becomes the latest.
+ * When full, the database connected to longest ago goes. Before, every connect took a slot until
+ * 8 were taken, and a ninth database's journal was unaudited (sweep 3: ten connects to one file,
+ * then a new one).
+ */
+void corr_sqlite_learn(struct proc *p, const char *abs)
+{
+	unsigned int i;
+	char *keep = NULL;
+
+	for (i = 0; i < p->nsqlite; i++)
+		if (!strcmp(p->sqlite[i], abs)) {
+			keep = p->sqlite[i];
+			break;
+		}
+	if (!keep && p->nsqlite == SQLITE_MAX) {
+		free(p->sqlite[0]);
+		i = 0;
+	}
+	if (keep || p->nsqlite == SQLITE_MAX) {
+		memmove(p->sqlite + i, p->sqlite + i + 1,
+			(p->nsqlite - i - 1) * sizeof(p->sqlite[0]));
+		p->nsqlite--;
+	}
+	if (!keep && !(keep = strdup(abs)))
+		return;
+	p->sqlite[p->nsqlite++] = keep;
+}
+
+/* A temp file's name until its unlink, in the first free slot of v (n slots); a temp file never
+ * unlinked: the oldest goes. */
+static void tmp_remember(char **v, unsigned int n, const char *abs)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && v[i]; i++)
+		;
+	if (i == n) {
+		free(v[0]);
+		memmove(v, v + 1, (n - 1) * sizeof(v[0]));
+		i = n - 1;
+	}
+	v[i] = strdup(abs);
+}
+
+/* sqlite's temp files (corr_native.c corr_sqlite_tmp_open()), opened and unlinked at once by a
+ * process with an audited sqlite3.connect, in the monitor's mount namespace: the unlink is
+ * explained only for a name remembered here. */
+void corr_sqlite_tmp_track(struct proc *p, const struct pyx_sysview *sv,
+			   const struct corr_scpaths *sp)
+{
+	switch (sv->sc) {
+	case PYX_SC_openat:
+	case PYX_SC_open:
+		if (sv->ret >= 0 && p->nsqlite && !p->mnt_other &&
+		    corr_sqlite_tmp_open(sv, sp->abs[0]))
+			tmp_remember(p->sqlite_tmp, SQLITE_TMP_MAX, sp->abs[0]);
+		return;
+	case PYX_SC_unlinkat:
+	case PYX_SC_unlink:
+		if (sv->ret == 0)
+			sem_forget(p->sqlite_tmp, SQLITE_TMP_MAX, sp->abs[0]);
+		return;
+	default:
+		return;
+	}
+}
+
 void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct corr_scpaths *sp)
 {
 	unsigned int i;
@@ -381,15 +454,7 @@ void corr_sem_track(struct proc *p, const struct pyx_sysview *sv, const struct c
 	case PYX_SC_open:
 		if (sv->ret < 0 || !corr_sem_tmp_open(sv, sp->abs[0]))
 			return;
-		for (i = 0; i < SEM_TMP_MAX && p->sem_tmp[i]; i++)
-			;
-		if (i == SEM_TMP_MAX) { /* a temp file never unlinked: the oldest goes */
-			free(p->sem_tmp[0]);
-			memmove(p->sem_tmp, p->sem_tmp + 1,
-				(SEM_TMP_MAX - 1) * sizeof(p->sem_tmp[0]));
-			i = SEM_TMP_MAX - 1;
-		}
-		p->sem_tmp[i] = strdup(sp->abs[0]);
+		tmp_remember(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]);
 		return;
 	case PYX_SC_link:
 		if (sv->ret == 0 && sem_has(p->sem_tmp, SEM_TMP_MAX, sp->abs[0]) &&

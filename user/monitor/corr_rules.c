@@ -590,9 +590,84 @@ static void claim_dir_open(struct corr_claim *cl, const struct pyx_event *ev)
 	cl->dir_open = true;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The file a sqlite URI filename names, as sqlite's main.c sqlite3ParseUri() reads it: "file:"
+ * (case as is), then "//" and an authority that must be empty or "localhost" (any other fails the
+ * open, SQLITE_ALLOW_URI_AUTHORITY being off), then the path up to '?' or '#', "%HH" decoded
+ * ("%00" ends it). NULL when uri is not such a name, names no file (an empty path, "mode=memory")
+ * or is refused. CPython raises sqlite3.connect with the string as given, and does not say
+ * whether uri=True was passed; Debian's libsqlite3 reads "file:" names as URIs even without
+ * it (SQLITE_USE_URI), and 3.13's dbm.sqlite3 (shelve's default) always passes
+ * "file:/abs/path?mode=rwc" (Lib/dbm/sqlite3.py _normalize_uri()).
+ */
+static char *sqlite_uri_path(const char *uri)
+{
+	const char *s = uri + 5, *q;
+	char *out, *o;
+
+	if (strncmp(uri, "file:", 5))
+		return NULL;
+	if (s[0] == '/' && s[1] == '/') {
+		const char *a = s + 2;
+
+		s = a;
+		while (*s && *s != '/')
+			s++;
+		if (s != a && (s - a != 9 || strncmp(a, "localhost", 9)))
+			return NULL;
+	}
+	/* an in-memory database opens no file */
+	for (q = strchr(s, '?'); q; q = strchr(q + 1, '&')) {
+		if (!strncmp(q + 1, "mode=memory", 11) && (!q[12] || q[12] == '&' || q[12] == '#'))
+			return NULL;
+	}
+	out = o = malloc(strlen(s) + 1);
+	if (!out)
+		return NULL;
+	for (; *s && *s != '?' && *s != '#'; s++) {
+		int hi, lo;
+
+		if (*s == '%' && (hi = hex_digit(s[1])) >= 0 && (lo = hex_digit(s[2])) >= 0) {
+			if (!hi && !lo)
+				break;
+			*o++ = (char)(hi << 4 | lo);
+			s += 2;
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+	if (!out[0] || !strcmp(out, ":memory:")) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 static void claim_sqlite_db(struct corr_claim *cl, const struct pyx_event *ev)
 {
+	char *p;
+
 	cl->sqlite_db = true;
+	/* a URI filename names the file its path part names: that is what sqlite opens, and its
+	 * journal files are named after it (any path a forged event can name as plainly) */
+	if (cl->path[0] && strlen(cl->path[0]) == cl->path_len[0] &&
+	    (p = sqlite_uri_path(cl->path[0]))) {
+		free(cl->path[0]);
+		cl->path[0] = p;
+		cl->path_len[0] = strlen(p);
+	}
 	/* 3.10+ raise sqlite3.connect with the database argument as given
 	 * (Modules/_sqlite/connection.c), a pathlib.Path too, which the hook does not read: not
 	 * compared, as before (docs/correlation.md, "Known limits") */
@@ -1192,6 +1267,11 @@ static bool in_list(const char *const *v, unsigned int n, const char *abs)
  * absolute and literal (corr_path_literal()), never in a process that changed its mount
  * namespace, mounts or root (corr_exempt()). Left to an attacker: a semaphore-shaped file in
  * /dev/shm, never a write elsewhere.
+ * sqlite's temp files the same way (corr_sqlite_tmp_open(), corr_proc.c
+ * corr_sqlite_tmp_track()): in a process with an audited sqlite3.connect, the open of a new
+ * "/var/tmp", "/usr/tmp" or "/tmp" "/etilqs_HEX" file, exclusive, mode 0600, not through a
+ * symlink, and the unlink of a name so opened. Left to an attacker: such an empty file in those
+ * three directories (what it then writes is not traced anyway), and its removal.
  */
 static bool shm_open_unlink(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v);
@@ -1208,12 +1288,15 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 	if (shm_open_unlink(sv, sp, v))
 		return true;
 	if (sc_kind(sv, SK_OPEN))
-		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]);
+		return corr_sem_tmp_open(sv, sp->abs[0]) || corr_sem_reopen(sv, sp->abs[0]) ||
+		       (v->nsqlite && corr_sqlite_tmp_open(sv, sp->abs[0]));
 	if (fl && (fl->raw & K_AT_REMOVEDIR))
 		return false;
-	/* sem_unlink.c and sem_open.c unlink SHMDIR "sem.NAME" as such (corr_path_literal()) */
+	/* sem_unlink.c and sem_open.c unlink SHMDIR "sem.NAME" as such, sqlite its temp file
+	 * (corr_path_literal()) */
 	return (in_list(v->sem_tmp, v->nsem_tmp, sp->abs[0]) ||
-		in_list(v->sem, v->nsem, sp->abs[0])) &&
+		in_list(v->sem, v->nsem, sp->abs[0]) ||
+		in_list(v->sqlite_tmp, v->nsqlite_tmp, sp->abs[0])) &&
 	       corr_path_literal(sv, 0, sp->abs[0]);
 }
 

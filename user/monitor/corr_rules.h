@@ -214,6 +214,9 @@ struct corr_view {
 	unsigned int nsem_tmp;
 	const char *const *sem;
 	unsigned int nsem;
+	/* sqlite temp files (corr_sqlite_tmp_open()) opened and not yet unlinked */
+	const char *const *sqlite_tmp;
+	unsigned int nsqlite_tmp;
 	/* names any hooked Python created in /dev/shm (all uids: the rule asks for uid's own) */
 	const struct corr_shm_name *shm;
 	unsigned int nshm;
@@ -281,6 +284,8 @@ bool corr_shm_path(const char *abs);
 bool corr_shm_create(const struct pyx_sysview *sv, const char *abs);
 bool corr_shm_attach(const struct pyx_sysview *sv, const char *abs);
 bool corr_ptmx_open(const struct pyx_sysview *sv, const char *abs);
+bool corr_sqlite_tmp_path(const char *abs);
+bool corr_sqlite_tmp_open(const struct pyx_sysview *sv, const char *abs);
 enum corr_syslib {
 	CORR_LIB_NONE = 0, /* not in a default library directory */
 	CORR_LIB_NSS,      /* libnss_NAME.so.2 */
