@@ -290,7 +290,7 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
 }
 
 /* syscall(pid, tid, PYX_SC_x, ret, 6 raw args, then per data-kind argument its value in order:
- * PATH const char *, ARGV (unsigned count, const char **), SOCKADDR/MSGHDR (const void *, size_t),
+ * PATH or STR const char *, ARGV (unsigned count, const char **), SOCKADDR/MSGHDR (const void *, size_t),
  * BUF const char *). A NULL PATH/SOCKADDR is a NULL pointer. */
 static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 #define K(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                            \
@@ -298,6 +298,12 @@ static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 			    PYX_AK_##k3, PYX_AK_##k4, PYX_AK_##k5 },
 	PYX_SYSCALLS(K)
 #undef K
+};
+
+static const bool entry_only[PYX_SC__COUNT] = {
+#define E(name) [PYX_SC_##name] = true,
+	PYX_SC_ENTRY_ONLY(E)
+#undef E
 };
 
 /* the next open's path was read at exit (PYX_SCF_READ_AT_EXIT) and the kernel opened a file of
@@ -322,6 +328,11 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 	r->nr = pyx_sc_nr(sc);
 	r->ret = ret;
 	r->enter_ns = r->hdr.ts_ns - 100;
+	if (entry_only[sc]) { /* sent at sys_enter: no result, no latency */
+		r->hdr.flags |= PYX_SCF_ENTRY;
+		r->ret = 0;
+		r->enter_ns = r->hdr.ts_ns;
+	}
 	r->args[0] = a0, r->args[1] = a1, r->args[2] = a2;
 	r->args[3] = a3, r->args[4] = a4, r->args[5] = a5;
 	va_start(ap, a5);
@@ -333,6 +344,7 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 
 		switch (kinds[sc][i]) {
 		case PYX_AK_PATH:
+		case PYX_AK_STR:
 		case PYX_AK_BUF:
 			s = va_arg(ap, const char *);
 			if (cur_fault && kinds[sc][i] == PYX_AK_PATH) {
@@ -344,7 +356,7 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 				d->flags = PYX_DF_NULL;
 				break;
 			}
-			n = strlen(s) + (kinds[sc][i] == PYX_AK_PATH);
+			n = strlen(s) + (kinds[sc][i] != PYX_AK_BUF);
 			memcpy(rbuf + used, s, n);
 			d->off = used, d->len = n, d->flags = PYX_DF_PRESENT;
 			used += n;
@@ -649,6 +661,68 @@ static void t_fileops(void)
 	       "S 100 openat -\n"
 	       "A 100 os.scandir matched [openat]\n"
 	       "S 100 openat -\n");
+}
+
+/* The same acts by older or newer doors (PYX_SYSCALLS_OTHER_DOORS): each pairs with its siblings'
+ * audit event, compared as they are (os.utime's path, resource.setrlimit's resource); a native
+ * call, or one on another path or resource, is unaudited; their harmless forms are not. */
+static void t_other_doors(void)
+{
+	static const uint64_t lim[2] = { 64, 64 };
+
+	start(NULL);
+	/* native first, in a hooked Python: no event explains them */
+	audit(100, 100, PYX_EV_BUILTINS_ID, "builtins.id", "i", (int64_t)1);
+	sysc(100, 100, PYX_SC_utime, 0, 0, 0, 0, 0, 0, 0, "/t/a");
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, lim);
+	sysc(100, 100, PYX_SC_setxattrat, 0, FDCWD, 0, 0, 0, 0, 16, "/t/a", "security.capability");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 3, 0, 0, 0, 0, 0, "security.ima");
+	sysc(100, 100, PYX_SC_removexattrat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a", "security.selinux");
+	/* harmless forms: futimes(fd) of an open file, a limit read, user.* names */
+	sysc(100, 100, PYX_SC_futimesat, 0, 3, 0, 0, 0, 0, 0, NULL);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, NULL);
+	sysc(100, 100, PYX_SC_lremovexattr, 0, 0, 0, 0, 0, 0, 0, "/t/a", "user.x");
+	/* audited: the same syscalls pair */
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_utimes, 0, 0, 0, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_futimesat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_RESOURCE_SETRLIMIT, "resource.setrlimit", "in", (int64_t)7);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, lim);
+	audit(100, 100, PYX_EV_OS_SETXATTR, "os.setxattr", "ssni", "/t/a", "security.x",
+	      (int64_t)0);
+	sysc(100, 100, PYX_SC_setxattrat, 0, FDCWD, 0, 0, 0, 0, 16, "/t/a", "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "ss", "/t/a", "security.x");
+	sysc(100, 100, PYX_SC_removexattr, 0, 0, 0, 0, 0, 0, 0, "/t/a", "security.x");
+	/* near misses: another path, another resource */
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_utime, 0, 0, 0, 0, 0, 0, 0, "/t/b");
+	audit(100, 100, PYX_EV_RESOURCE_SETRLIMIT, "resource.setrlimit", "in", (int64_t)7);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 4, 0, 0, 0, 0, 0, lim);
+	expect("other doors",
+	       "A 100 builtins.id -\n"
+	       "S 100 utime unaudited after builtins.id\n"
+	       "S 100 setrlimit unaudited after builtins.id\n"
+	       "S 100 setxattrat unaudited after builtins.id\n"
+	       "S 100 fremovexattr unaudited after builtins.id\n"
+	       "S 100 removexattrat unaudited after builtins.id\n"
+	       "S 100 futimesat -\n"
+	       "S 100 setrlimit -\n"
+	       "S 100 lremovexattr -\n"
+	       "A 100 os.utime matched [utimes]\n"
+	       "S 100 utimes -\n"
+	       "A 100 os.utime matched [futimesat]\n"
+	       "S 100 futimesat -\n"
+	       "A 100 resource.setrlimit matched [setrlimit]\n"
+	       "S 100 setrlimit -\n"
+	       "A 100 os.setxattr matched [setxattrat]\n"
+	       "S 100 setxattrat -\n"
+	       "A 100 os.removexattr matched [removexattr]\n"
+	       "S 100 removexattr -\n"
+	       "A 100 os.utime mismatch [utime] (path differs)\n"
+	       "S 100 utime unaudited after os.utime\n"
+	       "A 100 resource.setrlimit mismatch [setrlimit] (resource differs)\n"
+	       "S 100 setrlimit unaudited after resource.setrlimit\n");
 }
 
 /* Two arguments differ: the first comparator of the event's row (corr_rules.def) gives the
@@ -2566,6 +2640,7 @@ int main(int argc, char **argv)
 	t_opened_mismatch();
 	t_relative_sqlite();
 	t_fileops();
+	t_other_doors();
 	t_reason_order();
 	t_ctypes_import();
 	t_spawn();

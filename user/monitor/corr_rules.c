@@ -1026,13 +1026,19 @@ static bool sens_node_not_fifo(const struct pyx_sysview *sv)
 	return (mode & 0170000) != 0010000;
 }
 
-/* (l/f)setxattr of security.*: file capabilities, SELinux labels, IMA; an unreadable name too */
+/* (l/f)setxattr(at), (l/f)removexattr(at) of security.*: file capabilities, SELinux labels, IMA,
+ * set or taken away; an unreadable name too. The name is the row's one STR argument (1, or 3 in
+ * the *at rows). */
 static bool sens_security_xattr(const struct pyx_sysview *sv)
 {
-	const struct pyx_sysarg *a = &sv->args[1];
+	const struct pyx_sysarg *a = NULL;
+	int i;
 
-	return a->kind == PYX_AK_STR && (a->fault || (a->present && a->u.path.len >= 9 &&
-						      !strncmp(a->u.path.str, "security.", 9)));
+	for (i = 0; i < PYX_SC_NARGS && !a; i++)
+		if (sv->args[i].kind == PYX_AK_STR)
+			a = &sv->args[i];
+	return a && (a->fault ||
+		     (a->present && a->u.path.len >= 9 && !strncmp(a->u.path.str, "security.", 9)));
 }
 
 /* socket: packet capture and raw IP (sniffing, spoofing) */
