@@ -177,6 +177,69 @@ def test_setxattr_security_namespace(tmp_path):
 
 
 @needs_root_bpf
+def test_utime_utimes_futimesat_timestomping(tmp_path):
+    """utimensat's older doors (os.utime never uses them): a path's times set natively is
+    unaudited, whatever the door; futimesat(fd, NULL), futimes of an open file, is recorded only
+    (as utimensat(fd, NULL) is)."""
+    recs, who, work = monitor(tmp_path, "utime")
+    f = str(work / "f")
+    assert flagged(recs, who) == [
+        ("utime", {"filename": f, "times": None}),
+        ("utimes", {"filename": f, "utimes": hex(who["tv"])}),
+        ("futimesat", {"dfd": AT_FDCWD, "filename": f, "utimes": None})]
+    [fd] = [r for r in recs if r.get("syscall") == "futimesat" and r["args"]["dfd"] != AT_FDCWD]
+    assert fd["args"] == {"dfd": who["fd"], "filename": None, "utimes": hex(who["tv"])}
+    assert "verdict" not in fd
+    for name in ("utime", "utimes", "futimesat"):
+        entry_only(recs, name)
+
+
+@needs_root_bpf
+def test_setrlimit(tmp_path):
+    """prlimit64's older door (resource.setrlimit is prlimit64): a limit set natively is
+    unaudited; a NULL limit sets nothing and is recorded only."""
+    recs, who, _ = monitor(tmp_path, "setrlimit")
+    assert flagged(recs, who) == [
+        ("setrlimit", {"resource": "RLIMIT_NOFILE", "rlim": {"cur": 64, "max": who["max"]}})]
+    [null] = [r for r in recs if r.get("syscall") == "setrlimit" and r["args"]["rlim"] is None]
+    assert null["args"]["resource"] == "RLIMIT_CORE" and "verdict" not in null
+    entry_only(recs, "setrlimit")
+
+
+@needs_root_bpf
+def test_setxattrat_security_namespace(tmp_path):
+    """setxattrat (6.13), setxattr's newer door, judged as setxattr: security.* is unaudited,
+    user.* recorded only. Its value, size and flags are behind uargs (struct xattr_args)."""
+    recs, who, work = monitor(tmp_path, "setxattrat")
+    args = {"dfd": AT_FDCWD, "pathname": str(work / "f"), "at_flags": "0",
+            "uargs": hex(who["uargs"]), "usize": 16}
+    assert flagged(recs, who) == [("setxattrat", args | {"name": "security.pyxcheck"})]
+    user = [r for r in recs if r.get("syscall") == "setxattrat"
+            and r["args"]["name"] == "user.pyxcheck"]
+    assert len(user) == 1 and "verdict" not in user[0]
+    entry_only(recs, "setxattrat")
+
+
+@needs_root_bpf
+def test_removexattr_security_namespace(tmp_path):
+    """os.removexattr's own syscalls and removexattrat (6.13), called natively: taking a
+    security.* xattr away (file capabilities, IMA, a SELinux label) is unaudited by each door;
+    user.* is recorded only. The audited os.setxattr that sets each one again pairs."""
+    recs, who, work = monitor(tmp_path, "removexattr")
+    f, sec = str(work / "f"), "security.pyxcheck"
+    assert flagged(recs, who) == [
+        ("removexattr", {"pathname": f, "name": sec}),
+        ("lremovexattr", {"pathname": f, "name": sec}),
+        ("fremovexattr", {"fd": who["fd"], "name": sec}),
+        ("removexattrat", {"dfd": AT_FDCWD, "pathname": f, "at_flags": "0", "name": sec})]
+    user = [r for r in recs if r.get("syscall") == "removexattr"
+            and r["args"]["name"] == "user.pyxcheck"]
+    assert len(user) == 1 and "verdict" not in user[0]
+    for name in ("removexattr", "lremovexattr", "fremovexattr", "removexattrat"):
+        entry_only(recs, name)
+
+
+@needs_root_bpf
 def test_packet_and_raw_sockets(tmp_path):
     recs, who, _ = monitor(tmp_path, "raw_socket")
     assert flagged(recs, who) == [
@@ -194,6 +257,12 @@ AUDITED = {
     "pidfd_send_signal": ("os.kill", {"kill"}),
     "setxattr": ("os.setxattr", {"setxattr", "lsetxattr", "fsetxattr"}),
     "raw_socket": ("socket.__new__", {"socket"}),
+    # Python's own doors: os.utime is utimensat, resource.setrlimit prlimit64, os.setxattr
+    # setxattr; os.removexattr makes the new rows removexattr, lremovexattr and fremovexattr
+    "utime": ("os.utime", {"utimensat"}),
+    "setrlimit": ("resource.setrlimit", {"prlimit64"}),
+    "setxattrat": ("os.setxattr", {"setxattr"}),
+    "removexattr": ("os.removexattr", {"removexattr", "lremovexattr", "fremovexattr"}),
 }
 
 
@@ -206,6 +275,19 @@ def test_audited_python_equivalent_gives_no_alarm(tmp_path, tech):
     ev = [r for r in recs if r["type"] == "audit" and r["event"] == event and "verdict" in r]
     assert ev and all(r["verdict"] == "matched" for r in ev), ev
     assert {s["syscall"] for r in ev for s in r["syscalls"]} <= syscalls
+
+
+@needs_root_bpf
+def test_os_removexattr_pairs_with_each_of_its_syscalls(tmp_path):
+    """os.removexattr (path, follow_symlinks=False, fd) of user.* and security.* names: each
+    event pairs with the syscall it made, traced since the review of untraced equivalents."""
+    recs, who, work = monitor(tmp_path, "removexattr", "audited")
+    assert findings(recs) == []
+    ev = [(r["verdict"], [(s["syscall"], s["args"]["name"]) for s in r["syscalls"]])
+          for r in recs if r["type"] == "audit" and r["event"] == "os.removexattr"]
+    sec, usr = "security.pyxcheck", "user.pyxcheck"
+    assert ev == [("matched", [("removexattr", usr)]), ("matched", [("removexattr", sec)]),
+                  ("matched", [("lremovexattr", sec)]), ("matched", [("fremovexattr", sec)])]
 
 
 @needs_root_bpf
