@@ -240,6 +240,18 @@ def test_removexattr_security_namespace(tmp_path):
 
 
 @needs_root_bpf
+def test_posix_acl_by_the_xattr_doors(tmp_path):
+    """A POSIX ACL set or taken away natively grants what a chmod grants: unaudited like a native
+    chmod (the ACL's value is not read: any change of system.posix_acl_* is one)."""
+    recs, who, work = monitor(tmp_path, "acl")
+    f, name = str(work / "f"), "system.posix_acl_access"
+    got = flagged(recs, who)
+    assert [(s, a["name"], a["pathname"]) for s, a in got] == [
+        ("setxattr", name, f), ("removexattrat", name, f)]
+    assert got[0][1]["size"] == who["size"]
+
+
+@needs_root_bpf
 def test_packet_and_raw_sockets(tmp_path):
     recs, who, _ = monitor(tmp_path, "raw_socket")
     assert flagged(recs, who) == [
@@ -263,6 +275,7 @@ AUDITED = {
     "setrlimit": ("resource.setrlimit", {"prlimit64"}),
     "setxattrat": ("os.setxattr", {"setxattr"}),
     "removexattr": ("os.removexattr", {"removexattr", "lremovexattr", "fremovexattr"}),
+    "acl": ("os.setxattr", {"setxattr"}),
 }
 
 

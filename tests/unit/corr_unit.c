@@ -665,7 +665,8 @@ static void t_fileops(void)
 
 /* The same acts by older or newer doors (PYX_SYSCALLS_OTHER_DOORS): each pairs with its siblings'
  * audit event, compared as they are (os.utime's path, resource.setrlimit's resource); a native
- * call, or one on another path or resource, is unaudited; their harmless forms are not. */
+ * call, or one on another path or resource, is unaudited; their harmless forms are not. A POSIX
+ * ACL set or taken away by any xattr door is a chmod. */
 static void t_other_doors(void)
 {
 	static const uint64_t lim[2] = { 64, 64 };
@@ -678,6 +679,11 @@ static void t_other_doors(void)
 	sysc(100, 100, PYX_SC_setxattrat, 0, FDCWD, 0, 0, 0, 0, 16, "/t/a", "security.capability");
 	sysc(100, 100, PYX_SC_fremovexattr, 0, 3, 0, 0, 0, 0, 0, "security.ima");
 	sysc(100, 100, PYX_SC_removexattrat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a", "security.selinux");
+	/* a POSIX ACL grants what chmod grants; another system.* name does not */
+	sysc(100, 100, PYX_SC_setxattr, 0, 0, 0, 0, 28, 0, 0, "/t/a", "system.posix_acl_access");
+	sysc(100, 100, PYX_SC_lremovexattr, 0, 0, 0, 0, 0, 0, 0, "/t/d",
+	     "system.posix_acl_default");
+	sysc(100, 100, PYX_SC_setxattr, 0, 0, 0, 0, 28, 0, 0, "/t/a", "system.posix_acl");
 	/* harmless forms: futimes(fd) of an open file, a limit read, user.* names */
 	sysc(100, 100, PYX_SC_futimesat, 0, 3, 0, 0, 0, 0, 0, NULL);
 	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, NULL);
@@ -706,6 +712,9 @@ static void t_other_doors(void)
 	       "S 100 setxattrat unaudited after builtins.id\n"
 	       "S 100 fremovexattr unaudited after builtins.id\n"
 	       "S 100 removexattrat unaudited after builtins.id\n"
+	       "S 100 setxattr unaudited after builtins.id\n"
+	       "S 100 lremovexattr unaudited after builtins.id\n"
+	       "S 100 setxattr -\n"
 	       "S 100 futimesat -\n"
 	       "S 100 setrlimit -\n"
 	       "S 100 lremovexattr -\n"

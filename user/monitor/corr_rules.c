@@ -1026,19 +1026,28 @@ static bool sens_node_not_fifo(const struct pyx_sysview *sv)
 	return (mode & 0170000) != 0010000;
 }
 
-/* (l/f)setxattr(at), (l/f)removexattr(at) of security.*: file capabilities, SELinux labels, IMA,
- * set or taken away; an unreadable name too. The name is the row's one STR argument (1, or 3 in
- * the *at rows). */
+/* (l/f)setxattr(at), (l/f)removexattr(at) of security.* (file capabilities, SELinux labels, IMA)
+ * or of a POSIX ACL (system.posix_acl_access, system.posix_acl_default: permissions granted as
+ * chmod grants them, which is sensitive always), set or taken away; an unreadable name too. The
+ * name is the row's one STR argument (1, or 3 in the *at rows). */
 static bool sens_security_xattr(const struct pyx_sysview *sv)
 {
 	const struct pyx_sysarg *a = NULL;
+	const char *n;
 	int i;
 
 	for (i = 0; i < PYX_SC_NARGS && !a; i++)
 		if (sv->args[i].kind == PYX_AK_STR)
 			a = &sv->args[i];
-	return a && (a->fault ||
-		     (a->present && a->u.path.len >= 9 && !strncmp(a->u.path.str, "security.", 9)));
+	if (!a)
+		return false;
+	if (a->fault)
+		return true;
+	if (!a->present)
+		return false;
+	n = a->u.path.str;
+	return !strncmp(n, "security.", 9) || !strcmp(n, "system.posix_acl_access") ||
+	       !strcmp(n, "system.posix_acl_default");
 }
 
 /* socket: packet capture and raw IP (sniffing, spoofing) */

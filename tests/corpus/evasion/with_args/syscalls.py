@@ -284,6 +284,24 @@ elif tech == "removexattr":
         assert os.listxattr(p) == []
     os.close(fd)
     who["fd"] = fd
+elif tech == "acl":
+    # a POSIX ACL is a chmod by the xattr doors: nobody (65534) gets rwx; taking the ACL away
+    # leaves its mask (rwx) as the group's bits
+    p = path("f")
+    open(p, "w").close()
+    os.chmod(p, 0o600)
+    entries = ((1, 6, 0xffffffff), (2, 7, 65534), (4, 4, 0xffffffff), (0x10, 7, 0xffffffff),
+               (0x20, 0, 0xffffffff))  # USER_OBJ, USER, GROUP_OBJ, MASK, OTHER: (tag, perm, id)
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries)
+    name = "system.posix_acl_access"
+    if audited:
+        os.setxattr(p, name, acl)
+        os.removexattr(p, name)
+    else:
+        assert libc.setxattr(p.encode(), name.encode(), acl, len(acl), 0) == 0, ctypes.get_errno()
+        assert sc(466, AT_FDCWD, p.encode(), 0, name.encode()) == 0, ctypes.get_errno()
+    assert os.stat(p).st_mode & 0o777 == 0o670
+    who["size"] = len(acl)
 else:
     sys.exit(f"unknown technique {tech}")
 
