@@ -705,6 +705,14 @@ static void t_other_doors(void)
 	sysc(100, 100, PYX_SC_utime, 0, 0, 0, 0, 0, 0, 0, "/t/b");
 	audit(100, 100, PYX_EV_RESOURCE_SETRLIMIT, "resource.setrlimit", "in", (int64_t)7);
 	sysc(100, 100, PYX_SC_setrlimit, 0, 4, 0, 0, 0, 0, 0, lim);
+	/* the xattr events name their file (a path or an fd): another one is not explained */
+	audit(100, 100, PYX_EV_OS_SETXATTR, "os.setxattr", "ssni", "/t/a", "security.x",
+	      (int64_t)0);
+	sysc(100, 100, PYX_SC_lsetxattr, 0, 0, 0, 0, 1, 0, 0, "/t/b", "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "is", (int64_t)3, "security.x");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 4, 0, 0, 0, 0, 0, "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "is", (int64_t)3, "security.x");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 3, 0, 0, 0, 0, 0, "security.x");
 	expect("other doors",
 	       "A 100 builtins.id -\n"
 	       "S 100 utime unaudited after builtins.id\n"
@@ -731,7 +739,13 @@ static void t_other_doors(void)
 	       "A 100 os.utime mismatch [utime] (path differs)\n"
 	       "S 100 utime unaudited after os.utime\n"
 	       "A 100 resource.setrlimit mismatch [setrlimit] (resource differs)\n"
-	       "S 100 setrlimit unaudited after resource.setrlimit\n");
+	       "S 100 setrlimit unaudited after resource.setrlimit\n"
+	       "A 100 os.setxattr mismatch [lsetxattr] (path differs)\n"
+	       "S 100 lsetxattr unaudited after os.setxattr\n"
+	       "A 100 os.removexattr mismatch [fremovexattr] (fd differs)\n"
+	       "S 100 fremovexattr unaudited after os.removexattr\n"
+	       "A 100 os.removexattr matched [fremovexattr]\n"
+	       "S 100 fremovexattr -\n");
 }
 
 /* Two arguments differ: the first comparator of the event's row (corr_rules.def) gives the
