@@ -18,13 +18,13 @@ SIGURG = "SIGURG"
 AT_FDCWD = -100
 
 
-def monitor(tmp_path, tech, *extra):
+def monitor(tmp_path, tech, *extra, probes=()):
     built()
     work = tmp_path / "w"
     work.mkdir()
     out = tmp_path / "o.jsonl"
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(SCRIPT), str(work),
-             tech, *extra], timeout=240)
+    r = run([str(MONITOR), "-j", "-o", str(out), *probes, "--", SYSTEM_PYTHON, str(SCRIPT),
+             str(work), tech, *extra], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
     recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
     who = json.loads((work / "who.json").read_text())
@@ -288,6 +288,16 @@ def test_audited_python_equivalent_gives_no_alarm(tmp_path, tech):
     ev = [r for r in recs if r["type"] == "audit" and r["event"] == event and "verdict" in r]
     assert ev and all(r["verdict"] == "matched" for r in ev), ev
     assert {s["syscall"] for r in ev for s in r["syscalls"]} <= syscalls
+
+
+@needs_root_bpf
+def test_removexattr_through_per_syscall_tracepoints(tmp_path):
+    """The same records from the per-syscall tracepoints that -a, -p and the service attach (one
+    sys_enter link per row sent at entry) as from the raw ones of a -- COMMAND session."""
+    recs, who, work = monitor(tmp_path, "removexattr", probes=("--syscall-probes", "per-syscall"))
+    assert [(s, a["name"]) for s, a in flagged(recs, who)] == [
+        (n, "security.pyxcheck") for n in ("removexattr", "lremovexattr", "fremovexattr",
+                                           "removexattrat")]
 
 
 @needs_root_bpf
