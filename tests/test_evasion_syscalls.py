@@ -252,6 +252,21 @@ def test_posix_acl_by_the_xattr_doors(tmp_path):
 
 
 @needs_root_bpf
+def test_clone_into_new_namespaces(tmp_path):
+    """clone and clone3 with CLONE_NEW* flags do for a child what unshare does for the caller:
+    unaudited like unshare; os.fork's clone (no namespace) is not (the audited run)."""
+    recs, who, _ = monitor(tmp_path, "clone_ns")
+    assert flagged(recs, who) == [
+        ("clone", {"clone_flags": "CLONE_NEWNS|CLONE_NEWUSER|SIGCHLD", "newsp": None,
+                   "parent_tidptr": None, "child_tidptr": None, "tls": "0x0"}),
+        ("clone3", {"uargs": {"flags": "CLONE_NEWUTS|CLONE_NEWNET", "exit_signal": "SIGCHLD"},
+                    "size": 64})]
+    rets = [r["ret"] for r in recs if r.get("syscall") in ("clone", "clone3")
+            and r.get("verdict") == "unaudited"]
+    assert rets == [who["child"], who["child3"]]
+
+
+@needs_root_bpf
 def test_packet_and_raw_sockets(tmp_path):
     recs, who, _ = monitor(tmp_path, "raw_socket")
     assert flagged(recs, who) == [
@@ -276,6 +291,7 @@ AUDITED = {
     "setxattrat": ("os.setxattr", {"setxattr"}),
     "removexattr": ("os.removexattr", {"removexattr", "lremovexattr", "fremovexattr"}),
     "acl": ("os.setxattr", {"setxattr"}),
+    "clone_ns": ("os.fork", {"clone", "clone3"}),
 }
 
 

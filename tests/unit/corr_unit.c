@@ -666,7 +666,7 @@ static void t_fileops(void)
 /* The same acts by older or newer doors (PYX_SYSCALLS_OTHER_DOORS): each pairs with its siblings'
  * audit event, compared as they are (os.utime's path, resource.setrlimit's resource); a native
  * call, or one on another path or resource, is unaudited; their harmless forms are not. A POSIX
- * ACL set or taken away by any xattr door is a chmod. */
+ * ACL set or taken away by any xattr door is a chmod; a clone into new namespaces is an unshare. */
 static void t_other_doors(void)
 {
 	static const uint64_t lim[2] = { 64, 64 };
@@ -684,6 +684,9 @@ static void t_other_doors(void)
 	sysc(100, 100, PYX_SC_lremovexattr, 0, 0, 0, 0, 0, 0, 0, "/t/d",
 	     "system.posix_acl_default");
 	sysc(100, 100, PYX_SC_setxattr, 0, 0, 0, 0, 28, 0, 0, "/t/a", "system.posix_acl");
+	/* clone's door to unshare: a child in new namespaces; a fork's flags are not one */
+	sysc(100, 100, PYX_SC_clone, 300, 0x10000000 | 0x20000 | 17, 0, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_clone, 301, 0x01200000 | 17, 0, 0, 0, 0, 0);
 	/* harmless forms: futimes(fd) of an open file, a limit read, user.* names */
 	sysc(100, 100, PYX_SC_futimesat, 0, 3, 0, 0, 0, 0, 0, NULL);
 	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, NULL);
@@ -723,6 +726,8 @@ static void t_other_doors(void)
 	       "S 100 setxattr unaudited after builtins.id\n"
 	       "S 100 lremovexattr unaudited after builtins.id\n"
 	       "S 100 setxattr -\n"
+	       "S 100 clone unaudited after builtins.id\n"
+	       "S 100 clone -\n"
 	       "S 100 futimesat -\n"
 	       "S 100 setrlimit -\n"
 	       "S 100 lremovexattr -\n"

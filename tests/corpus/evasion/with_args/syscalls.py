@@ -302,6 +302,27 @@ elif tech == "acl":
         assert sc(466, AT_FDCWD, p.encode(), 0, name.encode()) == 0, ctypes.get_errno()
     assert os.stat(p).st_mode & 0o777 == 0o670
     who["size"] = len(acl)
+elif tech == "clone_ns":
+    # a child in new user and mount namespaces: clone's door to what unshare does
+    if audited:
+        child = os.fork()  # no namespace: not sensitive
+    else:
+        child = sc(56, signal.SIGCHLD | 0x10000000 | 0x20000, 0, 0, 0, 0)  # NEWUSER, NEWNS
+        assert child >= 0, ctypes.get_errno()
+    if child == 0:
+        os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    who["child"] = child
+    if not audited:
+        # clone3: struct clone_args (flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+        # stack_size, tls), a child in a new UTS and network namespace
+        ca = (ctypes.c_uint64 * 8)(0x04000000 | 0x40000000, 0, 0, 0, signal.SIGCHLD, 0, 0, 0)
+        child = sc(435, ca, 64)
+        assert child >= 0, ctypes.get_errno()
+        if child == 0:
+            os._exit(0)
+        assert os.waitpid(child, 0)[1] == 0
+        who["child3"] = child
 else:
     sys.exit(f"unknown technique {tech}")
 
