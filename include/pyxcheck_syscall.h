@@ -167,7 +167,8 @@ enum pyx_retk {
 	X(fchdir, 81, INT, FD, fd, NONE, _, NONE, _, NONE, _, NONE, _, NONE, _)                    \
 	PYX_SYSCALLS_EVASION(X)                                                                    \
 	PYX_SYSCALLS_URING(X)                                                                      \
-	PYX_SYSCALLS_MNT(X)
+	PYX_SYSCALLS_MNT(X)                                                                        \
+	PYX_SYSCALLS_OTHER_DOORS(X)
 /* clang-format on */
 
 /* Issue 8 (io_uring): the ring's creation is a syscall like any other; its operations come from
@@ -239,10 +240,38 @@ enum pyx_retk {
 	  to_pathname, HEX, flags, NONE, _)
 /* clang-format on */
 
+/*
+ * More equivalent rows (the review of untraced equivalents): the same act as a traced row through
+ * a door glibc no longer uses for it, a newer door, or the act's own syscalls. utime, utimes and
+ * futimesat set a file's times like utimensat (timestomping), setrlimit sets a limit like
+ * prlimit64, setxattrat (6.13) sets an xattr like setxattr: Python never makes these (os.utime is
+ * utimensat, resource.setrlimit prlimit64, os.setxattr setxattr), so they come from native code.
+ * removexattr, lremovexattr, fremovexattr and removexattrat (6.13) take an xattr away
+ * (security.capability, security.ima, a SELinux label): os.removexattr makes the first three.
+ * Sent at entry like the evasion rows. The times pointers are shown as pointers (NULL: now);
+ * setxattrat's value, size and flags are behind its struct xattr_args pointer, shown as one too.
+ */
+/* clang-format off */
+#define PYX_SYSCALLS_OTHER_DOORS(X)                                                                  \
+	X(utime, 132, INT, PATH, filename, PTR, times, NONE, _, NONE, _, NONE, _, NONE, _)         \
+	X(utimes, 235, INT, PATH, filename, PTR, utimes, NONE, _, NONE, _, NONE, _, NONE, _)       \
+	X(futimesat, 261, INT, DIRFD, dfd, PATH, filename, PTR, utimes, NONE, _, NONE, _, NONE, _) \
+	X(setrlimit, 160, INT, RESOURCE, resource, RLIMIT, rlim, NONE, _, NONE, _, NONE, _, NONE,  \
+	  _)                                                                                       \
+	X(setxattrat, 463, INT, DIRFD, dfd, PATH, pathname, AT_FLAGS, at_flags, STR, name, PTR,    \
+	  uargs, SIZE, usize)                                                                      \
+	X(removexattr, 197, INT, PATH, pathname, STR, name, NONE, _, NONE, _, NONE, _, NONE, _)    \
+	X(lremovexattr, 198, INT, PATH, pathname, STR, name, NONE, _, NONE, _, NONE, _, NONE, _)   \
+	X(fremovexattr, 199, INT, FD, fd, STR, name, NONE, _, NONE, _, NONE, _, NONE, _)           \
+	X(removexattrat, 466, INT, DIRFD, dfd, PATH, pathname, AT_FLAGS, at_flags, STR, name,      \
+	  NONE, _, NONE, _)
+/* clang-format on */
+
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
- * fchmodat2 is 6.6).
+ * fchmodat2 is 6.6, setxattrat and removexattrat 6.13).
  * Every other row exists on x86-64 since long before. */
-#define PYX_SC_OPTIONAL(X) X(openat2) X(clone3) X(fchmodat2) X(io_uring_setup)
+#define PYX_SC_OPTIONAL(X)                                                                         \
+	X(openat2) X(clone3) X(fchmodat2) X(io_uring_setup) X(setxattrat) X(removexattrat)
 
 /* Rows sent at entry, with no exit program: their result is of no use to the correlator, and each
  * tracepoint not attached saves every process on the machine its cost and the monitor ~40 ms at
@@ -253,7 +282,8 @@ enum pyx_retk {
 	X(fchmodat2) X(open_by_handle_at) X(name_to_handle_at) X(pkey_mprotect) X(personality)     \
 	X(shmat) X(sendmmsg) X(tkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo)                     \
 	X(pidfd_send_signal) X(ptrace) X(process_vm_writev) X(mknodat) X(mknod) X(setxattr)      \
-	X(lsetxattr) X(fsetxattr)
+	X(lsetxattr) X(fsetxattr) X(utime) X(utimes) X(futimesat) X(setrlimit) X(setxattrat)     \
+	X(removexattr) X(lremovexattr) X(fremovexattr) X(removexattrat)
 /* clang-format on */
 
 /* clang-format off */

@@ -20,8 +20,8 @@ connect bind listen accept accept4 sendto sendmsg sendmmsg write unlinkat unlink
 renameat rename mkdirat mkdir fchmodat fchmodat2 chmod fchmod fchownat chown lchown fchown linkat link
 symlinkat symlink truncate ftruncate utimensat utimes futimesat utime kill tgkill tkill mmap mprotect
 prlimit64 setrlimit sethostname chdir fchdir fcntl flock ioctl getxattr lgetxattr fgetxattr
-setxattr lsetxattr fsetxattr listxattr llistxattr flistxattr removexattr lremovexattr
-fremovexattr""".split())
+setxattr lsetxattr fsetxattr setxattrat listxattr llistxattr flistxattr removexattr lremovexattr
+fremovexattr removexattrat""".split())
 
 
 def seed_rows():

@@ -321,7 +321,8 @@ def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
     """unshare and mount are traced and reported; after them the shm and /dev/ptmx shapes no
     longer apply to the process nor to a child it forks later: glibc's literal /dev/shm/NAME and
     /dev/ptmx are another directory and a regular file there. A clone(CLONE_NEWNS) child, whose
-    fork record shows another mount namespace than the monitor's, loses them too."""
+    fork record shows another mount namespace than the monitor's, loses them too (and the clone
+    is reported as unshare is)."""
     work = tmp_path / "w"
     work.mkdir()
     r, recs = _monitor([SYSTEM_PYTHON, str(CORPUS / "evasion" / "with_args" / "shm_mntns.py"),
@@ -341,9 +342,11 @@ def test_shm_and_ptmx_in_a_private_mount_namespace_stay_unaudited(tmp_path):
         ("mount", "/dev/ptmx", None),
         ("openat", "/dev/ptmx", "O_RDWR|O_NOCTTY|O_CLOEXEC"),
         ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
+        ("clone", "", None),  # CLONE_NEWNS: unshare's act for a child
         ("openat", "/dev/shm/T-victim", "O_RDWR|O_NOFOLLOW|O_CLOEXEC"),
     ], got
-    assert len({x["pid"] for x in un}) == 3
+    # the unsharing fork, its child, the clone child, and the script itself (its clone)
+    assert len({x["pid"] for x in un}) == 4
     assert [p.name.split("-")[1] for p in sorted((work / "shm").iterdir())] == ["planted", "victim"]
 
 

@@ -18,13 +18,13 @@ SIGURG = "SIGURG"
 AT_FDCWD = -100
 
 
-def monitor(tmp_path, tech, *extra):
+def monitor(tmp_path, tech, *extra, probes=()):
     built()
     work = tmp_path / "w"
     work.mkdir()
     out = tmp_path / "o.jsonl"
-    r = run([str(MONITOR), "-j", "-o", str(out), "--", SYSTEM_PYTHON, str(SCRIPT), str(work),
-             tech, *extra], timeout=240)
+    r = run([str(MONITOR), "-j", "-o", str(out), *probes, "--", SYSTEM_PYTHON, str(SCRIPT),
+             str(work), tech, *extra], timeout=240)
     assert r.returncode == 0, r.stdout + r.stderr
     recs = [plain(json.loads(line)) for line in out.read_text().splitlines()]
     who = json.loads((work / "who.json").read_text())
@@ -177,6 +177,96 @@ def test_setxattr_security_namespace(tmp_path):
 
 
 @needs_root_bpf
+def test_utime_utimes_futimesat_timestomping(tmp_path):
+    """utimensat's older doors (os.utime never uses them): a path's times set natively is
+    unaudited, whatever the door; futimesat(fd, NULL), futimes of an open file, is recorded only
+    (as utimensat(fd, NULL) is)."""
+    recs, who, work = monitor(tmp_path, "utime")
+    f = str(work / "f")
+    assert flagged(recs, who) == [
+        ("utime", {"filename": f, "times": None}),
+        ("utimes", {"filename": f, "utimes": hex(who["tv"])}),
+        ("futimesat", {"dfd": AT_FDCWD, "filename": f, "utimes": None})]
+    [fd] = [r for r in recs if r.get("syscall") == "futimesat" and r["args"]["dfd"] != AT_FDCWD]
+    assert fd["args"] == {"dfd": who["fd"], "filename": None, "utimes": hex(who["tv"])}
+    assert "verdict" not in fd
+    for name in ("utime", "utimes", "futimesat"):
+        entry_only(recs, name)
+
+
+@needs_root_bpf
+def test_setrlimit(tmp_path):
+    """prlimit64's older door (resource.setrlimit is prlimit64): a limit set natively is
+    unaudited; a NULL limit sets nothing and is recorded only."""
+    recs, who, _ = monitor(tmp_path, "setrlimit")
+    assert flagged(recs, who) == [
+        ("setrlimit", {"resource": "RLIMIT_NOFILE", "rlim": {"cur": 64, "max": who["max"]}})]
+    [null] = [r for r in recs if r.get("syscall") == "setrlimit" and r["args"]["rlim"] is None]
+    assert null["args"]["resource"] == "RLIMIT_CORE" and "verdict" not in null
+    entry_only(recs, "setrlimit")
+
+
+@needs_root_bpf
+def test_setxattrat_security_namespace(tmp_path):
+    """setxattrat (6.13), setxattr's newer door, judged as setxattr: security.* is unaudited,
+    user.* recorded only. Its value, size and flags are behind uargs (struct xattr_args)."""
+    recs, who, work = monitor(tmp_path, "setxattrat")
+    args = {"dfd": AT_FDCWD, "pathname": str(work / "f"), "at_flags": "0",
+            "uargs": hex(who["uargs"]), "usize": 16}
+    assert flagged(recs, who) == [("setxattrat", args | {"name": "security.pyxcheck"})]
+    user = [r for r in recs if r.get("syscall") == "setxattrat"
+            and r["args"]["name"] == "user.pyxcheck"]
+    assert len(user) == 1 and "verdict" not in user[0]
+    entry_only(recs, "setxattrat")
+
+
+@needs_root_bpf
+def test_removexattr_security_namespace(tmp_path):
+    """os.removexattr's own syscalls and removexattrat (6.13), called natively: taking a
+    security.* xattr away (file capabilities, IMA, a SELinux label) is unaudited by each door;
+    user.* is recorded only. The audited os.setxattr that sets each one again pairs."""
+    recs, who, work = monitor(tmp_path, "removexattr")
+    f, sec = str(work / "f"), "security.pyxcheck"
+    assert flagged(recs, who) == [
+        ("removexattr", {"pathname": f, "name": sec}),
+        ("lremovexattr", {"pathname": f, "name": sec}),
+        ("fremovexattr", {"fd": who["fd"], "name": sec}),
+        ("removexattrat", {"dfd": AT_FDCWD, "pathname": f, "at_flags": "0", "name": sec})]
+    user = [r for r in recs if r.get("syscall") == "removexattr"
+            and r["args"]["name"] == "user.pyxcheck"]
+    assert len(user) == 1 and "verdict" not in user[0]
+    for name in ("removexattr", "lremovexattr", "fremovexattr", "removexattrat"):
+        entry_only(recs, name)
+
+
+@needs_root_bpf
+def test_posix_acl_by_the_xattr_doors(tmp_path):
+    """A POSIX ACL set or taken away natively grants what a chmod grants: unaudited like a native
+    chmod (the ACL's value is not read: any change of system.posix_acl_* is one)."""
+    recs, who, work = monitor(tmp_path, "acl")
+    f, name = str(work / "f"), "system.posix_acl_access"
+    got = flagged(recs, who)
+    assert [(s, a["name"], a["pathname"]) for s, a in got] == [
+        ("setxattr", name, f), ("removexattrat", name, f)]
+    assert got[0][1]["size"] == who["size"]
+
+
+@needs_root_bpf
+def test_clone_into_new_namespaces(tmp_path):
+    """clone and clone3 with CLONE_NEW* flags do for a child what unshare does for the caller:
+    unaudited like unshare; os.fork's clone (no namespace) is not (the audited run)."""
+    recs, who, _ = monitor(tmp_path, "clone_ns")
+    assert flagged(recs, who) == [
+        ("clone", {"clone_flags": "CLONE_NEWNS|CLONE_NEWUSER|SIGCHLD", "newsp": None,
+                   "parent_tidptr": None, "child_tidptr": None, "tls": "0x0"}),
+        ("clone3", {"uargs": {"flags": "CLONE_NEWUTS|CLONE_NEWNET", "exit_signal": "SIGCHLD"},
+                    "size": 64})]
+    rets = [r["ret"] for r in recs if r.get("syscall") in ("clone", "clone3")
+            and r.get("verdict") == "unaudited"]
+    assert rets == [who["child"], who["child3"]]
+
+
+@needs_root_bpf
 def test_packet_and_raw_sockets(tmp_path):
     recs, who, _ = monitor(tmp_path, "raw_socket")
     assert flagged(recs, who) == [
@@ -194,6 +284,14 @@ AUDITED = {
     "pidfd_send_signal": ("os.kill", {"kill"}),
     "setxattr": ("os.setxattr", {"setxattr", "lsetxattr", "fsetxattr"}),
     "raw_socket": ("socket.__new__", {"socket"}),
+    # Python's own doors: os.utime is utimensat, resource.setrlimit prlimit64, os.setxattr
+    # setxattr; os.removexattr makes the new rows removexattr, lremovexattr and fremovexattr
+    "utime": ("os.utime", {"utimensat"}),
+    "setrlimit": ("resource.setrlimit", {"prlimit64"}),
+    "setxattrat": ("os.setxattr", {"setxattr"}),
+    "removexattr": ("os.removexattr", {"removexattr", "lremovexattr", "fremovexattr"}),
+    "acl": ("os.setxattr", {"setxattr"}),
+    "clone_ns": ("os.fork", {"clone", "clone3"}),
 }
 
 
@@ -206,6 +304,29 @@ def test_audited_python_equivalent_gives_no_alarm(tmp_path, tech):
     ev = [r for r in recs if r["type"] == "audit" and r["event"] == event and "verdict" in r]
     assert ev and all(r["verdict"] == "matched" for r in ev), ev
     assert {s["syscall"] for r in ev for s in r["syscalls"]} <= syscalls
+
+
+@needs_root_bpf
+def test_removexattr_through_per_syscall_tracepoints(tmp_path):
+    """The same records from the per-syscall tracepoints that -a, -p and the service attach (one
+    sys_enter link per row sent at entry) as from the raw ones of a -- COMMAND session."""
+    recs, who, work = monitor(tmp_path, "removexattr", probes=("--syscall-probes", "per-syscall"))
+    assert [(s, a["name"]) for s, a in flagged(recs, who)] == [
+        (n, "security.pyxcheck") for n in ("removexattr", "lremovexattr", "fremovexattr",
+                                           "removexattrat")]
+
+
+@needs_root_bpf
+def test_os_removexattr_pairs_with_each_of_its_syscalls(tmp_path):
+    """os.removexattr (path, follow_symlinks=False, fd) of user.* and security.* names: each
+    event pairs with the syscall it made, traced since the review of untraced equivalents."""
+    recs, who, work = monitor(tmp_path, "removexattr", "audited")
+    assert findings(recs) == []
+    ev = [(r["verdict"], [(s["syscall"], s["args"]["name"]) for s in r["syscalls"]])
+          for r in recs if r["type"] == "audit" and r["event"] == "os.removexattr"]
+    sec, usr = "security.pyxcheck", "user.pyxcheck"
+    assert ev == [("matched", [("removexattr", usr)]), ("matched", [("removexattr", sec)]),
+                  ("matched", [("lremovexattr", sec)]), ("matched", [("fremovexattr", sec)])]
 
 
 @needs_root_bpf

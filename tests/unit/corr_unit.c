@@ -295,7 +295,7 @@ static void audit(uint32_t pid, uint32_t tid, unsigned int id, const char *name,
 }
 
 /* syscall(pid, tid, PYX_SC_x, ret, 6 raw args, then per data-kind argument its value in order:
- * PATH const char *, ARGV (unsigned count, const char **), SOCKADDR/MSGHDR (const void *, size_t),
+ * PATH or STR const char *, ARGV (unsigned count, const char **), SOCKADDR/MSGHDR (const void *, size_t),
  * BUF const char *). A NULL PATH/SOCKADDR is a NULL pointer. */
 static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 #define K(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                            \
@@ -303,6 +303,12 @@ static const enum pyx_argk kinds[PYX_SC__COUNT][PYX_SC_NARGS] = {
 			    PYX_AK_##k3, PYX_AK_##k4, PYX_AK_##k5 },
 	PYX_SYSCALLS(K)
 #undef K
+};
+
+static const bool entry_only[PYX_SC__COUNT] = {
+#define E(name) [PYX_SC_##name] = true,
+	PYX_SC_ENTRY_ONLY(E)
+#undef E
 };
 
 /* the next open's path was read at exit (PYX_SCF_READ_AT_EXIT) and the kernel opened a file of
@@ -327,6 +333,11 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 	r->nr = pyx_sc_nr(sc);
 	r->ret = ret;
 	r->enter_ns = r->hdr.ts_ns - 100;
+	if (entry_only[sc]) { /* sent at sys_enter: no result, no latency */
+		r->hdr.flags |= PYX_SCF_ENTRY;
+		r->ret = 0;
+		r->enter_ns = r->hdr.ts_ns;
+	}
 	r->args[0] = a0, r->args[1] = a1, r->args[2] = a2;
 	r->args[3] = a3, r->args[4] = a4, r->args[5] = a5;
 	va_start(ap, a5);
@@ -338,6 +349,7 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 
 		switch (kinds[sc][i]) {
 		case PYX_AK_PATH:
+		case PYX_AK_STR:
 		case PYX_AK_BUF:
 			s = va_arg(ap, const char *);
 			if (cur_fault && kinds[sc][i] == PYX_AK_PATH) {
@@ -349,7 +361,7 @@ static void sysc(uint32_t pid, uint32_t tid, int sc, int64_t ret, uint64_t a0, u
 				d->flags = PYX_DF_NULL;
 				break;
 			}
-			n = strlen(s) + (kinds[sc][i] == PYX_AK_PATH);
+			n = strlen(s) + (kinds[sc][i] != PYX_AK_BUF);
 			memcpy(rbuf + used, s, n);
 			d->off = used, d->len = n, d->flags = PYX_DF_PRESENT;
 			used += n;
@@ -773,6 +785,96 @@ static void t_fileops(void)
 	       "S 100 openat -\n"
 	       "A 100 os.scandir matched [openat]\n"
 	       "S 100 openat -\n");
+}
+
+/* The same acts by older or newer doors (PYX_SYSCALLS_OTHER_DOORS): each pairs with its siblings'
+ * audit event, compared as they are (os.utime's path, resource.setrlimit's resource); a native
+ * call, or one on another path or resource, is unaudited; their harmless forms are not. A POSIX
+ * ACL set or taken away by any xattr door is a chmod; a clone into new namespaces is an unshare. */
+static void t_other_doors(void)
+{
+	static const uint64_t lim[2] = { 64, 64 };
+
+	start(NULL);
+	/* native first, in a hooked Python: no event explains them */
+	audit(100, 100, PYX_EV_BUILTINS_ID, "builtins.id", "i", (int64_t)1);
+	sysc(100, 100, PYX_SC_utime, 0, 0, 0, 0, 0, 0, 0, "/t/a");
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, lim);
+	sysc(100, 100, PYX_SC_setxattrat, 0, FDCWD, 0, 0, 0, 0, 16, "/t/a", "security.capability");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 3, 0, 0, 0, 0, 0, "security.ima");
+	sysc(100, 100, PYX_SC_removexattrat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a", "security.selinux");
+	/* a POSIX ACL grants what chmod grants; another system.* name does not */
+	sysc(100, 100, PYX_SC_setxattr, 0, 0, 0, 0, 28, 0, 0, "/t/a", "system.posix_acl_access");
+	sysc(100, 100, PYX_SC_lremovexattr, 0, 0, 0, 0, 0, 0, 0, "/t/d",
+	     "system.posix_acl_default");
+	sysc(100, 100, PYX_SC_setxattr, 0, 0, 0, 0, 28, 0, 0, "/t/a", "system.posix_acl");
+	/* clone's door to unshare: a child in new namespaces; a fork's flags are not one */
+	sysc(100, 100, PYX_SC_clone, 300, 0x10000000 | 0x20000 | 17, 0, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_clone, 301, 0x01200000 | 17, 0, 0, 0, 0, 0);
+	/* harmless forms: futimes(fd) of an open file, a limit read, user.* names */
+	sysc(100, 100, PYX_SC_futimesat, 0, 3, 0, 0, 0, 0, 0, NULL);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, NULL);
+	sysc(100, 100, PYX_SC_lremovexattr, 0, 0, 0, 0, 0, 0, 0, "/t/a", "user.x");
+	/* audited: the same syscalls pair */
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_utimes, 0, 0, 0, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_futimesat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/a");
+	audit(100, 100, PYX_EV_RESOURCE_SETRLIMIT, "resource.setrlimit", "in", (int64_t)7);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 7, 0, 0, 0, 0, 0, lim);
+	audit(100, 100, PYX_EV_OS_SETXATTR, "os.setxattr", "ssni", "/t/a", "security.x",
+	      (int64_t)0);
+	sysc(100, 100, PYX_SC_setxattrat, 0, FDCWD, 0, 0, 0, 0, 16, "/t/a", "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "ss", "/t/a", "security.x");
+	sysc(100, 100, PYX_SC_removexattr, 0, 0, 0, 0, 0, 0, 0, "/t/a", "security.x");
+	/* near misses: another path, another resource */
+	audit(100, 100, PYX_EV_OS_UTIME, "os.utime", "snnn", "/t/a");
+	sysc(100, 100, PYX_SC_utime, 0, 0, 0, 0, 0, 0, 0, "/t/b");
+	audit(100, 100, PYX_EV_RESOURCE_SETRLIMIT, "resource.setrlimit", "in", (int64_t)7);
+	sysc(100, 100, PYX_SC_setrlimit, 0, 4, 0, 0, 0, 0, 0, lim);
+	/* the xattr events name their file (a path or an fd): another one is not explained */
+	audit(100, 100, PYX_EV_OS_SETXATTR, "os.setxattr", "ssni", "/t/a", "security.x",
+	      (int64_t)0);
+	sysc(100, 100, PYX_SC_lsetxattr, 0, 0, 0, 0, 1, 0, 0, "/t/b", "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "is", (int64_t)3, "security.x");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 4, 0, 0, 0, 0, 0, "security.x");
+	audit(100, 100, PYX_EV_OS_REMOVEXATTR, "os.removexattr", "is", (int64_t)3, "security.x");
+	sysc(100, 100, PYX_SC_fremovexattr, 0, 3, 0, 0, 0, 0, 0, "security.x");
+	expect("other doors",
+	       "A 100 builtins.id -\n"
+	       "S 100 utime unaudited after builtins.id\n"
+	       "S 100 setrlimit unaudited after builtins.id\n"
+	       "S 100 setxattrat unaudited after builtins.id\n"
+	       "S 100 fremovexattr unaudited after builtins.id\n"
+	       "S 100 removexattrat unaudited after builtins.id\n"
+	       "S 100 setxattr unaudited after builtins.id\n"
+	       "S 100 lremovexattr unaudited after builtins.id\n"
+	       "S 100 setxattr -\n"
+	       "S 100 clone unaudited after builtins.id\n"
+	       "S 100 clone -\n"
+	       "S 100 futimesat -\n"
+	       "S 100 setrlimit -\n"
+	       "S 100 lremovexattr -\n"
+	       "A 100 os.utime matched [utimes]\n"
+	       "S 100 utimes -\n"
+	       "A 100 os.utime matched [futimesat]\n"
+	       "S 100 futimesat -\n"
+	       "A 100 resource.setrlimit matched [setrlimit]\n"
+	       "S 100 setrlimit -\n"
+	       "A 100 os.setxattr matched [setxattrat]\n"
+	       "S 100 setxattrat -\n"
+	       "A 100 os.removexattr matched [removexattr]\n"
+	       "S 100 removexattr -\n"
+	       "A 100 os.utime mismatch [utime] (path differs)\n"
+	       "S 100 utime unaudited after os.utime\n"
+	       "A 100 resource.setrlimit mismatch [setrlimit] (resource differs)\n"
+	       "S 100 setrlimit unaudited after resource.setrlimit\n"
+	       "A 100 os.setxattr mismatch [lsetxattr] (path differs)\n"
+	       "S 100 lsetxattr unaudited after os.setxattr\n"
+	       "A 100 os.removexattr mismatch [fremovexattr] (fd differs)\n"
+	       "S 100 fremovexattr unaudited after os.removexattr\n"
+	       "A 100 os.removexattr matched [fremovexattr]\n"
+	       "S 100 fremovexattr -\n");
 }
 
 /* Two arguments differ: the first comparator of the event's row (corr_rules.def) gives the
@@ -3023,6 +3125,7 @@ int main(int argc, char **argv)
 	t_sqlite_uri_tmp();
 	t_sqlite_many();
 	t_fileops();
+	t_other_doors();
 	t_reason_order();
 	t_ctypes_import();
 	t_spawn();

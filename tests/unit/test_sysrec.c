@@ -14,10 +14,16 @@
 
 #include "decode_syscall.h"
 
-/* The table's numbers are the x86-64 ones libc knows (fchmodat2, Linux 6.6, is newer than
- * Debian 12's headers). */
+/* The table's numbers are the x86-64 ones libc knows (fchmodat2, Linux 6.6, and setxattrat and
+ * removexattrat, 6.13, are newer than Debian 12's headers: the kernel's syscall_64.tbl). */
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#endif
+#ifndef __NR_removexattrat
+#define __NR_removexattrat 466
 #endif
 /* umount2(2) is the row umount (its tracepoint is sys_enter_umount) */
 #define __NR_umount __NR_umount2
@@ -481,6 +487,30 @@ static void test_evasion_rows(void)
 	CHECK(pyx_fmt_arg(PYX_AK_STR, 0, t, sizeof(t)) == -EINVAL);
 	CHECK(pyx_sc_by_name("fchmodat2") == PYX_SC_fchmodat2);
 	CHECK(pyx_sc_nr(PYX_SC_fchmodat2) == 452);
+
+	/* PYX_SYSCALLS_OTHER_DOORS: the *at rows' name is argument 3, after a path relative to dfd */
+	entry_begin(&b, PYX_SC_removexattrat);
+	b.rec.args[0] = (uint64_t)-100, b.rec.args[2] = 0x1000; /* AT_EMPTY_PATH */
+	{
+		size_t used = put_data(&b, 0, 1, "f", 2, 0, 0);
+
+		put_data(&b, used, 3, "security.ima", 13, 0, 0);
+	}
+	CHECK(dec(&b, &v) == 0 && v.at_entry && v.nargs == 4 && v.args[1].u.path.has_dirfd &&
+	      v.args[1].u.path.dirfd == -100 && v.args[3].kind == PYX_AK_STR &&
+	      !strcmp(v.args[3].u.path.str, "security.ima"));
+	pyx_fmt_arg(v.args[2].kind, v.args[2].raw, t, sizeof(t));
+	CHECK(!strcmp(t, "AT_EMPTY_PATH"));
+	entry_begin(&b, PYX_SC_setrlimit);
+	b.rec.args[0] = 4; /* RLIMIT_CORE */
+	put_data(&b, 0, 1, "\0\0\0\0\0\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff", 16, 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.nargs == 2 && v.args[1].kind == PYX_AK_RLIMIT &&
+	      v.args[1].present);
+	CHECK(pyx_sc_nr(PYX_SC_utime) == 132 && pyx_sc_nr(PYX_SC_utimes) == 235 &&
+	      pyx_sc_nr(PYX_SC_futimesat) == 261 && pyx_sc_nr(PYX_SC_setrlimit) == 160 &&
+	      pyx_sc_nr(PYX_SC_setxattrat) == 463 && pyx_sc_nr(PYX_SC_removexattr) == 197 &&
+	      pyx_sc_nr(PYX_SC_lremovexattr) == 198 && pyx_sc_nr(PYX_SC_fremovexattr) == 199 &&
+	      pyx_sc_nr(PYX_SC_removexattrat) == 466);
 }
 
 /* Memory read at entry and compared at exit (PYX_SCF_CHANGED, PYX_DF_CHANGED). */

@@ -1058,6 +1058,26 @@ static bool sens_path_set(const struct pyx_sysview *sv)
 	return arg_set(sc_arg(sv, CR_PATH));
 }
 
+/* clone, clone3: a new namespace for the child, as unshare makes one for the caller (reported
+ * always). Python's fork, threads and posix_spawn never ask for one (os.unshare is 3.12's). clone's
+ * flags are a register (CSIGNAL, the low byte, is the exit signal: CLONE_NEWTIME, 0x80, is
+ * clone3's only); clone3's are its clone_args, read at exit: a second thread may have rewritten
+ * them after the kernel's copy, and then only the child's other mount namespace tells
+ * (corr_mnt_record: its path-shaped exemptions end). */
+#define K_CLONE_NEW_ANY                                                                            \
+	0x7e020000ull /* NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET */
+#define K_CLONE_NEWTIME 0x80ull
+static bool sens_clone_ns(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = &sv->args[0];
+
+	if (sv->sc == PYX_SC_clone)
+		return a->raw & K_CLONE_NEW_ANY;
+	if (sv->sc == PYX_SC_clone3 && a->kind == PYX_AK_CLONE_ARGS && a->present && !a->fault)
+		return a->u.clone.flags & (K_CLONE_NEW_ANY | K_CLONE_NEWTIME);
+	return false;
+}
+
 /* prlimit64: setting a limit, not reading one */
 static bool sens_rlimit_set(const struct pyx_sysview *sv)
 {
@@ -1127,13 +1147,28 @@ static bool sens_node_not_fifo(const struct pyx_sysview *sv)
 	return (mode & 0170000) != 0010000;
 }
 
-/* (l/f)setxattr of security.*: file capabilities, SELinux labels, IMA; an unreadable name too */
+/* (l/f)setxattr(at), (l/f)removexattr(at) of security.* (file capabilities, SELinux labels, IMA)
+ * or of a POSIX ACL (system.posix_acl_access, system.posix_acl_default: permissions granted as
+ * chmod grants them, which is sensitive always), set or taken away; an unreadable name too. The
+ * name is the row's one STR argument (1, or 3 in the *at rows). */
 static bool sens_security_xattr(const struct pyx_sysview *sv)
 {
-	const struct pyx_sysarg *a = &sv->args[1];
+	const struct pyx_sysarg *a = NULL;
+	const char *n;
+	int i;
 
-	return a->kind == PYX_AK_STR && (a->fault || (a->present && a->u.path.len >= 9 &&
-						      !strncmp(a->u.path.str, "security.", 9)));
+	for (i = 0; i < PYX_SC_NARGS && !a; i++)
+		if (sv->args[i].kind == PYX_AK_STR)
+			a = &sv->args[i];
+	if (!a)
+		return false;
+	if (a->fault)
+		return true;
+	if (!a->present)
+		return false;
+	n = a->u.path.str;
+	return !strncmp(n, "security.", 9) || !strcmp(n, "system.posix_acl_access") ||
+	       !strcmp(n, "system.posix_acl_default");
 }
 
 /* socket: packet capture and raw IP (sniffing, spoofing) */

@@ -60,8 +60,8 @@ if pid == 0:
         os._exit(0)
     os._exit(os.waitpid(child, 0)[1] >> 8)
 _, st = os.waitpid(pid, 0)
-# clone(CLONE_NEWNS) (no audit event, not sensitive: a copy of the parent's namespace): the fork
-# record shows another mount namespace than the monitor's, and the child's attach is unaudited
+# clone(CLONE_NEWNS) (no audit event; reported as unshare is): the fork record shows another
+# mount namespace than the monitor's, and the child's attach is unaudited
 if not st:
     pid = libc.syscall(56, CLONE_NEWNS | 17, 0, 0, 0, 0)  # SIGCHLD
     if pid == 0:

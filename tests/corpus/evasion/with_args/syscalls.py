@@ -211,6 +211,118 @@ elif tech == "raw_socket":
         fd = libc.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
         assert fd >= 0, ctypes.get_errno()
         os.close(fd)
+elif tech == "utime":
+    # timestomping by the doors glibc no longer uses: utime(2), utimes(2), futimesat(2)
+    p = path("f")
+    open(p, "w").close()
+    if audited:
+        os.utime(p)
+        os.utime(p, (1, 2))
+    else:
+        tv = (ctypes.c_long * 4)(1, 0, 2, 0)  # struct timeval[2]: atime, mtime
+        assert sc(132, p.encode(), None) == 0, ctypes.get_errno()
+        assert sc(235, p.encode(), tv) == 0, ctypes.get_errno()
+        assert sc(261, AT_FDCWD, p.encode(), None) == 0, ctypes.get_errno()
+        # futimesat(fd, NULL, ...) is futimes(fd): an open file's times, not sensitive
+        fd = os.open(p, os.O_RDONLY)
+        assert sc(261, fd, None, tv) == 0, ctypes.get_errno()
+        os.close(fd)
+        assert os.stat(p).st_mtime == 2
+        who["tv"], who["fd"] = ctypes.addressof(tv), fd
+elif tech == "setrlimit":
+    import resource
+    cur, top = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if audited:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, top))
+    else:
+        rl = (ctypes.c_ulong * 2)(64, top)  # struct rlimit
+        assert sc(160, resource.RLIMIT_NOFILE, rl) == 0, ctypes.get_errno()
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == (64, top)
+        # a NULL limit sets nothing (EFAULT): not sensitive
+        assert sc(160, resource.RLIMIT_CORE, None) == -1
+        who["max"] = top
+elif tech == "setxattrat":
+    p = path("f")
+    open(p, "w").close()
+    if audited:
+        os.setxattr(p, "security.pyxcheck", b"1")
+    else:
+        class xattr_args(ctypes.Structure):
+            _fields_ = [("value", ctypes.c_uint64), ("size", ctypes.c_uint32),
+                        ("flags", ctypes.c_uint32)]
+        v = ctypes.create_string_buffer(b"1", 1)
+        xa = xattr_args(ctypes.addressof(v), 1, 0)
+        for name in (b"security.pyxcheck", b"user.pyxcheck"):  # user.*: recorded, no alarm
+            r = sc(463, AT_FDCWD, p.encode(), 0, name, ctypes.byref(xa), ctypes.sizeof(xa))
+            assert r == 0, ctypes.get_errno()
+        assert os.getxattr(p, "security.pyxcheck") == b"1"
+        who["uargs"] = ctypes.addressof(xa)
+elif tech == "removexattr":
+    # taking security.* away (file capabilities, IMA, SELinux labels): os.removexattr's syscalls
+    # and removexattrat (6.13); each set again by the audited os.setxattr first
+    p = path("f")
+    open(p, "w").close()
+    fd = os.open(p, os.O_RDONLY)
+    sec, usr = "security.pyxcheck", "user.pyxcheck"
+    if audited:
+        for name in (usr, sec):
+            os.setxattr(p, name, b"1")
+            os.removexattr(p, name)
+        os.setxattr(p, sec, b"1")
+        os.removexattr(p, sec, follow_symlinks=False)
+        os.setxattr(p, sec, b"1")
+        os.removexattr(fd, sec)
+    else:
+        for call in (lambda: sc(197, p.encode(), sec.encode()),
+                     lambda: sc(198, p.encode(), sec.encode()),
+                     lambda: sc(199, fd, sec.encode()),
+                     lambda: sc(466, AT_FDCWD, p.encode(), 0, sec.encode())):
+            os.setxattr(p, sec, b"1")
+            assert call() == 0, ctypes.get_errno()
+        os.setxattr(p, usr, b"1")
+        assert sc(197, p.encode(), usr.encode()) == 0  # user.*: recorded, no alarm
+        assert os.listxattr(p) == []
+    os.close(fd)
+    who["fd"] = fd
+elif tech == "acl":
+    # a POSIX ACL is a chmod by the xattr doors: nobody (65534) gets rwx; taking the ACL away
+    # leaves its mask (rwx) as the group's bits
+    p = path("f")
+    open(p, "w").close()
+    os.chmod(p, 0o600)
+    entries = ((1, 6, 0xffffffff), (2, 7, 65534), (4, 4, 0xffffffff), (0x10, 7, 0xffffffff),
+               (0x20, 0, 0xffffffff))  # USER_OBJ, USER, GROUP_OBJ, MASK, OTHER: (tag, perm, id)
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries)
+    name = "system.posix_acl_access"
+    if audited:
+        os.setxattr(p, name, acl)
+        os.removexattr(p, name)
+    else:
+        assert libc.setxattr(p.encode(), name.encode(), acl, len(acl), 0) == 0, ctypes.get_errno()
+        assert sc(466, AT_FDCWD, p.encode(), 0, name.encode()) == 0, ctypes.get_errno()
+    assert os.stat(p).st_mode & 0o777 == 0o670
+    who["size"] = len(acl)
+elif tech == "clone_ns":
+    # a child in new user and mount namespaces: clone's door to what unshare does
+    if audited:
+        child = os.fork()  # no namespace: not sensitive
+    else:
+        child = sc(56, signal.SIGCHLD | 0x10000000 | 0x20000, 0, 0, 0, 0)  # NEWUSER, NEWNS
+        assert child >= 0, ctypes.get_errno()
+    if child == 0:
+        os._exit(0)
+    assert os.waitpid(child, 0)[1] == 0
+    who["child"] = child
+    if not audited:
+        # clone3: struct clone_args (flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+        # stack_size, tls), a child in a new UTS and network namespace
+        ca = (ctypes.c_uint64 * 8)(0x04000000 | 0x40000000, 0, 0, 0, signal.SIGCHLD, 0, 0, 0)
+        child = sc(435, ca, 64)
+        assert child >= 0, ctypes.get_errno()
+        if child == 0:
+            os._exit(0)
+        assert os.waitpid(child, 0)[1] == 0
+        who["child3"] = child
 else:
     sys.exit(f"unknown technique {tech}")
 
