@@ -162,7 +162,10 @@ if NEW:
         v = read(p)
         v = v.value if isinstance(v, pyxwire.Cut) else v
         ok = v in want or (isinstance(v, str) and len(v) == 2048 and v.startswith("/sss"))
-        wrong += not ok
+        # a path not read (None: the event goes out without it, an alarm) is the safe side; what
+        # must never happen is a str that is no whole state (seen under ASan on 3.13: not-read
+        # results while the other thread held the list; CI run a of the ninth stop)
+        wrong += not ok and v is not None
         seen.add(v[:8] if ok else v)
     stop.append(1)
     t.join()
