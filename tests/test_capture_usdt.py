@@ -45,6 +45,14 @@ def link_infos(pid):
     return out
 
 
+def interpreter_target(name):
+    """A uprobe link's target that is the child's interpreter: its file, or the name the monitor
+    attached it by (capture_builtin.c: its own /proc/self/fd/N of the child's /proc/PID/exe),
+    which a perf uprobe keeps as given."""
+    return (name == os.path.realpath(SYSTEM_PYTHON) or
+            re.fullmatch(r"/proc/self/fd/\d+|/proc/\d+/exe", name) is not None)
+
+
 def expected_sites(lib):
     """(file offset, semaphore file offset) of every pyxcheck probe, from readelf."""
     loads = []
@@ -109,8 +117,7 @@ def test_hook_probes_attach_as_uprobe_multi_links(tmp_path):
     # that link can still be there when the links are read (CI run b of the ninth stop). It is
     # scoped to the child's pid and to the interpreter, never to the hook's binaries.
     early = [x for x in links if x["link_type"] == "uprobe_multi" and x["path"] not in binaries]
-    assert all(x["pid"] != "0" and (x["path"] == os.path.realpath(SYSTEM_PYTHON) or
-                                    re.fullmatch(r"/proc/\d+/exe", x["path"])) for x in early), early
+    assert all(x["pid"] != "0" and interpreter_target(x["path"]) for x in early), early
     multi = [x for x in links if x["link_type"] == "uprobe_multi" and x["path"] in binaries]
     assert all(x["pid"] == "0" for x in multi)  # every process that maps the binary
     # the library and the launcher: usdt_hook for hook_start and hook_stop, and usdt_audit for
@@ -137,10 +144,9 @@ def test_libbpf_path_without_uprobe_multi(tmp_path):
     binaries = [os.path.realpath(LIBPYXCHECK), os.path.realpath(LAUNCHER)]
     uprobes = [x for x in links if x.get("event_type") == "uprobe"]
     # a blind-spot suspect's python:audit probe still being detached (as above) is the
-    # interpreter's, never the hook's binaries': a perf uprobe keeps the name it was given,
-    # /proc/PID/exe of the child (corr_blind.c)
+    # interpreter's, never the hook's binaries'
     early = [x for x in uprobes if x.get("name") not in binaries]
-    assert all(re.fullmatch(r"/proc/\d+/exe", x.get("name", "")) for x in early), early
+    assert all(interpreter_target(x.get("name", "")) for x in early), early
     uprobes = [x for x in uprobes if x.get("name") in binaries]
     assert len(uprobes) == sum(len(expected_sites(os.path.realpath(p)))
                                for p in (LIBPYXCHECK, LAUNCHER))
