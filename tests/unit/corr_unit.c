@@ -2413,6 +2413,9 @@ static void t_shm_literal(void)
  * directory) and teach no /dev/shm name; a failed one changes nothing. */
 static void t_mnt(void)
 {
+	struct sockaddr_un nscd = { .sun_family = AF_UNIX, .sun_path = "/var/run/nscd/socket" };
+	struct sockaddr_un uuidd = { .sun_family = AF_UNIX, .sun_path = "/run/uuidd/request" };
+
 	start(NULL);
 	cur_uid = 1000;
 	hook_start(100);
@@ -2425,6 +2428,10 @@ static void t_mnt(void)
 	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_n");
 	sysc(200, 200, PYX_SC_openat, 6, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
 	sysc(200, 200, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
+	/* nscd's and uuidd's sockets: any socket the process mounted there (docker.sock) */
+	sysc(200, 200, PYX_SC_connect, 0, 7, 0, 110, 0, 0, 0, &nscd, sizeof(nscd));
+	sysc(200, 200, PYX_SC_connect, 0, 7, 0, 110, 0, 0, 0, &uuidd, sizeof(uuidd));
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 110, 0, 0, 0, &nscd, sizeof(nscd));
 	proc(200, 200, PYX_PROC_FORK, 201, false, NULL);
 	sysc(201, 201, PYX_SC_openat, 3, FDCWD, 0, SHM_CREATE, 0600, 0, 0, "/dev/shm/psm_o");
 	/* psm_m is not gone (200's unlink removed another file); psm_n was not learnt */
@@ -2446,6 +2453,9 @@ static void t_mnt(void)
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 openat unaudited after nothing\n"
 	       "S 200 unlink unaudited after nothing\n"
+	       "S 200 connect unaudited after nothing\n"
+	       "S 200 connect unaudited after nothing\n"
+	       "S 100 connect -\n"
 	       "P 200 1\n"
 	       "S 201 openat unaudited after nothing\n"
 	       "S 100 unlink -\n"

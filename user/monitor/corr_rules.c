@@ -1558,7 +1558,7 @@ static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths 
 
 /*
  * The exemptions that hold for a path only as the monitor's mount namespace and root name it: the
- * /dev/shm and /dev/ptmx shapes (ex_sqlite_sem_path's), nscd's socket, a library of a default
+ * /dev/shm and /dev/ptmx shapes (ex_sqlite_sem_path's), nscd's and uuidd's sockets, a library of a default
  * directory, the interpreter's own file by name. In a process that changed its mount namespace,
  * a mount or its root, or that runs in another mount namespace than the monitor's (v->mnt_other,
  * corr_proc.c corr_mnt_track()), "/dev/shm/NAME" may be any file (a bind mount over /dev/shm):
@@ -1567,7 +1567,9 @@ static bool ex_core_off(const struct pyx_sysview *sv, const struct corr_scpaths 
  */
 static bool path_shaped(exempt_fn *f)
 {
-	return f == ex_nscd || f == ex_sem_link || f == ex_native_lib || f == ex_mp_spawn;
+	/* the connect row's is ex_nscd_uuidd: naming ex_nscd here (no row's) let a process in a
+	 * namespace of its own connect to any socket it mounted at nscd's or uuidd's path */
+	return f == ex_nscd_uuidd || f == ex_sem_link || f == ex_native_lib || f == ex_mp_spawn;
 }
 
 bool corr_exempt(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
