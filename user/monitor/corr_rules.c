@@ -1616,11 +1616,18 @@ static enum corr_cmp cmp_path(const struct corr_claim *cl, unsigned int i,
 	raw = a->u.path.str;
 	if (cl->path_is_fd[i] || !cl->path[i])
 		return CM_MATCH;
-	if (cl->abs[i] && sc_abs && !strcmp(cl->abs[i], sc_abs))
-		return CM_MATCH;
 	if (a->truncated) {
-		if (!strncmp(raw, cl->path[i], a->u.path.len))
-			return same_dir(cl, i, a, why);
+		/*
+		 * The kernel took a path longer than the BPF copy kept (PYX_SC_STR_MAX): what
+		 * follows the cut is not seen and may climb out with "..", so no claim vouches
+		 * for it (review: a claim of P/harmless, P 1,022 bytes, explained a create of
+		 * P/../escaped). The same prefix is neither explained nor counted against the
+		 * claim; another prefix differs.
+		 */
+		if (!strncmp(raw, cl->path[i], strlen(raw)))
+			return CM_NOT;
+	} else if (cl->abs[i] && sc_abs && !strcmp(cl->abs[i], sc_abs)) {
+		return CM_MATCH;
 	} else if (!strcmp(raw, cl->path[i])) {
 		return same_dir(cl, i, a, why);
 	}
@@ -1969,6 +1976,8 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 		return differ(why, roles[CR_EXE].why);
 	}
 	if (cl->exe && arg_set(f)) {
+		if (f->truncated)
+			return CM_NOT; /* the name past the cut is not seen (cmp_path) */
 		if (cl->exe_path_lookup) {
 			if (strcmp(corr_basename(f->u.path.str), cl->exe))
 				return differ(why, roles[CR_EXE].why);
