@@ -130,3 +130,64 @@ def test_hooked_python_that_raises_no_event_is_not_a_blind_spot(tmp_path, args):
         pid = child[0]["pid"]
         assert len([r for r in hook_starts(recs) if r["pid"] == pid]) == (1 if hooked else 0)
         assert len([r for r in blind(recs) if r["pid"] == pid]) == (0 if hooked else 1)
+
+
+PREHOOK_WHY = ("in a Python before its hook started: code that ran first (a preloaded library) "
+               "acts with no audit event")
+EVIL_C = r"""
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+__attribute__((constructor)) static void first(void)
+{
+	const char *v = getenv("PYX_T_VICTIM"), *m = getenv("PYX_T_MADE");
+	int fd;
+
+	if (!v || !m)
+		return;
+	unlink(v);
+	fd = open(m, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+"""
+
+
+@pytest.mark.parametrize("how", ["popen", "mp_spawn"])
+def test_code_preloaded_before_the_hook_is_judged(tmp_path, how):
+    """Review of the tenth stop: a library put before the hook in LD_PRELOAD runs its constructor
+    in the child before the hook starts; a multiprocessing spawn child (the mp_spawn exemption,
+    no event of its own) or a Popen'd interpreter. Its unlink and create are unaudited with the
+    pre-hook reason; without the extra library the same child gives no finding."""
+    src = tmp_path / "first.c"
+    src.write_text(EVIL_C)
+    lib = tmp_path / "libfirst.so"
+    r = run(["cc", "-shared", "-fPIC", "-o", str(lib), str(src)])
+    assert r.returncode == 0, r.stderr
+    victim, made = tmp_path / "victim", tmp_path / "made"
+    child = (f"multiprocessing.get_context('spawn').Process(target=print, args=('c',))"
+             if how == "mp_spawn" else
+             "subprocess.Popen([sys.executable, '-c', 'pass'])")
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, subprocess, sys\n"
+        "def go(extra):\n"
+        f"    os.environ['LD_PRELOAD'] = extra + os.environ['LD_PRELOAD']\n"
+        f"    p = {child}\n"
+        "    (p.start(), p.join()) if hasattr(p, 'join') else p.wait()\n"
+        "if __name__ == '__main__':\n"
+        f"    open({str(victim)!r}, 'w').close()\n"
+        f"    os.environ['PYX_T_VICTIM'] = {str(victim)!r}\n"
+        f"    os.environ['PYX_T_MADE'] = {str(made)!r}\n"
+        "    pre = os.environ['LD_PRELOAD']\n"
+        "    go('')\n"
+        f"    assert os.path.exists({str(victim)!r})\n"
+        "    os.environ['LD_PRELOAD'] = pre\n"
+        f"    go({str(lib) + ':'!r})\n"
+        f"    assert not os.path.exists({str(victim)!r}) and os.path.exists({str(made)!r})\n")
+    recs = monitor(SYSTEM_PYTHON, script, tmp_path, tmp_path / "o.jsonl")
+    bad = findings(recs)
+    assert [(x["syscall"], x["args"].get("pathname") or x["args"].get("filename"), x["why"])
+            for x in bad] == [("unlink", str(victim), PREHOOK_WHY),
+                              ("openat", str(made), PREHOOK_WHY)], bad
+    assert len({x["pid"] for x in bad}) == 1

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "corr_elf.h"
 #include "corr_internal.h"
@@ -114,10 +115,17 @@ void corr_blind_exec(struct pyx_corr *c, struct proc *p)
 		r = corr_elf_is_python(path, p->why, sizeof(p->why), &no_interp);
 		if (r < 0)
 			r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
-		if (r > 0)
+		if (r > 0) {
+			struct stat a, b;
+
+			/* a script's interpreter may have exec'd a Python already (bash's exec):
+			 * /proc names that one, the record's file this image */
+			p->py_image = p->exe[0] == '/' && !stat(path, &a) && !stat(p->exe, &b) &&
+				      a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 			blind_suspect(c, p, path);
-		else
+		} else {
 			p->maps_watch = no_interp;
+		}
 	}
 }
 

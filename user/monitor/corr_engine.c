@@ -984,7 +984,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct held *shared = NULL;
 	struct thread *th;
 	struct proc *p;
-	bool explained = false, hooked, sensitive, is_exec, unvouched, armed, pre = false;
+	bool explained = false, hooked, prehook, sensitive, is_exec, unvouched, armed, pre = false;
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -1120,6 +1120,14 @@ judged:
 		corr_blind_mapped(c, p, sv);
 
 	hooked = p->exec_pending && is_exec ? p->hooked_before_exec : p->hooked;
+	/*
+	 * A CPython image (corr_blind_exec) whose hook has not started yet: the loader maps its
+	 * libraries, and nothing else of the interpreter's start-up is sensitive before its
+	 * first audit event, so any other sensitive act there is code that ran first (a
+	 * preloaded library's constructor, LD_AUDIT: review of this stop, a multiprocessing
+	 * child started with LD_PRELOAD set by the parent) and is judged as a hooked one's.
+	 */
+	prehook = !hooked && p->py_pending && p->py_image && !is_exec && !corr_exec_map(sv);
 	if (is_exec) {
 		/* the new image starts from nothing: no hook until it says so, no claim of the
 		 * old image's creator (spawn_keep) */
@@ -1136,7 +1144,7 @@ judged:
 		err = pass_shared(c, th, rec, size, PYX_V_CHANGED,
 				  "argument changed during the syscall", &th->ctx, shared,
 				  view_gen);
-	} else if (sensitive && hooked && !explained) {
+	} else if (sensitive && (hooked || prehook) && !explained) {
 		struct ctxcopy *x = &c->judged;
 
 		*x = th->ctx;
@@ -1160,8 +1168,10 @@ judged:
 						       "the file opened"
 				: sv->args_unchecked ? "its arguments were read at exit or not at "
 						       "all: no audit event may explain them"
-				: th->ctx.has        ? NULL
-						     : "no audit event before it",
+				: prehook ? "in a Python before its hook started: code that ran "
+					    "first (a preloaded library) acts with no audit event"
+				: th->ctx.has ? NULL
+					      : "no audit event before it",
 				x, shared, view_gen, pre);
 		}
 	} else {
@@ -1375,6 +1385,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->exec_tid = hdr->tid;
 		pyx_ustack_learn(c->us, p->exe);
 		p->py_pending = false;
+		p->py_image = false;
 		p->maps_watch = false;
 		free(p->attach_image);
 		p->attach_image = NULL;

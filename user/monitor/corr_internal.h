@@ -214,6 +214,10 @@ struct proc {
 	bool mnt_other;
 	/* blind spots */
 	bool py_pending, blind_done;
+	/* the exec record's file is the CPython image the process runs (corr_blind_exec: the
+	 * same inode as /proc/PID/exe, which may already name a later exec's image): its
+	 * sensitive acts before its hook starts are judged (corr_engine.c, prehook) */
+	bool py_image;
 	bool maps_watch;    /* its image has no PT_INTERP (ld.so, static): look at what it maps */
 	char *attach_image; /* the built-in probe goes there at the next tick (corr_blind_mapped) */
 	uint64_t exec_ns;
