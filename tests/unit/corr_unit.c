@@ -1725,6 +1725,98 @@ static void t_resolver_pre(void)
 	show_why = false;
 }
 
+/* resolv.conf as glibc's res_init.c res_vinit_1() reads it (corr_native.c read_nameservers()):
+ * line by line, a NUL byte ending its line only, the whole file, a trailing '\r' part of the
+ * address (none then), __inet_aton_exact(), the first three that parse. */
+static void write_conf(const char *data, size_t n)
+{
+	FILE *f = fopen(resolv_conf, "w");
+
+	if (!f || fwrite(data, 1, n, f) != n || fclose(f)) {
+		perror("resolv.conf");
+		exit(1);
+	}
+}
+
+static void t_resolv_conf(void)
+{
+	struct pyx_corr_opts o = { .procfs = procfs, .resolv_conf = resolv_conf };
+	static const char nul[] =
+		"nameserver 10.0.0.1\0junk\n\0nameserver 10.0.0.4\n"
+		"nameserver 10.0.0.2\n";
+	static const char crlf[] = "nameserver 10.0.0.6\r\nnameserver 10.0.0.7\n";
+	static const char maxns[] =
+		"nameserver bogus\nnameserver 10.0.0.8\n"
+		"nameserver 10.0.0.9%eth0\nnameserver fd00::1%eth0\n"
+		"nameserver 10.0.0.10 # the third\nnameserver 10.0.0.11\n";
+	static const char vt[] = "nameserver 10.0.0.15\v\nnameserver\t10.0.0.16\t\n";
+	static char big[20100];
+	const char *const a[] = { "10.0.0.1", "10.0.0.2", "10.0.0.4" };
+	const char *const c[] = { "10.0.0.6", "10.0.0.7" };
+	const char *const d[] = { "10.0.0.8", "10.0.0.9", "10.0.0.10", "10.0.0.11" };
+	const char *const v[] = { "10.0.0.15", "10.0.0.16" };
+	struct sockaddr_in6 fd1 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	struct sockaddr_in sa;
+	unsigned int i;
+	size_t n;
+
+	inet_pton(AF_INET6, "fd00::1", &fd1.sin6_addr);
+	start(&o);
+	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYNAME, "socket.gethostbyname", "s", "x.example");
+	write_conf(nul, sizeof(nul) - 1);
+	for (i = 0; i < 3; i++) {
+		sa = sin4(a[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	/* the server on the line after 20000 bytes of comment */
+	n = (size_t)snprintf(big, sizeof(big), "#");
+	memset(big + n, 'x', 20000);
+	n += 20000;
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "\nnameserver 10.0.0.5\n");
+	write_conf(big, n);
+	sa = sin4("10.0.0.5", 53);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	write_conf(crlf, sizeof(crlf) - 1);
+	for (i = 0; i < 2; i++) {
+		sa = sin4(c[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	write_conf(maxns, sizeof(maxns) - 1);
+	for (i = 0; i < 4; i++) {
+		sa = sin4(d[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 28, 0, 0, 0, &fd1, sizeof(fd1));
+	write_conf(vt, sizeof(vt) - 1);
+	for (i = 0; i < 2; i++) {
+		sa = sin4(v[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	/* inet_aton's short form, on a last line with no newline */
+	write_conf("nameserver 10.1", 15);
+	sa = sin4("10.0.0.1", 53);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	expect("resolv.conf as glibc reads it",
+	       "A 100 socket.gethostbyname matched "
+	       "[connect,connect,connect,connect,connect,connect,connect,connect,connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "A 100 app.other -\n");
+}
+
 /*
  * The resolver events' windows (socket.getaddrinfo, gethostbyname, gethostbyaddr, getnameinfo,
  * getservby*) explain, of the sensitive socket syscalls, only what one lookup by glibc makes
@@ -3138,6 +3230,7 @@ int main(int argc, char **argv)
 	t_resolver_netlink();
 	t_resolver_pre();
 	t_resolver_window();
+	t_resolv_conf();
 	t_uuidd();
 	t_nscd_socket();
 	t_composite();

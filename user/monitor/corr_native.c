@@ -6,6 +6,8 @@
  * sem_open link of the temp file it saw opened, ...). No helper here explains anything by itself.
  */
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -417,12 +419,17 @@ bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgr
 }
 
 /*
- * glibc resolv/res_init.c: the "nameserver" lines of /etc/resolv.conf, the first MAXNS (3) that
- * parse (an IPv4 address as __inet_aton_exact() reads it, or an IPv6 one, a "%scope" suffix
- * allowed), each asked on port NAMESERVER_PORT (53); with none, the loopback 127.0.0.1. glibc's
- * send_dg()/send_vc() (resolv/res_send.c) connect a socket of the server's family to it, UDP
- * first, TCP for a truncated answer. The file is read as glibc reads it when a lookup starts:
- * now, at most 16 KiB of it, and only a regular file.
+ * glibc resolv/res_init.c res_vinit_1(): the "nameserver" lines of /etc/resolv.conf, the first
+ * MAXNS (3) that parse (resolv_conf.c keeps no more), each asked on port NAMESERVER_PORT (53);
+ * with none, the loopback 127.0.0.1. glibc's send_dg()/send_vc() (resolv/res_send.c) connect a
+ * socket of the server's family to it, UDP first, TCP for a truncated answer. The file is read
+ * as glibc reads it when a lookup starts, now, and only a regular file: line by line (getline(),
+ * lines end at '\n' only), each as a C string (a NUL byte ends the line, not the file), the
+ * whole file (until three servers are known); a line is one if it starts with "nameserver" and
+ * a space or a tab (MATCH); the address is what follows the spaces and tabs, up to the next
+ * space, tab or newline (a trailing '\r' stays part of it, and then nothing parses); IPv4 as
+ * __inet_aton_exact() reads it (inet_aton's forms, "10.1" and "0x0a.0.0.1" too, nothing after
+ * them), else IPv6 as inet_pton() reads what comes before a '%' (the scope).
  */
 #define MAXNS 3
 #define NAMESERVER_PORT 53
@@ -432,41 +439,57 @@ struct nameserver {
 	uint8_t ip[16];
 };
 
+/* The address of one resolv.conf line (a C string: getline()'s line up to its first NUL), as
+ * res_vinit_1() reads it. */
+static bool nameserver_line(char *line, struct nameserver *ns)
+{
+	struct in_addr in;
+	char *cp, *el;
+
+	if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
+		return false;
+	for (cp = line + 10; *cp == ' ' || *cp == '\t'; cp++)
+		;
+	if ((el = strpbrk(cp, " \t\n")))
+		*el = 0;
+	/* __inet_aton_exact(): inet_aton() stops at the first blank and accepts it; exact wants
+	 * the string's end there, so no isspace() byte at all ('\r', '\v', '\f' remain here) */
+	if (*cp && !strpbrk(cp, "\r\v\f") && inet_aton(cp, &in)) {
+		memcpy(ns->ip, &in, sizeof(in));
+		ns->family = AF_INET;
+		return true;
+	}
+	if ((el = strchr(cp, '%')))
+		*el = 0;
+	if (*cp && inet_pton(AF_INET6, cp, ns->ip) == 1) {
+		ns->family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
 static unsigned int read_nameservers(const char *path, struct nameserver *ns)
 {
-	char buf[16384], *line, *save = NULL;
+	char *line = NULL;
 	unsigned int n = 0;
+	size_t cap = 0;
 	struct stat st;
-	ssize_t len;
+	FILE *f;
 	int fd;
 
 	fd = corr_open_untrusted_reg(path, &st);
 	if (fd < 0)
 		goto none;
-	len = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	if (len < 0)
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
 		goto none;
-	buf[len] = 0;
-	for (line = strtok_r(buf, "\n", &save); line && n < MAXNS;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct in_addr in;
-		char *p, *e;
-
-		if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
-			continue;
-		for (p = line + 10; *p == ' ' || *p == '\t'; p++)
-			;
-		for (e = p; *e && *e != ' ' && *e != '\t' && *e != '%'; e++)
-			;
-		*e = 0;
-		if (inet_aton(p, &in)) {
-			memcpy(ns[n].ip, &in, sizeof(in));
-			ns[n++].family = AF_INET;
-		} else if (inet_pton(AF_INET6, p, ns[n].ip) == 1) {
-			ns[n++].family = AF_INET6;
-		}
 	}
+	while (n < MAXNS && getline(&line, &cap, f) > 0)
+		if (nameserver_line(line, &ns[n]))
+			n++;
+	free(line);
+	fclose(f);
 	if (n)
 		return n;
 none:
