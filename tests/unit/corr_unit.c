@@ -1827,7 +1827,7 @@ static void t_resolver_sort(void)
 
 	/* 8. a genuine lookup's sorting: the socket reused after __check_pf() closed its own, 32
 	 * results with the AF_UNSPEC reset between two, then a 33rd, also after another
-	 * __check_pf() */
+	 * __check_pf(); a fork's sends on that socket */
 	start(&o);
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
 	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
@@ -1852,6 +1852,10 @@ static void t_resolver_sort(void)
 	sysc(100, 100, PYX_SC_socket, 5, 2, sortdg, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	/* a fork inherits __check_pf()'s socket as it is */
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(200, 200, PYX_SC_sendto, 32, 4, 0, 32, 0, 0, 12, &nl, sizeof(nl));
+	sysc(200, 200, PYX_SC_sendto, 20, 4, 0, 20, 0, 0, 12, &nl, sizeof(nl));
 	{
 		char want[16384];
 		size_t n = 0;
@@ -1871,7 +1875,10 @@ static void t_resolver_sort(void)
 			 "S 100 bind -\n"
 			 "S 100 socket -\n"
 			 "S 100 connect unaudited after socket.getaddrinfo\n"
-			 "A 100 app.other -\n");
+			 "A 100 app.other -\n"
+			 "P 100 1\n"
+			 "S 200 sendto unaudited after app.other\n"
+			 "S 200 sendto -\n");
 		expect("resolver sorting: at most 32 results", want);
 	}
 }

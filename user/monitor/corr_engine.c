@@ -1409,9 +1409,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		cp->cwd_tried = p->cwd_tried;
 		if (p->fds && corr_fd_ent(cp, 0, true))
 			for (i = 0; i < FD_MAX; i++)
-				if (p->fds[i].path || p->fds[i].socket)
+				if (p->fds[i].path || p->fds[i].socket) {
 					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
 						    p->fds[i].audited, p->fds[i].writes);
+					/* __check_pf()'s socket, inherited (corr_check_pf_send) */
+					cp->fds[i].check_pf = p->fds[i].check_pf;
+				}
 		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		{
 			/* the innermost process-creating window of the forking thread */
