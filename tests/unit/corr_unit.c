@@ -1827,7 +1827,7 @@ static void t_resolver_sort(void)
 
 	/* 8. a genuine lookup's sorting: the socket reused after __check_pf() closed its own, 32
 	 * results with the AF_UNSPEC reset between two, then a 33rd, also after another
-	 * __check_pf(); a fork's sends on that socket */
+	 * __check_pf(); an fd past the fd table; a fork's sends on that socket */
 	start(&o);
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
 	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
@@ -1852,6 +1852,17 @@ static void t_resolver_sort(void)
 	sysc(100, 100, PYX_SC_socket, 5, 2, sortdg, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	/* an fd the table does not keep (1024 and above): the thread's word; then that number
+	 * another socket's */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 1500, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 1500, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 1500, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 1500, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_socket, 1500, 2, stream, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 1500, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
 	/* a fork inherits __check_pf()'s socket as it is */
 	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
 	sysc(200, 200, PYX_SC_sendto, 32, 4, 0, 32, 0, 0, 12, &nl, sizeof(nl));
@@ -1873,6 +1884,14 @@ static void t_resolver_sort(void)
 			 "S 100 connect unaudited after socket.getaddrinfo\n"
 			 "S 100 socket -\n"
 			 "S 100 bind -\n"
+			 "S 100 socket -\n"
+			 "S 100 connect unaudited after socket.getaddrinfo\n"
+			 "A 100 app.other -\n"
+			 "A 100 socket.getaddrinfo matched [socket,bind,socket,connect,socket]\n"
+			 "S 100 socket -\n"
+			 "S 100 bind -\n"
+			 "S 100 socket -\n"
+			 "S 100 connect -\n"
 			 "S 100 socket -\n"
 			 "S 100 connect unaudited after socket.getaddrinfo\n"
 			 "A 100 app.other -\n"

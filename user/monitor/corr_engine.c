@@ -418,6 +418,8 @@ static void gai_track(struct thread *th, const struct pyx_sysview *sv,
 		} else if (th->gai_stage >= GAI_PF && ret >= 0 && corr_gai_sort_socket(sv)) {
 			th->gai_stage = GAI_SORT;
 			th->gai_sort_fd = ret;
+		} else if (th->gai_stage == GAI_SORT && ret == th->gai_sort_fd) {
+			th->gai_stage = GAI_PF; /* its number now another socket's */
 		}
 		break;
 	case PYX_SC_bind:
@@ -1079,10 +1081,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (sv->sc == PYX_SC_connect) {
 		const struct fdent *e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
 
-		/* glibc's sorting socket of the lookup in progress (gai_track) */
-		sp.gai_sort = e && e->sort_dgram && th->gai_stage == GAI_SORT &&
+		/* glibc's sorting socket of the lookup in progress (gai_track); an fd the table
+		 * does not keep (FD_MAX and above) on the thread's word alone */
+		sp.gai_sort = th->gai_stage == GAI_SORT &&
 			      (int64_t)sv->args[0].raw == th->gai_sort_fd &&
-			      th->gai_nsort < GAI_SORT_MAX;
+			      th->gai_nsort < GAI_SORT_MAX &&
+			      (e ? e->sort_dgram : (int64_t)sv->args[0].raw >= FD_MAX);
 	} else if (sv->sc == PYX_SC_sendto || sv->sc == PYX_SC_sendmsg ||
 		   sv->sc == PYX_SC_sendmmsg) {
 		const struct fdent *e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
