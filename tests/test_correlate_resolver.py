@@ -413,6 +413,72 @@ def test_forged_resolver_events_explain_no_other_connect(dns, tmp_path):
 
 
 @needs_root_bpf
+def test_forged_events_explain_no_sorting_connect_without_check_pf(dns, tmp_path):
+    """glibc sorts a lookup's results (rfc3484_sort) on a datagram socket it makes after
+    __check_pf()'s netlink socket and bind: a connect of that shape, to port 0 or to the forged
+    socket.getaddrinfo's port, from a socket made exactly as glibc's, is unaudited without them
+    (a connected UDP socket sends to port 0 with write(), which is not traced), before a forged
+    sys.audit("socket.connect", s, ("x.example", 1)) or after a forged getaddrinfo. The whole
+    sequence replayed natively is what a lookup does and stays explained, but a send on the
+    netlink socket other than glibc's 20-byte RTM_GETADDR request (a 32-byte RTM_GETLINK dump
+    request here, harmless, and any sendmsg) is unaudited."""
+    script = tmp_path / "sorting.py"
+    script.write_text(
+        "import ctypes, socket, struct, sys\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "connect, mksock, bind, sendto, sendmsg = (libc.connect, libc.socket, libc.bind,\n"
+        "                                          libc.sendto, libc.sendmsg)\n"
+        "ns, port = sys.argv[1], int(sys.argv[2])\n"
+        "CLOEXEC = 0o2000000\n"
+        "def sin(host, p):\n"
+        "    return struct.pack('=H', socket.AF_INET) + struct.pack('!H4s8x', p,\n"
+        "                                                       socket.inet_aton(host))\n"
+        "to0, top = sin('127.0.0.1', 0), sin('127.0.0.1', port)\n"
+        "nladdr = struct.pack('=HHII', socket.AF_NETLINK, 0, 0, 0)\n"
+        "getaddr = struct.pack('=IHHII4B', 20, 22, 0x301, 1, 0, 0, 0, 0, 0)\n"
+        "getlink = struct.pack('=IHHII', 32, 18, 0x301, 2, 0) + bytes(16)\n"
+        "msg = ctypes.create_string_buffer(56)\n"
+        "s = socket.socket()\n"
+        "def run(*calls):\n"
+        "    return [fn(*a) for fn, a in calls]\n"
+        "def sort_socket():\n"
+        "    return mksock(socket.AF_INET, socket.SOCK_DGRAM | CLOEXEC, 0)\n"
+        "# 1. before a forged host-name event: no __check_pf()\n"
+        "fd = sort_socket()\n"
+        "assert connect(fd, to0, 16) == 0\n"
+        "sys.audit('socket.connect', s, ('x.example', 1))\n"
+        "# 2. after a forged getaddrinfo: port 0 and its port, no __check_pf()\n"
+        "gai = ('socket.getaddrinfo', 'x.example', port, 0, 0, 0)\n"
+        "sys.audit(*gai)\n"
+        "fd = sort_socket()\n"
+        "r = run((connect, (fd, to0, 16)), (connect, (fd, top, 16)))\n"
+        "assert r == [0, 0], r\n"
+        "# 3. the whole sequence, then other sends on the netlink socket\n"
+        "sys.audit(*gai)\n"
+        "nl = mksock(socket.AF_NETLINK, socket.SOCK_RAW | CLOEXEC, 0)\n"
+        "r = run((bind, (nl, nladdr, 12)), (sendto, (nl, getaddr, 20, 0, nladdr, 12)))\n"
+        "assert r == [0, 20], r\n"
+        "fd = sort_socket()\n"
+        "r = run((connect, (fd, to0, 16)), (connect, (fd, top, 16)),\n"
+        "        (sendto, (nl, getlink, 32, 0, nladdr, 12)), (sendmsg, (nl, msg, 0)))\n"
+        "assert r[:3] == [0, 0, 32], r\n"
+        "sys.audit('app.done')\n")
+    recs = _monitor(dns, script, tmp_path, ["9"])
+    un = [(x["syscall"], _addr(x) if x["syscall"] == "connect" else None,
+           x["context"]["event"]) for x in recs if x.get("verdict") == "unaudited"]
+    assert un == [("connect", ("127.0.0.1", 0), "socket.__new__")] + [
+        ("connect", ("127.0.0.1", 0), "socket.getaddrinfo"),
+        ("connect", ("127.0.0.1", 9), "socket.getaddrinfo"),
+        ("sendto", None, "socket.getaddrinfo"),
+        ("sendmsg", None, "socket.getaddrinfo")], un
+    # the replayed lookup: __check_pf()'s socket, bind and request, the sorting connects
+    nl = [x for x in recs if x["type"] == "syscall" and x["syscall"] in ("socket", "bind")
+          and "AF_NETLINK" in json.dumps(x["args"])]
+    assert len(nl) == 2 and all("verdict" not in x for x in nl), _show(nl)
+    assert not [x for x in recs if x.get("verdict") in ("mismatch", "indeterminate")]
+
+
+@needs_root_bpf
 def test_an_nss_module_loaded_in_a_lookup_gives_no_alarm(dns, tmp_path):
     """A hosts line naming a module glibc has to dlopen ("compat", which has no hosts functions:
     glibc loads it, finds none and goes on): its executable maps in the getaddrinfo window are

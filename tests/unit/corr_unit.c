@@ -1732,6 +1732,275 @@ static void t_resolver_pre(void)
 }
 
 /*
+ * rfc3484_sort()'s connects (glibc sysdeps/posix/getaddrinfo.c) are a lookup's only on glibc's
+ * sorting socket, socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), made after __check_pf()'s
+ * netlink socket and its bind on that socket, by the same thread since its last audit event (in
+ * a resolver window, or in the same held run before a socket event), for at most 32 results. On
+ * __check_pf()'s socket glibc sends only its RTM_GETADDR request (check_pf.c make_request(): 20
+ * bytes to {AF_NETLINK}); any other send there is sensitive, but not on a netlink socket that
+ * Python made itself (socket.__new__).
+ */
+static void t_resolver_sort(void)
+{
+	struct pyx_corr_opts o = { .procfs = procfs, .resolv_conf = resolv_conf };
+	struct sockaddr_in r1 = sin4("192.0.2.1", 0), r1p = sin4("192.0.2.1", 80);
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	const uint64_t sortdg = 2 | 02000000, stream = 1 | 02000000, nl_raw = 3 | 02000000;
+	unsigned int i;
+
+	start(&o);
+	/* 1. a forged getaddrinfo and no __check_pf(): glibc's sorting socket, port 0 and the
+	 * event's port */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "x.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
+	/* 2. the netlink socket, and its bind's shape on another fd: no __check_pf() yet */
+	sysc(100, 100, PYX_SC_socket, 4, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 5, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 6, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	/* 3. its bind: but a sorting socket made before it, a stream socket, are not the sort's */
+	sysc(100, 100, PYX_SC_bind, 0, 4, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_connect, 0, 6, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_socket, 7, 2, stream, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	/* 4. on the netlink socket: glibc's request; 32 bytes, no address, sendmsg, sendmmsg */
+	sysc(100, 100, PYX_SC_sendto, 20, 4, 0, 20, 0, 0, 12, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_sendto, 32, 4, 0, 32, 0, 0, 12, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_sendto, 20, 4, 0, 20, 0, 0, 0, NULL, (size_t)0);
+	sysc(100, 100, PYX_SC_sendmsg, 32, 4, 0, 0, 0, 0, 0, NULL, (size_t)0);
+	sysc(100, 100, PYX_SC_sendmmsg, 1, 4, 0, 1, 0, 0, 0, NULL, (size_t)0);
+	/* 5. the next event ends the lookup: no sorting without a __check_pf() of its own */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "y.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 9, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 9, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	/* 6. a netlink socket Python made (socket.__new__ explains it): its sends are its own */
+	audit(100, 100, PYX_EV_SOCKET_NEW, "socket.__new__", "Oiii", (int64_t)-1, (int64_t)16,
+	      (int64_t)3, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 10, 16, nl_raw, 0, 0, 0, 0);
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	sysc(100, 100, PYX_SC_sendto, 32, 10, 0, 32, 0, 0, 12, &nl, sizeof(nl));
+	/* 7. before a socket event: no __check_pf(), then one whose socket is sent a 32-byte
+	 * message (the run ends: all unaudited), then a sorting connect after it */
+	sysc(100, 100, PYX_SC_socket, 11, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 11, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_socket, 12, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 12, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 13, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 13, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_sendto, 32, 12, 0, 32, 0, 0, 12, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_connect, 0, 13, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	audit(100, 100, PYX_EV_SOCKET_CONNECT, "socket.connect", "OT", (int64_t)3, "x.example",
+	      (int64_t)1);
+	expect("resolver sorting",
+	       "A 100 socket.getaddrinfo matched [socket,socket,bind,socket,bind,socket,sendto]\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 bind -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 sendto -\n"
+	       "S 100 sendto unaudited after socket.getaddrinfo\n"
+	       "S 100 sendto unaudited after socket.getaddrinfo\n"
+	       "S 100 sendmsg unaudited after socket.getaddrinfo\n"
+	       "S 100 sendmmsg unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.getaddrinfo matched [socket]\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "A 100 socket.__new__ matched [socket]\n"
+	       "S 100 socket -\n"
+	       "A 100 app.other -\n"
+	       "S 100 sendto -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after app.other\n"
+	       "S 100 socket unaudited after app.other\n"
+	       "S 100 bind unaudited after app.other\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after app.other\n"
+	       "S 100 sendto unaudited after app.other\n"
+	       "S 100 connect unaudited after app.other\n"
+	       "A 100 socket.connect no-syscall\n");
+
+	/* 8. a genuine lookup's sorting: the socket reused after __check_pf() closed its own, 32
+	 * results with the AF_UNSPEC reset between two, then a 33rd, also after another
+	 * __check_pf(); an fd past the fd table; a fork's sends on that socket */
+	start(&o);
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 3, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 3, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_sendto, 20, 3, 0, 20, 0, 0, 12, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 3, 2, sortdg, 0, 0, 0, 0);
+	for (i = 0; i < 32; i++) {
+		if (i)
+			sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &unspec,
+			     sizeof(unspec));
+		if (i & 1)
+			sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+		else
+			sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
+	}
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &unspec, sizeof(unspec));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	/* another __check_pf() in the same window adds none */
+	sysc(100, 100, PYX_SC_socket, 4, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 4, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 5, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 5, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	/* an fd the table does not keep (1024 and above): the thread's word; then that number
+	 * another socket's */
+	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "siiii", "db.example",
+	      (int64_t)80, (int64_t)0, (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 1500, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 1500, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 1500, 2, sortdg, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 1500, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	sysc(100, 100, PYX_SC_socket, 1500, 2, stream, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 1500, 0, 16, 0, 0, 0, &r1, sizeof(r1));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	/* a fork inherits __check_pf()'s socket as it is */
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(200, 200, PYX_SC_sendto, 32, 4, 0, 32, 0, 0, 12, &nl, sizeof(nl));
+	sysc(200, 200, PYX_SC_sendto, 20, 4, 0, 20, 0, 0, 12, &nl, sizeof(nl));
+	{
+		char want[16384];
+		size_t n = 0;
+
+		n += snprintf(want + n, sizeof(want) - n,
+			      "A 100 socket.getaddrinfo matched [socket,bind,sendto,socket");
+		for (i = 4; i < 32; i++)
+			n += snprintf(want + n, sizeof(want) - n, ",connect");
+		n += snprintf(want + n, sizeof(want) - n,
+			      "]\nS 100 socket -\nS 100 bind -\nS 100 sendto -\nS 100 socket -\n");
+		for (i = 0; i < 63; i++)
+			n += snprintf(want + n, sizeof(want) - n, "S 100 connect -\n");
+		snprintf(want + n, sizeof(want) - n,
+			 "S 100 connect unaudited after socket.getaddrinfo\n"
+			 "S 100 connect unaudited after socket.getaddrinfo\n"
+			 "S 100 socket -\n"
+			 "S 100 bind -\n"
+			 "S 100 socket -\n"
+			 "S 100 connect unaudited after socket.getaddrinfo\n"
+			 "A 100 app.other -\n"
+			 "A 100 socket.getaddrinfo matched [socket,bind,socket,connect,socket]\n"
+			 "S 100 socket -\n"
+			 "S 100 bind -\n"
+			 "S 100 socket -\n"
+			 "S 100 connect -\n"
+			 "S 100 socket -\n"
+			 "S 100 connect unaudited after socket.getaddrinfo\n"
+			 "A 100 app.other -\n"
+			 "P 100 1\n"
+			 "S 200 sendto unaudited after app.other\n"
+			 "S 200 sendto -\n");
+		expect("resolver sorting: at most 32 results", want);
+	}
+}
+
+/* resolv.conf as glibc's res_init.c res_vinit_1() reads it (corr_native.c read_nameservers()):
+ * line by line, a NUL byte ending its line only, the whole file, a trailing '\r' part of the
+ * address (none then), __inet_aton_exact(), the first three that parse. */
+static void write_conf(const char *data, size_t n)
+{
+	FILE *f = fopen(resolv_conf, "w");
+
+	if (!f || fwrite(data, 1, n, f) != n || fclose(f)) {
+		perror("resolv.conf");
+		exit(1);
+	}
+}
+
+static void t_resolv_conf(void)
+{
+	struct pyx_corr_opts o = { .procfs = procfs, .resolv_conf = resolv_conf };
+	static const char nul[] =
+		"nameserver 10.0.0.1\0junk\n\0nameserver 10.0.0.4\n"
+		"nameserver 10.0.0.2\n";
+	static const char crlf[] = "nameserver 10.0.0.6\r\nnameserver 10.0.0.7\n";
+	static const char maxns[] =
+		"nameserver bogus\nnameserver 10.0.0.8\n"
+		"nameserver 10.0.0.9%eth0\nnameserver fd00::1%eth0\n"
+		"nameserver 10.0.0.10 # the third\nnameserver 10.0.0.11\n";
+	static const char vt[] = "nameserver 10.0.0.15\v\nnameserver\t10.0.0.16\t\n";
+	static char big[20100];
+	const char *const a[] = { "10.0.0.1", "10.0.0.2", "10.0.0.4" };
+	const char *const c[] = { "10.0.0.6", "10.0.0.7" };
+	const char *const d[] = { "10.0.0.8", "10.0.0.9", "10.0.0.10", "10.0.0.11" };
+	const char *const v[] = { "10.0.0.15", "10.0.0.16" };
+	struct sockaddr_in6 fd1 = { .sin6_family = AF_INET6, .sin6_port = htons(53) };
+	struct sockaddr_in sa;
+	unsigned int i;
+	size_t n;
+
+	inet_pton(AF_INET6, "fd00::1", &fd1.sin6_addr);
+	start(&o);
+	audit(100, 100, PYX_EV_SOCKET_GETHOSTBYNAME, "socket.gethostbyname", "s", "x.example");
+	write_conf(nul, sizeof(nul) - 1);
+	for (i = 0; i < 3; i++) {
+		sa = sin4(a[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	/* the server on the line after 20000 bytes of comment */
+	n = (size_t)snprintf(big, sizeof(big), "#");
+	memset(big + n, 'x', 20000);
+	n += 20000;
+	n += (size_t)snprintf(big + n, sizeof(big) - n, "\nnameserver 10.0.0.5\n");
+	write_conf(big, n);
+	sa = sin4("10.0.0.5", 53);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	write_conf(crlf, sizeof(crlf) - 1);
+	for (i = 0; i < 2; i++) {
+		sa = sin4(c[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	write_conf(maxns, sizeof(maxns) - 1);
+	for (i = 0; i < 4; i++) {
+		sa = sin4(d[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 28, 0, 0, 0, &fd1, sizeof(fd1));
+	write_conf(vt, sizeof(vt) - 1);
+	for (i = 0; i < 2; i++) {
+		sa = sin4(v[i], 53);
+		sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	}
+	/* inet_aton's short form, on a last line with no newline */
+	write_conf("nameserver 10.1", 15);
+	sa = sin4("10.0.0.1", 53);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &sa, sizeof(sa));
+	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
+	expect("resolv.conf as glibc reads it",
+	       "A 100 socket.gethostbyname matched "
+	       "[connect,connect,connect,connect,connect,connect,connect,connect,connect]\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect unaudited after socket.gethostbyname\n"
+	       "S 100 connect -\n"
+	       "S 100 connect -\n"
+	       "A 100 app.other -\n");
+}
+
+/*
  * The resolver events' windows (socket.getaddrinfo, gethostbyname, gethostbyaddr, getnameinfo,
  * getservby*) explain, of the sensitive socket syscalls, only what one lookup by glibc makes
  * (corr_lookup_shape, the same shapes as t_resolver_pre's): a forged
@@ -1817,12 +2086,19 @@ static void t_resolver_window(void)
 	/* near misses: that port from a stream socket (a connection), another port */
 	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &r1p, sizeof(r1p));
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
-	/* a numeric string is a port too; a service name is not looked up */
+	/* a numeric string is a port too; a service name is not looked up (each lookup sorts
+	 * after its own __check_pf(), on a socket of its own) */
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "ssiii", "db.example",
 	      "5433", (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
 	audit(100, 100, PYX_EV_SOCKET_GETADDRINFO, "socket.getaddrinfo", "ssiii", "db.example",
 	      "postgresql", (int64_t)0, (int64_t)1, (int64_t)0);
+	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1q, sizeof(r1q));
 	/* 3. gethostbyaddr through an NSS module's daemon, and its D-Bus look-alike; setipaddr()'s
@@ -1831,6 +2107,9 @@ static void t_resolver_window(void)
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &resolved, sizeof(resolved));
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &avahi, sizeof(avahi));
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &dbus, sizeof(dbus));
+	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2, sizeof(r2));
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r2p, sizeof(r2p));
 	/* 4. getnameinfo: a PTR query; no getaddrinfo() sorting, no netlink */
@@ -1844,6 +2123,9 @@ static void t_resolver_window(void)
 	      (int64_t)5432, (int64_t)0, (int64_t)1, (int64_t)0);
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 16, 0, 0, 0, &ns, sizeof(ns));
 	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &resolved, sizeof(resolved));
+	sysc(100, 100, PYX_SC_socket, 6, 16, nl_raw, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_bind, 0, 6, 0, 12, 0, 0, 0, &nl, sizeof(nl));
+	sysc(100, 100, PYX_SC_socket, 7, 2, 2 | 02000000, 0, 0, 0, 0);
 	sysc(100, 100, PYX_SC_connect, 0, 7, 0, 16, 0, 0, 0, &r1, sizeof(r1));
 	audit(100, 100, PYX_EVENT_UNKNOWN, "app.other", "");
 	expect("resolver windows",
@@ -1882,15 +2164,24 @@ static void t_resolver_window(void)
 	       "S 100 connect -\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
-	       "A 100 socket.getaddrinfo matched [connect]\n"
+	       "A 100 socket.getaddrinfo matched [socket,bind,socket,connect]\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
 	       "S 100 connect -\n"
-	       "A 100 socket.getaddrinfo matched [connect]\n"
+	       "A 100 socket.getaddrinfo matched [socket,bind,socket,connect]\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
-	       "A 100 socket.gethostbyaddr matched [connect,connect,connect]\n"
+	       "A 100 socket.gethostbyaddr matched [connect,connect,socket,bind,socket,connect]\n"
 	       "S 100 connect -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect unaudited after socket.gethostbyaddr\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
 	       "S 100 connect -\n"
 	       "S 100 connect unaudited after socket.gethostbyaddr\n"
 	       "A 100 socket.getnameinfo matched [connect]\n"
@@ -1898,9 +2189,12 @@ static void t_resolver_window(void)
 	       "S 100 connect unaudited after socket.getnameinfo\n"
 	       "S 100 socket unaudited after socket.getnameinfo\n"
 	       "S 100 unshare unaudited after socket.getnameinfo\n"
-	       "A 100 socket.getaddrinfo matched [connect]\n"
+	       "A 100 socket.getaddrinfo matched [socket,bind,socket,connect]\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
 	       "S 100 connect unaudited after socket.getaddrinfo\n"
+	       "S 100 socket -\n"
+	       "S 100 bind -\n"
+	       "S 100 socket -\n"
 	       "S 100 connect -\n"
 	       "A 100 app.other -\n");
 }
@@ -3185,6 +3479,8 @@ int main(int argc, char **argv)
 	t_resolver_netlink();
 	t_resolver_pre();
 	t_resolver_window();
+	t_resolver_sort();
+	t_resolv_conf();
 	t_uuidd();
 	t_cut_path();
 	t_nscd_socket();

@@ -38,6 +38,22 @@
  */
 #define RESOLVER_PRE_MAX 32
 #define RESOLVER_HOLD_NS (30ull * 1000000000ull)
+/*
+ * glibc's getaddrinfo() sorts two results or more (sysdeps/posix/getaddrinfo.c, rfc3484_sort):
+ * __check_pf() first (check_pf.c: its netlink socket and bind), then a datagram socket
+ * connected to each result in turn. A sorting connect is a lookup's shape only on the socket
+ * made so after that netlink pair, by the same thread since its last audit event and in the same
+ * held run (gai_track), and for at most GAI_SORT_MAX results in that window or run, however
+ * many netlink pairs it has (one event is one getaddrinfo(); a 512-byte UDP answer holds 29 A
+ * records at most; more come over TCP, a rare name's, and alarm).
+ */
+#define GAI_SORT_MAX 32
+enum {
+	GAI_NONE = 0,
+	GAI_NL,   /* __check_pf()'s socket made (gai_nl_fd) */
+	GAI_PF,   /* ... and bound (or the socket or the bind failed: glibc goes on without) */
+	GAI_SORT, /* ... then the sorting socket made (gai_sort_fd) */
+};
 
 static void release(struct pyx_corr *c, struct thread *th);
 static void close_win(struct pyx_corr *c, struct win *w);
@@ -374,6 +390,50 @@ static void pend_settle(struct pyx_corr *c, struct thread *th, bool explained)
 	}
 	th->pend = NULL;
 	th->npend = 0;
+	th->gai_stage = GAI_NONE; /* the sorting it held for ends with them */
+}
+
+/*
+ * The thread's getaddrinfo() sorting (GAI_SORT_MAX), after sv: __check_pf()'s socket and its
+ * bind on that fd, then the sorting socket, then its connects (counted: an address, not the
+ * AF_UNSPEC reset, that a window or the held run accepted). Ended by the thread's next audit
+ * event (on_audit) and with a held run (pend_settle).
+ */
+static void gai_track(struct thread *th, const struct pyx_sysview *sv,
+		      const struct corr_scpaths *sp, bool accepted)
+{
+	int64_t ret = (int64_t)sv->ret;
+
+	if (sv->io_uring || sv->changed)
+		return;
+	switch (sv->sc) {
+	case PYX_SC_socket:
+		if (corr_check_pf_socket(sv)) {
+			/* one getaddrinfo() a window or run: a second __check_pf() (AI_ADDRCONFIG's
+			 * comes before the lookup, and the sort then asks no more) adds no results */
+			if (th->gai_stage == GAI_NONE)
+				th->gai_nsort = 0;
+			th->gai_stage = ret >= 0 ? GAI_NL : GAI_PF;
+			th->gai_nl_fd = ret;
+		} else if (th->gai_stage >= GAI_PF && ret >= 0 && corr_gai_sort_socket(sv)) {
+			th->gai_stage = GAI_SORT;
+			th->gai_sort_fd = ret;
+		} else if (th->gai_stage == GAI_SORT && ret == th->gai_sort_fd) {
+			th->gai_stage = GAI_PF; /* its number now another socket's */
+		}
+		break;
+	case PYX_SC_bind:
+		if (th->gai_stage == GAI_NL && (int64_t)sv->args[0].raw == th->gai_nl_fd &&
+		    corr_check_pf_bind(sv))
+			th->gai_stage = GAI_PF;
+		break;
+	case PYX_SC_connect:
+		if (sp->gai_sort && accepted && sv->args[1].u.sa.family != 0 /* AF_UNSPEC */)
+			th->gai_nsort++;
+		break;
+	default:
+		break;
+	}
 }
 
 static void verdict_of(struct win *w, struct held *audit)
@@ -684,6 +744,8 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 	p = corr_proc_get(c, a->hdr.pid);
 	if (p)
 		p->exec_armed = false; /* exec_kname: not the record right after an exec's */
+	if (th)
+		th->gai_stage = GAI_NONE; /* a lookup's sorting is within one event's reach */
 	if (!th || !p)
 		return pass(c, th, rec, size, PYX_V_NONE, NULL, NULL);
 	if ((!p->ns_pid || !p->mntns) && !p->ns_tried) /* -p, -a: no exec or fork record */
@@ -985,6 +1047,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	struct thread *th;
 	struct proc *p;
 	bool explained = false, hooked, prehook, sensitive, is_exec, unvouched, armed, pre = false;
+	bool by_event = false; /* explained by a window other than a resolver event's */
 	const char *why;
 	unsigned int i, n = 0;
 	int err;
@@ -1018,7 +1081,17 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (sv->sc == PYX_SC_connect) {
 		const struct fdent *e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
 
-		sp.sort_dgram = e && e->sort_dgram;
+		/* glibc's sorting socket of the lookup in progress (gai_track); an fd the table
+		 * does not keep (FD_MAX and above) on the thread's word alone */
+		sp.gai_sort = th->gai_stage == GAI_SORT &&
+			      (int64_t)sv->args[0].raw == th->gai_sort_fd &&
+			      th->gai_nsort < GAI_SORT_MAX &&
+			      (e ? e->sort_dgram : (int64_t)sv->args[0].raw >= FD_MAX);
+	} else if (sv->sc == PYX_SC_sendto || sv->sc == PYX_SC_sendmsg ||
+		   sv->sc == PYX_SC_sendmmsg) {
+		const struct fdent *e = corr_fd_ent(p, (int64_t)sv->args[0].raw, false);
+
+		sp.nl_send_odd = e && e->check_pf && !corr_check_pf_send(sv);
 	}
 	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
@@ -1051,24 +1124,37 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	 * exit or at neither end. */
 	if (unvouched && !sp.exec_kname && !sp.exec_failed_unread)
 		goto judged;
-	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared))
-		explained |= composite_explains(th->cur, hdr->ts_ns);
+	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared) &&
+	    composite_explains(th->cur, hdr->ts_ns)) {
+		explained = true;
+		by_event |= !(th->cur->cl.cls & CC_RESOLVER);
+	}
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
 		if (offer(c, th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
-			  &shared))
-			explained |= composite_explains(th->outer[i - 1], hdr->ts_ns);
-	if (p->creator)
-		explained |= offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained,
-				   &shared);
+			  &shared) &&
+		    composite_explains(th->outer[i - 1], hdr->ts_ns)) {
+			explained = true;
+			by_event |= !(th->outer[i - 1]->cl.cls & CC_RESOLVER);
+		}
+	if (p->creator &&
+	    offer(c, p->creator, sv, &sp, rec, size, true, hdr->ts_ns, explained, &shared)) {
+		explained = true;
+		by_event = true;
+	}
 	if (!explained && spawn_explains(p, sv, &sp))
 		explained = true;
 	/* issue 10: that window was judged indeterminate; its late counterpart is not a finding
 	 * (anything else the thread does is judged as usual) */
-	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH)
+	if (!explained && late && corr_compare(late, sv, &sp, &why) == CM_MATCH) {
 		explained = true;
+		by_event |= !(late->cls & CC_RESOLVER);
+	}
 
 judged:
-	sensitive = corr_sensitive(sv);
+	/* __check_pf()'s socket as the fd table will know it: made as glibc makes it, and explained
+	 * by no window but a resolver event's (a socket.__new__ one is Python's own) */
+	sp.check_pf_sock = corr_check_pf_socket(sv) && !by_event;
+	sensitive = corr_sensitive(sv) || sp.nl_send_odd;
 	if (sensitive && !explained && !sv->io_uring && !unvouched) {
 		struct proc *pp = corr_proc_find(c, p->ppid);
 		struct corr_view view = { .ctx = p,
@@ -1107,6 +1193,7 @@ judged:
 		release(c, th);
 		pre = false;
 	}
+	gai_track(th, sv, &sp, explained || pre);
 	corr_shm_track(c, p, sv, &sp, hdr->uid);
 	corr_sem_track(p, sv, &sp);
 	corr_sqlite_tmp_track(p, sv, &sp);
@@ -1186,6 +1273,7 @@ judged:
 			end_win(c, th->outer[th->nouter - 1]);
 		end_win(c, th->cur);
 		th->ctx.has = false;
+		th->gai_stage = GAI_NONE;
 		pyx_ustack_forget(c->us, p->pid); /* the old image's maps */
 	}
 	if (late) {
@@ -1335,9 +1423,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		cp->cwd_tried = p->cwd_tried;
 		if (p->fds && corr_fd_ent(cp, 0, true))
 			for (i = 0; i < FD_MAX; i++)
-				if (p->fds[i].path || p->fds[i].socket)
+				if (p->fds[i].path || p->fds[i].socket) {
 					corr_fd_put(cp, i, p->fds[i].path, p->fds[i].socket,
 						    p->fds[i].audited, p->fds[i].writes);
+					/* __check_pf()'s socket, inherited (corr_check_pf_send) */
+					cp->fds[i].check_pf = p->fds[i].check_pf;
+				}
 		corr_spawn_claim_drop(cp); /* a pid reused: nothing of its last owner */
 		{
 			/* the innermost process-creating window of the forking thread */

@@ -156,6 +156,12 @@ struct thread {
 	struct held *pend;
 	unsigned int npend;
 	uint64_t pend_ns;
+	/* glibc's getaddrinfo() sorting several results, since the thread's last audit event and
+	 * within one held run (corr_engine.c gai_track): GAI_* stage, __check_pf()'s netlink
+	 * socket (its fd), the socket rfc3484_sort() connects (its fd), the results connected */
+	uint8_t gai_stage;
+	int64_t gai_nl_fd, gai_sort_fd;
+	unsigned int gai_nsort;
 };
 
 /* What a thread is doing now, as /proc/PID/task/TID/syscall says (corr_thread_state). */
@@ -175,6 +181,10 @@ struct fdent {
 	/* made by socket(AF_INET or AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP), as glibc's
 	 * getaddrinfo() makes the socket it sorts its results with (corr_gai_sort_connect) */
 	bool sort_dgram;
+	/* made by socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE) and explained by no
+	 * window but a resolver event's (or by none): __check_pf()'s, on which glibc sends only
+	 * its RTM_GETADDR request (corr_check_pf_send) */
+	bool check_pf;
 };
 
 struct proc {

@@ -6,6 +6,8 @@
  * sem_open link of the temp file it saw opened, ...). No helper here explains anything by itself.
  */
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -388,22 +390,62 @@ static const struct pyx_sockaddr_view *connect_addr(const struct pyx_sysview *sv
 	return &a->u.sa;
 }
 
+/* glibc sysdeps/unix/sysv/linux/check_pf.c make_request(): the one message __check_pf() sends on
+ * its socket, a struct req { struct nlmsghdr nlh; struct rtgenmsg g; char pad[3]; } of 20 bytes
+ * (nlmsg_type RTM_GETADDR, NLM_F_ROOT | NLM_F_MATCH | NLM_F_REQUEST: a dump of the host's
+ * addresses), sendto(fd, &req, sizeof (req), 0, &nladdr, sizeof (nladdr)) with nladdr zeroed but
+ * for nl_family. The record does not carry the bytes sent (sendto's buffer is not read), so the
+ * type is not seen: the length, the flags and the address are. 20 bytes leave 4 after the
+ * nlmsghdr, less than the header of the rtnetlink requests that change links, addresses, routes,
+ * neighbours or rules (ifinfomsg 16, ifaddrmsg 8, rtmsg 12, ndmsg 12, fib_rule_hdr 12); a shape
+ * check, not a read of the message. write() on the socket is not traced at all
+ * (docs/correlation.md, "Resolver windows"). */
+bool corr_check_pf_send(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *a = &sv->args[4];
+	size_t i;
+
+	if (sv->sc != PYX_SC_sendto || sv->io_uring || sv->changed || sv->args[2].raw != 20 ||
+	    sv->args[3].raw != 0 || sv->args[5].raw != 12)
+		return false;
+	if (a->kind != PYX_AK_SOCKADDR || !a->present || a->null || a->fault || a->truncated ||
+	    a->changed || a->u.sa.family != 16 /* AF_NETLINK */ || a->u.sa.raw_len != 12)
+		return false;
+	for (i = sizeof(uint16_t); i < 12; i++)
+		if (a->u.sa.raw[i])
+			return false;
+	return true;
+}
+
+/* glibc sysdeps/posix/getaddrinfo.c: the socket getaddrinfo() sorts its results with,
+ * __socket (af, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP), af the family of the result. */
+bool corr_gai_sort_socket(const struct pyx_sysview *sv)
+{
+	return sv->sc == PYX_SC_socket && !sv->io_uring && !sv->changed &&
+	       (sv->args[0].raw == AF_INET || sv->args[0].raw == AF_INET6) &&
+	       sv->args[1].raw == (SOCK_DGRAM | SOCK_CLOEXEC) && sv->args[2].raw == 0;
+}
+
 /*
  * glibc sysdeps/posix/getaddrinfo.c, getaddrinfo() with more than one result: to sort them
- * (rfc3484_sort) it learns the source address each would use by connecting one
+ * (rfc3484_sort) it first asks __check_pf() for the host's addresses (its netlink socket and
+ * bind, unless AI_ADDRCONFIG had it asked before the lookup, or nscd's cache still holds them),
+ * then learns the source address each result would use by connecting one
  * socket(family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP) to each result, ai_addr as the lookup
  * made it (the service's port: 0 for none, as CPython's setipaddr() asks), and between two
- * results of one family it undoes the previous connection with a struct sockaddr of AF_UNSPEC,
- * zeroed, sizeof (struct sockaddr) bytes. A datagram connect sends nothing. Only these shapes:
- * the family's own length and port 0 (nothing listens there); the service's port when the
- * socket is such a datagram one (dgram: the fd table says so; a stream socket's connect to that
- * port is a connection, not a sort); and the zeroed AF_UNSPEC one.
+ * results on one socket it undoes the previous connection with a struct sockaddr of AF_UNSPEC,
+ * zeroed, sizeof (struct sockaddr) bytes. A datagram connect sends nothing. Only these shapes,
+ * and only on that socket (sort: the engine knows it as the one made after __check_pf()'s in the
+ * same run, corr_scpaths.gai_sort): the family's own length and port 0 or the service's port,
+ * and the zeroed AF_UNSPEC one.
  */
-bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgram)
+bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool sort)
 {
 	const struct pyx_sockaddr_view *sa;
 	size_t i;
 
+	if (!sort)
+		return false;
 	if ((sa = connect_addr(sv, 16)) && sa->family == AF_UNSPEC) {
 		for (i = 0; i < sa->raw_len; i++)
 			if (sa->raw[i])
@@ -413,16 +455,21 @@ bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgr
 	if (!((sa = connect_addr(sv, 16)) && sa->family == AF_INET) &&
 	    !((sa = connect_addr(sv, 28)) && sa->family == AF_INET6))
 		return false;
-	return sa->decoded && (sa->port == 0 || (dgram && sa->port == port));
+	return sa->decoded && (sa->port == 0 || sa->port == port);
 }
 
 /*
- * glibc resolv/res_init.c: the "nameserver" lines of /etc/resolv.conf, the first MAXNS (3) that
- * parse (an IPv4 address as __inet_aton_exact() reads it, or an IPv6 one, a "%scope" suffix
- * allowed), each asked on port NAMESERVER_PORT (53); with none, the loopback 127.0.0.1. glibc's
- * send_dg()/send_vc() (resolv/res_send.c) connect a socket of the server's family to it, UDP
- * first, TCP for a truncated answer. The file is read as glibc reads it when a lookup starts:
- * now, at most 16 KiB of it, and only a regular file.
+ * glibc resolv/res_init.c res_vinit_1(): the "nameserver" lines of /etc/resolv.conf, the first
+ * MAXNS (3) that parse (resolv_conf.c keeps no more), each asked on port NAMESERVER_PORT (53);
+ * with none, the loopback 127.0.0.1. glibc's send_dg()/send_vc() (resolv/res_send.c) connect a
+ * socket of the server's family to it, UDP first, TCP for a truncated answer. The file is read
+ * as glibc reads it when a lookup starts, now, and only a regular file: line by line (getline(),
+ * lines end at '\n' only), each as a C string (a NUL byte ends the line, not the file), the
+ * whole file (until three servers are known); a line is one if it starts with "nameserver" and
+ * a space or a tab (MATCH); the address is what follows the spaces and tabs, up to the next
+ * space, tab or newline (a trailing '\r' stays part of it, and then nothing parses); IPv4 as
+ * __inet_aton_exact() reads it (inet_aton's forms, "10.1" and "0x0a.0.0.1" too, nothing after
+ * them), else IPv6 as inet_pton() reads what comes before a '%' (the scope).
  */
 #define MAXNS 3
 #define NAMESERVER_PORT 53
@@ -432,41 +479,57 @@ struct nameserver {
 	uint8_t ip[16];
 };
 
+/* The address of one resolv.conf line (a C string: getline()'s line up to its first NUL), as
+ * res_vinit_1() reads it. */
+static bool nameserver_line(char *line, struct nameserver *ns)
+{
+	struct in_addr in;
+	char *cp, *el;
+
+	if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
+		return false;
+	for (cp = line + 10; *cp == ' ' || *cp == '\t'; cp++)
+		;
+	if ((el = strpbrk(cp, " \t\n")))
+		*el = 0;
+	/* __inet_aton_exact(): inet_aton() stops at the first blank and accepts it; exact wants
+	 * the string's end there, so no isspace() byte at all ('\r', '\v', '\f' remain here) */
+	if (*cp && !strpbrk(cp, "\r\v\f") && inet_aton(cp, &in)) {
+		memcpy(ns->ip, &in, sizeof(in));
+		ns->family = AF_INET;
+		return true;
+	}
+	if ((el = strchr(cp, '%')))
+		*el = 0;
+	if (*cp && inet_pton(AF_INET6, cp, ns->ip) == 1) {
+		ns->family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
 static unsigned int read_nameservers(const char *path, struct nameserver *ns)
 {
-	char buf[16384], *line, *save = NULL;
+	char *line = NULL;
 	unsigned int n = 0;
+	size_t cap = 0;
 	struct stat st;
-	ssize_t len;
+	FILE *f;
 	int fd;
 
 	fd = corr_open_untrusted_reg(path, &st);
 	if (fd < 0)
 		goto none;
-	len = pread(fd, buf, sizeof(buf) - 1, 0);
-	close(fd);
-	if (len < 0)
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
 		goto none;
-	buf[len] = 0;
-	for (line = strtok_r(buf, "\n", &save); line && n < MAXNS;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct in_addr in;
-		char *p, *e;
-
-		if (strncmp(line, "nameserver", 10) || (line[10] != ' ' && line[10] != '\t'))
-			continue;
-		for (p = line + 10; *p == ' ' || *p == '\t'; p++)
-			;
-		for (e = p; *e && *e != ' ' && *e != '\t' && *e != '%'; e++)
-			;
-		*e = 0;
-		if (inet_aton(p, &in)) {
-			memcpy(ns[n].ip, &in, sizeof(in));
-			ns[n++].family = AF_INET;
-		} else if (inet_pton(AF_INET6, p, ns[n].ip) == 1) {
-			ns[n++].family = AF_INET6;
-		}
 	}
+	while (n < MAXNS && getline(&line, &cap, f) > 0)
+		if (nameserver_line(line, &ns[n]))
+			n++;
+	free(line);
+	fclose(f);
 	if (n)
 		return n;
 none:
@@ -550,7 +613,7 @@ bool corr_lookup_shape(const struct pyx_sysview *sv, bool gai, uint16_t port,
 	case PYX_SC_bind:
 		return gai && corr_check_pf_bind(sv);
 	case PYX_SC_connect:
-		if (gai && corr_gai_sort_connect(sv, port, sp->sort_dgram))
+		if (gai && corr_gai_sort_connect(sv, port, sp->gai_sort))
 			return true;
 		/* the nameservers and daemons of the monitor's files: another mount namespace
 		 * may name others, or make any address one (docs/correlation.md) */

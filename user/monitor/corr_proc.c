@@ -174,6 +174,7 @@ void corr_fd_put(struct proc *p, int64_t fd, const char *path, bool sock, bool a
 	e->audited = audited;
 	e->writes = writes;
 	e->sort_dgram = false;
+	e->check_pf = false;
 }
 
 static const char *proc_cwd(struct pyx_corr *c, struct proc *p)
@@ -719,11 +720,10 @@ void corr_syscall_state(struct pyx_corr *c, struct proc *p, const struct pyx_sys
 		if (sv->ret < 0)
 			break;
 		corr_fd_put(p, sv->ret, NULL, true, explained, false);
-		if ((e = corr_fd_ent(p, sv->ret, false)))
-			e->sort_dgram = (sv->args[0].raw == AF_INET ||
-					 sv->args[0].raw == AF_INET6) &&
-					sv->args[1].raw == (SOCK_DGRAM | SOCK_CLOEXEC) &&
-					sv->args[2].raw == 0;
+		if ((e = corr_fd_ent(p, sv->ret, false))) {
+			e->sort_dgram = corr_gai_sort_socket(sv);
+			e->check_pf = sp->check_pf_sock;
+		}
 		break;
 	case PYX_SC_bind:
 	case PYX_SC_connect:

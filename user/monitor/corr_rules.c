@@ -2066,7 +2066,10 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	 * (corr_lookup_shape): a forged sys.audit("socket.getaddrinfo", ...) explains no other
 	 * connect, bind, raw socket or send to an address (docs/correlation.md, "Resolver
 	 * windows"). Its other sockets, sends on a connected socket and netlink are not sensitive:
-	 * counterparts, as before. */
+	 * counterparts, as before; but not a send on __check_pf()'s netlink socket other than its
+	 * RTM_GETADDR request (corr_check_pf_send()), which the engine makes sensitive. */
+	if ((cl->cls & CC_RESOLVER) && sp->nl_send_odd)
+		return CM_NOT;
 	if ((cl->cls & CC_RESOLVER) && corr_sensitive(sv) &&
 	    !corr_lookup_shape(sv, cl->gai, cl->addr.set ? cl->addr.port : 0, sp))
 		return CM_NOT;

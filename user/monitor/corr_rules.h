@@ -173,9 +173,19 @@ struct corr_scpaths {
 	 * the monitor's resolv.conf (NULL: no nameserver connect is a lookup's) */
 	bool mnt_other;
 	const char *resolv_conf;
-	/* a connect's socket is one glibc's getaddrinfo() sorts with, as the fd table says
-	 * (socket(AF_INET/AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)); dup2() is not traced */
-	bool sort_dgram;
+	/* a connect's socket is the one glibc's getaddrinfo() sorts the results of the lookup in
+	 * progress with (corr_engine.c gai_track, docs/correlation.md "Resolver windows"): made as
+	 * glibc makes it (corr_gai_sort_socket(), the fd table says so; dup2() is not traced) by
+	 * the thread since its last audit event, after __check_pf()'s netlink socket and bind,
+	 * and fewer than GAI_SORT_MAX results connected to so far */
+	bool gai_sort;
+	/* a send on __check_pf()'s netlink socket (an fd made as corr_check_pf_socket() says
+	 * that no audit event's own window explained) other than glibc's RTM_GETADDR request
+	 * (corr_check_pf_send()): sensitive, and no resolver shape */
+	bool nl_send_odd;
+	/* a socket made as __check_pf()'s that no window other than a resolver event's explained:
+	 * the fd table remembers it (fdent.check_pf) */
+	bool check_pf_sock;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
@@ -296,7 +306,13 @@ enum corr_syslib corr_sys_lib(const char *abs);
 bool corr_mp_argv(const char *const *argv, unsigned int argc, bool truncated);
 bool corr_check_pf_bind(const struct pyx_sysview *sv);
 bool corr_check_pf_socket(const struct pyx_sysview *sv);
-bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool dgram);
+/* glibc's sorting socket, socket(AF_INET/AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_IP) */
+bool corr_gai_sort_socket(const struct pyx_sysview *sv);
+/* a connect of rfc3484_sort()'s shape on its socket (sort: sp->gai_sort) */
+bool corr_gai_sort_connect(const struct pyx_sysview *sv, uint16_t port, bool sort);
+/* glibc's one send on __check_pf()'s socket: make_request()'s RTM_GETADDR dump request, 20
+ * bytes, to {AF_NETLINK} */
+bool corr_check_pf_send(const struct pyx_sysview *sv);
 /* A connect to a nameserver that resolv_conf (a path in the monitor's namespace) names. */
 bool corr_nameserver_connect(const struct pyx_sysview *sv, const char *resolv_conf);
 /* An AF_UNIX connect to exactly one of paths[n] (not abstract, nothing after the path). */
