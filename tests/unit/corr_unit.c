@@ -2199,6 +2199,62 @@ static void t_resolver_window(void)
 	       "A 100 app.other -\n");
 }
 
+/* Review: native_lib's library must be the inode the process maps there (/proc/PID/map_files):
+ * a name the fd table keeps for an fd replaced since (fcntl F_DUPFD, untraced), or a "../" through
+ * a symlink, maps another file; the same inode, or a process with no maps left (gone), is the
+ * loader's as before. */
+static void write_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(data, f) < 0 || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void t_native_lib_inode(void)
+{
+	static const char lib[] = "/usr/lib/x86_64-linux-gnu/libgcc_s.so.1";
+	char path[700];
+
+	snprintf(path, sizeof(path), "%s/300", procfs);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/300/map_files", procfs);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/300/maps", procfs);
+	write_file(path,
+		   "7f0000000000-7f0000010000 r-xp 00000000 08:01 12 /usr/lib/x\n"
+		   "7f0000020000-7f0000030000 r-xp 00000000 08:01 13 /usr/lib/y\n");
+	snprintf(path, sizeof(path), "%s/300/map_files/7f0000000000-7f0000010000", procfs);
+	unlink(path);
+	if (symlink("/etc/passwd", path)) /* another file */
+		exit(1);
+	snprintf(path, sizeof(path), "%s/300/map_files/7f0000020000-7f0000030000", procfs);
+	unlink(path);
+	if (symlink(lib, path))
+		exit(1);
+	start(NULL);
+	hook_start(300);
+	sysc(300, 300, PYX_SC_openat, 5, FDCWD, 0, 0, 0, 0, 0, lib);
+	sysc(300, 300, PYX_SC_mmap, 0x7f0000000000, 0, 4096, 5, 2, 5, 0);
+	sysc(300, 300, PYX_SC_mmap, 0x7f0000020000, 0, 4096, 5, 2, 5, 0);
+	sysc(300, 300, PYX_SC_mmap, 0x7f0000040000, 0, 4096, 5, 2, 5, 0); /* nothing there now */
+	/* a process with no maps (gone): judged by the name */
+	hook_start(301);
+	sysc(301, 301, PYX_SC_openat, 5, FDCWD, 0, 0, 0, 0, 0, lib);
+	sysc(301, 301, PYX_SC_mmap, 0x7f0000000000, 0, 4096, 5, 2, 5, 0);
+	expect("native_lib inode",
+	       "L 300\n"
+	       "S 300 openat -\n"
+	       "S 300 mmap unaudited after nothing\n"
+	       "S 300 mmap -\n"
+	       "S 300 mmap unaudited after nothing\n"
+	       "L 301\n"
+	       "S 301 openat -\n"
+	       "S 301 mmap -\n");
+}
+
 /* Review: a path the BPF copy cut (PYX_SC_STR_MAX) vouches for nothing past the cut: a claim
  * of P/harmless does not explain a create of P/../escaped cut to "P/" (nor an exec of a cut
  * name); a cut path of another prefix still differs. */
@@ -3483,6 +3539,7 @@ int main(int argc, char **argv)
 	t_resolv_conf();
 	t_uuidd();
 	t_cut_path();
+	t_native_lib_inode();
 	t_nscd_socket();
 	t_composite();
 	t_lost_caps_expiry();

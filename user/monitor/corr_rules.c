@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1426,6 +1427,38 @@ static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpa
  * pthread_exit(): PyThread_exit_thread() ends every Python thread). Only a file the process
  * opened read-only from a default library directory (corr_sys_lib()).
  */
+/*
+ * Whether the process maps path's inode at addr, as the kernel says: the VMA of /proc/PID/maps
+ * holding addr, through /proc/PID/map_files (the very inode mapped). 1 yes, 0 no (another file,
+ * or nothing mapped there any more), -1 the process is gone or exiting (no maps left), or no
+ * procfs (a replay).
+ */
+static int maps_file_at(const struct corr_view *v, uint64_t addr, const char *path)
+{
+	char p[PATH_MAX], line[PATH_MAX + 128];
+	unsigned long long lo, hi;
+	struct stat a, b;
+	int r = -1; /* no maps at all: an exiting process (a zombie's maps file is empty) */
+	FILE *f;
+
+	if (!v->procfs || !v->pid)
+		return -1;
+	snprintf(p, sizeof(p), "%s/%u/maps", v->procfs, v->pid);
+	f = fopen(p, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		r = 0;
+		if (sscanf(line, "%llx-%llx ", &lo, &hi) != 2 || addr < lo || addr >= hi)
+			continue;
+		snprintf(p, sizeof(p), "%s/%u/map_files/%llx-%llx", v->procfs, v->pid, lo, hi);
+		r = !stat(p, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
 static bool ex_native_lib(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			  const struct corr_view *v)
 {
@@ -1434,6 +1467,14 @@ static bool ex_native_lib(const struct pyx_sysview *sv, const struct corr_scpath
 
 	if (sv->sc != PYX_SC_mmap || !f || !v->fd(v->ctx, (int64_t)f->raw, &e) || !e.path ||
 	    e.socket || e.writes)
+		return false;
+	/*
+	 * The fd table's name is what the process said: a "dir/../" through a symlink resolves
+	 * elsewhere in the kernel, and an fd closed and replaced (fcntl F_DUPFD, dup2, none
+	 * traced) is another file (review of this stop). So the file mapped must be that name's
+	 * inode, read from the kernel's own map; a process already gone is judged by the name.
+	 */
+	if (sv->ret >= 0 && maps_file_at(v, (uint64_t)sv->ret, e.path) == 0)
 		return false;
 	switch (corr_sys_lib(e.path)) {
 	case CORR_LIB_NSS:
