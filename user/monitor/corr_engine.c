@@ -456,7 +456,7 @@ static void verdict_of(struct win *w, struct held *audit)
 		audit->why = w->why;
 	} else if (corr_claim_unread(&w->cl)) {
 		audit->verdict = PYX_V_INDETERMINATE;
-		audit->why = "its path is an object the hook does not read: not compared";
+		audit->why = corr_claim_unread_why(&w->cl);
 	} else {
 		audit->verdict = PYX_V_NO_SYSCALL;
 	}

@@ -157,10 +157,25 @@ static char *value_bytes(const struct pyx_value *v, size_t *lenp, bool *truncate
 	return value_bytes_in(v, NULL, 0, lenp, truncated);
 }
 
+/* An int as CPython takes it: an int, a bool, or an int subclass, whose base value the hook
+ * writes as its "value" (PyLong_Check holds: CPython's "i"/"n" formats and path_converter() read
+ * that value and never call __index__, user/hook/payload.c w_int). */
 static bool value_int(const struct pyx_value *v, int64_t *out)
 {
+	uint32_t i;
+
 	if (!v)
 		return false;
+	if (v->type == PYX_TAG_OBJECT) {
+		for (i = 0; i < v->len; i++)
+			if (v->obj.attrs[i].name_len == 5 &&
+			    !memcmp(v->obj.attrs[i].name, "value", 5) &&
+			    v->obj.attrs[i].value->type == PYX_TAG_INT) {
+				*out = v->obj.attrs[i].value->i;
+				return true;
+			}
+		return false;
+	}
 	switch (v->type) {
 	case PYX_TAG_INT:
 		*out = v->i;
@@ -181,22 +196,44 @@ static bool value_none(const struct pyx_value *v)
 	return !v || v->type == PYX_TAG_NONE;
 }
 
-/* The "fd" attribute of a socket object (the hook reads it without running Python code). */
-static int64_t value_sock_fd(const struct pyx_value *v)
+/* The "fd" attribute of a socket object (the hook reads it without running Python code): false
+ * when v is no socket the hook read (a forged None or object). A socket's fd may be -1 (closed):
+ * that is compared as it is. */
+static bool value_sock_fd(const struct pyx_value *v, int64_t *fd)
 {
-	int64_t fd;
 	uint32_t i;
 
 	if (!v || v->type != PYX_TAG_OBJECT)
-		return -1;
+		return false;
 	for (i = 0; i < v->len; i++)
 		if (v->obj.attrs[i].name_len == 2 && !memcmp(v->obj.attrs[i].name, "fd", 2) &&
-		    value_int(v->obj.attrs[i].value, &fd))
-			return fd;
-	return -1;
+		    value_int(v->obj.attrs[i].value, fd))
+			return true;
+	return false;
 }
 
-/* A path argument: str/bytes (or a subclass), an int fd, or None. */
+_Static_assert(CR__COUNT <= 64, "corr_claim.unread: a bit per role");
+_Static_assert(CORR_ARGV_MAX <= 64, "corr_claim.argv_cut: a bit per argv item");
+
+/* Argument of role r was not read: the claim explains no syscall that role is compared on. */
+static void unread(struct corr_claim *cl, enum corr_role r)
+{
+	cl->unread |= 1ull << r;
+}
+
+static bool is_unread(const struct corr_claim *cl, enum corr_role r)
+{
+	return cl->unread & (1ull << r);
+}
+
+/*
+ * A path argument: str/bytes (or a subclass, a pathlib path, an exact memoryview of bytes), an
+ * int fd, or None where CPython passes None: os.listdir/os.scandir (the cwd, claim_dir_open);
+ * a composite's paths are not compared one by one and keep "no path". Anything else is unread:
+ * before, a NULL path was "not compared" and matched every counterpart, so a forged
+ * sys.audit("os.remove", object(), -1) or ("open", None, None, flags) explained any unlink or
+ * create. Now it matches none (cmp_path) and the window says why (corr_claim_unread).
+ */
 static void claim_path(struct corr_claim *cl, unsigned int i, const struct pyx_value *v)
 {
 	int64_t fd;
@@ -207,59 +244,110 @@ static void claim_path(struct corr_claim *cl, unsigned int i, const struct pyx_v
 		return;
 	}
 	cl->path[i] = value_bytes(v, &cl->path_len[i], NULL);
-	/* Not a path the monitor can read: before, a NULL path was "not compared" and matched
-	 * every counterpart, so a forged sys.audit("os.remove", object(), -1) explained any
-	 * unlink. Now it matches none (cmp_path) and the window says why (corr_claim_unread). */
-	cl->path_unread[i] = v && !cl->path[i] && !value_none(v);
+	if (cl->path[i])
+		return;
+	if (v && !value_none(v))
+		cl->path_unread[i] = true; /* an object */
+	else if (!(cl->cls & CC_COMPOSITE) && cl->ev != PYX_EV_OS_LISTDIR &&
+		 cl->ev != PYX_EV_OS_SCANDIR)
+		cl->path_unread[i] = true; /* None (or absent) where CPython passes a path */
 }
 
+/* CPython passes every dir_fd as an int, -1 for the default, AT_FDCWD (posixmodule.c: "Oi",
+ * dir_fd == DEFAULT_DIR_FD ? -1 : dir_fd): taken as AT_FDCWD, so that a relative path is
+ * resolved against the cwd (before, -1 named no known directory, and the path was compared only
+ * as given). Anything else is taken as that default too: one directory, not any (a forged None
+ * says no more than a forged -1). */
 static void claim_dirfd(struct corr_claim *cl, unsigned int i, const struct pyx_value *v)
 {
 	int64_t fd;
 
-	cl->dir_fd[i] = value_int(v, &fd) ? fd : K_AT_FDCWD;
+	cl->dir_fd[i] = value_int(v, &fd) && fd != -1 ? fd : K_AT_FDCWD;
 }
 
+/*
+ * An argv: a list or tuple of str/bytes/path-likes the hook reads (os.exec, os.posix_spawn and
+ * os.spawn refuse anything else before their event; Popen passes a list; pty.spawn also a
+ * str). None, an object, or an item the hook does not read makes the whole argv unread: before,
+ * such an item was skipped and matched any argument there. An item the hook cut is compared as
+ * a prefix (argv_cut); items dropped for room (ELIDED: the payload was full) end what is
+ * compared, as a list cut at PYX_SEQ_MAX does.
+ */
 static void claim_argv(struct corr_claim *cl, const struct pyx_value *v)
 {
 	uint32_t i;
 
-	if (!v)
-		return;
-	if (v->type == PYX_TAG_STR || v->type == PYX_TAG_BYTES) {
-		cl->argv[0] = value_bytes(v, NULL, NULL);
+	if (v &&
+	    (v->type == PYX_TAG_STR || v->type == PYX_TAG_BYTES || v->type == PYX_TAG_OBJECT)) {
+		bool trunc = false;
+
+		cl->argv[0] = value_bytes(v, NULL, &trunc);
+		if (!cl->argv[0]) {
+			unread(cl, CR_ARGV);
+			return;
+		}
 		cl->argc = 1;
 		cl->argv_known = true;
+		if (trunc)
+			cl->argv_cut = 1;
 		return;
 	}
-	if (v->type != PYX_TAG_LIST && v->type != PYX_TAG_TUPLE)
+	if (!v || (v->type != PYX_TAG_LIST && v->type != PYX_TAG_TUPLE)) {
+		unread(cl, CR_ARGV);
 		return;
+	}
+	cl->argv_truncated = v->flags & PYX_TAG_TRUNCATED;
 	for (i = 0; i < v->len && i < CORR_ARGV_MAX; i++) {
 		bool trunc = false;
 
+		if (v->items[i].type == PYX_TAG_ELIDED) {
+			cl->argv_truncated = true;
+			break;
+		}
 		cl->argv[i] = value_bytes(&v->items[i], NULL, &trunc);
-		cl->argv_skip[i] = !cl->argv[i] || trunc;
+		if (!cl->argv[i]) {
+			cl->argc = i;
+			unread(cl, CR_ARGV);
+			return;
+		}
+		if (trunc)
+			cl->argv_cut |= 1ull << i;
 	}
 	cl->argc = i;
 	cl->argv_known = true;
-	cl->argv_truncated = v->flags & PYX_TAG_TRUNCATED;
 }
 
-/* A socket address as Python spells it: (host, port[, flowinfo, scope_id]) or a path. */
+/*
+ * A socket address as Python spells it: (host, port[, flowinfo, scope_id]), a path (str, bytes,
+ * a buffer the hook reads), or AF_NETLINK's (pid, groups). None only for socket.sendmsg without
+ * an address (socketmodule.c sock_sendmsg(): "OO", s, addr_arg ? addr_arg : Py_None): then the
+ * sendmsg must carry no address (addr_none). Anything else, None elsewhere, a tuple subclass the
+ * hook does not read (CPython's getsockaddrarg() takes one, PyTuple_Check), a host or port of
+ * another type: unread, it explains no connect/bind/send (before, not compared: a forged
+ * socket.connect(None, None) explained a connect anywhere).
+ */
 static void claim_addr(struct corr_claim *cl, const struct pyx_value *v)
 {
 	struct corr_addr *a = &cl->addr;
 	char *host;
-	int64_t port;
+	int64_t port, groups;
 	size_t n;
 
-	if (!v)
+	if (value_none(v) && v && cl->ev == PYX_EV_SOCKET_SENDMSG) {
+		cl->addr_none = true;
 		return;
-	if (v->type == PYX_TAG_STR || v->type == PYX_TAG_BYTES || v->type == PYX_TAG_BYTEARRAY) {
+	}
+	if (!v || v->type == PYX_TAG_NONE) {
+		unread(cl, CR_ADDR);
+		return;
+	}
+	if (v->type != PYX_TAG_TUPLE) {
 		char *p = value_bytes(v, &n, NULL);
 
-		if (!p)
+		if (!p) {
+			unread(cl, CR_ADDR);
 			return;
+		}
 		a->set = true;
 		a->family = AF_UNIX;
 		a->unix_len = n < sizeof(a->unix_path) ? n : sizeof(a->unix_path);
@@ -267,11 +355,23 @@ static void claim_addr(struct corr_claim *cl, const struct pyx_value *v)
 		free(p);
 		return;
 	}
-	if (v->type != PYX_TAG_TUPLE || v->len < 2 || !value_int(&v->items[1], &port))
+	if (v->len < 2 || !value_int(&v->items[1], &port)) {
+		unread(cl, CR_ADDR);
 		return;
+	}
+	if (v->len == 2 && value_int(&v->items[0], &groups)) {
+		/* AF_NETLINK (pid, groups): socketmodule.c getsockaddrarg() "II" */
+		a->set = true;
+		a->family = AF_NETLINK;
+		a->nl_pid = (uint32_t)groups;
+		a->nl_groups = (uint32_t)port;
+		return;
+	}
 	host = value_bytes(&v->items[0], &n, NULL);
-	if (!host)
+	if (!host) {
+		unread(cl, CR_ADDR);
 		return;
+	}
 	a->set = true;
 	a->port = (uint16_t)port;
 	snprintf(a->host, sizeof(a->host), "%s", host);
@@ -493,13 +593,20 @@ static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_
 		claim_dirfd(cl, r == CR_DIRFD2, v);
 		return;
 	case RC_NUM:
+		/* CPython passes these as ints ("i", "II", "n"): None, absent or an object is no
+		 * number, and a role that is compared (a why) explains nothing (num_role) */
 		cl->has_num[r] = value_int(v, &cl->num[r]);
+		if (!cl->has_num[r] && roles[r].why)
+			unread(cl, r);
 		return;
 	case RC_STR: {
 		char **f = r == CR_CWD ? &cl->cwd : r == CR_LIB ? &cl->lib : &cl->host;
 
 		free(*f);
 		*f = value_bytes(v, NULL, NULL);
+		/* socket.sethostname: a str or bytes, always (cmp_hostname) */
+		if (!*f && cl->ev == PYX_EV_SOCKET_SETHOSTNAME)
+			unread(cl, r);
 		return;
 	}
 	case RC_OTHER:
@@ -515,15 +622,24 @@ static void claim_arg(struct corr_claim *cl, enum corr_role r, const struct pyx_
 		}
 		claim_exe(cl, value_bytes(v, NULL, NULL));
 		/* a program given as an object the hook does not read (a forged object(); a
-		 * path-like other than pathlib's) compares as no program: it explains no exec
-		 * (cmp_exec) and the event says so (corr_claim_unread) */
-		cl->path_unread[0] = !cl->exe && v && !value_none(v);
+		 * path-like other than pathlib's), or None, which CPython never passes
+		 * (subprocess.py _execute_child(): "if executable is None: executable = args[0]"
+		 * before its event; os.exec/os.posix_spawn/os.spawn take a path_t), compares as no
+		 * program: it explains no exec (cmp_exec) and the event says so
+		 * (corr_claim_unread). Popen's None stays argv[0] (claim_argv0_exe): it names a
+		 * program as plainly. */
+		if (!cl->exe && !(value_none(v) && v && cl->ev == PYX_EV_SUBPROCESS_POPEN)) {
+			cl->path_unread[0] = true;
+			unread(cl, CR_EXE);
+		}
 		break;
 	case CR_ARGV:
 		claim_argv(cl, v);
 		break;
 	case CR_SOCK:
-		cl->sock_fd = value_sock_fd(v);
+		/* the socket object CPython passes; a forged None or object names no socket */
+		if (!value_sock_fd(v, &cl->sock_fd))
+			unread(cl, CR_SOCK);
 		break;
 	case CR_ADDR:
 		claim_addr(cl, v);
@@ -684,14 +800,23 @@ static void claim_symlink(struct corr_claim *cl, const struct pyx_event *ev)
 /* os.system: system(3) is execve("/bin/sh", ["sh", "-c", command]). */
 static void claim_system(struct corr_claim *cl, const struct pyx_event *ev)
 {
-	char *cmd = value_bytes(arg(ev, 0), NULL, NULL);
+	bool trunc = false;
+	char *cmd = value_bytes(arg(ev, 0), NULL, &trunc);
 
+	/* CPython passes the command as bytes (posixmodule.c os_system_impl(), after
+	 * PyUnicode_FSConverter): None or an object names no command and explains no exec (before,
+	 * argv[2] was skipped: os.system(None) explained "sh -c <anything>") */
+	if (!cmd) {
+		unread(cl, CR_ARGV);
+		return;
+	}
 	claim_exe(cl, strdup("/bin/sh"));
 	cl->argv[0] = strdup("sh");
 	cl->argv_skip[0] = true;
 	cl->argv[1] = strdup("-c");
 	cl->argv[2] = cmd;
-	cl->argv_skip[2] = !cmd;
+	if (trunc)
+		cl->argv_cut = 1ull << 2;
 	cl->argc = 3;
 	cl->argv_known = true;
 }
@@ -699,12 +824,14 @@ static void claim_system(struct corr_claim *cl, const struct pyx_event *ev)
 /* subprocess.Popen without executable=, pty.spawn: the program is argv[0]. */
 static void claim_argv0_exe(struct corr_claim *cl, const struct pyx_event *ev)
 {
-	if (!cl->exe && cl->argc && cl->argv[0])
+	if (!cl->exe && cl->argc && cl->argv[0] && !(cl->argv_cut & 1))
 		claim_exe(cl, strdup(cl->argv[0]));
-	/* argv[0] given as an object the hook does not read, and no executable=: no program to
-	 * compare, so no exec explained (cmp_exec), as for CR_EXE */
-	else if (!cl->exe && cl->argc && !cl->argv[0] && !cl->path_is_fd[0])
+	/* argv[0] given as an object the hook does not read (or cut), or no argv, and no
+	 * executable=: no program to compare, so no exec explained (cmp_exec), as for CR_EXE */
+	else if (!cl->exe && !cl->path_is_fd[0] && !cl->path_unread[0]) {
 		cl->path_unread[0] = true;
+		unread(cl, CR_EXE);
+	}
 }
 
 /* glibc's resolver reads files, asks nscd, sends DNS over UDP and loads NSS modules. Their
@@ -887,10 +1014,49 @@ bool corr_claim_unread(const struct corr_claim *cl)
 {
 	unsigned int i;
 
+	if (cl->unread)
+		return true;
 	for (i = 0; i < CORR_PATHS; i++)
 		if (cl->path_unread[i])
 			return true;
 	return false;
+}
+
+#define UNREAD_WHY(what) "its " what " is an object the hook does not read: not compared"
+
+const char *corr_claim_unread_why(const struct corr_claim *cl)
+{
+	static const char *const why[CR__COUNT] = {
+		[CR_FD] = UNREAD_WHY("fd"),
+		[CR_MODE] = UNREAD_WHY("mode"),
+		[CR_UID] = UNREAD_WHY("uid"),
+		[CR_GID] = UNREAD_WHY("gid"),
+		[CR_LEN] = UNREAD_WHY("length"),
+		[CR_PID] = UNREAD_WHY("pid"),
+		[CR_PGID] = UNREAD_WHY("process group"),
+		[CR_SIG] = UNREAD_WHY("signal"),
+		[CR_RESOURCE] = UNREAD_WHY("resource"),
+		[CR_FAMILY] = UNREAD_WHY("family"),
+		[CR_TYPE] = UNREAD_WHY("type"),
+		[CR_SOCK] = UNREAD_WHY("socket"),
+		[CR_ADDR] = UNREAD_WHY("address"),
+		[CR_EXE] = UNREAD_WHY("program"),
+		[CR_ARGV] = UNREAD_WHY("argv"),
+		[CR_HOST] = UNREAD_WHY("name"),
+	};
+	unsigned int r;
+
+	/* a program is a path_unread[0] too: named as what it is */
+	if (is_unread(cl, CR_EXE))
+		return why[CR_EXE];
+	if (cl->path_unread[0])
+		return UNREAD_WHY("path");
+	if (cl->path_unread[1])
+		return UNREAD_WHY("second path");
+	for (r = 0; r < CR__COUNT; r++)
+		if (is_unread(cl, r) && why[r])
+			return why[r];
+	return UNREAD_WHY("argument");
 }
 
 struct corr_claim *corr_claim_dup(const struct corr_claim *src)
@@ -1629,8 +1795,9 @@ static const char why_dir[] = "directory differs";
 
 /*
  * The same relative name is the same file only in the same directory: a forged open("x") must
- * not explain an openat(fd, "x") on another directory. Reached when the resolved paths did not
- * agree (or one was unknown): the directory fds must then be the same one.
+ * not explain an openat(fd, "x") on another directory. Reached only when a side could not be
+ * resolved (an fd the table does not know, an unknown cwd, a cut path): the directory fds must
+ * then be the same one.
  */
 static enum corr_cmp same_dir(const struct corr_claim *cl, unsigned int i,
 			      const struct pyx_sysarg *a, const char **why)
@@ -1657,6 +1824,20 @@ static enum corr_cmp cmp_path(const struct corr_claim *cl, unsigned int i,
 	raw = a->u.path.str;
 	if (cl->path_is_fd[i] || !cl->path[i])
 		return CM_MATCH;
+	/* Both resolved: their difference is final. Before, the same raw name through the same
+	 * dirfd number matched whatever they resolved to, so a genuine open("x", "w") explained
+	 * a native chdir elsewhere and a create of x there (same_dir). */
+	if (cl->abs[i] && sc_abs && !a->truncated) {
+		if (!strcmp(cl->abs[i], sc_abs))
+			return CM_MATCH;
+		/* the same relative name through another directory fd: "directory differs", which
+		 * a read-only open through a dirfd is forgiven (cmp_open_path); through the same
+		 * one (the cwd moved, the fd was reused): the path differs */
+		if (!strcmp(raw, cl->path[i]) && same_dir(cl, i, a, why) == CM_DIFFER)
+			return CM_DIFFER;
+		*why = i ? "second path differs" : "path differs";
+		return CM_DIFFER;
+	}
 	if (a->truncated) {
 		/*
 		 * The kernel took a path longer than the BPF copy kept (PYX_SC_STR_MAX): what
@@ -1718,6 +1899,8 @@ static enum corr_cmp subject(const struct corr_claim *cl, const struct pyx_sysvi
 {
 	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
 
+	if (cl->path_unread[0])
+		return CM_NOT; /* neither a path nor an fd the hook read */
 	if (f)
 		return cl->path_is_fd[0] ? cmp_fd(cl, 0, f->raw, why) : differ(why, fd_path);
 	if (fd_vs_path && cl->path_is_fd[0])
@@ -1745,6 +1928,8 @@ static enum corr_cmp cmp_subject_or_dirfd(const struct corr_claim *cl, const str
 {
 	const struct pyx_sysarg *d = sc_arg(sv, CR_DIRFD);
 
+	if (cl->path_unread[0])
+		return CM_NOT;
 	if (cl->path_is_fd[0])
 		return cmp_fd(cl, 0, d ? d->raw : 0, why);
 	return path_role(cl, sv, sp, CR_PATH, why);
@@ -1762,6 +1947,8 @@ static enum corr_cmp cmp_link_text(const struct corr_claim *cl, const struct pyx
 {
 	const struct pyx_sysarg *p = sc_arg(sv, CR_PATH);
 
+	if (cl->path_unread[0])
+		return CM_NOT;
 	if (p && p->present && cl->path[0] && strcmp(p->u.path.str, cl->path[0]))
 		return differ(why, "link target differs");
 	return CM_MATCH;
@@ -1836,6 +2023,8 @@ static enum corr_cmp num_role(const struct corr_claim *cl, const struct pyx_sysv
 	const struct pyx_sysarg *a = sc_arg(sv, r);
 	int64_t v;
 
+	if (is_unread(cl, r))
+		return CM_NOT; /* None or an object where CPython passes an int: explains nothing */
 	if (!a || !cl->has_num[r] || (rr->minus1_any && cl->num[r] == -1))
 		return CM_MATCH;
 	v = rr->i32 ? (int64_t)(int32_t)a->raw : (int64_t)a->raw;
@@ -1887,6 +2076,8 @@ static enum corr_cmp cmp_pgid(const struct corr_claim *cl, const struct pyx_sysv
 {
 	const struct pyx_sysarg *a = sc_arg(sv, CR_PID);
 
+	if (is_unread(cl, CR_PGID))
+		return CM_NOT;
 	if (a && cl->has_num[CR_PGID] && (int32_t)a->raw != -(int32_t)cl->num[CR_PGID])
 		return differ(why, roles[CR_PGID].why);
 	return CM_MATCH;
@@ -1897,7 +2088,9 @@ static enum corr_cmp cmp_sock(const struct corr_claim *cl, const struct pyx_sysv
 {
 	const struct pyx_sysarg *a = sc_arg(sv, CR_SOCK);
 
-	if (a && cl->sock_fd >= 0 && (int)a->raw != (int)cl->sock_fd)
+	if (is_unread(cl, CR_SOCK))
+		return CM_NOT; /* no socket the hook read: explains nothing */
+	if (a && (int)a->raw != (int)cl->sock_fd)
 		return differ(why, roles[CR_SOCK].why);
 	return CM_MATCH;
 }
@@ -1911,6 +2104,15 @@ static enum corr_cmp addr_cmp(const struct corr_claim *cl, const struct pyx_sock
 	if (!a->set)
 		return CM_MATCH;
 	*why = "address differs";
+	if (a->family == AF_NETLINK) {
+		uint32_t nl[2];
+
+		/* struct sockaddr_nl: family, pad, nl_pid, nl_groups */
+		if (sa->family != AF_NETLINK || sa->raw_len < 12)
+			return CM_DIFFER;
+		memcpy(nl, sa->raw + 4, sizeof(nl));
+		return nl[0] == a->nl_pid && nl[1] == a->nl_groups ? CM_MATCH : CM_DIFFER;
+	}
 	if (a->family == AF_UNIX) {
 		if (sa->family != AF_UNIX)
 			return CM_DIFFER;
@@ -1958,6 +2160,16 @@ static enum corr_cmp cmp_addr(const struct corr_claim *cl, const struct pyx_sysv
 {
 	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 
+	if (is_unread(cl, CR_ADDR))
+		return CM_NOT; /* an address the hook did not read: explains nothing */
+	if (cl->addr_none) {
+		/* socket.sendmsg without an address: a sendmsg with no msg_name, nothing else */
+		if (!a || a->null || (a->present && !a->fault && !a->u.sa.raw_len))
+			return CM_MATCH;
+		if (a->fault || !a->present)
+			return CM_NOT; /* its msghdr was not read: cannot tell */
+		return differ(why, "an address, where the event names none");
+	}
 	if (!a || !a->present || a->null || a->fault)
 		return cl->addr.set ? differ(why, "no address") : CM_MATCH;
 	return addr_cmp(cl, &a->u.sa, why);
@@ -1968,6 +2180,8 @@ static enum corr_cmp cmp_hostname(const struct corr_claim *cl, const struct pyx_
 {
 	const struct pyx_sysarg *b = sc_arg(sv, CR_HOST);
 
+	if (is_unread(cl, CR_HOST))
+		return CM_NOT;
 	if (!cl->host || !b || !b->present)
 		return CM_MATCH;
 	if (b->u.buf.len != strlen(cl->host) || memcmp(b->u.buf.bytes, cl->host, b->u.buf.len))
@@ -2000,6 +2214,19 @@ static bool exec_of_fd(const struct pyx_sysview *sv, const struct corr_scpaths *
 	return sp->exec_kname && !strcmp(sp->exec_kname, want);
 }
 
+/* An argv item: the syscall's s (cut by the BPF side: s_cut) against the claim's c (cut by the
+ * hook: c_cut); a cut item is compared as a prefix of the other. */
+static bool argv_item_eq(const char *s, bool s_cut, const char *c, bool c_cut)
+{
+	size_t ls = strlen(s), lc = strlen(c);
+
+	if (!s_cut && !c_cut)
+		return !strcmp(s, c);
+	if (s_cut && (!c_cut || ls <= lc))
+		return lc >= ls && !strncmp(s, c, ls);
+	return ls >= lc && !strncmp(s, c, lc);
+}
+
 /* execve/execveat of a spawn or exec event: the program and its argv */
 static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysview *sv,
 			      const struct corr_scpaths *sp, const char **why)
@@ -2007,8 +2234,9 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	const struct pyx_sysarg *f = sc_arg(sv, CR_PATH), *av = sc_arg(sv, CR_ARGV);
 	unsigned int i, n;
 
-	if (cl->path_unread[0])
-		return CM_NOT; /* a program the hook did not read: neither explained nor against */
+	if (cl->path_unread[0] || is_unread(cl, CR_EXE) || is_unread(cl, CR_ARGV))
+		return CM_NOT; /* a program or argv the hook did not read: neither explained nor
+				* against */
 	if (cl->path_is_fd[0]) {
 		if (!exec_of_fd(sv, sp, cl->fd[0]))
 			return differ(why, roles[CR_EXE].why);
@@ -2036,10 +2264,8 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 
 		if (cl->argv_skip[i] || !s)
 			continue;
-		/* an item cut by the BPF side is compared as a prefix */
-		if (strcmp(s, cl->argv[i]) &&
-		    !(av->truncated && strlen(s) + 1 >= PYX_SC_ARGV_STR_MAX - 1 &&
-		      !strncmp(s, cl->argv[i], strlen(s))))
+		if (!argv_item_eq(s, av->truncated && strlen(s) + 1 >= PYX_SC_ARGV_STR_MAX - 1,
+				  cl->argv[i], cl->argv_cut & (1ull << i)))
 			return differ(why, roles[CR_ARGV].why);
 	}
 	return CM_MATCH;

@@ -63,9 +63,10 @@ static inline bool corr_scset_has(const struct corr_scset *s, unsigned int sc)
 
 struct corr_addr {
 	bool set;
-	int family;        /* AF_INET/AF_INET6/AF_UNIX, 0 unknown */
-	bool host_is_name; /* a host name, not an address: only the port is compared */
-	bool any_host;     /* "" : INADDR_ANY */
+	int family;                 /* AF_INET/AF_INET6/AF_UNIX/AF_NETLINK, 0 unknown */
+	uint32_t nl_pid, nl_groups; /* AF_NETLINK */
+	bool host_is_name;          /* a host name, not an address: only the port is compared */
+	bool any_host;              /* "" : INADDR_ANY */
 	uint8_t ip[16];
 	uint16_t port;
 	uint8_t unix_path[108];
@@ -89,6 +90,15 @@ struct corr_claim {
 	 * other than an exact memoryview) or one dropped for room. Never compared: such a claim
 	 * explains no syscall of that path's role and differs from none (cmp_path) */
 	bool path_unread[CORR_PATHS];
+	/* Bit per enum corr_role: an argument given as a value CPython never passes for that role
+	 * (None where CPython passes none, absent, an object the hook does not read, an argv item
+	 * it does not read). Such a claim explains no syscall its role is compared on and differs
+	 * from none, as path_unread (corr_claim_unread, docs/correlation.md "Comparison rules") */
+	uint64_t unread;
+	/* socket.sendmsg without an address (CPython raises None): a sendmsg with no msg_name */
+	bool addr_none;
+	/* argv items the hook cut (PYX_TAG_TRUNCATED): compared as a prefix, bit per item */
+	uint64_t argv_cut;
 	int64_t fd[CORR_PATHS];
 	int64_t dir_fd[CORR_PATHS]; /* -100 (AT_FDCWD) when not given */
 	bool symlink_src;           /* os.symlink: path[0] is the link's text, never resolved */
@@ -121,7 +131,7 @@ struct corr_claim {
 	 * these only what is read: addr only when addr.set, argv and argv_skip below argc. */
 	struct corr_addr addr;
 	char *argv[CORR_ARGV_MAX];
-	bool argv_skip[CORR_ARGV_MAX]; /* item not comparable (an object, truncated) */
+	bool argv_skip[CORR_ARGV_MAX]; /* item not compared (os.system's "sh") */
 };
 
 /* A claim kept for reuse with its strings, counted references (corr_rules.c). */
@@ -147,8 +157,11 @@ struct corr_claim_keep *corr_claim_share(struct corr_claim *cl);
 void corr_claim_from(struct corr_claim *cl, struct corr_claim_keep *k);
 /* Drop a reference; the last frees the keep and its strings. */
 void corr_claim_keep_put(struct corr_claim_keep *k);
-/* Does cl name a path the monitor cannot read (path_unread)? */
+/* Does cl name a value the monitor cannot read (path_unread, unread)? */
 bool corr_claim_unread(const struct corr_claim *cl);
+/* Why its verdict is indeterminate when it does: "its path is an object the hook does not read:
+ * not compared", naming the first such argument's role (a static string). */
+const char *corr_claim_unread_why(const struct corr_claim *cl);
 /* A copy of src that owns every string of its own (no keep): free with corr_claim_free(). NULL:
  * out of memory. */
 struct corr_claim *corr_claim_dup(const struct corr_claim *src);
