@@ -176,6 +176,13 @@ struct corr_scpaths {
 	/* a connect's socket is one glibc's getaddrinfo() sorts with, as the fd table says
 	 * (socket(AF_INET/AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)); dup2() is not traced */
 	bool sort_dgram;
+	/* an mmap's fd, as the process's fd table says (corr_proc.c): a file, not a socket, opened
+	 * with no write access by an open(2) an audit event's window explained, as ld.so's open of
+	 * a library is by its loader's (cmp_loader); close(2) is not traced, so an fd number reused
+	 * since by an untraced call (memfd_create, dup2) still reads as that file */
+	bool map_ro_file;
+	/* the process's pid in its own pid namespace (corr_view.ns_pid), 0: unknown */
+	uint32_t ns_pid;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */
