@@ -24,7 +24,9 @@ enum corr_class {
 	CC_RESOLVER = 1 << 2,
 	CC_COMPOSITE = 1 << 3, /* done by nested audited calls: stays open over them */
 	CC_SPAWN = 1 << 4,     /* creates a process: children linked until exec */
-	CC_NOARGS = 1 << 5,    /* counterparts are not compared (any counterpart matches) */
+	/* no argument compared: a sensitive counterpart only of the row's shape, if it names one
+	 * (corr_rules.c noargs_compare()) */
+	CC_NOARGS = 1 << 5,
 };
 
 enum corr_cmp {
