@@ -3245,7 +3245,7 @@ static void t_maps(void)
 	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)-1, (int64_t)4096,
 	      (int64_t)0, (int64_t)0);
 	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 4096, 7, 0x22, (uint64_t)-1, 0);
-	/* a file's: the fd, and the length when given */
+	/* a file's: the fd, the length when given, the offset */
 	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/w/code", "rb", (int64_t)0);
 	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/w/code");
 	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)3, (int64_t)4096,
@@ -3253,6 +3253,7 @@ static void t_maps(void)
 	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 4096, 5, 0x02, 3, 0);
 	sysc(100, 100, PYX_SC_mmap, 0x8000, 0, 8192, 5, 0x02, 3, 0);
 	sysc(100, 100, PYX_SC_mmap, 0x9000, 0, 4096, 5, 0x02, 4, 0);
+	sysc(100, 100, PYX_SC_mmap, 0x9000, 0, 4096, 5, 0x02, 3, 4096);
 	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)3, (int64_t)0, (int64_t)0,
 	      (int64_t)0);
 	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 12288, 5, 0x01, 3, 0);
@@ -3278,8 +3279,9 @@ static void t_maps(void)
 	       "S 100 mmap unaudited after mmap.__new__\n"
 	       "A 100 open matched [openat]\n"
 	       "S 100 openat -\n"
-	       "A 100 mmap.__new__ matched [mmap,mmap,mmap]\n"
+	       "A 100 mmap.__new__ matched [mmap,mmap,mmap,mmap]\n"
 	       "S 100 mmap -\n"
+	       "S 100 mmap unaudited after mmap.__new__\n"
 	       "S 100 mmap unaudited after mmap.__new__\n"
 	       "S 100 mmap unaudited after mmap.__new__\n"
 	       "A 100 mmap.__new__ matched [mmap]\n"

@@ -448,9 +448,9 @@ static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_s
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
-	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-	cmp_num_family, cmp_num_type, cmp_nscd_socket, cmp_map_file, cmp_map_len, cmp_own_tgid,
-	cmp_syslog_shape, cmp_ptmx_shape;
+	cmp_num_gid, cmp_num_len, cmp_num_offset, cmp_num_fd, cmp_num_pid, cmp_num_sig,
+	cmp_num_resource, cmp_num_family, cmp_num_type, cmp_nscd_socket, cmp_map_file, cmp_map_len,
+	cmp_own_tgid, cmp_syslog_shape, cmp_ptmx_shape;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -1810,6 +1810,7 @@ NUM_CMP(mode, MODE)
 NUM_CMP(uid, UID)
 NUM_CMP(gid, GID)
 NUM_CMP(len, LEN)
+NUM_CMP(offset, OFFSET)
 NUM_CMP(fd, FD)
 NUM_CMP(pid, PID)
 NUM_CMP(sig, SIG)
@@ -1863,7 +1864,8 @@ static bool map_anon(const struct pyx_sysview *sv)
  * counterpart. Python that makes anonymous executable memory through the mmap module is flagged
  * as native code doing it is (before, a genuine read/write mmap.mmap(-1, n) explained a native
  * anonymous RWX map: the claimed fd -1 matched its -1). A file's map: the fd claimed
- * (cmp_num_fd) and the length when the event gives one (cmp_map_len).
+ * (cmp_num_fd), the length when the event gives one (cmp_map_len) and the offset, passed to
+ * mmap(2) as given (cmp_num_offset).
  */
 static enum corr_cmp cmp_map_file(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				  const struct corr_scpaths *sp, const char **why)
