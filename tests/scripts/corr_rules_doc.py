@@ -95,9 +95,12 @@ def markdown():
              "Per event (`CORR_EVENT`): the class, the sub-events of a composite, the role of each",
              "audit argument (by position), the comparators run on a counterpart in order (the first",
              "that differs gives `why`), and its traced counterparts (from `audit_events.def`).",
-             "Whatever the row, an exec counterpart is compared by program and argv (`cmp_exec`),",
-             "a clone counterpart matches, and composites, loaders and resolvers are compared by",
-             "their class (`cmp_composite`, `cmp_loader`).", "",
+             "Whatever the row, a clone that asks for a new namespace is no counterpart and another",
+             "clone matches (with `CLONE_THREAD` only `_thread.start_new_thread`'s); a `noargs` row",
+             "explains a sensitive counterpart only of the shape its comparators name (none: no",
+             "sensitive counterpart, `noargs_compare`); an exec counterpart of another row is",
+             "compared by program and argv (`cmp_exec`); composites, loaders and resolvers are",
+             "compared by their class (`cmp_composite`, `cmp_loader`).", "",
              "| event | class | made of | arguments | compared | traced counterparts |",
              "| --- | --- | --- | --- | --- | --- |"]
     for row in r["events"]:

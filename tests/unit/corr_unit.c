@@ -3690,6 +3690,226 @@ static void t_self_signal(void)
 	       "S 400 tgkill unaudited after nothing\n");
 }
 
+/* Events whose rows compare no argument (CC_NOARGS) explain no sensitive syscall but of the exact
+ * shape their row names: syslog's AF_UNIX socket, connect to /dev/log and address-less sends;
+ * forkpty's open of /dev/ptmx; none for the protocol libraries' sends, glob, the archives and
+ * webbrowser.open (their nested events explain what they do) */
+static void t_noargs(void)
+{
+	struct sockaddr_un log = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	struct sockaddr_un other = { .sun_family = AF_UNIX, .sun_path = "/dev/logx" };
+	struct sockaddr_in lo = sin4("127.0.0.1", 8080);
+	const char *id[] = { "id" }, *xdg[] = { "xdg-open", "http://x" };
+	const uint64_t RW_NOCTTY = 02 | 0400 | 02000000;
+
+	start(NULL);
+	/* syslog.syslog("hello"): glibc's socket, connect and send; then a native connect */
+	audit(100, 100, PYX_EV_SYSLOG_SYSLOG, "syslog.syslog", "is", (int64_t)6, "hello");
+	sysc(100, 100, PYX_SC_socket, 3, AF_UNIX, 2 | 02000000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &log, sizeof(log));
+	sysc(100, 100, PYX_SC_sendto, 5, 3, 0, 5, 0x4000, 0, 0, NULL, (size_t)0);
+	sysc(100, 100, PYX_SC_socket, 4, AF_INET, 1, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	sysc(100, 100, PYX_SC_connect, 0, 3, 0, 110, 0, 0, 0, &other, sizeof(other));
+	sysc(100, 100, PYX_SC_sendto, 5, 4, 0, 5, 0, 0, 16, &lo, sizeof(lo));
+	/* forged syslog.openlog: the same shapes only */
+	audit(100, 100, PYX_EV_SYSLOG_OPENLOG, "syslog.openlog", "nii", (int64_t)0, (int64_t)8);
+	sysc(100, 100, PYX_SC_connect, 0, 4, 0, 16, 0, 0, 0, &lo, sizeof(lo));
+	/* http.client.send: a send on its connected socket; a sendto with an address is not its */
+	audit(100, 100, PYX_EV_HTTP_CLIENT_SEND, "http.client.send", "ny", "GET / HTTP/1.1");
+	sysc(100, 100, PYX_SC_sendto, 14, 4, 0, 14, 0, 0, 0, NULL, (size_t)0);
+	sysc(100, 100, PYX_SC_sendto, 5, 4, 0, 5, 0, 0, 16, &lo, sizeof(lo));
+	/* glob.glob: its reads; a write open is not its */
+	audit(100, 100, PYX_EV_GLOB_GLOB, "glob.glob", "si", "/usr/*", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, 0200000, 0, 0, 0, "/usr");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/g");
+	/* shutil.unpack_archive: its os.mkdir explains its mkdir, it explains none itself */
+	audit(100, 100, PYX_EV_SHUTIL_UNPACK_ARCHIVE, "shutil.unpack_archive", "ssn", "/t/a.zip",
+	      "/t/x");
+	sysc(100, 100, PYX_SC_mkdir, 0, 0, 0755, 0, 0, 0, 0, "/t/y");
+	audit(100, 100, PYX_EV_OS_MKDIR, "os.mkdir", "sii", "/t/x", (int64_t)0777, (int64_t)-1);
+	sysc(100, 100, PYX_SC_mkdir, 0, 0, 0777, 0, 0, 0, 0, "/t/x");
+	expect("noargs: syslog, sends, glob, archives",
+	       "A 100 syslog.syslog matched [socket,connect,sendto]\n"
+	       "S 100 socket -\n"
+	       "S 100 connect -\n"
+	       "S 100 sendto -\n"
+	       "S 100 socket -\n"
+	       "S 100 connect unaudited after syslog.syslog\n"
+	       "S 100 connect unaudited after syslog.syslog\n"
+	       "S 100 sendto unaudited after syslog.syslog\n"
+	       "A 100 syslog.openlog no-syscall\n"
+	       "S 100 connect unaudited after syslog.openlog\n"
+	       "A 100 http.client.send matched [sendto]\n"
+	       "S 100 sendto -\n"
+	       "S 100 sendto unaudited after http.client.send\n"
+	       "A 100 glob.glob matched [openat]\n"
+	       "S 100 openat -\n"
+	       "S 100 openat unaudited after glob.glob\n"
+	       "A 100 shutil.unpack_archive no-syscall\n"
+	       "S 100 mkdir unaudited after shutil.unpack_archive\n"
+	       "A 100 os.mkdir matched [mkdir]\n"
+	       "S 100 mkdir -\n");
+
+	start(NULL);
+	/* os.forkpty: openpty()'s open of /dev/ptmx and the fork; any other write open, in the
+	 * parent or the child, is not its, nor /dev/pts/N (TIOCGPTPEER) */
+	audit(100, 100, PYX_EV_OS_FORKPTY, "os.forkpty", "");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, RW_NOCTTY, 0, 0, 0, "/dev/ptmx");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, RW_NOCTTY, 0, 0, 0, "/dev/pts/3");
+	sysc(100, 100, PYX_SC_clone, 200, 0x01200000 | 17, 0, 0, 0, 0, 0);
+	proc(100, 100, PYX_PROC_FORK, 200, false, NULL);
+	sysc(200, 200, PYX_SC_openat, 5, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/child");
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/parent");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, 0, 0, 0, 0, "/etc/passwd");
+	/* webbrowser.open: its browser's exec is its subprocess.Popen's, not its own */
+	audit(100, 100, PYX_EV_WEBBROWSER_OPEN, "webbrowser.open", "s", "http://x");
+	sysc(100, 100, PYX_SC_clone, 201, 0x01200000 | 17, 0, 0, 0, 0, 0);
+	proc(100, 100, PYX_PROC_FORK, 201, false, NULL);
+	sysc(201, 201, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/id", 1u, id);
+	audit(100, 100, PYX_EV_SUBPROCESS_POPEN, "subprocess.Popen", "sLnn", "xdg-open", 2u,
+	      "xdg-open", "http://x");
+	sysc(100, 100, PYX_SC_clone, 202, 0x01200000 | 17, 0, 0, 0, 0, 0);
+	proc(100, 100, PYX_PROC_FORK, 202, false, NULL);
+	sysc(202, 202, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, "/usr/bin/xdg-open", 2u, xdg);
+	audit(100, 100, PYX_EV_WEBBROWSER_OPEN, "webbrowser.open", "s", "http://y");
+	expect("noargs: forkpty, webbrowser.open",
+	       "S 200 openat unaudited after os.forkpty\n"
+	       "S 201 execve unaudited after webbrowser.open\n"
+	       "S 202 execve -\n"
+	       "A 100 os.forkpty matched [openat,clone]\n"
+	       "S 100 openat -\n"
+	       "S 100 openat unaudited after os.forkpty\n"
+	       "S 100 clone -\n"
+	       "P 100 1\n"
+	       "S 100 openat unaudited after os.forkpty\n"
+	       "S 100 openat -\n"
+	       "A 100 webbrowser.open matched [clone,clone]\n"
+	       "S 100 clone -\n"
+	       "P 100 1\n"
+	       "A 100 subprocess.Popen matched [clone,child:execve]\n"
+	       "S 100 clone -\n"
+	       "P 100 1\n"
+	       "A 100 webbrowser.open no-syscall\n");
+}
+
+/* No event explains a clone into new namespaces (os.fork, forged or genuine) */
+static void t_clone_ns_event(void)
+{
+	start(NULL);
+	audit(100, 100, PYX_EV_OS_FORK, "os.fork", "");
+	sysc(100, 100, PYX_SC_clone, 300, 0x10000000 | 0x40000000 | 0x20000 | 17, 0, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_OS_FORK, "os.fork", "");
+	sysc(100, 100, PYX_SC_clone, 301, 0x01200000 | 17, 0, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_THREAD_START_NEW_THREAD, "_thread.start_new_thread", "nnn");
+	sysc(100, 100, PYX_SC_clone, 101, 0x3d0f00 | 0x40000000, 0, 0, 0, 0, 0);
+	expect("clone into namespaces",
+	       "A 100 os.fork no-syscall\n"
+	       "S 100 clone unaudited after os.fork\n"
+	       "A 100 os.fork matched [clone]\n"
+	       "S 100 clone -\n"
+	       "A 100 _thread.start_new_thread no-syscall\n"
+	       "S 100 clone unaudited after _thread.start_new_thread\n");
+}
+
+/* signal.pthread_kill: a tgkill of the caller's own process (its pid in its pid namespace) */
+static void t_pthread_kill(void)
+{
+	start(NULL);
+	cur_ns_pid = 1, cur_pidns_ino = 4026532000u;
+	proc(100, 100, PYX_PROC_EXEC, 0, false, "/usr/bin/python3");
+	hook_start(100);
+	audit(100, 100, PYX_EV_SIGNAL_PTHREAD_KILL, "signal.pthread_kill", "ii", (int64_t)999,
+	      (int64_t)15);
+	sysc(100, 100, PYX_SC_tgkill, 0, 1, 101, 15, 0, 0, 0);
+	sysc(100, 100, PYX_SC_tgkill, 0, 300, 300, 15, 0, 0, 0);
+	sysc(100, 100, PYX_SC_tkill, 0, 300, 15, 0, 0, 0, 0);
+	audit(100, 100, PYX_EV_SIGNAL_PTHREAD_KILL, "signal.pthread_kill", "ii", (int64_t)999,
+	      (int64_t)15);
+	sysc(100, 100, PYX_SC_tgkill, 0, 100, 100, 15, 0, 0, 0); /* its global pid: another's */
+	/* no namespace known (no exec or fork record): nothing explained */
+	audit(400, 400, PYX_EV_SIGNAL_PTHREAD_KILL, "signal.pthread_kill", "ii", (int64_t)999,
+	      (int64_t)15);
+	sysc(400, 400, PYX_SC_tgkill, 0, 400, 400, 15, 0, 0, 0);
+	expect("pthread_kill",
+	       "P 100 2\n"
+	       "L 100\n"
+	       "A 100 signal.pthread_kill matched [tgkill,tgkill]\n"
+	       "S 100 tgkill -\n"
+	       "S 100 tgkill unaudited after signal.pthread_kill\n"
+	       "S 100 tkill unaudited after signal.pthread_kill\n"
+	       "A 100 signal.pthread_kill mismatch [tgkill] (another process)\n"
+	       "S 100 tgkill unaudited after signal.pthread_kill\n"
+	       "A 400 signal.pthread_kill mismatch [tgkill] (another process)\n"
+	       "S 400 tgkill unaudited after signal.pthread_kill\n");
+}
+
+/* mmap.__new__ and the loaders: maps of a file only */
+static void t_maps(void)
+{
+	start(NULL);
+	/* mmap.mmap(-1, 4096): no anonymous map is its (prot is not in the event) */
+	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)-1, (int64_t)4096,
+	      (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 4096, 7, 0x22, (uint64_t)-1, 0);
+	/* a file's: the fd, the length when given, the offset */
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/w/code", "rb", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 0, 0, 0, 0, "/w/code");
+	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)3, (int64_t)4096,
+	      (int64_t)0, (int64_t)0);
+	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 4096, 5, 0x02, 3, 0);
+	sysc(100, 100, PYX_SC_mmap, 0x8000, 0, 8192, 5, 0x02, 3, 0);
+	sysc(100, 100, PYX_SC_mmap, 0x9000, 0, 4096, 5, 0x02, 4, 0);
+	sysc(100, 100, PYX_SC_mmap, 0x9000, 0, 4096, 5, 0x02, 3, 4096);
+	audit(100, 100, PYX_EV_MMAP_NEW, "mmap.__new__", "iiii", (int64_t)3, (int64_t)0, (int64_t)0,
+	      (int64_t)0);
+	sysc(100, 100, PYX_SC_mmap, 0x7000, 0, 12288, 5, 0x01, 3, 0);
+	/* a loader: ld.so's maps of the file it opened read-only; no anonymous or RWX map, no
+	 * mprotect, no map of a file not so opened */
+	audit(100, 100, PYX_EV_CTYPES_DLOPEN, "ctypes.dlopen", "s", "libm.so.6");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, 02000000, 0, 0, 0, "/lib/libm.so.6");
+	sysc(100, 100, PYX_SC_mmap, 0xa000, 0xa000, 4096, 5, 0x812, 4, 0x1000);
+	sysc(100, 100, PYX_SC_mmap, 0xb000, 0, 4096, 7, 0x22, (uint64_t)-1, 0);
+	sysc(100, 100, PYX_SC_mmap, 0xc000, 0, 4096, 5, 0x22, 4, 0);
+	sysc(100, 100, PYX_SC_mmap, 0xd000, 0, 4096, 7, 0x02, 4, 0);
+	sysc(100, 100, PYX_SC_mprotect, 0, 0xe000, 4096, 7, 0, 0, 0);
+	sysc(100, 100, PYX_SC_mprotect, 0, 0xa000, 4096, 5, 0, 0, 0);
+	sysc(100, 100, PYX_SC_mmap, 0xf000, 0, 4096, 5, 0x02, 9, 0);
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/w/out", "wb", (int64_t)0);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, O_W_C_T, 0666, 0, 0, "/w/out");
+	audit(100, 100, PYX_EV_IMPORT, "import", "snnnn", "ext");
+	sysc(100, 100, PYX_SC_mmap, 0x10000, 0, 4096, 5, 0x02, 5, 0);
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, 02000000, 0, 0, 0, "/x/ext.so");
+	sysc(100, 100, PYX_SC_mmap, 0x11000, 0, 4096, 5, 0x02, 6, 0);
+	expect("maps",
+	       "A 100 mmap.__new__ no-syscall\n"
+	       "S 100 mmap unaudited after mmap.__new__\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 mmap.__new__ matched [mmap,mmap,mmap,mmap]\n"
+	       "S 100 mmap -\n"
+	       "S 100 mmap unaudited after mmap.__new__\n"
+	       "S 100 mmap unaudited after mmap.__new__\n"
+	       "S 100 mmap unaudited after mmap.__new__\n"
+	       "A 100 mmap.__new__ matched [mmap]\n"
+	       "S 100 mmap -\n"
+	       "A 100 ctypes.dlopen matched [openat,mmap]\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n"
+	       "S 100 mmap unaudited after ctypes.dlopen\n"
+	       "S 100 mmap unaudited after ctypes.dlopen\n"
+	       "S 100 mmap unaudited after ctypes.dlopen\n"
+	       "S 100 mprotect unaudited after ctypes.dlopen\n"
+	       "S 100 mprotect unaudited after ctypes.dlopen\n"
+	       "S 100 mmap unaudited after ctypes.dlopen\n"
+	       "A 100 open matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 import matched [openat,mmap]\n"
+	       "S 100 mmap unaudited after import\n"
+	       "S 100 openat -\n"
+	       "S 100 mmap -\n");
+}
+
 static void t_exit_frees(void)
 {
 	start(NULL);
@@ -3784,6 +4004,10 @@ int main(int argc, char **argv)
 	t_claim_stale_addr();
 	t_self_fork();
 	t_self_signal();
+	t_noargs();
+	t_clone_ns_event();
+	t_pthread_kill();
+	t_maps();
 	t_name_key();
 	printf("all %d checks passed\n", checks);
 	return 0;

@@ -1093,6 +1093,12 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 
 		sp.nl_send_odd = e && e->check_pf && !corr_check_pf_send(sv);
 	}
+	sp.ns_pid = p->ns_pid;       /* signal.pthread_kill's tgkill (corr_rules.c cmp_own_tgid) */
+	if (sv->sc == PYX_SC_mmap) { /* a loader's maps (corr_rules.c cmp_loader) */
+		const struct fdent *e = corr_fd_ent(p, (int64_t)(int32_t)sv->args[4].raw, false);
+
+		sp.map_ro_file = e && e->path && !e->socket && !e->writes && e->audited;
+	}
 	if (unvouched && sv->args_unchecked && armed)
 		sp.exec_kname = exec_kname(p, sv, hdr->tid, hdr->ts_ns);
 	if (unvouched && sv->args_unchecked)

@@ -33,7 +33,9 @@
 #define K_O_DIRECTORY 0200000
 #define K_O_TMPFILE 020200000
 #define K_AT_REMOVEDIR 0x200
+#define K_PROT_WRITE 2
 #define K_PROT_EXEC 4
+#define K_MAP_ANONYMOUS 0x20
 #define K_AT_FDCWD (-100)
 #define K_AT_EMPTY_PATH 0x1000
 #define OFLAG_CMP (K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_TRUNC)
@@ -547,8 +549,9 @@ static claim_fn claim_none, claim_open, claim_dir_open, claim_sqlite_db, claim_s
 static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes_file,
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
-	cmp_num_gid, cmp_num_len, cmp_num_fd, cmp_num_pid, cmp_num_sig, cmp_num_resource,
-	cmp_num_family, cmp_num_type, cmp_nscd_socket;
+	cmp_num_gid, cmp_num_len, cmp_num_offset, cmp_num_fd, cmp_num_pid, cmp_num_sig,
+	cmp_num_resource, cmp_num_family, cmp_num_type, cmp_nscd_socket, cmp_map_file, cmp_map_len,
+	cmp_own_tgid, cmp_syslog_shape, cmp_ptmx_shape;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -2044,6 +2047,7 @@ NUM_CMP(mode, MODE)
 NUM_CMP(uid, UID)
 NUM_CMP(gid, GID)
 NUM_CMP(len, LEN)
+NUM_CMP(offset, OFFSET)
 NUM_CMP(fd, FD)
 NUM_CMP(pid, PID)
 NUM_CMP(sig, SIG)
@@ -2081,6 +2085,115 @@ static enum corr_cmp cmp_pgid(const struct corr_claim *cl, const struct pyx_sysv
 	if (a && cl->has_num[CR_PGID] && (int32_t)a->raw != -(int32_t)cl->num[CR_PGID])
 		return differ(why, roles[CR_PGID].why);
 	return CM_MATCH;
+}
+
+/* An mmap of no file: MAP_ANONYMOUS (the fd is then ignored) or no fd. */
+static bool map_anon(const struct pyx_sysview *sv)
+{
+	return sv->sc == PYX_SC_mmap && sv->nargs > 4 &&
+	       ((sv->args[3].raw & K_MAP_ANONYMOUS) || (int32_t)sv->args[4].raw < 0);
+}
+
+/*
+ * mmap.__new__ (Modules/mmapmodule.c new_mmap_object(): mmap(NULL, length, prot, flags, fd,
+ * offset), fd -1 and MAP_ANONYMOUS for mmap.mmap(-1, n)). The event carries fileno, length,
+ * access and offset, never prot or flags, and only executable maps are traced: a genuine
+ * mmap.mmap(-1, 4096) (read/write, no syscall of ours) and mmap.mmap(-1, 4096,
+ * prot=PROT_READ|PROT_WRITE|PROT_EXEC) raise the same event, so no anonymous map is its
+ * counterpart. Python that makes anonymous executable memory through the mmap module is flagged
+ * as native code doing it is (before, a genuine read/write mmap.mmap(-1, n) explained a native
+ * anonymous RWX map: the claimed fd -1 matched its -1). A file's map: the fd claimed
+ * (cmp_num_fd), the length when the event gives one (cmp_map_len) and the offset, passed to
+ * mmap(2) as given (cmp_num_offset).
+ */
+static enum corr_cmp cmp_map_file(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				  const struct corr_scpaths *sp, const char **why)
+{
+	return map_anon(sv) ? CM_NOT : CM_MATCH;
+}
+
+/* mmap.__new__'s length: mmap(2)'s own, exactly; 0 maps the whole file (its size is not known
+ * here: not compared) */
+static enum corr_cmp cmp_map_len(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				 const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_LEN);
+
+	if (!a || !cl->has_num[CR_LEN] || cl->num[CR_LEN] == 0)
+		return CM_MATCH;
+	return (uint64_t)cl->num[CR_LEN] == a->raw ? CM_MATCH : differ(why, roles[CR_LEN].why);
+}
+
+/*
+ * signal.pthread_kill(thread_id, sig) (Modules/signalmodule.c) is glibc pthread_kill()
+ * (nptl/pthread_kill.c __pthread_kill_implementation(): tgkill(__getpid(), tid, sig)): a
+ * thread of the caller's own process, whatever thread_id names (the kernel delivers a tgkill
+ * only within the tgid's thread group, kernel/signal.c do_send_specific()). So the tgid must be
+ * the caller's own pid as its pid namespace numbers it (sp->ns_pid, as ex_self_signal reads
+ * it); unknown, nothing is explained. Never tkill (glibc makes none: musl's raise() would).
+ * Before, only the signal was compared: a genuine pthread_kill of its own thread explained a
+ * tgkill of another process with the same signal.
+ */
+static enum corr_cmp cmp_own_tgid(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				  const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_TGID);
+
+	if (sv->sc != PYX_SC_tgkill || !a)
+		return CM_NOT;
+	if (!sp->ns_pid || (int32_t)a->raw != (int32_t)sp->ns_pid)
+		return differ(why, "another process");
+	return CM_MATCH;
+}
+
+/*
+ * syslog.openlog, syslog.syslog (Modules/syslogmodule.c; syslog.syslog() calls openlog itself
+ * first, raising syslog.openlog): glibc misc/syslog.c openlog_internal() makes
+ * socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) (SOCK_STREAM after EPROTOTYPE) and connects it
+ * to _PATH_LOG, "/dev/log"; __vsyslog_internal() sends with send(2), a sendto with no address.
+ * Every counterpart of theirs must be one of those: an AF_UNIX socket, a connect to /dev/log
+ * read whole (not an abstract name), a sendto without an address. Before, these rows compared
+ * nothing and a genuine syslog.syslog("hello") explained a native TCP connect anywhere. Not
+ * explained: LOG_CONS's open of /dev/console when no syslogd answers (not a counterpart in the
+ * catalogue: flagged). The path is the process's: in a mount namespace it made (traced, an
+ * alarm) /dev/log may be another socket.
+ */
+static enum corr_cmp cmp_syslog_shape(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				      const struct corr_scpaths *sp, const char **why)
+{
+	const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
+
+	switch (sv->sc) {
+	case PYX_SC_socket:
+		return (int32_t)sv->args[0].raw == AF_UNIX ? CM_MATCH : CM_NOT;
+	case PYX_SC_connect:
+		return arg_set(a) && !a->fault && !a->truncated && !a->changed &&
+				       a->u.sa.family == AF_UNIX && !a->u.sa.abstract &&
+				       a->u.sa.unix_len == 8 &&
+				       !memcmp(a->u.sa.unix_path, "/dev/log", 8)
+			       ? CM_MATCH
+			       : CM_NOT;
+	case PYX_SC_sendto:
+		return a && a->null ? CM_MATCH : CM_NOT;
+	default:
+		return CM_NOT;
+	}
+}
+
+/*
+ * os.forkpty (Modules/posixmodule.c os_forkpty_impl()): glibc login/forkpty.c forkpty() is
+ * openpty() then fork(). openpty() (login/openpty.c) opens the master with __getpt(), that is
+ * posix_openpt(O_RDWR | O_NOCTTY): open("/dev/ptmx") exactly (corr_ptmx_open()), and takes the
+ * slave from ioctl(master, TIOCGPTPEER), which every kernel with a BPF ring buffer has (4.13
+ * on): the fallback's open of /dev/pts/N is not made, and not explained (it would be any
+ * terminal's). The child's login_tty() opens nothing (ioctl TIOCSCTTY). Its fork is the clone
+ * rule (corr_compare()). Before, the row compared nothing: a genuine os.forkpty() explained a
+ * native write open of any file in the parent and in the child before its exec.
+ */
+static enum corr_cmp cmp_ptmx_shape(const struct corr_claim *cl, const struct pyx_sysview *sv,
+				    const struct corr_scpaths *sp, const char **why)
+{
+	return corr_ptmx_open(sv, sp->abs[0]) ? CM_MATCH : CM_NOT;
 }
 
 static enum corr_cmp cmp_sock(const struct corr_claim *cl, const struct pyx_sysview *sv,
@@ -2278,8 +2391,6 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 	unsigned int i;
 	bool any = false;
 
-	if (cl->cls & CC_NOARGS)
-		return CM_MATCH;
 	if (cl->addr.set) {
 		const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 
@@ -2308,8 +2419,36 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 	return CM_DIFFER;
 }
 
-/* What a loader or resolver does on the event's behalf: read, map code, ask nscd/DNS. Writing
- * is never part of it. */
+/*
+ * What glibc's ld.so does loading a library (elf/dl-load.c _dl_map_object_from_fd(),
+ * elf/dl-map-segments.h _dl_map_segments()): it opens the file read-only, then maps its
+ * PT_LOAD segments from that fd (the first over the whole span, the others MAP_FIXED in it),
+ * each with its segment's protection; mprotect(PROT_NONE) of the gaps between segments; an
+ * anonymous MAP_FIXED map for a segment's bss, with that segment's protection (read/write);
+ * after relocation, RELRO's mprotect(PROT_READ) (_dl_protect_relro()). Only executable maps
+ * reach the monitor (the BPF side drops the rest). A loader window explains, of them, an mmap
+ * of a file: not MAP_ANONYMOUS, an fd the process opened with no write access under an audit
+ * event's window (sp->map_ro_file, as ld.so's open is under the loader's), never writable and
+ * executable at once; and no mprotect with PROT_EXEC. Stays flagged: a library with text
+ * relocations (elf/dl-reloc.c makes its text writable, then restores PROT_EXEC with mprotect),
+ * one that asks for an executable stack (PT_GNU_STACK PF_X: _dl_make_stack_executable()'s
+ * mprotect of the stack; glibc 2.41 refuses such a dlopen by default) and a segment both
+ * writable and executable (its bss map is anonymous and executable): rare, and what a shellcode
+ * loader does. Before, every executable map matched: a genuine ctypes.CDLL("libm.so.6") or an
+ * import explained an anonymous RWX mmap or an mprotect(heap, RWX) made right after it. Left:
+ * an fd number reused since its read-only open by an untraced call (close(2), memfd_create,
+ * dup2 are not traced) still reads as that file.
+ */
+static bool loader_map(const struct pyx_sysview *sv, const struct corr_scpaths *sp)
+{
+	const struct pyx_sysarg *pr = sc_arg(sv, CR_PROT);
+
+	return sv->sc == PYX_SC_mmap && pr && !map_anon(sv) && sp->map_ro_file &&
+	       (pr->raw & (K_PROT_WRITE | K_PROT_EXEC)) != (K_PROT_WRITE | K_PROT_EXEC);
+}
+
+/* What a loader or resolver does on the event's behalf: read, map code from a file it read
+ * (loader_map()), ask nscd/DNS. Writing is never part of it. */
 static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				const struct corr_scpaths *sp, const char **why)
 {
@@ -2328,7 +2467,7 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 		return CM_MATCH;
 	}
 	if (sc_kind(sv, SK_MAP))
-		return corr_exec_map(sv) ? CM_MATCH : CM_NOT;
+		return corr_exec_map(sv) && loader_map(sv, sp) ? CM_MATCH : CM_NOT;
 	/* A resolver's sensitive socket syscalls are those of one lookup by glibc, exactly
 	 * (corr_lookup_shape): a forged sys.audit("socket.getaddrinfo", ...) explains no other
 	 * connect, bind, raw socket or send to an address (docs/correlation.md, "Resolver
@@ -2340,6 +2479,34 @@ static enum corr_cmp cmp_loader(const struct corr_claim *cl, const struct pyx_sy
 	if ((cl->cls & CC_RESOLVER) && corr_sensitive(sv) &&
 	    !corr_lookup_shape(sv, cl->gai, cl->addr.set ? cl->addr.port : 0, sp))
 		return CM_NOT;
+	return CM_MATCH;
+}
+
+/*
+ * An event whose row compares no argument (CC_NOARGS: glob, archives, webbrowser.open, os.fork,
+ * os.forkpty, the protocol libraries' sends, syslog, an event with counterparts and no row):
+ * nothing it says narrows what it would explain, so it explains no sensitive syscall but of a
+ * shape its row names (a *_shape comparator, run on every counterpart: cmp_syslog_shape,
+ * cmp_ptmx_shape). Without one, its non-sensitive counterparts match (a send on a connected
+ * socket, a read-only open, a clone), a sensitive one is not a counterpart: what glob's walk
+ * or unpack_archive writes, their nested open / os.mkdir events explain; webbrowser.open's exec,
+ * its subprocess.Popen's. Before, every counterpart matched: a forged http.client.send explained
+ * a sendto anywhere, webbrowser.open an exec of any program, os.forkpty a write open of any file.
+ */
+static enum corr_cmp noargs_compare(const struct ev_row *row, const struct corr_claim *cl,
+				    const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+				    const char **why)
+{
+	enum corr_cmp r;
+	unsigned int i;
+
+	if (!row || row->cmp[0] == cmp_none)
+		return corr_sensitive(sv) ? CM_NOT : CM_MATCH;
+	for (i = 0; i < CORR_EV_CMPS; i++) {
+		r = row->cmp[i](cl, sv, sp, why);
+		if (r != CM_MATCH)
+			return r;
+	}
 	return CM_MATCH;
 }
 
@@ -2361,25 +2528,32 @@ enum corr_cmp corr_compare(const struct corr_claim *cl, const struct pyx_sysview
 		 * pthread_create() (Modules/_threadmodule.c via Python/thread_pthread.h
 		 * PyThread_start_new_thread()), whose clone/clone3 carries CLONE_THREAD. A
 		 * Pool's threads made after os.fork are not the fork's counterparts. */
-		bool thread = sv->sc == PYX_SC_clone ? !!(sv->args[0].raw & K_CLONE_THREAD)
-			      : sv->sc == PYX_SC_clone3
-				      ? sv->args[0].present && !sv->args[0].null &&
-						!sv->args[0].fault &&
-						(sv->args[0].u.clone.flags & K_CLONE_THREAD)
-				      : false;
+		bool thread;
+
+		/* No audit event of CPython's asks for a new namespace (os.unshare is 3.12's, and
+		 * unshare(2)): a clone that does is no event's counterpart, forged or genuine. */
+		if (sens_clone_ns(sv))
+			return CM_NOT;
+		thread = sv->sc == PYX_SC_clone ? !!(sv->args[0].raw & K_CLONE_THREAD)
+			 : sv->sc == PYX_SC_clone3
+				 ? sv->args[0].present && !sv->args[0].null && !sv->args[0].fault &&
+					   (sv->args[0].u.clone.flags & K_CLONE_THREAD)
+				 : false;
 
 		if (cl->ev == PYX_EV_THREAD_START_NEW_THREAD)
 			return thread ? CM_MATCH : CM_NOT;
 		return thread ? CM_NOT : CM_MATCH;
 	}
+	row = cl->ev < PYX_EV__COUNT ? &ev_rows[cl->ev] : NULL;
+	if (row && !row->present)
+		row = NULL;
+	if (cl->cls & CC_NOARGS)
+		return noargs_compare(row, cl, sv, sp, why);
 	if (sc_kind(sv, SK_EXEC))
 		return cmp_exec(cl, sv, sp, why);
 	if (cl->cls & CC_COMPOSITE)
 		return cmp_composite(cl, sv, sp, why);
-	if (cl->cls & CC_NOARGS)
-		return CM_MATCH;
-	row = cl->ev < PYX_EV__COUNT ? &ev_rows[cl->ev] : NULL;
-	if (!row || !row->present)
+	if (!row)
 		return CM_MATCH;
 	/* in table order: the first comparator that differs gives the reason */
 	for (i = 0; i < CORR_EV_CMPS; i++) {

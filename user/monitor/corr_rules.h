@@ -24,7 +24,9 @@ enum corr_class {
 	CC_RESOLVER = 1 << 2,
 	CC_COMPOSITE = 1 << 3, /* done by nested audited calls: stays open over them */
 	CC_SPAWN = 1 << 4,     /* creates a process: children linked until exec */
-	CC_NOARGS = 1 << 5,    /* counterparts are not compared (any counterpart matches) */
+	/* no argument compared: a sensitive counterpart only of the row's shape, if it names one
+	 * (corr_rules.c noargs_compare()) */
+	CC_NOARGS = 1 << 5,
 };
 
 enum corr_cmp {
@@ -199,6 +201,13 @@ struct corr_scpaths {
 	/* a socket made as __check_pf()'s that no window other than a resolver event's explained:
 	 * the fd table remembers it (fdent.check_pf) */
 	bool check_pf_sock;
+	/* an mmap's fd, as the process's fd table says (corr_proc.c): a file, not a socket, opened
+	 * with no write access by an open(2) an audit event's window explained, as ld.so's open of
+	 * a library is by its loader's (cmp_loader); close(2) is not traced, so an fd number reused
+	 * since by an untraced call (memfd_create, dup2) still reads as that file */
+	bool map_ro_file;
+	/* the process's pid in its own pid namespace (corr_view.ns_pid), 0: unknown */
+	uint32_t ns_pid;
 };
 
 /* Compare one syscall with a claim. why: a static reason on CM_DIFFER. */

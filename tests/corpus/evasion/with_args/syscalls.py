@@ -98,7 +98,13 @@ elif tech == "open_by_handle_at":
     who["handle"] = fh.raw[:8 + 8].hex()
 elif tech == "pkey_mprotect":
     if audited:
-        m = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC)
+        # an executable map of a file: mmap.__new__ explains no anonymous one (its event carries
+        # no prot, docs/correlation.md "Loaders' maps")
+        with open(path("code"), "wb") as f:
+            f.write(b"\xc3" * 4096)
+        with open(path("code"), "rb") as f:
+            m = mmap.mmap(f.fileno(), 4096, flags=mmap.MAP_PRIVATE,
+                          prot=mmap.PROT_READ | mmap.PROT_EXEC)
         m.close()
     else:
         a = libc.mmap(None, 4096, mmap.PROT_READ | mmap.PROT_WRITE,
