@@ -2004,13 +2004,41 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	return CM_MATCH;
 }
 
-/* A composite: what its nested calls do stays under the claimed tree (or address). */
+/* Composites that only read: a walk or a glob opens directories and lists them (their opens
+ * are os.scandir's and os.listdir's); none writes. */
+static bool composite_reads_only(unsigned int ev)
+{
+	return ev == PYX_EV_OS_WALK || ev == PYX_EV_OS_FWALK || ev == PYX_EV_GLOB_GLOB ||
+	       ev == PYX_EV_GLOB_GLOB_2 || ev == PYX_EV_PATHLIB_PATH_GLOB ||
+	       ev == PYX_EV_PATHLIB_PATH_RGLOB;
+}
+
+/* Is the syscall's resolved path a under claimed resolved path c? Never the raw strings: a raw
+ * "CLAIM/../.." starts with the claim and is not under it. */
+static bool composite_under(const char *a, const char *c)
+{
+	return a && c && corr_path_under(a, c);
+}
+
+/*
+ * A composite: what its nested calls do stays under the claimed tree (or address), each path of
+ * the syscall by its role. With two claimed paths (shutil.copytree, move, copyfile, copymode,
+ * copystat: src, dst), what creates or changes goes under dst (an open for writing, mkdir, chmod,
+ * utime, chown), what removes is under src (shutil.move's unlink of its source), a rename takes
+ * a path under src to one under dst, and a read-only open may be under either. With one
+ * (shutil.rmtree, chown, os.walk, tempfile.*), every path of the syscall is under it. A
+ * read-only composite (os.walk, os.fwalk, glob, pathlib's glob) has only read-only opens for
+ * counterparts. Resolved paths only (an unresolved one is not under anything).
+ */
 static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				   const struct corr_scpaths *sp, const char **why)
 {
-	unsigned int i;
-	bool any = false;
+	const char *src, *dst;
+	bool two, rd;
+	unsigned int j;
 
+	if (composite_reads_only(cl->ev) && !corr_open_readonly(sv))
+		return CM_NOT;
 	if (cl->cls & CC_NOARGS)
 		return CM_MATCH;
 	if (cl->addr.set) {
@@ -2020,25 +2048,41 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 			return addr_cmp(cl, &a->u.sa, why);
 		return CM_MATCH;
 	}
-	for (i = 0; i < CORR_PATHS; i++) {
-		if (!cl->abs[i] && !cl->path[i])
-			continue;
-		any = true;
-		for (unsigned int j = 0; j < CORR_PATHS; j++) {
-			const struct pyx_sysarg *a = sc_path(sv, j, NULL);
+	if (!cl->abs[0] && !cl->path[0] && !cl->abs[1] && !cl->path[1])
+		return CM_MATCH;
+	if (!sc_path(sv, 0, NULL))
+		return CM_MATCH;
+	two = cl->abs[1] || cl->path[1];
+	src = cl->abs[0];
+	dst = two ? cl->abs[1] : cl->abs[0];
+	rd = corr_open_readonly(sv);
+	for (j = 0; j < CORR_PATHS; j++) {
+		const struct pyx_sysarg *a = sc_path(sv, j, NULL);
+		const char *abs = sp->abs[j];
+		bool ok;
 
-			if (!a || !a->present || a->null)
-				continue;
-			if (cl->abs[i] && sp->abs[j] && corr_path_under(sp->abs[j], cl->abs[i]))
-				return CM_MATCH;
-			if (cl->path[i] && corr_path_under(a->u.path.str, cl->path[i]))
-				return CM_MATCH;
+		if (!a || !a->present || a->null)
+			continue;
+		if (!two)
+			ok = composite_under(abs, src);
+		else if (rd)
+			ok = composite_under(abs, src) || composite_under(abs, dst);
+		else if (sc_kind(sv, SK_OPEN))
+			ok = composite_under(abs, dst);
+		else if (sv->sc == PYX_SC_rename || sv->sc == PYX_SC_renameat ||
+			 sv->sc == PYX_SC_renameat2)
+			ok = composite_under(abs, j ? dst : src);
+		else if (sv->sc == PYX_SC_unlink || sv->sc == PYX_SC_unlinkat ||
+			 sv->sc == PYX_SC_rmdir)
+			ok = composite_under(abs, src);
+		else
+			ok = composite_under(abs, dst);
+		if (!ok) {
+			*why = "path outside the claimed tree";
+			return CM_DIFFER;
 		}
 	}
-	if (!any || !sc_path(sv, 0, NULL))
-		return CM_MATCH;
-	*why = "path outside the claimed tree";
-	return CM_DIFFER;
+	return CM_MATCH;
 }
 
 /* What a loader or resolver does on the event's behalf: read, map code, ask nscd/DNS. Writing
