@@ -869,8 +869,6 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 			c->keep_gen = ev.body_gen;
 		}
 	}
-	if (w->cl.sqlite_db && w->cl.abs[0])
-		corr_sqlite_learn(p, w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
 	w->sub_ns = a->hdr.ts_ns;
@@ -1164,6 +1162,13 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	    composite_explains(th->cur, sv->sc, hdr->ts_ns)) {
 		explained = true;
 		by_event |= !(th->cur->cl.cls & CC_RESOLVER);
+		/* the database a sqlite3.connect window saw opened, in sqlite's own shape, by the
+		 * path the event named (a path the hook did not read compares nothing: no file is
+		 * learnt from it): only then are its journal files sqlite's (corr_rules.c
+		 * sqlite_file()) */
+		if (th->cur->cl.sqlite_db && th->cur->cl.abs[0] && sv->ret >= 0 && sp.abs[0] &&
+		    corr_sqlite_open_shape(sv))
+			corr_sqlite_learn(p, sp.abs[0]);
 	}
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
 		if (offer(c, th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
