@@ -778,6 +778,123 @@ static void t_sqlite_many(void)
 	expect("sqlite databases: reconnects, the latest 8", want);
 }
 
+/*
+ * What a sqlite3.connect licenses (red-team a10, a19): the database is learnt only from the open
+ * its window matched, in sqlite's shape (os_unix.c robust_open()), and then only what sqlite
+ * does to its files is explained: opens in that shape (never O_TRUNC, never a setuid mode), the
+ * unlink of a journal file (never of the database), fchmod within 0777, fchown of a journal file
+ * to the database's owner, ftruncate of the database to whole pages. An in-memory URI
+ * ("%HH"-decoded keys and values, vfs=memdb) names no file.
+ */
+static void t_sqlite_licence(void)
+{
+	char db[600], jr[620];
+	struct stat st;
+	FILE *f;
+
+	snprintf(db, sizeof(db), "%s/../q.db", procfs);
+	f = fopen(db, "w");
+	if (!f || fclose(f) || stat(db, &st)) {
+		fprintf(stderr, "FAIL: %s\n", db);
+		exit(1);
+	}
+	snprintf(db, sizeof(db), "%s", procfs);
+	*strrchr(db, '/') = 0;
+	strcat(db, "/q.db");
+	snprintf(jr, sizeof(jr), "%s-journal", db);
+	start(NULL);
+	/* no open in the window, or not sqlite's: nothing learnt */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "/t/q/none.db");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "/t/q/trunc.db");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02 | 0100 | 01000, 0644, 0, 0, "/t/q/trunc.db");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/none.db-journal");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/trunc.db-journal");
+	/* a database that exists (its owner is known) */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", db);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, db);
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	/* what sqlite does */
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, jr);
+	sysc(100, 100, PYX_SC_fchmod, 0, 6, 0640, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_fchown, 0, 6, st.st_uid, st.st_gid, 0, 0, 0);
+	sysc(100, 100, PYX_SC_ftruncate, 0, 6, 0, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_ftruncate, 0, 5, 8192, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, jr);
+	/* what it does not */
+	sysc(100, 100, PYX_SC_openat, 7, FDCWD, 0, 01 | 0100 | 01000, 0644, 0, 0, db);
+	sysc(100, 100, PYX_SC_openat, 8, FDCWD, 0, SQ_RWC_NF | 01000, 0644, 0, 0, jr);
+	sysc(100, 100, PYX_SC_openat, 9, FDCWD, 0, SQ_RWC_NF, 04755, 0, 0, jr);
+	sysc(100, 100, PYX_SC_fchmod, 0, 5, 06777, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_fchown, 0, 5, st.st_uid, st.st_gid, 0, 0, 0);
+	sysc(100, 100, PYX_SC_fchown, 0, 6, st.st_uid, st.st_gid + 1, 0, 0, 0);
+	sysc(100, 100, PYX_SC_ftruncate, 0, 5, 0, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_ftruncate, 0, 5, 1000, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, db);
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0x200, 0, 0, 0, jr);
+	/* in-memory URIs: no file, so the open is not the database */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file:/t/q/m?mode=%6demory");
+	sysc(100, 100, PYX_SC_openat, 10, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/m");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file:/t/q/k?mo%64e=memory");
+	sysc(100, 100, PYX_SC_openat, 10, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/k");
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s", "file:/t/q/v?vfs=memdb");
+	sysc(100, 100, PYX_SC_openat, 10, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/v");
+	/* a literal "%26" is no separator; a unix VFS opens the file */
+	audit(100, 100, PYX_EV_SQLITE3_CONNECT, "sqlite3.connect", "s",
+	      "file:/t/q/u?cache=shared%26mode=memory&vfs=unix-dotfile");
+	sysc(100, 100, PYX_SC_openat, 11, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/u");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/t/q/u-wal");
+	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/t/q/m-wal");
+	/* the database gone: a journal's fchown only to the process's own uid */
+	sysc(100, 100, PYX_SC_openat, 12, FDCWD, 0, SQ_RWC_NF, 0644, 0, 0, "/t/q/u-journal");
+	sysc(100, 100, PYX_SC_fchown, 0, 12, 0, 0, 0, 0, 0);
+	sysc(100, 100, PYX_SC_fchown, 0, 12, 1000, 1000, 0, 0, 0);
+	expect("sqlite: what a connect licenses",
+	       "A 100 sqlite3.connect no-syscall\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 ctypes.call_function -\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 ctypes.call_function -\n"
+	       "S 100 openat -\n"
+	       "S 100 fchmod -\n"
+	       "S 100 fchown -\n"
+	       "S 100 ftruncate -\n"
+	       "S 100 ftruncate -\n"
+	       "S 100 unlink -\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "S 100 openat unaudited after ctypes.call_function\n"
+	       "S 100 fchmod unaudited after ctypes.call_function\n"
+	       "S 100 fchown unaudited after ctypes.call_function\n"
+	       "S 100 fchown unaudited after ctypes.call_function\n"
+	       "S 100 ftruncate unaudited after ctypes.call_function\n"
+	       "S 100 ftruncate unaudited after ctypes.call_function\n"
+	       "S 100 unlink unaudited after ctypes.call_function\n"
+	       "S 100 unlinkat unaudited after ctypes.call_function\n"
+	       "A 100 sqlite3.connect mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after sqlite3.connect\n"
+	       "A 100 sqlite3.connect mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after sqlite3.connect\n"
+	       "A 100 sqlite3.connect mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after sqlite3.connect\n"
+	       "A 100 sqlite3.connect matched [openat]\n"
+	       "S 100 openat -\n"
+	       "A 100 ctypes.call_function -\n"
+	       "S 100 unlink -\n"
+	       "S 100 unlink unaudited after ctypes.call_function\n"
+	       "S 100 openat -\n"
+	       "S 100 fchown -\n"
+	       "S 100 fchown unaudited after ctypes.call_function\n");
+	unlink(db);
+}
+
 static void t_fileops(void)
 {
 	start(NULL);
@@ -2575,6 +2692,71 @@ static void t_composite(void)
 	       "A 100 ctypes.call_function -\n");
 }
 
+/* Composites (red-team a16): each path of a counterpart by its role, resolved ("CLAIM/../.." is
+ * not under CLAIM), the walks and globs reading only, and a sub-event gives the composite one
+ * syscall of its own kind, spent by the first such syscall after it (none when the sub-event's
+ * syscalls are not traced: os.listxattr). */
+static void t_composite_roles(void)
+{
+	start(NULL);
+	/* os.walk("/") + os.listxattr (no traced syscall): a native write open is not a walk's */
+	audit(100, 100, PYX_EV_OS_WALK, "os.walk", "sinn", "/", (int64_t)1);
+	audit(100, 100, PYX_EV_OS_LISTXATTR, "os.listxattr", "s", "/");
+	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/tmp/w");
+	/* copytree: its own open's counterpart under dst is explained (once), a write under src
+	 * or climbing out of it is not; one through a sub-event with no traced syscall neither */
+	audit(100, 100, PYX_EV_SHUTIL_COPYTREE, "shutil.copytree", "ss", "/t/src", "/t/dst");
+	audit(100, 100, PYX_EV_OS_LISTXATTR, "os.listxattr", "s", "/t");
+	sysc(100, 100, PYX_SC_openat, 4, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/t/dst/x");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/t/dst/g", "wb", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 5, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/t/dst/g2");
+	sysc(100, 100, PYX_SC_openat, 6, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/t/dst/h");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/t/dst/i", "wb", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 7, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/t/src/i");
+	audit(100, 100, PYX_EV_OPEN, "open", "ssi", "/t/dst/j", "wb", (int64_t)O_W_C_T);
+	sysc(100, 100, PYX_SC_openat, 8, FDCWD, 0, O_W_C_T, 0644, 0, 0, "/t/src/../../out/j");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	/* move: a rename from under src to under dst, not from dst out of the tree */
+	audit(100, 100, PYX_EV_SHUTIL_MOVE, "shutil.move", "ss", "/t/m/src", "/t/m/dst");
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "ssnn", "/t/m/src", "/t/m/dst");
+	sysc(100, 100, PYX_SC_rename, 0, 0, 0, 0, 0, 0, 0, "/t/m/src/a", "/t/m/dst/a");
+	audit(100, 100, PYX_EV_OS_RENAME, "os.rename", "ssnn", "/t/m/src", "/t/m/dst");
+	sysc(100, 100, PYX_SC_rename, 0, 0, 0, 0, 0, 0, 0, "/t/m/dst/evil", "/t/out/p");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	/* rmtree: the sub-event's own unlink spends what it gave */
+	audit(100, 100, PYX_EV_SHUTIL_RMTREE, "shutil.rmtree", "sn", "/t/r");
+	audit(100, 100, PYX_EV_OS_REMOVE, "os.remove", "sn", "/t/r/f");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/r/f");
+	sysc(100, 100, PYX_SC_unlinkat, 0, FDCWD, 0, 0, 0, 0, 0, "/t/r/g");
+	audit(100, 100, PYX_EV_CTYPES_CALL_FUNCTION, "ctypes.call_function", "in", (int64_t)1);
+	expect("composites: roles, resolved paths, sub-event budget",
+	       "A 100 os.walk no-syscall\n"
+	       "A 100 os.listxattr -\n"
+	       "S 100 openat unaudited after os.listxattr\n"
+	       "A 100 shutil.copytree matched [openat,openat,openat,openat,openat]\n"
+	       "A 100 os.listxattr -\n"
+	       "S 100 openat unaudited after os.listxattr\n"
+	       "A 100 open mismatch [openat,openat] (path differs)\n"
+	       "S 100 openat -\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 open mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 open mismatch [openat] (path differs)\n"
+	       "S 100 openat unaudited after open\n"
+	       "A 100 ctypes.call_function -\n"
+	       "A 100 shutil.move matched [rename,rename]\n"
+	       "A 100 os.rename mismatch [rename] (path differs)\n"
+	       "S 100 rename -\n"
+	       "A 100 os.rename mismatch [rename] (path differs)\n"
+	       "S 100 rename unaudited after os.rename\n"
+	       "A 100 ctypes.call_function -\n"
+	       "A 100 shutil.rmtree matched [unlinkat,unlinkat]\n"
+	       "A 100 os.remove matched [unlinkat,unlinkat]\n"
+	       "S 100 unlinkat -\n"
+	       "S 100 unlinkat unaudited after os.remove\n"
+	       "A 100 ctypes.call_function -\n");
+}
+
 static void t_lost_caps_expiry(void)
 {
 	struct pyx_corr_opts o = { .max_held = 3, .procfs = procfs };
@@ -3961,6 +4143,7 @@ int main(int argc, char **argv)
 	t_relative_sqlite();
 	t_sqlite_uri_tmp();
 	t_sqlite_many();
+	t_sqlite_licence();
 	t_fileops();
 	t_other_doors();
 	t_reason_order();
@@ -3984,6 +4167,7 @@ int main(int argc, char **argv)
 	t_native_lib_inode();
 	t_nscd_socket();
 	t_composite();
+	t_composite_roles();
 	t_lost_caps_expiry();
 	t_busy_window();
 	t_throttled();

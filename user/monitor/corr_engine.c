@@ -20,9 +20,13 @@
  * A composite (shutil.rmtree, os.walk, ...) is made of audited calls, and each of them raises its
  * own event before its syscall, which explains it. So the composite itself explains a syscall
  * only right after one of its sub-events (within COMPOSITE_GAP_NS, at most COMPOSITE_SUB_BUDGET
- * syscalls per sub-event) and nothing on its own event alone: a forged
- * sys.audit("shutil.rmtree", "/") then explains nothing that native code does after it. It still
- * collects every counterpart for its own verdict.
+ * syscalls per sub-event), only one of that sub-event's own counterpart syscalls (its catalogue
+ * row's), and nothing on its own event alone: a forged sys.audit("shutil.rmtree", "/") then
+ * explains nothing that native code does after it. The first syscall of the sub-event's kind
+ * that the thread makes after it is taken for the sub-event's own and spends the budget, whatever
+ * window explains it (composite_spend): a sub-event whose syscall is not traced (os.listxattr,
+ * os.getxattr, fcntl.*) gives nothing, and a sub-event whose own syscall was seen leaves nothing
+ * for native code to use after it. It still collects every counterpart for its own verdict.
  */
 #define COMPOSITE_GAP_NS (50ull * 1000000ull)
 #define COMPOSITE_SUB_BUDGET 1
@@ -681,12 +685,19 @@ static bool sub_event(const struct win *w, const struct pyx_event *e, unsigned i
 	return corr_sub_event(&w->cl, e, cat);
 }
 
-/* A sub-event of composite w came at ts: w may explain again, a little, for a short while. */
+/* A sub-event of composite w came at ts: w may explain again, a little, for a short while, one
+ * syscall of the sub-event's own kind (none when no syscall of its row is traced). */
 static void composite_sub(struct win *w, const struct pyx_event *e, unsigned int cat, uint64_t ts)
 {
 	if (sub_event(w, e, cat)) {
+		const struct corr_scset *m = corr_sc_mask(e->event_id);
+
 		w->sub_ns = ts;
-		w->budget = COMPOSITE_SUB_BUDGET;
+		w->budget = m ? COMPOSITE_SUB_BUDGET : 0;
+		if (m)
+			w->sub_mask = *m;
+		else
+			memset(&w->sub_mask, 0, sizeof(w->sub_mask));
 	}
 }
 
@@ -858,8 +869,6 @@ static int on_audit(struct pyx_corr *c, const void *rec, size_t size)
 			c->keep_gen = ev.body_gen;
 		}
 	}
-	if (w->cl.sqlite_db && w->cl.abs[0])
-		corr_sqlite_learn(p, w->cl.abs[0]);
 	w->th = th;
 	w->last_ns = a->hdr.ts_ns;
 	w->sub_ns = a->hdr.ts_ns;
@@ -913,14 +922,39 @@ static bool offer(struct pyx_corr *c, struct win *w, const struct pyx_sysview *s
 /* w matched a syscall at ts: does that explain it? Always for a plain window, one that creates
  * processes (its children are followed until exec) and a loader's (import: reads and code maps
  * only, corr_rules.c); for a composite, see COMPOSITE_GAP_NS. */
-static bool composite_explains(struct win *w, uint64_t ts)
+static bool composite_bounded(const struct win *w)
 {
-	if (!(w->cl.cls & CC_COMPOSITE) || (w->cl.cls & (CC_SPAWN | CC_LOADER)))
+	return (w->cl.cls & CC_COMPOSITE) && !(w->cl.cls & (CC_SPAWN | CC_LOADER));
+}
+
+/* May bounded composite w still explain syscall sc at ts (its latest sub-event's kind)? */
+static bool composite_open(const struct win *w, unsigned int sc, uint64_t ts)
+{
+	return w->budget && ts >= w->sub_ns && ts - w->sub_ns <= COMPOSITE_GAP_NS &&
+	       corr_scset_has(&w->sub_mask, sc);
+}
+
+static bool composite_explains(struct win *w, unsigned int sc, uint64_t ts)
+{
+	if (!composite_bounded(w))
 		return true;
-	if (!w->budget || ts < w->sub_ns || ts - w->sub_ns > COMPOSITE_GAP_NS)
+	if (!composite_open(w, sc, ts))
 		return false;
 	w->budget--;
 	return true;
+}
+
+/* Syscall sc of the thread at ts, of the kind its composites' latest sub-event makes: that
+ * sub-event's own, explained or not; it spends what the sub-event gave (COMPOSITE_GAP_NS). */
+static void composite_spend(struct thread *th, unsigned int sc, uint64_t ts)
+{
+	unsigned int i;
+
+	if (th->cur && composite_bounded(th->cur) && composite_open(th->cur, sc, ts))
+		th->cur->budget = 0;
+	for (i = 0; i < th->nouter; i++)
+		if (composite_bounded(th->outer[i]) && composite_open(th->outer[i], sc, ts))
+			th->outer[i]->budget = 0;
 }
 
 /* corr_sys_lib() of a syscall's first path, kept with its resolved form (corr_resolve_sc
@@ -1131,14 +1165,21 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	if (unvouched && !sp.exec_kname && !sp.exec_failed_unread)
 		goto judged;
 	if (th->cur && offer(c, th->cur, sv, &sp, rec, size, false, hdr->ts_ns, false, &shared) &&
-	    composite_explains(th->cur, hdr->ts_ns)) {
+	    composite_explains(th->cur, sv->sc, hdr->ts_ns)) {
 		explained = true;
 		by_event |= !(th->cur->cl.cls & CC_RESOLVER);
+		/* the database a sqlite3.connect window saw opened, in sqlite's own shape, by the
+		 * path the event named (a path the hook did not read compares nothing: no file is
+		 * learnt from it): only then are its journal files sqlite's (corr_rules.c
+		 * sqlite_file()) */
+		if (th->cur->cl.sqlite_db && th->cur->cl.abs[0] && sv->ret >= 0 && sp.abs[0] &&
+		    corr_sqlite_open_shape(sv))
+			corr_sqlite_learn(p, sp.abs[0]);
 	}
 	for (i = th->nouter; i > 0; i--) /* innermost composite first */
 		if (offer(c, th->outer[i - 1], sv, &sp, rec, size, false, hdr->ts_ns, explained,
 			  &shared) &&
-		    composite_explains(th->outer[i - 1], hdr->ts_ns)) {
+		    composite_explains(th->outer[i - 1], sv->sc, hdr->ts_ns)) {
 			explained = true;
 			by_event |= !(th->outer[i - 1]->cl.cls & CC_RESOLVER);
 		}
@@ -1157,6 +1198,7 @@ static int on_syscall(struct pyx_corr *c, const void *rec, size_t size)
 	}
 
 judged:
+	composite_spend(th, sv->sc, hdr->ts_ns);
 	/* __check_pf()'s socket as the fd table will know it: made as glibc makes it, and explained
 	 * by no window but a resolver event's (a socket.__new__ one is Python's own) */
 	sp.check_pf_sock = corr_check_pf_socket(sv) && !by_event;

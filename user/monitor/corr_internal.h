@@ -111,9 +111,10 @@ struct win {
 	unsigned int pending;
 	unsigned int nchildren;
 	/* composites: when their own event or their latest sub-event came, and how many more
-	 * syscalls they may explain since (composite_explains) */
+	 * syscalls of that sub-event's kind they may explain since (composite_explains) */
 	uint64_t sub_ns;
 	unsigned int budget;
+	struct corr_scset sub_mask; /* the latest sub-event's counterparts (composite_sub) */
 	/* Issue 10, closing by time (pyx_corr_tick, docs/correlation.md "Windows"): the first tick
 	 * that found its thread busy (in one of its counterpart syscalls, or on or waiting for a
 	 * CPU), 0: none, and the thread's CPU time then; busy: closed still busy after

@@ -31,6 +31,9 @@
 #define K_O_TRUNC 01000
 #define K_O_APPEND 02000
 #define K_O_DIRECTORY 0200000
+#define K_O_LARGEFILE 0100000
+#define K_O_NOFOLLOW 0400000
+#define K_O_CLOEXEC 02000000
 #define K_O_TMPFILE 020200000
 #define K_AT_REMOVEDIR 0x200
 #define K_PROT_WRITE 2
@@ -722,14 +725,78 @@ static int hex_digit(char c)
 }
 
 /*
+ * The query of a sqlite URI names no file? It is read as sqlite3ParseUri() reads it: "key=value"
+ * pairs split at a raw '&' (a key with no '=' has an empty value; an empty key is skipped), up to
+ * a raw '#', "%HH" decoded in keys and values after the split ("%26" is a literal '&', "%00" ends
+ * that key or value). Then, as openDatabase() and sqlite3ParseUri() use them, in order: a
+ * "mode=memory" keeps the database in memory (SQLITE_OPEN_MEMORY: the last mode given wins, any
+ * one of them is taken here), a "vfs" other than the unix VFSes ("unix", "unix-dotfile", ...)
+ * names the memdb VFS (in memory), one the program registered (its own I/O, not sqlite's) or none
+ * (the open fails). Taken as no file whenever either appears: the connect's open, if any, is then
+ * not matched to it (a false alarm at worst, never a database learnt).
+ */
+#define SQLITE_URI_WORD 64
+static bool sqlite_uri_no_file(const char *q)
+{
+	char key[SQLITE_URI_WORD], val[SQLITE_URI_WORD];
+	size_t nk = 0, nv = 0;
+	bool in_val = false, skip = false, no_file = false;
+
+	for (;; q++) {
+		char c = *q;
+		int hi, lo;
+
+		if (!c || c == '#' || c == '&') {
+			key[nk < sizeof(key) ? nk : sizeof(key) - 1] = 0;
+			val[nv < sizeof(val) ? nv : sizeof(val) - 1] = 0;
+			if (nk && nk < sizeof(key)) {
+				if (!strcmp(key, "mode") && !strcmp(val, "memory"))
+					no_file = true;
+				if (!strcmp(key, "vfs") && strncmp(val, "unix", 4))
+					no_file = true;
+			}
+			if (!c || c == '#')
+				return no_file;
+			nk = nv = 0;
+			in_val = skip = false;
+			continue;
+		}
+		if (c == '=' && !in_val) {
+			in_val = true;
+			skip = false;
+			continue;
+		}
+		if (skip)
+			continue;
+		if (c == '%' && (hi = hex_digit(q[1])) >= 0 && (lo = hex_digit(q[2])) >= 0) {
+			q += 2;
+			c = (char)(hi << 4 | lo);
+			if (!c) { /* sqlite skips the rest of this key or value */
+				skip = true;
+				continue;
+			}
+		}
+		if (in_val) {
+			if (nv < sizeof(val))
+				val[nv] = c;
+			nv++;
+		} else {
+			if (nk < sizeof(key))
+				key[nk] = c;
+			nk++;
+		}
+	}
+}
+
+/*
  * The file a sqlite URI filename names, as sqlite's main.c sqlite3ParseUri() reads it: "file:"
  * (case as is), then "//" and an authority that must be empty or "localhost" (any other fails the
- * open, SQLITE_ALLOW_URI_AUTHORITY being off), then the path up to '?' or '#', "%HH" decoded
- * ("%00" ends it). NULL when uri is not such a name, names no file (an empty path, "mode=memory")
- * or is refused. CPython raises sqlite3.connect with the string as given, and does not say
- * whether uri=True was passed; Debian's libsqlite3 reads "file:" names as URIs even without
- * it (SQLITE_USE_URI), and 3.13's dbm.sqlite3 (shelve's default) always passes
- * "file:/abs/path?mode=rwc" (Lib/dbm/sqlite3.py _normalize_uri()).
+ * open, SQLITE_ALLOW_URI_AUTHORITY being off), then the path up to a raw '?' or '#', "%HH"
+ * decoded ("%00" ends it). NULL when uri is not such a name, names no file (an empty path, an
+ * in-memory database: sqlite_uri_no_file()) or is refused. CPython raises sqlite3.connect with
+ * the string as given, and does not say whether uri=True was passed; Debian's libsqlite3 reads
+ * "file:" names as URIs even without it (SQLITE_USE_URI), and 3.13's dbm.sqlite3 (shelve's
+ * default) always passes "file:/abs/path?mode=rwc" (Lib/dbm/sqlite3.py _normalize_uri()).
  */
 static char *sqlite_uri_path(const char *uri)
 {
@@ -748,10 +815,9 @@ static char *sqlite_uri_path(const char *uri)
 			return NULL;
 	}
 	/* an in-memory database opens no file */
-	for (q = strchr(s, '?'); q; q = strchr(q + 1, '&')) {
-		if (!strncmp(q + 1, "mode=memory", 11) && (!q[12] || q[12] == '&' || q[12] == '#'))
-			return NULL;
-	}
+	q = s + strcspn(s, "?#");
+	if (*q == '?' && sqlite_uri_no_file(q + 1))
+		return NULL;
 	out = o = malloc(strlen(s) + 1);
 	if (!out)
 		return NULL;
@@ -1407,41 +1473,122 @@ static bool ex_nscd_uuidd(const struct pyx_sysview *sv, const struct corr_scpath
 	return ex_nscd(sv, sp, v) || ex_uuidd(sv);
 }
 
-/* A sqlite database the process opened under sqlite3.connect, or one of its journal files. */
-static bool sqlite_file(const struct corr_view *v, const char *abs)
+/*
+ * A sqlite database the process opened under sqlite3.connect (SQLITE_DB: the open its window
+ * matched, in sqlite's shape: corr_engine.c), or one of its journal files (SQLITE_JOURNAL:
+ * "-journal", "-wal", "-shm"); *db: the database's path. What sqlite does to them with no audit
+ * event is all that is explained (sqlite os_unix.c, 3.40): unixOpen() opens them through
+ * robust_open() (corr_sqlite_open_shape(): never O_TRUNC, a mode within 0777) and fchmods a new
+ * one to that mode; robustFchown() gives a new journal, WAL or shm file the database's owner
+ * (root only); unixDelete() unlinks the journal (DELETE mode), WAL and shm files, never the
+ * database; unixTruncate() cuts files to a whole number of pages.
+ */
+enum { SQLITE_NONE, SQLITE_DB, SQLITE_JOURNAL };
+
+static int sqlite_file(const struct corr_view *v, const char *abs, const char **db)
 {
 	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
 	unsigned int i, j;
 
 	if (!abs)
-		return false;
+		return SQLITE_NONE;
 	for (i = 0; i < v->nsqlite; i++) {
 		size_t n = strlen(v->sqlite[i]);
 
 		if (strncmp(abs, v->sqlite[i], n))
 			continue;
 		for (j = 0; j < 4; j++)
-			if (!strcmp(abs + n, sfx[j]))
-				return true;
+			if (!strcmp(abs + n, sfx[j])) {
+				if (db)
+					*db = v->sqlite[i];
+				return j ? SQLITE_JOURNAL : SQLITE_DB;
+			}
 	}
+	return SQLITE_NONE;
+}
+
+bool corr_sqlite_open_shape(const struct pyx_sysview *sv)
+{
+	const struct pyx_sysarg *m = sc_arg(sv, CR_MODE);
+	uint64_t fl;
+
+	if (sv->sc != PYX_SC_openat && sv->sc != PYX_SC_open)
+		return false;
+	fl = sc_oflags(sv);
+	if ((fl & K_O_ACCMODE) != 0 && (fl & K_O_ACCMODE) != K_O_RDWR)
+		return false;
+	if (fl & ~(uint64_t)(K_O_ACCMODE | K_O_CREAT | K_O_EXCL | K_O_NOFOLLOW | K_O_CLOEXEC |
+			     K_O_LARGEFILE))
+		return false;
+	return !(fl & K_O_CREAT) || (m && !(m->raw & ~0777ull));
+}
+
+/* By path: an open of a database or journal file in sqlite's shape, an unlink of a journal
+ * file (not a directory). */
+static bool sqlite_path_op(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
+			   const struct corr_view *v)
+{
+	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
+	int k = sqlite_file(v, sp->abs[0], NULL);
+
+	if (!k)
+		return false;
+	if (sc_kind(sv, SK_OPEN))
+		return corr_sqlite_open_shape(sv);
+	if (sv->sc == PYX_SC_unlink || sv->sc == PYX_SC_unlinkat)
+		return k == SQLITE_JOURNAL && !(fl && (fl->raw & K_AT_REMOVEDIR));
 	return false;
 }
 
 static bool ex_sqlite_path(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			   const struct corr_view *v)
 {
-	return sqlite_file(v, sp->abs[0]);
+	return sqlite_path_op(sv, sp, v);
 }
 
-/* sqlite gives its journal the database's owner and truncates its WAL and shm files through
- * their fds */
+/* The owner robustFchown() gives a journal: the database's (stat() of it, in the process's own
+ * mount namespace when it has one of its own), or, the database gone, the process's own uid
+ * (the journal is already its own: a new file's owner is its creator). */
+static bool sqlite_db_owner(const struct corr_view *v, const char *db, uint32_t uid, uint32_t gid)
+{
+	struct stat st;
+	char buf[PATH_MAX + 64];
+	int n;
+
+	if (v->mnt_other) {
+		n = snprintf(buf, sizeof(buf), "%s/%u/root%s", v->procfs ? v->procfs : "/proc",
+			     v->pid, db);
+		if (n < 0 || (size_t)n >= sizeof(buf))
+			return false;
+		db = buf;
+	}
+	if (!stat(db, &st))
+		return st.st_uid == uid && st.st_gid == gid;
+	return uid == v->uid;
+}
+
+/* Through an fd: fchmod of a database or journal file to a mode within 0777 (robust_open()'s,
+ * never setuid, setgid or sticky), fchown of a journal file (never the database) to the
+ * database's owner. */
 static bool ex_sqlite_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			 const struct corr_view *v)
 {
 	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
+	const struct pyx_sysarg *mode = sc_arg(sv, CR_MODE);
+	const struct pyx_sysarg *uid = sc_arg(sv, CR_UID), *gid = sc_arg(sv, CR_GID);
 	struct corr_fdinfo e;
+	const char *db = NULL;
+	int k;
 
-	return f && v->fd(v->ctx, (int64_t)f->raw, &e) && sqlite_file(v, e.path);
+	if (!f || !v->fd(v->ctx, (int64_t)f->raw, &e) || e.socket ||
+	    !(k = sqlite_file(v, e.path, &db)))
+		return false;
+	if (sv->sc == PYX_SC_fchmod)
+		return mode && !(mode->raw & ~0777ull);
+	if (sv->sc == PYX_SC_fchown)
+		return k == SQLITE_JOURNAL && uid && gid &&
+		       sqlite_db_owner(v, db, (uint32_t)uid->raw, (uint32_t)gid->raw);
+	return false;
 }
 
 /*
@@ -1486,7 +1633,7 @@ static bool ex_sqlite_sem_path(const struct pyx_sysview *sv, const struct corr_s
 {
 	const struct pyx_sysarg *fl = sc_arg(sv, CR_ATFLAGS);
 
-	if (sqlite_file(v, sp->abs[0]))
+	if (sqlite_path_op(sv, sp, v))
 		return true;
 	if (v->mnt_other) /* corr_exempt()'s path_shaped() */
 		return false;
@@ -1575,7 +1722,7 @@ static bool ex_sem_link(const struct pyx_sysview *sv, const struct corr_scpaths 
  * write access that open declared (Modules/_io/fileio.c _io_FileIO_truncate_impl(),
  * posixmodule.c os_ftruncate_impl(); pytest's capture truncates its TemporaryFile after every
  * test). The kernel refuses ftruncate on an fd not open for writing (fs/open.c do_ftruncate():
- * FMODE_WRITE). And sqlite's WAL and shm files, as ex_sqlite_fd.
+ * FMODE_WRITE). And sqlite's files, as sqlite_file() says.
  */
 static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			    const struct corr_view *v)
@@ -1583,9 +1730,18 @@ static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpa
 	const struct pyx_sysarg *f = sc_arg(sv, CR_FD);
 	struct corr_fdinfo e;
 
-	if (!f || !v->fd(v->ctx, (int64_t)f->raw, &e))
+	const struct pyx_sysarg *len = sc_arg(sv, CR_LEN);
+	int k;
+
+	if (!f || !v->fd(v->ctx, (int64_t)f->raw, &e) || e.socket)
 		return false;
-	return (!e.socket && e.path && e.audited && e.writes) || sqlite_file(v, e.path);
+	/* sqlite's files (sqlite_file()): a journal to any length, the database to a whole
+	 * number of pages (512 bytes at least, never emptied: unixTruncate()), however its fd was
+	 * opened (an open in sqlite's shape is explained, and marks the fd audited) */
+	k = sqlite_file(v, e.path, NULL);
+	if (k == SQLITE_DB)
+		return len && (int64_t)len->raw > 0 && !(len->raw % 512);
+	return k == SQLITE_JOURNAL || (e.path && e.audited && e.writes);
 }
 
 /*
@@ -2384,13 +2540,41 @@ static enum corr_cmp cmp_exec(const struct corr_claim *cl, const struct pyx_sysv
 	return CM_MATCH;
 }
 
-/* A composite: what its nested calls do stays under the claimed tree (or address). */
+/* Composites that only read: a walk or a glob opens directories and lists them (their opens
+ * are os.scandir's and os.listdir's); none writes. */
+static bool composite_reads_only(unsigned int ev)
+{
+	return ev == PYX_EV_OS_WALK || ev == PYX_EV_OS_FWALK || ev == PYX_EV_GLOB_GLOB ||
+	       ev == PYX_EV_GLOB_GLOB_2 || ev == PYX_EV_PATHLIB_PATH_GLOB ||
+	       ev == PYX_EV_PATHLIB_PATH_RGLOB;
+}
+
+/* Is the syscall's resolved path a under claimed resolved path c? Never the raw strings: a raw
+ * "CLAIM/../.." starts with the claim and is not under it. */
+static bool composite_under(const char *a, const char *c)
+{
+	return a && c && corr_path_under(a, c);
+}
+
+/*
+ * A composite: what its nested calls do stays under the claimed tree (or address), each path of
+ * the syscall by its role. With two claimed paths (shutil.copytree, move, copyfile, copymode,
+ * copystat: src, dst), what creates or changes goes under dst (an open for writing, mkdir, chmod,
+ * utime, chown), what removes is under src (shutil.move's unlink of its source), a rename takes
+ * a path under src to one under dst, and a read-only open may be under either. With one
+ * (shutil.rmtree, chown, os.walk, tempfile.*), every path of the syscall is under it. A
+ * read-only composite (os.walk, os.fwalk, glob, pathlib's glob) has only read-only opens for
+ * counterparts. Resolved paths only (an unresolved one is not under anything).
+ */
 static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx_sysview *sv,
 				   const struct corr_scpaths *sp, const char **why)
 {
-	unsigned int i;
-	bool any = false;
+	const char *src, *dst;
+	bool two, rd;
+	unsigned int j;
 
+	if (composite_reads_only(cl->ev) && !corr_open_readonly(sv))
+		return CM_NOT;
 	if (cl->addr.set) {
 		const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 
@@ -2398,25 +2582,41 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 			return addr_cmp(cl, &a->u.sa, why);
 		return CM_MATCH;
 	}
-	for (i = 0; i < CORR_PATHS; i++) {
-		if (!cl->abs[i] && !cl->path[i])
-			continue;
-		any = true;
-		for (unsigned int j = 0; j < CORR_PATHS; j++) {
-			const struct pyx_sysarg *a = sc_path(sv, j, NULL);
+	if (!cl->abs[0] && !cl->path[0] && !cl->abs[1] && !cl->path[1])
+		return CM_MATCH;
+	if (!sc_path(sv, 0, NULL))
+		return CM_MATCH;
+	two = cl->abs[1] || cl->path[1];
+	src = cl->abs[0];
+	dst = two ? cl->abs[1] : cl->abs[0];
+	rd = corr_open_readonly(sv);
+	for (j = 0; j < CORR_PATHS; j++) {
+		const struct pyx_sysarg *a = sc_path(sv, j, NULL);
+		const char *abs = sp->abs[j];
+		bool ok;
 
-			if (!a || !a->present || a->null)
-				continue;
-			if (cl->abs[i] && sp->abs[j] && corr_path_under(sp->abs[j], cl->abs[i]))
-				return CM_MATCH;
-			if (cl->path[i] && corr_path_under(a->u.path.str, cl->path[i]))
-				return CM_MATCH;
+		if (!a || !a->present || a->null)
+			continue;
+		if (!two)
+			ok = composite_under(abs, src);
+		else if (rd)
+			ok = composite_under(abs, src) || composite_under(abs, dst);
+		else if (sc_kind(sv, SK_OPEN))
+			ok = composite_under(abs, dst);
+		else if (sv->sc == PYX_SC_rename || sv->sc == PYX_SC_renameat ||
+			 sv->sc == PYX_SC_renameat2)
+			ok = composite_under(abs, j ? dst : src);
+		else if (sv->sc == PYX_SC_unlink || sv->sc == PYX_SC_unlinkat ||
+			 sv->sc == PYX_SC_rmdir)
+			ok = composite_under(abs, src);
+		else
+			ok = composite_under(abs, dst);
+		if (!ok) {
+			*why = "path outside the claimed tree";
+			return CM_DIFFER;
 		}
 	}
-	if (!any || !sc_path(sv, 0, NULL))
-		return CM_MATCH;
-	*why = "path outside the claimed tree";
-	return CM_DIFFER;
+	return CM_MATCH;
 }
 
 /*

@@ -286,6 +286,9 @@ bool corr_resolver_pre_shape(const struct pyx_sysview *sv, const struct corr_scp
 bool corr_resolver_pre_event(const struct pyx_event *ev);
 /* An open that only reads (no write access, no create, no truncate). */
 bool corr_open_readonly(const struct pyx_sysview *sv);
+/* An open in the shape sqlite's unix VFS makes (os_unix.c robust_open()): read-only or O_RDWR,
+ * with O_CREAT, O_EXCL, O_NOFOLLOW, O_CLOEXEC, O_LARGEFILE at most, a mode within 0777 */
+bool corr_sqlite_open_shape(const struct pyx_sysview *sv);
 /* An open that gives write access (O_WRONLY or O_RDWR, creat). */
 bool corr_open_writes(const struct pyx_sysview *sv);
 /* An mmap/mprotect with PROT_EXEC. */
