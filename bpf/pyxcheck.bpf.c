@@ -1427,6 +1427,9 @@ static __always_inline bool evasion_wanted(const __u64 *args, const int sc)
 		return (a & PER_READ_IMPLIES_EXEC) && (__u32)a != 0xffffffff;
 	case PYX_SC_shmat:
 		return args[2] & SHM_EXEC_BIT;
+	case PYX_SC_ioctl:
+		/* TIOCSTI only; the kernel takes cmd as an unsigned int, so do its upper bits */
+		return (__u32)args[1] == 0x5412;
 	case PYX_SC_ptrace:
 		/* taking control of a task and writing into it; reading (PEEK*, GETREGS) is not */
 		a = args[0];

@@ -44,7 +44,7 @@ def test_table_matches_kernel_tracepoints():
     if d is None:
         pytest.skip("skipped: tracefs with syscalls:* events is not mounted")
     rows = syscall_table()
-    assert len(rows) == 83
+    assert len(rows) == 84
     for name, nr, args in rows:
         path = f"{d}/events/syscalls/sys_enter_{name}/format"
         if not os.path.exists(path):
