@@ -1427,6 +1427,9 @@ static __always_inline bool evasion_wanted(const __u64 *args, const int sc)
 		return (a & PER_READ_IMPLIES_EXEC) && (__u32)a != 0xffffffff;
 	case PYX_SC_shmat:
 		return args[2] & SHM_EXEC_BIT;
+	case PYX_SC_ioctl:
+		/* TIOCSTI only; the kernel takes cmd as an unsigned int, so do its upper bits */
+		return (__u32)args[1] == 0x5412;
 	case PYX_SC_ptrace:
 		/* taking control of a task and writing into it; reading (PEEK*, GETREGS) is not */
 		a = args[0];
@@ -2797,16 +2800,53 @@ struct {
 	__type(value, struct sc_buf);
 } uring_reqs SEC(".maps");
 
+/* Opcodes newer than a kernel the object may be built on (vmlinux.h is the build machine's):
+ * their uapi numbers, which never change, and the requests' structs as local flavors that CO-RE
+ * matches by the name before "___" (io_uring/truncate.c, io_uring/net.c). Each access to them is
+ * guarded by bpf_core_type_exists(): on a kernel without the opcode the reads are never walked,
+ * and no such request is ever submitted there anyway. */
+#define PYX_IORING_OP_FTRUNCATE 55 /* 6.9 */
+#define PYX_IORING_OP_BIND 56      /* 6.11 */
+#define PYX_IORING_OP_LISTEN 57    /* 6.11 */
+#define PYX_URING_OPS 64           /* the table's size: more than any opcode traced */
+
+struct io_ftrunc___pyx {
+	struct file *file;
+	loff_t len;
+} __attribute__((preserve_access_index));
+
+struct io_bind___pyx {
+	struct file *file;
+	int addr_len;
+} __attribute__((preserve_access_index));
+
+struct io_listen___pyx {
+	struct file *file;
+	int backlog;
+} __attribute__((preserve_access_index));
+
 /* io_uring opcode -> row + 1 (0: not traced). A table where a switch was: each of the switch's
  * rows went on as a constant that the verifier walked the whole of uring_submit() with, once
  * per row. */
-static const __u8 uring_sc_of[IORING_OP_LAST] = {
-	[IORING_OP_OPENAT] = PYX_SC_openat + 1,     [IORING_OP_OPENAT2] = PYX_SC_openat2 + 1,
-	[IORING_OP_UNLINKAT] = PYX_SC_unlinkat + 1, [IORING_OP_RENAMEAT] = PYX_SC_renameat2 + 1,
-	[IORING_OP_MKDIRAT] = PYX_SC_mkdirat + 1,   [IORING_OP_SYMLINKAT] = PYX_SC_symlinkat + 1,
-	[IORING_OP_LINKAT] = PYX_SC_linkat + 1,     [IORING_OP_CONNECT] = PYX_SC_connect + 1,
-	[IORING_OP_SEND] = PYX_SC_sendto + 1,       [IORING_OP_SEND_ZC] = PYX_SC_sendto + 1,
-	[IORING_OP_SENDMSG] = PYX_SC_sendmsg + 1,   [IORING_OP_SENDMSG_ZC] = PYX_SC_sendmsg + 1,
+static const __u8 uring_sc_of[PYX_URING_OPS] = {
+	[IORING_OP_OPENAT] = PYX_SC_openat + 1,
+	[IORING_OP_OPENAT2] = PYX_SC_openat2 + 1,
+	[IORING_OP_UNLINKAT] = PYX_SC_unlinkat + 1,
+	[IORING_OP_RENAMEAT] = PYX_SC_renameat2 + 1,
+	[IORING_OP_MKDIRAT] = PYX_SC_mkdirat + 1,
+	[IORING_OP_SYMLINKAT] = PYX_SC_symlinkat + 1,
+	[IORING_OP_LINKAT] = PYX_SC_linkat + 1,
+	[IORING_OP_CONNECT] = PYX_SC_connect + 1,
+	[IORING_OP_SEND] = PYX_SC_sendto + 1,
+	[IORING_OP_SEND_ZC] = PYX_SC_sendto + 1,
+	[IORING_OP_SENDMSG] = PYX_SC_sendmsg + 1,
+	[IORING_OP_SENDMSG_ZC] = PYX_SC_sendmsg + 1,
+	[IORING_OP_SETXATTR] = PYX_SC_setxattr + 1,
+	[IORING_OP_FSETXATTR] = PYX_SC_fsetxattr + 1,
+	[IORING_OP_SOCKET] = PYX_SC_socket + 1,
+	[PYX_IORING_OP_FTRUNCATE] = PYX_SC_ftruncate + 1,
+	[PYX_IORING_OP_BIND] = PYX_SC_bind + 1,
+	[PYX_IORING_OP_LISTEN] = PYX_SC_listen + 1,
 };
 
 /* The row of opcode op + 1, 0 when it is not traced. */
@@ -2816,7 +2856,7 @@ static __always_inline __u64 uring_row(__u8 op)
 
 	/* 64-bit: as in send_size() */
 	asm volatile("" : "+r"(at));
-	if (at >= IORING_OP_LAST)
+	if (at >= PYX_URING_OPS)
 		return 0;
 	return uring_sc_of[at];
 }
@@ -2867,6 +2907,58 @@ static __always_inline __u32 copy_kbytes(struct sc_buf *b, int i, __u32 off, con
 	return off + len;
 }
 
+/*
+ * Where an IORING_OP_BIND request keeps the kernel's copy of its sockaddr (the prep keeps no user
+ * pointer): at the start of its async data, a bare struct sockaddr_storage, or in the addr field
+ * of a struct io_async_msghdr there. Kernels differ, and not by anything their BTF shows: the
+ * move to the bare sockaddr (upstream "io_uring/net: Avoid msghdr on op_connect/op_bind async
+ * data") was backported within stable series, types unchanged. So the monitor asks the kernel
+ * once at start: it binds a socket of its own through a ring of its own, to the sockaddr below,
+ * with uring_calib_tgid set to its tgid, and uring_calibrate() looks for those bytes at both
+ * places (user/monitor/capture_loader.c calibrate_uring_bind()). 0: not known (the address is
+ * not read), 1: at the start, 2: in io_async_msghdr.addr.
+ */
+volatile __u32 uring_calib_tgid;
+volatile __u32 uring_bind_at;
+/* AF_INET, port 0, 127.0.0.1: the first 8 bytes as a little-endian word. Never a kernel pointer
+ * or 0, which io_async_msghdr starts with (its iou_vec's pointer). */
+#define PYX_URING_CALIB_WORD 0x0100007f00000002ULL
+
+static __always_inline void uring_calibrate(struct io_kiocb *req, __u8 op)
+{
+	struct io_async_msghdr *io;
+	__u64 w = 0;
+
+	if (op != PYX_IORING_OP_BIND || !bpf_core_type_exists(struct io_bind___pyx))
+		return;
+	io = BPF_CORE_READ(req, async_data);
+	if (!io)
+		return;
+	if (!bpf_probe_read_kernel(&w, sizeof(w), io) && w == PYX_URING_CALIB_WORD) {
+		uring_bind_at = 1;
+		return;
+	}
+	w = 0;
+	if (!bpf_probe_read_kernel(&w, sizeof(w), &io->addr) && w == PYX_URING_CALIB_WORD)
+		uring_bind_at = 2;
+}
+
+/* The sockaddr of a BIND request as data of argument 1, len bytes of the kernel's copy; read only
+ * where the calibration found it. */
+static __always_inline __u32 uring_bind_addr(struct sc_buf *b, __u32 off, struct io_kiocb *req,
+					     int len)
+{
+	struct io_async_msghdr *io = BPF_CORE_READ(req, async_data);
+	__u32 at = uring_bind_at;
+
+	if (!io || !at || at > 2 || len < 0) {
+		b->rec.data[1].flags = PYX_DF_FAULT;
+		return off;
+	}
+	return copy_kbytes(b, 1, off, at == 1 ? (void *)io : (void *)&io->addr, len,
+			   PYX_SC_SOCKADDR_MAX);
+}
+
 /* renameat2() and linkat() take (olddfd, oldname, newdfd, newname, flags), which io_rename and
  * io_link hold under the same names: one body for both, a macro because CO-RE relocates each
  * field against its own struct. The tail offset after both paths. */
@@ -2894,6 +2986,12 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 	struct io_link *ln = (void *)req; /* SYMLINKAT and LINKAT */
 	struct io_connect *cn = (void *)req;
 	struct io_sr_msg *sr = (void *)req;
+	struct io_xattr *xa = (void *)req; /* SETXATTR and FSETXATTR */
+	struct io_socket *so = (void *)req;
+	struct io_ftrunc___pyx *ft = (void *)req;
+	struct io_bind___pyx *bd = (void *)req;
+	struct io_listen___pyx *ls = (void *)req;
+	struct xattr_name *xn;
 	int fd = BPF_CORE_READ(req, cqe.fd), len = 0;
 	__u32 off = 0;
 
@@ -2970,6 +3068,51 @@ static __always_inline __u32 uring_fill(struct sc_buf *b, int sc, __u8 op, struc
 					 PYX_SC_SOCKADDR_MAX);
 		}
 		break;
+	case PYX_SC_setxattr:
+	case PYX_SC_fsetxattr:
+		/* setxattr(path, name, value, size, flags), fsetxattr(fd, ...): the prep copied the
+		 * path (SETXATTR: sqe->addr3, looked up from the cwd, symlinks followed) and the name
+		 * (a struct xattr_name, 256 bytes, NUL-terminated); the name's user pointer is not
+		 * kept, so args[1] is 0 and the name is the kernel's copy. The value stays a pointer,
+		 * as for the syscalls. */
+		if (sc == PYX_SC_setxattr) {
+			a[0] = (__u64)BPF_CORE_READ(xa, filename, uptr);
+			off = copy_kstr(b, 0, off, BPF_CORE_READ(xa, filename, name));
+		} else {
+			a[0] = fd;
+		}
+		xn = BPF_CORE_READ(xa, ctx.kname);
+		off = copy_kstr(b, 1, off, xn ? xn->name : NULL);
+		a[2] = (__u64)BPF_CORE_READ(xa, ctx.cvalue);
+		a[3] = BPF_CORE_READ(xa, ctx.size);
+		a[4] = BPF_CORE_READ(xa, ctx.flags);
+		break;
+	case PYX_SC_socket:
+		/* the type with its SOCK_NONBLOCK/SOCK_CLOEXEC, as socket(2) takes it */
+		a[0] = BPF_CORE_READ(so, domain);
+		a[1] = BPF_CORE_READ(so, type);
+		a[2] = BPF_CORE_READ(so, protocol);
+		break;
+	case PYX_SC_ftruncate:
+		a[0] = fd;
+		if (bpf_core_type_exists(struct io_ftrunc___pyx))
+			a[1] = BPF_CORE_READ(ft, len);
+		break;
+	case PYX_SC_bind:
+		/* The prep copied the sockaddr (sqe->addr, addr2 bytes) into the request's async data
+		 * and kept no user pointer: args[1] is 0, the address the kernel's copy. */
+		a[0] = fd;
+		if (bpf_core_type_exists(struct io_bind___pyx)) {
+			len = BPF_CORE_READ(bd, addr_len);
+			a[2] = len;
+			off = uring_bind_addr(b, off, req, len);
+		}
+		break;
+	case PYX_SC_listen:
+		a[0] = fd;
+		if (bpf_core_type_exists(struct io_listen___pyx))
+			a[1] = BPF_CORE_READ(ls, backlog);
+		break;
 	default:
 		break;
 	}
@@ -3016,8 +3159,11 @@ int uring_submit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 *busy;
 	int sc, i;
 
-	if (!is_monitored(bpf_get_current_pid_tgid() >> 32))
+	if (!is_monitored(bpf_get_current_pid_tgid() >> 32)) {
+		if (uring_calib_tgid && uring_calib_tgid == bpf_get_current_pid_tgid() >> 32)
+			uring_calibrate(req, op);
 		return 0;
+	}
 	row = uring_row(op);
 	if (!row || row > PYX_SC__COUNT)
 		return 0;

@@ -250,6 +250,9 @@ enum pyx_retk {
  * (security.capability, security.ima, a SELinux label): os.removexattr makes the first three.
  * Sent at entry like the evasion rows. The times pointers are shown as pointers (NULL: now);
  * setxattrat's value, size and flags are behind its struct xattr_args pointer, shown as one too.
+ * ioctl is traced for one request only, TIOCSTI (a byte pushed into a terminal's input as if
+ * typed there: commands run in the shell that owns it), filtered at entry by the BPF side as the
+ * evasion rows are (every other ioctl makes no record); fcntl.ioctl is its audit event.
  */
 /* clang-format off */
 #define PYX_SYSCALLS_OTHER_DOORS(X)                                                                  \
@@ -264,7 +267,8 @@ enum pyx_retk {
 	X(lremovexattr, 198, INT, PATH, pathname, STR, name, NONE, _, NONE, _, NONE, _, NONE, _)   \
 	X(fremovexattr, 199, INT, FD, fd, STR, name, NONE, _, NONE, _, NONE, _, NONE, _)           \
 	X(removexattrat, 466, INT, DIRFD, dfd, PATH, pathname, AT_FLAGS, at_flags, STR, name,      \
-	  NONE, _, NONE, _)
+	  NONE, _, NONE, _)                                                                        \
+	X(ioctl, 16, INT, FD, fd, HEX, cmd, PTR, arg, NONE, _, NONE, _, NONE, _)
 /* clang-format on */
 
 /* Syscalls a kernel may lack (newer than the oldest kernel with BTF and ring buffers, 5.8;
@@ -283,7 +287,7 @@ enum pyx_retk {
 	X(shmat) X(sendmmsg) X(tkill) X(rt_sigqueueinfo) X(rt_tgsigqueueinfo)                     \
 	X(pidfd_send_signal) X(ptrace) X(process_vm_writev) X(mknodat) X(mknod) X(setxattr)      \
 	X(lsetxattr) X(fsetxattr) X(utime) X(utimes) X(futimesat) X(setrlimit) X(setxattrat)     \
-	X(removexattr) X(lremovexattr) X(fremovexattr) X(removexattrat)
+	X(removexattr) X(lremovexattr) X(fremovexattr) X(removexattrat) X(ioctl)
 /* clang-format on */
 
 /* clang-format off */

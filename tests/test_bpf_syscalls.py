@@ -325,12 +325,12 @@ def test_programs_loaded_while_attached_and_gone_after(mode):
         ours = {int(x) for x in open(ids_file).read().split()}
         seen = {p["id"]: p.get("name", "") for p in json.load(open(seen_file))}
     # the syscall programs: tp_sys_enter + tp_sys_exit where the kernel takes them, else 56
-    # syscalls x 2 + 27 entry-only syscalls; then 3 sched + 1 audit (every category, told apart by
+    # syscalls x 2 + 28 entry-only syscalls; then 3 sched + 1 audit (every category, told apart by
     # the USDT cookie) + 1 lifecycle (hook_start and hook_stop, also by the cookie) + 2 io_uring
     # (issue 8, when the kernel has io_uring:* tracepoints)
     shared = mode == "shared" and arg_ctx_kernel()
     uring = 2 if os.path.isdir("/sys/kernel/tracing/events/io_uring") else 0
-    assert len(ours) == (2 if shared else 56 * 2 + 27) + 3 + 1 + 1 + uring
+    assert len(ours) == (2 if shared else 56 * 2 + 28) + 3 + 1 + 1 + uring
     assert ours <= set(seen)
     names = {seen[i] for i in ours}
     sc_names = {"tp_sys_enter", "tp_sys_exit"} if shared else {"enter_openat", "exit_openat"}

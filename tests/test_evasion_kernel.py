@@ -138,6 +138,84 @@ def test_io_uring_file_ops_control_with_audited_api_gives_no_alarm(tmp_path):
                       "os.symlink": "matched"}
 
 
+@needs_root_bpf
+def test_io_uring_attr_ops_are_reported_like_their_syscalls(tmp_path):
+    """SETXATTR and FSETXATTR (5.19), FTRUNCATE (6.9): records of setxattr, fsetxattr and
+    ftruncate with the path and the xattr names from the kernel's copies, unaudited on the
+    submitting thread whatever the name (an io_uring request always is)."""
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--attrops", tmp_path=tmp_path)
+    if not os.path.isdir("/sys/kernel/tracing/events/io_uring"):
+        pytest.skip("skipped: this kernel has no io_uring:* tracepoints")
+    alarms = findings(recs)
+    assert all(r["type"] == "syscall" and r["verdict"] == "unaudited" for r in alarms), alarms
+    assert [r["syscall"] for r in alarms] == ["io_uring_setup", "setxattr", "fsetxattr",
+                                              "ftruncate"]
+    assert all(r["pid"] == out["tid"] and r["tid"] == out["tid"] for r in alarms)
+    setup, sx, fsx, ft = alarms
+    assert setup["ret"] == out["ring_fd"] and "via" not in setup
+    for r, name in ((sx, "SETXATTR"), (fsx, "FSETXATTR"), (ft, "FTRUNCATE")):
+        assert r["via"] == "io_uring" and r["op"] == "IORING_OP_" + name
+        assert r["why"] == "done through io_uring, which no audit event covers"
+        # a row sent at entry as a syscall; as a request, with its completion's result
+        assert r["ret"] == 0 and "result_known" not in r and "at_entry" not in r
+    assert sx["args"] == {"pathname": out["path"], "name": "user.pyx_path",
+                          "value": hex(out["values"][0]), "size": 7, "flags": "0"}
+    assert fsx["args"] == {"fd": out["fd"], "name": "user.pyx_fd",
+                           "value": hex(out["values"][1]), "size": 5, "flags": "0"}
+    assert ft["args"] == {"fd": out["fd"], "length": 3}
+
+
+@needs_root_bpf
+def test_io_uring_attr_ops_control_with_audited_api_gives_no_alarm(tmp_path):
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--attrops", "--audited",
+                           tmp_path=tmp_path)
+    assert findings(recs) == []
+    assert [r for r in recs if r.get("via")] == []
+    events = [(r["event"], r["verdict"]) for r in recs if r["type"] == "audit"
+              and r["event"] in ("os.setxattr", "os.truncate")]
+    assert events == [("os.setxattr", "matched"), ("os.setxattr", "matched"),
+                      ("os.truncate", "matched")]
+
+
+@needs_root_bpf
+def test_io_uring_net_ops_are_reported_like_their_syscalls(tmp_path):
+    """SOCKET (5.19), BIND and LISTEN (6.11): records of socket, bind and listen; bind's sockaddr
+    is the kernel's copy (the prep keeps no user pointer), found where the monitor's own BIND at
+    start showed this kernel keeps it."""
+    recs, out, err = monitor(EVASION / "iouring_ops.py", "--netops", tmp_path=tmp_path)
+    if not os.path.isdir("/sys/kernel/tracing/events/io_uring"):
+        pytest.skip("skipped: this kernel has no io_uring:* tracepoints")
+    alarms = findings(recs)
+    assert all(r["type"] == "syscall" and r["verdict"] == "unaudited" for r in alarms), alarms
+    assert [r["syscall"] for r in alarms] == ["io_uring_setup", "socket", "bind", "listen"]
+    assert all(r["pid"] == out["tid"] and r["tid"] == out["tid"] for r in alarms)
+    setup, so, bd, ls = alarms
+    assert setup["ret"] == out["ring_fd"] and "via" not in setup
+    for r, name in ((so, "SOCKET"), (bd, "BIND"), (ls, "LISTEN")):
+        assert r["via"] == "io_uring" and r["op"] == "IORING_OP_" + name
+        assert r["why"] == "done through io_uring, which no audit event covers"
+        assert "result_known" not in r
+    assert so["args"] == {"family": "AF_INET", "type": "SOCK_STREAM|SOCK_CLOEXEC",
+                          "protocol": 0}
+    assert so["ret"] == out["socket"]
+    assert bd["args"] == {"fd": out["socket"], "umyaddr": {"family": "AF_INET",
+                                                           "addr": "127.0.0.1", "port": 0},
+                          "addrlen": 16}
+    assert bd["ret"] == 0 == out["bind"]
+    assert ls["args"] == {"fd": out["socket"], "backlog": 4} and ls["ret"] == 0
+
+
+@needs_root_bpf
+def test_io_uring_net_ops_control_with_audited_api_gives_no_alarm(tmp_path):
+    recs, out, _ = monitor(EVASION / "iouring_ops.py", "--netops", "--audited",
+                           tmp_path=tmp_path)
+    assert findings(recs) == []
+    assert [r for r in recs if r.get("via")] == []
+    events = {r["event"]: r["verdict"] for r in recs if r["type"] == "audit"
+              and r["event"] in ("socket.__new__", "socket.bind")}
+    assert events == {"socket.__new__": "matched", "socket.bind": "matched"}
+
+
 # ---- execveat completed from sched_process_exec; fileless exec ----
 
 

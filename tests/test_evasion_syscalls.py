@@ -274,6 +274,20 @@ def test_packet_and_raw_sockets(tmp_path):
         ("socket", {"family": "AF_INET", "type": "SOCK_RAW", "protocol": 1})]
 
 
+@needs_root_bpf
+@pytest.mark.parametrize("probes", [(), ("--syscall-probes", "per-syscall")])
+def test_tiocsti_terminal_input_injection(tmp_path, probes):
+    """ioctl(TIOCSTI) pushes input into a terminal as if typed there. Traced for that request
+    only (filtered at entry: TIOCGWINSZ makes no record), by the raw and the per-syscall
+    tracepoints; a request with its upper 32 bits set is still TIOCSTI to the kernel."""
+    recs, who, _ = monitor(tmp_path, "tiocsti", probes=probes)
+    args = {"fd": who["fd"], "cmd": "0x5412", "arg": hex(who["arg"])}
+    assert flagged(recs, who) == [("ioctl", args), ("ioctl", args | {"cmd": "0x100005412"})]
+    assert [r for r in recs if r.get("syscall") == "ioctl" and r["args"]["cmd"] != "0x5412"
+            and r["args"]["cmd"] != "0x100005412"] == []
+    entry_only(recs, "ioctl")
+
+
 AUDITED = {
     "fchmodat2": ("os.chmod", {"chmod", "fchmodat", "fchmodat2"}),
     "pkey_mprotect": ("mmap.__new__", {"mmap"}),
@@ -292,6 +306,7 @@ AUDITED = {
     "removexattr": ("os.removexattr", {"removexattr", "lremovexattr", "fremovexattr"}),
     "acl": ("os.setxattr", {"setxattr"}),
     "clone_ns": ("os.fork", {"clone", "clone3"}),
+    "tiocsti": ("fcntl.ioctl", {"ioctl"}),
 }
 
 

@@ -452,6 +452,25 @@ static void test_evasion_rows(void)
 	entry_begin(&b, PYX_SC_fsetxattr);
 	put_data(&b, 0, 1, "user.x\0y", 9, 0, 0); /* a NUL inside the string */
 	CHECK(dec(&b, &v) == -EINVAL);
+	/* an io_uring FSETXATTR: a record of an entry-only row sent at its completion, with its
+	 * result and latency; never with the entry flag */
+	sc_begin(&b, PYX_SC_fsetxattr);
+	b.rec.hdr.flags = PYX_SCF_IO_URING, b.rec.op = 41, b.rec.ret = -95;
+	put_data(&b, 0, 1, "security.x", 11, 0, 0);
+	CHECK(dec(&b, &v) == 0 && v.io_uring && !v.at_entry && v.ret == -95 && v.latency_ns > 0 &&
+	      !strcmp(v.args[1].u.path.str, "security.x"));
+	CHECK(!strcmp(pyx_uring_op_name(v.uring_op), "IORING_OP_FSETXATTR"));
+	b.rec.hdr.flags = PYX_SCF_IO_URING | PYX_SCF_ENTRY;
+	CHECK(dec(&b, &v) == -EINVAL);
+	b.rec.hdr.flags = PYX_SCF_IO_URING | PYX_SCF_NO_RESULT, b.rec.ret = 0;
+	b.rec.hdr.ts_ns = b.rec.enter_ns;
+	CHECK(dec(&b, &v) == 0 && v.no_result && !v.at_entry);
+	CHECK(!strcmp(pyx_uring_op_name(42), "IORING_OP_SETXATTR") &&
+	      !strcmp(pyx_uring_op_name(45), "IORING_OP_SOCKET") &&
+	      !strcmp(pyx_uring_op_name(55), "IORING_OP_FTRUNCATE") &&
+	      !strcmp(pyx_uring_op_name(56), "IORING_OP_BIND") &&
+	      !strcmp(pyx_uring_op_name(57), "IORING_OP_LISTEN") && !pyx_uring_op_name(58) &&
+	      !pyx_uring_op_name(43));
 
 	entry_begin(&b, PYX_SC_mknodat);
 	b.rec.args[0] = (uint64_t)-100, b.rec.args[2] = 0020000 | 0666, b.rec.args[3] = 0x103;

@@ -553,8 +553,8 @@ static cmp_fn cmp_none, cmp_open_path, cmp_open_flags, cmp_dir_open, cmp_removes
 	cmp_removes_dir, cmp_subject, cmp_subject_swapped, cmp_subject_or_dirfd, cmp_path2,
 	cmp_link_text, cmp_pgid, cmp_sock, cmp_addr, cmp_hostname, cmp_num_mode, cmp_num_uid,
 	cmp_num_gid, cmp_num_len, cmp_num_offset, cmp_num_fd, cmp_num_pid, cmp_num_sig,
-	cmp_num_resource, cmp_num_family, cmp_num_type, cmp_nscd_socket, cmp_map_file, cmp_map_len,
-	cmp_own_tgid, cmp_syslog_shape, cmp_ptmx_shape;
+	cmp_num_resource, cmp_num_family, cmp_num_type, cmp_num_request, cmp_nscd_socket,
+	cmp_map_file, cmp_map_len, cmp_own_tgid, cmp_syslog_shape, cmp_ptmx_shape;
 
 #define CORR_EV_ARGS 5
 #define CORR_EV_CMPS 4
@@ -2210,6 +2210,7 @@ NUM_CMP(sig, SIG)
 NUM_CMP(resource, RESOURCE)
 NUM_CMP(family, FAMILY)
 NUM_CMP(type, TYPE)
+NUM_CMP(request, REQUEST)
 
 /*
  * glibc nscd/nscd_helper.c open_socket(): a passwd/group/hosts lookup first tries nscd on a

@@ -36,6 +36,13 @@ static const bool sc_entry_only[PYX_SC__COUNT] = {
 #undef PYX_SC_ENTRY
 };
 
+/* Is a record of row sc with these header flags one sent at entry? Not an io_uring request's:
+ * it is sent at its completion whatever its row (sc < PYX_SC__COUNT, checked before). */
+static inline bool sc_entry_only_at(unsigned int sc, unsigned int flags)
+{
+	return sc_entry_only[sc] && !(flags & PYX_SCF_IO_URING);
+}
+
 static const struct sc_row sc_rows[PYX_SC__COUNT] = {
 #define PYX_SC_ROW(name, nr, rk, k0, a0, k1, a1, k2, a2, k3, a3, k4, a4, k5, a5)                   \
 	[PYX_SC_##name] = { #name,                                                                 \
@@ -420,9 +427,10 @@ int pyx_sysrec_decode(const void *rec, size_t size, struct pyx_sysview *out)
 		return -EINVAL;
 	if (r->sc >= PYX_SC__COUNT)
 		return -EINVAL;
-	/* Exactly the entry-only rows are sent at entry, with nothing known of the exit. */
-	if (!!(flags & PYX_SCF_ENTRY) != sc_entry_only[r->sc] ||
-	    (sc_entry_only[r->sc] && (r->ret || r->hdr.ts_ns != r->enter_ns)))
+	/* Exactly the entry-only rows are sent at entry, with nothing known of the exit; an
+	 * io_uring request of such a row (SETXATTR, FSETXATTR) has its completion's result. */
+	if (!!(flags & PYX_SCF_ENTRY) != sc_entry_only_at(r->sc, flags) ||
+	    (sc_entry_only_at(r->sc, flags) && (r->ret || r->hdr.ts_ns != r->enter_ns)))
 		return -EINVAL;
 	row = &sc_rows[r->sc];
 	if ((int)r->nr != row->nr || r->hdr.ts_ns < r->enter_ns)
@@ -540,7 +548,7 @@ const struct pyx_sysview *pyx_sysrec_view(const void *rec, size_t size)
 	if (sv_last.size == size && sv_last.ok && sv_same_but_times(sv_last.rec, rec, size) &&
 	    (r->ret < 0) == (((const struct pyx_rec_syscall *)sv_last.rec)->ret < 0) &&
 	    r->hdr.ts_ns >= r->enter_ns &&
-	    !(sc_entry_only[r->sc] && (r->ret || r->hdr.ts_ns != r->enter_ns))) {
+	    !(sc_entry_only_at(r->sc, r->hdr.flags) && (r->ret || r->hdr.ts_ns != r->enter_ns))) {
 		struct pyx_rec_syscall *k = sv_last.rec;
 		struct pyx_sysview *v = &sv_last.view;
 
@@ -752,12 +760,15 @@ const char *pyx_uring_op_name(unsigned int op)
 {
 	/* The uapi numbers (linux/io_uring.h), only the opcodes the BPF side reports. */
 	static const char *const names[] = {
-		[9] = "IORING_OP_SENDMSG",    [16] = "IORING_OP_CONNECT",
-		[18] = "IORING_OP_OPENAT",    [26] = "IORING_OP_SEND",
-		[28] = "IORING_OP_OPENAT2",   [35] = "IORING_OP_RENAMEAT",
-		[36] = "IORING_OP_UNLINKAT",  [37] = "IORING_OP_MKDIRAT",
-		[38] = "IORING_OP_SYMLINKAT", [39] = "IORING_OP_LINKAT",
-		[47] = "IORING_OP_SEND_ZC",   [48] = "IORING_OP_SENDMSG_ZC",
+		[9] = "IORING_OP_SENDMSG",     [16] = "IORING_OP_CONNECT",
+		[18] = "IORING_OP_OPENAT",     [26] = "IORING_OP_SEND",
+		[28] = "IORING_OP_OPENAT2",    [35] = "IORING_OP_RENAMEAT",
+		[36] = "IORING_OP_UNLINKAT",   [37] = "IORING_OP_MKDIRAT",
+		[38] = "IORING_OP_SYMLINKAT",  [39] = "IORING_OP_LINKAT",
+		[41] = "IORING_OP_FSETXATTR",  [42] = "IORING_OP_SETXATTR",
+		[45] = "IORING_OP_SOCKET",     [47] = "IORING_OP_SEND_ZC",
+		[48] = "IORING_OP_SENDMSG_ZC", [55] = "IORING_OP_FTRUNCATE",
+		[56] = "IORING_OP_BIND",       [57] = "IORING_OP_LISTEN",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : NULL;

@@ -10,6 +10,10 @@ socket.send, os.unlink): the control case, which must give no alarm.
 --skip-cqe submits the UNLINKAT with IOSQE_CQE_SKIP_SUCCESS: a success posts no completion.
 --fileops does other file operations instead: MKDIRAT, RENAMEAT, LINKAT, SYMLINKAT (with
 --audited: os.mkdir, os.rename, os.link, os.symlink).
+--attrops sets two xattrs and cuts a file: SETXATTR, FSETXATTR, FTRUNCATE (with --audited:
+os.setxattr of the path and of the fd, os.ftruncate).
+--netops makes a listening socket: SOCKET, BIND, LISTEN (with --audited: socket.socket,
+socket.bind, socket.listen).
 Prints one JSON line: the thread id, the file path, the listener's port and each result.
 """
 import ctypes
@@ -24,6 +28,8 @@ import time
 NR_IO_URING_SETUP, NR_IO_URING_ENTER = 425, 426
 IORING_OP_CONNECT, IORING_OP_OPENAT, IORING_OP_SEND, IORING_OP_UNLINKAT = 16, 18, 26, 36
 IORING_OP_RENAMEAT, IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_LINKAT = 35, 37, 38, 39
+IORING_OP_FSETXATTR, IORING_OP_SETXATTR, IORING_OP_SOCKET = 41, 42, 45
+IORING_OP_FTRUNCATE, IORING_OP_BIND, IORING_OP_LISTEN = 55, 56, 57
 IORING_OFF_SQ_RING, IORING_OFF_CQ_RING, IORING_OFF_SQES = 0, 0x8000000, 0x10000000
 IORING_ENTER_GETEVENTS = 1
 IOSQE_CQE_SKIP_SUCCESS = 1 << 6
@@ -153,11 +159,85 @@ def fileops(work, audited):
     print(json.dumps(out))
 
 
+def attrops(work, audited):
+    path = os.path.join(work, "uring_attr.txt")
+    with open(path, "w") as f:  # audited: not what is tested
+        f.write("0123456789")
+    fd = os.open(path, os.O_RDWR)  # audited too
+    out = {"tid": threading.get_native_id(), "path": path, "fd": fd}
+    if audited:
+        os.setxattr(path, "user.pyx_path", b"by path")
+        os.setxattr(fd, "user.pyx_fd", b"by fd")
+        os.ftruncate(fd, 3)
+        out.update(setxattr=0, fsetxattr=0, ftruncate=0)
+    else:
+        ring = Ring()
+        cpath = ctypes.create_string_buffer(path.encode())
+        names = [ctypes.create_string_buffer(n) for n in (b"user.pyx_path", b"user.pyx_fd")]
+        values = [ctypes.create_string_buffer(v, len(v)) for v in (b"by path", b"by fd")]
+        # SETXATTR: addr the name, addr2 (off) the value, len its size, addr3 the path,
+        # op_flags the XATTR_* flags; FSETXATTR the same on sqe->fd, without addr3
+        out["setxattr"] = ring.run(opcode=IORING_OP_SETXATTR, addr=ctypes.addressof(names[0]),
+                                   off=ctypes.addressof(values[0]), len=7,
+                                   addr3=ctypes.addressof(cpath))
+        out["fsetxattr"] = ring.run(opcode=IORING_OP_FSETXATTR, fd=fd,
+                                    addr=ctypes.addressof(names[1]),
+                                    off=ctypes.addressof(values[1]), len=5)
+        # FTRUNCATE: the length in sqe->off
+        out["ftruncate"] = ring.run(opcode=IORING_OP_FTRUNCATE, fd=fd, off=3)
+        out["ring_fd"] = ring.fd
+        out["values"] = [ctypes.addressof(v) for v in values]
+    assert os.getxattr(path, "user.pyx_path") == b"by path", out
+    assert os.getxattr(path, "user.pyx_fd") == b"by fd", out
+    assert os.path.getsize(path) == 3, out
+    os.close(fd)
+    os.unlink(path)
+    print(json.dumps(out))
+
+
+def netops(audited):
+    out = {"tid": threading.get_native_id()}
+    if audited:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        s.listen(4)
+        out.update(socket=s.fileno(), bind=0, listen=0)
+        fd = s.fileno()
+    else:
+        ring = Ring()
+        # SOCKET: the domain in sqe->fd, the type in sqe->off, the protocol in sqe->len
+        fd = ring.run(opcode=IORING_OP_SOCKET, fd=socket.AF_INET,
+                      off=socket.SOCK_STREAM | socket.SOCK_CLOEXEC, len=0)
+        assert fd >= 0, os.strerror(-fd)
+        out["socket"] = fd
+        sa = ctypes.create_string_buffer(struct.pack("=HH4s8x", socket.AF_INET, 0,
+                                                     socket.inet_aton("127.0.0.1")), 16)
+        # BIND: the sockaddr in addr, its length in addr2 (off)
+        out["bind"] = ring.run(opcode=IORING_OP_BIND, fd=fd, addr=ctypes.addressof(sa), off=16)
+        # LISTEN: the backlog in sqe->len
+        out["listen"] = ring.run(opcode=IORING_OP_LISTEN, fd=fd, len=4)
+        out["ring_fd"] = ring.fd
+    # where it listens, by a call that is neither traced nor audited
+    name = ctypes.create_string_buffer(16)
+    size = ctypes.c_uint32(16)
+    assert libc.getsockname(fd, name, ctypes.byref(size)) == 0
+    out["port"] = struct.unpack("!H", name.raw[2:4])[0]
+    with socket.create_connection(("127.0.0.1", out["port"])):  # audited: it listens
+        pass
+    print(json.dumps(out))
+
+
 work = sys.argv[1]
 audited = "--audited" in sys.argv
 skip_cqe = "--skip-cqe" in sys.argv
 if "--fileops" in sys.argv:
     fileops(work, audited)
+    sys.exit(0)
+if "--attrops" in sys.argv:
+    attrops(work, audited)
+    sys.exit(0)
+if "--netops" in sys.argv:
+    netops(audited)
     sys.exit(0)
 path = os.path.join(work, "uring_dropped.txt")
 srv = socket.socket()

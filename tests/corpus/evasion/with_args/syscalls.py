@@ -329,6 +329,28 @@ elif tech == "clone_ns":
             os._exit(0)
         assert os.waitpid(child, 0)[1] == 0
         who["child3"] = child
+elif tech == "tiocsti":
+    # a byte pushed into a terminal's input (a pty of our own: root may inject into any tty)
+    import fcntl
+    import termios
+    master, slave = os.openpty()
+    if audited:
+        fcntl.ioctl(slave, termios.TIOCSTI, b"y")
+    else:
+        c = ctypes.c_char(b"x")
+        libc.ioctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p]
+        # another request is not recorded at all: TIOCGWINSZ, then TIOCSTI, its upper bits set
+        # (the kernel takes the request as an unsigned int: still TIOCSTI)
+        ws = ctypes.create_string_buffer(8)
+        assert libc.ioctl(slave, termios.TIOCGWINSZ, ws) == 0, ctypes.get_errno()
+        assert libc.ioctl(slave, termios.TIOCSTI, ctypes.byref(c)) == 0, ctypes.get_errno()
+        assert libc.syscall(ctypes.c_long(16), ctypes.c_long(slave),
+                            ctypes.c_ulong((1 << 32) | termios.TIOCSTI),
+                            ctypes.byref(c)) == 0, ctypes.get_errno()
+        who["arg"] = ctypes.addressof(c)
+    who["fd"] = slave
+    os.close(slave)
+    os.close(master)
 else:
     sys.exit(f"unknown technique {tech}")
 
