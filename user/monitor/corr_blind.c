@@ -100,6 +100,46 @@ void corr_blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysv
 	p->attach_image = image[0] ? strdup(image) : NULL;
 }
 
+/* A CPython 3.8+ (audit hooks: a static build exports PySys_Audit, a shared one needs
+ * libpython3.N, N >= 8), by why corr_elf_is_python() gave. Python 2, 3.6 and 3.7 have no audit
+ * hooks: never hooked, they are blind spots only. */
+static bool audit_capable(const char *why)
+{
+	const char *v;
+	long minor;
+
+	if (!strcmp(why, "exports PySys_Audit"))
+		return true;
+	if (strncmp(why, "needs libpython3.", 17))
+		return false;
+	v = why + 17;
+	minor = strtol(v, NULL, 10);
+	return minor >= 8;
+}
+
+/*
+ * Whether the image is an interpreter whose sensitive acts before its hook starts are judged
+ * (corr_engine.c prehook): the exec record's file is the running image (the same inode as
+ * /proc/PID/exe: a script's interpreter may have exec'd a Python already, bash's exec, and
+ * /proc names that one), a CPython with audit hooks, and the interpreter program itself, named
+ * python* or the file its hooked parent runs (a multiprocessing or sys.executable child), not a
+ * program that embeds libpython (vim) and starts it late or never.
+ */
+static bool hookable_interpreter(struct pyx_corr *c, struct proc *p, const char *image)
+{
+	const struct proc *pp = corr_proc_find(c, p->ppid);
+	const char *base = strrchr(p->exe, '/');
+	struct stat a, b, pa;
+
+	if (p->exe[0] != '/' || stat(image, &a) || stat(p->exe, &b) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino || !audit_capable(p->why))
+		return false;
+	if (!strncmp(base + 1, "python", 6))
+		return true;
+	return pp && pp->hooked && pp->exe && pp->exe[0] == '/' && !stat(pp->exe, &pa) &&
+	       pa.st_dev == a.st_dev && pa.st_ino == a.st_ino;
+}
+
 /* An exec: a Python image (or one without PT_INTERP, which may map one) is a blind-spot suspect
  * until its hook starts. */
 void corr_blind_exec(struct pyx_corr *c, struct proc *p)
@@ -116,12 +156,7 @@ void corr_blind_exec(struct pyx_corr *c, struct proc *p)
 		if (r < 0)
 			r = corr_elf_is_python(p->exe, p->why, sizeof(p->why), &no_interp);
 		if (r > 0) {
-			struct stat a, b;
-
-			/* a script's interpreter may have exec'd a Python already (bash's exec):
-			 * /proc names that one, the record's file this image */
-			p->py_image = p->exe[0] == '/' && !stat(path, &a) && !stat(p->exe, &b) &&
-				      a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+			p->py_image = hookable_interpreter(c, p, path);
 			blind_suspect(c, p, path);
 		} else {
 			p->maps_watch = no_interp;
