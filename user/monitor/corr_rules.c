@@ -253,9 +253,11 @@ static void claim_path(struct corr_claim *cl, unsigned int i, const struct pyx_v
 		return;
 	if (v && !value_none(v))
 		cl->path_unread[i] = true; /* an object */
-	else if (!(cl->cls & CC_COMPOSITE) && cl->ev != PYX_EV_OS_LISTDIR &&
-		 cl->ev != PYX_EV_OS_SCANDIR)
-		cl->path_unread[i] = true; /* None (or absent) where CPython passes a path */
+	else if (cl->ev != PYX_EV_OS_LISTDIR && cl->ev != PYX_EV_OS_SCANDIR)
+		/* None (or absent) where CPython passes a path; a composite's too (os.walk(None)
+		 * and shutil.rmtree(None) raise their event, then fail in os.fspath() before any
+		 * syscall: review, a forged rmtree(None) explained any unlink) */
+		cl->path_unread[i] = true;
 }
 
 /* CPython passes every dir_fd as an int, -1 for the default, AT_FDCWD (posixmodule.c: "Oi",
@@ -361,15 +363,24 @@ static void claim_addr(struct corr_claim *cl, const struct pyx_value *v)
 		return;
 	}
 	if (v->len < 2 || !value_int(&v->items[1], &port)) {
-		unread(cl, CR_ADDR);
+		/* another family's shape (socketmodule.c getsockaddrarg(): AF_CAN, AF_ALG, ...) */
+		a->set = true;
+		a->foreign = true;
 		return;
 	}
 	if (v->len == 2 && value_int(&v->items[0], &groups)) {
-		/* AF_NETLINK (pid, groups): socketmodule.c getsockaddrarg() "II" */
+		/* AF_NETLINK (pid, groups) "II", AF_VSOCK (cid, port) "II", AF_QIPCRTR (node,
+		 * port) "II": socketmodule.c getsockaddrarg() */
 		a->set = true;
 		a->family = AF_NETLINK;
+		a->two_ints = true;
 		a->nl_pid = (uint32_t)groups;
 		a->nl_groups = (uint32_t)port;
+		return;
+	}
+	if (v->len > 2 && value_int(&v->items[0], &groups)) {
+		a->set = true; /* TIPC's ints */
+		a->foreign = true;
 		return;
 	}
 	host = value_bytes(&v->items[0], &n, NULL);
@@ -1745,14 +1756,6 @@ static bool ex_own_write_fd(const struct pyx_sysview *sv, const struct corr_scpa
 }
 
 /*
- * Executable maps by the dynamic loader on glibc's own behalf: an NSS module (nss/nss_module.c
- * module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/hosts lookup;
- * pwd/grp raise no event) and the libraries it needs, mapped by the same thread before its next
- * audit event; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the first
- * pthread_exit(): PyThread_exit_thread() ends every Python thread). Only a file the process
- * opened read-only from a default library directory (corr_sys_lib()).
- */
-/*
  * Whether the process maps path's inode at addr, as the kernel says: the VMA of /proc/PID/maps
  * holding addr, through /proc/PID/map_files (the very inode mapped). 1 yes, 0 no (another file,
  * or nothing mapped there any more), -1 the process is gone or exiting (no maps left), or no
@@ -1784,6 +1787,14 @@ static int maps_file_at(const struct corr_view *v, uint64_t addr, const char *pa
 	return r;
 }
 
+/*
+ * Executable maps by the dynamic loader on glibc's own behalf: an NSS module (nss/nss_module.c
+ * module_load(): __libc_dlopen("libnss_NAME.so.2") on the first passwd/group/hosts lookup;
+ * pwd/grp raise no event) and the libraries it needs, mapped by the same thread before its next
+ * audit event; libgcc_s.so.1 (misc/unwind-link.c __libc_unwind_link_get(), on the first
+ * pthread_exit(): PyThread_exit_thread() ends every Python thread). Only a file the process
+ * opened read-only from a default library directory (corr_sys_lib()).
+ */
 static bool ex_native_lib(const struct pyx_sysview *sv, const struct corr_scpaths *sp,
 			  const struct corr_view *v)
 {
@@ -2371,17 +2382,31 @@ static enum corr_cmp addr_cmp(const struct corr_claim *cl, const struct pyx_sock
 	const struct corr_addr *a = &cl->addr;
 	uint8_t ip[16];
 
+	bool known;
+
 	if (!a->set)
 		return CM_MATCH;
 	*why = "address differs";
-	if (a->family == AF_NETLINK) {
-		uint32_t nl[2];
+	known = sa->family == AF_INET || sa->family == AF_INET6 || sa->family == AF_UNIX ||
+		sa->family == AF_NETLINK;
+	/* a family the monitor does not decode: not compared, but no claim of one names an
+	 * address of the four it does (review: a vsock or CAN claim was read as netlink's or
+	 * not at all) */
+	if (a->foreign || (a->host_is_name && !known))
+		return known ? CM_DIFFER : CM_MATCH;
+	if (a->two_ints) {
+		uint32_t w[2];
 
-		/* struct sockaddr_nl: family, pad, nl_pid, nl_groups */
-		if (sa->family != AF_NETLINK || sa->raw_len < 12)
+		/* sockaddr_nl: family, pad, nl_pid, nl_groups; sockaddr_vm: family, reserved,
+		 * port, cid; sockaddr_qrtr: family, pad, node, port */
+		if (sa->raw_len < 12 || (known && sa->family != AF_NETLINK))
 			return CM_DIFFER;
-		memcpy(nl, sa->raw + 4, sizeof(nl));
-		return nl[0] == a->nl_pid && nl[1] == a->nl_groups ? CM_MATCH : CM_DIFFER;
+		memcpy(w, sa->raw + 4, sizeof(w));
+		if (sa->family == AF_NETLINK || sa->family == 42 /* AF_QIPCRTR */)
+			return w[0] == a->nl_pid && w[1] == a->nl_groups ? CM_MATCH : CM_DIFFER;
+		if (sa->family == 40 /* AF_VSOCK */)
+			return w[1] == a->nl_pid && w[0] == a->nl_groups ? CM_MATCH : CM_DIFFER;
+		return CM_MATCH; /* another family of two ints: not compared */
 	}
 	if (a->family == AF_UNIX) {
 		if (sa->family != AF_UNIX)
@@ -2576,6 +2601,8 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 
 	if (composite_reads_only(cl->ev) && !corr_open_readonly(sv))
 		return CM_NOT;
+	if (cl->path_unread[0] || cl->path_unread[1])
+		return CM_NOT; /* a tree the hook did not read is no tree: nothing is under it */
 	if (cl->addr.set) {
 		const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 

@@ -66,7 +66,13 @@ static inline bool corr_scset_has(const struct corr_scset *s, unsigned int sc)
 struct corr_addr {
 	bool set;
 	int family;                 /* AF_INET/AF_INET6/AF_UNIX/AF_NETLINK, 0 unknown */
-	uint32_t nl_pid, nl_groups; /* AF_NETLINK */
+	uint32_t nl_pid, nl_groups; /* AF_NETLINK (pid, groups), or another family's two ints */
+	/* (int, int): AF_NETLINK's (pid, groups), AF_VSOCK's (cid, port), AF_QIPCRTR's (node, port),
+	 * told apart by the syscall's family */
+	bool two_ints;
+	/* a tuple of another family's shape (AF_CAN ("can0",), AF_ALG ("hash", "sha256"), TIPC's
+	 * ints): not compared, but never an AF_INET/AF_INET6/AF_UNIX/AF_NETLINK address */
+	bool foreign;
 	bool host_is_name;          /* a host name, not an address: only the port is compared */
 	bool any_host;              /* "" : INADDR_ANY */
 	uint8_t ip[16];
