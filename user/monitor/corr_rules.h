@@ -73,8 +73,8 @@ struct corr_addr {
 	/* a tuple of another family's shape (AF_CAN ("can0",), AF_ALG ("hash", "sha256"), TIPC's
 	 * ints): not compared, but never an AF_INET/AF_INET6/AF_UNIX/AF_NETLINK address */
 	bool foreign;
-	bool host_is_name;          /* a host name, not an address: only the port is compared */
-	bool any_host;              /* "" : INADDR_ANY */
+	bool host_is_name; /* a host name, not an address: only the port is compared */
+	bool any_host;     /* "" : INADDR_ANY */
 	uint8_t ip[16];
 	uint16_t port;
 	uint8_t unix_path[108];
