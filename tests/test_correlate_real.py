@@ -19,7 +19,7 @@ from correlate_util import CORPUS, built, judged
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
            "keyboard_interrupt", "mp_shared_memory", "self_signals", "preexec_fn",
-           "bytes_paths", "fexecve", "fileio_path", "resolver", "sqlite_files"]
+           "bytes_paths", "fexecve", "fileio_path", "resolver", "sqlite_files", "killed_children"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -77,6 +77,11 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     # the feature is there: the events were paired with their syscalls
     assert len([x for x in judged(recs) if x["verdict"] == "matched"]) >= 10
+    if name == "killed_children":
+        # the 12 children were started and killed (all by a signal, none by its own exit)
+        kids = [x for x in recs if x["type"] == "process" and x["event"] == "exit"
+                and x.get("signal")]
+        assert len(kids) == 16, _show(kids)
     sc = {x["syscall"] for x in recs if x["type"] == "syscall"}
     if name == "mp_start_methods":
         # sem_open's open/link/unlink and the spawn/forkserver execs were seen, not missed

@@ -250,6 +250,12 @@ struct proc {
 	uint64_t builtin_count;
 	bool builtin_attached;
 	bool exited; /* its exit record came; freed at the next tick (see on_process) */
+	/* Since its exec, not hooked, it made a sensitive syscall other than a loader's map of a
+	 * file it opened read-only, or forked (corr_engine.c unhooked_act()). */
+	bool unhooked_acted;
+	/* Its exit: killed by a signal, not having acted so, with no record lost or throttled
+	 * since its exec: a suspect that is no blind spot (corr_proc.c corr_proc_reap()) */
+	bool killed_quiet;
 };
 
 struct topent {
