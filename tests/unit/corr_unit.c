@@ -3256,7 +3256,13 @@ static void t_mnt(void)
 	/* psm_m is not gone (200's unlink removed another file); psm_n was not learnt */
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_m");
 	sysc(100, 100, PYX_SC_unlink, 0, 0, 0, 0, 0, 0, 0, "/dev/shm/psm_n");
-	/* a chroot: the same */
+	/* a chroot: the same; one on a name that does not exist (os.chroot in test_os, no audit
+	 * event) changes nothing and is not sensitive; one refused on a directory (EPERM) is an
+	 * attempt, flagged, as a failed unshare; neither ends the exemptions */
+	sysc(100, 100, PYX_SC_chroot, -ENOENT, 0, 0, 0, 0, 0, 0, "/nonexistent");
+	sysc(100, 100, PYX_SC_chroot, -ENOTDIR, 0, 0, 0, 0, 0, 0, "/etc/passwd/x");
+	sysc(100, 100, PYX_SC_umount, -ENOENT, 0, 0, 0, 0, 0, 0, "/nonexistent");
+	sysc(100, 100, PYX_SC_chroot, -EPERM, 0, 0, 0, 0, 0, 0, "/srv/root");
 	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
 	sysc(100, 100, PYX_SC_chroot, 0, 0, 0, 0, 0, 0, 0, "/srv/root");
 	sysc(100, 100, PYX_SC_openat, 3, FDCWD, 0, 02, 0, 0, 0, "/dev/ptmx");
@@ -3279,6 +3285,10 @@ static void t_mnt(void)
 	       "S 201 openat unaudited after nothing\n"
 	       "S 100 unlink -\n"
 	       "S 100 unlink unaudited after nothing\n"
+	       "S 100 chroot -\n"
+	       "S 100 chroot -\n"
+	       "S 100 umount -\n"
+	       "S 100 chroot unaudited after nothing\n"
 	       "S 100 openat -\n"
 	       "S 100 chroot unaudited after nothing\n"
 	       "S 100 openat unaudited after nothing\n");
