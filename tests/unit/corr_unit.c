@@ -3459,6 +3459,9 @@ static void t_blind_killed(const char *python)
 		case 608: /* CPython's own probe saw it raise an event: it ran without the hook */
 			pyx_corr_builtin_event(C, pid, "open");
 			break;
+		case 609: /* it execs another program: reported at that exec, as it was */
+			proc(pid, pid, PYX_PROC_EXEC, 0, false, "/bin/true");
+			break;
 		}
 		cur_exit_code = pid == 601 ? 0 : 9; /* SIGKILL */
 		proc(pid, pid, PYX_PROC_EXIT, 0, false, NULL);
@@ -3476,7 +3479,9 @@ static void t_blind_killed(const char *python)
 	       "P 606 2\nS 606 execve -\nS 606 openat -\nS 606 mmap -\nS 606 mmap -\nP 606 3\n"
 	       "P 607 2\nS 607 execve -\nS 607 openat -\nS 607 mmap -\nX\nP 607 3\n"
 	       "P 608 2\nS 608 execve -\nS 608 openat -\nS 608 mmap -\nP 608 3\n"
-	       "P 609 2\nS 609 execve -\nS 609 openat -\nS 609 mmap -\nP 609 3\n"
+	       "P 609 2\nS 609 execve -\nS 609 openat -\nS 609 mmap -\n"
+	       "B 609 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
+	       "P 609 2\nP 609 3\n"
 	       "tick\n"
 	       "B 601 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
 	       "B 602 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"

@@ -1541,6 +1541,12 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_EXEC:
 		if (p->hooked)
 			alert_exec(c, th, &pv);
+		/* a Python without the hook that execs another image within its grace period is a
+		 * blind spot all the same (before, the new image's start cleared it unreported: an
+		 * unhooked python3 -c '...; os.execv(...)' ran unseen); its exe and argv are the old
+		 * image's until the lines below */
+		if (p->py_pending)
+			corr_blind_emit(c, p);
 		/* a new image all the same (spawn_keep); a second exec record: the first one's
 		 * syscall record was lost, and the claim with it (spawn_expire) */
 		if (pv.no_exec_syscall || p->spawn_exec_seen)
