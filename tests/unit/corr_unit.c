@@ -3466,6 +3466,30 @@ static void t_blind_killed(const char *python)
 		cur_exit_code = pid == 601 ? 0 : 9; /* SIGKILL */
 		proc(pid, pid, PYX_PROC_EXIT, 0, false, NULL);
 	}
+	/* a wrapper (env, a #! script's bash) that execs python3 before the monitor reads its
+	 * /proc/PID/exe, which names the Python already: taken for a suspect, it is not reported at
+	 * its exec of that same file (the new image is judged on its own: hooked, 610); its exec
+	 * is an act of the new image, so an unhooked one killed at once is reported (611) */
+	for (pid = 610; pid <= 611; pid++) {
+		char link[700];
+
+		snprintf(link, sizeof(link), "%s/%u", procfs, pid);
+		mkdir(link, 0755);
+		snprintf(link, sizeof(link), "%s/%u/exe", procfs, pid);
+		unlink(link);
+		if (symlink(python, link)) {
+			perror("symlink");
+			exit(1);
+		}
+		proc(pid, pid, PYX_PROC_EXEC, 0, false, "/usr/bin/env");
+		proc(pid, pid, PYX_PROC_EXEC, 0, false, python);
+		sysc(pid, pid, PYX_SC_execve, 0, 0, 0, 0, 0, 0, 0, python, 3u, argv);
+		if (pid == 610)
+			hook_start(pid);
+		cur_exit_code = 9;
+		proc(pid, pid, PYX_PROC_EXIT, 0, false, NULL);
+		unlink(link);
+	}
 	say("tick\n");
 	pyx_corr_tick(C, now + 1);
 	expect("a suspect killed at once",
@@ -3482,6 +3506,8 @@ static void t_blind_killed(const char *python)
 	       "P 609 2\nS 609 execve -\nS 609 openat -\nS 609 mmap -\n"
 	       "B 609 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
 	       "P 609 2\nP 609 3\n"
+	       "P 610 2\nP 610 2\nS 610 execve -\nL 610\nP 610 3\n"
+	       "P 611 2\nP 611 2\nS 611 execve -\nP 611 3\n"
 	       "tick\n"
 	       "B 601 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
 	       "B 602 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
@@ -3490,7 +3516,8 @@ static void t_blind_killed(const char *python)
 	       "B 605 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
 	       "B 606 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
 	       "B 607 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
-	       "B 608 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n");
+	       "B 608 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n"
+	       "B 611 /usr/bin/python3.11 (exports PySys_Audit) python3 -c pass\n");
 }
 
 /* The fake /proc/100/task/100 (syscall, schedstat); NULL removes the file. */

@@ -1472,6 +1472,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	struct pyx_procview pv;
 	struct thread *th, *ct;
 	struct proc *p, *cp;
+	bool carried;
 	unsigned int i;
 	int err;
 
@@ -1544,9 +1545,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		/* a Python without the hook that execs another image within its grace period is a
 		 * blind spot all the same (before, the new image's start cleared it unreported: an
 		 * unhooked python3 -c '...; os.execv(...)' ran unseen); its exe and argv are the old
-		 * image's until the lines below */
-		if (p->py_pending)
-			corr_blind_emit(c, p);
+		 * image's until the lines below. carried: see corr_blind_reexec() */
+		carried = p->py_pending && !corr_blind_reexec(c, p);
 		/* a new image all the same (spawn_keep); a second exec record: the first one's
 		 * syscall record was lost, and the claim with it (spawn_expire) */
 		if (pv.no_exec_syscall || p->spawn_exec_seen)
@@ -1577,7 +1577,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->py_pending = false;
 		p->py_image = false;
 		p->maps_watch = false;
-		p->unhooked_acted = false;
+		p->unhooked_acted = carried;
 		p->killed_quiet = false;
 		free(p->attach_image);
 		p->attach_image = NULL;
