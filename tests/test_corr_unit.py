@@ -19,7 +19,7 @@ def _binary():
 def test_corr_unit(tmp_path):
     r = run([_binary(), str(tmp_path)], timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout == "all 87 checks passed\n"
+    assert r.stdout == "all 88 checks passed\n"
 
 
 def test_corr_unit_no_leaks(tmp_path):
@@ -33,4 +33,4 @@ def test_corr_unit_no_leaks(tmp_path):
     r = run([vg, "-q", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
              "--error-exitcode=9", _binary(), str(tmp_path)], timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout == "all 87 checks passed\n"
+    assert r.stdout == "all 88 checks passed\n"

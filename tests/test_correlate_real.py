@@ -19,7 +19,7 @@ from correlate_util import CORPUS, built, judged
 REAL = CORPUS / "real"
 SCRIPTS = ["os_calls", "tar_data", "mp_start_methods", "http_local", "pytest_suite",
            "keyboard_interrupt", "mp_shared_memory", "self_signals", "preexec_fn",
-           "bytes_paths", "fexecve", "fileio_path", "resolver", "sqlite_files"]
+           "bytes_paths", "fexecve", "fileio_path", "resolver", "sqlite_files", "killed_children"]
 RING = "256M"  # the machine may be loaded: a loss would make verdicts indeterminate
 
 
@@ -77,6 +77,11 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     # the feature is there: the events were paired with their syscalls
     assert len([x for x in judged(recs) if x["verdict"] == "matched"]) >= 10
+    if name == "killed_children":
+        # the 12 children were started and killed (all by a signal, none by its own exit)
+        kids = [x for x in recs if x["type"] == "process" and x["event"] == "exit"
+                and x.get("signal")]
+        assert len(kids) == 16, _show(kids)
     sc = {x["syscall"] for x in recs if x["type"] == "syscall"}
     if name == "mp_start_methods":
         # sem_open's open/link/unlink and the spawn/forkserver execs were seen, not missed
@@ -85,7 +90,9 @@ def test_real_program_gives_no_alarm(name, python, tmp_path):
                and x["args"]["newname"].startswith("/dev/shm/sem.")]
         assert shm and all("verdict" not in x for x in shm)
     if name == "os_calls":
-        assert {"chown", "truncate", "ftruncate"} <= sc
+        assert {"chown", "truncate", "ftruncate", "chroot"} <= sc
+        assert {x["errno"] for x in recs if x["type"] == "syscall" and x["syscall"] == "chroot"} \
+            == {"ENOENT", "ENOTDIR"}
         chown = [x for x in judged(recs) if x["event"] == "os.chown"]
         assert [x["verdict"] for x in chown] == ["matched", "matched"]
         assert [x["args"]["gid"] for x in chown][0] == 4294967295
@@ -484,3 +491,44 @@ def test_uuid1_asks_uuidd_without_an_alarm(tmp_path):
            if not (x.get("syscall") == "openat"
                    and x["args"]["filename"] == "/var/lib/libuuid/clock.txt")]
     assert bad == [], _show(bad)
+
+
+CHROOT_SCRIPT = """
+import os, sys
+d = sys.argv[1]
+for bad in (os.path.join(d, "missing"), "/etc/passwd/x"):  # ENOENT, ENOTDIR: not sensitive
+    try:
+        os.chroot(bad)
+    except OSError:
+        pass
+pid = os.fork()
+if pid == 0:
+    os.setuid(65534)
+    try:
+        os.chroot(d)  # EACCES (the test's directory is 0700) or EPERM: refused, an attempt
+    except PermissionError:
+        os._exit(0)
+    os._exit(1)
+assert os.waitpid(pid, 0)[1] == 0
+pid = os.fork()
+if pid == 0:
+    os.chroot(d)  # done
+    os._exit(0)
+assert os.waitpid(pid, 0)[1] == 0
+"""
+
+
+@needs_root_bpf
+def test_chroot_of_a_missing_directory_is_no_alarm_other_chroots_are(tmp_path):
+    """chroot (no audit event in CPython) of a name that does not exist changes nothing and is
+    not sensitive (path_found); one refused (EACCES, EPERM) and one done stay unaudited."""
+    work = tmp_path / "w"
+    work.mkdir()
+    script = tmp_path / "chroot.py"
+    script.write_text(CHROOT_SCRIPT)
+    r, recs = _monitor([SYSTEM_PYTHON, str(script), str(work)], tmp_path / "o.jsonl")
+    assert r.returncode == 0, r.stderr
+    ch = [(x.get("errno"), x.get("verdict")) for x in recs
+          if x["type"] == "syscall" and x["syscall"] == "chroot"]
+    assert ch == [("ENOENT", None), ("ENOTDIR", None), ("EACCES", "unaudited"),
+                  (None, "unaudited")], ch

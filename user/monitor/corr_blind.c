@@ -37,10 +37,25 @@ void corr_blind_emit(struct pyx_corr *c, struct proc *p)
 	corr_emit(c, &it);
 }
 
+/* The file /proc/PID/exe names now (0, 0: unreadable). */
+static void exe_id(struct pyx_corr *c, struct proc *p, uint64_t *dev, uint64_t *ino)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%u/exe", c->o.procfs ? c->o.procfs : "/proc", p->pid);
+	*dev = *ino = 0;
+	if (!stat(path, &st)) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
+}
+
 /* A Python without the hook so far: it has the grace period to fire hook_start. image is the
  * file to attach CPython's built-in probe to (a /proc link to the very inode it runs). */
 static void blind_suspect(struct pyx_corr *c, struct proc *p, const char *image)
 {
+	exe_id(c, p, &p->susp_dev, &p->susp_ino);
 	p->py_pending = true;
 	p->blind_done = false;
 	p->maps_watch = false;
@@ -138,6 +153,26 @@ static bool hookable_interpreter(struct pyx_corr *c, struct proc *p, const char 
 		return true;
 	return pp && pp->hooked && pp->exe && pp->exe[0] == '/' && !stat(pp->exe, &pa) &&
 	       pa.st_dev == a.st_dev && pa.st_ino == a.st_ino;
+}
+
+/*
+ * An exec record of a process whose previous image is still a suspect (no hook_start since): that
+ * image execs another program, and it is reported now (returns true), unless /proc/PID/exe names
+ * the same file as when the suspect was found: the monitor read it after the process had exec'd
+ * already (env, sh or a wrapper exec'ing python3: the wrapper was taken for the Python it runs),
+ * and the new image is judged on its own. Then the previous image's exec counts as an act of the
+ * new one (returns false, p->unhooked_acted set by the caller): a real Python without the hook
+ * that execs the same interpreter again is never a quiet kill (corr_proc_reap()).
+ */
+bool corr_blind_reexec(struct pyx_corr *c, struct proc *p)
+{
+	uint64_t dev, ino;
+
+	exe_id(c, p, &dev, &ino);
+	if (p->susp_ino && dev == p->susp_dev && ino == p->susp_ino)
+		return false;
+	corr_blind_emit(c, p);
+	return true;
 }
 
 /* An exec: a Python image (or one without PT_INTERP, which may map one) is a blind-spot suspect

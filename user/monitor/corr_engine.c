@@ -1062,6 +1062,29 @@ static bool exec_failed_unread(const struct pyx_sysview *sv)
  * does: anything else (a flagged syscall of another shape too, a record that cannot vouch for
  * its arguments), or one more than a lookup makes (pre: sv is to be held), means that the event
  * that follows is not the one they were made for. */
+/*
+ * What a process that is not hooked did since its exec, for a blind-spot suspect killed before
+ * its hook started (corr_proc.c corr_proc_reap()): any sensitive syscall, or one whose arguments
+ * were rewritten under it, is an act, but for an executable map of a file it opened read-only,
+ * which is what the dynamic loader does at every start (libc, libm, the preloaded hook: the
+ * shape of a starting python3 killed at once; the code mapped acts only through syscalls, which
+ * are seen here). An anonymous executable map, an mprotect to PROT_EXEC, a map of a file opened
+ * for writing (or of an fd the fd table does not know) is an act.
+ */
+static bool unhooked_act(struct proc *p, const struct pyx_sysview *sv, bool sensitive)
+{
+	const struct fdent *e;
+
+	if (sv->changed)
+		return true;
+	if (!sensitive)
+		return false;
+	if (sv->sc != PYX_SC_mmap || sv->io_uring || sv->nargs < 5)
+		return true;
+	e = corr_fd_ent(p, (int64_t)sv->args[4].raw, false);
+	return !e || !e->path || e->socket || e->writes;
+}
+
 static bool pend_ends(const struct thread *th, const struct pyx_sysview *sv,
 		      const struct corr_scpaths *sp, bool pre, bool flagged, bool unvouched)
 {
@@ -1236,6 +1259,10 @@ judged:
 		pre = !explained && !th->uncertain && !sv->changed &&
 		      corr_resolver_pre_shape(sv, &sp);
 	}
+	/* the exec's own syscall record (the new image's first record after its process record)
+	 * is not an act of the new image */
+	if (!p->hooked && !(is_exec && p->exec_pending) && unhooked_act(p, sv, sensitive))
+		p->unhooked_acted = true;
 	if (th->npend && pend_ends(th, sv, &sp, pre, sensitive && !explained, unvouched)) {
 		pend_settle(c, th, false);
 		release(c, th);
@@ -1396,6 +1423,20 @@ static void alert_exec(struct pyx_corr *c, struct thread *th, const struct pyx_p
 	}
 }
 
+/* Was a record lost, or any uid's held back by the fair share, at ts or after? (The latest
+ * throttle per uid is kept, and a slot is reused only for a later one.) */
+static bool doubt_since(const struct pyx_corr *c, uint64_t ts)
+{
+	unsigned int i;
+
+	if (c->last_lost_ns && c->last_lost_ns >= ts)
+		return true;
+	for (i = 0; i < THROTTLED_UIDS; i++)
+		if (c->throttled[i].ts && c->throttled[i].ts >= ts)
+			return true;
+	return false;
+}
+
 static void free_threads_of(struct pyx_corr *c, uint32_t pid)
 {
 	unsigned int b;
@@ -1431,6 +1472,7 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	struct pyx_procview pv;
 	struct thread *th, *ct;
 	struct proc *p, *cp;
+	bool carried;
 	unsigned int i;
 	int err;
 
@@ -1453,6 +1495,10 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		}
 		if (pv.thread)
 			break;
+		/* a child of a process without the hook acts unjudged: the parent is no quiet
+		 * blind spot any more (corr_proc_reap()) */
+		if (!p->hooked)
+			p->unhooked_acted = true;
 		cp = corr_proc_get(c, pv.child_pid);
 		/* a process is never its own child: only a crafted capture says so, and the copies
 		 * below would free the parent's cwd before reading it */
@@ -1496,6 +1542,11 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 	case PYX_PROC_EXEC:
 		if (p->hooked)
 			alert_exec(c, th, &pv);
+		/* a Python without the hook that execs another image within its grace period is a
+		 * blind spot all the same (before, the new image's start cleared it unreported: an
+		 * unhooked python3 -c '...; os.execv(...)' ran unseen); its exe and argv are the old
+		 * image's until the lines below. carried: see corr_blind_reexec() */
+		carried = p->py_pending && !corr_blind_reexec(c, p);
 		/* a new image all the same (spawn_keep); a second exec record: the first one's
 		 * syscall record was lost, and the claim with it (spawn_expire) */
 		if (pv.no_exec_syscall || p->spawn_exec_seen)
@@ -1526,6 +1577,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		p->py_pending = false;
 		p->py_image = false;
 		p->maps_watch = false;
+		p->unhooked_acted = carried;
+		p->killed_quiet = false;
 		free(p->attach_image);
 		p->attach_image = NULL;
 		corr_blind_exec(c, p);
@@ -1542,6 +1595,8 @@ static int on_process(struct pyx_corr *c, const void *rec, size_t size)
 		 * travel on another ring and may not all be read yet. */
 		if (p->py_pending) {
 			p->exited = true;
+			p->killed_quiet = pv.term_signal && !p->unhooked_acted &&
+					  !doubt_since(c, p->exec_ns);
 		} else {
 			corr_proc_reap(c, p);
 		}

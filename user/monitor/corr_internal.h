@@ -250,6 +250,14 @@ struct proc {
 	uint64_t builtin_count;
 	bool builtin_attached;
 	bool exited; /* its exit record came; freed at the next tick (see on_process) */
+	/* Since its exec, not hooked, it made a sensitive syscall other than a loader's map of a
+	 * file it opened read-only, or forked (corr_engine.c unhooked_act()). */
+	bool unhooked_acted;
+	/* Its exit: killed by a signal, not having acted so, with no record lost or throttled
+	 * since its exec: a suspect that is no blind spot (corr_proc.c corr_proc_reap()) */
+	bool killed_quiet;
+	/* the file the suspect's /proc/PID/exe named when it was found (0, 0: unknown) */
+	uint64_t susp_dev, susp_ino;
 };
 
 struct topent {
@@ -376,6 +384,7 @@ uint64_t corr_thread_cpu(const struct pyx_corr *c, const struct thread *t);
 
 /* corr_blind.c: Python processes without the hook */
 void corr_blind_emit(struct pyx_corr *c, struct proc *p);
+bool corr_blind_reexec(struct pyx_corr *c, struct proc *p);
 void corr_blind_mapped(struct pyx_corr *c, struct proc *p, const struct pyx_sysview *sv);
 void corr_blind_exec(struct pyx_corr *c, struct proc *p);
 void corr_blind_tick(struct pyx_corr *c, uint64_t now, bool all);

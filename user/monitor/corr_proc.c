@@ -31,6 +31,12 @@ struct proc *corr_proc_find(struct pyx_corr *c, uint32_t pid)
 /* An exited process kept for its blind-spot report goes now. */
 void corr_proc_reap(struct pyx_corr *c, struct proc *p)
 {
+	/* A suspect killed by a signal before its hook started, which did nothing sensitive but
+	 * the loader's maps (corr_engine.c unhooked_act()) and raised no event CPython's own probe
+	 * saw (read now: those names travel on another ring): nothing it did went unjudged
+	 * (docs/correlation.md, "Blind spots") */
+	if (p->py_pending && p->exited && p->killed_quiet && !p->builtin_count)
+		p->py_pending = false;
 	if (p->py_pending)
 		corr_blind_emit(c, p);
 	if (p->builtin_attached && c->blind_fn)

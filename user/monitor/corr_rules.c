@@ -1299,6 +1299,18 @@ static bool sens_exec_map(const struct pyx_sysview *sv)
 	return corr_exec_map(sv);
 }
 
+/*
+ * chroot, mount, umount, pivot_root, move_mount: what a path names changes, unless the kernel
+ * found no such directory (ENOENT, ENOTDIR: the path names nothing, so nothing was changed; stat
+ * tells as much). CPython raises no audit event for os.chroot: test_os's test_oserror_filename
+ * calls it on a name that does not exist (sweep 4). Any other failure (EPERM: not allowed, EBUSY,
+ * EINVAL) is an attempt on an existing directory and stays sensitive, as a failed unshare does.
+ */
+static bool sens_path_found(const struct pyx_sysview *sv)
+{
+	return (int64_t)sv->ret != -ENOENT && (int64_t)sv->ret != -ENOTDIR;
+}
+
 /* utimensat: setting times on a path (timestomping); futimens(fd) of an open file is not */
 static bool sens_path_set(const struct pyx_sysview *sv)
 {
