@@ -2613,8 +2613,11 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 
 	if (composite_reads_only(cl->ev) && !corr_open_readonly(sv))
 		return CM_NOT;
-	if (cl->path_unread[0] || cl->path_unread[1])
-		return CM_NOT; /* a tree the hook did not read is no tree: nothing is under it */
+	/* a tree the hook did not read is no tree: nothing is under it (copytree passes copy2 a
+	 * DirEntry as src, which the hook does not read: its dst still holds what it writes) */
+	if ((cl->path_unread[0] || cl->path_unread[1]) && !cl->abs[0] && !cl->path[0] &&
+	    !cl->abs[1] && !cl->path[1])
+		return CM_NOT;
 	if (cl->addr.set) {
 		const struct pyx_sysarg *a = sc_arg(sv, CR_ADDR);
 
@@ -2626,7 +2629,7 @@ static enum corr_cmp cmp_composite(const struct corr_claim *cl, const struct pyx
 		return CM_MATCH;
 	if (!sc_path(sv, 0, NULL))
 		return CM_MATCH;
-	two = cl->abs[1] || cl->path[1];
+	two = cl->abs[1] || cl->path[1] || cl->path_unread[1];
 	src = cl->abs[0];
 	dst = two ? cl->abs[1] : cl->abs[0];
 	rd = corr_open_readonly(sv);
