@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """Helpers of the correlation end-to-end tests (tests/test_correlate_*.py)."""
 import json
+import os
 import sysconfig
 
 
@@ -21,6 +22,56 @@ def build_cext(work):
              str(CORPUS / "evasion" / "cext_file.c")], timeout=120)
     assert r.returncode == 0, r.stderr
     return so, drop
+
+
+# Scripts that load evasion/audit_then.c (built by build_audit_then(), its path in the
+# AUDIT_THEN_SO environment variable) start with this: run(ev, args, calls, fn) raises ev with
+# args from C, or calls fn from C, then makes the raw syscalls (nr, a0..a5) with no audit event
+# in between; ptr/argv/sin make the memory those syscalls read.
+AUDIT_THEN_PY = r"""
+import ctypes, os, socket, struct, sys
+_lib = ctypes.PyDLL(os.environ["AUDIT_THEN_SO"])
+_lib.audit_then.restype = ctypes.c_long
+_lib.audit_then.argtypes = [ctypes.c_char_p, ctypes.py_object, ctypes.py_object, ctypes.c_int,
+                            ctypes.POINTER(ctypes.c_long)]
+_keep = []
+
+
+def ptr(b):
+    buf = ctypes.create_string_buffer(b)
+    _keep.append(buf)
+    return ctypes.addressof(buf)
+
+
+def argv(*items):
+    arr = (ctypes.c_char_p * (len(items) + 1))(*[i.encode() for i in items], None)
+    _keep.append(arr)
+    return ctypes.addressof(arr)
+
+
+def sin(ip, port):
+    b = struct.pack("=H", socket.AF_INET) + struct.pack("!H4s8x", port, socket.inet_aton(ip))
+    return ptr(b), 16
+
+
+def run(ev, args, calls, fn=None):
+    flat = []
+    for c in calls:
+        flat += list(c) + [0] * (7 - len(c))
+    arr = (ctypes.c_long * max(1, len(flat)))(*flat)
+    return _lib.audit_then(ev.encode() if ev else None, args, fn, len(calls), arr)
+"""
+
+
+def build_audit_then(work):
+    """evasion/audit_then.c built into work for this Python; returns the environment that
+    AUDIT_THEN_PY loads it from."""
+    so = work / "audit_then.so"
+    inc = sysconfig.get_paths()["include"]
+    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, "-o", str(so),
+             str(CORPUS / "evasion" / "audit_then.c")], timeout=120)
+    assert r.returncode == 0, r.stderr
+    return dict(os.environ, AUDIT_THEN_SO=str(so))
 
 
 def built():

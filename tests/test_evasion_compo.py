@@ -12,59 +12,17 @@ ctypes.call_function first, which ends a composite's window):
 The benign counterparts (shutil, tempfile, zipfile, the sqlite corpus program) are in
 tests/test_correlate_real.py and must stay free of findings."""
 import shutil
-import subprocess
 import sysconfig
 
 import pytest
 
 from conftest import SYSTEM_PYTHON, needs_root_bpf
-from correlate_util import findings, monitor, unaudited
+from correlate_util import AUDIT_THEN_PY, build_audit_then, findings, monitor, unaudited
 
 pytestmark = needs_root_bpf
 
-NAT_C = r"""
-#define _GNU_SOURCE
-#include <Python.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-/* raise event ev (args tuple) from C, or call fn, then up to n raw syscalls (nr, a0..a5) */
-long audit_then(const char *ev, PyObject *args, PyObject *fn, int n, long *sc)
-{
-	long r = 0;
-	if (ev) {
-		if (PySys_Audit(ev, "O", args) < 0)
-			PyErr_Clear();
-	} else if (fn && fn != Py_None) {
-		PyObject *o = PyObject_CallNoArgs(fn);
-		if (!o)
-			PyErr_Print();
-		Py_XDECREF(o);
-	}
-	for (int i = 0; i < n; i++) {
-		long *s = sc + 7 * i;
-		r = syscall(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
-	}
-	return r;
-}
-"""
-
-NAT_PY = r"""
-import ctypes, os
-_lib = ctypes.PyDLL(os.path.join(os.path.dirname(os.path.abspath(__file__)), "libnat.so"))
-_lib.audit_then.restype = ctypes.c_long
-_lib.audit_then.argtypes = [ctypes.c_char_p, ctypes.py_object, ctypes.py_object, ctypes.c_int,
-                            ctypes.POINTER(ctypes.c_long)]
-_keep = []
-def ptr(b):
-    buf = ctypes.create_string_buffer(b)
-    _keep.append(buf)
-    return ctypes.addressof(buf)
-def run(ev, args, calls, fn=None):
-    flat = []
-    for c in calls:
-        flat += list(c) + [0] * (7 - len(c))
-    arr = (ctypes.c_long * max(1, len(flat)))(*flat)
-    return _lib.audit_then(ev.encode() if ev else None, args, fn, len(calls), arr)
+# nat.py, the module the scripts below import
+NAT_PY = AUDIT_THEN_PY + r"""
 NR = dict(openat=257, unlinkat=263, renameat2=316, fchmod=91, fchown=93)
 AT_FDCWD = -100
 W = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
@@ -131,18 +89,13 @@ needs_cc = pytest.mark.skipif(not cc(), reason="needs gcc and the Python headers
 
 
 def run_nat(tmp_path, text):
-    src = tmp_path / "nat.c"
-    src.write_text(NAT_C)
-    inc = subprocess.run([SYSTEM_PYTHON, "-c", "import sysconfig; print(sysconfig.get_paths()"
-                          "['include'])"], capture_output=True, text=True, check=True).stdout
-    subprocess.run(["gcc", "-shared", "-fPIC", f"-I{inc.strip()}", "-o",
-                    str(tmp_path / "libnat.so"), str(src)], check=True)
+    env = build_audit_then(tmp_path)
     (tmp_path / "nat.py").write_text(NAT_PY)
     script = tmp_path / "s.py"
     script.write_text(text)
     work = tmp_path / "w"
     work.mkdir()
-    return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl"), work
+    return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl", env=env), work
 
 
 def acts(recs):

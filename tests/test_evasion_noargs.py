@@ -5,53 +5,18 @@ process-creating event may explain (docs/correlation.md, "Events that compare no
 PySys_Audit, as a forged sys.audit() does, or calls the genuine Python API, then makes raw
 syscalls with no audit event in between: each act is `unaudited`. The genuine API alone gives no
 finding."""
-import sysconfig
-
-from conftest import SYSTEM_PYTHON, needs_root_bpf, run
-from correlate_util import CORPUS, findings, monitor, unaudited
+from conftest import SYSTEM_PYTHON, needs_root_bpf
+from correlate_util import AUDIT_THEN_PY, build_audit_then, findings, monitor, unaudited
 
 pytestmark = needs_root_bpf
 
-PRELUDE = r"""
-import ctypes, os, socket, struct, sys
+PRELUDE = AUDIT_THEN_PY + r"""
 W = sys.argv[1]
-_lib = ctypes.PyDLL(os.path.join(W, "audit_then.so"))
-_lib.audit_then.restype = ctypes.c_long
-_lib.audit_then.argtypes = [ctypes.c_char_p, ctypes.py_object, ctypes.py_object, ctypes.c_int,
-                            ctypes.POINTER(ctypes.c_long)]
-_keep = []
 NR = dict(openat=257, connect=42, sendto=44, execve=59, tgkill=234, mmap=9, mprotect=10,
           clone=56)
 AT_FDCWD = -100
 WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 libc = ctypes.CDLL(None)
-
-
-def ptr(b):
-    buf = ctypes.create_string_buffer(b)
-    _keep.append(buf)
-    return ctypes.addressof(buf)
-
-
-def argv(*items):
-    arr = (ctypes.c_char_p * (len(items) + 1))(*[i.encode() for i in items], None)
-    _keep.append(arr)
-    return ctypes.addressof(arr)
-
-
-def sin(ip, port):
-    b = struct.pack("=H", socket.AF_INET) + struct.pack("!H4s8x", port, socket.inet_aton(ip))
-    return ptr(b), 16
-
-
-def run(ev, args, calls, fn=None):
-    # event ev (args) raised from C, or fn() called from C; then the raw syscalls
-    flat = []
-    for c in calls:
-        flat += list(c) + [0] * (7 - len(c))
-    arr = (ctypes.c_long * max(1, len(flat)))(*flat)
-    return _lib.audit_then(ev.encode() if ev else None, args, fn, len(calls), arr)
-
 
 srv = socket.socket()
 srv.bind(("127.0.0.1", 0))
@@ -144,13 +109,10 @@ os.waitpid(pid, 0)
 def run_script(tmp_path, text):
     work = tmp_path / "w"
     work.mkdir()
-    inc = sysconfig.get_paths()["include"]
-    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, "-o", str(work / "audit_then.so"),
-             str(CORPUS / "evasion" / "audit_then.c")], timeout=120)
-    assert r.returncode == 0, r.stderr
+    env = build_audit_then(work)
     script = tmp_path / "s.py"
     script.write_text(text)
-    return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl"), work
+    return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl", env=env), work
 
 
 def flagged(recs):

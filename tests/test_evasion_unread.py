@@ -7,77 +7,17 @@ events are raised from C (PySys_Audit, as a forged sys.audit or a native module 
 syscalls made right after by the same C call: a ctypes call would raise ctypes.call_function
 first and close the window. A genuine call is made the same way (the C helper calls a Python
 callable), and still matches. docs/correlation.md, "Comparison rules"."""
-import os
-import sysconfig
 
-from conftest import SYSTEM_PYTHON, needs_root_bpf, run
-from correlate_util import monitor, unaudited
+from conftest import SYSTEM_PYTHON, needs_root_bpf
+from correlate_util import AUDIT_THEN_PY, build_audit_then, monitor, unaudited
 
 pytestmark = needs_root_bpf
 
-NAT_C = r"""
-#define _GNU_SOURCE
-#include <Python.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-
-/* ev: raise it with args (a tuple); or, ev NULL, call fn(); then n raw syscalls, 7 longs each
- * (nr, a0..a5), with no audit event in between */
-long audit_then(const char *ev, PyObject *args, PyObject *fn, int n, long *sc)
-{
-	long r = 0;
-
-	if (ev) {
-		if (PySys_Audit(ev, "O", args) < 0)
-			PyErr_Clear();
-	} else if (fn && fn != Py_None) {
-		PyObject *o = PyObject_CallNoArgs(fn);
-
-		if (!o)
-			PyErr_Print();
-		Py_XDECREF(o);
-	}
-	for (int i = 0; i < n; i++) {
-		long *s = sc + 7 * i;
-
-		r = syscall(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
-	}
-	return r;
-}
-"""
-
-NAT_PY = r"""
-import ctypes, os, socket, struct, sys
-_lib = ctypes.PyDLL(os.environ["NAT_SO"])
-_lib.audit_then.restype = ctypes.c_long
-_lib.audit_then.argtypes = [ctypes.c_char_p, ctypes.py_object, ctypes.py_object, ctypes.c_int,
-                            ctypes.POINTER(ctypes.c_long)]
-_keep = []
+NAT_PY = AUDIT_THEN_PY + r"""
 AT_FDCWD = -100
 NR = dict(openat=257, unlinkat=263, connect=42, socket=41, sendto=44, sendmsg=46, execve=59,
           kill=62, chdir=80, chmod=90)
 W = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-
-def ptr(b):
-    buf = ctypes.create_string_buffer(b)
-    _keep.append(buf)
-    return ctypes.addressof(buf)
-
-def argv(*items):
-    arr = (ctypes.c_char_p * (len(items) + 1))(*[i.encode() for i in items], None)
-    _keep.append(arr)
-    return ctypes.addressof(arr)
-
-def sin(ip, port):
-    b = struct.pack("=H", socket.AF_INET) + struct.pack("!H4s8x", port, socket.inet_aton(ip))
-    return ptr(b), 16
-
-def run(ev, args, calls, fn=None):
-    flat = []
-    for c in calls:
-        flat += list(c) + [0] * (7 - len(c))
-    arr = (ctypes.c_long * max(1, len(flat)))(*flat)
-    return _lib.audit_then(ev.encode() if ev else None, args, fn, len(calls), arr)
 """
 
 FORGED = NAT_PY + r"""
@@ -147,22 +87,12 @@ assert sorted(os.listdir(os.path.join(d, "outside"))) == ["x"]
 """
 
 
-def nat_so(tmp_path):
-    src = tmp_path / "nat.c"
-    src.write_text(NAT_C)
-    so = tmp_path / "libnat.so"
-    inc = sysconfig.get_paths()["include"]
-    r = run(["gcc", "-shared", "-fPIC", "-O1", "-I", inc, "-o", str(so), str(src)], timeout=120)
-    assert r.returncode == 0, r.stderr
-    return so
-
-
 def run_nat(tmp_path, text):
     script = tmp_path / "s.py"
     script.write_text(text)
     work = tmp_path / "w"
     work.mkdir()
-    env = dict(os.environ, NAT_SO=str(nat_so(tmp_path)))
+    env = build_audit_then(tmp_path)
     return monitor(SYSTEM_PYTHON, script, work, tmp_path / "o.jsonl", env=env), work
 
 

@@ -2,7 +2,7 @@
 /* Native code that raises an audit event with PySys_Audit (what a forged sys.audit() does) or
  * calls a Python callable (a genuine event), then makes raw syscalls with no audit event in
  * between (a ctypes call would raise ctypes.call_function first). Built by
- * tests/test_evasion_noargs.py, loaded with ctypes.PyDLL. */
+ * tests/correlate_util.py build_audit_then() for the evasion tests, loaded with ctypes.PyDLL. */
 #define _GNU_SOURCE
 #include <Python.h>
 #include <unistd.h>
